@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Writable } from 'node:stream';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { LoggingModule } from './common/logging/logging.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source-options';
+import { AgenciesModule } from './modules/agencies/agencies.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { QueuesModule } from './modules/queues/queues.module';
+import { UsersModule } from './modules/users/users.module';
+
+export interface AppModuleOptions {
+  /** Extra destination for log lines (tests read it to prove nothing sensitive is logged). */
+  logStream?: Writable;
+}
+
+@Module({})
+export class AppModule {
+  /** One module tree for every role; APP_ROLE decides whether HTTP is served and workers run. */
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config, options.logStream),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 3, retryDelay: 1_000 }),
+        QueuesModule,
+        AuditModule,
+        AuthModule,
+        AgenciesModule,
+        UsersModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import { AppConfig } from './app-config';
+import { ConfigError, validateEnvironment } from './environment';
+
+describe('environment validation', () => {
+  it('fills local defaults for the demo when nothing is set', () => {
+    const config = AppConfig.fromEnvironment({});
+    expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/throughline');
+    expect(config.appRole).toBe('all');
+    expect(config.port).toBe(3000);
+    expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('names the bad variable in one line', () => {
+    expect(() => validateEnvironment({ DATABASE_URL: 'mysql://x/y' })).toThrow(
+      'Invalid configuration: DATABASE_URL must be a postgres:// URL naming a database',
+    );
+  });
+
+  it('refuses an unknown APP_ROLE and a port out of range together', () => {
+    try {
+      validateEnvironment({ APP_ROLE: 'both', PORT: '70000' });
+      fail('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual(
+        expect.arrayContaining([
+          'APP_ROLE must be one of: all, api, worker',
+          'PORT must be between 1 and 65535',
+        ]),
+      );
+    }
+  });
+
+  it('has no default JWT_SECRET in production', () => {
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+  });
+
+  it('refuses a short JWT_SECRET', () => {
+    expect(() => validateEnvironment({ JWT_SECRET: 'short' })).toThrow(
+      'JWT_SECRET must be at least 32 characters',
+    );
+  });
+
+  it('accepts a full production environment', () => {
+    const config = AppConfig.fromEnvironment({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(40),
+      MAIL_FROM: 'Program <notices@program.example>',
+    });
+    expect(config.mailDomain).toBe('program.example');
+  });
+});

@@ -1,0 +1,132 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const APP_ROLES = ['all', 'api', 'worker'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+/** The process environment as the app reads it; validated once at start-up. */
+export class EnvironmentVariables {
+  @Matches(/^postgres(ql)?:\/\/[^\s]+\/[A-Za-z0-9_]+(\?.*)?$/, {
+    message: 'DATABASE_URL must be a postgres:// URL naming a database',
+  })
+  DATABASE_URL: string;
+
+  @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL: string;
+
+  @Matches(/^smtps?:\/\/[^\s]+:\d+\/?(\?.*)?$/, {
+    message: 'SMTP_URL must be an smtp:// URL with a port, e.g. smtp://127.0.0.1:1025',
+  })
+  SMTP_URL: string;
+
+  @Matches(/^(?:[^<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, {
+    message: 'MAIL_FROM must be an e-mail address, optionally as "Name <address>"',
+  })
+  MAIL_FROM: string;
+
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(1, { message: 'PORT must be between 1 and 65535' })
+  @Max(65535, { message: 'PORT must be between 1 and 65535' })
+  PORT: number;
+
+  @IsString({ message: 'JWT_SECRET is required' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET: string;
+
+  @IsIn(APP_ROLES as unknown as string[], { message: 'APP_ROLE must be one of: all, api, worker' })
+  APP_ROLE: AppRole;
+
+  @IsIn(['development', 'production', 'test'], {
+    message: 'NODE_ENV must be one of: development, production, test',
+  })
+  NODE_ENV: 'development' | 'production' | 'test';
+
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits or _.:-' })
+  QUEUE_PREFIX: string;
+
+  @IsInt({ message: 'JWT_TTL_SECONDS must be an integer' })
+  @Min(60, { message: 'JWT_TTL_SECONDS must be between 60 and 86400' })
+  @Max(86400, { message: 'JWT_TTL_SECONDS must be between 60 and 86400' })
+  JWT_TTL_SECONDS: number;
+
+  @IsInt({ message: 'LOGIN_RATE_LIMIT_PER_MINUTE must be an integer' })
+  @Min(1, { message: 'LOGIN_RATE_LIMIT_PER_MINUTE must be at least 1' })
+  LOGIN_RATE_LIMIT_PER_MINUTE: number;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL: string;
+
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
+  @IsOptional()
+  @IsEmail({}, { message: 'ADMIN_NOTICE_EMAIL must be an e-mail address' })
+  ADMIN_NOTICE_EMAIL?: string;
+}
+
+const NUMERIC_KEYS = ['PORT', 'JWT_TTL_SECONDS', 'LOGIN_RATE_LIMIT_PER_MINUTE'] as const;
+
+/** Local defaults so the demo runs with no setup; production gets none for secrets. */
+export function defaultsFor(nodeEnv: string | undefined): Record<string, string> {
+  const defaults: Record<string, string> = {
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/throughline',
+    REDIS_URL: 'redis://127.0.0.1:6379/0',
+    SMTP_URL: 'smtp://127.0.0.1:1025',
+    MAIL_FROM: 'Throughline Notices <notices@throughline.local>',
+    PORT: '3000',
+    APP_ROLE: 'all',
+    NODE_ENV: 'development',
+    QUEUE_PREFIX: 'throughline',
+    JWT_TTL_SECONDS: '900',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '10',
+    LOG_LEVEL: 'info',
+  };
+  if (nodeEnv !== 'production') {
+    // Only for local demo and tests: a real deployment must set its own secret.
+    defaults.JWT_SECRET = 'throughline-local-demo-secret-do-not-use-in-production';
+  }
+  return defaults;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function validateEnvironment(env: Record<string, string | undefined>): EnvironmentVariables {
+  const merged: Record<string, unknown> = { ...defaultsFor(env.NODE_ENV) };
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  for (const key of NUMERIC_KEYS) {
+    const raw = merged[key];
+    if (typeof raw === 'string' && /^-?\d+$/.test(raw.trim())) merged[key] = Number(raw);
+  }
+  const parsed = plainToInstance(EnvironmentVariables, merged, { excludeExtraneousValues: false });
+  const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const problems = errors.map((error) => {
+      const messages = Object.values(error.constraints ?? {});
+      return messages[0] ?? `${error.property} is invalid`;
+    });
+    throw new ConfigError(problems);
+  }
+  return parsed;
+}

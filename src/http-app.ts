@@ -1,0 +1,62 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { requestContextMiddleware } from './common/context/request-context.middleware';
+import { errorBody } from './common/errors/error-response';
+import { createValidationPipe } from './common/errors/validation-errors';
+
+export const JSON_BODY_LIMIT = '100kb';
+
+/** Everything an HTTP app needs beyond its modules; main.ts and the tests share it. */
+export function configureHttpApp(app: INestApplication): void {
+  const expressApp = app as NestExpressApplication;
+  expressApp.set('trust proxy', 'loopback');
+  expressApp.disable('x-powered-by');
+  expressApp.useLogger(app.get(Logger));
+  expressApp.use(requestContextMiddleware);
+  expressApp.use(securityHeaders);
+  expressApp.use(jsonBody(JSON_BODY_LIMIT));
+  expressApp.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT }));
+  expressApp.useGlobalPipes(createValidationPipe());
+  setUpOpenApi(app);
+}
+
+function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'same-origin');
+  res.setHeader('X-Frame-Options', 'DENY');
+  next();
+}
+
+/** JSON bodies: malformed → 400, too large → 413, in our error shape rather than the parser's. */
+function jsonBody(limit: string) {
+  const parse = express.json({ limit, strict: true });
+  return (req: Request, res: Response, next: NextFunction) => {
+    parse(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') {
+        res.status(413).json(errorBody(413, `The request body is larger than ${limit}`, { code: 'BODY_TOO_LARGE' }));
+      } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+        res.status(415).json(errorBody(415, 'The request body must be UTF-8 JSON', { code: 'UNSUPPORTED_ENCODING' }));
+      } else {
+        res.status(400).json(errorBody(400, 'The request body is not valid JSON', { code: 'MALFORMED_JSON' }));
+      }
+    });
+  };
+}
+
+function setUpOpenApi(app: INestApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Throughline API')
+      .setDescription('Court-ordered batterer intervention programs: referrals, groups, attendance, compliance, notices.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

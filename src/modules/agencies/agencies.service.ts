@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Page } from '../../common/http/pagination.dto';
+import { AuditService } from '../audit/audit.service';
+import { Agency, AgencyKind } from './agency.entity';
+import { CreateAgencyDto } from './create-agency.dto';
+import { UnprocessableError } from '../../common/errors/domain-error';
+
+@Injectable()
+export class AgenciesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(input: CreateAgencyDto): Promise<Agency> {
+    const needsNoticeAddress = input.kind === AgencyKind.Court || input.kind === AgencyKind.Probation;
+    if (needsNoticeAddress && !input.noticeEmail) {
+      // Courts and probation must be reachable, or their notices have nowhere to go.
+      throw new UnprocessableError('NOTICE_EMAIL_REQUIRED', `A ${input.kind} agency needs a noticeEmail`, {
+        fields: { noticeEmail: ['noticeEmail is required for courts and probation departments'] },
+      });
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const agency = await manager.save(
+        manager.create(Agency, { name: input.name, kind: input.kind, noticeEmail: input.noticeEmail ?? null }),
+      );
+      await this.audit.record(
+        { action: 'agency.create', recordType: 'agency', recordId: agency.id, details: { ...input } },
+        manager,
+      );
+      return agency;
+    });
+  }
+
+  async list(limit: number, offset: number, kind?: AgencyKind): Promise<Page<Agency>> {
+    const [items, total] = await this.dataSource.getRepository(Agency).findAndCount({
+      where: kind ? { kind } : {},
+      order: { name: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items, total };
+  }
+
+  async findById(id: string): Promise<Agency | null> {
+    return this.dataSource.getRepository(Agency).findOneBy({ id });
+  }
+}

@@ -1,0 +1,22 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsEnum, IsOptional, IsString, Length } from 'class-validator';
+import { AgencyKind } from './agency.entity';
+
+export class CreateAgencyDto {
+  @ApiProperty({ example: 'Arrowhead County District Court' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(2, 200)
+  name: string;
+
+  @ApiProperty({ enum: AgencyKind })
+  @IsEnum(AgencyKind, { message: 'kind must be one of: court, probation, program, advocacy' })
+  kind: AgencyKind;
+
+  @ApiPropertyOptional({ example: 'notices@court.example.gov' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail({}, { message: 'noticeEmail must be an e-mail address' })
+  noticeEmail?: string;
+}

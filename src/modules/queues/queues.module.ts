@@ -1,0 +1,30 @@
+import { BullModule } from '@nestjs/bull';
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { QueueName } from './queue-names';
+
+const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({ name }));
+
+/** Bull on REDIS_URL; the prefix keeps the demo, tests and other deployments apart in one Redis. */
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        url: config.redisUrl,
+        prefix: config.queuePrefix,
+        redis: {
+          // Fail fast while Redis is down instead of queueing commands in memory forever;
+          // the outbox in PostgreSQL is what keeps notices safe meanwhile.
+          enableOfflineQueue: true,
+          connectTimeout: 2_000,
+        },
+        defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000 },
+      }),
+    }),
+    ...queues,
+  ],
+  exports: queues,
+})
+export class QueuesModule {}

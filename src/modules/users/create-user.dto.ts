@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsEnum, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
+import { Role } from './role.enum';
+
+export const PASSWORD_MIN_LENGTH = 12;
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'po.garcia@probation.example.gov' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'Maria Garcia' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(2, 200)
+  name: string;
+
+  @ApiProperty({ enum: Role })
+  @IsEnum(Role, { message: 'role must be one of: admin, facilitator, probation_officer, court_clerk, advocate' })
+  role: Role;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'agencyId must be a UUID' })
+  agencyId: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, writeOnly: true })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH, { message: `password must be at least ${PASSWORD_MIN_LENGTH} characters` })
+  @MaxLength(200)
+  password: string;
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsEnum, IsOptional } from 'class-validator';
+import { Roles } from '../../common/auth/auth.decorators';
+import { Page, PaginationQuery } from '../../common/http/pagination.dto';
+import { CreateUserDto } from './create-user.dto';
+import { Role } from './role.enum';
+import { UserView } from './user.view';
+import { UsersService } from './users.service';
+
+class ListUsersQuery extends PaginationQuery {
+  @ApiPropertyOptional({ enum: Role })
+  @IsOptional()
+  @IsEnum(Role)
+  role?: Role;
+}
+
+@ApiTags('users')
+@Controller('api/v1/users')
+@Roles(Role.Admin)
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  create(@Body() body: CreateUserDto): Promise<UserView> {
+    return this.users.create(body);
+  }
+
+  @Get()
+  list(@Query() query: ListUsersQuery): Promise<Page<UserView>> {
+    return this.users.list(query.limit, query.offset, query.role);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<UserView> {
+    return this.users.get(id);
+  }
+}

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { Page } from '../../common/http/pagination.dto';
+import { Agency, AgencyKind } from '../agencies/agency.entity';
+import { AuditService } from '../audit/audit.service';
+import { CreateUserDto } from './create-user.dto';
+import { PasswordHasher } from './password-hasher';
+import { Role } from './role.enum';
+import { User } from './user.entity';
+import { toUserView, UserView } from './user.view';
+
+/** Which kind of agency each role works for. */
+const AGENCY_KIND_FOR_ROLE: Record<Role, AgencyKind> = {
+  [Role.Admin]: AgencyKind.Program,
+  [Role.Facilitator]: AgencyKind.Program,
+  [Role.ProbationOfficer]: AgencyKind.Probation,
+  [Role.CourtClerk]: AgencyKind.Court,
+  [Role.Advocate]: AgencyKind.Advocacy,
+};
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(input: CreateUserDto): Promise<UserView> {
+    const agency = await this.dataSource.getRepository(Agency).findOneBy({ id: input.agencyId });
+    if (!agency) {
+      throw new UnprocessableError('AGENCY_NOT_FOUND', 'agencyId does not name an agency', {
+        fields: { agencyId: ['agencyId does not name an agency'] },
+      });
+    }
+    const expectedKind = AGENCY_KIND_FOR_ROLE[input.role];
+    if (agency.kind !== expectedKind) {
+      throw new UnprocessableError(
+        'ROLE_AGENCY_MISMATCH',
+        `A ${input.role} must belong to a ${expectedKind} agency, not a ${agency.kind}`,
+        { fields: { agencyId: [`a ${input.role} belongs to a ${expectedKind} agency`] } },
+      );
+    }
+    const passwordHash = await PasswordHasher.hash(input.password);
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await manager.getRepository(User).exists({ where: { email: input.email } });
+      if (existing) throw new ConflictError('EMAIL_TAKEN', 'A user with this e-mail already exists');
+      const user = await manager.save(
+        manager.create(User, {
+          email: input.email,
+          name: input.name,
+          role: input.role,
+          agencyId: input.agencyId,
+          passwordHash,
+        }),
+      );
+      await this.audit.record(
+        {
+          action: 'user.create',
+          recordType: 'user',
+          recordId: user.id,
+          details: { email: user.email, role: user.role, agencyId: user.agencyId },
+        },
+        manager,
+      );
+      return toUserView(user);
+    });
+  }
+
+  async list(limit: number, offset: number, role?: Role): Promise<Page<UserView>> {
+    const [users, total] = await this.dataSource.getRepository(User).findAndCount({
+      where: role ? { role } : {},
+      order: { name: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items: users.map(toUserView), total };
+  }
+
+  async get(id: string): Promise<UserView> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    if (!user) throw new NotFoundError('user');
+    return toUserView(user);
+  }
+}

@@ -1,0 +1,85 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import Redis from 'ioredis';
+import { PassThrough } from 'node:stream';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { AppConfig } from '../../src/config/app-config';
+import { configureHttpApp } from '../../src/http-app';
+import { SmtpSink } from './smtp-sink';
+import { createDatabaseFromTemplate, databaseUrl, dropDatabase, runId, TEST_REDIS_URL } from './test-database';
+
+export interface TestApp {
+  app: INestApplication;
+  http: ReturnType<typeof request>;
+  config: AppConfig;
+  dataSource: DataSource;
+  smtp: SmtpSink;
+  databaseName: string;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  env?: Record<string, string>;
+  /** Reuse a database (e.g. a second process against the same data). */
+  databaseName?: string;
+}
+
+/** Boots the real app on a fresh database, its own Redis prefix and an in-process SMTP server. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const databaseName = options.databaseName ?? (await createDatabaseFromTemplate());
+  const smtp = new SmtpSink();
+  await smtp.start();
+  const queuePrefix = `tl-test-${runId()}-${Math.random().toString(36).slice(2, 8)}`;
+  const config = AppConfig.fromEnvironment({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl(databaseName),
+    REDIS_URL: TEST_REDIS_URL,
+    SMTP_URL: smtp.url,
+    QUEUE_PREFIX: queuePrefix,
+    LOG_LEVEL: 'silent',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const logStream = new PassThrough();
+  logStream.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
+
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { logStream })] }).compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false });
+  configureHttpApp(app);
+  await app.init();
+
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    config,
+    dataSource: app.get(DataSource),
+    smtp,
+    databaseName,
+    logs,
+    async close() {
+      await app.close();
+      await smtp.stop();
+      await deleteRedisKeys(`${queuePrefix}:*`);
+      if (!options.databaseName) await dropDatabase(databaseName);
+    },
+  };
+}
+
+async function deleteRedisKeys(pattern: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

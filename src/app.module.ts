@@ -13,6 +13,13 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { QueuesModule } from './modules/queues/queues.module';
 import { UsersModule } from './modules/users/users.module';
+import { AttendanceModule } from './modules/attendance/attendance.module';
+import { CurriculaModule } from './modules/curricula/curricula.module';
+import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
+import { GroupsModule } from './modules/groups/groups.module';
+import { PoliciesModule } from './modules/policies/policies.module';
+import { ReferralsModule } from './modules/referrals/referrals.module';
+import { SessionsModule } from './modules/sessions/sessions.module';
 
 export interface AppModuleOptions {
   /** Extra destination for log lines (tests read it to prove nothing sensitive is logged). */
@@ -35,6 +42,13 @@ export class AppModule {
         AgenciesModule,
         UsersModule,
         HealthModule,
+        PoliciesModule,
+        CurriculaModule,
+        ReferralsModule,
+        GroupsModule,
+        SessionsModule,
+        EnrollmentsModule,
+        AttendanceModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -16,6 +16,7 @@ export class AppConfig {
   readonly logLevel: string;
   readonly publicUrl: string;
   readonly adminNoticeEmail?: string;
+  readonly programTimeZone: string;
 
   constructor(env: EnvironmentVariables) {
     this.databaseUrl = env.DATABASE_URL;
@@ -32,6 +33,7 @@ export class AppConfig {
     this.logLevel = env.LOG_LEVEL;
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
     this.adminNoticeEmail = env.ADMIN_NOTICE_EMAIL;
+    this.programTimeZone = env.PROGRAM_TIMEZONE;
   }
 
   get servesHttp(): boolean {

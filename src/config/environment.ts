@@ -6,11 +6,33 @@ import {
   IsOptional,
   IsString,
   Matches,
+  ValidateBy,
+  ValidationOptions,
   Max,
   Min,
   MinLength,
   validateSync,
 } from 'class-validator';
+
+function IsTimeZone(options: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isTimeZone',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          try {
+            new Intl.DateTimeFormat('en-US', { timeZone: value });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      },
+    },
+    options,
+  );
+}
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -73,6 +95,9 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL?: string;
 
+  @IsTimeZone({ message: 'PROGRAM_TIMEZONE must be an IANA time zone, e.g. America/Chicago' })
+  PROGRAM_TIMEZONE: string;
+
   @IsOptional()
   @IsEmail({}, { message: 'ADMIN_NOTICE_EMAIL must be an e-mail address' })
   ADMIN_NOTICE_EMAIL?: string;
@@ -94,6 +119,7 @@ export function defaultsFor(nodeEnv: string | undefined): Record<string, string>
     JWT_TTL_SECONDS: '900',
     LOGIN_RATE_LIMIT_PER_MINUTE: '10',
     LOG_LEVEL: 'info',
+    PROGRAM_TIMEZONE: 'America/Chicago',
   };
   if (nodeEnv !== 'production') {
     // Only for local demo and tests: a real deployment must set its own secret.

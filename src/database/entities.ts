@@ -1,6 +1,28 @@
 import { Agency } from '../modules/agencies/agency.entity';
+import { AttendanceMark } from '../modules/attendance/attendance-mark.entity';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
+import { CurriculumUnit } from '../modules/curricula/curriculum-unit.entity';
+import { Curriculum } from '../modules/curricula/curriculum.entity';
+import { Enrollment } from '../modules/enrollments/enrollment.entity';
+import { Group } from '../modules/groups/group.entity';
+import { Participant } from '../modules/participants/participant.entity';
+import { Policy } from '../modules/policies/policy.entity';
+import { Referral } from '../modules/referrals/referral.entity';
+import { Session } from '../modules/sessions/session.entity';
 import { User } from '../modules/users/user.entity';
 
 /** Every entity, listed once so the app, the CLI and the drift check see the same schema. */
-export const ENTITIES = [Agency, User, AuditEntry];
+export const ENTITIES = [
+  Agency,
+  User,
+  AuditEntry,
+  Policy,
+  Curriculum,
+  CurriculumUnit,
+  Participant,
+  Referral,
+  Group,
+  Session,
+  Enrollment,
+  AttendanceMark,
+];

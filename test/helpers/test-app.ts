@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import Redis from 'ioredis';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -48,6 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logStream = new PassThrough();
   logStream.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
 
+  resetPinoRootLogger();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { logStream })] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false });
   configureHttpApp(app);
@@ -68,6 +70,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (!options.databaseName) await dropDatabase(databaseName);
     },
   };
+}
+
+/**
+ * nestjs-pino builds one pino-http instance per process and reuses it for every later app, so a
+ * second app in the same test file would log with the first one's level into the first one's
+ * `logs`. Each test app gets its own (a deployed process only ever builds one app).
+ */
+function resetPinoRootLogger(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const rootLogger = require(join(dirname(require.resolve('nestjs-pino')), 'rootLogger.js')) as { resetRootLogger(): void };
+  rootLogger.resetRootLogger();
 }
 
 async function deleteRedisKeys(pattern: string): Promise<void> {

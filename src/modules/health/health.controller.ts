@@ -1,7 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../common/auth/auth.decorators';
+import { DomainError } from '../../common/errors/domain-error';
 import { RedisHealthIndicator } from './redis.health';
 import { SmtpHealthIndicator } from './smtp.health';
 
@@ -25,11 +26,19 @@ export class HealthController {
   /** Readiness: PostgreSQL, Redis and SMTP reachable; 503 when any is not. */
   @Get('ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 1_500 }),
-      () => this.redis.check(),
-      () => this.smtp.check(),
-    ]);
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: 1_500 }),
+        () => this.redis.check(),
+        () => this.smtp.check(),
+      ]);
+    } catch (error) {
+      // The exception filter keeps only a message; say which dependency is down in our error shape.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const down = Object.keys(result.error ?? {});
+      throw new DomainError('unavailable', 'NOT_READY', `Not ready: ${down.join(', ')} down`, { ...result.details });
+    }
   }
 }

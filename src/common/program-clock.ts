@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { todayIn } from './dates';
+
+/** "Today" in the program's time zone; tests may pin it to replay a calendar. */
+@Injectable()
+export class ProgramClock {
+  private pinnedToday: string | null = null;
+
+  constructor(private readonly config: AppConfig) {}
+
+  today(): string {
+    return this.pinnedToday ?? todayIn(this.config.programTimeZone);
+  }
+
+  now(): Date {
+    return new Date();
+  }
+
+  /** For tests only: make today() answer this date until unpinned with null. */
+  pinToday(date: string | null): void {
+    this.pinnedToday = date;
+  }
+}

@@ -1,0 +1,81 @@
+import { PolicyFieldsDto } from '../../modules/policies/policy-fields.dto';
+
+export interface PolicyPreset extends PolicyFieldsDto {
+  key: string;
+}
+
+/**
+ * Presets from ../shared/POLICIES.md; where a figure is local, the preset takes the value shown
+ * there in bold and stays editable (an edit makes a new version).
+ */
+export const POLICY_PRESETS: PolicyPreset[] = [
+  {
+    // California Penal Code § 1203.097(a)(6)-(11): 52 weekly sessions of at least two hours;
+    // enrollment within 30 days of sentencing; progress reports at least every three months;
+    // no more than three absences, for good cause; violations reported "immediately".
+    // Complete-within 18 months is the figure the statewide practice uses (POLICIES.md).
+    key: 'ca-pc-1203-097',
+    name: 'California PC 1203.097 (52 weeks)',
+    source: 'California Penal Code § 1203.097; California State Auditor report 2021-113',
+    requiredSessions: 52,
+    sessionMinutes: 120,
+    enrollWithinDays: 30,
+    completeWithinMonths: 18,
+    maxAbsences: 3,
+    maxUnexcusedAbsences: 3,
+    maxConsecutiveAbsences: 2,
+    noAttendanceDays: 14,
+    progressReportEveryDays: 90,
+    violationReportBusinessDays: 0,
+    feesRequired: true,
+    leftEarlyCounts: false,
+    escalateAfterBusinessDays: 2,
+  },
+  {
+    // Domestic Abuse Intervention Programs (Duluth), "Creating a Process of Change for Men Who
+    // Batter": eight Equality Wheel themes of three weeks each = 24 sessions, rolling enrollment.
+    // Enroll within 14 days and finish within 9 months are local choices (POLICIES.md, bold);
+    // 2 consecutive absences trigger the non-compliance letter.
+    key: 'duluth-24',
+    name: 'Duluth 24-session program',
+    source: 'DAIP Duluth curriculum (8 themes × 3 sessions); local adaptation per POLICIES.md',
+    requiredSessions: 24,
+    sessionMinutes: 90,
+    enrollWithinDays: 14,
+    completeWithinMonths: 9,
+    maxAbsences: 3,
+    maxUnexcusedAbsences: 2,
+    maxConsecutiveAbsences: 2,
+    noAttendanceDays: 14,
+    progressReportEveryDays: 30,
+    violationReportBusinessDays: 2,
+    feesRequired: false,
+    leftEarlyCounts: false,
+    escalateAfterBusinessDays: 3,
+  },
+  {
+    // Texas BIPP: TDCJ-CJAD "Battering Intervention and Prevention Program Accreditation
+    // Guidelines" (sections Program Duration, Exits, Reporting Requirements; authority Texas Code
+    // of Criminal Procedure art. 42.141). At least 18 weeks / 36 hours: 24 sessions of 90 minutes
+    // is the common contract. Intake within 7 working days (~10 calendar days); monthly progress
+    // reports by the 10th; no-shows and violations reported within 24 hours (next working day).
+    // Completion window and absence limits are local: 12 months and the Duluth-style limits.
+    key: 'tx-bipp',
+    name: 'Texas BIPP (TDCJ-CJAD guidelines)',
+    source: 'TDCJ-CJAD BIPP Accreditation Guidelines; Tex. Code Crim. Proc. art. 42.141',
+    requiredSessions: 24,
+    sessionMinutes: 90,
+    enrollWithinDays: 10,
+    completeWithinMonths: 12,
+    maxAbsences: 3,
+    maxUnexcusedAbsences: 3,
+    maxConsecutiveAbsences: 2,
+    noAttendanceDays: 14,
+    progressReportEveryDays: 30,
+    progressReportDayOfMonth: 10,
+    violationReportBusinessDays: 1,
+    feesRequired: false,
+    leftEarlyCounts: false,
+    escalateAfterBusinessDays: 2,
+  },
+];

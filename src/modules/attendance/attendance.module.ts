@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { GroupsModule } from '../groups/groups.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { AttendanceController } from './attendance.controller';
+import { AttendanceService } from './attendance.service';
+
+@Module({
+  imports: [GroupsModule, SessionsModule],
+  controllers: [AttendanceController],
+  providers: [AttendanceService],
+  exports: [AttendanceService],
+})
+export class AttendanceModule {}

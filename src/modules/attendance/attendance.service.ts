@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { UnprocessableError } from '../../common/errors/domain-error';
+import { SignedInUser } from '../../common/context/request-context';
+import { ProgramClock } from '../../common/program-clock';
+import { AuditRecord, AuditService } from '../audit/audit.service';
+import { GroupAccess } from '../groups/group-access';
+import { Roster, RosterService } from '../sessions/roster.service';
+import { Session, SessionStatus } from '../sessions/session.entity';
+import { AttendanceStatus } from './attendance-status.enum';
+import { AttendanceMarkDto } from './mark-attendance.dto';
+
+/** Called inside the marking transaction with the referrals whose marks changed (compliance hooks in here). */
+export interface AttendanceChangeListener {
+  attendanceChanged(manager: EntityManager, referralIds: string[]): Promise<void>;
+}
+
+interface ExistingMark {
+  enrollment_id: string;
+  status: AttendanceStatus;
+  note: string | null;
+}
+
+@Injectable()
+export class AttendanceService {
+  private readonly listeners: AttendanceChangeListener[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: GroupAccess,
+    private readonly rosters: RosterService,
+    private readonly audit: AuditService,
+    private readonly clock: ProgramClock,
+  ) {}
+
+  onAttendanceChanged(listener: AttendanceChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Records the whole roster in one transaction. Idempotent: unchanged marks are not rewritten
+   * or audited. Anything wrong with any mark refuses the whole request and writes nothing.
+   */
+  async mark(user: SignedInUser, sessionId: string, marks: AttendanceMarkDto[]): Promise<Roster> {
+    await this.dataSource.transaction(async (manager) => {
+      // The row lock makes concurrent saves of one roster take turns, so a replay sees the first one's result.
+      const session = await this.access.requireSession(user, sessionId, manager, true);
+      this.assertMarkable(session);
+      const enrollmentIds = marks.map((mark) => mark.enrollmentId);
+      const eligible: Array<{ id: string; referral_id: string }> = await manager.query(
+        `SELECT e.id, e.referral_id FROM enrollments e
+          WHERE e.id = ANY($1::uuid[]) AND e.group_id = $2
+            AND e.start_date <= $3 AND (e.end_date IS NULL OR e.end_date >= $3)`,
+        [enrollmentIds, session.groupId, session.date],
+      );
+      const referralOf = new Map(eligible.map((row) => [row.id, row.referral_id]));
+      const strangers = enrollmentIds.filter((id) => !referralOf.has(id));
+      if (strangers.length) {
+        throw new UnprocessableError(
+          'NOT_ON_ROSTER',
+          `${strangers.length} mark(s) name an enrollment that is not on this session's roster (another group, or not enrolled on ${session.date})`,
+          { enrollmentIds: strangers },
+        );
+      }
+      const existing: ExistingMark[] = await manager.query(
+        `SELECT enrollment_id, status, note FROM attendance_marks WHERE session_id = $1 AND enrollment_id = ANY($2::uuid[])`,
+        [session.id, enrollmentIds],
+      );
+      const before = new Map(existing.map((row) => [row.enrollment_id, row]));
+      const changed = marks.filter((mark) => {
+        const previous = before.get(mark.enrollmentId);
+        return !previous || previous.status !== mark.status || (previous.note ?? null) !== (mark.note ?? null);
+      });
+      if (changed.length) await this.writeMarks(manager, session, changed, referralOf, before, user);
+      if (session.status === SessionStatus.Scheduled) {
+        await manager.update(Session, { id: session.id }, { status: SessionStatus.Held });
+        await this.audit.record({ action: 'session.held', recordType: 'session', recordId: session.id }, manager);
+      }
+      if (changed.length) {
+        const referralIds = [...new Set(changed.map((mark) => referralOf.get(mark.enrollmentId)!))];
+        for (const listener of this.listeners) await listener.attendanceChanged(manager, referralIds);
+      }
+    });
+    return this.rosters.load(this.dataSource.manager, sessionId, user.role);
+  }
+
+  private assertMarkable(session: Session): void {
+    if (session.status === SessionStatus.Cancelled) {
+      throw new UnprocessableError('SESSION_CANCELLED', 'This session was cancelled; it cannot be marked');
+    }
+    if (session.date > this.clock.today()) {
+      throw new UnprocessableError('SESSION_IN_FUTURE', `This session is on ${session.date}; it cannot be marked before it happens`);
+    }
+  }
+
+  private async writeMarks(
+    manager: EntityManager,
+    session: Session,
+    changed: AttendanceMarkDto[],
+    referralOf: Map<string, string>,
+    before: Map<string, ExistingMark>,
+    user: SignedInUser,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO attendance_marks (session_id, enrollment_id, referral_id, status, note, marked_by_id, marked_at)
+       SELECT $1, x.enrollment_id, x.referral_id, x.status::attendance_status, x.note, $2, now()
+         FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS x(enrollment_id, referral_id, status, note)
+       ON CONFLICT (session_id, enrollment_id)
+       DO UPDATE SET status = EXCLUDED.status, note = EXCLUDED.note, marked_by_id = EXCLUDED.marked_by_id, marked_at = now()`,
+      [
+        session.id,
+        user.id,
+        changed.map((mark) => mark.enrollmentId),
+        changed.map((mark) => referralOf.get(mark.enrollmentId)),
+        changed.map((mark) => mark.status),
+        changed.map((mark) => mark.note ?? null),
+      ],
+    );
+    const entries: AuditRecord[] = changed.map((mark) => {
+      const previous = before.get(mark.enrollmentId);
+      return {
+        action: previous ? 'attendance.correct' : 'attendance.mark',
+        recordType: 'attendance',
+        recordId: mark.enrollmentId,
+        details: {
+          sessionId: session.id,
+          sessionDate: session.date,
+          referralId: referralOf.get(mark.enrollmentId),
+          ...(previous ? { from: { status: previous.status, note: previous.note } } : {}),
+          to: { status: mark.status, note: mark.note ?? null },
+        },
+      };
+    });
+    await this.audit.recordMany(entries, manager);
+  }
+}

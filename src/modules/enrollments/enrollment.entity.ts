@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Group } from '../groups/group.entity';
+import { Referral } from '../referrals/referral.entity';
+
+/** A referral placed in a group from a start date; a transfer ends one and starts another. */
+@Entity('enrollments')
+@Index('enrollments_group_dates_idx', ['groupId', 'startDate', 'endDate'])
+@Index('enrollments_referral_idx', ['referralId', 'startDate'])
+@Index('enrollments_one_open_per_referral', ['referralId'], { unique: true, where: '"end_date" IS NULL' })
+export class Enrollment {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  referralId: string;
+
+  @ManyToOne(() => Referral, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'referral_id' })
+  referral?: Referral;
+
+  @Column({ type: 'uuid' })
+  groupId: string;
+
+  @ManyToOne(() => Group, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'group_id' })
+  group?: Group;
+
+  @Column({ type: 'date' })
+  startDate: string;
+
+  /** Last day in this group (inclusive); null while he is still in it. */
+  @Column({ type: 'date', nullable: true })
+  endDate: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  endReason: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ReferralsModule } from '../referrals/referrals.module';
+import { EnrollmentsController } from './enrollments.controller';
+import { EnrollmentsService } from './enrollments.service';
+
+@Module({ imports: [ReferralsModule], controllers: [EnrollmentsController], providers: [EnrollmentsService], exports: [EnrollmentsService] })
+export class EnrollmentsModule {}

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { addDays } from '../../common/dates';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { SignedInUser } from '../../common/context/request-context';
+import { ProgramClock } from '../../common/program-clock';
+import { AuditService } from '../audit/audit.service';
+import { Group } from '../groups/group.entity';
+import { ReferralAccess } from '../referrals/referral-access';
+import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
+import { ReferralStatusService } from '../referrals/referral-status.service';
+import { Enrollment } from './enrollment.entity';
+import { CreateEnrollmentDto } from './create-enrollment.dto';
+
+const MAX_DAYS_AHEAD = 90;
+
+export interface EnrollmentResult {
+  enrollment: Enrollment;
+  /** The enrollment this one replaced, when it was a transfer. */
+  transferredFrom: Enrollment | null;
+  referralStatus: ReferralStatus;
+}
+
+@Injectable()
+export class EnrollmentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly referrals: ReferralAccess,
+    private readonly statuses: ReferralStatusService,
+    private readonly audit: AuditService,
+    private readonly clock: ProgramClock,
+  ) {}
+
+  /**
+   * Places a referral in a group. If he is in another group, this is a transfer: the old
+   * enrollment ends the day before and stays in his history. Capacity is checked under a lock.
+   */
+  async enroll(user: SignedInUser, input: CreateEnrollmentDto): Promise<EnrollmentResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const referral = await this.referrals.require(user, input.referralId, manager, true);
+      if (!isOpen(referral.status)) {
+        throw new UnprocessableError('REFERRAL_NOT_OPEN', `A referral that is ${referral.status} cannot be enrolled`);
+      }
+      const group = await manager.createQueryBuilder(Group, 'group').setLock('pessimistic_write').where('group.id = :id', { id: input.groupId }).getOne();
+      if (!group) throw new NotFoundError('group');
+      this.assertStartDate(input.startDate, referral.orderedOn, group);
+
+      const current = await manager.findOneBy(Enrollment, { referralId: referral.id, endDate: IsNull() });
+      if (current?.groupId === group.id) {
+        throw new ConflictError('ALREADY_ENROLLED', 'He is already enrolled in this group');
+      }
+      const enrolled = await manager.countBy(Enrollment, { groupId: group.id, endDate: IsNull() });
+      if (enrolled >= group.capacity) {
+        throw new ConflictError('GROUP_FULL', `${group.name} is full (${enrolled} of ${group.capacity})`, {
+          capacity: group.capacity,
+          enrolled,
+        });
+      }
+      if (current) await this.endForTransfer(manager, current, input.startDate, group);
+
+      const enrollment = await manager.save(
+        manager.create(Enrollment, { referralId: referral.id, groupId: group.id, startDate: input.startDate }),
+      );
+      await this.audit.record(
+        {
+          action: current ? 'enrollment.transfer' : 'enrollment.create',
+          recordType: 'enrollment',
+          recordId: enrollment.id,
+          details: { referralId: referral.id, groupId: group.id, startDate: input.startDate, from: current?.id ?? null },
+        },
+        manager,
+      );
+      if (referral.status === ReferralStatus.Referred || referral.status === ReferralStatus.FailedToEnroll) {
+        await this.statuses.transition(manager, referral, ReferralStatus.Active, `enrolled in ${group.name}`);
+      }
+      return { enrollment, transferredFrom: current ?? null, referralStatus: referral.status };
+    });
+  }
+
+  private assertStartDate(startDate: string, orderedOn: string, group: Group): void {
+    if (!group.active) throw new UnprocessableError('GROUP_INACTIVE', `${group.name} no longer meets`);
+    if (startDate < orderedOn) {
+      throw new UnprocessableError('START_BEFORE_ORDER', 'startDate cannot be before the court order', {
+        fields: { startDate: [`startDate cannot be before the order date ${orderedOn}`] },
+      });
+    }
+    if (startDate > addDays(this.clock.today(), MAX_DAYS_AHEAD)) {
+      throw new UnprocessableError('START_TOO_FAR', `startDate can be at most ${MAX_DAYS_AHEAD} days ahead`, {
+        fields: { startDate: [`startDate can be at most ${MAX_DAYS_AHEAD} days ahead`] },
+      });
+    }
+  }
+
+  private async endForTransfer(manager: EntityManager, current: Enrollment, startDate: string, group: Group): Promise<void> {
+    const endDate = addDays(startDate, -1);
+    if (endDate < current.startDate) {
+      throw new UnprocessableError('TRANSFER_BEFORE_START', `He only joined his current group on ${current.startDate}`, {
+        fields: { startDate: [`startDate must be after ${current.startDate}, when he joined his current group`] },
+      });
+    }
+    const [{ later }] = (await manager.query(
+      `SELECT count(*)::int AS later FROM attendance_marks m JOIN sessions s ON s.id = m.session_id
+        WHERE m.enrollment_id = $1 AND s.date >= $2`,
+      [current.id, startDate],
+    )) as Array<{ later: number }>;
+    if (later > 0) {
+      throw new UnprocessableError('MARKS_AFTER_TRANSFER', `He has ${later} mark(s) in his current group on or after ${startDate}`, {
+        fields: { startDate: ['startDate is before attendance already recorded in his current group'] },
+      });
+    }
+    await manager.update(Enrollment, { id: current.id }, { endDate, endReason: `transferred to ${group.name}` });
+    current.endDate = endDate;
+    current.endReason = `transferred to ${group.name}`;
+  }
+}

@@ -1,0 +1,96 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsCalendarDate, IsClockTime, Trim } from '../../common/http/validators';
+
+export class CreateGroupDto {
+  @ApiProperty({ example: 'Tuesday evening men’s group' })
+  @Trim()
+  @IsString()
+  @Length(2, 120)
+  name: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'curriculumId must be a UUID' })
+  curriculumId: string;
+
+  @ApiProperty({ minimum: 1, maximum: 7, description: 'ISO weekday: 1 = Monday … 7 = Sunday', example: 2 })
+  @IsInt({ message: 'weekday must be an integer from 1 (Monday) to 7 (Sunday)' })
+  @Min(1, { message: 'weekday must be an integer from 1 (Monday) to 7 (Sunday)' })
+  @Max(7, { message: 'weekday must be an integer from 1 (Monday) to 7 (Sunday)' })
+  weekday: number;
+
+  @ApiProperty({ example: '18:30' })
+  @IsClockTime()
+  startTime: string;
+
+  @ApiProperty({ minimum: 30, maximum: 480, example: 90 })
+  @IsInt()
+  @Min(30)
+  @Max(480)
+  durationMinutes: number;
+
+  @ApiProperty({ minimum: 1, maximum: 30, example: 12 })
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  capacity: number;
+
+  @ApiProperty({ example: 'Room 2, 202 W 2nd St' })
+  @Trim()
+  @IsString()
+  @Length(2, 200)
+  location: string;
+
+  @ApiProperty({ example: 'en' })
+  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a language tag such as en or es' })
+  language: string;
+
+  @ApiProperty({ type: [String], format: 'uuid' })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'facilitatorIds must name at least one facilitator' })
+  @ArrayMaxSize(6)
+  @ArrayUnique()
+  @IsUUID('all', { each: true, message: 'each facilitatorId must be a UUID' })
+  facilitatorIds: string[];
+
+  @ApiPropertyOptional({ description: 'First date the schedule may fall on; defaults to today', example: '2026-12-01' })
+  @IsOptional()
+  @IsCalendarDate()
+  startsOn?: string;
+}
+
+export class OneOffSessionDto {
+  @ApiProperty({ example: '2026-11-20', description: 'May be in the past when recorded afterwards' })
+  @IsCalendarDate()
+  date: string;
+
+  @ApiPropertyOptional({ example: '18:30', description: 'Defaults to the group’s start time' })
+  @IsOptional()
+  @IsClockTime()
+  startTime?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The unit it covers, e.g. the one being made up' })
+  @IsOptional()
+  @IsUUID('all')
+  curriculumUnitId?: string;
+}
+
+export class CancelSessionDto {
+  @ApiProperty({ example: 'Facilitator ill; building closed' })
+  @Trim()
+  @IsString()
+  @Length(3, 500)
+  reason: string;
+}
+
+export class SessionRangeQuery {
+  @ApiPropertyOptional({ example: '2026-11-01' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31' })
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
+}

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { addDays, daysBetween } from '../../common/dates';
+import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { SignedInUser } from '../../common/context/request-context';
+import { Page } from '../../common/http/pagination.dto';
+import { SqlParams } from '../../common/http/sql-params';
+import { ProgramClock } from '../../common/program-clock';
+import { AuditService } from '../audit/audit.service';
+import { CurriculumUnit } from '../curricula/curriculum-unit.entity';
+import { Curriculum } from '../curricula/curriculum.entity';
+import { SessionScheduleService } from '../sessions/session-schedule.service';
+import { Session, SessionKind, SessionStatus } from '../sessions/session.entity';
+import { SESSION_ROW_SELECT, SessionRow, SessionView, toSessionView } from '../sessions/session.view';
+import { Role } from '../users/role.enum';
+import { User } from '../users/user.entity';
+import { CreateGroupDto, OneOffSessionDto } from './create-group.dto';
+import { GroupAccess } from './group-access';
+import { Group } from './group.entity';
+import { GROUP_ROW_FROM, GROUP_ROW_SELECT, GroupRow, GroupView, toGroupView } from './group.view';
+
+const MAX_SESSION_RANGE_DAYS = 400;
+
+@Injectable()
+export class GroupsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: GroupAccess,
+    private readonly schedule: SessionScheduleService,
+    private readonly audit: AuditService,
+    private readonly clock: ProgramClock,
+  ) {}
+
+  /** Creates the group and lays out its first weeks of sessions in the same transaction. */
+  async create(input: CreateGroupDto): Promise<GroupView> {
+    const groupId = await this.dataSource.transaction(async (manager) => {
+      const fields: Record<string, string[]> = {};
+      if (!(await manager.existsBy(Curriculum, { id: input.curriculumId }))) {
+        fields.curriculumId = ['curriculumId must name a curriculum'];
+      }
+      const facilitators = await manager.findBy(User, { id: In(input.facilitatorIds), role: Role.Facilitator, active: true });
+      if (facilitators.length !== input.facilitatorIds.length) {
+        fields.facilitatorIds = ['every facilitatorId must name an active facilitator'];
+      }
+      if (Object.keys(fields).length) {
+        throw new UnprocessableError('GROUP_REFERENCES_INVALID', Object.values(fields).flat().join('; '), { fields });
+      }
+      const group = await manager.save(
+        manager.create(Group, {
+          name: input.name,
+          curriculumId: input.curriculumId,
+          weekday: input.weekday,
+          startTime: input.startTime,
+          durationMinutes: input.durationMinutes,
+          capacity: input.capacity,
+          location: input.location,
+          language: input.language,
+          startsOn: input.startsOn ?? this.clock.today(),
+          facilitators,
+        }),
+      );
+      await this.schedule.generate(manager, [group.id]);
+      await this.audit.record(
+        { action: 'group.create', recordType: 'group', recordId: group.id, details: { ...input } },
+        manager,
+      );
+      return group.id;
+    });
+    return this.view(groupId);
+  }
+
+  async list(user: SignedInUser, limit: number, offset: number): Promise<Page<GroupView>> {
+    const params = new SqlParams();
+    const where = this.access.scopeSql(user, 'g', params.bind);
+    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM groups g WHERE ${where}`, params.values)) as Array<{
+      total: number;
+    }>;
+    const rows: GroupRow[] = await this.dataSource.query(
+      `SELECT ${GROUP_ROW_SELECT} FROM ${GROUP_ROW_FROM} WHERE ${where}
+        ORDER BY g.active DESC, g.weekday, g.start_time, g.name LIMIT ${params.bind(limit)} OFFSET ${params.bind(offset)}`,
+      params.values,
+    );
+    return { items: rows.map(toGroupView), total };
+  }
+
+  async get(user: SignedInUser, groupId: string): Promise<GroupView> {
+    await this.access.requireGroup(user, groupId);
+    return this.view(groupId);
+  }
+
+  private async view(groupId: string): Promise<GroupView> {
+    const [row] = (await this.dataSource.query(`SELECT ${GROUP_ROW_SELECT} FROM ${GROUP_ROW_FROM} WHERE g.id = $1`, [groupId])) as GroupRow[];
+    if (!row) throw new NotFoundError('group');
+    return toGroupView(row);
+  }
+
+  /** Sessions in a date range (default: four weeks back to eight ahead), with how many are marked. */
+  async sessions(user: SignedInUser, groupId: string, from?: string, to?: string): Promise<SessionView[]> {
+    await this.access.requireGroup(user, groupId);
+    const today = this.clock.today();
+    const rangeFrom = from ?? addDays(today, -28);
+    const rangeTo = to ?? addDays(today, 56);
+    if (rangeTo < rangeFrom) {
+      throw new UnprocessableError('RANGE_INVALID', 'to must not be before from', { fields: { to: ['to must not be before from'] } });
+    }
+    if (daysBetween(rangeFrom, rangeTo) > MAX_SESSION_RANGE_DAYS) {
+      throw new UnprocessableError('RANGE_TOO_LONG', `Ask for at most ${MAX_SESSION_RANGE_DAYS} days at a time`, {
+        fields: { to: [`the range may span at most ${MAX_SESSION_RANGE_DAYS} days`] },
+      });
+    }
+    const rows: SessionRow[] = await this.dataSource.query(
+      `SELECT ${SESSION_ROW_SELECT},
+              (SELECT count(*)::int FROM attendance_marks m WHERE m.session_id = s.id) AS marked_count
+         FROM sessions s LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
+        WHERE s.group_id = $1 AND s.date BETWEEN $2 AND $3
+        ORDER BY s.date, s.start_time`,
+      [groupId, rangeFrom, rangeTo],
+    );
+    return rows.map(toSessionView);
+  }
+
+  /** A make-up or extra meeting; may be dated in the past when recorded afterwards. */
+  async addOneOffSession(user: SignedInUser, groupId: string, input: OneOffSessionDto): Promise<SessionView> {
+    const sessionId = await this.dataSource.transaction(async (manager) => {
+      const group = await this.access.requireGroup(user, groupId, manager);
+      if (input.curriculumUnitId) {
+        const unit = await manager.findOneBy(CurriculumUnit, { id: input.curriculumUnitId, curriculumId: group.curriculumId });
+        if (!unit) {
+          throw new UnprocessableError('UNIT_NOT_IN_CURRICULUM', 'curriculumUnitId is not a unit of this group’s curriculum', {
+            fields: { curriculumUnitId: ['curriculumUnitId is not a unit of this group’s curriculum'] },
+          });
+        }
+      }
+      const session = await manager.save(
+        manager.create(Session, {
+          groupId,
+          date: input.date,
+          startTime: input.startTime ?? group.startTime,
+          kind: SessionKind.OneOff,
+          status: SessionStatus.Scheduled,
+          curriculumUnitId: input.curriculumUnitId ?? null,
+        }),
+      );
+      await this.audit.record(
+        { action: 'session.create_one_off', recordType: 'session', recordId: session.id, details: { groupId, date: input.date } },
+        manager,
+      );
+      return session.id;
+    });
+    return this.sessionView(sessionId);
+  }
+
+  async generateSessions(user: SignedInUser, groupId: string): Promise<{ created: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.access.requireGroup(user, groupId, manager);
+      const created = await this.schedule.generate(manager, [groupId]);
+      if (created > 0) {
+        await this.audit.record({ action: 'group.generate_sessions', recordType: 'group', recordId: groupId, details: { created } }, manager);
+      }
+      return { created };
+    });
+  }
+
+  async sessionView(sessionId: string): Promise<SessionView> {
+    const [row] = (await this.dataSource.query(
+      `SELECT ${SESSION_ROW_SELECT}, (SELECT count(*)::int FROM attendance_marks m WHERE m.session_id = s.id) AS marked_count
+         FROM sessions s LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id WHERE s.id = $1`,
+      [sessionId],
+    )) as SessionRow[];
+    if (!row) throw new NotFoundError('session');
+    return toSessionView(row);
+  }
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { Page } from '../../common/http/pagination.dto';
+import { AuditService } from '../audit/audit.service';
+import { CreatePolicyDto, PolicyFieldsDto } from './policy-fields.dto';
+import { Policy } from './policy.entity';
+
+export function policyKeyFrom(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80);
+}
+
+@Injectable()
+export class PoliciesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(input: CreatePolicyDto, createdById: string | null): Promise<Policy> {
+    assertConsistent(input);
+    const key = input.key ? policyKeyFrom(input.key) : policyKeyFrom(input.name);
+    return this.dataSource.transaction(async (manager) => {
+      if (await manager.existsBy(Policy, { key })) {
+        throw new ConflictError('POLICY_KEY_TAKEN', `A policy with key "${key}" exists; edit it to make a new version`);
+      }
+      return this.insertVersion(manager, key, 1, input, createdById);
+    });
+  }
+
+  /** Editing never changes a version in place: it writes the next one and makes it current. */
+  async createNextVersion(policyId: string, input: PolicyFieldsDto, createdById: string | null): Promise<Policy> {
+    assertConsistent(input);
+    return this.dataSource.transaction(async (manager) => {
+      const base = await manager.findOneBy(Policy, { id: policyId });
+      if (!base) throw new NotFoundError('policy');
+      // Serialise concurrent edits of one policy so two editors cannot both write version n+1.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`policy:${base.key}`]);
+      const { max } = (await manager
+        .createQueryBuilder(Policy, 'policy')
+        .select('MAX(policy.version)', 'max')
+        .where('policy.key = :key', { key: base.key })
+        .getRawOne()) as { max: number };
+      await manager.update(Policy, { key: base.key }, { isCurrent: false });
+      return this.insertVersion(manager, base.key, Number(max) + 1, input, createdById);
+    });
+  }
+
+  private async insertVersion(
+    manager: EntityManager,
+    key: string,
+    version: number,
+    input: PolicyFieldsDto,
+    createdById: string | null,
+  ): Promise<Policy> {
+    const policy = await manager.save(
+      manager.create(Policy, {
+        key,
+        version,
+        name: input.name,
+        source: input.source ?? null,
+        requiredSessions: input.requiredSessions,
+        sessionMinutes: input.sessionMinutes,
+        enrollWithinDays: input.enrollWithinDays,
+        completeWithinMonths: input.completeWithinMonths,
+        maxAbsences: input.maxAbsences,
+        maxUnexcusedAbsences: input.maxUnexcusedAbsences,
+        maxConsecutiveAbsences: input.maxConsecutiveAbsences,
+        noAttendanceDays: input.noAttendanceDays,
+        progressReportEveryDays: input.progressReportEveryDays,
+        progressReportDayOfMonth: input.progressReportDayOfMonth ?? null,
+        violationReportBusinessDays: input.violationReportBusinessDays,
+        feesRequired: input.feesRequired,
+        leftEarlyCounts: input.leftEarlyCounts ?? false,
+        escalateAfterBusinessDays: input.escalateAfterBusinessDays ?? 3,
+        isCurrent: true,
+        createdById,
+      }),
+    );
+    await this.audit.record(
+      { action: version === 1 ? 'policy.create' : 'policy.new_version', recordType: 'policy', recordId: policy.id, details: { key, version } },
+      manager,
+    );
+    return policy;
+  }
+
+  async list(limit: number, offset: number, options: { key?: string; includeHistory?: boolean }): Promise<Page<Policy>> {
+    const query = this.dataSource.getRepository(Policy).createQueryBuilder('policy');
+    if (options.key) query.andWhere('policy.key = :key', { key: options.key });
+    if (!options.includeHistory && !options.key) query.andWhere('policy.isCurrent = true');
+    const [items, total] = await query
+      .orderBy('policy.name', 'ASC')
+      .addOrderBy('policy.version', 'DESC')
+      .take(limit)
+      .skip(offset)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  async get(id: string): Promise<Policy> {
+    const policy = await this.dataSource.getRepository(Policy).findOneBy({ id });
+    if (!policy) throw new NotFoundError('policy');
+    return policy;
+  }
+}
+
+function assertConsistent(input: PolicyFieldsDto): void {
+  const fields: Record<string, string[]> = {};
+  if (input.maxUnexcusedAbsences > input.maxAbsences) {
+    fields.maxUnexcusedAbsences = ['maxUnexcusedAbsences cannot exceed maxAbsences'];
+  }
+  const weeksAvailable = Math.floor((input.completeWithinMonths * 30.4) / 7);
+  if (input.requiredSessions > weeksAvailable) {
+    fields.requiredSessions = [
+      `requiredSessions (${input.requiredSessions}) cannot be finished at one a week within ${input.completeWithinMonths} months`,
+    ];
+  }
+  if (Object.keys(fields).length) {
+    throw new UnprocessableError('POLICY_INCONSISTENT', Object.values(fields).flat().join('; '), { fields });
+  }
+}

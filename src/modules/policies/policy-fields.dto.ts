@@ -1,0 +1,88 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** Every parameter of the spec's compliance-rules table, with bounds a real program stays within. */
+export class PolicyFieldsDto {
+  @ApiProperty({ example: 'Duluth 24-session program' })
+  @Transform(trim)
+  @IsString()
+  @Length(3, 200)
+  name: string;
+
+  @ApiPropertyOptional({ description: 'Statute or standard the numbers come from' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(2000)
+  source?: string;
+
+  @ApiProperty({ minimum: 1, maximum: 200, example: 24 })
+  @IsInt() @Min(1) @Max(200)
+  requiredSessions: number;
+
+  @ApiProperty({ minimum: 30, maximum: 480, example: 90 })
+  @IsInt() @Min(30) @Max(480)
+  sessionMinutes: number;
+
+  @ApiProperty({ minimum: 1, maximum: 365, example: 14 })
+  @IsInt() @Min(1) @Max(365)
+  enrollWithinDays: number;
+
+  @ApiProperty({ minimum: 1, maximum: 60, example: 9 })
+  @IsInt() @Min(1) @Max(60)
+  completeWithinMonths: number;
+
+  @ApiProperty({ minimum: 0, maximum: 100, example: 3, description: 'excused + unexcused, whole program' })
+  @IsInt() @Min(0) @Max(100)
+  maxAbsences: number;
+
+  @ApiProperty({ minimum: 0, maximum: 100, example: 2 })
+  @IsInt() @Min(0) @Max(100)
+  maxUnexcusedAbsences: number;
+
+  @ApiProperty({ minimum: 1, maximum: 100, example: 2 })
+  @IsInt() @Min(1) @Max(100)
+  maxConsecutiveAbsences: number;
+
+  @ApiProperty({ minimum: 1, maximum: 365, example: 14 })
+  @IsInt() @Min(1) @Max(365)
+  noAttendanceDays: number;
+
+  @ApiProperty({ minimum: 7, maximum: 366, example: 30 })
+  @IsInt() @Min(7) @Max(366)
+  progressReportEveryDays: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 28, description: 'Monthly reports due on this day instead of every N days' })
+  @IsOptional()
+  @IsInt() @Min(1) @Max(28)
+  progressReportDayOfMonth?: number;
+
+  @ApiProperty({ minimum: 0, maximum: 30, example: 2, description: '0 = immediately' })
+  @IsInt() @Min(0) @Max(30)
+  violationReportBusinessDays: number;
+
+  @ApiProperty({ example: false })
+  @IsBoolean()
+  feesRequired: boolean;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  leftEarlyCounts?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 30, default: 3 })
+  @IsOptional()
+  @IsInt() @Min(1) @Max(30)
+  escalateAfterBusinessDays?: number;
+}
+
+export class CreatePolicyDto extends PolicyFieldsDto {
+  @ApiPropertyOptional({ description: 'Stable identity across versions; derived from the name when absent', example: 'duluth-24' })
+  @IsOptional()
+  @IsString()
+  @Length(2, 80)
+  key?: string;
+}

@@ -1,0 +1,83 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * One version of a jurisdiction's or program's rule set. Editing writes a new row with the
+ * same `key` and the next `version`; a referral points at the row it was ordered under.
+ */
+@Entity('policies')
+@Index('policies_key_version_unique', ['key', 'version'], { unique: true })
+export class Policy {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** Stable identity across versions, e.g. "ca-pc-1203-097". */
+  @Column({ type: 'varchar', length: 80 })
+  key: string;
+
+  @Column({ type: 'integer' })
+  version: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  /** Where the numbers come from (statute, code, guideline). */
+  @Column({ type: 'text', nullable: true })
+  source: string | null;
+
+  @Column({ type: 'integer' })
+  requiredSessions: number;
+
+  @Column({ type: 'integer' })
+  sessionMinutes: number;
+
+  @Column({ type: 'integer' })
+  enrollWithinDays: number;
+
+  @Column({ type: 'integer' })
+  completeWithinMonths: number;
+
+  /** Excused + unexcused, over the whole program. */
+  @Column({ type: 'integer' })
+  maxAbsences: number;
+
+  @Column({ type: 'integer' })
+  maxUnexcusedAbsences: number;
+
+  @Column({ type: 'integer' })
+  maxConsecutiveAbsences: number;
+
+  @Column({ type: 'integer' })
+  noAttendanceDays: number;
+
+  @Column({ type: 'integer' })
+  progressReportEveryDays: number;
+
+  /** When set, progress reports fall due on this day of each month (Texas: by the 10th) instead of every N days. */
+  @Column({ type: 'integer', nullable: true })
+  progressReportDayOfMonth: number | null;
+
+  /** 0 means immediately. */
+  @Column({ type: 'integer' })
+  violationReportBusinessDays: number;
+
+  @Column({ type: 'boolean' })
+  feesRequired: boolean;
+
+  /** Whether a session left early counts towards the required number. */
+  @Column({ type: 'boolean', default: false })
+  leftEarlyCounts: boolean;
+
+  /** Unacknowledged notices are escalated after this many business days. */
+  @Column({ type: 'integer', default: 3 })
+  escalateAfterBusinessDays: number;
+
+  /** The newest version is the one offered for new referrals. */
+  @Column({ type: 'boolean', default: true })
+  isCurrent: boolean;
+
+  @Column({ type: 'uuid', nullable: true })
+  createdById: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

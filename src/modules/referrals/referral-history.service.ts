@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { SignedInUser } from '../../common/context/request-context';
+import { AuditService } from '../audit/audit.service';
+import { AttendanceStatus } from '../attendance/attendance-status.enum';
+import { ReferralAccess } from './referral-access';
+
+export interface AttendanceHistoryEntry {
+  sessionId: string;
+  date: string;
+  sessionStatus: string;
+  groupId: string;
+  groupName: string;
+  unit: { theme: string; title: string } | null;
+  enrollmentId: string;
+  status: AttendanceStatus;
+  note: string | null;
+  markedAt: Date;
+}
+
+export interface EnrollmentHistoryEntry {
+  id: string;
+  groupId: string;
+  groupName: string;
+  startDate: string;
+  endDate: string | null;
+  endReason: string | null;
+}
+
+export interface AttendanceHistory {
+  referralId: string;
+  enrollments: EnrollmentHistoryEntry[];
+  attendance: AttendanceHistoryEntry[];
+}
+
+/** A man's whole history across groups: two queries whatever its length. */
+@Injectable()
+export class ReferralHistoryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: ReferralAccess,
+    private readonly audit: AuditService,
+  ) {}
+
+  async attendance(user: SignedInUser, referralId: string): Promise<AttendanceHistory> {
+    await this.access.require(user, referralId);
+    const enrollments = await this.enrollments(referralId);
+    const rows: Array<{
+      session_id: string;
+      date: string;
+      session_status: string;
+      group_id: string;
+      group_name: string;
+      theme: string | null;
+      title: string | null;
+      enrollment_id: string;
+      status: AttendanceStatus;
+      note: string | null;
+      marked_at: Date;
+    }> = await this.dataSource.query(
+      `SELECT s.id AS session_id, s.date::text AS date, s.status AS session_status, g.id AS group_id, g.name AS group_name,
+              u.theme, u.title, m.enrollment_id, m.status, m.note, m.marked_at
+         FROM attendance_marks m
+         JOIN sessions s ON s.id = m.session_id
+         JOIN groups g ON g.id = s.group_id
+         LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
+        WHERE m.referral_id = $1
+        ORDER BY s.date, s.start_time`,
+      [referralId],
+    );
+    await this.audit.record({ action: 'referral.attendance_read', recordType: 'referral', recordId: referralId });
+    return {
+      referralId,
+      enrollments,
+      attendance: rows.map((row) => ({
+        sessionId: row.session_id,
+        date: row.date,
+        sessionStatus: row.session_status,
+        groupId: row.group_id,
+        groupName: row.group_name,
+        unit: row.theme && row.title ? { theme: row.theme, title: row.title } : null,
+        enrollmentId: row.enrollment_id,
+        status: row.status,
+        note: row.note,
+        markedAt: row.marked_at,
+      })),
+    };
+  }
+
+  async enrollments(referralId: string): Promise<EnrollmentHistoryEntry[]> {
+    const rows: Array<{ id: string; group_id: string; group_name: string; start_date: string; end_date: string | null; end_reason: string | null }> =
+      await this.dataSource.query(
+        `SELECT e.id, e.group_id, g.name AS group_name, e.start_date::text AS start_date, e.end_date::text AS end_date, e.end_reason
+           FROM enrollments e JOIN groups g ON g.id = e.group_id
+          WHERE e.referral_id = $1 ORDER BY e.start_date, e.created_at`,
+        [referralId],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      groupId: row.group_id,
+      groupName: row.group_name,
+      startDate: row.start_date,
+      endDate: row.end_date,
+      endReason: row.end_reason,
+    }));
+  }
+}

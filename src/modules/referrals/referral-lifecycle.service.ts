@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { UnprocessableError } from '../../common/errors/domain-error';
+import { SignedInUser } from '../../common/context/request-context';
+import { ProgramClock } from '../../common/program-clock';
+import { AuditService } from '../audit/audit.service';
+import { countAttendance } from '../compliance/attendance-counts';
+import { loadMarkFacts } from '../compliance/mark-facts.repository';
+import { Policy } from '../policies/policy.entity';
+import { ReferralAccess } from './referral-access';
+import { isOpen, ReferralStatus } from './referral-status.enum';
+import { ReferralStatusService } from './referral-status.service';
+import { Referral } from './referral.entity';
+
+/** Completion, termination, closing and fees: the program's decisions about an order. */
+@Injectable()
+export class ReferralLifecycleService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: ReferralAccess,
+    private readonly statuses: ReferralStatusService,
+    private readonly audit: AuditService,
+    private readonly clock: ProgramClock,
+  ) {}
+
+  /** Marks the order complete, or refuses with every unmet requirement listed. */
+  async complete(user: SignedInUser, referralId: string): Promise<Referral> {
+    return this.dataSource.transaction(async (manager) => {
+      const referral = await this.access.require(user, referralId, manager, true);
+      const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
+      const marks = (await loadMarkFacts(manager, [referral.id])).get(referral.id) ?? [];
+      const counts = countAttendance(marks, policy);
+      const reasons: string[] = [];
+      if (referral.status !== ReferralStatus.Active) reasons.push(`the referral is ${referral.status}, not active`);
+      if (counts.sessionsAttended < policy.requiredSessions) {
+        reasons.push(`${counts.sessionsAttended} of ${policy.requiredSessions} required sessions attended`);
+      }
+      if (policy.feesRequired && !referral.feesPaid) reasons.push('program fees are not paid');
+      if (reasons.length) {
+        throw new UnprocessableError('REQUIREMENTS_UNMET', `Cannot complete: ${reasons.join('; ')}`, { reasons });
+      }
+      return this.statuses.transition(manager, referral, ReferralStatus.Completed, 'requirements met', {
+        endEnrollmentOn: this.clock.today(),
+      });
+    });
+  }
+
+  async terminate(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
+    return this.dataSource.transaction(async (manager) => {
+      const referral = await this.access.require(user, referralId, manager, true);
+      return this.statuses.transition(manager, referral, ReferralStatus.Terminated, reason, { endEnrollmentOn: this.clock.today() });
+    });
+  }
+
+  /** Order withdrawn, transferred out, deceased …: any open referral, with a reason. */
+  async close(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
+    return this.dataSource.transaction(async (manager) => {
+      const referral = await this.access.require(user, referralId, manager, true);
+      if (!isOpen(referral.status)) {
+        throw new UnprocessableError('ILLEGAL_TRANSITION', `A referral that is ${referral.status} cannot be closed`, {
+          from: referral.status,
+          to: ReferralStatus.Closed,
+        });
+      }
+      return this.statuses.transition(manager, referral, ReferralStatus.Closed, reason, { endEnrollmentOn: this.clock.today() });
+    });
+  }
+
+  async setFeesPaid(user: SignedInUser, referralId: string, paid: boolean): Promise<Referral> {
+    return this.dataSource.transaction(async (manager) => {
+      const referral = await this.access.require(user, referralId, manager, true);
+      if (referral.feesPaid !== paid) {
+        await manager.update(Referral, { id: referral.id }, { feesPaid: paid });
+        await this.audit.record(
+          { action: 'referral.fees', recordType: 'referral', recordId: referral.id, details: { from: referral.feesPaid, to: paid } },
+          manager,
+        );
+        referral.feesPaid = paid;
+      }
+      return referral;
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { UnprocessableError } from '../../common/errors/domain-error';
+import { AuditService } from '../audit/audit.service';
+import { Enrollment } from '../enrollments/enrollment.entity';
+import { ReferralStatus } from './referral-status.enum';
+import { canTransition } from './referral-transitions';
+import { Referral } from './referral.entity';
+
+/** The one place a referral's status changes: checks the life cycle and audits the change. */
+@Injectable()
+export class ReferralStatusService {
+  constructor(private readonly audit: AuditService) {}
+
+  async transition(
+    manager: EntityManager,
+    referral: Referral,
+    to: ReferralStatus,
+    reason: string | null,
+    options: { endEnrollmentOn?: string; actor?: { userId: string | null; role: string | null } } = {},
+  ): Promise<Referral> {
+    const from = referral.status;
+    if (from === to) return referral;
+    if (!canTransition(from, to)) {
+      throw new UnprocessableError('ILLEGAL_TRANSITION', `A referral that is ${from} cannot become ${to}`, { from, to });
+    }
+    await manager.update(Referral, { id: referral.id }, { status: to, statusReason: reason, statusChangedAt: () => 'now()' });
+    if (options.endEnrollmentOn) {
+      await manager
+        .createQueryBuilder()
+        .update(Enrollment)
+        .set({ endDate: options.endEnrollmentOn, endReason: `referral ${to}` })
+        .where('referral_id = :referralId AND end_date IS NULL', { referralId: referral.id })
+        .execute();
+    }
+    await this.audit.record(
+      {
+        action: 'referral.status_change',
+        recordType: 'referral',
+        recordId: referral.id,
+        details: { from, to, reason },
+        ...(options.actor ? { actorUserId: options.actor.userId, actorRole: options.actor.role } : {}),
+      },
+      manager,
+    );
+    referral.status = to;
+    referral.statusReason = reason;
+    return referral;
+  }
+}

@@ -1,0 +1,126 @@
+import { AttendanceCounts } from '../compliance/attendance-counts';
+import { Role } from '../users/role.enum';
+import { ReferralStatus } from './referral-status.enum';
+
+export interface ReferralRow {
+  id: string;
+  case_number: string;
+  status: ReferralStatus;
+  status_reason: string | null;
+  status_changed_at: Date;
+  ordered_on: string;
+  enroll_by: string;
+  complete_by: string;
+  fees_paid: boolean;
+  participant_id: string;
+  first_name: string;
+  last_name: string;
+  date_of_birth: string;
+  email: string | null;
+  phone: string | null;
+  language: string;
+  court_agency_id: string;
+  court_name: string;
+  probation_officer_id: string;
+  probation_officer_name: string;
+  policy_id: string;
+  policy_key: string;
+  policy_version: number;
+  policy_name: string;
+  required_sessions: number;
+  fees_required: boolean;
+}
+
+/** The columns a ReferralRow is read with; alias r = referrals. */
+export const REFERRAL_ROW_SELECT = `
+  r.id, r.case_number, r.status, r.status_reason, r.status_changed_at, r.ordered_on::text AS ordered_on,
+  r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, r.fees_paid,
+  p.id AS participant_id, p.first_name, p.last_name, p.date_of_birth::text AS date_of_birth, p.email, p.phone, p.language,
+  r.court_agency_id, court.name AS court_name, r.probation_officer_id, po.name AS probation_officer_name,
+  r.policy_id, pol.key AS policy_key, pol.version AS policy_version, pol.name AS policy_name,
+  pol.required_sessions, pol.fees_required`;
+
+export const REFERRAL_ROW_FROM = `
+  referrals r
+  JOIN participants p ON p.id = r.participant_id
+  JOIN agencies court ON court.id = r.court_agency_id
+  JOIN users po ON po.id = r.probation_officer_id
+  JOIN policies pol ON pol.id = r.policy_id`;
+
+export interface ReferralView {
+  id: string;
+  caseNumber: string;
+  status: ReferralStatus;
+  statusReason: string | null;
+  statusChangedAt: Date;
+  orderedOn: string;
+  enrollBy: string;
+  completeBy: string;
+  feesPaid: boolean;
+  participant: {
+    id?: string;
+    firstName: string;
+    lastName: string;
+    dateOfBirth?: string;
+    email?: string | null;
+    phone?: string | null;
+    language?: string;
+  };
+  court: { id: string; name: string };
+  probationOfficer: { id: string; name: string };
+  policy: { id: string; key: string; version: number; name: string; requiredSessions: number; feesRequired: boolean };
+  enrollments?: Array<{ id: string; groupId: string; groupName: string; startDate: string; endDate: string | null; endReason: string | null }>;
+  compliance?: Pick<
+    AttendanceCounts,
+    'sessionsRequired' | 'sessionsAttended' | 'absences' | 'unexcusedAbsences' | 'consecutiveAbsences'
+  > & { lastAttendedOn: string | null; removals: number };
+}
+
+/** Court clerks see the case, not the man: his name only, no date of birth or contact. */
+export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
+  const seesPersonalDetails = viewer === Role.Admin || viewer === Role.ProbationOfficer;
+  return {
+    id: row.id,
+    caseNumber: row.case_number,
+    status: row.status,
+    statusReason: row.status_reason,
+    statusChangedAt: row.status_changed_at,
+    orderedOn: row.ordered_on,
+    enrollBy: row.enroll_by,
+    completeBy: row.complete_by,
+    feesPaid: row.fees_paid,
+    participant: seesPersonalDetails
+      ? {
+          id: row.participant_id,
+          firstName: row.first_name,
+          lastName: row.last_name,
+          dateOfBirth: row.date_of_birth,
+          email: row.email,
+          phone: row.phone,
+          language: row.language,
+        }
+      : { firstName: row.first_name, lastName: row.last_name },
+    court: { id: row.court_agency_id, name: row.court_name },
+    probationOfficer: { id: row.probation_officer_id, name: row.probation_officer_name },
+    policy: {
+      id: row.policy_id,
+      key: row.policy_key,
+      version: row.policy_version,
+      name: row.policy_name,
+      requiredSessions: row.required_sessions,
+      feesRequired: row.fees_required,
+    },
+  };
+}
+
+export function complianceBlock(counts: AttendanceCounts): NonNullable<ReferralView['compliance']> {
+  return {
+    sessionsRequired: counts.sessionsRequired,
+    sessionsAttended: counts.sessionsAttended,
+    absences: counts.absences,
+    unexcusedAbsences: counts.unexcusedAbsences,
+    consecutiveAbsences: counts.consecutiveAbsences,
+    lastAttendedOn: counts.lastAttendedOn,
+    removals: counts.removals,
+  };
+}

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { addDays, addMonths } from '../../common/dates';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { SignedInUser } from '../../common/context/request-context';
+import { Page } from '../../common/http/pagination.dto';
+import { ProgramClock } from '../../common/program-clock';
+import { Agency, AgencyKind } from '../agencies/agency.entity';
+import { AuditService } from '../audit/audit.service';
+import { countAttendance } from '../compliance/attendance-counts';
+import { loadMarkFacts } from '../compliance/mark-facts.repository';
+import { Participant } from '../participants/participant.entity';
+import { Policy } from '../policies/policy.entity';
+import { Role } from '../users/role.enum';
+import { User } from '../users/user.entity';
+import { CreateReferralDto, ParticipantInputDto } from './create-referral.dto';
+import { ReferralAccess, referralScopeSql } from './referral-access';
+import { ReferralHistoryService } from './referral-history.service';
+import { SqlParams } from '../../common/http/sql-params';
+import { ReferralStatus } from './referral-status.enum';
+import { Referral } from './referral.entity';
+import { complianceBlock, REFERRAL_ROW_FROM, REFERRAL_ROW_SELECT, ReferralRow, ReferralView, toReferralView } from './referral.view';
+
+export interface ReferralFilters {
+  caseNumber?: string;
+  status?: ReferralStatus;
+  probationOfficerId?: string;
+  courtAgencyId?: string;
+  limit: number;
+  offset: number;
+}
+
+@Injectable()
+export class ReferralsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: ReferralAccess,
+    private readonly audit: AuditService,
+    private readonly clock: ProgramClock,
+    private readonly history: ReferralHistoryService,
+  ) {}
+
+  /** Creates the participant (or reuses the one with this name and date of birth) and the order, atomically. */
+  async create(input: CreateReferralDto, user: SignedInUser): Promise<ReferralView & { participantMatched: boolean }> {
+    const today = this.clock.today();
+    const fields: Record<string, string[]> = {};
+    if (input.orderedOn > today) fields.orderedOn = ['orderedOn cannot be in the future'];
+    if (input.participant.dateOfBirth >= addDays(today, -365 * 14)) {
+      fields['participant.dateOfBirth'] = ['participant.dateOfBirth must be at least 14 years ago'];
+    }
+    if (Object.keys(fields).length) throw new UnprocessableError('REFERRAL_INVALID', Object.values(fields).flat().join('; '), { fields });
+
+    try {
+      const { referralId, participantMatched } = await this.dataSource.transaction(async (manager) => {
+        const policy = await this.requireReferences(manager, input);
+        const { participant, matched } = await this.findOrCreateParticipant(manager, input.participant);
+        const duplicate = await manager.existsBy(Referral, { courtAgencyId: input.courtAgencyId, caseNumber: input.caseNumber });
+        if (duplicate) throw duplicateCase(input.caseNumber);
+        const referral = await manager.save(
+          manager.create(Referral, {
+            participantId: participant.id,
+            caseNumber: input.caseNumber,
+            courtAgencyId: input.courtAgencyId,
+            probationOfficerId: input.probationOfficerId,
+            policyId: policy.id,
+            orderedOn: input.orderedOn,
+            enrollBy: addDays(input.orderedOn, policy.enrollWithinDays),
+            completeBy: addMonths(input.orderedOn, policy.completeWithinMonths),
+            status: ReferralStatus.Referred,
+          }),
+        );
+        await this.audit.record(
+          {
+            action: 'referral.create',
+            recordType: 'referral',
+            recordId: referral.id,
+            details: { caseNumber: referral.caseNumber, participantId: participant.id, participantMatched: matched, policyId: policy.id },
+          },
+          manager,
+        );
+        return { referralId: referral.id, participantMatched: matched };
+      });
+      return { ...(await this.get(user, referralId, { audit: false })), participantMatched };
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error as QueryFailedError & { code?: string }).code === '23505') {
+        throw duplicateCase(input.caseNumber);
+      }
+      throw error;
+    }
+  }
+
+  private async requireReferences(manager: EntityManager, input: CreateReferralDto): Promise<Policy> {
+    const [court, officer, policy] = await Promise.all([
+      manager.findOneBy(Agency, { id: input.courtAgencyId }),
+      manager.findOneBy(User, { id: input.probationOfficerId }),
+      manager.findOneBy(Policy, { id: input.policyId }),
+    ]);
+    const fields: Record<string, string[]> = {};
+    if (!court || court.kind !== AgencyKind.Court) fields.courtAgencyId = ['courtAgencyId must name a court'];
+    if (!officer || officer.role !== Role.ProbationOfficer || !officer.active) {
+      fields.probationOfficerId = ['probationOfficerId must name an active probation officer'];
+    }
+    if (!policy) fields.policyId = ['policyId must name a policy'];
+    if (Object.keys(fields).length) {
+      throw new UnprocessableError('REFERRAL_REFERENCES_INVALID', Object.values(fields).flat().join('; '), { fields });
+    }
+    return policy!;
+  }
+
+  private async findOrCreateParticipant(
+    manager: EntityManager,
+    input: ParticipantInputDto,
+  ): Promise<{ participant: Participant; matched: boolean }> {
+    const firstNameKey = nameKey(input.firstName);
+    const lastNameKey = nameKey(input.lastName);
+    // Serialise intake of the same person so two clerks entering him at once make one record.
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`participant:${lastNameKey}:${firstNameKey}:${input.dateOfBirth}`]);
+    const existing = await manager.findOneBy(Participant, { firstNameKey, lastNameKey, dateOfBirth: input.dateOfBirth });
+    if (existing) return { participant: existing, matched: true };
+    const participant = await manager.save(
+      manager.create(Participant, {
+        firstName: input.firstName,
+        lastName: input.lastName,
+        firstNameKey,
+        lastNameKey,
+        dateOfBirth: input.dateOfBirth,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+        language: input.language ?? 'en',
+      }),
+    );
+    await this.audit.record({ action: 'participant.create', recordType: 'participant', recordId: participant.id }, manager);
+    return { participant, matched: false };
+  }
+
+  async list(user: SignedInUser, filters: ReferralFilters): Promise<Page<ReferralView>> {
+    const params = new SqlParams();
+    const where = [referralScopeSql(user, 'r', params.bind)];
+    if (filters.caseNumber) where.push(`r.case_number = ${params.bind(filters.caseNumber.trim().toUpperCase())}`);
+    if (filters.status) where.push(`r.status = ${params.bind(filters.status)}`);
+    if (filters.probationOfficerId) where.push(`r.probation_officer_id = ${params.bind(filters.probationOfficerId)}`);
+    if (filters.courtAgencyId) where.push(`r.court_agency_id = ${params.bind(filters.courtAgencyId)}`);
+    const whereSql = where.join(' AND ');
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM referrals r WHERE ${whereSql}`,
+      params.values,
+    )) as Array<{ total: number }>;
+    const rows: ReferralRow[] = await this.dataSource.query(
+      `SELECT ${REFERRAL_ROW_SELECT}
+         FROM ${REFERRAL_ROW_FROM}
+        WHERE ${whereSql}
+        ORDER BY r.created_at DESC, r.id
+        LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
+      params.values,
+    );
+    await this.audit.record({
+      action: 'referral.list',
+      recordType: 'referral',
+      details: { filters: { ...filters }, returned: rows.map((row) => row.id) },
+    });
+    return { items: rows.map((row) => toReferralView(row, user.role)), total };
+  }
+
+  /** One referral with its compliance block; reading it is audited (participant data). */
+  async get(user: SignedInUser, referralId: string, options: { audit?: boolean } = {}): Promise<ReferralView> {
+    await this.access.require(user, referralId);
+    const [row] = (await this.dataSource.query(`SELECT ${REFERRAL_ROW_SELECT} FROM ${REFERRAL_ROW_FROM} WHERE r.id = $1`, [
+      referralId,
+    ])) as ReferralRow[];
+    if (!row) throw new NotFoundError('referral');
+    const marks = (await loadMarkFacts(this.dataSource.manager, [referralId])).get(referralId) ?? [];
+    const policy = await this.dataSource.getRepository(Policy).findOneByOrFail({ id: row.policy_id });
+    const view = toReferralView(row, user.role);
+    view.compliance = complianceBlock(countAttendance(marks, policy));
+    if (user.role !== Role.CourtClerk) view.enrollments = await this.history.enrollments(referralId);
+    if (options.audit !== false) {
+      await this.audit.record({ action: 'referral.read', recordType: 'referral', recordId: referralId });
+    }
+    return view;
+  }
+}
+
+function nameKey(name: string): string {
+  return name.trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+function duplicateCase(caseNumber: string): ConflictError {
+  return new ConflictError('CASE_NUMBER_TAKEN', `Case ${caseNumber} is already referred from this court`);
+}

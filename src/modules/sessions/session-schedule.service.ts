@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { addDays } from '../../common/dates';
+import { ProgramClock } from '../../common/program-clock';
+
+/** How far ahead the weekly schedule is laid out as sessions. */
+export const SCHEDULE_WEEKS_AHEAD = 8;
+
+/**
+ * Lays out each group's weekly sessions and keeps the curriculum rotation: every regular,
+ * non-cancelled session covers the next unit, so a cancelled week shifts the units, skipping none.
+ * Set-based SQL: one statement for all groups, safe to run twice or in two workers at once.
+ */
+@Injectable()
+export class SessionScheduleService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: ProgramClock,
+  ) {}
+
+  /** Generates regular sessions through today + 8 weeks for the given groups (all when omitted). */
+  async generate(manager: EntityManager = this.dataSource.manager, groupIds?: string[]): Promise<number> {
+    const through = addDays(this.clock.today(), SCHEDULE_WEEKS_AHEAD * 7);
+    const [rows] = (await manager.query(
+      `INSERT INTO sessions (group_id, date, start_time, kind, status)
+       SELECT g.id, d::date, g.start_time, 'regular', 'scheduled'
+         FROM groups g
+         CROSS JOIN LATERAL generate_series(
+           GREATEST(g.starts_on, COALESCE((SELECT max(s.date) + 1 FROM sessions s WHERE s.group_id = g.id AND s.kind = 'regular'), g.starts_on)),
+           $1::date, interval '1 day') AS d
+        WHERE g.active AND ($2::uuid[] IS NULL OR g.id = ANY($2::uuid[]))
+          AND extract(isodow FROM d) = g.weekday
+       ON CONFLICT (group_id, date) WHERE kind = 'regular' DO NOTHING
+       RETURNING id`,
+      [through, groupIds ?? null],
+    )) as [unknown[], number];
+    await this.assignUnits(manager, groupIds);
+    return Array.isArray(rows) ? rows.length : 0;
+  }
+
+  /** Re-numbers the units of scheduled sessions; held ones keep the unit they covered. */
+  async assignUnits(manager: EntityManager, groupIds?: string[]): Promise<void> {
+    await manager.query(
+      `WITH ordered AS (
+         SELECT s.id, g.curriculum_id, row_number() OVER (PARTITION BY s.group_id ORDER BY s.date) - 1 AS idx
+           FROM sessions s JOIN groups g ON g.id = s.group_id
+          WHERE s.kind = 'regular' AND s.status <> 'cancelled'
+            AND ($1::uuid[] IS NULL OR s.group_id = ANY($1::uuid[]))
+       ), sizes AS (
+         SELECT curriculum_id, count(*) AS n FROM curriculum_units GROUP BY curriculum_id
+       )
+       UPDATE sessions s SET curriculum_unit_id = u.id
+         FROM ordered o
+         JOIN sizes z ON z.curriculum_id = o.curriculum_id
+         JOIN curriculum_units u ON u.curriculum_id = o.curriculum_id AND u.position = (o.idx % z.n) + 1
+        WHERE s.id = o.id AND s.status = 'scheduled' AND s.curriculum_unit_id IS DISTINCT FROM u.id`,
+      [groupIds ?? null],
+    );
+  }
+}

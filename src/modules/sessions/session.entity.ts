@@ -1,0 +1,58 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { CurriculumUnit } from '../curricula/curriculum-unit.entity';
+import { Group } from '../groups/group.entity';
+
+export enum SessionStatus {
+  Scheduled = 'scheduled',
+  Held = 'held',
+  Cancelled = 'cancelled',
+}
+
+export enum SessionKind {
+  /** Produced by the group's weekly schedule; one per group per date. */
+  Regular = 'regular',
+  /** Added by hand, e.g. a make-up. */
+  OneOff = 'one_off',
+}
+
+/** One meeting of a group on one date. */
+@Entity('sessions')
+@Index('sessions_group_date_idx', ['groupId', 'date'])
+@Index('sessions_regular_unique', ['groupId', 'date'], { unique: true, where: `"kind" = 'regular'` })
+@Index('sessions_date_idx', ['date'])
+export class Session {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  groupId: string;
+
+  @ManyToOne(() => Group, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'group_id' })
+  group?: Group;
+
+  @Column({ type: 'date' })
+  date: string;
+
+  @Column({ type: 'time' })
+  startTime: string;
+
+  @Column({ type: 'enum', enum: SessionKind, enumName: 'session_kind', default: SessionKind.Regular })
+  kind: SessionKind;
+
+  @Column({ type: 'enum', enum: SessionStatus, enumName: 'session_status', default: SessionStatus.Scheduled })
+  status: SessionStatus;
+
+  @Column({ type: 'uuid', nullable: true })
+  curriculumUnitId: string | null;
+
+  @ManyToOne(() => CurriculumUnit, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'curriculum_unit_id' })
+  curriculumUnit?: CurriculumUnit | null;
+
+  @Column({ type: 'text', nullable: true })
+  cancelledReason: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

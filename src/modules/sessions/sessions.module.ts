@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { GroupsModule } from '../groups/groups.module';
+import { RosterService } from './roster.service';
+import { SessionsController } from './sessions.controller';
+import { SessionsService } from './sessions.service';
+
+@Module({
+  imports: [GroupsModule],
+  controllers: [SessionsController],
+  providers: [SessionsService, RosterService],
+  exports: [RosterService],
+})
+export class SessionsModule {}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { UnprocessableError } from '../../common/errors/domain-error';
+import { SignedInUser } from '../../common/context/request-context';
+import { AuditService } from '../audit/audit.service';
+import { GroupAccess } from '../groups/group-access';
+import { GroupsService } from '../groups/groups.service';
+import { SessionScheduleService } from './session-schedule.service';
+import { Session, SessionStatus } from './session.entity';
+import { SessionView } from './session.view';
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: GroupAccess,
+    private readonly groups: GroupsService,
+    private readonly schedule: SessionScheduleService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(user: SignedInUser, sessionId: string): Promise<SessionView> {
+    await this.access.requireSession(user, sessionId);
+    return this.groups.sessionView(sessionId);
+  }
+
+  /**
+   * A cancelled session counts for nobody and against nobody; the later sessions of the group
+   * move up one unit so no material is skipped. A session already marked cannot be cancelled.
+   */
+  async cancel(user: SignedInUser, sessionId: string, reason: string): Promise<SessionView> {
+    await this.dataSource.transaction(async (manager) => {
+      const session = await this.access.requireSession(user, sessionId, manager, true);
+      if (session.status === SessionStatus.Cancelled) return;
+      if (session.status === SessionStatus.Held) {
+        throw new UnprocessableError('SESSION_ALREADY_HELD', 'This session has attendance recorded and cannot be cancelled');
+      }
+      await manager.update(Session, { id: session.id }, { status: SessionStatus.Cancelled, cancelledReason: reason, curriculumUnitId: null });
+      await this.schedule.assignUnits(manager, [session.groupId]);
+      await this.audit.record(
+        { action: 'session.cancel', recordType: 'session', recordId: session.id, details: { date: session.date, reason } },
+        manager,
+      );
+    });
+    return this.groups.sessionView(sessionId);
+  }
+}

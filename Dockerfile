@@ -8,20 +8,16 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-# templates/ may still be empty (git keeps no empty folders); the runtime stage copies it either way.
-RUN mkdir -p templates \
- && npm run build \
+RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
-COPY --from=build --chown=node:node /app/package.json ./package.json
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-# Notice e-mails and letters are rendered from these at run time.
-COPY --from=build --chown=node:node /app/templates ./templates
+# The whole pruned tree, not just dist/: templates/ and any other files read at run time come along
+# (.dockerignore keeps tests, docs and local state out of the build context).
+COPY --from=build --chown=node:node /app /app
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]

@@ -1,6 +1,8 @@
 import { Agency } from '../modules/agencies/agency.entity';
 import { AttendanceMark } from '../modules/attendance/attendance-mark.entity';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
+import { ComplianceEvent } from '../modules/compliance/compliance-event.entity';
+import { Notice } from '../modules/notices/notice.entity';
 import { CurriculumUnit } from '../modules/curricula/curriculum-unit.entity';
 import { Curriculum } from '../modules/curricula/curriculum.entity';
 import { Enrollment } from '../modules/enrollments/enrollment.entity';
@@ -25,4 +27,6 @@ export const ENTITIES = [
   Session,
   Enrollment,
   AttendanceMark,
+  ComplianceEvent,
+  Notice,
 ];

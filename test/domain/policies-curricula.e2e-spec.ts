@@ -288,7 +288,7 @@ describe('policies and curricula', () => {
       await testApp.http.get('/api/v1/policies/not-a-uuid').set(bearer(staff.tokens.admin)).expect(400);
     });
 
-    it.each(NON_ADMIN_ROLES)('lets a %s read policies but answers 403 to creating or editing one', async (role) => {
+    it.each(NON_ADMIN_ROLES)('lets the %s role read policies but answers 403 to creating or editing one', async (role) => {
       const token = staff.tokens[role];
       const list = await testApp.http.get('/api/v1/policies').set(bearer(token)).expect(200);
       expect(list.body.items.map((policy: { key: string }) => policy.key)).toEqual(expect.arrayContaining(['duluth-24']));
@@ -350,7 +350,7 @@ describe('policies and curricula', () => {
       expect(malformed.body.statusCode).toBe(400);
     });
 
-    it.each(NON_ADMIN_ROLES)('lets a %s read the curriculum', async (role) => {
+    it.each(NON_ADMIN_ROLES)('lets the %s role read the curriculum', async (role) => {
       const list = await testApp.http.get('/api/v1/curricula').set(bearer(staff.tokens[role])).expect(200);
       expect(list.body.items[0].unitCount).toBe(24);
       const one = await testApp.http.get(`/api/v1/curricula/${reference.duluth.id}`).set(bearer(staff.tokens[role])).expect(200);

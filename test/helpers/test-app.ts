@@ -78,7 +78,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
  * `logs`. Each test app gets its own (a deployed process only ever builds one app).
  */
 function resetPinoRootLogger(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const rootLogger = require(join(dirname(require.resolve('nestjs-pino')), 'rootLogger.js')) as { resetRootLogger(): void };
   rootLogger.resetRootLogger();
 }

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { CurriculumUnit } from '../../modules/curricula/curriculum-unit.entity';
 import { Curriculum } from '../../modules/curricula/curriculum.entity';
+import { DEFAULT_NOTICE_RECIPIENTS } from '../../modules/policies/policies.service';
 import { Policy } from '../../modules/policies/policy.entity';
 import { DULUTH_CURRICULUM } from './duluth-curriculum';
 import { POLICY_PRESETS } from './policy-presets';
@@ -29,6 +30,7 @@ export async function seedReferenceData(manager: EntityManager): Promise<Referen
             leftEarlyCounts: preset.leftEarlyCounts ?? false,
             escalateAfterBusinessDays: preset.escalateAfterBusinessDays ?? 3,
             progressReportDayOfMonth: preset.progressReportDayOfMonth ?? null,
+            noticeRecipients: DEFAULT_NOTICE_RECIPIENTS,
             createdById: null,
           }),
         )),

@@ -5,16 +5,13 @@ import { UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/context/request-context';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditRecord, AuditService } from '../audit/audit.service';
+import { ComplianceService } from '../compliance/compliance.service';
 import { GroupAccess } from '../groups/group-access';
+import { OutboxTransaction } from '../notices/outbox-transaction';
 import { Roster, RosterService } from '../sessions/roster.service';
 import { Session, SessionStatus } from '../sessions/session.entity';
 import { AttendanceStatus } from './attendance-status.enum';
 import { AttendanceMarkDto } from './mark-attendance.dto';
-
-/** Called inside the marking transaction with the referrals whose marks changed (compliance hooks in here). */
-export interface AttendanceChangeListener {
-  attendanceChanged(manager: EntityManager, referralIds: string[]): Promise<void>;
-}
 
 interface ExistingMark {
   enrollment_id: string;
@@ -24,26 +21,22 @@ interface ExistingMark {
 
 @Injectable()
 export class AttendanceService {
-  private readonly listeners: AttendanceChangeListener[] = [];
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxTransaction,
+    private readonly compliance: ComplianceService,
     private readonly access: GroupAccess,
     private readonly rosters: RosterService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
   ) {}
 
-  onAttendanceChanged(listener: AttendanceChangeListener): void {
-    this.listeners.push(listener);
-  }
-
   /**
    * Records the whole roster in one transaction. Idempotent: unchanged marks are not rewritten
    * or audited. Anything wrong with any mark refuses the whole request and writes nothing.
    */
   async mark(user: SignedInUser, sessionId: string, marks: AttendanceMarkDto[]): Promise<Roster> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.outbox.run(async (manager) => {
       // The row lock makes concurrent saves of one roster take turns, so a replay sees the first one's result.
       const session = await this.access.requireSession(user, sessionId, manager, true);
       this.assertMarkable(session);
@@ -78,8 +71,8 @@ export class AttendanceService {
         await this.audit.record({ action: 'session.held', recordType: 'session', recordId: session.id }, manager);
       }
       if (changed.length) {
-        const referralIds = [...new Set(changed.map((mark) => referralOf.get(mark.enrollmentId)!))];
-        for (const listener of this.listeners) await listener.attendanceChanged(manager, referralIds);
+        // Rules run in this transaction: a crossing and its notices commit with the mark, or neither does.
+        await this.compliance.evaluate(manager, [...new Set(changed.map((mark) => referralOf.get(mark.enrollmentId)!))]);
       }
     });
     return this.rosters.load(this.dataSource.manager, sessionId, user.role);

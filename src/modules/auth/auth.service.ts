@@ -114,6 +114,29 @@ export class AuthService {
     };
   }
 
+  /**
+   * A token for an already signed-in user with its own lifetime and extra claims (the pages'
+   * cookie session slides a 30-minute idle timeout with it). Carries the current token version,
+   * so logout and a password change end it like any other token. Null when the user is gone, or
+   * when `version` is given and no longer current (a renewal must not outlive a logout).
+   */
+  async issueSessionToken(
+    userId: string,
+    options: { ttlSeconds: number; claims?: Record<string, string | number>; version?: number },
+  ): Promise<string | null> {
+    const user = await this.dataSource.getRepository(User).findOne({
+      where: { id: userId },
+      select: ['id', 'role', 'agencyId', 'tokenVersion', 'active'],
+    });
+    if (!user || !user.active) return null;
+    if (options.version !== undefined && options.version !== user.tokenVersion) return null;
+    const claims: TokenClaims = { sub: user.id, ver: user.tokenVersion, role: user.role, agencyId: user.agencyId };
+    return this.jwt.sign(
+      { ...options.claims, ...claims },
+      { algorithm: 'HS256', secret: this.config.jwtSecret, expiresIn: options.ttlSeconds },
+    );
+  }
+
   /** Checks signature (HS256 only), expiry and token version; returns who is signed in. */
   async authenticate(token: string): Promise<SignedInUser> {
     let claims: TokenClaims;

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { addDays } from '../../common/dates';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/context/request-context';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
+import { ComplianceService } from '../compliance/compliance.service';
+import { OutboxTransaction } from '../notices/outbox-transaction';
 import { Group } from '../groups/group.entity';
 import { ReferralAccess } from '../referrals/referral-access';
 import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
@@ -25,11 +26,12 @@ export interface EnrollmentResult {
 @Injectable()
 export class EnrollmentsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly referrals: ReferralAccess,
     private readonly statuses: ReferralStatusService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
+    private readonly outbox: OutboxTransaction,
+    private readonly compliance: ComplianceService,
   ) {}
 
   /**
@@ -37,7 +39,7 @@ export class EnrollmentsService {
    * enrollment ends the day before and stays in his history. Capacity is checked under a lock.
    */
   async enroll(user: SignedInUser, input: CreateEnrollmentDto): Promise<EnrollmentResult> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.outbox.run(async (manager) => {
       const referral = await this.referrals.require(user, input.referralId, manager, true);
       if (!isOpen(referral.status)) {
         throw new UnprocessableError('REFERRAL_NOT_OPEN', `A referral that is ${referral.status} cannot be enrolled`);
@@ -74,6 +76,7 @@ export class EnrollmentsService {
       if (referral.status === ReferralStatus.Referred || referral.status === ReferralStatus.FailedToEnroll) {
         await this.statuses.transition(manager, referral, ReferralStatus.Active, `enrolled in ${group.name}`);
       }
+      await this.compliance.evaluate(manager, [referral.id]);
       return { enrollment, transferredFrom: current ?? null, referralStatus: referral.status };
     });
   }

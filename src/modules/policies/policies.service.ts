@@ -7,6 +7,11 @@ import { AuditService } from '../audit/audit.service';
 import { CreatePolicyDto, PolicyFieldsDto } from './policy-fields.dto';
 import { Policy } from './policy.entity';
 
+/** An at-risk warning is for the officer to act on; every other event goes to the officer and the court. */
+export const DEFAULT_NOTICE_RECIPIENTS: Record<string, Array<'probation_officer' | 'court'>> = {
+  at_risk: ['probation_officer'],
+};
+
 export function policyKeyFrom(name: string): string {
   return name
     .toLowerCase()
@@ -78,6 +83,7 @@ export class PoliciesService {
         feesRequired: input.feesRequired,
         leftEarlyCounts: input.leftEarlyCounts ?? false,
         escalateAfterBusinessDays: input.escalateAfterBusinessDays ?? 3,
+        noticeRecipients: DEFAULT_NOTICE_RECIPIENTS,
         isCurrent: true,
         createdById,
       }),

@@ -71,6 +71,10 @@ export class Policy {
   @Column({ type: 'integer', default: 3 })
   escalateAfterBusinessDays: number;
 
+  /** Which recipients hear of which event kind; kinds not listed go to both. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  noticeRecipients: Record<string, Array<'probation_officer' | 'court'>>;
+
   /** The newest version is the one offered for new referrals. */
   @Column({ type: 'boolean', default: true })
   isCurrent: boolean;

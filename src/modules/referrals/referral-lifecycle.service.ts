@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/context/request-context';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { countAttendance } from '../compliance/attendance-counts';
+import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { ComplianceService } from '../compliance/compliance.service';
+import { OutboxTransaction } from '../notices/outbox-transaction';
 import { loadMarkFacts } from '../compliance/mark-facts.repository';
 import { Policy } from '../policies/policy.entity';
 import { ReferralAccess } from './referral-access';
@@ -17,16 +18,17 @@ import { Referral } from './referral.entity';
 @Injectable()
 export class ReferralLifecycleService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: ReferralAccess,
     private readonly statuses: ReferralStatusService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
+    private readonly outbox: OutboxTransaction,
+    private readonly compliance: ComplianceService,
   ) {}
 
   /** Marks the order complete, or refuses with every unmet requirement listed. */
   async complete(user: SignedInUser, referralId: string): Promise<Referral> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.outbox.run(async (manager) => {
       const referral = await this.access.require(user, referralId, manager, true);
       const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
       const marks = (await loadMarkFacts(manager, [referral.id])).get(referral.id) ?? [];
@@ -40,22 +42,30 @@ export class ReferralLifecycleService {
       if (reasons.length) {
         throw new UnprocessableError('REQUIREMENTS_UNMET', `Cannot complete: ${reasons.join('; ')}`, { reasons });
       }
-      return this.statuses.transition(manager, referral, ReferralStatus.Completed, 'requirements met', {
+      await this.statuses.transition(manager, referral, ReferralStatus.Completed, 'requirements met', {
         endEnrollmentOn: this.clock.today(),
       });
+      await this.compliance.raise(manager, referral.id, ComplianceEventKind.Completed, {
+        sessionsAttended: counts.sessionsAttended,
+        sessionsRequired: policy.requiredSessions,
+        clause: 'required sessions attended and the policy’s conditions met',
+      });
+      return referral;
     });
   }
 
   async terminate(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.outbox.run(async (manager) => {
       const referral = await this.access.require(user, referralId, manager, true);
-      return this.statuses.transition(manager, referral, ReferralStatus.Terminated, reason, { endEnrollmentOn: this.clock.today() });
+      await this.statuses.transition(manager, referral, ReferralStatus.Terminated, reason, { endEnrollmentOn: this.clock.today() });
+      await this.compliance.raise(manager, referral.id, ComplianceEventKind.Terminated, { reason, clause: 'discharged from the program' });
+      return referral;
     });
   }
 
   /** Order withdrawn, transferred out, deceased …: any open referral, with a reason. */
   async close(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.outbox.run(async (manager) => {
       const referral = await this.access.require(user, referralId, manager, true);
       if (!isOpen(referral.status)) {
         throw new UnprocessableError('ILLEGAL_TRANSITION', `A referral that is ${referral.status} cannot be closed`, {
@@ -68,7 +78,7 @@ export class ReferralLifecycleService {
   }
 
   async setFeesPaid(user: SignedInUser, referralId: string, paid: boolean): Promise<Referral> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.outbox.run(async (manager) => {
       const referral = await this.access.require(user, referralId, manager, true);
       if (referral.feesPaid !== paid) {
         await manager.update(Referral, { id: referral.id }, { feesPaid: paid });

@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
+import { ComplianceCoreModule } from '../compliance/compliance-core.module';
 import { ReferralAccess } from './referral-access';
 import { ReferralHistoryService } from './referral-history.service';
 import { ReferralLifecycleService } from './referral-lifecycle.service';
-import { ReferralStatusService } from './referral-status.service';
 import { ReferralsController } from './referrals.controller';
 import { ReferralsService } from './referrals.service';
 
 @Module({
+  imports: [ComplianceCoreModule],
   controllers: [ReferralsController],
-  providers: [ReferralsService, ReferralAccess, ReferralStatusService, ReferralLifecycleService, ReferralHistoryService],
-  exports: [ReferralsService, ReferralAccess, ReferralStatusService, ReferralHistoryService],
+  providers: [ReferralsService, ReferralAccess, ReferralLifecycleService, ReferralHistoryService],
+  exports: [ReferralsService, ReferralAccess, ReferralHistoryService, ComplianceCoreModule],
 })
 export class ReferralsModule {}

@@ -9,6 +9,8 @@ import { ProgramClock } from '../../common/program-clock';
 import { Agency, AgencyKind } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
 import { countAttendance } from '../compliance/attendance-counts';
+import { ComplianceService } from '../compliance/compliance.service';
+import { OutboxTransaction } from '../notices/outbox-transaction';
 import { loadMarkFacts } from '../compliance/mark-facts.repository';
 import { Participant } from '../participants/participant.entity';
 import { Policy } from '../policies/policy.entity';
@@ -39,6 +41,8 @@ export class ReferralsService {
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
     private readonly history: ReferralHistoryService,
+    private readonly outbox: OutboxTransaction,
+    private readonly compliance: ComplianceService,
   ) {}
 
   /** Creates the participant (or reuses the one with this name and date of birth) and the order, atomically. */
@@ -52,7 +56,7 @@ export class ReferralsService {
     if (Object.keys(fields).length) throw new UnprocessableError('REFERRAL_INVALID', Object.values(fields).flat().join('; '), { fields });
 
     try {
-      const { referralId, participantMatched } = await this.dataSource.transaction(async (manager) => {
+      const { referralId, participantMatched } = await this.outbox.run(async (manager) => {
         const policy = await this.requireReferences(manager, input);
         const { participant, matched } = await this.findOrCreateParticipant(manager, input.participant);
         const duplicate = await manager.existsBy(Referral, { courtAgencyId: input.courtAgencyId, caseNumber: input.caseNumber });
@@ -79,6 +83,8 @@ export class ReferralsService {
           },
           manager,
         );
+        // An order entered after its enroll-by date is already a failure to enroll.
+        await this.compliance.evaluate(manager, [referral.id]);
         return { referralId: referral.id, participantMatched: matched };
       });
       return { ...(await this.get(user, referralId, { audit: false })), participantMatched };

@@ -22,7 +22,8 @@ export class SessionScheduleService {
   /** Generates regular sessions through today + 8 weeks for the given groups (all when omitted). */
   async generate(manager: EntityManager = this.dataSource.manager, groupIds?: string[]): Promise<number> {
     const through = addDays(this.clock.today(), SCHEDULE_WEEKS_AHEAD * 7);
-    const [rows] = (await manager.query(
+    // TypeORM answers an INSERT … RETURNING with the returned rows themselves (no [rows, count] pair).
+    const rows = (await manager.query(
       `INSERT INTO sessions (group_id, date, start_time, kind, status)
        SELECT g.id, d::date, g.start_time, 'regular', 'scheduled'
          FROM groups g
@@ -34,24 +35,38 @@ export class SessionScheduleService {
        ON CONFLICT (group_id, date) WHERE kind = 'regular' DO NOTHING
        RETURNING id`,
       [through, groupIds ?? null],
-    )) as [unknown[], number];
+    )) as Array<{ id: string }>;
     await this.assignUnits(manager, groupIds);
-    return Array.isArray(rows) ? rows.length : 0;
+    return rows.length;
   }
 
-  /** Re-numbers the units of scheduled sessions; held ones keep the unit they covered. */
+  /**
+   * Re-numbers the units of scheduled sessions; held ones keep the unit they covered. Numbering
+   * counts on from the latest held session's unit, so a week cancelled after a later one was held
+   * makes the next session follow what was taught instead of repeating it.
+   */
   async assignUnits(manager: EntityManager, groupIds?: string[]): Promise<void> {
     await manager.query(
       `WITH ordered AS (
-         SELECT s.id, g.curriculum_id, row_number() OVER (PARTITION BY s.group_id ORDER BY s.date) - 1 AS idx
+         SELECT s.id, s.group_id, s.status, g.curriculum_id, cu.position AS unit_position,
+                row_number() OVER (PARTITION BY s.group_id ORDER BY s.date) AS rn
            FROM sessions s JOIN groups g ON g.id = s.group_id
+           LEFT JOIN curriculum_units cu ON cu.id = s.curriculum_unit_id
           WHERE s.kind = 'regular' AND s.status <> 'cancelled'
             AND ($1::uuid[] IS NULL OR s.group_id = ANY($1::uuid[]))
+       ), anchored AS (
+         SELECT o.*, max(CASE WHEN o.status = 'held' AND o.unit_position IS NOT NULL THEN o.rn END)
+                       OVER (PARTITION BY o.group_id ORDER BY o.rn) AS anchor_rn
+           FROM ordered o
+       ), numbered AS (
+         SELECT a.id, a.curriculum_id,
+                CASE WHEN a.anchor_rn IS NULL THEN a.rn - 1 ELSE h.unit_position - 1 + (a.rn - a.anchor_rn) END AS idx
+           FROM anchored a LEFT JOIN ordered h ON h.group_id = a.group_id AND h.rn = a.anchor_rn
        ), sizes AS (
          SELECT curriculum_id, count(*) AS n FROM curriculum_units GROUP BY curriculum_id
        )
        UPDATE sessions s SET curriculum_unit_id = u.id
-         FROM ordered o
+         FROM numbered o
          JOIN sizes z ON z.curriculum_id = o.curriculum_id
          JOIN curriculum_units u ON u.curriculum_id = o.curriculum_id AND u.position = (o.idx % z.n) + 1
         WHERE s.id = o.id AND s.status = 'scheduled' AND s.curriculum_unit_id IS DISTINCT FROM u.id`,

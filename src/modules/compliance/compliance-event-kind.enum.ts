@@ -1,0 +1,31 @@
+export enum ComplianceEventKind {
+  FailedToEnroll = 'failed_to_enroll',
+  AbsenceLimitExceeded = 'absence_limit_exceeded',
+  ConsecutiveAbsences = 'consecutive_absences',
+  NoAttendance = 'no_attendance',
+  RemovedForBehaviour = 'removed_for_behaviour',
+  CompletionDeadlineMissed = 'completion_deadline_missed',
+  Terminated = 'terminated',
+  Completed = 'completed',
+  ProgressReportDue = 'progress_report_due',
+  /** He can no longer finish the required sessions by complete-by at one a week. */
+  AtRisk = 'at_risk',
+  /** A correction undid an earlier crossing; the follow-up goes to the same recipients. */
+  Corrected = 'corrected',
+}
+
+/** Events that a later correction can undo. */
+export const CORRECTABLE_KINDS: readonly ComplianceEventKind[] = [
+  ComplianceEventKind.AbsenceLimitExceeded,
+  ComplianceEventKind.ConsecutiveAbsences,
+  ComplianceEventKind.RemovedForBehaviour,
+];
+
+/** Violations make the referral non-compliant. */
+export const VIOLATION_KINDS: readonly ComplianceEventKind[] = [
+  ComplianceEventKind.AbsenceLimitExceeded,
+  ComplianceEventKind.ConsecutiveAbsences,
+  ComplianceEventKind.RemovedForBehaviour,
+  ComplianceEventKind.NoAttendance,
+  ComplianceEventKind.CompletionDeadlineMissed,
+];

@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ProgramClock } from '../../common/program-clock';
+import { AuditService } from '../audit/audit.service';
+import { OutboxTransaction } from '../notices/outbox-transaction';
+import { writeEventNotices } from '../notices/notice-writer';
+import { ReferralStatusService } from '../referrals/referral-status.service';
+import { ReferralStatus } from '../referrals/referral-status.enum';
+import { Referral } from '../referrals/referral.entity';
+import { ComplianceEventKind } from './compliance-event-kind.enum';
+import { EventDraft, evaluateReferral, ExistingEvent, ReferralFacts, RulePolicy } from './compliance-rules';
+import { loadMarkFacts } from './mark-facts.repository';
+
+interface FactsRow {
+  id: string;
+  status: ReferralStatus;
+  ordered_on: string;
+  enroll_by: string;
+  complete_by: string;
+  current_enrollment_start: string | null;
+  ever_enrolled: boolean;
+  required_sessions: number;
+  left_early_counts: boolean;
+  max_absences: number;
+  max_unexcused_absences: number;
+  max_consecutive_absences: number;
+  no_attendance_days: number;
+  progress_report_every_days: number;
+  progress_report_day_of_month: number | null;
+}
+
+export interface EvaluationSummary {
+  eventsCreated: number;
+  noticesCreated: number;
+  statusChanges: number;
+}
+
+/**
+ * Applies the pure rules inside the caller's transaction: loads the facts of a batch of
+ * referrals in a fixed number of queries, writes new events (the unique crossing key makes a
+ * second writer a no-op), their notices, and status changes. The request and the sweep share it.
+ */
+@Injectable()
+export class ComplianceService {
+  constructor(
+    private readonly statuses: ReferralStatusService,
+    private readonly audit: AuditService,
+    private readonly clock: ProgramClock,
+  ) {}
+
+  /**
+   * `calendar: true` adds the time-based rules (the sweep); a request evaluates only what its
+   * own change can cause, so back-entering old attendance does not raise stale lapses.
+   */
+  async evaluate(
+    manager: EntityManager,
+    referralIds: string[],
+    options: { calendar?: boolean; today?: string } = {},
+  ): Promise<EvaluationSummary> {
+    const today = options.today ?? this.clock.today();
+    const summary: EvaluationSummary = { eventsCreated: 0, noticesCreated: 0, statusChanges: 0 };
+    if (referralIds.length === 0) return summary;
+    const ids = [...new Set(referralIds)].sort();
+    // Lock in id order so concurrent evaluations of overlapping sets cannot deadlock.
+    const facts: FactsRow[] = await manager.query(
+      `SELECT r.id, r.status, r.ordered_on::text AS ordered_on, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by,
+              (SELECT e.start_date::text FROM enrollments e WHERE e.referral_id = r.id AND e.end_date IS NULL) AS current_enrollment_start,
+              EXISTS (SELECT 1 FROM enrollments e WHERE e.referral_id = r.id) AS ever_enrolled,
+              p.required_sessions, p.left_early_counts, p.max_absences, p.max_unexcused_absences, p.max_consecutive_absences,
+              p.no_attendance_days, p.progress_report_every_days, p.progress_report_day_of_month
+         FROM referrals r JOIN policies p ON p.id = r.policy_id
+        WHERE r.id = ANY($1::uuid[])
+        ORDER BY r.id
+        FOR UPDATE OF r`,
+      [ids],
+    );
+    const marks = await loadMarkFacts(manager, ids);
+    const existing = await this.existingEvents(manager, ids);
+
+    const drafts: Array<EventDraft & { referralId: string }> = [];
+    for (const row of facts) {
+      const evaluation = evaluateReferral({
+        referral: toReferralFacts(row),
+        policy: toRulePolicy(row),
+        marks: marks.get(row.id) ?? [],
+        existing: existing.get(row.id) ?? [],
+        today,
+        includeCalendar: options.calendar ?? false,
+      });
+      drafts.push(...evaluation.events.map((draft) => ({ ...draft, referralId: row.id })));
+      if (evaluation.status !== row.status) {
+        await this.statuses.transition(manager, { id: row.id, status: row.status } as Referral, evaluation.status, evaluation.statusReason);
+        summary.statusChanges += 1;
+      }
+    }
+    const written = await this.writeEvents(manager, drafts);
+    summary.eventsCreated = written.events;
+    summary.noticesCreated = written.notices;
+    return summary;
+  }
+
+  /** An event the program raises by decision (completed, terminated), with its notices. */
+  async raise(manager: EntityManager, referralId: string, kind: ComplianceEventKind, facts: Record<string, unknown>): Promise<void> {
+    await this.writeEvents(manager, [{ referralId, kind, thresholdKey: kind, occurredOn: this.clock.today(), facts }]);
+  }
+
+  private async writeEvents(manager: EntityManager, drafts: Array<EventDraft & { referralId: string }>): Promise<{ events: number; notices: number }> {
+    if (drafts.length === 0) return { events: 0, notices: 0 };
+    const [inserted] = (await manager.query(
+      `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id)
+       SELECT x.referral_id, x.kind::compliance_event_kind, x.threshold_key, x.occurred_on, x.facts, x.corrects_event_id
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::jsonb[], $6::uuid[])
+           AS x(referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id)
+       ON CONFLICT (referral_id, kind, threshold_key) DO NOTHING
+       RETURNING id, referral_id, kind`,
+      [
+        drafts.map((draft) => draft.referralId),
+        drafts.map((draft) => draft.kind),
+        drafts.map((draft) => draft.thresholdKey),
+        drafts.map((draft) => draft.occurredOn),
+        drafts.map((draft) => JSON.stringify(draft.facts)),
+        drafts.map((draft) => draft.correctsEventId ?? null),
+      ],
+    )) as [Array<{ id: string; referral_id: string; kind: string }>, number];
+    if (inserted.length === 0) return { events: 0, notices: 0 };
+    await this.audit.recordMany(
+      inserted.map((event) => ({
+        action: 'compliance.event',
+        recordType: 'referral',
+        recordId: event.referral_id,
+        details: { eventId: event.id, kind: event.kind },
+      })),
+      manager,
+    );
+    const noticeIds = await writeEventNotices(manager, inserted.map((event) => event.id));
+    OutboxTransaction.enlist(manager, noticeIds);
+    return { events: inserted.length, notices: noticeIds.length };
+  }
+
+  private async existingEvents(manager: EntityManager, referralIds: string[]): Promise<Map<string, ExistingEvent[]>> {
+    const rows: Array<{ id: string; referral_id: string; kind: ComplianceEventKind; threshold_key: string; corrected: boolean }> =
+      await manager.query(
+        `SELECT e.id, e.referral_id, e.kind, e.threshold_key,
+                EXISTS (SELECT 1 FROM compliance_events c WHERE c.corrects_event_id = e.id) AS corrected
+           FROM compliance_events e WHERE e.referral_id = ANY($1::uuid[])`,
+        [referralIds],
+      );
+    const byReferral = new Map<string, ExistingEvent[]>();
+    for (const row of rows) {
+      const list = byReferral.get(row.referral_id) ?? [];
+      list.push({ id: row.id, kind: row.kind, thresholdKey: row.threshold_key, corrected: row.corrected });
+      byReferral.set(row.referral_id, list);
+    }
+    return byReferral;
+  }
+}
+
+function toReferralFacts(row: FactsRow): ReferralFacts {
+  return {
+    status: row.status,
+    orderedOn: row.ordered_on,
+    enrollBy: row.enroll_by,
+    completeBy: row.complete_by,
+    currentEnrollmentStart: row.current_enrollment_start,
+    everEnrolled: row.ever_enrolled,
+  };
+}
+
+function toRulePolicy(row: FactsRow): RulePolicy {
+  return {
+    requiredSessions: row.required_sessions,
+    leftEarlyCounts: row.left_early_counts,
+    maxAbsences: row.max_absences,
+    maxUnexcusedAbsences: row.max_unexcused_absences,
+    maxConsecutiveAbsences: row.max_consecutive_absences,
+    noAttendanceDays: row.no_attendance_days,
+    progressReportEveryDays: row.progress_report_every_days,
+    progressReportDayOfMonth: row.progress_report_day_of_month,
+  };
+}

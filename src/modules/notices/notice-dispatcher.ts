@@ -1,0 +1,64 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { JobName, QueueName } from '../queues/queue-names';
+
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+/** Job options shared by every notice job: the database, not Bull, keeps retries and history. */
+export const NOTICE_JOB_OPTIONS = { attempts: 1, removeOnComplete: true, removeOnFail: true } as const;
+
+export function renderJobId(noticeId: string): string {
+  return `render:${noticeId}`;
+}
+
+export function sendJobId(noticeId: string, attempts: number): string {
+  return `send:${noticeId}:${attempts}`;
+}
+
+/**
+ * Puts notices on the queue after their transaction committed. Best effort by design: if Redis
+ * is down this gives up quickly and the relay queues them later from the database.
+ */
+@Injectable()
+export class NoticeDispatcher {
+  private readonly logger = new Logger(NoticeDispatcher.name);
+
+  constructor(
+    @InjectQueue(QueueName.Notices) private readonly queue: Queue,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async dispatch(noticeIds: string[]): Promise<boolean> {
+    if (noticeIds.length === 0) return true;
+    try {
+      await withDeadline(
+        this.queue.addBulk(
+          noticeIds.map((noticeId) => ({
+            name: JobName.RenderNotice,
+            data: { noticeId },
+            opts: { ...NOTICE_JOB_OPTIONS, jobId: renderJobId(noticeId) },
+          })),
+        ),
+        ENQUEUE_TIMEOUT_MS,
+      );
+      await this.dataSource.query(`UPDATE notices SET queued_at = now() WHERE id = ANY($1::uuid[])`, [noticeIds]);
+      return true;
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message, count: noticeIds.length }, 'could not queue notices; the relay will');
+      return false;
+    }
+  }
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

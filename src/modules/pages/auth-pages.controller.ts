@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { Response } from 'express';
+import { Public } from '../../common/auth/auth.decorators';
+import { DomainError } from '../../common/errors/domain-error';
+import { AuthService } from '../auth/auth.service';
+import { LoginDto } from '../auth/login.dto';
+import { PageAnonymous, PageAuthGuard, PageRequest } from './page-auth.guard';
+import { PageCsrfRejected } from './page-errors';
+import { PageExceptionFilter, safeNext } from './page-exception.filter';
+import { FormBody, formText, validateForm } from './page-forms';
+import { HOME_BY_ROLE, PageRenderer } from './page-renderer';
+import { PageSessionService } from './page-session.service';
+
+const SIGN_IN_NOTES: Record<string, string> = {
+  idle: 'You were signed out after 30 minutes without activity. Sign in again to carry on.',
+  ended: 'Your session has ended. Please sign in again.',
+  signedOut: 'You have signed out.',
+};
+
+/** Sign-in, sign-out and the front door, which sends each role to its own home page. */
+@ApiExcludeController()
+@Public()
+@Controller()
+@UseGuards(PageAuthGuard)
+@UseFilters(PageExceptionFilter)
+export class AuthPagesController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: PageSessionService,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get()
+  home(@Req() req: PageRequest, @Res() res: Response): void {
+    res.redirect(303, HOME_BY_ROLE[req.pageSession!.user.role]);
+  }
+
+  @Get('welcome')
+  welcome(@Req() req: PageRequest, @Res() res: Response): void {
+    this.renderer.render(req, res, 'welcome', { title: 'Welcome' });
+  }
+
+  @Get('login')
+  @PageAnonymous()
+  async loginForm(@Req() req: PageRequest, @Res() res: Response, @Query('next') next?: string, @Query('reason') reason?: string): Promise<void> {
+    const current = await this.sessions.check(req, res);
+    if (current.ok) return res.redirect(303, safeNext(next) ?? HOME_BY_ROLE[current.session.user.role]);
+    this.renderLogin(req, res, { next: safeNext(next), note: reason ? (SIGN_IN_NOTES[reason] ?? null) : null });
+  }
+
+  @Post('login')
+  @PageAnonymous()
+  @UseGuards(ThrottlerGuard)
+  @HttpCode(200)
+  async login(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    const next = safeNext(formText(body, 'next'));
+    const email = formText(body, 'email');
+    if (!this.sessions.loginCsrfValid(req, body._csrf)) throw new PageCsrfRejected();
+    const form = await validateForm(LoginDto, { email, password: typeof body.password === 'string' ? body.password : '' });
+    if (form.errors) return this.renderLogin(req, res, { next, email, errors: form.errors }, 400);
+    try {
+      const result = await this.auth.login(form.value.email, form.value.password);
+      await this.sessions.start(req, res, result.user.id);
+      res.redirect(303, next ?? HOME_BY_ROLE[result.user.role]);
+    } catch (error) {
+      if (!(error instanceof DomainError) || (error.kind !== 'unauthorized' && error.kind !== 'locked')) throw error;
+      this.renderLogin(req, res, { next, email, problem: error.message }, error.kind === 'locked' ? 423 : 401);
+    }
+  }
+
+  @Post('logout')
+  @HttpCode(200)
+  async logout(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    // Bumps the token version: this and every other session of the user ends.
+    await this.auth.logout(req.pageSession!.user.id);
+    this.sessions.clear(req, res);
+    res.redirect(303, '/login?reason=signedOut');
+  }
+
+  private renderLogin(
+    req: PageRequest,
+    res: Response,
+    model: { next?: string | null; note?: string | null; email?: string; errors?: Record<string, string[]>; problem?: string },
+    status = 200,
+  ): void {
+    this.renderer.render(req, res, 'login', { title: 'Sign in', csrfToken: this.sessions.loginCsrfToken(req, res), ...model }, status);
+  }
+}

@@ -1,0 +1,45 @@
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { DomainError } from '../../common/errors/domain-error';
+import { fieldMessages } from '../../common/errors/validation-errors';
+
+export type FieldErrors = Record<string, string[]>;
+export type FormBody = Record<string, unknown>;
+
+/** One text value of a urlencoded form (a repeated name keeps its first value). */
+export function formText(body: FormBody, name: string): string {
+  const value = body[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first.trim() : '';
+}
+
+/** Every value of a repeated form name. */
+export function formList(body: FormBody, name: string): string[] {
+  const value = body[name];
+  return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
+}
+
+/**
+ * Validates a form with the API's own DTO and options, so a page accepts exactly what the
+ * endpoint would; errors come back under the same field paths (participant.firstName …).
+ */
+export async function validateForm<T extends object>(
+  dto: ClassConstructor<T>,
+  plain: object,
+): Promise<{ value: T; errors: null } | { value: null; errors: FieldErrors }> {
+  const instance = plainToInstance(dto, plain, { enableImplicitConversion: false });
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+  return errors.length ? { value: null, errors: fieldMessages(errors) } : { value: instance, errors: null };
+}
+
+/** The field map a domain error carries (422 details.fields), if any. */
+export function domainFieldErrors(error: unknown): FieldErrors | null {
+  if (!(error instanceof DomainError)) return null;
+  const fields = error.details?.fields;
+  return fields && typeof fields === 'object' ? (fields as FieldErrors) : null;
+}
+
+/** Domain errors a form shows to the user; anything else goes on to the error page. */
+export function isFormProblem(error: unknown): error is DomainError {
+  return error instanceof DomainError && (error.kind === 'unprocessable' || error.kind === 'conflict' || error.kind === 'bad_request');
+}

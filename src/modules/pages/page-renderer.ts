@@ -1,0 +1,79 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Response } from 'express';
+import { Role } from '../users/role.enum';
+import { PageRequest } from './page-auth.guard';
+import { ROLE_LABELS } from './page-format';
+
+interface NavLink {
+  href: string;
+  label: string;
+}
+
+const NAV: Record<Role, NavLink[]> = {
+  [Role.Admin]: [
+    { href: '/referrals', label: 'Referrals' },
+    { href: '/intake', label: 'New referral' },
+    { href: '/groups', label: 'Groups' },
+    { href: '/sessions', label: 'Sessions' },
+  ],
+  [Role.Facilitator]: [{ href: '/sessions', label: 'My sessions' }],
+  [Role.ProbationOfficer]: [{ href: '/caseload', label: 'My caseload' }],
+  [Role.CourtClerk]: [{ href: '/lookup', label: 'Case lookup' }],
+  [Role.Advocate]: [],
+};
+
+/** Where each role lands after signing in. */
+export const HOME_BY_ROLE: Record<Role, string> = {
+  [Role.Admin]: '/referrals',
+  [Role.Facilitator]: '/sessions',
+  [Role.ProbationOfficer]: '/caseload',
+  [Role.CourtClerk]: '/lookup',
+  [Role.Advocate]: '/welcome',
+};
+
+/** No inline script or style anywhere, so the policy can forbid both. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
+].join('; ');
+
+/** Renders a view inside the layout with who is signed in, the role's navigation and the CSRF token. */
+@Injectable()
+export class PageRenderer {
+  private readonly logger = new Logger('Pages');
+
+  render(req: PageRequest, res: Response, view: string, model: { title: string } & Record<string, unknown>, status = 200): void {
+    const user = req.pageSession?.user ?? null;
+    const nav = user
+      ? NAV[user.role].map((link) => ({
+          ...link,
+          current: req.path === link.href || req.path.startsWith(`${link.href}/`),
+        }))
+      : [];
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(status).render(
+      view,
+      {
+        ...model,
+        signedIn: user ? { name: user.name, role: ROLE_LABELS[user.role] } : null,
+        csrfToken: req.pageSession?.csrfToken ?? model.csrfToken ?? null,
+        nav,
+      },
+      (error: Error | null, html?: string) => {
+        if (error) {
+          this.logger.error({ err: error, view }, 'page render failed');
+          if (!res.headersSent) res.status(500).type('text/plain').send('Something went wrong on our side; it has been logged.');
+          return;
+        }
+        res.send(html);
+      },
+    );
+  }
+}

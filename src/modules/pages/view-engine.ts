@@ -1,0 +1,47 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import hbs from 'hbs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { formatDate, REFERRAL_STATUS_LABELS, ATTENDANCE_LABELS, weekdayName } from './page-format';
+
+/** The folder holding package.json, whether we run from src/ (ts-node, jest) or dist/src/. */
+export function projectRoot(from = __dirname): string {
+  let folder = from;
+  while (!existsSync(join(folder, 'package.json'))) {
+    const parent = dirname(folder);
+    if (parent === folder) throw new Error(`No package.json above ${from}`);
+    folder = parent;
+  }
+  return folder;
+}
+
+export const PAGE_VIEWS_DIR = join(projectRoot(), 'templates', 'pages');
+
+/**
+ * Server-rendered pages: Handlebars views from templates/pages (layout.hbs wraps each one),
+ * partials from templates/pages/partials, and the stylesheet and script from /assets.
+ */
+export function configurePageViews(app: NestExpressApplication): void {
+  const engine = hbs.create();
+  registerHelpers(engine);
+  const partials = join(PAGE_VIEWS_DIR, 'partials');
+  // Registered synchronously: hbs.registerPartials reads the folder later, racing the first render.
+  for (const file of readdirSync(partials).filter((name) => name.endsWith('.hbs'))) {
+    engine.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
+  }
+  app.engine('hbs', engine.__express);
+  app.setViewEngine('hbs');
+  app.setBaseViewsDir(PAGE_VIEWS_DIR);
+  app.useStaticAssets(join(PAGE_VIEWS_DIR, 'assets'), { prefix: '/assets/', index: false, maxAge: '1h', redirect: false });
+}
+
+function registerHelpers(engine: ReturnType<typeof hbs.create>): void {
+  engine.registerHelper('eq', (left: unknown, right: unknown) => left === right);
+  engine.registerHelper('date', (value: string | null | undefined) => formatDate(value));
+  engine.registerHelper('weekday', (value: number) => weekdayName(value));
+  engine.registerHelper('referralStatus', (value: keyof typeof REFERRAL_STATUS_LABELS) => REFERRAL_STATUS_LABELS[value] ?? value);
+  engine.registerHelper('attendance', (value: keyof typeof ATTENDANCE_LABELS) => ATTENDANCE_LABELS[value] ?? value);
+  /** A form field's id from its name: participant.firstName → f-participant-firstName. */
+  engine.registerHelper('fieldId', (name: string) => `f-${String(name).replace(/[^A-Za-z0-9_-]/g, '-')}`);
+  engine.registerHelper('lookupField', (values: Record<string, unknown> | undefined, name: string) => values?.[name]);
+}

@@ -20,6 +20,7 @@ import { GroupsModule } from './modules/groups/groups.module';
 import { PoliciesModule } from './modules/policies/policies.module';
 import { ReferralsModule } from './modules/referrals/referrals.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
+import { PagesModule } from './modules/pages/pages.module';
 
 export interface AppModuleOptions {
   /** Extra destination for log lines (tests read it to prove nothing sensitive is logged). */
@@ -49,6 +50,7 @@ export class AppModule {
         SessionsModule,
         EnrollmentsModule,
         AttendanceModule,
+        PagesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -1,11 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
 import express, { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
 import { errorBody } from './common/errors/error-response';
 import { createValidationPipe } from './common/errors/validation-errors';
+import { configurePageViews } from './modules/pages/view-engine';
 
 export const JSON_BODY_LIMIT = '100kb';
 
@@ -19,6 +21,9 @@ export function configureHttpApp(app: INestApplication): void {
   expressApp.use(securityHeaders);
   expressApp.use(jsonBody(JSON_BODY_LIMIT));
   expressApp.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT }));
+  // The pages' session lives in a cookie; the API ignores cookies and keeps to bearer tokens.
+  expressApp.use(cookieParser());
+  configurePageViews(expressApp);
   expressApp.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app);
 }

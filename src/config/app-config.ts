@@ -17,6 +17,13 @@ export class AppConfig {
   readonly publicUrl: string;
   readonly adminNoticeEmail?: string;
   readonly programTimeZone: string;
+  readonly queueLockMs: number;
+  readonly noticeRelayIntervalMs: number;
+  readonly noticeRelayGraceMs: number;
+  readonly noticeRetryBaseMs: number;
+  readonly noticeMaxAttempts: number;
+  /** Test-only pauses at named points of the delivery path (ignored outside NODE_ENV=test). */
+  readonly faultPoints: Record<string, number>;
 
   constructor(env: EnvironmentVariables) {
     this.databaseUrl = env.DATABASE_URL;
@@ -34,6 +41,12 @@ export class AppConfig {
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
     this.adminNoticeEmail = env.ADMIN_NOTICE_EMAIL;
     this.programTimeZone = env.PROGRAM_TIMEZONE;
+    this.queueLockMs = env.QUEUE_LOCK_MS;
+    this.noticeRelayIntervalMs = env.NOTICE_RELAY_INTERVAL_MS;
+    this.noticeRelayGraceMs = env.NOTICE_RELAY_GRACE_MS;
+    this.noticeRetryBaseMs = env.NOTICE_RETRY_BASE_MS;
+    this.noticeMaxAttempts = env.NOTICE_MAX_ATTEMPTS;
+    this.faultPoints = env.NODE_ENV === 'test' ? parseFaultPoints(env.FAULT_POINTS) : {};
   }
 
   get servesHttp(): boolean {
@@ -42,6 +55,16 @@ export class AppConfig {
 
   get runsWorkers(): boolean {
     return this.appRole === 'all' || this.appRole === 'worker';
+  }
+
+  /** SMTP timeouts stay well inside the queue lock, so a slow server never looks like a dead worker. */
+  get smtpTimeoutMs(): number {
+    return Math.min(20_000, Math.floor(this.queueLockMs / 3));
+  }
+
+  /** A notice still "sending" after this long had its worker die mid-send. */
+  get sendingTimeoutMs(): number {
+    return this.smtpTimeoutMs * 3 + this.queueLockMs;
   }
 
   /** The domain used in Message-IDs, taken from MAIL_FROM. */
@@ -53,4 +76,13 @@ export class AppConfig {
   static fromEnvironment(env: Record<string, string | undefined> = process.env): AppConfig {
     return new AppConfig(validateEnvironment(env));
   }
+}
+
+function parseFaultPoints(value: string | undefined): Record<string, number> {
+  const points: Record<string, number> = {};
+  for (const part of (value ?? '').split(',')) {
+    const [name, ms] = part.split('=');
+    if (name?.trim() && ms && /^\d+$/.test(ms.trim())) points[name.trim()] = Number(ms.trim());
+  }
+  return points;
 }

@@ -95,6 +95,32 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL?: string;
 
+  @IsInt({ message: 'QUEUE_LOCK_MS must be an integer' })
+  @Min(1000, { message: 'QUEUE_LOCK_MS must be between 1000 and 600000' })
+  @Max(600000, { message: 'QUEUE_LOCK_MS must be between 1000 and 600000' })
+  QUEUE_LOCK_MS: number;
+
+  @IsInt({ message: 'NOTICE_RELAY_INTERVAL_MS must be an integer' })
+  @Min(100, { message: 'NOTICE_RELAY_INTERVAL_MS must be at least 100' })
+  NOTICE_RELAY_INTERVAL_MS: number;
+
+  @IsInt({ message: 'NOTICE_RELAY_GRACE_MS must be an integer' })
+  @Min(100, { message: 'NOTICE_RELAY_GRACE_MS must be at least 100' })
+  NOTICE_RELAY_GRACE_MS: number;
+
+  @IsInt({ message: 'NOTICE_RETRY_BASE_MS must be an integer' })
+  @Min(10, { message: 'NOTICE_RETRY_BASE_MS must be at least 10' })
+  NOTICE_RETRY_BASE_MS: number;
+
+  @IsInt({ message: 'NOTICE_MAX_ATTEMPTS must be an integer' })
+  @Min(1, { message: 'NOTICE_MAX_ATTEMPTS must be between 1 and 50' })
+  @Max(50, { message: 'NOTICE_MAX_ATTEMPTS must be between 1 and 50' })
+  NOTICE_MAX_ATTEMPTS: number;
+
+  @IsOptional()
+  @IsString()
+  FAULT_POINTS?: string;
+
   @IsTimeZone({ message: 'PROGRAM_TIMEZONE must be an IANA time zone, e.g. America/Chicago' })
   PROGRAM_TIMEZONE: string;
 
@@ -103,7 +129,16 @@ export class EnvironmentVariables {
   ADMIN_NOTICE_EMAIL?: string;
 }
 
-const NUMERIC_KEYS = ['PORT', 'JWT_TTL_SECONDS', 'LOGIN_RATE_LIMIT_PER_MINUTE'] as const;
+const NUMERIC_KEYS = [
+  'PORT',
+  'JWT_TTL_SECONDS',
+  'LOGIN_RATE_LIMIT_PER_MINUTE',
+  'QUEUE_LOCK_MS',
+  'NOTICE_RELAY_INTERVAL_MS',
+  'NOTICE_RELAY_GRACE_MS',
+  'NOTICE_RETRY_BASE_MS',
+  'NOTICE_MAX_ATTEMPTS',
+] as const;
 
 /** Local defaults so the demo runs with no setup; production gets none for secrets. */
 export function defaultsFor(nodeEnv: string | undefined): Record<string, string> {
@@ -120,6 +155,11 @@ export function defaultsFor(nodeEnv: string | undefined): Record<string, string>
     LOGIN_RATE_LIMIT_PER_MINUTE: '10',
     LOG_LEVEL: 'info',
     PROGRAM_TIMEZONE: 'America/Chicago',
+    QUEUE_LOCK_MS: '60000',
+    NOTICE_RELAY_INTERVAL_MS: '5000',
+    NOTICE_RELAY_GRACE_MS: '15000',
+    NOTICE_RETRY_BASE_MS: '30000',
+    NOTICE_MAX_ATTEMPTS: '8',
   };
   if (nodeEnv !== 'production') {
     // Only for local demo and tests: a real deployment must set its own secret.

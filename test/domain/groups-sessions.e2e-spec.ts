@@ -245,6 +245,49 @@ describe('groups and sessions', () => {
       expect(running.map((session) => session.unit?.position)).toEqual(Array.from({ length: 13 }, (_, index) => index + 1));
     });
 
+    it('follows on from the unit last held when an earlier unmarked week is cancelled afterwards, repeating none', async () => {
+      const group = await newGroup({ weekday: 2, startsOn: '2026-10-20' });
+      const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-10-15' });
+      const { enrollment } = await enroll(testApp, staff, referral.id, group.id, '2026-10-16');
+      const before = await sessionsOf(testApp, staff, group.id, WIDE_FROM, WIDE_TO);
+      const onDate = (date: string) => before.find((session) => session.date === date)!;
+      // 17 November is held (unit 5); only afterwards is 10 November (unit 4, never marked) recorded as not having met.
+      await testApp.http
+        .put(`/api/v1/sessions/${onDate('2026-11-17').id}/attendance`)
+        .set(bearer(staff.tokens.admin))
+        .send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] })
+        .expect(200);
+      await testApp.http
+        .post(`/api/v1/sessions/${onDate('2026-11-10').id}/cancel`)
+        .set(bearer(staff.tokens.admin))
+        .send({ reason: 'Did not meet: snow' })
+        .expect(200);
+      // And a future week is cancelled too.
+      await testApp.http
+        .post(`/api/v1/sessions/${onDate('2026-12-15').id}/cancel`)
+        .set(bearer(staff.tokens.admin))
+        .send({ reason: 'Holiday' })
+        .expect(200);
+
+      const after = await sessionsOf(testApp, staff, group.id, WIDE_FROM, WIDE_TO);
+      expect(after.map((session) => [session.date, session.status, session.unit?.position ?? null])).toEqual([
+        ['2026-10-20', 'scheduled', 1],
+        ['2026-10-27', 'scheduled', 2],
+        ['2026-11-03', 'scheduled', 3],
+        ['2026-11-10', 'cancelled', null],
+        ['2026-11-17', 'held', 5],
+        ['2026-11-24', 'scheduled', 6],
+        ['2026-12-01', 'scheduled', 7],
+        ['2026-12-08', 'scheduled', 8],
+        ['2026-12-15', 'cancelled', null],
+        ['2026-12-22', 'scheduled', 9],
+        ['2026-12-29', 'scheduled', 10],
+        ['2027-01-05', 'scheduled', 11],
+        ['2027-01-12', 'scheduled', 12],
+        ['2027-01-19', 'scheduled', 13],
+      ]);
+    });
+
     it('refuses to mark a cancelled session with 422 SESSION_CANCELLED and records no mark', async () => {
       const group = await newGroup({ weekday: 2, startsOn: '2026-10-20' });
       const { enrollment } = await enrolledMan(group.id);
@@ -359,7 +402,7 @@ describe('groups and sessions', () => {
     it('defaults to four weeks back through eight weeks ahead', async () => {
       const group = await newGroup({ weekday: 2, startsOn: '2026-09-01' });
       const response = await testApp.http.get(`/api/v1/groups/${group.id}/sessions`).set(bearer(staff.tokens.admin)).expect(200);
-      const dates = response.body.map((session: { date: string }) => session.date);
+      const dates = response.body.items.map((session: { date: string }) => session.date);
       // today − 28 days is Wednesday 2026-10-28; today + 56 days is Wednesday 2027-01-20.
       expect(dates).toEqual(weekly('2026-11-03', '2027-01-19'));
       expect(dates).toHaveLength(12);
@@ -373,6 +416,16 @@ describe('groups and sessions', () => {
         .expect(422);
       expect(response.body.code).toBe('RANGE_INVALID');
       expect(response.body.details.fields.to).toBeDefined();
+    });
+
+    it('answers 422 for a range over 400 days', async () => {
+      const group = await newGroup();
+      const response = await testApp.http
+        .get(`/api/v1/groups/${group.id}/sessions?from=2026-01-01&to=2027-02-06`)
+        .set(bearer(staff.tokens.admin))
+        .expect(422);
+      expect(response.body.code).toBe('RANGE_TOO_LONG');
+      await testApp.http.get(`/api/v1/groups/${group.id}/sessions?from=2026-01-01&to=2027-02-05`).set(bearer(staff.tokens.admin)).expect(200);
     });
 
     it.each([

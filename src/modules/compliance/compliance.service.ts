@@ -106,7 +106,8 @@ export class ComplianceService {
 
   private async writeEvents(manager: EntityManager, drafts: Array<EventDraft & { referralId: string }>): Promise<{ events: number; notices: number }> {
     if (drafts.length === 0) return { events: 0, notices: 0 };
-    const [inserted] = (await manager.query(
+    // TypeORM answers INSERT … RETURNING with the rows themselves (UPDATE gives [rows, count]).
+    const inserted = (await manager.query(
       `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id)
        SELECT x.referral_id, x.kind::compliance_event_kind, x.threshold_key, x.occurred_on, x.facts, x.corrects_event_id
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::jsonb[], $6::uuid[])
@@ -121,7 +122,7 @@ export class ComplianceService {
         drafts.map((draft) => JSON.stringify(draft.facts)),
         drafts.map((draft) => draft.correctsEventId ?? null),
       ],
-    )) as [Array<{ id: string; referral_id: string; kind: string }>, number];
+    )) as Array<{ id: string; referral_id: string; kind: string }>;
     if (inserted.length === 0) return { events: 0, notices: 0 };
     await this.audit.recordMany(
       inserted.map((event) => ({

@@ -34,12 +34,14 @@ export class GroupsController {
 
   @Get(':id/sessions')
   @Roles(Role.Admin, Role.Facilitator)
-  sessions(
+  async sessions(
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: SessionRangeQuery,
     @CurrentUser() user: SignedInUser,
-  ): Promise<SessionView[]> {
-    return this.groups.sessions(user, id, query.from, query.to);
+  ): Promise<Page<SessionView>> {
+    // Bounded by the date range (at most 400 days), so the whole range is one page.
+    const items = await this.groups.sessions(user, id, query.from, query.to);
+    return { items, total: items.length };
   }
 
   @Post(':id/sessions')

@@ -8,7 +8,8 @@ import { EntityManager } from 'typeorm';
  */
 export async function writeEventNotices(manager: EntityManager, eventIds: string[]): Promise<string[]> {
   if (eventIds.length === 0) return [];
-  const [rows] = (await manager.query(
+  // INSERT … RETURNING answers with the rows themselves.
+  const rows = (await manager.query(
     `INSERT INTO notices (event_id, referral_id, purpose, recipient_kind, recipient_email, recipient_user_id, recipient_agency_id, due_by, next_attempt_at)
      SELECT e.id, e.referral_id, 'event', rk.kind::notice_recipient_kind,
             CASE rk.kind WHEN 'probation_officer' THEN po.email ELSE court.notice_email END,
@@ -30,6 +31,6 @@ export async function writeEventNotices(manager: EntityManager, eventIds: string
      ON CONFLICT DO NOTHING
      RETURNING id`,
     [eventIds],
-  )) as [Array<{ id: string }>, number];
+  )) as Array<{ id: string }>;
   return rows.map((row) => row.id);
 }

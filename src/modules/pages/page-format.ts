@@ -79,3 +79,13 @@ export function formatAge(milliseconds: number): string {
   if (hours < 48) return unit(hours, 'hour');
   return unit(Math.floor(hours / 24), 'day');
 }
+
+/** A form field's element id from its name: participant.firstName → f-participant-firstName. */
+export function fieldId(name: string): string {
+  return `f-${String(name).replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
+/** Links for an error summary: one per field, to the field itself. */
+export function errorLinks(errors: Record<string, string[]>): Array<{ id: string; label: string }> {
+  return Object.entries(errors).map(([name, messages]) => ({ id: fieldId(name), label: messages[0] }));
+}

@@ -2,7 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import hbs from 'hbs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { formatDate, REFERRAL_STATUS_LABELS, ATTENDANCE_LABELS, weekdayName } from './page-format';
+import { ATTENDANCE_LABELS, fieldId, formatDate, REFERRAL_STATUS_LABELS, weekdayName } from './page-format';
 
 /** The folder holding package.json, whether we run from src/ (ts-node, jest) or dist/src/. */
 export function projectRoot(from = __dirname): string {
@@ -41,7 +41,6 @@ function registerHelpers(engine: ReturnType<typeof hbs.create>): void {
   engine.registerHelper('weekday', (value: number) => weekdayName(value));
   engine.registerHelper('referralStatus', (value: keyof typeof REFERRAL_STATUS_LABELS) => REFERRAL_STATUS_LABELS[value] ?? value);
   engine.registerHelper('attendance', (value: keyof typeof ATTENDANCE_LABELS) => ATTENDANCE_LABELS[value] ?? value);
-  /** A form field's id from its name: participant.firstName → f-participant-firstName. */
-  engine.registerHelper('fieldId', (name: string) => `f-${String(name).replace(/[^A-Za-z0-9_-]/g, '-')}`);
-  engine.registerHelper('lookupField', (values: Record<string, unknown> | undefined, name: string) => values?.[name]);
+  engine.registerHelper('fieldId', (name: string) => fieldId(name));
+  engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
 }

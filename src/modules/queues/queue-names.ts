@@ -8,7 +8,6 @@ export enum QueueName {
 export enum JobName {
   RenderNotice = 'render-notice',
   SendNotice = 'send-notice',
-  RelayPendingNotices = 'relay-pending-notices',
   DailyComplianceSweep = 'daily-compliance-sweep',
   GenerateSessions = 'generate-sessions',
 }
@@ -16,7 +15,6 @@ export enum JobName {
 export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
   [JobName.RenderNotice]: QueueName.Notices,
   [JobName.SendNotice]: QueueName.Notices,
-  [JobName.RelayPendingNotices]: QueueName.Maintenance,
   [JobName.DailyComplianceSweep]: QueueName.Maintenance,
   [JobName.GenerateSessions]: QueueName.Maintenance,
 };

@@ -20,6 +20,12 @@ const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({
           enableOfflineQueue: true,
           connectTimeout: 2_000,
         },
+        settings: {
+          lockDuration: config.queueLockMs,
+          lockRenewTime: Math.floor(config.queueLockMs / 2),
+          stalledInterval: config.queueLockMs,
+          maxStalledCount: 3,
+        },
         defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000 },
       }),
     }),

@@ -97,11 +97,10 @@ export class ReferralsService {
   }
 
   private async requireReferences(manager: EntityManager, input: CreateReferralDto): Promise<Policy> {
-    const [court, officer, policy] = await Promise.all([
-      manager.findOneBy(Agency, { id: input.courtAgencyId }),
-      manager.findOneBy(User, { id: input.probationOfficerId }),
-      manager.findOneBy(Policy, { id: input.policyId }),
-    ]);
+    // One after another: a transaction's connection runs one query at a time.
+    const court = await manager.findOneBy(Agency, { id: input.courtAgencyId });
+    const officer = await manager.findOneBy(User, { id: input.probationOfficerId });
+    const policy = await manager.findOneBy(Policy, { id: input.policyId });
     const fields: Record<string, string[]> = {};
     if (!court || court.kind !== AgencyKind.Court) fields.courtAgencyId = ['courtAgencyId must name a court'];
     if (!officer || officer.role !== Role.ProbationOfficer || !officer.active) {

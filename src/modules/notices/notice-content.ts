@@ -1,0 +1,180 @@
+import { ComplianceEventKind as Kind } from '../compliance/compliance-event-kind.enum';
+import { NoticePurpose, NoticeRecipientKind } from './notice-status.enum';
+
+/** Everything a notice says, gathered by one query and shaped for templates and the letter. */
+export interface NoticeContent {
+  noticeId: string;
+  purpose: NoticePurpose;
+  subject: string;
+  headline: string;
+  programName: string;
+  recipientName: string;
+  recipientKind: NoticeRecipientKind;
+  caseNumber: string;
+  participantName: string;
+  dateOfBirth: string;
+  courtName: string;
+  policyName: string;
+  policyVersion: number;
+  clause: string;
+  facts: Array<{ label: string; value: string }>;
+  today: string;
+  dueBy: string | null;
+  isReminder: boolean;
+  isCorrection: boolean;
+  remindsSentOn: string | null;
+  appUrl: string;
+  eventKind: Kind;
+  /** Completion notices carry a certificate. */
+  certificate: { sessionsAttended: number; completedOn: string } | null;
+}
+
+export interface NoticeContentRow {
+  id: string;
+  purpose: NoticePurpose;
+  recipient_kind: NoticeRecipientKind;
+  due_by: Date;
+  kind: Kind;
+  facts: Record<string, unknown>;
+  occurred_on: string;
+  corrected_kind: Kind | null;
+  case_number: string;
+  enroll_by: string;
+  complete_by: string;
+  status: string;
+  first_name: string;
+  last_name: string;
+  date_of_birth: string;
+  court_name: string;
+  officer_name: string;
+  policy_name: string;
+  policy_version: number;
+  program_name: string | null;
+  reminds_sent_at: Date | null;
+}
+
+const TITLES: Record<Kind, string> = {
+  [Kind.FailedToEnroll]: 'Failure to enroll',
+  [Kind.AbsenceLimitExceeded]: 'Non-compliance: absence limit exceeded',
+  [Kind.ConsecutiveAbsences]: 'Non-compliance: consecutive absences',
+  [Kind.NoAttendance]: 'Non-compliance: no attendance',
+  [Kind.RemovedForBehaviour]: 'Removed from session for behaviour',
+  [Kind.CompletionDeadlineMissed]: 'Completion deadline missed',
+  [Kind.Terminated]: 'Terminated from the program',
+  [Kind.Completed]: 'Program completed',
+  [Kind.ProgressReportDue]: 'Progress report',
+  [Kind.AtRisk]: 'At risk of not finishing in time',
+  [Kind.Corrected]: 'Correction of an earlier notice',
+};
+
+const FACT_LABELS: Record<string, string> = {
+  absences: 'Absences (excused + unexcused)',
+  unexcusedAbsences: 'Unexcused absences',
+  consecutiveAbsences: 'Absences in a row',
+  since: 'Since',
+  limit: 'Policy limit',
+  sessionDate: 'Session',
+  days: 'Days without attendance',
+  lastAttendedOn: 'Last attended',
+  sessionsAttended: 'Sessions attended',
+  sessionsRequired: 'Sessions required',
+  sessionsRemaining: 'Sessions still required',
+  weeksLeft: 'Weeks left before complete-by',
+  dueOn: 'Report due on',
+  reason: 'Reason',
+  enrollBy: 'Enroll by',
+  completeBy: 'Complete by',
+};
+
+export function headlineFor(kind: Kind, name: string, facts: Record<string, unknown>, correctedKind: Kind | null): string {
+  switch (kind) {
+    case Kind.FailedToEnroll:
+      return `${name} did not enroll by ${facts.enrollBy}.`;
+    case Kind.AbsenceLimitExceeded:
+      return facts.unexcusedAbsences !== undefined
+        ? `${name} has ${facts.unexcusedAbsences} unexcused absences, over the limit of ${facts.limit}.`
+        : `${name} has ${facts.absences} absences, over the limit of ${facts.limit}.`;
+    case Kind.ConsecutiveAbsences:
+      return `${name} has missed ${facts.consecutiveAbsences} sessions in a row since ${facts.since}.`;
+    case Kind.NoAttendance:
+      return `${name} has not attended for ${facts.days} days.`;
+    case Kind.RemovedForBehaviour:
+      return `${name} was removed from the session of ${facts.sessionDate} for behaviour.`;
+    case Kind.CompletionDeadlineMissed:
+      return `${name} did not complete the program by ${facts.completeBy}.`;
+    case Kind.Terminated:
+      return `${name} has been terminated from the program.`;
+    case Kind.Completed:
+      return `${name} has completed the program.`;
+    case Kind.ProgressReportDue:
+      return `Progress report for ${name}.`;
+    case Kind.AtRisk:
+      return `${name} can no longer finish the required sessions before ${facts.completeBy} at one session a week.`;
+    case Kind.Corrected:
+      return `The earlier notice (${correctedKind ? TITLES[correctedKind].toLowerCase() : 'compliance event'}) about ${name} is withdrawn: the attendance record was corrected.`;
+  }
+}
+
+export function buildNoticeContent(row: NoticeContentRow, appUrl: string, today: string): NoticeContent {
+  const participantName = `${row.first_name} ${row.last_name}`;
+  const isReminder = row.purpose === NoticePurpose.Reminder;
+  const title = TITLES[row.kind];
+  const facts = Object.entries(row.facts)
+    .filter(([key]) => FACT_LABELS[key] && key !== 'clause' && row.facts[key] !== null && row.facts[key] !== undefined)
+    .map(([key, value]) => ({ label: FACT_LABELS[key], value: String(value) }));
+  facts.push({ label: 'Enroll by', value: row.enroll_by }, { label: 'Complete by', value: row.complete_by }, { label: 'Referral status', value: row.status.replace(/_/g, ' ') });
+  return {
+    noticeId: row.id,
+    purpose: row.purpose,
+    subject: `${isReminder ? 'Reminder: ' : ''}${title} — case ${row.case_number}`,
+    headline: headlineFor(row.kind, participantName, row.facts, row.corrected_kind),
+    programName: row.program_name ?? 'Throughline intervention program',
+    recipientName: recipientName(row),
+    recipientKind: row.recipient_kind,
+    caseNumber: row.case_number,
+    participantName,
+    dateOfBirth: row.date_of_birth,
+    courtName: row.court_name,
+    policyName: row.policy_name,
+    policyVersion: row.policy_version,
+    clause: String(row.facts.clause ?? title.toLowerCase()),
+    facts,
+    today,
+    dueBy: row.kind === Kind.ProgressReportDue || row.kind === Kind.Completed ? null : row.due_by.toISOString().slice(0, 10),
+    isReminder,
+    isCorrection: row.kind === Kind.Corrected,
+    remindsSentOn: row.reminds_sent_at ? row.reminds_sent_at.toISOString().slice(0, 10) : null,
+    appUrl,
+    eventKind: row.kind,
+    certificate:
+      row.kind === Kind.Completed ? { sessionsAttended: Number(row.facts.sessionsAttended ?? 0), completedOn: row.occurred_on } : null,
+  };
+}
+
+function recipientName(row: NoticeContentRow): string {
+  switch (row.recipient_kind) {
+    case NoticeRecipientKind.ProbationOfficer:
+      return `${row.officer_name}, probation officer`;
+    case NoticeRecipientKind.Court:
+      return `Clerk of Court, ${row.court_name}`;
+    default:
+      return 'Program administrator';
+  }
+}
+
+export const NOTICE_CONTENT_QUERY = `
+  SELECT n.id, n.purpose, n.recipient_kind, n.due_by, e.kind, e.facts, e.occurred_on::text AS occurred_on, ce.kind AS corrected_kind,
+         r.case_number, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, r.status,
+         p.first_name, p.last_name, p.date_of_birth::text AS date_of_birth, court.name AS court_name, po.name AS officer_name,
+         pol.name AS policy_name, pol.version AS policy_version,
+         (SELECT a.name FROM agencies a WHERE a.kind = 'program' ORDER BY a.created_at LIMIT 1) AS program_name,
+         (SELECT o.sent_at FROM notices o WHERE o.id = n.reminds_notice_id) AS reminds_sent_at
+    FROM notices n
+    JOIN compliance_events e ON e.id = n.event_id
+    LEFT JOIN compliance_events ce ON ce.id = e.corrects_event_id
+    JOIN referrals r ON r.id = n.referral_id
+    JOIN participants p ON p.id = r.participant_id
+    JOIN agencies court ON court.id = r.court_agency_id
+    JOIN users po ON po.id = r.probation_officer_id
+    JOIN policies pol ON pol.id = r.policy_id
+   WHERE n.id = $1`;

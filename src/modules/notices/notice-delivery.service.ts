@@ -1,0 +1,145 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bull';
+import { Transporter } from 'nodemailer';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { AuditService } from '../audit/audit.service';
+import { JobName, QueueName } from '../queues/queue-names';
+import { FaultPoints } from './fault-points';
+import { NOTICE_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
+import { NoticeRenderer } from './notice-renderer.service';
+import { classifySmtpFailure, describeSmtpFailure, retryDelayMs } from './smtp-outcome';
+import { createSmtpTransport } from './smtp-transport';
+
+interface ClaimedNotice {
+  id: string;
+  attempts: number;
+  recipient_email: string;
+  subject: string;
+  body_text: string;
+  body_html: string;
+  letter_pdf: Buffer;
+  event_kind: string;
+}
+
+/**
+ * The two jobs of a notice. Jobs carry only the notice id; each handler reloads the row and
+ * does nothing when there is nothing left to do, so a repeated or duplicated job is harmless.
+ */
+@Injectable()
+export class NoticeDelivery {
+  private readonly logger = new Logger(NoticeDelivery.name);
+  private transporter: Transporter | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Notices) private readonly queue: Queue,
+    private readonly config: AppConfig,
+    private readonly renderer: NoticeRenderer,
+    private readonly faults: FaultPoints,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Render once, then hand over to the send job. */
+  async render(noticeId: string): Promise<'rendered' | 'already' | 'nothing'> {
+    const [notice] = (await this.dataSource.query(
+      `SELECT status, rendered_at, attempts, next_attempt_at FROM notices WHERE id = $1`,
+      [noticeId],
+    )) as Array<{ status: string; rendered_at: Date | null; attempts: number; next_attempt_at: Date }>;
+    if (!notice || !['pending', 'failed'].includes(notice.status)) return 'nothing';
+    let outcome: 'rendered' | 'already' = 'already';
+    if (!notice.rendered_at) {
+      const rendered = await this.renderer.render(noticeId);
+      if (!rendered) return 'nothing';
+      await this.dataSource.query(
+        `UPDATE notices SET subject = $2, body_text = $3, body_html = $4, letter_pdf = $5, rendered_at = now()
+          WHERE id = $1 AND rendered_at IS NULL`,
+        [noticeId, rendered.content.subject, rendered.text, rendered.html, rendered.pdf],
+      );
+      outcome = 'rendered';
+    }
+    await this.queueSend(noticeId, notice.attempts, notice.next_attempt_at);
+    return outcome;
+  }
+
+  async send(noticeId: string): Promise<'sent' | 'failed' | 'dead' | 'unknown' | 'skipped'> {
+    await this.faults.reach('before-send', noticeId);
+    const claimed = await this.claim(noticeId);
+    if (!claimed) return 'skipped';
+    try {
+      const info = await this.transport().sendMail({
+        from: this.config.mailFrom,
+        to: claimed.recipient_email,
+        subject: claimed.subject,
+        text: claimed.body_text,
+        html: claimed.body_html,
+        // The notice id is the idempotency key a receiving system can deduplicate on.
+        messageId: `<${claimed.id}@${this.config.mailDomain}>`,
+        headers: { 'X-Throughline-Notice': claimed.id },
+        attachments: [{ filename: claimed.event_kind === 'completed' ? 'notice-and-certificate.pdf' : 'notice.pdf', content: claimed.letter_pdf, contentType: 'application/pdf' }],
+      });
+      await this.faults.reach('after-accept', noticeId);
+      await this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          `UPDATE notices SET status = 'sent', sent_at = now(), message_id = $2, last_response = $3 WHERE id = $1 AND status = 'sending'`,
+          [claimed.id, info.messageId, String(info.response ?? '').slice(0, 1000)],
+        );
+        await this.audit.record({ action: 'notice.sent', recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null }, manager);
+      });
+      return 'sent';
+    } catch (error) {
+      return this.recordFailure(claimed, error);
+    }
+  }
+
+  /** Atomically takes the notice for this attempt; only one worker can hold it. */
+  private async claim(noticeId: string): Promise<ClaimedNotice | null> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE notices n SET status = 'sending', sending_started_at = now(), attempts = n.attempts + 1
+         FROM compliance_events e
+        WHERE n.id = $1 AND e.id = n.event_id AND n.status IN ('pending', 'failed')
+          AND n.next_attempt_at <= now() + interval '1 second' AND n.rendered_at IS NOT NULL
+        RETURNING n.id, n.attempts, n.recipient_email, n.subject, n.body_text, n.body_html, n.letter_pdf, e.kind AS event_kind`,
+      [noticeId],
+    )) as [ClaimedNotice[], number];
+    return rows[0] ?? null;
+  }
+
+  private async recordFailure(claimed: ClaimedNotice, error: unknown): Promise<'failed' | 'dead' | 'unknown'> {
+    const answer = describeSmtpFailure(error);
+    let outcome = classifySmtpFailure(error) as 'retry' | 'dead' | 'unknown';
+    if (outcome === 'retry' && claimed.attempts >= this.config.noticeMaxAttempts) outcome = 'dead';
+    const status = outcome === 'retry' ? 'failed' : outcome;
+    const delay = retryDelayMs(claimed.attempts, this.config.noticeRetryBaseMs);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE notices SET status = $2::notice_status, last_response = $3,
+                next_attempt_at = CASE WHEN $2 = 'failed' THEN now() + make_interval(secs => $4::double precision / 1000) ELSE next_attempt_at END
+          WHERE id = $1 AND status = 'sending'`,
+        [claimed.id, status, answer, delay],
+      );
+      await this.audit.record(
+        { action: `notice.${status}`, recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null, details: { attempt: claimed.attempts, answer } },
+        manager,
+      );
+    });
+    this.logger.warn({ noticeId: claimed.id, attempt: claimed.attempts, status, answer }, 'notice not delivered');
+    if (status === 'failed') await this.queueSend(claimed.id, claimed.attempts, new Date(Date.now() + delay));
+    return status;
+  }
+
+  private async queueSend(noticeId: string, attempts: number, notBefore: Date): Promise<void> {
+    await this.queue.add(
+      JobName.SendNotice,
+      { noticeId },
+      { ...NOTICE_JOB_OPTIONS, jobId: sendJobId(noticeId, attempts), delay: Math.max(0, notBefore.getTime() - Date.now()) },
+    );
+  }
+
+  private transport(): Transporter {
+    this.transporter ??= createSmtpTransport(this.config);
+    return this.transporter;
+  }
+}

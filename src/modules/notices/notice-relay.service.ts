@@ -1,0 +1,81 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config';
+import { JobName, QueueName } from '../queues/queue-names';
+import { NOTICE_JOB_OPTIONS } from './notice-dispatcher';
+
+export interface RelayResult {
+  requeued: number;
+  markedUnknown: number;
+}
+
+/**
+ * The outbox relay: whatever the database says is still to be delivered goes back on the
+ * queue (Redis was down, flushed, or a process died between commit and enqueue). Rows are
+ * claimed with FOR UPDATE SKIP LOCKED, so any number of workers can relay side by side.
+ */
+@Injectable()
+export class NoticeRelay {
+  private readonly logger = new Logger(NoticeRelay.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.Notices) private readonly queue: Queue,
+    private readonly config: AppConfig,
+  ) {}
+
+  async runOnce(batchSize = 500): Promise<RelayResult> {
+    const markedUnknown = await this.markAbandonedSends();
+    const [due] = (await this.dataSource.query(
+      `UPDATE notices SET queued_at = now()
+        WHERE id IN (
+          SELECT id FROM notices
+           WHERE status IN ('pending', 'failed') AND next_attempt_at <= now()
+             AND COALESCE(queued_at, created_at) < now() - make_interval(secs => $1::double precision / 1000)
+           ORDER BY next_attempt_at
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+        RETURNING id, rendered_at IS NOT NULL AS rendered, attempts`,
+      [this.config.noticeRelayGraceMs, batchSize],
+    )) as [Array<{ id: string; rendered: boolean; attempts: number }>, number];
+    if (due.length === 0) return { requeued: 0, markedUnknown };
+    // A fresh job id each time: the old job may be stuck in a dead worker's lock; the claim
+    // in the send handler makes any duplicate harmless.
+    const stamp = Date.now().toString(36);
+    try {
+      await this.queue.addBulk(
+        due.map((notice) => ({
+          name: notice.rendered ? JobName.SendNotice : JobName.RenderNotice,
+          data: { noticeId: notice.id },
+          opts: { ...NOTICE_JOB_OPTIONS, jobId: `relay:${notice.id}:${notice.attempts}:${stamp}` },
+        })),
+      );
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message, count: due.length }, 'relay could not reach the queue; will try again');
+      return { requeued: 0, markedUnknown };
+    }
+    return { requeued: due.length, markedUnknown };
+  }
+
+  /** A send that outlived every timeout had its worker die mid-send: the SMTP server may have it. */
+  private async markAbandonedSends(): Promise<number> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE notices SET status = 'unknown',
+              last_response = 'The worker stopped while sending; the mail server may have accepted it. Check with the recipient before resending.'
+        WHERE status = 'sending' AND sending_started_at < now() - make_interval(secs => $1::double precision / 1000)
+        RETURNING id`,
+      [this.config.sendingTimeoutMs],
+    )) as [Array<{ id: string }>, number];
+    if (rows.length) {
+      await this.dataSource.query(
+        `INSERT INTO audit_entries (action, record_type, record_id, details)
+         SELECT 'notice.unknown', 'notice', id::text, '{"reason":"worker stopped while sending"}'::jsonb FROM unnest($1::uuid[]) AS id`,
+        [rows.map((row) => row.id)],
+      );
+    }
+    return rows.length;
+  }
+}

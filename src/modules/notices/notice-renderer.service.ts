@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Handlebars from 'handlebars';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ProgramClock } from '../../common/program-clock';
+import { templatesDir } from '../../common/templates-dir';
+import { AppConfig } from '../../config/app-config';
+import { renderNoticeLetter } from './letter-pdf';
+import { buildNoticeContent, NOTICE_CONTENT_QUERY, NoticeContent, NoticeContentRow } from './notice-content';
+
+export interface RenderedNotice {
+  content: NoticeContent;
+  html: string;
+  text: string;
+  pdf: Buffer;
+}
+
+/** "Decide and render": turns a notice row into its e-mail (HTML + text) and PDF letter. */
+@Injectable()
+export class NoticeRenderer {
+  private templates: { html: HandlebarsTemplateDelegate; text: HandlebarsTemplateDelegate } | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly clock: ProgramClock,
+  ) {}
+
+  async render(noticeId: string): Promise<RenderedNotice | null> {
+    const [row] = (await this.dataSource.query(NOTICE_CONTENT_QUERY, [noticeId])) as NoticeContentRow[];
+    if (!row) return null;
+    const content = buildNoticeContent(row, this.config.publicUrl, this.clock.today());
+    const templates = this.compiled();
+    return { content, html: templates.html(content), text: templates.text(content), pdf: await renderNoticeLetter(content) };
+  }
+
+  private compiled() {
+    if (!this.templates) {
+      const load = (name: string) => Handlebars.compile(readFileSync(join(templatesDir(), 'notices', name), 'utf8'), { strict: false });
+      this.templates = { html: load('notice.html.hbs'), text: load('notice.text.hbs') };
+    }
+    return this.templates;
+  }
+}

@@ -1,0 +1,254 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Public } from '../../common/auth/auth.decorators';
+import { addDays } from '../../common/dates';
+import { DomainError } from '../../common/errors/domain-error';
+import { ProgramClock } from '../../common/program-clock';
+import { AgenciesService } from '../agencies/agencies.service';
+import { AgencyKind } from '../agencies/agency.entity';
+import { CreateEnrollmentDto } from '../enrollments/create-enrollment.dto';
+import { EnrollmentsService } from '../enrollments/enrollments.service';
+import { GroupsService } from '../groups/groups.service';
+import { PoliciesService } from '../policies/policies.service';
+import { CreateReferralDto } from '../referrals/create-referral.dto';
+import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
+import { ReferralsService } from '../referrals/referrals.service';
+import { Role } from '../users/role.enum';
+import { UsersService } from '../users/users.service';
+import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { PageExceptionFilter } from './page-exception.filter';
+import { errorLinks, REFERRAL_STATUS_LABELS } from './page-format';
+import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
+import { PageRenderer } from './page-renderer';
+
+const PAGE_SIZE = 50;
+const REFERENCE_LIMIT = 200;
+const SCHEDULE_WEEKS = 4;
+
+const INTAKE_FIELDS = [
+  'participant.firstName',
+  'participant.lastName',
+  'participant.dateOfBirth',
+  'participant.email',
+  'participant.phone',
+  'participant.language',
+  'caseNumber',
+  'courtAgencyId',
+  'probationOfficerId',
+  'policyId',
+  'orderedOn',
+] as const;
+
+/** Domain refusals that belong beside one field of a form, by the error's code. */
+const FIELD_BY_CODE: Record<string, string> = {
+  CASE_NUMBER_TAKEN: 'caseNumber',
+  GROUP_FULL: 'groupId',
+  ALREADY_ENROLLED: 'groupId',
+  GROUP_INACTIVE: 'groupId',
+  GROUP_NOT_FOUND: 'groupId',
+};
+
+function formErrorsOf(error: DomainError): { errors: FieldErrors; problem: string | null } {
+  const fields = domainFieldErrors(error);
+  if (fields) return { errors: fields, problem: null };
+  const field = FIELD_BY_CODE[error.code];
+  return field ? { errors: { [field]: [error.message] }, problem: null } : { errors: {}, problem: error.message };
+}
+
+/** Program staff: referrals, intake, enrollment and the group schedules. */
+@ApiExcludeController()
+@Public()
+@Controller()
+@UseGuards(PageAuthGuard)
+@UseFilters(PageExceptionFilter)
+@PageRoles(Role.Admin)
+export class AdminPagesController {
+  constructor(
+    private readonly referrals: ReferralsService,
+    private readonly enrollments: EnrollmentsService,
+    private readonly groups: GroupsService,
+    private readonly agencies: AgenciesService,
+    private readonly users: UsersService,
+    private readonly policies: PoliciesService,
+    private readonly clock: ProgramClock,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get('referrals')
+  async referralList(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query('status') status?: string,
+    @Query('caseNumber') caseNumber?: string,
+    @Query('offset') offsetParam?: string,
+  ): Promise<void> {
+    const statusFilter = Object.values(ReferralStatus).includes(status as ReferralStatus) ? (status as ReferralStatus) : undefined;
+    const caseFilter = caseNumber?.trim().slice(0, 60) || undefined;
+    const offset = offsetParam && /^\d{1,6}$/.test(offsetParam) ? Number(offsetParam) : 0;
+    const page = await this.referrals.list(req.pageSession!.user, { status: statusFilter, caseNumber: caseFilter, limit: PAGE_SIZE, offset });
+    const link = (nextOffset: number) => {
+      const params = new URLSearchParams();
+      if (statusFilter) params.set('status', statusFilter);
+      if (caseFilter) params.set('caseNumber', caseFilter);
+      params.set('offset', String(nextOffset));
+      return `/referrals?${params.toString()}`;
+    };
+    this.renderer.render(req, res, 'referrals', {
+      title: 'Referrals',
+      referrals: page.items,
+      total: page.total,
+      from: page.total ? offset + 1 : 0,
+      to: offset + page.items.length,
+      previous: offset > 0 ? link(Math.max(0, offset - PAGE_SIZE)) : null,
+      next: offset + page.items.length < page.total ? link(offset + PAGE_SIZE) : null,
+      caseNumber: caseFilter ?? '',
+      statuses: Object.values(ReferralStatus).map((value) => ({ value, label: REFERRAL_STATUS_LABELS[value], selected: value === statusFilter })),
+    });
+  }
+
+  @Get('intake')
+  async intakeForm(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    await this.renderIntake(req, res, { values: { 'participant.language': 'en', orderedOn: this.clock.today() }, errors: {} });
+  }
+
+  @Post('intake')
+  @HttpCode(200)
+  async intake(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    const values: Record<string, string> = Object.fromEntries(INTAKE_FIELDS.map((name) => [name, formText(body, name)]));
+    const participant: Record<string, string> = {};
+    for (const key of ['firstName', 'lastName', 'dateOfBirth', 'email', 'phone', 'language']) {
+      const value = values[`participant.${key}`];
+      // Optional fields left empty are absent, as an API client would send them.
+      if (value || ['firstName', 'lastName', 'dateOfBirth'].includes(key)) participant[key] = value;
+    }
+    const form = await validateForm(CreateReferralDto, {
+      participant,
+      caseNumber: values.caseNumber,
+      courtAgencyId: values.courtAgencyId,
+      probationOfficerId: values.probationOfficerId,
+      policyId: values.policyId,
+      orderedOn: values.orderedOn,
+    });
+    if (form.errors) return this.renderIntake(req, res, { values, errors: form.errors }, 400);
+    try {
+      const referral = await this.referrals.create(form.value, req.pageSession!.user);
+      res.redirect(303, `/referrals/${referral.id}?created=1`);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      await this.renderIntake(req, res, { values, ...formErrorsOf(error) }, error.kind === 'conflict' ? 409 : 422);
+    }
+  }
+
+  @Get('referrals/:id/enroll')
+  async enrollForm(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string): Promise<void> {
+    await this.renderEnroll(req, res, referralId, { values: { startDate: this.clock.today() }, errors: {} });
+  }
+
+  @Post('referrals/:id/enroll')
+  @HttpCode(200)
+  async enroll(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
+    const values = { groupId: formText(body, 'groupId'), startDate: formText(body, 'startDate') };
+    const form = await validateForm(CreateEnrollmentDto, { referralId, ...values });
+    if (form.errors) {
+      if (form.errors.groupId) form.errors.groupId = ['Choose a group'];
+      return this.renderEnroll(req, res, referralId, { values, errors: form.errors }, 400);
+    }
+    try {
+      await this.enrollments.enroll(req.pageSession!.user, form.value);
+      res.redirect(303, `/referrals/${referralId}?enrolled=1`);
+    } catch (error) {
+      const refusal = error instanceof DomainError && (error.code === 'GROUP_NOT_FOUND' || isFormProblem(error));
+      if (!refusal) throw error;
+      await this.renderEnroll(req, res, referralId, { values, ...formErrorsOf(error) }, error.kind === 'conflict' ? 409 : 422);
+    }
+  }
+
+  @Get('groups')
+  async groupSchedules(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    const user = req.pageSession!.user;
+    const today = this.clock.today();
+    const { items } = await this.groups.list(user, REFERENCE_LIMIT, 0);
+    const groups = await Promise.all(
+      items.map(async (group) => ({
+        ...group,
+        full: group.enrolledCount >= group.capacity,
+        sessions: group.active ? await this.groups.sessions(user, group.id, today, addDays(today, SCHEDULE_WEEKS * 7)) : [],
+      })),
+    );
+    this.renderer.render(req, res, 'groups', { title: 'Groups and schedules', groups, weeks: SCHEDULE_WEEKS });
+  }
+
+  private async renderIntake(
+    req: PageRequest,
+    res: Response,
+    form: { values: Record<string, string>; errors: FieldErrors; problem?: string | null },
+    status = 200,
+  ): Promise<void> {
+    const [courts, officers, policies] = await Promise.all([
+      this.agencies.list(REFERENCE_LIMIT, 0, AgencyKind.Court),
+      this.users.list(REFERENCE_LIMIT, 0, Role.ProbationOfficer),
+      this.policies.list(REFERENCE_LIMIT, 0, {}),
+    ]);
+    const options = <T extends { id: string }>(items: T[], label: (item: T) => string, selected: string | undefined) =>
+      items.map((item) => ({ value: item.id, label: label(item), selected: item.id === selected }));
+    this.renderer.render(
+      req,
+      res,
+      'intake',
+      {
+        title: 'New referral',
+        values: form.values,
+        errors: form.errors,
+        problem: form.problem ?? null,
+        errorCount: Object.keys(form.errors).length,
+        errorLinks: errorLinks(form.errors),
+        courts: options(courts.items, (court) => court.name, form.values.courtAgencyId),
+        officers: options(officers.items.filter((officer) => officer.active), (officer) => officer.name, form.values.probationOfficerId),
+        policies: options(
+          policies.items,
+          (policy) => `${policy.name} (version ${policy.version}: ${policy.requiredSessions} sessions)`,
+          form.values.policyId,
+        ),
+      },
+      status,
+    );
+  }
+
+  private async renderEnroll(
+    req: PageRequest,
+    res: Response,
+    referralId: string,
+    form: { values: Record<string, string>; errors: FieldErrors; problem?: string | null },
+    status = 200,
+  ): Promise<void> {
+    const user = req.pageSession!.user;
+    const referral = await this.referrals.get(user, referralId, { audit: false });
+    const { items } = await this.groups.list(user, REFERENCE_LIMIT, 0);
+    const current = referral.enrollments?.find((enrollment) => enrollment.endDate === null) ?? null;
+    this.renderer.render(
+      req,
+      res,
+      'enroll',
+      {
+        title: `Enroll ${referral.participant.firstName} ${referral.participant.lastName}`,
+        referral,
+        current,
+        open: isOpen(referral.status),
+        groups: items
+          .filter((group) => group.active)
+          .map((group) => ({
+            ...group,
+            full: group.enrolledCount >= group.capacity,
+            placesLeft: Math.max(0, group.capacity - group.enrolledCount),
+            checked: group.id === form.values.groupId,
+            isCurrent: group.id === current?.groupId,
+          })),
+        values: form.values,
+        errors: form.errors,
+        problem: form.problem ?? null,
+      },
+      status,
+    );
+  }
+}

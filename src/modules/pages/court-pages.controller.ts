@@ -1,0 +1,54 @@
+import { Controller, Get, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Public } from '../../common/auth/auth.decorators';
+import { ReferralsService } from '../referrals/referrals.service';
+import { Role } from '../users/role.enum';
+import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { PageExceptionFilter } from './page-exception.filter';
+import { PageRenderer } from './page-renderer';
+
+/**
+ * The court clerk's lookup by case number: the case's standing in the program and the notices
+ * sent to the court — nothing else about the man (no date of birth, contact or history).
+ */
+@ApiExcludeController()
+@Public()
+@Controller('lookup')
+@UseGuards(PageAuthGuard)
+@UseFilters(PageExceptionFilter)
+@PageRoles(Role.CourtClerk)
+export class CourtPagesController {
+  constructor(
+    private readonly referrals: ReferralsService,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get()
+  async lookup(@Req() req: PageRequest, @Res() res: Response, @Query('caseNumber') caseNumberParam?: string): Promise<void> {
+    const user = req.pageSession!.user;
+    const caseNumber = typeof caseNumberParam === 'string' ? caseNumberParam.trim().toUpperCase().slice(0, 60) : '';
+    if (!caseNumber) return this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '' });
+    // Scoped to the clerk's own court: another court's case is simply not found.
+    const { items } = await this.referrals.list(user, { caseNumber, limit: 1, offset: 0 });
+    if (items.length === 0) {
+      return this.renderer.render(req, res, 'lookup', { title: 'Case not found', caseNumber, notFound: true }, 404);
+    }
+    const referral = await this.referrals.get(user, items[0].id);
+    this.renderer.render(req, res, 'lookup', {
+      title: `Case ${referral.caseNumber}`,
+      caseNumber,
+      found: {
+        caseNumber: referral.caseNumber,
+        name: `${referral.participant.firstName} ${referral.participant.lastName}`,
+        status: referral.status,
+        statusReason: referral.statusReason,
+        orderedOn: referral.orderedOn,
+        enrollBy: referral.enrollBy,
+        completeBy: referral.completeBy,
+        policyName: referral.policy.name,
+        compliance: referral.compliance,
+      },
+    });
+  }
+}

@@ -1,0 +1,184 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Public } from '../../common/auth/auth.decorators';
+import { addDays } from '../../common/dates';
+import { ProgramClock } from '../../common/program-clock';
+import { AttendanceStatus } from '../attendance/attendance-status.enum';
+import { AttendanceService } from '../attendance/attendance.service';
+import { MarkAttendanceDto } from '../attendance/mark-attendance.dto';
+import { GroupsService } from '../groups/groups.service';
+import { Roster, RosterService } from '../sessions/roster.service';
+import { SessionStatus } from '../sessions/session.entity';
+import { Role } from '../users/role.enum';
+import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { PageExceptionFilter } from './page-exception.filter';
+import { ATTENDANCE_CHOICES, formatDate } from './page-format';
+import { FieldErrors, FormBody, formList, formText, isFormProblem, validateForm } from './page-forms';
+import { PageRenderer } from './page-renderer';
+
+const RECENT_DAYS = 14;
+const UPCOMING_DAYS = 7;
+const MAX_GROUPS = 50;
+
+interface SubmittedMark {
+  enrollmentId: string;
+  status: string;
+  note: string;
+}
+
+/** The facilitator's tablet: today's and recent sessions of my groups, and the roster to mark. */
+@ApiExcludeController()
+@Public()
+@Controller('sessions')
+@UseGuards(PageAuthGuard)
+@UseFilters(PageExceptionFilter)
+@PageRoles(Role.Facilitator, Role.Admin)
+export class FacilitatorPagesController {
+  constructor(
+    private readonly groups: GroupsService,
+    private readonly rosters: RosterService,
+    private readonly attendance: AttendanceService,
+    private readonly clock: ProgramClock,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get()
+  async mySessions(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    const user = req.pageSession!.user;
+    const today = this.clock.today();
+    const { items: groups } = await this.groups.list(user, MAX_GROUPS, 0);
+    const perGroup = await Promise.all(
+      groups
+        .filter((group) => group.active)
+        .map(async (group) =>
+          (await this.groups.sessions(user, group.id, addDays(today, -RECENT_DAYS), addDays(today, UPCOMING_DAYS))).map((session) => ({
+            ...session,
+            groupName: group.name,
+            location: group.location,
+            enrolledCount: group.enrolledCount,
+            cancelled: session.status === SessionStatus.Cancelled,
+            held: session.status === SessionStatus.Held,
+          })),
+        ),
+    );
+    const sessions = perGroup.flat();
+    const byDate = (a: { date: string; startTime: string }, b: { date: string; startTime: string }) =>
+      a.date.localeCompare(b.date) || a.startTime.localeCompare(b.startTime);
+    this.renderer.render(req, res, 'sessions', {
+      title: 'My sessions',
+      today: formatDate(today),
+      todays: sessions.filter((session) => session.date === today).sort(byDate),
+      recent: sessions.filter((session) => session.date < today).sort((a, b) => byDate(b, a)),
+      upcoming: sessions.filter((session) => session.date > today).sort(byDate),
+      hasGroups: groups.length > 0,
+    });
+  }
+
+  @Get(':id/roster')
+  async roster(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) sessionId: string,
+    @Query('saved') saved?: string,
+  ): Promise<void> {
+    const roster = await this.rosters.roster(req.pageSession!.user, sessionId);
+    const savedCount = saved && /^\d{1,3}$/.test(saved) ? Number(saved) : null;
+    this.renderRoster(req, res, roster, { savedCount });
+  }
+
+  /** One Save for the whole roster: a man without a status, or any refusal, saves nothing. */
+  @Post(':id/roster')
+  @HttpCode(200)
+  async saveRoster(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) sessionId: string, @Body() body: FormBody): Promise<void> {
+    const user = req.pageSession!.user;
+    const submitted: SubmittedMark[] = formList(body, 'enrollment').map((enrollmentId) => ({
+      enrollmentId,
+      status: formText(body, `status:${enrollmentId}`),
+      note: formText(body, `note:${enrollmentId}`),
+    }));
+    const manErrors: FieldErrors = {};
+    for (const mark of submitted) {
+      if (!mark.status) manErrors[mark.enrollmentId] = ['Choose how he attended'];
+    }
+    const form = await validateForm(MarkAttendanceDto, {
+      marks: submitted.map((mark) => ({ enrollmentId: mark.enrollmentId, status: mark.status, ...(mark.note ? { note: mark.note } : {}) })),
+    });
+    let problem: string | null = null;
+    if (form.errors) {
+      for (const [path, messages] of Object.entries(form.errors)) {
+        const index = /^marks\.(\d+)\./.exec(path)?.[1];
+        const enrollmentId = index !== undefined ? submitted[Number(index)]?.enrollmentId : undefined;
+        if (enrollmentId) manErrors[enrollmentId] ??= messages;
+        else problem = messages.join('; ');
+      }
+    }
+    if (!form.errors && Object.keys(manErrors).length === 0) {
+      try {
+        await this.attendance.mark(user, sessionId, form.value.marks);
+        return res.redirect(303, `/sessions/${sessionId}/roster?saved=${submitted.length}`);
+      } catch (error) {
+        if (!isFormProblem(error)) throw error;
+        const strangers = (error.details?.enrollmentIds as string[] | undefined) ?? [];
+        for (const enrollmentId of strangers) manErrors[enrollmentId] = ['He is not on this session’s roster any more; reload the page'];
+        problem = error.message;
+      }
+    }
+    const roster = await this.rosters.roster(user, sessionId);
+    const count = Object.keys(manErrors).length;
+    problem ??= `Nothing was saved: ${count === 1 ? 'one man needs' : `${count} men need`} a status.`;
+    this.renderRoster(req, res, roster, { submitted, manErrors, problem }, 422);
+  }
+
+  private renderRoster(
+    req: PageRequest,
+    res: Response,
+    roster: Roster,
+    form: { submitted?: SubmittedMark[]; manErrors?: FieldErrors; problem?: string | null; savedCount?: number | null },
+    status = 200,
+  ): void {
+    const today = this.clock.today();
+    const { session } = roster;
+    const submittedBy = new Map((form.submitted ?? []).map((mark) => [mark.enrollmentId, mark]));
+    const notMarkable =
+      session.status === SessionStatus.Cancelled
+        ? `This session was cancelled${session.cancelledReason ? ` (${session.cancelledReason})` : ''}; it cannot be marked.`
+        : session.date > today
+          ? `This session is on ${formatDate(session.date)}; it can be marked from that day.`
+          : null;
+    const entries = roster.entries.map((entry) => {
+      const chosen = submittedBy.get(entry.enrollmentId)?.status ?? entry.mark?.status ?? null;
+      const errors = form.manErrors?.[entry.enrollmentId] ?? null;
+      return {
+        enrollmentId: entry.enrollmentId,
+        name: `${entry.firstName} ${entry.lastInitial}.`,
+        note: submittedBy.get(entry.enrollmentId)?.note ?? entry.mark?.note ?? '',
+        choices: ATTENDANCE_CHOICES.map((choice) => ({
+          ...choice,
+          id: `s-${entry.enrollmentId}-${choice.status}`,
+          checked: chosen === choice.status,
+          absence: choice.status !== AttendanceStatus.Present && choice.status !== AttendanceStatus.Late,
+        })),
+        standing: entry.standing,
+        warnings: entry.standing.warnings,
+        errors,
+      };
+    });
+    this.renderer.render(
+      req,
+      res,
+      'roster',
+      {
+        title: `Roster — ${session.groupName}, ${formatDate(session.date)}`,
+        session,
+        entries,
+        markedCount: roster.entries.filter((entry) => entry.mark).length,
+        notMarkable,
+        problem: form.problem ?? null,
+        errorLinks: entries.filter((entry) => entry.errors).map((entry) => ({ id: `man-${entry.enrollmentId}`, label: `${entry.name}: ${entry.errors![0]}` })),
+        savedCount: form.savedCount ?? null,
+      },
+      status,
+    );
+  }
+}

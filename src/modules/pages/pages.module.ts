@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { AgenciesModule } from '../agencies/agencies.module';
+import { AttendanceModule } from '../attendance/attendance.module';
+import { AuthModule } from '../auth/auth.module';
+import { EnrollmentsModule } from '../enrollments/enrollments.module';
+import { GroupsModule } from '../groups/groups.module';
+import { PoliciesModule } from '../policies/policies.module';
+import { ReferralsModule } from '../referrals/referrals.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { UsersModule } from '../users/users.module';
+import { AdminPagesController } from './admin-pages.controller';
+import { AuthPagesController } from './auth-pages.controller';
+import { CourtPagesController } from './court-pages.controller';
+import { FacilitatorPagesController } from './facilitator-pages.controller';
+import { PageAuthGuard } from './page-auth.guard';
+import { PageExceptionFilter } from './page-exception.filter';
+import { PageRenderer } from './page-renderer';
+import { PageSessionService } from './page-session.service';
+import { ReferralPagesController } from './referral-pages.controller';
+
+/**
+ * Server-rendered pages for the people who use the program, one controller per role's area.
+ * They call the same services as the API, so the same access rules and validation apply.
+ */
+@Module({
+  imports: [
+    JwtModule.register({}),
+    AuthModule,
+    AgenciesModule,
+    UsersModule,
+    PoliciesModule,
+    ReferralsModule,
+    GroupsModule,
+    SessionsModule,
+    EnrollmentsModule,
+    AttendanceModule,
+  ],
+  controllers: [AuthPagesController, FacilitatorPagesController, ReferralPagesController, AdminPagesController, CourtPagesController],
+  providers: [PageSessionService, PageAuthGuard, PageRenderer, PageExceptionFilter],
+})
+export class PagesModule {}

@@ -21,6 +21,10 @@ import { PoliciesModule } from './modules/policies/policies.module';
 import { ReferralsModule } from './modules/referrals/referrals.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { PagesModule } from './modules/pages/pages.module';
+import { ComplianceModule } from './modules/compliance/compliance.module';
+import { NoticesModule } from './modules/notices/notices.module';
+import { ReportsModule } from './modules/reports/reports.module';
+import { WorkerModule } from './modules/worker/worker.module';
 
 export interface AppModuleOptions {
   /** Extra destination for log lines (tests read it to prove nothing sensitive is logged). */
@@ -50,7 +54,12 @@ export class AppModule {
         SessionsModule,
         EnrollmentsModule,
         AttendanceModule,
+        ComplianceModule,
+        NoticesModule,
+        ReportsModule,
         PagesModule,
+        // Processors, the relay and nightly jobs run only where APP_ROLE says workers run.
+        ...(config.runsWorkers ? [WorkerModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

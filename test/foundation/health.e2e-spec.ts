@@ -28,13 +28,14 @@ describe('health endpoints', () => {
       expect(response.body).toEqual({ status: 'ok' });
     });
 
-    it('reports database, Redis and SMTP up on /health/ready without a token', async () => {
+    it('reports database, Redis and SMTP up on /health/ready without a token, with notice delivery figures', async () => {
       const response = await testApp.http.get('/health/ready').expect(200);
       expect(response.body.status).toBe('ok');
       expect(response.body.info).toEqual({
         database: { status: 'up' },
         redis: { status: 'up' },
         smtp: { status: 'up' },
+        notices: { status: 'up', oldestUndeliveredSeconds: null, undelivered: 0, overdue: 0, dead: 0, unknown: 0 },
       });
       expect(response.body.error).toEqual({});
     });

@@ -43,6 +43,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     QUEUE_PREFIX: queuePrefix,
     LOG_LEVEL: 'silent',
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    // Delivery on a test's time scale: fast relay and retries, a short queue lock.
+    QUEUE_LOCK_MS: '5000',
+    NOTICE_RELAY_INTERVAL_MS: '200',
+    NOTICE_RELAY_GRACE_MS: '1000',
+    NOTICE_RETRY_BASE_MS: '100',
     ...options.env,
   });
   const logs: string[] = [];

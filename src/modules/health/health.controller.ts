@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../common/auth/auth.decorators';
 import { DomainError } from '../../common/errors/domain-error';
+import { NoticesHealthIndicator } from './notices.health';
 import { RedisHealthIndicator } from './redis.health';
 import { SmtpHealthIndicator } from './smtp.health';
 
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly smtp: SmtpHealthIndicator,
+    private readonly notices: NoticesHealthIndicator,
   ) {}
 
   /** Liveness: the process answers. Dependencies are /health/ready's business. */
@@ -23,7 +25,7 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: PostgreSQL, Redis and SMTP reachable; 503 when any is not. */
+  /** Readiness: PostgreSQL, Redis and SMTP reachable (503 when any is not), plus notice delivery figures. */
   @Get('ready')
   @HealthCheck()
   async ready(): Promise<HealthCheckResult> {
@@ -32,6 +34,7 @@ export class HealthController {
         () => this.database.pingCheck('database', { timeout: 1_500 }),
         () => this.redis.check(),
         () => this.smtp.check(),
+        () => this.notices.check(),
       ]);
     } catch (error) {
       // The exception filter keeps only a message; say which dependency is down in our error shape.

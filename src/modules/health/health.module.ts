@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { NoticesModule } from '../notices/notices.module';
 import { HealthController } from './health.controller';
+import { NoticesHealthIndicator } from './notices.health';
 import { RedisHealthIndicator } from './redis.health';
 import { SmtpHealthIndicator } from './smtp.health';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule.forRoot({ logger: false }), NoticesModule],
   controllers: [HealthController],
-  providers: [RedisHealthIndicator, SmtpHealthIndicator],
+  providers: [RedisHealthIndicator, SmtpHealthIndicator, NoticesHealthIndicator],
 })
 export class HealthModule {}

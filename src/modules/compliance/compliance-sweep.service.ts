@@ -1,0 +1,98 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ProgramClock } from '../../common/program-clock';
+import { AppConfig } from '../../config/app-config';
+import { OutboxTransaction } from '../notices/outbox-transaction';
+import { OPEN_REFERRAL_STATUSES } from '../referrals/referral-status.enum';
+import { ComplianceService } from './compliance.service';
+
+export const SWEEP_BATCH_SIZE = 1000;
+
+export interface SweepResult {
+  referralsEvaluated: number;
+  eventsCreated: number;
+  noticesCreated: number;
+  statusChanges: number;
+  remindersCreated: number;
+  batches: number;
+}
+
+/**
+ * The daily sweep for time-based rules (enroll-by passed, no attendance, deadline passed,
+ * progress report due, at risk) and for escalating unacknowledged notices. Works in batches of
+ * open referrals, a fixed number of queries per batch (no per-referral queries), each batch its
+ * own transaction with its outbox. Running twice, or in two workers at once, creates nothing
+ * twice: every event has its unique crossing key and every reminder its unique notice key.
+ */
+@Injectable()
+export class ComplianceSweepService {
+  private readonly logger = new Logger(ComplianceSweepService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly compliance: ComplianceService,
+    private readonly outbox: OutboxTransaction,
+    private readonly clock: ProgramClock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run(today = this.clock.today()): Promise<SweepResult> {
+    const result: SweepResult = { referralsEvaluated: 0, eventsCreated: 0, noticesCreated: 0, statusChanges: 0, remindersCreated: 0, batches: 0 };
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const batch: Array<{ id: string }> = await this.dataSource.query(
+        `SELECT id FROM referrals WHERE status = ANY($1::referral_status[]) AND id > $2 ORDER BY id LIMIT $3`,
+        [OPEN_REFERRAL_STATUSES, after, SWEEP_BATCH_SIZE],
+      );
+      if (batch.length === 0) break;
+      const ids = batch.map((row) => row.id);
+      const summary = await this.outbox.run((manager) => this.compliance.evaluate(manager, ids, { calendar: true, today }));
+      result.referralsEvaluated += ids.length;
+      result.eventsCreated += summary.eventsCreated;
+      result.noticesCreated += summary.noticesCreated;
+      result.statusChanges += summary.statusChanges;
+      result.batches += 1;
+      after = ids[ids.length - 1];
+    }
+    result.remindersCreated = await this.escalate();
+    this.logger.log({ ...result, today }, 'compliance sweep finished');
+    return result;
+  }
+
+  /**
+   * A notice delivered but not acknowledged within the policy's business days gets a reminder
+   * to the same recipient and, once per event, a copy to the program administrator.
+   */
+  async escalate(): Promise<number> {
+    const adminEmail = this.config.adminNoticeEmail ?? null;
+    return this.outbox.run(async (manager) => {
+      const overdue = `
+        SELECT n.* , pol.escalate_after_business_days
+          FROM notices n JOIN referrals r ON r.id = n.referral_id JOIN policies pol ON pol.id = r.policy_id
+         WHERE n.purpose = 'event' AND n.status = 'sent' AND n.escalated_at IS NULL
+           AND add_business_days(n.sent_at, pol.escalate_after_business_days) < now()`;
+      const reminders = (await manager.query(
+        `WITH overdue AS (${overdue}),
+              program AS (SELECT COALESCE($1::text, (SELECT a.notice_email FROM agencies a WHERE a.kind = 'program' AND a.notice_email IS NOT NULL ORDER BY a.created_at LIMIT 1)) AS email),
+              recipients AS (
+                SELECT o.event_id, o.referral_id, o.id AS reminds, o.recipient_kind, o.recipient_email, o.recipient_user_id, o.recipient_agency_id FROM overdue o
+                UNION ALL
+                SELECT DISTINCT ON (o.event_id) o.event_id, o.referral_id, o.id, 'program_admin'::notice_recipient_kind, program.email, NULL::uuid, NULL::uuid
+                  FROM overdue o, program WHERE program.email IS NOT NULL
+              )
+         INSERT INTO notices (event_id, referral_id, purpose, reminds_notice_id, recipient_kind, recipient_email, recipient_user_id, recipient_agency_id, due_by)
+         SELECT event_id, referral_id, 'reminder', reminds, recipient_kind, recipient_email, recipient_user_id, recipient_agency_id, now()
+           FROM recipients
+         ON CONFLICT DO NOTHING
+         RETURNING id`,
+        [adminEmail],
+      )) as Array<{ id: string }>;
+      await manager.query(
+        `UPDATE notices n SET escalated_at = now() FROM (${overdue}) o WHERE n.id = o.id`,
+      );
+      OutboxTransaction.enlist(manager, reminders.map((row) => row.id));
+      return reminders.length;
+    });
+  }
+}

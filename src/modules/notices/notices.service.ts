@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { SignedInUser } from '../../common/context/request-context';
+import { Page } from '../../common/http/pagination.dto';
+import { SqlParams } from '../../common/http/sql-params';
+import { AuditService } from '../audit/audit.service';
+import { Role } from '../users/role.enum';
+import { NoticeDispatcher } from './notice-dispatcher';
+import { NoticeStatus } from './notice-status.enum';
+import { NOTICE_ROW_FROM, NOTICE_ROW_SELECT, NoticeRow, NoticeView, toNoticeView } from './notice.view';
+
+export interface NoticeFilters {
+  status?: NoticeStatus;
+  referralId?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface NoticeSummary {
+  byStatus: Record<string, number>;
+  undelivered: number;
+  oldestUndeliveredSeconds: number | null;
+  overdue: number;
+  dead: number;
+  unknown: number;
+}
+
+/**
+ * Who sees which notices: admin all; a probation officer those about his referrals; a court
+ * clerk those sent to his court. Acknowledging is for the recipient only.
+ */
+function noticeScopeSql(user: SignedInUser, bind: (value: unknown) => string): string {
+  switch (user.role) {
+    case Role.Admin:
+      return 'TRUE';
+    case Role.ProbationOfficer:
+      return `r.probation_officer_id = ${bind(user.id)}`;
+    case Role.CourtClerk:
+      return `(n.recipient_kind = 'court' AND n.recipient_agency_id = ${bind(user.agencyId)})`;
+    default:
+      return 'FALSE';
+  }
+}
+
+function recipientSql(user: SignedInUser, bind: (value: unknown) => string): string {
+  if (user.role === Role.ProbationOfficer) return `(n.recipient_kind = 'probation_officer' AND n.recipient_user_id = ${bind(user.id)})`;
+  if (user.role === Role.CourtClerk) return `(n.recipient_kind = 'court' AND n.recipient_agency_id = ${bind(user.agencyId)})`;
+  return 'FALSE';
+}
+
+@Injectable()
+export class NoticesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly dispatcher: NoticeDispatcher,
+  ) {}
+
+  async list(user: SignedInUser, filters: NoticeFilters): Promise<Page<NoticeView>> {
+    const params = new SqlParams();
+    const where = [noticeScopeSql(user, params.bind)];
+    if (filters.status) where.push(`n.status = ${params.bind(filters.status)}`);
+    if (filters.referralId) where.push(`n.referral_id = ${params.bind(filters.referralId)}`);
+    const whereSql = where.join(' AND ');
+    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM ${NOTICE_ROW_FROM} WHERE ${whereSql}`, params.values)) as Array<{ total: number }>;
+    const rows: NoticeRow[] = await this.dataSource.query(
+      `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM} WHERE ${whereSql}
+        ORDER BY n.created_at DESC, n.id LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
+      params.values,
+    );
+    return { items: rows.map((row) => toNoticeView(row)), total };
+  }
+
+  async get(user: SignedInUser, noticeId: string): Promise<NoticeView> {
+    const params = new SqlParams();
+    const [row] = (await this.dataSource.query(
+      `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM} WHERE n.id = ${params.bind(noticeId)} AND ${noticeScopeSql(user, params.bind)}`,
+      params.values,
+    )) as NoticeRow[];
+    if (!row) throw new NotFoundError('notice');
+    return toNoticeView(row);
+  }
+
+  /** The PDF letter as sent (or as it will be sent). */
+  async letter(user: SignedInUser, noticeId: string): Promise<Buffer> {
+    await this.get(user, noticeId);
+    const [row] = (await this.dataSource.query(`SELECT letter_pdf FROM notices WHERE id = $1`, [noticeId])) as Array<{ letter_pdf: Buffer | null }>;
+    if (!row?.letter_pdf) throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
+    return row.letter_pdf;
+  }
+
+  /**
+   * The recipient confirms receipt; reminders of the notice are settled with it. Undelivered
+   * notices may be acknowledged too (he read it in Throughline), which stops their delivery.
+   */
+  async acknowledge(user: SignedInUser, noticeId: string): Promise<NoticeView> {
+    await this.dataSource.transaction(async (manager) => {
+      const params = new SqlParams();
+      const [notice] = (await manager.query(
+        `SELECT n.id, n.status FROM notices n WHERE n.id = ${params.bind(noticeId)} AND ${recipientSql(user, params.bind)} FOR UPDATE`,
+        params.values,
+      )) as Array<{ id: string; status: NoticeStatus }>;
+      if (!notice) throw new NotFoundError('notice');
+      if (notice.status === NoticeStatus.Acknowledged) return;
+      if (notice.status === NoticeStatus.Dead || notice.status === NoticeStatus.Sending) {
+        throw new UnprocessableError('NOTICE_NOT_ACKNOWLEDGEABLE', notice.status === NoticeStatus.Dead
+          ? 'This notice could not be delivered; the program will resend it'
+          : 'This notice is being sent right now; try again in a moment');
+      }
+      await manager.query(
+        `UPDATE notices SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by_id = $2
+          WHERE (id = $1 OR reminds_notice_id = $1) AND status IN ('sent', 'unknown', 'pending', 'failed')`,
+        [noticeId, user.id],
+      );
+      await this.audit.record({ action: 'notice.acknowledge', recordType: 'notice', recordId: noticeId, details: { from: notice.status } }, manager);
+    });
+    return this.get(user, noticeId);
+  }
+
+  /** Staff resolve a dead or unknown notice by sending it again, deliberately. */
+  async retry(user: SignedInUser, noticeId: string): Promise<NoticeView> {
+    await this.dataSource.transaction(async (manager) => {
+      const [notice] = (await manager.query(`SELECT id, status, last_response FROM notices WHERE id = $1 FOR UPDATE`, [noticeId])) as Array<{
+        id: string;
+        status: NoticeStatus;
+        last_response: string | null;
+      }>;
+      if (!notice) throw new NotFoundError('notice');
+      if (notice.status !== NoticeStatus.Dead && notice.status !== NoticeStatus.Unknown) {
+        throw new UnprocessableError('NOTICE_NOT_RETRYABLE', `Only dead or unknown notices are retried by hand; this one is ${notice.status}`);
+      }
+      await manager.query(
+        `UPDATE notices SET status = 'pending', attempts = 0, next_attempt_at = now(), queued_at = NULL, sending_started_at = NULL WHERE id = $1`,
+        [noticeId],
+      );
+      await this.audit.record(
+        { action: 'notice.retry', recordType: 'notice', recordId: noticeId, details: { from: notice.status, lastResponse: notice.last_response } },
+        manager,
+      );
+    });
+    await this.dispatcher.dispatch([noticeId]);
+    return this.get(user, noticeId);
+  }
+
+  /** The report of undelivered and overdue notices: one query. */
+  async summary(): Promise<NoticeSummary> {
+    const [row] = (await this.dataSource.query(
+      `SELECT COALESCE(jsonb_object_agg(status, count) FILTER (WHERE status IS NOT NULL), '{}'::jsonb) AS by_status,
+              COALESCE(sum(count) FILTER (WHERE status IN ('pending', 'sending', 'failed')), 0)::int AS undelivered,
+              (SELECT extract(epoch FROM now() - min(created_at))::int FROM notices WHERE status IN ('pending', 'sending', 'failed')) AS oldest,
+              (SELECT count(*)::int FROM notices WHERE status IN ('pending', 'sending', 'failed', 'dead', 'unknown') AND due_by < now()) AS overdue
+         FROM (SELECT status, count(*)::int AS count FROM notices GROUP BY status) s`,
+    )) as Array<{ by_status: Record<string, number>; undelivered: number; oldest: number | null; overdue: number }>;
+    return {
+      byStatus: row.by_status,
+      undelivered: row.undelivered,
+      oldestUndeliveredSeconds: row.oldest,
+      overdue: row.overdue,
+      dead: row.by_status.dead ?? 0,
+      unknown: row.by_status.unknown ?? 0,
+    };
+  }
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { SignedInUser } from '../../common/context/request-context';
+import { ProgramClock } from '../../common/program-clock';
+import { AuditService } from '../audit/audit.service';
+import { headlineFor } from '../notices/notice-content';
+import { factTable, footer, letterhead, renderPdf } from '../notices/letter-pdf';
+import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { ReferralHistoryService } from '../referrals/referral-history.service';
+import { ReferralsService } from '../referrals/referrals.service';
+
+const STATUS_LABEL: Record<string, string> = {
+  present: 'Present',
+  late: 'Late',
+  left_early: 'Left early',
+  absent_excused: 'Absent (excused)',
+  absent_unexcused: 'Absent (unexcused)',
+  removed: 'Removed for behaviour',
+};
+
+/** The progress report a probation officer or the court reads: standing, attendance and events. */
+@Injectable()
+export class ProgressReportService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly referrals: ReferralsService,
+    private readonly history: ReferralHistoryService,
+    private readonly audit: AuditService,
+    private readonly clock: ProgramClock,
+  ) {}
+
+  async render(user: SignedInUser, referralId: string): Promise<Buffer> {
+    const referral = await this.referrals.get(user, referralId, { audit: false });
+    const history = await this.history.attendance(user, referralId);
+    const events: Array<{ kind: ComplianceEventKind; occurred_on: string; facts: Record<string, unknown> }> = await this.dataSource.query(
+      `SELECT kind, occurred_on::text AS occurred_on, facts FROM compliance_events WHERE referral_id = $1 ORDER BY occurred_on, created_at`,
+      [referralId],
+    );
+    const [program] = (await this.dataSource.query(`SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`)) as Array<{ name: string }>;
+    await this.audit.record({ action: 'referral.progress_report', recordType: 'referral', recordId: referralId });
+    const name = `${referral.participant.firstName} ${referral.participant.lastName}`;
+    const compliance = referral.compliance!;
+    const programName = program?.name ?? 'Throughline intervention program';
+    return renderPdf(
+      (doc) => {
+        letterhead(doc, programName, 'Court-ordered batterer intervention program · Progress report');
+        doc.font('Times-Bold').fontSize(16).text(`Progress report — ${name}`);
+        doc.font('Helvetica').fontSize(10).text(`Prepared ${this.clock.today()} for case ${referral.caseNumber}, ${referral.court.name}`);
+        doc.moveDown();
+        factTable(doc, [
+          { label: 'Status', value: referral.status.replace(/_/g, ' ') },
+          { label: 'Policy', value: `${referral.policy.name} (version ${referral.policy.version})` },
+          { label: 'Ordered on', value: referral.orderedOn },
+          { label: 'Enroll by', value: referral.enrollBy },
+          { label: 'Complete by', value: referral.completeBy },
+          { label: 'Sessions attended', value: `${compliance.sessionsAttended} of ${compliance.sessionsRequired}` },
+          { label: 'Absences (excused + unexcused)', value: String(compliance.absences) },
+          { label: 'Unexcused absences', value: String(compliance.unexcusedAbsences) },
+          { label: 'Absences in a row now', value: String(compliance.consecutiveAbsences) },
+          { label: 'Last attended', value: compliance.lastAttendedOn ?? 'never' },
+          { label: 'Probation officer', value: referral.probationOfficer.name },
+        ]);
+        doc.moveDown();
+        doc.font('Times-Bold').fontSize(13).text('Attendance');
+        doc.moveDown(0.3);
+        if (history.attendance.length === 0) doc.font('Helvetica').fontSize(10).text('No sessions recorded yet.');
+        for (const entry of history.attendance) {
+          doc.font('Helvetica').fontSize(9).text(
+            `${entry.date}   ${entry.groupName}${entry.unit ? ` — ${entry.unit.theme}` : ''}   ${STATUS_LABEL[entry.status] ?? entry.status}${entry.note ? ` (${entry.note})` : ''}`,
+          );
+        }
+        doc.moveDown();
+        doc.font('Times-Bold').fontSize(13).text('Compliance events');
+        doc.moveDown(0.3);
+        if (events.length === 0) doc.font('Helvetica').fontSize(10).text('None.');
+        for (const event of events) {
+          doc.font('Helvetica').fontSize(9).text(`${event.occurred_on}   ${headlineFor(event.kind, name, event.facts, null)}`);
+        }
+        footer(doc, `Progress report for case ${referral.caseNumber}. Contains no information about any victim or partner.`);
+      },
+      { Title: `Progress report — case ${referral.caseNumber}` },
+    );
+  }
+}

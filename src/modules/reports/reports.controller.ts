@@ -1,0 +1,20 @@
+import { Controller, Get, Param, ParseUUIDPipe, StreamableFile } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
+import { SignedInUser } from '../../common/context/request-context';
+import { Role } from '../users/role.enum';
+import { ProgressReportService } from './progress-report.service';
+
+@ApiTags('reports')
+@Controller('api/v1/referrals')
+export class ReportsController {
+  constructor(private readonly progressReports: ProgressReportService) {}
+
+  @Get(':id/progress-report')
+  @Roles(Role.Admin, Role.ProbationOfficer)
+  @ApiProduces('application/pdf')
+  async progressReport(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SignedInUser): Promise<StreamableFile> {
+    const pdf = await this.progressReports.render(user, id);
+    return new StreamableFile(pdf, { type: 'application/pdf', disposition: `inline; filename="progress-report-${id}.pdf"` });
+  }
+}

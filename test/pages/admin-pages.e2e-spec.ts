@@ -1,0 +1,148 @@
+import { Browser, Page } from 'playwright-core';
+import { addDays } from '../../src/common/dates';
+import { createStaff, Staff } from '../helpers/fixtures';
+import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
+import { TestApp } from '../helpers/test-app';
+import { launchBrowser, MEN, screenshot, signIn, startPagesApp } from './browser-harness';
+
+describe('program admin pages (Chromium)', () => {
+  let testApp: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let page: Page;
+  let staff: Staff;
+  let reference: Awaited<ReturnType<typeof seedReference>>;
+  let openGroup: { id: string; name: string };
+  let lastSessionDate: string;
+
+  beforeAll(async () => {
+    ({ testApp, baseUrl } = await startPagesApp());
+    browser = await launchBrowser();
+    staff = await createStaff(testApp);
+    reference = await seedReference(testApp);
+    pinToday(testApp);
+    await testApp.dataSource.query(`UPDATE agencies SET name = 'St. Louis County District Court' WHERE id = $1`, [staff.court.id]);
+    await testApp.dataSource.query(`UPDATE users SET name = 'Maria Santos' WHERE id = $1`, [staff.users.probation_officer.id]);
+    await testApp.dataSource.query(`UPDATE users SET name = 'Dana Whitaker' WHERE id = $1`, [staff.users.admin.id]);
+    openGroup = await createGroup(testApp, staff, {
+      name: 'Tuesday evening men’s group',
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 2,
+      capacity: 12,
+    });
+    const fullGroup = await createGroup(testApp, staff, {
+      name: 'Thursday morning group',
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 4,
+      capacity: 2,
+    });
+    const sessions = await sessionsOf(testApp, staff, openGroup.id, addDays(TODAY, -60), TODAY);
+    lastSessionDate = sessions.at(-1)!.date;
+    const fullSessions = await sessionsOf(testApp, staff, fullGroup.id, addDays(TODAY, -60), TODAY);
+    for (const [index, [firstName, lastName]] of MEN.slice(0, 5).entries()) {
+      const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName, lastName, orderedOn: addDays(TODAY, -50) });
+      if (index < 2) await enroll(testApp, staff, referral.id, fullGroup.id, fullSessions[0].date);
+      else if (index < 4) await enroll(testApp, staff, referral.id, openGroup.id, sessions[0].date);
+    }
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, baseUrl, staff.users.admin.email);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await testApp?.close();
+  });
+
+  const fieldError = (name: string) => page.locator(`#f-${name.replace(/\./g, '-')}-error`).innerText();
+
+  it('lands on the referral list', async () => {
+    expect(new URL(page.url()).pathname).toBe('/referrals');
+    await expect(page.locator('tbody tr').count()).resolves.toBe(5);
+    await screenshot(page, 'admin-referrals');
+  });
+
+  it('shows the API’s field errors beside the fields of a bad intake, keeping what was typed', async () => {
+    await page.getByRole('link', { name: 'New referral' }).first().click();
+    await page.getByLabel('Last name').fill('Hollis');
+    await page.getByLabel('Case number').fill('!!');
+    const response = page.waitForResponse((res) => res.url().endsWith('/intake') && res.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Create referral' }).click();
+    expect((await response).status()).toBe(400);
+    await expect(page.locator('.error-summary h2').innerText()).resolves.toBe('The referral was not saved');
+    await expect(fieldError('participant.firstName')).resolves.toMatch(/firstName/);
+    await expect(fieldError('participant.dateOfBirth')).resolves.toContain('dateOfBirth must be a date written YYYY-MM-DD');
+    await expect(fieldError('caseNumber')).resolves.toContain('caseNumber must be 3-60 letters');
+    await expect(fieldError('courtAgencyId')).resolves.toContain('courtAgencyId must be a UUID');
+    await expect(fieldError('policyId')).resolves.toContain('policyId must be a UUID');
+    await expect(page.getByLabel('Last name').inputValue()).resolves.toBe('Hollis');
+    await expect(page.getByLabel('First name').getAttribute('aria-invalid')).resolves.toBe('true');
+    await screenshot(page, 'admin-intake-errors');
+  });
+
+  it('shows the service’s 422 beside the field too (a date of birth too recent)', async () => {
+    await page.getByLabel('First name').fill('Raymond');
+    await page.getByLabel('Date of birth').fill('2020-04-01');
+    await page.getByLabel('Case number').fill('69DU-CR-26-2001');
+    await page.getByLabel('Court').selectOption({ label: 'St. Louis County District Court' });
+    await page.getByLabel('Probation officer').selectOption({ label: 'Maria Santos' });
+    await page.getByLabel('Program rules (policy)').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Create referral' }).click();
+    await expect(fieldError('participant.dateOfBirth')).resolves.toBe('participant.dateOfBirth must be at least 14 years ago');
+    await expect(page.locator('.field-errors').count()).resolves.toBe(1);
+  });
+
+  it('creates the referral from a good form and shows his page', async () => {
+    await page.getByLabel('Date of birth').fill('1986-09-14');
+    await page.getByLabel('Program rules (policy)').selectOption({ label: new RegExp(reference.duluthPolicy.name) as unknown as string });
+    await page.getByRole('button', { name: 'Create referral' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Referral created');
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Raymond Hollis');
+    const [row] = await testApp.dataSource.query(`SELECT status, policy_id FROM referrals WHERE case_number = '69DU-CR-26-2001'`);
+    expect(row).toEqual({ status: 'referred', policy_id: reference.duluthPolicy.id });
+  });
+
+  it('refuses the same case number again with the message beside the case number', async () => {
+    await page.goto(`${baseUrl}/intake`);
+    await page.getByLabel('First name').fill('Other');
+    await page.getByLabel('Last name').fill('Person');
+    await page.getByLabel('Date of birth').fill('1979-01-02');
+    await page.getByLabel('Case number').fill('69du-cr-26-2001');
+    await page.getByLabel('Court').selectOption({ label: 'St. Louis County District Court' });
+    await page.getByLabel('Probation officer').selectOption({ label: 'Maria Santos' });
+    await page.getByLabel('Program rules (policy)').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Create referral' }).click();
+    await expect(fieldError('caseNumber')).resolves.toContain('already referred from this court');
+  });
+
+  it('enrolls him into a group, showing capacity and refusing a full one', async () => {
+    const [{ id }] = await testApp.dataSource.query(`SELECT id FROM referrals WHERE case_number = '69DU-CR-26-2001'`);
+    await page.goto(`${baseUrl}/referrals/${id}`);
+    await page.getByRole('link', { name: 'Enroll in a group' }).click();
+    const full = page.getByRole('radio', { name: /Thursday morning group/ });
+    await expect(full.isDisabled()).resolves.toBe(true);
+    await expect(page.locator('label[for^="g-"]', { hasText: 'Thursday morning group' }).innerText()).resolves.toContain('2 of 2 places taken — full');
+    await expect(page.locator('label[for^="g-"]', { hasText: 'Tuesday evening' }).innerText()).resolves.toContain('2 of 12 places taken — 10 left');
+    await page.getByRole('button', { name: 'Enroll' }).click();
+    await expect(fieldError('groupId')).resolves.toBe('Choose a group');
+    await screenshot(page, 'admin-enroll');
+
+    await page.locator('label', { hasText: 'Tuesday evening men’s group' }).click();
+    await page.getByLabel('First session').fill(lastSessionDate);
+    await page.getByRole('button', { name: 'Enroll' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Enrolled.');
+    await expect(page.getByRole('region', { name: 'Groups' }).innerText()).resolves.toContain('Tuesday evening men’s group');
+    const [referral] = await testApp.dataSource.query(`SELECT status FROM referrals WHERE id = $1`, [id]);
+    expect(referral.status).toBe('active');
+    await screenshot(page, 'admin-referral');
+  });
+
+  it('shows the groups with their capacity and the coming sessions', async () => {
+    await page.getByRole('link', { name: 'Groups' }).click();
+    const tuesday = page.getByRole('region', { name: 'Tuesday evening men’s group' });
+    await expect(tuesday.locator('.capacity').innerText()).resolves.toBe('3 of 12 enrolled');
+    await expect(tuesday.locator('tbody tr').count()).resolves.toBeGreaterThanOrEqual(4);
+    await screenshot(page, 'admin-groups');
+  });
+});

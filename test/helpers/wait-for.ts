@@ -1,11 +1,13 @@
 /** Polls until the check passes (returns a truthy value) or the time runs out. */
-export async function waitFor<T>(check: () => Promise<T> | T, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+type Falsy = null | undefined | false | 0 | '';
+
+export async function waitFor<T>(check: () => Promise<T | Falsy> | T | Falsy, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   let last: unknown;
   for (;;) {
     try {
       const result = await check();
-      if (result) return result;
+      if (result) return result as T;
     } catch (error) {
       last = error;
     }

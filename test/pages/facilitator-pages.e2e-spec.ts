@@ -20,6 +20,7 @@ describe('facilitator pages (Chromium, tablet)', () => {
     staff = await createStaff(testApp);
     const reference = await seedReference(testApp);
     pinToday(testApp);
+    await testApp.dataSource.query(`UPDATE users SET name = 'Sam Okonkwo' WHERE id = $1`, [staff.users.facilitator.id]);
     // Wednesday, like TODAY, so there is a session today and six before it.
     const group = await createGroup(testApp, staff, {
       name: 'Wednesday evening men’s group',
@@ -64,6 +65,7 @@ describe('facilitator pages (Chromium, tablet)', () => {
   async function tablet(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
     const page = await context.newPage();
+    page.setDefaultTimeout(5_000);
     await signIn(page, baseUrl, staff.users.facilitator.email);
     return { context, page };
   }
@@ -82,7 +84,7 @@ describe('facilitator pages (Chromium, tablet)', () => {
     await expect(james.locator('.man__warnings').innerText()).resolves.toContain('Unexcused absences: 2 of 2 — one more crosses the limit');
     await expect(page.content()).resolves.not.toContain('Whitfield');
     // Fits the tablet: nothing scrolls sideways, every status is a big tap target.
-    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(768);
+    await expect(page.evaluate<number>('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(768);
     const box = await james.locator('label.choice', { hasText: 'Unexcused' }).boundingBox();
     expect(box!.height).toBeGreaterThanOrEqual(44);
     expect(box!.width).toBeGreaterThanOrEqual(80);

@@ -19,7 +19,7 @@ import { UsersService } from '../users/users.service';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { errorLinks, REFERRAL_STATUS_LABELS } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
+import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
 
 const PAGE_SIZE = 50;
@@ -39,6 +39,17 @@ const INTAKE_FIELDS = [
   'policyId',
   'orderedOn',
 ] as const;
+
+const INTAKE_EMPTY_MESSAGES: Record<string, string> = {
+  'participant.firstName': 'Enter his first name',
+  'participant.lastName': 'Enter his last name',
+  'participant.dateOfBirth': 'Enter his date of birth',
+  caseNumber: 'Enter the case number',
+  courtAgencyId: 'Choose the court',
+  probationOfficerId: 'Choose the probation officer',
+  policyId: 'Choose the policy',
+  orderedOn: 'Enter the date of the order',
+};
 
 /** Domain refusals that belong beside one field of a form, by the error's code. */
 const FIELD_BY_CODE: Record<string, string> = {
@@ -130,7 +141,7 @@ export class AdminPagesController {
       policyId: values.policyId,
       orderedOn: values.orderedOn,
     });
-    if (form.errors) return this.renderIntake(req, res, { values, errors: form.errors }, 400);
+    if (form.errors) return this.renderIntake(req, res, { values, errors: plainEmptyMessages(form.errors, values, INTAKE_EMPTY_MESSAGES) }, 400);
     try {
       const referral = await this.referrals.create(form.value, req.pageSession!.user);
       res.redirect(303, `/referrals/${referral.id}?created=1`);
@@ -151,8 +162,8 @@ export class AdminPagesController {
     const values = { groupId: formText(body, 'groupId'), startDate: formText(body, 'startDate') };
     const form = await validateForm(CreateEnrollmentDto, { referralId, ...values });
     if (form.errors) {
-      if (form.errors.groupId) form.errors.groupId = ['Choose a group'];
-      return this.renderEnroll(req, res, referralId, { values, errors: form.errors }, 400);
+      const errors = plainEmptyMessages(form.errors, values, { groupId: 'Choose a group', startDate: 'Enter the date of his first session' });
+      return this.renderEnroll(req, res, referralId, { values, errors }, 400);
     }
     try {
       await this.enrollments.enroll(req.pageSession!.user, form.value);

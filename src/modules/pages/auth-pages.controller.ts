@@ -6,10 +6,11 @@ import { Public } from '../../common/auth/auth.decorators';
 import { DomainError } from '../../common/errors/domain-error';
 import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/login.dto';
-import { PageAnonymous, PageAuthGuard, PageRequest } from './page-auth.guard';
+import { Role } from '../users/role.enum';
+import { PageAnonymous, PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageCsrfRejected } from './page-errors';
 import { PageExceptionFilter, safeNext } from './page-exception.filter';
-import { FormBody, formText, validateForm } from './page-forms';
+import { FormBody, formText, plainEmptyMessages, validateForm } from './page-forms';
 import { HOME_BY_ROLE, PageRenderer } from './page-renderer';
 import { PageSessionService } from './page-session.service';
 
@@ -38,6 +39,7 @@ export class AuthPagesController {
   }
 
   @Get('welcome')
+  @PageRoles(Role.Advocate)
   welcome(@Req() req: PageRequest, @Res() res: Response): void {
     this.renderer.render(req, res, 'welcome', { title: 'Welcome' });
   }
@@ -58,8 +60,12 @@ export class AuthPagesController {
     const next = safeNext(formText(body, 'next'));
     const email = formText(body, 'email');
     if (!this.sessions.loginCsrfValid(req, body._csrf)) throw new PageCsrfRejected();
-    const form = await validateForm(LoginDto, { email, password: typeof body.password === 'string' ? body.password : '' });
-    if (form.errors) return this.renderLogin(req, res, { next, email, errors: form.errors }, 400);
+    const password = typeof body.password === 'string' ? body.password : '';
+    const form = await validateForm(LoginDto, { email, password });
+    if (form.errors) {
+      const errors = plainEmptyMessages(form.errors, { email, password }, { email: 'Enter your e-mail address', password: 'Enter your password' });
+      return this.renderLogin(req, res, { next, email, errors }, 400);
+    }
     try {
       const result = await this.auth.login(form.value.email, form.value.password);
       await this.sessions.start(req, res, result.user.id);

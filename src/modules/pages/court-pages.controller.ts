@@ -2,11 +2,16 @@ import { Controller, Get, Query, Req, Res, UseFilters, UseGuards } from '@nestjs
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
+import { NoticesService } from '../notices/notices.service';
+import { ReferralStatus } from '../referrals/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../users/role.enum';
+import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { PageRenderer } from './page-renderer';
+
+const REASON_SHOWN: ReferralStatus[] = [ReferralStatus.NonCompliant, ReferralStatus.Terminated, ReferralStatus.Closed, ReferralStatus.FailedToEnroll];
 
 /**
  * The court clerk's lookup by case number: the case's standing in the program and the notices
@@ -21,11 +26,17 @@ import { PageRenderer } from './page-renderer';
 export class CourtPagesController {
   constructor(
     private readonly referrals: ReferralsService,
+    private readonly notices: NoticesService,
     private readonly renderer: PageRenderer,
   ) {}
 
   @Get()
-  async lookup(@Req() req: PageRequest, @Res() res: Response, @Query('caseNumber') caseNumberParam?: string): Promise<void> {
+  async lookup(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query('caseNumber') caseNumberParam?: string,
+    @Query('acknowledged') acknowledged?: string,
+  ): Promise<void> {
     const user = req.pageSession!.user;
     const caseNumber = typeof caseNumberParam === 'string' ? caseNumberParam.trim().toUpperCase().slice(0, 60) : '';
     if (!caseNumber) return this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '' });
@@ -35,6 +46,8 @@ export class CourtPagesController {
       return this.renderer.render(req, res, 'lookup', { title: 'Case not found', caseNumber, notFound: true }, 404);
     }
     const referral = await this.referrals.get(user, items[0].id);
+    // The notices service scopes a clerk to the notices sent to his court.
+    const notices = await this.notices.list(user, { referralId: referral.id, limit: NOTICES_SHOWN, offset: 0 });
     this.renderer.render(req, res, 'lookup', {
       title: `Case ${referral.caseNumber}`,
       caseNumber,
@@ -42,13 +55,17 @@ export class CourtPagesController {
         caseNumber: referral.caseNumber,
         name: `${referral.participant.firstName} ${referral.participant.lastName}`,
         status: referral.status,
-        statusReason: referral.statusReason,
+        // Why an order ended or went wrong is the court's business; routine reasons (which group he joined) are not.
+        statusReason: REASON_SHOWN.includes(referral.status) ? referral.statusReason : null,
         orderedOn: referral.orderedOn,
         enrollBy: referral.enrollBy,
         completeBy: referral.completeBy,
         policyName: referral.policy.name,
         compliance: referral.compliance,
       },
+      notices: notices.items.map((notice) => ({ ...notice, canAcknowledge: acknowledgeable(user, notice) })),
+      back: `/lookup?${new URLSearchParams({ caseNumber: referral.caseNumber })}`,
+      acknowledged: acknowledged === '1',
     });
   }
 }

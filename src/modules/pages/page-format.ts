@@ -1,4 +1,6 @@
 import { AttendanceStatus } from '../attendance/attendance-status.enum';
+import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { NoticeRecipientKind, NoticeStatus } from '../notices/notice-status.enum';
 import { ReferralStatus } from '../referrals/referral-status.enum';
 import { Role } from '../users/role.enum';
 
@@ -11,6 +13,39 @@ export const REFERRAL_STATUS_LABELS: Record<ReferralStatus, string> = {
   [ReferralStatus.Completed]: 'Completed',
   [ReferralStatus.Terminated]: 'Terminated',
   [ReferralStatus.Closed]: 'Closed',
+};
+
+/** Caseload standing: the referral's status, with "at risk" for an active order that can no longer finish in time. */
+export const STANDING_LABELS: Record<string, string> = { ...REFERRAL_STATUS_LABELS, at_risk: 'At risk' };
+
+export const EVENT_KIND_LABELS: Record<ComplianceEventKind, string> = {
+  [ComplianceEventKind.FailedToEnroll]: 'Failed to enroll',
+  [ComplianceEventKind.AbsenceLimitExceeded]: 'Absence limit exceeded',
+  [ComplianceEventKind.ConsecutiveAbsences]: 'Consecutive absences',
+  [ComplianceEventKind.NoAttendance]: 'No attendance',
+  [ComplianceEventKind.RemovedForBehaviour]: 'Removed for behaviour',
+  [ComplianceEventKind.CompletionDeadlineMissed]: 'Completion deadline missed',
+  [ComplianceEventKind.Terminated]: 'Terminated',
+  [ComplianceEventKind.Completed]: 'Completed',
+  [ComplianceEventKind.ProgressReportDue]: 'Progress report',
+  [ComplianceEventKind.AtRisk]: 'At risk of not finishing in time',
+  [ComplianceEventKind.Corrected]: 'Correction of an earlier notice',
+};
+
+export const NOTICE_STATUS_LABELS: Record<NoticeStatus, string> = {
+  [NoticeStatus.Pending]: 'Pending',
+  [NoticeStatus.Sending]: 'Sending',
+  [NoticeStatus.Sent]: 'Sent',
+  [NoticeStatus.Failed]: 'Failed, will retry',
+  [NoticeStatus.Dead]: 'Dead',
+  [NoticeStatus.Unknown]: 'Unknown',
+  [NoticeStatus.Acknowledged]: 'Acknowledged',
+};
+
+export const RECIPIENT_LABELS: Record<NoticeRecipientKind, string> = {
+  [NoticeRecipientKind.ProbationOfficer]: 'Probation officer',
+  [NoticeRecipientKind.Court]: 'Court',
+  [NoticeRecipientKind.ProgramAdmin]: 'Program staff',
 };
 
 /** In the order the roster offers them: the common case first. */

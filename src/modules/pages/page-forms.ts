@@ -43,3 +43,15 @@ export function domainFieldErrors(error: unknown): FieldErrors | null {
 export function isFormProblem(error: unknown): error is DomainError {
   return error instanceof DomainError && (error.kind === 'unprocessable' || error.kind === 'conflict' || error.kind === 'bad_request');
 }
+
+/**
+ * The API's messages are precise but technical ("courtAgencyId must be a UUID"); for a field left
+ * empty a page says plainly what is missing instead. Other messages are shown as the API says them.
+ */
+export function plainEmptyMessages(errors: FieldErrors, values: Record<string, string>, whenEmpty: Record<string, string>): FieldErrors {
+  const result: FieldErrors = { ...errors };
+  for (const [name, message] of Object.entries(whenEmpty)) {
+    if (result[name] && !values[name]) result[name] = [message];
+  }
+  return result;
+}

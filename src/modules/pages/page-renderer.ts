@@ -15,6 +15,7 @@ const NAV: Record<Role, NavLink[]> = {
     { href: '/intake', label: 'New referral' },
     { href: '/groups', label: 'Groups' },
     { href: '/sessions', label: 'Sessions' },
+    { href: '/notices', label: 'Notices' },
   ],
   [Role.Facilitator]: [{ href: '/sessions', label: 'My sessions' }],
   [Role.ProbationOfficer]: [{ href: '/caseload', label: 'My caseload' }],

@@ -3,16 +3,20 @@ import { JwtModule } from '@nestjs/jwt';
 import { AgenciesModule } from '../agencies/agencies.module';
 import { AttendanceModule } from '../attendance/attendance.module';
 import { AuthModule } from '../auth/auth.module';
+import { ComplianceModule } from '../compliance/compliance.module';
 import { EnrollmentsModule } from '../enrollments/enrollments.module';
 import { GroupsModule } from '../groups/groups.module';
+import { NoticesModule } from '../notices/notices.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { ReferralsModule } from '../referrals/referrals.module';
+import { ReportsModule } from '../reports/reports.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AdminPagesController } from './admin-pages.controller';
 import { AuthPagesController } from './auth-pages.controller';
 import { CourtPagesController } from './court-pages.controller';
 import { FacilitatorPagesController } from './facilitator-pages.controller';
+import { NoticesPagesController } from './notices-pages.controller';
 import { PageAuthGuard } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { PageRenderer } from './page-renderer';
@@ -35,8 +39,18 @@ import { ReferralPagesController } from './referral-pages.controller';
     SessionsModule,
     EnrollmentsModule,
     AttendanceModule,
+    ComplianceModule,
+    NoticesModule,
+    ReportsModule,
   ],
-  controllers: [AuthPagesController, FacilitatorPagesController, ReferralPagesController, AdminPagesController, CourtPagesController],
+  controllers: [
+    AuthPagesController,
+    FacilitatorPagesController,
+    ReferralPagesController,
+    AdminPagesController,
+    CourtPagesController,
+    NoticesPagesController,
+  ],
   providers: [PageSessionService, PageAuthGuard, PageRenderer, PageExceptionFilter],
 })
 export class PagesModule {}

@@ -2,7 +2,19 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import hbs from 'hbs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ATTENDANCE_LABELS, fieldId, formatDate, REFERRAL_STATUS_LABELS, weekdayName } from './page-format';
+import { AppConfig } from '../../config/app-config';
+import {
+  ATTENDANCE_LABELS,
+  EVENT_KIND_LABELS,
+  fieldId,
+  formatDate,
+  formatInstant,
+  NOTICE_STATUS_LABELS,
+  RECIPIENT_LABELS,
+  REFERRAL_STATUS_LABELS,
+  STANDING_LABELS,
+  weekdayName,
+} from './page-format';
 
 /** The folder holding package.json, whether we run from src/ (ts-node, jest) or dist/src/. */
 export function projectRoot(from = __dirname): string {
@@ -23,7 +35,7 @@ export const PAGE_VIEWS_DIR = join(projectRoot(), 'templates', 'pages');
  */
 export function configurePageViews(app: NestExpressApplication): void {
   const engine = hbs.create();
-  registerHelpers(engine);
+  registerHelpers(engine, app.get(AppConfig).programTimeZone);
   const partials = join(PAGE_VIEWS_DIR, 'partials');
   // Registered synchronously: hbs.registerPartials reads the folder later, racing the first render.
   for (const file of readdirSync(partials).filter((name) => name.endsWith('.hbs'))) {
@@ -35,12 +47,17 @@ export function configurePageViews(app: NestExpressApplication): void {
   app.useStaticAssets(join(PAGE_VIEWS_DIR, 'assets'), { prefix: '/assets/', index: false, maxAge: '1h', redirect: false });
 }
 
-function registerHelpers(engine: ReturnType<typeof hbs.create>): void {
+function registerHelpers(engine: ReturnType<typeof hbs.create>, timeZone: string): void {
+  engine.registerHelper('instant', (value: Date | string | null) => formatInstant(value, timeZone));
   engine.registerHelper('eq', (left: unknown, right: unknown) => left === right);
   engine.registerHelper('date', (value: string | null | undefined) => formatDate(value));
   engine.registerHelper('weekday', (value: number) => weekdayName(value));
   engine.registerHelper('referralStatus', (value: keyof typeof REFERRAL_STATUS_LABELS) => REFERRAL_STATUS_LABELS[value] ?? value);
   engine.registerHelper('attendance', (value: keyof typeof ATTENDANCE_LABELS) => ATTENDANCE_LABELS[value] ?? value);
+  engine.registerHelper('standing', (value: string) => STANDING_LABELS[value] ?? value);
+  engine.registerHelper('eventKind', (value: keyof typeof EVENT_KIND_LABELS) => EVENT_KIND_LABELS[value] ?? value);
+  engine.registerHelper('noticeStatus', (value: keyof typeof NOTICE_STATUS_LABELS) => NOTICE_STATUS_LABELS[value] ?? value);
+  engine.registerHelper('recipient', (value: keyof typeof RECIPIENT_LABELS) => RECIPIENT_LABELS[value] ?? value);
   engine.registerHelper('fieldId', (name: string) => fieldId(name));
   engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
 }

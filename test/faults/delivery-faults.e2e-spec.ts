@@ -1,0 +1,151 @@
+import { ComplianceSweepService } from '../../src/modules/compliance/compliance-sweep.service';
+import { bearer, createStaff, Staff } from '../helpers/fixtures';
+import { insertActiveReferrals } from '../helpers/bulk';
+import { createGroup, pinToday, seedReference, TODAY } from '../helpers/domain';
+import { PrivateRedis } from '../helpers/redis-server';
+import { startTestApp, TestApp } from '../helpers/test-app';
+import { waitFor } from '../helpers/wait-for';
+
+/**
+ * Delivery under faults, against a private redis-server that the test really stops and
+ * flushes, a real PostgreSQL and an in-process SMTP server that counts by Message-ID.
+ */
+describe('notice delivery under faults', () => {
+  let redis: PrivateRedis;
+  let testApp: TestApp;
+  let staff: Staff;
+  let reference: Awaited<ReturnType<typeof seedReference>>;
+  let groupId: string;
+
+  beforeAll(async () => {
+    redis = new PrivateRedis();
+    await redis.start();
+    testApp = await startTestApp({ env: { REDIS_URL: redis.url, QUEUE_LOCK_MS: '5000' } });
+    staff = await createStaff(testApp);
+    reference = await seedReference(testApp);
+    pinToday(testApp);
+    groupId = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id] })).id;
+  });
+
+  afterAll(async () => {
+    await testApp?.close();
+    await redis?.stop();
+  });
+
+  const domain = '@throughline.local>';
+
+  /** 500 men whose 30-day progress report falls due today: the sweep raises 1,000 notices. */
+  async function raiseProgressReports(count: number): Promise<string[]> {
+    const referralIds = await insertActiveReferrals(testApp, staff, {
+      count,
+      policyId: reference.duluthPolicy.id,
+      groupId,
+      today: TODAY,
+      orderedDaysAgo: 31,
+      enrollWithinDays: 14,
+      completeWithinMonths: 9,
+    });
+    await testApp.app.get(ComplianceSweepService).run(TODAY);
+    const notices: Array<{ id: string }> = await testApp.dataSource.query(`SELECT id FROM notices WHERE referral_id = ANY($1::uuid[])`, [referralIds]);
+    return notices.map((notice) => notice.id);
+  }
+
+  function deliveredCounts(noticeIds: string[]): { distinct: number; duplicates: number } {
+    const wanted = new Set(noticeIds.map((id) => `<${id}${domain}`));
+    const seen = new Map<string, number>();
+    for (const mail of testApp.smtp.received) {
+      if (mail.messageId && wanted.has(mail.messageId)) seen.set(mail.messageId, (seen.get(mail.messageId) ?? 0) + 1);
+    }
+    return { distinct: seen.size, duplicates: [...seen.values()].filter((count) => count > 1).length };
+  }
+
+  async function statusCounts(noticeIds: string[]): Promise<Record<string, number>> {
+    const rows: Array<{ status: string; count: number }> = await testApp.dataSource.query(
+      `SELECT status, count(*)::int AS count FROM notices WHERE id = ANY($1::uuid[]) GROUP BY status`,
+      [noticeIds],
+    );
+    return Object.fromEntries(rows.map((row) => [row.status, row.count]));
+  }
+
+  it('delivers all 1,000 notices exactly once when Redis is stopped for 10 s in the middle', async () => {
+    const noticeIds = await raiseProgressReports(500);
+    expect(noticeIds).toHaveLength(1000);
+    await waitFor(() => deliveredCounts(noticeIds).distinct >= 100, { what: 'first 100 delivered', timeoutMs: 60_000 });
+    await redis.stop();
+    const duringOutage = deliveredCounts(noticeIds).distinct;
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await redis.start();
+    await waitFor(async () => (await statusCounts(noticeIds)).sent === 1000, { what: 'all 1,000 sent', timeoutMs: 150_000, intervalMs: 500 });
+    const counts = deliveredCounts(noticeIds);
+    process.stdout.write(`Redis stop: ${duringOutage} delivered before the outage; ${counts.distinct} distinct Message-IDs, ${counts.duplicates} duplicates\n`);
+    expect(counts).toEqual({ distinct: 1000, duplicates: 0 });
+  });
+
+  it('delivers all 1,000 notices exactly once when Redis is flushed (FLUSHALL) mid-run', async () => {
+    const noticeIds = await raiseProgressReports(500);
+    expect(noticeIds).toHaveLength(1000);
+    await waitFor(() => deliveredCounts(noticeIds).distinct >= 100, { what: 'first 100 delivered', timeoutMs: 60_000 });
+    await redis.flushAll();
+    await waitFor(async () => (await statusCounts(noticeIds)).sent === 1000, { what: 'all 1,000 sent', timeoutMs: 150_000, intervalMs: 500 });
+    const counts = deliveredCounts(noticeIds);
+    process.stdout.write(`FLUSHALL: ${counts.distinct} distinct Message-IDs, ${counts.duplicates} duplicates\n`);
+    expect(counts).toEqual({ distinct: 1000, duplicates: 0 });
+  });
+
+  describe('SMTP answers', () => {
+    async function oneNotice(): Promise<string> {
+      const [id] = await raiseProgressReports(1).then((ids) => ids.slice(0, 1));
+      await testApp.dataSource.query(`UPDATE notices SET status = 'acknowledged' WHERE id <> $1 AND status <> 'sent' AND referral_id = (SELECT referral_id FROM notices WHERE id = $1)`, [id]);
+      return id;
+    }
+
+    it('sends once after the server answers 451 three times, then 250', async () => {
+      const refusals = new Map<string, number>();
+      testApp.smtp.answer = (mail) => {
+        if (!mail.messageId) return null;
+        const count = refusals.get(mail.messageId) ?? 0;
+        if (count >= 3) return null;
+        refusals.set(mail.messageId, count + 1);
+        return { code: 451, message: '4.3.0 Mailbox busy, try again later' };
+      };
+      try {
+        const id = await oneNotice();
+        const [notice] = await waitFor(async () => {
+          const rows = await testApp.dataSource.query(`SELECT status, attempts FROM notices WHERE id = $1`, [id]);
+          return rows[0].status === 'sent' ? rows : null;
+        }, { what: 'sent after three 451s', timeoutMs: 30_000 });
+        expect(notice.attempts).toBe(4);
+        expect(refusals.get(`<${id}${domain}`)).toBe(3);
+        expect(deliveredCounts([id])).toEqual({ distinct: 1, duplicates: 0 });
+      } finally {
+        testApp.smtp.answer = () => null;
+      }
+    });
+
+    it('marks a notice dead with the server’s answer on 550, and an admin retry sends it once', async () => {
+      testApp.smtp.answer = () => ({ code: 550, message: '5.1.1 Mailbox unknown' });
+      let id: string;
+      try {
+        id = await oneNotice();
+        const dead = await waitFor(async () => {
+          const rows = await testApp.dataSource.query(`SELECT status, attempts, last_response FROM notices WHERE id = $1`, [id]);
+          return rows[0].status === 'dead' ? rows[0] : null;
+        }, { what: 'dead after 550' });
+        expect(dead.attempts).toBe(1);
+        expect(dead.last_response).toMatch(/550.*Mailbox unknown/);
+        const ready = await testApp.http.get('/health/ready').expect(200);
+        expect(ready.body.info.notices.dead).toBeGreaterThanOrEqual(1);
+        const listed = await testApp.http.get('/api/v1/notices?status=dead').set(bearer(staff.tokens.admin)).expect(200);
+        expect(listed.body.items.map((n: { id: string; lastResponse: string }) => n.id)).toContain(id);
+      } finally {
+        testApp.smtp.answer = () => null;
+      }
+      await testApp.http.post(`/api/v1/notices/${id}/retry`).set(bearer(staff.tokens.facilitator)).expect(403);
+      await testApp.http.post(`/api/v1/notices/${id}/retry`).set(bearer(staff.tokens.admin)).expect(200);
+      await waitFor(async () => (await testApp.dataSource.query(`SELECT status FROM notices WHERE id = $1`, [id]))[0].status === 'sent', { what: 'sent after retry' });
+      expect(deliveredCounts([id])).toEqual({ distinct: 1, duplicates: 0 });
+      const again = await testApp.http.post(`/api/v1/notices/${id}/retry`).set(bearer(staff.tokens.admin)).expect(422);
+      expect(again.body.code).toBe('NOTICE_NOT_RETRYABLE');
+    });
+  });
+});

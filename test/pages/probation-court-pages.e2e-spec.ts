@@ -1,0 +1,212 @@
+import { Browser, Page } from 'playwright-core';
+import { addDays } from '../../src/common/dates';
+import { AgencyKind } from '../../src/modules/agencies/agency.entity';
+import { Role } from '../../src/modules/users/role.enum';
+import { bearer, createAgency, createStaff, createUser, Staff } from '../helpers/fixtures';
+import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
+import { TestApp } from '../helpers/test-app';
+import { waitFor } from '../helpers/wait-for';
+import { launchBrowser, screenshot, signIn, startPagesApp } from './browser-harness';
+
+describe('probation officer, court clerk and notice pages (Chromium)', () => {
+  let testApp: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let staff: Staff;
+  const ids: Record<string, string> = {};
+  const cases: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ({ testApp, baseUrl } = await startPagesApp());
+    browser = await launchBrowser();
+    staff = await createStaff(testApp);
+    const reference = await seedReference(testApp);
+    pinToday(testApp);
+    await testApp.dataSource.query(`UPDATE agencies SET name = 'St. Louis County District Court' WHERE id = $1`, [staff.court.id]);
+    await testApp.dataSource.query(`UPDATE users SET name = 'Maria Santos' WHERE id = $1`, [staff.users.probation_officer.id]);
+    await testApp.dataSource.query(`UPDATE users SET name = 'Joan Becker' WHERE id = $1`, [staff.users.court_clerk.id]);
+    await testApp.dataSource.query(`UPDATE users SET name = 'Dana Whitaker' WHERE id = $1`, [staff.users.admin.id]);
+    const otherCourt = await createAgency(testApp.dataSource, AgencyKind.Court, 'Carlton County District Court');
+    const otherOfficer = await createUser(testApp.dataSource, Role.ProbationOfficer, staff.probation.id, 'Other Officer');
+
+    const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2 });
+    const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -60), TODAY)).slice(-3);
+    const make = async (key: string, firstName: string, lastName: string, extra: Record<string, string> = {}) => {
+      const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName, lastName, orderedOn: addDays(TODAY, -40), ...extra });
+      ids[key] = referral.id;
+      cases[key] = referral.caseNumber;
+    };
+    await make('referred', 'Anthony', 'Reyes', { orderedOn: addDays(TODAY, -3) });
+    await make('active', 'James', 'Whitfield', { dateOfBirth: '1984-03-17' });
+    await make('nonCompliant', 'Marcus', 'Delgado');
+    await make('completed', 'Robert', 'Okafor');
+    await make('failed', 'Daniel', 'Lindqvist');
+    await make('otherOfficers', 'Kevin', 'Baptiste', { probationOfficerId: otherOfficer.id });
+    await make('otherCourt', 'Thomas', 'Greer', { courtAgencyId: otherCourt.id, probationOfficerId: otherOfficer.id });
+
+    const { enrollment } = await enroll(testApp, staff, ids.active, group.id, sessions[0].date);
+    const { enrollment: delgado } = await enroll(testApp, staff, ids.nonCompliant, group.id, sessions[0].date);
+    for (const [index, session] of sessions.entries()) {
+      const excused = index === 1;
+      await testApp.http
+        .put(`/api/v1/sessions/${session.id}/attendance`)
+        .set(bearer(staff.tokens.facilitator))
+        .send({
+          marks: [
+            { enrollmentId: enrollment.id, status: excused ? 'absent_excused' : 'present', ...(excused ? { note: 'Sick; called ahead' } : {}) },
+            // Marcus D. misses three in a row without excuse: the rules make him non-compliant and notify.
+            { enrollmentId: delgado.id, status: 'absent_unexcused' },
+          ],
+        })
+        .expect(200);
+    }
+    await waitFor(
+      async () => {
+        const notices = await noticesOf(ids.nonCompliant);
+        return notices.length > 0 && notices.every((notice) => notice.status === 'sent');
+      },
+      { what: 'Marcus D.’s notices sent' },
+    );
+    // Standing the rules would reach over weeks, set directly: the page's job is to sort and show it.
+    for (const [key, status] of [['completed', 'completed'], ['failed', 'failed_to_enroll']]) {
+      await testApp.dataSource.query(`UPDATE referrals SET status = $2 WHERE id = $1`, [ids[key], status]);
+    }
+  });
+
+  const noticesOf = async (referralId: string) =>
+    (await testApp.dataSource.query(`SELECT id, status, recipient_kind, last_response FROM notices WHERE referral_id = $1 ORDER BY created_at, recipient_kind::text`, [
+      referralId,
+    ])) as Array<{ id: string; status: string; recipient_kind: string; last_response: string | null }>;
+
+  afterAll(async () => {
+    await browser?.close();
+    await testApp?.close();
+  });
+
+  async function signedIn(email: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(5_000);
+    await signIn(page, baseUrl, email);
+    return page;
+  }
+
+  it('shows the probation officer his caseload, worst standing first, and only his', async () => {
+    const page = await signedIn(staff.users.probation_officer.email);
+    expect(new URL(page.url()).pathname).toBe('/caseload');
+    const names = await page.locator('tbody th').allInnerTexts();
+    expect(names).toEqual(['Marcus Delgado', 'Daniel Lindqvist', 'Anthony Reyes', 'James Whitfield', 'Robert Okafor']);
+    await expect(page.locator('tbody tr').nth(2).innerText()).resolves.toMatch(/Enroll by/i);
+    await expect(page.locator('tbody tr').first().innerText()).resolves.toMatch(/Non-compliant\s+0 of 24\s+3/);
+    await expect(page.locator('.counts').innerText()).resolves.toContain('1 Non-compliant');
+    await screenshot(page, 'probation-caseload');
+
+    await page.getByRole('link', { name: 'James Whitfield' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('James Whitfield');
+    await expect(page.getByRole('region', { name: 'Standing' }).innerText()).resolves.toMatch(/Sessions attended\s+2 of 24/);
+    const history = page.getByRole('region', { name: 'Attendance history' });
+    await expect(history.locator('tbody tr').count()).resolves.toBe(3);
+    await expect(history.innerText()).resolves.toContain('Sick; called ahead');
+    await screenshot(page, 'probation-referral');
+    await page.close();
+  });
+
+  it('lets the officer read the events and notices, acknowledge his, and download the progress report', async () => {
+    const page = await signedIn(staff.users.probation_officer.email);
+    await page.getByRole('link', { name: 'Marcus Delgado' }).click();
+    const notices = page.getByRole('region', { name: 'Events and notices' });
+    await expect(notices.innerText()).resolves.toContain('Absence limit exceeded');
+    // He sees the court's notices too, but acknowledges only his own.
+    const officerNotices = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.recipient_kind === 'probation_officer');
+    await expect(notices.getByRole('button', { name: /Acknowledge/ }).count()).resolves.toBe(officerNotices.length);
+    await screenshot(page, 'probation-referral-notices');
+    await notices.getByRole('button', { name: /Acknowledge/ }).first().click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Notice acknowledged.');
+    expect(new URL(page.url()).pathname).toBe(`/referrals/${ids.nonCompliant}`);
+    const after = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.recipient_kind === 'probation_officer');
+    expect(after.filter((notice) => notice.status === 'acknowledged')).toHaveLength(1);
+
+    const report = await page.request.get(`${baseUrl}/referrals/${ids.nonCompliant}/progress-report.pdf`);
+    expect(report.status()).toBe(200);
+    expect(report.headers()['content-type']).toBe('application/pdf');
+    expect((await report.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    await expect(page.getByRole('link', { name: 'Progress report (PDF)' }).getAttribute('href')).resolves.toBe(
+      `/referrals/${ids.nonCompliant}/progress-report.pdf`,
+    );
+    await page.close();
+  });
+
+  it('answers another officer’s referral with the 404 page', async () => {
+    const page = await signedIn(staff.users.probation_officer.email);
+    const response = await page.goto(`${baseUrl}/referrals/${ids.otherOfficers}`);
+    expect(response!.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Not found');
+    await page.close();
+  });
+
+  it('lets a court clerk look up a case and see its standing, nothing else about the man', async () => {
+    const page = await signedIn(staff.users.court_clerk.email);
+    expect(new URL(page.url()).pathname).toBe('/lookup');
+    await page.getByLabel('Case number').fill(cases.active.toLowerCase());
+    await page.getByRole('button', { name: 'Look up' }).click();
+    const result = page.getByRole('region', { name: /^Case / });
+    const text = await result.innerText();
+    expect(text).toContain(`Case ${cases.active} — James Whitfield`);
+    expect(text).toMatch(/Sessions attended\s+2 of 24 required/);
+    expect(text).toMatch(/Absences\s+1 \(0 unexcused\)/);
+    expect(text).toContain('Enroll by');
+    expect(text).toContain('Complete by');
+    const html = await page.content();
+    expect(html).not.toContain('1984');
+    expect(html).not.toContain('Sick; called ahead');
+    await screenshot(page, 'court-lookup');
+    await page.close();
+  });
+
+  it('shows the clerk the notices sent to the court and lets him acknowledge them', async () => {
+    const page = await signedIn(staff.users.court_clerk.email);
+    await page.goto(`${baseUrl}/lookup?caseNumber=${encodeURIComponent(cases.nonCompliant)}`);
+    const courtNotices = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.recipient_kind === 'court');
+    const rows = page.getByRole('region', { name: /^Case / }).locator('tbody tr');
+    await expect(rows.count()).resolves.toBe(courtNotices.length);
+    await expect(rows.first().innerText()).resolves.toContain('Court');
+    await page.getByRole('button', { name: /Acknowledge/ }).first().click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Notice acknowledged.');
+    expect(new URL(page.url()).searchParams.get('caseNumber')).toBe(cases.nonCompliant);
+    const statuses = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.recipient_kind === 'court').map((notice) => notice.status);
+    expect(statuses).toContain('acknowledged');
+    await screenshot(page, 'court-lookup-notices');
+    await page.close();
+  });
+
+  it('shows staff the notice queue with a dead notice’s server answer, and sends it again', async () => {
+    const [dead] = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.status === 'sent');
+    await testApp.dataSource.query(
+      `UPDATE notices SET status = 'dead', attempts = 1, last_response = '550 5.1.1 <court@agency.test>: mailbox unavailable' WHERE id = $1`,
+      [dead.id],
+    );
+    const page = await signedIn(staff.users.admin.email);
+    await page.getByRole('link', { name: 'Notices' }).click();
+    const needsStaff = page.getByRole('region', { name: 'Needs staff' });
+    await expect(needsStaff.innerText()).resolves.toContain('550 5.1.1 <court@agency.test>: mailbox unavailable');
+    await expect(page.locator('.summary-cards').innerText()).resolves.toMatch(/1\s+dead/);
+    await screenshot(page, 'admin-notices');
+    await needsStaff.getByRole('button', { name: /Send again/ }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('The notice is queued to be sent again.');
+    const [row] = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.id === dead.id);
+    expect(row.status).not.toBe('dead');
+    await waitFor(async () => (await noticesOf(ids.nonCompliant)).find((notice) => notice.id === dead.id)!.status === 'sent', { what: 'the retried notice sent' });
+    await page.close();
+  });
+
+  it('tells a court clerk another court’s case is not found', async () => {
+    const page = await signedIn(staff.users.court_clerk.email);
+    const response = await page.goto(`${baseUrl}/lookup?caseNumber=${encodeURIComponent(cases.otherCourt)}`);
+    expect(response!.status()).toBe(404);
+    await expect(page.getByRole('alert').innerText()).resolves.toContain(`No case ${cases.otherCourt} is referred to the program from your court`);
+    await expect(page.content()).resolves.not.toContain('Greer');
+    // Nor can he open the officers' referral page.
+    const direct = await page.goto(`${baseUrl}/referrals/${ids.otherCourt}`);
+    expect(direct!.status()).toBe(403);
+    await page.close();
+  });
+});

@@ -6,7 +6,14 @@ import { TEST_PASSWORD } from '../helpers/fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENS_DIR = join(__dirname, '..', '..', 'docs', 'screens');
+/**
+ * Screenshots go to docs/screens (committed, linked from the README) when SCREENSHOTS=update;
+ * otherwise to test/artifacts/screens, so a plain test run leaves the work tree clean.
+ */
+export const SCREENS_DIR =
+  process.env.SCREENSHOTS === 'update'
+    ? join(__dirname, '..', '..', 'docs', 'screens')
+    : join(__dirname, '..', '..', 'test', 'artifacts', 'screens');
 
 /** The real app on a loopback port, for a real browser. */
 export async function startPagesApp(): Promise<{ testApp: TestApp; baseUrl: string }> {

@@ -8,6 +8,7 @@ import { requestContextMiddleware } from './common/context/request-context.middl
 import { errorBody } from './common/errors/error-response';
 import { createValidationPipe } from './common/errors/validation-errors';
 import { configurePageViews } from './modules/pages/view-engine';
+import { mountQueueDashboard } from './modules/worker/queue-dashboard';
 
 export const JSON_BODY_LIMIT = '100kb';
 
@@ -24,6 +25,7 @@ export function configureHttpApp(app: INestApplication): void {
   // The pages' session lives in a cookie; the API ignores cookies and keeps to bearer tokens.
   expressApp.use(cookieParser());
   configurePageViews(expressApp);
+  mountQueueDashboard(app);
   expressApp.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app);
 }

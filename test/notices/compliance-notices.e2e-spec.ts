@@ -192,6 +192,11 @@ describe('compliance events and their notices', () => {
       const order = ['non_compliant', 'at_risk', 'failed_to_enroll', 'referred', 'active', 'completed', 'terminated', 'closed'];
       expect(standings).toEqual([...standings].sort((a: string, b: string) => order.indexOf(a) - order.indexOf(b)));
       expect(response.body.counts.non_compliant).toBeGreaterThan(0);
+      const [audit] = await testApp.dataSource.query(
+        `SELECT actor_user_id, details FROM audit_entries WHERE action = 'caseload.read' ORDER BY id DESC LIMIT 1`,
+      );
+      expect(audit.actor_user_id).toBe(staff.users.probation_officer.id);
+      expect(audit.details.referralIds).toHaveLength(response.body.items.length);
       await testApp.http.get('/api/v1/compliance/caseload').set(bearer(staff.tokens.court_clerk)).expect(403);
     });
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SignedInUser } from '../../common/context/request-context';
 import { SqlParams } from '../../common/http/sql-params';
+import { AuditService } from '../audit/audit.service';
 import { Role } from '../users/role.enum';
 
 /** Worst first: what a probation officer must act on comes to the top. */
@@ -47,7 +48,10 @@ interface CaseloadRow {
 /** A probation officer's caseload with standing, in one query however many men are on it. */
 @Injectable()
 export class CaseloadService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   async caseload(user: SignedInUser, options: { probationOfficerId?: string; includeClosed?: boolean } = {}): Promise<Caseload> {
     const params = new SqlParams();
@@ -79,6 +83,8 @@ export class CaseloadService {
     const items = rows.map(toEntry).sort((a, b) => STANDING_ORDER.indexOf(a.standing) - STANDING_ORDER.indexOf(b.standing));
     const counts = Object.fromEntries(STANDING_ORDER.map((standing) => [standing, 0])) as Record<Standing, number>;
     for (const item of items) counts[item.standing] += 1;
+    // Names and standing of many men at once: a read of participant records, so it is audited.
+    await this.audit.record({ action: 'caseload.read', recordType: 'referral', details: { probationOfficerId: officerId ?? null, referralIds: items.map((item) => item.referralId) } });
     return { counts, items };
   }
 }

@@ -71,8 +71,8 @@ const FACT_LABELS: Record<string, string> = {
   absences: 'Absences (excused + unexcused)',
   unexcusedAbsences: 'Unexcused absences',
   consecutiveAbsences: 'Absences in a row',
-  since: 'Since',
   limit: 'Policy limit',
+  since: 'Since',
   sessionDate: 'Session',
   days: 'Days without attendance',
   lastAttendedOn: 'Last attended',
@@ -119,9 +119,10 @@ export function buildNoticeContent(row: NoticeContentRow, appUrl: string, today:
   const participantName = `${row.first_name} ${row.last_name}`;
   const isReminder = row.purpose === NoticePurpose.Reminder;
   const title = TITLES[row.kind];
-  const facts = Object.entries(row.facts)
-    .filter(([key]) => FACT_LABELS[key] && key !== 'clause' && row.facts[key] !== null && row.facts[key] !== undefined)
-    .map(([key, value]) => ({ label: FACT_LABELS[key], value: String(value) }));
+  // In the labels' order: jsonb does not keep the order the facts were written in.
+  const facts = Object.keys(FACT_LABELS)
+    .filter((key) => row.facts[key] !== null && row.facts[key] !== undefined)
+    .map((key) => ({ label: FACT_LABELS[key], value: String(row.facts[key]) }));
   facts.push({ label: 'Enroll by', value: row.enroll_by }, { label: 'Complete by', value: row.complete_by }, { label: 'Referral status', value: row.status.replace(/_/g, ' ') });
   return {
     noticeId: row.id,

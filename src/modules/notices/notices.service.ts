@@ -70,6 +70,7 @@ export class NoticesService {
         ORDER BY n.created_at DESC, n.id LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
       params.values,
     );
+    await this.audit.record({ action: 'notice.list', recordType: 'notice', details: { filters: { ...filters }, returned: rows.map((row) => row.id) } });
     return { items: rows.map((row) => toNoticeView(row)), total };
   }
 

@@ -95,4 +95,14 @@ describe('HTTP errors and API docs', () => {
     expect(response.headers['content-type']).toMatch(/text\/html/);
     expect(response.text).toMatch(/swagger-ui/i);
   });
+
+  it('answers a browser’s unknown page with the 404 page, and the API with JSON even when asked for HTML', async () => {
+    const page = await testApp.http.get('/no-such-page').set('Accept', 'text/html,application/xhtml+xml').expect(404);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.text).toMatch(/Not found/);
+    const api = await testApp.http.get('/api/v1/no-such-thing').set('Accept', 'text/html').expect(404);
+    expect(api.headers['content-type']).toMatch(/application\/json/);
+    const machine = await testApp.http.get('/no-such-page').set('Accept', 'application/json').expect(404);
+    expectErrorShape(machine.body, 404, 'Not Found');
+  });
 });

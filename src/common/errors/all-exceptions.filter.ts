@@ -1,8 +1,9 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger, Optional } from '@nestjs/common';
+import { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-error';
 import { ErrorBody, errorBody, STATUS_BY_KIND } from './error-response';
+import { HTML_ERROR_PAGES, HtmlErrorPages, wantsHtmlPage } from './html-error-pages';
 import { FieldValidationException } from './validation-errors';
 
 const CONNECTION_FAILURE_CODES = new Set([
@@ -23,8 +24,14 @@ const CONNECTION_FAILURE_CODES = new Set([
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Optional() @Inject(HTML_ERROR_PAGES) private readonly htmlPages?: HtmlErrorPages) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (this.htmlPages && wantsHtmlPage(host.switchToHttp().getRequest<Request>())) {
+      this.htmlPages.catch(exception, host);
+      return;
+    }
     const body = this.toBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error({ err: exception }, 'request failed');

@@ -19,6 +19,7 @@ import { FacilitatorPagesController } from './facilitator-pages.controller';
 import { NoticesPagesController } from './notices-pages.controller';
 import { PageAuthGuard } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
+import { HTML_ERROR_PAGES } from '../../common/errors/html-error-pages';
 import { PageRenderer } from './page-renderer';
 import { PageSessionService } from './page-session.service';
 import { ReferralPagesController } from './referral-pages.controller';
@@ -51,6 +52,14 @@ import { ReferralPagesController } from './referral-pages.controller';
     CourtPagesController,
     NoticesPagesController,
   ],
-  providers: [PageSessionService, PageAuthGuard, PageRenderer, PageExceptionFilter],
+  providers: [
+    PageSessionService,
+    PageAuthGuard,
+    PageRenderer,
+    PageExceptionFilter,
+    // Lets the global filter answer a browser's unknown URL with the 404 page instead of JSON.
+    { provide: HTML_ERROR_PAGES, useExisting: PageExceptionFilter },
+  ],
+  exports: [PageSessionService, HTML_ERROR_PAGES],
 })
 export class PagesModule {}

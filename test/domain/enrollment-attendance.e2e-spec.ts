@@ -1,20 +1,15 @@
 import { Client } from 'pg';
 import { addDays } from '../../src/common/dates';
-import { bearer, createStaff, Staff } from '../helpers/fixtures';
-import { createGroup, createReferral, enroll, otherFacilitator, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { bearer, Staff } from '../helpers/fixtures';
+import { createGroup, createReferral, enroll, otherFacilitator, sessionsOf, TODAY, Reference, startProgramApp } from '../helpers/domain';
+import { TestApp } from '../helpers/test-app';
 
 describe('enrollment, roster and attendance', () => {
   let testApp: TestApp;
   let staff: Staff;
-  let reference: Awaited<ReturnType<typeof seedReference>>;
+  let reference: Reference;
 
-  beforeAll(async () => {
-    testApp = await startTestApp();
-    staff = await createStaff(testApp);
-    reference = await seedReference(testApp);
-    pinToday(testApp);
-  });
+  beforeAll(async () => ({ testApp, staff, reference } = await startProgramApp()));
   afterAll(() => testApp.close());
 
   const admin = () => bearer(staff.tokens.admin);

@@ -1,7 +1,7 @@
 import { addDays } from '../../src/common/dates';
-import { bearer, createStaff, Staff } from '../helpers/fixtures';
-import { createGroup, createReferral, enroll, otherFacilitator, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { bearer, Staff } from '../helpers/fixtures';
+import { createGroup, createReferral, enroll, otherFacilitator, pinToday, sessionsOf, TODAY, Reference, startProgramApp } from '../helpers/domain';
+import { TestApp } from '../helpers/test-app';
 
 /** Every `weekday`-th day from `from` through `to`, given `from` is on that weekday. */
 function weekly(from: string, to: string): string[] {
@@ -17,14 +17,9 @@ const WIDE_TO = '2027-03-31';
 describe('groups and sessions', () => {
   let testApp: TestApp;
   let staff: Staff;
-  let reference: Awaited<ReturnType<typeof seedReference>>;
+  let reference: Reference;
 
-  beforeAll(async () => {
-    testApp = await startTestApp();
-    staff = await createStaff(testApp);
-    reference = await seedReference(testApp);
-    pinToday(testApp);
-  });
+  beforeAll(async () => ({ testApp, staff, reference } = await startProgramApp()));
   afterAll(() => testApp.close());
 
   function groupBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { Role } from '../../src/modules/users/role.enum';
-import { bearer, createStaff, Staff } from '../helpers/fixtures';
-import { createReferral, pinToday, seedReference } from '../helpers/domain';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { bearer, Staff } from '../helpers/fixtures';
+import { createReferral, Reference, startProgramApp } from '../helpers/domain';
+import { TestApp } from '../helpers/test-app';
 
 /** The eight Equality Wheel themes, in teaching order, as the seed writes them. */
 const DULUTH_THEMES = [
@@ -43,14 +43,9 @@ function policyBody(overrides: Record<string, unknown> = {}): Record<string, unk
 describe('policies and curricula', () => {
   let testApp: TestApp;
   let staff: Staff;
-  let reference: Awaited<ReturnType<typeof seedReference>>;
+  let reference: Reference;
 
-  beforeAll(async () => {
-    testApp = await startTestApp();
-    staff = await createStaff(testApp);
-    reference = await seedReference(testApp);
-    pinToday(testApp);
-  });
+  beforeAll(async () => ({ testApp, staff, reference } = await startProgramApp()));
   afterAll(() => testApp.close());
 
   async function policyCount(): Promise<number> {

@@ -1,20 +1,15 @@
 import { addDays, addMonths } from '../../src/common/dates';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
-import { bearer, createAgency, createStaff, Staff } from '../helpers/fixtures';
-import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { bearer, createAgency, Staff } from '../helpers/fixtures';
+import { createGroup, createReferral, enroll, sessionsOf, TODAY, Reference, startProgramApp } from '../helpers/domain';
+import { TestApp } from '../helpers/test-app';
 
 describe('referrals', () => {
   let testApp: TestApp;
   let staff: Staff;
-  let reference: Awaited<ReturnType<typeof seedReference>>;
+  let reference: Reference;
 
-  beforeAll(async () => {
-    testApp = await startTestApp();
-    staff = await createStaff(testApp);
-    reference = await seedReference(testApp);
-    pinToday(testApp);
-  });
+  beforeAll(async () => ({ testApp, staff, reference } = await startProgramApp()));
   afterAll(() => testApp.close());
 
   const admin = () => bearer(staff.tokens.admin);

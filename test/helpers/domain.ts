@@ -2,8 +2,8 @@ import { ProgramClock } from '../../src/common/program-clock';
 import { addDays, nextWeekday } from '../../src/common/dates';
 import { seedReferenceData, ReferenceData } from '../../src/database/seeds/reference-data';
 import { Policy } from '../../src/modules/policies/policy.entity';
-import { bearer, createUser, signIn, Staff } from './fixtures';
-import { TestApp } from './test-app';
+import { bearer, createStaff, createUser, signIn, Staff } from './fixtures';
+import { startTestApp, TestApp, TestAppOptions } from './test-app';
 import { Role } from '../../src/modules/users/role.enum';
 
 /** Tests replay a fixed calendar: "today" is Wednesday 25 November 2026 unless a test says otherwise. */
@@ -17,6 +17,17 @@ export async function seedReference(testApp: TestApp): Promise<ReferenceData & {
   const data = await seedReferenceData(testApp.dataSource.manager);
   const byKey = (key: string) => data.policies.find((policy) => policy.key === key)!;
   return { ...data, duluthPolicy: byKey('duluth-24'), caPolicy: byKey('ca-pc-1203-097'), txPolicy: byKey('tx-bipp') };
+}
+
+export type Reference = Awaited<ReturnType<typeof seedReference>>;
+
+/** The usual start of a domain suite: the app, one user per role, reference data, a pinned today. */
+export async function startProgramApp(options: TestAppOptions = {}): Promise<{ testApp: TestApp; staff: Staff; reference: Reference }> {
+  const testApp = await startTestApp(options);
+  const staff = await createStaff(testApp);
+  const reference = await seedReference(testApp);
+  pinToday(testApp);
+  return { testApp, staff, reference };
 }
 
 let caseCounter = 0;

@@ -1,21 +1,16 @@
 import { ComplianceSweepService } from '../../src/modules/compliance/compliance-sweep.service';
 import { addDays } from '../../src/common/dates';
-import { bearer, createStaff, Staff } from '../helpers/fixtures';
-import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { bearer, Staff } from '../helpers/fixtures';
+import { createGroup, createReferral, enroll, sessionsOf, TODAY, Reference, startProgramApp } from '../helpers/domain';
+import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
 describe('compliance events and their notices', () => {
   let testApp: TestApp;
   let staff: Staff;
-  let reference: Awaited<ReturnType<typeof seedReference>>;
+  let reference: Reference;
 
-  beforeAll(async () => {
-    testApp = await startTestApp({ env: { ADMIN_NOTICE_EMAIL: 'coordinator@program.test' } });
-    staff = await createStaff(testApp);
-    reference = await seedReference(testApp);
-    pinToday(testApp);
-  });
+  beforeAll(async () => ({ testApp, staff, reference } = await startProgramApp({ env: { ADMIN_NOTICE_EMAIL: 'coordinator@program.test' } })));
   afterAll(() => testApp.close());
 
   const admin = () => bearer(staff.tokens.admin);

@@ -90,6 +90,23 @@ describe('compliance events and their notices', () => {
     await waitFor(async () => (await noticesOf(referral.id)).every((n) => n.status === 'sent'), { what: 'corrections sent' });
   });
 
+  it('lets the program reinstate a non-compliant man, who stays active until he crosses a new limit', async () => {
+    const { referral, mark } = await enrolledMan();
+    for (const index of [0, 1, 2]) await mark(index, 'absent_unexcused');
+    expect((await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin())).body.status).toBe('non_compliant');
+    await testApp.http.post(`/api/v1/referrals/${referral.id}/reinstate`).set(bearer(staff.tokens.probation_officer)).send({ reason: 'x' }).expect(403);
+    const reinstated = await testApp.http.post(`/api/v1/referrals/${referral.id}/reinstate`).set(admin()).send({ reason: 'Make-up plan agreed with probation' }).expect(200);
+    expect(reinstated.body).toMatchObject({ status: 'active', statusReason: 'reinstated: Make-up plan agreed with probation' });
+    await mark(3, 'present');
+    expect((await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin())).body.status).toBe('active');
+    await mark(4, 'absent_excused'); // the fourth absence: a new crossing
+    expect((await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin())).body.status).toBe('non_compliant');
+    const again = await testApp.http.post(`/api/v1/referrals/${referral.id}/reinstate`).set(admin()).send({ reason: 'Second chance' }).expect(200);
+    expect(again.body.status).toBe('active');
+    const illegal = await testApp.http.post(`/api/v1/referrals/${referral.id}/reinstate`).set(admin()).send({ reason: 'Twice' }).expect(422);
+    expect(illegal.body.code).toBe('ILLEGAL_TRANSITION');
+  });
+
   it('sends a completion notice with the certificate', async () => {
     const longGroup = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], startsOn: addDays(TODAY, -200), capacity: 30 });
     const longSessions = (await sessionsOf(testApp, staff, longGroup.id, addDays(TODAY, -200), TODAY)).filter((s) => s.date <= TODAY);

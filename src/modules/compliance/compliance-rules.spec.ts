@@ -92,9 +92,23 @@ describe('evaluateReferral', () => {
   });
 
   it('keeps a man non-compliant when a lasting violation (no attendance) is on record', () => {
-    const existing: ExistingEvent[] = [{ id: 'e1', kind: Kind.NoAttendance, thresholdKey: 'since:2026-10-06', corrected: false }];
+    const existing: ExistingEvent[] = [
+      { id: 'e1', kind: Kind.NoAttendance, thresholdKey: 'since:2026-10-06', corrected: false },
+      { id: 'e2', kind: Kind.RemovedForBehaviour, thresholdKey: 'removed:2026-10-13', corrected: false },
+    ];
     const result = evaluate(weekly(S.Present, S.Present), existing, { ...active, status: ReferralStatus.NonCompliant }, '2026-10-21');
+    expect(result.events.map((draft) => draft.kind)).toEqual([Kind.Corrected]);
     expect(result.status).toBe(ReferralStatus.NonCompliant);
+  });
+
+  it('leaves a reinstated man active on his next mark, until he crosses something new', () => {
+    const marks = weekly(S.Present, S.AbsentUnexcused, S.AbsentUnexcused, S.AbsentUnexcused);
+    const existing = evaluate(marks, [], active, '2026-10-27').events.map((draft, index) => ({ id: `e${index}`, kind: draft.kind, thresholdKey: draft.thresholdKey, corrected: false }));
+    const onMark = (extra: MarkFact) => evaluateReferral({ referral: active, policy: duluth, marks: [...marks, extra], existing, today: '2026-11-03' });
+    expect(onMark({ date: '2026-11-03', status: S.Present })).toMatchObject({ events: [], status: ReferralStatus.Active });
+    const again = onMark({ date: '2026-11-03', status: S.AbsentExcused });
+    expect(again.events.map((draft) => draft.thresholdKey)).toEqual(['absences:4']);
+    expect(again.status).toBe(ReferralStatus.NonCompliant);
   });
 
   it('marks a referred man who missed his enroll-by date as failed to enroll', () => {

@@ -204,24 +204,30 @@ export function evaluateReferral(input: {
   const existingKeys = new Set(existing.map((event) => `${event.kind}|${event.thresholdKey}`));
   const events = [...attendance, ...calendar, ...corrections].filter((draft) => !existingKeys.has(`${draft.kind}|${draft.thresholdKey}`));
 
-  return { counts, events, ...nextStatus(referral, attendance, calendar, existing) };
+  return { counts, events, ...nextStatus(referral, events, [...attendance, ...calendar], existing) };
 }
 
+/**
+ * A new violation makes an active man non-compliant. Crossings already on record do not, so a
+ * man the program reinstated stays active until he crosses something new. A correction that
+ * leaves nothing standing (and nothing lasting on record) makes him active again.
+ */
 function nextStatus(
   referral: ReferralFacts,
-  attendance: EventDraft[],
-  calendar: EventDraft[],
+  events: EventDraft[],
+  standing: EventDraft[],
   existing: readonly ExistingEvent[],
 ): { status: ReferralStatus; statusReason: string | null } {
-  const violation = [...attendance, ...calendar].find((draft) => VIOLATION_KINDS.includes(draft.kind));
-  if (referral.status === ReferralStatus.Referred && calendar.some((draft) => draft.kind === Kind.FailedToEnroll)) {
+  if (referral.status === ReferralStatus.Referred && events.some((draft) => draft.kind === Kind.FailedToEnroll)) {
     return { status: ReferralStatus.FailedToEnroll, statusReason: `not enrolled by ${referral.enrollBy}` };
   }
-  if (referral.status === ReferralStatus.Active && violation) {
-    return { status: ReferralStatus.NonCompliant, statusReason: describe(violation) };
+  const newViolation = events.find((draft) => VIOLATION_KINDS.includes(draft.kind));
+  if (referral.status === ReferralStatus.Active && newViolation) {
+    return { status: ReferralStatus.NonCompliant, statusReason: describe(newViolation) };
   }
-  if (referral.status === ReferralStatus.NonCompliant && !violation) {
-    // Back to active only when every violation on record was a correctable one now withdrawn.
+  const corrected = events.some((draft) => draft.kind === Kind.Corrected);
+  const stillStanding = standing.some((draft) => VIOLATION_KINDS.includes(draft.kind));
+  if (referral.status === ReferralStatus.NonCompliant && corrected && !stillStanding) {
     const lasting = existing.some((event) => VIOLATION_KINDS.includes(event.kind) && !CORRECTABLE_KINDS.includes(event.kind));
     if (!lasting) return { status: ReferralStatus.Active, statusReason: 'attendance corrected; no limit crossed' };
   }

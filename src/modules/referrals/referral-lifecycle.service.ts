@@ -63,6 +63,23 @@ export class ReferralLifecycleService {
     });
   }
 
+  /**
+   * The program lets a non-compliant man continue (a make-up plan, the court's say-so). Crossings
+   * already reported do not make him non-compliant again; a new one does.
+   */
+  async reinstate(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
+    return this.outbox.run(async (manager) => {
+      const referral = await this.access.require(user, referralId, manager, true);
+      if (referral.status !== ReferralStatus.NonCompliant) {
+        throw new UnprocessableError('ILLEGAL_TRANSITION', `Only a non-compliant referral can be reinstated; this one is ${referral.status}`, {
+          from: referral.status,
+          to: ReferralStatus.Active,
+        });
+      }
+      return this.statuses.transition(manager, referral, ReferralStatus.Active, `reinstated: ${reason}`);
+    });
+  }
+
   /** Order withdrawn, transferred out, deceased …: any open referral, with a reason. */
   async close(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
     return this.outbox.run(async (manager) => {

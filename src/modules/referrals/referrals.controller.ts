@@ -88,6 +88,15 @@ export class ReferralsController {
     return this.referrals.get(user, id, { audit: false });
   }
 
+  /** Back to active after non-compliance, with the program's reason (e.g. a make-up plan). */
+  @Post(':id/reinstate')
+  @Roles(Role.Admin)
+  @HttpCode(200)
+  async reinstate(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentUser() user: SignedInUser): Promise<ReferralView> {
+    await this.lifecycle.reinstate(user, id, body.reason);
+    return this.referrals.get(user, id, { audit: false });
+  }
+
   @Post(':id/close')
   @Roles(Role.Admin)
   @HttpCode(200)

@@ -154,4 +154,22 @@ describe('program admin pages (Chromium)', () => {
     await expect(tuesday.locator('tbody tr').count()).resolves.toBeGreaterThanOrEqual(4);
     await screenshot(page, 'admin-groups');
   });
+
+  it('decides on an order from the referral page: completion refused with its reasons, a reason required, then closed', async () => {
+    const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName: 'Owen', lastName: 'Marsh', orderedOn: addDays(TODAY, -50) });
+    await enroll(testApp, staff, referral.id, openGroup.id, lastSessionDate);
+    await page.goto(`${baseUrl}/referrals/${referral.id}`);
+    await page.getByRole('button', { name: 'Mark complete' }).click();
+    await page.getByText('He cannot be marked complete yet:').waitFor();
+    expect(await page.getByRole('alert').innerText()).toContain('0 of 24 required sessions attended');
+    await page.getByRole('button', { name: 'Close the order' }).click();
+    await page.getByText('Give the reason').waitFor();
+    await page.getByLabel(/Reason/).fill('Order withdrawn: case transferred to Carlton County');
+    await screenshot(page, 'admin-referral-decisions');
+    await page.getByRole('button', { name: 'Close the order' }).click();
+    await page.getByText('Closed.').waitFor();
+    const [row] = await testApp.dataSource.query(`SELECT status, status_reason FROM referrals WHERE id = $1`, [referral.id]);
+    expect(row).toEqual({ status: 'closed', status_reason: 'Order withdrawn: case transferred to Carlton County' });
+    expect(await page.getByRole('button', { name: 'Close the order' }).count()).toBe(0);
+  });
 });

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
@@ -6,7 +6,10 @@ import { AppConfig } from '../../config/app-config';
 import { CaseloadService, STANDING_ORDER } from '../compliance/caseload.service';
 import { NoticesService } from '../notices/notices.service';
 import { ProgressReportService } from '../reports/progress-report.service';
+import { DomainError } from '../../common/errors/domain-error';
 import { ReferralHistoryService } from '../referrals/referral-history.service';
+import { ReferralLifecycleService } from '../referrals/referral-lifecycle.service';
+import { FormBody, formText } from './page-forms';
 import { isOpen } from '../referrals/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../users/role.enum';
@@ -17,6 +20,29 @@ import { formatInstant, STANDING_LABELS } from './page-format';
 import { PageRenderer } from './page-renderer';
 
 const ATTENTION: readonly string[] = ['non_compliant', 'at_risk', 'failed_to_enroll'];
+
+const DECISION_DONE: Record<string, string> = {
+  complete: 'Marked complete. The court and probation are being told, with his certificate.',
+  reinstate: 'Reinstated: he is active again.',
+  terminate: 'Terminated. The court and probation are being told.',
+  close: 'Closed.',
+  'fees-paid': 'Fees recorded as paid.',
+  'fees-unpaid': 'Fees recorded as unpaid.',
+};
+
+/** Which decisions the referral's status allows, so the page offers only those. */
+function decisionsFor(status: string, feesRequired: boolean, feesPaid: boolean) {
+  const open = isOpen(status as never);
+  return {
+    complete: status === 'active',
+    reinstate: status === 'non_compliant',
+    terminate: status === 'active' || status === 'non_compliant',
+    close: open,
+    fees: feesRequired && open ? (feesPaid ? 'fees-unpaid' : 'fees-paid') : null,
+    feesPaid,
+    any: open,
+  };
+}
 
 /** The probation officer's caseload, and the referral page with its history, notices and report (admins share it). */
 @ApiExcludeController()
@@ -33,6 +59,7 @@ export class ReferralPagesController {
     private readonly progressReports: ProgressReportService,
     private readonly renderer: PageRenderer,
     private readonly config: AppConfig,
+    private readonly lifecycle: ReferralLifecycleService,
   ) {}
 
   @Get('caseload')
@@ -60,7 +87,44 @@ export class ReferralPagesController {
     @Query('created') created?: string,
     @Query('enrolled') enrolled?: string,
     @Query('acknowledged') acknowledged?: string,
+    @Query('decided') decided?: string,
   ): Promise<void> {
+    await this.renderReferral(req, res, referralId, {
+      created: created === '1',
+      enrolled: enrolled === '1',
+      acknowledged: acknowledged === '1',
+      decided: DECISION_DONE[decided ?? ''] ?? null,
+    });
+  }
+
+  /** The program's decisions about an order, from the referral page (admins). */
+  @Post('referrals/:id/decision')
+  @PageRoles(Role.Admin)
+  @HttpCode(200)
+  async decide(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
+    const user = req.pageSession!.user;
+    const action = formText(body, 'action');
+    const reason = formText(body, 'reason').trim();
+    const needsReason = ['reinstate', 'terminate', 'close'].includes(action);
+    if (!DECISION_DONE[action]) return this.renderReferral(req, res, referralId, { decisionError: 'Choose what to do.' }, 400);
+    if (needsReason && reason.length < 3) {
+      return this.renderReferral(req, res, referralId, { decisionError: 'Give the reason (at least 3 characters): it goes on the record and to the court.', reason }, 400);
+    }
+    try {
+      if (action === 'complete') await this.lifecycle.complete(user, referralId);
+      if (action === 'reinstate') await this.lifecycle.reinstate(user, referralId, reason);
+      if (action === 'terminate') await this.lifecycle.terminate(user, referralId, reason);
+      if (action === 'close') await this.lifecycle.close(user, referralId, reason);
+      if (action === 'fees-paid' || action === 'fees-unpaid') await this.lifecycle.setFeesPaid(user, referralId, action === 'fees-paid');
+      res.redirect(303, `/referrals/${referralId}?decided=${action}`);
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.kind !== 'unprocessable') throw error;
+      const reasons = (error.details?.reasons as string[] | undefined) ?? [];
+      await this.renderReferral(req, res, referralId, { decisionError: reasons.length ? 'He cannot be marked complete yet:' : error.message, decisionReasons: reasons, reason }, 422);
+    }
+  }
+
+  private async renderReferral(req: PageRequest, res: Response, referralId: string, extra: Record<string, unknown>, status = 200): Promise<void> {
     const user = req.pageSession!.user;
     const referral = await this.referrals.get(user, referralId);
     const history = await this.history.attendance(user, referralId);
@@ -76,10 +140,9 @@ export class ReferralPagesController {
       back: req.path,
       isAdmin: user.role === Role.Admin,
       canEnroll: user.role === Role.Admin && isOpen(referral.status),
-      created: created === '1',
-      enrolled: enrolled === '1',
-      acknowledged: acknowledged === '1',
-    });
+      decisions: user.role === Role.Admin ? decisionsFor(referral.status, referral.policy.feesRequired, referral.feesPaid) : null,
+      ...extra,
+    }, status);
   }
 
   /** The API's progress report, reached with the page session (a link cannot carry a bearer token). */

@@ -10,6 +10,6 @@ import { ReferralsService } from './referrals.service';
   imports: [ComplianceCoreModule],
   controllers: [ReferralsController],
   providers: [ReferralsService, ReferralAccess, ReferralLifecycleService, ReferralHistoryService],
-  exports: [ReferralsService, ReferralAccess, ReferralHistoryService, ComplianceCoreModule],
+  exports: [ReferralsService, ReferralAccess, ReferralHistoryService, ReferralLifecycleService, ComplianceCoreModule],
 })
 export class ReferralsModule {}

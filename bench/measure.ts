@@ -1,0 +1,63 @@
+import { Client } from 'pg';
+
+export interface Stats {
+  samples: number;
+  median: number;
+  min: number;
+  p95: number;
+}
+
+export function stats(values: number[]): Stats {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { samples: sorted.length, median, min: sorted[0], p95: at(0.95) };
+}
+
+/** Milliseconds taken by `work`, with its result. */
+export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const started = performance.now();
+  const result = await work();
+  return { ms: performance.now() - started, result };
+}
+
+/** Runs `work` `warmup` times unmeasured, then `iterations` times; the i-th call gets i. */
+export async function repeat(iterations: number, warmup: number, work: (i: number) => Promise<unknown>): Promise<Stats> {
+  for (let i = 0; i < warmup; i++) await work(-1 - i);
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const started = performance.now();
+    await work(i);
+    samples.push(performance.now() - started);
+  }
+  return stats(samples);
+}
+
+/**
+ * Counts the statements every pg Client sends (the app's pool and the bench's own clients
+ * alike, so count only around app calls): a spy on Client.prototype.query, no jest.
+ */
+export class QueryCounter {
+  private count = 0;
+  private readonly original = Client.prototype.query;
+
+  install(): void {
+    const original = this.original;
+    const counter = this;
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      counter.count += 1;
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof Client.prototype.query;
+  }
+
+  uninstall(): void {
+    Client.prototype.query = this.original;
+  }
+
+  async around<T>(work: () => Promise<T>): Promise<{ queries: number; result: T }> {
+    const before = this.count;
+    const result = await work();
+    return { queries: this.count - before, result };
+  }
+}

@@ -22,16 +22,16 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; re
   return { ms: performance.now() - started, result };
 }
 
-/** Runs `work` `warmup` times unmeasured, then `iterations` times; the i-th call gets i. */
-export async function repeat(iterations: number, warmup: number, work: (i: number) => Promise<unknown>): Promise<Stats> {
-  for (let i = 0; i < warmup; i++) await work(-1 - i);
+/** Runs `work` `warmup` times unmeasured, then `iterations` times; answers each call's milliseconds. */
+export async function repeat(iterations: number, warmup: number, work: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await work();
   const samples: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const started = performance.now();
-    await work(i);
+    await work();
     samples.push(performance.now() - started);
   }
-  return stats(samples);
+  return samples;
 }
 
 /**

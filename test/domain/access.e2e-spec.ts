@@ -235,7 +235,10 @@ describe('access: who may call which route', () => {
       expect(await count(`referrals WHERE case_number = $1`, [caseNumber])).toBe(expected === 201 ? 1 : 0);
     },
     'GET /api/v1/referrals': async (role, token, expected) => {
-      const response = await http().get('/api/v1/referrals?limit=200').set(bearer(token));
+      // A court clerk looks a case up by number; browsing the list is refused (422).
+      const query = role === Role.CourtClerk ? `?caseNumber=${MAN_CASE}&limit=200` : '?limit=200';
+      if (role === Role.CourtClerk) expectStatus(await http().get('/api/v1/referrals?limit=200').set(bearer(token)), 422);
+      const response = await http().get(`/api/v1/referrals${query}`).set(bearer(token));
       expectStatus(response, expected);
       if (expected !== 200) return;
       const ids = response.body.items.map((referral: { id: string }) => referral.id);

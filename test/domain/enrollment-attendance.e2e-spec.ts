@@ -223,6 +223,11 @@ describe('enrollment, roster and attendance', () => {
       });
     });
 
+    it('answers 400 when a mark is not an object', async () => {
+      const response = await testApp.http.put(`/api/v1/sessions/${past[1].id}/attendance`).set(admin()).send({ marks: [[]] }).expect(400);
+      expect(response.body.fields.marks).toContain('each mark must be an object');
+    });
+
     it('does not let a facilitator of another group mark or read this roster (404)', async () => {
       const other = await otherFacilitator(testApp, staff);
       await testApp.http.get(`/api/v1/sessions/${past[1].id}/roster`).set(bearer(other.token)).expect(404);

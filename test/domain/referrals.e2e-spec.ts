@@ -105,6 +105,19 @@ describe('referrals', () => {
     );
   });
 
+  it('answers 400, never 500, to a NUL character or a list where the participant belongs', async () => {
+    const list = await testApp.http.post('/api/v1/referrals').set(admin()).send(body({ participant: [] })).expect(400);
+    expect(list.body.fields.participant).toEqual(['participant must be an object']);
+    const nul = await testApp.http
+      .post('/api/v1/referrals')
+      .set(admin())
+      .send(body({ participant: { firstName: 'Le\u0000ak', lastName: 'Secretname', dateOfBirth: '1990-01-02' } }))
+      .expect(400);
+    expect(nul.body.code).toBe('INVALID_VALUE');
+    const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM participants WHERE last_name = 'Secretname'`);
+    expect(count).toBe(0);
+  });
+
   it('answers 422 when the references are wrong kinds or the order is dated in the future', async () => {
     const wrong = await testApp.http
       .post('/api/v1/referrals')

@@ -140,10 +140,19 @@ describe('notice delivery under faults', () => {
       } finally {
         testApp.smtp.answer = () => null;
       }
+      // Staff fix the address the server refused, then send again: the resend goes to the new one.
+      const [{ recipient_kind: kind, recipient_user_id: userId, recipient_agency_id: agencyId }] = await testApp.dataSource.query(
+        `SELECT recipient_kind, recipient_user_id, recipient_agency_id FROM notices WHERE id = $1`,
+        [id],
+      );
+      const fixed = `fixed-${Math.random().toString(36).slice(2, 7)}@recipient.test`;
+      if (kind === 'court') await testApp.http.patch(`/api/v1/agencies/${agencyId}`).set(bearer(staff.tokens.admin)).send({ noticeEmail: fixed }).expect(200);
+      else await testApp.http.patch(`/api/v1/users/${userId}`).set(bearer(staff.tokens.admin)).send({ email: fixed }).expect(200);
       await testApp.http.post(`/api/v1/notices/${id}/retry`).set(bearer(staff.tokens.facilitator)).expect(403);
       await testApp.http.post(`/api/v1/notices/${id}/retry`).set(bearer(staff.tokens.admin)).expect(200);
       await waitFor(async () => (await testApp.dataSource.query(`SELECT status FROM notices WHERE id = $1`, [id]))[0].status === 'sent', { what: 'sent after retry' });
       expect(deliveredCounts([id])).toEqual({ distinct: 1, duplicates: 0 });
+      expect(testApp.smtp.received.find((mail) => mail.messageId === `<${id}${domain}`)!.to).toEqual([fixed]);
       const again = await testApp.http.post(`/api/v1/notices/${id}/retry`).set(bearer(staff.tokens.admin)).expect(422);
       expect(again.body.code).toBe('NOTICE_NOT_RETRYABLE');
     });

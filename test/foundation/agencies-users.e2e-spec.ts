@@ -133,4 +133,25 @@ describe('agencies and users (admin only)', () => {
     const bad = await testApp.http.get('/api/v1/users?limit=5000').set(bearer(staff.tokens.admin)).expect(400);
     expect(bad.body.fields.limit).toBeDefined();
   });
+
+  it('lets an admin correct an agency’s notice address and a user’s e-mail, audited; others get 403', async () => {
+    const patched = await testApp.http.patch(`/api/v1/agencies/${staff.court.id}`).set(bearer(staff.tokens.admin)).send({ noticeEmail: 'New-Clerk@Court.test' }).expect(200);
+    expect(patched.body.noticeEmail).toBe('new-clerk@court.test');
+    await testApp.http.patch(`/api/v1/agencies/${staff.court.id}`).set(bearer(staff.tokens.admin)).send({ kind: 'program' }).expect(400);
+    await testApp.http.patch(`/api/v1/agencies/${staff.court.id}`).set(bearer(staff.tokens.court_clerk)).send({ name: 'Mine now' }).expect(403);
+    const [audit] = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'agency.update' AND record_id = $1`, [staff.court.id]);
+    expect(audit.details.to).toEqual({ noticeEmail: 'new-clerk@court.test' });
+
+    const user = await testApp.http.patch(`/api/v1/users/${staff.users.advocate.id}`).set(bearer(staff.tokens.admin)).send({ name: 'Renamed Advocate' }).expect(200);
+    expect(user.body.name).toBe('Renamed Advocate');
+    const taken = await testApp.http.patch(`/api/v1/users/${staff.users.advocate.id}`).set(bearer(staff.tokens.admin)).send({ email: staff.users.admin.email }).expect(409);
+    expect(taken.body.code).toBe('EMAIL_TAKEN');
+  });
+
+  it('signs a deactivated user out at once and refuses his sign-in', async () => {
+    await testApp.http.get('/api/v1/auth/me').set(bearer(staff.tokens.advocate)).expect(200);
+    await testApp.http.patch(`/api/v1/users/${staff.users.advocate.id}`).set(bearer(staff.tokens.admin)).send({ active: false }).expect(200);
+    await testApp.http.get('/api/v1/auth/me').set(bearer(staff.tokens.advocate)).expect(401);
+    await testApp.http.post('/api/v1/auth/login').send({ email: staff.users.advocate.email, password: TEST_PASSWORD }).expect(401);
+  });
 });

@@ -142,13 +142,33 @@ describe('compliance events and their notices', () => {
       expect((await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin())).body.status).toBe('active');
     });
 
-    it('raises no attendance for a man who stopped coming, and progress reports on the policy’s cadence', async () => {
-      const { referral, mark } = await enrolledMan(addDays(TODAY, -45));
+    it('raises no attendance for a man who stopped coming while his group met, and progress reports on the policy’s cadence', async () => {
+      const { referral, sessions, mark } = await enrolledMan(addDays(TODAY, -45));
       await mark(0, 'present');
+      // The group meets on without him: another man is marked at the next sessions.
+      const groupId = (await testApp.dataSource.query(`SELECT group_id FROM enrollments WHERE referral_id = $1`, [referral.id]))[0].group_id;
+      const other = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -45) });
+      const { enrollment } = await enroll(testApp, staff, other.id, groupId, sessions[0].date);
+      for (const session of sessions.slice(1, 4)) {
+        await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] }).expect(200);
+      }
       await testApp.app.get(ComplianceSweepService).run(TODAY);
       const kinds = (await noticesOf(referral.id)).map((n) => `${n.kind}|${n.threshold_key}`);
-      expect(kinds).toContain(`no_attendance|since:${(await testApp.dataSource.query(`SELECT max(s.date)::text AS d FROM attendance_marks m JOIN sessions s ON s.id = m.session_id WHERE m.referral_id = $1`, [referral.id]))[0].d}`);
+      expect(kinds).toContain(`no_attendance|since:${sessions[0].date}`);
       expect(kinds).toContain('progress_report_due|period:1');
+      expect(kinds.filter((kind) => kind.startsWith('no_attendance'))).toHaveLength(2);
+    });
+
+    it('does not count weeks his group cancelled against him', async () => {
+      const { referral, sessions, mark } = await enrolledMan(addDays(TODAY, -45));
+      await mark(0, 'present');
+      for (const session of sessions.slice(1)) {
+        await testApp.http.post(`/api/v1/sessions/${session.id}/cancel`).set(admin()).send({ reason: 'Building closed for repairs' }).expect(200);
+      }
+      await testApp.app.get(ComplianceSweepService).run(TODAY);
+      const kinds = (await noticesOf(referral.id)).map((n) => n.kind);
+      expect(kinds).not.toContain('no_attendance');
+      expect((await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin())).body.status).toBe('active');
     });
 
     it('escalates a notice nobody acknowledged to the recipient and the program administrator', async () => {
@@ -210,6 +230,10 @@ describe('compliance events and their notices', () => {
       expect(audit.actor_user_id).toBe(staff.users.probation_officer.id);
       expect(audit.details.referralIds).toHaveLength(response.body.items.length);
       await testApp.http.get('/api/v1/compliance/caseload').set(bearer(staff.tokens.court_clerk)).expect(403);
+      const page = await testApp.http.get('/api/v1/compliance/caseload?limit=1&offset=1').set(bearer(staff.tokens.probation_officer)).expect(200);
+      expect(page.body.items).toHaveLength(1);
+      expect(page.body.items[0].referralId).toBe(response.body.items[1].referralId);
+      expect(page.body.total).toBe(response.body.items.length);
     });
 
     it('serves a progress report as a PDF to the officer, and 404 to another officer', async () => {

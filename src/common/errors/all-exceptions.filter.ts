@@ -34,7 +34,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const body = this.toBody(exception);
     if (body.statusCode >= 500) {
-      this.logger.error({ err: exception }, 'request failed');
+      this.logger.error({ err: loggableError(exception) }, 'request failed');
     }
     if (response.headersSent) return;
     response.status(body.statusCode).json(body);
@@ -51,6 +51,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const payload = exception.getResponse() as { message: string[] };
       return errorBody(400, payload.message, { code: 'VALIDATION_FAILED', fields: exception.fields });
     }
+    if (exception instanceof HttpException && /uuid is expected/.test(exception.message)) {
+      return errorBody(400, 'The id in the address must be a UUID', { code: 'INVALID_ID', fields: { id: ['id must be a UUID'] } });
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
@@ -65,6 +68,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (code === '23505') return errorBody(409, 'A record with these values already exists', { code: 'DUPLICATE' });
       if (code === '22P02' || code === '22007' || code === '22008') {
         return errorBody(400, 'A value has the wrong format', { code: 'INVALID_VALUE' });
+      }
+      if (code === '22021' || code === '22001') {
+        return errorBody(400, 'A value holds a character that cannot be stored, or is too long', { code: 'INVALID_VALUE' });
       }
       if (code && CONNECTION_FAILURE_CODES.has(code)) return this.unavailable();
     }
@@ -86,4 +92,14 @@ export function isConnectionFailure(error: unknown): boolean {
   return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Connection terminated unexpectedly/i.test(
     message ?? '',
   );
+}
+
+/**
+ * What of an error may be logged: its kind, code, message and stack. Never the query's
+ * parameters or the request's values, which may hold names, dates of birth or notes.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const { code } = error as { code?: string };
+  return { type: error.constructor.name, code, message: error.message, stack: error.stack };
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEnum, IsOptional } from 'class-validator';
@@ -7,7 +7,7 @@ import { Page, PaginationQuery } from '../../common/http/pagination.dto';
 import { Role } from '../users/role.enum';
 import { AgenciesService } from './agencies.service';
 import { Agency, AgencyKind } from './agency.entity';
-import { CreateAgencyDto } from './create-agency.dto';
+import { CreateAgencyDto, UpdateAgencyDto } from './create-agency.dto';
 
 class ListAgenciesQuery extends PaginationQuery {
   @ApiPropertyOptional({ enum: AgencyKind })
@@ -30,6 +30,11 @@ export class AgenciesController {
   @Get()
   list(@Query() query: ListAgenciesQuery): Promise<Page<Agency>> {
     return this.agencies.list(query.limit, query.offset, query.kind);
+  }
+
+  @Patch(':id')
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAgencyDto): Promise<Agency> {
+    return this.agencies.update(id, body);
   }
 
   @Get(':id')

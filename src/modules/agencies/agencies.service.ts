@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import { Page } from '../../common/http/pagination.dto';
 import { AuditService } from '../audit/audit.service';
 import { Agency, AgencyKind } from './agency.entity';
-import { CreateAgencyDto } from './create-agency.dto';
-import { UnprocessableError } from '../../common/errors/domain-error';
+import { CreateAgencyDto, UpdateAgencyDto } from './create-agency.dto';
+import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 
 @Injectable()
 export class AgenciesService {
@@ -30,6 +30,20 @@ export class AgenciesService {
         { action: 'agency.create', recordType: 'agency', recordId: agency.id, details: { ...input } },
         manager,
       );
+      return agency;
+    });
+  }
+
+  /** Corrects a name or the notice address (e.g. before resending a dead notice). */
+  async update(id: string, input: UpdateAgencyDto): Promise<Agency> {
+    return this.dataSource.transaction(async (manager) => {
+      const agency = await manager.findOne(Agency, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!agency) throw new NotFoundError('agency');
+      const before = { name: agency.name, noticeEmail: agency.noticeEmail };
+      if (input.name !== undefined) agency.name = input.name;
+      if (input.noticeEmail !== undefined) agency.noticeEmail = input.noticeEmail;
+      await manager.save(agency);
+      await this.audit.record({ action: 'agency.update', recordType: 'agency', recordId: id, details: { from: before, to: { ...input } } }, manager);
       return agency;
     });
   }

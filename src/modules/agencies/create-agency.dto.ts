@@ -20,3 +20,19 @@ export class CreateAgencyDto {
   @IsEmail({}, { message: 'noticeEmail must be an e-mail address' })
   noticeEmail?: string;
 }
+
+/** What an admin may correct on an agency; its kind is fixed. */
+export class UpdateAgencyDto {
+  @ApiPropertyOptional({ example: 'Arrowhead County District Court' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(2, 200)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'notices@court.example.gov' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail({}, { message: 'noticeEmail must be an e-mail address' })
+  noticeEmail?: string;
+}

@@ -27,6 +27,7 @@ export interface CaseloadEntry {
 export interface Caseload {
   counts: Record<Standing, number>;
   items: CaseloadEntry[];
+  total: number;
 }
 
 interface CaseloadRow {
@@ -41,7 +42,7 @@ interface CaseloadRow {
   attended: number;
   absences: number;
   last_attended: string | null;
-  at_risk: boolean;
+  standing: Standing;
   unacknowledged: number;
 }
 
@@ -53,18 +54,27 @@ export class CaseloadService {
     private readonly audit: AuditService,
   ) {}
 
-  async caseload(user: SignedInUser, options: { probationOfficerId?: string; includeClosed?: boolean } = {}): Promise<Caseload> {
+  async caseload(
+    user: SignedInUser,
+    options: { probationOfficerId?: string; includeClosed?: boolean; limit?: number; offset?: number } = {},
+  ): Promise<Caseload> {
     const params = new SqlParams();
     const officerId = user.role === Role.ProbationOfficer ? user.id : options.probationOfficerId;
     const where = [officerId ? `r.probation_officer_id = ${params.bind(officerId)}` : 'TRUE'];
     if (!options.includeClosed) where.push(`(r.status IN ('referred', 'failed_to_enroll', 'active', 'non_compliant') OR r.status_changed_at > now() - interval '30 days')`);
+    const standing = `CASE WHEN r.status = 'active' AND EXISTS (SELECT 1 FROM compliance_events ev WHERE ev.referral_id = r.id AND ev.kind = 'at_risk')
+                           THEN 'at_risk' ELSE r.status::text END`;
+    const rank = `array_position(ARRAY[${STANDING_ORDER.map((name) => `'${name}'`).join(',')}]::text[], ${standing})`;
+    const countRows: Array<{ standing: Standing; count: number }> = await this.dataSource.query(
+      `SELECT ${standing} AS standing, count(*)::int AS count FROM referrals r WHERE ${where.join(' AND ')} GROUP BY 1`,
+      params.values,
+    );
     const rows: CaseloadRow[] = await this.dataSource.query(
-      `SELECT r.id, r.case_number, p.first_name, p.last_name, r.status, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by,
-              pol.required_sessions,
+      `SELECT r.id, r.case_number, p.first_name, p.last_name, r.status, ${standing} AS standing,
+              r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, pol.required_sessions,
               COALESCE(att.attended, 0)::int AS attended, COALESCE(att.absences, 0)::int AS absences, att.last_attended::text AS last_attended,
-              EXISTS (SELECT 1 FROM compliance_events ev WHERE ev.referral_id = r.id AND ev.kind = 'at_risk') AS at_risk,
               (SELECT count(*)::int FROM notices n WHERE n.referral_id = r.id AND n.recipient_kind = 'probation_officer'
-                  AND n.purpose = 'event' AND n.status NOT IN ('acknowledged')) AS unacknowledged
+                  AND n.purpose = 'event' AND n.status <> 'acknowledged') AS unacknowledged
          FROM referrals r
          JOIN participants p ON p.id = r.participant_id
          JOIN policies pol ON pol.id = r.policy_id
@@ -76,21 +86,21 @@ export class CaseloadService {
             WHERE m.referral_id = r.id
          ) att ON TRUE
         WHERE ${where.join(' AND ')}
-        ORDER BY r.complete_by, r.case_number
-        LIMIT 2000`,
+        ORDER BY ${rank}, CASE WHEN r.status IN ('referred', 'failed_to_enroll') THEN r.enroll_by ELSE r.complete_by END, r.case_number
+        LIMIT ${params.bind(options.limit ?? 200)} OFFSET ${params.bind(options.offset ?? 0)}`,
       params.values,
     );
-    const items = rows.map(toEntry).sort((a, b) => STANDING_ORDER.indexOf(a.standing) - STANDING_ORDER.indexOf(b.standing));
-    const counts = Object.fromEntries(STANDING_ORDER.map((standing) => [standing, 0])) as Record<Standing, number>;
-    for (const item of items) counts[item.standing] += 1;
+    const items = rows.map(toEntry);
+    const counts = Object.fromEntries(STANDING_ORDER.map((name) => [name, 0])) as Record<Standing, number>;
+    for (const row of countRows) counts[row.standing] = row.count;
     // Names and standing of many men at once: a read of participant records, so it is audited.
     await this.audit.record({ action: 'caseload.read', recordType: 'referral', details: { probationOfficerId: officerId ?? null, referralIds: items.map((item) => item.referralId) } });
-    return { counts, items };
+    return { counts, items, total: countRows.reduce((sum, row) => sum + row.count, 0) };
   }
 }
 
 function toEntry(row: CaseloadRow): CaseloadEntry {
-  const standing: Standing = row.status === 'active' && row.at_risk ? 'at_risk' : (row.status as Standing);
+  const standing = row.standing;
   const open = ['referred', 'failed_to_enroll', 'active', 'non_compliant'].includes(row.status);
   const enrolling = row.status === 'referred' || row.status === 'failed_to_enroll';
   return {

@@ -21,6 +21,7 @@ const active: ReferralFacts = {
   enrollBy: '2026-10-15',
   completeBy: '2027-07-01',
   currentEnrollmentStart: '2026-10-06',
+  lastHeldSessionOn: '2026-11-24',
   everEnrolled: true,
 };
 
@@ -123,6 +124,14 @@ describe('evaluateReferral', () => {
     const marks = weekly(S.Present);
     expect(keys(evaluate(marks, [], active, '2026-10-20').events)).not.toContain('no_attendance|since:2026-10-06');
     expect(keys(evaluate(marks, [], active, '2026-10-21').events)).toContain('no_attendance|since:2026-10-06');
+  });
+
+  it('does not count weeks his group cancelled as days without attendance', () => {
+    const marks = weekly(S.Present);
+    const cancelledSince: ReferralFacts = { ...active, lastHeldSessionOn: '2026-10-06' };
+    expect(evaluate(marks, [], cancelledSince, '2026-10-27').events.map((draft) => draft.kind)).not.toContain(Kind.NoAttendance);
+    const heldWithoutHim: ReferralFacts = { ...active, lastHeldSessionOn: '2026-10-20' };
+    expect(evaluate(marks, [], heldWithoutHim, '2026-10-27').events.map((draft) => draft.kind)).toContain(Kind.NoAttendance);
   });
 
   it('warns before the deadline when the remaining sessions no longer fit at one a week', () => {

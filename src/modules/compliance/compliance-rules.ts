@@ -19,6 +19,8 @@ export interface ReferralFacts {
   completeBy: string;
   /** Start of the enrollment he is in now, if any. */
   currentEnrollmentStart: string | null;
+  /** The latest held session of his current group up to today (cancelled ones never count). */
+  lastHeldSessionOn: string | null;
   everEnrolled: boolean;
 }
 
@@ -128,8 +130,10 @@ export function calendarCrossings(referral: ReferralFacts, counts: AttendanceCou
   }
   if (!ACTIVE_STATES.includes(referral.status)) return crossings;
 
+  // Days without him count only if his group met meanwhile: weeks it cancelled count against nobody.
   const since = counts.lastAttendedOn ?? referral.currentEnrollmentStart;
-  if (referral.currentEnrollmentStart && since && since <= today && daysBetween(since, today) > policy.noAttendanceDays) {
+  const groupMetSince = referral.lastHeldSessionOn !== null && since !== null && referral.lastHeldSessionOn > since;
+  if (referral.currentEnrollmentStart && since && since <= today && groupMetSince && daysBetween(since, today) > policy.noAttendanceDays) {
     crossings.push({
       kind: Kind.NoAttendance,
       thresholdKey: `since:${since}`,

@@ -6,11 +6,12 @@ import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
 import { Queue } from 'bull';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { SignedInUser } from '../../common/context/request-context';
+import { PaginationQuery } from '../../common/http/pagination.dto';
 import { JobName, QueueName } from '../queues/queue-names';
 import { Role } from '../users/role.enum';
 import { Caseload, CaseloadService } from './caseload.service';
 
-class CaseloadQuery {
+class CaseloadQuery extends PaginationQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Admin only: whose caseload' })
   @IsOptional()
   @IsUUID('all', { message: 'probationOfficerId must be a UUID' })

@@ -18,6 +18,7 @@ interface FactsRow {
   enroll_by: string;
   complete_by: string;
   current_enrollment_start: string | null;
+  last_held_session_on: string | null;
   ever_enrolled: boolean;
   required_sessions: number;
   left_early_counts: boolean;
@@ -65,6 +66,8 @@ export class ComplianceService {
     const facts: FactsRow[] = await manager.query(
       `SELECT r.id, r.status, r.ordered_on::text AS ordered_on, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by,
               (SELECT e.start_date::text FROM enrollments e WHERE e.referral_id = r.id AND e.end_date IS NULL) AS current_enrollment_start,
+              (SELECT max(s.date)::text FROM enrollments e JOIN sessions s ON s.group_id = e.group_id
+                WHERE e.referral_id = r.id AND e.end_date IS NULL AND s.status = 'held' AND s.date <= $2::date) AS last_held_session_on,
               EXISTS (SELECT 1 FROM enrollments e WHERE e.referral_id = r.id) AS ever_enrolled,
               p.required_sessions, p.left_early_counts, p.max_absences, p.max_unexcused_absences, p.max_consecutive_absences,
               p.no_attendance_days, p.progress_report_every_days, p.progress_report_day_of_month
@@ -72,7 +75,7 @@ export class ComplianceService {
         WHERE r.id = ANY($1::uuid[])
         ORDER BY r.id
         FOR UPDATE OF r`,
-      [ids],
+      [ids, today],
     );
     const marks = await loadMarkFacts(manager, ids);
     const existing = await this.existingEvents(manager, ids);
@@ -163,6 +166,7 @@ function toReferralFacts(row: FactsRow): ReferralFacts {
     enrollBy: row.enroll_by,
     completeBy: row.complete_by,
     currentEnrollmentStart: row.current_enrollment_start,
+    lastHeldSessionOn: row.last_held_session_on,
     everEnrolled: row.ever_enrolled,
   };
 }

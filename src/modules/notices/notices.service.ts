@@ -74,19 +74,21 @@ export class NoticesService {
     return { items: rows.map((row) => toNoticeView(row)), total };
   }
 
-  async get(user: SignedInUser, noticeId: string): Promise<NoticeView> {
+  async get(user: SignedInUser, noticeId: string, options: { audit?: boolean } = {}): Promise<NoticeView> {
     const params = new SqlParams();
     const [row] = (await this.dataSource.query(
       `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM} WHERE n.id = ${params.bind(noticeId)} AND ${noticeScopeSql(user, params.bind)}`,
       params.values,
     )) as NoticeRow[];
     if (!row) throw new NotFoundError('notice');
+    if (options.audit !== false) await this.audit.record({ action: 'notice.read', recordType: 'notice', recordId: noticeId });
     return toNoticeView(row);
   }
 
-  /** The PDF letter as sent (or as it will be sent). */
+  /** The PDF letter as sent (or as it will be sent): it names the man, so reading it is audited. */
   async letter(user: SignedInUser, noticeId: string): Promise<Buffer> {
-    await this.get(user, noticeId);
+    await this.get(user, noticeId, { audit: false });
+    await this.audit.record({ action: 'notice.letter_read', recordType: 'notice', recordId: noticeId });
     const [row] = (await this.dataSource.query(`SELECT letter_pdf FROM notices WHERE id = $1`, [noticeId])) as Array<{ letter_pdf: Buffer | null }>;
     if (!row?.letter_pdf) throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
     return row.letter_pdf;
@@ -117,7 +119,7 @@ export class NoticesService {
       );
       await this.audit.record({ action: 'notice.acknowledge', recordType: 'notice', recordId: noticeId, details: { from: notice.status } }, manager);
     });
-    return this.get(user, noticeId);
+    return this.get(user, noticeId, { audit: false });
   }
 
   /** Staff resolve a dead or unknown notice by sending it again, deliberately. */
@@ -132,17 +134,31 @@ export class NoticesService {
       if (notice.status !== NoticeStatus.Dead && notice.status !== NoticeStatus.Unknown) {
         throw new UnprocessableError('NOTICE_NOT_RETRYABLE', `Only dead or unknown notices are retried by hand; this one is ${notice.status}`);
       }
-      await manager.query(
-        `UPDATE notices SET status = 'pending', attempts = 0, next_attempt_at = now(), queued_at = NULL, sending_started_at = NULL WHERE id = $1`,
+      // Staff usually fixed the address first (agency or user); the resend uses the address and
+      // the wording as they are now, so it is rendered again.
+      const [[refreshed]] = (await manager.query(
+        `UPDATE notices n SET status = 'pending', attempts = 0, next_attempt_at = now(), queued_at = NULL, sending_started_at = NULL,
+                rendered_at = NULL,
+                recipient_email = COALESCE(CASE n.recipient_kind
+                  WHEN 'probation_officer' THEN (SELECT u.email FROM users u WHERE u.id = n.recipient_user_id)
+                  WHEN 'court' THEN (SELECT a.notice_email FROM agencies a WHERE a.id = n.recipient_agency_id)
+                END, n.recipient_email)
+          WHERE n.id = $1
+          RETURNING n.recipient_email`,
         [noticeId],
-      );
+      )) as [[{ recipient_email: string }], number];
       await this.audit.record(
-        { action: 'notice.retry', recordType: 'notice', recordId: noticeId, details: { from: notice.status, lastResponse: notice.last_response } },
+        {
+          action: 'notice.retry',
+          recordType: 'notice',
+          recordId: noticeId,
+          details: { from: notice.status, lastResponse: notice.last_response, recipientEmail: refreshed.recipient_email },
+        },
         manager,
       );
     });
     await this.dispatcher.dispatch([noticeId]);
-    return this.get(user, noticeId);
+    return this.get(user, noticeId, { audit: false });
   }
 
   /** The report of undelivered and overdue notices: one query. */

@@ -74,7 +74,7 @@ export class ReferralPagesController {
         label: STANDING_LABELS[standing],
         count: caseload.counts[standing],
       })),
-      total: caseload.items.length,
+      total: caseload.total,
     });
   }
 
@@ -140,7 +140,7 @@ export class ReferralPagesController {
       back: req.path,
       isAdmin: user.role === Role.Admin,
       canEnroll: user.role === Role.Admin && isOpen(referral.status),
-      decisions: user.role === Role.Admin ? decisionsFor(referral.status, referral.policy.feesRequired, referral.feesPaid) : null,
+      decisions: user.role === Role.Admin ? decisionsFor(referral.status, referral.policy.feesRequired, referral.feesPaid ?? false) : null,
       ...extra,
     }, status);
   }

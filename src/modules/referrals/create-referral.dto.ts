@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsEmail, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsEmail, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { IsCalendarDate, Trim } from '../../common/http/validators';
 
 export class ParticipantInputDto {
@@ -41,6 +41,7 @@ export class ParticipantInputDto {
 export class CreateReferralDto {
   @ApiProperty({ type: ParticipantInputDto })
   @IsDefined()
+  @IsObject({ message: 'participant must be an object' })
   @ValidateNested()
   @Type(() => ParticipantInputDto)
   participant: ParticipantInputDto;

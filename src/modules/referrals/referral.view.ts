@@ -56,7 +56,7 @@ export interface ReferralView {
   orderedOn: string;
   enrollBy: string;
   completeBy: string;
-  feesPaid: boolean;
+  feesPaid?: boolean;
   participant: {
     id?: string;
     firstName: string;
@@ -67,18 +67,39 @@ export interface ReferralView {
     language?: string;
   };
   court: { id: string; name: string };
-  probationOfficer: { id: string; name: string };
+  probationOfficer?: { id: string; name: string };
   policy: { id: string; key: string; version: number; name: string; requiredSessions: number; feesRequired: boolean };
   enrollments?: Array<{ id: string; groupId: string; groupName: string; startDate: string; endDate: string | null; endReason: string | null }>;
   compliance?: Pick<
     AttendanceCounts,
     'sessionsRequired' | 'sessionsAttended' | 'absences' | 'unexcusedAbsences' | 'consecutiveAbsences'
-  > & { lastAttendedOn: string | null; removals: number };
+  > & { lastAttendedOn?: string | null; removals?: number };
 }
 
-/** Court clerks see the case, not the man: his name only, no date of birth or contact. */
+/** The reasons a court needs to read; others (e.g. "enrolled in <group>") are the program's business. */
+const REASONS_FOR_THE_COURT = ['non_compliant', 'failed_to_enroll', 'terminated', 'closed', 'completed'];
+
+/**
+ * Court clerks see the case, not the man: his name for the caption, status, dates and counts —
+ * no date of birth, contact, group or probation officer.
+ */
 export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
   const seesPersonalDetails = viewer === Role.Admin || viewer === Role.ProbationOfficer;
+  if (!seesPersonalDetails) {
+    return {
+      id: row.id,
+      caseNumber: row.case_number,
+      status: row.status,
+      statusReason: REASONS_FOR_THE_COURT.includes(row.status) ? row.status_reason : null,
+      statusChangedAt: row.status_changed_at,
+      orderedOn: row.ordered_on,
+      enrollBy: row.enroll_by,
+      completeBy: row.complete_by,
+      participant: { firstName: row.first_name, lastName: row.last_name },
+      court: { id: row.court_agency_id, name: row.court_name },
+      policy: { id: row.policy_id, key: row.policy_key, version: row.policy_version, name: row.policy_name, requiredSessions: row.required_sessions, feesRequired: row.fees_required },
+    };
+  }
   return {
     id: row.id,
     caseNumber: row.case_number,
@@ -113,7 +134,17 @@ export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
   };
 }
 
-export function complianceBlock(counts: AttendanceCounts): NonNullable<ReferralView['compliance']> {
+/** Counts for everyone who may read the referral; the court gets the counts, not the dates. */
+export function complianceBlock(counts: AttendanceCounts, viewer: Role): NonNullable<ReferralView['compliance']> {
+  if (viewer === Role.CourtClerk) {
+    return {
+      sessionsRequired: counts.sessionsRequired,
+      sessionsAttended: counts.sessionsAttended,
+      absences: counts.absences,
+      unexcusedAbsences: counts.unexcusedAbsences,
+      consecutiveAbsences: counts.consecutiveAbsences,
+    };
+  }
   return {
     sessionsRequired: counts.sessionsRequired,
     sessionsAttended: counts.sessionsAttended,

@@ -24,6 +24,9 @@ import { ReferralStatus } from './referral-status.enum';
 import { Referral } from './referral.entity';
 import { complianceBlock, REFERRAL_ROW_FROM, REFERRAL_ROW_SELECT, ReferralRow, ReferralView, toReferralView } from './referral.view';
 
+/** Older orders are almost certainly a typing mistake. */
+const MAX_ORDER_AGE_DAYS = 5 * 365;
+
 export interface ReferralFilters {
   caseNumber?: string;
   status?: ReferralStatus;
@@ -50,6 +53,8 @@ export class ReferralsService {
     const today = this.clock.today();
     const fields: Record<string, string[]> = {};
     if (input.orderedOn > today) fields.orderedOn = ['orderedOn cannot be in the future'];
+    else if (input.orderedOn < addDays(today, -MAX_ORDER_AGE_DAYS)) fields.orderedOn = ['orderedOn is more than five years ago; check the date'];
+    else if (input.orderedOn < addDays(input.participant.dateOfBirth, 365 * 14)) fields.orderedOn = ['orderedOn is before he was 14; check the dates'];
     if (input.participant.dateOfBirth >= addDays(today, -365 * 14)) {
       fields['participant.dateOfBirth'] = ['participant.dateOfBirth must be at least 14 years ago'];
     }
@@ -83,7 +88,9 @@ export class ReferralsService {
           },
           manager,
         );
-        // An order entered after its enroll-by date is already a failure to enroll.
+        // Calendar rules (e.g. enroll-by already passed) wait for the nightly sweep: intake is often
+        // typed in after his first session, and the enrollment that follows must not be preceded
+        // by a false failure-to-enroll notice to the court.
         await this.compliance.evaluate(manager, [referral.id]);
         return { referralId: referral.id, participantMatched: matched };
       });
@@ -140,6 +147,12 @@ export class ReferralsService {
   }
 
   async list(user: SignedInUser, filters: ReferralFilters): Promise<Page<ReferralView>> {
+    if (user.role === Role.CourtClerk && !filters.caseNumber) {
+      // The court looks a case up; it does not browse the program's list of men.
+      throw new UnprocessableError('CASE_NUMBER_REQUIRED', 'Court clerks look referrals up by case number', {
+        fields: { caseNumber: ['caseNumber is required for court clerks'] },
+      });
+    }
     const params = new SqlParams();
     const where = [referralScopeSql(user, 'r', params.bind)];
     if (filters.caseNumber) where.push(`r.case_number = ${params.bind(filters.caseNumber.trim().toUpperCase())}`);
@@ -177,7 +190,7 @@ export class ReferralsService {
     const marks = (await loadMarkFacts(this.dataSource.manager, [referralId])).get(referralId) ?? [];
     const policy = await this.dataSource.getRepository(Policy).findOneByOrFail({ id: row.policy_id });
     const view = toReferralView(row, user.role);
-    view.compliance = complianceBlock(countAttendance(marks, policy));
+    view.compliance = complianceBlock(countAttendance(marks, policy), user.role);
     if (user.role !== Role.CourtClerk) view.enrollments = await this.history.enrollments(referralId);
     if (options.audit !== false) {
       await this.audit.record({ action: 'referral.read', recordType: 'referral', recordId: referralId });

@@ -59,7 +59,7 @@ export class ProgressReportService {
           { label: 'Unexcused absences', value: String(compliance.unexcusedAbsences) },
           { label: 'Absences in a row now', value: String(compliance.consecutiveAbsences) },
           { label: 'Last attended', value: compliance.lastAttendedOn ?? 'never' },
-          { label: 'Probation officer', value: referral.probationOfficer.name },
+          { label: 'Probation officer', value: referral.probationOfficer?.name ?? '—' },
         ]);
         doc.moveDown();
         doc.font('Times-Bold').fontSize(13).text('Attendance');

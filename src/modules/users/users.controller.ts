@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEnum, IsOptional } from 'class-validator';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Page, PaginationQuery } from '../../common/http/pagination.dto';
-import { CreateUserDto } from './create-user.dto';
+import { CreateUserDto, UpdateUserDto } from './create-user.dto';
 import { Role } from './role.enum';
 import { UserView } from './user.view';
 import { UsersService } from './users.service';
@@ -29,6 +29,11 @@ export class UsersController {
   @Get()
   list(@Query() query: ListUsersQuery): Promise<Page<UserView>> {
     return this.users.list(query.limit, query.offset, query.role);
+  }
+
+  @Patch(':id')
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateUserDto): Promise<UserView> {
+    return this.users.update(id, body);
   }
 
   @Get(':id')

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../../common/e
 import { Page } from '../../common/http/pagination.dto';
 import { Agency, AgencyKind } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
-import { CreateUserDto } from './create-user.dto';
+import { CreateUserDto, UpdateUserDto } from './create-user.dto';
 import { PasswordHasher } from './password-hasher';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -64,6 +64,27 @@ export class UsersService {
         },
         manager,
       );
+      return toUserView(user);
+    });
+  }
+
+  async update(id: string, input: UpdateUserDto): Promise<UserView> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundError('user');
+      if (input.email && input.email !== user.email && (await manager.existsBy(User, { email: input.email }))) {
+        throw new ConflictError('EMAIL_TAKEN', 'A user with this e-mail already exists');
+      }
+      const before = { email: user.email, name: user.name, active: user.active };
+      if (input.email !== undefined) user.email = input.email;
+      if (input.name !== undefined) user.name = input.name;
+      if (input.active !== undefined && input.active !== user.active) {
+        user.active = input.active;
+        // Deactivation ends every session at once.
+        if (!input.active) user.tokenVersion += 1;
+      }
+      await manager.save(user);
+      await this.audit.record({ action: 'user.update', recordType: 'user', recordId: id, details: { from: before, to: { ...input } } }, manager);
       return toUserView(user);
     });
   }

@@ -61,7 +61,7 @@ export function renderNoticeLetter(content: NoticeContent): Promise<Buffer> {
       factTable(doc, content.facts);
       doc.moveDown();
       doc.font('Times-Roman').fontSize(11).text(`This notice is given under ${content.policyName} (version ${content.policyVersion}): ${content.clause}.`);
-      if (content.dueBy) doc.text(`Under the policy it is due to you by ${content.dueBy}.`);
+      if (content.dueBy) doc.text(`The policy requires this notice to reach you by ${content.dueBy}.`);
       doc.moveDown(2);
       doc.text('Program Coordinator');
       doc.text(content.programName);

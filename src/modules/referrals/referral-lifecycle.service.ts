@@ -58,7 +58,17 @@ export class ReferralLifecycleService {
     return this.outbox.run(async (manager) => {
       const referral = await this.access.require(user, referralId, manager, true);
       await this.statuses.transition(manager, referral, ReferralStatus.Terminated, reason, { endEnrollmentOn: this.clock.today() });
-      await this.compliance.raise(manager, referral.id, ComplianceEventKind.Terminated, { reason, clause: 'discharged from the program' });
+      // The court reads the termination letter with his record in front of it.
+      const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
+      const counts = countAttendance((await loadMarkFacts(manager, [referral.id])).get(referral.id) ?? [], policy);
+      await this.compliance.raise(manager, referral.id, ComplianceEventKind.Terminated, {
+        reason,
+        sessionsAttended: counts.sessionsAttended,
+        sessionsRequired: policy.requiredSessions,
+        absences: counts.absences,
+        unexcusedAbsences: counts.unexcusedAbsences,
+        clause: 'discharged from the program',
+      });
       return referral;
     });
   }

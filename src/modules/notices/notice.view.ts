@@ -6,6 +6,7 @@ export interface NoticeRow {
   case_number: string;
   event_id: string;
   event_kind: string;
+  event_occurred_on: string;
   purpose: NoticePurpose;
   recipient_kind: NoticeRecipientKind;
   recipient_email: string;
@@ -22,7 +23,7 @@ export interface NoticeRow {
 }
 
 export const NOTICE_ROW_SELECT = `
-  n.id, n.referral_id, r.case_number, n.event_id, e.kind AS event_kind, n.purpose, n.recipient_kind, n.recipient_email,
+  n.id, n.referral_id, r.case_number, n.event_id, e.kind AS event_kind, e.occurred_on::text AS event_occurred_on, n.purpose, n.recipient_kind, n.recipient_email,
   n.status, n.attempts, n.subject, n.due_by, n.created_at, n.sent_at, n.acknowledged_at, n.last_response, n.message_id, n.next_attempt_at`;
 
 export const NOTICE_ROW_FROM = `notices n JOIN compliance_events e ON e.id = n.event_id JOIN referrals r ON r.id = n.referral_id`;
@@ -33,6 +34,8 @@ export interface NoticeView {
   caseNumber: string;
   eventId: string;
   eventKind: string;
+  /** When the fact happened (e.g. the session he missed), not when the notice was written. */
+  eventOccurredOn: string;
   purpose: NoticePurpose;
   recipientKind: NoticeRecipientKind;
   recipientEmail: string;
@@ -59,6 +62,7 @@ export function toNoticeView(row: NoticeRow, now = new Date()): NoticeView {
     caseNumber: row.case_number,
     eventId: row.event_id,
     eventKind: row.event_kind,
+    eventOccurredOn: row.event_occurred_on,
     purpose: row.purpose,
     recipientKind: row.recipient_kind,
     recipientEmail: row.recipient_email,

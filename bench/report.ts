@@ -14,6 +14,8 @@ export interface BenchReport {
   attendance: AttendanceBench;
   /** Whether compliance_events.corrects_event_id has an index (the existing-events statement's EXISTS needs one). */
   correctsIndexed: boolean;
+  /** 1-minute load average when the run started (others' work on the machine makes figures noisier). */
+  loadAtStart: number;
 }
 
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -139,6 +141,7 @@ export function renderReport(report: BenchReport): string {
     `- node ${process.version}, ${os.platform()} ${os.arch()}`,
     `- ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory`,
     `- PostgreSQL ${report.postgres} and Redis on loopback, the app in the same process as the bench`,
+    `- 1-minute load average ${report.loadAtStart.toFixed(2)} at the start and ${os.loadavg()[0].toFixed(2)} at the end (the bench itself keeps about one CPU busy; more means other work shared the machine)`,
   ];
   const parameters = Object.entries(report.parameters).map(([key, value]) => `- ${key}: ${typeof value === 'number' ? int(value) : value}`);
   return [

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import os from 'node:os';
 import { join } from 'node:path';
 import { SignedInUser } from '../src/common/context/request-context';
 import { AuthService } from '../src/modules/auth/auth.service';
@@ -70,6 +71,7 @@ function log(line: string): void {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
+  const loadAtStart = os.loadavg()[0];
   log(`creating and migrating ${options.database}`);
   await createBenchDatabase(options.database);
   await deleteRedisKeys(QUEUE_PREFIX);
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
       roster,
       attendance,
       correctsIndexed: await correctsEventIdIndexed(client),
+      loadAtStart,
     });
     writeReport(options.out, markdown);
     process.stdout.write(`${markdown}\n`);

@@ -52,11 +52,13 @@ export class ReferralsService {
   async create(input: CreateReferralDto, user: SignedInUser): Promise<ReferralView & { participantMatched: boolean }> {
     const today = this.clock.today();
     const fields: Record<string, string[]> = {};
+    const bornTooRecently = input.participant.dateOfBirth >= addDays(today, -365 * 14);
+    if (bornTooRecently) fields['participant.dateOfBirth'] = ['participant.dateOfBirth must be at least 14 years ago'];
     if (input.orderedOn > today) fields.orderedOn = ['orderedOn cannot be in the future'];
     else if (input.orderedOn < addDays(today, -MAX_ORDER_AGE_DAYS)) fields.orderedOn = ['orderedOn is more than five years ago; check the date'];
-    else if (input.orderedOn < addDays(input.participant.dateOfBirth, 365 * 14)) fields.orderedOn = ['orderedOn is before he was 14; check the dates'];
-    if (input.participant.dateOfBirth >= addDays(today, -365 * 14)) {
-      fields['participant.dateOfBirth'] = ['participant.dateOfBirth must be at least 14 years ago'];
+    // Only worth saying when the date of birth itself is plausible; otherwise that is the mistake.
+    else if (!bornTooRecently && input.orderedOn < addDays(input.participant.dateOfBirth, 365 * 14)) {
+      fields.orderedOn = ['orderedOn is before he was 14; check the dates'];
     }
     if (Object.keys(fields).length) throw new UnprocessableError('REFERRAL_INVALID', Object.values(fields).flat().join('; '), { fields });
 

@@ -129,6 +129,17 @@ describe('referrals', () => {
     expect(future.body.details.fields.orderedOn).toEqual(['orderedOn cannot be in the future']);
   });
 
+  it('refuses an order date that cannot be right: a century ago, or before he was 14', async () => {
+    const ancient = await testApp.http.post('/api/v1/referrals').set(admin()).send(body({ orderedOn: '1900-01-01' })).expect(422);
+    expect(ancient.body.details.fields.orderedOn).toEqual(['orderedOn is more than five years ago; check the date']);
+    const young = await testApp.http
+      .post('/api/v1/referrals')
+      .set(admin())
+      .send(body({ orderedOn: '2024-01-01', participant: { firstName: 'Young', lastName: 'Man', dateOfBirth: '2011-06-01' } }))
+      .expect(422);
+    expect(young.body.details.fields.orderedOn).toEqual(['orderedOn is before he was 14; check the dates']);
+  });
+
   it('lists referrals with filters and pagination', async () => {
     const caseNumber = `FILTER-${Date.now()}`;
     await testApp.http.post('/api/v1/referrals').set(admin()).send(body({ caseNumber })).expect(201);

@@ -6,7 +6,6 @@ import { OutboxTransaction } from '../notices/outbox-transaction';
 import { writeEventNotices } from '../notices/notice-writer';
 import { ReferralStatusService } from '../referrals/referral-status.service';
 import { ReferralStatus } from '../referrals/referral-status.enum';
-import { Referral } from '../referrals/referral.entity';
 import { ComplianceEventKind } from './compliance-event-kind.enum';
 import { EventDraft, evaluateReferral, ExistingEvent, ReferralFacts, RulePolicy } from './compliance-rules';
 import { loadMarkFacts } from './mark-facts.repository';
@@ -81,6 +80,7 @@ export class ComplianceService {
     const existing = await this.existingEvents(manager, ids);
 
     const drafts: Array<EventDraft & { referralId: string }> = [];
+    const statusChanges: Array<{ id: string; from: ReferralStatus; to: ReferralStatus; reason: string | null }> = [];
     for (const row of facts) {
       const evaluation = evaluateReferral({
         referral: toReferralFacts(row),
@@ -92,10 +92,12 @@ export class ComplianceService {
       });
       drafts.push(...evaluation.events.map((draft) => ({ ...draft, referralId: row.id })));
       if (evaluation.status !== row.status) {
-        await this.statuses.transition(manager, { id: row.id, status: row.status } as Referral, evaluation.status, evaluation.statusReason);
-        summary.statusChanges += 1;
+        statusChanges.push({ id: row.id, from: row.status, to: evaluation.status, reason: evaluation.statusReason });
       }
     }
+    // Set-based, so a batch costs the same number of statements however many men change status.
+    await this.statuses.transitionMany(manager, statusChanges);
+    summary.statusChanges = statusChanges.length;
     const written = await this.writeEvents(manager, drafts);
     summary.eventsCreated = written.events;
     summary.noticesCreated = written.notices;
@@ -142,17 +144,17 @@ export class ComplianceService {
   }
 
   private async existingEvents(manager: EntityManager, referralIds: string[]): Promise<Map<string, ExistingEvent[]>> {
-    const rows: Array<{ id: string; referral_id: string; kind: ComplianceEventKind; threshold_key: string; corrected: boolean }> =
+    const rows: Array<{ id: string; referral_id: string; kind: ComplianceEventKind; threshold_key: string; corrects_event_id: string | null }> =
       await manager.query(
-        `SELECT e.id, e.referral_id, e.kind, e.threshold_key,
-                EXISTS (SELECT 1 FROM compliance_events c WHERE c.corrects_event_id = e.id) AS corrected
-           FROM compliance_events e WHERE e.referral_id = ANY($1::uuid[])`,
+        `SELECT e.id, e.referral_id, e.kind, e.threshold_key, e.corrects_event_id FROM compliance_events e WHERE e.referral_id = ANY($1::uuid[])`,
         [referralIds],
       );
+    // A correction belongs to the same referral as the event it withdraws, so one read tells both.
+    const corrected = new Set(rows.map((row) => row.corrects_event_id).filter((id): id is string => id !== null));
     const byReferral = new Map<string, ExistingEvent[]>();
     for (const row of rows) {
       const list = byReferral.get(row.referral_id) ?? [];
-      list.push({ id: row.id, kind: row.kind, thresholdKey: row.threshold_key, corrected: row.corrected });
+      list.push({ id: row.id, kind: row.kind, thresholdKey: row.threshold_key, corrected: corrected.has(row.id) });
       byReferral.set(row.referral_id, list);
     }
     return byReferral;

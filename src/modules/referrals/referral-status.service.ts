@@ -47,4 +47,35 @@ export class ReferralStatusService {
     referral.statusReason = reason;
     return referral;
   }
+
+  /**
+   * Many changes in two statements (the sweep's batches): one UPDATE and one audit insert,
+   * whatever the number. Each change is checked against the life cycle first.
+   */
+  async transitionMany(
+    manager: EntityManager,
+    changes: Array<{ id: string; from: ReferralStatus; to: ReferralStatus; reason: string | null }>,
+  ): Promise<void> {
+    const real = changes.filter((change) => change.from !== change.to);
+    if (real.length === 0) return;
+    const illegal = real.find((change) => !canTransition(change.from, change.to));
+    if (illegal) {
+      throw new UnprocessableError('ILLEGAL_TRANSITION', `A referral that is ${illegal.from} cannot become ${illegal.to}`, { from: illegal.from, to: illegal.to });
+    }
+    await manager.query(
+      `UPDATE referrals r SET status = x.status::referral_status, status_reason = x.reason, status_changed_at = now(), updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS x(id, expected, status, reason)
+        WHERE r.id = x.id AND r.status = x.expected::referral_status`,
+      [real.map((change) => change.id), real.map((change) => change.from), real.map((change) => change.to), real.map((change) => change.reason)],
+    );
+    await this.audit.recordMany(
+      real.map((change) => ({
+        action: 'referral.status_change',
+        recordType: 'referral',
+        recordId: change.id,
+        details: { from: change.from, to: change.to, reason: change.reason },
+      })),
+      manager,
+    );
+  }
 }

@@ -136,22 +136,13 @@ export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
 
 /** Counts for everyone who may read the referral; the court gets the counts, not the dates. */
 export function complianceBlock(counts: AttendanceCounts, viewer: Role): NonNullable<ReferralView['compliance']> {
-  if (viewer === Role.CourtClerk) {
-    return {
-      sessionsRequired: counts.sessionsRequired,
-      sessionsAttended: counts.sessionsAttended,
-      absences: counts.absences,
-      unexcusedAbsences: counts.unexcusedAbsences,
-      consecutiveAbsences: counts.consecutiveAbsences,
-    };
-  }
-  return {
+  const forTheCourt = {
     sessionsRequired: counts.sessionsRequired,
     sessionsAttended: counts.sessionsAttended,
     absences: counts.absences,
     unexcusedAbsences: counts.unexcusedAbsences,
     consecutiveAbsences: counts.consecutiveAbsences,
-    lastAttendedOn: counts.lastAttendedOn,
-    removals: counts.removals,
   };
+  if (viewer === Role.CourtClerk) return forTheCourt;
+  return { ...forTheCourt, lastAttendedOn: counts.lastAttendedOn, removals: counts.removals };
 }

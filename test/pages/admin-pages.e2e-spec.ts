@@ -172,4 +172,17 @@ describe('program admin pages (Chromium)', () => {
     expect(row).toEqual({ status: 'closed', status_reason: 'Order withdrawn: case transferred to Carlton County' });
     expect(await page.getByRole('button', { name: 'Close the order' }).count()).toBe(0);
   });
+
+  it('cancels a coming session from the group schedule with its reason', async () => {
+    const [next] = (await sessionsOf(testApp, staff, openGroup.id, addDays(TODAY, 1), addDays(TODAY, 30))).filter((s) => s.status === 'scheduled');
+    await page.goto(`${baseUrl}/groups`);
+    const row = page.locator('tr', { has: page.locator(`a[href="/sessions/${next.id}/roster"]`) });
+    await row.getByText('Cancel…').click();
+    await row.getByLabel(/Why is the session/).fill('Building closed: no heat');
+    await row.getByRole('button', { name: 'Cancel this session' }).click();
+    await page.getByText('Session cancelled.').waitFor();
+    const [session] = await testApp.dataSource.query(`SELECT status, cancelled_reason FROM sessions WHERE id = $1`, [next.id]);
+    expect(session).toEqual({ status: 'cancelled', cancelled_reason: 'Building closed: no heat' });
+    await screenshot(page, 'admin-groups-cancelled');
+  });
 });

@@ -8,6 +8,6 @@ import { SessionsService } from './sessions.service';
   imports: [GroupsModule],
   controllers: [SessionsController],
   providers: [SessionsService, RosterService],
-  exports: [RosterService],
+  exports: [RosterService, SessionsService],
 })
 export class SessionsModule {}

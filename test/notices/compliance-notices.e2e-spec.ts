@@ -157,6 +157,17 @@ describe('compliance events and their notices', () => {
       expect(kinds).toContain(`no_attendance|since:${sessions[0].date}`);
       expect(kinds).toContain('progress_report_due|period:1');
       expect(kinds.filter((kind) => kind.startsWith('no_attendance'))).toHaveLength(2);
+
+      // The progress report itself travels with its notice.
+      const reports = await waitFor(async () => {
+        const rows = (await noticesOf(referral.id)).filter((n) => n.kind === 'progress_report_due');
+        return rows.length === 2 && rows.every((n) => n.status === 'sent') ? rows : null;
+      }, { what: 'progress reports sent' });
+      for (const notice of reports) {
+        const mail = testApp.smtp.received.find((m) => m.messageId === `<${notice.id}@throughline.local>`)!;
+        expect(mail.raw).toContain('filename=progress-report.pdf');
+        expect(mail.raw).toContain('filename=notice.pdf');
+      }
     });
 
     it('does not count weeks his group cancelled against him', async () => {
@@ -211,6 +222,11 @@ describe('compliance events and their notices', () => {
       expect(acknowledged.body).toMatchObject({ status: 'acknowledged' });
       await testApp.http.post(`/api/v1/notices/${toOfficer.id}/acknowledge`).set(bearer(staff.tokens.probation_officer)).expect(200);
       await testApp.http.post(`/api/v1/notices/${toCourt.id}/acknowledge`).set(bearer(staff.tokens.court_clerk)).expect(200);
+      const preview = await testApp.http.get(`/api/v1/notices/${toCourt.id}/preview`).set(bearer(staff.tokens.court_clerk)).expect(200);
+      expect(preview.headers['content-type']).toMatch(/text\/html/);
+      expect(preview.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(preview.text).toContain('Acknowledge in Throughline');
+      await testApp.http.get(`/api/v1/notices/${toOfficer.id}/preview`).set(bearer(staff.tokens.court_clerk)).expect(404);
       const letter = await testApp.http.get(`/api/v1/notices/${toCourt.id}/letter.pdf`).set(bearer(staff.tokens.court_clerk)).expect(200);
       expect(letter.headers['content-type']).toBe('application/pdf');
       expect(letter.body.subarray(0, 5).toString()).toBe('%PDF-');

@@ -16,6 +16,18 @@ export interface RequestContextState {
   user?: SignedInUser;
 }
 
+/**
+ * The worker reading on nobody's behalf (e.g. the progress report sent on the policy's cadence).
+ * Its reads are audited with no actor, which is how system work shows in the log.
+ */
+export const SYSTEM_READER: SignedInUser = {
+  id: '00000000-0000-0000-0000-000000000000',
+  role: Role.Admin,
+  agencyId: '00000000-0000-0000-0000-000000000000',
+  email: 'system@throughline.local',
+  name: 'Throughline',
+};
+
 const storage = new AsyncLocalStorage<RequestContextState>();
 
 export const RequestContext = {

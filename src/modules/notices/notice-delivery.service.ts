@@ -5,7 +5,9 @@ import { Queue } from 'bull';
 import { Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { SYSTEM_READER } from '../../common/context/request-context';
 import { AuditService } from '../audit/audit.service';
+import { ProgressReportService } from '../reports/progress-report.service';
 import { JobName, QueueName } from '../queues/queue-names';
 import { FaultPoints } from './fault-points';
 import { NOTICE_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
@@ -40,6 +42,7 @@ export class NoticeDelivery {
     private readonly renderer: NoticeRenderer,
     private readonly faults: FaultPoints,
     private readonly audit: AuditService,
+    private readonly progressReports: ProgressReportService,
   ) {}
 
   /** Render once, then hand over to the send job. */
@@ -66,6 +69,8 @@ export class NoticeDelivery {
 
   async send(noticeId: string): Promise<'sent' | 'failed' | 'dead' | 'unknown' | 'skipped'> {
     await this.faults.reach('before-send', noticeId);
+    // Built before the claim, so a failure here never leaves the notice "sending".
+    const report = await this.progressReportFor(noticeId);
     const claimed = await this.claim(noticeId);
     if (!claimed) return 'skipped';
     try {
@@ -78,7 +83,10 @@ export class NoticeDelivery {
         // The notice id is the idempotency key a receiving system can deduplicate on.
         messageId: `<${claimed.id}@${this.config.mailDomain}>`,
         headers: { 'X-Throughline-Notice': claimed.id },
-        attachments: [{ filename: claimed.event_kind === 'completed' ? 'notice-and-certificate.pdf' : 'notice.pdf', content: claimed.letter_pdf, contentType: 'application/pdf' }],
+        attachments: [
+          { filename: claimed.event_kind === 'completed' ? 'notice-and-certificate.pdf' : 'notice.pdf', content: claimed.letter_pdf, contentType: 'application/pdf' },
+          ...(report ? [{ filename: 'progress-report.pdf', content: report, contentType: 'application/pdf' }] : []),
+        ],
       });
       await this.faults.reach('after-accept', noticeId);
       await this.dataSource.transaction(async (manager) => {
@@ -92,6 +100,16 @@ export class NoticeDelivery {
     } catch (error) {
       return this.recordFailure(claimed, error);
     }
+  }
+
+  /** A progress-report notice carries the report itself: attendance, standing and events as of now. */
+  private async progressReportFor(noticeId: string): Promise<Buffer | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT n.referral_id FROM notices n JOIN compliance_events e ON e.id = n.event_id
+        WHERE n.id = $1 AND e.kind = 'progress_report_due' AND n.status IN ('pending', 'failed')`,
+      [noticeId],
+    )) as Array<{ referral_id: string }>;
+    return row ? this.progressReports.render(SYSTEM_READER, row.referral_id) : null;
   }
 
   /** Atomically takes the notice for this attempt; only one worker can hold it. */

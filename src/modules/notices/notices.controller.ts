@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, StreamableFile } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Response } from 'express';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
@@ -52,6 +53,15 @@ export class NoticesController {
   async letter(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SignedInUser): Promise<StreamableFile> {
     const pdf = await this.notices.letter(user, id);
     return new StreamableFile(pdf, { type: 'application/pdf', disposition: `inline; filename="notice-${id}.pdf"` });
+  }
+
+  /** The e-mail as the recipient sees it; nothing in it may run (strict CSP). */
+  @Get(':id/preview')
+  @Roles(...READERS)
+  async preview(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SignedInUser, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const html = await this.notices.preview(user, id);
+    res.type('text/html').setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    return html;
   }
 
   @Post(':id/acknowledge')

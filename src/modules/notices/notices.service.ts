@@ -94,6 +94,15 @@ export class NoticesService {
     return row.letter_pdf;
   }
 
+  /** The e-mail as rendered (HTML), for staff to see what the recipient gets. */
+  async preview(user: SignedInUser, noticeId: string): Promise<string> {
+    await this.get(user, noticeId, { audit: false });
+    const [row] = (await this.dataSource.query(`SELECT body_html FROM notices WHERE id = $1`, [noticeId])) as Array<{ body_html: string | null }>;
+    if (!row?.body_html) throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
+    await this.audit.record({ action: 'notice.preview', recordType: 'notice', recordId: noticeId });
+    return row.body_html;
+  }
+
   /**
    * The recipient confirms receipt; reminders of the notice are settled with it. Undelivered
    * notices may be acknowledged too (he read it in Throughline), which stops their delivery.

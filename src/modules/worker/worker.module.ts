@@ -3,6 +3,7 @@ import { ComplianceCoreModule } from '../compliance/compliance-core.module';
 import { ComplianceSweepService } from '../compliance/compliance-sweep.service';
 import { MaintenanceProcessor } from '../compliance/maintenance.processor';
 import { GroupsModule } from '../groups/groups.module';
+import { ReportsModule } from '../reports/reports.module';
 import { FaultPoints } from '../notices/fault-points';
 import { NoticeDelivery } from '../notices/notice-delivery.service';
 import { NoticeRelay } from '../notices/notice-relay.service';
@@ -12,7 +13,7 @@ import { WorkerScheduler } from './worker-scheduler.service';
 
 /** Queue processors, the relay and the nightly jobs: imported only when APP_ROLE runs workers. */
 @Module({
-  imports: [ComplianceCoreModule, GroupsModule],
+  imports: [ComplianceCoreModule, GroupsModule, ReportsModule],
   providers: [NoticeRenderer, NoticeDelivery, NoticeRelay, FaultPoints, NoticeProcessor, ComplianceSweepService, MaintenanceProcessor, WorkerScheduler],
   exports: [NoticeRelay, ComplianceSweepService, NoticeDelivery],
 })

@@ -204,6 +204,13 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     expect(response!.status()).toBe(404);
     await expect(page.getByRole('alert').innerText()).resolves.toContain(`No case ${cases.otherCourt} is referred to the program from your court`);
     await expect(page.content()).resolves.not.toContain('Greer');
+    // Part of a number offers his own court's matching case numbers only.
+    const fragment = cases.nonCompliant.slice(-6);
+    await page.goto(`${baseUrl}/lookup?caseNumber=${encodeURIComponent(fragment)}`);
+    await page.getByRole('link', { name: cases.nonCompliant }).click();
+    await page.getByRole('heading', { name: new RegExp(`Case ${cases.nonCompliant}`) }).waitFor();
+    await page.goto(`${baseUrl}/lookup?caseNumber=${encodeURIComponent(cases.otherCourt.slice(-6))}`);
+    expect(await page.getByRole('link', { name: cases.otherCourt }).count()).toBe(0);
     // Nor can he open the officers' referral page.
     const direct = await page.goto(`${baseUrl}/referrals/${ids.otherCourt}`);
     expect(direct!.status()).toBe(403);

@@ -43,7 +43,9 @@ export class CourtPagesController {
     // Scoped to the clerk's own court: another court's case is simply not found.
     const { items } = await this.referrals.list(user, { caseNumber, limit: 1, offset: 0 });
     if (items.length === 0) {
-      return this.renderer.render(req, res, 'lookup', { title: 'Case not found', caseNumber, notFound: true }, 404);
+      // Part of a number typed? Offer the court's matching case numbers (numbers only, no names).
+      const suggestions = await this.referrals.caseNumbersLike(user, caseNumber);
+      return this.renderer.render(req, res, 'lookup', { title: 'Case not found', caseNumber, notFound: true, suggestions }, 404);
     }
     const referral = await this.referrals.get(user, items[0].id);
     // The notices service scopes a clerk to the notices sent to his court.

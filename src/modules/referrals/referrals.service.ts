@@ -182,6 +182,24 @@ export class ReferralsService {
     return { items: rows.map((row) => toReferralView(row, user.role)), total };
   }
 
+  /**
+   * Case numbers of the user's scope containing a fragment (at least 4 characters), for a clerk
+   * who typed part of one. Case numbers only — no names — and a handful at most.
+   */
+  async caseNumbersLike(user: SignedInUser, fragment: string): Promise<string[]> {
+    const cleaned = fragment.trim().toUpperCase();
+    if (cleaned.length < 4) return [];
+    const params = new SqlParams();
+    const pattern = `%${cleaned.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+    const rows: Array<{ case_number: string }> = await this.dataSource.query(
+      `SELECT r.case_number FROM referrals r
+        WHERE ${referralScopeSql(user, 'r', params.bind)} AND r.case_number LIKE ${params.bind(pattern)}
+        ORDER BY r.case_number LIMIT 8`,
+      params.values,
+    );
+    return rows.map((row) => row.case_number);
+  }
+
   /** One referral with its compliance block; reading it is audited (participant data). */
   async get(user: SignedInUser, referralId: string, options: { audit?: boolean } = {}): Promise<ReferralView> {
     await this.access.require(user, referralId);

@@ -99,6 +99,11 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     await expect(page.locator('tbody tr').first().innerText()).resolves.toMatch(/Non-compliant\s+0 of 24\s+3/);
     await expect(page.locator('.counts').innerText()).resolves.toContain('1 Non-compliant');
     await screenshot(page, 'probation-caseload');
+    // On a 768 px tablet every column fits without scrolling sideways.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    const overflow = await page.locator('.table-wrap').evaluate((wrap) => wrap.scrollWidth - wrap.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'probation-caseload-tablet');
 
     await page.getByRole('link', { name: 'James Whitfield' }).click();
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('James Whitfield');

@@ -2,14 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
-import { addDays } from '../../common/dates';
 import { DomainError } from '../../common/errors/domain-error';
 import { ProgramClock } from '../../common/program-clock';
 import { AgenciesService } from '../agencies/agencies.service';
 import { AgencyKind } from '../agencies/agency.entity';
 import { CreateEnrollmentDto } from '../enrollments/create-enrollment.dto';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
-import { SessionsService } from '../sessions/sessions.service';
 import { GroupsService } from '../groups/groups.service';
 import { PoliciesService } from '../policies/policies.service';
 import { CreateReferralDto } from '../referrals/create-referral.dto';
@@ -25,7 +23,6 @@ import { PageRenderer } from './page-renderer';
 
 const PAGE_SIZE = 50;
 const REFERENCE_LIMIT = 200;
-const SCHEDULE_WEEKS = 4;
 
 const INTAKE_FIELDS = [
   'participant.firstName',
@@ -68,7 +65,7 @@ function formErrorsOf(error: DomainError): { errors: FieldErrors; problem: strin
   return field ? { errors: { [field]: [error.message] }, problem: null } : { errors: {}, problem: error.message };
 }
 
-/** Program staff: referrals, intake, enrollment and the group schedules. */
+/** Program staff: referrals, intake and enrollment (the groups pages: group-pages.controller.ts). */
 @ApiExcludeController()
 @Public()
 @Controller()
@@ -85,7 +82,6 @@ export class AdminPagesController {
     private readonly policies: PoliciesService,
     private readonly clock: ProgramClock,
     private readonly renderer: PageRenderer,
-    private readonly sessions: SessionsService,
   ) {}
 
   @Get('referrals')
@@ -175,40 +171,6 @@ export class AdminPagesController {
       if (!refusal) throw error;
       await this.renderEnroll(req, res, referralId, { values, ...formErrorsOf(error) }, error.kind === 'conflict' ? 409 : 422);
     }
-  }
-
-  @Get('groups')
-  async groupSchedules(@Req() req: PageRequest, @Res() res: Response, @Query('cancelled') cancelled?: string): Promise<void> {
-    await this.renderGroups(req, res, { cancelled: cancelled === '1' });
-  }
-
-  /** A week that will not happen (snow, illness): later sessions move up one unit; nobody is marked. */
-  @Post('groups/sessions/:id/cancel')
-  @HttpCode(200)
-  async cancelSession(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) sessionId: string, @Body() body: FormBody): Promise<void> {
-    const reason = formText(body, 'reason').trim();
-    if (reason.length < 3) return this.renderGroups(req, res, { problem: 'Say why the session is cancelled (at least 3 characters).', problemSession: sessionId }, 400);
-    try {
-      await this.sessions.cancel(req.pageSession!.user, sessionId, reason);
-      res.redirect(303, '/groups?cancelled=1');
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.kind !== 'unprocessable') throw error;
-      await this.renderGroups(req, res, { problem: error.message, problemSession: sessionId }, 422);
-    }
-  }
-
-  private async renderGroups(req: PageRequest, res: Response, extra: Record<string, unknown>, status = 200): Promise<void> {
-    const user = req.pageSession!.user;
-    const today = this.clock.today();
-    const { items } = await this.groups.list(user, REFERENCE_LIMIT, 0);
-    const groups = await Promise.all(
-      items.map(async (group) => ({
-        ...group,
-        full: group.enrolledCount >= group.capacity,
-        sessions: group.active ? await this.groups.sessions(user, group.id, today, addDays(today, SCHEDULE_WEEKS * 7)) : [],
-      })),
-    );
-    this.renderer.render(req, res, 'groups', { title: 'Groups and schedules', groups, weeks: SCHEDULE_WEEKS, ...extra }, status);
   }
 
   private async renderIntake(

@@ -4,6 +4,7 @@ import { AgenciesModule } from '../agencies/agencies.module';
 import { AttendanceModule } from '../attendance/attendance.module';
 import { AuthModule } from '../auth/auth.module';
 import { ComplianceModule } from '../compliance/compliance.module';
+import { CurriculaModule } from '../curricula/curricula.module';
 import { EnrollmentsModule } from '../enrollments/enrollments.module';
 import { GroupsModule } from '../groups/groups.module';
 import { NoticesModule } from '../notices/notices.module';
@@ -16,6 +17,7 @@ import { AdminPagesController } from './admin-pages.controller';
 import { AuthPagesController } from './auth-pages.controller';
 import { CourtPagesController } from './court-pages.controller';
 import { FacilitatorPagesController } from './facilitator-pages.controller';
+import { GroupPagesController } from './group-pages.controller';
 import { NoticesPagesController } from './notices-pages.controller';
 import { PageAuthGuard } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
@@ -35,6 +37,7 @@ import { ReferralPagesController } from './referral-pages.controller';
     AgenciesModule,
     UsersModule,
     PoliciesModule,
+    CurriculaModule,
     ReferralsModule,
     GroupsModule,
     SessionsModule,
@@ -49,6 +52,7 @@ import { ReferralPagesController } from './referral-pages.controller';
     FacilitatorPagesController,
     ReferralPagesController,
     AdminPagesController,
+    GroupPagesController,
     CourtPagesController,
     NoticesPagesController,
   ],

@@ -12,7 +12,7 @@ import { CurriculumUnit } from '../curricula/curriculum-unit.entity';
 import { Curriculum } from '../curricula/curriculum.entity';
 import { SessionScheduleService } from '../sessions/session-schedule.service';
 import { Session, SessionKind, SessionStatus } from '../sessions/session.entity';
-import { SESSION_ROW_SELECT, SessionRow, SessionView, toSessionView } from '../sessions/session.view';
+import { SESSION_MARKED_COUNT, SESSION_ROW_SELECT, SessionRow, SessionView, toSessionView } from '../sessions/session.view';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import { CreateGroupDto, OneOffSessionDto } from './create-group.dto';
@@ -110,8 +110,7 @@ export class GroupsService {
       });
     }
     const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT ${SESSION_ROW_SELECT},
-              (SELECT count(*)::int FROM attendance_marks m WHERE m.session_id = s.id) AS marked_count
+      `SELECT ${SESSION_ROW_SELECT}, ${SESSION_MARKED_COUNT}
          FROM sessions s LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
         WHERE s.group_id = $1 AND s.date BETWEEN $2 AND $3
         ORDER BY s.date, s.start_time`,
@@ -164,7 +163,7 @@ export class GroupsService {
 
   async sessionView(sessionId: string): Promise<SessionView> {
     const [row] = (await this.dataSource.query(
-      `SELECT ${SESSION_ROW_SELECT}, (SELECT count(*)::int FROM attendance_marks m WHERE m.session_id = s.id) AS marked_count
+      `SELECT ${SESSION_ROW_SELECT}, ${SESSION_MARKED_COUNT}
          FROM sessions s LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id WHERE s.id = $1`,
       [sessionId],
     )) as SessionRow[];

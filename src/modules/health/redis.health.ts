@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Queue } from 'bull';
 import { QueueName } from '../queues/queue-names';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '../../common/with-timeout';
 
 @Injectable()
 export class RedisHealthIndicator {

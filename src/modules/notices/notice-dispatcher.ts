@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bull';
 import { DataSource } from 'typeorm';
+import { withTimeout } from '../../common/with-timeout';
 import { JobName, QueueName } from '../queues/queue-names';
 
 const ENQUEUE_TIMEOUT_MS = 2_000;
@@ -34,7 +35,7 @@ export class NoticeDispatcher {
   async dispatch(noticeIds: string[]): Promise<boolean> {
     if (noticeIds.length === 0) return true;
     try {
-      await withDeadline(
+      await withTimeout(
         this.queue.addBulk(
           noticeIds.map((noticeId) => ({
             name: JobName.RenderNotice,
@@ -43,6 +44,7 @@ export class NoticeDispatcher {
           })),
         ),
         ENQUEUE_TIMEOUT_MS,
+        `queue did not answer within ${ENQUEUE_TIMEOUT_MS} ms`,
       );
       await this.dataSource.query(`UPDATE notices SET queued_at = now() WHERE id = ANY($1::uuid[])`, [noticeIds]);
       return true;
@@ -53,12 +55,3 @@ export class NoticeDispatcher {
   }
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}

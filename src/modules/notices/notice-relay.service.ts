@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
+import { AuditService } from '../audit/audit.service';
 import { JobName, QueueName } from '../queues/queue-names';
 import { NOTICE_JOB_OPTIONS } from './notice-dispatcher';
 
@@ -25,6 +26,7 @@ export class NoticeRelay {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.Notices) private readonly queue: Queue,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async runOnce(batchSize = 500): Promise<RelayResult> {
@@ -62,20 +64,26 @@ export class NoticeRelay {
 
   /** A send that outlived every timeout had its worker die mid-send: the SMTP server may have it. */
   private async markAbandonedSends(): Promise<number> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE notices SET status = 'unknown',
-              last_response = 'The worker stopped while sending; the mail server may have accepted it. Check with the recipient before resending.'
-        WHERE status = 'sending' AND sending_started_at < now() - make_interval(secs => $1::double precision / 1000)
-        RETURNING id`,
-      [this.config.sendingTimeoutMs],
-    )) as [Array<{ id: string }>, number];
-    if (rows.length) {
-      await this.dataSource.query(
-        `INSERT INTO audit_entries (action, record_type, record_id, details)
-         SELECT 'notice.unknown', 'notice', id::text, '{"reason":"worker stopped while sending"}'::jsonb FROM unnest($1::uuid[]) AS id`,
-        [rows.map((row) => row.id)],
+    return this.dataSource.transaction(async (manager) => {
+      const [rows] = (await manager.query(
+        `UPDATE notices SET status = 'unknown',
+                last_response = 'The worker stopped while sending; the mail server may have accepted it. Check with the recipient before resending.'
+          WHERE status = 'sending' AND sending_started_at < now() - make_interval(secs => $1::double precision / 1000)
+          RETURNING id`,
+        [this.config.sendingTimeoutMs],
+      )) as [Array<{ id: string }>, number];
+      await this.audit.recordMany(
+        rows.map((row) => ({
+          action: 'notice.unknown',
+          recordType: 'notice',
+          recordId: row.id,
+          actorUserId: null,
+          actorRole: null,
+          details: { reason: 'worker stopped while sending' },
+        })),
+        manager,
       );
-    }
-    return rows.length;
+      return rows.length;
+    });
   }
 }

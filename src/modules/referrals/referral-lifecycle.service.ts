@@ -3,7 +3,8 @@ import { UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/context/request-context';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
-import { countAttendance } from '../compliance/attendance-counts';
+import { EntityManager } from 'typeorm';
+import { AttendanceCounts, countAttendance } from '../compliance/attendance-counts';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { ComplianceService } from '../compliance/compliance.service';
 import { OutboxTransaction } from '../notices/outbox-transaction';
@@ -30,9 +31,7 @@ export class ReferralLifecycleService {
   async complete(user: SignedInUser, referralId: string): Promise<Referral> {
     return this.outbox.run(async (manager) => {
       const referral = await this.access.require(user, referralId, manager, true);
-      const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
-      const marks = (await loadMarkFacts(manager, [referral.id])).get(referral.id) ?? [];
-      const counts = countAttendance(marks, policy);
+      const { policy, counts } = await standingOf(manager, referral);
       const reasons: string[] = [];
       if (referral.status !== ReferralStatus.Active) reasons.push(`the referral is ${referral.status}, not active`);
       if (counts.sessionsAttended < policy.requiredSessions) {
@@ -59,8 +58,7 @@ export class ReferralLifecycleService {
       const referral = await this.access.require(user, referralId, manager, true);
       await this.statuses.transition(manager, referral, ReferralStatus.Terminated, reason, { endEnrollmentOn: this.clock.today() });
       // The court reads the termination letter with his record in front of it.
-      const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
-      const counts = countAttendance((await loadMarkFacts(manager, [referral.id])).get(referral.id) ?? [], policy);
+      const { policy, counts } = await standingOf(manager, referral);
       await this.compliance.raise(manager, referral.id, ComplianceEventKind.Terminated, {
         reason,
         sessionsAttended: counts.sessionsAttended,
@@ -118,4 +116,11 @@ export class ReferralLifecycleService {
       return referral;
     });
   }
+}
+
+/** His policy version and his attendance counted against it, read in the caller's transaction. */
+async function standingOf(manager: EntityManager, referral: Referral): Promise<{ policy: Policy; counts: AttendanceCounts }> {
+  const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
+  const marks = (await loadMarkFacts(manager, [referral.id])).get(referral.id) ?? [];
+  return { policy, counts: countAttendance(marks, policy) };
 }

@@ -17,14 +17,10 @@ export class ReferralStatusService {
     referral: Referral,
     to: ReferralStatus,
     reason: string | null,
-    options: { endEnrollmentOn?: string; actor?: { userId: string | null; role: string | null } } = {},
+    options: { endEnrollmentOn?: string } = {},
   ): Promise<Referral> {
-    const from = referral.status;
-    if (from === to) return referral;
-    if (!canTransition(from, to)) {
-      throw new UnprocessableError('ILLEGAL_TRANSITION', `A referral that is ${from} cannot become ${to}`, { from, to });
-    }
-    await manager.update(Referral, { id: referral.id }, { status: to, statusReason: reason, statusChangedAt: () => 'now()' });
+    if (referral.status === to) return referral;
+    await this.transitionMany(manager, [{ id: referral.id, from: referral.status, to, reason }]);
     if (options.endEnrollmentOn) {
       await manager
         .createQueryBuilder()
@@ -33,24 +29,14 @@ export class ReferralStatusService {
         .where('referral_id = :referralId AND end_date IS NULL', { referralId: referral.id })
         .execute();
     }
-    await this.audit.record(
-      {
-        action: 'referral.status_change',
-        recordType: 'referral',
-        recordId: referral.id,
-        details: { from, to, reason },
-        ...(options.actor ? { actorUserId: options.actor.userId, actorRole: options.actor.role } : {}),
-      },
-      manager,
-    );
     referral.status = to;
     referral.statusReason = reason;
     return referral;
   }
 
   /**
-   * Many changes in two statements (the sweep's batches): one UPDATE and one audit insert,
-   * whatever the number. Each change is checked against the life cycle first.
+   * Many changes in two statements (the sweep's batches, and single changes too): one UPDATE and
+   * one audit insert, whatever the number. Each change is checked against the life cycle first.
    */
   async transitionMany(
     manager: EntityManager,

@@ -19,6 +19,9 @@ export const SESSION_ROW_SELECT = `
   s.id, s.group_id, s.date::text AS date, to_char(s.start_time, 'HH24:MI') AS start_time, s.kind, s.status, s.cancelled_reason,
   u.id AS unit_id, u.position AS unit_position, u.theme AS unit_theme, u.title AS unit_title`;
 
+/** How many men are marked for session s; lists and single reads show it alike. */
+export const SESSION_MARKED_COUNT = `(SELECT count(*)::int FROM attendance_marks m WHERE m.session_id = s.id) AS marked_count`;
+
 export interface SessionView {
   id: string;
   groupId: string;

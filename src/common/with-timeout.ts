@@ -1,4 +1,4 @@
-/** Rejects when the promise takes longer than ms; the health checks must answer quickly. */
+/** Rejects when the promise takes longer than ms (health checks, enqueueing while Redis may be away). */
 export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {

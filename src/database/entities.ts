@@ -1,4 +1,5 @@
 import { Agency } from '../modules/agencies/agency.entity';
+import { AuthSession } from '../modules/auth/auth-session.entity';
 import { AttendanceMark } from '../modules/attendance/attendance-mark.entity';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
 import { ComplianceEvent } from '../modules/compliance/compliance-event.entity';
@@ -17,6 +18,7 @@ import { User } from '../modules/users/user.entity';
 export const ENTITIES = [
   Agency,
   User,
+  AuthSession,
   AuditEntry,
   Policy,
   Curriculum,

@@ -28,11 +28,16 @@ describe('signing in and bearer tokens', () => {
 
   const newFacilitator = () => createUser(testApp.dataSource, Role.Facilitator, programId);
 
-  /** The claims the app itself puts in a token, for forging variants of it. */
+  /** The claims the app itself puts in a token (with a live server-side session), for forging variants of it. */
   async function claimsOf(user: User): Promise<Record<string, unknown>> {
     const { tokenVersion } = await testApp.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
-    return { sub: user.id, ver: tokenVersion, role: user.role, agencyId: user.agencyId };
+    const [session] = (await testApp.dataSource.query(`INSERT INTO auth_sessions (user_id, kind) VALUES ($1, 'api') RETURNING id`, [user.id])) as Array<{ id: string }>;
+    return { sub: user.id, sid: session.id, ver: tokenVersion, role: user.role, agencyId: user.agencyId };
   }
+
+  const sessionIdOf = (token: string): string => (jwt.decode(token) as { sid: string }).sid;
+  const ageSession = (token: string, column: 'last_seen_at' | 'started_at', minutes: number) =>
+    testApp.dataSource.query(`UPDATE auth_sessions SET ${column} = now() - make_interval(mins => $2) WHERE id = $1`, [sessionIdOf(token), minutes]);
 
   describe('login', () => {
     it('returns an access token and the user id, role and agency for the right password', async () => {
@@ -195,17 +200,77 @@ describe('signing in and bearer tokens', () => {
   });
 
   describe('ending sessions', () => {
-    it('logout answers 204 and the earlier token stops working', async () => {
+    it('logout answers 204, the token stops working, and the same user signed in elsewhere stays signed in', async () => {
       const user = await newFacilitator();
       const token = await signIn(testApp, user.email);
+      const otherDevice = await signIn(testApp, user.email);
       await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(200);
 
       await testApp.http.post('/api/v1/auth/logout').set(bearer(token)).expect(204);
 
       const refused = await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(401);
       expect(refused.body.code).toBe('INVALID_TOKEN');
+      await testApp.http.get('/api/v1/auth/me').set(bearer(otherDevice)).expect(200);
+      const [row] = await testApp.dataSource.query(`SELECT end_reason FROM auth_sessions WHERE id = $1`, [sessionIdOf(token)]);
+      expect(row.end_reason).toBe('logout');
       const fresh = await signIn(testApp, user.email);
       await testApp.http.get('/api/v1/auth/me').set(bearer(fresh)).expect(200);
+    });
+
+    it('refuses a token after 30 minutes without a request, though its signature and expiry are still good', async () => {
+      const user = await newFacilitator();
+      const token = await signIn(testApp, user.email);
+      await ageSession(token, 'last_seen_at', 29);
+      await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(200);
+      // That request counted as activity: the session is fresh again.
+      const [seen] = await testApp.dataSource.query(`SELECT now() - last_seen_at < interval '1 minute' AS fresh FROM auth_sessions WHERE id = $1`, [sessionIdOf(token)]);
+      expect(seen.fresh).toBe(true);
+
+      await ageSession(token, 'last_seen_at', 31);
+      const idle = await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(401);
+      expect(idle.body.code).toBe('SESSION_IDLE');
+      // Ended for good: activity now does not bring it back.
+      await ageSession(token, 'last_seen_at', 0);
+      expect((await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(401)).body.code).toBe('INVALID_TOKEN');
+    });
+
+    it('ends a session 12 hours after sign-in however active it was', async () => {
+      const user = await newFacilitator();
+      const token = await signIn(testApp, user.email);
+      await ageSession(token, 'started_at', 11 * 60 + 59);
+      await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(200);
+      await ageSession(token, 'started_at', 12 * 60 + 1);
+      expect((await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(401)).body.code).toBe('SESSION_EXPIRED');
+      const [row] = await testApp.dataSource.query(`SELECT end_reason FROM auth_sessions WHERE id = $1`, [sessionIdOf(token)]);
+      expect(row.end_reason).toBe('max_age');
+    });
+
+    it('never issues a bearer token that outlives the 12-hour limit', async () => {
+      const user = await newFacilitator();
+      const response = await testApp.http.post('/api/v1/auth/login').send({ email: user.email, password: TEST_PASSWORD }).expect(200);
+      const { iat, exp } = jwt.decode(response.body.accessToken) as { iat: number; exp: number };
+      expect(exp - iat).toBeLessThanOrEqual(12 * 60 * 60);
+      expect(response.body.expiresIn).toBe(exp - iat);
+    });
+
+    it('refuses a well-signed token that names no server-side session', async () => {
+      const user = await newFacilitator();
+      const { sid: _sid, ...claims } = await claimsOf(user);
+      const token = jwt.sign(claims, testApp.config.jwtSecret, { algorithm: 'HS256', expiresIn: 300 });
+      expect((await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(401)).body.code).toBe('INVALID_TOKEN');
+      const made = jwt.sign({ ...claims, sid: '6f1c1c36-0000-4000-8000-000000000000' }, testApp.config.jwtSecret, { algorithm: 'HS256', expiresIn: 300 });
+      expect((await testApp.http.get('/api/v1/auth/me').set(bearer(made)).expect(401)).body.code).toBe('INVALID_TOKEN');
+    });
+
+    it('deactivating a user ends all of his sessions at once', async () => {
+      const user = await newFacilitator();
+      const token = await signIn(testApp, user.email);
+      const admin = await createUser(testApp.dataSource, Role.Admin, programId);
+      const adminToken = await signIn(testApp, admin.email);
+      await testApp.http.patch(`/api/v1/users/${user.id}`).set(bearer(adminToken)).send({ active: false }).expect(200);
+      await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(401);
+      const [row] = await testApp.dataSource.query(`SELECT end_reason FROM auth_sessions WHERE id = $1`, [sessionIdOf(token)]);
+      expect(row.end_reason).toBe('deactivated');
     });
 
     it('a password change invalidates earlier tokens and returns a new working one', async () => {

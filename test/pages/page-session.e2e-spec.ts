@@ -1,5 +1,4 @@
 import { JwtService } from '@nestjs/jwt';
-import { randomBytes } from 'node:crypto';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { Role } from '../../src/modules/users/role.enum';
 import { User } from '../../src/modules/users/user.entity';
@@ -46,15 +45,19 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
     return (await context.cookies()).find((cookie) => cookie.name === 'tl_session');
   }
 
-  /** A page-session token as the app would have issued it, with a chosen age. */
-  function forgeSession(user: User, ages: { issuedSecondsAgo: number; startedSecondsAgo: number; ttlSeconds?: number }): string {
+  /** A page session as the app would have opened it (server-side row and cookie token), with a chosen age. */
+  async function forgeSession(user: User, ages: { issuedSecondsAgo: number; startedSecondsAgo: number; ttlSeconds?: number }): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const iat = now - ages.issuedSecondsAgo;
+    const [session] = (await testApp.dataSource.query(
+      `INSERT INTO auth_sessions (user_id, kind, started_at, last_seen_at)
+       VALUES ($1, 'page', now() - make_interval(secs => $2), now() - make_interval(secs => $3)) RETURNING id`,
+      [user.id, ages.startedSecondsAgo, ages.issuedSecondsAgo],
+    )) as Array<{ id: string }>;
     return new JwtService().sign(
       {
         typ: 'page',
-        sid: randomBytes(16).toString('base64url'),
-        sst: now - ages.startedSecondsAgo,
+        sid: session.id,
         sub: user.id,
         ver: 0,
         role: user.role,
@@ -127,7 +130,7 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
   });
 
   it('signs out after 30 minutes without activity, saying why', async () => {
-    const stale = forgeSession(staff.users.facilitator, { issuedSecondsAgo: 31 * 60, startedSecondsAgo: 40 * 60 });
+    const stale = await forgeSession(staff.users.facilitator, { issuedSecondsAgo: 31 * 60, startedSecondsAgo: 40 * 60 });
     const { context, page } = await contextWithCookie(stale);
     await page.goto(`${baseUrl}/sessions`);
     const url = new URL(page.url());
@@ -141,7 +144,7 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
   });
 
   it('slides the idle timeout forward on activity', async () => {
-    const aging = forgeSession(staff.users.facilitator, { issuedSecondsAgo: 25 * 60, startedSecondsAgo: 60 * 60 });
+    const aging = await forgeSession(staff.users.facilitator, { issuedSecondsAgo: 25 * 60, startedSecondsAgo: 60 * 60 });
     const { context, page } = await contextWithCookie(aging);
     const response = await page.goto(`${baseUrl}/sessions`);
     expect(response!.status()).toBe(200);
@@ -153,7 +156,7 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
   });
 
   it('ends a session after twelve hours however active it was', async () => {
-    const long = forgeSession(staff.users.facilitator, { issuedSecondsAgo: 10, startedSecondsAgo: 13 * 60 * 60 });
+    const long = await forgeSession(staff.users.facilitator, { issuedSecondsAgo: 10, startedSecondsAgo: 13 * 60 * 60 });
     const { context, page } = await contextWithCookie(long);
     await page.goto(`${baseUrl}/sessions`);
     expect(new URL(page.url()).searchParams.get('reason')).toBe('ended');

@@ -7,6 +7,8 @@ export interface SignedInUser {
   agencyId: string;
   email: string;
   name: string;
+  /** The server-side sign-in session the request came with (absent for system work). */
+  sessionId?: string;
 }
 
 /** Who is asking and from where, for the audit log; set per request by middleware. */

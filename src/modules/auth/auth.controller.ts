@@ -21,15 +21,15 @@ export class AuthController {
 
   @ApiBearerAuth()
   @Get('me')
-  me(@CurrentUser() user: SignedInUser): SignedInUser {
-    return user;
+  me(@CurrentUser() user: SignedInUser): Omit<SignedInUser, 'sessionId'> {
+    return { id: user.id, email: user.email, name: user.name, role: user.role, agencyId: user.agencyId };
   }
 
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(204)
   async logout(@CurrentUser() user: SignedInUser): Promise<void> {
-    await this.auth.logout(user.id);
+    await this.auth.logout(user);
   }
 
   @ApiBearerAuth()

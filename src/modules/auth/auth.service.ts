@@ -1,19 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, UnauthorizedError, UnprocessableError } from '../../common/errors/domain-error';
-import { SignedInUser } from '../../common/context/request-context';
+import { RequestContext, SignedInUser } from '../../common/context/request-context';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher, UNKNOWN_USER_HASH } from '../users/password-hasher';
+import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
+import { AuthSession, AuthSessionEnd, AuthSessionKind } from './auth-session.entity';
+import { IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS } from './session-limits';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MINUTES = 15;
 
 interface TokenClaims {
   sub: string;
+  /** The server-side session (auth_sessions.id). */
+  sid: string;
   ver: number;
   role: string;
   agencyId: string;
@@ -27,6 +32,7 @@ export interface LoginResult {
 }
 
 const INVALID_CREDENTIALS = () => new UnauthorizedError('INVALID_CREDENTIALS', 'E-mail or password is wrong');
+const TOKEN_ENDED = () => new UnauthorizedError('INVALID_TOKEN', 'The sign-in token is no longer valid; sign in again');
 
 @Injectable()
 export class AuthService {
@@ -38,6 +44,13 @@ export class AuthService {
   ) {}
 
   async login(email: string, password: string): Promise<LoginResult> {
+    const user = await this.verifyCredentials(email, password);
+    const { token } = await this.startSession(user, 'api', this.apiTokenTtlSeconds);
+    return this.loginResult(user, token);
+  }
+
+  /** Checks e-mail and password (counting failures, locking after five) and audits the sign-in. */
+  async verifyCredentials(email: string, password: string): Promise<User> {
     const user = await this.dataSource
       .getRepository(User)
       .createQueryBuilder('user')
@@ -60,7 +73,7 @@ export class AuthService {
       await manager.update(User, { id: user.id }, { failedLoginCount: 0, lockedUntil: null });
       await this.audit.record({ action: 'auth.login', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role }, manager);
     });
-    return this.issueToken(user);
+    return user;
   }
 
   /** Counts the failure atomically; the fifth in a row locks the account. */
@@ -99,45 +112,68 @@ export class AuthService {
     );
   }
 
-  private issueToken(user: User): LoginResult {
-    const claims: TokenClaims = { sub: user.id, ver: user.tokenVersion, role: user.role, agencyId: user.agencyId };
-    const accessToken = this.jwt.sign(claims, {
-      algorithm: 'HS256',
-      secret: this.config.jwtSecret,
-      expiresIn: this.config.jwtTtlSeconds,
-    });
+  /** A bearer token never outlives the session's absolute limit. */
+  private get apiTokenTtlSeconds(): number {
+    return Math.min(this.config.jwtTtlSeconds, MAX_SESSION_SECONDS);
+  }
+
+  private loginResult(user: User, accessToken: string): LoginResult {
     return {
       accessToken,
       tokenType: 'Bearer',
-      expiresIn: this.config.jwtTtlSeconds,
+      expiresIn: this.apiTokenTtlSeconds,
       user: { id: user.id, role: user.role, agencyId: user.agencyId, name: user.name, email: user.email },
     };
   }
 
+  private signToken(user: Pick<User, 'id' | 'tokenVersion' | 'role' | 'agencyId'>, sessionId: string, ttlSeconds: number, extra: Record<string, string | number> = {}): string {
+    const claims: TokenClaims = { sub: user.id, sid: sessionId, ver: user.tokenVersion, role: user.role, agencyId: user.agencyId };
+    return this.jwt.sign({ ...extra, ...claims }, { algorithm: 'HS256', secret: this.config.jwtSecret, expiresIn: ttlSeconds });
+  }
+
+  /** Opens a server-side session for a user who has just proved who he is, and signs its token. */
+  async startSession(
+    user: Pick<User, 'id' | 'tokenVersion' | 'role' | 'agencyId'>,
+    kind: AuthSessionKind,
+    ttlSeconds: number,
+    extra: Record<string, string | number> = {},
+  ): Promise<{ token: string; sessionId: string }> {
+    const session = await this.dataSource.getRepository(AuthSession).save({
+      userId: user.id,
+      kind,
+      ipAddress: RequestContext.current()?.ipAddress ?? null,
+    });
+    return { token: this.signToken(user, session.id, ttlSeconds, extra), sessionId: session.id };
+  }
+
   /**
-   * A token for an already signed-in user with its own lifetime and extra claims (the pages'
-   * cookie session slides a 30-minute idle timeout with it). Carries the current token version,
-   * so logout and a password change end it like any other token. Null when the user is gone, or
-   * when `version` is given and no longer current (a renewal must not outlive a logout).
+   * A token for an already signed-in user: with `sessionId`, a fresh token for that session (the
+   * pages' cookie slides its idle timeout this way); without, a new API session (the bench and
+   * tools). Null when the user or the session is gone, ended, idle or too old.
    */
   async issueSessionToken(
     userId: string,
-    options: { ttlSeconds: number; claims?: Record<string, string | number>; version?: number },
+    options: { ttlSeconds: number; claims?: Record<string, string | number>; sessionId?: string },
   ): Promise<string | null> {
     const user = await this.dataSource.getRepository(User).findOne({
       where: { id: userId },
       select: ['id', 'role', 'agencyId', 'tokenVersion', 'active'],
     });
     if (!user || !user.active) return null;
-    if (options.version !== undefined && options.version !== user.tokenVersion) return null;
-    const claims: TokenClaims = { sub: user.id, ver: user.tokenVersion, role: user.role, agencyId: user.agencyId };
-    return this.jwt.sign(
-      { ...options.claims, ...claims },
-      { algorithm: 'HS256', secret: this.config.jwtSecret, expiresIn: options.ttlSeconds },
-    );
+    if (!options.sessionId) return (await this.startSession(user, 'api', options.ttlSeconds, options.claims)).token;
+    const live = (await this.dataSource.query(
+      `SELECT 1 FROM auth_sessions
+        WHERE id = $1 AND user_id = $2 AND ended_at IS NULL
+          AND last_seen_at > now() - make_interval(secs => $3) AND started_at > now() - make_interval(secs => $4)`,
+      [options.sessionId, userId, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS],
+    )) as unknown[];
+    return live.length ? this.signToken(user, options.sessionId, options.ttlSeconds, options.claims) : null;
   }
 
-  /** Checks signature (HS256 only), expiry and token version; returns who is signed in. */
+  /**
+   * Checks signature (HS256 only), expiry, token version and the server-side session: refused when
+   * ended, idle for 30 minutes or started over 12 hours ago. Returns who is signed in.
+   */
   async authenticate(token: string): Promise<SignedInUser> {
     let claims: TokenClaims;
     try {
@@ -148,22 +184,41 @@ export class AuthService {
     } catch {
       throw new UnauthorizedError('INVALID_TOKEN', 'The sign-in token is invalid or expired; sign in again');
     }
-    const user = await this.dataSource.getRepository(User).findOne({
-      where: { id: claims.sub },
-      select: ['id', 'email', 'name', 'role', 'agencyId', 'tokenVersion', 'active'],
-    });
-    if (!user || !user.active || user.tokenVersion !== claims.ver) {
-      throw new UnauthorizedError('INVALID_TOKEN', 'The sign-in token is no longer valid; sign in again');
+    if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw TOKEN_ENDED();
+    const rows = (await this.dataSource.query(
+      `SELECT u.id, u.email, u.name, u.role, u.agency_id, u.token_version, u.active, s.ended_at,
+              s.last_seen_at <= now() - make_interval(secs => $3) AS idle,
+              s.started_at <= now() - make_interval(secs => $4) AS too_old,
+              s.last_seen_at <= now() - make_interval(secs => $5) AS touch
+         FROM users u JOIN auth_sessions s ON s.user_id = u.id AND s.id = $2
+        WHERE u.id = $1`,
+      [claims.sub, claims.sid, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS],
+    )) as SessionRow[];
+    const row = rows[0];
+    if (!row || !row.active || row.token_version !== claims.ver || row.ended_at) throw TOKEN_ENDED();
+    if (row.idle || row.too_old) {
+      const reason: AuthSessionEnd = row.idle ? 'idle' : 'max_age';
+      await this.endSessions({ sessionId: claims.sid }, reason);
+      throw reason === 'idle'
+        ? new UnauthorizedError('SESSION_IDLE', 'Signed out after 30 minutes without activity; sign in again')
+        : new UnauthorizedError('SESSION_EXPIRED', 'Sessions end 12 hours after sign-in; sign in again');
     }
-    return { id: user.id, email: user.email, name: user.name, role: user.role, agencyId: user.agencyId };
+    if (row.touch) await this.dataSource.query(`UPDATE auth_sessions SET last_seen_at = now() WHERE id = $1`, [claims.sid]);
+    return { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agency_id, sessionId: claims.sid };
   }
 
-  /** Ends every session of this user: earlier tokens carry an older version. */
-  async logout(userId: string): Promise<void> {
+  /** Ends this session only: the user's other devices stay signed in. */
+  async logout(user: SignedInUser): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.increment(User, { id: userId }, 'tokenVersion', 1);
-      await this.audit.record({ action: 'auth.logout', recordType: 'user', recordId: userId }, manager);
+      if (user.sessionId) await this.endSessions({ sessionId: user.sessionId }, 'logout', manager);
+      await this.audit.record({ action: 'auth.logout', recordType: 'user', recordId: user.id, details: { sessionId: user.sessionId ?? null } }, manager);
     });
+  }
+
+  /** Ends sessions (one, or every open one of a user) with a reason; already ended ones keep theirs. */
+  async endSessions(which: { sessionId: string } | { userId: string }, reason: AuthSessionEnd, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    const [column, value] = 'sessionId' in which ? ['id', which.sessionId] : ['user_id', which.userId];
+    await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = $2 WHERE ${column} = $1 AND ended_at IS NULL`, [value, reason]);
   }
 
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<LoginResult> {
@@ -185,10 +240,32 @@ export class AuthService {
     }
     const passwordHash = await PasswordHasher.hash(newPassword);
     await this.dataSource.transaction(async (manager) => {
+      // Every earlier session ends: a new version refuses their tokens, and the rows say why.
       await manager.update(User, { id: userId }, { passwordHash, tokenVersion: () => 'token_version + 1' });
+      await this.endSessions({ userId }, 'password_change', manager);
       await this.audit.record({ action: 'auth.password_change', recordType: 'user', recordId: userId }, manager);
     });
     const updated = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
-    return this.issueToken(updated);
+    const { token } = await this.startSession(updated, 'api', this.apiTokenTtlSeconds);
+    return this.loginResult(updated, token);
   }
+}
+
+interface SessionRow {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  agency_id: string;
+  token_version: number;
+  active: boolean;
+  ended_at: Date | null;
+  idle: boolean;
+  too_old: boolean;
+  touch: boolean;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
 }

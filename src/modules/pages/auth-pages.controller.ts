@@ -67,9 +67,9 @@ export class AuthPagesController {
       return this.renderLogin(req, res, { next, email, errors }, 400);
     }
     try {
-      const result = await this.auth.login(form.value.email, form.value.password);
-      await this.sessions.start(req, res, result.user.id);
-      res.redirect(303, next ?? HOME_BY_ROLE[result.user.role]);
+      const user = await this.auth.verifyCredentials(form.value.email, form.value.password);
+      await this.sessions.start(req, res, user);
+      res.redirect(303, next ?? HOME_BY_ROLE[user.role]);
     } catch (error) {
       if (!(error instanceof DomainError) || (error.kind !== 'unauthorized' && error.kind !== 'locked')) throw error;
       this.renderLogin(req, res, { next, email, problem: error.message }, error.kind === 'locked' ? 423 : 401);
@@ -79,8 +79,8 @@ export class AuthPagesController {
   @Post('logout')
   @HttpCode(200)
   async logout(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
-    // Bumps the token version: this and every other session of the user ends.
-    await this.auth.logout(req.pageSession!.user.id);
+    // Ends this browser's session; the user's other devices stay signed in.
+    await this.auth.logout(req.pageSession!.user);
     this.sessions.clear(req, res);
     res.redirect(303, '/login?reason=signedOut');
   }

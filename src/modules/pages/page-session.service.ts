@@ -5,24 +5,21 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignedInUser } from '../../common/context/request-context';
 import { AppConfig } from '../../config/app-config';
 import { AuthService } from '../auth/auth.service';
+import { IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS } from '../auth/session-limits';
+import { DomainError } from '../../common/errors/domain-error';
+import { User } from '../users/user.entity';
 
 export const SESSION_COOKIE = 'tl_session';
 export const LOGIN_NONCE_COOKIE = 'tl_login';
-/** Signed out after this long without a request; every page view slides it. */
-export const IDLE_TIMEOUT_SECONDS = 30 * 60;
+export { IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS };
 /** Re-issue the cookie at most this often, so a burst of requests does not sign a token each. */
 export const RENEW_AFTER_SECONDS = 60;
-/** However active, sign in again after a working day. */
-export const MAX_SESSION_SECONDS = 12 * 60 * 60;
 
-/** Claims the page session adds to AuthService's token: a session id (CSRF binds to it) and its start. */
+/** Claims of AuthService's token that the page session reads: its kind, session id (CSRF binds to it) and age. */
 interface PageClaims {
   typ?: string;
   sid?: string;
-  sst?: number;
   iat?: number;
-  exp?: number;
-  ver?: number;
 }
 
 export type SignInReason = 'idle' | 'ended' | 'none';
@@ -36,9 +33,10 @@ export interface PageSession {
 export type SessionCheck = { ok: true; session: PageSession } | { ok: false; reason: SignInReason };
 
 /**
- * The browser's sign-in: an HttpOnly cookie holding an AuthService token (same signature,
- * same token version, so logout and password change end it), with a 30-minute sliding idle
- * timeout. CSRF tokens are an HMAC of the session id, so only pages we served can post.
+ * The browser's sign-in: an HttpOnly cookie holding an AuthService token for a server-side
+ * session of kind `page` (so logout, password change, the 30-minute idle timeout and the 12-hour
+ * limit end it exactly as they end an API token). The cookie's own expiry slides with activity.
+ * CSRF tokens are an HMAC of the session id, so only pages we served can post.
  */
 @Injectable()
 export class PageSessionService {
@@ -53,13 +51,9 @@ export class PageSessionService {
   }
 
   /** Starts a session for a user who has just proved who he is. */
-  async start(req: Request, res: Response, userId: string): Promise<void> {
-    const now = Math.floor(Date.now() / 1000);
-    const token = await this.auth.issueSessionToken(userId, {
-      ttlSeconds: IDLE_TIMEOUT_SECONDS,
-      claims: { typ: 'page', sid: randomBytes(16).toString('base64url'), sst: now },
-    });
-    if (token) this.setCookie(req, res, token);
+  async start(req: Request, res: Response, user: User): Promise<void> {
+    const { token } = await this.auth.startSession(user, 'page', IDLE_TIMEOUT_SECONDS, { typ: 'page' });
+    this.setCookie(req, res, token);
   }
 
   /** Reads and checks the cookie; slides the idle timeout when the token is over a minute old. */
@@ -70,21 +64,22 @@ export class PageSessionService {
     let user: SignedInUser;
     try {
       user = await this.auth.authenticate(token);
-    } catch {
+    } catch (error) {
       this.clear(req, res);
-      const expired = typeof claims?.exp === 'number' && claims.exp * 1000 <= Date.now();
-      return { ok: false, reason: expired ? 'idle' : 'ended' };
+      const idle = error instanceof DomainError && error.code === 'SESSION_IDLE';
+      // A cookie past its own expiry was also left idle: the cookie slides with every request.
+      return { ok: false, reason: idle || isJwtExpired(token, this.jwt) ? 'idle' : 'ended' };
     }
-    const now = Math.floor(Date.now() / 1000);
-    if (!claims || claims.typ !== 'page' || !claims.sid || typeof claims.sst !== 'number' || now - claims.sst > MAX_SESSION_SECONDS) {
+    if (!claims || claims.typ !== 'page' || !user.sessionId) {
       this.clear(req, res);
       return { ok: false, reason: 'ended' };
     }
+    const now = Math.floor(Date.now() / 1000);
     if (typeof claims.iat === 'number' && now - claims.iat >= RENEW_AFTER_SECONDS) {
       const renewed = await this.auth.issueSessionToken(user.id, {
         ttlSeconds: IDLE_TIMEOUT_SECONDS,
-        claims: { typ: 'page', sid: claims.sid, sst: claims.sst },
-        version: claims.ver,
+        claims: { typ: 'page' },
+        sessionId: user.sessionId,
       });
       if (!renewed) {
         this.clear(req, res);
@@ -92,7 +87,7 @@ export class PageSessionService {
       }
       this.setCookie(req, res, renewed);
     }
-    return { ok: true, session: { user, sessionId: claims.sid, csrfToken: this.csrfToken(`session:${claims.sid}`) } };
+    return { ok: true, session: { user, sessionId: user.sessionId, csrfToken: this.csrfToken(`session:${user.sessionId}`) } };
   }
 
   clear(req: Request, res: Response): void {
@@ -137,4 +132,9 @@ export class PageSessionService {
   private cookieOptions(req: Request): CookieOptions {
     return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' };
   }
+}
+
+function isJwtExpired(token: string, jwt: JwtService): boolean {
+  const claims = jwt.decode<{ exp?: number } | null>(token);
+  return typeof claims?.exp === 'number' && claims.exp * 1000 <= Date.now();
 }

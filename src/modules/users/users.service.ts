@@ -84,6 +84,9 @@ export class UsersService {
         if (!input.active) user.tokenVersion += 1;
       }
       await manager.save(user);
+      if (input.active === false) {
+        await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'deactivated' WHERE user_id = $1 AND ended_at IS NULL`, [id]);
+      }
       await this.audit.record({ action: 'user.update', recordType: 'user', recordId: id, details: { from: before, to: { ...input } } }, manager);
       return toUserView(user);
     });

@@ -7,6 +7,8 @@ import { Logger } from 'nestjs-pino';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
 import { errorBody } from './common/errors/error-response';
 import { createValidationPipe } from './common/errors/validation-errors';
+import { enableCorsAllowList, securityHeaders } from './common/http/security-headers';
+import { AppConfig } from './config/app-config';
 import { configurePageViews } from './modules/pages/view-engine';
 import { mountQueueDashboard } from './modules/worker/queue-dashboard';
 
@@ -19,7 +21,8 @@ export function configureHttpApp(app: INestApplication): void {
   expressApp.disable('x-powered-by');
   expressApp.useLogger(app.get(Logger));
   expressApp.use(requestContextMiddleware);
-  expressApp.use(securityHeaders);
+  expressApp.use(securityHeaders());
+  enableCorsAllowList(app, app.get(AppConfig).corsOrigins);
   expressApp.use(jsonBody(JSON_BODY_LIMIT));
   expressApp.use(express.urlencoded({ extended: false, limit: JSON_BODY_LIMIT }));
   // The pages' session lives in a cookie; the API ignores cookies and keeps to bearer tokens.
@@ -28,13 +31,6 @@ export function configureHttpApp(app: INestApplication): void {
   mountQueueDashboard(app);
   expressApp.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app);
-}
-
-function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'same-origin');
-  res.setHeader('X-Frame-Options', 'DENY');
-  next();
 }
 
 /** JSON bodies: malformed → 400, too large → 413, in our error shape rather than the parser's. */

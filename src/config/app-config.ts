@@ -22,6 +22,10 @@ export class AppConfig {
   readonly noticeRelayGraceMs: number;
   readonly noticeRetryBaseMs: number;
   readonly noticeMaxAttempts: number;
+  /** Exact origins that get CORS headers (CORS_ORIGINS); empty means no CORS at all. */
+  readonly corsOrigins: readonly string[];
+  /** The current field-encryption key first, then earlier ones still accepted for reading. */
+  readonly fieldEncryptionKeys: Buffer[];
   /** Test-only pauses at named points of the delivery path (ignored outside NODE_ENV=test). */
   readonly faultPoints: Record<string, number>;
 
@@ -46,6 +50,14 @@ export class AppConfig {
     this.noticeRelayGraceMs = env.NOTICE_RELAY_GRACE_MS;
     this.noticeRetryBaseMs = env.NOTICE_RETRY_BASE_MS;
     this.noticeMaxAttempts = env.NOTICE_MAX_ATTEMPTS;
+    this.corsOrigins = (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim().toLowerCase())
+      .filter(Boolean);
+    this.fieldEncryptionKeys = [env.FIELD_ENCRYPTION_KEY, ...(env.FIELD_ENCRYPTION_PREVIOUS_KEYS ?? '').split(',')]
+      .map((key) => key.trim())
+      .filter(Boolean)
+      .map((key) => Buffer.from(key, 'base64'));
     this.faultPoints = env.NODE_ENV === 'test' ? parseFaultPoints(env.FAULT_POINTS) : {};
   }
 

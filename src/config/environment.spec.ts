@@ -49,4 +49,15 @@ describe('environment validation', () => {
     });
     expect(config.mailDomain).toBe('program.example');
   });
+  it('has no CORS origins unless CORS_ORIGINS names some, and reads a comma-separated list', () => {
+    expect(AppConfig.fromEnvironment({}).corsOrigins).toEqual([]);
+    expect(AppConfig.fromEnvironment({ CORS_ORIGINS: 'https://court.example.org, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://court.example.org',
+      'http://localhost:5173',
+    ]);
+  });
+
+  it.each(['*', 'court.example.org', 'https://court.example.org/path', 'https://a.org,,https://b.org'])('refuses CORS_ORIGINS=%s', (value) => {
+    expect(() => validateEnvironment({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS must be a comma-separated list of origins/);
+  });
 });

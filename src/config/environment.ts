@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import {
   IsEmail,
@@ -33,6 +34,9 @@ function IsTimeZone(options: ValidationOptions) {
     options,
   );
 }
+
+/** A 256-bit key, base64-encoded: `openssl rand -base64 32`. */
+const FIELD_KEY = /^[A-Za-z0-9+/]{43}=$/;
 
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
@@ -127,6 +131,24 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsEmail({}, { message: 'ADMIN_NOTICE_EMAIL must be an e-mail address' })
   ADMIN_NOTICE_EMAIL?: string;
+
+  /** Wraps the per-record keys of protected-party (victim/partner) data; see SECURITY.md for rotation. */
+  @Matches(FIELD_KEY, { message: 'FIELD_ENCRYPTION_KEY must be 32 random bytes in base64 (openssl rand -base64 32)' })
+  FIELD_ENCRYPTION_KEY: string;
+
+  /** Earlier keys, comma-separated, still accepted for reading until `npm run keys:rotate` has re-wrapped every record. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=(\s*,\s*[A-Za-z0-9+/]{43}=)*$/, {
+    message: 'FIELD_ENCRYPTION_PREVIOUS_KEYS must be base64 keys like FIELD_ENCRYPTION_KEY, comma-separated',
+  })
+  FIELD_ENCRYPTION_PREVIOUS_KEYS?: string;
+
+  /** Browser origins allowed to call the API cross-origin, comma-separated; none by default. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\s*,\s*https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {
+    message: 'CORS_ORIGINS must be a comma-separated list of origins like https://court.example.org (scheme, host, optional port; no path, no *)',
+  })
+  CORS_ORIGINS?: string;
 }
 
 const NUMERIC_KEYS = [
@@ -162,8 +184,9 @@ export function defaultsFor(nodeEnv: string | undefined): Record<string, string>
     NOTICE_MAX_ATTEMPTS: '8',
   };
   if (nodeEnv !== 'production') {
-    // Only for local demo and tests: a real deployment must set its own secret.
+    // Only for local demo and tests: a real deployment must set its own secret and field key.
     defaults.JWT_SECRET = 'throughline-local-demo-secret-do-not-use-in-production';
+    defaults.FIELD_ENCRYPTION_KEY = createHash('sha256').update('throughline-local-demo-field-key-do-not-use-in-production').digest('base64');
   }
   return defaults;
 }

@@ -26,7 +26,7 @@ export interface BenchApp {
  * job runs (notices written by the sweep are queued under the bench's own prefix and stay
  * there until the bench deletes its keys), LOG_LEVEL=warn.
  */
-export async function startBenchApp(databaseName: string, queuePrefix: string): Promise<BenchApp> {
+export async function startBenchApp(databaseName: string, queuePrefix: string, jwtSecret: string): Promise<BenchApp> {
   const config = AppConfig.fromEnvironment({
     NODE_ENV: 'development',
     DATABASE_URL: benchDatabaseUrl(databaseName),
@@ -35,6 +35,8 @@ export async function startBenchApp(databaseName: string, queuePrefix: string): 
     LOG_LEVEL: 'warn',
     QUEUE_PREFIX: queuePrefix,
     LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    // Shared with the api process, which checks the tokens this app issues.
+    JWT_SECRET: jwtSecret,
   });
   const app = await NestFactory.create(AppModule.forRoot(config), { bodyParser: false, logger: ['error', 'warn'] });
   configureHttpApp(app);

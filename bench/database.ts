@@ -6,9 +6,9 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 export const PG_SERVER = process.env.BENCH_PG_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
-/** The bench only ever creates or drops databases named throughline_bench…. */
+/** The bench only ever creates or drops databases named throughline_bench… (or throughline_test_…, its smoke test's). */
 export function assertBenchDatabaseName(name: string): void {
-  if (!/^throughline_bench[a-z0-9_]*$/.test(name)) {
+  if (!/^throughline_(bench|test_)[a-z0-9_]*$/.test(name)) {
     throw new Error(`Refusing to touch database "${name}": its name must start with throughline_bench`);
   }
 }

@@ -4,6 +4,7 @@ export interface GenerateOptions {
   referrals: number;
   groups: number;
   today: string;
+  /** The California PC 1203.097 preset: 52 weekly sessions, which is what makes ~52 marks a man plausible. */
   policyId: string;
   curriculumId: string;
   log: (line: string) => void;
@@ -12,79 +13,126 @@ export interface GenerateOptions {
 export interface Fixture {
   adminId: string;
   facilitatorId: string;
-  /** The last held session (a week ago) of the 15-man group. */
-  rosterSessionId: string;
-  /** The same week's session of one of the big groups, to show the roster's query count does not grow. */
+  clerkId: string;
+  clerkCourtId: string;
+  /** Last week's session of each 15-man group, each with the man who stands at the absence limit. */
+  rosterSessions: string[];
+  /** Last week's session of a group of about 20 men, to show the roster's query count does not grow. */
   bigSessionId: string;
+  /** The referrals whose no-attendance crossing the notice benchmark (P3) raises: two notices each. */
+  noticeReferralIds: string[];
   counts: Record<string, number>;
 }
 
-/** The share of referrals that cross something on the sweep's first run, by category (per 100). */
-export const CATEGORY_SQL = `CASE n % 100 WHEN 0 THEN 'never_enrolled' WHEN 1 THEN 'at_risk' WHEN 2 THEN 'no_attendance'
-  WHEN 3 THEN 'no_attendance' WHEN 4 THEN 'report_due' ELSE 'steady' END`;
-export const ROSTER_GROUP_MEMBERS = { from: 5, to: 19 };
+/**
+ * The share of referrals by category (per 100). `notice` men (1 %, and one in 10,000 more to warm
+ * the worker up) are kept for the notice benchmark (P3), which raises their no-attendance
+ * crossing itself; the others cross on the sweep's first run.
+ */
+export const CATEGORY_SQL = `CASE WHEN n % 10000 = 6 THEN 'notice' ELSE CASE n % 100 WHEN 0 THEN 'never_enrolled' WHEN 1 THEN 'at_risk'
+  WHEN 2 THEN 'no_attendance' WHEN 3 THEN 'no_attendance' WHEN 4 THEN 'report_due' WHEN 5 THEN 'notice' ELSE 'steady' END END`;
+/** Held weeks of every group's history; the oldest men started 76 weeks ago. */
+const HISTORY_WEEKS = 80;
+export const ROSTER_SIZE = 15;
+const MARK_CHUNKS = 10;
 
 const FIRST_NAMES = ['James', 'Robert', 'Michael', 'David', 'William', 'Richard', 'Joseph', 'Thomas', 'Carlos', 'Daniel', 'Matthew', 'Anthony', 'Mark', 'Jose', 'Steven', 'Paul', 'Andrew', 'Joshua', 'Kevin', 'Brian', 'Luis', 'Eric', 'Ryan', 'Jacob'];
 const LAST_NAMES = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Thompson', 'White', 'Harris', 'Clark', 'Lewis', 'Young', 'Walker', 'Hall', 'Allen', 'King'];
 
+/** How many groups hold exactly 15 steady men (the P1 rosters): two thirds of the groups, as far as the steady men go. */
+export function rosterGroupCount(referrals: number, groups: number): number {
+  let steady = 0;
+  for (let n = 1; n <= referrals; n++) if (n % 100 >= 6 && n % 10000 !== 6) steady++;
+  return Math.max(2, Math.min(Math.floor((2 * groups) / 3), Math.floor((0.8 * steady) / ROSTER_SIZE)));
+}
+
 /**
- * A statewide registry, set-based: a few agencies and users, `groups` big weekly groups plus one
- * 15-man group, each with ten held sessions over the last ten weeks and one scheduled next week,
- * `referrals` open Duluth referrals (each in one group, 8–10 marks, mostly present), the monthly
- * progress reports already raised with their notices. About 5 % cross something on the sweep's
- * first run: 1 % never enrolled past enroll-by, 2 % no attendance for three weeks, 1 % a progress
- * report due, 1 % at risk of missing complete-by; the rest are in steady state.
+ * A statewide registry, set-based (INSERT … SELECT over generate_series, which is faster than
+ * COPY from the client because no row crosses the wire): agencies and users, `groups` weekly
+ * groups with 80 held weeks of history and one scheduled next week, `referrals` open California
+ * PC 1203.097 referrals (52 sessions), each enrolled 28–76 weeks ago with a mark for every week
+ * since (about 52 a man, mostly present, at most three absences), and the quarterly progress
+ * reports already raised with their notices. Two thirds of the groups hold exactly 15 men, one of
+ * whom stands at the absence limit (P1's rosters).
  */
 export async function generate(client: Client, options: GenerateOptions): Promise<Fixture> {
   const { today, log } = options;
   const step = async (label: string, sql: string, params: unknown[] = []) => {
     const started = performance.now();
     const result = await client.query(sql, params);
-    log(`  ${label}: ${result.rowCount ?? 0} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(`  ${label}: ${(result.rowCount ?? 0).toLocaleString('en-US')} rows in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return result;
   };
+  const rosterGroups = rosterGroupCount(options.referrals, options.groups);
 
   const ids = await step(
     'agencies and users',
     `WITH program AS (INSERT INTO agencies (name, kind, notice_email) VALUES ('Bench program', 'program', 'program@bench.test') RETURNING id),
           probation AS (INSERT INTO agencies (name, kind, notice_email) VALUES ('Bench probation', 'probation', 'probation@bench.test') RETURNING id),
           courts AS (INSERT INTO agencies (name, kind, notice_email)
-                     SELECT 'Bench court ' || i, 'court', 'court' || i || '@bench.test' FROM generate_series(1, 10) i RETURNING id),
+                     SELECT 'Bench court ' || lpad(i::text, 2, '0'), 'court', 'court' || i || '@bench.test' FROM generate_series(1, 10) i RETURNING id, name),
           admin AS (INSERT INTO users (email, name, role, agency_id, password_hash)
                     SELECT 'admin@bench.test', 'Bench Admin', 'admin', id, 'no-login' FROM program RETURNING id),
           facilitator AS (INSERT INTO users (email, name, role, agency_id, password_hash)
                     SELECT 'facilitator@bench.test', 'Bench Facilitator', 'facilitator', id, 'no-login' FROM program RETURNING id),
+          clerk AS (INSERT INTO users (email, name, role, agency_id, password_hash)
+                    SELECT 'clerk@bench.test', 'Bench Clerk', 'court_clerk', id, 'no-login' FROM courts WHERE name = 'Bench court 01' RETURNING id, agency_id),
           officers AS (INSERT INTO users (email, name, role, agency_id, password_hash)
                     SELECT 'po' || i || '@bench.test', 'Officer ' || i, 'probation_officer', probation.id, 'no-login'
                       FROM probation, generate_series(1, 100) i RETURNING id)
      SELECT (SELECT id FROM admin) AS admin_id, (SELECT id FROM facilitator) AS facilitator_id,
-            (SELECT count(*) FROM courts) + (SELECT count(*) FROM officers) AS n`,
+            (SELECT id FROM clerk) AS clerk_id, (SELECT agency_id FROM clerk) AS clerk_court_id,
+            (SELECT count(*) FROM courts) + (SELECT count(*) FROM officers) + 3 AS n`,
   );
-  const { admin_id: adminId, facilitator_id: facilitatorId } = ids.rows[0] as { admin_id: string; facilitator_id: string };
+  const { admin_id: adminId, facilitator_id: facilitatorId, clerk_id: clerkId, clerk_court_id: clerkCourtId } = ids.rows[0] as Record<string, string>;
 
   await step(
     'groups',
     `INSERT INTO groups (name, curriculum_id, weekday, start_time, duration_minutes, capacity, location, language, starts_on)
-     SELECT CASE WHEN i = 0 THEN 'Bench roster group' ELSE 'Bench group ' || lpad(i::text, 4, '0') END, $1,
-            extract(isodow FROM $2::date), '18:00', 90, CASE WHEN i = 0 THEN 15 ELSE 2000 END, 'Room ' || i, 'en', $2::date - 70
-       FROM generate_series(0, $3) i`,
-    [options.curriculumId, today, options.groups],
+     SELECT 'Bench group ' || lpad(i::text, 4, '0'), $1, extract(isodow FROM $2::date), '18:00', 120,
+            CASE WHEN i < $4 THEN ${ROSTER_SIZE} ELSE 40 END, 'Room ' || i, 'en', $2::date - 7 * $5::int
+       FROM generate_series(0, $3::int - 1) i`,
+    [options.curriculumId, today, options.groups, rosterGroups, HISTORY_WEEKS],
+  );
+  await step(
+    'bench_groups (the generator’s own table: idx → group)',
+    `CREATE TABLE bench_groups AS SELECT substring(name from 13)::int AS idx, id FROM groups WHERE name LIKE 'Bench group %';
+     ALTER TABLE bench_groups ADD PRIMARY KEY (idx)`,
   );
   await step('group facilitators', `INSERT INTO group_facilitators (group_id, user_id) SELECT id, $1 FROM groups`, [facilitatorId]);
   await step(
-    'sessions (10 held, 1 scheduled per group)',
-    `INSERT INTO sessions (group_id, date, start_time, kind, status, curriculum_unit_id)
+    `sessions (${HISTORY_WEEKS} held, 1 scheduled per group)`,
+    `WITH units AS (SELECT id, position, count(*) OVER () AS total FROM curriculum_units WHERE curriculum_id = $2)
+     INSERT INTO sessions (group_id, date, start_time, kind, status, curriculum_unit_id)
      SELECT g.id, $1::date - 7 * k, g.start_time, 'regular', CASE WHEN k > 0 THEN 'held' ELSE 'scheduled' END::session_status, u.id
-       FROM groups g CROSS JOIN generate_series(-1, 10) k
-       JOIN curriculum_units u ON u.curriculum_id = g.curriculum_id AND u.position = 11 - k
+       FROM groups g CROSS JOIN generate_series(-1, $3::int) k
+       JOIN units u ON u.position = 1 + (k + 1) % u.total
       WHERE k <> 0`,
-    [today],
+    [today, options.curriculumId, HISTORY_WEEKS],
   );
 
+  // Who is who: category, group, week of enrollment, days since the order, and the man at the limit.
   await step(
-    'bench_referrals (the generator’s own table: n, category)',
-    `CREATE TABLE bench_referrals (n integer PRIMARY KEY, category text NOT NULL, referral_id uuid NOT NULL, participant_id uuid NOT NULL);
-     INSERT INTO bench_referrals SELECT n, ${CATEGORY_SQL}, gen_random_uuid(), gen_random_uuid() FROM generate_series(1, ${Number(options.referrals)}) n`,
+    'bench_referrals (the generator’s own table: n, category, group, start week)',
+    `CREATE TABLE bench_referrals (n integer PRIMARY KEY, category text NOT NULL, referral_id uuid NOT NULL, participant_id uuid NOT NULL,
+                                   group_idx integer, start_week integer, ordered_days_ago integer NOT NULL, at_limit boolean NOT NULL DEFAULT false);
+     WITH base AS (SELECT n, ${CATEGORY_SQL} AS category FROM generate_series(1, ${Number(options.referrals)}) n),
+          ranked AS (
+            SELECT b.*, row_number() OVER (PARTITION BY b.category = 'steady' ORDER BY n) - 1 AS rank
+              FROM base b WHERE b.category <> 'never_enrolled'),
+          placed AS (
+            SELECT r.n,
+                   CASE WHEN r.category = 'steady' AND r.rank < ${rosterGroups * ROSTER_SIZE} THEN (r.rank / ${ROSTER_SIZE})::int
+                        WHEN r.category = 'steady' THEN ${rosterGroups} + ((r.rank - ${rosterGroups * ROSTER_SIZE}) % ${options.groups - rosterGroups})::int
+                        ELSE ${rosterGroups} + (r.rank % ${options.groups - rosterGroups})::int END AS group_idx,
+                   r.category = 'steady' AND r.rank < ${rosterGroups * ROSTER_SIZE} AND r.rank % ${ROSTER_SIZE} = 0 AS at_limit,
+                   CASE r.category WHEN 'at_risk' THEN 20 ELSE 28 + r.n % 49 END AS start_week
+              FROM ranked r)
+     INSERT INTO bench_referrals
+     SELECT b.n, b.category, gen_random_uuid(), gen_random_uuid(), p.group_idx, p.start_week,
+            CASE b.category WHEN 'never_enrolled' THEN 40 WHEN 'at_risk' THEN 500 ELSE 7 * p.start_week + b.n % 7 END,
+            COALESCE(p.at_limit, false)
+       FROM base b LEFT JOIN placed p ON p.n = b.n`,
   );
   await step(
     'participants',
@@ -95,12 +143,10 @@ export async function generate(client: Client, options: GenerateOptions): Promis
     [FIRST_NAMES, LAST_NAMES],
   );
   await step(
-    'referrals (Duluth 24)',
+    'referrals (California PC 1203.097)',
     `WITH courts AS (SELECT id, row_number() OVER (ORDER BY name) - 1 AS i FROM agencies WHERE kind = 'court'),
           officers AS (SELECT id, row_number() OVER (ORDER BY email) - 1 AS i FROM users WHERE role = 'probation_officer'),
-          dated AS (
-            SELECT b.*, $2::date - CASE b.category WHEN 'never_enrolled' THEN 20 WHEN 'at_risk' THEN 250 ELSE 70 + b.n % 31 END AS ordered_on
-              FROM bench_referrals b)
+          dated AS (SELECT b.*, $2::date - b.ordered_days_ago AS ordered_on FROM bench_referrals b)
      INSERT INTO referrals (id, participant_id, case_number, court_agency_id, probation_officer_id, policy_id, ordered_on, enroll_by, complete_by, status)
      SELECT d.referral_id, d.participant_id, 'BN-' || lpad(d.n::text, 7, '0'), c.id, o.id, p.id, d.ordered_on,
             d.ordered_on + p.enroll_within_days, (d.ordered_on + make_interval(months => p.complete_within_months))::date,
@@ -111,46 +157,55 @@ export async function generate(client: Client, options: GenerateOptions): Promis
   );
   await step(
     'enrollments',
-    `WITH numbered AS (SELECT id, row_number() OVER (ORDER BY name) - 1 AS i FROM groups WHERE name LIKE 'Bench group %'),
-          roster AS (SELECT id FROM groups WHERE name = 'Bench roster group')
-     INSERT INTO enrollments (referral_id, group_id, start_date)
-     SELECT b.referral_id,
-            CASE WHEN b.n BETWEEN $3 AND $4 THEN (SELECT id FROM roster) ELSE (SELECT id FROM numbered WHERE i = b.n % $2) END,
-            $1::date - 7 * CASE b.category WHEN 'at_risk' THEN 10 ELSE 8 + b.n % 3 END
-       FROM bench_referrals b WHERE b.category <> 'never_enrolled'`,
-    [today, options.groups, ROSTER_GROUP_MEMBERS.from, ROSTER_GROUP_MEMBERS.to],
+    `INSERT INTO enrollments (referral_id, group_id, start_date)
+     SELECT b.referral_id, g.id, $1::date - 7 * b.start_week
+       FROM bench_referrals b JOIN bench_groups g ON g.idx = b.group_idx`,
+    [today],
   );
-  // Steady men: present or late the last two weeks, at most one absence, a few late or left early.
-  await step(
-    'attendance marks',
-    `INSERT INTO attendance_marks (session_id, enrollment_id, referral_id, status, marked_by_id, marked_at)
-     SELECT s.id, e.id, e.referral_id,
-            CASE
-              WHEN b.category = 'at_risk' THEN 'present'
-              WHEN b.category = 'no_attendance' THEN CASE WHEN w.k <= 2 THEN 'absent_excused' ELSE 'present' END
-              WHEN w.k <= 2 THEN CASE WHEN (b.n + w.k) % 10 = 0 THEN 'late' ELSE 'present' END
-              WHEN b.n % 8 = 0 AND w.k = 3 + b.n % 5 THEN 'absent_unexcused'
-              WHEN b.n % 8 = 4 AND w.k = 3 + b.n % 5 THEN 'absent_excused'
-              WHEN (b.n * 31 + w.k * 17) % 100 < 8 THEN 'late'
-              WHEN (b.n * 31 + w.k * 17) % 100 < 11 THEN 'left_early'
-              ELSE 'present'
-            END::attendance_status,
-            $2, s.date + time '20:00'
-       FROM enrollments e
-       JOIN bench_referrals b ON b.referral_id = e.referral_id
-       JOIN sessions s ON s.group_id = e.group_id AND s.status = 'held' AND s.date >= e.start_date
-       CROSS JOIN LATERAL (SELECT ($1::date - s.date) / 7 AS k) w`,
-    [today, facilitatorId],
+  // Steady men: present or late the last two weeks, at most one absence (four or more weeks ago),
+  // a few late or left early. The man at the limit has three excused absences, none in a row.
+  const expectedMarks = Number(
+    (await client.query<{ marks: string }>(`SELECT sum(start_week) AS marks FROM bench_referrals WHERE group_idx IS NOT NULL`)).rows[0].marks,
   );
-  // Monthly progress reports already raised (the report-due men lack the current one).
+  const chunk = Math.ceil(options.referrals / MARK_CHUNKS);
+  let written = 0;
+  const marksStarted = performance.now();
+  for (let from = 1; from <= options.referrals; from += chunk) {
+    const result = await client.query(
+      `INSERT INTO attendance_marks (session_id, enrollment_id, referral_id, status, marked_by_id, marked_at)
+       SELECT s.id, e.id, e.referral_id,
+              CASE
+                WHEN b.category = 'at_risk' THEN 'present'
+                WHEN b.at_limit THEN CASE WHEN w.k IN (5, 9, 13) THEN 'absent_excused' ELSE 'present' END
+                WHEN b.category IN ('no_attendance', 'notice') AND w.k <= 2 THEN 'absent_excused'
+                WHEN w.k <= 2 THEN CASE WHEN (b.n + w.k) % 10 = 0 THEN 'late' ELSE 'present' END
+                WHEN b.n % 8 = 0 AND w.k = 4 + b.n % 5 THEN 'absent_unexcused'
+                WHEN b.n % 8 = 4 AND w.k = 4 + b.n % 5 THEN 'absent_excused'
+                WHEN (b.n * 31 + w.k * 17) % 100 < 8 THEN 'late'
+                WHEN (b.n * 31 + w.k * 17) % 100 < 11 THEN 'left_early'
+                ELSE 'present'
+              END::attendance_status,
+              $2, s.date + time '20:00'
+         FROM bench_referrals b
+         JOIN enrollments e ON e.referral_id = b.referral_id
+         JOIN sessions s ON s.group_id = e.group_id AND s.status = 'held' AND s.date >= e.start_date
+         CROSS JOIN LATERAL (SELECT ($1::date - s.date) / 7 AS k) w
+        WHERE b.n BETWEEN $3 AND $4`,
+      [today, facilitatorId, from, Math.min(options.referrals, from + chunk - 1)],
+    );
+    written += result.rowCount ?? 0;
+    const seconds = (performance.now() - marksStarted) / 1000;
+    log(`  attendance marks: ${written.toLocaleString('en-US')} / ${expectedMarks.toLocaleString('en-US')} (${Math.round((100 * written) / expectedMarks)} %) in ${seconds.toFixed(1)} s`);
+  }
+  // Quarterly progress reports already raised (the report-due men lack the current one).
   await step(
     'progress-report events already raised',
     `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts, created_at)
-     SELECT r.id, 'progress_report_due', 'period:' || p, r.ordered_on + 30 * p,
-            jsonb_build_object('period', p, 'dueOn', r.ordered_on + 30 * p, 'clause', 'periodic progress report'),
-            (r.ordered_on + 30 * p)::timestamptz
-       FROM referrals r JOIN bench_referrals b ON b.referral_id = r.id
-       CROSS JOIN LATERAL generate_series(1, ($1::date - r.ordered_on) / 30 - CASE WHEN b.category = 'report_due' THEN 1 ELSE 0 END) p`,
+     SELECT r.id, 'progress_report_due', 'period:' || p, r.ordered_on + pol.progress_report_every_days * p,
+            jsonb_build_object('period', p, 'dueOn', r.ordered_on + pol.progress_report_every_days * p, 'clause', 'periodic progress report'),
+            (r.ordered_on + pol.progress_report_every_days * p)::timestamptz
+       FROM referrals r JOIN bench_referrals b ON b.referral_id = r.id JOIN policies pol ON pol.id = r.policy_id
+       CROSS JOIN LATERAL generate_series(1, ($1::date - r.ordered_on) / pol.progress_report_every_days - CASE WHEN b.category = 'report_due' THEN 1 ELSE 0 END) p`,
     [today],
   );
   // Their notices: acknowledged, except the latest of the report-due men, sent and never
@@ -170,19 +225,25 @@ export async function generate(client: Client, options: GenerateOptions): Promis
             CASE WHEN NOT x.unanswered THEN e.created_at + interval '1 day' END, CASE WHEN NOT x.unanswered THEN po.id END,
             e.created_at, e.created_at
        FROM compliance_events e
-       JOIN referrals r ON r.id = e.referral_id JOIN bench_referrals b ON b.referral_id = r.id
+       JOIN referrals r ON r.id = e.referral_id JOIN bench_referrals b ON b.referral_id = r.id JOIN policies pol ON pol.id = r.policy_id
        JOIN users po ON po.id = r.probation_officer_id JOIN agencies court ON court.id = r.court_agency_id
        CROSS JOIN unnest(ARRAY['probation_officer', 'court']::notice_recipient_kind[]) AS rk(kind)
-       CROSS JOIN LATERAL (SELECT b.category = 'report_due' AND (e.facts ->> 'period')::int = ($1::date - r.ordered_on) / 30 - 1 AS unanswered) x`,
+       CROSS JOIN LATERAL (SELECT b.category = 'report_due'
+                                  AND (e.facts ->> 'period')::int = ($1::date - r.ordered_on) / pol.progress_report_every_days - 1 AS unanswered) x`,
     [today],
   );
   await step('vacuum analyze', 'VACUUM ANALYZE');
 
-  const sessions = await client.query<{ roster: string; big: string }>(
-    `SELECT (SELECT s.id FROM sessions s JOIN groups g ON g.id = s.group_id WHERE g.name = 'Bench roster group' AND s.date = $1::date - 7) AS roster,
-            (SELECT s.id FROM sessions s JOIN groups g ON g.id = s.group_id WHERE g.name = 'Bench group 0001' AND s.date = $1::date - 7) AS big`,
-    [today],
+  const rosterSessions = await client.query<{ id: string }>(
+    `SELECT s.id FROM sessions s JOIN bench_groups g ON g.id = s.group_id
+      WHERE g.idx < $2 AND s.date = $1::date - 7 ORDER BY g.idx`,
+    [today, rosterGroups],
   );
+  const bigSession = await client.query<{ id: string }>(
+    `SELECT s.id FROM sessions s JOIN bench_groups g ON g.id = s.group_id WHERE g.idx = $2 AND s.date = $1::date - 7`,
+    [today, rosterGroups],
+  );
+  const noticeReferrals = await client.query<{ referral_id: string }>(`SELECT referral_id FROM bench_referrals WHERE category = 'notice' ORDER BY n`);
   const counts = await client.query<Record<string, string>>(
     `SELECT (SELECT count(*) FROM referrals) AS referrals, (SELECT count(*) FROM groups) AS groups,
             (SELECT count(*) FROM sessions WHERE status = 'held') AS held_sessions, (SELECT count(*) FROM enrollments) AS enrollments,
@@ -192,8 +253,11 @@ export async function generate(client: Client, options: GenerateOptions): Promis
   return {
     adminId,
     facilitatorId,
-    rosterSessionId: sessions.rows[0].roster,
-    bigSessionId: sessions.rows[0].big,
+    clerkId,
+    clerkCourtId,
+    rosterSessions: rosterSessions.rows.map((row) => row.id),
+    bigSessionId: bigSession.rows[0].id,
+    noticeReferralIds: noticeReferrals.rows.map((row) => row.referral_id),
     counts: Object.fromEntries(Object.entries(counts.rows[0]).map(([key, value]) => [key, Number(value)])),
   };
 }
@@ -210,7 +274,8 @@ export async function undoSweep(client: Client, since: Date): Promise<void> {
   await client.query(`DELETE FROM compliance_events WHERE created_at >= $1`, [since]);
   await client.query(
     `UPDATE referrals r SET status = x.status, status_reason = NULL
-       FROM (SELECT referral_id, CASE category WHEN 'never_enrolled' THEN 'referred' ELSE 'active' END::referral_status AS status FROM bench_referrals) x
+       FROM (SELECT referral_id, CASE category WHEN 'never_enrolled' THEN 'referred' ELSE 'active' END::referral_status AS status
+               FROM bench_referrals WHERE category <> 'notice') x
       WHERE x.referral_id = r.id AND r.status <> x.status`,
   );
   await client.query('COMMIT');

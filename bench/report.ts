@@ -1,169 +1,276 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { AttendanceBench } from './attendance.bench';
+import { join } from 'node:path';
+import { AttendanceLoadBench } from './attendance.bench';
+import { LoadResult } from './load';
+import { LookupBench } from './lookup.bench';
+import { NoticeBench } from './notices.bench';
 import { Measured, RosterBench } from './roster.bench';
 import { SweepBench } from './sweep.bench';
 
 export interface BenchReport {
   startedAt: Date;
   seconds: number;
+  seedSeconds: number;
   postgres: string;
+  /** 1-, 5- and 15-minute load averages when the run started (others' work on the machine makes figures noisier). */
+  loadAtStart: number[];
   parameters: Record<string, string | number>;
+  notices: NoticeBench;
   sweep: SweepBench;
   roster: RosterBench;
-  attendance: AttendanceBench;
-  /** Whether compliance_events.corrects_event_id has an index (the existing-events statement's EXISTS needs one). */
-  correctsIndexed: boolean;
-  /** 1-minute load average when the run started (others' work on the machine makes figures noisier). */
-  loadAtStart: number;
+  attendance: AttendanceLoadBench;
+  lookup: LookupBench;
+  memory: { atStartMb: number; attendance: { maxMb: number; meanMb: number; samples: number }; lookup: { maxMb: number; meanMb: number; samples: number }; peakMb: number };
+}
+
+export interface Verdict {
+  id: string;
+  work: string;
+  baseline: string;
+  target: string;
+  figure: string;
+  baselineFigure: string;
+  ratio: string;
+  pass: boolean;
 }
 
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
-const ratio = (value: number, base: number) => `${(value / base).toFixed(value / base < 10 ? 2 : 1)}×`;
+const x = (value: number) => `${value.toFixed(2)}×`;
 function time(ms: number): string {
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   return `${ms.toFixed(ms >= 10 ? 1 : 2)} ms`;
 }
+const latency = (run: LoadResult) => `p50 ${time(run.p50)}, p95 ${time(run.p95)}, p99 ${time(run.p99)}`;
 
 function table(header: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-function sweepSection(sweep: SweepBench, correctsIndexed: boolean): string {
-  const { baseline, first, steady, referrals, batches } = sweep;
-  const perSecond = (ms: number) => int(referrals / (ms / 1000));
+/** P1–P5 against the issue's targets. */
+export function verdicts(report: BenchReport): Verdict[] {
+  const { attendance: p1, sweep: p2, notices: p3, lookup: p4, memory } = report;
+  const p1Ratio = p1.app.throughput / p1.baseline.throughput;
+  const p2Ratio = p2.first.median / p2.baseline.median;
+  const p3Ratio = p3.app.rate / p3.baseline.rate;
+  const p4Ratio = p4.app.throughput / p4.baseline.throughput;
+  const rss = Math.max(memory.attendance.maxMb, memory.lookup.maxMb);
+  return [
+    {
+      id: 'P1',
+      work: `\`PUT /sessions/:id/attendance\`, 15-man roster, rules + outbox, ${p1.concurrency} at once`,
+      baseline: 'bare node + pg script, same inserts and standing in one transaction',
+      target: 'throughput ≥ 0.5× baseline; p99 < 50 ms',
+      figure: `${p1.app.throughput.toFixed(1)} saves/s, p99 ${time(p1.app.p99)}`,
+      baselineFigure: `${p1.baseline.throughput.toFixed(1)} saves/s, p99 ${time(p1.baseline.p99)}`,
+      ratio: x(p1Ratio),
+      pass: p1Ratio >= 0.5 && p1.app.p99 < 50 && p1.app.errors === 0,
+    },
+    {
+      id: 'P2',
+      work: `daily compliance sweep over ${int(p2.referrals)} open referrals (first run, with its writes)`,
+      baseline: 'one hand-written set-based SQL query computing the same standings',
+      target: '≤ 2× baseline time; under 60 s',
+      figure: time(p2.first.median),
+      baselineFigure: time(p2.baseline.median),
+      ratio: x(p2Ratio),
+      pass: p2Ratio <= 2 && p2.first.median < 60_000,
+    },
+    {
+      id: 'P3',
+      work: `${int(p3.notices)} notices from event to accepted by an in-process SMTP server (outbox, Bull, worker process)`,
+      baseline: `raw nodemailer, same messages, same server, ${p3.workerConcurrency} at once`,
+      target: 'rate ≥ 0.5× baseline',
+      figure: `${p3.app.rate.toFixed(0)} notices/s (${p3.app.seconds.toFixed(2)} s)`,
+      baselineFigure: `${p3.baseline.rate.toFixed(0)} messages/s (${p3.baseline.seconds.toFixed(2)} s)`,
+      ratio: x(p3Ratio),
+      pass: p3Ratio >= 0.5,
+    },
+    {
+      id: 'P4',
+      work: `\`GET /referrals?caseNumber=\` as a court clerk, ${p4.concurrency} at once`,
+      baseline: 'bare node http + pg answering the same query',
+      target: 'throughput ≥ 0.5× baseline; p99 < 20 ms',
+      figure: `${p4.app.throughput.toFixed(0)} lookups/s, p99 ${time(p4.app.p99)}`,
+      baselineFigure: `${p4.baseline.throughput.toFixed(0)} lookups/s, p99 ${time(p4.baseline.p99)}`,
+      ratio: x(p4Ratio),
+      pass: p4Ratio >= 0.5 && p4.app.p99 < 20 && p4.app.errors === 0,
+    },
+    {
+      id: 'P5',
+      work: 'api process RSS during P1 and P4 load (/proc/<pid>/status VmRSS every 100 ms)',
+      baseline: '—',
+      target: 'RSS < 250 MB',
+      figure: `${rss.toFixed(0)} MB max`,
+      baselineFigure: '—',
+      ratio: '—',
+      pass: rss < 250,
+    },
+  ];
+}
+
+function machine(report: BenchReport): string[] {
+  const cpus = os.cpus();
+  const [one, five, fifteen] = report.loadAtStart;
+  return [
+    `- node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory`,
+    `- PostgreSQL ${report.postgres} and Redis on loopback; the api and worker are separate node processes (the app compiled as in production, NODE_ENV=production, LOG_LEVEL=warn); the load generator, the baselines and the in-process app used for the sweep run in the bench process`,
+    `- load average ${one.toFixed(2)} / ${five.toFixed(2)} / ${fifteen.toFixed(2)} (1 / 5 / 15 min) at the start, ${os.loadavg()[0].toFixed(2)} (1 min) at the end. The machine is shared: other people's test runs on the same 2 cores make every figure noisier, and the ratios (app and baseline measured minutes apart) less so than the absolute figures`,
+  ];
+}
+
+function loadRows(rows: Array<[string, LoadResult]>): Array<Array<string | number>> {
+  return rows.map(([label, run]) => [label, int(run.requests), `${(run.elapsedMs / 1000).toFixed(1)} s`, run.throughput.toFixed(1), time(run.p50), time(run.p95), time(run.p99), time(run.max), run.errors]);
+}
+const LOAD_HEADER = ['run', 'requests', 'elapsed', 'per second', 'p50', 'p95', 'p99', 'max', 'errors'];
+
+function attendanceSection(p1: AttendanceLoadBench): string {
+  return [
+    `## P1 — attendance saves under load (${p1.concurrency} at once)`,
+    '',
+    table(LOAD_HEADER, loadRows([
+      ['`PUT /api/v1/sessions/:id/attendance` (api process, over HTTP)', p1.app],
+      ['baseline: bare node + pg script, same transaction by hand', p1.baseline],
+    ])),
+    '',
+    `Each side saves its own ${p1.rosters.app} rosters of 15 men twice, in the same order: first every man late and the one who`,
+    'stands at three absences absent (his fourth: an `absence_limit_exceeded` event, two notices, non-compliant), then everyone',
+    'present (a `corrected` event, two notices, active again). So every save changes 15 marks, audits them, evaluates the rules of',
+    `15 men over their whole history and writes an event with its outbox notices and a status change. Written: app ${int(p1.written.app.events)} events /`,
+    `${int(p1.written.app.notices)} notices, baseline ${int(p1.written.baseline.events)} / ${int(p1.written.baseline.notices)}. The api process also queues each`,
+    'notice on Bull after commit (nobody consumes them here); the baseline skips Redis.',
+  ].join('\n');
+}
+
+function sweepSection(sweep: SweepBench): string {
+  const { baseline, rawRead, first, steady, referrals, batches } = sweep;
   const perBatch = (queries: number) => `${int(queries)} (${(queries / batches).toFixed(1)})`;
   const written = (run: typeof first | typeof steady) =>
     `${int(run.outcome.eventsCreated)} / ${int(run.outcome.noticesCreated)} / ${int(run.outcome.statusChanges)} / ${int(run.outcome.remindersCreated)}`;
-  const extra = first.queries - steady.queries;
-  const statusStatements = 2 * first.outcome.statusChanges;
-  const reading = [
-    `The baseline reads the facts of all ${int(referrals)} open referrals in ${batches} keyset batches of 1,000 with plain \`pg\` in ${time(baseline.median)} (${perSecond(baseline.median)} referrals/s): the floor for any sweep that looks at every referral.`,
-    `A steady-state sweep, which reads the same facts inside one transaction per batch with the referrals locked \`FOR UPDATE\`, flags each existing event as corrected or not, runs the pure rules and writes nothing, takes ${time(steady.median)}, ${ratio(steady.median, baseline.median)} the baseline, at ${(steady.queries / batches).toFixed(1)} statements per batch (the run's few fixed ones included) whatever the batch holds.`,
-    `The first run, which raised ${int(first.outcome.eventsCreated)} events with ${int(first.outcome.noticesCreated)} notices, changed ${int(first.outcome.statusChanges)} statuses and wrote ${int(first.outcome.remindersCreated)} escalation reminders, takes ${time(first.median)} (${ratio(first.median, baseline.median)}).`,
-    extra >= statusStatements && first.outcome.statusChanges > 0
-      ? `It sent ${int(extra)} statements more than a steady run, ${int(statusStatements)} of them two per status change (an \`UPDATE referrals\` and an audit \`INSERT\` for each referral, from \`ReferralStatusService.transition\` called in the per-referral loop of \`ComplianceService.evaluate\`): the batches' writes are set-based, but status changes are not, so a day on which many referrals change status costs a round trip pair per referral.`
-      : `It sent ${int(extra)} statements more than a steady run for its writes.`,
-    `Timed alone with plain \`pg\` over the same batches, the sweep's existing-events statement takes ${time(sweep.existingEvents.ms)}, ${Math.round((100 * sweep.existingEvents.ms) / steady.median)} % of a steady run` +
-      (correctsIndexed
-        ? '.'
-        : `: its \`EXISTS (… WHERE c.corrects_event_id = e.id)\` has no index on corrects_event_id to use, so each batch makes PostgreSQL read all ${int(sweep.existingEvents.events)} compliance events (a table that gains a progress report per referral and month) to flag the batch's few as corrected.`),
-    `${int(first.queued)} of the first run's notices were queued to Redis after commit (no processor consumes them: APP_ROLE=api), so its time includes that enqueueing.`,
-  ].join(' ');
   return [
-    `## Daily compliance sweep — ${int(referrals)} open referrals, ${batches} batches`,
+    `## P2 — daily compliance sweep, ${int(referrals)} open referrals in ${batches} batches`,
     '',
     table(
-      ['run', 'samples', 'median', 'min', 'ratio to baseline (median)', 'referrals/s', 'statements (per batch)', 'events / notices / status changes / reminders'],
+      ['run', 'samples', 'median', 'min', 'ratio to baseline', 'statements (per batch)', 'events / notices / status changes / reminders'],
       [
-        ['baseline: raw `pg` read of the same facts, no ORM or rules', baseline.samples, time(baseline.median), time(baseline.min), '1.00×', perSecond(baseline.median), perBatch(baseline.queries), '—'],
-        ['`ComplianceSweepService.run`, first run (crossings written)', first.samples, time(first.median), time(first.min), ratio(first.median, baseline.median), perSecond(first.median), perBatch(first.queries), written(first)],
-        ['`ComplianceSweepService.run`, steady state (nothing new)', steady.samples, time(steady.median), time(steady.min), ratio(steady.median, baseline.median), perSecond(steady.median), perBatch(steady.queries), written(steady)],
+        ['baseline: one set-based SQL query, every standing and due crossing', baseline.samples, time(baseline.median), time(baseline.min), '1.00×', baseline.queries, `${int(baseline.crossings)} referrals with a crossing due`],
+        ['`ComplianceSweepService.run`, first run (crossings written)', first.samples, time(first.median), time(first.min), x(first.median / baseline.median), perBatch(first.queries), written(first)],
+        ['`ComplianceSweepService.run`, steady state (nothing new)', steady.samples, time(steady.median), time(steady.min), x(steady.median / baseline.median), perBatch(steady.queries), written(steady)],
+        ['diagnosis: raw `pg` read of the facts the sweep reads, batch by batch', rawRead.samples, time(rawRead.median), time(rawRead.min), x(rawRead.median / baseline.median), perBatch(rawRead.queries), '—'],
       ],
     ),
     '',
-    reading,
+    'The baseline computes in PostgreSQL what the rules compute in the app — sessions attended, absences, unexcused absences, the',
+    'current and longest run of absences (gaps and islands over every held-session mark), the day he last attended — and flags the',
+    'crossings due today. It writes nothing; the sweep also locks each batch, runs the pure rules and writes the events, their',
+    `notices, status changes and reminders. The first run's ${int(first.queued)} notices were queued on Bull after commit.`,
+  ].join('\n');
+}
+
+function noticesSection(p3: NoticeBench): string {
+  return [
+    `## P3 — ${int(p3.notices)} notices from event to accepted`,
+    '',
+    table(
+      ['run', 'messages', 'seconds', 'per second', 'notes'],
+      [
+        ['app: outbox transaction → Bull → worker process (render e-mail + PDF letter, send)', int(p3.notices), p3.app.seconds.toFixed(2), p3.app.rate.toFixed(0), `events and notices written in ${time(p3.app.writeMs)}; worker RSS ${p3.worker.rssMb?.toFixed(0) ?? '?'} MB at the end`],
+        [`baseline: raw nodemailer, the same rendered messages, ${p3.workerConcurrency} at once`, int(p3.notices), p3.baseline.seconds.toFixed(2), p3.baseline.rate.toFixed(0), `${(p3.baseline.bytes / p3.notices / 1024).toFixed(1)} KiB a message`],
+      ],
+    ),
+    '',
+    'The clock starts before the transaction that raises the crossings (two notices each: probation officer and court) and stops',
+    'when the in-process `smtp-server` has accepted the last message. The worker renders each notice (Handlebars e-mail, pdfkit',
+    'letter), then claims, sends (one SMTP connection per message, as configured) and records it; render and send jobs run 4 at',
+    'a time each. The baseline sends the very messages the worker rendered, with the same transport options.',
+  ].join('\n');
+}
+
+function lookupSection(p4: LookupBench): string {
+  return [
+    `## P4 — court clerk's case lookup under load (${p4.concurrency} at once)`,
+    '',
+    table(LOAD_HEADER, loadRows([
+      ['`GET /api/v1/referrals?caseNumber=` (api process, over HTTP, court clerk)', p4.app],
+      ['baseline: bare node http + pg, the same SELECT', p4.baseline],
+    ])),
+    '',
+    `Both walk the ${int(p4.caseNumbers)} case numbers of the clerk's court in the same order. The app also checks the bearer token and its`,
+    'session, validates the query, scopes it to the clerk\'s court, and audits the read (an insert per lookup); the baseline runs the',
+    'SELECT and answers.',
+  ].join('\n');
+}
+
+function memorySection(report: BenchReport): string {
+  const { memory } = report;
+  return [
+    '## P5 — api process memory',
+    '',
+    `VmRSS of the api process: ${memory.atStartMb.toFixed(0)} MB after start-up; during P1 ${memory.attendance.maxMb.toFixed(0)} MB max (mean ${memory.attendance.meanMb.toFixed(0)}, ${memory.attendance.samples} samples);`,
+    `during P4 ${memory.lookup.maxMb.toFixed(0)} MB max (mean ${memory.lookup.meanMb.toFixed(0)}, ${memory.lookup.samples} samples); VmHWM (peak since start) ${memory.peakMb.toFixed(0)} MB.`,
   ].join('\n');
 }
 
 function latencyRows(rows: Array<[string, Measured]>, base: Measured): Array<Array<string | number>> {
-  return rows.map(([label, m]) => [label, m.samples, time(m.median), time(m.p95), time(m.min), ratio(m.median, base.median), m.queries]);
+  return rows.map(([label, m]) => [label, m.samples, time(m.median), time(m.p95), time(m.min), x(m.median / base.median), m.queries]);
 }
-
-const LATENCY_HEADER = ['call', 'samples', 'median', 'p95', 'min', 'ratio to baseline (median)', 'statements per call'];
 
 function rosterSection(roster: RosterBench): string {
   const { baseline, service, http, big } = roster;
-  const fixed = big.queries === service.queries;
-  const reading = [
-    `\`RosterService.load\` answers the ${roster.men}-man roster (each man's standing computed from all his held-session marks) in ${time(service.median)} median, p95 ${time(service.p95)}, ${ratio(service.median, baseline.median)} the ${time(baseline.median)} that plain \`pg\` needs to read the same rows and histories` +
-      (service.median < baseline.median ? ' (less than 1 because the service aggregates the histories in the same statement as the rows, one round trip fewer than the baseline).' : '.'),
-    `Over HTTP as the group's facilitator (bearer token checked against the users table, routing, serialisation) the same roster takes ${time(http.median)}, p95 ${time(http.p95)}.`,
-    fixed
-      ? `The service sends ${service.queries} statements for ${roster.men} men and the same ${big.queries} for the ${int(roster.bigMen)}-man session of a big group (${time(big.median)} median there): the query count does not grow with the roster.`
-      : `The service sends ${service.queries} statements for ${roster.men} men but ${big.queries} for the ${int(roster.bigMen)}-man session: the query count grows with the roster.`,
-  ].join(' ');
   return [
-    `## Roster read — a ${roster.men}-man session`,
+    `## Also measured: roster read, a ${roster.men}-man session (one call at a time, in process)`,
     '',
-    table(LATENCY_HEADER, [
-      ...latencyRows(
-        [
-          ['baseline: raw `pg` select of the same roster rows and histories', baseline],
-          ['`RosterService.load` (facilitator view)', service],
-          ['`GET /api/v1/sessions/:id/roster` over HTTP (facilitator)', http],
-          [`\`RosterService.load\`, ${int(roster.bigMen)}-man session (query count check)`, big],
-        ],
-        baseline,
-      ),
-    ]),
-    '',
-    reading,
+    table(['call', 'samples', 'median', 'p95', 'min', 'ratio to baseline (median)', 'statements per call'], latencyRows(
+      [
+        ['baseline: raw `pg` select of the same roster rows and histories', baseline],
+        ['`RosterService.load` (facilitator view)', service],
+        ['`GET /api/v1/sessions/:id/roster` over HTTP (facilitator)', http],
+        [`\`RosterService.load\`, ${int(roster.bigMen)}-man session (query count check)`, big],
+      ],
+      baseline,
+    )),
   ].join('\n');
 }
 
-function attendanceSection(attendance: AttendanceBench, correctsIndexed: boolean): string {
-  const { baseline, changed, replay, http, existingEvents } = attendance;
-  const reading = [
-    `Saving a ${attendance.marks}-man roster in which every mark changed takes ${time(changed.median)} median (p95 ${time(changed.p95)}) through \`AttendanceService.mark\`, ${ratio(changed.median, baseline.median)} a raw upsert of the same ${attendance.marks} rows in one transaction (${time(baseline.median)}).`,
-    `For that it sends ${changed.queries} statements whatever the roster's size (as long as no status changes): the session locked, eligibility, the marks as they were, one upsert, one audit insert, the rules' facts (referrals locked \`FOR UPDATE\`, marks, events) in the same transaction, then the roster read back after commit.`,
-    `Of that, ${time(existingEvents.median)} is the rules' existing-events statement alone, timed by itself for the same ${attendance.marks} men (last row)` +
-      (correctsIndexed
-        ? '.'
-        : `: to flag their few events as corrected or not it reads all ${int(existingEvents.events)} compliance events, for want of an index on corrects_event_id, so a save slows as the program's history grows.`),
-    `A replay of an unchanged roster writes nothing and takes ${time(replay.median)} (${replay.queries} statements); the HTTP \`PUT\` adds validation and the token check: ${time(http.median)} median, p95 ${time(http.p95)}.`,
-  ].join(' ');
-  return [
-    `## Attendance save — a ${attendance.marks}-man roster`,
-    '',
-    table(
-      LATENCY_HEADER,
-      latencyRows(
-        [
-          [`baseline: raw upsert of ${attendance.marks} rows in one transaction`, baseline],
-          ['`AttendanceService.mark`, every mark changed (rules evaluated)', changed],
-          ['`AttendanceService.mark`, replay with nothing changed', replay],
-          ['`PUT /api/v1/sessions/:id/attendance` over HTTP, every mark changed', http],
-          [`diagnosis: raw \`pg\`, the existing-events statement of \`ComplianceService.evaluate\` alone for these ${attendance.marks} men`, existingEvents],
-        ],
-        baseline,
-      ),
-    ),
-    '',
-    reading,
-  ].join('\n');
+/** Hand-written diagnosis and before/after figures (bench/findings.md), kept across runs. */
+function findings(): string {
+  const path = join(__dirname, 'findings.md');
+  return existsSync(path) ? readFileSync(path, 'utf8').trim() : '';
 }
 
 export function renderReport(report: BenchReport): string {
-  const cpus = os.cpus();
-  const machine = [
-    `- node ${process.version}, ${os.platform()} ${os.arch()}`,
-    `- ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory`,
-    `- PostgreSQL ${report.postgres} and Redis on loopback, the app in the same process as the bench`,
-    `- 1-minute load average ${report.loadAtStart.toFixed(2)} at the start and ${os.loadavg()[0].toFixed(2)} at the end (the bench itself keeps about one CPU busy; more means other work shared the machine)`,
-  ];
+  const rows = verdicts(report).map((v) => [v.id, v.work, v.baseline, v.target, v.figure, v.baselineFigure, v.ratio, v.pass ? '**PASS**' : '**MISS**']);
   const parameters = Object.entries(report.parameters).map(([key, value]) => `- ${key}: ${typeof value === 'number' ? int(value) : value}`);
   return [
     '# Throughline benchmarks',
     '',
-    `Written by \`npm run bench\` (bench/run.ts) on ${report.startedAt.toISOString()}, in ${Math.round(report.seconds)} s. Every figure is`,
-    'set against a raw baseline measured in the same run: the plain `pg` read or write of the same',
-    'rows, without the ORM, Nest, the rules or HTTP. Times are wall-clock milliseconds per call.',
+    `Written by \`npm run bench\` (bench/run.ts) on ${report.startedAt.toISOString()}, in ${Math.round(report.seconds)} s, of which seeding took`,
+    `${Math.round(report.seedSeconds)} s. Every figure is set against a hand-written baseline doing the same work on the same data in the same run.`,
+    '',
+    table(['id', 'work', 'baseline', 'target', 'Throughline', 'baseline', 'ratio', 'result'], rows),
     '',
     '## Machine',
     '',
-    ...machine,
+    ...machine(report),
     '',
-    '## Parameters',
+    '## Data',
     '',
     ...parameters,
     '',
-    sweepSection(report.sweep, report.correctsIndexed),
+    attendanceSection(report.attendance),
+    '',
+    sweepSection(report.sweep),
+    '',
+    noticesSection(report.notices),
+    '',
+    lookupSection(report.lookup),
+    '',
+    memorySection(report),
     '',
     rosterSection(report.roster),
     '',
-    attendanceSection(report.attendance, report.correctsIndexed),
+    findings(),
     '',
   ].join('\n');
 }

@@ -1,48 +1,61 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { join } from 'node:path';
 import { SignedInUser } from '../src/common/context/request-context';
 import { AuthService } from '../src/modules/auth/auth.service';
 import { Role } from '../src/modules/users/role.enum';
 import { startBenchApp } from './app';
-import { benchAttendance } from './attendance.bench';
-import { assertBenchDatabaseName, connect, createBenchDatabase, deleteRedisKeys, dropBenchDatabase, serverFacts } from './database';
+import { benchAttendanceLoad } from './attendance.bench';
+import { assertBenchDatabaseName, benchDatabaseUrl, connect, createBenchDatabase, deleteRedisKeys, dropBenchDatabase, REDIS_URL, serverFacts } from './database';
 import { generate } from './generate';
+import { benchLookup } from './lookup.bench';
 import { QueryCounter } from './measure';
-import { correctsEventIdIndexed } from './probes';
-import { renderReport, writeReport } from './report';
+import { benchNotices } from './notices.bench';
+import { appEnvironment, BenchProcess, buildApp, freePort, RssSampler, waitForHttp } from './processes';
+import { BenchReport, renderReport, writeReport } from './report';
 import { benchRoster } from './roster.bench';
 import { benchSweep } from './sweep.bench';
 
-const QUEUE_PREFIX = 'throughline-bench';
-const USAGE = `npm run bench -- [--referrals 50000] [--groups 50] [--first-runs 3] [--steady-runs 5] [--iterations 200]
-                     [--database throughline_bench] [--out bench/results.md] [--keep]`;
+const USAGE = `npm run bench -- [--referrals 50000] [--groups 3000] [--concurrency 4] [--duration 20] [--first-runs 2] [--steady-runs 3]
+                     [--iterations 200] [--database throughline_bench] [--out bench/RESULTS.md] [--keep]`;
 
-interface Options {
+export interface BenchOptions {
   referrals: number;
   groups: number;
+  /** Closed-loop connections of P1 and P4. */
+  concurrency: number;
+  /** Seconds each P1 / P4 load run may last at most. */
+  duration: number;
   firstRuns: number;
   steadyRuns: number;
   iterations: number;
   database: string;
-  out: string;
+  queuePrefix: string;
+  out: string | null;
   keep: boolean;
+  log: (line: string) => void;
 }
 
-function parseArgs(argv: string[]): Options {
-  const options: Options = {
+export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
+  const options: Omit<BenchOptions, 'log'> = {
     referrals: 50_000,
-    groups: 50,
-    firstRuns: 3,
-    steadyRuns: 5,
+    groups: 3_000,
+    concurrency: 4,
+    duration: 20,
+    firstRuns: 2,
+    steadyRuns: 3,
     iterations: 200,
     database: 'throughline_bench',
-    out: join(__dirname, 'results.md'),
+    queuePrefix: 'throughline-bench',
+    out: join(__dirname, 'RESULTS.md'),
     keep: false,
   };
-  const numeric: Record<string, keyof Options> = {
+  const numeric: Record<string, keyof typeof options> = {
     '--referrals': 'referrals',
     '--groups': 'groups',
+    '--concurrency': 'concurrency',
+    '--duration': 'duration',
     '--first-runs': 'firstRuns',
     '--steady-runs': 'steadyRuns',
     '--iterations': 'iterations',
@@ -58,83 +71,157 @@ function parseArgs(argv: string[]): Options {
       (options as unknown as Record<string, number>)[numeric[arg]] = value;
     } else throw new Error(`Unknown argument ${arg}\n${USAGE}`);
   }
-  if (options.referrals < 100) throw new Error('--referrals must be at least 100 (the crossing categories are per hundred)');
+  if (options.referrals < 200) throw new Error('--referrals must be at least 200 (the crossing categories are per hundred)');
+  if (options.groups < 6 || options.groups * 8 > options.referrals) throw new Error('--groups must be at least 6 and at most referrals / 8');
   assertBenchDatabaseName(options.database);
   return options;
 }
 
-const started = Date.now();
-function log(line: string): void {
-  process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
-}
-
-async function main(): Promise<void> {
-  const options = parseArgs(process.argv.slice(2));
+/**
+ * Seeds the bench database and runs P1–P5 with their baselines, in this order: P3 (a worker
+ * process delivers notices; nothing else is pending yet), P2 (the sweep, in process), the roster
+ * read (in process), then P1 and P4 over HTTP to a separate api process whose RSS is P5.
+ */
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const { log } = options;
+  const started = Date.now();
   const startedAt = new Date();
-  const loadAtStart = os.loadavg()[0];
-  log(`creating and migrating ${options.database}`);
+  const loadAtStart = os.loadavg();
+  const jwtSecret = randomBytes(32).toString('hex');
+  const databaseUrl = benchDatabaseUrl(options.database);
+  log(`creating and migrating ${options.database}; compiling the app for its api and worker processes meanwhile`);
+  const building = buildApp(log);
+  building.catch(() => undefined);
   await createBenchDatabase(options.database);
-  await deleteRedisKeys(QUEUE_PREFIX);
-  const bench = await startBenchApp(options.database, QUEUE_PREFIX);
+  await deleteRedisKeys(options.queuePrefix);
+  const bench = await startBenchApp(options.database, options.queuePrefix, jwtSecret);
   const client = await connect(options.database);
   const counter = new QueryCounter();
+  const processes: BenchProcess[] = [];
   try {
-    const policy = bench.reference.policies.find((candidate) => candidate.key === 'duluth-24');
-    if (!policy) throw new Error('The duluth-24 policy preset is missing from the reference data');
-    log(`generating ${options.referrals.toLocaleString('en-US')} referrals in ${options.groups} groups (today is ${bench.today})`);
+    const policy = bench.reference.policies.find((candidate) => candidate.key === 'ca-pc-1203-097');
+    if (!policy) throw new Error('The ca-pc-1203-097 policy preset is missing from the reference data');
+    log(`generating ${options.referrals.toLocaleString('en-US')} referrals in ${options.groups.toLocaleString('en-US')} groups (today is ${bench.today})`);
+    const seedStarted = Date.now();
     const fixture = await generate(client, { referrals: options.referrals, groups: options.groups, today: bench.today, policyId: policy.id, curriculumId: bench.reference.duluth.id, log });
-    log(`generated: ${JSON.stringify(fixture.counts)}`);
+    const seedSeconds = (Date.now() - seedStarted) / 1000;
+    log(`generated in ${seedSeconds.toFixed(0)} s: ${JSON.stringify(fixture.counts)}`);
+    const main = await building;
 
-    const facilitatorRow = await client.query<{ id: string; agency_id: string; email: string; name: string }>(
-      `SELECT id, agency_id, email, name FROM users WHERE id = $1`,
-      [fixture.facilitatorId],
-    );
-    const facilitator: SignedInUser = { ...facilitatorRow.rows[0], agencyId: facilitatorRow.rows[0].agency_id, role: Role.Facilitator };
-    const token = await bench.app.get(AuthService).issueSessionToken(facilitator.id, { ttlSeconds: 3600 });
-    if (!token) throw new Error('Could not issue a token for the bench facilitator');
+    const user = async (id: string, role: Role): Promise<{ user: SignedInUser; token: string }> => {
+      const row = (await client.query<{ id: string; agency_id: string; email: string; name: string }>(`SELECT id, agency_id, email, name FROM users WHERE id = $1`, [id])).rows[0];
+      const token = await bench.app.get(AuthService).issueSessionToken(id, { ttlSeconds: 3600 });
+      if (!token) throw new Error(`Could not issue a token for ${row.email}`);
+      return { user: { ...row, agencyId: row.agency_id, role }, token };
+    };
+
+    log('P3: notices from event to the SMTP server, against raw nodemailer');
+    const notices = await benchNotices(bench, client, { main, databaseUrl, redisUrl: REDIS_URL, queuePrefix: options.queuePrefix, jwtSecret, noticeReferralIds: fixture.noticeReferralIds, log });
 
     counter.install();
-    log('sweep');
+    log('P2: the daily compliance sweep, against one set-based query');
     const sweep = await benchSweep(bench, client, counter, { firstRuns: options.firstRuns, steadyRuns: options.steadyRuns, log });
-    log('roster');
-    const roster = await benchRoster(bench, client, counter, { rosterSessionId: fixture.rosterSessionId, bigSessionId: fixture.bigSessionId, token, iterations: options.iterations });
-    log('attendance');
-    const attendance = await benchAttendance(bench, client, counter, { sessionId: fixture.rosterSessionId, facilitator, token, iterations: Math.ceil(options.iterations / 2) });
+    log('roster read (in process)');
+    const facilitator = await user(fixture.facilitatorId, Role.Facilitator);
+    const roster = await benchRoster(bench, client, counter, {
+      rosterSessionId: fixture.rosterSessions[fixture.rosterSessions.length - 1],
+      bigSessionId: fixture.bigSessionId,
+      token: facilitator.token,
+      iterations: options.iterations,
+    });
     counter.uninstall();
 
-    const markdown = renderReport({
+    log('starting the api process (APP_ROLE=api) and the bare node http + pg baseline server');
+    const apiPort = await freePort();
+    const baselinePort = await freePort();
+    const api = new BenchProcess('api', [main], {
+      ...appEnvironment({ databaseUrl, redisUrl: REDIS_URL, queuePrefix: options.queuePrefix, jwtSecret }),
+      APP_ROLE: 'api',
+      PORT: String(apiPort),
+    });
+    processes.push(api);
+    const baselineServer = new BenchProcess('baseline server', ['-r', 'ts-node/register/transpile-only', join(__dirname, 'baseline-server.ts')], {
+      DATABASE_URL: databaseUrl,
+      PORT: String(baselinePort),
+    });
+    processes.push(baselineServer);
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const baselineUrl = `http://127.0.0.1:${baselinePort}`;
+    await waitForHttp(api, `${apiUrl}/health`);
+    await waitForHttp(baselineServer, `${baselineUrl}/health`);
+    const rssAtStart = api.memory();
+
+    log(`P1: PUT attendance under load (${options.concurrency} at once), against a bare node + pg script`);
+    const p1Rss = new RssSampler(api);
+    p1Rss.start();
+    const attendance = await benchAttendanceLoad(client, {
+      apiUrl,
+      databaseUrl,
+      token: facilitator.token,
+      facilitatorId: fixture.facilitatorId,
+      rosterSessions: fixture.rosterSessions.slice(0, -1),
+      concurrency: options.concurrency,
+      durationMs: options.duration * 1000,
+      log,
+    });
+    const attendanceRss = p1Rss.stop();
+
+    log(`P4: a court clerk's case lookup under load (${options.concurrency} at once), against bare node http + pg`);
+    const clerk = await user(fixture.clerkId, Role.CourtClerk);
+    const p4Rss = new RssSampler(api);
+    p4Rss.start();
+    const lookup = await benchLookup(client, {
+      apiUrl,
+      baselineUrl,
+      token: clerk.token,
+      courtAgencyId: fixture.clerkCourtId,
+      concurrency: options.concurrency,
+      durationMs: options.duration * 1000,
+      log,
+    });
+    const lookupRss = p4Rss.stop();
+    const peak = api.memory();
+    log(`P5: api RSS ${rssAtStart?.rssMb.toFixed(0)} MB at start, ${attendanceRss.maxMb.toFixed(0)} MB max during P1, ${lookupRss.maxMb.toFixed(0)} MB max during P4, peak (VmHWM) ${peak?.peakMb.toFixed(0)} MB`);
+
+    const report: BenchReport = {
       startedAt,
       seconds: (Date.now() - started) / 1000,
+      seedSeconds,
       postgres: (await serverFacts(options.database)).postgres,
+      loadAtStart,
       parameters: {
-        'open referrals (Duluth 24 policy)': fixture.counts.referrals,
-        'groups (big ones plus one of 15 men)': fixture.counts.groups,
+        'open referrals (California PC 1203.097: 52 sessions)': fixture.counts.referrals,
+        groups: fixture.counts.groups,
         'held sessions': fixture.counts.held_sessions,
         'attendance marks': fixture.counts.marks,
-        'compliance events before the first sweep': fixture.counts.events,
-        'notices before the first sweep': fixture.counts.notices,
-        'crossing on the first sweep': '5 % (1 % never enrolled, 2 % no attendance for 21 days, 1 % progress report due, 1 % at risk)',
+        'compliance events before the benchmarks': fixture.counts.events,
+        'notices before the benchmarks': fixture.counts.notices,
+        'crossing on the sweep’s first run': 'about 4 % (1 % never enrolled, 2 % no attendance for 3 weeks, 1 % progress report due, 1 % at risk)',
         'sweep batch size': 1000,
         'sweep samples (first / steady)': `${options.firstRuns} / ${options.steadyRuns}`,
-        'roster and attendance calls per figure': `${options.iterations} / ${Math.ceil(options.iterations / 2)} (in 4 interleaved rounds, after warm-up)`,
+        'P1 / P4 load': `${options.concurrency} connections at once, closed loop, at most ${options.duration} s a run`,
         'program date (today)': bench.today,
       },
+      notices,
       sweep,
       roster,
       attendance,
-      correctsIndexed: await correctsEventIdIndexed(client),
-      loadAtStart,
-    });
-    writeReport(options.out, markdown);
-    process.stdout.write(`${markdown}\n`);
-    log(`wrote ${options.out}`);
+      lookup,
+      memory: { atStartMb: rssAtStart?.rssMb ?? NaN, attendance: attendanceRss, lookup: lookupRss, peakMb: peak?.peakMb ?? NaN },
+    };
+    if (options.out) {
+      writeReport(options.out, renderReport(report));
+      log(`wrote ${options.out}`);
+    }
+    return report;
   } finally {
     counter.uninstall();
+    for (const child of processes) await child.stop();
     // The sweep's after-commit dispatches are not awaited by it; give the last ones a moment.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     await bench.close();
     await client.end();
-    log(`deleted ${await deleteRedisKeys(QUEUE_PREFIX)} Redis keys of ${QUEUE_PREFIX}`);
+    log(`deleted ${await deleteRedisKeys(options.queuePrefix)} Redis keys of ${options.queuePrefix}`);
     if (options.keep) log(`kept ${options.database}`);
     else {
       await dropBenchDatabase(options.database);
@@ -143,7 +230,16 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  const started = Date.now();
+  const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  runBench({ ...parseArgs(process.argv.slice(2)), log })
+    .then((report) => {
+      process.stdout.write(`${renderReport(report)}\n`);
+      process.exit(0);
+    })
+    .catch((error: Error) => {
+      process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+      process.exit(1);
+    });
+}

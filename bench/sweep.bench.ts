@@ -8,24 +8,90 @@ import { OPEN_REFERRAL_STATUSES } from '../src/modules/referrals/referral-status
 import { BenchApp } from './app';
 import { undoSweep } from './generate';
 import { QueryCounter, stats, Stats, timed } from './measure';
-import { countEvents, existingEventsPass } from './probes';
 
 export interface SweepBench {
   referrals: number;
   batches: number;
-  baseline: Stats & { queries: number };
+  /** P2's baseline: one hand-written set-based query computing every open referral's standing and due crossings. */
+  baseline: Stats & { queries: number; crossings: number };
+  /** Diagnosis: the plain `pg` read of the facts the sweep reads, batch by batch (no rules, no writes). */
+  rawRead: Stats & { queries: number };
   first: Stats & { queries: number; outcome: SweepResult; queued: number };
   steady: Stats & { queries: number; outcome: SweepResult };
-  /** The existing-events statement alone over all batches (median of the steady rounds), and the events it reads from. */
-  existingEvents: { ms: number; events: number };
+}
+
+const ABSENCE = `m.status IN ('absent_excused', 'absent_unexcused', 'removed')`;
+
+/**
+ * The standings the rules compute, for every open referral in one statement: sessions
+ * attended, absences, unexcused absences, the current and the longest run of absences (gaps
+ * and islands over all his held-session marks), the day he last attended, and the crossings
+ * due today — enroll-by passed without enrollment, no attendance for the policy's days while
+ * his group met, at risk, deadline passed, a progress report not yet raised, and an absence
+ * limit crossed without its event.
+ */
+export const STANDINGS_SQL = `
+WITH open AS (
+  SELECT r.id, r.status, r.ordered_on, r.enroll_by, r.complete_by, pol.required_sessions, pol.left_early_counts, pol.max_absences,
+         pol.max_unexcused_absences, pol.max_consecutive_absences, pol.no_attendance_days, pol.progress_report_every_days
+    FROM referrals r JOIN policies pol ON pol.id = r.policy_id
+   WHERE r.status = ANY($2::referral_status[])),
+marked AS (
+  SELECT m.referral_id, s.date, m.status, ${ABSENCE} AS absent,
+         (m.status IN ('present', 'late') OR (m.status = 'left_early' AND o.left_early_counts)) AS attended,
+         row_number() OVER (PARTITION BY m.referral_id ORDER BY s.date, s.start_time)
+           - row_number() OVER (PARTITION BY m.referral_id, ${ABSENCE} ORDER BY s.date, s.start_time) AS island
+    FROM attendance_marks m JOIN sessions s ON s.id = m.session_id AND s.status = 'held' JOIN open o ON o.id = m.referral_id),
+runs AS (
+  SELECT referral_id, count(*) AS length, max(date) AS ended_on FROM marked WHERE absent GROUP BY referral_id, island),
+counts AS (
+  SELECT referral_id, count(*) FILTER (WHERE attended) AS attended, count(*) FILTER (WHERE absent) AS absences,
+         count(*) FILTER (WHERE status IN ('absent_unexcused', 'removed')) AS unexcused,
+         max(date) FILTER (WHERE attended) AS last_attended_on, max(date) AS last_marked_on
+    FROM marked GROUP BY referral_id),
+streaks AS (
+  SELECT r.referral_id, max(r.length) AS longest, max(r.length) FILTER (WHERE r.ended_on = c.last_marked_on) AS current
+    FROM runs r JOIN counts c USING (referral_id) GROUP BY r.referral_id),
+groups_met AS (
+  SELECT group_id, max(date) AS last_held FROM sessions WHERE status = 'held' AND date <= $1::date GROUP BY group_id),
+standings AS (
+  SELECT o.*, COALESCE(c.attended, 0) AS attended, COALESCE(c.absences, 0) AS absences, COALESCE(c.unexcused, 0) AS unexcused,
+         COALESCE(st.current, 0) AS consecutive, COALESCE(st.longest, 0) AS longest_run, c.last_attended_on,
+         e.start_date AS enrolled_on, gm.last_held, EXISTS (SELECT 1 FROM enrollments x WHERE x.referral_id = o.id) AS ever_enrolled,
+         ($1::date - o.ordered_on) / o.progress_report_every_days AS period
+    FROM open o
+    LEFT JOIN counts c ON c.referral_id = o.id
+    LEFT JOIN streaks st ON st.referral_id = o.id
+    LEFT JOIN enrollments e ON e.referral_id = o.id AND e.end_date IS NULL
+    LEFT JOIN groups_met gm ON gm.group_id = e.group_id)
+SELECT s.id, s.attended, s.absences, s.unexcused, s.consecutive, s.longest_run, s.last_attended_on,
+       (s.status = 'referred' AND NOT s.ever_enrolled AND $1::date > s.enroll_by) AS failed_to_enroll,
+       ($1::date > s.complete_by) AS deadline_missed,
+       (s.status IN ('active', 'non_compliant') AND s.enrolled_on IS NOT NULL AND s.last_held > COALESCE(s.last_attended_on, s.enrolled_on)
+          AND $1::date - COALESCE(s.last_attended_on, s.enrolled_on) > s.no_attendance_days) AS no_attendance,
+       (s.status IN ('active', 'non_compliant') AND s.required_sessions > s.attended AND s.complete_by >= $1::date
+          AND s.required_sessions - s.attended > (s.complete_by - $1::date) / 7 + 1) AS at_risk,
+       (s.period >= 1 AND NOT EXISTS (SELECT 1 FROM compliance_events ev WHERE ev.referral_id = s.id AND ev.kind = 'progress_report_due'
+          AND ev.threshold_key = 'period:' || s.period)) AS report_due,
+       ((s.absences > s.max_absences OR s.unexcused > s.max_unexcused_absences OR s.longest_run > s.max_consecutive_absences)
+          AND NOT EXISTS (SELECT 1 FROM compliance_events ev WHERE ev.referral_id = s.id AND ev.kind IN ('absence_limit_exceeded', 'consecutive_absences'))) AS limit_crossed
+  FROM standings s`;
+
+/** P2's baseline: the standings of every open referral in one statement; answers how many have a crossing due. */
+export async function setBasedStandings(client: Client, today: string): Promise<{ referrals: number; crossings: number }> {
+  const { rows } = await client.query<{ failed_to_enroll: boolean; deadline_missed: boolean; no_attendance: boolean; at_risk: boolean; report_due: boolean; limit_crossed: boolean }>(
+    STANDINGS_SQL,
+    [today, OPEN_REFERRAL_STATUSES],
+  );
+  const crossings = rows.filter((row) => row.failed_to_enroll || row.deadline_missed || row.no_attendance || row.at_risk || row.report_due || row.limit_crossed).length;
+  return { referrals: rows.length, crossings };
 }
 
 /**
  * The cost of just reading what the sweep reads, with plain `pg` on one connection: the same
  * keyset batches of open referrals, each batch's referral + policy + enrollment facts (with his
- * group's latest held session), every held-session mark in date order and the existing events
- * (their corrects_event_id, from which the rules' "corrected" flag follows). No ORM, no
- * transaction, no locks, no rules, no writes.
+ * group's latest held session), every held-session mark in date order and the existing events.
+ * No ORM, no transaction, no locks, no rules, no writes.
  */
 export async function readSweepFacts(client: Client, today: string): Promise<{ referrals: number; marks: number; events: number }> {
   const totals = { referrals: 0, marks: 0, events: 0 };
@@ -93,9 +159,10 @@ export async function benchSweep(
   // Built by hand as the demo seed does: the worker module (and its processors) stays out.
   const sweep = new ComplianceSweepService(bench.dataSource, app.get(ComplianceService), app.get(OutboxTransaction), app.get(ProgramClock), app.get(AppConfig));
 
-  log('  warming up (one unmeasured baseline pass)');
-  const warm = await readSweepFacts(client, today);
-  const baselineQueries = await counter.around(() => readSweepFacts(client, today));
+  log('  warming up (one unmeasured baseline query)');
+  await setBasedStandings(client, today);
+  const baselineQueries = await counter.around(() => setBasedStandings(client, today));
+  const rawQueries = await counter.around(() => readSweepFacts(client, today));
 
   const firstSamples: number[] = [];
   let first: { queries: number; outcome: SweepResult; queued: number } | null = null;
@@ -110,24 +177,27 @@ export async function benchSweep(
   }
 
   const baselineSamples: number[] = [];
+  const rawSamples: number[] = [];
   const steadySamples: number[] = [];
-  const probeSamples: number[] = [];
   let steady: { queries: number; outcome: SweepResult } | null = null;
+  let crossings = 0;
   for (let run = 0; run < options.steadyRuns; run++) {
-    baselineSamples.push((await timed(() => readSweepFacts(client, today))).ms);
+    const baseline = await timed(() => setBasedStandings(client, today));
+    baselineSamples.push(baseline.ms);
+    crossings = baseline.result.crossings;
     const { ms, result } = await timed(() => counter.around(() => sweep.run(today)));
     steadySamples.push(ms);
     steady = { queries: result.queries, outcome: result.result };
-    probeSamples.push(await existingEventsPass(client));
-    log(`  baseline ${(baselineSamples[run] / 1000).toFixed(2)} s, steady run ${(ms / 1000).toFixed(2)} s, ${result.result.eventsCreated} events, ${result.queries} queries; existing-events statement alone ${(probeSamples[run] / 1000).toFixed(2)} s`);
+    rawSamples.push((await timed(() => readSweepFacts(client, today))).ms);
+    log(`  baseline ${(baseline.ms / 1000).toFixed(2)} s, steady run ${(ms / 1000).toFixed(2)} s (${result.queries} queries), raw read of the sweep's facts ${(rawSamples[run] / 1000).toFixed(2)} s`);
   }
 
   return {
-    referrals: warm.referrals,
+    referrals: (await setBasedStandings(client, today)).referrals,
     batches: steady!.outcome.batches,
-    baseline: { ...stats(baselineSamples), queries: baselineQueries.queries },
+    baseline: { ...stats(baselineSamples), queries: baselineQueries.queries, crossings },
+    rawRead: { ...stats(rawSamples), queries: rawQueries.queries },
     first: { ...stats(firstSamples), ...first! },
     steady: { ...stats(steadySamples), ...steady! },
-    existingEvents: { ms: stats(probeSamples).median, events: await countEvents(client) },
   };
 }

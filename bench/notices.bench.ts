@@ -1,0 +1,112 @@
+import nodemailer from 'nodemailer';
+import { Client } from 'pg';
+import { ComplianceService } from '../src/modules/compliance/compliance.service';
+import { OutboxTransaction } from '../src/modules/notices/outbox-transaction';
+import { SmtpSink } from '../test/helpers/smtp-sink';
+import { BenchApp } from './app';
+import { appEnvironment, BenchProcess } from './processes';
+
+/** The worker's send concurrency (NoticeProcessor: render 4, send 4); the baseline sends as many at once. */
+export const SEND_CONCURRENCY = 4;
+const WARM_UP_REFERRALS_MIN = 1;
+const MEASURED_REFERRALS = 500;
+
+export interface NoticeBench {
+  notices: number;
+  workerConcurrency: number;
+  app: { seconds: number; rate: number; writeMs: number };
+  baseline: { seconds: number; rate: number; bytes: number };
+  worker: { rssMb: number | null };
+}
+
+async function waitForMail(sink: SmtpSink, count: number, timeoutMs: number, worker: BenchProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (sink.received.length < count) {
+    if (!worker.alive) throw new Error(worker.describeDeath());
+    if (Date.now() > deadline) throw new Error(`Only ${sink.received.length} of ${count} notices reached the SMTP server within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * P3: notices from the compliance event to the SMTP server's 250. The in-process app raises the
+ * no-attendance crossings of `notice` men in one outbox transaction (two notices each), queues
+ * them after commit; a separate worker process (APP_ROLE=worker: Bull, render job, send job)
+ * renders each e-mail and PDF letter and sends it to an in-process `smtp-server`. Baseline: raw
+ * nodemailer sending the same rendered messages to the same server, SEND_CONCURRENCY at a time,
+ * with the app's transport options (one connection per message).
+ */
+export async function benchNotices(
+  bench: BenchApp,
+  client: Client,
+  options: { main: string; databaseUrl: string; redisUrl: string; queuePrefix: string; jwtSecret: string; noticeReferralIds: string[]; log: (line: string) => void },
+): Promise<NoticeBench> {
+  const { log } = options;
+  const ids = options.noticeReferralIds;
+  const warmCount = Math.max(WARM_UP_REFERRALS_MIN, ids.length - MEASURED_REFERRALS);
+  const warm = ids.slice(0, warmCount);
+  const measured = ids.slice(warmCount);
+  if (measured.length === 0) throw new Error('No referrals left for the notice benchmark');
+
+  const sink = new SmtpSink();
+  await sink.start();
+  const worker = new BenchProcess('worker', [options.main], {
+    ...appEnvironment({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, queuePrefix: options.queuePrefix, jwtSecret: options.jwtSecret, smtpUrl: sink.url }),
+    APP_ROLE: 'worker',
+  });
+  const outbox = bench.app.get(OutboxTransaction);
+  const compliance = bench.app.get(ComplianceService);
+  const raise = (referralIds: string[]) => outbox.run((manager) => compliance.evaluate(manager, referralIds, { calendar: true, today: bench.today }));
+  try {
+    log(`  warming the worker up with ${warm.length} referral(s)`);
+    const warmed = await raise(warm);
+    await waitForMail(sink, warmed.noticesCreated, 120_000, worker);
+
+    const before = sink.received.length;
+    const started = performance.now();
+    const written = await raise(measured);
+    const writeMs = performance.now() - started;
+    await waitForMail(sink, before + written.noticesCreated, 600_000, worker);
+    const seconds = (performance.now() - started) / 1000;
+    const workerRss = worker.memory()?.rssMb ?? null;
+    log(`  app: ${written.noticesCreated} notices of ${written.eventsCreated} events accepted in ${seconds.toFixed(2)} s (${(written.noticesCreated / seconds).toFixed(0)}/s)`);
+
+    const { rows } = await client.query<{ id: string; recipient_email: string; subject: string; body_text: string; body_html: string; letter_pdf: Buffer }>(
+      `SELECT id, recipient_email, subject, body_text, body_html, letter_pdf FROM notices WHERE referral_id = ANY($1::uuid[]) AND status = 'sent'`,
+      [measured],
+    );
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, pool: false, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 10_000 });
+    const baselineBefore = sink.received.length;
+    const baselineStarted = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: SEND_CONCURRENCY }, async () => {
+        while (next < rows.length) {
+          const notice = rows[next++];
+          await transport.sendMail({
+            from: 'Throughline Bench <notices@bench.test>',
+            to: notice.recipient_email,
+            subject: notice.subject,
+            text: notice.body_text,
+            html: notice.body_html,
+            messageId: `<baseline-${notice.id}@bench.test>`,
+            attachments: [{ filename: 'notice.pdf', content: notice.letter_pdf, contentType: 'application/pdf' }],
+          });
+        }
+      }),
+    );
+    const baselineSeconds = (performance.now() - baselineStarted) / 1000;
+    const bytes = sink.received.slice(baselineBefore).reduce((sum, mail) => sum + mail.raw.length, 0);
+    log(`  baseline: ${rows.length} messages accepted in ${baselineSeconds.toFixed(2)} s (${(rows.length / baselineSeconds).toFixed(0)}/s)`);
+    return {
+      notices: written.noticesCreated,
+      workerConcurrency: SEND_CONCURRENCY,
+      app: { seconds, rate: written.noticesCreated / seconds, writeMs },
+      baseline: { seconds: baselineSeconds, rate: rows.length / baselineSeconds, bytes },
+      worker: { rssMb: workerRss },
+    };
+  } finally {
+    await worker.stop();
+    await sink.stop();
+  }
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/context/request-context';
 import { Page } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
@@ -10,6 +10,9 @@ import { Role } from '../users/role.enum';
 import { NoticeDispatcher } from './notice-dispatcher';
 import { NoticeStatus } from './notice-status.enum';
 import { NOTICE_ROW_FROM, NOTICE_ROW_SELECT, NoticeRow, NoticeView, toNoticeView } from './notice.view';
+
+/** Resends by hand of one notice within 24 hours before the program must fix the cause first. */
+export const MANUAL_RETRIES_PER_DAY = 3;
 
 export interface NoticeFilters {
   status?: NoticeStatus;
@@ -143,6 +146,7 @@ export class NoticesService {
       if (notice.status !== NoticeStatus.Dead && notice.status !== NoticeStatus.Unknown) {
         throw new UnprocessableError('NOTICE_NOT_RETRYABLE', `Only dead or unknown notices are retried by hand; this one is ${notice.status}`);
       }
+      await this.refuseRetryOverLimit(manager, noticeId);
       // Staff usually fixed the address first (agency or user); the resend uses the address and
       // the wording as they are now, so it is rendered again.
       const [[refreshed]] = (await manager.query(
@@ -168,6 +172,28 @@ export class NoticesService {
     });
     await this.dispatcher.dispatch([noticeId]);
     return this.get(user, noticeId, { audit: false });
+  }
+
+  /**
+   * A notice that keeps dying will not go through by pressing "send again" harder: after
+   * MANUAL_RETRIES_PER_DAY resends in 24 hours the address or the mail server needs fixing first.
+   * Counted from the audit trail (append-only, indexed by record) under the notice's row lock.
+   */
+  private async refuseRetryOverLimit(manager: EntityManager, noticeId: string): Promise<void> {
+    const [window] = (await manager.query(
+      `SELECT count(*)::int AS retries, min(occurred_at) AS oldest
+         FROM audit_entries
+        WHERE record_type = 'notice' AND record_id = $1 AND action = 'notice.retry' AND occurred_at > now() - interval '24 hours'`,
+      [noticeId],
+    )) as Array<{ retries: number; oldest: Date | null }>;
+    if (window.retries < MANUAL_RETRIES_PER_DAY) return;
+    const retryAfter = new Date(window.oldest!.getTime() + 24 * 3600_000).toISOString();
+    throw new DomainError(
+      'too_many_requests',
+      'NOTICE_RETRY_LIMIT',
+      `This notice was sent again ${window.retries} times in the last 24 hours; fix the address or the mail server first (it can be sent again after ${retryAfter})`,
+      { limit: MANUAL_RETRIES_PER_DAY, retriesInLast24Hours: window.retries, retryAfter },
+    );
   }
 
   /** The report of undelivered and overdue notices: one query. */

@@ -148,11 +148,23 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     await page.close();
   });
 
+  /** Types the case number into the lookup form and submits it (a POST); answers the page's status. */
+  async function lookUp(page: Page, caseNumber: string): Promise<number> {
+    await page.getByLabel('Case number').fill(caseNumber);
+    const [response] = await Promise.all([
+      page.waitForResponse((answer) => answer.request().isNavigationRequest() && answer.status() !== 303),
+      page.getByRole('button', { name: 'Look up' }).click(),
+    ]);
+    return response.status();
+  }
+
   it('lets a court clerk look up a case and see its standing, nothing else about the man', async () => {
     const page = await signedIn(staff.users.court_clerk.email);
     expect(new URL(page.url()).pathname).toBe('/lookup');
-    await page.getByLabel('Case number').fill(cases.active.toLowerCase());
-    await page.getByRole('button', { name: 'Look up' }).click();
+    expect(await lookUp(page, cases.active.toLowerCase())).toBe(200);
+    // The case number went in a POST body; the address names only the referral's id.
+    expect(new URL(page.url()).pathname).toBe(`/lookup/${ids.active}`);
+    expect(page.url()).not.toContain(cases.active);
     const result = page.getByRole('region', { name: /^Case / });
     const text = await result.innerText();
     expect(text).toContain(`Case ${cases.active} — James Whitfield`);
@@ -169,14 +181,15 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
 
   it('shows the clerk the notices sent to the court and lets him acknowledge them', async () => {
     const page = await signedIn(staff.users.court_clerk.email);
-    await page.goto(`${baseUrl}/lookup?caseNumber=${encodeURIComponent(cases.nonCompliant)}`);
+    await lookUp(page, cases.nonCompliant);
     const courtNotices = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.recipient_kind === 'court');
     const rows = page.getByRole('region', { name: /^Case / }).locator('tbody tr');
     await expect(rows.count()).resolves.toBe(courtNotices.length);
     await expect(rows.first().innerText()).resolves.toContain('Court');
     await page.getByRole('button', { name: /Acknowledge/ }).first().click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('Notice acknowledged.');
-    expect(new URL(page.url()).searchParams.get('caseNumber')).toBe(cases.nonCompliant);
+    expect(new URL(page.url()).pathname).toBe(`/lookup/${ids.nonCompliant}`);
+    expect(page.url()).not.toContain(cases.nonCompliant);
     const statuses = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.recipient_kind === 'court').map((notice) => notice.status);
     expect(statuses).toContain('acknowledged');
     await screenshot(page, 'court-lookup-notices');
@@ -205,20 +218,25 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
 
   it('tells a court clerk another court’s case is not found', async () => {
     const page = await signedIn(staff.users.court_clerk.email);
-    const response = await page.goto(`${baseUrl}/lookup?caseNumber=${encodeURIComponent(cases.otherCourt)}`);
-    expect(response!.status()).toBe(404);
+    expect(await lookUp(page, cases.otherCourt)).toBe(404);
     await expect(page.getByRole('alert').innerText()).resolves.toContain(`No case ${cases.otherCourt} is referred to the program from your court`);
     await expect(page.content()).resolves.not.toContain('Greer');
-    // Part of a number offers his own court's matching case numbers only.
+    // Part of a number offers his own court's matching case numbers only, as buttons that post them.
     const fragment = cases.nonCompliant.slice(-6);
-    await page.goto(`${baseUrl}/lookup?caseNumber=${encodeURIComponent(fragment)}`);
-    await page.getByRole('link', { name: cases.nonCompliant }).click();
+    expect(await lookUp(page, fragment)).toBe(404);
+    await page.getByRole('button', { name: cases.nonCompliant }).click();
     await page.getByRole('heading', { name: new RegExp(`Case ${cases.nonCompliant}`) }).waitFor();
-    await page.goto(`${baseUrl}/lookup?caseNumber=${encodeURIComponent(cases.otherCourt.slice(-6))}`);
-    expect(await page.getByRole('link', { name: cases.otherCourt }).count()).toBe(0);
-    // Nor can he open the officers' referral page.
+    expect(new URL(page.url()).pathname).toBe(`/lookup/${ids.nonCompliant}`);
+    await page.goto(`${baseUrl}/lookup`);
+    expect(await lookUp(page, cases.otherCourt.slice(-6))).toBe(404);
+    expect(await page.getByRole('button', { name: cases.otherCourt }).count()).toBe(0);
+    // Nor can he open another court's case by its id, or the officers' referral page.
+    expect((await page.goto(`${baseUrl}/lookup/${ids.otherCourt}`))!.status()).toBe(404);
     const direct = await page.goto(`${baseUrl}/referrals/${ids.otherCourt}`);
     expect(direct!.status()).toBe(403);
+    // An old bookmark with the number in its address shows the empty form, not the case.
+    await page.goto(`${baseUrl}/lookup?caseNumber=${encodeURIComponent(cases.nonCompliant)}`);
+    expect(await page.getByRole('region', { name: /^Case / }).count()).toBe(0);
     await page.close();
   });
 });

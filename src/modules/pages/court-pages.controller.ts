@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
@@ -9,6 +9,7 @@ import { Role } from '../users/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
+import { FormBody, formText } from './page-forms';
 import { PageRenderer } from './page-renderer';
 
 const REASON_SHOWN: ReferralStatus[] = [ReferralStatus.NonCompliant, ReferralStatus.Terminated, ReferralStatus.Closed, ReferralStatus.FailedToEnroll];
@@ -16,6 +17,9 @@ const REASON_SHOWN: ReferralStatus[] = [ReferralStatus.NonCompliant, ReferralSta
 /**
  * The court clerk's lookup by case number: the case's standing in the program and the notices
  * sent to the court — nothing else about the man (no date of birth, contact or history).
+ *
+ * The case number travels only in a POST body: the result is shown at /lookup/<referral id>, so
+ * no case number lands in the browser's history, a proxy's log or ours.
  */
 @ApiExcludeController()
 @Public()
@@ -30,29 +34,43 @@ export class CourtPagesController {
     private readonly renderer: PageRenderer,
   ) {}
 
+  /** The empty form. A case number in the query string (an old bookmark) is not read back. */
   @Get()
-  async lookup(
+  form(@Req() req: PageRequest, @Res() res: Response): void {
+    this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '' });
+  }
+
+  @Post()
+  @HttpCode(200)
+  async lookup(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    const user = req.pageSession!.user;
+    const caseNumber = formText(body, 'caseNumber').toUpperCase().slice(0, 60);
+    if (!caseNumber) {
+      return this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '', missing: true }, 400);
+    }
+    // Scoped to the clerk's own court: another court's case is simply not found.
+    const { items } = await this.referrals.list(user, { caseNumber, limit: 1, offset: 0 });
+    if (items.length > 0) return res.redirect(303, `/lookup/${items[0].id}`);
+    // Part of a number typed? Offer the court's matching case numbers (numbers only, no names).
+    const suggestions = await this.referrals.caseNumbersLike(user, caseNumber);
+    this.renderer.render(req, res, 'lookup', { title: 'Case not found', caseNumber, notFound: true, suggestions }, 404);
+  }
+
+  @Get(':id')
+  async show(
     @Req() req: PageRequest,
     @Res() res: Response,
-    @Query('caseNumber') caseNumberParam?: string,
+    @Param('id', ParseUUIDPipe) referralId: string,
     @Query('acknowledged') acknowledged?: string,
   ): Promise<void> {
     const user = req.pageSession!.user;
-    const caseNumber = typeof caseNumberParam === 'string' ? caseNumberParam.trim().toUpperCase().slice(0, 60) : '';
-    if (!caseNumber) return this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '' });
-    // Scoped to the clerk's own court: another court's case is simply not found.
-    const { items } = await this.referrals.list(user, { caseNumber, limit: 1, offset: 0 });
-    if (items.length === 0) {
-      // Part of a number typed? Offer the court's matching case numbers (numbers only, no names).
-      const suggestions = await this.referrals.caseNumbersLike(user, caseNumber);
-      return this.renderer.render(req, res, 'lookup', { title: 'Case not found', caseNumber, notFound: true, suggestions }, 404);
-    }
-    const referral = await this.referrals.get(user, items[0].id);
+    // Another court's referral is "not found", like an unknown id.
+    const referral = await this.referrals.get(user, referralId);
     // The notices service scopes a clerk to the notices sent to his court.
     const notices = await this.notices.list(user, { referralId: referral.id, limit: NOTICES_SHOWN, offset: 0 });
     this.renderer.render(req, res, 'lookup', {
       title: `Case ${referral.caseNumber}`,
-      caseNumber,
+      caseNumber: referral.caseNumber,
       found: {
         caseNumber: referral.caseNumber,
         name: `${referral.participant.firstName} ${referral.participant.lastName}`,
@@ -66,7 +84,7 @@ export class CourtPagesController {
         compliance: referral.compliance,
       },
       notices: notices.items.map((notice) => ({ ...notice, canAcknowledge: acknowledgeable(user, notice) })),
-      back: `/lookup?${new URLSearchParams({ caseNumber: referral.caseNumber })}`,
+      back: `/lookup/${referral.id}`,
       acknowledged: acknowledged === '1',
     });
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { SignedInUser } from '../../common/context/request-context';
 import { Page, PaginationQuery } from '../../common/http/pagination.dto';
@@ -37,6 +37,16 @@ class ListReferralsQuery extends PaginationQuery {
   courtAgencyId?: string;
 }
 
+/** A case number in the body rather than the address, so it stays out of URLs and their logs. */
+class LookupReferralDto extends PaginationQuery {
+  @ApiProperty({ example: 'CR-26-0142', maxLength: 60 })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString({ message: 'caseNumber must be a string' })
+  @IsNotEmpty({ message: 'caseNumber is required' })
+  @MaxLength(60)
+  caseNumber: string;
+}
+
 const READERS = [Role.Admin, Role.ProbationOfficer, Role.CourtClerk];
 
 @ApiTags('referrals')
@@ -58,6 +68,14 @@ export class ReferralsController {
   @Roles(...READERS)
   list(@Query() query: ListReferralsQuery, @CurrentUser() user: SignedInUser): Promise<Page<ReferralView>> {
     return this.referrals.list(user, query);
+  }
+
+  @Post('lookup')
+  @Roles(...READERS)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'GET /api/v1/referrals?caseNumber= with the case number in the body: same scope, same answer' })
+  lookup(@Body() body: LookupReferralDto, @CurrentUser() user: SignedInUser): Promise<Page<ReferralView>> {
+    return this.referrals.list(user, { caseNumber: body.caseNumber, limit: body.limit, offset: body.offset });
   }
 
   @Get(':id')

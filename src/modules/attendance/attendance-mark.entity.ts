@@ -6,7 +6,8 @@ import { AttendanceStatus } from './attendance-status.enum';
 /** One mark per enrollment per session. Earlier values live in the audit trail. */
 @Entity('attendance_marks')
 @Index('attendance_marks_session_enrollment_unique', ['sessionId', 'enrollmentId'], { unique: true })
-@Index('attendance_marks_referral_idx', ['referralId'])
+// Session and status in the index: a man's history is read from the index alone (an index-only scan).
+@Index('attendance_marks_referral_history_idx', ['referralId', 'sessionId', 'status'])
 export class AttendanceMark {
   @PrimaryGeneratedColumn('uuid')
   id: string;

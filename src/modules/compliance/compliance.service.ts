@@ -64,13 +64,15 @@ export class ComplianceService {
     // Lock in id order so concurrent evaluations of overlapping sets cannot deadlock.
     const facts: FactsRow[] = await manager.query(
       `SELECT r.id, r.status, r.ordered_on::text AS ordered_on, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by,
-              (SELECT e.start_date::text FROM enrollments e WHERE e.referral_id = r.id AND e.end_date IS NULL) AS current_enrollment_start,
-              (SELECT max(s.date)::text FROM enrollments e JOIN sessions s ON s.group_id = e.group_id
-                WHERE e.referral_id = r.id AND e.end_date IS NULL AND s.status = 'held' AND s.date <= $2::date) AS last_held_session_on,
+              enrolled.start_date::text AS current_enrollment_start,
+              -- ORDER BY … LIMIT 1 walks sessions_group_date_idx backwards; max() over a join read every session of the group.
+              (SELECT s.date::text FROM sessions s WHERE s.group_id = enrolled.group_id AND s.status = 'held' AND s.date <= $2::date
+                ORDER BY s.date DESC LIMIT 1) AS last_held_session_on,
               EXISTS (SELECT 1 FROM enrollments e WHERE e.referral_id = r.id) AS ever_enrolled,
               p.required_sessions, p.left_early_counts, p.max_absences, p.max_unexcused_absences, p.max_consecutive_absences,
               p.no_attendance_days, p.progress_report_every_days, p.progress_report_day_of_month
          FROM referrals r JOIN policies p ON p.id = r.policy_id
+         LEFT JOIN enrollments enrolled ON enrolled.referral_id = r.id AND enrolled.end_date IS NULL
         WHERE r.id = ANY($1::uuid[])
         ORDER BY r.id
         FOR UPDATE OF r`,

@@ -9,13 +9,21 @@ import { MarkFact } from './attendance-counts';
 export async function loadMarkFacts(manager: EntityManager, referralIds: string[]): Promise<Map<string, MarkFact[]>> {
   const byReferral = new Map<string, MarkFact[]>(referralIds.map((id) => [id, []]));
   if (referralIds.length === 0) return byReferral;
-  const rows: Array<{ referral_id: string; date: string; status: AttendanceStatus }> = await manager.query(
-    `SELECT m.referral_id, s.date::text AS date, m.status
+  // One row per man ("date status,date status,…"), not one per mark: a sweep batch is ~50,000
+  // marks, and parsing that many rows cost more than the query (bench/RESULTS.md, P2).
+  const rows: Array<{ referral_id: string; marks: string }> = await manager.query(
+    `SELECT m.referral_id, string_agg(s.date::text || ' ' || m.status::text, ',' ORDER BY s.date, s.start_time) AS marks
        FROM attendance_marks m JOIN sessions s ON s.id = m.session_id
       WHERE m.referral_id = ANY($1::uuid[]) AND s.status = 'held'
-      ORDER BY m.referral_id, s.date, s.start_time`,
+      GROUP BY m.referral_id`,
     [referralIds],
   );
-  for (const row of rows) byReferral.get(row.referral_id)?.push({ date: row.date, status: row.status });
+  for (const row of rows) {
+    const marks = byReferral.get(row.referral_id);
+    if (!marks) continue;
+    for (const mark of row.marks.split(',')) {
+      marks.push({ date: mark.slice(0, 10), status: mark.slice(11) as AttendanceStatus });
+    }
+  }
   return byReferral;
 }

@@ -128,7 +128,7 @@ export class AuthService {
 
   private signToken(user: Pick<User, 'id' | 'tokenVersion' | 'role' | 'agencyId'>, sessionId: string, ttlSeconds: number, extra: Record<string, string | number> = {}): string {
     const claims: TokenClaims = { sub: user.id, sid: sessionId, ver: user.tokenVersion, role: user.role, agencyId: user.agencyId };
-    return this.jwt.sign({ ...extra, ...claims }, { algorithm: 'HS256', secret: this.config.jwtSecret, expiresIn: ttlSeconds });
+    return this.jwt.sign({ ...extra, ...claims }, { algorithm: 'HS256', expiresIn: ttlSeconds });
   }
 
   /** Opens a server-side session for a user who has just proved who he is, and signs its token. */
@@ -179,7 +179,6 @@ export class AuthService {
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token, {
         algorithms: ['HS256'],
-        secret: this.config.jwtSecret,
       });
     } catch {
       throw new UnauthorizedError('INVALID_TOKEN', 'The sign-in token is invalid or expired; sign in again');

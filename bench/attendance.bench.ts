@@ -1,5 +1,6 @@
 import { Client, Pool, PoolClient } from 'pg';
 import { LoadRequest, LoadResult, runLoad, runWork } from './load';
+import { QueryCounter } from './measure';
 
 /** One 15-man roster: the session, its men, and the man who stands at the absence limit. */
 export interface Roster {
@@ -14,6 +15,8 @@ export interface AttendanceLoadBench {
   baseline: LoadResult;
   /** What the saves wrote, from the database (events, notices, status changes). */
   written: { app: Written; baseline: Written };
+  /** SQL statements of one save with a crossing and one with its correction: the app (in process, over HTTP) and the baseline. */
+  statements: { app: [number, number]; baseline: [number, number] };
 }
 
 interface Written {
@@ -151,6 +154,32 @@ async function writtenSince(client: Client, since: Date, referralIds: string[]):
 }
 
 /**
+ * Counts the statements of a crossing save and of its correction on one roster kept out of the
+ * load: through the in-process app over HTTP (the same code as the api process: token check,
+ * save, roster read back) and through the baseline, on a copy of the roster's state.
+ */
+export async function countSaveStatements(
+  counter: QueryCounter,
+  options: { inProcessUrl: string; token: string; appRoster: Roster; baselineRoster: Roster; pool: Pool; facilitatorId: string },
+): Promise<{ app: [number, number]; baseline: [number, number] }> {
+  const put = async (index: number) => {
+    const save = rosterSave([options.appRoster], index);
+    const response = await fetch(`${options.inProcessUrl}/api/v1/sessions/${save.roster.sessionId}/attendance`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ marks: save.marks.map((mark) => ({ enrollmentId: mark.enrollmentId, status: mark.status })) }),
+    });
+    if (response.status !== 200) throw new Error(`PUT attendance answered ${response.status}: ${await response.text()}`);
+  };
+  const app: [number, number] = [(await counter.around(() => put(0))).queries, (await counter.around(() => put(1))).queries];
+  const baseline: [number, number] = [
+    (await counter.around(() => baselineSave(options.pool, options.facilitatorId, rosterSave([options.baselineRoster], 0)))).queries,
+    (await counter.around(() => baselineSave(options.pool, options.facilitatorId, rosterSave([options.baselineRoster], 1)))).queries,
+  ];
+  return { app, baseline };
+}
+
+/**
  * P1: `PUT /api/v1/sessions/:id/attendance` over HTTP to the api process at a fixed concurrency,
  * against the baseline script at the same concurrency on the other half of the rosters. Both
  * make the same sequence of saves (each roster twice: a crossing, then its correction) and stop
@@ -166,12 +195,16 @@ export async function benchAttendanceLoad(
     rosterSessions: string[];
     concurrency: number;
     durationMs: number;
+    counter: QueryCounter;
+    inProcessUrl: string;
     log: (line: string) => void;
   },
 ): Promise<AttendanceLoadBench> {
-  const half = Math.floor(options.rosterSessions.length / 2);
-  const appRosters = await loadRosters(client, options.rosterSessions.slice(0, half));
-  const baselineRosters = await loadRosters(client, options.rosterSessions.slice(half, 2 * half));
+  // Two rosters are kept out of the load to count one save's statements on each side.
+  const [appCountSession, baselineCountSession, ...loadSessions] = options.rosterSessions;
+  const half = Math.floor(loadSessions.length / 2);
+  const appRosters = await loadRosters(client, loadSessions.slice(0, half));
+  const baselineRosters = await loadRosters(client, loadSessions.slice(half, 2 * half));
   const saves = 2 * half;
   const referralsOf = (rosters: Roster[]) => rosters.flatMap((roster) => roster.marks.map((mark) => mark.referralId));
 
@@ -196,6 +229,17 @@ export async function benchAttendanceLoad(
       maxCalls: saves,
       work: (index) => baselineSave(pool, options.facilitatorId, rosterSave(baselineRosters, index)),
     });
+    options.counter.install();
+    const statements = await countSaveStatements(options.counter, {
+      inProcessUrl: options.inProcessUrl,
+      token: options.token,
+      appRoster: (await loadRosters(client, [appCountSession]))[0],
+      baselineRoster: (await loadRosters(client, [baselineCountSession]))[0],
+      pool,
+      facilitatorId: options.facilitatorId,
+    });
+    options.counter.uninstall();
+    options.log(`  statements per save (crossing, correction): app ${statements.app.join(', ')}, baseline ${statements.baseline.join(', ')}`);
     options.log(`  baseline: ${baseline.requests} saves in ${(baseline.elapsedMs / 1000).toFixed(1)} s, ${baseline.throughput.toFixed(1)}/s, p99 ${baseline.p99.toFixed(1)} ms, ${baseline.errors} errors${baseline.firstError ? ` (${baseline.firstError})` : ''}`);
     return {
       concurrency: options.concurrency,
@@ -203,6 +247,7 @@ export async function benchAttendanceLoad(
       app,
       baseline,
       written: { app: await writtenSince(client, since, referralsOf(appRosters)), baseline: await writtenSince(client, since, referralsOf(baselineRosters)) },
+      statements,
     };
   } finally {
     await pool.end();

@@ -2,9 +2,9 @@ import nodemailer from 'nodemailer';
 import { Client } from 'pg';
 import { ComplianceService } from '../src/modules/compliance/compliance.service';
 import { OutboxTransaction } from '../src/modules/notices/outbox-transaction';
-import { SmtpSink } from '../test/helpers/smtp-sink';
 import { BenchApp } from './app';
 import { appEnvironment, BenchProcess } from './processes';
+import { BenchSmtpSink } from './smtp-sink';
 
 /** The worker's send concurrency (NoticeProcessor: render 4, send 4); the baseline sends as many at once. */
 export const SEND_CONCURRENCY = 4;
@@ -16,14 +16,16 @@ export interface NoticeBench {
   workerConcurrency: number;
   app: { seconds: number; rate: number; writeMs: number };
   baseline: { seconds: number; rate: number; bytes: number };
+  /** Diagnosis: the same messages over a pool of SEND_CONCURRENCY kept-open connections. */
+  pooled: { seconds: number; rate: number };
   worker: { rssMb: number | null };
 }
 
-async function waitForMail(sink: SmtpSink, count: number, timeoutMs: number, worker: BenchProcess): Promise<void> {
+async function waitForMail(sink: BenchSmtpSink, count: number, timeoutMs: number, worker: BenchProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (sink.received.length < count) {
+  while (sink.accepted < count) {
     if (!worker.alive) throw new Error(worker.describeDeath());
-    if (Date.now() > deadline) throw new Error(`Only ${sink.received.length} of ${count} notices reached the SMTP server within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) throw new Error(`Only ${sink.accepted} of ${count} notices reached the SMTP server within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -48,7 +50,7 @@ export async function benchNotices(
   const measured = ids.slice(warmCount);
   if (measured.length === 0) throw new Error('No referrals left for the notice benchmark');
 
-  const sink = new SmtpSink();
+  const sink = new BenchSmtpSink();
   await sink.start();
   const worker = new BenchProcess('worker', [options.main], {
     ...appEnvironment({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, queuePrefix: options.queuePrefix, jwtSecret: options.jwtSecret, smtpUrl: sink.url }),
@@ -62,7 +64,7 @@ export async function benchNotices(
     const warmed = await raise(warm);
     await waitForMail(sink, warmed.noticesCreated, 120_000, worker);
 
-    const before = sink.received.length;
+    const before = sink.accepted;
     const started = performance.now();
     const written = await raise(measured);
     const writeMs = performance.now() - started;
@@ -75,34 +77,43 @@ export async function benchNotices(
       `SELECT id, recipient_email, subject, body_text, body_html, letter_pdf FROM notices WHERE referral_id = ANY($1::uuid[]) AND status = 'sent'`,
       [measured],
     );
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, secure: false, pool: false, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 10_000 });
-    const baselineBefore = sink.received.length;
-    const baselineStarted = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: SEND_CONCURRENCY }, async () => {
-        while (next < rows.length) {
-          const notice = rows[next++];
-          await transport.sendMail({
-            from: 'Throughline Bench <notices@bench.test>',
-            to: notice.recipient_email,
-            subject: notice.subject,
-            text: notice.body_text,
-            html: notice.body_html,
-            messageId: `<baseline-${notice.id}@bench.test>`,
-            attachments: [{ filename: 'notice.pdf', content: notice.letter_pdf, contentType: 'application/pdf' }],
-          });
-        }
-      }),
-    );
-    const baselineSeconds = (performance.now() - baselineStarted) / 1000;
-    const bytes = sink.received.slice(baselineBefore).reduce((sum, mail) => sum + mail.raw.length, 0);
+    const sendAll = async (pool: boolean): Promise<number> => {
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1', port: sink.port, secure: false, pool, maxConnections: SEND_CONCURRENCY,
+        connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 10_000,
+      } as Parameters<typeof nodemailer.createTransport>[0]);
+      const sendStarted = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: SEND_CONCURRENCY }, async () => {
+          while (next < rows.length) {
+            const notice = rows[next++];
+            await transport.sendMail({
+              from: 'Throughline Bench <notices@bench.test>',
+              to: notice.recipient_email,
+              subject: notice.subject,
+              text: notice.body_text,
+              html: notice.body_html,
+              messageId: `<baseline-${notice.id}@bench.test>`,
+              attachments: [{ filename: 'notice.pdf', content: notice.letter_pdf, contentType: 'application/pdf' }],
+            });
+          }
+        }),
+      );
+      transport.close();
+      return (performance.now() - sendStarted) / 1000;
+    };
+    const bytesBefore = sink.bytes;
+    const baselineSeconds = await sendAll(false);
+    const bytes = sink.bytes - bytesBefore;
+    const pooledSeconds = await sendAll(true);
     log(`  baseline: ${rows.length} messages accepted in ${baselineSeconds.toFixed(2)} s (${(rows.length / baselineSeconds).toFixed(0)}/s)`);
     return {
       notices: written.noticesCreated,
       workerConcurrency: SEND_CONCURRENCY,
       app: { seconds, rate: written.noticesCreated / seconds, writeMs },
       baseline: { seconds: baselineSeconds, rate: rows.length / baselineSeconds, bytes },
+      pooled: { seconds: pooledSeconds, rate: rows.length / pooledSeconds },
       worker: { rssMb: workerRss },
     };
   } finally {

@@ -140,6 +140,9 @@ function attendanceSection(p1: AttendanceLoadBench): string {
     `15 men over their whole history and writes an event with its outbox notices and a status change. Written: app ${int(p1.written.app.events)} events /`,
     `${int(p1.written.app.notices)} notices, baseline ${int(p1.written.baseline.events)} / ${int(p1.written.baseline.notices)}. The api process also queues each`,
     'notice on Bull after commit (nobody consumes them here); the baseline skips Redis.',
+    '',
+    `SQL statements per save (a crossing, then its correction), counted on a roster kept out of the load: the app ${p1.statements.app.join(' and ')}`,
+    `(token check, the save's transaction, the roster read back), the baseline ${p1.statements.baseline.join(' and ')}.`,
   ].join('\n');
 }
 
@@ -176,7 +179,8 @@ function noticesSection(p3: NoticeBench): string {
       ['run', 'messages', 'seconds', 'per second', 'notes'],
       [
         ['app: outbox transaction → Bull → worker process (render e-mail + PDF letter, send)', int(p3.notices), p3.app.seconds.toFixed(2), p3.app.rate.toFixed(0), `events and notices written in ${time(p3.app.writeMs)}; worker RSS ${p3.worker.rssMb?.toFixed(0) ?? '?'} MB at the end`],
-        [`baseline: raw nodemailer, the same rendered messages, ${p3.workerConcurrency} at once`, int(p3.notices), p3.baseline.seconds.toFixed(2), p3.baseline.rate.toFixed(0), `${(p3.baseline.bytes / p3.notices / 1024).toFixed(1)} KiB a message`],
+        [`baseline: raw nodemailer, the same rendered messages, ${p3.workerConcurrency} at once`, int(p3.notices), p3.baseline.seconds.toFixed(2), p3.baseline.rate.toFixed(0), `${(p3.baseline.bytes / p3.notices / 1024).toFixed(1)} KiB a message; one connection per message, as the app`],
+        [`diagnosis: raw nodemailer with a pool of ${p3.workerConcurrency} kept-open connections`, int(p3.notices), p3.pooled.seconds.toFixed(2), p3.pooled.rate.toFixed(0), 'what the connection set-up per message costs'],
       ],
     ),
     '',

@@ -162,6 +162,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       rosterSessions: fixture.rosterSessions.slice(0, -1),
       concurrency: options.concurrency,
       durationMs: options.duration * 1000,
+      counter,
+      inProcessUrl: bench.baseUrl,
       log,
     });
     const attendanceRss = p1Rss.stop();

@@ -1,0 +1,94 @@
+import { Role } from '../../src/modules/users/role.enum';
+
+/**
+ * Who may call each route of the OpenAPI document, and what they get. The generated sweep
+ * (access-sweep.e2e-spec.ts) checks every route of the document against this table and fails on a
+ * route that is missing here, so a new route cannot ship without someone deciding who may call it.
+ *
+ * - `allowed`: the roles that pass the role gate, with the status they get on a record of their own
+ *   scope (their caseload, their court, their group; everything for the admin). Every other role
+ *   gets 403 (the route is not part of their role: nothing about a record is revealed).
+ * - `outOfScope`: roles whose reach is narrower than the route's: on a record of another
+ *   caseload, court or group they get 404, as for a record that does not exist.
+ * - `public`: no sign-in needed; a bad token is ignored, never a 401.
+ */
+export interface RouteAccess {
+  allowed: Partial<Record<Role, number>>;
+  outOfScope?: Role[];
+  public?: true;
+}
+
+const { Admin, Facilitator, ProbationOfficer, CourtClerk, Advocate } = Role;
+const everyone = (status: number): Partial<Record<Role, number>> => ({
+  [Admin]: status,
+  [Facilitator]: status,
+  [ProbationOfficer]: status,
+  [CourtClerk]: status,
+  [Advocate]: status,
+});
+const READERS = (status: number) => ({ [Admin]: status, [ProbationOfficer]: status, [CourtClerk]: status });
+
+export const ACCESS_TABLE: Record<string, RouteAccess> = {
+  'POST /api/v1/auth/login': { public: true, allowed: everyone(200) },
+  'GET /api/v1/auth/me': { allowed: everyone(200) },
+  'POST /api/v1/auth/logout': { allowed: everyone(204) },
+  'POST /api/v1/auth/password': { allowed: everyone(200) },
+
+  'GET /health': { public: true, allowed: everyone(200) },
+  'GET /health/ready': { public: true, allowed: everyone(200) },
+
+  'POST /api/v1/agencies': { allowed: { [Admin]: 201 } },
+  'GET /api/v1/agencies': { allowed: { [Admin]: 200 } },
+  'GET /api/v1/agencies/{id}': { allowed: { [Admin]: 200 } },
+  'PATCH /api/v1/agencies/{id}': { allowed: { [Admin]: 200 } },
+
+  'POST /api/v1/users': { allowed: { [Admin]: 201 } },
+  'GET /api/v1/users': { allowed: { [Admin]: 200 } },
+  'GET /api/v1/users/{id}': { allowed: { [Admin]: 200 } },
+  'PATCH /api/v1/users/{id}': { allowed: { [Admin]: 200 } },
+
+  'GET /api/v1/policies': { allowed: everyone(200) },
+  'GET /api/v1/policies/{id}': { allowed: everyone(200) },
+  'POST /api/v1/policies': { allowed: { [Admin]: 201 } },
+  'PUT /api/v1/policies/{id}': { allowed: { [Admin]: 200 } },
+
+  'GET /api/v1/curricula': { allowed: everyone(200) },
+  'GET /api/v1/curricula/{id}': { allowed: everyone(200) },
+
+  'POST /api/v1/referrals': { allowed: { [Admin]: 201 } },
+  'GET /api/v1/referrals': { allowed: READERS(200) },
+  'POST /api/v1/referrals/lookup': { allowed: READERS(200) },
+  'GET /api/v1/referrals/{id}': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
+  'GET /api/v1/referrals/{id}/attendance': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 }, outOfScope: [ProbationOfficer] },
+  'GET /api/v1/referrals/{id}/progress-report': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 }, outOfScope: [ProbationOfficer] },
+  'POST /api/v1/referrals/{id}/complete': { allowed: { [Admin]: 200 } },
+  'POST /api/v1/referrals/{id}/terminate': { allowed: { [Admin]: 200 } },
+  'POST /api/v1/referrals/{id}/reinstate': { allowed: { [Admin]: 200 } },
+  'POST /api/v1/referrals/{id}/close': { allowed: { [Admin]: 200 } },
+  'POST /api/v1/referrals/{id}/fees': { allowed: { [Admin]: 200 } },
+
+  'POST /api/v1/groups': { allowed: { [Admin]: 201 } },
+  'GET /api/v1/groups': { allowed: { [Admin]: 200, [Facilitator]: 200 } },
+  'GET /api/v1/groups/{id}': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },
+  'GET /api/v1/groups/{id}/sessions': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },
+  'POST /api/v1/groups/{id}/sessions': { allowed: { [Admin]: 201, [Facilitator]: 201 }, outOfScope: [Facilitator] },
+  'POST /api/v1/groups/{id}/generate-sessions': { allowed: { [Admin]: 200 } },
+
+  'GET /api/v1/sessions/{id}': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },
+  'GET /api/v1/sessions/{id}/roster': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },
+  'POST /api/v1/sessions/{id}/cancel': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },
+  'PUT /api/v1/sessions/{id}/attendance': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },
+
+  'POST /api/v1/enrollments': { allowed: { [Admin]: 201 } },
+
+  'GET /api/v1/notices': { allowed: READERS(200) },
+  'GET /api/v1/notices/summary': { allowed: { [Admin]: 200 } },
+  'GET /api/v1/notices/{id}': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
+  'GET /api/v1/notices/{id}/letter.pdf': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
+  'GET /api/v1/notices/{id}/preview': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
+  'POST /api/v1/notices/{id}/acknowledge': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 }, outOfScope: [ProbationOfficer, CourtClerk] },
+  'POST /api/v1/notices/{id}/retry': { allowed: { [Admin]: 200 } },
+
+  'GET /api/v1/compliance/caseload': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 } },
+  'POST /api/v1/compliance/sweep': { allowed: { [Admin]: 202 } },
+};

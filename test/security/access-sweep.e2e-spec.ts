@@ -1,14 +1,13 @@
 import jwt from 'jsonwebtoken';
 import { Response } from 'supertest';
-import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { Role } from '../../src/modules/users/role.enum';
 import { User } from '../../src/modules/users/user.entity';
-import { bearer, createAgency, createUser, signIn, Staff, TEST_PASSWORD } from '../helpers/fixtures';
-import { createGroup, createReferral, enroll, otherFacilitator, Reference, sessionsOf, startProgramApp } from '../helpers/domain';
+import { bearer, Staff } from '../helpers/fixtures';
+import { Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { waitFor } from '../helpers/wait-for';
 import { ACCESS_TABLE, RouteAccess } from './access-table';
-import { referralWithNotices, tableCounts, waitUntilRendered } from './security-fixtures';
+import { buildFixtures, Call, routeCalls } from './route-calls';
+import { tableCounts } from './security-fixtures';
 
 /**
  * Every route of the OpenAPI document × every caller: no token and four kinds of bad token (401
@@ -17,134 +16,21 @@ import { referralWithNotices, tableCounts, waitUntilRendered } from './security-
  * live in access-table.ts; a route of the document that is not in the table fails the suite.
  */
 
-type Scope = 'own' | 'other';
 const ROLES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk, Role.Advocate];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
-
-interface Call {
-  /** The concrete path, with query string if any. */
-  path: string;
-  body?: object;
-  /** A token of the caller's role other than the shared one (for logout and password change); only used when the call is allowed. */
-  ownToken?: () => Promise<string>;
-  /** What a successful call must also have done or answered. */
-  check?: (response: Response) => void | Promise<void>;
-}
-
-/** The fixture ids the calls are aimed at: "own" is in the staff users' scope, "other" in nobody's of theirs. */
-interface Fixtures {
-  colleague: { token: string };
-  otherCourtId: string;
-  otherPoId: string;
-  onePolicyId: string;
-  sparePolicyId: string;
-  spareAgencyId: string;
-  spareUserId: string;
-  groupA: string;
-  groupB: string;
-  pastA: string;
-  pastB: string;
-  attendedA: string;
-  attendedB: string;
-  futureA: Partial<Record<Role, string>>;
-  futureB: string;
-  own: { referralId: string; caseNumber: string; enrollmentId: string; poNotice: string; courtNotice: string };
-  other: { referralId: string; caseNumber: string; enrollmentId: string; poNotice: string; courtNotice: string };
-  completeEnrollment: string;
-  toComplete: string;
-  toTerminate: string;
-  toClose: string;
-  toEnroll: string;
-  deadNotice: string;
-}
 
 describe('access sweep: every route of the OpenAPI document × every caller', () => {
   let testApp: TestApp;
   let staff: Staff;
   let reference: Reference;
-  const fx = {} as Fixtures;
-  let openApiRoutes: string[] = [];
+  let CALLS: ReturnType<typeof routeCalls>;
+  const openApiRoutes: string[] = [];
   const counts = { routes: 0, unauthenticated: 0, refusedRole: 0, outOfScope: 0, allowed: 0 };
-  let unique = 0;
-  const next = () => `${Date.now().toString(36)}${(unique += 1)}`;
 
   beforeAll(async () => {
     ({ testApp, staff, reference } = await startProgramApp());
-    const colleague = await otherFacilitator(testApp, staff);
-    fx.colleague = { token: colleague.token };
-    fx.otherCourtId = (await createAgency(testApp.dataSource, AgencyKind.Court)).id;
-    fx.otherPoId = (await createUser(testApp.dataSource, Role.ProbationOfficer, staff.probation.id)).id;
-    fx.spareAgencyId = (await createAgency(testApp.dataSource, AgencyKind.Probation)).id;
-    fx.spareUserId = (await createUser(testApp.dataSource, Role.Facilitator, staff.program.id)).id;
-
-    const policy = (name: string, requiredSessions: number) =>
-      testApp.http
-        .post('/api/v1/policies')
-        .set(bearer(staff.tokens.admin))
-        .send({ ...POLICY_FIELDS, name, requiredSessions })
-        .expect(201)
-        .then((response) => response.body.id as string);
-    fx.onePolicyId = await policy('One-session pilot', 1);
-    fx.sparePolicyId = await policy('Spare policy', 10);
-
-    fx.groupA = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], startsOn: '2026-10-20' })).id;
-    fx.groupB = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [colleague.user.id], startsOn: '2026-10-20' })).id;
-    const sessionsA = await sessionsOf(testApp, staff, fx.groupA, '2026-10-01', '2027-01-31');
-    const sessionsB = await sessionsOf(testApp, staff, fx.groupB, '2026-10-01', '2027-01-31');
-    const on = (sessions: typeof sessionsA, date: string) => sessions.find((session) => session.date === date)!.id;
-    fx.pastA = on(sessionsA, '2026-11-24');
-    fx.pastB = on(sessionsB, '2026-11-24');
-    fx.attendedA = on(sessionsA, '2026-11-17');
-    fx.attendedB = on(sessionsB, '2026-11-17');
-    fx.futureA = { [Role.Admin]: on(sessionsA, '2026-12-01'), [Role.Facilitator]: on(sessionsA, '2026-12-08') };
-    fx.futureB = on(sessionsB, '2026-12-01');
-
-    // His own: the staff probation officer's, the staff court's, in the staff facilitator's group.
-    const own = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId: fx.groupA, sessionId: fx.pastA, startDate: '2026-11-16' });
-    // Another's: another officer's caseload, another court, a colleague's group.
-    const other = await referralWithNotices(testApp, staff, {
-      policyId: reference.duluthPolicy.id,
-      orderedOn: '2026-11-10',
-      groupId: fx.groupB,
-      sessionId: fx.pastB,
-      startDate: '2026-11-16',
-      courtAgencyId: fx.otherCourtId,
-      probationOfficerId: fx.otherPoId,
-    });
-    const describeReferral = async (made: typeof own) => {
-      const [{ case_number: caseNumber }] = await testApp.dataSource.query(`SELECT case_number FROM referrals WHERE id = $1`, [made.referralId]);
-      const byKind = (kind: string) => made.notices.find((notice) => notice.recipient_kind === kind)!.id;
-      return { referralId: made.referralId, caseNumber, enrollmentId: made.enrollmentId, poNotice: byKind('probation_officer'), courtNotice: byKind('court') };
-    };
-    fx.own = await describeReferral(own);
-    fx.other = await describeReferral(other);
-
-    fx.toComplete = (await createReferral(testApp, staff, { policyId: fx.onePolicyId, orderedOn: '2026-11-10' })).id;
-    fx.completeEnrollment = (await enroll(testApp, staff, fx.toComplete, fx.groupA, '2026-11-16')).enrollment.id;
-    await testApp.http
-      .put(`/api/v1/sessions/${fx.attendedA}/attendance`)
-      .set(bearer(staff.tokens.admin))
-      .send({ marks: [{ enrollmentId: fx.own.enrollmentId, status: 'present' }, { enrollmentId: fx.completeEnrollment, status: 'present' }] })
-      .expect(200);
-    fx.toTerminate = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10' })).id;
-    await enroll(testApp, staff, fx.toTerminate, fx.groupA, '2026-11-16');
-    fx.toClose = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-20' })).id;
-    fx.toEnroll = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-20' })).id;
-
-    // A third man's probation notice is dead, for the admin's "send again".
-    const third = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId: fx.groupA, sessionId: fx.pastA, startDate: '2026-11-16' });
-    fx.deadNotice = third.notices[0].id;
-
-    const allNotices = [fx.own.poNotice, fx.own.courtNotice, fx.other.poNotice, fx.other.courtNotice, fx.deadNotice];
-    await waitUntilRendered(testApp, allNotices);
-    await waitFor(
-      async () => {
-        const rows: Array<{ status: string }> = await testApp.dataSource.query(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [allNotices]);
-        return rows.every((row) => row.status === 'sent');
-      },
-      { what: 'fixture notices sent' },
-    );
-    await testApp.dataSource.query(`UPDATE notices SET status = 'dead', last_response = '550 5.1.1 Mailbox unknown' WHERE id = $1`, [fx.deadNotice]);
+    const fx = await buildFixtures(testApp, staff, reference);
+    CALLS = routeCalls(testApp, staff, reference, fx);
 
     const document = await testApp.http.get('/docs-json').expect(200);
     for (const [path, operations] of Object.entries(document.body.paths as Record<string, Record<string, unknown>>)) {
@@ -161,212 +47,6 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
     );
     await testApp?.close();
   });
-
-  const POLICY_FIELDS = {
-    sessionMinutes: 90,
-    enrollWithinDays: 14,
-    completeWithinMonths: 3,
-    maxAbsences: 3,
-    maxUnexcusedAbsences: 2,
-    maxConsecutiveAbsences: 2,
-    noAttendanceDays: 14,
-    progressReportEveryDays: 30,
-    violationReportBusinessDays: 2,
-    feesRequired: false,
-  };
-
-  /** A fresh signed-in user of the role, for calls that end the caller's own sessions. */
-  async function throwawayToken(role: Role): Promise<string> {
-    const agency = { [Role.Admin]: staff.program, [Role.Facilitator]: staff.program, [Role.ProbationOfficer]: staff.probation, [Role.CourtClerk]: staff.court, [Role.Advocate]: staff.advocacy }[role];
-    const user = await createUser(testApp.dataSource, role, agency.id);
-    return signIn(testApp, user.email);
-  }
-
-  const ids = (response: Response) => (response.body.items as Array<{ id: string }>).map((item) => item.id);
-
-  /**
-   * How to call each route as `role` on a record of scope `scope`. With `role` null (no valid
-   * token) or a role the route refuses, the admin's own call is sent: the refusal must not depend
-   * on the body or the record being harmless.
-   */
-  const CALLS: Record<string, (role: Role, scope: Scope) => Call> = {
-    'POST /api/v1/auth/login': (role) => ({ path: '/api/v1/auth/login', body: { email: staff.users[role].email, password: TEST_PASSWORD } }),
-    'GET /api/v1/auth/me': (role) => ({ path: '/api/v1/auth/me', check: (response) => expect(response.body.role).toBe(role) }),
-    'POST /api/v1/auth/logout': (role) => ({ path: '/api/v1/auth/logout', ownToken: () => throwawayToken(role) }),
-    'POST /api/v1/auth/password': (role) => ({
-      path: '/api/v1/auth/password',
-      body: { currentPassword: TEST_PASSWORD, newPassword: 'another long enough password' },
-      ownToken: () => throwawayToken(role),
-    }),
-
-    'GET /health': () => ({ path: '/health' }),
-    'GET /health/ready': () => ({ path: '/health/ready' }),
-
-    'POST /api/v1/agencies': () => ({ path: '/api/v1/agencies', body: { name: `Sweep court ${next()}`, kind: 'court', noticeEmail: 'clerk@sweep.test' } }),
-    'GET /api/v1/agencies': () => ({ path: '/api/v1/agencies' }),
-    'GET /api/v1/agencies/{id}': () => ({ path: `/api/v1/agencies/${fx.spareAgencyId}` }),
-    'PATCH /api/v1/agencies/{id}': () => ({ path: `/api/v1/agencies/${fx.spareAgencyId}`, body: { noticeEmail: 'renamed@sweep.test' } }),
-
-    'POST /api/v1/users': () => ({
-      path: '/api/v1/users',
-      body: { email: `sweep.${next()}@program.test`, name: 'Sweep Facilitator', role: 'facilitator', agencyId: staff.program.id, password: 'a long enough password' },
-    }),
-    'GET /api/v1/users': () => ({ path: '/api/v1/users' }),
-    'GET /api/v1/users/{id}': () => ({ path: `/api/v1/users/${fx.spareUserId}` }),
-    'PATCH /api/v1/users/{id}': () => ({ path: `/api/v1/users/${fx.spareUserId}`, body: { name: 'Renamed Facilitator' } }),
-
-    'GET /api/v1/policies': () => ({ path: '/api/v1/policies' }),
-    'GET /api/v1/policies/{id}': () => ({ path: `/api/v1/policies/${reference.duluthPolicy.id}` }),
-    'POST /api/v1/policies': () => ({ path: '/api/v1/policies', body: { ...POLICY_FIELDS, name: `Sweep policy ${next()}`, requiredSessions: 12 } }),
-    'PUT /api/v1/policies/{id}': () => ({ path: `/api/v1/policies/${fx.sparePolicyId}`, body: { ...POLICY_FIELDS, name: 'Spare policy', requiredSessions: 11 } }),
-
-    'GET /api/v1/curricula': () => ({ path: '/api/v1/curricula' }),
-    'GET /api/v1/curricula/{id}': () => ({ path: `/api/v1/curricula/${reference.duluth.id}` }),
-
-    'POST /api/v1/referrals': () => ({
-      path: '/api/v1/referrals',
-      body: {
-        participant: { firstName: 'Sweep', lastName: `Man${next()}`, dateOfBirth: '1980-02-02' },
-        caseNumber: `CR-SWEEP-${next()}`.toUpperCase(),
-        courtAgencyId: staff.court.id,
-        probationOfficerId: staff.users.probation_officer.id,
-        policyId: reference.duluthPolicy.id,
-        orderedOn: '2026-11-20',
-      },
-    }),
-    'GET /api/v1/referrals': (role) => ({
-      // The court looks cases up by number; it does not browse.
-      path: role === Role.CourtClerk ? `/api/v1/referrals?caseNumber=${fx.own.caseNumber}` : '/api/v1/referrals',
-      check: async (response) => {
-        expect(ids(response)).toContain(fx.own.referralId);
-        if (role !== Role.Admin) expect(ids(response)).not.toContain(fx.other.referralId);
-        if (role === Role.CourtClerk) {
-          const elsewhere = await testApp.http.get(`/api/v1/referrals?caseNumber=${fx.other.caseNumber}`).set(bearer(staff.tokens[role])).expect(200);
-          expect(elsewhere.body).toEqual({ items: [], total: 0 });
-        }
-      },
-    }),
-    'POST /api/v1/referrals/lookup': (role, scope) => ({
-      path: '/api/v1/referrals/lookup',
-      body: { caseNumber: scope === 'own' ? fx.own.caseNumber : fx.other.caseNumber },
-      check: async (response) => {
-        expect(ids(response)).toEqual([fx.own.referralId]);
-        if (role !== Role.Admin) {
-          const elsewhere = await testApp.http.post('/api/v1/referrals/lookup').set(bearer(staff.tokens[role])).send({ caseNumber: fx.other.caseNumber }).expect(200);
-          expect(elsewhere.body).toEqual({ items: [], total: 0 });
-        }
-      },
-    }),
-    'GET /api/v1/referrals/{id}': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}`, check: (response) => expect(response.body.id).toBe(fx.own.referralId) }),
-    'GET /api/v1/referrals/{id}/attendance': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}/attendance` }),
-    'GET /api/v1/referrals/{id}/progress-report': (_role, scope) => ({
-      path: `/api/v1/referrals/${fx[scope].referralId}/progress-report`,
-      check: (response) => expect(response.headers['content-type']).toBe('application/pdf'),
-    }),
-    'POST /api/v1/referrals/{id}/complete': () => ({ path: `/api/v1/referrals/${fx.toComplete}/complete`, check: (response) => expect(response.body.status).toBe('completed') }),
-    'POST /api/v1/referrals/{id}/terminate': () => ({
-      path: `/api/v1/referrals/${fx.toTerminate}/terminate`,
-      body: { reason: 'Stopped coming' },
-      check: (response) => expect(response.body.status).toBe('terminated'),
-    }),
-    'POST /api/v1/referrals/{id}/reinstate': () => ({
-      path: `/api/v1/referrals/${fx.own.referralId}/reinstate`,
-      body: { reason: 'Make-up plan agreed' },
-      check: (response) => expect(response.body.status).toBe('active'),
-    }),
-    'POST /api/v1/referrals/{id}/close': () => ({ path: `/api/v1/referrals/${fx.toClose}/close`, body: { reason: 'Order withdrawn' }, check: (response) => expect(response.body.status).toBe('closed') }),
-    'POST /api/v1/referrals/{id}/fees': () => ({ path: `/api/v1/referrals/${fx.own.referralId}/fees`, body: { paid: true } }),
-
-    'POST /api/v1/groups': () => ({
-      path: '/api/v1/groups',
-      body: {
-        name: `Sweep group ${next()}`,
-        curriculumId: reference.duluth.id,
-        weekday: 4,
-        startTime: '18:00',
-        durationMinutes: 90,
-        capacity: 10,
-        location: 'Room 5',
-        language: 'en',
-        facilitatorIds: [staff.users.facilitator.id],
-        startsOn: '2026-12-03',
-      },
-    }),
-    'GET /api/v1/groups': (role) => ({
-      path: '/api/v1/groups',
-      check: (response) => {
-        expect(ids(response)).toContain(fx.groupA);
-        if (role === Role.Facilitator) expect(ids(response)).not.toContain(fx.groupB);
-      },
-    }),
-    'GET /api/v1/groups/{id}': (_role, scope) => ({ path: `/api/v1/groups/${scope === 'own' ? fx.groupA : fx.groupB}` }),
-    'GET /api/v1/groups/{id}/sessions': (_role, scope) => ({ path: `/api/v1/groups/${scope === 'own' ? fx.groupA : fx.groupB}/sessions?from=2026-11-01&to=2026-11-30` }),
-    'POST /api/v1/groups/{id}/sessions': (role, scope) => ({
-      path: `/api/v1/groups/${scope === 'own' ? fx.groupA : fx.groupB}/sessions`,
-      body: { date: role === Role.Facilitator ? '2026-11-27' : '2026-11-26' },
-    }),
-    'POST /api/v1/groups/{id}/generate-sessions': () => ({ path: `/api/v1/groups/${fx.groupA}/generate-sessions` }),
-
-    'GET /api/v1/sessions/{id}': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}` }),
-    'GET /api/v1/sessions/{id}/roster': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}/roster` }),
-    'POST /api/v1/sessions/{id}/cancel': (role, scope) => ({
-      path: `/api/v1/sessions/${scope === 'own' ? (fx.futureA[role] ?? fx.futureA[Role.Admin]) : fx.futureB}/cancel`,
-      body: { reason: 'Building closed' },
-      check: (response) => expect(response.body.status).toBe('cancelled'),
-    }),
-    'PUT /api/v1/sessions/{id}/attendance': (_role, scope) =>
-      scope === 'own'
-        ? {
-            path: `/api/v1/sessions/${fx.attendedA}/attendance`,
-            body: { marks: [{ enrollmentId: fx.own.enrollmentId, status: 'present' }, { enrollmentId: fx.completeEnrollment, status: 'present' }] },
-          }
-        : { path: `/api/v1/sessions/${fx.attendedB}/attendance`, body: { marks: [{ enrollmentId: fx.other.enrollmentId, status: 'absent_unexcused' }] } },
-
-    'POST /api/v1/enrollments': () => ({ path: '/api/v1/enrollments', body: { referralId: fx.toEnroll, groupId: fx.groupA, startDate: '2026-11-24' } }),
-
-    'GET /api/v1/notices': (role) => ({
-      path: '/api/v1/notices',
-      check: (response) => {
-        const listed = ids(response);
-        if (role === Role.Admin) expect(listed).toEqual(expect.arrayContaining([fx.own.poNotice, fx.other.courtNotice]));
-        if (role === Role.ProbationOfficer) expect(listed).toContain(fx.own.poNotice);
-        if (role === Role.CourtClerk) expect(listed).toContain(fx.own.courtNotice);
-        if (role !== Role.Admin) expect(listed).not.toEqual(expect.arrayContaining([fx.other.poNotice]));
-        if (role !== Role.Admin) expect(listed).not.toContain(fx.other.courtNotice);
-      },
-    }),
-    'GET /api/v1/notices/summary': () => ({ path: '/api/v1/notices/summary' }),
-    'GET /api/v1/notices/{id}': (role, scope) => ({ path: `/api/v1/notices/${noticeFor(role, scope)}` }),
-    'GET /api/v1/notices/{id}/letter.pdf': (role, scope) => ({
-      path: `/api/v1/notices/${noticeFor(role, scope)}/letter.pdf`,
-      check: (response) => expect(response.headers['content-type']).toBe('application/pdf'),
-    }),
-    'GET /api/v1/notices/{id}/preview': (role, scope) => ({
-      path: `/api/v1/notices/${noticeFor(role, scope)}/preview`,
-      check: (response) => expect(response.headers['content-type']).toMatch(/^text\/html/),
-    }),
-    'POST /api/v1/notices/{id}/acknowledge': (role, scope) => ({
-      path: `/api/v1/notices/${noticeFor(role, scope)}/acknowledge`,
-      check: (response) => expect(response.body.status).toBe('acknowledged'),
-    }),
-    'POST /api/v1/notices/{id}/retry': () => ({ path: `/api/v1/notices/${fx.deadNotice}/retry`, check: (response) => expect(response.body.status).not.toBe('dead') }),
-
-    'GET /api/v1/compliance/caseload': (role) => ({
-      path: role === Role.Admin ? `/api/v1/compliance/caseload?probationOfficerId=${staff.users.probation_officer.id}` : '/api/v1/compliance/caseload',
-      check: (response) => {
-        const referralIds = JSON.stringify(response.body);
-        expect(referralIds).toContain(fx.own.referralId);
-        expect(referralIds).not.toContain(fx.other.referralId);
-      },
-    }),
-    'POST /api/v1/compliance/sweep': () => ({ path: '/api/v1/compliance/sweep' }),
-  };
-
-  /** The notice of the caller's own scope (his, or his court's), or the same kind in another's. */
-  function noticeFor(role: Role, scope: Scope): string {
-    const kind = role === Role.CourtClerk ? 'courtNotice' : 'poNotice';
-    return fx[scope][kind];
-  }
 
   async function send(route: string, call: Call, token: string | null, rawAuthorization?: string): Promise<Response> {
     const [method] = route.split(' ');

@@ -24,6 +24,7 @@ import { PagesModule } from './modules/pages/pages.module';
 import { ComplianceModule } from './modules/compliance/compliance.module';
 import { NoticesModule } from './modules/notices/notices.module';
 import { ReportsModule } from './modules/reports/reports.module';
+import { ProtectedPartiesModule } from './modules/protected-parties/protected-parties.module';
 import { WorkerModule } from './modules/worker/worker.module';
 
 export interface AppModuleOptions {
@@ -50,6 +51,7 @@ export class AppModule {
         PoliciesModule,
         CurriculaModule,
         ReferralsModule,
+        ProtectedPartiesModule,
         GroupsModule,
         SessionsModule,
         EnrollmentsModule,

@@ -35,6 +35,17 @@ describe('environment validation', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
   });
 
+  it('requires a field-encryption key of 32 bytes in production, and accepts earlier keys for reading', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) };
+    expect(() => validateEnvironment(production)).toThrow(/FIELD_ENCRYPTION_KEY must be 32 random bytes/);
+    expect(() => validateEnvironment({ ...production, FIELD_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/FIELD_ENCRYPTION_KEY/);
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const old = Buffer.alloc(32, 2).toString('base64');
+    const config = AppConfig.fromEnvironment({ ...production, FIELD_ENCRYPTION_KEY: key, FIELD_ENCRYPTION_PREVIOUS_KEYS: `${old}` });
+    expect(config.fieldEncryptionKeys.map((buffer) => buffer.toString('base64'))).toEqual([key, old]);
+    expect(() => validateEnvironment({ ...production, FIELD_ENCRYPTION_KEY: key, FIELD_ENCRYPTION_PREVIOUS_KEYS: 'not-a-key' })).toThrow(/FIELD_ENCRYPTION_PREVIOUS_KEYS/);
+  });
+
   it('refuses a short JWT_SECRET', () => {
     expect(() => validateEnvironment({ JWT_SECRET: 'short' })).toThrow(
       'JWT_SECRET must be at least 32 characters',
@@ -45,6 +56,7 @@ describe('environment validation', () => {
     const config = AppConfig.fromEnvironment({
       NODE_ENV: 'production',
       JWT_SECRET: 'x'.repeat(40),
+      FIELD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       MAIL_FROM: 'Program <notices@program.example>',
     });
     expect(config.mailDomain).toBe('program.example');

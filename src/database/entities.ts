@@ -10,6 +10,8 @@ import { Enrollment } from '../modules/enrollments/enrollment.entity';
 import { Group } from '../modules/groups/group.entity';
 import { Participant } from '../modules/participants/participant.entity';
 import { Policy } from '../modules/policies/policy.entity';
+import { ProtectedParty } from '../modules/protected-parties/protected-party.entity';
+import { VictimNotification } from '../modules/protected-parties/victim-notification.entity';
 import { Referral } from '../modules/referrals/referral.entity';
 import { Session } from '../modules/sessions/session.entity';
 import { User } from '../modules/users/user.entity';
@@ -31,4 +33,6 @@ export const ENTITIES = [
   AttendanceMark,
   ComplianceEvent,
   Notice,
+  ProtectedParty,
+  VictimNotification,
 ];

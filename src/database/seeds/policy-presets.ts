@@ -52,6 +52,8 @@ export const POLICY_PRESETS: PolicyPreset[] = [
     feesRequired: false,
     leftEarlyCounts: false,
     escalateAfterBusinessDays: 3,
+    // Duluth is in Minnesota: 518B.02 has the victim notified unless she declines (POLICIES.md).
+    victimNotification: 'unless_declined',
   },
   {
     // Texas BIPP: TDCJ-CJAD "Battering Intervention and Prevention Program Accreditation

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+
+import { VICTIM_NOTIFICATION_RULES, VictimNotificationRule } from './policy.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -77,6 +79,16 @@ export class PolicyFieldsDto {
   @IsOptional()
   @IsInt() @Min(1) @Max(30)
   escalateAfterBusinessDays?: number;
+
+  @ApiPropertyOptional({ enum: VICTIM_NOTIFICATION_RULES, default: 'none', description: 'Whether the protected party is told (through an advocate) when he completes or is terminated' })
+  @IsOptional()
+  @IsIn(VICTIM_NOTIFICATION_RULES as unknown as string[], { message: `victimNotification must be one of: ${VICTIM_NOTIFICATION_RULES.join(', ')}` })
+  victimNotification?: VictimNotificationRule;
+
+  @ApiPropertyOptional({ default: false, description: 'Whether program admins may read protected-party details (advocates always may)' })
+  @IsOptional()
+  @IsBoolean()
+  protectedPartyAdminAccess?: boolean;
 }
 
 export class CreatePolicyDto extends PolicyFieldsDto {

@@ -4,6 +4,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  * One version of a jurisdiction's or program's rule set. Editing writes a new row with the
  * same `key` and the next `version`; a referral points at the row it was ordered under.
  */
+export const VICTIM_NOTIFICATION_RULES = ['none', 'on_request', 'unless_declined'] as const;
+export type VictimNotificationRule = (typeof VICTIM_NOTIFICATION_RULES)[number];
+
 @Entity('policies')
 @Index('policies_key_version_unique', ['key', 'version'], { unique: true })
 export class Policy {
@@ -74,6 +77,17 @@ export class Policy {
   /** Which recipients hear of which event kind; kinds not listed go to both. */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   noticeRecipients: Record<string, Array<'probation_officer' | 'court'>>;
+
+  /**
+   * Whether the protected party is told when he completes or is terminated (through an advocate):
+   * `unless_declined` (Minnesota 518B.02), `on_request` (Massachusetts guidelines) or `none`.
+   */
+  @Column({ type: 'varchar', length: 20, default: 'none' })
+  victimNotification: VictimNotificationRule;
+
+  /** Whether program admins may read protected-party details of referrals under this policy (advocates always may). */
+  @Column({ type: 'boolean', default: false })
+  protectedPartyAdminAccess: boolean;
 
   /** The newest version is the one offered for new referrals. */
   @Column({ type: 'boolean', default: true })

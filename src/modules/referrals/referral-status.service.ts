@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { UnprocessableError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
+import { raiseVictimNotifications } from '../protected-parties/raise-victim-notifications';
 import { Enrollment } from '../enrollments/enrollment.entity';
 import { ReferralStatus } from './referral-status.enum';
 import { canTransition } from './referral-transitions';
@@ -54,13 +55,17 @@ export class ReferralStatusService {
         WHERE r.id = x.id AND r.status = x.expected::referral_status`,
       [real.map((change) => change.id), real.map((change) => change.from), real.map((change) => change.to), real.map((change) => change.reason)],
     );
+    const raised = await raiseVictimNotifications(manager, real);
     await this.audit.recordMany(
-      real.map((change) => ({
-        action: 'referral.status_change',
-        recordType: 'referral',
-        recordId: change.id,
-        details: { from: change.from, to: change.to, reason: change.reason },
-      })),
+      [
+        ...real.map((change) => ({
+          action: 'referral.status_change',
+          recordType: 'referral',
+          recordId: change.id,
+          details: { from: change.from, to: change.to, reason: change.reason },
+        })),
+        ...raised.map((id) => ({ action: 'victim_notification.raised', recordType: 'victim_notification', recordId: id })),
+      ],
       manager,
     );
   }

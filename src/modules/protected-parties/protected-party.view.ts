@@ -1,0 +1,60 @@
+import { NotificationWish } from './protected-party.entity';
+import { VictimNotificationChannel, VictimNotificationEvent, VictimNotificationStatus } from './victim-notification.entity';
+
+/** The sealed part of a protected party, as the advocate typed it. */
+export interface ProtectedPartyDetails {
+  name: string;
+  relationship: string;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  safetyNotes: string | null;
+  preferredChannel: VictimNotificationChannel;
+}
+
+export interface ProtectedPartyView extends ProtectedPartyDetails {
+  id: string;
+  referralId: string;
+  notificationWish: NotificationWish;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What an admin without read access gets back after entering one: proof it was saved, nothing more. */
+export interface ProtectedPartyReceipt {
+  id: string;
+  referralId: string;
+  createdAt: Date;
+  detailsVisible: false;
+}
+
+/** A referral as the advocate needs it: whose case, where it stands. No attendance, no notices. */
+export interface AdvocateReferralView {
+  id: string;
+  caseNumber: string;
+  participantName: string;
+  status: string;
+  statusChangedAt: Date;
+  completeBy: string;
+  protectedParties: number;
+  pendingNotifications: number;
+}
+
+export interface VictimNotificationView {
+  id: string;
+  referralId: string;
+  caseNumber: string;
+  participantName: string;
+  protectedPartyId: string;
+  protectedPartyName: string;
+  preferredChannel: VictimNotificationChannel;
+  hasEmail: boolean;
+  event: VictimNotificationEvent;
+  status: VictimNotificationStatus;
+  channel: VictimNotificationChannel | null;
+  attempts: number;
+  lastError: string | null;
+  note: string | null;
+  decidedAt: Date | null;
+  createdAt: Date;
+}

@@ -1,0 +1,36 @@
+import { DataSource } from 'typeorm';
+import { FieldCipher } from './field-cipher';
+
+/** Every sealed column set, by table: the key id, the wrapped data key, the id column. */
+const SEALED = [
+  { table: 'protected_parties', keyId: 'key_id', wrappedKey: 'wrapped_key' },
+  { table: 'victim_notifications', keyId: 'note_key_id', wrappedKey: 'note_wrapped_key' },
+] as const;
+
+/**
+ * Re-wraps every record's data key under the current FIELD_ENCRYPTION_KEY, in batches, each batch
+ * one transaction. The sealed data itself is not touched, so this is quick and a crash part-way
+ * leaves every record readable with the old or the new key. Safe to run again.
+ */
+export async function rotateFieldKeys(dataSource: DataSource, cipher: FieldCipher, batchSize = 500): Promise<{ rewrapped: number }> {
+  let rewrapped = 0;
+  for (const sealed of SEALED) {
+    for (;;) {
+      const done = await dataSource.transaction(async (manager) => {
+        const rows = (await manager.query(
+          `SELECT id, ${sealed.keyId} AS key_id, ${sealed.wrappedKey} AS wrapped_key FROM ${sealed.table}
+            WHERE ${sealed.keyId} IS NOT NULL AND ${sealed.keyId} <> $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [cipher.activeKeyId, batchSize],
+        )) as Array<{ id: string; key_id: string; wrapped_key: Buffer }>;
+        for (const row of rows) {
+          const next = cipher.rewrap({ keyId: row.key_id, wrappedKey: row.wrapped_key, ciphertext: Buffer.alloc(0) })!;
+          await manager.query(`UPDATE ${sealed.table} SET ${sealed.keyId} = $2, ${sealed.wrappedKey} = $3 WHERE id = $1`, [row.id, next.keyId, next.wrappedKey]);
+        }
+        rewrapped += rows.length;
+        return rows.length < batchSize;
+      });
+      if (done) break;
+    }
+  }
+  return { rewrapped };
+}

@@ -1,0 +1,224 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { SignedInUser } from '../../common/context/request-context';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { withTimeout } from '../../common/with-timeout';
+import { AppConfig } from '../../config/app-config';
+import { AuditService } from '../audit/audit.service';
+import { createSmtpTransport } from '../notices/smtp-transport';
+import { classifySmtpFailure, describeSmtpFailure } from '../notices/smtp-outcome';
+import { FieldCipher } from './field-cipher';
+import { partyContext } from './protected-parties.service';
+import { RecordVictimNotificationDto } from './protected-party.dto';
+import { ProtectedPartyDetails, VictimNotificationView } from './protected-party.view';
+import { VictimNotification, VictimNotificationStatus } from './victim-notification.entity';
+import { victimNotificationMessage } from './victim-notification-message';
+
+const OPEN = [VictimNotificationStatus.Pending, VictimNotificationStatus.Failed, VictimNotificationStatus.Sending];
+const noteContext = (id: string) => `victim_notification:${id}`;
+
+interface NotificationRow {
+  id: string;
+  referral_id: string;
+  case_number: string;
+  participant_name: string;
+  status_changed_at: Date;
+  protected_party_id: string;
+  party_key_id: string;
+  party_wrapped_key: Buffer;
+  party_ciphertext: Buffer;
+  event: VictimNotification['event'];
+  status: VictimNotificationStatus;
+  channel: VictimNotification['channel'];
+  attempts: number;
+  last_error: string | null;
+  note_key_id: string | null;
+  note_wrapped_key: Buffer | null;
+  note_ciphertext: Buffer | null;
+  decided_at: Date | null;
+  created_at: Date;
+}
+
+/**
+ * Telling the protected party that he completed or was terminated. Nothing goes to her until an
+ * advocate chooses: send the standard e-mail (once: a second click while the first is on its way
+ * is refused, and an e-mail whose outcome is unknown is never resent blindly), record that she was
+ * told another way, or skip with a reason. Every step is audited without her details.
+ */
+@Injectable()
+export class VictimNotificationsService {
+  private readonly logger = new Logger(VictimNotificationsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cipher: FieldCipher,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async list(options: { open?: boolean; referralId?: string; limit: number; offset: number }): Promise<{ items: VictimNotificationView[]; total: number }> {
+    const conditions: string[] = [];
+    const params: unknown[] = [options.limit, options.offset];
+    if (options.open) {
+      params.push(OPEN);
+      conditions.push(`vn.status = ANY($${params.length}::victim_notification_status[])`);
+    }
+    if (options.referralId) {
+      params.push(options.referralId);
+      conditions.push(`vn.referral_id = $${params.length}`);
+    }
+    const rows = await this.rows(conditions.length ? conditions.join(' AND ') : 'TRUE', params, 'ORDER BY vn.created_at ASC, vn.id LIMIT $1 OFFSET $2');
+    await this.audit.record({ action: 'victim_notification.list', recordType: 'victim_notification', details: { returned: rows.map((row) => row.id) } });
+    return { items: rows.map((row) => this.view(row)), total: (rows[0] as unknown as { total?: number })?.total ?? 0 };
+  }
+
+  /** Sends the standard e-mail to her address, as the advocate approved, with the advocate's words added. */
+  async sendEmail(user: SignedInUser, id: string, message?: string): Promise<VictimNotificationView> {
+    const row = await this.one(id);
+    const party = this.cipher.open<ProtectedPartyDetails>(
+      { keyId: row.party_key_id, wrappedKey: row.party_wrapped_key, ciphertext: row.party_ciphertext },
+      partyContext(row.protected_party_id, row.referral_id),
+    );
+    if (!party.email) {
+      throw new UnprocessableError('NO_EMAIL_ADDRESS', 'There is no e-mail address for her; add one, or record how she was told', {
+        fields: { email: ['the protected party has no e-mail address'] },
+      });
+    }
+    // Claim it: only one request may move it to sending, so a double click cannot send twice.
+    const messageId = `<victim-notification-${id}@${this.config.mailDomain}>`;
+    const claimed = (await this.dataSource.query(
+      `UPDATE victim_notifications SET status = 'sending', channel = 'email', attempts = attempts + 1, message_id = $2,
+              decided_by_id = $3, decided_at = now(), updated_at = now()
+        WHERE id = $1 AND status IN ('pending', 'failed') RETURNING id`,
+      [id, messageId, user.id],
+    )) as [unknown[], number];
+    if (claimed[1] === 0) throw this.notOpen(row.status);
+    await this.audit.record({ action: 'victim_notification.approved', recordType: 'victim_notification', recordId: id, details: { channel: 'email' } });
+
+    const mail = victimNotificationMessage({
+      recipientName: party.name,
+      caseNumber: row.case_number,
+      participantName: row.participant_name,
+      event: row.event,
+      on: row.status_changed_at,
+      advocateName: user.name,
+      advocateEmail: user.email,
+      message,
+      timeZone: this.config.programTimeZone,
+    });
+    const transport = createSmtpTransport(this.config);
+    try {
+      await withTimeout(
+        transport.sendMail({ from: this.config.mailFrom, to: party.email, replyTo: user.email, subject: mail.subject, text: mail.text, messageId }),
+        this.config.smtpTimeoutMs * 3,
+        'SMTP send timed out',
+      );
+    } catch (error) {
+      const outcome = classifySmtpFailure(error);
+      // Her address must not reach the log: only the notification id and the SMTP outcome do.
+      this.logger.warn({ victimNotificationId: id, outcome }, 'victim notification e-mail not confirmed');
+      if (outcome !== 'unknown') {
+        await this.finish(id, VictimNotificationStatus.Failed, { lastError: describeSmtpFailure(error).replaceAll(party.email, '<her address>') }, 'victim_notification.failed');
+      }
+      return this.get(id);
+    } finally {
+      transport.close();
+    }
+    await this.finish(id, VictimNotificationStatus.Sent, { lastError: null }, 'victim_notification.sent');
+    return this.get(id);
+  }
+
+  /** She was told by phone, in person or by letter; the note is sealed. */
+  async record(user: SignedInUser, id: string, input: RecordVictimNotificationDto): Promise<VictimNotificationView> {
+    return this.decide(user, id, VictimNotificationStatus.Recorded, input.channel, input.note, 'victim_notification.recorded');
+  }
+
+  async skip(user: SignedInUser, id: string, note: string): Promise<VictimNotificationView> {
+    return this.decide(user, id, VictimNotificationStatus.Skipped, null, note, 'victim_notification.skipped');
+  }
+
+  async get(id: string): Promise<VictimNotificationView> {
+    return this.view(await this.one(id));
+  }
+
+  private async decide(user: SignedInUser, id: string, status: VictimNotificationStatus, channel: VictimNotification['channel'], note: string, action: string): Promise<VictimNotificationView> {
+    await this.dataSource.transaction(async (manager) => {
+      const sealed = this.cipher.seal(note, noteContext(id));
+      // A notification still "sending" may be closed this way too: the advocate checked with her.
+      const [, changed] = (await manager.query(
+        `UPDATE victim_notifications SET status = $2, channel = COALESCE($3, channel), decided_by_id = $4, decided_at = now(),
+                note_key_id = $5, note_wrapped_key = $6, note_ciphertext = $7, updated_at = now()
+          WHERE id = $1 AND status IN ('pending', 'failed', 'sending')`,
+        [id, status, channel, user.id, sealed.keyId, sealed.wrappedKey, sealed.ciphertext],
+      )) as [unknown[], number];
+      if (changed === 0) throw this.notOpen((await this.one(id, manager)).status);
+      await this.audit.record({ action, recordType: 'victim_notification', recordId: id, details: { channel } }, manager);
+    });
+    return this.get(id);
+  }
+
+  private async finish(id: string, status: VictimNotificationStatus, fields: { lastError: string | null }, action: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE victim_notifications SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'sending'`, [id, status, fields.lastError]);
+      await this.audit.record({ action, recordType: 'victim_notification', recordId: id }, manager);
+    });
+  }
+
+  private notOpen(status: VictimNotificationStatus): ConflictError {
+    if (status === VictimNotificationStatus.Sending) {
+      return new ConflictError('SEND_OUTCOME_UNKNOWN', 'An e-mail for this notification is on its way or its outcome is unknown; check with her, then record or skip it', { status });
+    }
+    return new ConflictError('NOTIFICATION_CLOSED', `This notification is already ${status}`, { status });
+  }
+
+  private async one(id: string, manager?: EntityManager): Promise<NotificationRow> {
+    const [row] = await this.rows('vn.id = $1', [id], '', manager);
+    if (!row) throw new NotFoundError('victim_notification');
+    return row;
+  }
+
+  private rows(where: string, params: unknown[], tail: string, manager: EntityManager = this.dataSource.manager): Promise<NotificationRow[]> {
+    return manager.query(
+      `SELECT vn.id, vn.referral_id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status_changed_at,
+              vn.protected_party_id, pp.key_id AS party_key_id, pp.wrapped_key AS party_wrapped_key, pp.ciphertext AS party_ciphertext,
+              vn.event, vn.status, vn.channel, vn.attempts, vn.last_error, vn.note_key_id, vn.note_wrapped_key, vn.note_ciphertext,
+              vn.decided_at, vn.created_at, count(*) OVER ()::int AS total
+         FROM victim_notifications vn
+         JOIN referrals r ON r.id = vn.referral_id
+         JOIN participants pa ON pa.id = r.participant_id
+         JOIN protected_parties pp ON pp.id = vn.protected_party_id
+        WHERE ${where} ${tail}`,
+      params,
+    ) as Promise<NotificationRow[]>;
+  }
+
+  private view(row: NotificationRow): VictimNotificationView {
+    const party = this.cipher.open<ProtectedPartyDetails>(
+      { keyId: row.party_key_id, wrappedKey: row.party_wrapped_key, ciphertext: row.party_ciphertext },
+      partyContext(row.protected_party_id, row.referral_id),
+    );
+    const note =
+      row.note_key_id && row.note_wrapped_key && row.note_ciphertext
+        ? this.cipher.open<string>({ keyId: row.note_key_id, wrappedKey: row.note_wrapped_key, ciphertext: row.note_ciphertext }, noteContext(row.id))
+        : null;
+    return {
+      id: row.id,
+      referralId: row.referral_id,
+      caseNumber: row.case_number,
+      participantName: row.participant_name,
+      protectedPartyId: row.protected_party_id,
+      protectedPartyName: party.name,
+      preferredChannel: party.preferredChannel,
+      hasEmail: Boolean(party.email),
+      event: row.event,
+      status: row.status,
+      channel: row.channel,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      note,
+      decidedAt: row.decided_at,
+      createdAt: row.created_at,
+    };
+  }
+}

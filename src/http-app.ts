@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
 import { errorBody } from './common/errors/error-response';
 import { createValidationPipe } from './common/errors/validation-errors';
+import { InputScreenInterceptor } from './common/http/input-screen.interceptor';
 import { enableCorsAllowList, securityHeaders } from './common/http/security-headers';
 import { AppConfig } from './config/app-config';
 import { configurePageViews } from './modules/pages/view-engine';
@@ -30,6 +31,7 @@ export function configureHttpApp(app: INestApplication): void {
   configurePageViews(expressApp);
   mountQueueDashboard(app);
   expressApp.useGlobalPipes(createValidationPipe());
+  expressApp.useGlobalInterceptors(new InputScreenInterceptor());
   setUpOpenApi(app);
 }
 

@@ -40,8 +40,9 @@ export class AuthPagesController {
 
   @Get('welcome')
   @PageRoles(Role.Advocate)
-  welcome(@Req() req: PageRequest, @Res() res: Response): void {
-    this.renderer.render(req, res, 'welcome', { title: 'Welcome' });
+  /** The advocate's first landing page before her own pages existed; kept for bookmarks. */
+  welcome(@Res() res: Response): void {
+    res.redirect(303, '/advocate');
   }
 
   @Get('login')

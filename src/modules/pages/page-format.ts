@@ -32,6 +32,17 @@ export const EVENT_KIND_LABELS: Record<ComplianceEventKind, string> = {
   [ComplianceEventKind.Corrected]: 'Correction of an earlier notice',
 };
 
+export const VICTIM_NOTIFICATION_STATUS_LABELS: Record<string, string> = {
+  pending: 'Waiting for you',
+  sending: 'Outcome unknown',
+  sent: 'E-mail sent',
+  failed: 'E-mail refused',
+  recorded: 'Told her',
+  skipped: 'Closed, not told',
+};
+
+export const CONTACT_CHANNEL_LABELS: Record<string, string> = { email: 'E-mail', phone: 'Phone', mail: 'Letter', in_person: 'In person' };
+
 export const NOTICE_STATUS_LABELS: Record<NoticeStatus, string> = {
   [NoticeStatus.Pending]: 'Pending',
   [NoticeStatus.Sending]: 'Sending',

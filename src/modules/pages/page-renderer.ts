@@ -20,7 +20,7 @@ const NAV: Record<Role, NavLink[]> = {
   [Role.Facilitator]: [{ href: '/sessions', label: 'My sessions' }],
   [Role.ProbationOfficer]: [{ href: '/caseload', label: 'My caseload' }],
   [Role.CourtClerk]: [{ href: '/lookup', label: 'Case lookup' }],
-  [Role.Advocate]: [],
+  [Role.Advocate]: [{ href: '/advocate', label: 'Victim notification' }],
 };
 
 /** Where each role lands after signing in. */
@@ -29,7 +29,7 @@ export const HOME_BY_ROLE: Record<Role, string> = {
   [Role.Facilitator]: '/sessions',
   [Role.ProbationOfficer]: '/caseload',
   [Role.CourtClerk]: '/lookup',
-  [Role.Advocate]: '/welcome',
+  [Role.Advocate]: '/advocate',
 };
 
 /** No inline script or style anywhere, so the policy can forbid both. */

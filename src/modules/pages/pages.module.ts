@@ -14,6 +14,8 @@ import { ReportsModule } from '../reports/reports.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AdminPagesController } from './admin-pages.controller';
+import { AdvocatePagesController } from './advocate-pages.controller';
+import { ProtectedPartiesModule } from '../protected-parties/protected-parties.module';
 import { AuthPagesController } from './auth-pages.controller';
 import { CourtPagesController } from './court-pages.controller';
 import { FacilitatorPagesController } from './facilitator-pages.controller';
@@ -46,6 +48,7 @@ import { ReferralPagesController } from './referral-pages.controller';
     ComplianceModule,
     NoticesModule,
     ReportsModule,
+    ProtectedPartiesModule,
   ],
   controllers: [
     AuthPagesController,
@@ -55,6 +58,7 @@ import { ReferralPagesController } from './referral-pages.controller';
     GroupPagesController,
     CourtPagesController,
     NoticesPagesController,
+    AdvocatePagesController,
   ],
   providers: [
     PageSessionService,

@@ -14,6 +14,8 @@ import {
   REFERRAL_STATUS_LABELS,
   STANDING_LABELS,
   weekdayName,
+  VICTIM_NOTIFICATION_STATUS_LABELS,
+  CONTACT_CHANNEL_LABELS,
 } from './page-format';
 
 /** The folder holding package.json, whether we run from src/ (ts-node, jest) or dist/src/. */
@@ -50,6 +52,9 @@ export function configurePageViews(app: NestExpressApplication): void {
 function registerHelpers(engine: ReturnType<typeof hbs.create>, timeZone: string): void {
   engine.registerHelper('instant', (value: Date | string | null) => formatInstant(value, timeZone));
   engine.registerHelper('eq', (left: unknown, right: unknown) => left === right);
+  engine.registerHelper('gt', (left: unknown, right: unknown) => Number(left) > Number(right));
+  engine.registerHelper('victimNotificationStatus', (value: string) => VICTIM_NOTIFICATION_STATUS_LABELS[value] ?? value);
+  engine.registerHelper('contactChannel', (value: string) => CONTACT_CHANNEL_LABELS[value] ?? value);
   engine.registerHelper('date', (value: string | null | undefined) => formatDate(value));
   engine.registerHelper('weekday', (value: number) => weekdayName(value));
   engine.registerHelper('referralStatus', (value: keyof typeof REFERRAL_STATUS_LABELS) => REFERRAL_STATUS_LABELS[value] ?? value);

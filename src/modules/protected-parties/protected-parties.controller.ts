@@ -44,6 +44,6 @@ export class ProtectedPartiesController {
   @Roles(Role.Advocate)
   @HttpCode(200)
   lookup(@Body() body: AdvocateLookupDto): Promise<Page<AdvocateReferralView>> {
-    return this.parties.advocateReferrals(10, 0, body.caseNumber);
+    return this.parties.advocateReferrals(10, 0, { caseNumber: body.caseNumber });
   }
 }

@@ -86,16 +86,26 @@ export class ProtectedPartiesService {
     });
   }
 
-  /** The advocate's list: referrals with protected parties, newest status change first. */
-  async advocateReferrals(limit: number, offset: number, caseNumber?: string): Promise<Page<AdvocateReferralView>> {
+  /** One referral as the advocate sees it, by id (any referral: she may need to add the first party). */
+  async advocateReferral(referralId: string): Promise<AdvocateReferralView> {
+    const { items } = await this.advocateReferrals(1, 0, { referralId });
+    if (!items[0]) throw new NotFoundError('referral');
+    return items[0];
+  }
+
+  /** The advocate's list: referrals with protected parties, newest status change first; or those matching a case number or id. */
+  async advocateReferrals(limit: number, offset: number, match: { caseNumber?: string; referralId?: string } = {}): Promise<Page<AdvocateReferralView>> {
     const params: unknown[] = [limit, offset];
     let filter = 'EXISTS (SELECT 1 FROM protected_parties pp WHERE pp.referral_id = r.id)';
-    if (caseNumber) {
-      params.push(caseNumber);
+    if (match.caseNumber) {
+      params.push(match.caseNumber);
       filter = `r.case_number = $${params.length}`;
+    } else if (match.referralId) {
+      params.push(match.referralId);
+      filter = `r.id = $${params.length}`;
     }
     const rows = (await this.dataSource.query(
-      `SELECT r.id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status, r.status_changed_at, r.complete_by,
+      `SELECT r.id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status, r.status_changed_at, r.complete_by::text AS complete_by,
               (SELECT count(*)::int FROM protected_parties pp WHERE pp.referral_id = r.id) AS protected_parties,
               (SELECT count(*)::int FROM victim_notifications vn WHERE vn.referral_id = r.id AND vn.status IN ('pending', 'failed', 'sending')) AS pending_notifications,
               count(*) OVER ()::int AS total

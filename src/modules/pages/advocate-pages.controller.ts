@@ -1,0 +1,166 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Public } from '../../common/auth/auth.decorators';
+import { ProtectedPartiesService } from '../protected-parties/protected-parties.service';
+import { CONTACT_CHANNELS, CreateProtectedPartyDto, RecordVictimNotificationDto } from '../protected-parties/protected-party.dto';
+import { NotificationWish } from '../protected-parties/protected-party.entity';
+import { VictimNotificationsService } from '../protected-parties/victim-notifications.service';
+import { Role } from '../users/role.enum';
+import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { PageExceptionFilter } from './page-exception.filter';
+import { FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { CONTACT_CHANNEL_LABELS, errorLinks } from './page-format';
+import { PageRenderer } from './page-renderer';
+
+const PARTY_FIELDS = ['name', 'relationship', 'phone', 'email', 'address', 'safetyNotes', 'preferredChannel', 'notificationWish'] as const;
+const WISH_LABELS: Record<NotificationWish, string> = { wants: 'Wants to be told', declined: 'Declined', not_asked: 'Not asked yet' };
+const DONE_MESSAGES: Record<string, string> = {
+  added: 'Saved. Her details are stored encrypted and only advocates can see them.',
+  sent: 'The e-mail was handed to the mail server.',
+  failed: 'The mail server refused the e-mail. Try again, or reach her another way and record it.',
+  recorded: 'Recorded.',
+  skipped: 'Closed without telling her; your reason is kept.',
+};
+
+/**
+ * The advocate's pages: the notifications waiting for a decision, the cases with protected
+ * parties, and one case with her details. Only advocates reach them; the pages call the same
+ * services as the API, so the same sealing and auditing apply.
+ */
+@ApiExcludeController()
+@Public()
+@Controller('advocate')
+@UseGuards(PageAuthGuard)
+@UseFilters(PageExceptionFilter)
+@PageRoles(Role.Advocate)
+export class AdvocatePagesController {
+  constructor(
+    private readonly parties: ProtectedPartiesService,
+    private readonly notifications: VictimNotificationsService,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get()
+  home(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    return this.renderHome(req, res, {});
+  }
+
+  /** By POST, so the case number stays out of addresses and logs. */
+  @Post('lookup')
+  @HttpCode(200)
+  async lookup(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    const caseNumber = formText(body, 'caseNumber').toUpperCase().slice(0, 60);
+    if (!caseNumber) return this.renderHome(req, res, { caseNumber, lookupProblem: 'Enter a case number.' }, 400);
+    const { items } = await this.parties.advocateReferrals(1, 0, { caseNumber });
+    if (items[0]) return res.redirect(303, `/advocate/referrals/${items[0].id}`);
+    return this.renderHome(req, res, { caseNumber, lookupProblem: `No case ${caseNumber} is referred to the program.` }, 404);
+  }
+
+  @Get('referrals/:id')
+  async referral(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string): Promise<void> {
+    await this.renderCase(req, res, id, { done: done && DONE_MESSAGES[done] ? DONE_MESSAGES[done] : null });
+  }
+
+  @Post('referrals/:id/parties')
+  @HttpCode(200)
+  async addParty(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+    const values: Record<string, string> = Object.fromEntries(PARTY_FIELDS.map((name) => [name, formText(body, name)]));
+    // Optional fields left empty are absent, as when an API client leaves them out.
+    const plain = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
+    const form = await validateForm(CreateProtectedPartyDto, plain);
+    if (form.errors) {
+      const errors = plainEmptyMessages(form.errors, values, {
+        name: 'Enter her name',
+        relationship: 'Say how she is related to him (e.g. former partner)',
+        preferredChannel: 'Choose how she prefers to be reached',
+        notificationWish: 'Say whether she wants to be told',
+      });
+      return this.renderCase(req, res, id, { form: { values, errors }, errorLinks: errorLinks(errors) }, 400);
+    }
+    await this.parties.create(req.pageSession!.user, id, form.value);
+    res.redirect(303, `/advocate/referrals/${id}?done=added`);
+  }
+
+  @Post('notifications/:id/send')
+  @HttpCode(200)
+  async send(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+    const message = formText(body, 'message').slice(0, 2000);
+    try {
+      const result = await this.notifications.sendEmail(req.pageSession!.user, id, message || undefined);
+      res.redirect(303, `/advocate/referrals/${result.referralId}?done=${result.status === 'sent' ? 'sent' : 'failed'}`);
+    } catch (error) {
+      await this.showProblem(req, res, id, error);
+    }
+  }
+
+  @Post('notifications/:id/record')
+  @HttpCode(200)
+  async record(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+    const form = await validateForm(RecordVictimNotificationDto, { channel: formText(body, 'channel'), note: formText(body, 'note') });
+    if (form.errors) return this.showProblem(req, res, id, null, form.errors);
+    try {
+      const result = await this.notifications.record(req.pageSession!.user, id, form.value);
+      res.redirect(303, `/advocate/referrals/${result.referralId}?done=recorded`);
+    } catch (error) {
+      await this.showProblem(req, res, id, error);
+    }
+  }
+
+  @Post('notifications/:id/skip')
+  @HttpCode(200)
+  async skip(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+    const note = formText(body, 'note');
+    if (!note) return this.showProblem(req, res, id, null, { note: ['Say why she is not told'] });
+    try {
+      const result = await this.notifications.skip(req.pageSession!.user, id, note.slice(0, 2000));
+      res.redirect(303, `/advocate/referrals/${result.referralId}?done=skipped`);
+    } catch (error) {
+      await this.showProblem(req, res, id, error);
+    }
+  }
+
+  /** A refused action is shown on its case page, beside the notification it concerned. */
+  private async showProblem(req: PageRequest, res: Response, notificationId: string, error: unknown, errors?: FieldErrors): Promise<void> {
+    if (error && !isFormProblem(error)) throw error;
+    const notification = await this.notifications.get(notificationId);
+    const problem = errors ? Object.values(errors).flat().join(' ') : (error as Error).message;
+    const status = errors ? 400 : (error as { kind?: string }).kind === 'conflict' ? 409 : 422;
+    await this.renderCase(req, res, notification.referralId, { problem: { notificationId, message: problem } }, status);
+  }
+
+  private async renderHome(req: PageRequest, res: Response, model: Record<string, unknown>, status = 200): Promise<void> {
+    const [waiting, cases] = await Promise.all([this.notifications.list({ open: true, limit: 100, offset: 0 }), this.parties.advocateReferrals(50, 0)]);
+    this.renderer.render(req, res, 'advocate', { title: 'Victim notification', waiting: waiting.items, cases: cases.items, casesTotal: cases.total, ...model }, status);
+  }
+
+  private async renderCase(req: PageRequest, res: Response, referralId: string, model: Record<string, unknown>, status = 200): Promise<void> {
+    const user = req.pageSession!.user;
+    const referral = await this.parties.advocateReferral(referralId);
+    const [parties, notifications] = await Promise.all([
+      this.parties.list(user, referralId),
+      this.notifications.list({ referralId, limit: 100, offset: 0 }),
+    ]);
+    const values = (model.form as { values?: Record<string, string> } | undefined)?.values ?? {};
+    this.renderer.render(
+      req,
+      res,
+      'advocate-case',
+      {
+        title: `Case ${referral.caseNumber}`,
+        referral,
+        parties: parties.map((party) => ({ ...party, channelLabel: CONTACT_CHANNEL_LABELS[party.preferredChannel], wishLabel: WISH_LABELS[party.notificationWish] })),
+        notifications: notifications.items.map((item) => ({
+          ...item,
+          open: ['pending', 'failed', 'sending'].includes(item.status),
+          unknown: item.status === 'sending',
+          channelLabel: item.channel ? CONTACT_CHANNEL_LABELS[item.channel] : null,
+        })),
+        channelOptions: CONTACT_CHANNELS.map((value) => ({ value, label: CONTACT_CHANNEL_LABELS[value], selected: values.preferredChannel === value })),
+        wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: values.notificationWish === value })),
+        ...model,
+      },
+      status,
+    );
+  }
+}

@@ -91,4 +91,17 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
 
   'GET /api/v1/compliance/caseload': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 } },
   'POST /api/v1/compliance/sweep': { allowed: { [Admin]: 202 } },
+
+  // Protected-party (victim/partner) data: advocates; an admin may enter it, and read or change it
+  // only where the referral's policy allows (elsewhere 404). No other role ever reaches it.
+  'GET /api/v1/referrals/{id}/protected-parties': { allowed: { [Advocate]: 200, [Admin]: 200 }, outOfScope: [Admin] },
+  'POST /api/v1/referrals/{id}/protected-parties': { allowed: { [Advocate]: 201, [Admin]: 201 } },
+  'PATCH /api/v1/protected-parties/{id}': { allowed: { [Advocate]: 200, [Admin]: 200 }, outOfScope: [Admin] },
+  'GET /api/v1/advocate/referrals': { allowed: { [Advocate]: 200 } },
+  'POST /api/v1/advocate/referrals/lookup': { allowed: { [Advocate]: 200 } },
+  // Victim notification goes only through an advocate, not even an admin.
+  'GET /api/v1/victim-notifications': { allowed: { [Advocate]: 200 } },
+  'POST /api/v1/victim-notifications/{id}/send': { allowed: { [Advocate]: 200 } },
+  'POST /api/v1/victim-notifications/{id}/record': { allowed: { [Advocate]: 200 } },
+  'POST /api/v1/victim-notifications/{id}/skip': { allowed: { [Advocate]: 200 } },
 };

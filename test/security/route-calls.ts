@@ -49,6 +49,30 @@ export interface Fixtures {
   toClose: string;
   toEnroll: string;
   deadNotice: string;
+  /** Protected parties: one referral whose policy lets the admin read them, one whose policy does not. */
+  pp: {
+    openReferral: string;
+    openCase: string;
+    openParty: string;
+    sealedReferral: string;
+    sealedParty: string;
+    /** Three pending victim notifications (send, record, skip). */
+    notifications: string[];
+  };
+}
+
+/** A protected party as an advocate enters her. */
+export function partyBody(marker: string): Record<string, string> {
+  return {
+    name: `Jane ${marker}`,
+    relationship: 'former partner',
+    phone: '+1 218 555 0100',
+    email: `jane.${marker.toLowerCase()}@safe.example.org`,
+    address: `PO Box ${marker}, Duluth MN`,
+    safetyNotes: 'Call only after 6pm',
+    preferredChannel: 'email',
+    notificationWish: 'wants',
+  };
 }
 
 export const POLICY_FIELDS = {
@@ -142,6 +166,40 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
     { what: 'fixture notices sent' },
   );
   await testApp.dataSource.query(`UPDATE notices SET status = 'dead', last_response = '550 5.1.1 Mailbox unknown' WHERE id = $1`, [fx.deadNotice]);
+
+  const addParty = async (referralId: string, marker: string) =>
+    (await testApp.http.post(`/api/v1/referrals/${referralId}/protected-parties`).set(bearer(staff.tokens.advocate)).send(partyBody(marker)).expect(201)).body.id as string;
+  const adminPolicyId = (
+    await testApp.http
+      .post('/api/v1/policies')
+      .set(bearer(staff.tokens.admin))
+      .send({ ...POLICY_FIELDS, name: 'Admin may read protected parties', requiredSessions: 10, protectedPartyAdminAccess: true })
+      .expect(201)
+  ).body.id as string;
+  const open = await createReferral(testApp, staff, { policyId: adminPolicyId, orderedOn: '2026-11-20' });
+  const sealed = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-20' });
+  const victims = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10' });
+  for (const marker of ['V1', 'V2', 'V3']) await addParty(victims.id, marker);
+  await enroll(testApp, staff, victims.id, fx.groupA, '2026-11-16');
+  await testApp.http.post(`/api/v1/referrals/${victims.id}/terminate`).set(bearer(staff.tokens.admin)).send({ reason: 'Threatened a group member' }).expect(200);
+  const notifications = await testApp.http.get(`/api/v1/victim-notifications?referralId=${victims.id}`).set(bearer(staff.tokens.advocate)).expect(200);
+  fx.pp = {
+    openReferral: open.id,
+    openCase: open.caseNumber,
+    openParty: await addParty(open.id, 'OPEN'),
+    sealedReferral: sealed.id,
+    sealedParty: await addParty(sealed.id, 'SEALED'),
+    notifications: (notifications.body.items as Array<{ id: string }>).map((item) => item.id),
+  };
+  if (fx.pp.notifications.length !== 3) throw new Error(`expected 3 victim notifications, got ${JSON.stringify(notifications.body)}`);
+  // Quiet before the suites count rows: the workers have delivered every notice raised above.
+  await waitFor(
+    async () => {
+      const [{ n }] = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM notices WHERE status IN ('pending', 'sending', 'failed')`)) as Array<{ n: number }>;
+      return n === 0;
+    },
+    { what: 'every fixture notice delivered' },
+  );
   return fx;
 }
 
@@ -333,6 +391,32 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       },
     }),
     'POST /api/v1/compliance/sweep': () => ({ path: '/api/v1/compliance/sweep' }),
+
+    'GET /api/v1/referrals/{id}/protected-parties': (_role, scope) => ({
+      path: `/api/v1/referrals/${scope === 'own' ? fx.pp.openReferral : fx.pp.sealedReferral}/protected-parties`,
+      check: (response) => expect(response.body).toEqual([expect.objectContaining({ id: fx.pp.openParty, name: 'Jane OPEN' })]),
+    }),
+    'POST /api/v1/referrals/{id}/protected-parties': () => ({ path: `/api/v1/referrals/${fx.pp.openReferral}/protected-parties`, body: partyBody(`P${next()}`) }),
+    'PATCH /api/v1/protected-parties/{id}': (_role, scope) => ({
+      path: `/api/v1/protected-parties/${scope === 'own' ? fx.pp.openParty : fx.pp.sealedParty}`,
+      body: { safetyNotes: 'Call only after 7pm' },
+    }),
+    'GET /api/v1/advocate/referrals': () => ({ path: '/api/v1/advocate/referrals', check: (response) => expect(ids(response)).toContain(fx.pp.openReferral) }),
+    'POST /api/v1/advocate/referrals/lookup': () => ({
+      path: '/api/v1/advocate/referrals/lookup',
+      body: { caseNumber: fx.pp.openCase },
+      check: (response) => expect(ids(response)).toEqual([fx.pp.openReferral]),
+    }),
+    'GET /api/v1/victim-notifications': () => ({
+      path: '/api/v1/victim-notifications',
+      check: (response) => expect(ids(response)).toEqual(expect.arrayContaining(fx.pp.notifications)),
+    }),
+    'POST /api/v1/victim-notifications/{id}/send': () => ({ path: `/api/v1/victim-notifications/${fx.pp.notifications[0]}/send`, body: { message: 'I will call you on Thursday.' } }),
+    'POST /api/v1/victim-notifications/{id}/record': () => ({
+      path: `/api/v1/victim-notifications/${fx.pp.notifications[1]}/record`,
+      body: { channel: 'phone', note: 'Told her by phone at 6.30pm' },
+    }),
+    'POST /api/v1/victim-notifications/{id}/skip': () => ({ path: `/api/v1/victim-notifications/${fx.pp.notifications[2]}/skip`, body: { note: 'She asked not to be told' } }),
   };
 
   /** The notice of the caller's own scope (his, or his court's), or the same kind in another's. */

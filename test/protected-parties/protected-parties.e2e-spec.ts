@@ -196,6 +196,25 @@ describe('protected parties (victim/partner data)', () => {
       await testApp.http.post(`/api/v1/victim-notifications/${id}/skip`).set(as(Role.Advocate)).send({ note: 'late' }).expect(409);
     });
 
+    it('a refused e-mail may be tried three times, then the advocate is told to reach her another way (429)', async () => {
+      const { notifications } = await terminated([party('L1')]);
+      const id = notifications[0].id as string;
+      testApp.smtp.answer = (mail) => (mail.to.includes('jane.l1@safe.example.org') ? { code: 550, message: 'No such user' } : null);
+      try {
+        for (let attempt = 1; attempt <= 3; attempt++) {
+          const response = await testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}).expect(200);
+          expect(response.body).toMatchObject({ status: 'failed', attempts: attempt });
+        }
+        const refused = await testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}).expect(429);
+        expect(refused.body.code).toBe('SEND_LIMIT_REACHED');
+      } finally {
+        testApp.smtp.answer = () => null;
+      }
+      const [row] = await testApp.dataSource.query(`SELECT attempts, status FROM victim_notifications WHERE id = $1`, [id]);
+      expect(row).toEqual({ attempts: 3, status: 'failed' });
+      await testApp.http.post(`/api/v1/victim-notifications/${id}/record`).set(as(Role.Advocate)).send({ channel: 'phone', note: 'Called her' }).expect(200);
+    });
+
     it('an e-mail needs an address: without one the advocate is told to record another channel', async () => {
       const { notifications } = await terminated([party('E1', { email: undefined, preferredChannel: 'phone' })]);
       const response = await testApp.http.post(`/api/v1/victim-notifications/${notifications[0].id}/send`).set(as(Role.Advocate)).send({}).expect(422);

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SignedInUser } from '../../common/context/request-context';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { ConflictError, DomainError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { withTimeout } from '../../common/with-timeout';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
@@ -15,7 +15,11 @@ import { ProtectedPartyDetails, VictimNotificationView } from './protected-party
 import { VictimNotification, VictimNotificationStatus } from './victim-notification.entity';
 import { victimNotificationMessage } from './victim-notification-message';
 
+/** Refused e-mails may be tried again this often; after that, the advocate reaches her another way. */
+export const MAX_EMAIL_ATTEMPTS = 3;
 const OPEN = [VictimNotificationStatus.Pending, VictimNotificationStatus.Failed, VictimNotificationStatus.Sending];
+const sendLimitReached = () =>
+  new DomainError('too_many_requests', 'SEND_LIMIT_REACHED', `The e-mail was refused ${MAX_EMAIL_ATTEMPTS} times; reach her another way and record it`, { maxAttempts: MAX_EMAIL_ATTEMPTS });
 const noteContext = (id: string) => `victim_notification:${id}`;
 
 interface NotificationRow {
@@ -85,15 +89,19 @@ export class VictimNotificationsService {
         fields: { email: ['the protected party has no e-mail address'] },
       });
     }
+    if (row.attempts >= MAX_EMAIL_ATTEMPTS && row.status === VictimNotificationStatus.Failed) throw sendLimitReached();
     // Claim it: only one request may move it to sending, so a double click cannot send twice.
     const messageId = `<victim-notification-${id}@${this.config.mailDomain}>`;
     const claimed = (await this.dataSource.query(
       `UPDATE victim_notifications SET status = 'sending', channel = 'email', attempts = attempts + 1, message_id = $2,
               decided_by_id = $3, decided_at = now(), updated_at = now()
-        WHERE id = $1 AND status IN ('pending', 'failed') RETURNING id`,
-      [id, messageId, user.id],
+        WHERE id = $1 AND status IN ('pending', 'failed') AND attempts < $4 RETURNING id`,
+      [id, messageId, user.id, MAX_EMAIL_ATTEMPTS],
     )) as [unknown[], number];
-    if (claimed[1] === 0) throw this.notOpen(row.status);
+    if (claimed[1] === 0) {
+      const now = await this.one(id);
+      throw now.status === VictimNotificationStatus.Failed ? sendLimitReached() : this.notOpen(now.status);
+    }
     await this.audit.record({ action: 'victim_notification.approved', recordType: 'victim_notification', recordId: id, details: { channel: 'email' } });
 
     const mail = victimNotificationMessage({

@@ -105,3 +105,54 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'POST /api/v1/victim-notifications/{id}/record': { allowed: { [Advocate]: 200 } },
   'POST /api/v1/victim-notifications/{id}/skip': { allowed: { [Advocate]: 200 } },
 };
+
+/**
+ * The server-rendered pages (not in the OpenAPI document): who may open each. `anonymous` pages
+ * need no session; `signed-in` ones any role's. Everyone else gets the 403 page, and without a
+ * session every other page sends the browser to /login. page-access-sweep.e2e-spec.ts fails on a
+ * page route of the app that is missing here.
+ */
+export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in'> = {
+  'GET /': 'signed-in',
+  'GET /login': 'anonymous',
+  'POST /login': 'anonymous',
+  'POST /logout': 'signed-in',
+  'GET /welcome': [Advocate],
+
+  'GET /sessions': [Facilitator, Admin],
+  'GET /sessions/:id/roster': [Facilitator, Admin],
+  'POST /sessions/:id/roster': [Facilitator, Admin],
+
+  'GET /caseload': [ProbationOfficer],
+  'GET /referrals/:id': [ProbationOfficer, Admin],
+  'GET /referrals/:id/progress-report.pdf': [ProbationOfficer, Admin],
+  'POST /referrals/:id/decision': [Admin],
+  'GET /referrals': [Admin],
+  'GET /intake': [Admin],
+  'POST /intake': [Admin],
+  'GET /referrals/:id/enroll': [Admin],
+  'POST /referrals/:id/enroll': [Admin],
+
+  'GET /groups': [Admin],
+  'GET /groups/new': [Admin],
+  'POST /groups/new': [Admin],
+  'POST /groups/:id/sessions': [Admin],
+  'POST /groups/sessions/:id/cancel': [Admin],
+
+  'GET /lookup': [CourtClerk],
+  'POST /lookup': [CourtClerk],
+  'GET /lookup/:id': [CourtClerk],
+
+  'GET /notices': [Admin],
+  'POST /notices/:id/retry': [Admin],
+  'POST /notices/:id/acknowledge': [ProbationOfficer, CourtClerk],
+  'GET /notices/:id/letter.pdf': [Admin, ProbationOfficer, CourtClerk],
+
+  'GET /advocate': [Advocate],
+  'POST /advocate/lookup': [Advocate],
+  'GET /advocate/referrals/:id': [Advocate],
+  'POST /advocate/referrals/:id/parties': [Advocate],
+  'POST /advocate/notifications/:id/send': [Advocate],
+  'POST /advocate/notifications/:id/record': [Advocate],
+  'POST /advocate/notifications/:id/skip': [Advocate],
+};

@@ -3,12 +3,12 @@ import { Response } from 'supertest';
 import { createValidationPipe } from '../../src/common/errors/validation-errors';
 import { JSON_BODY_LIMIT } from '../../src/http-app';
 import { Role } from '../../src/modules/users/role.enum';
-import { bearer, Staff, TEST_PASSWORD } from '../helpers/fixtures';
+import { bearer, Staff } from '../helpers/fixtures';
 import { Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { ACCESS_TABLE } from './access-table';
 import { buildFixtures, Call, Fixtures, routeCalls } from './route-calls';
-import { tableCounts } from './security-fixtures';
+import { pageSession, tableCounts } from './security-fixtures';
 
 /**
  * What a hostile or careless client may send to every write route of the OpenAPI document:
@@ -195,7 +195,7 @@ describe('input hardening on every write route', () => {
     const [row] = await testApp.dataSource.query(`SELECT p.first_name FROM referrals r JOIN participants p ON p.id = r.participant_id WHERE r.id = $1`, [created.body.id]);
     expect(row.first_name).toBe(SCRIPT);
 
-    const cookie = await pageSession(staff.users.admin.email);
+    const cookie = await pageSession(testApp, staff.users.admin.email);
     for (const path of [`/referrals/${created.body.id}`, '/referrals']) {
       const page = await testApp.http.get(path).set('Cookie', cookie).expect(200);
       expect(page.text).not.toContain(SCRIPT);
@@ -207,13 +207,13 @@ describe('input hardening on every write route', () => {
   it('shows a group’s name escaped on the groups page', async () => {
     const call = calls['POST /api/v1/groups'](Role.Admin, 'own');
     await send('POST /api/v1/groups', call.path, staff.tokens.admin, withValue(call.body!, 'name', `Group ${SCRIPT}`)).then((response) => expect(response.status).toBe(201));
-    const page = await testApp.http.get('/groups').set('Cookie', await pageSession(staff.users.admin.email)).expect(200);
+    const page = await testApp.http.get('/groups').set('Cookie', await pageSession(testApp, staff.users.admin.email)).expect(200);
     expect(page.text).not.toContain(SCRIPT);
     expect(page.text).toContain('Group &lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
   it('echoes a case number typed into the clerk’s lookup escaped (no reflected XSS)', async () => {
-    const cookie = await pageSession(staff.users.court_clerk.email);
+    const cookie = await pageSession(testApp, staff.users.court_clerk.email);
     const form = await testApp.http.get('/lookup').set('Cookie', cookie).expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
     const page = await testApp.http.post('/lookup').set('Cookie', cookie).type('form').send({ _csrf: csrf, caseNumber: SCRIPT }).expect(404);
@@ -258,19 +258,10 @@ describe('input hardening on every write route', () => {
   it('answers a NUL byte in a query string or a form with 400, not a database error', async () => {
     const api = await testApp.http.get(`/api/v1/referrals?caseNumber=${encodeURIComponent('CR\u0000X')}`).set(bearer(staff.tokens.admin));
     expect(api.status).toBe(400);
-    const cookie = await pageSession(staff.users.court_clerk.email);
+    const cookie = await pageSession(testApp, staff.users.court_clerk.email);
     const form = await testApp.http.get('/lookup').set('Cookie', cookie).expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
     const page = await testApp.http.post('/lookup').set('Cookie', cookie).type('form').send(`_csrf=${encodeURIComponent(csrf)}&caseNumber=CR%00X`);
     expect(page.status).toBe(400);
   });
-
-  /** Signs in through the sign-in page and returns the session cookie. */
-  async function pageSession(email: string): Promise<string> {
-    const form = await testApp.http.get('/login').expect(200);
-    const nonce = (form.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-    const signedIn = await testApp.http.post('/login').set('Cookie', nonce).type('form').send({ _csrf: csrf, email, password: TEST_PASSWORD }).expect(303);
-    return (signedIn.headers['set-cookie'] as unknown as string[]).find((line) => line.startsWith('tl_session='))!.split(';')[0];
-  }
 });

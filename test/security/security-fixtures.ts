@@ -1,4 +1,4 @@
-import { bearer, Staff } from '../helpers/fixtures';
+import { bearer, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { createReferral, enroll, ReferralOptions } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
@@ -60,4 +60,13 @@ export async function tableCounts(testApp: TestApp, except: string[] = []): Prom
     counts[table] = n;
   }
   return counts;
+}
+
+/** Signs in through the sign-in page (form, CSRF nonce) and returns the session cookie. */
+export async function pageSession(testApp: TestApp, email: string): Promise<string> {
+  const form = await testApp.http.get('/login').expect(200);
+  const nonce = (form.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+  const signedIn = await testApp.http.post('/login').set('Cookie', nonce).type('form').send({ _csrf: csrf, email, password: TEST_PASSWORD }).expect(303);
+  return (signedIn.headers['set-cookie'] as unknown as string[]).find((line) => line.startsWith('tl_session='))!.split(';')[0];
 }

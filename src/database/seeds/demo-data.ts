@@ -13,6 +13,10 @@ import { EnrollmentsService } from '../../modules/enrollments/enrollments.servic
 import { GroupsService } from '../../modules/groups/groups.service';
 import { OutboxTransaction } from '../../modules/notices/outbox-transaction';
 import { ReferralsService } from '../../modules/referrals/referrals.service';
+import { ReferralLifecycleService } from '../../modules/referrals/referral-lifecycle.service';
+import { ProtectedPartiesService } from '../../modules/protected-parties/protected-parties.service';
+import { CreateProtectedPartyDto } from '../../modules/protected-parties/protected-party.dto';
+import { NotificationWish } from '../../modules/protected-parties/protected-party.entity';
 import { RosterService } from '../../modules/sessions/roster.service';
 import { PasswordHasher } from '../../modules/users/password-hasher';
 import { Role } from '../../modules/users/role.enum';
@@ -76,6 +80,7 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
   const duluthPolicy = reference.policies.find((policy) => policy.key === 'duluth-24')!;
   const caPolicy = reference.policies.find((policy) => policy.key === 'ca-pc-1203-097')!;
   const officers = [users.probation_officer, users.probation_officer2];
+  const referralOf: Record<string, string> = {};
   for (const [index, [firstName, lastName, dateOfBirth]] of DEMO_MEN.entries()) {
     const orderedOn = addDays(today, -75 + index * 3);
     const referral = await run(admin, () =>
@@ -91,6 +96,7 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
         admin,
       ),
     );
+    referralOf[firstName] = referral.id;
     // One man was ordered two months ago and never came: the sweep flags him as failed to enroll.
     if (index === NEVER_ENROLLED) continue;
     const group = created[index % 7 === 4 ? 2 : index % 2];
@@ -117,6 +123,15 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
     }
   }
 
+  // The advocate's side: the partners of three of the troubled men, and one of those men
+  // terminated by the program, so a victim notification waits on the advocate's page.
+  const advocate = asUser(users.advocate);
+  const parties = app.get(ProtectedPartiesService);
+  for (const [man, party] of DEMO_PROTECTED_PARTIES) {
+    await run(advocate, () => parties.create(advocate, referralOf[man], party));
+  }
+  await run(admin, () => app.get(ReferralLifecycleService).terminate(admin, referralOf.Tyler, 'Threatened a group member after session; program terminated'));
+
   // The nightly sweep, once, so calendar rules (failure to enroll, progress reports) show too.
   const sweep = new ComplianceSweepService(dataSource, app.get(ComplianceService), app.get(OutboxTransaction), app.get(ProgramClock), app.get(AppConfig));
   await sweep.run(today);
@@ -124,6 +139,13 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
 }
 
 const NEVER_ENROLLED = 5;
+
+/** Invented people at invented addresses (example.org, 555 numbers). */
+const DEMO_PROTECTED_PARTIES: Array<[string, CreateProtectedPartyDto]> = [
+  ['Marcus', { name: 'Dana Bell', relationship: 'wife (separated)', phone: '218 555 0142', email: 'dana.bell@example.org', safetyNotes: 'Call her work phone only, weekdays 9–5. Do not leave messages.', preferredChannel: 'phone', notificationWish: NotificationWish.Wants }],
+  ['Tyler', { name: 'Kayla Moore', relationship: 'former partner', email: 'kayla.moore@example.org', address: 'Safe at Home program, PO Box 17370, St. Paul MN 55117', safetyNotes: 'Has an order for protection. E-mail is safe; he does not know the address.', preferredChannel: 'email', notificationWish: NotificationWish.Wants }],
+  ['Jorge', { name: 'Rosa Castillo', relationship: 'partner', phone: '218 555 0199', safetyNotes: 'Speaks Spanish; use an interpreter.', preferredChannel: 'phone', notificationWish: NotificationWish.NotAsked }],
+];
 
 function demoStatus(roll: number, troubled: boolean): AttendanceStatus {
   if (troubled) {

@@ -56,9 +56,11 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
     return call.body === undefined ? request : request.send(call.body);
   }
 
-  /** Fails with the route, the caller and the answer in view. */
+  /** Fails with the route, the caller and the answer in view; no answer carries a stack or a password hash. */
   function expectStatus(route: string, caller: string, response: Response, status: number): void {
     expect({ route, caller, status: response.status, body: response.status === status ? undefined : response.body }).toEqual({ route, caller, status, body: undefined });
+    const text = response.text ?? '';
+    expect({ route, caller, leaks: /\$argon2|passwordHash|password_hash|\n\s+at \S+ \(/.test(text) }).toEqual({ route, caller, leaks: false });
   }
 
   const routes = () => Object.entries(ACCESS_TABLE) as Array<[string, RouteAccess]>;

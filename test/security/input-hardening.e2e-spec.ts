@@ -8,7 +8,7 @@ import { Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { ACCESS_TABLE } from './access-table';
 import { buildFixtures, Call, Fixtures, routeCalls } from './route-calls';
-import { pageSession, tableCounts } from './security-fixtures';
+import { pageSession, referralWithNotices, tableCounts, waitUntilRendered } from './security-fixtures';
 
 /**
  * What a hostile or careless client may send to every write route of the OpenAPI document:
@@ -202,6 +202,21 @@ describe('input hardening on every write route', () => {
       expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
       expect(page.text).toContain('{{7*7}}');
     }
+  });
+
+  it('renders a participant’s name escaped in the notice e-mail (HTML) staff preview and recipients receive', async () => {
+    const { notices } = await referralWithNotices(testApp, staff, {
+      policyId: reference.duluthPolicy.id,
+      firstName: SCRIPT,
+      orderedOn: '2026-11-10',
+      groupId: fx.groupA,
+      sessionId: fx.pastA,
+      startDate: '2026-11-16',
+    });
+    await waitUntilRendered(testApp, [notices[0].id]);
+    const preview = await testApp.http.get(`/api/v1/notices/${notices[0].id}/preview`).set(bearer(staff.tokens.admin)).expect(200);
+    expect(preview.text).not.toContain(SCRIPT);
+    expect(preview.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
   it('shows a group’s name escaped on the groups page', async () => {

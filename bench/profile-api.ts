@@ -11,7 +11,7 @@ import { startBenchApp } from './app';
 import { loadRosters, rosterSave } from './attendance.bench';
 import { benchDatabaseUrl, connect, REDIS_URL } from './database';
 import { runLoad } from './load';
-import { appEnvironment, BenchProcess, buildApp, freePort, waitForHttp } from './processes';
+import { appEnvironment, BenchProcess, buildApp, freePort, RssSampler, waitForHttp } from './processes';
 
 async function main(): Promise<void> {
   const which = process.argv[2] ?? 'lookup';
@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const main = await buildApp(console.log);
   const port = await freePort();
   const profileDir = process.env.PROFILE_DIR ?? '/tmp/prof';
-  const api = new BenchProcess('api', ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '-e', `require(${JSON.stringify(main)}); process.on('SIGUSR2', () => process.exit(0));`], {
+  // API_NODE_FLAGS: extra node flags for the api process (e.g. heap limits); PROFILE=0: no CPU profile.
+  const flags = [...(process.env.PROFILE === '0' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]), ...(process.env.API_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  const api = new BenchProcess('api', [...flags, '-e', `require(${JSON.stringify(main)}); process.on('SIGUSR2', () => process.exit(0));`], {
     ...appEnvironment({ databaseUrl: benchDatabaseUrl(database), redisUrl: REDIS_URL, queuePrefix: 'throughline-bench-profile', jwtSecret }),
     APP_ROLE: 'api',
     PORT: String(port),
@@ -46,8 +48,10 @@ async function main(): Promise<void> {
         return { method: 'PUT', path: `/api/v1/sessions/${save.roster.sessionId}/attendance`, headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ marks: save.marks.map((m) => ({ enrollmentId: m.enrollmentId, status: m.status })) }) };
       };
     }
+    const sampler = new RssSampler(api);
+    sampler.start();
     const result = await runLoad({ baseUrl: url, concurrency: 4, durationMs: seconds * 1000, next });
-    console.log(JSON.stringify({ ...result, rss: api.memory() }));
+    console.log(JSON.stringify({ throughput: result.throughput, p99: result.p99, errors: result.errors, rss: sampler.stop(), memory: api.memory() }));
   } finally {
     process.kill(api.pid, 'SIGUSR2');
     await new Promise((resolve) => setTimeout(resolve, 2000));

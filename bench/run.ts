@@ -18,7 +18,8 @@ import { benchRoster } from './roster.bench';
 import { benchSweep } from './sweep.bench';
 
 const USAGE = `npm run bench -- [--referrals 50000] [--groups 3000] [--concurrency 4] [--duration 20] [--first-runs 2] [--steady-runs 3]
-                     [--iterations 200] [--database throughline_bench] [--out bench/RESULTS.md] [--keep]`;
+                     [--iterations 200] [--database throughline_bench] [--out bench/RESULTS.md] [--keep]
+                     [--api-node-options "--max-old-space-size=128"]`;
 
 export interface BenchOptions {
   referrals: number;
@@ -34,6 +35,8 @@ export interface BenchOptions {
   queuePrefix: string;
   out: string | null;
   keep: boolean;
+  /** Extra node flags for the api process (none by default: it runs as the Dockerfile runs it). */
+  apiNodeOptions: string[];
   log: (line: string) => void;
 }
 
@@ -50,6 +53,7 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     queuePrefix: 'throughline-bench',
     out: join(__dirname, 'RESULTS.md'),
     keep: false,
+    apiNodeOptions: [],
   };
   const numeric: Record<string, keyof typeof options> = {
     '--referrals': 'referrals',
@@ -65,6 +69,7 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     if (arg === '--keep') options.keep = true;
     else if (arg === '--database') options.database = argv[++i];
     else if (arg === '--out') options.out = argv[++i];
+    else if (arg === '--api-node-options') options.apiNodeOptions = argv[++i].split(' ').filter(Boolean);
     else if (numeric[arg]) {
       const value = Number(argv[++i]);
       if (!Number.isInteger(value) || value < 1) throw new Error(`${arg} needs a positive integer\n${USAGE}`);
@@ -134,7 +139,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     log('starting the api process (APP_ROLE=api) and the bare node http + pg baseline server');
     const apiPort = await freePort();
     const baselinePort = await freePort();
-    const api = new BenchProcess('api', [main], {
+    const api = new BenchProcess('api', [...options.apiNodeOptions, main], {
       ...appEnvironment({ databaseUrl, redisUrl: REDIS_URL, queuePrefix: options.queuePrefix, jwtSecret }),
       APP_ROLE: 'api',
       PORT: String(apiPort),
@@ -202,6 +207,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         'sweep batch size': 1000,
         'sweep samples (first / steady)': `${options.firstRuns} / ${options.steadyRuns}`,
         'P1 / P4 load': `${options.concurrency} connections at once, closed loop, at most ${options.duration} s a run`,
+        'api process': options.apiNodeOptions.length ? `node ${options.apiNodeOptions.join(' ')} (default V8 heap sizing otherwise)` : 'node with default V8 heap sizing, as the Dockerfile runs it',
         'program date (today)': bench.today,
       },
       notices,

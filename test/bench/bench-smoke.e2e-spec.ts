@@ -1,0 +1,55 @@
+import { runBench } from '../../bench/run';
+import { renderReport, verdicts } from '../../bench/report';
+import { assertTestDatabaseName, runId, withServerClient } from '../helpers/test-database';
+
+/**
+ * The benchmark at a tiny scale, so `npm run bench` does not rot: every phase runs end to end
+ * (seeding, P3 with a worker process, P2, P1 and P4 over HTTP to an api process, P5) on a
+ * database and Redis prefix of this test's own, which are gone afterwards. Figures at this
+ * scale mean nothing; only that each was measured.
+ */
+describe('the benchmark at tiny scale', () => {
+  jest.setTimeout(240_000);
+
+  it('seeds, runs P1–P5 against their baselines, renders the report and leaves nothing behind', async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const database = `throughline_test_${runId()}_bench${suffix}`;
+    assertTestDatabaseName(database);
+    const lines: string[] = [];
+
+    const report = await runBench({
+      referrals: 300,
+      groups: 18,
+      concurrency: 2,
+      duration: 2,
+      firstRuns: 1,
+      steadyRuns: 1,
+      iterations: 5,
+      database,
+      queuePrefix: `throughline-bench-smoke-${suffix}`,
+      out: null,
+      keep: false,
+      apiNodeOptions: [],
+      log: (line) => lines.push(line),
+    });
+
+    expect(report.sweep.referrals).toBeGreaterThan(250);
+    expect(report.sweep.first.outcome.eventsCreated).toBeGreaterThan(0);
+    expect(report.notices.notices).toBeGreaterThan(0);
+    expect(report.notices.notices % 2).toBe(0);
+    for (const run of [report.attendance.app, report.attendance.baseline, report.lookup.app, report.lookup.baseline]) {
+      expect(run.requests).toBeGreaterThan(0);
+      expect(run.errors).toBe(0);
+    }
+    // Every save wrote its crossing or its correction, with two notices each.
+    expect(report.attendance.written.app.events).toBe(report.attendance.app.requests);
+    expect(report.attendance.written.app.notices).toBe(2 * report.attendance.app.requests);
+    expect(report.memory.attendance.samples + report.memory.lookup.samples).toBeGreaterThan(0);
+    expect(verdicts(report).map((verdict) => verdict.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']);
+    expect(renderReport(report)).toMatch(/\| P5 \|/);
+
+    const left = await withServerClient((client) => client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database]));
+    expect(left.rowCount).toBe(0);
+    expect(lines.some((line) => line.startsWith(`dropped ${database}`))).toBe(true);
+  });
+});

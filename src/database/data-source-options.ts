@@ -22,7 +22,7 @@ export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSo
       // A statement stuck behind a lock should fail the request, not hang it.
       statement_timeout: 15_000,
       application_name: 'throughline',
-      // Statements are not prepared, so a costly plan would be JIT-compiled on every call (bench/results.md).
+      // Statements are not prepared, so a costly plan would be JIT-compiled on every call (bench/RESULTS.md).
       options: '-c jit=off',
     },
     ...overrides,

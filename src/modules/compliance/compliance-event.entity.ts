@@ -9,7 +9,7 @@ import { ComplianceEventKind } from './compliance-event-kind.enum';
 @Entity('compliance_events')
 @Index('compliance_events_crossing_unique', ['referralId', 'kind', 'thresholdKey'], { unique: true })
 @Index('compliance_events_created_idx', ['createdAt'])
-// "Has this event been corrected?" is asked for every event the rules look at (bench/results.md).
+// "Has this event been corrected?" is asked for every event the rules look at (bench/RESULTS.md).
 @Index('compliance_events_corrects_idx', ['correctsEventId'], { where: '"corrects_event_id" IS NOT NULL' })
 export class ComplianceEvent {
   @PrimaryGeneratedColumn('uuid')

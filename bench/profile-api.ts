@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AuthService } from '../src/modules/auth/auth.service';
 import { startBenchApp } from './app';
 import { loadRosters, rosterSave } from './attendance.bench';
-import { benchDatabaseUrl, connect, REDIS_URL } from './database';
+import { benchDatabaseUrl, connect, deleteRedisKeys, REDIS_URL } from './database';
 import { runLoad } from './load';
 import { appEnvironment, BenchProcess, buildApp, freePort, RssSampler, waitForHttp } from './processes';
 
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     await api.stop();
     await bench.close();
     await client.end();
+    await deleteRedisKeys('throughline-bench-profile');
   }
   console.log(`profile in ${profileDir}`, join(profileDir));
 }

@@ -157,7 +157,7 @@ function sweepSection(sweep: SweepBench): string {
     table(
       ['run', 'samples', 'median', 'min', 'ratio to baseline', 'statements (per batch)', 'events / notices / status changes / reminders'],
       [
-        ['baseline: one set-based SQL query, every standing and due crossing', baseline.samples, time(baseline.median), time(baseline.min), '1.00×', baseline.queries, `${int(baseline.crossings)} referrals with a crossing due`],
+        ['baseline: one set-based SQL query, every standing and due crossing', baseline.samples, time(baseline.median), time(baseline.min), '1.00×', baseline.queries, `referrals with a new crossing due: ${int(baseline.crossings.first)} before the first run, ${int(baseline.crossings.steady)} in steady state`],
         ['`ComplianceSweepService.run`, first run (crossings written)', first.samples, time(first.median), time(first.min), x(first.median / baseline.median), perBatch(first.queries), written(first)],
         ['`ComplianceSweepService.run`, steady state (nothing new)', steady.samples, time(steady.median), time(steady.min), x(steady.median / baseline.median), perBatch(steady.queries), written(steady)],
         ['diagnosis: raw `pg` read of the facts the sweep reads, batch by batch', rawRead.samples, time(rawRead.median), time(rawRead.min), x(rawRead.median / baseline.median), perBatch(rawRead.queries), '—'],
@@ -166,7 +166,7 @@ function sweepSection(sweep: SweepBench): string {
     '',
     'The baseline computes in PostgreSQL what the rules compute in the app — sessions attended, absences, unexcused absences, the',
     'current and longest run of absences (gaps and islands over every held-session mark), the day he last attended — and flags the',
-    'crossings due today. It writes nothing; the sweep also locks each batch, runs the pure rules and writes the events, their',
+    'crossings due today that are not on record yet (the same crossing keys as the rules). It writes nothing; the sweep also locks each batch, runs the pure rules and writes the events, their',
     `notices, status changes and reminders. The first run's ${int(first.queued)} notices were queued on Bull after commit.`,
   ].join('\n');
 }

@@ -24,11 +24,13 @@ export const STRICT_CSP_DIRECTIVES: CspDirectives = {
 
 /**
  * Swagger UI (/docs) and bull-board (/admin/queues) are third-party pages with inline <style>
- * blocks and style attributes; their scripts are still files of our own origin.
+ * blocks and style attributes, and bull-board finds its files through a <base href>; their
+ * scripts are still files of our own origin. (bull-board's Google web font stays blocked.)
  */
 const THIRD_PARTY_UI = /^\/(docs|admin\/queues)(\/|$)/;
 const THIRD_PARTY_UI_CSP_DIRECTIVES: CspDirectives = {
   ...STRICT_CSP_DIRECTIVES,
+  baseUri: ["'self'"],
   styleSrc: ["'self'", "'unsafe-inline'"],
 };
 

@@ -79,6 +79,20 @@ describe('page access sweep: every route outside the OpenAPI document', () => {
     counts.pages = pages.length;
   });
 
+  it('opens no API route with a page session cookie: the API reads bearer tokens only (so forms on other sites cannot call it)', async () => {
+    const problems: string[] = [];
+    for (const [route, access] of Object.entries(ACCESS_TABLE)) {
+      if (access.public) continue;
+      const [method, template] = route.split(' ');
+      const path = template.replace(/\{\w+\}/g, () => randomUUID());
+      const request = testApp.http[method.toLowerCase() as 'get' | 'post' | 'put' | 'patch'](path).set('Cookie', cookies[Role.Admin]);
+      const response = await (method === 'GET' ? request : request.send({}));
+      counts.cases += 1;
+      if (response.status !== 401) problems.push(`${route} → ${response.status}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
   function send(route: string, cookie: string | null): Promise<Response> {
     const [method, template] = route.split(' ');
     const path = template.replace(/:\w+/g, () => randomUUID());

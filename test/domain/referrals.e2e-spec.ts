@@ -113,7 +113,9 @@ describe('referrals', () => {
       .set(admin())
       .send(body({ participant: { firstName: 'Le\u0000ak', lastName: 'Secretname', dateOfBirth: '1990-01-02' } }))
       .expect(400);
-    expect(nul.body.code).toBe('INVALID_VALUE');
+    // Refused before it reaches the database, naming the field.
+    expect(nul.body.code).toBe('VALIDATION_FAILED');
+    expect(nul.body.fields['participant.firstName']).toEqual(['participant.firstName must not contain a NUL character']);
     const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM participants WHERE last_name = 'Secretname'`);
     expect(count).toBe(0);
   });

@@ -8,6 +8,11 @@ interface Violation {
   blockedURI: string;
 }
 
+// Browser globals for the functions Playwright runs in the page (the test's tsconfig has no DOM lib).
+declare const window: { __violations: Violation[] };
+declare const document: { addEventListener(type: 'securitypolicyviolation', listener: (event: { effectiveDirective: string; blockedURI: string }) => void): void };
+declare function getComputedStyle(element: unknown): { backgroundColor: string };
+
 /**
  * The Content-Security-Policy set by helmet must not break what it protects: Chromium reports every
  * violation, and the pages, the API docs and the queue dashboard must work with none (the queue
@@ -34,13 +39,13 @@ describe('Content-Security-Policy in a real browser (Chromium)', () => {
     const page = await browser.newPage();
     await page.addInitScript(() => {
       const store: Violation[] = [];
-      (window as unknown as { __violations: Violation[] }).__violations = store;
+      window.__violations = store;
       document.addEventListener('securitypolicyviolation', (event) => store.push({ directive: event.effectiveDirective, blockedURI: event.blockedURI }));
     });
     return page;
   }
 
-  const violations = (page: Page) => page.evaluate(() => (window as unknown as { __violations: Violation[] }).__violations);
+  const violations = (page: Page) => page.evaluate(() => window.__violations);
 
   it('lets the pages load their own script and stylesheet with nothing refused', async () => {
     const page = await watchedPage();

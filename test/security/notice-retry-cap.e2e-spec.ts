@@ -3,7 +3,7 @@ import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, Reference, sessionsOf, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
-import { referralWithNotices } from './security-fixtures';
+import { pageSession, referralWithNotices } from './security-fixtures';
 
 /**
  * "Send again" on a dead notice is capped: a notice that keeps bouncing needs its address or the
@@ -68,6 +68,25 @@ describe('cap on sending a notice again by hand', () => {
 
     // The cap is per notice: the other dead notice of the same event can still be sent again.
     await testApp.http.post(`/api/v1/notices/${sibling}/retry`).set(bearer(staff.tokens.admin)).expect(200);
+  });
+
+  it('shows the cap on the notice queue page as a 429 page saying why, not an error', async () => {
+    const [id] = await deadNotices();
+    const cookie = await pageSession(testApp, staff.users.admin.email);
+    const sendAgain = async () => {
+      const queue = await testApp.http.get('/notices').set('Cookie', cookie).expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(queue.text)![1];
+      return testApp.http.post(`/notices/${id}/retry`).set('Cookie', cookie).set('Accept', 'text/html').type('form').send({ _csrf: csrf });
+    };
+    for (let retry = 1; retry <= MANUAL_RETRIES_PER_DAY; retry++) {
+      expect((await sendAgain()).status).toBe(303);
+      await untilDead(id);
+    }
+    const refused = await sendAgain();
+    expect(refused.status).toBe(429);
+    expect(refused.headers['content-type']).toMatch(/^text\/html/);
+    expect(refused.text).toContain('fix the address or the mail server first');
+    expect(await statusOf(id)).toBe('dead');
   });
 
   it('checks the cap only for the admin who may retry: a probation officer still gets 403, an unknown notice 404', async () => {

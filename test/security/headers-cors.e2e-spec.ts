@@ -48,6 +48,8 @@ describe('security headers', () => {
     expect(csp['object-src']).toEqual(["'none'"]);
     expect(csp['base-uri']).toEqual(["'none'"]);
     expect(csp['form-action']).toEqual(["'self'"]);
+    // No inline event handlers either (onclick=…): the one policy, set for every response.
+    expect(csp['script-src-attr']).toEqual(["'none'"]);
     // What the policy allows is what the page uses: files of our own origin.
     expect(login.text).toContain('<script src="/assets/pages.js" defer></script>');
     expect(login.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);

@@ -32,18 +32,6 @@ export const HOME_BY_ROLE: Record<Role, string> = {
   [Role.Advocate]: '/advocate',
 };
 
-/** No inline script or style anywhere, so the policy can forbid both. */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "img-src 'self' data:",
-  "style-src 'self'",
-  "script-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "object-src 'none'",
-].join('; ');
-
 /** Renders a view inside the layout with who is signed in, the role's navigation and the CSRF token. */
 @Injectable()
 export class PageRenderer {
@@ -57,7 +45,7 @@ export class PageRenderer {
           current: req.path === link.href || req.path.startsWith(`${link.href}/`),
         }))
       : [];
-    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    // The Content-Security-Policy comes from helmet for every response (src/common/http/security-headers.ts).
     res.setHeader('Cache-Control', 'no-store');
     res.status(status).render(
       view,

@@ -4,7 +4,11 @@ import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { Role } from '../../src/modules/users/role.enum';
 import { User } from '../../src/modules/users/user.entity';
 import { bearer, createAgency, createUser, signIn, TEST_PASSWORD } from '../helpers/fixtures';
+import Redis from 'ioredis';
+import { RedisThrottlerStorage } from '../../src/modules/auth/redis-throttler.storage';
+import { waitFor } from '../helpers/wait-for';
 import { startTestApp, TestApp } from '../helpers/test-app';
+import { TEST_REDIS_URL } from '../helpers/test-database';
 
 function base64url(value: string | Buffer): string {
   return Buffer.from(value).toString('base64url');
@@ -329,7 +333,49 @@ describe('login rate limit', () => {
       .expect(429);
     expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
   });
+
+  it('counts per address across API processes: two storages sharing Redis keep one count', async () => {
+    // Each API process builds its own storage; two instances stand in for two processes.
+    const prefix = `${testApp.config.queuePrefix}-shared`;
+    const first = new RedisThrottlerStorage(TEST_REDIS_URL, prefix);
+    const second = new RedisThrottlerStorage(TEST_REDIS_URL, prefix);
+    try {
+      await waitFor(async () => (await first.increment('warm-up', 60_000, 100, 60_000, 'login')).totalHits > 0);
+      const hits = [];
+      for (const storage of [first, second, first, second]) hits.push(await storage.increment('::ffff:10.0.0.7', 60_000, 3, 60_000, 'login'));
+      expect(hits.map((hit) => hit.totalHits)).toEqual([1, 2, 3, 4]);
+      expect(hits.map((hit) => hit.isBlocked)).toEqual([false, false, false, true]);
+      expect(hits[3].timeToBlockExpire).toBeGreaterThan(50);
+      // Another address has its own count.
+      expect((await second.increment('::ffff:10.0.0.8', 60_000, 3, 60_000, 'login')).totalHits).toBe(1);
+    } finally {
+      first.onModuleDestroy();
+      second.onModuleDestroy();
+      const keys = await withRedis((redis) => redis.keys(`${prefix}:*`));
+      if (keys.length) await withRedis((redis) => redis.del(...keys));
+    }
+  });
+
+  it('falls back to counting in memory when Redis is away, rather than refusing every sign-in', async () => {
+    const storage = new RedisThrottlerStorage('redis://127.0.0.1:1', 'nowhere');
+    try {
+      const hits = [];
+      for (let attempt = 0; attempt < 3; attempt++) hits.push(await storage.increment('::1', 60_000, 2, 60_000, 'login'));
+      expect(hits.map((hit) => hit.isBlocked)).toEqual([false, false, true]);
+    } finally {
+      storage.onModuleDestroy();
+    }
+  });
 });
+
+async function withRedis<T>(work: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    return await work(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 describe('request logging', () => {
   let testApp: TestApp;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
@@ -7,6 +8,13 @@ import { AppConfig } from '../../config/app-config';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+
+/** The shared sign-in counts, as a provider so its Redis connection closes with the app. */
+@Module({
+  providers: [{ provide: RedisThrottlerStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new RedisThrottlerStorage(config.redisUrl, config.queuePrefix) }],
+  exports: [RedisThrottlerStorage],
+})
+class ThrottleStorageModule {}
 
 @Module({
   imports: [
@@ -17,8 +25,12 @@ import { AuthService } from './auth.service';
       useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) }),
     }),
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => [{ name: 'login', ttl: 60_000, limit: config.loginRateLimitPerMinute }],
+      imports: [ThrottleStorageModule],
+      inject: [AppConfig, RedisThrottlerStorage],
+      useFactory: (config: AppConfig, storage: RedisThrottlerStorage) => ({
+        throttlers: [{ name: 'login', ttl: 60_000, limit: config.loginRateLimitPerMinute }],
+        storage,
+      }),
     }),
   ],
   controllers: [AuthController],

@@ -54,7 +54,7 @@ SMTP_HOST=$(url_part "$SMTP_URL" hostname)
 SMTP_PORT=$(url_part "$SMTP_URL" port)
 
 # `docker compose` interpolates the whole file, so it wants JWT_SECRET even for these two services.
-COMPOSE_HINT="(or: JWT_SECRET=any docker compose up -d postgres redis)"
+COMPOSE_HINT="(or: JWT_SECRET=any FIELD_ENCRYPTION_KEY=any docker compose up -d postgres redis)"
 if [ -d /etc/postgresql ]; then
   PG_START="pg_ctlcluster $(ls /etc/postgresql | sort -V | tail -n 1) main start"
 else

@@ -12,6 +12,7 @@ describe('advocate pages (Chromium)', () => {
   let staff: Staff;
   let terminated: { id: string; caseNumber: string };
   let fresh: { id: string; caseNumber: string };
+  let byPhone: { id: string; caseNumber: string };
 
   beforeAll(async () => {
     ({ testApp, baseUrl } = await startPagesApp());
@@ -28,8 +29,16 @@ describe('advocate pages (Chromium)', () => {
       .set(bearer(staff.tokens.advocate))
       .send({ name: 'Lena Delgado', relationship: 'former wife', email: 'lena@safe.example.org', phone: '218 555 0133', safetyNotes: 'Weekdays after 5 pm only', preferredChannel: 'email', notificationWish: 'wants' })
       .expect(201);
-    await enroll(testApp, staff, terminated.id, group.id, '2026-11-30');
-    await testApp.http.post(`/api/v1/referrals/${terminated.id}/terminate`).set(bearer(staff.tokens.admin)).send({ reason: 'Threats in group' }).expect(200);
+    byPhone = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName: 'Tyler', lastName: 'Anderson' });
+    await testApp.http
+      .post(`/api/v1/referrals/${byPhone.id}/protected-parties`)
+      .set(bearer(staff.tokens.advocate))
+      .send({ name: 'Kayla Moore', relationship: 'former partner', phone: '218 555 0150', preferredChannel: 'phone', notificationWish: 'not_asked' })
+      .expect(201);
+    for (const referral of [terminated, byPhone]) {
+      await enroll(testApp, staff, referral.id, group.id, '2026-11-30');
+      await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(bearer(staff.tokens.admin)).send({ reason: 'Threats in group' }).expect(200);
+    }
   });
 
   afterAll(async () => {
@@ -66,6 +75,27 @@ describe('advocate pages (Chromium)', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0].to).toEqual(['lena@safe.example.org']);
     await screenshot(page, 'advocate-case', { fullPage: true });
+    await context.close();
+  });
+
+  it('records a phone call where there is no e-mail address, and refuses an empty note beside the notification', async () => {
+    const { context, page } = await advocatePage();
+    await page.goto(`${baseUrl}/advocate/referrals/${byPhone.id}`);
+    const notification = page.getByRole('region', { name: 'Notification for Kayla Moore' });
+    expect(await notification.getByRole('button', { name: 'Send the e-mail' }).count()).toBe(0);
+    await screenshot(page, 'advocate-case-pending', { fullPage: true });
+    // The browser's own check is bypassed to see the server's answer to an empty note.
+    await notification.locator('textarea[name=note]').first().evaluate((element) => element.removeAttribute('required'));
+    await notification.getByRole('button', { name: 'Record that she was told' }).click();
+    await expect(page.getByRole('region', { name: 'Notification for Kayla Moore' }).getByRole('alert').innerText()).resolves.toBe('note must be 1 to 2000 characters');
+    const again = page.getByRole('region', { name: 'Notification for Kayla Moore' });
+    await again.getByLabel('Told her by').selectOption('phone');
+    await again.getByLabel('What was said, and when').fill('Called her at 5:30 pm; she knows.');
+    await again.getByRole('button', { name: 'Record that she was told' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Recorded.');
+    const closed = page.getByRole('region', { name: 'Notification for Kayla Moore' });
+    await expect(closed.innerText()).resolves.toContain('Told her');
+    await expect(closed.innerText()).resolves.toContain('Called her at 5:30 pm; she knows.');
     await context.close();
   });
 

@@ -33,6 +33,8 @@ describe('notice delivery under faults', () => {
   });
 
   const domain = '@throughline.local>';
+  /** 1,000 notices take about 45 s on 2 busy cores; the waits inside allow 150 s, so must the test. */
+  const BIG_RUN_TIMEOUT_MS = 240_000;
 
   /** 500 men whose 30-day progress report falls due today: the sweep raises 1,000 notices. */
   async function raiseProgressReports(count: number): Promise<string[]> {
@@ -79,7 +81,7 @@ describe('notice delivery under faults', () => {
     const counts = deliveredCounts(noticeIds);
     process.stdout.write(`Redis stop: ${duringOutage} delivered before the outage; ${counts.distinct} distinct Message-IDs, ${counts.duplicates} duplicates\n`);
     expect(counts).toEqual({ distinct: 1000, duplicates: 0 });
-  });
+   }, BIG_RUN_TIMEOUT_MS);
 
   it('delivers all 1,000 notices exactly once when Redis is flushed (FLUSHALL) mid-run', async () => {
     const noticeIds = await raiseProgressReports(500);
@@ -90,7 +92,7 @@ describe('notice delivery under faults', () => {
     const counts = deliveredCounts(noticeIds);
     process.stdout.write(`FLUSHALL: ${counts.distinct} distinct Message-IDs, ${counts.duplicates} duplicates\n`);
     expect(counts).toEqual({ distinct: 1000, duplicates: 0 });
-  });
+   }, BIG_RUN_TIMEOUT_MS);
 
   describe('SMTP answers', () => {
     async function oneNotice(): Promise<string> {

@@ -25,7 +25,7 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
   let reference: Reference;
   let CALLS: ReturnType<typeof routeCalls>;
   const openApiRoutes: string[] = [];
-  const counts = { routes: 0, unauthenticated: 0, refusedRole: 0, outOfScope: 0, allowed: 0 };
+  const counts = { routes: 0, unauthenticated: 0, refusedRole: 0, outOfScope: 0, allowed: 0, auditedWrites: 0 };
 
   beforeAll(async () => {
     ({ testApp, staff, reference } = await startProgramApp());
@@ -43,7 +43,7 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
     process.stdout.write(
       `\naccess sweep: ${counts.routes} routes, ${total} route×caller cases checked ` +
         `(${counts.unauthenticated} without a valid token, ${counts.refusedRole} refused roles, ` +
-        `${counts.outOfScope} out of scope, ${counts.allowed} allowed)\n`,
+        `${counts.outOfScope} out of scope, ${counts.allowed} allowed; ${counts.auditedWrites} allowed writes each found in the audit log)\n`,
     );
     await testApp?.close();
   });
@@ -138,6 +138,15 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
         const response = await send(route, call, token);
         expectStatus(route, role, response, status);
         await call.check?.(response);
+        // Every change (and every lookup by POST, a read) leaves an audit entry of its own request;
+        // a call that changed nothing has nothing to record: sessions already generated (created 0),
+        // or an idempotent PUT/PATCH that a second role repeats with the same values (their audit is
+        // tested in their own suites).
+        if (route.startsWith('POST') && status < 300 && response.body?.created !== 0) {
+          const [{ n }] = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE request_id = $1`, [response.headers['x-request-id']])) as Array<{ n: number }>;
+          expect({ route, role, auditEntries: n > 0 }).toEqual({ route, role, auditEntries: true });
+          counts.auditedWrites += 1;
+        }
         counts.allowed += 1;
       }
     }

@@ -7,6 +7,7 @@ import { Queue } from 'bull';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { SignedInUser } from '../../common/context/request-context';
 import { PaginationQuery } from '../../common/http/pagination.dto';
+import { AuditService } from '../audit/audit.service';
 import { JobName, QueueName } from '../queues/queue-names';
 import { Role } from '../users/role.enum';
 import { Caseload, CaseloadService } from './caseload.service';
@@ -30,6 +31,7 @@ export class ComplianceController {
   constructor(
     private readonly caseloads: CaseloadService,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    private readonly audit: AuditService,
   ) {}
 
   /** A probation officer's own caseload with standing, worst first. */
@@ -44,7 +46,9 @@ export class ComplianceController {
   @Roles(Role.Admin)
   @HttpCode(202)
   async sweep(): Promise<{ queued: true }> {
-    await this.maintenance.add(JobName.DailyComplianceSweep, {}, { removeOnComplete: 50, removeOnFail: 50 });
+    const job = await this.maintenance.add(JobName.DailyComplianceSweep, {}, { removeOnComplete: 50, removeOnFail: 50 });
+    // Who ran the rules by hand, and when: the sweep's own changes are audited as the system's.
+    await this.audit.record({ action: 'compliance.sweep_requested', recordType: 'compliance_sweep', recordId: null, details: { jobId: String(job.id) } });
     return { queued: true };
   }
 }

@@ -126,6 +126,27 @@ describe('advocate pages (Chromium)', () => {
     await context.close();
   });
 
+  it('edits her details: a new phone number, the e-mail cleared, and a required field kept', async () => {
+    const { context, page } = await advocatePage();
+    await page.goto(`${baseUrl}/advocate/referrals/${terminated.id}`);
+    await page.getByRole('link', { name: 'Edit Lena Delgado' }).click();
+    await expect(page.getByLabel('Phone').inputValue()).resolves.toBe('218 555 0133');
+    await page.getByLabel('Name').fill('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.locator('#f-name-error').innerText()).resolves.toBe('Enter her name');
+    await page.getByLabel('Name').fill('Lena Delgado');
+    await page.getByLabel('Phone').fill('218 555 0144');
+    await page.getByLabel('E-mail').fill('');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Her details are updated.');
+    const row = await page.getByRole('table', { name: 'Protected parties' }).innerText();
+    expect(row).toContain('218 555 0144');
+    expect(row).not.toContain('lena@safe.example.org');
+    const [entry] = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'protected_party.update' ORDER BY id DESC LIMIT 1`);
+    expect(entry.details).toEqual({ fields: ['phone', 'email'] });
+    await context.close();
+  });
+
   it('refuses the advocate pages to every other role', async () => {
     for (const role of [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk]) {
       const context = await browser.newContext();

@@ -115,6 +115,16 @@ describe('protected parties (victim/partner data)', () => {
     expect(entry.details).toEqual({ fields: ['phone', 'notificationWish'] });
   });
 
+  it('a change may clear an optional field with null, never a required one', async () => {
+    const referral = await newReferral();
+    const created = await addParty(referral.id, party('Z1'));
+    const refused = await testApp.http.patch(`/api/v1/protected-parties/${created.body.id}`).set(as(Role.Advocate)).send({ name: null, preferredChannel: null }).expect(400);
+    expect(JSON.stringify(refused.body)).toMatch(/name must be 1 to 200 characters/);
+    expect(JSON.stringify(refused.body)).toMatch(/preferredChannel must be one of/);
+    const cleared = await testApp.http.patch(`/api/v1/protected-parties/${created.body.id}`).set(as(Role.Advocate)).send({ email: null, safetyNotes: null }).expect(200);
+    expect(cleared.body).toMatchObject({ name: 'Jane Z1', email: null, safetyNotes: null, phone: '+1 218 555 0100' });
+  });
+
   it('a blob copied onto another record does not open (the data is bound to its row)', async () => {
     const first = await newReferral();
     const second = await newReferral();

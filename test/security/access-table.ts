@@ -152,6 +152,8 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'POST /advocate/lookup': [Advocate],
   'GET /advocate/referrals/:id': [Advocate],
   'POST /advocate/referrals/:id/parties': [Advocate],
+  'GET /advocate/parties/:id/edit': [Advocate],
+  'POST /advocate/parties/:id/edit': [Advocate],
   'POST /advocate/notifications/:id/send': [Advocate],
   'POST /advocate/notifications/:id/record': [Advocate],
   'POST /advocate/notifications/:id/skip': [Advocate],

@@ -15,7 +15,15 @@ import { PageRenderer } from './page-renderer';
 
 const PARTY_FIELDS = ['name', 'relationship', 'phone', 'email', 'address', 'safetyNotes', 'preferredChannel', 'notificationWish'] as const;
 const WISH_LABELS: Record<NotificationWish, string> = { wants: 'Wants to be told', declined: 'Declined', not_asked: 'Not asked yet' };
+const OPTIONAL_PARTY_FIELDS = ['phone', 'email', 'address', 'safetyNotes'] as const;
+const PARTY_EMPTY_MESSAGES = {
+  name: 'Enter her name',
+  relationship: 'Say how she is related to him (e.g. former partner)',
+  preferredChannel: 'Choose how she prefers to be reached',
+  notificationWish: 'Say whether she wants to be told',
+};
 const DONE_MESSAGES: Record<string, string> = {
+  updated: 'Her details are updated.',
   added: 'Saved. Her details are stored encrypted and only advocates can see them.',
   sent: 'The e-mail was handed to the mail server.',
   failed: 'The mail server refused the e-mail. Try again, or reach her another way and record it.',
@@ -70,16 +78,36 @@ export class AdvocatePagesController {
     const plain = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
     const form = await validateForm(CreateProtectedPartyDto, plain);
     if (form.errors) {
-      const errors = plainEmptyMessages(form.errors, values, {
-        name: 'Enter her name',
-        relationship: 'Say how she is related to him (e.g. former partner)',
-        preferredChannel: 'Choose how she prefers to be reached',
-        notificationWish: 'Say whether she wants to be told',
-      });
+      const errors = plainEmptyMessages(form.errors, values, PARTY_EMPTY_MESSAGES);
       return this.renderCase(req, res, id, { form: { values, errors }, errorLinks: errorLinks(errors) }, 400);
     }
     await this.parties.create(req.pageSession!.user, id, form.value);
     res.redirect(303, `/advocate/referrals/${id}?done=added`);
+  }
+
+  @Get('parties/:id/edit')
+  async editParty(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    const party = await this.parties.one(req.pageSession!.user, id);
+    const values = Object.fromEntries(PARTY_FIELDS.map((name) => [name, (party as unknown as Record<string, string | null>)[name] ?? '']));
+    await this.renderEdit(req, res, party.id, party.referralId, { values, errors: {} });
+  }
+
+  /** Every field is sent; one left empty is cleared (optional ones) or refused (required ones). */
+  @Post('parties/:id/edit')
+  @HttpCode(200)
+  async updateParty(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+    const user = req.pageSession!.user;
+    const party = await this.parties.one(user, id);
+    const values: Record<string, string> = Object.fromEntries(PARTY_FIELDS.map((name) => [name, formText(body, name)]));
+    const present = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
+    const form = await validateForm(CreateProtectedPartyDto, present);
+    if (form.errors) {
+      const errors = plainEmptyMessages(form.errors, values, PARTY_EMPTY_MESSAGES);
+      return this.renderEdit(req, res, id, party.referralId, { values, errors }, 400);
+    }
+    const cleared = Object.fromEntries(OPTIONAL_PARTY_FIELDS.filter((name) => values[name] === '').map((name) => [name, null]));
+    await this.parties.update(user, id, { ...form.value, ...cleared } as never);
+    res.redirect(303, `/advocate/referrals/${party.referralId}?done=updated`);
   }
 
   @Post('notifications/:id/send')
@@ -132,6 +160,25 @@ export class AdvocatePagesController {
   private async renderHome(req: PageRequest, res: Response, model: Record<string, unknown>, status = 200): Promise<void> {
     const [waiting, cases] = await Promise.all([this.notifications.list({ open: true, limit: 100, offset: 0 }), this.parties.advocateReferrals(50, 0)]);
     this.renderer.render(req, res, 'advocate', { title: 'Victim notification', waiting: waiting.items, cases: cases.items, casesTotal: cases.total, ...model }, status);
+  }
+
+  private async renderEdit(req: PageRequest, res: Response, id: string, referralId: string, form: { values: Record<string, string>; errors: FieldErrors }, status = 200): Promise<void> {
+    const referral = await this.parties.advocateReferral(referralId);
+    this.renderer.render(
+      req,
+      res,
+      'advocate-party',
+      {
+        title: `Edit protected party — case ${referral.caseNumber}`,
+        referral,
+        partyId: id,
+        form,
+        errorLinks: errorLinks(form.errors),
+        channelOptions: CONTACT_CHANNELS.map((value) => ({ value, label: CONTACT_CHANNEL_LABELS[value], selected: form.values.preferredChannel === value })),
+        wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: form.values.notificationWish === value })),
+      },
+      status,
+    );
   }
 
   private async renderCase(req: PageRequest, res: Response, referralId: string, model: Record<string, unknown>, status = 200): Promise<void> {

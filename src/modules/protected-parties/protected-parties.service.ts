@@ -38,6 +38,17 @@ export class ProtectedPartiesService {
     return parties.map((party) => this.view(party));
   }
 
+  /** One party, for the advocate's edit form; audited as a read like the list. */
+  async one(user: SignedInUser, id: string): Promise<ProtectedPartyView> {
+    const party = await this.sealedQuery().where('party.id = :id', { id }).getOne();
+    if (!party) throw new NotFoundError('protected_party');
+    await this.access.requireReferral(user, party.referralId, 'read').catch(() => {
+      throw new NotFoundError('protected_party');
+    });
+    await this.audit.record({ action: 'protected_party.read', recordType: 'protected_party', recordId: id });
+    return this.view(party);
+  }
+
   async create(user: SignedInUser, referralId: string, input: CreateProtectedPartyDto): Promise<ProtectedPartyView | ProtectedPartyReceipt> {
     const party = await this.dataSource.transaction(async (manager) => {
       await this.access.requireReferral(user, referralId, 'enter', manager);

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { NotificationWish } from './protected-party.entity';
 import { VictimNotificationChannel } from './victim-notification.entity';
 
@@ -57,7 +57,35 @@ export class CreateProtectedPartyDto {
   notificationWish: NotificationWish;
 }
 
-export class UpdateProtectedPartyDto extends PartialType(CreateProtectedPartyDto) {}
+/**
+ * A change: any field may be left out; optional ones are cleared with null, but the required ones
+ * (name, relationship, preferredChannel, notificationWish) cannot be (null is refused, 400).
+ */
+export class UpdateProtectedPartyDto extends PartialType(OmitType(CreateProtectedPartyDto, ['name', 'relationship', 'preferredChannel', 'notificationWish'] as const)) {
+  @ApiPropertyOptional()
+  @ValidateIf((_object, value) => value !== undefined)
+  @Transform(trim)
+  @IsString({ message: 'name must be 1 to 200 characters' })
+  @Length(1, 200, { message: 'name must be 1 to 200 characters' })
+  name?: string;
+
+  @ApiPropertyOptional()
+  @ValidateIf((_object, value) => value !== undefined)
+  @Transform(trim)
+  @IsString({ message: 'relationship must be 1 to 100 characters' })
+  @Length(1, 100, { message: 'relationship must be 1 to 100 characters' })
+  relationship?: string;
+
+  @ApiPropertyOptional({ enum: CONTACT_CHANNELS })
+  @ValidateIf((_object, value) => value !== undefined)
+  @IsIn(CONTACT_CHANNELS, { message: `preferredChannel must be one of: ${CONTACT_CHANNELS.join(', ')}` })
+  preferredChannel?: VictimNotificationChannel;
+
+  @ApiPropertyOptional({ enum: NotificationWish })
+  @ValidateIf((_object, value) => value !== undefined)
+  @IsEnum(NotificationWish, { message: `notificationWish must be one of: ${Object.values(NotificationWish).join(', ')}` })
+  notificationWish?: NotificationWish;
+}
 
 export class SendVictimNotificationDto {
   @ApiPropertyOptional({ description: 'A few words from the advocate, added to the standard message' })

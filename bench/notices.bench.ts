@@ -15,7 +15,7 @@ export interface NoticeBench {
   notices: number;
   workerConcurrency: number;
   app: { seconds: number; rate: number; writeMs: number };
-  baseline: { seconds: number; rate: number; bytes: number };
+  baseline: { messages: number; seconds: number; rate: number; bytes: number };
   /** Diagnosis: the same messages over a pool of SEND_CONCURRENCY kept-open connections. */
   pooled: { seconds: number; rate: number };
   worker: { rssMb: number | null };
@@ -73,6 +73,13 @@ export async function benchNotices(
     const workerRss = worker.memory()?.rssMb ?? null;
     log(`  app: ${written.noticesCreated} notices of ${written.eventsCreated} events accepted in ${seconds.toFixed(2)} s (${(written.noticesCreated / seconds).toFixed(0)}/s)`);
 
+    // The SMTP server answers before the worker records `sent`: wait for the last records.
+    const recordedBy = Date.now() + 30_000;
+    while (Date.now() < recordedBy) {
+      const sent = await client.query<{ n: string }>(`SELECT count(*) AS n FROM notices WHERE referral_id = ANY($1::uuid[]) AND status = 'sent'`, [measured]);
+      if (Number(sent.rows[0].n) >= written.noticesCreated) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const { rows } = await client.query<{ id: string; recipient_email: string; subject: string; body_text: string; body_html: string; letter_pdf: Buffer }>(
       `SELECT id, recipient_email, subject, body_text, body_html, letter_pdf FROM notices WHERE referral_id = ANY($1::uuid[]) AND status = 'sent'`,
       [measured],
@@ -112,7 +119,7 @@ export async function benchNotices(
       notices: written.noticesCreated,
       workerConcurrency: SEND_CONCURRENCY,
       app: { seconds, rate: written.noticesCreated / seconds, writeMs },
-      baseline: { seconds: baselineSeconds, rate: rows.length / baselineSeconds, bytes },
+      baseline: { messages: rows.length, seconds: baselineSeconds, rate: rows.length / baselineSeconds, bytes },
       pooled: { seconds: pooledSeconds, rate: rows.length / pooledSeconds },
       worker: { rssMb: workerRss },
     };

@@ -15,6 +15,8 @@ export interface BenchReport {
   postgres: string;
   /** 1-, 5- and 15-minute load averages when the run started (others' work on the machine makes figures noisier). */
   loadAtStart: number[];
+  /** The 1-minute load average sampled every 10 s during the run. */
+  loadDuring: { min: number; mean: number; max: number } | null;
   parameters: Record<string, string | number>;
   notices: NoticeBench;
   sweep: SweepBench;
@@ -116,7 +118,7 @@ function machine(report: BenchReport): string[] {
   return [
     `- node ${process.version}, ${os.platform()} ${os.arch()}, ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory`,
     `- PostgreSQL ${report.postgres} and Redis on loopback; the api and worker are separate node processes (the app compiled as in production, NODE_ENV=production, LOG_LEVEL=warn); the load generator, the baselines and the in-process app used for the sweep run in the bench process`,
-    `- load average ${one.toFixed(2)} / ${five.toFixed(2)} / ${fifteen.toFixed(2)} (1 / 5 / 15 min) at the start, ${os.loadavg()[0].toFixed(2)} (1 min) at the end. The machine is shared: other people's test runs on the same 2 cores make every figure noisier, and the ratios (app and baseline measured minutes apart) less so than the absolute figures`,
+    `- load average ${one.toFixed(2)} / ${five.toFixed(2)} / ${fifteen.toFixed(2)} (1 / 5 / 15 min) at the start, ${os.loadavg()[0].toFixed(2)} (1 min) at the end${report.loadDuring ? `, ${report.loadDuring.min.toFixed(1)}–${report.loadDuring.max.toFixed(1)} (mean ${report.loadDuring.mean.toFixed(1)}) sampled every 10 s during the run; the bench itself (api, PostgreSQL, load generator) accounts for about 2` : ''}. The machine is shared: other people's test runs on the same 2 cores make every figure noisier, and the ratios (app and baseline measured minutes apart) less so than the absolute figures`,
   ];
 }
 
@@ -179,8 +181,8 @@ function noticesSection(p3: NoticeBench): string {
       ['run', 'messages', 'seconds', 'per second', 'notes'],
       [
         ['app: outbox transaction → Bull → worker process (render e-mail + PDF letter, send)', int(p3.notices), p3.app.seconds.toFixed(2), p3.app.rate.toFixed(0), `events and notices written in ${time(p3.app.writeMs)}; worker RSS ${p3.worker.rssMb?.toFixed(0) ?? '?'} MB at the end`],
-        [`baseline: raw nodemailer, the same rendered messages, ${p3.workerConcurrency} at once`, int(p3.notices), p3.baseline.seconds.toFixed(2), p3.baseline.rate.toFixed(0), `${(p3.baseline.bytes / p3.notices / 1024).toFixed(1)} KiB a message; one connection per message, as the app`],
-        [`diagnosis: raw nodemailer with a pool of ${p3.workerConcurrency} kept-open connections`, int(p3.notices), p3.pooled.seconds.toFixed(2), p3.pooled.rate.toFixed(0), 'what the connection set-up per message costs'],
+        [`baseline: raw nodemailer, the same rendered messages, ${p3.workerConcurrency} at once`, int(p3.baseline.messages), p3.baseline.seconds.toFixed(2), p3.baseline.rate.toFixed(0), `${(p3.baseline.bytes / p3.baseline.messages / 1024).toFixed(1)} KiB a message; one connection per message, as the app`],
+        [`diagnosis: raw nodemailer with a pool of ${p3.workerConcurrency} kept-open connections`, int(p3.baseline.messages), p3.pooled.seconds.toFixed(2), p3.pooled.rate.toFixed(0), 'what the connection set-up per message costs'],
       ],
     ),
     '',

@@ -92,6 +92,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const started = Date.now();
   const startedAt = new Date();
   const loadAtStart = os.loadavg();
+  // The 1-minute load average every 10 s: on a shared machine it says how much else ran meanwhile.
+  const loadSamples: number[] = [];
+  const loadTimer = setInterval(() => loadSamples.push(os.loadavg()[0]), 10_000);
   const jwtSecret = randomBytes(32).toString('hex');
   const databaseUrl = benchDatabaseUrl(options.database);
   log(`creating and migrating ${options.database}; compiling the app for its api and worker processes meanwhile`);
@@ -196,6 +199,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       seedSeconds,
       postgres: (await serverFacts(options.database)).postgres,
       loadAtStart,
+      loadDuring: loadSamples.length ? { min: Math.min(...loadSamples), mean: loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length, max: Math.max(...loadSamples) } : null,
       parameters: {
         'open referrals (California PC 1203.097: 52 sessions)': fixture.counts.referrals,
         groups: fixture.counts.groups,
@@ -223,6 +227,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
     return report;
   } finally {
+    clearInterval(loadTimer);
     counter.uninstall();
     for (const child of processes) await child.stop();
     // The sweep's after-commit dispatches are not awaited by it; give the last ones a moment.

@@ -12,8 +12,12 @@ RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
+# V8 sizes its heap from the host's memory and, on a big host, lets an API process grow past
+# 300 MB before collecting; 160 MB of old space keeps it near 160 MB RSS at the same throughput
+# (bench/RESULTS.md, P5). The worker gets more in docker-compose.yml.
 ENV NODE_ENV=production \
-    PORT=3000
+    PORT=3000 \
+    NODE_OPTIONS=--max-old-space-size=160
 WORKDIR /app
 # The whole pruned tree, not just dist/: templates/ and any other files read at run time come along
 # (.dockerignore keeps tests, docs and local state out of the build context).

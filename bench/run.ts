@@ -53,7 +53,8 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     queuePrefix: 'throughline-bench',
     out: join(__dirname, 'RESULTS.md'),
     keep: false,
-    apiNodeOptions: [],
+    // The API process runs as the Dockerfile starts it (NODE_OPTIONS there).
+    apiNodeOptions: ['--max-old-space-size=160'],
   };
   const numeric: Record<string, keyof typeof options> = {
     '--referrals': 'referrals',
@@ -211,7 +212,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         'sweep batch size': 1000,
         'sweep samples (first / steady)': `${options.firstRuns} / ${options.steadyRuns}`,
         'P1 / P4 load': `${options.concurrency} connections at once, closed loop, at most ${options.duration} s a run`,
-        'api process': options.apiNodeOptions.length ? `node ${options.apiNodeOptions.join(' ')} (default V8 heap sizing otherwise)` : 'node with default V8 heap sizing, as the Dockerfile runs it',
+        'api process': options.apiNodeOptions.length ? `node ${options.apiNodeOptions.join(' ')} (as the Dockerfile's NODE_OPTIONS sets it)` : 'node with default V8 heap sizing',
         'program date (today)': bench.today,
       },
       notices,

@@ -5,7 +5,9 @@ import { AppConfig } from '../../config/app-config';
 import { MaintenanceProcessor } from '../compliance/maintenance.processor';
 import { NoticeRelay } from '../notices/notice-relay.service';
 import { NoticeProcessor } from '../notices/notice.processor';
+import { withTimeout } from '../../common/with-timeout';
 import { JobName, QueueName } from '../queues/queue-names';
+import { QueueWatchdog } from './queue-watchdog';
 
 /** Nightly jobs, in the program's time zone. */
 export const REPEATABLE_JOBS: Array<{ name: JobName; cron: string }> = [
@@ -14,6 +16,8 @@ export const REPEATABLE_JOBS: Array<{ name: JobName; cron: string }> = [
 ];
 
 const ENSURE_REPEATABLES_EVERY_MS = 60_000;
+/** Jobs waiting this long with none taken means the worker's wait for jobs has stalled. */
+const STALL_AFTER_MS = 15_000;
 
 /**
  * Runs in worker processes only: checks that every job has a handler (a missing one fails
@@ -26,16 +30,25 @@ export class WorkerScheduler implements OnApplicationBootstrap, OnModuleDestroy 
   private relayTimer: NodeJS.Timeout | null = null;
   private repeatTimer: NodeJS.Timeout | null = null;
   private relaying = false;
+  private watching = false;
+  private readonly watchdog: QueueWatchdog;
 
   constructor(
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    @InjectQueue(QueueName.Notices) private readonly notices: Queue,
     private readonly relay: NoticeRelay,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.watchdog = new QueueWatchdog(Math.max(STALL_AFTER_MS, 3 * config.noticeRelayIntervalMs));
+  }
 
   onApplicationBootstrap(): void {
     assertEveryJobHandled();
-    this.relayTimer = setInterval(() => void this.relayOnce(), this.config.noticeRelayIntervalMs);
+    for (const event of ['active', 'completed', 'failed'] as const) this.notices.on(event, () => this.watchdog.progressed());
+    this.relayTimer = setInterval(() => {
+      void this.relayOnce();
+      void this.kickIfStalled();
+    }, this.config.noticeRelayIntervalMs);
     void this.ensureRepeatables();
     this.repeatTimer = setInterval(() => void this.ensureRepeatables(), ENSURE_REPEATABLES_EVERY_MS);
   }
@@ -54,6 +67,28 @@ export class WorkerScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       this.logger.warn({ err: (error as Error).message }, 'relay pass failed; next pass will retry');
     } finally {
       this.relaying = false;
+    }
+  }
+
+  /**
+   * A stalled notice queue gets its blocking connection dropped and re-made: Bull's wait for the
+   * next job is sent again on the new connection (ioredis resends unfulfilled commands) or fails
+   * and is retried, and consumption resumes. Nothing is lost either way: the jobs are in Redis and
+   * the notices in PostgreSQL.
+   */
+  private async kickIfStalled(): Promise<void> {
+    if (this.watching) return;
+    this.watching = true;
+    try {
+      // Bounded: with Redis away the counts would wait for it; the next pass looks again.
+      const [waiting, active] = await withTimeout(Promise.all([this.notices.getWaitingCount(), this.notices.getActiveCount()]), 2_000, 'queue counts timed out');
+      if (!this.watchdog.isStalled({ waiting, active })) return;
+      this.logger.warn({ waiting, active }, 'notice queue stalled (jobs waiting, none taken); reconnecting its blocking client');
+      (this.notices as unknown as { bclient: { disconnect(reconnect?: boolean): void } }).bclient.disconnect(true);
+    } catch {
+      // Redis is away: nothing to judge; the relay keeps the notices safe meanwhile.
+    } finally {
+      this.watching = false;
     }
   }
 

@@ -16,7 +16,7 @@ export type ProtectedPartyPurpose = 'read' | 'write';
 export class ProtectedPartyAccess {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async requireReferral(user: SignedInUser, referralId: string, purpose: ProtectedPartyPurpose | 'enter', manager: EntityManager = this.dataSource.manager): Promise<{ id: string; caseNumber: string }> {
+  async requireReferral(user: SignedInUser, referralId: string, purpose: ProtectedPartyPurpose | 'enter', manager: EntityManager = this.dataSource.manager): Promise<{ id: string; caseNumber: string; adminAccess: boolean }> {
     const rows = (await manager.query(
       `SELECT r.id, r.case_number, p.protected_party_admin_access AS admin_access
          FROM referrals r JOIN policies p ON p.id = r.policy_id WHERE r.id = $1`,
@@ -24,21 +24,12 @@ export class ProtectedPartyAccess {
     )) as Array<{ id: string; case_number: string; admin_access: boolean }>;
     const referral = rows[0];
     if (!referral || !this.allowed(user, purpose, referral.admin_access)) throw new NotFoundError('referral');
-    return { id: referral.id, caseNumber: referral.case_number };
+    return { id: referral.id, caseNumber: referral.case_number, adminAccess: referral.admin_access };
   }
 
   allowed(user: SignedInUser, purpose: ProtectedPartyPurpose | 'enter', adminAccess: boolean): boolean {
     if (user.role === Role.Advocate) return true;
     if (user.role === Role.Admin) return purpose === 'enter' || adminAccess;
     return false;
-  }
-
-  /** Whether this admin may see what he just entered (the receipt hides it otherwise). */
-  async adminMayRead(referralId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const rows = (await manager.query(
-      `SELECT p.protected_party_admin_access AS admin_access FROM referrals r JOIN policies p ON p.id = r.policy_id WHERE r.id = $1`,
-      [referralId],
-    )) as Array<{ admin_access: boolean }>;
-    return rows[0]?.admin_access === true;
   }
 }

@@ -42,6 +42,8 @@ interface NotificationRow {
   note_ciphertext: Buffer | null;
   decided_at: Date | null;
   created_at: Date;
+  /** All rows matching, before LIMIT (a window count in the same statement). */
+  total: number;
 }
 
 /**
@@ -74,7 +76,7 @@ export class VictimNotificationsService {
     }
     const rows = await this.rows(conditions.length ? conditions.join(' AND ') : 'TRUE', params, 'ORDER BY vn.created_at ASC, vn.id LIMIT $1 OFFSET $2');
     await this.audit.record({ action: 'victim_notification.list', recordType: 'victim_notification', details: { returned: rows.map((row) => row.id) } });
-    return { items: rows.map((row) => this.view(row)), total: (rows[0] as unknown as { total?: number })?.total ?? 0 };
+    return { items: rows.map((row) => this.view(row)), total: rows[0]?.total ?? 0 };
   }
 
   /** Sends the standard e-mail to her address, as the advocate approved, with the advocate's words added. */

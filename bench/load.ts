@@ -149,19 +149,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   } finally {
     agent.destroy();
   }
-  const elapsedMs = performance.now() - started;
-  return {
-    requests: histogram.samples,
-    errors,
-    firstError,
-    elapsedMs,
-    throughput: histogram.samples / (elapsedMs / 1000),
-    p50: histogram.quantile(0.5),
-    p95: histogram.quantile(0.95),
-    p99: histogram.quantile(0.99),
-    max: histogram.max,
-    mean: histogram.mean,
-  };
+  return loadResult(histogram, errors, firstError, performance.now() - started);
 }
 
 /**
@@ -191,7 +179,11 @@ export async function runWork(options: { concurrency: number; durationMs: number
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const elapsedMs = performance.now() - started;
+  return loadResult(histogram, errors, firstError, performance.now() - started);
+}
+
+/** One closed loop's figures, whether it drove HTTP or plain work. */
+function loadResult(histogram: LatencyHistogram, errors: number, firstError: string | null, elapsedMs: number): LoadResult {
   return {
     requests: histogram.samples,
     errors,

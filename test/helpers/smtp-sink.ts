@@ -6,6 +6,8 @@ export interface ReceivedMail {
   from: string;
   to: string[];
   raw: string;
+  /** When the server accepted it (ms since the epoch), for recovery-time figures. */
+  receivedAt: number;
 }
 
 type Reply = { code: number; message: string } | null;
@@ -35,6 +37,7 @@ export class SmtpSink {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
             raw,
+            receivedAt: Date.now(),
           };
           const reply = this.answer(mail, ++this.attempts);
           if (reply) {

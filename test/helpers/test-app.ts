@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import Redis from 'ioredis';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -27,6 +27,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Reuse a database (e.g. a second process against the same data). */
   databaseName?: string;
+  /** Changes to the module before it is compiled (e.g. a provider taken away). */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 /** Boots the real app on a fresh database, its own Redis prefix and an in-process SMTP server. */
@@ -55,10 +57,20 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   logStream.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
 
   resetPinoRootLogger();
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { logStream })] }).compile();
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot(config, { logStream })] });
+  const moduleRef = await (options.override ? options.override(builder) : builder).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false });
   configureHttpApp(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A start-up that fails (as tests of start-up checks expect) still leaves nothing behind.
+    await app.close().catch(() => undefined);
+    await smtp.stop();
+    await deleteRedisKeys(`${queuePrefix}:*`);
+    if (!options.databaseName) await dropDatabase(databaseName);
+    throw error;
+  }
 
   return {
     app,

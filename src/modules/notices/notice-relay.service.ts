@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { JobName, QueueName } from '../queues/queue-names';
-import { NOTICE_JOB_OPTIONS } from './notice-dispatcher';
+import { NOTICE_JOB_OPTIONS, renderJobId, sendJobId } from './notice-dispatcher';
 
 export interface RelayResult {
   requeued: number;
@@ -44,15 +44,18 @@ export class NoticeRelay {
       [this.config.noticeRelayGraceMs, batchSize],
     )) as [Array<{ id: string; rendered: boolean; attempts: number }>, number];
     if (due.length === 0) return { requeued: 0, markedUnknown };
-    // A fresh job id each time: the old job may be stuck in a dead worker's lock; the claim
-    // in the send handler makes any duplicate harmless.
-    const stamp = Date.now().toString(36);
+    // The same job ids the normal path uses, so a notice whose job is still in Redis (waiting,
+    // delayed, or held by a worker) is not queued twice: Bull adds nothing for an id it holds.
+    // Fresh ids here once multiplied the queue after a Redis restart: each pass copied every
+    // notice still waiting, new notices queued behind thousands of copies, and delivery looked
+    // stalled. A job left in a dead worker's lock is Bull's stalled-job check to return; once it
+    // is gone, the next pass queues it again.
     try {
       await this.queue.addBulk(
         due.map((notice) => ({
           name: notice.rendered ? JobName.SendNotice : JobName.RenderNotice,
           data: { noticeId: notice.id },
-          opts: { ...NOTICE_JOB_OPTIONS, jobId: `relay:${notice.id}:${notice.attempts}:${stamp}` },
+          opts: { ...NOTICE_JOB_OPTIONS, jobId: notice.rendered ? sendJobId(notice.id, notice.attempts) : renderJobId(notice.id) },
         })),
       );
     } catch (error) {

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { QueueName } from './queue-names';
+import { bullRedisOptions } from './redis-connection';
 
 const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({ name }));
 
@@ -14,12 +15,7 @@ const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({
       useFactory: (config: AppConfig) => ({
         url: config.redisUrl,
         prefix: config.queuePrefix,
-        redis: {
-          // Fail fast while Redis is down instead of queueing commands in memory forever;
-          // the outbox in PostgreSQL is what keeps notices safe meanwhile.
-          enableOfflineQueue: true,
-          connectTimeout: 2_000,
-        },
+        redis: bullRedisOptions(),
         settings: {
           lockDuration: config.queueLockMs,
           lockRenewTime: Math.floor(config.queueLockMs / 2),

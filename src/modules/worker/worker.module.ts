@@ -1,20 +1,34 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ComplianceCoreModule } from '../compliance/compliance-core.module';
+import { ComplianceSweepJob } from '../compliance/compliance-sweep.job';
 import { ComplianceSweepService } from '../compliance/compliance-sweep.service';
-import { MaintenanceProcessor } from '../compliance/maintenance.processor';
 import { GroupsModule } from '../groups/groups.module';
-import { ReportsModule } from '../reports/reports.module';
 import { FaultPoints } from '../notices/fault-points';
 import { NoticeDelivery } from '../notices/notice-delivery.service';
+import { NoticeJob } from '../notices/notice.job';
 import { NoticeRelay } from '../notices/notice-relay.service';
 import { NoticeRenderer } from '../notices/notice-renderer.service';
-import { NoticeProcessor } from '../notices/notice.processor';
+import { JobRegistry } from '../queues/job-registry';
+import { ReportsModule } from '../reports/reports.module';
+import { SessionGenerationJob } from '../sessions/session-generation.job';
 import { WorkerScheduler } from './worker-scheduler.service';
 
-/** Queue processors, the relay and the nightly jobs: imported only when APP_ROLE runs workers. */
+/** Job handlers, the relay and the nightly jobs: imported only when APP_ROLE runs workers. */
 @Module({
-  imports: [ComplianceCoreModule, GroupsModule, ReportsModule],
-  providers: [NoticeRenderer, NoticeDelivery, NoticeRelay, FaultPoints, NoticeProcessor, ComplianceSweepService, MaintenanceProcessor, WorkerScheduler],
+  imports: [DiscoveryModule, ComplianceCoreModule, GroupsModule, ReportsModule],
+  providers: [
+    NoticeRenderer,
+    NoticeDelivery,
+    NoticeRelay,
+    FaultPoints,
+    NoticeJob,
+    ComplianceSweepService,
+    ComplianceSweepJob,
+    SessionGenerationJob,
+    JobRegistry,
+    WorkerScheduler,
+  ],
   exports: [NoticeRelay, ComplianceSweepService, NoticeDelivery],
 })
 export class WorkerModule {}

@@ -1,0 +1,17 @@
+import { NoticeJob } from '../../src/modules/notices/notice.job';
+import { startTestApp, TestApp } from '../helpers/test-app';
+
+/** Its own file: the app that fails to start must be the only one in the process. */
+describe('a worker whose job kind has lost its handler', () => {
+  it('refuses to start a worker when a job kind has lost its handler, naming it', async () => {
+    let started: TestApp | undefined;
+    const failure = await startTestApp({ override: (builder) => builder.overrideProvider(NoticeJob).useClass(class WithoutHandlers {}) })
+      .then((app) => {
+        started = app;
+        return null;
+      })
+      .catch((error: Error) => error);
+    await started?.close();
+    expect(failure?.message).toBe('No handler registered for job(s): render-notice, send-notice');
+  });
+});

@@ -74,6 +74,11 @@ export class AppConfig {
     return Math.min(20_000, Math.floor(this.queueLockMs / 3));
   }
 
+  /** Jobs waiting this long with none taken means no worker is taking them (reported on /health). */
+  get deliveryStallMs(): number {
+    return this.queueLockMs * 2;
+  }
+
   /** A notice still "sending" after this long had its worker die mid-send. */
   get sendingTimeoutMs(): number {
     return this.smtpTimeoutMs * 3 + this.queueLockMs;

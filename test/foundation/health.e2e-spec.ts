@@ -1,4 +1,8 @@
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
+import { JobName, QueueName } from '../../src/modules/queues/queue-names';
 import { TcpProxy } from '../helpers/tcp-proxy';
+import { waitFor } from '../helpers/wait-for';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 /** Resolves with the promise's value, or fails the test when it takes longer than ms. */
@@ -34,31 +38,55 @@ describe('health endpoints', () => {
       expect(response.body.info).toEqual({
         database: { status: 'up' },
         redis: { status: 'up' },
-        smtp: { status: 'up' },
+        smtp: { status: 'up', reachable: true },
         notices: { status: 'up', oldestUndeliveredSeconds: null, undelivered: 0, overdue: 0, dead: 0, unknown: 0 },
+        delivery: { status: 'up', waiting: 0, active: 0, delayed: 0, oldestWaitingSeconds: null, stalled: false },
       });
       expect(response.body.error).toEqual({});
     });
 
-    it('answers 503 with smtp down when the SMTP server stops, and 200 again once it is back', async () => {
+    it('stays ready (200) while the SMTP server is down, reporting it unreachable: the outbox rides out a mail outage', async () => {
       const port = testApp.smtp.port;
       await testApp.smtp.stop();
       try {
-        const response = await testApp.http.get('/health/ready').expect(503);
-        expect(response.body).toMatchObject({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          code: 'NOT_READY',
-          message: 'Not ready: smtp down',
-        });
-        expect(response.body.details.smtp.status).toBe('down');
-        expect(response.body.details.smtp.message).toMatch(/SMTP server/);
-        expect(response.body.details.database).toEqual({ status: 'up' });
-        expect(response.body.details.redis).toEqual({ status: 'up' });
+        const response = await testApp.http.get('/health/ready').expect(200);
+        expect(response.body.info.smtp).toMatchObject({ status: 'up', reachable: false });
+        expect(response.body.info.smtp.message).toMatch(/SMTP server/);
+        expect(response.body.info.database).toEqual({ status: 'up' });
       } finally {
         await testApp.smtp.start(port);
       }
-      await testApp.http.get('/health/ready').expect(200);
+      const again = await testApp.http.get('/health/ready').expect(200);
+      expect(again.body.info.smtp).toEqual({ status: 'up', reachable: true });
+    });
+  });
+
+  describe('when no worker takes the waiting jobs', () => {
+    let testApp: TestApp;
+
+    beforeAll(async () => {
+      // A 1 s queue lock: a job waiting 2 s with none taken counts as stalled.
+      testApp = await startTestApp({ env: { QUEUE_LOCK_MS: '1000' } });
+    });
+    afterAll(() => testApp.close());
+
+    it('reports the stall on /health/ready without failing it, and answers 503 on /health/delivery until jobs are taken again', async () => {
+      const notices = testApp.app.get<Queue>(getQueueToken(QueueName.Notices));
+      await testApp.http.get('/health/delivery').expect(200);
+      // This process stops taking jobs (as a wedged worker would); the job itself is harmless.
+      await notices.pause(true, true);
+      await notices.add(JobName.RenderNotice, { noticeId: '00000000-0000-4000-8000-000000000000' }, { jobId: 'render:stall-probe', removeOnComplete: true });
+      const stalled = await waitFor(async () => {
+        const response = await testApp.http.get('/health/delivery');
+        return response.status === 503 ? response : null;
+      }, { what: '/health/delivery 503', timeoutMs: 10_000, intervalMs: 200 });
+      expect(stalled.body).toMatchObject({ code: 'NOT_READY', message: 'Not ready: delivery down' });
+      expect(stalled.body.details.delivery).toMatchObject({ status: 'down', waiting: 1, active: 0, stalled: true });
+      expect(stalled.body.details.delivery.oldestWaitingSeconds).toBeGreaterThanOrEqual(2);
+      const ready = await testApp.http.get('/health/ready').expect(200);
+      expect(ready.body.info.delivery).toMatchObject({ status: 'up', waiting: 1, stalled: true });
+      await notices.resume(true);
+      await waitFor(async () => (await testApp.http.get('/health/delivery')).status === 200, { what: 'delivery healthy again', timeoutMs: 10_000 });
     });
   });
 
@@ -92,7 +120,7 @@ describe('health endpoints', () => {
       expect(response.body.details.redis.status).toBe('down');
       expect(response.body.details.redis.message).toMatch(/Redis/);
       expect(response.body.details.database).toEqual({ status: 'up' });
-      expect(response.body.details.smtp).toEqual({ status: 'up' });
+      expect(response.body.details.smtp).toEqual({ status: 'up', reachable: true });
     });
 
     it('still answers liveness while Redis is down', async () => {

@@ -36,6 +36,7 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
 
   'GET /health': { public: true, allowed: everyone(200) },
   'GET /health/ready': { public: true, allowed: everyone(200) },
+  'GET /health/delivery': { public: true, allowed: everyone(200) },
 
   'POST /api/v1/agencies': { allowed: { [Admin]: 201 } },
   'GET /api/v1/agencies': { allowed: { [Admin]: 200 } },

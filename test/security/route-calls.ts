@@ -232,6 +232,7 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
 
     'GET /health': () => ({ path: '/health' }),
     'GET /health/ready': () => ({ path: '/health/ready' }),
+    'GET /health/delivery': () => ({ path: '/health/delivery' }),
 
     'POST /api/v1/agencies': () => ({ path: '/api/v1/agencies', body: { name: `Sweep court ${next()}`, kind: 'court', noticeEmail: 'clerk@sweep.test' } }),
     'GET /api/v1/agencies': () => ({ path: '/api/v1/agencies' }),

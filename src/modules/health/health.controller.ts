@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../../common/auth/auth.decorators';
 import { DomainError } from '../../common/errors/domain-error';
+import { DeliveryHealthIndicator } from './delivery.health';
 import { NoticesHealthIndicator } from './notices.health';
 import { RedisHealthIndicator } from './redis.health';
 import { SmtpHealthIndicator } from './smtp.health';
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly redis: RedisHealthIndicator,
     private readonly smtp: SmtpHealthIndicator,
     private readonly notices: NoticesHealthIndicator,
+    private readonly delivery: DeliveryHealthIndicator,
   ) {}
 
   /** Liveness: the process answers. Dependencies are /health/ready's business. */
@@ -25,17 +27,32 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: PostgreSQL, Redis and SMTP reachable (503 when any is not), plus notice delivery figures. */
+  /**
+   * Readiness: PostgreSQL and Redis reachable (503 when either is not). SMTP, the notice backlog
+   * and the queue are reported beside them but never fail it.
+   */
   @Get('ready')
   @HealthCheck()
-  async ready(): Promise<HealthCheckResult> {
+  ready(): Promise<HealthCheckResult> {
+    return this.checked([
+      () => this.database.pingCheck('database', { timeout: 1_500 }),
+      () => this.redis.check(),
+      () => this.smtp.check(),
+      () => this.notices.check(),
+      () => this.delivery.report(),
+    ]);
+  }
+
+  /** For an alert or a worker probe: 503 while jobs wait and no worker takes any. */
+  @Get('delivery')
+  @HealthCheck()
+  deliveryCheck(): Promise<HealthCheckResult> {
+    return this.checked([() => this.delivery.check()]);
+  }
+
+  private async checked(indicators: Parameters<HealthCheckService['check']>[0]): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([
-        () => this.database.pingCheck('database', { timeout: 1_500 }),
-        () => this.redis.check(),
-        () => this.smtp.check(),
-        () => this.notices.check(),
-      ]);
+      return await this.health.check(indicators);
     } catch (error) {
       // The exception filter keeps only a message; say which dependency is down in our error shape.
       if (!(error instanceof ServiceUnavailableException)) throw error;

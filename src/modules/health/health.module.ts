@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { NoticesModule } from '../notices/notices.module';
+import { DeliveryHealthIndicator } from './delivery.health';
 import { HealthController } from './health.controller';
 import { NoticesHealthIndicator } from './notices.health';
 import { RedisHealthIndicator } from './redis.health';
@@ -9,6 +10,6 @@ import { SmtpHealthIndicator } from './smtp.health';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), NoticesModule],
   controllers: [HealthController],
-  providers: [RedisHealthIndicator, SmtpHealthIndicator, NoticesHealthIndicator],
+  providers: [RedisHealthIndicator, SmtpHealthIndicator, NoticesHealthIndicator, DeliveryHealthIndicator],
 })
 export class HealthModule {}

@@ -4,15 +4,13 @@ import type { RedisOptions } from 'ioredis';
 export const MAX_RECONNECT_DELAY_MS = 2_000;
 
 /**
- * How Bull's three Redis connections reconnect and wait.
+ * How Bull's Redis connections reconnect. Bull's own back-off is exp(attempt) ms capped at 20 s,
+ * so after a 10 s outage the next attempt could be 20 s away; ours climbs 100 ms a try to 2 s.
  *
- * Bull's own back-off is exp(attempt) ms capped at 20 s, so after a 10 s outage the next
- * attempt could be 20 s away; ours climbs 100 ms a try to at most 2 s.
- *
- * `blockingTimeout` (ioredis' documented guard) bounds a BRPOPLPUSH that a reconnect left with no
- * reply: it resolves as an empty wait after its own timeout plus the grace, and Bull asks again.
- * The grace is generous so a slow reply on a loaded machine is never cut off (a cut-off wait
- * whose job then arrives would leave that job unlocked until the stalled-job check).
+ * No client-side `blockingTimeout`: Bull's processing loops share one blocking connection, so
+ * Redis runs their BRPOPLPUSHes one after another. A client-side deadline counted from sending
+ * would give up on a wait still queued behind the others; when Redis later ran it and moved a
+ * job, nobody would hold that job until the stalled-job check returned it (seen as 30 s delays).
  */
 export function bullRedisOptions(): RedisOptions {
   return {
@@ -20,7 +18,5 @@ export function bullRedisOptions(): RedisOptions {
     enableOfflineQueue: true,
     connectTimeout: 2_000,
     retryStrategy: (attempt: number) => Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS),
-    blockingTimeout: 30_000,
-    blockingTimeoutGrace: 2_000,
   };
 }

@@ -101,10 +101,19 @@ describe('notice delivery under faults', () => {
       return id;
     }
 
-    it('sends once after the server answers 451 three times, then 250', async () => {
+    /** The progress-report attachment of a raw message, as its base64 text (no line breaks). */
+    function reportAttachment(raw: string): string | null {
+      const match = /filename=progress-report\.pdf[\s\S]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n(--|\r?\n)/.exec(raw);
+      return match ? match[1].replace(/\s+/g, '') : null;
+    }
+
+    it('sends once after the server answers 451 three times, then 250, every attempt with the same report bytes as were rendered', async () => {
       const refusals = new Map<string, number>();
+      const attachments: string[] = [];
       testApp.smtp.answer = (mail) => {
         if (!mail.messageId) return null;
+        const attached = reportAttachment(mail.raw);
+        if (attached) attachments.push(`${mail.messageId} ${attached}`);
         const count = refusals.get(mail.messageId) ?? 0;
         if (count >= 3) return null;
         refusals.set(mail.messageId, count + 1);
@@ -119,9 +128,33 @@ describe('notice delivery under faults', () => {
         expect(notice.attempts).toBe(4);
         expect(refusals.get(`<${id}${domain}`)).toBe(3);
         expect(deliveredCounts([id])).toEqual({ distinct: 1, duplicates: 0 });
+        // Rendered once, with the notice: the four attempts carried the stored report, byte for byte.
+        const [{ report }] = await testApp.dataSource.query(`SELECT encode(report_pdf, 'base64') AS report FROM notices WHERE id = $1`, [id]);
+        const stored = String(report).replace(/\s+/g, '');
+        expect(stored.length).toBeGreaterThan(1000);
+        const mine = attachments.filter((line) => line.startsWith(`<${id}${domain} `)).map((line) => line.split(' ')[1]);
+        expect(mine).toHaveLength(4);
+        expect(new Set(mine)).toEqual(new Set([stored]));
       } finally {
         testApp.smtp.answer = () => null;
       }
+    });
+
+    it('sends the next notice once, on its first attempt, after the server cut the pooled connection', async () => {
+      const first = await oneNotice();
+      await waitFor(async () => (await testApp.dataSource.query(`SELECT status FROM notices WHERE id = $1`, [first]))[0].status === 'sent', { what: 'first sent' });
+      // The pool keeps the connection open between notices; the server now cuts it.
+      const open = testApp.smtp.openConnections;
+      const dropped = testApp.smtp.dropConnections();
+      const next = await oneNotice();
+      const [sent] = await waitFor(async () => {
+        const rows = await testApp.dataSource.query(`SELECT status, attempts FROM notices WHERE id = $1`, [next]);
+        return rows[0].status === 'sent' ? rows : null;
+      }, { what: 'next sent after the cut' });
+      process.stdout.write(`pooled SMTP: ${open} connection(s) open between notices, ${dropped} cut; the next notice took ${sent.attempts} attempt(s)\n`);
+      expect(open).toBeGreaterThanOrEqual(1);
+      expect(sent.attempts).toBe(1);
+      expect(deliveredCounts([first, next])).toEqual({ distinct: 2, duplicates: 0 });
     });
 
     it('marks a notice dead with the server’s answer on 550, and an admin retry sends it once', async () => {

@@ -1,4 +1,4 @@
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Server, Socket } from 'node:net';
 import { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMail {
@@ -21,6 +21,7 @@ export class SmtpSink {
   answer: (mail: ReceivedMail, attempt: number) => Reply = () => null;
   private attempts = 0;
   private server: SMTPServer;
+  private readonly sockets = new Set<Socket>();
 
   constructor() {
     this.server = new SMTPServer({
@@ -54,7 +55,23 @@ export class SmtpSink {
 
   async start(port = 0): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', () => resolve()));
+    const net = (this.server as unknown as { server: Server }).server;
+    net.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
     return this.port;
+  }
+
+  /** Cuts every open connection, as a mail server restarting or timing out idle clients does. */
+  dropConnections(): number {
+    const count = this.sockets.size;
+    for (const socket of this.sockets) socket.destroy();
+    return count;
+  }
+
+  get openConnections(): number {
+    return this.sockets.size;
   }
 
   get port(): number {

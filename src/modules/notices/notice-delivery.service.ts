@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bull';
 import { Transporter } from 'nodemailer';
@@ -23,6 +23,7 @@ interface ClaimedNotice {
   body_text: string;
   body_html: string;
   letter_pdf: Buffer;
+  report_pdf: Buffer | null;
   event_kind: string;
 }
 
@@ -31,7 +32,7 @@ interface ClaimedNotice {
  * does nothing when there is nothing left to do, so a repeated or duplicated job is harmless.
  */
 @Injectable()
-export class NoticeDelivery {
+export class NoticeDelivery implements OnModuleDestroy {
   private readonly logger = new Logger(NoticeDelivery.name);
   private transporter: Transporter | null = null;
 
@@ -56,10 +57,11 @@ export class NoticeDelivery {
     if (!notice.rendered_at) {
       const rendered = await this.renderer.render(noticeId);
       if (!rendered) return 'nothing';
+      const report = await this.progressReportFor(noticeId);
       await this.dataSource.query(
-        `UPDATE notices SET subject = $2, body_text = $3, body_html = $4, letter_pdf = $5, rendered_at = now()
+        `UPDATE notices SET subject = $2, body_text = $3, body_html = $4, letter_pdf = $5, report_pdf = $6, rendered_at = now()
           WHERE id = $1 AND rendered_at IS NULL`,
-        [noticeId, rendered.content.subject, rendered.text, rendered.html, rendered.pdf],
+        [noticeId, rendered.content.subject, rendered.text, rendered.html, rendered.pdf, report],
       );
       outcome = 'rendered';
     }
@@ -69,8 +71,6 @@ export class NoticeDelivery {
 
   async send(noticeId: string): Promise<'sent' | 'failed' | 'dead' | 'unknown' | 'skipped'> {
     await this.faults.reach('before-send', noticeId);
-    // Built before the claim, so a failure here never leaves the notice "sending".
-    const report = await this.progressReportFor(noticeId);
     const claimed = await this.claim(noticeId);
     if (!claimed) return 'skipped';
     try {
@@ -85,7 +85,7 @@ export class NoticeDelivery {
         headers: { 'X-Throughline-Notice': claimed.id },
         attachments: [
           { filename: claimed.event_kind === 'completed' ? 'notice-and-certificate.pdf' : 'notice.pdf', content: claimed.letter_pdf, contentType: 'application/pdf' },
-          ...(report ? [{ filename: 'progress-report.pdf', content: report, contentType: 'application/pdf' }] : []),
+          ...(claimed.report_pdf ? [{ filename: 'progress-report.pdf', content: claimed.report_pdf, contentType: 'application/pdf' }] : []),
         ],
       });
       await this.faults.reach('after-accept', noticeId);
@@ -102,14 +102,21 @@ export class NoticeDelivery {
     }
   }
 
-  /** A progress-report notice carries the report itself: attendance, standing and events as of now. */
+  /**
+   * A progress-report notice carries the report itself: attendance, standing and events as of
+   * its rendering. The officer's and the court's notices of one event carry the same report, so
+   * the second takes the first one's copy instead of drawing it again.
+   */
   private async progressReportFor(noticeId: string): Promise<Buffer | null> {
     const [row] = (await this.dataSource.query(
-      `SELECT n.referral_id FROM notices n JOIN compliance_events e ON e.id = n.event_id
-        WHERE n.id = $1 AND e.kind = 'progress_report_due' AND n.status IN ('pending', 'failed')`,
+      `SELECT n.referral_id,
+              (SELECT s.report_pdf FROM notices s WHERE s.event_id = n.event_id AND s.id <> n.id AND s.report_pdf IS NOT NULL LIMIT 1) AS sibling_report
+         FROM notices n JOIN compliance_events e ON e.id = n.event_id
+        WHERE n.id = $1 AND e.kind = 'progress_report_due'`,
       [noticeId],
-    )) as Array<{ referral_id: string }>;
-    return row ? this.progressReports.render(SYSTEM_READER, row.referral_id) : null;
+    )) as Array<{ referral_id: string; sibling_report: Buffer | null }>;
+    if (!row) return null;
+    return row.sibling_report ?? this.progressReports.render(SYSTEM_READER, row.referral_id);
   }
 
   /** Atomically takes the notice for this attempt; only one worker can hold it. */
@@ -119,7 +126,7 @@ export class NoticeDelivery {
          FROM compliance_events e
         WHERE n.id = $1 AND e.id = n.event_id AND n.status IN ('pending', 'failed')
           AND n.next_attempt_at <= now() + interval '1 second' AND n.rendered_at IS NOT NULL
-        RETURNING n.id, n.attempts, n.recipient_email, n.subject, n.body_text, n.body_html, n.letter_pdf, e.kind AS event_kind`,
+        RETURNING n.id, n.attempts, n.recipient_email, n.subject, n.body_text, n.body_html, n.letter_pdf, n.report_pdf, e.kind AS event_kind`,
       [noticeId],
     )) as [ClaimedNotice[], number];
     return rows[0] ?? null;
@@ -154,6 +161,12 @@ export class NoticeDelivery {
       { noticeId },
       { ...NOTICE_JOB_OPTIONS, jobId: sendJobId(noticeId, attempts), delay: Math.max(0, notBefore.getTime() - Date.now()) },
     );
+  }
+
+  /** The pool's idle connections close with the worker, so shutdown waits on no mail server. */
+  onModuleDestroy(): void {
+    this.transporter?.close();
+    this.transporter = null;
   }
 
   private transport(): Transporter {

@@ -69,6 +69,10 @@ export class Notice {
   @Column({ type: 'bytea', nullable: true, select: false })
   letterPdf: Buffer | null;
 
+  /** The progress report attached to a progress-report notice, as rendered with it. */
+  @Column({ type: 'bytea', nullable: true, select: false })
+  reportPdf: Buffer | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   renderedAt: Date | null;
 

@@ -10,7 +10,7 @@ import { AuditService } from '../audit/audit.service';
 import { ProgressReportService } from '../reports/progress-report.service';
 import { JobName, QueueName } from '../queues/queue-names';
 import { FaultPoints } from './fault-points';
-import { NOTICE_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
+import { SEND_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
 import { NoticeRenderer } from './notice-renderer.service';
 import { classifySmtpFailure, describeSmtpFailure, retryDelayMs } from './smtp-outcome';
 import { createSmtpTransport } from './smtp-transport';
@@ -159,7 +159,7 @@ export class NoticeDelivery implements OnModuleDestroy {
     await this.queue.add(
       JobName.SendNotice,
       { noticeId },
-      { ...NOTICE_JOB_OPTIONS, jobId: sendJobId(noticeId, attempts), delay: Math.max(0, notBefore.getTime() - Date.now()) },
+      { ...SEND_JOB_OPTIONS, jobId: sendJobId(noticeId, attempts), delay: Math.max(0, notBefore.getTime() - Date.now()) },
     );
   }
 

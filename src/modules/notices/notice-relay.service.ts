@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { JobName, QueueName } from '../queues/queue-names';
-import { NOTICE_JOB_OPTIONS, renderJobId, sendJobId } from './notice-dispatcher';
+import { RENDER_JOB_OPTIONS, renderJobId, SEND_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
 
 export interface RelayResult {
   requeued: number;
@@ -55,7 +55,7 @@ export class NoticeRelay {
         due.map((notice) => ({
           name: notice.rendered ? JobName.SendNotice : JobName.RenderNotice,
           data: { noticeId: notice.id },
-          opts: { ...NOTICE_JOB_OPTIONS, jobId: notice.rendered ? sendJobId(notice.id, notice.attempts) : renderJobId(notice.id) },
+          opts: notice.rendered ? { ...SEND_JOB_OPTIONS, jobId: sendJobId(notice.id, notice.attempts) } : { ...RENDER_JOB_OPTIONS, jobId: renderJobId(notice.id) },
         })),
       );
     } catch (error) {

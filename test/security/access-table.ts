@@ -144,6 +144,8 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'GET /lookup/:id': [CourtClerk],
 
   'GET /notices': [Admin],
+  // Where the e-mail's link lands: any signed-in role may ask, the notice's scope answers (404 outside it).
+  'GET /notices/:id': 'signed-in',
   'POST /notices/:id/retry': [Admin],
   'POST /notices/:id/acknowledge': [ProbationOfficer, CourtClerk],
   'GET /notices/:id/letter.pdf': [Admin, ProbationOfficer, CourtClerk],

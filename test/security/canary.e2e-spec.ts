@@ -173,6 +173,7 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
       ...ids.parties.map((id) => `/advocate/parties/${id}/edit`),
       ...ids.sessions.map((id) => `/sessions/${id}/roster`),
       ...ids.notices.map((id) => `/notices/${id}/letter.pdf`),
+      ...ids.notices.map((id) => `/notices/${id}`),
       `/notices?referralId=${ids.referral}`,
     ];
     let ok = 0;

@@ -86,6 +86,13 @@ const FACT_LABELS: Record<string, string> = {
   completeBy: 'Complete by',
 };
 
+/** An event's facts with their labels, in the labels' order (jsonb does not keep the order they were written in). */
+export function eventFacts(facts: Record<string, unknown>): Array<{ label: string; value: string }> {
+  return Object.keys(FACT_LABELS)
+    .filter((key) => facts[key] !== null && facts[key] !== undefined)
+    .map((key) => ({ label: FACT_LABELS[key], value: String(facts[key]) }));
+}
+
 export function headlineFor(kind: Kind, name: string, facts: Record<string, unknown>, correctedKind: Kind | null): string {
   switch (kind) {
     case Kind.FailedToEnroll:
@@ -119,10 +126,7 @@ export function buildNoticeContent(row: NoticeContentRow, appUrl: string, today:
   const participantName = `${row.first_name} ${row.last_name}`;
   const isReminder = row.purpose === NoticePurpose.Reminder;
   const title = TITLES[row.kind];
-  // In the labels' order: jsonb does not keep the order the facts were written in.
-  const facts = Object.keys(FACT_LABELS)
-    .filter((key) => row.facts[key] !== null && row.facts[key] !== undefined)
-    .map((key) => ({ label: FACT_LABELS[key], value: String(row.facts[key]) }));
+  const facts = eventFacts(row.facts);
   facts.push({ label: 'Enroll by', value: row.enroll_by }, { label: 'Complete by', value: row.complete_by }, { label: 'Referral status', value: row.status.replace(/_/g, ' ') });
   return {
     noticeId: row.id,

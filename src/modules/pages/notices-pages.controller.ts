@@ -9,9 +9,11 @@ import { Role } from '../users/role.enum';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { NOTICES_SHOWN } from './page-notices';
 import { PageExceptionFilter, safeNext } from './page-exception.filter';
-import { formatAge, NOTICE_STATUS_LABELS } from './page-format';
+import { EVENT_KIND_LABELS, formatAge, NOTICE_STATUS_LABELS } from './page-format';
 import { FormBody, formText } from './page-forms';
 import { HOME_BY_ROLE, PageRenderer } from './page-renderer';
+import { ReferralsService } from '../referrals/referrals.service';
+import { acknowledgeable } from './page-notices';
 
 const QUEUE_PAGE_SIZE = 50;
 const NEEDS_STAFF: NoticeStatus[] = [NoticeStatus.Dead, NoticeStatus.Unknown];
@@ -33,6 +35,7 @@ export class NoticesPagesController {
   constructor(
     private readonly notices: NoticesService,
     private readonly renderer: PageRenderer,
+    private readonly referrals: ReferralsService,
   ) {}
 
   @Get()
@@ -87,6 +90,33 @@ export class NoticesPagesController {
     const user = req.pageSession!.user;
     await this.notices.acknowledge(user, noticeId);
     res.redirect(303, withFlag(safeNext(formText(body, 'back')) ?? HOME_BY_ROLE[user.role], 'acknowledged'));
+  }
+
+  /**
+   * One notice, where the e-mail's "Acknowledge in Throughline" link lands: the letter, the case as
+   * this role may see it, and what to do about it. Any signed-in role may ask; the notices service
+   * scopes it (the officer's men, the clerk's court, the admin all), so everybody else gets 404.
+   */
+  @Get(':id')
+  async show(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Query('acknowledged') acknowledged?: string): Promise<void> {
+    const user = req.pageSession!.user;
+    const detail = await this.notices.detail(user, noticeId);
+    const referral = await this.referrals.get(user, detail.notice.referralId, { audit: false });
+    const seesWholeRecord = user.role === Role.Admin || user.role === Role.ProbationOfficer;
+    this.renderer.render(req, res, 'notice', {
+      title: `${EVENT_KIND_LABELS[detail.notice.eventKind as keyof typeof EVENT_KIND_LABELS] ?? 'Notice'} — case ${referral.caseNumber}`,
+      notice: detail.notice,
+      headline: detail.headline,
+      facts: detail.facts,
+      withdrawn: detail.withdrawn,
+      referral,
+      caseHref: seesWholeRecord ? `/referrals/${referral.id}` : user.role === Role.CourtClerk ? `/lookup/${referral.id}` : null,
+      listHref: user.role === Role.Admin ? '/notices' : '/inbox',
+      listLabel: user.role === Role.Admin ? 'Notice queue' : 'Inbox',
+      canAcknowledge: acknowledgeable(user, detail.notice),
+      back: `/notices/${noticeId}`,
+      acknowledged: acknowledged === '1',
+    });
   }
 
   /** The letter as it was (or will be) sent. */

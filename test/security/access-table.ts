@@ -83,6 +83,10 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
 
   'GET /api/v1/notices': { allowed: READERS(200) },
   'GET /api/v1/notices/summary': { allowed: { [Admin]: 200 } },
+  // The recipients' inbox: what was sent to the officer himself or to the clerk's court.
+  'GET /api/v1/notices/inbox': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 } },
+  'POST /api/v1/notices/inbox/lookup': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 } },
+  'POST /api/v1/notices/acknowledge': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 }, outOfScope: [ProbationOfficer, CourtClerk] },
   'GET /api/v1/notices/{id}': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
   'GET /api/v1/notices/{id}/letter.pdf': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
   'GET /api/v1/notices/{id}/preview': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
@@ -142,6 +146,10 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'GET /lookup': [CourtClerk],
   'POST /lookup': [CourtClerk],
   'GET /lookup/:id': [CourtClerk],
+
+  'GET /inbox': [ProbationOfficer, CourtClerk],
+  'POST /inbox': [ProbationOfficer, CourtClerk],
+  'POST /inbox/acknowledge': [ProbationOfficer, CourtClerk],
 
   'GET /notices': [Admin],
   // Where the e-mail's link lands: any signed-in role may ask, the notice's scope answers (404 outside it).

@@ -18,7 +18,7 @@ import { waitFor } from '../helpers/wait-for';
  */
 const MARKER = `CANARY${randomBytes(5).toString('hex').toUpperCase()}`;
 const NON_ADVOCATES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk] as const;
-const PAGE_PATHS = ['/', '/referrals', '/intake', '/caseload', '/lookup', '/notices', '/sessions', '/groups', '/groups/new', '/advocate'];
+const PAGE_PATHS = ['/', '/inbox', '/referrals', '/intake', '/caseload', '/lookup', '/notices', '/sessions', '/groups', '/groups/new', '/advocate'];
 
 describe(`canary: the protected party's details reach no one but the advocate`, () => {
   let testApp: TestApp;

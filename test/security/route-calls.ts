@@ -49,6 +49,8 @@ export interface Fixtures {
   toClose: string;
   toEnroll: string;
   deadNotice: string;
+  /** A fourth man's notices to the staff officer and court, for acknowledge-many. */
+  bulk: { poNotice: string; courtNotice: string };
   /** Protected parties: one referral whose policy lets the admin read them, one whose policy does not. */
   pp: {
     openReferral: string;
@@ -155,8 +157,11 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   // A third man's probation notice is dead, for the admin's "send again".
   const third = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId: fx.groupA, sessionId: fx.pastA, startDate: '2026-11-16' });
   fx.deadNotice = third.notices[0].id;
+  const fourth = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId: fx.groupA, sessionId: fx.pastA, startDate: '2026-11-16' });
+  const fourthOf = (kind: string) => fourth.notices.find((notice) => notice.recipient_kind === kind)!.id;
+  fx.bulk = { poNotice: fourthOf('probation_officer'), courtNotice: fourthOf('court') };
 
-  const allNotices = [fx.own.poNotice, fx.own.courtNotice, fx.other.poNotice, fx.other.courtNotice, fx.deadNotice];
+  const allNotices = [fx.own.poNotice, fx.own.courtNotice, fx.other.poNotice, fx.other.courtNotice, fx.deadNotice, fx.bulk.poNotice, fx.bulk.courtNotice];
   await waitUntilRendered(testApp, allNotices);
   await waitFor(
     async () => {
@@ -367,6 +372,26 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       },
     }),
     'GET /api/v1/notices/summary': () => ({ path: '/api/v1/notices/summary' }),
+    'GET /api/v1/notices/inbox': (role) => ({
+      path: '/api/v1/notices/inbox',
+      check: (response) => {
+        const listed = ids(response);
+        expect(listed).toContain(role === Role.CourtClerk ? fx.bulk.courtNotice : fx.bulk.poNotice);
+        expect(listed).not.toContain(fx.other.poNotice);
+        expect(listed).not.toContain(fx.other.courtNotice);
+      },
+    }),
+    'POST /api/v1/notices/inbox/lookup': (role) => ({
+      path: '/api/v1/notices/inbox/lookup',
+      body: { caseNumber: fx.other.caseNumber },
+      // Another court's or officer's case is simply not in the caller's inbox.
+      check: (response) => expect(response.body.total).toBe(0),
+    }),
+    'POST /api/v1/notices/acknowledge': (role, scope) => ({
+      path: '/api/v1/notices/acknowledge',
+      body: { ids: scope === 'own' ? [role === Role.CourtClerk ? fx.bulk.courtNotice : fx.bulk.poNotice] : [noticeFor(role, 'other')] },
+      check: (response) => expect(response.body.acknowledged).toHaveLength(1),
+    }),
     'GET /api/v1/notices/{id}': (role, scope) => ({ path: `/api/v1/notices/${noticeFor(role, scope)}` }),
     'GET /api/v1/notices/{id}/letter.pdf': (role, scope) => ({
       path: `/api/v1/notices/${noticeFor(role, scope)}/letter.pdf`,

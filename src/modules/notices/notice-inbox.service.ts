@@ -23,7 +23,9 @@ export interface InboxFilters {
   offset: number;
 }
 
-export interface InboxPage extends Page<NoticeView> {
+export type InboxItem = NoticeView & { participantName: string };
+
+export interface InboxPage extends Page<InboxItem> {
   /** Unacknowledged notices of the inbox whatever the filters: the count the navigation shows. */
   unacknowledged: number;
 }
@@ -101,8 +103,9 @@ export class NoticeInboxService {
          FROM ${NOTICE_ROW_FROM} WHERE ${base.join(' AND ')}`,
       params.values,
     )) as Array<{ total: number; unacknowledged: number }>;
-    const rows: NoticeRow[] = await this.dataSource.query(
-      `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM} WHERE ${where.join(' AND ')}
+    const rows: Array<NoticeRow & { participant_name: string }> = await this.dataSource.query(
+      `SELECT ${NOTICE_ROW_SELECT}, p.first_name || ' ' || p.last_name AS participant_name
+         FROM ${NOTICE_ROW_FROM} JOIN participants p ON p.id = r.participant_id WHERE ${where.join(' AND ')}
         ORDER BY n.created_at DESC, n.id LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
       params.values,
     );
@@ -112,7 +115,7 @@ export class NoticeInboxService {
       // The case number is not kept in the audit details either: it is the man's, not the query's.
       details: { filters: { kind: filters.kind ?? null, olderThanDays: filters.olderThanDays ?? null, byCaseNumber: Boolean(filters.caseNumber) }, returned: rows.map((row) => row.id) },
     });
-    return { items: rows.map((row) => toNoticeView(row)), total, unacknowledged };
+    return { items: rows.map((row) => ({ ...toNoticeView(row), participantName: row.participant_name })), total, unacknowledged };
   }
 
   /** The number in the navigation: one indexed count, no audit (it shows no record). */

@@ -20,6 +20,7 @@ import { AuthPagesController } from './auth-pages.controller';
 import { CourtPagesController } from './court-pages.controller';
 import { FacilitatorPagesController } from './facilitator-pages.controller';
 import { GroupPagesController } from './group-pages.controller';
+import { InboxPagesController } from './inbox-pages.controller';
 import { NoticesPagesController } from './notices-pages.controller';
 import { PageAuthGuard } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
@@ -58,6 +59,7 @@ import { ReferralPagesController } from './referral-pages.controller';
     GroupPagesController,
     CourtPagesController,
     NoticesPagesController,
+    InboxPagesController,
     AdvocatePagesController,
   ],
   providers: [

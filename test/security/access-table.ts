@@ -93,6 +93,10 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'POST /api/v1/notices/{id}/acknowledge': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 }, outOfScope: [ProbationOfficer, CourtClerk] },
   'POST /api/v1/notices/{id}/retry': { allowed: { [Admin]: 200 } },
 
+  // Responses: each agency records its own kinds on the events it was sent; the program and both agencies read.
+  'POST /api/v1/events/{id}/responses': { allowed: { [ProbationOfficer]: 201, [CourtClerk]: 201 }, outOfScope: [ProbationOfficer, CourtClerk] },
+  'GET /api/v1/referrals/{id}/responses': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
+
   'GET /api/v1/compliance/caseload': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 } },
   'POST /api/v1/compliance/sweep': { allowed: { [Admin]: 202 } },
 

@@ -90,6 +90,7 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
       curricula: [reference.duluth.id],
       'protected-parties': ids.parties,
       'victim-notifications': ids.victimNotifications,
+      events: [],
     };
     let paths = [template];
     const match = /\/([a-z-]+)\/\{[A-Za-z]+\}/.exec(template);

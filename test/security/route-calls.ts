@@ -41,8 +41,8 @@ export interface Fixtures {
   attendedB: string;
   futureA: Partial<Record<Role, string>>;
   futureB: string;
-  own: { referralId: string; caseNumber: string; enrollmentId: string; poNotice: string; courtNotice: string };
-  other: { referralId: string; caseNumber: string; enrollmentId: string; poNotice: string; courtNotice: string };
+  own: { referralId: string; caseNumber: string; enrollmentId: string; poNotice: string; courtNotice: string; eventId: string };
+  other: { referralId: string; caseNumber: string; enrollmentId: string; poNotice: string; courtNotice: string; eventId: string };
   completeEnrollment: string;
   toComplete: string;
   toTerminate: string;
@@ -137,7 +137,8 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   const describeReferral = async (made: typeof own) => {
     const [{ case_number: caseNumber }] = await testApp.dataSource.query(`SELECT case_number FROM referrals WHERE id = $1`, [made.referralId]);
     const byKind = (kind: string) => made.notices.find((notice) => notice.recipient_kind === kind)!.id;
-    return { referralId: made.referralId, caseNumber, enrollmentId: made.enrollmentId, poNotice: byKind('probation_officer'), courtNotice: byKind('court') };
+    const [{ event_id: eventId }] = await testApp.dataSource.query(`SELECT event_id FROM notices WHERE id = $1`, [byKind('probation_officer')]);
+    return { referralId: made.referralId, caseNumber, enrollmentId: made.enrollmentId, poNotice: byKind('probation_officer'), courtNotice: byKind('court'), eventId };
   };
   fx.own = await describeReferral(own);
   fx.other = await describeReferral(other);
@@ -406,6 +407,13 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       check: (response) => expect(response.body.status).toBe('acknowledged'),
     }),
     'POST /api/v1/notices/{id}/retry': () => ({ path: `/api/v1/notices/${fx.deadNotice}/retry`, check: (response) => expect(response.body.status).not.toBe('dead') }),
+
+    'POST /api/v1/events/{id}/responses': (role, scope) => ({
+      path: `/api/v1/events/${fx[scope].eventId}/responses`,
+      body: role === Role.CourtClerk ? { kind: 'hearing_set', date: '2026-12-09' } : { kind: 'warning_given', details: 'Told him at the office' },
+      check: (response) => expect(response.body.agency).toBe(role === Role.CourtClerk ? 'court' : 'probation'),
+    }),
+    'GET /api/v1/referrals/{id}/responses': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}/responses` }),
 
     'GET /api/v1/compliance/caseload': (role) => ({
       path: role === Role.Admin ? `/api/v1/compliance/caseload?probationOfficerId=${staff.users.probation_officer.id}` : '/api/v1/compliance/caseload',

@@ -11,6 +11,7 @@ import { NoticesModule } from '../notices/notices.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { ReportsModule } from '../reports/reports.module';
+import { ResponsesModule } from '../responses/responses.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AdminPagesController } from './admin-pages.controller';
@@ -50,6 +51,7 @@ import { ReferralPagesController } from './referral-pages.controller';
     NoticesModule,
     ReportsModule,
     ProtectedPartiesModule,
+    ResponsesModule,
   ],
   controllers: [
     AuthPagesController,

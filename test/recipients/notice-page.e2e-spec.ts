@@ -99,4 +99,38 @@ describe('the notice page (/notices/:id)', () => {
     const [{ n }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE action = 'notice.acknowledge' AND record_id = $1`, [made.courtNotice]);
     expect(n).toBe(1);
   });
+
+  it('records a response from the notice page (plain field messages first), and shows the chain on the referral, the lookup and the admin’s list', async () => {
+    const cookie = cookies[Role.CourtClerk];
+    const shown = await page(`/notices/${made.courtNotice}`, cookie).expect(200);
+    expect(shown.text).toContain('Record a response');
+    // The court's form offers the court's kinds only.
+    expect(shown.text).toContain('value="hearing_set"');
+    expect(shown.text).not.toContain('value="violation_filed"');
+    const post = (body: Record<string, string>) => testApp.http.post(`/notices/${made.courtNotice}/responses`).set('Cookie', cookie).type('form').send({ _csrf: csrfOf(shown.text), ...body });
+    const missing = await post({ kind: 'hearing_set' }).expect(400);
+    expect(missing.text).toContain('Enter the date as YYYY-MM-DD');
+    expect(missing.text).toMatch(/value="hearing_set" checked/);
+    const done = await post({ kind: 'hearing_set', date: '2026-12-09' }).expect(303);
+    expect(done.headers.location).toBe(`/notices/${made.courtNotice}?responded=1`);
+    const after = await page(done.headers.location, cookie).expect(200);
+    expect(after.text).toContain('Response recorded.');
+    expect(after.text).toMatch(/Court: Hearing set<\/strong> — Wed 9 Dec 2026/);
+    // The officer cannot post the court's kinds, and his own form has his.
+    const officerPage = await page(`/notices/${made.poNotice}`, cookies[Role.ProbationOfficer]).expect(200);
+    expect(officerPage.text).toContain('value="violation_filed"');
+    const refused = await testApp.http.post(`/notices/${made.poNotice}/responses`).set('Cookie', cookies[Role.ProbationOfficer]).type('form').send({ _csrf: csrfOf(officerPage.text), kind: 'hearing_set', date: '2026-12-09' }).expect(403);
+    expect(refused.text).toContain('records violation_filed');
+
+    const held = await post({ kind: 'hearing_held', outcome: 'probation_revoked' }).expect(303);
+    expect(held.headers.location).toContain('responded=1');
+    const referral = await page(`/referrals/${made.referral.id}`, cookies[Role.ProbationOfficer]).expect(200);
+    expect(referral.text).toContain('What happened after each event');
+    expect(referral.text).toContain('Court: Hearing held</strong> — Probation revoked');
+    const lookup = await page(`/lookup/${made.referral.id}`, cookie).expect(200);
+    expect(lookup.text).toContain('Court: Hearing set');
+    const admin = await page('/referrals', cookies[Role.Admin]).expect(200);
+    expect(admin.text).toContain('Court outcomes to act on');
+    expect(admin.text).toMatch(/Marcus Delgado — case [^<]+<\/a>: Probation revoked/);
+  });
 });

@@ -160,6 +160,7 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'GET /notices/:id': 'signed-in',
   'POST /notices/:id/retry': [Admin],
   'POST /notices/:id/acknowledge': [ProbationOfficer, CourtClerk],
+  'POST /notices/:id/responses': [ProbationOfficer, CourtClerk],
   'GET /notices/:id/letter.pdf': [Admin, ProbationOfficer, CourtClerk],
 
   'GET /advocate': [Advocate],

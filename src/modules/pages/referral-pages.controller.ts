@@ -18,6 +18,8 @@ import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { formatInstant, STANDING_LABELS } from './page-format';
 import { PageRenderer } from './page-renderer';
+import { buildChain } from './page-chain';
+import { ResponsesService } from '../responses/responses.service';
 
 const ATTENTION: readonly string[] = ['non_compliant', 'at_risk', 'failed_to_enroll'];
 
@@ -60,6 +62,7 @@ export class ReferralPagesController {
     private readonly renderer: PageRenderer,
     private readonly config: AppConfig,
     private readonly lifecycle: ReferralLifecycleService,
+    private readonly responses: ResponsesService,
   ) {}
 
   @Get('caseload')
@@ -129,7 +132,9 @@ export class ReferralPagesController {
     const referral = await this.referrals.get(user, referralId);
     const history = await this.history.attendance(user, referralId);
     const notices = await this.notices.list(user, { referralId, limit: NOTICES_SHOWN, offset: 0 });
+    const responses = await this.responses.forReferral(user, referralId);
     this.renderer.render(req, res, 'referral', {
+      chain: buildChain(notices.items, responses),
       title: `${referral.participant.firstName} ${referral.participant.lastName} — ${referral.caseNumber}`,
       referral,
       statusChangedAt: formatInstant(referral.statusChangedAt, this.config.programTimeZone),

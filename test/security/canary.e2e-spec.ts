@@ -17,8 +17,8 @@ import { waitFor } from '../helpers/wait-for';
  * contain the marker (nor its PDF hex encoding).
  */
 const MARKER = `CANARY${randomBytes(5).toString('hex').toUpperCase()}`;
-const NON_ADVOCATES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk] as const;
-const PAGE_PATHS = ['/', '/inbox', '/referrals', '/intake', '/caseload', '/lookup', '/notices', '/sessions', '/groups', '/groups/new', '/advocate'];
+const NON_ADVOCATES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk, Role.Coordinator] as const;
+const PAGE_PATHS = ['/', '/inbox', '/coordinator', '/referrals', '/intake', '/caseload', '/lookup', '/notices', '/sessions', '/groups', '/groups/new', '/advocate'];
 
 describe(`canary: the protected party's details reach no one but the advocate`, () => {
   let testApp: TestApp;

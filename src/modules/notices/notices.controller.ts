@@ -25,7 +25,7 @@ class ListNoticesQuery extends PaginationQuery {
   referralId?: string;
 }
 
-const READERS = [Role.Admin, Role.ProbationOfficer, Role.CourtClerk];
+const READERS = [Role.Admin, Role.ProbationOfficer, Role.CourtClerk, Role.Coordinator];
 const RECIPIENTS = [Role.ProbationOfficer, Role.CourtClerk];
 
 @ApiTags('notices')

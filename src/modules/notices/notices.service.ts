@@ -48,6 +48,8 @@ export interface NoticeSummary {
 function noticeScopeSql(user: SignedInUser, bind: (value: unknown) => string): string {
   switch (user.role) {
     case Role.Admin:
+    // The CCR coordinator follows every notice across agencies (read only).
+    case Role.Coordinator:
       return 'TRUE';
     case Role.ProbationOfficer:
       return `r.probation_officer_id = ${bind(user.id)}`;

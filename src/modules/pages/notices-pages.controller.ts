@@ -172,8 +172,8 @@ export class NoticesPagesController {
         referral,
         responses: [...responses].reverse(),
         caseHref: seesWholeRecord ? `/referrals/${referral.id}` : user.role === Role.CourtClerk ? `/lookup/${referral.id}` : null,
-        listHref: user.role === Role.Admin ? '/notices' : '/inbox',
-        listLabel: user.role === Role.Admin ? 'Notice queue' : 'Inbox',
+        listHref: user.role === Role.Admin ? '/notices' : user.role === Role.Coordinator ? '/coordinator' : '/inbox',
+        listLabel: user.role === Role.Admin ? 'Notice queue' : user.role === Role.Coordinator ? 'Responses across agencies' : 'Inbox',
         canAcknowledge: acknowledgeable(user, detail.notice),
         back: `/notices/${noticeId}`,
         respond: mayRespond

@@ -31,6 +31,10 @@ export const EVENT_KIND_LABELS: Record<ComplianceEventKind, string> = {
   [ComplianceEventKind.ProgressReportDue]: 'Progress report',
   [ComplianceEventKind.AtRisk]: 'At risk of not finishing in time',
   [ComplianceEventKind.Corrected]: 'Correction of an earlier notice',
+  [ComplianceEventKind.Reinstated]: 'Reinstated',
+  [ComplianceEventKind.Closed]: 'Order closed',
+  [ComplianceEventKind.Enrolled]: 'Enrollment confirmed',
+  [ComplianceEventKind.Transferred]: 'Transferred',
 };
 
 export const RESPONSE_KIND_LABELS: Record<ResponseKind, string> = {
@@ -81,6 +85,7 @@ export const RECIPIENT_LABELS: Record<NoticeRecipientKind, string> = {
   [NoticeRecipientKind.ProbationOfficer]: 'Probation officer',
   [NoticeRecipientKind.Court]: 'Court',
   [NoticeRecipientKind.ProgramAdmin]: 'Program staff',
+  [NoticeRecipientKind.Coordinator]: 'CCR coordinator',
 };
 
 /** In the order the roster offers them: the common case first. */
@@ -104,6 +109,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   [Role.ProbationOfficer]: 'Probation officer',
   [Role.CourtClerk]: 'Court clerk',
   [Role.Advocate]: 'Advocate',
+  [Role.Coordinator]: 'CCR coordinator',
 };
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];

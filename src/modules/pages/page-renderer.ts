@@ -30,6 +30,7 @@ const NAV: Record<Role, NavLink[]> = {
     { href: '/inbox', label: 'Inbox', inbox: true },
   ],
   [Role.Advocate]: [{ href: '/advocate', label: 'Victim notification' }],
+  [Role.Coordinator]: [{ href: '/coordinator', label: 'Responses' }],
 };
 
 /** Where each role lands after signing in. */
@@ -39,6 +40,7 @@ export const HOME_BY_ROLE: Record<Role, string> = {
   [Role.ProbationOfficer]: '/caseload',
   [Role.CourtClerk]: '/lookup',
   [Role.Advocate]: '/advocate',
+  [Role.Coordinator]: '/coordinator',
 };
 
 /** Renders a view inside the layout with who is signed in, the role's navigation and the CSRF token. */

@@ -22,6 +22,7 @@ import { CourtPagesController } from './court-pages.controller';
 import { FacilitatorPagesController } from './facilitator-pages.controller';
 import { GroupPagesController } from './group-pages.controller';
 import { InboxPagesController } from './inbox-pages.controller';
+import { CoordinatorPagesController } from './coordinator-pages.controller';
 import { NoticesPagesController } from './notices-pages.controller';
 import { PageAuthGuard } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
@@ -62,6 +63,7 @@ import { ReferralPagesController } from './referral-pages.controller';
     CourtPagesController,
     NoticesPagesController,
     InboxPagesController,
+    CoordinatorPagesController,
     AdvocatePagesController,
   ],
   providers: [

@@ -20,7 +20,7 @@ export class ResponsesController {
   }
 
   @Get('referrals/:id/responses')
-  @Roles(Role.Admin, Role.ProbationOfficer, Role.CourtClerk)
+  @Roles(Role.Admin, Role.ProbationOfficer, Role.CourtClerk, Role.Coordinator)
   async list(@Param('id', ParseUUIDPipe) referralId: string, @CurrentUser() user: SignedInUser): Promise<{ items: ResponseView[]; total: number }> {
     const items = await this.responses.forReferral(user, referralId);
     return { items, total: items.length };

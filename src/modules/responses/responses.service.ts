@@ -81,6 +81,13 @@ export class ResponsesService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [eventId, event.referral_id, agency, input.kind, input.date || null, input.outcome ?? null, input.details || null, input.supersedesId ?? null, user.id],
       )) as Array<{ id: string }>;
+      // The clock stops: its reminders and escalations not yet e-mailed are settled, not sent.
+      await manager.query(
+        `UPDATE notices SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by_id = $3
+          WHERE event_id = $1 AND status IN ('pending', 'failed')
+            AND ((purpose = 'response_reminder' AND recipient_kind = $2) OR purpose = $4::notice_purpose)`,
+        [eventId, agency === ResponseAgency.Court ? 'court' : 'probation_officer', user.id, `${agency}_response_escalation`],
+      );
       await this.audit.record(
         {
           action: input.supersedesId ? 'response.correct' : 'response.record',
@@ -107,6 +114,17 @@ export class ResponsesService {
       params.values,
     )) as ResponseRow[];
     if (options.audit !== false) await this.audit.record({ action: 'response.list', recordType: 'referral', recordId: referralId, details: { returned: rows.map((row) => row.id) } });
+    return rows.map(toResponseView);
+  }
+
+  /** The responses to these events, newest first: for callers that already scoped the events (admin, coordinator). */
+  async forEvents(eventIds: string[]): Promise<ResponseView[]> {
+    if (eventIds.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT ${RESPONSE_ROW_SELECT} FROM ${RESPONSE_ROW_FROM} WHERE er.event_id = ANY($1::uuid[]) ORDER BY er.recorded_at DESC, er.id`,
+      [eventIds],
+    )) as ResponseRow[];
+    await this.audit.record({ action: 'response.list', recordType: 'event_response', details: { returned: rows.map((row) => row.id) } });
     return rows.map(toResponseView);
   }
 

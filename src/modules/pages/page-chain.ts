@@ -1,3 +1,4 @@
+import { VIOLATION_KINDS } from '../compliance/compliance-event-kind.enum';
 import { NoticeView } from '../notices/notice.view';
 import { ResponseView } from '../responses/response.view';
 
@@ -7,7 +8,9 @@ export interface ChainLink {
   eventOccurredOn: string;
   notices: NoticeView[];
   responses: ResponseView[];
-  /** Nobody has recorded a standing response yet. */
+  /** A violation: probation and the court are expected to respond (other events are for information). */
+  expectsResponse: boolean;
+  /** A violation nobody has recorded a standing response to yet. */
   unanswered: boolean;
 }
 
@@ -21,12 +24,13 @@ export function buildChain(notices: NoticeView[], responses: ResponseView[]): Ch
   for (const notice of notices) {
     let link = links.get(notice.eventId);
     if (!link) {
-      link = { eventId: notice.eventId, eventKind: notice.eventKind, eventOccurredOn: notice.eventOccurredOn, notices: [], responses: [], unanswered: true };
+      const expectsResponse = (VIOLATION_KINDS as readonly string[]).includes(notice.eventKind);
+      link = { eventId: notice.eventId, eventKind: notice.eventKind, eventOccurredOn: notice.eventOccurredOn, notices: [], responses: [], expectsResponse, unanswered: expectsResponse };
       links.set(notice.eventId, link);
     }
     link.notices.push(notice);
   }
   for (const response of [...responses].reverse()) links.get(response.eventId)?.responses.push(response);
-  for (const link of links.values()) link.unanswered = !link.responses.some((response) => !response.supersededById);
+  for (const link of links.values()) link.unanswered = link.expectsResponse && !link.responses.some((response) => !response.supersededById);
   return [...links.values()];
 }

@@ -93,7 +93,8 @@ export class NoticeInboxService {
   /** Newest first: a clerk works down from what just came in; the age filter finds what waited. */
   async inbox(user: SignedInUser, filters: InboxFilters): Promise<InboxPage> {
     const params = new SqlParams();
-    const base = [recipientSql(user, params.bind), `n.purpose = 'event'`, `n.status = ANY(${params.bind(OPEN_STATUSES)}::notice_status[])`];
+    // The literal conditions match the partial inbox indexes (notice.entity.ts).
+    const base = [recipientSql(user, params.bind), `n.purpose = 'event'`, `n.status <> 'acknowledged'`, `n.status = ANY(${params.bind(OPEN_STATUSES)}::notice_status[])`];
     const where = [...base];
     if (filters.kind) where.push(`e.kind = ${params.bind(filters.kind)}`);
     if (filters.olderThanDays !== undefined) where.push(`n.created_at <= now() - make_interval(days => ${params.bind(filters.olderThanDays)}::int)`);
@@ -124,7 +125,7 @@ export class NoticeInboxService {
     const params = new SqlParams();
     const [{ n }] = (await this.dataSource.query(
       `SELECT count(*)::int AS n FROM notices n
-        WHERE ${recipientSql(user, params.bind)} AND n.purpose = 'event' AND n.status = ANY(${params.bind(OPEN_STATUSES)}::notice_status[])`,
+        WHERE ${recipientSql(user, params.bind)} AND n.purpose = 'event' AND n.status <> 'acknowledged' AND n.status = ANY(${params.bind(OPEN_STATUSES)}::notice_status[])`,
       params.values,
     )) as Array<{ n: number }>;
     return n;

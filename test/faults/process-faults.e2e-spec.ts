@@ -13,6 +13,8 @@ async function enrolledMan(testApp: TestApp, staff: Staff, reference: Awaited<Re
   const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id] });
   const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -60), TODAY)).filter((s) => s.date <= TODAY);
   const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -50) });
+  // These faults are about the violation's two notices: this policy sends no enrollment confirmation.
+  await testApp.dataSource.query(`UPDATE policies SET notice_recipients = notice_recipients || '{"enrolled": []}'::jsonb WHERE id = $1`, [reference.duluthPolicy.id]);
   const { enrollment } = await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
   return { referral, sessions, enrollment };
 }

@@ -25,6 +25,7 @@ import { ComplianceModule } from './modules/compliance/compliance.module';
 import { NoticesModule } from './modules/notices/notices.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { ProtectedPartiesModule } from './modules/protected-parties/protected-parties.module';
+import { ResponsesModule } from './modules/responses/responses.module';
 import { WorkerModule } from './modules/worker/worker.module';
 
 export interface AppModuleOptions {
@@ -51,6 +52,7 @@ export class AppModule {
         PoliciesModule,
         CurriculaModule,
         ReferralsModule,
+        ResponsesModule,
         ProtectedPartiesModule,
         GroupsModule,
         SessionsModule,

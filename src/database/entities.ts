@@ -13,6 +13,7 @@ import { Policy } from '../modules/policies/policy.entity';
 import { ProtectedParty } from '../modules/protected-parties/protected-party.entity';
 import { VictimNotification } from '../modules/protected-parties/victim-notification.entity';
 import { Referral } from '../modules/referrals/referral.entity';
+import { EventResponse } from '../modules/responses/event-response.entity';
 import { Session } from '../modules/sessions/session.entity';
 import { User } from '../modules/users/user.entity';
 
@@ -35,4 +36,5 @@ export const ENTITIES = [
   Notice,
   ProtectedParty,
   VictimNotification,
+  EventResponse,
 ];

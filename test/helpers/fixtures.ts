@@ -65,6 +65,7 @@ export async function createStaff(testApp: TestApp): Promise<Staff> {
     [Role.ProbationOfficer]: probation,
     [Role.CourtClerk]: court,
     [Role.Advocate]: advocacy,
+    [Role.Coordinator]: program,
   };
   const users = {} as Record<Role, User>;
   const tokens = {} as Record<Role, string>;

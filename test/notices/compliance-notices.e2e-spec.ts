@@ -25,9 +25,11 @@ describe('compliance events and their notices', () => {
     return { referral, sessions, enrollment, mark };
   }
 
+  // The enrollment confirmations and other program decisions have their own suite (test/recipients/program-decisions).
+  const PROGRAM_DECISIONS = `('reinstated', 'closed', 'enrolled', 'transferred')`;
   const noticesOf = async (referralId: string) =>
     (await testApp.dataSource.query(
-      `SELECT n.id, n.status, n.recipient_kind, n.recipient_email, n.purpose, e.kind, e.threshold_key FROM notices n JOIN compliance_events e ON e.id = n.event_id WHERE n.referral_id = $1 ORDER BY n.created_at, n.recipient_kind::text`,
+      `SELECT n.id, n.status, n.recipient_kind, n.recipient_email, n.purpose, e.kind, e.threshold_key FROM notices n JOIN compliance_events e ON e.id = n.event_id WHERE n.referral_id = $1 AND e.kind NOT IN ${PROGRAM_DECISIONS} ORDER BY n.created_at, n.recipient_kind::text`,
       [referralId],
     )) as Array<{ id: string; status: string; recipient_kind: string; recipient_email: string; purpose: string; kind: string; threshold_key: string }>;
 
@@ -81,7 +83,7 @@ describe('compliance events and their notices', () => {
 
     await mark(2, 'absent_excused'); // the court letter came in: excused after all
     await mark(3, 'present'); // and the facilitator had marked the wrong man
-    const events = await testApp.dataSource.query(`SELECT kind, threshold_key FROM compliance_events WHERE referral_id = $1 ORDER BY created_at`, [referral.id]);
+    const events = await testApp.dataSource.query(`SELECT kind, threshold_key FROM compliance_events WHERE referral_id = $1 AND kind NOT IN ${PROGRAM_DECISIONS} ORDER BY created_at`, [referral.id]);
     expect(events.filter((e: { kind: string }) => e.kind !== 'corrected').map((e: { threshold_key: string }) => e.threshold_key).sort()).toEqual(['streak:2026-10-20', 'unexcused:3'].map((key) => key.replace('2026-10-20', events.find((e: { threshold_key: string }) => e.threshold_key.startsWith('streak:')).threshold_key.slice(7))).sort());
     expect(events.filter((e: { kind: string }) => e.kind === 'corrected')).toHaveLength(2);
     expect((await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin())).body.status).toBe('active');
@@ -209,7 +211,8 @@ describe('compliance events and their notices', () => {
         return rows.length > 0 && rows.every((n) => n.status === 'sent') ? rows : null;
       });
       const officerList = await testApp.http.get(`/api/v1/notices?referralId=${referral.id}`).set(bearer(staff.tokens.probation_officer)).expect(200);
-      expect(officerList.body.total).toBe(notices.length);
+      // Besides these, his enrollment confirmation to each recipient.
+      expect(officerList.body.total).toBe(notices.length + 2);
       const clerkList = await testApp.http.get(`/api/v1/notices?referralId=${referral.id}`).set(bearer(staff.tokens.court_clerk)).expect(200);
       expect(clerkList.body.items.every((n: { recipientKind: string }) => n.recipientKind === 'court')).toBe(true);
 

@@ -140,7 +140,7 @@ describe('program admin pages (Chromium)', () => {
     await page.locator('label', { hasText: 'Tuesday evening men’s group' }).click();
     await page.getByLabel('First session').fill(lastSessionDate);
     await page.getByRole('button', { name: 'Enroll' }).click();
-    await expect(page.getByRole('status').innerText()).resolves.toBe('Enrolled.');
+    await expect(page.getByRole('status').innerText()).resolves.toBe('Enrolled. A confirmation goes to the probation officer and the court.');
     await expect(page.getByRole('region', { name: 'Groups' }).innerText()).resolves.toContain('Tuesday evening men’s group');
     const [referral] = await testApp.dataSource.query(`SELECT status FROM referrals WHERE id = $1`, [id]);
     expect(referral.status).toBe('active');

@@ -16,7 +16,7 @@ import { tableCounts } from './security-fixtures';
  * live in access-table.ts; a route of the document that is not in the table fails the suite.
  */
 
-const ROLES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk, Role.Advocate];
+const ROLES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk, Role.Advocate, Role.Coordinator];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 describe('access sweep: every route of the OpenAPI document × every caller', () => {

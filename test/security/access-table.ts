@@ -18,15 +18,18 @@ export interface RouteAccess {
   public?: true;
 }
 
-const { Admin, Facilitator, ProbationOfficer, CourtClerk, Advocate } = Role;
+const { Admin, Facilitator, ProbationOfficer, CourtClerk, Advocate, Coordinator } = Role;
 const everyone = (status: number): Partial<Record<Role, number>> => ({
   [Admin]: status,
   [Facilitator]: status,
   [ProbationOfficer]: status,
   [CourtClerk]: status,
   [Advocate]: status,
+  [Coordinator]: status,
 });
 const READERS = (status: number) => ({ [Admin]: status, [ProbationOfficer]: status, [CourtClerk]: status });
+/** Notices and responses: the CCR coordinator reads them across agencies, and changes nothing. */
+const NOTICE_READERS = (status: number) => ({ ...READERS(status), [Coordinator]: status });
 
 export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'POST /api/v1/auth/login': { public: true, allowed: everyone(200) },
@@ -82,13 +85,21 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
 
   'POST /api/v1/enrollments': { allowed: { [Admin]: 201 } },
 
-  'GET /api/v1/notices': { allowed: READERS(200) },
+  'GET /api/v1/notices': { allowed: NOTICE_READERS(200) },
   'GET /api/v1/notices/summary': { allowed: { [Admin]: 200 } },
-  'GET /api/v1/notices/{id}': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
-  'GET /api/v1/notices/{id}/letter.pdf': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
-  'GET /api/v1/notices/{id}/preview': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
+  // The recipients' inbox: what was sent to the officer himself or to the clerk's court.
+  'GET /api/v1/notices/inbox': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 } },
+  'POST /api/v1/notices/inbox/lookup': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 } },
+  'POST /api/v1/notices/acknowledge': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 }, outOfScope: [ProbationOfficer, CourtClerk] },
+  'GET /api/v1/notices/{id}': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
+  'GET /api/v1/notices/{id}/letter.pdf': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
+  'GET /api/v1/notices/{id}/preview': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
   'POST /api/v1/notices/{id}/acknowledge': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 }, outOfScope: [ProbationOfficer, CourtClerk] },
   'POST /api/v1/notices/{id}/retry': { allowed: { [Admin]: 200 } },
+
+  // Responses: each agency records its own kinds on the events it was sent; the program and both agencies read.
+  'POST /api/v1/events/{id}/responses': { allowed: { [ProbationOfficer]: 201, [CourtClerk]: 201 }, outOfScope: [ProbationOfficer, CourtClerk] },
+  'GET /api/v1/referrals/{id}/responses': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
 
   'GET /api/v1/compliance/caseload': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 } },
   'POST /api/v1/compliance/sweep': { allowed: { [Admin]: 202 } },
@@ -115,6 +126,7 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
  */
 export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in'> = {
   'GET /': 'signed-in',
+  'GET /coordinator': [Coordinator],
   'GET /login': 'anonymous',
   'POST /login': 'anonymous',
   'POST /logout': 'signed-in',
@@ -144,9 +156,16 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'POST /lookup': [CourtClerk],
   'GET /lookup/:id': [CourtClerk],
 
+  'GET /inbox': [ProbationOfficer, CourtClerk],
+  'POST /inbox': [ProbationOfficer, CourtClerk],
+  'POST /inbox/acknowledge': [ProbationOfficer, CourtClerk],
+
   'GET /notices': [Admin],
+  // Where the e-mail's link lands: any signed-in role may ask, the notice's scope answers (404 outside it).
+  'GET /notices/:id': 'signed-in',
   'POST /notices/:id/retry': [Admin],
   'POST /notices/:id/acknowledge': [ProbationOfficer, CourtClerk],
+  'POST /notices/:id/responses': [ProbationOfficer, CourtClerk],
   'GET /notices/:id/letter.pdf': [Admin, ProbationOfficer, CourtClerk],
 
   'GET /advocate': [Advocate],

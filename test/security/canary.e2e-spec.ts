@@ -17,8 +17,8 @@ import { waitFor } from '../helpers/wait-for';
  * contain the marker (nor its PDF hex encoding).
  */
 const MARKER = `CANARY${randomBytes(5).toString('hex').toUpperCase()}`;
-const NON_ADVOCATES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk] as const;
-const PAGE_PATHS = ['/', '/referrals', '/intake', '/caseload', '/lookup', '/notices', '/sessions', '/groups', '/groups/new', '/advocate'];
+const NON_ADVOCATES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk, Role.Coordinator] as const;
+const PAGE_PATHS = ['/', '/inbox', '/coordinator', '/referrals', '/intake', '/caseload', '/lookup', '/notices', '/sessions', '/groups', '/groups/new', '/advocate'];
 
 describe(`canary: the protected party's details reach no one but the advocate`, () => {
   let testApp: TestApp;
@@ -90,6 +90,7 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
       curricula: [reference.duluth.id],
       'protected-parties': ids.parties,
       'victim-notifications': ids.victimNotifications,
+      events: [],
     };
     let paths = [template];
     const match = /\/([a-z-]+)\/\{[A-Za-z]+\}/.exec(template);
@@ -173,6 +174,7 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
       ...ids.parties.map((id) => `/advocate/parties/${id}/edit`),
       ...ids.sessions.map((id) => `/sessions/${id}/roster`),
       ...ids.notices.map((id) => `/notices/${id}/letter.pdf`),
+      ...ids.notices.map((id) => `/notices/${id}`),
       `/notices?referralId=${ids.referral}`,
     ];
     let ok = 0;

@@ -183,7 +183,7 @@ describe('input hardening on every write route', () => {
     expect(problems).toEqual([]);
     // Probing the sign-in's password field locked the accounts it named; later tests sign in.
     await testApp.dataSource.query(`UPDATE users SET failed_login_count = 0, locked_until = NULL`);
-  });
+  }, 180_000); // every string field of every write route × 6 probes, on a shared 2-core machine
 
   it('stores a participant’s name verbatim and shows it escaped on the pages (no stored XSS)', async () => {
     const call = calls['POST /api/v1/referrals'](Role.Admin, 'own');

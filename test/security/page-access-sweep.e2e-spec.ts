@@ -18,7 +18,7 @@ import { pageSession } from './security-fixtures';
  * PAGE_ACCESS_TABLE behind the page guard. Then each page × no session / each role.
  */
 
-const ROLES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk, Role.Advocate];
+const ROLES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk, Role.Advocate, Role.Coordinator];
 
 interface ServedRoute {
   route: string;

@@ -41,14 +41,16 @@ export interface Fixtures {
   attendedB: string;
   futureA: Partial<Record<Role, string>>;
   futureB: string;
-  own: { referralId: string; caseNumber: string; enrollmentId: string; poNotice: string; courtNotice: string };
-  other: { referralId: string; caseNumber: string; enrollmentId: string; poNotice: string; courtNotice: string };
+  own: { referralId: string; caseNumber: string; enrollmentId: string; poNotice: string; courtNotice: string; eventId: string };
+  other: { referralId: string; caseNumber: string; enrollmentId: string; poNotice: string; courtNotice: string; eventId: string };
   completeEnrollment: string;
   toComplete: string;
   toTerminate: string;
   toClose: string;
   toEnroll: string;
   deadNotice: string;
+  /** A fourth man's notices to the staff officer and court, for acknowledge-many. */
+  bulk: { poNotice: string; courtNotice: string };
   /** Protected parties: one referral whose policy lets the admin read them, one whose policy does not. */
   pp: {
     openReferral: string;
@@ -135,7 +137,8 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   const describeReferral = async (made: typeof own) => {
     const [{ case_number: caseNumber }] = await testApp.dataSource.query(`SELECT case_number FROM referrals WHERE id = $1`, [made.referralId]);
     const byKind = (kind: string) => made.notices.find((notice) => notice.recipient_kind === kind)!.id;
-    return { referralId: made.referralId, caseNumber, enrollmentId: made.enrollmentId, poNotice: byKind('probation_officer'), courtNotice: byKind('court') };
+    const [{ event_id: eventId }] = await testApp.dataSource.query(`SELECT event_id FROM notices WHERE id = $1`, [byKind('probation_officer')]);
+    return { referralId: made.referralId, caseNumber, enrollmentId: made.enrollmentId, poNotice: byKind('probation_officer'), courtNotice: byKind('court'), eventId };
   };
   fx.own = await describeReferral(own);
   fx.other = await describeReferral(other);
@@ -155,8 +158,11 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   // A third man's probation notice is dead, for the admin's "send again".
   const third = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId: fx.groupA, sessionId: fx.pastA, startDate: '2026-11-16' });
   fx.deadNotice = third.notices[0].id;
+  const fourth = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId: fx.groupA, sessionId: fx.pastA, startDate: '2026-11-16' });
+  const fourthOf = (kind: string) => fourth.notices.find((notice) => notice.recipient_kind === kind)!.id;
+  fx.bulk = { poNotice: fourthOf('probation_officer'), courtNotice: fourthOf('court') };
 
-  const allNotices = [fx.own.poNotice, fx.own.courtNotice, fx.other.poNotice, fx.other.courtNotice, fx.deadNotice];
+  const allNotices = [fx.own.poNotice, fx.own.courtNotice, fx.other.poNotice, fx.other.courtNotice, fx.deadNotice, fx.bulk.poNotice, fx.bulk.courtNotice];
   await waitUntilRendered(testApp, allNotices);
   await waitFor(
     async () => {
@@ -213,7 +219,7 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
 
   /** A fresh signed-in user of the role, for calls that end the caller's own sessions. */
   async function throwawayToken(role: Role): Promise<string> {
-    const agency = { [Role.Admin]: staff.program, [Role.Facilitator]: staff.program, [Role.ProbationOfficer]: staff.probation, [Role.CourtClerk]: staff.court, [Role.Advocate]: staff.advocacy }[role];
+    const agency = { [Role.Admin]: staff.program, [Role.Facilitator]: staff.program, [Role.ProbationOfficer]: staff.probation, [Role.CourtClerk]: staff.court, [Role.Advocate]: staff.advocacy, [Role.Coordinator]: staff.program }[role];
     const user = await createUser(testApp.dataSource, role, agency.id);
     return signIn(testApp, user.email);
   }
@@ -360,14 +366,35 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       path: '/api/v1/notices',
       check: (response) => {
         const listed = ids(response);
-        if (role === Role.Admin) expect(listed).toEqual(expect.arrayContaining([fx.own.poNotice, fx.other.courtNotice]));
+        const seesAll = role === Role.Admin || role === Role.Coordinator;
+        if (seesAll) expect(listed).toEqual(expect.arrayContaining([fx.own.poNotice, fx.other.courtNotice]));
         if (role === Role.ProbationOfficer) expect(listed).toContain(fx.own.poNotice);
         if (role === Role.CourtClerk) expect(listed).toContain(fx.own.courtNotice);
-        if (role !== Role.Admin) expect(listed).not.toEqual(expect.arrayContaining([fx.other.poNotice]));
-        if (role !== Role.Admin) expect(listed).not.toContain(fx.other.courtNotice);
+        if (!seesAll) expect(listed).not.toEqual(expect.arrayContaining([fx.other.poNotice]));
+        if (!seesAll) expect(listed).not.toContain(fx.other.courtNotice);
       },
     }),
     'GET /api/v1/notices/summary': () => ({ path: '/api/v1/notices/summary' }),
+    'GET /api/v1/notices/inbox': (role) => ({
+      path: '/api/v1/notices/inbox',
+      check: (response) => {
+        const listed = ids(response);
+        expect(listed).toContain(role === Role.CourtClerk ? fx.bulk.courtNotice : fx.bulk.poNotice);
+        expect(listed).not.toContain(fx.other.poNotice);
+        expect(listed).not.toContain(fx.other.courtNotice);
+      },
+    }),
+    'POST /api/v1/notices/inbox/lookup': (role) => ({
+      path: '/api/v1/notices/inbox/lookup',
+      body: { caseNumber: fx.other.caseNumber },
+      // Another court's or officer's case is simply not in the caller's inbox.
+      check: (response) => expect(response.body.total).toBe(0),
+    }),
+    'POST /api/v1/notices/acknowledge': (role, scope) => ({
+      path: '/api/v1/notices/acknowledge',
+      body: { ids: scope === 'own' ? [role === Role.CourtClerk ? fx.bulk.courtNotice : fx.bulk.poNotice] : [noticeFor(role, 'other')] },
+      check: (response) => expect(response.body.acknowledged).toHaveLength(1),
+    }),
     'GET /api/v1/notices/{id}': (role, scope) => ({ path: `/api/v1/notices/${noticeFor(role, scope)}` }),
     'GET /api/v1/notices/{id}/letter.pdf': (role, scope) => ({
       path: `/api/v1/notices/${noticeFor(role, scope)}/letter.pdf`,
@@ -382,6 +409,13 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       check: (response) => expect(response.body.status).toBe('acknowledged'),
     }),
     'POST /api/v1/notices/{id}/retry': () => ({ path: `/api/v1/notices/${fx.deadNotice}/retry`, check: (response) => expect(response.body.status).not.toBe('dead') }),
+
+    'POST /api/v1/events/{id}/responses': (role, scope) => ({
+      path: `/api/v1/events/${fx[scope].eventId}/responses`,
+      body: role === Role.CourtClerk ? { kind: 'hearing_set', date: '2026-12-09' } : { kind: 'warning_given', details: 'Told him at the office' },
+      check: (response) => expect(response.body.agency).toBe(role === Role.CourtClerk ? 'court' : 'probation'),
+    }),
+    'GET /api/v1/referrals/{id}/responses': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}/responses` }),
 
     'GET /api/v1/compliance/caseload': (role) => ({
       path: role === Role.Admin ? `/api/v1/compliance/caseload?probationOfficerId=${staff.users.probation_officer.id}` : '/api/v1/compliance/caseload',

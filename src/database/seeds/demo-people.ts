@@ -5,6 +5,7 @@ export const DEMO_PASSWORDS = {
   probation_officer: 'demo-probation-pass',
   court_clerk: 'demo-court-pass',
   advocate: 'demo-advocate-pass',
+  coordinator: 'demo-coordinator-pass',
 } as const;
 
 export const DEMO_STAFF = [
@@ -15,6 +16,7 @@ export const DEMO_STAFF = [
   { key: 'probation_officer2', email: 'po2@demo.throughline.test', name: 'Tom Lindqvist', role: 'probation_officer', agency: 'probation' },
   { key: 'court_clerk', email: 'clerk@demo.throughline.test', name: 'Janet Kowalski', role: 'court_clerk', agency: 'court' },
   { key: 'advocate', email: 'advocate@demo.throughline.test', name: 'Lena Fairbanks', role: 'advocate', agency: 'advocacy' },
+  { key: 'coordinator', email: 'ccr@demo.throughline.test', name: 'Ruth Lindahl (CCR coordinator)', role: 'coordinator', agency: 'program' },
 ] as const;
 
 export const DEMO_AGENCIES = {

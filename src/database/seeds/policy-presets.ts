@@ -30,6 +30,12 @@ export const POLICY_PRESETS: PolicyPreset[] = [
     feesRequired: true,
     leftEarlyCounts: false,
     escalateAfterBusinessDays: 2,
+    // The response clock: no statute we know of sets these. Local choices, editable (an edit
+    // makes a new version): 10 business days for probation to file or decide; about 30 calendar
+    // days (22 business days) to a compliance hearing, the interval at which NIJ found compliance
+    // hearings raised completion from under 50% to 65%.
+    probationResponseBusinessDays: 10,
+    courtResponseBusinessDays: 22,
   },
   {
     // Domestic Abuse Intervention Programs (Duluth), "Creating a Process of Change for Men Who
@@ -52,6 +58,12 @@ export const POLICY_PRESETS: PolicyPreset[] = [
     feesRequired: false,
     leftEarlyCounts: false,
     escalateAfterBusinessDays: 3,
+    // The response clock: no statute we know of sets these. Local choices, editable (an edit
+    // makes a new version): 10 business days for probation to file or decide; about 30 calendar
+    // days (22 business days) to a compliance hearing, the interval at which NIJ found compliance
+    // hearings raised completion from under 50% to 65%.
+    probationResponseBusinessDays: 10,
+    courtResponseBusinessDays: 22,
     // Duluth is in Minnesota: 518B.02 has the victim notified unless she declines (POLICIES.md).
     victimNotification: 'unless_declined',
   },
@@ -79,5 +91,11 @@ export const POLICY_PRESETS: PolicyPreset[] = [
     feesRequired: false,
     leftEarlyCounts: false,
     escalateAfterBusinessDays: 2,
+    // The response clock: no statute we know of sets these. Local choices, editable (an edit
+    // makes a new version): 10 business days for probation to file or decide; about 30 calendar
+    // days (22 business days) to a compliance hearing, the interval at which NIJ found compliance
+    // hearings raised completion from under 50% to 65%.
+    probationResponseBusinessDays: 10,
+    courtResponseBusinessDays: 22,
   },
 ];

@@ -29,6 +29,8 @@ export async function seedReferenceData(manager: EntityManager): Promise<Referen
             source: preset.source ?? null,
             leftEarlyCounts: preset.leftEarlyCounts ?? false,
             escalateAfterBusinessDays: preset.escalateAfterBusinessDays ?? 3,
+            probationResponseBusinessDays: preset.probationResponseBusinessDays ?? 10,
+            courtResponseBusinessDays: preset.courtResponseBusinessDays ?? 22,
             progressReportDayOfMonth: preset.progressReportDayOfMonth ?? null,
             noticeRecipients: DEFAULT_NOTICE_RECIPIENTS,
             createdById: null,

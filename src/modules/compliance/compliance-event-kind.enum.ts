@@ -12,7 +12,23 @@ export enum ComplianceEventKind {
   AtRisk = 'at_risk',
   /** A correction undid an earlier crossing; the follow-up goes to the same recipients. */
   Corrected = 'corrected',
+  /** Program decisions the court and probation hear of: he may continue after non-compliance… */
+  Reinstated = 'reinstated',
+  /** …the order was closed (withdrawn, transferred out) … */
+  Closed = 'closed',
+  /** …he joined a group (the confirmation of enrollment) … */
+  Enrolled = 'enrolled',
+  /** …he moved to another group. */
+  Transferred = 'transferred',
 }
+
+/** The program's own decisions about an order, told to the court and probation as they happen. */
+export const PROGRAM_DECISION_KINDS: readonly ComplianceEventKind[] = [
+  ComplianceEventKind.Reinstated,
+  ComplianceEventKind.Closed,
+  ComplianceEventKind.Enrolled,
+  ComplianceEventKind.Transferred,
+];
 
 /** Events that a later correction can undo. */
 export const CORRECTABLE_KINDS: readonly ComplianceEventKind[] = [

@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { OutboxTransaction } from '../notices/outbox-transaction';
 import { OPEN_REFERRAL_STATUSES } from '../referrals/referral-status.enum';
 import { ComplianceService } from './compliance.service';
+import { runResponseClock } from '../responses/response-clock';
 
 export const SWEEP_BATCH_SIZE = 1000;
 
@@ -16,6 +17,9 @@ export interface SweepResult {
   statusChanges: number;
   remindersCreated: number;
   batches: number;
+  /** The response clock (src/modules/responses/response-clock.ts). */
+  responseReminders?: number;
+  responseEscalations?: number;
 }
 
 /**
@@ -56,6 +60,13 @@ export class ComplianceSweepService {
       after = ids[ids.length - 1];
     }
     result.remindersCreated = await this.escalate();
+    const clock = await this.outbox.run(async (manager) => {
+      const { result: counts, noticeIds } = await runResponseClock(manager, this.config.adminNoticeEmail ?? null);
+      OutboxTransaction.enlist(manager, noticeIds);
+      return counts;
+    });
+    result.responseReminders = clock.reminders;
+    result.responseEscalations = clock.escalations;
     this.logger.log({ ...result, today }, 'compliance sweep finished');
     return result;
   }
@@ -71,7 +82,9 @@ export class ComplianceSweepService {
         SELECT n.* , pol.escalate_after_business_days
           FROM notices n JOIN referrals r ON r.id = n.referral_id JOIN policies pol ON pol.id = r.policy_id
          WHERE n.purpose = 'event' AND n.status = 'sent' AND n.escalated_at IS NULL
-           AND add_business_days(n.sent_at, pol.escalate_after_business_days) < now()`;
+           AND add_business_days(n.sent_at, pol.escalate_after_business_days) < now()
+           -- The program's own decisions (enrolled, transferred, reinstated, closed) are for information: no reminder.
+           AND NOT EXISTS (SELECT 1 FROM compliance_events d WHERE d.id = n.event_id AND d.kind IN ('reinstated', 'closed', 'enrolled', 'transferred'))`;
       const reminders = (await manager.query(
         `WITH overdue AS (${overdue}),
               program AS (SELECT COALESCE($1::text, (SELECT a.notice_email FROM agencies a WHERE a.kind = 'program' AND a.notice_email IS NOT NULL ORDER BY a.created_at LIMIT 1)) AS email),

@@ -7,6 +7,8 @@ import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
 import { OutboxTransaction } from '../notices/outbox-transaction';
+import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { raiseProgramDecision } from '../referrals/program-decision-events';
 import { Group } from '../groups/group.entity';
 import { ReferralAccess } from '../referrals/referral-access';
 import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
@@ -77,6 +79,15 @@ export class EnrollmentsService {
         await this.statuses.transition(manager, referral, ReferralStatus.Active, `enrolled in ${group.name}`);
       }
       await this.compliance.evaluate(manager, [referral.id]);
+      // The court and probation hear that he is placed (or moved) the day it is done.
+      const fromGroup = current ? await manager.findOneBy(Group, { id: current.groupId }) : null;
+      await raiseProgramDecision(manager, this.audit, {
+        referralId: referral.id,
+        kind: current ? ComplianceEventKind.Transferred : ComplianceEventKind.Enrolled,
+        key: `${current ? 'transferred' : 'enrolled'}:${enrollment.id}`,
+        occurredOn: this.clock.today(),
+        facts: { groupName: group.name, startDate: input.startDate, ...(fromGroup ? { fromGroup: fromGroup.name } : {}), clause: current ? 'transferred to another group' : 'enrolled in a group' },
+      });
       return { enrollment, transferredFrom: current ?? null, referralStatus: referral.status };
     });
   }

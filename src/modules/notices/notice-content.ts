@@ -1,4 +1,4 @@
-import { ComplianceEventKind as Kind } from '../compliance/compliance-event-kind.enum';
+import { ComplianceEventKind as Kind, PROGRAM_DECISION_KINDS } from '../compliance/compliance-event-kind.enum';
 import { NoticePurpose, NoticeRecipientKind } from './notice-status.enum';
 
 /** Everything a notice says, gathered by one query and shaped for templates and the letter. */
@@ -65,6 +65,17 @@ const TITLES: Record<Kind, string> = {
   [Kind.ProgressReportDue]: 'Progress report',
   [Kind.AtRisk]: 'At risk of not finishing in time',
   [Kind.Corrected]: 'Correction of an earlier notice',
+  [Kind.Reinstated]: 'Reinstated by the program',
+  [Kind.Closed]: 'Order closed by the program',
+  [Kind.Enrolled]: 'Enrollment confirmed',
+  [Kind.Transferred]: 'Transferred to another group',
+};
+
+/** The response clock's notices say what is missing before what happened. */
+const RESPONSE_CHASE: Partial<Record<NoticePurpose, { subject: string; headline: string }>> = {
+  [NoticePurpose.ResponseReminder]: { subject: 'No response recorded', headline: 'No response to this notice has been recorded in Throughline yet; please record what was done.' },
+  [NoticePurpose.ProbationResponseEscalation]: { subject: 'Escalation: probation has not responded', headline: 'Probation has recorded no response to this violation within twice the policy’s time.' },
+  [NoticePurpose.CourtResponseEscalation]: { subject: 'Escalation: the court has not responded', headline: 'The court has recorded no response to this violation within twice the policy’s time.' },
 };
 
 const FACT_LABELS: Record<string, string> = {
@@ -84,7 +95,18 @@ const FACT_LABELS: Record<string, string> = {
   reason: 'Reason',
   enrollBy: 'Enroll by',
   completeBy: 'Complete by',
+  groupName: 'Group',
+  fromGroup: 'From group',
+  schedule: 'Meets',
+  startDate: 'Starts on',
 };
+
+/** An event's facts with their labels, in the labels' order (jsonb does not keep the order they were written in). */
+export function eventFacts(facts: Record<string, unknown>): Array<{ label: string; value: string }> {
+  return Object.keys(FACT_LABELS)
+    .filter((key) => facts[key] !== null && facts[key] !== undefined)
+    .map((key) => ({ label: FACT_LABELS[key], value: String(facts[key]) }));
+}
 
 export function headlineFor(kind: Kind, name: string, facts: Record<string, unknown>, correctedKind: Kind | null): string {
   switch (kind) {
@@ -110,6 +132,14 @@ export function headlineFor(kind: Kind, name: string, facts: Record<string, unkn
       return `Progress report for ${name}.`;
     case Kind.AtRisk:
       return `${name} can no longer finish the required sessions before ${facts.completeBy} at one session a week.`;
+    case Kind.Reinstated:
+      return `${name} was reinstated by the program and continues in his group: ${facts.reason}.`;
+    case Kind.Closed:
+      return `The program closed the order for ${name}: ${facts.reason}.`;
+    case Kind.Enrolled:
+      return `${name} is enrolled in ${facts.groupName}, starting ${facts.startDate}.`;
+    case Kind.Transferred:
+      return `${name} moved from ${facts.fromGroup} to ${facts.groupName}, starting ${facts.startDate}.`;
     case Kind.Corrected:
       return `The earlier notice (${correctedKind ? TITLES[correctedKind].toLowerCase() : 'compliance event'}) about ${name} is withdrawn: the attendance record was corrected.`;
   }
@@ -118,17 +148,15 @@ export function headlineFor(kind: Kind, name: string, facts: Record<string, unkn
 export function buildNoticeContent(row: NoticeContentRow, appUrl: string, today: string): NoticeContent {
   const participantName = `${row.first_name} ${row.last_name}`;
   const isReminder = row.purpose === NoticePurpose.Reminder;
+  const chase = RESPONSE_CHASE[row.purpose] ?? null;
   const title = TITLES[row.kind];
-  // In the labels' order: jsonb does not keep the order the facts were written in.
-  const facts = Object.keys(FACT_LABELS)
-    .filter((key) => row.facts[key] !== null && row.facts[key] !== undefined)
-    .map((key) => ({ label: FACT_LABELS[key], value: String(row.facts[key]) }));
+  const facts = eventFacts(row.facts);
   facts.push({ label: 'Enroll by', value: row.enroll_by }, { label: 'Complete by', value: row.complete_by }, { label: 'Referral status', value: row.status.replace(/_/g, ' ') });
   return {
     noticeId: row.id,
     purpose: row.purpose,
-    subject: `${isReminder ? 'Reminder: ' : ''}${title} — case ${row.case_number}`,
-    headline: headlineFor(row.kind, participantName, row.facts, row.corrected_kind),
+    subject: `${isReminder ? 'Reminder: ' : ''}${chase ? `${chase.subject}: ` : ''}${title} — case ${row.case_number}`,
+    headline: `${chase ? `${chase.headline} ` : ''}${headlineFor(row.kind, participantName, row.facts, row.corrected_kind)}`,
     programName: row.program_name ?? 'Throughline intervention program',
     recipientName: recipientName(row),
     recipientKind: row.recipient_kind,
@@ -141,7 +169,7 @@ export function buildNoticeContent(row: NoticeContentRow, appUrl: string, today:
     clause: String(row.facts.clause ?? title.toLowerCase()),
     facts,
     today,
-    dueBy: row.kind === Kind.ProgressReportDue || row.kind === Kind.Completed ? null : row.due_by.toISOString().slice(0, 10),
+    dueBy: row.kind === Kind.ProgressReportDue || row.kind === Kind.Completed || PROGRAM_DECISION_KINDS.includes(row.kind) ? null : row.due_by.toISOString().slice(0, 10),
     isReminder,
     isCorrection: row.kind === Kind.Corrected,
     remindsSentOn: row.reminds_sent_at ? row.reminds_sent_at.toISOString().slice(0, 10) : null,
@@ -158,6 +186,8 @@ function recipientName(row: NoticeContentRow): string {
       return `${row.officer_name}, probation officer`;
     case NoticeRecipientKind.Court:
       return `Clerk of Court, ${row.court_name}`;
+    case NoticeRecipientKind.Coordinator:
+      return 'CCR coordinator';
     default:
       return 'Program administrator';
   }

@@ -9,6 +9,9 @@ import { NoticePurpose, NoticeRecipientKind, NoticeStatus } from './notice-statu
 @Index('notices_one_per_recipient', ['eventId', 'recipientKind', 'purpose'], { unique: true })
 @Index('notices_delivery_idx', ['status', 'nextAttemptAt'])
 @Index('notices_referral_idx', ['referralId', 'createdAt'])
+// The inboxes and their counts in the navigation: a recipient's notices still to acknowledge.
+@Index('notices_officer_inbox_idx', ['recipientUserId', 'createdAt'], { where: `"purpose" = 'event' AND "status" <> 'acknowledged'` })
+@Index('notices_court_inbox_idx', ['recipientAgencyId', 'createdAt'], { where: `"purpose" = 'event' AND "status" <> 'acknowledged'` })
 export class Notice {
   @PrimaryGeneratedColumn('uuid')
   id: string;

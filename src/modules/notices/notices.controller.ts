@@ -1,6 +1,7 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { Response } from 'express';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { SignedInUser } from '../../common/context/request-context';
@@ -9,6 +10,8 @@ import { Role } from '../users/role.enum';
 import { NoticeStatus } from './notice-status.enum';
 import { NoticeView } from './notice.view';
 import { NoticeSummary, NoticesService } from './notices.service';
+import { AcknowledgeNoticesDto, InboxLookupDto, InboxQuery } from './notice-inbox.dto';
+import { InboxPage, NoticeInboxService } from './notice-inbox.service';
 
 class ListNoticesQuery extends PaginationQuery {
   @ApiPropertyOptional({ enum: NoticeStatus })
@@ -22,12 +25,16 @@ class ListNoticesQuery extends PaginationQuery {
   referralId?: string;
 }
 
-const READERS = [Role.Admin, Role.ProbationOfficer, Role.CourtClerk];
+const READERS = [Role.Admin, Role.ProbationOfficer, Role.CourtClerk, Role.Coordinator];
+const RECIPIENTS = [Role.ProbationOfficer, Role.CourtClerk];
 
 @ApiTags('notices')
 @Controller('api/v1/notices')
 export class NoticesController {
-  constructor(private readonly notices: NoticesService) {}
+  constructor(
+    private readonly notices: NoticesService,
+    private readonly inboxes: NoticeInboxService,
+  ) {}
 
   @Get()
   @Roles(...READERS)
@@ -40,6 +47,29 @@ export class NoticesController {
   @Roles(Role.Admin)
   summary(): Promise<NoticeSummary> {
     return this.notices.summary();
+  }
+
+  /** The recipient's unacknowledged notices, newest first (the probation officer's own, the clerk's court's). */
+  @Get('inbox')
+  @Roles(...RECIPIENTS)
+  inbox(@Query() query: InboxQuery, @CurrentUser() user: SignedInUser): Promise<InboxPage> {
+    return this.inboxes.inbox(user, query);
+  }
+
+  @Post('inbox/lookup')
+  @Roles(...RECIPIENTS)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'GET /api/v1/notices/inbox narrowed to one case number, which travels in the body, never in the address' })
+  inboxLookup(@Body() body: InboxLookupDto, @CurrentUser() user: SignedInUser): Promise<InboxPage> {
+    return this.inboxes.inbox(user, body);
+  }
+
+  /** Acknowledges many of the caller's notices at once: all of them or none (404 if any is not his). */
+  @Post('acknowledge')
+  @Roles(...RECIPIENTS)
+  @HttpCode(200)
+  acknowledgeMany(@Body() body: AcknowledgeNoticesDto, @CurrentUser() user: SignedInUser): Promise<{ acknowledged: string[] }> {
+    return this.inboxes.acknowledgeMany(user, body.ids);
   }
 
   @Get(':id')

@@ -7,7 +7,10 @@ import { Page } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../users/role.enum';
+import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { eventFacts, headlineFor } from './notice-content';
 import { NoticeDispatcher } from './notice-dispatcher';
+import { acknowledgeNotices } from './notice-inbox.service';
 import { NoticeStatus } from './notice-status.enum';
 import { NOTICE_ROW_FROM, NOTICE_ROW_SELECT, NoticeRow, NoticeView, toNoticeView } from './notice.view';
 
@@ -19,6 +22,14 @@ export interface NoticeFilters {
   referralId?: string;
   limit: number;
   offset: number;
+}
+
+export interface NoticeDetail {
+  notice: NoticeView;
+  headline: string;
+  facts: Array<{ label: string; value: string }>;
+  /** A correction withdrew the event: nothing more is expected of the recipient. */
+  withdrawn: boolean;
 }
 
 export interface NoticeSummary {
@@ -37,6 +48,8 @@ export interface NoticeSummary {
 function noticeScopeSql(user: SignedInUser, bind: (value: unknown) => string): string {
   switch (user.role) {
     case Role.Admin:
+    // The CCR coordinator follows every notice across agencies (read only).
+    case Role.Coordinator:
       return 'TRUE';
     case Role.ProbationOfficer:
       return `r.probation_officer_id = ${bind(user.id)}`;
@@ -45,12 +58,6 @@ function noticeScopeSql(user: SignedInUser, bind: (value: unknown) => string): s
     default:
       return 'FALSE';
   }
-}
-
-function recipientSql(user: SignedInUser, bind: (value: unknown) => string): string {
-  if (user.role === Role.ProbationOfficer) return `(n.recipient_kind = 'probation_officer' AND n.recipient_user_id = ${bind(user.id)})`;
-  if (user.role === Role.CourtClerk) return `(n.recipient_kind = 'court' AND n.recipient_agency_id = ${bind(user.agencyId)})`;
-  return 'FALSE';
 }
 
 @Injectable()
@@ -88,6 +95,30 @@ export class NoticesService {
     return toNoticeView(row);
   }
 
+  /**
+   * The notice with what its letter says: the event's facts and headline, and whether a later
+   * correction withdrew the event. Reading it is reading the notice (audited once).
+   */
+  async detail(user: SignedInUser, noticeId: string): Promise<NoticeDetail> {
+    const notice = await this.get(user, noticeId);
+    const [event] = (await this.dataSource.query(
+      `SELECT e.facts, e.corrects_event_id, ce.kind AS corrected_kind, p.first_name, p.last_name,
+              (SELECT w.id FROM compliance_events w WHERE w.corrects_event_id = e.id LIMIT 1) AS withdrawn_by
+         FROM compliance_events e
+         JOIN referrals r ON r.id = e.referral_id
+         JOIN participants p ON p.id = r.participant_id
+         LEFT JOIN compliance_events ce ON ce.id = e.corrects_event_id
+        WHERE e.id = $1`,
+      [notice.eventId],
+    )) as Array<{ facts: Record<string, unknown>; corrected_kind: ComplianceEventKind | null; first_name: string; last_name: string; withdrawn_by: string | null }>;
+    return {
+      notice,
+      headline: headlineFor(notice.eventKind as ComplianceEventKind, `${event.first_name} ${event.last_name}`, event.facts, event.corrected_kind),
+      facts: eventFacts(event.facts),
+      withdrawn: event.withdrawn_by !== null,
+    };
+  }
+
   /** The PDF letter as sent (or as it will be sent): it names the man, so reading it is audited. */
   async letter(user: SignedInUser, noticeId: string): Promise<Buffer> {
     await this.get(user, noticeId, { audit: false });
@@ -111,26 +142,7 @@ export class NoticesService {
    * notices may be acknowledged too (he read it in Throughline), which stops their delivery.
    */
   async acknowledge(user: SignedInUser, noticeId: string): Promise<NoticeView> {
-    await this.dataSource.transaction(async (manager) => {
-      const params = new SqlParams();
-      const [notice] = (await manager.query(
-        `SELECT n.id, n.status FROM notices n WHERE n.id = ${params.bind(noticeId)} AND ${recipientSql(user, params.bind)} FOR UPDATE`,
-        params.values,
-      )) as Array<{ id: string; status: NoticeStatus }>;
-      if (!notice) throw new NotFoundError('notice');
-      if (notice.status === NoticeStatus.Acknowledged) return;
-      if (notice.status === NoticeStatus.Dead || notice.status === NoticeStatus.Sending) {
-        throw new UnprocessableError('NOTICE_NOT_ACKNOWLEDGEABLE', notice.status === NoticeStatus.Dead
-          ? 'This notice could not be delivered; the program will resend it'
-          : 'This notice is being sent right now; try again in a moment');
-      }
-      await manager.query(
-        `UPDATE notices SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by_id = $2
-          WHERE (id = $1 OR reminds_notice_id = $1) AND status IN ('sent', 'unknown', 'pending', 'failed')`,
-        [noticeId, user.id],
-      );
-      await this.audit.record({ action: 'notice.acknowledge', recordType: 'notice', recordId: noticeId, details: { from: notice.status } }, manager);
-    });
+    await this.dataSource.transaction((manager) => acknowledgeNotices(manager, this.audit, user, [noticeId]));
     return this.get(user, noticeId, { audit: false });
   }
 

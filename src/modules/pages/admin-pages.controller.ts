@@ -19,6 +19,7 @@ import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { errorLinks, REFERRAL_STATUS_LABELS } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { ResponsesService } from '../responses/responses.service';
 import { PageRenderer } from './page-renderer';
 
 const PAGE_SIZE = 50;
@@ -82,6 +83,7 @@ export class AdminPagesController {
     private readonly policies: PoliciesService,
     private readonly clock: ProgramClock,
     private readonly renderer: PageRenderer,
+    private readonly responses: ResponsesService,
   ) {}
 
   @Get('referrals')
@@ -103,8 +105,10 @@ export class AdminPagesController {
       params.set('offset', String(nextOffset));
       return `/referrals?${params.toString()}`;
     };
+    const courtOutcomes = offset === 0 ? await this.responses.courtOutcomesToActOn() : [];
     this.renderer.render(req, res, 'referrals', {
       title: 'Referrals',
+      courtOutcomes,
       referrals: page.items,
       total: page.total,
       from: page.total ? offset + 1 : 0,

@@ -11,6 +11,8 @@ import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { FormBody, formText } from './page-forms';
 import { PageRenderer } from './page-renderer';
+import { buildChain } from './page-chain';
+import { ResponsesService } from '../responses/responses.service';
 
 const REASON_SHOWN: ReferralStatus[] = [ReferralStatus.NonCompliant, ReferralStatus.Terminated, ReferralStatus.Closed, ReferralStatus.FailedToEnroll];
 
@@ -32,6 +34,7 @@ export class CourtPagesController {
     private readonly referrals: ReferralsService,
     private readonly notices: NoticesService,
     private readonly renderer: PageRenderer,
+    private readonly responses: ResponsesService,
   ) {}
 
   /** The empty form. A case number in the query string (an old bookmark) is not read back. */
@@ -68,7 +71,9 @@ export class CourtPagesController {
     const referral = await this.referrals.get(user, referralId);
     // The notices service scopes a clerk to the notices sent to his court.
     const notices = await this.notices.list(user, { referralId: referral.id, limit: NOTICES_SHOWN, offset: 0 });
+    const responses = await this.responses.forReferral(user, referral.id);
     this.renderer.render(req, res, 'lookup', {
+      chain: buildChain(notices.items, responses),
       title: `Case ${referral.caseNumber}`,
       caseNumber: referral.caseNumber,
       found: {

@@ -9,12 +9,28 @@ import { Role } from '../users/role.enum';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { NOTICES_SHOWN } from './page-notices';
 import { PageExceptionFilter, safeNext } from './page-exception.filter';
-import { formatAge, NOTICE_STATUS_LABELS } from './page-format';
-import { FormBody, formText } from './page-forms';
+import { errorLinks, EVENT_KIND_LABELS, formatAge, HEARING_OUTCOME_LABELS, NOTICE_STATUS_LABELS, RESPONSE_KIND_LABELS } from './page-format';
+import { RecordResponseDto } from '../responses/record-response.dto';
+import { HearingOutcome, KINDS_BY_AGENCY, ResponseAgency } from '../responses/response-kind.enum';
+import { agencyOfRole, ResponsesService } from '../responses/responses.service';
+import { DomainError } from '../../common/errors/domain-error';
+import { STATUS_BY_KIND } from '../../common/errors/error-response';
+import { FormBody, formText, isFormProblem, validateForm } from './page-forms';
 import { HOME_BY_ROLE, PageRenderer } from './page-renderer';
+import { ReferralsService } from '../referrals/referrals.service';
+import { acknowledgeable } from './page-notices';
 
 const QUEUE_PAGE_SIZE = 50;
 const NEEDS_STAFF: NoticeStatus[] = [NoticeStatus.Dead, NoticeStatus.Unknown];
+
+/** What a form left wrong, in the recipient's words (the API's messages name the fields). */
+const PLAIN_RESPONSE_ERRORS: Record<string, string> = {
+  kind: 'Choose what was done.',
+  date: 'Enter the date as YYYY-MM-DD: the day the violation was filed, or the hearing’s date.',
+  outcome: 'Choose the hearing’s outcome (only for a hearing held).',
+  details: 'Write the sanction, or the reason no action is taken.',
+  supersedesId: 'Choose one of your agency’s responses to correct.',
+};
 
 /** Adds ?flag=1 to a same-site path. */
 function withFlag(path: string, flag: string): string {
@@ -33,6 +49,8 @@ export class NoticesPagesController {
   constructor(
     private readonly notices: NoticesService,
     private readonly renderer: PageRenderer,
+    private readonly referrals: ReferralsService,
+    private readonly responses: ResponsesService,
   ) {}
 
   @Get()
@@ -87,6 +105,93 @@ export class NoticesPagesController {
     const user = req.pageSession!.user;
     await this.notices.acknowledge(user, noticeId);
     res.redirect(303, withFlag(safeNext(formText(body, 'back')) ?? HOME_BY_ROLE[user.role], 'acknowledged'));
+  }
+
+  /**
+   * One notice, where the e-mail's "Acknowledge in Throughline" link lands: the letter, the case as
+   * this role may see it, and what to do about it. Any signed-in role may ask; the notices service
+   * scopes it (the officer's men, the clerk's court, the admin all), so everybody else gets 404.
+   */
+  @Get(':id')
+  async show(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) noticeId: string,
+    @Query('acknowledged') acknowledged?: string,
+    @Query('responded') responded?: string,
+  ): Promise<void> {
+    await this.renderNotice(req, res, noticeId, { acknowledged: acknowledged === '1', responded: responded === '1' });
+  }
+
+  /** "Record a response" on the notice page: the API's validation and rules, the form's words. */
+  @Post(':id/responses')
+  @PageRoles(Role.ProbationOfficer, Role.CourtClerk)
+  @HttpCode(200)
+  async respond(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
+    const user = req.pageSession!.user;
+    const notice = await this.notices.get(user, noticeId, { audit: false });
+    const values: Record<string, string> = {};
+    for (const name of ['kind', 'date', 'outcome', 'details', 'supersedesId']) {
+      const value = formText(body, name);
+      if (value) values[name] = value;
+    }
+    const form = await validateForm(RecordResponseDto, values);
+    if (form.errors) {
+      const plain = Object.fromEntries(Object.entries(form.errors).map(([field, messages]) => [field, [PLAIN_RESPONSE_ERRORS[field] ?? messages[0]]]));
+      return this.renderNotice(req, res, noticeId, { responseErrors: plain, responseValues: values }, 400);
+    }
+    try {
+      await this.responses.record(user, notice.eventId, form.value);
+    } catch (error) {
+      if (!isFormProblem(error) && !(error instanceof DomainError && error.kind === 'forbidden')) throw error;
+      return this.renderNotice(req, res, noticeId, { responseProblem: (error as DomainError).message, responseValues: values }, STATUS_BY_KIND[(error as DomainError).kind]);
+    }
+    res.redirect(303, `/notices/${noticeId}?responded=1`);
+  }
+
+  private async renderNotice(req: PageRequest, res: Response, noticeId: string, extra: Record<string, unknown>, status = 200): Promise<void> {
+    const user = req.pageSession!.user;
+    const detail = await this.notices.detail(user, noticeId);
+    const referral = await this.referrals.get(user, detail.notice.referralId, { audit: false });
+    const responses = await this.responses.forReferral(user, referral.id, { eventId: detail.notice.eventId });
+    const seesWholeRecord = user.role === Role.Admin || user.role === Role.ProbationOfficer;
+    const agency = agencyOfRole(user.role);
+    // The form is for the agency the notice went to, while the event stands.
+    const mayRespond = agency !== null && !detail.withdrawn && detail.notice.eventKind !== 'corrected' && detail.notice.recipientKind === (agency === ResponseAgency.Court ? 'court' : 'probation_officer');
+    const values = (extra.responseValues as Record<string, string> | undefined) ?? {};
+    this.renderer.render(
+      req,
+      res,
+      'notice',
+      {
+        title: `${EVENT_KIND_LABELS[detail.notice.eventKind as keyof typeof EVENT_KIND_LABELS] ?? 'Notice'} — case ${referral.caseNumber}`,
+        notice: detail.notice,
+        headline: detail.headline,
+        facts: detail.facts,
+        withdrawn: detail.withdrawn,
+        referral,
+        responses: [...responses].reverse(),
+        caseHref: seesWholeRecord ? `/referrals/${referral.id}` : user.role === Role.CourtClerk ? `/lookup/${referral.id}` : null,
+        listHref: user.role === Role.Admin ? '/notices' : user.role === Role.Coordinator ? '/coordinator' : '/inbox',
+        listLabel: user.role === Role.Admin ? 'Notice queue' : user.role === Role.Coordinator ? 'Responses across agencies' : 'Inbox',
+        canAcknowledge: acknowledgeable(user, detail.notice),
+        back: `/notices/${noticeId}`,
+        respond: mayRespond
+          ? {
+              kinds: KINDS_BY_AGENCY[agency].map((kind) => ({ value: kind, label: RESPONSE_KIND_LABELS[kind], checked: values.kind === kind })),
+              outcomes: Object.values(HearingOutcome).map((value) => ({ value, label: HEARING_OUTCOME_LABELS[value], selected: values.outcome === value })),
+              isCourt: agency === ResponseAgency.Court,
+              corrections: responses.filter((response) => response.agency === agency && !response.supersededById).map((response) => ({ id: response.id, label: `${RESPONSE_KIND_LABELS[response.kind]}${response.date ? `, ${response.date}` : ''}`, selected: values.supersedesId === response.id })),
+              values,
+              errors: extra.responseErrors ?? null,
+              errorLinks: extra.responseErrors ? errorLinks(extra.responseErrors as Record<string, string[]>) : null,
+              problem: extra.responseProblem ?? null,
+            }
+          : null,
+        ...extra,
+      },
+      status,
+    );
   }
 
   /** The letter as it was (or will be) sent. */

@@ -6,9 +6,14 @@ import { PageRequest } from './page-auth.guard';
 import { PageCsrfRejected, PageRoleRefused, PageSignInRequired } from './page-errors';
 import { PageRenderer } from './page-renderer';
 
-/** Only same-site paths may be a ?next= target (no //host, no scheme). */
+/**
+ * Only same-site paths may be a ?next= target (no //host, no scheme). Browsers drop tabs and
+ * newlines from a Location before reading it ("/\t/evil.example" becomes "//evil.example"), so
+ * any control character or space refuses the value too.
+ */
 export function safeNext(value: unknown): string | null {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null;
+  if (/[\u0000-\u0020\u007f]/.test(value)) return null;
   if (value.startsWith('/login') || value.length > 500) return null;
   return value;
 }

@@ -2,6 +2,7 @@ import { AttendanceStatus } from '../attendance/attendance-status.enum';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { NoticeRecipientKind, NoticeStatus } from '../notices/notice-status.enum';
 import { ReferralStatus } from '../referrals/referral-status.enum';
+import { HearingOutcome, ResponseAgency, ResponseKind } from '../responses/response-kind.enum';
 import { Role } from '../users/role.enum';
 
 /** Words the pages show for the program's codes; one place so every page says the same. */
@@ -30,7 +31,34 @@ export const EVENT_KIND_LABELS: Record<ComplianceEventKind, string> = {
   [ComplianceEventKind.ProgressReportDue]: 'Progress report',
   [ComplianceEventKind.AtRisk]: 'At risk of not finishing in time',
   [ComplianceEventKind.Corrected]: 'Correction of an earlier notice',
+  [ComplianceEventKind.Reinstated]: 'Reinstated',
+  [ComplianceEventKind.Closed]: 'Order closed',
+  [ComplianceEventKind.Enrolled]: 'Enrollment confirmed',
+  [ComplianceEventKind.Transferred]: 'Transferred',
 };
+
+export const RESPONSE_KIND_LABELS: Record<ResponseKind, string> = {
+  [ResponseKind.ViolationFiled]: 'Violation filed with the court',
+  [ResponseKind.WarningGiven]: 'Warning given',
+  [ResponseKind.SanctionImposed]: 'Sanction imposed',
+  [ResponseKind.NoAction]: 'No action',
+  [ResponseKind.ReturnedToProgram]: 'Returned to the program',
+  [ResponseKind.HearingSet]: 'Hearing set',
+  [ResponseKind.HearingHeld]: 'Hearing held',
+  [ResponseKind.WarrantIssued]: 'Warrant issued',
+};
+
+export const HEARING_OUTCOME_LABELS: Record<HearingOutcome, string> = {
+  [HearingOutcome.Warning]: 'Warning',
+  [HearingOutcome.ReinstatedToProgram]: 'Reinstated to the program',
+  [HearingOutcome.Sanction]: 'Sanction',
+  [HearingOutcome.Jail]: 'Jail',
+  [HearingOutcome.ProbationRevoked]: 'Probation revoked',
+  [HearingOutcome.OrderModified]: 'Order modified',
+  [HearingOutcome.Dismissed]: 'Dismissed',
+};
+
+export const RESPONSE_AGENCY_LABELS: Record<ResponseAgency, string> = { [ResponseAgency.Probation]: 'Probation', [ResponseAgency.Court]: 'Court' };
 
 export const VICTIM_NOTIFICATION_STATUS_LABELS: Record<string, string> = {
   pending: 'Waiting for you',
@@ -57,6 +85,7 @@ export const RECIPIENT_LABELS: Record<NoticeRecipientKind, string> = {
   [NoticeRecipientKind.ProbationOfficer]: 'Probation officer',
   [NoticeRecipientKind.Court]: 'Court',
   [NoticeRecipientKind.ProgramAdmin]: 'Program staff',
+  [NoticeRecipientKind.Coordinator]: 'CCR coordinator',
 };
 
 /** In the order the roster offers them: the common case first. */
@@ -80,6 +109,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   [Role.ProbationOfficer]: 'Probation officer',
   [Role.CourtClerk]: 'Court clerk',
   [Role.Advocate]: 'Advocate',
+  [Role.Coordinator]: 'CCR coordinator',
 };
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];

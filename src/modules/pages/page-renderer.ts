@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { NoticeInboxService } from '../notices/notice-inbox.service';
 import { Response } from 'express';
 import { Role } from '../users/role.enum';
 import { PageRequest } from './page-auth.guard';
@@ -7,6 +8,8 @@ import { ROLE_LABELS } from './page-format';
 interface NavLink {
   href: string;
   label: string;
+  /** The link shows how many notices wait to be acknowledged. */
+  inbox?: true;
 }
 
 const NAV: Record<Role, NavLink[]> = {
@@ -18,9 +21,16 @@ const NAV: Record<Role, NavLink[]> = {
     { href: '/notices', label: 'Notices' },
   ],
   [Role.Facilitator]: [{ href: '/sessions', label: 'My sessions' }],
-  [Role.ProbationOfficer]: [{ href: '/caseload', label: 'My caseload' }],
-  [Role.CourtClerk]: [{ href: '/lookup', label: 'Case lookup' }],
+  [Role.ProbationOfficer]: [
+    { href: '/caseload', label: 'My caseload' },
+    { href: '/inbox', label: 'Inbox', inbox: true },
+  ],
+  [Role.CourtClerk]: [
+    { href: '/lookup', label: 'Case lookup' },
+    { href: '/inbox', label: 'Inbox', inbox: true },
+  ],
   [Role.Advocate]: [{ href: '/advocate', label: 'Victim notification' }],
+  [Role.Coordinator]: [{ href: '/coordinator', label: 'Responses' }],
 };
 
 /** Where each role lands after signing in. */
@@ -30,6 +40,7 @@ export const HOME_BY_ROLE: Record<Role, string> = {
   [Role.ProbationOfficer]: '/caseload',
   [Role.CourtClerk]: '/lookup',
   [Role.Advocate]: '/advocate',
+  [Role.Coordinator]: '/coordinator',
 };
 
 /** Renders a view inside the layout with who is signed in, the role's navigation and the CSRF token. */
@@ -37,11 +48,27 @@ export const HOME_BY_ROLE: Record<Role, string> = {
 export class PageRenderer {
   private readonly logger = new Logger('Pages');
 
+  constructor(private readonly inboxes: NoticeInboxService) {}
+
+  /**
+   * Recipients see their inbox's count on every page, so it is counted first; a failed count
+   * (the database going away) leaves the number out rather than the page.
+   */
   render(req: PageRequest, res: Response, view: string, model: { title: string } & Record<string, unknown>, status = 200): void {
+    const user = req.pageSession?.user ?? null;
+    if (!user || !NAV[user.role].some((link) => link.inbox)) return this.renderNow(req, res, view, model, status, null);
+    this.inboxes.unacknowledgedCount(user).then(
+      (count) => this.renderNow(req, res, view, model, status, count),
+      () => this.renderNow(req, res, view, model, status, null),
+    );
+  }
+
+  private renderNow(req: PageRequest, res: Response, view: string, model: { title: string } & Record<string, unknown>, status: number, inboxCount: number | null): void {
     const user = req.pageSession?.user ?? null;
     const nav = user
       ? NAV[user.role].map((link) => ({
           ...link,
+          count: link.inbox && inboxCount ? inboxCount : null,
           current: req.path === link.href || req.path.startsWith(`${link.href}/`),
         }))
       : [];

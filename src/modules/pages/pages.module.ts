@@ -11,6 +11,7 @@ import { NoticesModule } from '../notices/notices.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { ReferralsModule } from '../referrals/referrals.module';
 import { ReportsModule } from '../reports/reports.module';
+import { ResponsesModule } from '../responses/responses.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AdminPagesController } from './admin-pages.controller';
@@ -20,6 +21,8 @@ import { AuthPagesController } from './auth-pages.controller';
 import { CourtPagesController } from './court-pages.controller';
 import { FacilitatorPagesController } from './facilitator-pages.controller';
 import { GroupPagesController } from './group-pages.controller';
+import { InboxPagesController } from './inbox-pages.controller';
+import { CoordinatorPagesController } from './coordinator-pages.controller';
 import { NoticesPagesController } from './notices-pages.controller';
 import { PageAuthGuard } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
@@ -49,6 +52,7 @@ import { ReferralPagesController } from './referral-pages.controller';
     NoticesModule,
     ReportsModule,
     ProtectedPartiesModule,
+    ResponsesModule,
   ],
   controllers: [
     AuthPagesController,
@@ -58,6 +62,8 @@ import { ReferralPagesController } from './referral-pages.controller';
     GroupPagesController,
     CourtPagesController,
     NoticesPagesController,
+    InboxPagesController,
+    CoordinatorPagesController,
     AdvocatePagesController,
   ],
   providers: [

@@ -18,16 +18,34 @@ import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { formatInstant, STANDING_LABELS } from './page-format';
 import { PageRenderer } from './page-renderer';
+import { buildChain } from './page-chain';
+import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { PoliciesService } from '../policies/policies.service';
+import { describeRecipients, recipientsOf } from '../referrals/program-decision-events';
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+import { ResponsesService } from '../responses/responses.service';
 
 const ATTENTION: readonly string[] = ['non_compliant', 'at_risk', 'failed_to_enroll'];
 
 const DECISION_DONE: Record<string, string> = {
-  complete: 'Marked complete. The court and probation are being told, with his certificate.',
+  complete: 'Marked complete.',
   reinstate: 'Reinstated: he is active again.',
-  terminate: 'Terminated. The court and probation are being told.',
+  terminate: 'Terminated.',
   close: 'Closed.',
   'fees-paid': 'Fees recorded as paid.',
   'fees-unpaid': 'Fees recorded as unpaid.',
+};
+
+/** The event each decision raises, so the page can say truthfully who hears of it (fees: nobody). */
+const DECISION_EVENT: Record<string, ComplianceEventKind> = {
+  complete: ComplianceEventKind.Completed,
+  reinstate: ComplianceEventKind.Reinstated,
+  terminate: ComplianceEventKind.Terminated,
+  close: ComplianceEventKind.Closed,
+  enrolled: ComplianceEventKind.Enrolled,
 };
 
 /** Which decisions the referral's status allows, so the page offers only those. */
@@ -60,6 +78,8 @@ export class ReferralPagesController {
     private readonly renderer: PageRenderer,
     private readonly config: AppConfig,
     private readonly lifecycle: ReferralLifecycleService,
+    private readonly responses: ResponsesService,
+    private readonly policies: PoliciesService,
   ) {}
 
   @Get('caseload')
@@ -93,7 +113,7 @@ export class ReferralPagesController {
       created: created === '1',
       enrolled: enrolled === '1',
       acknowledged: acknowledged === '1',
-      decided: DECISION_DONE[decided ?? ''] ?? null,
+      decidedAction: DECISION_DONE[decided ?? ''] ? decided : null,
     });
   }
 
@@ -108,7 +128,7 @@ export class ReferralPagesController {
     const needsReason = ['reinstate', 'terminate', 'close'].includes(action);
     if (!DECISION_DONE[action]) return this.renderReferral(req, res, referralId, { decisionError: 'Choose what to do.' }, 400);
     if (needsReason && reason.length < 3) {
-      return this.renderReferral(req, res, referralId, { decisionError: 'Give the reason (at least 3 characters): it goes on the record and to the court.', reason }, 400);
+      return this.renderReferral(req, res, referralId, { decisionError: 'Give the reason (at least 3 characters): it goes on the record and in the notice of the decision.', reason }, 400);
     }
     try {
       if (action === 'complete') await this.lifecycle.complete(user, referralId);
@@ -129,7 +149,15 @@ export class ReferralPagesController {
     const referral = await this.referrals.get(user, referralId);
     const history = await this.history.attendance(user, referralId);
     const notices = await this.notices.list(user, { referralId, limit: NOTICES_SHOWN, offset: 0 });
+    const responses = await this.responses.forReferral(user, referralId);
+    const policy = await this.policies.get(referral.policy.id);
+    const told = (action: string) => (DECISION_EVENT[action] ? describeRecipients(recipientsOf(policy.noticeRecipients, DECISION_EVENT[action])) : null);
+    const decidedAction = extra.decidedAction as string | null | undefined;
     this.renderer.render(req, res, 'referral', {
+      decided: decidedAction ? `${DECISION_DONE[decidedAction]}${told(decidedAction) ? ` ${capitalise(told(decidedAction)!)} ${told(decidedAction) === 'nobody outside the program' ? 'is' : 'are being'} told.` : ''}` : null,
+      enrolledTold: told('enrolled'),
+      decisionTold: { reinstate: told('reinstate'), terminate: told('terminate'), close: told('close'), complete: told('complete') },
+      chain: buildChain(notices.items, responses),
       title: `${referral.participant.firstName} ${referral.participant.lastName} — ${referral.caseNumber}`,
       referral,
       statusChangedAt: formatInstant(referral.statusChangedAt, this.config.programTimeZone),

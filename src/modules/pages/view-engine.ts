@@ -16,6 +16,9 @@ import {
   weekdayName,
   VICTIM_NOTIFICATION_STATUS_LABELS,
   CONTACT_CHANNEL_LABELS,
+  HEARING_OUTCOME_LABELS,
+  RESPONSE_AGENCY_LABELS,
+  RESPONSE_KIND_LABELS,
 } from './page-format';
 
 /** The folder holding package.json, whether we run from src/ (ts-node, jest) or dist/src/. */
@@ -52,6 +55,7 @@ export function configurePageViews(app: NestExpressApplication): void {
 function registerHelpers(engine: ReturnType<typeof hbs.create>, timeZone: string): void {
   engine.registerHelper('instant', (value: Date | string | null) => formatInstant(value, timeZone));
   engine.registerHelper('eq', (left: unknown, right: unknown) => left === right);
+  engine.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   engine.registerHelper('gt', (left: unknown, right: unknown) => Number(left) > Number(right));
   engine.registerHelper('victimNotificationStatus', (value: string) => VICTIM_NOTIFICATION_STATUS_LABELS[value] ?? value);
   engine.registerHelper('contactChannel', (value: string) => CONTACT_CHANNEL_LABELS[value] ?? value);
@@ -63,6 +67,9 @@ function registerHelpers(engine: ReturnType<typeof hbs.create>, timeZone: string
   engine.registerHelper('eventKind', (value: keyof typeof EVENT_KIND_LABELS) => EVENT_KIND_LABELS[value] ?? value);
   engine.registerHelper('noticeStatus', (value: keyof typeof NOTICE_STATUS_LABELS) => NOTICE_STATUS_LABELS[value] ?? value);
   engine.registerHelper('recipient', (value: keyof typeof RECIPIENT_LABELS) => RECIPIENT_LABELS[value] ?? value);
+  engine.registerHelper('responseKind', (value: keyof typeof RESPONSE_KIND_LABELS) => RESPONSE_KIND_LABELS[value] ?? value);
+  engine.registerHelper('hearingOutcome', (value: keyof typeof HEARING_OUTCOME_LABELS) => HEARING_OUTCOME_LABELS[value] ?? value);
+  engine.registerHelper('responseAgency', (value: keyof typeof RESPONSE_AGENCY_LABELS) => RESPONSE_AGENCY_LABELS[value] ?? value);
   engine.registerHelper('fieldId', (name: string) => fieldId(name));
   engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
 }

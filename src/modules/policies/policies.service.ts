@@ -83,6 +83,8 @@ export class PoliciesService {
         feesRequired: input.feesRequired,
         leftEarlyCounts: input.leftEarlyCounts ?? false,
         escalateAfterBusinessDays: input.escalateAfterBusinessDays ?? 3,
+        probationResponseBusinessDays: input.probationResponseBusinessDays ?? 10,
+        courtResponseBusinessDays: input.courtResponseBusinessDays ?? 22,
         victimNotification: input.victimNotification ?? 'none',
         protectedPartyAdminAccess: input.protectedPartyAdminAccess ?? false,
         noticeRecipients: DEFAULT_NOTICE_RECIPIENTS,

@@ -80,6 +80,16 @@ export class PolicyFieldsDto {
   @IsInt() @Min(1) @Max(30)
   escalateAfterBusinessDays?: number;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 120, default: 10, description: 'Business days for probation to record a response to a violation (then a reminder; after twice as long, an escalation)' })
+  @IsOptional()
+  @IsInt() @Min(1) @Max(120)
+  probationResponseBusinessDays?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 120, default: 22, description: 'Business days for the court to record a response (a hearing set or held)' })
+  @IsOptional()
+  @IsInt() @Min(1) @Max(120)
+  courtResponseBusinessDays?: number;
+
   @ApiPropertyOptional({ enum: VICTIM_NOTIFICATION_RULES, default: 'none', description: 'Whether the protected party is told (through an advocate) when he completes or is terminated' })
   @IsOptional()
   @IsIn(VICTIM_NOTIFICATION_RULES as unknown as string[], { message: `victimNotification must be one of: ${VICTIM_NOTIFICATION_RULES.join(', ')}` })

@@ -74,6 +74,17 @@ export class Policy {
   @Column({ type: 'integer', default: 3 })
   escalateAfterBusinessDays: number;
 
+  /**
+   * The response clock: business days within which probation is expected to record what it did
+   * about a violation (then a reminder; after twice as long an escalation). A local choice.
+   */
+  @Column({ type: 'integer', default: 10 })
+  probationResponseBusinessDays: number;
+
+  /** The same for the court (a hearing set or held). A local choice. */
+  @Column({ type: 'integer', default: 22 })
+  courtResponseBusinessDays: number;
+
   /** Which recipients hear of which event kind; kinds not listed go to both. */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   noticeRecipients: Record<string, Array<'probation_officer' | 'court'>>;

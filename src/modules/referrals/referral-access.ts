@@ -19,6 +19,10 @@ export function referralScopeOf(user: SignedInUser): ReferralScope {
   switch (user.role) {
     case Role.Admin:
       return { kind: 'all' };
+    // Read-only across agencies; the routes a coordinator may call are few (notices, responses),
+    // and the referral view he gets is the court's (no date of birth, contact or notes).
+    case Role.Coordinator:
+      return { kind: 'all' };
     case Role.ProbationOfficer:
       return { kind: 'column', column: 'probation_officer_id', value: user.id };
     case Role.CourtClerk:

@@ -10,6 +10,7 @@ import { ComplianceService } from '../compliance/compliance.service';
 import { OutboxTransaction } from '../notices/outbox-transaction';
 import { loadMarkFacts } from '../compliance/mark-facts.repository';
 import { Policy } from '../policies/policy.entity';
+import { raiseProgramDecision } from './program-decision-events';
 import { ReferralAccess } from './referral-access';
 import { isOpen, ReferralStatus } from './referral-status.enum';
 import { ReferralStatusService } from './referral-status.service';
@@ -84,7 +85,10 @@ export class ReferralLifecycleService {
           to: ReferralStatus.Active,
         });
       }
-      return this.statuses.transition(manager, referral, ReferralStatus.Active, `reinstated: ${reason}`);
+      const reinstated = await this.statuses.transition(manager, referral, ReferralStatus.Active, `reinstated: ${reason}`);
+      const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM compliance_events WHERE referral_id = $1 AND kind = 'reinstated'`, [referral.id])) as Array<{ n: number }>;
+      await raiseProgramDecision(manager, this.audit, { referralId: referral.id, kind: ComplianceEventKind.Reinstated, key: `reinstated:${n + 1}`, occurredOn: this.clock.today(), facts: { reason, clause: 'reinstated by the program' } });
+      return reinstated;
     });
   }
 
@@ -98,7 +102,9 @@ export class ReferralLifecycleService {
           to: ReferralStatus.Closed,
         });
       }
-      return this.statuses.transition(manager, referral, ReferralStatus.Closed, reason, { endEnrollmentOn: this.clock.today() });
+      const closed = await this.statuses.transition(manager, referral, ReferralStatus.Closed, reason, { endEnrollmentOn: this.clock.today() });
+      await raiseProgramDecision(manager, this.audit, { referralId: referral.id, kind: ComplianceEventKind.Closed, key: 'closed', occurredOn: this.clock.today(), facts: { reason, clause: 'order closed by the program' } });
+      return closed;
     });
   }
 

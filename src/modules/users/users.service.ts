@@ -18,6 +18,8 @@ const AGENCY_KIND_FOR_ROLE: Record<Role, AgencyKind> = {
   [Role.ProbationOfficer]: AgencyKind.Probation,
   [Role.CourtClerk]: AgencyKind.Court,
   [Role.Advocate]: AgencyKind.Advocacy,
+  // The CCR coordinator is usually housed with the program (or its DAIP-style host agency).
+  [Role.Coordinator]: AgencyKind.Program,
 };
 
 @Injectable()

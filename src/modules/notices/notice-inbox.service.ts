@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { SignedInUser } from '../../common/context/request-context';
+import { Page } from '../../common/http/pagination.dto';
+import { SqlParams } from '../../common/http/sql-params';
+import { AuditService } from '../audit/audit.service';
+import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { Role } from '../users/role.enum';
+import { NoticeStatus } from './notice-status.enum';
+import { NOTICE_ROW_FROM, NOTICE_ROW_SELECT, NoticeRow, NoticeView, toNoticeView } from './notice.view';
+
+/** Most notices one bulk acknowledgement takes: a page of the inbox. */
+export const MAX_BULK_ACKNOWLEDGE = 200;
+
+export interface InboxFilters {
+  kind?: ComplianceEventKind;
+  /** Only notices written at least this many days ago: what has waited longest. */
+  olderThanDays?: number;
+  caseNumber?: string;
+  limit: number;
+  offset: number;
+}
+
+export type InboxItem = NoticeView & { participantName: string };
+
+export interface InboxPage extends Page<InboxItem> {
+  /** Unacknowledged notices of the inbox whatever the filters: the count the navigation shows. */
+  unacknowledged: number;
+}
+
+/** Still to be acknowledged by its recipient (a dead one is the program's to resend first). */
+const OPEN_STATUSES = [NoticeStatus.Pending, NoticeStatus.Sending, NoticeStatus.Sent, NoticeStatus.Failed, NoticeStatus.Unknown];
+const ACKNOWLEDGEABLE = [NoticeStatus.Pending, NoticeStatus.Failed, NoticeStatus.Sent, NoticeStatus.Unknown];
+
+/**
+ * The notices addressed to this user: the probation officer's own, or the clerk's court's. Only
+ * recipients have an inbox; everyone else's condition is FALSE.
+ */
+export function recipientSql(user: SignedInUser, bind: (value: unknown) => string): string {
+  if (user.role === Role.ProbationOfficer) return `(n.recipient_kind = 'probation_officer' AND n.recipient_user_id = ${bind(user.id)})`;
+  if (user.role === Role.CourtClerk) return `(n.recipient_kind = 'court' AND n.recipient_agency_id = ${bind(user.agencyId)})`;
+  return 'FALSE';
+}
+
+/**
+ * Acknowledges notices of this recipient, all or none, in the caller's transaction: rows are
+ * locked in id order (two bulk acknowledgements cannot deadlock), any id outside the recipient's
+ * notices is a 404 for the whole request, and each notice acknowledged gets its own audit entry.
+ * Reminders of a notice are settled with it. Already acknowledged ones are left as they are.
+ */
+export async function acknowledgeNotices(manager: EntityManager, audit: AuditService, user: SignedInUser, noticeIds: string[]): Promise<string[]> {
+  const ids = [...new Set(noticeIds)];
+  const params = new SqlParams();
+  const rows = (await manager.query(
+    `SELECT n.id, n.status FROM notices n WHERE n.id = ANY(${params.bind(ids)}::uuid[]) AND ${recipientSql(user, params.bind)} ORDER BY n.id FOR UPDATE`,
+    params.values,
+  )) as Array<{ id: string; status: NoticeStatus }>;
+  if (rows.length !== ids.length) throw new NotFoundError('notice');
+  const blocked = rows.filter((row) => row.status === NoticeStatus.Dead || row.status === NoticeStatus.Sending);
+  if (blocked.length > 0) {
+    const dead = blocked.some((row) => row.status === NoticeStatus.Dead);
+    throw new UnprocessableError(
+      'NOTICE_NOT_ACKNOWLEDGEABLE',
+      dead ? 'This notice could not be delivered; the program will resend it' : 'This notice is being sent right now; try again in a moment',
+      { noticeIds: blocked.map((row) => row.id) },
+    );
+  }
+  const todo = rows.filter((row) => ACKNOWLEDGEABLE.includes(row.status));
+  if (todo.length === 0) return [];
+  const todoIds = todo.map((row) => row.id);
+  await manager.query(
+    `UPDATE notices SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by_id = $2
+      WHERE (id = ANY($1::uuid[]) OR reminds_notice_id = ANY($1::uuid[])) AND status IN ('sent', 'unknown', 'pending', 'failed')`,
+    [todoIds, user.id],
+  );
+  await audit.recordMany(
+    todo.map((row) => ({ action: 'notice.acknowledge', recordType: 'notice', recordId: row.id, details: { from: row.status, bulk: ids.length > 1 } })),
+    manager,
+  );
+  return todoIds;
+}
+
+/** The recipient's side: what is waiting to be acknowledged, and acknowledging many at once. */
+@Injectable()
+export class NoticeInboxService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Newest first: a clerk works down from what just came in; the age filter finds what waited. */
+  async inbox(user: SignedInUser, filters: InboxFilters): Promise<InboxPage> {
+    const params = new SqlParams();
+    // The literal conditions match the partial inbox indexes (notice.entity.ts).
+    const base = [recipientSql(user, params.bind), `n.purpose = 'event'`, `n.status <> 'acknowledged'`, `n.status = ANY(${params.bind(OPEN_STATUSES)}::notice_status[])`];
+    const where = [...base];
+    if (filters.kind) where.push(`e.kind = ${params.bind(filters.kind)}`);
+    if (filters.olderThanDays !== undefined) where.push(`n.created_at <= now() - make_interval(days => ${params.bind(filters.olderThanDays)}::int)`);
+    if (filters.caseNumber) where.push(`r.case_number = ${params.bind(filters.caseNumber.trim().toUpperCase())}`);
+    const [{ total, unacknowledged }] = (await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE ${where.join(' AND ')})::int AS total, count(*)::int AS unacknowledged
+         FROM ${NOTICE_ROW_FROM} WHERE ${base.join(' AND ')}`,
+      params.values,
+    )) as Array<{ total: number; unacknowledged: number }>;
+    const rows: Array<NoticeRow & { participant_name: string }> = await this.dataSource.query(
+      `SELECT ${NOTICE_ROW_SELECT}, p.first_name || ' ' || p.last_name AS participant_name
+         FROM ${NOTICE_ROW_FROM} JOIN participants p ON p.id = r.participant_id WHERE ${where.join(' AND ')}
+        ORDER BY n.created_at DESC, n.id LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
+      params.values,
+    );
+    await this.audit.record({
+      action: 'notice.inbox',
+      recordType: 'notice',
+      // The case number is not kept in the audit details either: it is the man's, not the query's.
+      details: { filters: { kind: filters.kind ?? null, olderThanDays: filters.olderThanDays ?? null, byCaseNumber: Boolean(filters.caseNumber) }, returned: rows.map((row) => row.id) },
+    });
+    return { items: rows.map((row) => ({ ...toNoticeView(row), participantName: row.participant_name })), total, unacknowledged };
+  }
+
+  /** The number in the navigation: one indexed count, no audit (it shows no record). */
+  async unacknowledgedCount(user: SignedInUser): Promise<number> {
+    if (user.role !== Role.ProbationOfficer && user.role !== Role.CourtClerk) return 0;
+    const params = new SqlParams();
+    const [{ n }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM notices n
+        WHERE ${recipientSql(user, params.bind)} AND n.purpose = 'event' AND n.status <> 'acknowledged' AND n.status = ANY(${params.bind(OPEN_STATUSES)}::notice_status[])`,
+      params.values,
+    )) as Array<{ n: number }>;
+    return n;
+  }
+
+  /** All of them or none: one transaction, one audit entry per notice. */
+  async acknowledgeMany(user: SignedInUser, noticeIds: string[]): Promise<{ acknowledged: string[] }> {
+    const acknowledged = await this.dataSource.transaction((manager) => acknowledgeNotices(manager, this.audit, user, noticeIds));
+    return { acknowledged };
+  }
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Public } from '../../common/auth/auth.decorators';
+import { NoticesService } from '../notices/notices.service';
+import { ResponsesService } from '../responses/responses.service';
+import { Role } from '../users/role.enum';
+import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { buildChain } from './page-chain';
+import { PageExceptionFilter } from './page-exception.filter';
+import { PageRenderer } from './page-renderer';
+
+const NOTICES_READ = 200;
+
+/**
+ * The CCR coordinator's view across agencies: each recent event, its notices, who acknowledged
+ * them and what probation and the court did — read only, with no victim data and no notes.
+ */
+@ApiExcludeController()
+@Public()
+@Controller('coordinator')
+@UseGuards(PageAuthGuard)
+@UseFilters(PageExceptionFilter)
+@PageRoles(Role.Coordinator)
+export class CoordinatorPagesController {
+  constructor(
+    private readonly notices: NoticesService,
+    private readonly responses: ResponsesService,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get()
+  async overview(@Req() req: PageRequest, @Res() res: Response, @Query('unanswered') unanswered?: string): Promise<void> {
+    const page = await this.notices.list(req.pageSession!.user, { limit: NOTICES_READ, offset: 0 });
+    const responses = await this.responses.forEvents([...new Set(page.items.map((notice) => notice.eventId))]);
+    const caseOf = new Map(page.items.map((notice) => [notice.eventId, notice.caseNumber]));
+    const onlyUnanswered = unanswered === '1';
+    const chain = buildChain(page.items, responses)
+      .map((link) => ({ ...link, caseNumber: caseOf.get(link.eventId) }))
+      .filter((link) => !onlyUnanswered || link.unanswered);
+    this.renderer.render(req, res, 'coordinator', {
+      title: 'Responses across agencies',
+      chain,
+      onlyUnanswered,
+      unansweredCount: buildChain(page.items, responses).filter((link) => link.unanswered).length,
+      truncated: page.total > page.items.length,
+    });
+  }
+}

@@ -84,7 +84,10 @@ export class ReferralLifecycleService {
           to: ReferralStatus.Active,
         });
       }
-      return this.statuses.transition(manager, referral, ReferralStatus.Active, `reinstated: ${reason}`);
+      await this.statuses.transition(manager, referral, ReferralStatus.Active, `reinstated: ${reason}`);
+      // What stands now was weighed by the program; the rules keep him active until something new.
+      await manager.query(`UPDATE referrals SET reinstated_at = now() WHERE id = $1`, [referral.id]);
+      return referral;
     });
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ProgramClock } from '../../common/program-clock';
+import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { OutboxTransaction } from '../notices/outbox-transaction';
 import { writeEventNotices } from '../notices/notice-writer';
@@ -45,6 +46,7 @@ export class ComplianceService {
     private readonly statuses: ReferralStatusService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -141,7 +143,7 @@ export class ComplianceService {
       })),
       manager,
     );
-    const noticeIds = await writeEventNotices(manager, inserted.map((event) => event.id));
+    const noticeIds = await writeEventNotices(manager, inserted.map((event) => event.id), this.config.programTimeZone);
     OutboxTransaction.enlist(manager, noticeIds);
     return { events: inserted.length, notices: noticeIds.length };
   }

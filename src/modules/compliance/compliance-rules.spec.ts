@@ -21,7 +21,9 @@ const active: ReferralFacts = {
   enrollBy: '2026-10-15',
   completeBy: '2027-07-01',
   enrollments: [{ startDate: '2026-10-06', endDate: null }],
-  pausedSessionDates: [],
+  cancelledSessionDates: [],
+  lastHeldSessionOn: '2026-11-24',
+  unmarkedSessionDates: [],
 };
 
 /** Weekly Tuesday marks starting 6 Oct 2026. */
@@ -135,9 +137,11 @@ describe('evaluateReferral', () => {
 
   it('does not count weeks his group cancelled as days without attendance', () => {
     const marks = weekly(S.Present);
-    const cancelledSince: ReferralFacts = { ...active, pausedSessionDates: ['2026-10-13', '2026-10-20'] };
+    const cancelledSince: ReferralFacts = { ...active, cancelledSessionDates: ['2026-10-13', '2026-10-20'], lastHeldSessionOn: '2026-10-27' };
     expect(evaluate(marks, [], cancelledSince, '2026-10-27').events.map((draft) => draft.kind)).not.toContain(Kind.NoAttendance);
-    const heldWithoutHim: ReferralFacts = { ...active, pausedSessionDates: [] };
+    const notMetSince: ReferralFacts = { ...active, lastHeldSessionOn: '2026-10-06' };
+    expect(evaluate(marks, [], notMetSince, '2026-10-27').events.map((draft) => draft.kind)).not.toContain(Kind.NoAttendance);
+    const heldWithoutHim: ReferralFacts = { ...active, lastHeldSessionOn: '2026-10-20' };
     expect(evaluate(marks, [], heldWithoutHim, '2026-10-27').events.map((draft) => draft.kind)).toContain(Kind.NoAttendance);
   });
 

@@ -24,11 +24,12 @@ export interface ReferralFacts {
   completeBy: string;
   /** Every enrollment as recorded (transfers included), whenever it was typed in. */
   enrollments: readonly EnrollmentFact[];
-  /**
-   * Dates, up to today, of the regular sessions of the group he was in that did not meet: cancelled,
-   * or with no attendance recorded. Weeks the group did not meet count against nobody.
-   */
-  pausedSessionDates: readonly string[];
+  /** Regular sessions of the groups he was in, while he was in them, up to today, that were cancelled. */
+  cancelledSessionDates: readonly string[];
+  /** The latest session of the groups he was in, while he was in them, held up to today. */
+  lastHeldSessionOn: string | null;
+  /** Regular sessions he was due at up to today (not cancelled) that have no mark for him yet. */
+  unmarkedSessionDates: readonly string[];
 }
 
 export interface ExistingEvent {
@@ -72,11 +73,15 @@ const OPEN_STATES = [ReferralStatus.Referred, ReferralStatus.FailedToEnroll, Ref
  * Crossings that follow from the marks alone. A limit is crossed when a count goes past the
  * policy's maximum; the key names the crossing so it is raised once, whatever re-evaluates it.
  */
-export function attendanceCrossings(marks: readonly MarkFact[], policy: RulePolicy): EventDraft[] {
-  return markCrossings(marks, policy).map(({ period: _period, ...draft }) => draft);
+export function attendanceCrossings(marks: readonly MarkFact[], policy: RulePolicy, unmarkedSessionDates: readonly string[] = []): EventDraft[] {
+  return markCrossings(marks, policy, unmarkedSessionDates).map(({ period: _period, ...draft }) => draft);
 }
 
-function markCrossings(marks: readonly MarkFact[], policy: RulePolicy): Crossing[] {
+/**
+ * A run of absences is of consecutive sessions he was due at: a cancelled week is not one, and a
+ * session not yet marked for him breaks the run (he is not known to have missed it).
+ */
+function markCrossings(marks: readonly MarkFact[], policy: RulePolicy, unmarkedSessionDates: readonly string[]): Crossing[] {
   const crossings: Crossing[] = [];
   let absences = 0;
   let unexcused = 0;
@@ -94,7 +99,13 @@ function markCrossings(marks: readonly MarkFact[], policy: RulePolicy): Crossing
     }
     run = [];
   };
+  const unmarked = [...unmarkedSessionDates].sort();
+  let nextUnmarked = 0;
   for (const mark of marks) {
+    while (nextUnmarked < unmarked.length && unmarked[nextUnmarked] < mark.date) {
+      endRun();
+      nextUnmarked += 1;
+    }
     if (isAbsence(mark.status)) {
       absences += 1;
       if (absences === policy.maxAbsences + 1) {
@@ -134,12 +145,17 @@ function markCrossings(marks: readonly MarkFact[], policy: RulePolicy): Crossing
 }
 
 /**
- * Days without attendance while his group met: calendar days from `from` to `to` less seven for
- * each week in between that his group did not meet.
+ * Days without attendance while his group met: the days after `from` up to `to`, less the seven
+ * days from each cancelled session (the week it did not meet). Only grows as `to` moves on.
  */
-export function daysWithoutAttendance(from: string, to: string, pausedSessionDates: readonly string[]): number {
-  const paused = pausedSessionDates.filter((date) => date > from && date < to).length;
-  return daysBetween(from, to) - 7 * paused;
+export function daysWithoutAttendance(from: string, to: string, cancelledSessionDates: readonly string[]): number {
+  const weeks = cancelledSessionDates.filter((cancelled) => cancelled <= to && addDays(cancelled, 6) > from).map((cancelled) => [cancelled, addDays(cancelled, 6)]);
+  if (weeks.length === 0) return Math.max(0, daysBetween(from, to));
+  let days = 0;
+  for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) {
+    if (!weeks.some(([first, last]) => first <= day && day <= last)) days += 1;
+  }
+  return days;
 }
 
 /**
@@ -155,8 +171,10 @@ function lapses(referral: ReferralFacts, marks: readonly MarkFact[], policy: Rul
   bounds.forEach((since, index) => {
     const open = index === bounds.length - 1;
     const until = open ? today : bounds[index + 1];
-    const days = daysWithoutAttendance(since, until, referral.pausedSessionDates);
+    const days = daysWithoutAttendance(since, until, referral.cancelledSessionDates);
     if (days <= policy.noAttendanceDays) return;
+    // A stretch still open counts once his group has met since (a stretch that ended, ended at a session).
+    if (open && !(referral.lastHeldSessionOn !== null && referral.lastHeldSessionOn > since)) return;
     crossings.push({
       kind: Kind.NoAttendance,
       thresholdKey: `since:${since}`,
@@ -270,7 +288,7 @@ export function evaluateReferral(input: {
   const calendar = input.includeCalendar === true;
 
   const crossings: Array<Crossing & { raise: boolean }> = [
-    ...markCrossings(marks, policy).map((crossing) => ({ ...crossing, raise: true })),
+    ...markCrossings(marks, policy, referral.unmarkedSessionDates).map((crossing) => ({ ...crossing, raise: true })),
     ...calendarViolations(referral, marks, policy, today).map((crossing) => ({ ...crossing, raise: calendar })),
   ];
   const live = existing.filter((event) => CORRECTABLE_KINDS.includes(event.kind) && !event.corrected);

@@ -18,7 +18,9 @@ interface FactsRow {
   enroll_by: string;
   complete_by: string;
   enrollments: Array<{ startDate: string; endDate: string | null }>;
-  paused_session_dates: string[];
+  cancelled_session_dates: string[];
+  last_held_session_on: string | null;
+  unmarked_session_dates: string[];
   required_sessions: number;
   left_early_counts: boolean;
   max_absences: number;
@@ -68,11 +70,21 @@ export class ComplianceService {
       `SELECT r.id, r.status, r.ordered_on::text AS ordered_on, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by,
               COALESCE((SELECT json_agg(json_build_object('startDate', e.start_date::text, 'endDate', e.end_date::text) ORDER BY e.start_date)
                           FROM enrollments e WHERE e.referral_id = r.id), '[]'::json) AS enrollments,
-              -- Weeks his group did not meet while he was in it: cancelled, or no attendance recorded.
+              -- The weeks his groups did not meet, and the last time they did, while he was in them.
               ARRAY(SELECT DISTINCT s.date::text FROM enrollments e
-                      JOIN sessions s ON s.group_id = e.group_id AND s.kind = 'regular' AND s.status <> 'held'
+                      JOIN sessions s ON s.group_id = e.group_id AND s.kind = 'regular' AND s.status = 'cancelled'
                        AND s.date >= e.start_date AND s.date <= LEAST(COALESCE(e.end_date, $2::date), $2::date)
-                     WHERE e.referral_id = r.id ORDER BY 1) AS paused_session_dates,
+                     WHERE e.referral_id = r.id ORDER BY 1) AS cancelled_session_dates,
+              (SELECT max(s.date)::text FROM enrollments e
+                 JOIN sessions s ON s.group_id = e.group_id AND s.status = 'held'
+                  AND s.date >= e.start_date AND s.date <= LEAST(COALESCE(e.end_date, $2::date), $2::date)
+                WHERE e.referral_id = r.id) AS last_held_session_on,
+              ARRAY(SELECT s.date::text FROM enrollments e
+                      JOIN sessions s ON s.group_id = e.group_id AND s.kind = 'regular' AND s.status <> 'cancelled'
+                       AND s.date >= e.start_date AND s.date <= LEAST(COALESCE(e.end_date, $2::date), $2::date)
+                     WHERE e.referral_id = r.id
+                       AND NOT EXISTS (SELECT 1 FROM attendance_marks m WHERE m.session_id = s.id AND m.referral_id = r.id)
+                     ORDER BY 1) AS unmarked_session_dates,
               p.required_sessions, p.left_early_counts, p.max_absences, p.max_unexcused_absences, p.max_consecutive_absences,
               p.no_attendance_days, p.progress_report_every_days, p.progress_report_day_of_month
          FROM referrals r JOIN policies p ON p.id = r.policy_id
@@ -175,7 +187,9 @@ function toReferralFacts(row: FactsRow): ReferralFacts {
     enrollBy: row.enroll_by,
     completeBy: row.complete_by,
     enrollments: row.enrollments,
-    pausedSessionDates: row.paused_session_dates,
+    cancelledSessionDates: row.cancelled_session_dates,
+    lastHeldSessionOn: row.last_held_session_on,
+    unmarkedSessionDates: row.unmarked_session_dates,
   };
 }
 

@@ -345,6 +345,7 @@ export type Step =
 
 export const FIRST_MONDAYS = ['2026-09-21', '2026-10-19', '2026-12-14', '2027-02-22', '2027-03-01'];
 
+/** Limits as a program may set them (the product refuses more unexcused absences than absences). */
 export const policyArbitrary: fc.Arbitrary<ModelPolicy> = fc.record({
   requiredSessions: fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }, fc.integer({ min: 4, max: 10 })),
   leftEarlyCounts: fc.boolean(),
@@ -352,7 +353,7 @@ export const policyArbitrary: fc.Arbitrary<ModelPolicy> = fc.record({
   maxUnexcusedAbsences: fc.integer({ min: 0, max: 4 }),
   maxConsecutiveAbsences: fc.integer({ min: 1, max: 4 }),
   noAttendanceDays: fc.integer({ min: 7, max: 28 }),
-});
+}).map((policy) => ({ ...policy, maxUnexcusedAbsences: Math.min(policy.maxUnexcusedAbsences, policy.maxAbsences) }));
 
 export const setupArbitrary: fc.Arbitrary<HistorySetup> = fc
   .record({
@@ -489,7 +490,9 @@ export function resolveStep(world: World, step: Step, status: Status, attended: 
   }
 }
 
-export const historyArbitrary = (maxSteps: number) => fc.record({ setup: setupArbitrary, steps: fc.array(stepArbitrary, { minLength: 1, maxLength: maxSteps }) });
+/** Histories of `minSteps` to `maxSteps` steps, spread evenly (fast-check's default would keep them short). */
+export const historyArbitrary = (maxSteps: number, minSteps = 1) =>
+  fc.record({ setup: setupArbitrary, steps: fc.array(stepArbitrary, { minLength: minSteps, maxLength: maxSteps, size: 'max' }) });
 
 /** A short, readable account of a history for failure messages. */
 export function describeActions(actions: Action[]): string {

@@ -149,13 +149,22 @@ function markCrossings(marks: readonly MarkFact[], policy: RulePolicy, unmarkedS
  * days from each cancelled session (the week it did not meet). Only grows as `to` moves on.
  */
 export function daysWithoutAttendance(from: string, to: string, cancelledSessionDates: readonly string[]): number {
-  const weeks = cancelledSessionDates.filter((cancelled) => cancelled <= to && addDays(cancelled, 6) > from).map((cancelled) => [cancelled, addDays(cancelled, 6)]);
-  if (weeks.length === 0) return Math.max(0, daysBetween(from, to));
-  let days = 0;
-  for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) {
-    if (!weeks.some(([first, last]) => first <= day && day <= last)) days += 1;
+  const total = daysBetween(from, to);
+  if (total <= 0) return 0;
+  // Days 1..total after `from`; each cancelled session takes out its day and the six after it.
+  const weeks = cancelledSessionDates
+    .map((cancelled) => daysBetween(from, cancelled))
+    .map((first) => [Math.max(first, 1), Math.min(first + 6, total)])
+    .filter(([first, last]) => first <= last)
+    .sort((a, b) => a[0] - b[0]);
+  let notMet = 0;
+  let coveredThrough = 0;
+  for (const [first, last] of weeks) {
+    const start = Math.max(first, coveredThrough + 1);
+    if (last >= start) notMet += last - start + 1;
+    coveredThrough = Math.max(coveredThrough, last);
   }
-  return days;
+  return total - notMet;
 }
 
 /**

@@ -275,6 +275,17 @@ describe('compliance tells the court the truth', () => {
     expect((await statusOf(man.referral.id)).status).toBe('active');
   });
 
+  it('found by the properties: a week cancelled between absences joins them into one run, raised at once', async () => {
+    const man = await mondayMan({ orderedOn: '2026-10-26', enrolledFrom: '2026-11-02', today: '2026-11-25' });
+    await man.mark('2026-11-02', 'absent_excused');
+    await man.mark('2026-11-09', 'absent_excused');
+    await man.mark('2026-11-23', 'absent_excused');
+    expect(await standing(man.referral.id)).toEqual([]); // 11-16 is not marked for him yet: no run of three
+    await man.cancel('2026-11-16');
+    expect(await standing(man.referral.id)).toEqual(['consecutive_absences|streak:2026-11-02']);
+    expect((await statusOf(man.referral.id)).status).toBe('non_compliant');
+  });
+
   it('9. business days are counted in the program’s time zone, by the one function the notices use', async () => {
     const at = async (sql: string, params: unknown[]) => ((await testApp.dataSource.query(sql, params)) as Array<{ at: string }>)[0].at;
     const chicago = `to_char(%s AT TIME ZONE 'America/Chicago', 'Dy YYYY-MM-DD HH24:MI')`;

@@ -249,6 +249,34 @@ describe('compliance rules, as properties against an independent model', () => {
       expect(system.events.filter((event) => event.kind === ComplianceEventKind.Corrected)).toEqual([]);
     });
 
+    // Found by the history property (seed 6): the unmarked week between two absences was then
+    // cancelled, which joined them into a run past the limit that nothing raised.
+    it('a cancelled week that joins two absences into a run raises the run when it is cancelled', () => {
+      const found: HistorySetup = {
+        firstMonday: '2026-09-21',
+        orderedBefore: 0,
+        startAfter: 2,
+        enrollWithinDays: 5,
+        completeWithinDays: 20,
+        policy: { requiredSessions: 4, leftEarlyCounts: false, maxAbsences: 0, maxUnexcusedAbsences: 0, maxConsecutiveAbsences: 1, noAttendanceDays: 7 },
+      };
+      const steps: Step[] = [
+        { type: 'advance', days: 4 },
+        { type: 'advance', days: 5 },
+        { type: 'enroll', group: 1, back: 0 },
+        { type: 'advance', days: 9 },
+        { type: 'enroll', group: 0, back: 0 },
+        { type: 'heldWithoutHim', pick: 0 },
+        { type: 'mark', pick: 0, mark: 'absent_excused' },
+        { type: 'cancel', pick: 0 },
+        { type: 'advance', days: 8 },
+        { type: 'mark', pick: 16, mark: 'absent_excused' },
+        { type: 'cancel', pick: 1 },
+      ];
+      const { system } = replay(found, steps);
+      expect(system.events.filter((event) => event.kind === ComplianceEventKind.ConsecutiveAbsences)).toHaveLength(1);
+    });
+
     it('a lapse reported while his enrollment was back-dated is withdrawn by the attendance entered for it', () => {
       const steps: Step[] = [
         ...[0, 1, 2, 3, 4].map((pick): Step => ({ type: 'heldWithoutHim', pick })),

@@ -17,8 +17,8 @@ import { Action, describeActions, historyArbitrary, judge, markedHistory, newWor
  * Replay with COMPLIANCE_PROPERTY_SEED (the path fast-check prints narrows it to one history).
  */
 const seed = Number(process.env.COMPLIANCE_PROPERTY_SEED ?? Date.now() % 2_147_483_647);
-const HISTORIES = Number(process.env.COMPLIANCE_DB_HISTORIES ?? 30);
-const MAX_STEPS = 22;
+const HISTORIES = Number(process.env.COMPLIANCE_DB_HISTORIES ?? 25);
+const MAX_STEPS = 18;
 
 describe('compliance properties through the API and PostgreSQL', () => {
   let testApp: TestApp;
@@ -80,7 +80,7 @@ describe('compliance properties through the API and PostgreSQL', () => {
       testApp.app.get(AppConfig),
     );
     await fc.assert(
-      fc.asyncProperty(historyArbitrary(MAX_STEPS, 12), async ({ setup, steps: generated }) => {
+      fc.asyncProperty(historyArbitrary(MAX_STEPS, 10), async ({ setup, steps: generated }) => {
         histories += 1;
         const { firstMonday } = setup;
         pinToday(testApp, plusDays(firstMonday, 56));

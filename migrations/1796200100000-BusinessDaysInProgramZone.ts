@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * zone, steps whole local days (the wall-clock hour survives a DST change), and skips the days
  * `is_business_day` refuses — the place a holiday calendar will join.
  */
-export class BusinessDaysInProgramZone1795580100000 implements MigrationInterface {
-    name = 'BusinessDaysInProgramZone1795580100000'
+export class BusinessDaysInProgramZone1796200100000 implements MigrationInterface {
+    name = 'BusinessDaysInProgramZone1796200100000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`DROP FUNCTION add_business_days(timestamptz, integer)`);

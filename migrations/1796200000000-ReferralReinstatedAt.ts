@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * When the program last reinstated him: crossings raised before it no longer make him
  * non-compliant. Filled from the audit trail for reinstatements made before this column.
  */
-export class ReferralReinstatedAt1795580000000 implements MigrationInterface {
-    name = 'ReferralReinstatedAt1795580000000'
+export class ReferralReinstatedAt1796200000000 implements MigrationInterface {
+    name = 'ReferralReinstatedAt1796200000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`ALTER TABLE "referrals" ADD "reinstated_at" TIMESTAMP WITH TIME ZONE`);

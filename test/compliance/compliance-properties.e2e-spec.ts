@@ -158,7 +158,9 @@ describe('compliance properties through the API and PostgreSQL', () => {
               break;
             case 'end': {
               const path = action.how === 'completed' ? 'complete' : action.how === 'terminated' ? 'terminate' : 'close';
-              await ok(testApp.http.post(`/api/v1/referrals/${referral.id}/${path}`).set(admin()).send({ reason: 'Program decision' }), 200, path);
+              // Completion takes no body; terminating and closing take the program's reason.
+              const body = action.how === 'completed' ? undefined : { reason: 'Program decision' };
+              await ok(testApp.http.post(`/api/v1/referrals/${referral.id}/${path}`).set(admin()).send(body), 200, path);
               break;
             }
           }

@@ -1,4 +1,4 @@
-import { addBusinessDays, addDays, addMonths, daysBetween, isIsoDate, isoWeekday, nextWeekday, todayIn } from './dates';
+import { addDays, addMonths, daysBetween, isIsoDate, isoWeekday, nextWeekday, todayIn } from './dates';
 
 describe('calendar dates', () => {
   it('adds days across a month and a leap day', () => {
@@ -16,11 +16,6 @@ describe('calendar dates', () => {
     expect(isoWeekday('2026-11-29')).toBe(7);
     expect(nextWeekday('2026-11-25', 2)).toBe('2026-12-01');
     expect(nextWeekday('2026-11-24', 2)).toBe('2026-11-24');
-  });
-
-  it('skips weekends when adding business days', () => {
-    expect(addBusinessDays('2026-11-27', 1)).toBe('2026-11-30'); // Friday → Monday
-    expect(addBusinessDays('2026-11-27', 0)).toBe('2026-11-27');
   });
 
   it('validates real calendar dates only', () => {

@@ -48,17 +48,6 @@ export function nextWeekday(from: string, weekday: number): string {
   return addDays(from, (weekday - isoWeekday(from) + 7) % 7);
 }
 
-/** Adds business days (Monday–Friday); holidays are not modelled. */
-export function addBusinessDays(value: string, days: number): string {
-  let date = value;
-  let remaining = days;
-  while (remaining > 0) {
-    date = addDays(date, 1);
-    if (isoWeekday(date) <= 5) remaining -= 1;
-  }
-  return date;
-}
-
 /** Today's date in the program's time zone (a session at 7 pm is still "today" at 8 pm). */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   return dayFormat(timeZone).format(now);

@@ -36,7 +36,8 @@ export async function insertActiveReferrals(
   const ids = rows.map((row) => row.id);
   await testApp.dataSource.query(
     `INSERT INTO enrollments (referral_id, group_id, start_date) SELECT id, $2, $3 FROM unnest($1::uuid[]) AS id`,
-    [ids, options.groupId, addDays(options.today, -3)],
+    // Three days ago, or by his enroll-by date if that was earlier: these men enrolled in time.
+    [ids, options.groupId, [addDays(options.today, -3), addDays(orderedOn, options.enrollWithinDays)].sort()[0]],
   );
   return ids;
 }

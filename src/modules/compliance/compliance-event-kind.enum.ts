@@ -30,11 +30,17 @@ export const PROGRAM_DECISION_KINDS: readonly ComplianceEventKind[] = [
   ComplianceEventKind.Transferred,
 ];
 
-/** Events that a later correction can undo. */
+/**
+ * Events that stand only while the history as it now stands bears them out: a later correction,
+ * a late-entered mark or enrollment can withdraw any of them. Reports and warnings are as of a day.
+ */
 export const CORRECTABLE_KINDS: readonly ComplianceEventKind[] = [
   ComplianceEventKind.AbsenceLimitExceeded,
   ComplianceEventKind.ConsecutiveAbsences,
   ComplianceEventKind.RemovedForBehaviour,
+  ComplianceEventKind.NoAttendance,
+  ComplianceEventKind.CompletionDeadlineMissed,
+  ComplianceEventKind.FailedToEnroll,
 ];
 
 /** Violations make the referral non-compliant. */

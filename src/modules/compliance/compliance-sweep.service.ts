@@ -61,7 +61,7 @@ export class ComplianceSweepService {
     }
     result.remindersCreated = await this.escalate();
     const clock = await this.outbox.run(async (manager) => {
-      const { result: counts, noticeIds } = await runResponseClock(manager, this.config.adminNoticeEmail ?? null);
+      const { result: counts, noticeIds } = await runResponseClock(manager, this.config.adminNoticeEmail ?? null, this.config.programTimeZone);
       OutboxTransaction.enlist(manager, noticeIds);
       return counts;
     });
@@ -78,15 +78,15 @@ export class ComplianceSweepService {
   async escalate(): Promise<number> {
     const adminEmail = this.config.adminNoticeEmail ?? null;
     return this.outbox.run(async (manager) => {
-      const overdue = `
+      const overdue = (zone: string) => `
         SELECT n.* , pol.escalate_after_business_days
           FROM notices n JOIN referrals r ON r.id = n.referral_id JOIN policies pol ON pol.id = r.policy_id
          WHERE n.purpose = 'event' AND n.status = 'sent' AND n.escalated_at IS NULL
-           AND add_business_days(n.sent_at, pol.escalate_after_business_days) < now()
+           AND add_business_days(n.sent_at, pol.escalate_after_business_days, ${zone}::text) < now()
            -- The program's own decisions (enrolled, transferred, reinstated, closed) are for information: no reminder.
            AND NOT EXISTS (SELECT 1 FROM compliance_events d WHERE d.id = n.event_id AND d.kind IN ('reinstated', 'closed', 'enrolled', 'transferred'))`;
       const reminders = (await manager.query(
-        `WITH overdue AS (${overdue}),
+        `WITH overdue AS (${overdue('$2')}),
               program AS (SELECT COALESCE($1::text, (SELECT a.notice_email FROM agencies a WHERE a.kind = 'program' AND a.notice_email IS NOT NULL ORDER BY a.created_at LIMIT 1)) AS email),
               recipients AS (
                 SELECT o.event_id, o.referral_id, o.id AS reminds, o.recipient_kind, o.recipient_email, o.recipient_user_id, o.recipient_agency_id FROM overdue o
@@ -99,10 +99,11 @@ export class ComplianceSweepService {
            FROM recipients
          ON CONFLICT DO NOTHING
          RETURNING id`,
-        [adminEmail],
+        [adminEmail, this.config.programTimeZone],
       )) as Array<{ id: string }>;
       await manager.query(
-        `UPDATE notices n SET escalated_at = now() FROM (${overdue}) o WHERE n.id = o.id`,
+        `UPDATE notices n SET escalated_at = now() FROM (${overdue('$1')}) o WHERE n.id = o.id`,
+        [this.config.programTimeZone],
       );
       OutboxTransaction.enlist(manager, reminders.map((row) => row.id));
       return reminders.length;

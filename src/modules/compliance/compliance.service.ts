@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ProgramClock } from '../../common/program-clock';
+import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { OutboxTransaction } from '../notices/outbox-transaction';
 import { writeEventNotices } from '../notices/notice-writer';
@@ -16,9 +17,10 @@ interface FactsRow {
   ordered_on: string;
   enroll_by: string;
   complete_by: string;
-  current_enrollment_start: string | null;
+  enrollments: Array<{ startDate: string; endDate: string | null }>;
+  cancelled_session_dates: string[];
   last_held_session_on: string | null;
-  ever_enrolled: boolean;
+  unmarked_session_dates: string[];
   required_sessions: number;
   left_early_counts: boolean;
   max_absences: number;
@@ -46,11 +48,13 @@ export class ComplianceService {
     private readonly statuses: ReferralStatusService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
+    private readonly config: AppConfig,
   ) {}
 
   /**
-   * `calendar: true` adds the time-based rules (the sweep); a request evaluates only what its
-   * own change can cause, so back-entering old attendance does not raise stale lapses.
+   * `calendar: true` raises the time-based rules too (the sweep); a request raises only what its
+   * marks cross, so back-entering old attendance does not raise stale lapses, but withdraws any
+   * event its change no longer bears out.
    */
   async evaluate(
     manager: EntityManager,
@@ -64,15 +68,26 @@ export class ComplianceService {
     // Lock in id order so concurrent evaluations of overlapping sets cannot deadlock.
     const facts: FactsRow[] = await manager.query(
       `SELECT r.id, r.status, r.ordered_on::text AS ordered_on, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by,
-              enrolled.start_date::text AS current_enrollment_start,
-              -- ORDER BY … LIMIT 1 walks sessions_group_date_idx backwards; max() over a join read every session of the group.
-              (SELECT s.date::text FROM sessions s WHERE s.group_id = enrolled.group_id AND s.status = 'held' AND s.date <= $2::date
-                ORDER BY s.date DESC LIMIT 1) AS last_held_session_on,
-              EXISTS (SELECT 1 FROM enrollments e WHERE e.referral_id = r.id) AS ever_enrolled,
+              COALESCE((SELECT json_agg(json_build_object('startDate', e.start_date::text, 'endDate', e.end_date::text) ORDER BY e.start_date)
+                          FROM enrollments e WHERE e.referral_id = r.id), '[]'::json) AS enrollments,
+              -- The weeks his groups did not meet, and the last time they did, while he was in them.
+              ARRAY(SELECT DISTINCT s.date::text FROM enrollments e
+                      JOIN sessions s ON s.group_id = e.group_id AND s.kind = 'regular' AND s.status = 'cancelled'
+                       AND s.date >= e.start_date AND s.date <= LEAST(COALESCE(e.end_date, $2::date), $2::date)
+                     WHERE e.referral_id = r.id ORDER BY 1) AS cancelled_session_dates,
+              (SELECT max(s.date)::text FROM enrollments e
+                 JOIN sessions s ON s.group_id = e.group_id AND s.status = 'held'
+                  AND s.date >= e.start_date AND s.date <= LEAST(COALESCE(e.end_date, $2::date), $2::date)
+                WHERE e.referral_id = r.id) AS last_held_session_on,
+              ARRAY(SELECT s.date::text FROM enrollments e
+                      JOIN sessions s ON s.group_id = e.group_id AND s.kind = 'regular' AND s.status <> 'cancelled'
+                       AND s.date >= e.start_date AND s.date <= LEAST(COALESCE(e.end_date, $2::date), $2::date)
+                     WHERE e.referral_id = r.id
+                       AND NOT EXISTS (SELECT 1 FROM attendance_marks m WHERE m.session_id = s.id AND m.referral_id = r.id)
+                     ORDER BY 1) AS unmarked_session_dates,
               p.required_sessions, p.left_early_counts, p.max_absences, p.max_unexcused_absences, p.max_consecutive_absences,
               p.no_attendance_days, p.progress_report_every_days, p.progress_report_day_of_month
          FROM referrals r JOIN policies p ON p.id = r.policy_id
-         LEFT JOIN enrollments enrolled ON enrolled.referral_id = r.id AND enrolled.end_date IS NULL
         WHERE r.id = ANY($1::uuid[])
         ORDER BY r.id
         FOR UPDATE OF r`,
@@ -140,15 +155,17 @@ export class ComplianceService {
       })),
       manager,
     );
-    const noticeIds = await writeEventNotices(manager, inserted.map((event) => event.id));
+    const noticeIds = await writeEventNotices(manager, inserted.map((event) => event.id), this.config.programTimeZone);
     OutboxTransaction.enlist(manager, noticeIds);
     return { events: inserted.length, notices: noticeIds.length };
   }
 
   private async existingEvents(manager: EntityManager, referralIds: string[]): Promise<Map<string, ExistingEvent[]>> {
-    const rows: Array<{ id: string; referral_id: string; kind: ComplianceEventKind; threshold_key: string; corrects_event_id: string | null }> =
+    const rows: Array<{ id: string; referral_id: string; kind: ComplianceEventKind; threshold_key: string; corrects_event_id: string | null; reinstated: boolean }> =
       await manager.query(
-        `SELECT e.id, e.referral_id, e.kind, e.threshold_key, e.corrects_event_id FROM compliance_events e WHERE e.referral_id = ANY($1::uuid[])`,
+        `SELECT e.id, e.referral_id, e.kind, e.threshold_key, e.corrects_event_id, COALESCE(e.created_at <= r.reinstated_at, false) AS reinstated
+           FROM compliance_events e JOIN referrals r ON r.id = e.referral_id
+          WHERE e.referral_id = ANY($1::uuid[])`,
         [referralIds],
       );
     // A correction belongs to the same referral as the event it withdraws, so one read tells both.
@@ -156,7 +173,7 @@ export class ComplianceService {
     const byReferral = new Map<string, ExistingEvent[]>();
     for (const row of rows) {
       const list = byReferral.get(row.referral_id) ?? [];
-      list.push({ id: row.id, kind: row.kind, thresholdKey: row.threshold_key, corrected: corrected.has(row.id) });
+      list.push({ id: row.id, kind: row.kind, thresholdKey: row.threshold_key, corrected: corrected.has(row.id), reinstated: row.reinstated });
       byReferral.set(row.referral_id, list);
     }
     return byReferral;
@@ -169,9 +186,10 @@ function toReferralFacts(row: FactsRow): ReferralFacts {
     orderedOn: row.ordered_on,
     enrollBy: row.enroll_by,
     completeBy: row.complete_by,
-    currentEnrollmentStart: row.current_enrollment_start,
+    enrollments: row.enrollments,
+    cancelledSessionDates: row.cancelled_session_dates,
     lastHeldSessionOn: row.last_held_session_on,
-    everEnrolled: row.ever_enrolled,
+    unmarkedSessionDates: row.unmarked_session_dates,
   };
 }
 

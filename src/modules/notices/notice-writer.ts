@@ -6,7 +6,8 @@ import { EntityManager } from 'typeorm';
  * (a `corrected` follow-up goes to whoever heard of the event it corrects); kinds not listed
  * go to the probation officer and the court. One statement whatever the number of events.
  */
-export async function writeEventNotices(manager: EntityManager, eventIds: string[]): Promise<string[]> {
+/** `timeZone` is the program's: a due-by of N business days counts its weekdays. */
+export async function writeEventNotices(manager: EntityManager, eventIds: string[], timeZone: string): Promise<string[]> {
   if (eventIds.length === 0) return [];
   // INSERT … RETURNING answers with the rows themselves.
   const rows = (await manager.query(
@@ -15,7 +16,7 @@ export async function writeEventNotices(manager: EntityManager, eventIds: string
             CASE rk.kind WHEN 'probation_officer' THEN po.email ELSE court.notice_email END,
             CASE rk.kind WHEN 'probation_officer' THEN po.id END,
             CASE rk.kind WHEN 'court' THEN court.id ELSE po.agency_id END,
-            add_business_days(now(), pol.violation_report_business_days),
+            add_business_days(now(), pol.violation_report_business_days, $2::text),
             now()
        FROM compliance_events e
        JOIN referrals r ON r.id = e.referral_id
@@ -30,7 +31,7 @@ export async function writeEventNotices(manager: EntityManager, eventIds: string
         AND (CASE rk.kind WHEN 'probation_officer' THEN po.email ELSE court.notice_email END) IS NOT NULL
      ON CONFLICT DO NOTHING
      RETURNING id`,
-    [eventIds],
+    [eventIds, timeZone],
   )) as Array<{ id: string }>;
   return rows.map((row) => row.id);
 }

@@ -64,6 +64,10 @@ export class Referral {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   statusChangedAt: Date;
 
+  /** The program's latest reinstatement: crossings raised before it no longer make him non-compliant. */
+  @Column({ type: 'timestamptz', nullable: true })
+  reinstatedAt: Date | null;
+
   @Column({ type: 'boolean', default: false })
   feesPaid: boolean;
 

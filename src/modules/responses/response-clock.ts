@@ -15,12 +15,12 @@ export interface ResponseClockResult {
  * stops the clock for its agency (and ResponsesService settles what is still undelivered).
  * Withdrawn events, and orders closed or completed, expect no response.
  */
-export async function runResponseClock(manager: EntityManager, programEmail: string | null): Promise<{ result: ResponseClockResult; noticeIds: string[] }> {
-  const waiting = `
+export async function runResponseClock(manager: EntityManager, programEmail: string | null, programTimeZone: string): Promise<{ result: ResponseClockResult; noticeIds: string[] }> {
+  const waiting = (zone: string) => `
     SELECT n.id AS notice_id, n.event_id, n.referral_id, n.recipient_kind, n.recipient_email, n.recipient_user_id, n.recipient_agency_id,
            CASE n.recipient_kind WHEN 'court' THEN 'court' ELSE 'probation' END AS agency,
-           add_business_days(COALESCE(n.sent_at, n.created_at), CASE n.recipient_kind WHEN 'court' THEN pol.court_response_business_days ELSE pol.probation_response_business_days END) AS remind_at,
-           add_business_days(COALESCE(n.sent_at, n.created_at), 2 * CASE n.recipient_kind WHEN 'court' THEN pol.court_response_business_days ELSE pol.probation_response_business_days END) AS escalate_at
+           add_business_days(COALESCE(n.sent_at, n.created_at), CASE n.recipient_kind WHEN 'court' THEN pol.court_response_business_days ELSE pol.probation_response_business_days END, ${zone}::text) AS remind_at,
+           add_business_days(COALESCE(n.sent_at, n.created_at), 2 * CASE n.recipient_kind WHEN 'court' THEN pol.court_response_business_days ELSE pol.probation_response_business_days END, ${zone}::text) AS escalate_at
       FROM notices n
       JOIN compliance_events e ON e.id = n.event_id
       JOIN referrals r ON r.id = n.referral_id
@@ -33,16 +33,16 @@ export async function runResponseClock(manager: EntityManager, programEmail: str
        AND NOT EXISTS (SELECT 1 FROM event_responses er WHERE er.event_id = e.id
                          AND er.agency = (CASE n.recipient_kind WHEN 'court' THEN 'court' ELSE 'probation' END)::response_agency)`;
   const reminders = (await manager.query(
-    `WITH waiting AS (${waiting})
+    `WITH waiting AS (${waiting('$2')})
      INSERT INTO notices (event_id, referral_id, purpose, reminds_notice_id, recipient_kind, recipient_email, recipient_user_id, recipient_agency_id, due_by)
      SELECT w.event_id, w.referral_id, 'response_reminder', w.notice_id, w.recipient_kind, w.recipient_email, w.recipient_user_id, w.recipient_agency_id, now()
        FROM waiting w WHERE w.remind_at < now()
      ON CONFLICT DO NOTHING
      RETURNING id`,
-    [VIOLATION_KINDS],
+    [VIOLATION_KINDS, programTimeZone],
   )) as Array<{ id: string }>;
   const escalations = (await manager.query(
-    `WITH waiting AS (${waiting}),
+    `WITH waiting AS (${waiting('$3')}),
           program AS (SELECT COALESCE($2::text, (SELECT a.notice_email FROM agencies a WHERE a.kind = 'program' AND a.notice_email IS NOT NULL ORDER BY a.created_at LIMIT 1)) AS email),
           coordinator AS (SELECT u.email, u.id FROM users u WHERE u.role = 'coordinator' AND u.active ORDER BY u.created_at LIMIT 1),
           targets AS (
@@ -55,7 +55,7 @@ export async function runResponseClock(manager: EntityManager, programEmail: str
        FROM targets t
      ON CONFLICT DO NOTHING
      RETURNING id`,
-    [VIOLATION_KINDS, programEmail],
+    [VIOLATION_KINDS, programEmail, programTimeZone],
   )) as Array<{ id: string }>;
   return { result: { reminders: reminders.length, escalations: escalations.length }, noticeIds: [...reminders, ...escalations].map((row) => row.id) };
 }

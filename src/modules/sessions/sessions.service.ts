@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/context/request-context';
 import { AuditService } from '../audit/audit.service';
+import { ComplianceService } from '../compliance/compliance.service';
+import { OutboxTransaction } from '../notices/outbox-transaction';
 import { GroupAccess } from '../groups/group-access';
 import { GroupsService } from '../groups/groups.service';
 import { SessionScheduleService } from './session-schedule.service';
@@ -13,11 +13,12 @@ import { SessionView } from './session.view';
 @Injectable()
 export class SessionsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: GroupAccess,
     private readonly groups: GroupsService,
     private readonly schedule: SessionScheduleService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxTransaction,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async get(user: SignedInUser, sessionId: string): Promise<SessionView> {
@@ -30,7 +31,7 @@ export class SessionsService {
    * move up one unit so no material is skipped. A session already marked cannot be cancelled.
    */
   async cancel(user: SignedInUser, sessionId: string, reason: string): Promise<SessionView> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.outbox.run(async (manager) => {
       const session = await this.access.requireSession(user, sessionId, manager, true);
       if (session.status === SessionStatus.Cancelled) return;
       if (session.status === SessionStatus.Held) {
@@ -42,6 +43,13 @@ export class SessionsService {
         { action: 'session.cancel', recordType: 'session', recordId: session.id, details: { date: session.date, reason } },
         manager,
       );
+      // A week that did not meet is no session he was due at: a run of absences it broke, or a
+      // stretch without attendance it lengthened, is judged again for the men on its roster.
+      const roster: Array<{ referral_id: string }> = await manager.query(
+        `SELECT DISTINCT referral_id FROM enrollments WHERE group_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date >= $2)`,
+        [session.groupId, session.date],
+      );
+      await this.compliance.evaluate(manager, roster.map((row) => row.referral_id));
     });
     return this.groups.sessionView(sessionId);
   }

@@ -15,8 +15,7 @@ export class AgenciesService {
   ) {}
 
   async create(input: CreateAgencyDto): Promise<Agency> {
-    const needsNoticeAddress = input.kind === AgencyKind.Court || input.kind === AgencyKind.Probation;
-    if (needsNoticeAddress && !input.noticeEmail) {
+    if (needsNoticeAddress(input.kind) && !input.noticeEmail) {
       // Courts and probation must be reachable, or their notices have nowhere to go.
       throw new UnprocessableError('NOTICE_EMAIL_REQUIRED', `A ${input.kind} agency needs a noticeEmail`, {
         fields: { noticeEmail: ['noticeEmail is required for courts and probation departments'] },
@@ -41,6 +40,11 @@ export class AgenciesService {
       if (!agency) throw new NotFoundError('agency');
       const before = { name: agency.name, noticeEmail: agency.noticeEmail };
       if (input.name !== undefined) agency.name = input.name;
+      if (input.noticeEmail === null && needsNoticeAddress(agency.kind)) {
+        throw new UnprocessableError('NOTICE_EMAIL_REQUIRED', `A ${agency.kind} agency needs a noticeEmail`, {
+          fields: { noticeEmail: ['noticeEmail is required for courts and probation departments'] },
+        });
+      }
       if (input.noticeEmail !== undefined) agency.noticeEmail = input.noticeEmail;
       await manager.save(agency);
       await this.audit.record({ action: 'agency.update', recordType: 'agency', recordId: id, details: { from: before, to: { ...input } } }, manager);
@@ -61,4 +65,8 @@ export class AgenciesService {
   async findById(id: string): Promise<Agency | null> {
     return this.dataSource.getRepository(Agency).findOneBy({ id });
   }
+}
+
+function needsNoticeAddress(kind: AgencyKind): boolean {
+  return kind === AgencyKind.Court || kind === AgencyKind.Probation;
 }

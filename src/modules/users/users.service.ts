@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../../common/e
 import { Page } from '../../common/http/pagination.dto';
 import { Agency, AgencyKind } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
+import { SignInLockout } from '../auth/sign-in-lockout';
 import { CreateUserDto, UpdateUserDto } from './create-user.dto';
 import { PasswordHasher } from './password-hasher';
 import { Role } from './role.enum';
@@ -25,6 +26,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly lockout: SignInLockout,
   ) {}
 
   async create(input: CreateUserDto): Promise<UserView> {
@@ -90,6 +92,14 @@ export class UsersService {
       await this.audit.record({ action: 'user.update', recordType: 'user', recordId: id, details: { from: before, to: { ...input } } }, manager);
       return toUserView(user);
     });
+  }
+
+  /** Ends every sign-in lock on the user's address, from whatever client; audited with who did it. */
+  async unlock(id: string): Promise<void> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    if (!user) throw new NotFoundError('user');
+    await this.lockout.unlock(user.email);
+    await this.audit.record({ action: 'user.unlock', recordType: 'user', recordId: id });
   }
 
   async list(limit: number, offset: number, role?: Role): Promise<Page<UserView>> {

@@ -162,9 +162,10 @@ export class AuthService {
 
   /**
    * Checks signature (HS256 only), expiry, token version and the server-side session: refused when
-   * ended, idle for 30 minutes or started over 12 hours ago. Returns who is signed in.
+   * ended, idle for 30 minutes, started over 12 hours ago, or of another kind (a page cookie's
+   * token opens no API route, and an API token no page). Returns who is signed in.
    */
-  async authenticate(token: string): Promise<SignedInUser> {
+  async authenticate(token: string, kind: AuthSessionKind = 'api'): Promise<SignedInUser> {
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token, {
@@ -175,7 +176,7 @@ export class AuthService {
     }
     if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw TOKEN_ENDED();
     const rows = (await this.dataSource.query(
-      `SELECT u.id, u.email, u.name, u.role, u.agency_id, u.token_version, u.active, s.ended_at,
+      `SELECT u.id, u.email, u.name, u.role, u.agency_id, u.token_version, u.active, s.ended_at, s.kind,
               s.last_seen_at <= now() - make_interval(secs => $3) AS idle,
               s.started_at <= now() - make_interval(secs => $4) AS too_old,
               s.last_seen_at <= now() - make_interval(secs => $5) AS touch
@@ -184,7 +185,7 @@ export class AuthService {
       [claims.sub, claims.sid, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS],
     )) as SessionRow[];
     const row = rows[0];
-    if (!row || !row.active || row.token_version !== claims.ver || row.ended_at) throw TOKEN_ENDED();
+    if (!row || !row.active || row.token_version !== claims.ver || row.ended_at || row.kind !== kind) throw TOKEN_ENDED();
     if (row.idle || row.too_old) {
       const reason: AuthSessionEnd = row.idle ? 'idle' : 'max_age';
       await this.endSessions({ sessionId: claims.sid }, reason);
@@ -255,6 +256,7 @@ interface SessionRow {
   token_version: number;
   active: boolean;
   ended_at: Date | null;
+  kind: AuthSessionKind;
   idle: boolean;
   too_old: boolean;
   touch: boolean;

@@ -39,7 +39,7 @@ export class SessionsService {
       await manager.update(Session, { id: session.id }, { status: SessionStatus.Cancelled, cancelledReason: reason, curriculumUnitId: null });
       await this.schedule.assignUnits(manager, [session.groupId]);
       await this.audit.record(
-        { action: 'session.cancel', recordType: 'session', recordId: session.id, details: { date: session.date, reason } },
+        { action: 'session.cancel', recordType: 'session', recordId: session.id, details: { date: session.date } },
         manager,
       );
     });

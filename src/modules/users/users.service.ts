@@ -62,7 +62,7 @@ export class UsersService {
           action: 'user.create',
           recordType: 'user',
           recordId: user.id,
-          details: { email: user.email, role: user.role, agencyId: user.agencyId },
+          details: { role: user.role, agencyId: user.agencyId },
         },
         manager,
       );
@@ -77,7 +77,6 @@ export class UsersService {
       if (input.email && input.email !== user.email && (await manager.existsBy(User, { email: input.email }))) {
         throw new ConflictError('EMAIL_TAKEN', 'A user with this e-mail already exists');
       }
-      const before = { email: user.email, name: user.name, active: user.active };
       if (input.email !== undefined) user.email = input.email;
       if (input.name !== undefined) user.name = input.name;
       if (input.active !== undefined && input.active !== user.active) {
@@ -89,7 +88,7 @@ export class UsersService {
       if (input.active === false) {
         await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'deactivated' WHERE user_id = $1 AND ended_at IS NULL`, [id]);
       }
-      await this.audit.record({ action: 'user.update', recordType: 'user', recordId: id, details: { from: before, to: { ...input } } }, manager);
+      await this.audit.record({ action: 'user.update', recordType: 'user', recordId: id, details: changedFields(input) }, manager);
       return toUserView(user);
     });
   }
@@ -117,4 +116,10 @@ export class UsersService {
     if (!user) throw new NotFoundError('user');
     return toUserView(user);
   }
+}
+
+/** What an audit entry says of a change: the fields it set (and whether it (de)activated), never their values. */
+function changedFields(input: UpdateUserDto): Record<string, unknown> {
+  const fields = Object.entries(input).filter(([, value]) => value !== undefined).map(([name]) => name);
+  return input.active === undefined ? { fields } : { fields, active: input.active };
 }

@@ -187,7 +187,8 @@ describe('input hardening on every write route', () => {
     expect(problems).toEqual([]);
     // Probing the sign-in's password field locked this address out of the accounts it named; later tests sign in.
     for (const user of Object.values(staff.users)) await testApp.http.post(`/api/v1/users/${user.id}/unlock`).set(bearer(staff.tokens.admin)).expect(204);
-  });
+    // Some 400 requests, a few dozen of them through argon2: minutes on a loaded 2-core machine.
+  }, 240_000);
 
   it('stores a participant’s name verbatim and shows it escaped on the pages (no stored XSS)', async () => {
     const call = calls['POST /api/v1/referrals'](Role.Admin, 'own');

@@ -96,7 +96,12 @@ export class SignInLockout implements OnModuleDestroy {
   async unlock(email: string): Promise<void> {
     const key = this.key(email);
     this.memory.delete(key);
-    await this.redis.del(key);
+    try {
+      await this.redis.del(key);
+    } catch (error) {
+      // Redis away: its locks are not enforced meanwhile either, and they end by themselves.
+      this.fellBack(error);
+    }
   }
 
   onModuleDestroy(): void {

@@ -13,8 +13,6 @@ import { AuthSession, AuthSessionEnd, AuthSessionKind } from './auth-session.ent
 import { IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS } from './session-limits';
 import { MAX_FAILED_SIGN_INS, SignInLockout } from './sign-in-lockout';
 
-export { LOCK_MINUTES, MAX_FAILED_SIGN_INS } from './sign-in-lockout';
-
 interface TokenClaims {
   sub: string;
   /** The server-side session (auth_sessions.id). */

@@ -18,7 +18,9 @@ export const JSON_BODY_LIMIT = '100kb';
 /** Everything an HTTP app needs beyond its modules; main.ts and the tests share it. */
 export function configureHttpApp(app: INestApplication): void {
   const expressApp = app as NestExpressApplication;
-  expressApp.set('trust proxy', 'loopback');
+  // Off unless TRUST_PROXY names the proxy: otherwise any caller could choose, by X-Forwarded-For,
+  // the address his sign-in attempts are counted and audited under.
+  expressApp.set('trust proxy', app.get(AppConfig).trustProxy);
   expressApp.disable('x-powered-by');
   expressApp.useLogger(app.get(Logger));
   expressApp.use(requestContextMiddleware);

@@ -24,6 +24,10 @@ export class AppConfig {
   readonly noticeMaxAttempts: number;
   /** Exact origins that get CORS headers (CORS_ORIGINS); empty means no CORS at all. */
   readonly corsOrigins: readonly string[];
+  /** Express's `trust proxy`: false (nobody), a hop count, or addresses/subnets (TRUST_PROXY). */
+  readonly trustProxy: boolean | number | string[];
+  /** Whether the queue dashboard may change queues (QUEUE_DASHBOARD_WRITE); read-only otherwise. */
+  readonly queueDashboardWrite: boolean;
   /** The current field-encryption key first, then earlier ones still accepted for reading. */
   readonly fieldEncryptionKeys: Buffer[];
   /** Test-only pauses at named points of the delivery path (ignored outside NODE_ENV=test). */
@@ -54,6 +58,8 @@ export class AppConfig {
       .split(',')
       .map((origin) => origin.trim().toLowerCase())
       .filter(Boolean);
+    this.trustProxy = parseTrustProxy(env.TRUST_PROXY);
+    this.queueDashboardWrite = env.QUEUE_DASHBOARD_WRITE === 'true';
     this.fieldEncryptionKeys = [env.FIELD_ENCRYPTION_KEY, ...(env.FIELD_ENCRYPTION_PREVIOUS_KEYS ?? '').split(',')]
       .map((key) => key.trim())
       .filter(Boolean)
@@ -93,6 +99,13 @@ export class AppConfig {
   static fromEnvironment(env: Record<string, string | undefined> = process.env): AppConfig {
     return new AppConfig(validateEnvironment(env));
   }
+}
+
+function parseTrustProxy(value: string): boolean | number | string[] {
+  const trimmed = value.trim();
+  if (trimmed === 'false') return false;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed.split(',').map((entry) => entry.trim()).filter(Boolean);
 }
 
 function parseFaultPoints(value: string | undefined): Record<string, number> {

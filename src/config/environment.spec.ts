@@ -72,4 +72,15 @@ describe('environment validation', () => {
   it.each(['*', 'court.example.org', 'https://court.example.org/path', 'https://a.org,,https://b.org'])('refuses CORS_ORIGINS=%s', (value) => {
     expect(() => validateEnvironment({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS must be a comma-separated list of origins/);
   });
+
+  it('trusts no proxy by default; TRUST_PROXY takes hops, addresses, subnets or named ranges', () => {
+    expect(AppConfig.fromEnvironment({}).trustProxy).toBe(false);
+    expect(AppConfig.fromEnvironment({}).queueDashboardWrite).toBe(false);
+    expect(AppConfig.fromEnvironment({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(AppConfig.fromEnvironment({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::1' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
+    for (const bad of ['true', '*', 'all', '11', 'evil.example', '0']) {
+      expect(() => validateEnvironment({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY must be/);
+    }
+    expect(() => validateEnvironment({ QUEUE_DASHBOARD_WRITE: 'yes' })).toThrow('QUEUE_DASHBOARD_WRITE must be true or false');
+  });
 });

@@ -38,6 +38,10 @@ function IsTimeZone(options: ValidationOptions) {
 /** A 256-bit key, base64-encoded: `openssl rand -base64 32`. */
 const FIELD_KEY = /^[A-Za-z0-9+/]{43}=$/;
 
+/** `trust proxy` values Express understands: false, 1-10 hops, or addresses, subnets and the named ranges. */
+const TRUST_PROXY_ENTRY = String.raw`(?:loopback|linklocal|uniquelocal|[0-9a-fA-F]*[.:][0-9a-fA-F.:]*(?:/\d{1,3})?)`;
+const TRUST_PROXY_PATTERN = new RegExp(String.raw`^(?:false|(?:10|[1-9])|${TRUST_PROXY_ENTRY}(?:\s*,\s*${TRUST_PROXY_ENTRY})*)$`);
+
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
@@ -149,7 +153,22 @@ export class EnvironmentVariables {
     message: 'CORS_ORIGINS must be a comma-separated list of origins like https://court.example.org (scheme, host, optional port; no path, no *)',
   })
   CORS_ORIGINS?: string;
+
+  /**
+   * Which proxy in front of the app may say who the client is (X-Forwarded-For/-Proto): `false`
+   * (the default: nobody), a number of hops, or addresses/subnets/`loopback`, comma-separated.
+   * It picks the address that rate limits, sign-in locks and the audit trail use.
+   */
+  @Matches(TRUST_PROXY_PATTERN, {
+    message: 'TRUST_PROXY must be false, a number of proxy hops (1-10), or comma-separated addresses, subnets or loopback/linklocal/uniquelocal',
+  })
+  TRUST_PROXY: string;
+
+  /** The queue dashboard may pause, retry, clean or add jobs only when this is true (read-only by default). */
+  @IsIn(['true', 'false'], { message: 'QUEUE_DASHBOARD_WRITE must be true or false' })
+  QUEUE_DASHBOARD_WRITE: string;
 }
+
 
 const NUMERIC_KEYS = [
   'PORT',
@@ -182,6 +201,8 @@ export function defaultsFor(nodeEnv: string | undefined): Record<string, string>
     NOTICE_RELAY_GRACE_MS: '15000',
     NOTICE_RETRY_BASE_MS: '30000',
     NOTICE_MAX_ATTEMPTS: '8',
+    TRUST_PROXY: 'false',
+    QUEUE_DASHBOARD_WRITE: 'false',
   };
   if (nodeEnv !== 'production') {
     // Only for local demo and tests: a real deployment must set its own secret and field key.

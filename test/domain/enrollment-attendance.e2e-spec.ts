@@ -168,8 +168,10 @@ describe('enrollment, roster and attendance', () => {
         [enrollmentIds[2]],
       );
       expect(entry.actor_user_id).toBe(staff.users.facilitator.id);
-      expect(entry.details.from).toEqual({ status: 'absent_unexcused', note: null });
-      expect(entry.details.to).toEqual({ status: 'absent_excused', note: 'Court date' });
+      expect(entry.details.from).toEqual({ status: 'absent_unexcused' });
+      expect(entry.details.to).toEqual({ status: 'absent_excused' });
+      // The note itself stays on the mark; the entry says it changed.
+      expect(entry.details.fields).toEqual(['note']);
     });
 
     it('refuses a future session with 422 and writes nothing', async () => {

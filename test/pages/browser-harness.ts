@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { TEST_PASSWORD } from '../helpers/fixtures';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { startTestApp, TestApp, TestAppOptions } from '../helpers/test-app';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /**
@@ -16,8 +16,8 @@ export const SCREENS_DIR =
     : join(__dirname, '..', '..', 'test', 'artifacts', 'screens');
 
 /** The real app on a loopback port, for a real browser. */
-export async function startPagesApp(): Promise<{ testApp: TestApp; baseUrl: string }> {
-  const testApp = await startTestApp();
+export async function startPagesApp(options: TestAppOptions = {}): Promise<{ testApp: TestApp; baseUrl: string }> {
+  const testApp = await startTestApp(options);
   await testApp.app.listen(0, '127.0.0.1');
   const { port } = testApp.app.getHttpServer().address() as AddressInfo;
   return { testApp, baseUrl: `http://127.0.0.1:${port}` };

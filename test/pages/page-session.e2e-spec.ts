@@ -16,7 +16,8 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
   let enrollmentId: string;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
+    // As deployed behind its TLS proxy on the same host: the proxy says the request came over HTTPS.
+    ({ testApp, baseUrl } = await startPagesApp({ env: { TRUST_PROXY: 'loopback' } }));
     browser = await launchBrowser();
     staff = await createStaff(testApp);
     const reference = await seedReference(testApp);

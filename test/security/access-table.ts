@@ -50,6 +50,7 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'GET /api/v1/users': { allowed: { [Admin]: 200 } },
   'GET /api/v1/users/{id}': { allowed: { [Admin]: 200 } },
   'PATCH /api/v1/users/{id}': { allowed: { [Admin]: 200 } },
+  'POST /api/v1/users/{id}/unlock': { allowed: { [Admin]: 204 } },
 
   'GET /api/v1/policies': { allowed: everyone(200) },
   'GET /api/v1/policies/{id}': { allowed: everyone(200) },

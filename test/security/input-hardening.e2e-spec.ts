@@ -17,15 +17,18 @@ import { pageSession, referralWithNotices, tableCounts, waitUntilRendered } from
  * nothing written; what is accepted is stored verbatim and shown escaped on the pages.
  */
 
-type OpenApiSchema = { $ref?: string; type?: string; properties?: Record<string, OpenApiSchema>; items?: OpenApiSchema; allOf?: OpenApiSchema[] };
+type OpenApiSchema = { $ref?: string; type?: string; format?: string; nullable?: boolean; required?: string[]; properties?: Record<string, OpenApiSchema>; items?: OpenApiSchema; allOf?: OpenApiSchema[] };
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> } }>>;
+  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> } }>>;
   components: { schemas: Record<string, OpenApiSchema> };
 }
 
 const WRITE_METHODS = ['post', 'put', 'patch'] as const;
 const PRIVILEGED = { role: 'admin', agencyId: randomUUID(), status: 'completed', id: randomUUID(), tokenVersion: 999, createdAt: '2000-01-01T00:00:00.000Z' };
 const SCRIPT = '<script>alert(1)</script>';
+/** 2^63: one past PostgreSQL's bigint, where an OFFSET used to become a database error. */
+const OFFSET_2_63 = '9223372036854775808';
+const LONE_SURROGATE = '\ud800';
 const PROBES = ["' OR 1=1 --", "'; DROP TABLE users; --", SCRIPT, '{{7*7}}', '../../etc/passwd', 'nul\u0000byte'];
 
 describe('input hardening on every write route', () => {
@@ -36,7 +39,7 @@ describe('input hardening on every write route', () => {
   let calls: ReturnType<typeof routeCalls>;
   let document: OpenApiDocument;
   let writeRoutes: string[] = [];
-  const checked = { massAssignment: 0, probes: 0, stored: 0, malformed: 0 };
+  const checked = { massAssignment: 0, probes: 0, stored: 0, malformed: 0, offsets: 0, surrogates: 0, nulls: 0 };
 
   beforeAll(async () => {
     ({ testApp, staff, reference } = await startProgramApp());
@@ -50,7 +53,8 @@ describe('input hardening on every write route', () => {
   afterAll(async () => {
     process.stdout.write(
       `\ninput hardening: ${writeRoutes.length} write routes; ${checked.massAssignment} mass-assignment bodies, ` +
-        `${checked.probes} injection probes (${checked.stored} stored verbatim), ${checked.malformed} oversized or malformed bodies\n`,
+        `${checked.probes} injection probes (${checked.stored} stored verbatim), ${checked.malformed} oversized or malformed bodies, ` +
+        `${checked.offsets} offsets of 2^63, ${checked.surrogates} lone surrogates, ${checked.nulls} nulls\n`,
     );
     await testApp?.close();
   });
@@ -181,9 +185,10 @@ describe('input hardening on every write route', () => {
       }
     }
     expect(problems).toEqual([]);
-    // Probing the sign-in's password field locked the accounts it named; later tests sign in.
-    await testApp.dataSource.query(`UPDATE users SET failed_login_count = 0, locked_until = NULL`);
-  }, 180_000); // every string field of every write route × 6 probes, on a shared 2-core machine
+    // Probing the sign-in's password field locked this address out of the accounts it named; later tests sign in.
+    for (const user of Object.values(staff.users)) await testApp.http.post(`/api/v1/users/${user.id}/unlock`).set(bearer(staff.tokens.admin)).expect(204);
+    // Some 400 requests, a few dozen of them through argon2: minutes on a loaded 2-core machine.
+  }, 240_000);
 
   it('stores a participant’s name verbatim and shows it escaped on the pages (no stored XSS)', async () => {
     const call = calls['POST /api/v1/referrals'](Role.Admin, 'own');
@@ -268,6 +273,109 @@ describe('input hardening on every write route', () => {
       }
     }
     expect(await tableCounts(testApp)).toEqual(before);
+  });
+
+  /**
+   * The fields where null cannot mean "not given": the required ones (and the required ones inside
+   * them) and, on a PATCH, every field not documented as nullable (left out keeps the value; null
+   * would try to store nothing in a NOT NULL column).
+   */
+  function nullRefusedFields(schema: OpenApiSchema | undefined, patch: boolean, prefix = ''): string[] {
+    return Object.entries(schema?.properties ?? {}).flatMap(([name, property]) => {
+      const resolved = resolve(property)!;
+      const path = prefix ? `${prefix}.${name}` : name;
+      if (property.nullable || resolved.nullable) return [];
+      if (!patch && !(schema?.required ?? []).includes(name)) return [];
+      return [path, ...(resolved.properties ? nullRefusedFields(resolved, patch, path) : [])];
+    });
+  }
+
+  it('unhandled 500s: answers offset 2^63 on every list route and the lookups with 400 naming offset', async () => {
+    const problems: string[] = [];
+    const listRoutes = Object.entries(document.paths)
+      .filter(([, operations]) => operations.get?.parameters?.some((parameter) => parameter.name === 'offset' && parameter.in === 'query'))
+      .map(([path]) => `GET ${path}`);
+    const bodyRoutes = callable().filter((route) => 'offset' in (bodySchema(route)?.properties ?? {}));
+    expect(listRoutes.length).toBeGreaterThan(8);
+    expect(bodyRoutes).toEqual(expect.arrayContaining(['POST /api/v1/referrals/lookup']));
+    for (const route of listRoutes) {
+      const call = calls[route](Role.Admin, 'own');
+      const { token } = await caller(route, call);
+      const response = await testApp.http.get(`${call.path}${call.path.includes('?') ? '&' : '?'}offset=${OFFSET_2_63}`).set(bearer(token));
+      if (response.status !== 400 || !response.body.fields?.offset) problems.push(`${route} → ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
+      checked.offsets += 1;
+    }
+    for (const route of bodyRoutes) {
+      const call = calls[route](Role.Admin, 'own');
+      const { token } = await caller(route, call);
+      // Written into the JSON text: as a JS number 2^63 would be rounded before it was sent.
+      const raw = JSON.stringify({ ...call.body, offset: 0 }).replace('"offset":0', `"offset":${OFFSET_2_63}`);
+      const response = await send(route, call.path, token, raw);
+      if (response.status !== 400 || !response.body.fields?.offset) problems.push(`${route} → ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
+      checked.offsets += 1;
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('unhandled 500s: answers a lone surrogate in every string field (every e-mail field, the sign-in’s included) with 400 naming the field, writing nothing', async () => {
+    const problems: string[] = [];
+    const emailFields: string[] = [];
+    const prepared = [];
+    for (const route of callable()) {
+      for (const field of stringFields(bodySchema(route))) {
+        const call = calls[route](Role.Admin, 'own');
+        prepared.push({ route, field, call, ...(await caller(route, call)) });
+      }
+    }
+    const before = await tableCounts(testApp, ['audit_entries', 'auth_sessions']);
+    for (const { route, field, call, token } of prepared) {
+      {
+        const response = await send(route, call.path, token, withValue(call.body ?? {}, field, `ab${LONE_SURROGATE}@example.org`));
+        if (/email/i.test(field)) emailFields.push(`${route} ${field}`);
+        if (response.status !== 400 || !response.body.fields?.[field]) problems.push(`${route} ${field} → ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
+        checked.surrogates += 1;
+      }
+    }
+    expect(emailFields).toEqual(expect.arrayContaining(['POST /api/v1/auth/login email', 'POST /api/v1/users email', 'PATCH /api/v1/users/{id} email']));
+    expect(problems).toEqual([]);
+    expect(await tableCounts(testApp, ['audit_entries', 'auth_sessions'])).toEqual(before);
+  });
+
+  it('unhandled 500s: answers null in every required field, and in every PATCH field not documented as nullable, with 400 naming it (PATCH user email, PATCH agency name …), writing nothing', async () => {
+    const problems: string[] = [];
+    const refusedBy = Object.fromEntries(callable().map((route) => [route, nullRefusedFields(bodySchema(route), route.startsWith('PATCH '))]));
+    expect(refusedBy['PATCH /api/v1/users/{id}']).toEqual(expect.arrayContaining(['email', 'name', 'active']));
+    expect(refusedBy['PATCH /api/v1/agencies/{id}']).toEqual(expect.arrayContaining(['name']));
+    const prepared = [];
+    for (const route of callable()) {
+      for (const field of refusedBy[route]) {
+        const call = calls[route](Role.Admin, 'own');
+        prepared.push({ route, field, call, ...(await caller(route, call)) });
+      }
+    }
+    const before = await tableCounts(testApp, ['audit_entries', 'auth_sessions']);
+    for (const { route, field, call, token } of prepared) {
+      {
+        const response = await send(route, call.path, token, withValue(call.body ?? {}, field, null));
+        if (response.status !== 400 || !Object.keys(response.body.fields ?? {}).some((key) => key === field || key.startsWith(`${field}.`))) {
+          problems.push(`${route} ${field}=null → ${response.status} ${JSON.stringify(response.body).slice(0, 160)}`);
+        }
+        checked.nulls += 1;
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(await tableCounts(testApp, ['audit_entries', 'auth_sessions'])).toEqual(before);
+    // Null where it may mean "not given" (an optional field of a create): any answer but a 500.
+    for (const route of callable()) {
+      for (const field of Object.keys(bodySchema(route)?.properties ?? {}).filter((name) => !refusedBy[route].includes(name))) {
+        const call = calls[route](Role.Admin, 'own');
+        const { token } = await caller(route, call);
+        const response = await send(route, call.path, token, withValue(call.body ?? {}, field, null));
+        if (response.status >= 500) problems.push(`${route} ${field}=null → ${response.status}`);
+        checked.nulls += 1;
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   it('answers a NUL byte in a query string or a form with 400, not a database error', async () => {

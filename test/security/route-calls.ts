@@ -252,6 +252,7 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
     'GET /api/v1/users': () => ({ path: '/api/v1/users' }),
     'GET /api/v1/users/{id}': () => ({ path: `/api/v1/users/${fx.spareUserId}` }),
     'PATCH /api/v1/users/{id}': () => ({ path: `/api/v1/users/${fx.spareUserId}`, body: { name: 'Renamed Facilitator' } }),
+    'POST /api/v1/users/{id}/unlock': () => ({ path: `/api/v1/users/${fx.spareUserId}/unlock` }),
 
     'GET /api/v1/policies': () => ({ path: '/api/v1/policies' }),
     'GET /api/v1/policies/{id}': () => ({ path: `/api/v1/policies/${reference.duluthPolicy.id}` }),

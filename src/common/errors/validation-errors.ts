@@ -16,9 +16,24 @@ export function fieldMessages(errors: ValidationError[], prefix = ''): Record<st
   return fields;
 }
 
+/** An answer names at most this many fields; the rest are counted ("and 280 more …"). */
+export const MAX_FIELDS_LISTED = 20;
+
 export class FieldValidationException extends BadRequestException {
-  constructor(readonly fields: Record<string, string[]>) {
-    super({ message: Object.values(fields).flat(), fields });
+  readonly fields: Record<string, string[]>;
+
+  constructor(fields: Record<string, string[]>) {
+    const names = Object.keys(fields);
+    const listed = Object.fromEntries(names.slice(0, MAX_FIELDS_LISTED).map((name) => [name, fields[name]]));
+    const message = Object.values(listed).flat();
+    const more = names.length - MAX_FIELDS_LISTED;
+    if (more > 0) {
+      const allUnknown = names.slice(MAX_FIELDS_LISTED).every((name) => fields[name].every((text) => text.endsWith('is not an allowed field')));
+      const noun = more === 1 ? 'field' : 'fields';
+      message.push(`and ${more} more ${noun} ${allUnknown ? (more === 1 ? 'is not allowed' : 'are not allowed') : more === 1 ? 'has problems' : 'have problems'}`);
+    }
+    super({ message, fields: listed });
+    this.fields = listed;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import { isIsoDate } from '../dates';
 
 /** A real calendar date written YYYY-MM-DD. */
@@ -31,3 +32,20 @@ export function IsClockTime(options?: ValidationOptions) {
 }
 
 export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+/**
+ * A field a change may leave out, but not set to null: the column is NOT NULL, and null is not
+ * "keep the current value" (IsOptional would let it through to the database, a 500).
+ */
+export function OptionalNotNull() {
+  return applyDecorators(
+    ValidateIf((_object, value) => value !== undefined),
+    ValidateBy({
+      name: 'notNull',
+      validator: {
+        validate: (value: unknown) => value !== null,
+        defaultMessage: (args) => `${args?.property} cannot be null; leave it out to keep the current value`,
+      },
+    }),
+  );
+}

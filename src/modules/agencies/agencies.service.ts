@@ -15,8 +15,7 @@ export class AgenciesService {
   ) {}
 
   async create(input: CreateAgencyDto): Promise<Agency> {
-    const needsNoticeAddress = input.kind === AgencyKind.Court || input.kind === AgencyKind.Probation;
-    if (needsNoticeAddress && !input.noticeEmail) {
+    if (needsNoticeAddress(input.kind) && !input.noticeEmail) {
       // Courts and probation must be reachable, or their notices have nowhere to go.
       throw new UnprocessableError('NOTICE_EMAIL_REQUIRED', `A ${input.kind} agency needs a noticeEmail`, {
         fields: { noticeEmail: ['noticeEmail is required for courts and probation departments'] },
@@ -27,7 +26,7 @@ export class AgenciesService {
         manager.create(Agency, { name: input.name, kind: input.kind, noticeEmail: input.noticeEmail ?? null }),
       );
       await this.audit.record(
-        { action: 'agency.create', recordType: 'agency', recordId: agency.id, details: { ...input } },
+        { action: 'agency.create', recordType: 'agency', recordId: agency.id, details: { kind: input.kind, fields: definedFields(input) } },
         manager,
       );
       return agency;
@@ -39,11 +38,15 @@ export class AgenciesService {
     return this.dataSource.transaction(async (manager) => {
       const agency = await manager.findOne(Agency, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!agency) throw new NotFoundError('agency');
-      const before = { name: agency.name, noticeEmail: agency.noticeEmail };
       if (input.name !== undefined) agency.name = input.name;
+      if (input.noticeEmail === null && needsNoticeAddress(agency.kind)) {
+        throw new UnprocessableError('NOTICE_EMAIL_REQUIRED', `A ${agency.kind} agency needs a noticeEmail`, {
+          fields: { noticeEmail: ['noticeEmail is required for courts and probation departments'] },
+        });
+      }
       if (input.noticeEmail !== undefined) agency.noticeEmail = input.noticeEmail;
       await manager.save(agency);
-      await this.audit.record({ action: 'agency.update', recordType: 'agency', recordId: id, details: { from: before, to: { ...input } } }, manager);
+      await this.audit.record({ action: 'agency.update', recordType: 'agency', recordId: id, details: { fields: definedFields(input) } }, manager);
       return agency;
     });
   }
@@ -61,4 +64,13 @@ export class AgenciesService {
   async findById(id: string): Promise<Agency | null> {
     return this.dataSource.getRepository(Agency).findOneBy({ id });
   }
+}
+
+function needsNoticeAddress(kind: AgencyKind): boolean {
+  return kind === AgencyKind.Court || kind === AgencyKind.Probation;
+}
+
+/** Audit entries name the fields given, never their values (a notice address is a person's e-mail). */
+function definedFields(input: object): string[] {
+  return Object.entries(input).filter(([, value]) => value !== undefined).map(([name]) => name);
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsEnum, IsOptional, IsString, Length } from 'class-validator';
+import { OptionalNotNull } from '../../common/http/validators';
 import { AgencyKind } from './agency.entity';
 
 export class CreateAgencyDto {
@@ -24,15 +25,15 @@ export class CreateAgencyDto {
 /** What an admin may correct on an agency; its kind is fixed. */
 export class UpdateAgencyDto {
   @ApiPropertyOptional({ example: 'Arrowhead County District Court' })
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @Length(2, 200)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'notices@court.example.gov' })
+  @ApiPropertyOptional({ example: 'notices@court.example.gov', nullable: true, description: 'null clears it; courts and probation departments must keep one' })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'noticeEmail must be an e-mail address' })
-  noticeEmail?: string;
+  noticeEmail?: string | null;
 }

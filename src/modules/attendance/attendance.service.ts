@@ -120,8 +120,10 @@ export class AttendanceService {
           sessionId: session.id,
           sessionDate: session.date,
           referralId: referralOf.get(mark.enrollmentId),
-          ...(previous ? { from: { status: previous.status, note: previous.note } } : {}),
-          to: { status: mark.status, note: mark.note ?? null },
+          // The note is the facilitator's free text: it stays on the mark, the entry says only that it changed.
+          ...(previous ? { from: { status: previous.status } } : {}),
+          to: { status: mark.status },
+          ...((mark.note ?? null) !== (previous?.note ?? null) ? { fields: ['note'] } : {}),
         },
       };
     });

@@ -33,6 +33,7 @@ export class AuthController {
   }
 
   @ApiBearerAuth()
+  @UseGuards(ThrottlerGuard)
   @Post('password')
   @HttpCode(200)
   changePassword(@CurrentUser() user: SignedInUser, @Body() body: ChangePasswordDto): Promise<LoginResult> {

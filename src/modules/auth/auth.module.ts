@@ -8,6 +8,7 @@ import { AppConfig } from '../../config/app-config';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { SignInLockoutModule } from './sign-in-lockout';
 
 /** The shared sign-in counts, as a provider so its Redis connection closes with the app. */
 @Module({
@@ -18,6 +19,7 @@ class ThrottleStorageModule {}
 
 @Module({
   imports: [
+    SignInLockoutModule,
     // A KeyObject made once: given the secret as a string, jsonwebtoken first tries to parse it as
     // a PEM public key on every verify, which cost 15 % of a lookup's CPU (bench/RESULTS.md, P4).
     JwtModule.registerAsync({

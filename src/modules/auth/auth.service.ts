@@ -11,9 +11,7 @@ import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import { AuthSession, AuthSessionEnd, AuthSessionKind } from './auth-session.entity';
 import { IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS } from './session-limits';
-
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MINUTES = 15;
+import { MAX_FAILED_SIGN_INS, SignInLockout } from './sign-in-lockout';
 
 interface TokenClaims {
   sub: string;
@@ -41,6 +39,7 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly lockout: SignInLockout,
   ) {}
 
   async login(email: string, password: string): Promise<LoginResult> {
@@ -49,8 +48,16 @@ export class AuthService {
     return this.loginResult(user, token);
   }
 
-  /** Checks e-mail and password (counting failures, locking after five) and audits the sign-in. */
+  /**
+   * Checks e-mail and password and audits the sign-in. Five failures in a row from one client
+   * address lock that address out of this e-mail for 10 minutes (SignInLockout). The lock is
+   * checked before anything else, so a locked answer is the same, and takes the same time, whether
+   * the e-mail names an account or not; and an unknown e-mail is counted and locked like a real one.
+   */
   async verifyCredentials(email: string, password: string): Promise<User> {
+    const client = clientAddress();
+    const lockedUntil = await this.lockout.lockedUntil(email, client);
+    if (lockedUntil) throw this.lockedError(lockedUntil);
     const user = await this.dataSource
       .getRepository(User)
       .createQueryBuilder('user')
@@ -59,47 +66,28 @@ export class AuthService {
       .getOne();
     if (!user || !user.active) {
       await PasswordHasher.verify(UNKNOWN_USER_HASH, password);
-      await this.audit.record({ action: 'auth.login_failed', recordType: 'user', recordId: user?.id ?? null, actorUserId: null, actorRole: null, details: { reason: user ? 'inactive' : 'unknown_email' } });
+      await this.recordFailedSignIn(email, client, user ?? null, user ? 'inactive' : 'unknown_email');
       throw INVALID_CREDENTIALS();
-    }
-    if (user.lockedUntil && user.lockedUntil > new Date()) {
-      throw this.lockedError(user.lockedUntil);
     }
     if (!(await PasswordHasher.verify(user.passwordHash, password))) {
-      await this.recordFailedLogin(user);
+      await this.recordFailedSignIn(email, client, user, 'wrong_password');
       throw INVALID_CREDENTIALS();
     }
-    await this.dataSource.transaction(async (manager) => {
-      await manager.update(User, { id: user.id }, { failedLoginCount: 0, lockedUntil: null });
-      await this.audit.record({ action: 'auth.login', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role }, manager);
-    });
+    await this.lockout.recordSuccess(email, client);
+    await this.audit.record({ action: 'auth.login', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role });
     return user;
   }
 
-  /** Counts the failure atomically; the fifth in a row locks the account. */
-  private async recordFailedLogin(user: User): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      // TypeORM answers an UPDATE … RETURNING with [rows, affectedCount].
-      const [rows] = (await manager.query(
-        `UPDATE users
-            SET failed_login_count = CASE WHEN failed_login_count + 1 >= $2 THEN 0 ELSE failed_login_count + 1 END,
-                locked_until = CASE WHEN failed_login_count + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-          WHERE id = $1
-          RETURNING locked_until`,
-        [user.id, MAX_FAILED_LOGINS, LOCKOUT_MINUTES],
-      )) as [Array<{ locked_until: Date | null }>, number];
-      const lockedUntil = rows[0]?.locked_until ?? null;
-      await this.audit.record(
-        {
-          action: lockedUntil ? 'auth.locked' : 'auth.login_failed',
-          recordType: 'user',
-          recordId: user.id,
-          actorUserId: null,
-          actorRole: null,
-          details: lockedUntil ? { lockedUntil } : { reason: 'wrong_password' },
-        },
-        manager,
-      );
+  /** Counts the failure for this address and client; the fifth in a row locks the pair. */
+  private async recordFailedSignIn(email: string, client: string, user: User | null, reason: 'inactive' | 'unknown_email' | 'wrong_password' | 'wrong_current_password'): Promise<void> {
+    const lockedUntil = await this.lockout.recordFailure(email, client);
+    await this.audit.record({
+      action: lockedUntil ? 'auth.locked' : reason === 'wrong_current_password' ? 'auth.password_change_failed' : 'auth.login_failed',
+      recordType: 'user',
+      recordId: user?.id ?? null,
+      actorUserId: reason === 'wrong_current_password' ? undefined : null,
+      actorRole: reason === 'wrong_current_password' ? undefined : null,
+      details: lockedUntil ? { reason, lockedUntil } : { reason },
     });
   }
 
@@ -107,7 +95,7 @@ export class AuthService {
     return new DomainError(
       'locked',
       'ACCOUNT_LOCKED',
-      `This account is locked after ${MAX_FAILED_LOGINS} failed sign-ins until ${until.toISOString()}; an admin can help sooner`,
+      `After ${MAX_FAILED_SIGN_INS} failed sign-ins from this address, it is locked out of this account until ${until.toISOString()}; try again then, or ask an admin to unlock it`,
       { lockedUntil: until.toISOString() },
     );
   }
@@ -172,9 +160,10 @@ export class AuthService {
 
   /**
    * Checks signature (HS256 only), expiry, token version and the server-side session: refused when
-   * ended, idle for 30 minutes or started over 12 hours ago. Returns who is signed in.
+   * ended, idle for 30 minutes, started over 12 hours ago, or of another kind (a page cookie's
+   * token opens no API route, and an API token no page). Returns who is signed in.
    */
-  async authenticate(token: string): Promise<SignedInUser> {
+  async authenticate(token: string, kind: AuthSessionKind = 'api'): Promise<SignedInUser> {
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token, {
@@ -185,7 +174,7 @@ export class AuthService {
     }
     if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw TOKEN_ENDED();
     const rows = (await this.dataSource.query(
-      `SELECT u.id, u.email, u.name, u.role, u.agency_id, u.token_version, u.active, s.ended_at,
+      `SELECT u.id, u.email, u.name, u.role, u.agency_id, u.token_version, u.active, s.ended_at, s.kind,
               s.last_seen_at <= now() - make_interval(secs => $3) AS idle,
               s.started_at <= now() - make_interval(secs => $4) AS too_old,
               s.last_seen_at <= now() - make_interval(secs => $5) AS touch
@@ -194,7 +183,7 @@ export class AuthService {
       [claims.sub, claims.sid, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS],
     )) as SessionRow[];
     const row = rows[0];
-    if (!row || !row.active || row.token_version !== claims.ver || row.ended_at) throw TOKEN_ENDED();
+    if (!row || !row.active || row.token_version !== claims.ver || row.ended_at || row.kind !== kind) throw TOKEN_ENDED();
     if (row.idle || row.too_old) {
       const reason: AuthSessionEnd = row.idle ? 'idle' : 'max_age';
       await this.endSessions({ sessionId: claims.sid }, reason);
@@ -220,6 +209,7 @@ export class AuthService {
     await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = $2 WHERE ${column} = $1 AND ended_at IS NULL`, [value, reason]);
   }
 
+  /** A wrong currentPassword counts against the same lock as a wrong sign-in: a stolen token cannot guess on. */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<LoginResult> {
     const user = await this.dataSource
       .getRepository(User)
@@ -227,11 +217,16 @@ export class AuthService {
       .addSelect('user.passwordHash')
       .where('user.id = :userId', { userId })
       .getOneOrFail();
+    const client = clientAddress();
+    const lockedUntil = await this.lockout.lockedUntil(user.email, client);
+    if (lockedUntil) throw this.lockedError(lockedUntil);
     if (!(await PasswordHasher.verify(user.passwordHash, currentPassword))) {
+      await this.recordFailedSignIn(user.email, client, user, 'wrong_current_password');
       throw new UnprocessableError('WRONG_PASSWORD', 'currentPassword is wrong', {
         fields: { currentPassword: ['currentPassword is wrong'] },
       });
     }
+    await this.lockout.recordSuccess(user.email, client);
     if (currentPassword === newPassword) {
       throw new UnprocessableError('SAME_PASSWORD', 'newPassword must differ from the current one', {
         fields: { newPassword: ['newPassword must differ from the current one'] },
@@ -259,9 +254,15 @@ interface SessionRow {
   token_version: number;
   active: boolean;
   ended_at: Date | null;
+  kind: AuthSessionKind;
   idle: boolean;
   too_old: boolean;
   touch: boolean;
+}
+
+/** The caller's address as the request context has it (TRUST_PROXY decides whether a proxy may say). */
+function clientAddress(): string {
+  return RequestContext.current()?.ipAddress ?? 'unknown';
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -38,8 +38,9 @@ export class NoticeRenderer {
 
   private compiled() {
     if (!this.templates) {
-      const load = (name: string) => Handlebars.compile(readFileSync(join(templatesDir(), 'notices', name), 'utf8'), { strict: false });
-      this.templates = { html: load('notice.html.hbs'), text: load('notice.text.hbs') };
+      // The text/plain part is not HTML: escaping it would show O'Brien as O&#x27;Brien.
+      const load = (name: string, noEscape: boolean) => Handlebars.compile(readFileSync(join(templatesDir(), 'notices', name), 'utf8'), { strict: false, noEscape });
+      this.templates = { html: load('notice.html.hbs', false), text: load('notice.text.hbs', true) };
     }
     return this.templates;
   }

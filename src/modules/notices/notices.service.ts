@@ -161,23 +161,23 @@ export class NoticesService {
       await this.refuseRetryOverLimit(manager, noticeId);
       // Staff usually fixed the address first (agency or user); the resend uses the address and
       // the wording as they are now, so it is rendered again.
-      const [[refreshed]] = (await manager.query(
+      await manager.query(
         `UPDATE notices n SET status = 'pending', attempts = 0, next_attempt_at = now(), queued_at = NULL, sending_started_at = NULL,
                 rendered_at = NULL,
                 recipient_email = COALESCE(CASE n.recipient_kind
                   WHEN 'probation_officer' THEN (SELECT u.email FROM users u WHERE u.id = n.recipient_user_id)
                   WHEN 'court' THEN (SELECT a.notice_email FROM agencies a WHERE a.id = n.recipient_agency_id)
                 END, n.recipient_email)
-          WHERE n.id = $1
-          RETURNING n.recipient_email`,
+          WHERE n.id = $1`,
         [noticeId],
-      )) as [[{ recipient_email: string }], number];
+      );
       await this.audit.record(
         {
           action: 'notice.retry',
           recordType: 'notice',
           recordId: noticeId,
-          details: { from: notice.status, lastResponse: notice.last_response, recipientEmail: refreshed.recipient_email },
+          // The server's last answer and the address stay on the notice itself.
+          details: { from: notice.status },
         },
         manager,
       );

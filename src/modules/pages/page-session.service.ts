@@ -63,7 +63,7 @@ export class PageSessionService {
     const claims = this.jwt.decode<PageClaims | null>(token);
     let user: SignedInUser;
     try {
-      user = await this.auth.authenticate(token);
+      user = await this.auth.authenticate(token, 'page');
     } catch (error) {
       this.clear(req, res);
       const idle = error instanceof DomainError && error.code === 'SESSION_IDLE';

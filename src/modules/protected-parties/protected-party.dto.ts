@@ -21,27 +21,27 @@ export class CreateProtectedPartyDto {
   @Length(1, 100, { message: 'relationship must be 1 to 100 characters' })
   relationship: string;
 
-  @ApiPropertyOptional({ example: '+1 218 555 0100' })
+  @ApiPropertyOptional({ example: '+1 218 555 0100', nullable: true })
   @IsOptional()
   @Transform(trim)
   @Matches(/^[+()0-9 .-]{7,30}$/, { message: 'phone must be a phone number (digits, spaces, + ( ) . -)' })
   phone?: string;
 
-  @ApiPropertyOptional({ example: 'jane@example.org' })
+  @ApiPropertyOptional({ example: 'jane@example.org', nullable: true })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(254)
   email?: string;
 
-  @ApiPropertyOptional({ description: 'A safe mailing address (may be a confidential address program box)' })
+  @ApiPropertyOptional({ description: 'A safe mailing address (may be a confidential address program box)', nullable: true })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @MaxLength(500)
   address?: string;
 
-  @ApiPropertyOptional({ description: 'What staff reaching her must know: safe times, who may answer, what not to say' })
+  @ApiPropertyOptional({ description: 'What staff reaching her must know: safe times, who may answer, what not to say', nullable: true })
   @IsOptional()
   @Transform(trim)
   @IsString()

@@ -62,7 +62,8 @@ export class ReferralStatusService {
           action: 'referral.status_change',
           recordType: 'referral',
           recordId: change.id,
-          details: { from: change.from, to: change.to, reason: change.reason },
+          // The reason is free text kept on the referral (status_reason), not in the append-only log.
+          details: { from: change.from, to: change.to, reasonGiven: change.reason !== null },
         })),
         ...raised.map((id) => ({ action: 'victim_notification.raised', recordType: 'victim_notification', recordId: id })),
       ],

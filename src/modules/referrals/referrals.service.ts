@@ -86,7 +86,7 @@ export class ReferralsService {
             action: 'referral.create',
             recordType: 'referral',
             recordId: referral.id,
-            details: { caseNumber: referral.caseNumber, participantId: participant.id, participantMatched: matched, policyId: policy.id },
+            details: { participantId: participant.id, participantMatched: matched, policyId: policy.id },
           },
           manager,
         );
@@ -179,7 +179,8 @@ export class ReferralsService {
     await this.audit.record({
       action: 'referral.list',
       recordType: 'referral',
-      details: { filters: { ...filters }, returned: rows.map((row) => row.id) },
+      // Which filters, not their values: a case number is as identifying as a name.
+      details: { filters: Object.keys(filters).filter((name) => filters[name as keyof ReferralFilters] !== undefined), returned: rows.map((row) => row.id) },
     });
     return { items: rows.map((row) => toReferralView(row, user.role)), total };
   }

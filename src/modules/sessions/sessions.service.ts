@@ -40,7 +40,7 @@ export class SessionsService {
       await manager.update(Session, { id: session.id }, { status: SessionStatus.Cancelled, cancelledReason: reason, curriculumUnitId: null });
       await this.schedule.assignUnits(manager, [session.groupId]);
       await this.audit.record(
-        { action: 'session.cancel', recordType: 'session', recordId: session.id, details: { date: session.date, reason } },
+        { action: 'session.cancel', recordType: 'session', recordId: session.id, details: { date: session.date } },
         manager,
       );
       // A week that did not meet is no session he was due at: a run of absences it broke, or a

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsEnum, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsEnum, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
+import { OptionalNotNull } from '../../common/http/validators';
 import { Role } from './role.enum';
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -36,21 +37,21 @@ export class CreateUserDto {
 /** What an admin may correct on a user; role and agency are fixed (make a new account instead). */
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(254)
   email?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @Length(2, 200)
   name?: string;
 
   @ApiPropertyOptional({ description: 'false signs the user out everywhere and refuses sign-in' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean({ message: 'active must be true or false' })
   active?: boolean;
 }

@@ -32,12 +32,6 @@ export class User {
   @Column({ type: 'integer', default: 0 })
   tokenVersion: number;
 
-  @Column({ type: 'integer', default: 0 })
-  failedLoginCount: number;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
-
   @Column({ type: 'boolean', default: true })
   active: boolean;
 

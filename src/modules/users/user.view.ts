@@ -1,6 +1,6 @@
 import { User } from './user.entity';
 
-/** What the API shows of a user: never the hash, lockout counters or token version. */
+/** What the API shows of a user: never the hash or token version. */
 export interface UserView {
   id: string;
   email: string;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEnum, IsOptional } from 'class-validator';
 import { Roles } from '../../common/auth/auth.decorators';
@@ -34,6 +34,13 @@ export class UsersController {
   @Patch(':id')
   update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateUserDto): Promise<UserView> {
     return this.users.update(id, body);
+  }
+
+  /** Ends the sign-in locks on this user's address (after five wrong passwords from one place). */
+  @Post(':id/unlock')
+  @HttpCode(204)
+  async unlock(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.users.unlock(id);
   }
 
   @Get(':id')

@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../../common/e
 import { Page } from '../../common/http/pagination.dto';
 import { Agency, AgencyKind } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
+import { SignInLockout } from '../auth/sign-in-lockout';
 import { CreateUserDto, UpdateUserDto } from './create-user.dto';
 import { PasswordHasher } from './password-hasher';
 import { Role } from './role.enum';
@@ -27,6 +28,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly lockout: SignInLockout,
   ) {}
 
   async create(input: CreateUserDto): Promise<UserView> {
@@ -62,7 +64,7 @@ export class UsersService {
           action: 'user.create',
           recordType: 'user',
           recordId: user.id,
-          details: { email: user.email, role: user.role, agencyId: user.agencyId },
+          details: { role: user.role, agencyId: user.agencyId },
         },
         manager,
       );
@@ -77,7 +79,6 @@ export class UsersService {
       if (input.email && input.email !== user.email && (await manager.existsBy(User, { email: input.email }))) {
         throw new ConflictError('EMAIL_TAKEN', 'A user with this e-mail already exists');
       }
-      const before = { email: user.email, name: user.name, active: user.active };
       if (input.email !== undefined) user.email = input.email;
       if (input.name !== undefined) user.name = input.name;
       if (input.active !== undefined && input.active !== user.active) {
@@ -89,9 +90,17 @@ export class UsersService {
       if (input.active === false) {
         await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'deactivated' WHERE user_id = $1 AND ended_at IS NULL`, [id]);
       }
-      await this.audit.record({ action: 'user.update', recordType: 'user', recordId: id, details: { from: before, to: { ...input } } }, manager);
+      await this.audit.record({ action: 'user.update', recordType: 'user', recordId: id, details: changedFields(input) }, manager);
       return toUserView(user);
     });
+  }
+
+  /** Ends every sign-in lock on the user's address, from whatever client; audited with who did it. */
+  async unlock(id: string): Promise<void> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id });
+    if (!user) throw new NotFoundError('user');
+    await this.lockout.unlock(user.email);
+    await this.audit.record({ action: 'user.unlock', recordType: 'user', recordId: id });
   }
 
   async list(limit: number, offset: number, role?: Role): Promise<Page<UserView>> {
@@ -109,4 +118,10 @@ export class UsersService {
     if (!user) throw new NotFoundError('user');
     return toUserView(user);
   }
+}
+
+/** What an audit entry says of a change: the fields it set (and whether it (de)activated), never their values. */
+function changedFields(input: UpdateUserDto): Record<string, unknown> {
+  const fields = Object.entries(input).filter(([, value]) => value !== undefined).map(([name]) => name);
+  return input.active === undefined ? { fields } : { fields, active: input.active };
 }

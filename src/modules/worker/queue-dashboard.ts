@@ -7,6 +7,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bull';
 import { NextFunction, Request, Response } from 'express';
 import { errorBody } from '../../common/errors/error-response';
+import { AppConfig } from '../../config/app-config';
 import { AuthService } from '../auth/auth.service';
 import { PageSessionService } from '../pages/page-session.service';
 import { QueueName } from '../queues/queue-names';
@@ -14,19 +15,58 @@ import { Role } from '../users/role.enum';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * bull-board for program admins at /admin/queues: the queues behind notice delivery and the
  * nightly jobs. Signed in by the page session or a bearer token; anyone else gets 404.
+ *
+ * Read-only unless QUEUE_DASHBOARD_WRITE=true: pausing, emptying or retrying a queue from a
+ * browser tab is rarely needed and easy to do by mistake. In write mode, bull-board's single-page
+ * app cannot carry our CSRF token, so a change made on the page cookie must come from the
+ * dashboard's own origin (Origin, or Referer when a browser sends no Origin); a bearer token is
+ * never sent by a browser on its own and needs no such check.
  */
 export function mountQueueDashboard(app: INestApplication): void {
+  const config = app.get(AppConfig);
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
-    queues: Object.values(QueueName).map((name) => new BullAdapter(app.get<Queue>(getQueueToken(name)), { readOnlyMode: false })),
+    queues: Object.values(QueueName).map((name) => new BullAdapter(app.get<Queue>(getQueueToken(name)), { readOnlyMode: !config.queueDashboardWrite })),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Throughline queues' } },
   });
-  (app as NestExpressApplication).use(QUEUE_DASHBOARD_PATH, adminOnly(app), serverAdapter.getRouter());
+  (app as NestExpressApplication).use(QUEUE_DASHBOARD_PATH, adminOnly(app), writeGuard(config), serverAdapter.getRouter());
+}
+
+/** Every change refused in read-only mode (bull-board's own check is per queue); same origin only in write mode. */
+function writeGuard(config: AppConfig) {
+  const publicOrigin = new URL(config.publicUrl).origin;
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    if (!config.queueDashboardWrite) {
+      return res.status(405).json(errorBody(405, 'The queue dashboard is read-only (QUEUE_DASHBOARD_WRITE=false)', { code: 'DASHBOARD_READ_ONLY' }));
+    }
+    if ((req as Request & { signedInBy?: string }).signedInBy === 'bearer') return next();
+    const origin = requestOrigin(req);
+    const own = [publicOrigin, `${req.protocol}://${req.get('host') ?? ''}`];
+    if (!origin || !own.includes(origin)) {
+      return res.status(403).json(errorBody(403, 'Queue changes must come from the dashboard itself', { code: 'CROSS_ORIGIN_REFUSED' }));
+    }
+    return next();
+  };
+}
+
+function requestOrigin(req: Request): string | null {
+  const origin = req.get('origin');
+  if (origin && origin !== 'null') return origin;
+  const referer = req.get('referer');
+  if (!referer) return null;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return null;
+  }
 }
 
 function adminOnly(app: INestApplication) {
@@ -38,6 +78,7 @@ function adminOnly(app: INestApplication) {
       let role: Role | null = null;
       if (header?.startsWith('Bearer ')) {
         role = (await auth.authenticate(header.slice(7).trim())).role;
+        (req as Request & { signedInBy?: string }).signedInBy = 'bearer';
       } else {
         const check = await sessions.check(req, res);
         if (!check.ok) return res.redirect(302, `/login?next=${encodeURIComponent(QUEUE_DASHBOARD_PATH)}`);

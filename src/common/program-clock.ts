@@ -13,6 +13,11 @@ export class ProgramClock {
     return this.pinnedToday ?? todayIn(this.config.programTimeZone);
   }
 
+  /** The program's IANA time zone, in which its calendar and business days are counted. */
+  get timeZone(): string {
+    return this.config.programTimeZone;
+  }
+
   now(): Date {
     return new Date();
   }

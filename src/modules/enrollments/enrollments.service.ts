@@ -81,7 +81,7 @@ export class EnrollmentsService {
       await this.compliance.evaluate(manager, [referral.id]);
       // The court and probation hear that he is placed (or moved) the day it is done.
       const fromGroup = current ? await manager.findOneBy(Group, { id: current.groupId }) : null;
-      await raiseProgramDecision(manager, this.audit, {
+      await raiseProgramDecision(manager, this.audit, this.clock.timeZone, {
         referralId: referral.id,
         kind: current ? ComplianceEventKind.Transferred : ComplianceEventKind.Enrolled,
         key: `${current ? 'transferred' : 'enrolled'}:${enrollment.id}`,

@@ -145,8 +145,9 @@ export class NoticeDelivery implements OnModuleDestroy {
           WHERE id = $1 AND status = 'sending'`,
         [claimed.id, status, answer, delay],
       );
+      // The server's answer may name the address it refused: it stays on the notice, not in the audit.
       await this.audit.record(
-        { action: `notice.${status}`, recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null, details: { attempt: claimed.attempts, answer } },
+        { action: `notice.${status}`, recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null, details: { attempt: claimed.attempts, fields: ['last_response'] } },
         manager,
       );
     });

@@ -25,6 +25,7 @@ export function describeRecipients(recipients: NoticeRecipient[]): string {
 export async function raiseProgramDecision(
   manager: EntityManager,
   audit: AuditService,
+  timeZone: string,
   decision: { referralId: string; kind: ComplianceEventKind; key: string; occurredOn: string; facts: Record<string, unknown> },
 ): Promise<string | null> {
   const [event] = (await manager.query(
@@ -36,6 +37,6 @@ export async function raiseProgramDecision(
   )) as Array<{ id: string }>;
   if (!event) return null;
   await audit.record({ action: 'compliance.event', recordType: 'referral', recordId: decision.referralId, details: { eventId: event.id, kind: decision.kind } }, manager);
-  OutboxTransaction.enlist(manager, await writeEventNotices(manager, [event.id]));
+  OutboxTransaction.enlist(manager, await writeEventNotices(manager, [event.id], timeZone));
   return event.id;
 }

@@ -89,7 +89,7 @@ export class ReferralLifecycleService {
       // What stands now was weighed by the program; the rules keep him active until something new.
       await manager.query(`UPDATE referrals SET reinstated_at = now() WHERE id = $1`, [referral.id]);
       const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM compliance_events WHERE referral_id = $1 AND kind = 'reinstated'`, [referral.id])) as Array<{ n: number }>;
-      await raiseProgramDecision(manager, this.audit, { referralId: referral.id, kind: ComplianceEventKind.Reinstated, key: `reinstated:${n + 1}`, occurredOn: this.clock.today(), facts: { reason, clause: 'reinstated by the program' } });
+      await raiseProgramDecision(manager, this.audit, this.clock.timeZone, { referralId: referral.id, kind: ComplianceEventKind.Reinstated, key: `reinstated:${n + 1}`, occurredOn: this.clock.today(), facts: { reason, clause: 'reinstated by the program' } });
       return reinstated;
     });
   }
@@ -105,7 +105,7 @@ export class ReferralLifecycleService {
         });
       }
       const closed = await this.statuses.transition(manager, referral, ReferralStatus.Closed, reason, { endEnrollmentOn: this.clock.today() });
-      await raiseProgramDecision(manager, this.audit, { referralId: referral.id, kind: ComplianceEventKind.Closed, key: 'closed', occurredOn: this.clock.today(), facts: { reason, clause: 'order closed by the program' } });
+      await raiseProgramDecision(manager, this.audit, this.clock.timeZone, { referralId: referral.id, kind: ComplianceEventKind.Closed, key: 'closed', occurredOn: this.clock.today(), facts: { reason, clause: 'order closed by the program' } });
       return closed;
     });
   }

@@ -6,7 +6,7 @@ import { BenchApp } from './app';
 import { appEnvironment, BenchProcess } from './processes';
 import { BenchSmtpSink } from './smtp-sink';
 
-/** The worker's send concurrency (NoticeProcessor: render 4, send 4); the baseline sends as many at once. */
+/** The worker's send concurrency (NoticeJob: render 4, send 4); the baseline sends as many at once. */
 export const SEND_CONCURRENCY = 4;
 const WARM_UP_REFERRALS_MIN = 1;
 const MEASURED_REFERRALS = 500;
@@ -15,9 +15,10 @@ export interface NoticeBench {
   notices: number;
   workerConcurrency: number;
   app: { seconds: number; rate: number; writeMs: number };
+  /** Raw nodemailer over a pool of SEND_CONCURRENCY kept-open connections, as the app sends. */
   baseline: { messages: number; seconds: number; rate: number; bytes: number };
-  /** Diagnosis: the same messages over a pool of SEND_CONCURRENCY kept-open connections. */
-  pooled: { seconds: number; rate: number };
+  /** Diagnosis: the same messages with one connection per message (the app before its pool). */
+  perConnection: { seconds: number; rate: number };
   worker: { rssMb: number | null };
 }
 
@@ -36,7 +37,7 @@ async function waitForMail(sink: BenchSmtpSink, count: number, timeoutMs: number
  * them after commit; a separate worker process (APP_ROLE=worker: Bull, render job, send job)
  * renders each e-mail and PDF letter and sends it to an in-process `smtp-server`. Baseline: raw
  * nodemailer sending the same rendered messages to the same server, SEND_CONCURRENCY at a time,
- * with the app's transport options (one connection per message).
+ * over a pool of as many kept-open connections, as the app's transport does.
  */
 export async function benchNotices(
   bench: BenchApp,
@@ -111,16 +112,16 @@ export async function benchNotices(
       return (performance.now() - sendStarted) / 1000;
     };
     const bytesBefore = sink.bytes;
-    const baselineSeconds = await sendAll(false);
+    const baselineSeconds = await sendAll(true);
     const bytes = sink.bytes - bytesBefore;
-    const pooledSeconds = await sendAll(true);
+    const perConnectionSeconds = await sendAll(false);
     log(`  baseline: ${rows.length} messages accepted in ${baselineSeconds.toFixed(2)} s (${(rows.length / baselineSeconds).toFixed(0)}/s)`);
     return {
       notices: written.noticesCreated,
       workerConcurrency: SEND_CONCURRENCY,
       app: { seconds, rate: written.noticesCreated / seconds, writeMs },
       baseline: { messages: rows.length, seconds: baselineSeconds, rate: rows.length / baselineSeconds, bytes },
-      pooled: { seconds: pooledSeconds, rate: rows.length / pooledSeconds },
+      perConnection: { seconds: perConnectionSeconds, rate: rows.length / perConnectionSeconds },
       worker: { rssMb: workerRss },
     };
   } finally {

@@ -1,3 +1,4 @@
+import { PROGRAM_DECISION_KINDS } from '../../src/modules/compliance/compliance-event-kind.enum';
 import fc from 'fast-check';
 import { ProgramClock } from '../../src/common/program-clock';
 import { AppConfig } from '../../src/config/app-config';
@@ -43,8 +44,9 @@ describe('compliance properties through the API and PostgreSQL', () => {
 
   async function recorded(referralId: string, known: Map<string, number>, step: number): Promise<RecordedEvent[]> {
     const rows: Array<{ id: string; kind: string; threshold_key: string; corrects_event_id: string | null }> = await testApp.dataSource.query(
-      `SELECT id, kind, threshold_key, corrects_event_id FROM compliance_events WHERE referral_id = $1 ORDER BY created_at, id`,
-      [referralId],
+      // The program's own decisions (enrolled, reinstated, …) are told to the court but the rules neither raise nor withdraw them.
+      `SELECT id, kind, threshold_key, corrects_event_id FROM compliance_events WHERE referral_id = $1 AND NOT (kind = ANY($2::compliance_event_kind[])) ORDER BY created_at, id`,
+      [referralId, PROGRAM_DECISION_KINDS],
     );
     for (const row of rows) if (!known.has(row.id)) known.set(row.id, step);
     return rows.map((row) => ({ id: row.id, kind: row.kind, key: row.threshold_key, correctsId: row.corrects_event_id, step: known.get(row.id)! }));
@@ -56,8 +58,8 @@ describe('compliance properties through the API and PostgreSQL', () => {
       `SELECT e.id, e.kind, e.corrects_event_id,
               array_agg(n.recipient_kind::text ORDER BY n.recipient_kind::text) FILTER (WHERE n.id IS NOT NULL AND n.purpose = 'event') AS recipients
          FROM compliance_events e LEFT JOIN notices n ON n.event_id = e.id
-        WHERE e.referral_id = $1 GROUP BY e.id`,
-      [referralId],
+        WHERE e.referral_id = $1 AND NOT (e.kind = ANY($2::compliance_event_kind[])) GROUP BY e.id`,
+      [referralId, PROGRAM_DECISION_KINDS],
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
     const problems: string[] = [];

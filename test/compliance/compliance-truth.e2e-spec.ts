@@ -1,3 +1,4 @@
+import { PROGRAM_DECISION_KINDS } from '../../src/modules/compliance/compliance-event-kind.enum';
 import { addDays } from '../../src/common/dates';
 import { ComplianceSweepService } from '../../src/modules/compliance/compliance-sweep.service';
 import { bearer, Staff } from '../helpers/fixtures';
@@ -34,8 +35,11 @@ describe('compliance tells the court the truth', () => {
          FROM compliance_events e WHERE e.referral_id = $1 ORDER BY e.created_at, e.threshold_key`,
       [referralId],
     );
+  // The program's own decisions (enrolled, reinstated, …) are told to the court but are not crossings.
   const standing = async (referralId: string) =>
-    (await eventsOf(referralId)).filter((e) => e.kind !== 'corrected' && !e.withdrawn).map((e) => `${e.kind}|${e.threshold_key}`);
+    (await eventsOf(referralId))
+      .filter((e) => e.kind !== 'corrected' && !e.withdrawn && !(PROGRAM_DECISION_KINDS as readonly string[]).includes(e.kind))
+      .map((e) => `${e.kind}|${e.threshold_key}`);
   const corrections = async (referralId: string) => (await eventsOf(referralId)).filter((e) => e.kind === 'corrected');
   const noticesFor = async (referralId: string, kind: string) =>
     (await testApp.dataSource.query(

@@ -111,9 +111,10 @@ describe('notice delivery under faults', () => {
     const laterSeconds = (Date.now() - laterStart) / 1000;
     await load.stop();
     const jobs = taken.render + taken.send - takenBefore;
+    const statuses = await statusCounts(noticeIds);
     process.stdout.write(
       `Redis restart under load: ${beforeOutage} delivered before the outage; ${counts.distinct} of 1,000 delivered, the last ${recoverySeconds.toFixed(1)} s after Redis returned; ` +
-        `${counts.duplicates} duplicates; ${taken.render} render + ${taken.send} send jobs taken in all; the next 10 delivered in ${laterSeconds.toFixed(1)} s\n`,
+        `${counts.duplicates} duplicates; ${taken.render} render + ${taken.send} send jobs taken in all; the next 10 delivered in ${laterSeconds.toFixed(1)} s; statuses ${JSON.stringify(statuses)}\n`,
     );
     expect(counts).toEqual({ distinct: 1000, duplicates: 0 });
     expect(recoverySeconds).toBeLessThan(60);

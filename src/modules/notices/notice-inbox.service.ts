@@ -45,6 +45,14 @@ export function recipientSql(user: SignedInUser, bind: (value: unknown) => strin
 }
 
 /**
+ * The recipient's unacknowledged notices: the inbox, whatever its filters, and the navigation's
+ * count. Literal conditions, so they match the partial inbox indexes (notice.entity.ts).
+ */
+function openInboxSql(user: SignedInUser, bind: (value: unknown) => string): string[] {
+  return [recipientSql(user, bind), `n.purpose = 'event'`, `n.status <> 'acknowledged'`, `n.status = ANY(${bind(OPEN_STATUSES)}::notice_status[])`];
+}
+
+/**
  * Acknowledges notices of this recipient, all or none, in the caller's transaction: rows are
  * locked in id order (two bulk acknowledgements cannot deadlock), any id outside the recipient's
  * notices is a 404 for the whole request, and each notice acknowledged gets its own audit entry.
@@ -93,8 +101,7 @@ export class NoticeInboxService {
   /** Newest first: a clerk works down from what just came in; the age filter finds what waited. */
   async inbox(user: SignedInUser, filters: InboxFilters): Promise<InboxPage> {
     const params = new SqlParams();
-    // The literal conditions match the partial inbox indexes (notice.entity.ts).
-    const base = [recipientSql(user, params.bind), `n.purpose = 'event'`, `n.status <> 'acknowledged'`, `n.status = ANY(${params.bind(OPEN_STATUSES)}::notice_status[])`];
+    const base = openInboxSql(user, params.bind);
     const where = [...base];
     if (filters.kind) where.push(`e.kind = ${params.bind(filters.kind)}`);
     if (filters.olderThanDays !== undefined) where.push(`n.created_at <= now() - make_interval(days => ${params.bind(filters.olderThanDays)}::int)`);
@@ -124,8 +131,7 @@ export class NoticeInboxService {
     if (user.role !== Role.ProbationOfficer && user.role !== Role.CourtClerk) return 0;
     const params = new SqlParams();
     const [{ n }] = (await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM notices n
-        WHERE ${recipientSql(user, params.bind)} AND n.purpose = 'event' AND n.status <> 'acknowledged' AND n.status = ANY(${params.bind(OPEN_STATUSES)}::notice_status[])`,
+      `SELECT count(*)::int AS n FROM notices n WHERE ${openInboxSql(user, params.bind).join(' AND ')}`,
       params.values,
     )) as Array<{ n: number }>;
     return n;

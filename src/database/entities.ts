@@ -1,3 +1,4 @@
+import { ProgramHoliday } from '../modules/calendar/program-holiday.entity';
 import { OutgoingMail } from '../modules/mail/outgoing-mail.entity';
 import { Agency } from '../modules/agencies/agency.entity';
 import { AuthSession } from '../modules/auth/auth-session.entity';
@@ -39,4 +40,5 @@ export const ENTITIES = [
   VictimNotification,
   EventResponse,
   OutgoingMail,
+  ProgramHoliday,
 ];

@@ -1,3 +1,4 @@
+import { ParticipantMessage } from '../modules/participant-messages/participant-message.entity';
 import { ProgramHoliday } from '../modules/calendar/program-holiday.entity';
 import { OutgoingMail } from '../modules/mail/outgoing-mail.entity';
 import { Agency } from '../modules/agencies/agency.entity';
@@ -41,4 +42,5 @@ export const ENTITIES = [
   EventResponse,
   OutgoingMail,
   ProgramHoliday,
+  ParticipantMessage,
 ];

@@ -16,6 +16,7 @@ export interface ProtectedPartyView extends ProtectedPartyDetails {
   id: string;
   referralId: string;
   notificationWish: NotificationWish;
+  noProgramContact: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

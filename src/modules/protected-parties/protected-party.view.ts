@@ -60,6 +60,8 @@ export interface VictimNotificationView {
    * it was handed over and not confirmed (check with her; it is never resent blindly).
    */
   delivery: 'on_its_way' | 'not_confirmed' | null;
+  /** She was never asked whether she wants to hear (an on-request policy): ask her first. */
+  askFirst: boolean;
   note: string | null;
   decidedAt: Date | null;
   createdAt: Date;

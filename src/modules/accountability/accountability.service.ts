@@ -17,6 +17,10 @@ import { languageLabel } from './languages';
 export const UNANSWERED_LISTED = 100;
 
 type Row = Record<string, unknown>;
+export interface Option {
+  value: string;
+  label: string;
+}
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const int = (value: unknown): number => Number(value ?? 0);
 
@@ -51,6 +55,25 @@ export class AccountabilityService {
       });
     }
     return summary;
+  }
+
+  /**
+   * What the filter form offers this user: courts, probation departments, policies, groups and
+   * languages. An agency's own user is offered only his agency (the figures cover nothing else).
+   */
+  async filterOptions(user: SignedInUser): Promise<{ courts: Option[]; probationAgencies: Option[]; policies: Option[]; groups: Option[]; languages: Option[] }> {
+    const own = user.role === Role.ProbationOfficer || user.role === Role.CourtClerk ? user.agencyId : null;
+    const rows = (await this.dataSource.query(
+      `SELECT 'court' AS kind, id::text AS value, name AS label FROM agencies WHERE kind = 'court' AND ($1::uuid IS NULL OR id = $1 OR $2 <> 'court_clerk')
+       UNION ALL SELECT 'probation', id::text, name FROM agencies WHERE kind = 'probation' AND ($1::uuid IS NULL OR id = $1 OR $2 <> 'probation_officer')
+       UNION ALL SELECT 'policy', id::text, name FROM policies WHERE is_current
+       UNION ALL SELECT 'group', id::text, name FROM groups WHERE active
+       UNION ALL SELECT DISTINCT 'language', lower(language), lower(language) FROM participants
+       ORDER BY 1, 3 LIMIT 2000`,
+      [own, user.role],
+    )) as Array<{ kind: string; value: string; label: string }>;
+    const of = (kind: string) => rows.filter((row) => row.kind === kind).map((row) => ({ value: row.value, label: kind === 'language' ? languageLabel(row.value) : row.label }));
+    return { courts: of('court'), probationAgencies: of('probation'), policies: of('policy'), groups: of('group'), languages: of('language') };
   }
 
   /** The period's violations: Swift by agency, Sure by court, the unanswered, court action by language and group, the trend. */

@@ -6,6 +6,12 @@ import { daysBetween, isIsoDate } from '../../common/dates';
 /** The longest period one summary covers: five years of a statewide registry is still one answer. */
 export const MAX_PERIOD_DAYS = 5 * 366;
 
+/** Both ends are real dates (each end's own message says so otherwise). */
+function bothDates(query: unknown, to: unknown): boolean {
+  const from = (query as AccountabilityQuery | undefined)?.from;
+  return typeof from === 'string' && typeof to === 'string' && isIsoDate(from) && isIsoDate(to);
+}
+
 /**
  * The accountability view's filters: a period of the program's calendar and who it is about.
  * Ids and a language code only: nothing here names a man, so it may travel in the address.
@@ -22,13 +28,15 @@ export class AccountabilityQuery {
   @ValidateBy({
     name: 'periodInOrder',
     validator: {
-      validate: (to: unknown, args) => {
-        const from = (args?.object as AccountabilityQuery).from;
-        if (typeof from !== 'string' || typeof to !== 'string' || !isIsoDate(from) || !isIsoDate(to)) return true;
-        const days = daysBetween(from, to);
-        return Number.isFinite(days) && days >= 0 && days <= MAX_PERIOD_DAYS;
-      },
-      defaultMessage: () => `to must be on or after from, and the period at most ${MAX_PERIOD_DAYS} days`,
+      validate: (to: unknown, args) => !bothDates(args?.object, to) || daysBetween((args!.object as AccountabilityQuery).from!, to as string) >= 0,
+      defaultMessage: () => 'to must be on or after from',
+    },
+  })
+  @ValidateBy({
+    name: 'periodLength',
+    validator: {
+      validate: (to: unknown, args) => !bothDates(args?.object, to) || daysBetween((args!.object as AccountabilityQuery).from!, to as string) <= MAX_PERIOD_DAYS,
+      defaultMessage: () => `the period may be at most ${MAX_PERIOD_DAYS} days (five years)`,
     },
   })
   to?: string;

@@ -9,9 +9,15 @@ import { Role } from '../users/role.enum';
 import { DISPARITY_RULE, disparityFlags, share, Share, Spread } from './accountability-figures';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { monthLabel, resolvePeriod } from './accountability-period';
-import { bindPeriod, calendarSql, hours, legsSql, scopedReferralsSql, spreadSql, violationsSql } from './accountability.sql';
+import { bindPeriod, calendarSql, hours, legsSql, FIRST_RESPONSES_SQL, scopedReferralsSql, spreadSql, violationsSql } from './accountability.sql';
 import { AccountabilitySummary, DisparityRow, OutcomeRow, SureRow, SwiftRow, TrendMonth, UnansweredViolation } from './accountability.view';
 import { languageLabel } from './languages';
+
+/**
+ * Memory each figure statement may sort and hash in before spilling to disk: its sorts of the
+ * period's violations (tens of thousands of rows) fit, and it is one statement's, for its transaction only.
+ */
+export const FIGURES_WORK_MEM = '64MB';
 
 /** How many unanswered violations the summary lists (the CSV of the rows has all of them). */
 export const UNANSWERED_LISTED = 100;
@@ -25,7 +31,8 @@ const num = (value: unknown): number | null => (value === null || value === unde
 const int = (value: unknown): number => Number(value ?? 0);
 
 function spreadOf(row: Row, prefix: string): Spread {
-  return { count: int(row[`${prefix}_count`]), median: num(row[`${prefix}_median`]), p90: num(row[`${prefix}_p90`]), max: num(row[`${prefix}_max`]) };
+  const percentiles = (row[`${prefix}_percentiles`] as Array<number | null> | null) ?? [null, null];
+  return { count: int(row[`${prefix}_count`]), median: num(percentiles[0]), p90: num(percentiles[1]), max: num(row[`${prefix}_max`]) };
 }
 
 /**
@@ -76,17 +83,28 @@ export class AccountabilityService {
     return { courts: of('court'), probationAgencies: of('probation'), policies: of('policy'), groups: of('group'), languages: of('language') };
   }
 
+  /** One figure statement in a read-only transaction of its own, with room to sort. */
+  private figureQuery(sql: string, params: unknown[]): Promise<unknown> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET TRANSACTION READ ONLY`);
+      await manager.query(`SET LOCAL work_mem = '${FIGURES_WORK_MEM}'`);
+      return manager.query(sql, params);
+    });
+  }
+
   /** The period's violations: Swift by agency, Sure by court, the unanswered, court action by language and group, the trend. */
   private async violationFigures(user: SignedInUser, query: AccountabilityQuery, period: ReturnType<typeof resolvePeriod>) {
     const params = new SqlParams();
     const scoped = scopedReferralsSql(user, query, params.bind);
     const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind);
     const inTime = (at: string, by: string) => `CASE WHEN ${at} IS NOT NULL THEN ${at} <= ${by} WHEN ${by} < ${p.now} THEN FALSE END`;
-    const [row] = (await this.dataSource.query(
+    const [row] = (await this.figureQuery(
       `WITH scoped AS (${scoped}),
             cal AS (${calendarSql(p)}),
             v AS (${violationsSql(p)}),
+            first_responses AS (${FIRST_RESPONSES_SQL}),
             legs AS (${legsSql(p)}),
+            told AS (SELECT event_id, bool_or(agency = 'court') AS court_told FROM legs GROUP BY event_id),
             timed AS (
               SELECT l.agency,
                      ${hours('l.reached_at', 'l.crossed_at')} AS notice_h, ${inTime('l.reached_at', 'l.due_by')} AS notice_ok,
@@ -101,10 +119,8 @@ export class AccountabilityService {
                 FROM timed GROUP BY GROUPING SETS ((agency), ())),
             pv AS (
               SELECT v.id, v.referral_id, v.kind, v.crossed_at, v.crossed_on, v.case_number, v.court_agency_id, lower(v.language) AS language, v.group_id,
-                     EXISTS (SELECT 1 FROM notices n WHERE n.event_id = v.id AND n.purpose = 'event' AND n.recipient_kind = 'court') AS court_told,
-                     EXISTS (SELECT 1 FROM event_responses er WHERE er.event_id = v.id AND er.agency = 'court') AS court_action,
-                     (SELECT min(er.recorded_at) FROM event_responses er WHERE er.event_id = v.id) AS first_response_at
-                FROM v),
+                     COALESCE(t.court_told, FALSE) AS court_told, rf.court_at IS NOT NULL AS court_action, rf.first_at AS first_response_at
+                FROM v LEFT JOIN told t ON t.event_id = v.id LEFT JOIN first_responses rf ON rf.event_id = v.id),
             sure AS (
               SELECT court_agency_id, GROUPING(court_agency_id) AS overall, count(*)::int AS violations,
                      count(*) FILTER (WHERE court_told)::int AS court_told, count(*) FILTER (WHERE court_told AND court_action)::int AS court_action,
@@ -142,33 +158,36 @@ export class AccountabilityService {
     const scoped = scopedReferralsSql(user, query, params.bind);
     const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind);
     const endedOn = `(s.status_changed_at AT TIME ZONE ${p.zone})::date`;
-    const [row] = (await this.dataSource.query(
+    const [row] = (await this.figureQuery(
       `WITH scoped AS (${scoped}),
+            -- Each order's facts gathered once per table (hash joins), not probed per order.
+            first_enrollment AS (SELECT en.referral_id, min(en.start_date) AS first_start FROM enrollments en GROUP BY en.referral_id),
+            -- A failure to enroll stands unless a correction withdrew it.
+            failed AS (SELECT DISTINCT fe.referral_id FROM compliance_events fe WHERE fe.kind = 'failed_to_enroll'
+                          AND NOT EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = fe.id)),
+            ended AS (SELECT s.*, ${endedOn} AS ended_on FROM scoped s WHERE s.status IN ('completed', 'terminated')),
             facts AS (
-              SELECT s.policy_key, s.group_id, s.court_agency_id, lower(s.language) AS language, f.measure, f.on_day, f.value
-                FROM scoped s
-                CROSS JOIN LATERAL (
-                  SELECT 'enrollment_days' AS measure, fe.first_start AS on_day, (fe.first_start - s.ordered_on)::float8 AS value
-                    FROM (SELECT min(en.start_date) AS first_start FROM enrollments en WHERE en.referral_id = s.id) fe WHERE fe.first_start IS NOT NULL
-                  UNION ALL
-                  -- Decided once the enroll-by date has passed: the failure stands unless a correction withdrew it.
-                  SELECT 'failed_to_enroll', s.enroll_by,
-                         CASE WHEN EXISTS (SELECT 1 FROM compliance_events fe WHERE fe.referral_id = s.id AND fe.kind = 'failed_to_enroll'
-                                             AND NOT EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = fe.id)) THEN 1 ELSE 0 END
-                   WHERE s.enroll_by < (${p.now} AT TIME ZONE ${p.zone})::date
-                  UNION ALL
-                  SELECT 'completed', ${endedOn}, CASE WHEN s.status = 'completed' THEN 1 ELSE 0 END::float8 WHERE s.status IN ('completed', 'terminated')
-                  UNION ALL
-                  SELECT 'terminated', ${endedOn}, CASE WHEN s.status = 'terminated' THEN 1 ELSE 0 END::float8 WHERE s.status IN ('completed', 'terminated')
-                  UNION ALL
-                  -- Sessions he attended before termination: held sessions only (a cancelled week counts for nobody).
-                  SELECT 'sessions_before_termination', ${endedOn},
-                         (SELECT count(*) FROM attendance_marks am JOIN sessions se ON se.id = am.session_id
-                           WHERE am.referral_id = s.id AND se.status = 'held' AND se.date <= ${endedOn}
-                             AND (am.status IN ('present', 'late') OR (am.status = 'left_early' AND s.left_early_counts)))::float8
-                   WHERE s.status = 'terminated'
-                ) f
-               WHERE f.on_day >= ${p.windowFrom} AND f.on_day <= ${p.to}),
+              SELECT s.policy_key, s.group_id, s.court_agency_id, lower(s.language) AS language, 'enrollment_days' AS measure, fe.first_start AS on_day, (fe.first_start - s.ordered_on)::float8 AS value
+                FROM scoped s JOIN first_enrollment fe ON fe.referral_id = s.id
+               WHERE fe.first_start >= ${p.windowFrom} AND fe.first_start <= ${p.to}
+              UNION ALL
+              -- Decided once the enroll-by date has passed.
+              SELECT s.policy_key, s.group_id, s.court_agency_id, lower(s.language), 'failed_to_enroll', s.enroll_by, CASE WHEN f.referral_id IS NOT NULL THEN 1 ELSE 0 END::float8
+                FROM scoped s LEFT JOIN failed f ON f.referral_id = s.id
+               WHERE s.enroll_by < (${p.now} AT TIME ZONE ${p.zone})::date AND s.enroll_by >= ${p.windowFrom} AND s.enroll_by <= ${p.to}
+              UNION ALL
+              SELECT e.policy_key, e.group_id, e.court_agency_id, lower(e.language), 'completed', e.ended_on, CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END::float8
+                FROM ended e WHERE e.ended_on >= ${p.windowFrom} AND e.ended_on <= ${p.to}
+              UNION ALL
+              SELECT e.policy_key, e.group_id, e.court_agency_id, lower(e.language), 'terminated', e.ended_on, CASE WHEN e.status = 'terminated' THEN 1 ELSE 0 END::float8
+                FROM ended e WHERE e.ended_on >= ${p.windowFrom} AND e.ended_on <= ${p.to}
+              UNION ALL
+              -- Sessions he attended before termination: held sessions only (a cancelled week counts for nobody).
+              SELECT e.policy_key, e.group_id, e.court_agency_id, lower(e.language), 'sessions_before_termination', e.ended_on,
+                     (SELECT count(*) FROM attendance_marks am JOIN sessions se ON se.id = am.session_id
+                       WHERE am.referral_id = e.id AND se.status = 'held' AND se.date <= e.ended_on
+                         AND (am.status IN ('present', 'late') OR (am.status = 'left_early' AND e.left_early_counts)))::float8
+                FROM ended e WHERE e.status = 'terminated' AND e.ended_on >= ${p.windowFrom} AND e.ended_on <= ${p.to}),
             figures AS (
               SELECT measure,
                      CASE WHEN GROUPING(policy_key) = 0 THEN 'policy' WHEN GROUPING(group_id) = 0 THEN 'group'

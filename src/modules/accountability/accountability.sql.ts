@@ -54,29 +54,32 @@ export function scopedReferralsSql(user: SignedInUser, query: AccountabilityQuer
 }
 
 /**
- * The program's calendar as a table: each local day with the running count of business days
- * (is_business_day, where a holiday calendar joins). N business days after an instant is the
- * business day whose count is N more, at the same wall-clock hour: what add_business_days
- * answers, but by a hash join instead of a loop per row (100,000 calls of the function take
- * over a second; the e2e suite checks the two agree).
+ * The program's calendar as two arrays in one row: for each local day, how many business days
+ * (is_business_day, where a holiday calendar joins) fall on or before it, and the business days
+ * in order. N business days after an instant is then the business day numbered N more than its
+ * day, at the same wall-clock hour: what add_business_days answers, but by two array subscripts
+ * instead of a loop per row (100,000 calls of the function take over a second; the e2e suite
+ * checks the two agree).
  */
 export function calendarSql(p: PeriodParams): string {
   return `
-    SELECT d::date AS day, is_business_day(d::date) AS business,
-           count(*) FILTER (WHERE is_business_day(d::date)) OVER (ORDER BY d) AS idx
-      FROM generate_series(${p.windowFrom} - 7, GREATEST(${p.to}, (${p.now} AT TIME ZONE ${p.zone})::date) + 400, interval '1 day') d`;
+    SELECT min(d)::date AS first_day,
+           array_agg(n ORDER BY d) AS number_of_day,
+           array_agg(d::date ORDER BY d) FILTER (WHERE business) AS business_days
+      FROM (SELECT d, is_business_day(d::date) AS business, count(*) FILTER (WHERE is_business_day(d::date)) OVER (ORDER BY d) AS n
+              FROM generate_series(${p.windowFrom} - 7, GREATEST(${p.to}, (${p.now} AT TIME ZONE ${p.zone})::date) + 400, interval '1 day') d) days`;
 }
 
 /**
- * FROM-clause joins and the expression of "N business days after `start`" in the program's
- * zone, for the calendar CTE `cal`. `alias` keeps several deadlines in one query apart.
+ * "N business days after `start`" in the program's zone, read from the calendar CTE `cal`. The
+ * arrays are scalar subqueries (computed once, passed as parameters): joined in, they would ride
+ * along in every row through every sort (kilobytes a row; a summary took 20 s that way).
  */
-export function businessDeadline(alias: string, start: string, days: string, zone: string): { joins: string; at: string } {
-  return {
-    joins: `LEFT JOIN cal ${alias}_from ON ${alias}_from.day = (${start} AT TIME ZONE ${zone})::date
-            LEFT JOIN cal ${alias}_to ON ${alias}_to.business AND ${alias}_to.idx = ${alias}_from.idx + ${days}`,
-    at: `CASE WHEN ${days} <= 0 THEN ${start} ELSE ((${alias}_to.day + (${start} AT TIME ZONE ${zone})::time) AT TIME ZONE ${zone}) END`,
-  };
+export function businessDeadline(start: string, days: string, zone: string): string {
+  const local = `(${start} AT TIME ZONE ${zone})`;
+  const numberOfDay = `(SELECT c.number_of_day FROM cal c)[(${local}::date - (SELECT c.first_day FROM cal c)) + 1]`;
+  return `CASE WHEN ${days} <= 0 THEN ${start}
+               ELSE (((SELECT c.business_days FROM cal c)[${numberOfDay} + ${days}] + ${local}::time) AT TIME ZONE ${zone}) END`;
 }
 
 /** The parameters every statement binds, in one place so the statements cannot disagree. */
@@ -142,29 +145,45 @@ export function violationsSql(p: PeriodParams): string {
  * deadline is "decided" once met or passed; one still running counts for neither side.
  */
 export function legsSql(p: PeriodParams): string {
-  const acknowledge = businessDeadline('ack', 'COALESCE(n.sent_at, n.created_at)', 'v.acknowledge_days', p.zone);
-  const respond = businessDeadline('resp', 'COALESCE(n.sent_at, n.created_at)', `CASE n.recipient_kind WHEN 'court' THEN v.court_days ELSE v.probation_days END`, p.zone);
+  const acknowledgeBy = businessDeadline('COALESCE(n.sent_at, n.created_at)', 'v.acknowledge_days', p.zone);
+  const respondBy = businessDeadline('COALESCE(n.sent_at, n.created_at)', `CASE n.recipient_kind WHEN 'court' THEN v.court_days ELSE v.probation_days END`, p.zone);
   return `
     SELECT v.id AS event_id, v.crossed_at, v.crossed_on, v.court_agency_id,
            CASE n.recipient_kind WHEN 'court' THEN 'court' ELSE 'probation' END AS agency,
            x.reached_at, n.acknowledged_at, fr.responded_at, n.due_by,
-           ${acknowledge.at} AS acknowledge_by, ${respond.at} AS respond_by
+           ${acknowledgeBy} AS acknowledge_by, ${respondBy} AS respond_by
       FROM v
       JOIN notices n ON n.event_id = v.id AND n.purpose = 'event' AND n.recipient_kind IN ('probation_officer', 'court')
       CROSS JOIN LATERAL (SELECT LEAST(n.sent_at, n.acknowledged_at) AS reached_at) x
-      LEFT JOIN LATERAL (SELECT min(er.recorded_at) AS responded_at FROM event_responses er
-                          WHERE er.event_id = v.id AND er.agency = (CASE n.recipient_kind WHEN 'court' THEN 'court' ELSE 'probation' END)::response_agency) fr ON TRUE
-      ${acknowledge.joins}
-      ${respond.joins}`;
+      LEFT JOIN first_responses rf ON rf.event_id = v.id
+      CROSS JOIN LATERAL (SELECT CASE n.recipient_kind WHEN 'court' THEN rf.court_at ELSE rf.probation_at END AS responded_at) fr`;
 }
+
+/**
+ * Each violation's responses in one pass (a hash aggregate, not a probe per row): the first of
+ * any agency, of probation and of the court, with the kind each first one was. Needs the CTE `v`.
+ */
+export const FIRST_RESPONSES_SQL = `
+    SELECT er.event_id, min(er.recorded_at) AS first_at,
+           min(er.recorded_at) FILTER (WHERE er.agency = 'probation') AS probation_at,
+           min(er.recorded_at) FILTER (WHERE er.agency = 'court') AS court_at
+      FROM event_responses er WHERE er.event_id IN (SELECT id FROM v) GROUP BY er.event_id`;
+
+/** The same with the kind of each agency's first response, for the rows of the export. */
+export const RESPONSE_FACTS_SQL = `
+    SELECT er.event_id, min(er.recorded_at) AS first_at,
+           min(er.recorded_at) FILTER (WHERE er.agency = 'probation') AS probation_at,
+           min(er.recorded_at) FILTER (WHERE er.agency = 'court') AS court_at,
+           (array_agg(er.kind ORDER BY er.recorded_at, er.id) FILTER (WHERE er.agency = 'probation'))[1]::text AS probation_kind,
+           (array_agg(er.kind ORDER BY er.recorded_at, er.id) FILTER (WHERE er.agency = 'court'))[1]::text AS court_kind
+      FROM event_responses er WHERE er.event_id IN (SELECT id FROM v) GROUP BY er.event_id`;
 
 /** Hours between two instants (null when either is missing). */
 export const hours = (later: string, earlier: string) => `(EXTRACT(EPOCH FROM (${later}) - (${earlier})) / 3600.0)::float8`;
 
-/** count, median, p90 and max of an expression, under a prefix. */
+/** count, median, p90 and max of an expression, under a prefix: both percentiles from one sort. */
 export function spreadSql(prefix: string, expression: string, filter = 'TRUE'): string {
   return `count(${expression}) FILTER (WHERE ${filter})::int AS ${prefix}_count,
-          percentile_cont(0.5) WITHIN GROUP (ORDER BY ${expression}) FILTER (WHERE ${filter}) AS ${prefix}_median,
-          percentile_cont(0.9) WITHIN GROUP (ORDER BY ${expression}) FILTER (WHERE ${filter}) AS ${prefix}_p90,
+          percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY ${expression}) FILTER (WHERE ${filter}) AS ${prefix}_percentiles,
           max(${expression}) FILTER (WHERE ${filter})::float8 AS ${prefix}_max`;
 }

@@ -232,3 +232,38 @@ describe('the accountability view computes every figure of a known history', () 
     );
   });
 });
+
+describe('the accountability view names a disparity of impact in plain words', () => {
+  let testApp: TestApp;
+  let staff: Staff;
+
+  beforeAll(async () => {
+    let reference: Reference;
+    ({ testApp, staff, reference } = await startProgramApp());
+    const { createReferral } = await import('../helpers/domain');
+    // Twelve Spanish-speaking men and twelve English-speaking, all due to enroll by 4 October; eight and one of them failed.
+    for (let i = 0; i < 24; i++) {
+      const spanish = i < 12;
+      const made = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-09-20' });
+      if (spanish) await testApp.dataSource.query(`UPDATE participants SET language = 'es' WHERE id = (SELECT participant_id FROM referrals WHERE id = $1)`, [made.id]);
+      if ((spanish && i < 8) || i === 12) {
+        await testApp.dataSource.query(
+          `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts, created_at) VALUES ($1, 'failed_to_enroll', 'enroll_by:2026-10-04', '2026-10-05', '{}', '2026-10-05T11:00:00Z')`,
+          [made.id],
+        );
+      }
+    }
+  });
+  afterAll(() => testApp?.close());
+
+  it('flags the language whose failure-to-enroll rate stands more than ten points from the rest, with the counts', async () => {
+    const { body } = await testApp.http.get('/api/v1/accountability/summary?from=2026-10-01&to=2026-10-31').set(bearer(staff.tokens.coordinator)).expect(200);
+    const words = (body as AccountabilitySummary).disparity.flags.filter((flag) => flag.dimension === 'language' && flag.rateName === 'failed to enroll').map((flag) => flag.words);
+    expect(words).toEqual([
+      'English: failed to enroll 8 % (1 of 12), lower than the rest at 67 % (8 of 12)',
+      'Spanish: failed to enroll 67 % (8 of 12), higher than the rest at 8 % (1 of 12)',
+    ]);
+    const csv = await testApp.http.get('/api/v1/accountability/export/disparity?from=2026-10-01&to=2026-10-31').set(bearer(staff.tokens.coordinator)).expect(200);
+    expect(csv.text).toMatch(/language,Spanish,8,12,0\.6667,.*,yes\r\n/);
+  });
+});

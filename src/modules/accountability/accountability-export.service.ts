@@ -9,7 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { Role } from '../users/role.enum';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { resolvePeriod } from './accountability-period';
-import { AccountabilityService, auditFilters, FIGURES_WORK_MEM } from './accountability.service';
+import { AccountabilityService, auditFilters, FIGURES_WORK_MEM, NO_JIT } from './accountability.service';
 import { bindPeriod, businessDeadline, calendarSql, RESPONSE_FACTS_SQL, scopedReferralsSql, violationsSql } from './accountability.sql';
 import { summaryTable, SummaryTableName } from './accountability-tables';
 
@@ -167,6 +167,7 @@ export class AccountabilityExportService {
       await runner.query('BEGIN READ ONLY');
       open = true;
       await runner.query(`SET LOCAL work_mem = '${FIGURES_WORK_MEM}'`);
+      await runner.query(NO_JIT);
       await runner.query(`DECLARE accountability_rows NO SCROLL CURSOR FOR ${sql}`, params.values);
       for (;;) {
         const batch = (await runner.query(`FETCH ${FETCH_ROWS} FROM accountability_rows`)) as Array<Record<string, unknown>>;

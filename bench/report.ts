@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { AccountabilityBench } from './accountability.bench';
 import { AttendanceLoadBench } from './attendance.bench';
 import { LoadResult } from './load';
 import { LookupBench } from './lookup.bench';
@@ -24,6 +25,8 @@ export interface BenchReport {
   attendance: AttendanceLoadBench;
   lookup: LookupBench;
   memory: { atStartMb: number; attendance: { maxMb: number; meanMb: number; samples: number }; lookup: { maxMb: number; meanMb: number; samples: number }; peakMb: number };
+  /** P6 and P7: the accountability summary and the row export. */
+  accountability?: AccountabilityBench;
 }
 
 export interface Verdict {
@@ -109,7 +112,52 @@ export function verdicts(report: BenchReport): Verdict[] {
       ratio: '—',
       pass: rss < 250,
     },
+    ...(report.accountability ? accountabilityVerdicts(report.accountability) : []),
   ];
+}
+
+/** Flat memory: the export may hold a few batches and the stringifier's buffer, never the file. */
+const EXPORT_HEAP_GROWTH_MB = 64;
+
+/** P6 and P7 against the accountability issue's targets. */
+export function accountabilityVerdicts(p: AccountabilityBench): Verdict[] {
+  const summaryRatio = p.summary.median / p.summaryBaseline.median;
+  const exportRatio = p.export.ms / p.exportBaseline.ms;
+  return [
+    {
+      id: 'P6',
+      work: `accountability summary of the last twelve months, ${int(p.violations)} violations (${int(p.notices)} of their notices, ${int(p.responses)} responses), in process`,
+      baseline: 'one hand-written query of the swift spreads by agency and the sure shares by court',
+      target: 'under 1 s',
+      figure: `${time(p.summary.median)} (p95 ${time(p.summary.p95)})`,
+      baselineFigure: time(p.summaryBaseline.median),
+      ratio: x(summaryRatio),
+      pass: p.summary.median < 1000,
+    },
+    {
+      id: 'P7',
+      work: `\`GET /api/v1/accountability/export/violations\` over HTTP, ${int(p.export.rows)} rows (${(p.export.bytes / 2 ** 20).toFixed(1)} MB), read to the end`,
+      baseline: 'raw pg cursor of the same rows through the same CSV writer, no HTTP',
+      target: `under 5 s; heap growth under ${EXPORT_HEAP_GROWTH_MB} MB`,
+      figure: `${time(p.export.ms)}, heap +${p.export.heapGrowthMb.toFixed(0)} MB, RSS +${p.export.rssGrowthMb.toFixed(0)} MB`,
+      baselineFigure: `${time(p.exportBaseline.ms)} (${int(p.exportBaseline.rows)} rows)`,
+      ratio: x(exportRatio),
+      pass: p.export.ms < 5000 && p.export.heapGrowthMb < EXPORT_HEAP_GROWTH_MB,
+    },
+  ];
+}
+
+/** The report of `--only accountability`: P6 and P7 alone. */
+export function renderAccountabilityReport(p: AccountabilityBench, data: { referrals: number; events: number; notices: number }): string {
+  const rows = accountabilityVerdicts(p).map((v) => [v.id, v.work, v.baseline, v.target, v.figure, v.baselineFigure, v.ratio, v.pass ? '**PASS**' : '**MISS**']);
+  const [one, five, fifteen] = os.loadavg();
+  return [
+    '## P6 and P7 — the accountability view',
+    '',
+    `On ${int(data.referrals)} referrals with ${int(data.events)} events and ${int(data.notices)} notices before the violations were seeded; load average ${one.toFixed(2)} / ${five.toFixed(2)} / ${fifteen.toFixed(2)}.`,
+    '',
+    table(['id', 'work', 'baseline', 'target', 'Throughline', 'baseline', 'ratio', 'result'], rows),
+  ].join('\n');
 }
 
 function machine(report: BenchReport): string[] {
@@ -276,6 +324,7 @@ export function renderReport(report: BenchReport): string {
     '',
     rosterSection(report.roster),
     '',
+    ...(report.accountability ? [renderAccountabilityReport(report.accountability, { referrals: report.sweep.referrals, events: Number(report.parameters['compliance events before the benchmarks'] ?? 0), notices: Number(report.parameters['notices before the benchmarks'] ?? 0) }), ''] : []),
     findings(),
     '',
   ].join('\n');

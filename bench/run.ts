@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { SignedInUser } from '../src/common/context/request-context';
 import { AuthService } from '../src/modules/auth/auth.service';
 import { Role } from '../src/modules/users/role.enum';
+import { benchAccountability } from './accountability.bench';
 import { startBenchApp } from './app';
 import { benchAttendanceLoad } from './attendance.bench';
 import { assertBenchDatabaseName, benchDatabaseUrl, connect, createBenchDatabase, deleteRedisKeys, dropBenchDatabase, REDIS_URL, serverFacts } from './database';
@@ -13,13 +14,13 @@ import { benchLookup } from './lookup.bench';
 import { QueryCounter } from './measure';
 import { benchNotices } from './notices.bench';
 import { appEnvironment, BenchProcess, buildApp, freePort, RssSampler, waitForHttp } from './processes';
-import { BenchReport, renderReport, writeReport } from './report';
+import { BenchReport, renderAccountabilityReport, renderReport, writeReport } from './report';
 import { benchRoster } from './roster.bench';
 import { benchSweep } from './sweep.bench';
 
 const USAGE = `npm run bench -- [--referrals 50000] [--groups 3000] [--concurrency 4] [--duration 20] [--first-runs 2] [--steady-runs 3]
                      [--iterations 200] [--database throughline_bench] [--out bench/RESULTS.md] [--keep]
-                     [--api-node-options "--max-old-space-size=128"]`;
+                     [--api-node-options "--max-old-space-size=128"] [--violations 50000] [--only accountability]`;
 
 export interface BenchOptions {
   referrals: number;
@@ -37,6 +38,10 @@ export interface BenchOptions {
   keep: boolean;
   /** Extra node flags for the api process (none by default: it runs as the Dockerfile runs it). */
   apiNodeOptions: string[];
+  /** Violations seeded for P6 and P7 (the accountability summary and the row export). */
+  violations: number;
+  /** Run only these rows (after seeding): `accountability` is P6 and P7. */
+  only: 'accountability' | null;
   log: (line: string) => void;
 }
 
@@ -55,6 +60,8 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     keep: false,
     // The API process runs as the Dockerfile starts it (NODE_OPTIONS there).
     apiNodeOptions: ['--max-old-space-size=160'],
+    violations: 50_000,
+    only: null,
   };
   const numeric: Record<string, keyof typeof options> = {
     '--referrals': 'referrals',
@@ -64,12 +71,17 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     '--first-runs': 'firstRuns',
     '--steady-runs': 'steadyRuns',
     '--iterations': 'iterations',
+    '--violations': 'violations',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--keep') options.keep = true;
     else if (arg === '--database') options.database = argv[++i];
     else if (arg === '--out') options.out = argv[++i];
+    else if (arg === '--only') {
+      if (argv[++i] !== 'accountability') throw new Error(`--only takes accountability\n${USAGE}`);
+      options.only = 'accountability';
+    }
     else if (arg === '--api-node-options') options.apiNodeOptions = argv[++i].split(' ').filter(Boolean);
     else if (numeric[arg]) {
       const value = Number(argv[++i]);
@@ -99,7 +111,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const jwtSecret = randomBytes(32).toString('hex');
   const databaseUrl = benchDatabaseUrl(options.database);
   log(`creating and migrating ${options.database}; compiling the app for its api and worker processes meanwhile`);
-  const building = buildApp(log);
+  // P6 and P7 alone run in this process: no api or worker build to wait for.
+  const building = options.only ? Promise.resolve('') : buildApp(log);
   building.catch(() => undefined);
   await createBenchDatabase(options.database);
   await deleteRedisKeys(options.queuePrefix);
@@ -115,14 +128,21 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const fixture = await generate(client, { referrals: options.referrals, groups: options.groups, today: bench.today, policyId: policy.id, curriculumId: bench.reference.duluth.id, log });
     const seedSeconds = (Date.now() - seedStarted) / 1000;
     log(`generated in ${seedSeconds.toFixed(0)} s: ${JSON.stringify(fixture.counts)}`);
-    const main = await building;
-
     const user = async (id: string, role: Role): Promise<{ user: SignedInUser; token: string }> => {
       const row = (await client.query<{ id: string; agency_id: string; email: string; name: string }>(`SELECT id, agency_id, email, name FROM users WHERE id = $1`, [id])).rows[0];
       const token = await bench.app.get(AuthService).issueSessionToken(id, { ttlSeconds: 3600 });
       if (!token) throw new Error(`Could not issue a token for ${row.email}`);
       return { user: { ...row, agencyId: row.agency_id, role }, token };
     };
+
+    if (options.only === 'accountability') {
+      log('only P6 and P7: the accountability summary and the row export, against raw SQL (nothing else runs)');
+      const accountability = await benchAccountability(bench, client, { admin: await user(fixture.adminId, Role.Admin), clerkId: fixture.clerkId, violations: options.violations, runs: options.steadyRuns, log });
+      const markdown = renderAccountabilityReport(accountability, { referrals: fixture.counts.referrals, events: fixture.counts.events, notices: fixture.counts.notices });
+      log(`\n${markdown}`);
+      return { onlyAccountability: markdown, accountability } as unknown as BenchReport;
+    }
+    const main = await building;
 
     log('P3: notices from event to the SMTP server, against raw nodemailer');
     const notices = await benchNotices(bench, client, { main, databaseUrl, redisUrl: REDIS_URL, queuePrefix: options.queuePrefix, jwtSecret, noticeReferralIds: fixture.noticeReferralIds, log });
@@ -194,6 +214,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const peak = api.memory();
     log(`P5: api RSS ${rssAtStart?.rssMb.toFixed(0)} MB at start, ${attendanceRss.maxMb.toFixed(0)} MB max during P1, ${lookupRss.maxMb.toFixed(0)} MB max during P4, peak (VmHWM) ${peak?.peakMb.toFixed(0)} MB`);
 
+    log('P6 and P7: the accountability summary and the row export, against raw SQL');
+    const accountability = await benchAccountability(bench, client, { admin: await user(fixture.adminId, Role.Admin), clerkId: fixture.clerkId, violations: options.violations, runs: options.steadyRuns, log });
+
     const report: BenchReport = {
       startedAt,
       seconds: (Date.now() - started) / 1000,
@@ -221,6 +244,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       attendance,
       lookup,
       memory: { atStartMb: rssAtStart?.rssMb ?? NaN, attendance: attendanceRss, lookup: lookupRss, peakMb: peak?.peakMb ?? NaN },
+      accountability,
     };
     if (options.out) {
       writeReport(options.out, renderReport(report));
@@ -249,7 +273,8 @@ if (require.main === module) {
   const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   runBench({ ...parseArgs(process.argv.slice(2)), log })
     .then((report) => {
-      process.stdout.write(`${renderReport(report)}\n`);
+      const only = (report as unknown as { onlyAccountability?: string }).onlyAccountability;
+      process.stdout.write(`${only ?? renderReport(report)}\n`);
       process.exit(0);
     })
     .catch((error: Error) => {

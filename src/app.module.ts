@@ -27,6 +27,7 @@ import { ReportsModule } from './modules/reports/reports.module';
 import { ProtectedPartiesModule } from './modules/protected-parties/protected-parties.module';
 import { ResponsesModule } from './modules/responses/responses.module';
 import { WorkerModule } from './modules/worker/worker.module';
+import { AccountabilityModule } from './modules/accountability/accountability.module';
 
 export interface AppModuleOptions {
   /** Extra destination for log lines (tests read it to prove nothing sensitive is logged). */
@@ -62,6 +63,7 @@ export class AppModule {
         NoticesModule,
         ReportsModule,
         PagesModule,
+        AccountabilityModule,
         // Processors, the relay and nightly jobs run only where APP_ROLE says workers run.
         ...(config.runsWorkers ? [WorkerModule] : []),
       ],

@@ -1,4 +1,4 @@
-import { runBench } from '../../bench/run';
+import { parseArgs, runBench } from '../../bench/run';
 import { renderReport, verdicts } from '../../bench/report';
 import { assertTestDatabaseName, runId, withServerClient } from '../helpers/test-database';
 
@@ -11,7 +11,7 @@ import { assertTestDatabaseName, runId, withServerClient } from '../helpers/test
 describe('the benchmark at tiny scale', () => {
   jest.setTimeout(240_000);
 
-  it('seeds, runs P1–P5 against their baselines, renders the report and leaves nothing behind', async () => {
+  it('seeds, runs P1–P7 against their baselines, renders the report and leaves nothing behind', async () => {
     const suffix = Math.random().toString(36).slice(2, 8);
     const database = `throughline_test_${runId()}_bench${suffix}`;
     assertTestDatabaseName(database);
@@ -30,6 +30,8 @@ describe('the benchmark at tiny scale', () => {
       out: null,
       keep: false,
       apiNodeOptions: [],
+      violations: 2_000,
+      only: null,
       log: (line) => lines.push(line),
     });
 
@@ -45,11 +47,33 @@ describe('the benchmark at tiny scale', () => {
     expect(report.attendance.written.app.events).toBe(report.attendance.app.requests);
     expect(report.attendance.written.app.notices).toBe(2 * report.attendance.app.requests);
     expect(report.memory.attendance.samples + report.memory.lookup.samples).toBeGreaterThan(0);
-    expect(verdicts(report).map((verdict) => verdict.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']);
+    expect(verdicts(report).map((verdict) => verdict.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7']);
+    expect(report.accountability!.export.rows).toBe(report.accountability!.exportBaseline.rows);
     expect(renderReport(report)).toMatch(/\| P5 \|/);
 
     const left = await withServerClient((client) => client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database]));
     expect(left.rowCount).toBe(0);
     expect(lines.some((line) => line.startsWith(`dropped ${database}`))).toBe(true);
+  });
+
+  it('runs P6 and P7 alone with --only accountability, after seeding, and leaves nothing behind', async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const database = `throughline_test_${runId()}_bench${suffix}`;
+    const lines: string[] = [];
+    const report = await runBench({
+      ...parseArgs(['--only', 'accountability', '--referrals', '300', '--groups', '18', '--violations', '3000', '--steady-runs', '2', '--database', database]),
+      queuePrefix: `throughline-bench-smoke-${suffix}`,
+      out: null,
+      log: (line) => lines.push(line),
+    });
+    const accountability = report.accountability!;
+    expect(accountability.violations).toBeGreaterThan(2_000);
+    // Every violation of the window is a row of the export, as many as the raw cursor reads.
+    expect(accountability.export.rows).toBe(accountability.exportBaseline.rows);
+    expect(accountability.export.rows).toBe(accountability.violations);
+    expect(lines.some((line) => line.includes('P7'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('P3'))).toBe(false);
+    const left = await withServerClient((client) => client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database]));
+    expect(left.rowCount).toBe(0);
   });
 });

@@ -111,6 +111,10 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'GET /api/v1/compliance/caseload': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 } },
   'POST /api/v1/compliance/sweep': { allowed: { [Admin]: 202 } },
 
+  // The accountability figures: the program and the coordinator across agencies, each agency for its own orders (figures, not records: no 404 to give).
+  'GET /api/v1/accountability/summary': { allowed: NOTICE_READERS(200) },
+  'GET /api/v1/accountability/export/{table}': { allowed: NOTICE_READERS(200) },
+
   // Protected-party (victim/partner) data: advocates; an admin may enter it, and read or change it
   // only where the referral's policy allows (elsewhere 404). No other role ever reaches it.
   'GET /api/v1/referrals/{id}/protected-parties': { allowed: { [Advocate]: 200, [Admin]: 200 }, outOfScope: [Admin] },
@@ -174,6 +178,9 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'POST /notices/:id/acknowledge': [ProbationOfficer, CourtClerk],
   'POST /notices/:id/responses': [ProbationOfficer, CourtClerk],
   'GET /notices/:id/letter.pdf': [Admin, ProbationOfficer, CourtClerk],
+
+  'GET /accountability': [Admin, Coordinator, ProbationOfficer, CourtClerk],
+  'GET /accountability/export/:table': [Admin, Coordinator, ProbationOfficer, CourtClerk],
 
   'GET /advocate': [Advocate],
   'POST /advocate/lookup': [Advocate],

@@ -18,7 +18,7 @@ import { waitFor } from '../helpers/wait-for';
  */
 const MARKER = `CANARY${randomBytes(5).toString('hex').toUpperCase()}`;
 const NON_ADVOCATES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk, Role.Coordinator] as const;
-const PAGE_PATHS = ['/', '/inbox', '/coordinator', '/referrals', '/intake', '/caseload', '/lookup', '/notices', '/sessions', '/groups', '/groups/new', '/advocate'];
+const PAGE_PATHS = ['/', '/inbox', '/coordinator', '/accountability?from=2026-01-01&to=2026-12-31', '/accountability/export/violations?from=2026-01-01&to=2026-12-31', '/accountability/export/unanswered?from=2026-01-01&to=2026-12-31', '/referrals', '/intake', '/caseload', '/lookup', '/notices', '/sessions', '/groups', '/groups/new', '/advocate'];
 
 describe(`canary: the protected party's details reach no one but the advocate`, () => {
   let testApp: TestApp;
@@ -91,6 +91,7 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
       'protected-parties': ids.parties,
       'victim-notifications': ids.victimNotifications,
       events: [],
+      export: ['violations', 'unanswered', 'swift', 'sure', 'outcomes', 'disparity', 'trends'],
     };
     let paths = [template];
     const match = /\/([a-z-]+)\/\{[A-Za-z]+\}/.exec(template);
@@ -99,6 +100,8 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
       if (!values) throw new Error(`canary: no ids for ${template}; add the collection to concretePaths`);
       paths = values.map((value) => template.replace(/\{[A-Za-z]+\}/, value));
     }
+    // The figures of this year, so the man's own violations are in them (the default period ends today).
+    if (template.startsWith('/api/v1/accountability/')) paths = paths.map((path) => `${path}?from=2026-01-01&to=2026-12-31`);
     if (template === '/api/v1/referrals') paths.push(`${template}?caseNumber=${encodeURIComponent(ids.caseNumber)}`);
     if (template === '/api/v1/notices' || template === '/api/v1/victim-notifications') paths.push(`${template}?referralId=${ids.referral}`);
     return paths;

@@ -440,6 +440,26 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
     }),
     'POST /api/v1/compliance/sweep': () => ({ path: '/api/v1/compliance/sweep' }),
 
+    'GET /api/v1/accountability/summary': (role) => ({
+      path: '/api/v1/accountability/summary?from=2026-11-01&to=2026-12-31',
+      check: (response) => {
+        const agencyOnly = role === Role.ProbationOfficer || role === Role.CourtClerk;
+        expect(response.body.scope).toBe(agencyOnly ? 'agency' : 'program');
+        expect(response.body.violations).toBeGreaterThan(0);
+        // A clerk's figures are her court's: the other court's man is in no list of hers.
+        if (role === Role.CourtClerk) expect(JSON.stringify(response.body)).not.toContain(fx.other.caseNumber);
+      },
+    }),
+    'GET /api/v1/accountability/export/{table}': (role) => ({
+      path: '/api/v1/accountability/export/violations?from=2026-11-01&to=2026-12-31',
+      check: (response) => {
+        expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+        expect(response.text).toContain(fx.own.caseNumber);
+        if (role === Role.CourtClerk) expect(response.text).not.toContain(fx.other.caseNumber);
+        else expect(response.text).toContain(fx.other.caseNumber);
+      },
+    }),
+
     'GET /api/v1/referrals/{id}/protected-parties': (_role, scope) => ({
       path: `/api/v1/referrals/${scope === 'own' ? fx.pp.openReferral : fx.pp.sealedReferral}/protected-parties`,
       check: (response) => expect(response.body).toEqual([expect.objectContaining({ id: fx.pp.openParty, name: 'Jane OPEN' })]),

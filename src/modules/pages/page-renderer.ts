@@ -19,18 +19,24 @@ const NAV: Record<Role, NavLink[]> = {
     { href: '/groups', label: 'Groups' },
     { href: '/sessions', label: 'Sessions' },
     { href: '/notices', label: 'Notices' },
+    { href: '/accountability', label: 'Accountability' },
   ],
   [Role.Facilitator]: [{ href: '/sessions', label: 'My sessions' }],
   [Role.ProbationOfficer]: [
     { href: '/caseload', label: 'My caseload' },
     { href: '/inbox', label: 'Inbox', inbox: true },
+    { href: '/accountability', label: 'Accountability' },
   ],
   [Role.CourtClerk]: [
     { href: '/lookup', label: 'Case lookup' },
     { href: '/inbox', label: 'Inbox', inbox: true },
+    { href: '/accountability', label: 'Accountability' },
   ],
   [Role.Advocate]: [{ href: '/advocate', label: 'Victim notification' }],
-  [Role.Coordinator]: [{ href: '/coordinator', label: 'Responses' }],
+  [Role.Coordinator]: [
+    { href: '/coordinator', label: 'Responses' },
+    { href: '/accountability', label: 'Accountability' },
+  ],
 };
 
 /** Where each role lands after signing in. */

@@ -14,6 +14,8 @@ import { ReportsModule } from '../reports/reports.module';
 import { ResponsesModule } from '../responses/responses.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
+import { AccountabilityModule } from '../accountability/accountability.module';
+import { AccountabilityPagesController } from './accountability-pages.controller';
 import { AdminPagesController } from './admin-pages.controller';
 import { AdvocatePagesController } from './advocate-pages.controller';
 import { ProtectedPartiesModule } from '../protected-parties/protected-parties.module';
@@ -53,6 +55,7 @@ import { ReferralPagesController } from './referral-pages.controller';
     ReportsModule,
     ProtectedPartiesModule,
     ResponsesModule,
+    AccountabilityModule,
   ],
   controllers: [
     AuthPagesController,
@@ -65,6 +68,7 @@ import { ReferralPagesController } from './referral-pages.controller';
     InboxPagesController,
     CoordinatorPagesController,
     AdvocatePagesController,
+    AccountabilityPagesController,
   ],
   providers: [
     PageSessionService,

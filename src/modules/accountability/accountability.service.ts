@@ -1,0 +1,405 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { SignedInUser } from '../../common/context/request-context';
+import { SqlParams } from '../../common/http/sql-params';
+import { ProgramClock } from '../../common/program-clock';
+import { AuditService } from '../audit/audit.service';
+import { Role } from '../users/role.enum';
+import { DISPARITY_RULE, disparityFlags, share, Share, Spread } from './accountability-figures';
+import { AccountabilityQuery } from './accountability-query.dto';
+import { monthLabel, resolvePeriod } from './accountability-period';
+import { bindPeriod, calendarSql, hours, legsSql, FIRST_RESPONSES_SQL, scopedReferralsSql, spreadSql, violationsSql } from './accountability.sql';
+import { AccountabilitySummary, DisparityRow, OutcomeRow, SureRow, SwiftRow, TrendMonth, UnansweredViolation } from './accountability.view';
+import { languageLabel } from './languages';
+
+/**
+ * Memory each figure statement may sort and hash in before spilling to disk: its sorts of the
+ * period's violations (tens of thousands of rows) fit, and it is one statement's, for its transaction only.
+ */
+export const FIGURES_WORK_MEM = '64MB';
+
+/**
+ * The planner's row estimates for the figure statements are far too high (CTEs over CTEs), and
+ * past its cost threshold PostgreSQL compiles the statement first: at 50,000 violations the
+ * compiling took 7 of the export's 11 seconds (EXPLAIN's JIT timing). These statements run once.
+ */
+export const NO_JIT = 'SET LOCAL jit = off';
+
+/** How many unanswered violations the summary lists (the CSV of the rows has all of them). */
+export const UNANSWERED_LISTED = 100;
+
+type Row = Record<string, unknown>;
+export interface Option {
+  value: string;
+  label: string;
+}
+const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const int = (value: unknown): number => Number(value ?? 0);
+
+function spreadOf(row: Row, prefix: string): Spread {
+  const percentiles = (row[`${prefix}_percentiles`] as Array<number | null> | null) ?? [null, null];
+  return { count: int(row[`${prefix}_count`]), median: num(percentiles[0]), p90: num(percentiles[1]), max: num(row[`${prefix}_max`]) };
+}
+
+/**
+ * The accountability view: how the community answers the crossings it is told of (swift, sure),
+ * what becomes of the orders (outcomes), whether some men fare differently (disparity) and the
+ * last twelve months. Two set-based statements (the violations, the orders) over the user's
+ * scope and filters, whatever the volume; the figures' definitions are accountability-figures.ts.
+ */
+@Injectable()
+export class AccountabilityService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: ProgramClock,
+    private readonly audit: AuditService,
+  ) {}
+
+  async summary(user: SignedInUser, query: AccountabilityQuery, options: { audit?: boolean } = {}): Promise<AccountabilitySummary> {
+    const period = resolvePeriod(query, this.clock.today());
+    const [violationFigures, outcomeFigures] = await Promise.all([this.violationFigures(user, query, period), this.outcomeFigures(user, query, period)]);
+    const names = await this.names(violationFigures, outcomeFigures);
+    const summary = this.assemble(user, query, period, violationFigures, outcomeFigures, names);
+    if (options.audit !== false) {
+      await this.audit.record({
+        action: 'accountability.summary',
+        recordType: 'accountability',
+        details: { filters: auditFilters(query, period), violations: summary.violations, unansweredListed: summary.sure.unanswered.items.map((item) => item.eventId) },
+      });
+    }
+    return summary;
+  }
+
+  /**
+   * What the filter form offers this user: courts, probation departments, policies, groups and
+   * languages. An agency's own user is offered only his agency (the figures cover nothing else).
+   */
+  async filterOptions(user: SignedInUser): Promise<{ courts: Option[]; probationAgencies: Option[]; policies: Option[]; groups: Option[]; languages: Option[] }> {
+    const own = user.role === Role.ProbationOfficer || user.role === Role.CourtClerk ? user.agencyId : null;
+    const rows = (await this.dataSource.query(
+      `SELECT 'court' AS kind, id::text AS value, name AS label FROM agencies WHERE kind = 'court' AND ($1::uuid IS NULL OR id = $1 OR $2 <> 'court_clerk')
+       UNION ALL SELECT 'probation', id::text, name FROM agencies WHERE kind = 'probation' AND ($1::uuid IS NULL OR id = $1 OR $2 <> 'probation_officer')
+       UNION ALL SELECT 'policy', id::text, name FROM policies WHERE is_current
+       UNION ALL SELECT 'group', id::text, name FROM groups WHERE active
+       UNION ALL SELECT DISTINCT 'language', lower(language), lower(language) FROM participants
+       ORDER BY 1, 3 LIMIT 2000`,
+      [own, user.role],
+    )) as Array<{ kind: string; value: string; label: string }>;
+    const of = (kind: string) => rows.filter((row) => row.kind === kind).map((row) => ({ value: row.value, label: kind === 'language' ? languageLabel(row.value) : row.label }));
+    return { courts: of('court'), probationAgencies: of('probation'), policies: of('policy'), groups: of('group'), languages: of('language') };
+  }
+
+  /** One figure statement in a read-only transaction of its own, with room to sort. */
+  private figureQuery(sql: string, params: unknown[]): Promise<unknown> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`SET TRANSACTION READ ONLY`);
+      await manager.query(`SET LOCAL work_mem = '${FIGURES_WORK_MEM}'`);
+      await manager.query(NO_JIT);
+      return manager.query(sql, params);
+    });
+  }
+
+  /** The period's violations: Swift by agency, Sure by court, the unanswered, court action by language and group, the trend. */
+  private async violationFigures(user: SignedInUser, query: AccountabilityQuery, period: ReturnType<typeof resolvePeriod>) {
+    const params = new SqlParams();
+    const scoped = scopedReferralsSql(user, query, params.bind);
+    const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind);
+    const inTime = (at: string, by: string) => `CASE WHEN ${at} IS NOT NULL THEN ${at} <= ${by} WHEN ${by} < ${p.now} THEN FALSE END`;
+    const [row] = (await this.figureQuery(
+      `WITH scoped AS (${scoped}),
+            cal AS (${calendarSql(p)}),
+            v AS (${violationsSql(p)}),
+            first_responses AS (${FIRST_RESPONSES_SQL}),
+            legs AS (${legsSql(p)}),
+            told AS (SELECT event_id, bool_or(agency = 'court') AS court_told FROM legs GROUP BY event_id),
+            timed AS (
+              SELECT l.agency,
+                     ${hours('l.reached_at', 'l.crossed_at')} AS notice_h, ${inTime('l.reached_at', 'l.due_by')} AS notice_ok,
+                     ${hours('l.acknowledged_at', 'l.crossed_at')} AS ack_h, ${inTime('l.acknowledged_at', 'l.acknowledge_by')} AS ack_ok,
+                     ${hours('l.responded_at', 'l.crossed_at')} AS resp_h, ${inTime('l.responded_at', 'l.respond_by')} AS resp_ok
+                FROM legs l WHERE l.crossed_on >= ${p.from}),
+            swift AS (
+              SELECT COALESCE(agency, 'all') AS agency, count(*)::int AS notices,
+                     ${spreadSql('notice', 'notice_h')}, count(notice_ok)::int AS notice_decided, count(*) FILTER (WHERE notice_ok)::int AS notice_within,
+                     ${spreadSql('ack', 'ack_h')}, count(ack_ok)::int AS ack_decided, count(*) FILTER (WHERE ack_ok)::int AS ack_within,
+                     ${spreadSql('resp', 'resp_h')}, count(resp_ok)::int AS resp_decided, count(*) FILTER (WHERE resp_ok)::int AS resp_within
+                FROM timed GROUP BY GROUPING SETS ((agency), ())),
+            pv AS (
+              SELECT v.id, v.referral_id, v.kind, v.crossed_at, v.crossed_on, v.case_number, v.court_agency_id, lower(v.language) AS language, v.group_id,
+                     COALESCE(t.court_told, FALSE) AS court_told, rf.court_at IS NOT NULL AS court_action, rf.first_at AS first_response_at
+                FROM v LEFT JOIN told t ON t.event_id = v.id LEFT JOIN first_responses rf ON rf.event_id = v.id),
+            sure AS (
+              SELECT court_agency_id, GROUPING(court_agency_id) AS overall, count(*)::int AS violations,
+                     count(*) FILTER (WHERE court_told)::int AS court_told, count(*) FILTER (WHERE court_told AND court_action)::int AS court_action,
+                     count(*) FILTER (WHERE first_response_at IS NULL)::int AS unanswered
+                FROM pv WHERE crossed_on >= ${p.from} GROUP BY GROUPING SETS ((court_agency_id), ())),
+            by_value AS (
+              SELECT CASE WHEN GROUPING(language) = 0 THEN 'language' ELSE 'group' END AS dimension,
+                     CASE WHEN GROUPING(language) = 0 THEN language ELSE group_id::text END AS value,
+                     count(*) FILTER (WHERE court_told)::int AS court_told, count(*) FILTER (WHERE court_told AND court_action)::int AS court_action
+                FROM pv WHERE crossed_on >= ${p.from} GROUP BY GROUPING SETS ((language), (group_id))),
+            trend AS (
+              SELECT to_char(crossed_on, 'YYYY-MM') AS month, count(*)::int AS violations,
+                     percentile_cont(0.5) WITHIN GROUP (ORDER BY ${hours('first_response_at', 'crossed_at')}) AS median_response_h,
+                     count(*) FILTER (WHERE court_told)::int AS court_told, count(*) FILTER (WHERE court_told AND court_action)::int AS court_action,
+                     count(*) FILTER (WHERE first_response_at IS NULL)::int AS unanswered
+                FROM pv WHERE crossed_on >= ${p.trendFrom} GROUP BY 1),
+            unanswered AS (
+              SELECT id, referral_id, case_number, kind, court_agency_id, crossed_at, crossed_on::text AS crossed_on,
+                     ((${p.now} AT TIME ZONE ${p.zone})::date - crossed_on)::int AS days_waiting
+                FROM pv WHERE first_response_at IS NULL AND crossed_on >= ${p.from}
+               ORDER BY crossed_at, id LIMIT ${UNANSWERED_LISTED})
+       SELECT (SELECT coalesce(json_agg(swift), '[]') FROM swift) AS swift,
+              (SELECT coalesce(json_agg(sure), '[]') FROM sure) AS sure,
+              (SELECT coalesce(json_agg(by_value), '[]') FROM by_value) AS by_value,
+              (SELECT coalesce(json_agg(trend), '[]') FROM trend) AS trend,
+              (SELECT coalesce(json_agg(unanswered ORDER BY crossed_at, id), '[]') FROM unanswered) AS unanswered`,
+      params.values,
+    )) as Array<{ swift: Row[]; sure: Row[]; by_value: Row[]; trend: Row[]; unanswered: Row[] }>;
+    return row;
+  }
+
+  /** The orders: enrollment, failure to enroll, completion, termination, by policy, group, court and language, and by month. */
+  private async outcomeFigures(user: SignedInUser, query: AccountabilityQuery, period: ReturnType<typeof resolvePeriod>) {
+    const params = new SqlParams();
+    const scoped = scopedReferralsSql(user, query, params.bind);
+    const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind);
+    const endedOn = `(s.status_changed_at AT TIME ZONE ${p.zone})::date`;
+    const [row] = (await this.figureQuery(
+      `WITH scoped AS (${scoped}),
+            -- Each order's facts gathered once per table (hash joins), not probed per order.
+            first_enrollment AS (SELECT en.referral_id, min(en.start_date) AS first_start FROM enrollments en GROUP BY en.referral_id),
+            -- A failure to enroll stands unless a correction withdrew it.
+            failed AS (SELECT DISTINCT fe.referral_id FROM compliance_events fe WHERE fe.kind = 'failed_to_enroll'
+                          AND NOT EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = fe.id)),
+            ended AS (SELECT s.*, ${endedOn} AS ended_on FROM scoped s WHERE s.status IN ('completed', 'terminated')),
+            facts AS (
+              SELECT s.policy_key, s.group_id, s.court_agency_id, lower(s.language) AS language, 'enrollment_days' AS measure, fe.first_start AS on_day, (fe.first_start - s.ordered_on)::float8 AS value
+                FROM scoped s JOIN first_enrollment fe ON fe.referral_id = s.id
+               WHERE fe.first_start >= ${p.windowFrom} AND fe.first_start <= ${p.to}
+              UNION ALL
+              -- Decided once the enroll-by date has passed.
+              SELECT s.policy_key, s.group_id, s.court_agency_id, lower(s.language), 'failed_to_enroll', s.enroll_by, CASE WHEN f.referral_id IS NOT NULL THEN 1 ELSE 0 END::float8
+                FROM scoped s LEFT JOIN failed f ON f.referral_id = s.id
+               WHERE s.enroll_by < (${p.now} AT TIME ZONE ${p.zone})::date AND s.enroll_by >= ${p.windowFrom} AND s.enroll_by <= ${p.to}
+              UNION ALL
+              SELECT e.policy_key, e.group_id, e.court_agency_id, lower(e.language), 'completed', e.ended_on, CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END::float8
+                FROM ended e WHERE e.ended_on >= ${p.windowFrom} AND e.ended_on <= ${p.to}
+              UNION ALL
+              SELECT e.policy_key, e.group_id, e.court_agency_id, lower(e.language), 'terminated', e.ended_on, CASE WHEN e.status = 'terminated' THEN 1 ELSE 0 END::float8
+                FROM ended e WHERE e.ended_on >= ${p.windowFrom} AND e.ended_on <= ${p.to}
+              UNION ALL
+              -- Sessions he attended before termination: held sessions only (a cancelled week counts for nobody).
+              SELECT e.policy_key, e.group_id, e.court_agency_id, lower(e.language), 'sessions_before_termination', e.ended_on,
+                     (SELECT count(*) FROM attendance_marks am JOIN sessions se ON se.id = am.session_id
+                       WHERE am.referral_id = e.id AND se.status = 'held' AND se.date <= e.ended_on
+                         AND (am.status IN ('present', 'late') OR (am.status = 'left_early' AND e.left_early_counts)))::float8
+                FROM ended e WHERE e.status = 'terminated' AND e.ended_on >= ${p.windowFrom} AND e.ended_on <= ${p.to}),
+            figures AS (
+              SELECT measure,
+                     CASE WHEN GROUPING(policy_key) = 0 THEN 'policy' WHEN GROUPING(group_id) = 0 THEN 'group'
+                          WHEN GROUPING(court_agency_id) = 0 THEN 'court' WHEN GROUPING(language) = 0 THEN 'language' ELSE 'all' END AS dimension,
+                     COALESCE(CASE WHEN GROUPING(policy_key) = 0 THEN policy_key END, CASE WHEN GROUPING(group_id) = 0 THEN group_id::text END,
+                              CASE WHEN GROUPING(court_agency_id) = 0 THEN court_agency_id::text END, CASE WHEN GROUPING(language) = 0 THEN language END) AS value,
+                     count(*)::int AS n, sum(value)::float8 AS total, ${spreadSql('v', 'value')}
+                FROM facts WHERE on_day >= ${p.from}
+               GROUP BY GROUPING SETS ((measure, policy_key), (measure, group_id), (measure, court_agency_id), (measure, language), (measure))),
+            trend AS (
+              SELECT measure, to_char(on_day, 'YYYY-MM') AS month, count(*)::int AS n, sum(value)::float8 AS total
+                FROM facts WHERE on_day >= ${p.trendFrom} AND measure IN ('completed', 'failed_to_enroll') GROUP BY 1, 2)
+       SELECT (SELECT coalesce(json_agg(figures), '[]') FROM figures) AS figures, (SELECT coalesce(json_agg(trend), '[]') FROM trend) AS trend`,
+      params.values,
+    )) as Array<{ figures: Row[]; trend: Row[] }>;
+    return row;
+  }
+
+  /** The names the figures are shown under: courts, groups, policies (their latest version's name). */
+  private async names(violations: { sure: Row[]; by_value: Row[]; unanswered: Row[] }, outcomes: { figures: Row[] }): Promise<Map<string, string>> {
+    const ids = new Set<string>();
+    const keys = new Set<string>();
+    for (const row of [...violations.sure, ...violations.unanswered]) if (row.court_agency_id) ids.add(String(row.court_agency_id));
+    for (const row of violations.by_value) if (row.dimension === 'group' && row.value) ids.add(String(row.value));
+    for (const row of outcomes.figures) {
+      if ((row.dimension === 'group' || row.dimension === 'court') && row.value) ids.add(String(row.value));
+      if (row.dimension === 'policy' && row.value) keys.add(String(row.value));
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT id::text AS id, name FROM agencies WHERE id = ANY($1::uuid[])
+       UNION ALL SELECT id::text, name FROM groups WHERE id = ANY($1::uuid[])
+       UNION ALL SELECT * FROM (SELECT DISTINCT ON (key) key, name FROM policies WHERE key = ANY($2::text[]) ORDER BY key, version DESC) latest`,
+      [[...ids], [...keys]],
+    )) as Array<{ id: string; name: string }>;
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
+  private assemble(
+    user: SignedInUser,
+    query: AccountabilityQuery,
+    period: ReturnType<typeof resolvePeriod>,
+    violations: Awaited<ReturnType<AccountabilityService['violationFigures']>>,
+    outcomes: Awaited<ReturnType<AccountabilityService['outcomeFigures']>>,
+    names: Map<string, string>,
+  ): AccountabilitySummary {
+    const nameOf = (id: unknown, none: string) => (id ? (names.get(String(id)) ?? String(id)) : none);
+    const deadline = (row: Row, prefix: string): Share => share(int(row[`${prefix}_within`]), int(row[`${prefix}_decided`]));
+    const swiftOrder = { probation: 0, court: 1, all: 2 } as Record<string, number>;
+    const swift: SwiftRow[] = violations.swift
+      .map((row) => ({
+        agency: row.agency as SwiftRow['agency'],
+        notices: int(row.notices),
+        toNotice: { ...spreadOf(row, 'notice'), withinDeadline: deadline(row, 'notice') },
+        toAcknowledgement: { ...spreadOf(row, 'ack'), withinDeadline: deadline(row, 'ack') },
+        toFirstResponse: { ...spreadOf(row, 'resp'), withinDeadline: deadline(row, 'resp') },
+      }))
+      .sort((a, b) => swiftOrder[a.agency] - swiftOrder[b.agency]);
+    if (!swift.some((row) => row.agency === 'all')) swift.push(emptySwift());
+
+    const sureRow = (row: Row | undefined, courtId: string | null): SureRow => ({
+      courtId,
+      court: courtId ? nameOf(courtId, '') : 'All courts',
+      violations: int(row?.violations),
+      courtAction: share(int(row?.court_action), int(row?.court_told)),
+      noResponse: share(int(row?.unanswered), int(row?.violations)),
+    });
+    const overallSure = violations.sure.find((row) => int(row.overall) === 1);
+    const byCourt = violations.sure
+      .filter((row) => int(row.overall) === 0)
+      .map((row) => sureRow(row, String(row.court_agency_id)))
+      .sort((a, b) => a.court.localeCompare(b.court));
+    const unanswered: UnansweredViolation[] = violations.unanswered.map((row) => ({
+      eventId: String(row.id),
+      referralId: String(row.referral_id),
+      caseNumber: String(row.case_number),
+      kind: String(row.kind),
+      court: nameOf(row.court_agency_id, ''),
+      crossedAt: String(row.crossed_at),
+      crossedOn: String(row.crossed_on),
+      daysWaiting: int(row.days_waiting),
+    }));
+
+    const figure = (measure: string, dimension: string, value: string | null) =>
+      outcomes.figures.find((row) => row.measure === measure && row.dimension === dimension && (row.value ?? null) === value);
+    const rate = (measure: string, dimension: string, value: string | null): Share => {
+      const row = figure(measure, dimension, value);
+      return share(Math.round(Number(row?.total ?? 0)), int(row?.n));
+    };
+    const spreadFor = (measure: string, dimension: string, value: string | null): Spread => {
+      const row = figure(measure, dimension, value);
+      return row ? spreadOf(row, 'v') : { count: 0, median: null, p90: null, max: null };
+    };
+    const labelOf = (dimension: string, value: string | null): string => {
+      if (dimension === 'all') return 'All orders';
+      if (dimension === 'language') return value ? languageLabel(value) : 'not recorded';
+      if (dimension === 'group') return value ? nameOf(value, '') : 'never enrolled';
+      return nameOf(value, '—');
+    };
+    const outcomeRow = (dimension: OutcomeRow['dimension'], value: string | null): OutcomeRow => ({
+      dimension,
+      value,
+      label: labelOf(dimension, value),
+      enrollmentDays: spreadFor('enrollment_days', dimension, value),
+      failedToEnroll: rate('failed_to_enroll', dimension, value),
+      completed: rate('completed', dimension, value),
+      terminated: rate('terminated', dimension, value),
+      sessionsBeforeTermination: spreadFor('sessions_before_termination', dimension, value),
+    });
+    const valuesOf = (dimension: string) => [...new Set(outcomes.figures.filter((row) => row.dimension === dimension).map((row) => (row.value ?? null) as string | null))];
+    const byLabel = <T extends { label: string }>(rows: T[]) => rows.sort((a, b) => a.label.localeCompare(b.label));
+
+    const courtActionOf = (dimension: string, value: string | null): Share => {
+      const row = violations.by_value.find((candidate) => candidate.dimension === dimension && (candidate.value ?? null) === value);
+      return share(int(row?.court_action), int(row?.court_told));
+    };
+    const disparityRows = (dimension: 'language' | 'group'): DisparityRow[] => {
+      const values = new Set<string | null>([...valuesOf(dimension), ...violations.by_value.filter((row) => row.dimension === dimension).map((row) => (row.value ?? null) as string | null)]);
+      return byLabel(
+        [...values].map((value) => ({
+          dimension,
+          value,
+          label: labelOf(dimension, value),
+          failedToEnroll: rate('failed_to_enroll', dimension, value),
+          completed: rate('completed', dimension, value),
+          terminated: rate('terminated', dimension, value),
+          courtAction: courtActionOf(dimension, value),
+        })),
+      );
+    };
+    const byLanguage = disparityRows('language');
+    const byGroup = disparityRows('group');
+    const rates: Array<[keyof Pick<DisparityRow, 'failedToEnroll' | 'completed' | 'terminated' | 'courtAction'>, string]> = [
+      ['failedToEnroll', 'failed to enroll'],
+      ['completed', 'completed'],
+      ['terminated', 'terminated'],
+      ['courtAction', 'court action on violations'],
+    ];
+    const flags = (['language', 'group'] as const).flatMap((dimension) =>
+      rates.flatMap(([key, rateName]) =>
+        disparityFlags(
+          rateName,
+          (dimension === 'language' ? byLanguage : byGroup).map((row) => ({ value: row.value ?? '', label: row.label, count: row[key].count, of: row[key].of })),
+          DISPARITY_RULE,
+        ).map((flag) => ({ ...flag, dimension, rateName })),
+      ),
+    );
+
+    const monthRow = (rows: Row[], month: string, measure?: string) => rows.find((row) => row.month === month && (measure === undefined || row.measure === measure));
+    const trends: TrendMonth[] = period.months.map((month) => {
+      const v = monthRow(violations.trend, month);
+      const completed = monthRow(outcomes.trend, month, 'completed');
+      const failed = monthRow(outcomes.trend, month, 'failed_to_enroll');
+      return {
+        month,
+        label: monthLabel(month),
+        violations: int(v?.violations),
+        medianHoursToFirstResponse: num(v?.median_response_h),
+        courtAction: share(int(v?.court_action), int(v?.court_told)),
+        noResponse: share(int(v?.unanswered), int(v?.violations)),
+        completed: share(Math.round(Number(completed?.total ?? 0)), int(completed?.n)),
+        failedToEnroll: share(Math.round(Number(failed?.total ?? 0)), int(failed?.n)),
+      };
+    });
+
+    const overall = sureRow(overallSure, null);
+    return {
+      period: { from: period.from, to: period.to, timeZone: this.clock.timeZone, trendFrom: period.trendFrom },
+      filters: {
+        courtId: query.courtId ?? null,
+        probationAgencyId: query.probationAgencyId ?? null,
+        policyId: query.policyId ?? null,
+        groupId: query.groupId ?? null,
+        language: query.language ?? null,
+      },
+      scope: user.role === Role.Admin || user.role === Role.Coordinator ? 'program' : 'agency',
+      violations: overall.violations,
+      swift,
+      sure: { overall, byCourt, unanswered: { items: unanswered, total: overall.noResponse.count, shown: unanswered.length } },
+      outcomes: {
+        overall: outcomeRow('all', null),
+        byPolicy: byLabel(valuesOf('policy').map((value) => outcomeRow('policy', value))),
+        byGroup: byLabel(valuesOf('group').map((value) => outcomeRow('group', value))),
+        byCourt: byLabel(valuesOf('court').map((value) => outcomeRow('court', value))),
+      },
+      disparity: { margin: DISPARITY_RULE.margin, minimumCount: DISPARITY_RULE.minimumCount, byLanguage, byGroup, flags },
+      trends,
+    };
+  }
+}
+
+function emptySwift(): SwiftRow {
+  const none = { count: 0, median: null, p90: null, max: null, withinDeadline: share(0, 0) };
+  return { agency: 'all', notices: 0, toNotice: none, toAcknowledgement: none, toFirstResponse: none };
+}
+
+/** The filters as the audit keeps them: ids and dates, nothing that names a man. */
+export function auditFilters(query: AccountabilityQuery, period: { from: string; to: string }): Record<string, string | null> {
+  return {
+    from: period.from,
+    to: period.to,
+    courtId: query.courtId ?? null,
+    probationAgencyId: query.probationAgencyId ?? null,
+    policyId: query.policyId ?? null,
+    groupId: query.groupId ?? null,
+    language: query.language ?? null,
+  };
+}

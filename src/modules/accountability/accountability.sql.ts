@@ -1,0 +1,189 @@
+import { SignedInUser } from '../../common/context/request-context';
+import { ComplianceEventKind, VIOLATION_KINDS } from '../compliance/compliance-event-kind.enum';
+import { Role } from '../users/role.enum';
+import { AccountabilityQuery } from './accountability-query.dto';
+import { AccountabilityPeriod } from './accountability-period';
+
+/**
+ * The crossings the community must answer: the violations, and a failure to enroll (the first
+ * failure is the strongest predictor of failing the program). Program decisions (enrolled,
+ * reinstated, closed, transferred), reports, warnings and corrections are not crossings.
+ */
+export const ACCOUNTABLE_KINDS: readonly ComplianceEventKind[] = [...VIOLATION_KINDS, ComplianceEventKind.FailedToEnroll];
+
+/**
+ * Whose orders a user's figures cover: the admin and the coordinator every order; a probation
+ * officer the orders of his department (every officer of his agency), a court clerk those of her
+ * court. Nobody else reaches the view (the role gate); FALSE keeps a mistake harmless.
+ */
+export function accountabilityScopeSql(user: SignedInUser, bind: (value: unknown) => string): string {
+  switch (user.role) {
+    case Role.Admin:
+    case Role.Coordinator:
+      return 'TRUE';
+    case Role.ProbationOfficer:
+      return `po.agency_id = ${bind(user.agencyId)}`;
+    case Role.CourtClerk:
+      return `r.court_agency_id = ${bind(user.agencyId)}`;
+    default:
+      return 'FALSE';
+  }
+}
+
+/** The referrals the figures are about: the user's scope and the filters, with what each figure groups by. */
+export function scopedReferralsSql(user: SignedInUser, query: AccountabilityQuery, bind: (value: unknown) => string): string {
+  const where = [accountabilityScopeSql(user, bind)];
+  if (query.courtId) where.push(`r.court_agency_id = ${bind(query.courtId)}`);
+  if (query.probationAgencyId) where.push(`po.agency_id = ${bind(query.probationAgencyId)}`);
+  // A policy is every version of it: a referral keeps the version it was ordered under.
+  if (query.policyId) where.push(`pol.key = (SELECT p2.key FROM policies p2 WHERE p2.id = ${bind(query.policyId)})`);
+  if (query.groupId) where.push(`lg.group_id = ${bind(query.groupId)}`);
+  if (query.language) where.push(`lower(pa.language) = lower(${bind(query.language)})`);
+  return `
+    SELECT r.id, r.case_number, r.court_agency_id, po.agency_id AS probation_agency_id, pol.key AS policy_key, pa.language,
+           lg.group_id, r.ordered_on, r.enroll_by, r.status, r.status_changed_at, r.participant_id, pol.left_early_counts,
+           pol.escalate_after_business_days AS acknowledge_days,
+           pol.probation_response_business_days AS probation_days, pol.court_response_business_days AS court_days
+      FROM referrals r
+      JOIN users po ON po.id = r.probation_officer_id
+      JOIN policies pol ON pol.id = r.policy_id
+      JOIN participants pa ON pa.id = r.participant_id
+      -- His group: the group of his latest enrollment (where he is, or where he ended).
+      LEFT JOIN LATERAL (SELECT en.group_id FROM enrollments en WHERE en.referral_id = r.id ORDER BY en.start_date DESC, en.created_at DESC LIMIT 1) lg ON TRUE
+     WHERE ${where.join(' AND ')}`;
+}
+
+/**
+ * The program's calendar as two arrays in one row: for each local day, how many business days
+ * (is_business_day, where a holiday calendar joins) fall on or before it, and the business days
+ * in order. N business days after an instant is then the business day numbered N more than its
+ * day, at the same wall-clock hour: what add_business_days answers, but by two array subscripts
+ * instead of a loop per row (100,000 calls of the function take over a second; the e2e suite
+ * checks the two agree).
+ */
+export function calendarSql(p: PeriodParams): string {
+  return `
+    SELECT min(d)::date AS first_day,
+           array_agg(n ORDER BY d) AS number_of_day,
+           array_agg(d::date ORDER BY d) FILTER (WHERE business) AS business_days
+      FROM (SELECT d, is_business_day(d::date) AS business, count(*) FILTER (WHERE is_business_day(d::date)) OVER (ORDER BY d) AS n
+              FROM generate_series(${p.windowFrom} - 7, GREATEST(${p.to}, (${p.now} AT TIME ZONE ${p.zone})::date) + 400, interval '1 day') d) days`;
+}
+
+/**
+ * "N business days after `start`" in the program's zone, read from the calendar CTE `cal`. The
+ * arrays are scalar subqueries (computed once, passed as parameters): joined in, they would ride
+ * along in every row through every sort (kilobytes a row; a summary took 20 s that way).
+ */
+export function businessDeadline(start: string, days: string, zone: string): string {
+  const local = `(${start} AT TIME ZONE ${zone})`;
+  const numberOfDay = `(SELECT c.number_of_day FROM cal c)[(${local}::date - (SELECT c.first_day FROM cal c)) + 1]`;
+  return `CASE WHEN ${days} <= 0 THEN ${start}
+               ELSE (((SELECT c.business_days FROM cal c)[${numberOfDay} + ${days}] + ${local}::time) AT TIME ZONE ${zone}) END`;
+}
+
+/** The parameters every statement binds, in one place so the statements cannot disagree. */
+export interface PeriodParams {
+  zone: string;
+  from: string;
+  to: string;
+  windowFrom: string;
+  trendFrom: string;
+  /** The instant "now" for deadlines still running. */
+  now: string;
+  kinds: string;
+}
+
+export function bindPeriod(period: AccountabilityPeriod, timeZone: string, now: Date, bind: (value: unknown) => string): PeriodParams {
+  // Bound on first use: PostgreSQL refuses a parameter the statement never mentions.
+  const lazy = (value: unknown, cast: string) => {
+    let placeholder: string | null = null;
+    return () => (placeholder ??= `${bind(value)}::${cast}`);
+  };
+  const values = {
+    zone: lazy(timeZone, 'text'),
+    from: lazy(period.from, 'date'),
+    to: lazy(period.to, 'date'),
+    windowFrom: lazy(period.windowFrom, 'date'),
+    trendFrom: lazy(period.trendFrom, 'date'),
+    now: lazy(now.toISOString(), 'timestamptz'),
+    kinds: lazy(ACCOUNTABLE_KINDS, 'compliance_event_kind[]'),
+  };
+  return {
+    get zone() { return values.zone(); },
+    get from() { return values.from(); },
+    get to() { return values.to(); },
+    get windowFrom() { return values.windowFrom(); },
+    get trendFrom() { return values.trendFrom(); },
+    get now() { return values.now(); },
+    get kinds() { return values.kinds(); },
+  };
+}
+
+/**
+ * The violations raised in the window (the instant the rules raised them, counted by its day in
+ * the program's zone), each with its referral's facts. A violation a correction withdrew is not
+ * one: it and its `corrected` follow-up are left out.
+ */
+export function violationsSql(p: PeriodParams): string {
+  return `
+    SELECT e.id, e.referral_id, e.kind, e.created_at AS crossed_at, (e.created_at AT TIME ZONE ${p.zone})::date AS crossed_on,
+           s.case_number, s.court_agency_id, s.probation_agency_id, s.policy_key, s.language, s.group_id, s.participant_id,
+           s.acknowledge_days, s.probation_days, s.court_days
+      FROM compliance_events e JOIN scoped s ON s.id = e.referral_id
+     WHERE e.kind = ANY(${p.kinds})
+       AND e.created_at >= (${p.windowFrom}::timestamp AT TIME ZONE ${p.zone})
+       AND e.created_at < ((${p.to} + 1)::timestamp AT TIME ZONE ${p.zone})
+       AND NOT EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id)`;
+}
+
+/**
+ * Each violation's notice to each agency, timed from the crossing: reached (sent, or read in
+ * Throughline before the e-mail went, whichever came first), acknowledged, first response of
+ * that agency; each against its deadline (the notice's due-by; the policy's business days for
+ * acknowledging and for answering, counted from the sending as the response clock does). A
+ * deadline is "decided" once met or passed; one still running counts for neither side.
+ */
+export function legsSql(p: PeriodParams): string {
+  const acknowledgeBy = businessDeadline('COALESCE(n.sent_at, n.created_at)', 'v.acknowledge_days', p.zone);
+  const respondBy = businessDeadline('COALESCE(n.sent_at, n.created_at)', `CASE n.recipient_kind WHEN 'court' THEN v.court_days ELSE v.probation_days END`, p.zone);
+  return `
+    SELECT v.id AS event_id, v.crossed_at, v.crossed_on, v.court_agency_id,
+           CASE n.recipient_kind WHEN 'court' THEN 'court' ELSE 'probation' END AS agency,
+           x.reached_at, n.acknowledged_at, fr.responded_at, n.due_by,
+           ${acknowledgeBy} AS acknowledge_by, ${respondBy} AS respond_by
+      FROM v
+      JOIN notices n ON n.event_id = v.id AND n.purpose = 'event' AND n.recipient_kind IN ('probation_officer', 'court')
+      CROSS JOIN LATERAL (SELECT LEAST(n.sent_at, n.acknowledged_at) AS reached_at) x
+      LEFT JOIN first_responses rf ON rf.event_id = v.id
+      CROSS JOIN LATERAL (SELECT CASE n.recipient_kind WHEN 'court' THEN rf.court_at ELSE rf.probation_at END AS responded_at) fr`;
+}
+
+/**
+ * Each violation's responses in one pass (a hash aggregate, not a probe per row): the first of
+ * any agency, of probation and of the court, with the kind each first one was. Needs the CTE `v`.
+ */
+export const FIRST_RESPONSES_SQL = `
+    SELECT er.event_id, min(er.recorded_at) AS first_at,
+           min(er.recorded_at) FILTER (WHERE er.agency = 'probation') AS probation_at,
+           min(er.recorded_at) FILTER (WHERE er.agency = 'court') AS court_at
+      FROM event_responses er WHERE er.event_id IN (SELECT id FROM v) GROUP BY er.event_id`;
+
+/** The same with the kind of each agency's first response, for the rows of the export. */
+export const RESPONSE_FACTS_SQL = `
+    SELECT er.event_id, min(er.recorded_at) AS first_at,
+           min(er.recorded_at) FILTER (WHERE er.agency = 'probation') AS probation_at,
+           min(er.recorded_at) FILTER (WHERE er.agency = 'court') AS court_at,
+           (array_agg(er.kind ORDER BY er.recorded_at, er.id) FILTER (WHERE er.agency = 'probation'))[1]::text AS probation_kind,
+           (array_agg(er.kind ORDER BY er.recorded_at, er.id) FILTER (WHERE er.agency = 'court'))[1]::text AS court_kind
+      FROM event_responses er WHERE er.event_id IN (SELECT id FROM v) GROUP BY er.event_id`;
+
+/** Hours between two instants (null when either is missing). */
+export const hours = (later: string, earlier: string) => `(EXTRACT(EPOCH FROM (${later}) - (${earlier})) / 3600.0)::float8`;
+
+/** count, median, p90 and max of an expression, under a prefix: both percentiles from one sort. */
+export function spreadSql(prefix: string, expression: string, filter = 'TRUE'): string {
+  return `count(${expression}) FILTER (WHERE ${filter})::int AS ${prefix}_count,
+          percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY ${expression}) FILTER (WHERE ${filter}) AS ${prefix}_percentiles,
+          max(${expression}) FILTER (WHERE ${filter})::float8 AS ${prefix}_max`;
+}

@@ -1,5 +1,7 @@
 import { Agency } from '../modules/agencies/agency.entity';
+import { AccountLink } from '../modules/auth/account-link.entity';
 import { AuthSession } from '../modules/auth/auth-session.entity';
+import { RecoveryCode, SecondFactor } from '../modules/auth/second-factor.entity';
 import { AttendanceMark } from '../modules/attendance/attendance-mark.entity';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
 import { ComplianceEvent } from '../modules/compliance/compliance-event.entity';
@@ -37,4 +39,7 @@ export const ENTITIES = [
   ProtectedParty,
   VictimNotification,
   EventResponse,
+  AccountLink,
+  SecondFactor,
+  RecoveryCode,
 ];

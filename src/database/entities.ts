@@ -1,3 +1,4 @@
+import { OutgoingMail } from '../modules/mail/outgoing-mail.entity';
 import { Agency } from '../modules/agencies/agency.entity';
 import { AccountLink } from '../modules/auth/account-link.entity';
 import { AuthSession } from '../modules/auth/auth-session.entity';
@@ -39,6 +40,7 @@ export const ENTITIES = [
   ProtectedParty,
   VictimNotification,
   EventResponse,
+  OutgoingMail,
   AccountLink,
   SecondFactor,
   RecoveryCode,

@@ -17,6 +17,7 @@ import { UsersModule } from '../users/users.module';
 import { AdminPagesController } from './admin-pages.controller';
 import { AdvocatePagesController } from './advocate-pages.controller';
 import { ProtectedPartiesModule } from '../protected-parties/protected-parties.module';
+import { AccountPagesController } from './account-pages.controller';
 import { AuthPagesController } from './auth-pages.controller';
 import { CourtPagesController } from './court-pages.controller';
 import { FacilitatorPagesController } from './facilitator-pages.controller';
@@ -56,6 +57,7 @@ import { ReferralPagesController } from './referral-pages.controller';
   ],
   controllers: [
     AuthPagesController,
+    AccountPagesController,
     FacilitatorPagesController,
     ReferralPagesController,
     AdminPagesController,

@@ -136,3 +136,71 @@ describe('invitations and password resets', () => {
     });
   });
 });
+
+describe('the reset and invitation pages, as a person uses them', () => {
+  let testApp: TestApp;
+  let staff: Staff;
+
+  beforeAll(async () => {
+    testApp = await startTestApp();
+    staff = await createStaff(testApp);
+  });
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
+  const nonceOf = (response: { headers: Record<string, unknown> }) =>
+    ((response.headers['set-cookie'] as string[] | undefined) ?? []).find((line) => line.startsWith('tl_login='))?.split(';')[0];
+
+  it('Forgot password? → e-mail → the link’s page → a new password → sign in; the old sessions have ended', async () => {
+    const clerk = staff.users.court_clerk;
+    const login = await testApp.http.get('/login').expect(200);
+    expect(login.text).toContain('href="/password-reset"');
+    const nonce = nonceOf(login)!;
+    const form = await testApp.http.get('/password-reset').set('Cookie', nonce).expect(200);
+    const sent = await testApp.http.post('/password-reset').set('Cookie', nonce).type('form').send({ _csrf: csrfOf(form.text), email: clerk.email }).expect(200);
+    expect(sent.text).toContain('an e-mail with a link is on its way');
+    const unknown = await testApp.http.post('/password-reset').set('Cookie', nonce).type('form').send({ _csrf: csrfOf(form.text), email: 'nobody@nowhere.test' }).expect(200);
+    expect(unknown.text.replace('nobody@nowhere.test', clerk.email)).toBe(sent.text);
+
+    const { link } = await mailWithLink(testApp, clerk.email, '/password-reset/new');
+    const page = await testApp.http.get(link.pathname).set('Cookie', nonce).expect(200);
+    expect(page.text).toContain('Choose a new password');
+    expect(page.text).toContain('data-link-token');
+    const token = link.hash.slice(1);
+    const mismatch = await testApp.http.post('/password-reset/new').set('Cookie', nonce).type('form')
+      .send({ _csrf: csrfOf(page.text), token, password: 'court house steps at noon', passwordConfirm: 'court house steps at one' }).expect(400);
+    expect(mismatch.text).toContain('The two passwords are not the same');
+    const weak = await testApp.http.post('/password-reset/new').set('Cookie', nonce).type('form')
+      .send({ _csrf: csrfOf(page.text), token, password: 'password12345', passwordConfirm: 'password12345' }).expect(422);
+    expect(weak.text).toContain('most common');
+    const done = await testApp.http.post('/password-reset/new').set('Cookie', nonce).type('form')
+      .send({ _csrf: csrfOf(page.text), token, password: 'court house steps at noon', passwordConfirm: 'court house steps at noon' }).expect(303);
+    expect(done.headers.location).toBe('/login?reason=passwordReset');
+    await testApp.http.get('/api/v1/auth/me').set(bearer(staff.tokens.court_clerk)).expect(401);
+    const again = await testApp.http.post('/password-reset/new').set('Cookie', nonce).type('form')
+      .send({ _csrf: csrfOf(page.text), token, password: 'court house steps at one', passwordConfirm: 'court house steps at one' }).expect(422);
+    expect(again.text).toContain('This link no longer works');
+    await signIn(testApp, clerk.email, 'court house steps at noon');
+    // Neither the token nor the address reached the request log.
+    const logs = testApp.logs.join('');
+    expect(logs).not.toContain(token);
+    expect(logs).toContain('/password-reset/new');
+  });
+
+  it('an invited user sets his password on the invitation page and signs in there', async () => {
+    await testApp.http.post('/api/v1/users').set(bearer(staff.tokens.admin)).send({ email: 'new.facilitator@program.test', name: 'Nate Newman', role: Role.Facilitator, agencyId: staff.program.id }).expect(201);
+    const { link } = await mailWithLink(testApp, 'new.facilitator@program.test', '/invitation');
+    const page = await testApp.http.get(link.pathname).expect(200);
+    const nonce = nonceOf(page)!;
+    const done = await testApp.http.post('/invitation').set('Cookie', nonce).type('form')
+      .send({ _csrf: csrfOf(page.text), token: link.hash.slice(1), password: 'tuesday night group room', passwordConfirm: 'tuesday night group room' }).expect(303);
+    expect(done.headers.location).toBe('/login?reason=passwordSet');
+    const login = await testApp.http.get(done.headers.location).set('Cookie', nonce).expect(200);
+    expect(login.text).toContain('Your password is set');
+    const signedIn = await testApp.http.post('/login').set('Cookie', nonce).type('form')
+      .send({ _csrf: csrfOf(login.text), email: 'new.facilitator@program.test', password: 'tuesday night group room' }).expect(303);
+    expect(signedIn.headers.location).toBe('/sessions');
+  });
+});

@@ -159,3 +159,19 @@ describe('second factor required for a role (SECOND_FACTOR_ROLES)', () => {
     await testApp.http.post('/api/v1/auth/login').send({ email: users.admin.email, password: TEST_PASSWORD }).expect(401);
   });
 });
+
+describe('API_DOCS=false closes the API documentation', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await startTestApp({ env: { API_DOCS: 'false' } });
+  });
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('answers /docs and /docs-json with 404, and the API still works', async () => {
+    await testApp.http.get('/docs').expect(404);
+    await testApp.http.get('/docs-json').expect(404);
+    await testApp.http.get('/health').expect(200);
+  });
+});

@@ -88,6 +88,10 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'POST /api/v1/groups/{id}/sessions': { allowed: { [Admin]: 201, [Facilitator]: 201 }, outOfScope: [Facilitator] },
   'POST /api/v1/groups/{id}/generate-sessions': { allowed: { [Admin]: 200 } },
 
+  'GET /api/v1/holidays': { allowed: everyone(200) },
+  'PUT /api/v1/holidays/{date}': { allowed: { [Admin]: 200 } },
+  'DELETE /api/v1/holidays/{date}': { allowed: { [Admin]: 200 } },
+
   'GET /api/v1/sessions/{id}': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },
   'GET /api/v1/sessions/{id}/roster': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },
   'POST /api/v1/sessions/{id}/cancel': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },

@@ -183,6 +183,8 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
     { what: 'fixture notices sent' },
   );
   await testApp.dataSource.query(`UPDATE notices SET status = 'dead', last_response = '550 5.1.1 Mailbox unknown' WHERE id = $1`, [fx.deadNotice]);
+  // A listed closed day for the admin to open again.
+  await testApp.dataSource.query(`INSERT INTO program_holidays (date, name, source) VALUES ('2031-01-08', 'Staff retreat', 'program')`);
 
   const addParty = async (referralId: string, marker: string) =>
     (await testApp.http.post(`/api/v1/referrals/${referralId}/protected-parties`).set(bearer(staff.tokens.advocate)).send(partyBody(marker)).expect(201)).body.id as string;
@@ -365,6 +367,10 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
     }),
     'POST /api/v1/groups/{id}/generate-sessions': () => ({ path: `/api/v1/groups/${fx.groupA}/generate-sessions` }),
 
+    // Far beyond the laid-out weeks, so closing it changes no session another call aims at.
+    'GET /api/v1/holidays': () => ({ path: '/api/v1/holidays?from=2031-01-01&to=2031-12-31' }),
+    'PUT /api/v1/holidays/{date}': () => ({ path: '/api/v1/holidays/2031-01-07', body: { name: 'Staff training' }, check: (response) => expect(response.body.closed).toBe(true) }),
+    'DELETE /api/v1/holidays/{date}': () => ({ path: '/api/v1/holidays/2031-01-08', check: (response) => expect(response.body.closed).toBe(false) }),
     'GET /api/v1/sessions/{id}': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}` }),
     'GET /api/v1/sessions/{id}/roster': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}/roster` }),
     'POST /api/v1/sessions/{id}/cancel': (role, scope) => ({

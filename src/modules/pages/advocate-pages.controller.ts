@@ -25,8 +25,7 @@ const PARTY_EMPTY_MESSAGES = {
 const DONE_MESSAGES: Record<string, string> = {
   updated: 'Her details are updated.',
   added: 'Saved. Her details are stored encrypted and only advocates can see them.',
-  sent: 'The e-mail was handed to the mail server.',
-  failed: 'The mail server refused the e-mail. Try again, or reach her another way and record it.',
+  queued: 'The e-mail is on its way. This page shows when the mail server has taken it (reload to see).',
   recorded: 'Recorded.',
   skipped: 'Closed without telling her; your reason is kept.',
 };
@@ -116,7 +115,7 @@ export class AdvocatePagesController {
     const message = formText(body, 'message').slice(0, 2000);
     try {
       const result = await this.notifications.sendEmail(req.pageSession!.user, id, message || undefined);
-      res.redirect(303, `/advocate/referrals/${result.referralId}?done=${result.status === 'sent' ? 'sent' : 'failed'}`);
+      res.redirect(303, `/advocate/referrals/${result.referralId}?done=queued#notification-${id}`);
     } catch (error) {
       await this.showProblem(req, res, id, error);
     }
@@ -200,7 +199,8 @@ export class AdvocatePagesController {
         notifications: notifications.items.map((item) => ({
           ...item,
           open: ['pending', 'failed', 'sending'].includes(item.status),
-          unknown: item.status === 'sending',
+          onItsWay: item.delivery === 'on_its_way',
+          unknown: item.delivery === 'not_confirmed',
           channelLabel: item.channel ? CONTACT_CHANNEL_LABELS[item.channel] : null,
         })),
         channelOptions: CONTACT_CHANNELS.map((value) => ({ value, label: CONTACT_CHANNEL_LABELS[value], selected: values.preferredChannel === value })),

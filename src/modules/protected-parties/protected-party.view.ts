@@ -54,6 +54,11 @@ export interface VictimNotificationView {
   channel: VictimNotificationChannel | null;
   attempts: number;
   lastError: string | null;
+  /**
+   * While the status is "sending": the e-mail is still on its way (the outbox will try again), or
+   * it was handed over and not confirmed (check with her; it is never resent blindly).
+   */
+  delivery: 'on_its_way' | 'not_confirmed' | null;
   note: string | null;
   decidedAt: Date | null;
   createdAt: Date;

@@ -12,6 +12,7 @@ import { NoticeRenderer } from '../notices/notice-renderer.service';
 import { MailDelivery } from '../mail/mail-delivery.service';
 import { MailJob } from '../mail/mail.job';
 import { MailModule } from '../mail/mail.module';
+import { CalendarModule } from '../calendar/calendar.module';
 import { MailRelay } from '../mail/mail-relay.service';
 import { JobRegistry } from '../queues/job-registry';
 import { ReportsModule } from '../reports/reports.module';
@@ -20,7 +21,7 @@ import { WorkerScheduler } from './worker-scheduler.service';
 
 /** Job handlers, the relay and the nightly jobs: imported only when APP_ROLE runs workers. */
 @Module({
-  imports: [DiscoveryModule, ComplianceCoreModule, GroupsModule, ReportsModule, MailModule],
+  imports: [DiscoveryModule, ComplianceCoreModule, GroupsModule, ReportsModule, MailModule, CalendarModule],
   providers: [
     NoticeRenderer,
     NoticeDelivery,

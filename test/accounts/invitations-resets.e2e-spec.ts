@@ -70,6 +70,13 @@ describe('invitations and password resets', () => {
       expect((await testApp.app.get(UsersService).accountStates([created.body.id])).get(created.body.id)).toMatchObject({ invited: false, invitationExpiresAt: null });
     });
 
+    it('refuses the invitation of a user the admin deactivated meanwhile', async () => {
+      const created = await invite('changed.mind@program.test').expect(201);
+      const { link } = await mailWithLink(testApp, 'changed.mind@program.test', '/invitation');
+      await testApp.http.patch(`/api/v1/users/${created.body.id}`).set(bearer(staff.tokens.admin)).send({ active: false }).expect(200);
+      await testApp.http.post('/api/v1/auth/invitation/accept').send({ token: tokenOf(link), password: 'a walk along the lake' }).expect(422);
+    });
+
     it('refuses an expired invitation', async () => {
       const created = await invite('lee.late@program.test').expect(201);
       const { link } = await mailWithLink(testApp, 'lee.late@program.test', '/invitation');

@@ -167,6 +167,8 @@ export class UsersService {
       await manager.save(user);
       if (input.active === false) {
         await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'deactivated' WHERE user_id = $1 AND ended_at IS NULL`, [id]);
+        // An invitation or reset link still open must not bring the account back.
+        await manager.query(`UPDATE account_links SET revoked_at = now() WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL`, [id]);
       }
       await this.audit.record({ action: 'user.update', recordType: 'user', recordId: id, details: changedFields(input) }, manager);
       return toUserView(user);

@@ -23,6 +23,10 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
     await testApp?.close();
   });
 
+  /** Records every Content-Security-Policy violation the browser reports on the context's pages. */
+  const WATCH_CSP = `window.__violations = []; document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.effectiveDirective + ' ' + e.blockedURI));`;
+  const violations = (page: Page) => page.evaluate<string[]>('window.__violations');
+
   /** The page fits the screen: nothing wider than the viewport. */
   async function fits(page: Page): Promise<void> {
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
@@ -45,6 +49,7 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
     }
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(WATCH_CSP);
     const page = await context.newPage();
     page.setDefaultTimeout(5_000);
     await page.goto(opened);
@@ -53,6 +58,8 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
     expect(new URL(page.url()).hash).toBe('');
     expect(await page.getByLabel('Code from the link in your e-mail').isVisible()).toBe(false);
     expect(await page.locator('input[name=token]').inputValue()).toBe(link.hash.slice(1));
+    // The script ran (it filled the form) and the strict policy refused nothing.
+    expect(await violations(page)).toEqual([]);
     await screenshot(page, 'invitation-1280');
 
     await page.locator('input[name=password]').fill('password1234');
@@ -75,6 +82,7 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
 
   it('an admin sets up the second factor with a code computed from the secret, then signs in with the code', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(WATCH_CSP);
     const page = await context.newPage();
     page.setDefaultTimeout(5_000);
     await signIn(page, baseUrl, staff.users.admin.email);
@@ -85,6 +93,8 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
     expect(await qr.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
     const secret = (await page.locator('[data-secret]').innerText()).trim();
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    // The QR code is a data: image, which the strict policy allows; nothing was refused.
+    expect(await violations(page)).toEqual([]);
     await screenshot(page, 'second-factor-setup-1280');
 
     await page.getByLabel('Code from the app').fill('000000');

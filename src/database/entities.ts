@@ -1,3 +1,4 @@
+import { ParticipantMessage } from '../modules/participant-messages/participant-message.entity';
 import { ProgramHoliday } from '../modules/calendar/program-holiday.entity';
 import { OutgoingMail } from '../modules/mail/outgoing-mail.entity';
 import { Agency } from '../modules/agencies/agency.entity';
@@ -46,4 +47,5 @@ export const ENTITIES = [
   SecondFactor,
   RecoveryCode,
   ProgramHoliday,
+  ParticipantMessage,
 ];

@@ -318,6 +318,47 @@ describe('protected parties (victim/partner data)', () => {
       expect((await testApp.http.get(`/api/v1/victim-notifications?referralId=${notifications[0].referralId}`).set(as(Role.Advocate))).body.items[0].status).toBe('pending');
     });
 
+    it('a policy that covers enrollment raises one when he enrolls (Florida 65H-2.016); a bad event list is refused by field', async () => {
+      const refused = await testApp.http
+        .post('/api/v1/policies')
+        .set(as(Role.Admin))
+        .send({ ...policyFields(reference), name: `Bad events ${Date.now()}`, victimNotification: 'unless_declined', victimNotificationEvents: ['enrolled', 'married'] })
+        .expect(400);
+      expect(refused.body.fields.victimNotificationEvents).toEqual(['victimNotificationEvents may hold only: enrolled, completed, terminated']);
+      const policy = await testApp.http
+        .post('/api/v1/policies')
+        .set(as(Role.Admin))
+        .send({ ...policyFields(reference), name: `Enrollment told ${Date.now()}`, victimNotification: 'unless_declined', victimNotificationEvents: ['enrolled', 'completed', 'terminated'] })
+        .expect(201);
+      const referral = await createReferral(testApp, staff, { policyId: policy.body.id });
+      await addParty(referral.id, party('EN1'));
+      await enroll(testApp, staff, referral.id, groupId, '2026-11-30');
+      const { body } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referral.id}`).set(as(Role.Advocate)).expect(200);
+      expect(body.items).toEqual([expect.objectContaining({ event: 'enrolled', status: 'pending', askFirst: false })]);
+      // The default policies leave enrollment out, as before.
+      const plain = await newReferral();
+      await addParty(plain.id, party('EN2'));
+      await enroll(testApp, staff, plain.id, groupId, '2026-11-30');
+      expect((await testApp.http.get(`/api/v1/victim-notifications?referralId=${plain.id}`).set(as(Role.Advocate))).body.items).toEqual([]);
+    });
+
+    it('at a termination under an on-request policy, a party never asked becomes an "ask her first" task; one who declined does not', async () => {
+      const policy = await testApp.http
+        .post('/api/v1/policies')
+        .set(as(Role.Admin))
+        .send({ ...policyFields(reference), name: `On request ${Date.now()}`, victimNotification: 'on_request' })
+        .expect(201);
+      const { parties, notifications } = await (async () => {
+        const referral = await createReferral(testApp, staff, { policyId: policy.body.id });
+        const made = [(await addParty(referral.id, party('AF1', { notificationWish: 'not_asked' }))).body, (await addParty(referral.id, party('AF2', { notificationWish: 'declined' }))).body];
+        await enroll(testApp, staff, referral.id, groupId, '2026-11-30');
+        await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(as(Role.Admin)).send({ reason: 'Threatened a group member' }).expect(200);
+        const { body: list } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referral.id}`).set(as(Role.Advocate)).expect(200);
+        return { parties: made, notifications: list.items as Array<Record<string, unknown>> };
+      })();
+      expect(notifications).toEqual([expect.objectContaining({ protectedPartyId: parties[0].id, event: 'terminated', askFirst: true })]);
+    });
+
     it('a policy without victim notification raises none', async () => {
       const referral = await createReferral(testApp, staff, { policyId: reference.caPolicy.id });
       await addParty(referral.id, party('C1'));

@@ -89,6 +89,8 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'POST /api/v1/groups/{id}/generate-sessions': { allowed: { [Admin]: 200 } },
 
   'GET /api/v1/holidays': { allowed: everyone(200) },
+  'GET /api/v1/referrals/{id}/participant-messages': { allowed: { [Admin]: 200 } },
+  'PUT /api/v1/referrals/{id}/participant-messages/preference': { allowed: { [Admin]: 200 } },
   'PUT /api/v1/holidays/{date}': { allowed: { [Admin]: 200 } },
   'DELETE /api/v1/holidays/{date}': { allowed: { [Admin]: 200 } },
 

@@ -368,6 +368,12 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
     'POST /api/v1/groups/{id}/generate-sessions': () => ({ path: `/api/v1/groups/${fx.groupA}/generate-sessions` }),
 
     // Far beyond the laid-out weeks, so closing it changes no session another call aims at.
+    'GET /api/v1/referrals/{id}/participant-messages': () => ({ path: `/api/v1/referrals/${fx.own.referralId}/participant-messages` }),
+    'PUT /api/v1/referrals/{id}/participant-messages/preference': () => ({
+      path: `/api/v1/referrals/${fx.own.referralId}/participant-messages/preference`,
+      body: { optOut: false },
+      check: (response) => expect(response.body).toEqual({ optOut: false }),
+    }),
     'GET /api/v1/holidays': () => ({ path: '/api/v1/holidays?from=2031-01-01&to=2031-12-31' }),
     'PUT /api/v1/holidays/{date}': () => ({ path: '/api/v1/holidays/2031-01-07', body: { name: 'Staff training' }, check: (response) => expect(response.body.closed).toBe(true) }),
     'DELETE /api/v1/holidays/{date}': () => ({ path: '/api/v1/holidays/2031-01-08', check: (response) => expect(response.body.closed).toBe(false) }),

@@ -76,11 +76,12 @@ export class AdvocatePagesController {
     // Optional fields left empty are absent, as when an API client leaves them out.
     const plain = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
     const form = await validateForm(CreateProtectedPartyDto, plain);
+    values.noProgramContact = formText(body, 'noProgramContact');
     if (form.errors) {
       const errors = plainEmptyMessages(form.errors, values, PARTY_EMPTY_MESSAGES);
       return this.renderCase(req, res, id, { form: { values, errors }, errorLinks: errorLinks(errors) }, 400);
     }
-    await this.parties.create(req.pageSession!.user, id, form.value);
+    await this.parties.create(req.pageSession!.user, id, { ...form.value, noProgramContact: formText(body, 'noProgramContact') === 'yes' });
     res.redirect(303, `/advocate/referrals/${id}?done=added`);
   }
 
@@ -88,6 +89,7 @@ export class AdvocatePagesController {
   async editParty(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     const party = await this.parties.one(req.pageSession!.user, id);
     const values = Object.fromEntries(PARTY_FIELDS.map((name) => [name, (party as unknown as Record<string, string | null>)[name] ?? '']));
+    values.noProgramContact = party.noProgramContact ? 'yes' : '';
     await this.renderEdit(req, res, party.id, party.referralId, { values, errors: {} });
   }
 
@@ -100,12 +102,13 @@ export class AdvocatePagesController {
     const values: Record<string, string> = Object.fromEntries(PARTY_FIELDS.map((name) => [name, formText(body, name)]));
     const present = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
     const form = await validateForm(CreateProtectedPartyDto, present);
+    values.noProgramContact = formText(body, 'noProgramContact');
     if (form.errors) {
       const errors = plainEmptyMessages(form.errors, values, PARTY_EMPTY_MESSAGES);
       return this.renderEdit(req, res, id, party.referralId, { values, errors }, 400);
     }
     const cleared = Object.fromEntries(OPTIONAL_PARTY_FIELDS.filter((name) => values[name] === '').map((name) => [name, null]));
-    await this.parties.update(user, id, { ...form.value, ...cleared } as never);
+    await this.parties.update(user, id, { ...form.value, ...cleared, noProgramContact: formText(body, 'noProgramContact') === 'yes' } as never);
     res.redirect(303, `/advocate/referrals/${party.referralId}?done=updated`);
   }
 

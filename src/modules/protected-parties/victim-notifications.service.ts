@@ -37,6 +37,7 @@ interface NotificationRow {
   party_wrapped_key: Buffer;
   party_ciphertext: Buffer;
   event: VictimNotification['event'];
+  ask_first: boolean;
   status: VictimNotificationStatus;
   channel: VictimNotification['channel'];
   attempts: number;
@@ -206,7 +207,7 @@ export class VictimNotificationsService {
     return manager.query(
       `SELECT vn.id, vn.referral_id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status_changed_at,
               vn.protected_party_id, pp.key_id AS party_key_id, pp.wrapped_key AS party_wrapped_key, pp.ciphertext AS party_ciphertext,
-              vn.event, vn.status, vn.channel, vn.attempts, vn.last_error, vn.note_key_id, vn.note_wrapped_key, vn.note_ciphertext,
+              vn.event, vn.ask_first, vn.status, vn.channel, vn.attempts, vn.last_error, vn.note_key_id, vn.note_wrapped_key, vn.note_ciphertext,
               vn.decided_at, vn.created_at, count(*) OVER ()::int AS total
          FROM victim_notifications vn
          JOIN referrals r ON r.id = vn.referral_id
@@ -236,6 +237,7 @@ export class VictimNotificationsService {
       preferredChannel: party.preferredChannel,
       hasEmail: Boolean(party.email),
       event: row.event,
+      askFirst: row.ask_first,
       status: row.status,
       channel: row.channel,
       attempts: row.attempts,

@@ -33,6 +33,8 @@ export interface Fixtures {
   sparePolicyId: string;
   spareAgencyId: string;
   spareUserId: string;
+  /** A user invited by e-mail who has not chosen a password yet. */
+  invitedUserId: string;
   groupA: string;
   groupB: string;
   pastA: string;
@@ -99,6 +101,15 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   fx.otherPoId = (await createUser(testApp.dataSource, Role.ProbationOfficer, staff.probation.id)).id;
   fx.spareAgencyId = (await createAgency(testApp.dataSource, AgencyKind.Probation)).id;
   fx.spareUserId = (await createUser(testApp.dataSource, Role.Facilitator, staff.program.id)).id;
+  fx.invitedUserId = (
+    await testApp.http.post('/api/v1/users').set(bearer(staff.tokens.admin)).send({ email: 'invited.sweep@program.test', name: 'Invited Sweep', role: 'facilitator', agencyId: staff.program.id }).expect(201)
+  ).body.id;
+  // Its mail is sent (and audited) before the sweeps count rows.
+  await waitFor(async () => {
+    const rows = (await testApp.dataSource.query(`SELECT status, attempts, last_response FROM outgoing_mails WHERE kind = 'invitation'`)) as Array<{ status: string }>;
+    if (rows.length && rows.every((row) => ['sent', 'dead', 'unknown'].includes(row.status))) return true;
+    throw new Error(JSON.stringify(rows));
+  }, { what: 'the invitation mail of the sweep' });
 
   const policy = (name: string, requiredSessions: number) =>
     testApp.http
@@ -238,6 +249,12 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       ownToken: () => throwawayToken(role),
     }),
 
+    'POST /api/v1/auth/password-reset': (role) => ({ path: '/api/v1/auth/password-reset', body: { email: staff.users[role].email } }),
+    'POST /api/v1/auth/password-reset/confirm': () => ({ path: '/api/v1/auth/password-reset/confirm', body: { token: 'A'.repeat(43), password: 'a long enough password' } }),
+    'POST /api/v1/auth/invitation/accept': () => ({ path: '/api/v1/auth/invitation/accept', body: { token: 'B'.repeat(43), password: 'a long enough password' } }),
+    'POST /api/v1/auth/second-factor': () => ({ path: '/api/v1/auth/second-factor', check: (response) => expect(response.body.otpauthUri).toMatch(/^otpauth:/) }),
+    'POST /api/v1/auth/second-factor/confirm': () => ({ path: '/api/v1/auth/second-factor/confirm', body: { code: '000000' } }),
+
     'GET /health': () => ({ path: '/health' }),
     'GET /health/ready': () => ({ path: '/health/ready' }),
     'GET /health/delivery': () => ({ path: '/health/delivery' }),
@@ -255,6 +272,8 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
     'GET /api/v1/users/{id}': () => ({ path: `/api/v1/users/${fx.spareUserId}` }),
     'PATCH /api/v1/users/{id}': () => ({ path: `/api/v1/users/${fx.spareUserId}`, body: { name: 'Renamed Facilitator' } }),
     'POST /api/v1/users/{id}/unlock': () => ({ path: `/api/v1/users/${fx.spareUserId}/unlock` }),
+    'POST /api/v1/users/{id}/invitation': () => ({ path: `/api/v1/users/${fx.invitedUserId}/invitation` }),
+    'POST /api/v1/users/{id}/second-factor/reset': () => ({ path: `/api/v1/users/${fx.spareUserId}/second-factor/reset` }),
 
     'GET /api/v1/policies': () => ({ path: '/api/v1/policies' }),
     'GET /api/v1/policies/{id}': () => ({ path: `/api/v1/policies/${reference.duluthPolicy.id}` }),

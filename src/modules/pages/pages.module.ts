@@ -19,6 +19,7 @@ import { AccountabilityPagesController } from './accountability-pages.controller
 import { AdminPagesController } from './admin-pages.controller';
 import { AdvocatePagesController } from './advocate-pages.controller';
 import { ProtectedPartiesModule } from '../protected-parties/protected-parties.module';
+import { AccountPagesController } from './account-pages.controller';
 import { AuthPagesController } from './auth-pages.controller';
 import { CourtPagesController } from './court-pages.controller';
 import { FacilitatorPagesController } from './facilitator-pages.controller';
@@ -59,6 +60,7 @@ import { ReferralPagesController } from './referral-pages.controller';
   ],
   controllers: [
     AuthPagesController,
+    AccountPagesController,
     FacilitatorPagesController,
     ReferralPagesController,
     AdminPagesController,

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../auth/accounts.module';
 import { SignInLockoutModule } from '../auth/sign-in-lockout';
+import { MailModule } from '../mail/mail.module';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [SignInLockoutModule],
+  imports: [SignInLockoutModule, AccountsModule, MailModule],
   controllers: [UsersController],
   providers: [UsersService],
   exports: [UsersService],

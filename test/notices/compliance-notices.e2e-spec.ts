@@ -29,9 +29,9 @@ describe('compliance events and their notices', () => {
   const PROGRAM_DECISIONS = `('reinstated', 'closed', 'enrolled', 'transferred')`;
   const noticesOf = async (referralId: string) =>
     (await testApp.dataSource.query(
-      `SELECT n.id, n.status, n.recipient_kind, n.recipient_email, n.purpose, e.kind, e.threshold_key FROM notices n JOIN compliance_events e ON e.id = n.event_id WHERE n.referral_id = $1 AND e.kind NOT IN ${PROGRAM_DECISIONS} ORDER BY n.created_at, n.recipient_kind::text`,
+      `SELECT n.id, n.status, n.recipient_kind, n.recipient_email, n.purpose, e.kind, e.threshold_key, e.occurred_on::text AS occurred_on FROM notices n JOIN compliance_events e ON e.id = n.event_id WHERE n.referral_id = $1 AND e.kind NOT IN ${PROGRAM_DECISIONS} ORDER BY n.created_at, n.recipient_kind::text`,
       [referralId],
-    )) as Array<{ id: string; status: string; recipient_kind: string; recipient_email: string; purpose: string; kind: string; threshold_key: string }>;
+    )) as Array<{ id: string; status: string; recipient_kind: string; recipient_email: string; purpose: string; kind: string; threshold_key: string; occurred_on: string }>;
 
   it('raises one event when the third unexcused absence crosses the Duluth limit, and delivers a notice to the officer and to the court', async () => {
     const { referral, mark } = await enrolledMan();
@@ -167,8 +167,12 @@ describe('compliance events and their notices', () => {
       }, { what: 'progress reports sent' });
       for (const notice of reports) {
         const mail = testApp.smtp.received.find((m) => m.messageId === `<${notice.id}@throughline.local>`)!;
-        expect(mail.raw).toContain('filename=progress-report.pdf');
-        expect(mail.raw).toContain('filename=notice.pdf');
+        // Named by case number, kind and date, not "notice.pdf" on every one.
+        const names = [...mail.raw.matchAll(/filename="?([^";\r\n]+)"?/g)].map((match) => match[1]);
+        expect(names).toEqual([
+          `${referral.caseNumber}-letter-progress-report-${notice.occurred_on}.pdf`,
+          `${referral.caseNumber}-progress-report-${notice.occurred_on}.pdf`,
+        ]);
       }
     });
 

@@ -13,7 +13,8 @@ import { SessionStatus } from '../sessions/session.entity';
 import { Role } from '../users/role.enum';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
-import { ATTENDANCE_CHOICES, formatDate } from './page-format';
+import { ATTENDANCE_CHOICES } from './page-format';
+import { usDate } from '../../common/dates';
 import { FieldErrors, FormBody, formList, formText, isFormProblem, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
 
@@ -67,7 +68,7 @@ export class FacilitatorPagesController {
       a.date.localeCompare(b.date) || a.startTime.localeCompare(b.startTime);
     this.renderer.render(req, res, 'sessions', {
       title: 'My sessions',
-      today: formatDate(today),
+      today: usDate(today, { weekday: true }),
       todays: sessions.filter((session) => session.date === today).sort(byDate),
       recent: sessions.filter((session) => session.date < today).sort((a, b) => byDate(b, a)),
       upcoming: sessions.filter((session) => session.date > today).sort(byDate),
@@ -144,7 +145,7 @@ export class FacilitatorPagesController {
       session.status === SessionStatus.Cancelled
         ? `This session was cancelled${session.cancelledReason ? ` (${session.cancelledReason})` : ''}; it cannot be marked.`
         : session.date > today
-          ? `This session is on ${formatDate(session.date)}; it can be marked from that day.`
+          ? `This session is on ${usDate(session.date, { weekday: true })}; it can be marked from that day.`
           : null;
     const entries = roster.entries.map((entry) => {
       const chosen = submittedBy.get(entry.enrollmentId)?.status ?? entry.mark?.status ?? null;
@@ -169,7 +170,7 @@ export class FacilitatorPagesController {
       res,
       'roster',
       {
-        title: `Roster — ${session.groupName}, ${formatDate(session.date)}`,
+        title: `Roster — ${session.groupName}, ${usDate(session.date, { weekday: true })}`,
         session,
         entries,
         markedCount: roster.entries.filter((entry) => entry.mark).length,

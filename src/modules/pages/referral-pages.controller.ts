@@ -16,7 +16,8 @@ import { Role } from '../users/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
-import { formatInstant, STANDING_LABELS } from './page-format';
+import { STANDING_LABELS } from './page-format';
+import { inlinePdf } from '../notices/pdf-file-names';
 import { PageRenderer } from './page-renderer';
 import { buildChain } from './page-chain';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
@@ -160,7 +161,8 @@ export class ReferralPagesController {
       chain: buildChain(notices.items, responses),
       title: `${referral.participant.firstName} ${referral.participant.lastName} — ${referral.caseNumber}`,
       referral,
-      statusChangedAt: formatInstant(referral.statusChangedAt, this.config.programTimeZone),
+      // The crossing's day (a 5 Nov absence typed in on 1 Dec reads "since Nov 5"); else when it changed.
+      statusSince: (await this.history.statusSince(referralId, referral.status)) ?? referral.statusChangedAt,
       attendance: [...history.attendance].reverse(),
       enrollments: history.enrollments,
       notices: notices.items.map((notice) => ({ ...notice, canAcknowledge: acknowledgeable(user, notice) })),
@@ -177,8 +179,8 @@ export class ReferralPagesController {
   @Get('referrals/:id/progress-report.pdf')
   @PageRoles(Role.ProbationOfficer, Role.Admin)
   async progressReport(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string): Promise<void> {
-    const pdf = await this.progressReports.render(req.pageSession!.user, referralId);
-    res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="progress-report-${referralId}.pdf"`);
+    const { pdf, fileName } = await this.progressReports.renderNamed(req.pageSession!.user, referralId);
+    res.type('application/pdf').setHeader('Content-Disposition', inlinePdf(fileName));
     res.send(pdf);
   }
 }

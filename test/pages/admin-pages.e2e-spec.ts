@@ -159,6 +159,8 @@ describe('program admin pages (Chromium)', () => {
     const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName: 'Owen', lastName: 'Marsh', orderedOn: addDays(TODAY, -50) });
     await enroll(testApp, staff, referral.id, openGroup.id, lastSessionDate);
     await page.goto(`${baseUrl}/referrals/${referral.id}`);
+    // At 0 of 24 sessions, Mark complete is not the button the page leads with.
+    await expect(page.getByRole('button', { name: 'Mark complete' }).getAttribute('class')).resolves.not.toContain('button--primary');
     await page.getByRole('button', { name: 'Mark complete' }).click();
     await page.getByText('He cannot be marked complete yet:').waitFor();
     expect(await page.getByRole('alert').innerText()).toContain('0 of 24 required sessions attended');
@@ -167,10 +169,45 @@ describe('program admin pages (Chromium)', () => {
     await page.getByLabel(/Reason/).fill('Order withdrawn: case transferred to Carlton County');
     await screenshot(page, 'admin-referral-decisions');
     await page.getByRole('button', { name: 'Close the order' }).click();
+    // Closing asks once more, saying what happens and who is e-mailed; going back changes nothing.
+    const confirm = page.getByRole('alertdialog');
+    await expect(confirm.innerText()).resolves.toContain('An e-mail with a letter goes to the probation officer and the court');
+    await confirm.getByRole('link', { name: 'Go back, change nothing' }).click();
+    const [untouched] = await testApp.dataSource.query(`SELECT status FROM referrals WHERE id = $1`, [referral.id]);
+    expect(untouched.status).toBe('active');
+    await page.getByLabel(/Reason/).fill('Order withdrawn: case transferred to Carlton County');
+    await page.getByRole('button', { name: 'Close the order' }).click();
+    await page.getByRole('button', { name: 'Yes, close the order and tell them' }).click();
     await page.getByText('Closed.').waitFor();
     const [row] = await testApp.dataSource.query(`SELECT status, status_reason FROM referrals WHERE id = $1`, [referral.id]);
     expect(row).toEqual({ status: 'closed', status_reason: 'Order withdrawn: case transferred to Carlton County' });
     expect(await page.getByRole('button', { name: 'Close the order' }).count()).toBe(0);
+  });
+
+  it('asks before terminating, names who is e-mailed and offers reinstatement instead for a non-compliant man', async () => {
+    const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName: 'Curtis', lastName: 'Fairbanks', orderedOn: addDays(TODAY, -50) });
+    await enroll(testApp, staff, referral.id, openGroup.id, lastSessionDate);
+    await testApp.dataSource.query(`UPDATE referrals SET status = 'non_compliant' WHERE id = $1`, [referral.id]);
+    const notices = async () => Number((await testApp.dataSource.query(`SELECT count(*) AS n FROM notices WHERE referral_id = $1`, [referral.id]))[0].n);
+    const before = await notices();
+    await page.goto(`${baseUrl}/referrals/${referral.id}`);
+    await page.getByLabel(/Reason/).fill('Threatened a group member');
+    await page.getByRole('button', { name: 'Terminate' }).click();
+    const confirm = page.getByRole('alertdialog');
+    await expect(confirm.getByRole('heading').innerText()).resolves.toBe('Terminate Curtis Fairbanks from the program?');
+    const text = await confirm.innerText();
+    expect(text).toContain('His place in his group ends today');
+    expect(text).toContain('An e-mail with a letter goes to the probation officer and the court');
+    expect(text).toContain('choose Reinstate');
+    // Nothing has happened yet: no status change, no notice.
+    const [still] = await testApp.dataSource.query(`SELECT status FROM referrals WHERE id = $1`, [referral.id]);
+    expect(still.status).toBe('non_compliant');
+    expect(await notices()).toBe(before);
+    await screenshot(page, 'admin-referral-terminate-confirm');
+    await confirm.getByRole('button', { name: 'Yes, terminate and tell them' }).click();
+    await page.getByText('Terminated.').waitFor();
+    const [after] = await testApp.dataSource.query(`SELECT status, status_reason FROM referrals WHERE id = $1`, [referral.id]);
+    expect(after).toEqual({ status: 'terminated', status_reason: 'Threatened a group member' });
   });
 
   it('cancels a coming session from the group schedule with its reason', async () => {

@@ -49,6 +49,9 @@ const DECISION_EVENT: Record<string, ComplianceEventKind> = {
   enrolled: ComplianceEventKind.Enrolled,
 };
 
+/** Decisions that end the order and write to the court: asked once more before they are made. */
+const CONFIRMED_DECISIONS = ['terminate', 'close'];
+
 /** Which decisions the referral's status allows, so the page offers only those. */
 function decisionsFor(status: string, feesRequired: boolean, feesPaid: boolean) {
   const open = isOpen(status as never);
@@ -131,6 +134,10 @@ export class ReferralPagesController {
     if (needsReason && reason.length < 3) {
       return this.renderReferral(req, res, referralId, { decisionError: 'Give the reason (at least 3 characters): it goes on the record and in the notice of the decision.', reason }, 400);
     }
+    // Terminating and closing end the order and e-mail the court: the page asks once more, saying what follows.
+    if (CONFIRMED_DECISIONS.includes(action) && formText(body, 'confirmed') !== '1') {
+      return this.renderReferral(req, res, referralId, { confirm: { action, reason } });
+    }
     try {
       if (action === 'complete') await this.lifecycle.complete(user, referralId);
       if (action === 'reinstate') await this.lifecycle.reinstate(user, referralId, reason);
@@ -154,6 +161,9 @@ export class ReferralPagesController {
     const policy = await this.policies.get(referral.policy.id);
     const told = (action: string) => (DECISION_EVENT[action] ? describeRecipients(recipientsOf(policy.noticeRecipients, DECISION_EVENT[action])) : null);
     const decidedAction = extra.decidedAction as string | null | undefined;
+    const confirm = extra.confirm as { action: string; reason: string } | undefined;
+    const requirementsMet =
+      (referral.compliance?.sessionsAttended ?? 0) >= (referral.compliance?.sessionsRequired ?? Infinity) && (!referral.policy.feesRequired || Boolean(referral.feesPaid));
     this.renderer.render(req, res, 'referral', {
       decided: decidedAction ? `${DECISION_DONE[decidedAction]}${told(decidedAction) ? ` ${capitalise(told(decidedAction)!)} ${told(decidedAction) === 'nobody outside the program' ? 'is' : 'are being'} told.` : ''}` : null,
       enrolledTold: told('enrolled'),
@@ -171,7 +181,19 @@ export class ReferralPagesController {
       isAdmin: user.role === Role.Admin,
       canEnroll: user.role === Role.Admin && isOpen(referral.status),
       decisions: user.role === Role.Admin ? decisionsFor(referral.status, referral.policy.feesRequired, referral.feesPaid ?? false) : null,
+      // "Mark complete" leads only when he has met the requirements; at 0 of 24 it is a plain button.
+      completeIsPrimary: requirementsMet,
       ...extra,
+      confirm: confirm
+        ? {
+            ...confirm,
+            terminate: confirm.action === 'terminate',
+            told: told(confirm.action),
+            // The rules allow a way back from non-compliance (reinstate), never from an ended order.
+            mayReinstateInstead: referral.status === 'non_compliant',
+            enrolled: history.enrollments.some((enrollment) => !enrollment.endDate),
+          }
+        : null,
     }, status);
   }
 

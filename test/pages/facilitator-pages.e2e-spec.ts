@@ -107,6 +107,26 @@ describe('facilitator pages (Chromium, tablet)', () => {
     await screenshot(page, 'facilitator-roster-error', { fullPage: false });
 
     await choose('Jerome A.', 'Unexcused');
+    // Marked since the refusal: his red message and his line in the summary go, before any save.
+    const jerome = page.getByRole('group', { name: 'Jerome A.' });
+    await expect(jerome.locator('.field-errors').isVisible()).resolves.toBe(false);
+    await expect(jerome.getAttribute('class')).resolves.not.toContain('man--invalid');
+    await expect(page.locator('.error-summary').innerText()).resolves.not.toContain('Jerome A.');
+    // Present and Late are told apart by a sign and a hue, not by a shade of green.
+    const look = (name: string, label: string) =>
+      page.getByRole('group', { name }).locator('label.choice').getByText(label, { exact: true }).evaluate((element) => {
+        const style = getComputedStyle(element);
+        return { background: style.backgroundColor, sign: getComputedStyle(element, '::before').content };
+      });
+    const present = await look('James W.', 'Present');
+    const late = await look('Anthony R.', 'Late');
+    expect(present.sign).toBe('"✓"');
+    expect(late.sign).toBe('"◷"');
+    const hue = (rgb: string) => {
+      const [r, g, b] = rgb.match(/\d+/g)!.map(Number);
+      return g >= r && g >= b ? 'green' : b >= r ? 'blue' : 'red';
+    };
+    expect([hue(present.background), hue(late.background)]).toEqual(['green', 'blue']);
     await page.getByRole('button', { name: /Save attendance/ }).click();
     expect(Date.now() - started).toBeLessThan(60_000);
     await expect(page.getByRole('status').innerText()).resolves.toContain('Saved. 15 men marked.');
@@ -132,6 +152,23 @@ describe('facilitator pages (Chromium, tablet)', () => {
     const marks = await marksOf(lastWeek.id);
     expect(marks).toHaveLength(15);
     expect(marks.find((mark) => mark.enrollment_id === enrollmentByName.get('James Whitfield'))!.status).toBe('absent_unexcused');
+    await context.close();
+  });
+
+  it('says what a save changed, and what followed from it: a notice raised, then withdrawn by the correction', async () => {
+    const { context, page } = await tablet();
+    await page.goto(`${baseUrl}/sessions/${todaysSession().id}/roster`);
+    const james = page.getByRole('group', { name: 'James W.' });
+    await james.locator('label.choice').getByText('Unexcused', { exact: true }).click();
+    await page.getByRole('button', { name: /Save attendance/ }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toMatch(/1 change saved:\s+James W\. present → unexcused \(a notice goes to probation and the court\)/);
+    await page.getByRole('group', { name: 'James W.' }).locator('label.choice').getByText('Late', { exact: true }).click();
+    await page.getByRole('group', { name: 'James W.' }).getByLabel('Note').fill('Bus broke down; came at 7:10');
+    await page.getByRole('button', { name: /Save attendance/ }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toMatch(/1 change saved:\s+James W\. unexcused → late \(the earlier notice to probation and the court was withdrawn\)/);
+    // No name in the address: the change rides as ids and codes only.
+    expect(page.url()).not.toContain('James');
+    await screenshot(page, 'facilitator-roster-changes', { fullPage: false });
     await context.close();
   });
 

@@ -13,6 +13,12 @@ import { Session, SessionStatus } from '../sessions/session.entity';
 import { AttendanceStatus } from './attendance-status.enum';
 import { AttendanceMarkDto } from './mark-attendance.dto';
 
+/** An event a roster save raised, named by the enrollment whose mark raised it. */
+export interface RaisedByMark {
+  enrollmentId: string;
+  kind: string;
+}
+
 interface ExistingMark {
   enrollment_id: string;
   status: AttendanceStatus;
@@ -36,6 +42,15 @@ export class AttendanceService {
    * or audited. Anything wrong with any mark refuses the whole request and writes nothing.
    */
   async mark(user: SignedInUser, sessionId: string, marks: AttendanceMarkDto[]): Promise<Roster> {
+    return (await this.markAndTell(user, sessionId, marks)).roster;
+  }
+
+  /**
+   * The same save, also saying which events it raised for whom (by enrollment: a facilitator does not
+   * see the case), so the roster can tell him "the court notice was withdrawn".
+   */
+  async markAndTell(user: SignedInUser, sessionId: string, marks: AttendanceMarkDto[]): Promise<{ roster: Roster; raised: RaisedByMark[] }> {
+    const raised: RaisedByMark[] = [];
     await this.outbox.run(async (manager) => {
       // The row lock makes concurrent saves of one roster take turns, so a replay sees the first one's result.
       const session = await this.access.requireSession(user, sessionId, manager, true);
@@ -73,9 +88,16 @@ export class AttendanceService {
       if (changed.length) {
         // Rules run in this transaction: a crossing and its notices commit with the mark, or neither does.
         await this.compliance.evaluate(manager, [...new Set(changed.map((mark) => referralOf.get(mark.enrollmentId)!))]);
+        // Rows written in this transaction carry its now(): exactly the events this save raised.
+        const events = (await manager.query(`SELECT referral_id, kind FROM compliance_events WHERE referral_id = ANY($1::uuid[]) AND created_at = now()`, [
+          [...new Set(changed.map((mark) => referralOf.get(mark.enrollmentId)!))],
+        ])) as Array<{ referral_id: string; kind: string }>;
+        for (const mark of changed) {
+          for (const event of events) if (event.referral_id === referralOf.get(mark.enrollmentId)) raised.push({ enrollmentId: mark.enrollmentId, kind: event.kind });
+        }
       }
     });
-    return this.rosters.load(this.dataSource.manager, sessionId, user.role);
+    return { roster: await this.rosters.load(this.dataSource.manager, sessionId, user.role), raised };
   }
 
   private assertMarkable(session: Session): void {

@@ -14,6 +14,7 @@ import { Role } from '../users/role.enum';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { ATTENDANCE_CHOICES } from './page-format';
+import { describeChanges, encodeChanges } from './roster-changes';
 import { usDate } from '../../common/dates';
 import { FieldErrors, FormBody, formList, formText, isFormProblem, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
@@ -82,10 +83,11 @@ export class FacilitatorPagesController {
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) sessionId: string,
     @Query('saved') saved?: string,
+    @Query('changed') changed?: string,
   ): Promise<void> {
     const roster = await this.rosters.roster(req.pageSession!.user, sessionId);
     const savedCount = saved && /^\d{1,3}$/.test(saved) ? Number(saved) : null;
-    this.renderRoster(req, res, roster, { savedCount });
+    this.renderRoster(req, res, roster, { savedCount, changes: savedCount !== null ? describeChanges(roster, changed) : [] });
   }
 
   /** One Save for the whole roster: a man without a status, or any refusal, saves nothing. */
@@ -116,8 +118,10 @@ export class FacilitatorPagesController {
     }
     if (!form.errors && Object.keys(manErrors).length === 0) {
       try {
-        await this.attendance.mark(user, sessionId, form.value.marks);
-        return res.redirect(303, `/sessions/${sessionId}/roster?saved=${submitted.length}`);
+        const before = await this.rosters.roster(user, sessionId);
+        const { raised } = await this.attendance.markAndTell(user, sessionId, form.value.marks);
+        const changed = encodeChanges(before, form.value.marks, raised);
+        return res.redirect(303, `/sessions/${sessionId}/roster?saved=${submitted.length}${changed ? `&changed=${changed}` : ''}`);
       } catch (error) {
         if (!isFormProblem(error)) throw error;
         const strangers = (error.details?.enrollmentIds as string[] | undefined) ?? [];
@@ -135,7 +139,7 @@ export class FacilitatorPagesController {
     req: PageRequest,
     res: Response,
     roster: Roster,
-    form: { submitted?: SubmittedMark[]; manErrors?: FieldErrors; problem?: string | null; savedCount?: number | null },
+    form: { submitted?: SubmittedMark[]; manErrors?: FieldErrors; problem?: string | null; savedCount?: number | null; changes?: string[] },
     status = 200,
   ): void {
     const today = this.clock.today();
@@ -178,6 +182,8 @@ export class FacilitatorPagesController {
         problem: form.problem ?? null,
         errorLinks: entries.filter((entry) => entry.errors).map((entry) => ({ id: `man-${entry.enrollmentId}`, label: `${entry.name}: ${entry.errors![0]}` })),
         savedCount: form.savedCount ?? null,
+        changes: form.changes ?? [],
+        changesHeading: form.changes?.length ? `${form.changes.length} ${form.changes.length === 1 ? 'change' : 'changes'} saved:` : null,
       },
       status,
     );

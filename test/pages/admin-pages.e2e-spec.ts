@@ -76,13 +76,13 @@ describe('program admin pages (Chromium)', () => {
     // Empty fields say what is missing; a value the API refuses shows the API's own message.
     await expect(fieldError('participant.firstName')).resolves.toBe('Enter his first name');
     await expect(fieldError('participant.dateOfBirth')).resolves.toBe('Enter his date of birth');
-    await expect(fieldError('caseNumber')).resolves.toBe('caseNumber must be 3-60 letters, digits and - . / _');
+    await expect(fieldError('caseNumber')).resolves.toBe('Case number: use 3 to 60 letters, digits and - . / _');
     await expect(fieldError('courtAgencyId')).resolves.toBe('Choose the court');
     await expect(fieldError('policyId')).resolves.toBe('Choose the policy');
     await page.getByLabel('Date of birth').fill('1986-09-14');
     await page.getByLabel('E-mail').fill('not-an-address');
     await page.getByRole('button', { name: 'Create referral' }).click();
-    await expect(fieldError('participant.email')).resolves.toBe('participant.email must be an e-mail address');
+    await expect(fieldError('participant.email')).resolves.toBe('E-mail: enter an e-mail address, such as name@example.org');
     await expect(page.getByLabel('Last name').inputValue()).resolves.toBe('Hollis');
     await expect(page.getByLabel('First name').getAttribute('aria-invalid')).resolves.toBe('true');
     await screenshot(page, 'admin-intake-errors');
@@ -98,16 +98,26 @@ describe('program admin pages (Chromium)', () => {
     await page.getByLabel('Probation officer').selectOption({ label: 'Maria Santos' });
     await page.getByLabel('Program rules (policy)').selectOption(reference.duluthPolicy.id);
     await page.getByRole('button', { name: 'Create referral' }).click();
-    await expect(fieldError('participant.dateOfBirth')).resolves.toBe('participant.dateOfBirth must be at least 14 years ago');
-    await expect(page.locator('.field-errors').count()).resolves.toBe(1);
+    await page.getByLabel('Ordered on').fill(addDays(TODAY, 3));
+    await page.getByRole('button', { name: 'Create referral' }).click();
+    // The rules' refusals in plain words, beside the field, with its label.
+    await expect(fieldError('participant.dateOfBirth')).resolves.toBe('Date of birth: he must be at least 14');
+    await expect(fieldError('orderedOn')).resolves.toBe('Ordered on: it cannot be in the future');
+    await expect(page.locator('.field-errors').count()).resolves.toBe(2);
+    await expect(page.content()).resolves.not.toContain('participant.dateOfBirth must');
+    await page.getByLabel('Ordered on').fill(addDays(TODAY, -20));
   });
 
   it('creates the referral from a good form and shows his page', async () => {
     await page.getByLabel('Date of birth').fill('1986-09-14');
+    // The language comes from the groups' list, and his page shows it.
+    await expect(page.getByLabel('Preferred language').evaluate((select) => select.tagName)).resolves.toBe('SELECT');
+    await page.getByLabel('Preferred language').selectOption({ label: 'Spanish (español)' });
     await page.getByLabel('Program rules (policy)').selectOption(reference.duluthPolicy.id);
     await page.getByRole('button', { name: 'Create referral' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Referral created');
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Raymond Hollis');
+    await expect(page.getByRole('region', { name: 'Order' }).innerText()).resolves.toMatch(/Language\s+Spanish \(español\)/);
     const [row] = await testApp.dataSource.query(`SELECT status, policy_id FROM referrals WHERE case_number = '69DU-CR-26-2001'`);
     expect(row).toEqual({ status: 'referred', policy_id: reference.duluthPolicy.id });
   });

@@ -115,8 +115,8 @@ describe('facilitator pages (Chromium, tablet)', () => {
     // Present and Late are told apart by a sign and a hue, not by a shade of green.
     const look = (name: string, label: string) =>
       page.getByRole('group', { name }).locator('label.choice').getByText(label, { exact: true }).evaluate((element) => {
-        const style = getComputedStyle(element);
-        return { background: style.backgroundColor, sign: getComputedStyle(element, '::before').content };
+        const view = element.ownerDocument.defaultView!;
+        return { background: view.getComputedStyle(element).backgroundColor, sign: view.getComputedStyle(element, '::before').content };
       });
     const present = await look('James W.', 'Present');
     const late = await look('Anthony R.', 'Late');

@@ -18,7 +18,8 @@ import { UsersService } from '../users/users.service';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { errorLinks, REFERRAL_STATUS_LABELS } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { domainFieldErrors, FieldErrors, FormBody, formText, humanFieldMessages, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { LANGUAGES } from './languages';
 import { ResponsesService } from '../responses/responses.service';
 import { PageRenderer } from './page-renderer';
 
@@ -49,6 +50,23 @@ const INTAKE_EMPTY_MESSAGES: Record<string, string> = {
   policyId: 'Choose the policy',
   orderedOn: 'Enter the date of the order',
 };
+
+/** The intake form's labels: field messages beside a field say its label, not its API path. */
+const INTAKE_LABELS: Record<string, string> = {
+  'participant.firstName': 'First name',
+  'participant.lastName': 'Last name',
+  'participant.dateOfBirth': 'Date of birth',
+  'participant.email': 'E-mail',
+  'participant.phone': 'Phone',
+  'participant.language': 'Preferred language',
+  caseNumber: 'Case number',
+  courtAgencyId: 'Court',
+  probationOfficerId: 'Probation officer',
+  policyId: 'Program rules (policy)',
+  orderedOn: 'Ordered on',
+};
+
+const ENROLL_LABELS: Record<string, string> = { groupId: 'Group', startDate: 'First session' };
 
 /** Domain refusals that belong beside one field of a form, by the error's code. */
 const FIELD_BY_CODE: Record<string, string> = {
@@ -190,6 +208,7 @@ export class AdminPagesController {
     ]);
     const options = <T extends { id: string }>(items: T[], label: (item: T) => string, selected: string | undefined) =>
       items.map((item) => ({ value: item.id, label: label(item), selected: item.id === selected }));
+    const errors = humanFieldMessages(form.errors, INTAKE_LABELS);
     this.renderer.render(
       req,
       res,
@@ -197,10 +216,11 @@ export class AdminPagesController {
       {
         title: 'New referral',
         values: form.values,
-        errors: form.errors,
+        errors,
         problem: form.problem ?? null,
-        errorCount: Object.keys(form.errors).length,
-        errorLinks: errorLinks(form.errors),
+        errorCount: Object.keys(errors).length,
+        errorLinks: errorLinks(errors),
+        languages: LANGUAGES.map((language) => ({ ...language, selected: language.value === form.values['participant.language'] })),
         courts: options(courts.items, (court) => court.name, form.values.courtAgencyId),
         officers: options(officers.items.filter((officer) => officer.active), (officer) => officer.name, form.values.probationOfficerId),
         policies: options(
@@ -243,7 +263,7 @@ export class AdminPagesController {
             isCurrent: group.id === current?.groupId,
           })),
         values: form.values,
-        errors: form.errors,
+        errors: humanFieldMessages(form.errors, ENROLL_LABELS),
         problem: form.problem ?? null,
       },
       status,

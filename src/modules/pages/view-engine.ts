@@ -19,6 +19,7 @@ import {
   RESPONSE_AGENCY_LABELS,
   RESPONSE_KIND_LABELS,
 } from './page-format';
+import { languageLabel } from './languages';
 
 /** The folder holding package.json, whether we run from src/ (ts-node, jest) or dist/src/. */
 export function projectRoot(from = __dirname): string {
@@ -62,6 +63,7 @@ function registerHelpers(engine: ReturnType<typeof hbs.create>, timeZone: string
   engine.registerHelper('victimNotificationStatus', (value: string) => VICTIM_NOTIFICATION_STATUS_LABELS[value] ?? value);
   engine.registerHelper('contactChannel', (value: string) => CONTACT_CHANNEL_LABELS[value] ?? value);
   engine.registerHelper('date', (value: string | Date | null | undefined) => usDate(value, { timeZone }));
+  engine.registerHelper('language', (value: string | null | undefined) => languageLabel(value));
   engine.registerHelper('weekday', (value: number) => weekdayName(value));
   engine.registerHelper('referralStatus', (value: keyof typeof REFERRAL_STATUS_LABELS) => REFERRAL_STATUS_LABELS[value] ?? value);
   engine.registerHelper('attendance', (value: keyof typeof ATTENDANCE_LABELS) => ATTENDANCE_LABELS[value] ?? value);

@@ -1,5 +1,5 @@
 import { Browser, Page } from 'playwright-core';
-import { addDays } from '../../src/common/dates';
+import { addDays, usDate } from '../../src/common/dates';
 import { createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
@@ -147,6 +147,15 @@ describe('program admin pages (Chromium)', () => {
     await expect(fieldError('groupId')).resolves.toBe('Choose a group');
     await screenshot(page, 'admin-enroll');
 
+    await page.locator('label', { hasText: 'Tuesday evening men’s group' }).click();
+    // A Tuesday group cannot have his first session on a Saturday: refused beside the date, nothing written.
+    const saturday = addDays(lastSessionDate, 4);
+    await page.getByLabel('First session').fill(saturday);
+    const refused = page.waitForResponse((res) => res.url().endsWith('/enroll') && res.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Enroll' }).click();
+    expect((await refused).status()).toBe(422);
+    await expect(fieldError('startDate')).resolves.toBe(`Tuesday evening men’s group meets on Tuesdays: his first session could be Tuesday ${usDate(addDays(saturday, 3))}`);
+    await expect(testApp.dataSource.query(`SELECT count(*)::int AS n FROM enrollments WHERE referral_id = $1`, [id])).resolves.toEqual([{ n: 0 }]);
     await page.locator('label', { hasText: 'Tuesday evening men’s group' }).click();
     await page.getByLabel('First session').fill(lastSessionDate);
     await page.getByRole('button', { name: 'Enroll' }).click();

@@ -186,7 +186,7 @@ export class AdminPagesController {
       return this.renderEnroll(req, res, referralId, { values, errors }, 400);
     }
     try {
-      await this.enrollments.enroll(req.pageSession!.user, form.value);
+      await this.enrollments.enroll(req.pageSession!.user, form.value, { firstSessionOnMeetingDay: true });
       res.redirect(303, `/referrals/${referralId}?enrolled=1`);
     } catch (error) {
       const refusal = error instanceof DomainError && (error.code === 'GROUP_NOT_FOUND' || isFormProblem(error));

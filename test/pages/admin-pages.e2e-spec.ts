@@ -229,6 +229,12 @@ describe('program admin pages (Chromium)', () => {
     expect(after).toEqual({ status: 'terminated', status_reason: 'Threatened a group member' });
   });
 
+  it('titles the admin’s sessions page for what it shows: every group’s sessions, not “my” sessions', async () => {
+    await page.getByRole('link', { name: 'Sessions', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Sessions of all groups');
+    await expect(page.title()).resolves.toBe('Sessions of all groups · Throughline');
+  });
+
   it('cancels a coming session from the group schedule with its reason', async () => {
     const [next] = (await sessionsOf(testApp, staff, openGroup.id, addDays(TODAY, 1), addDays(TODAY, 30))).filter((s) => s.status === 'scheduled');
     await page.goto(`${baseUrl}/groups`);

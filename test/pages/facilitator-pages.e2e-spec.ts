@@ -172,6 +172,22 @@ describe('facilitator pages (Chromium, tablet)', () => {
     await context.close();
   });
 
+  it('reaches sessions older than the last two weeks, to correct a mark weeks later', async () => {
+    const { context, page } = await tablet();
+    const sixWeeksAgo = sessions.filter((session) => session.date <= addDays(TODAY, -35)).at(-1)!;
+    const link = () => page.locator(`a[href="/sessions/${sixWeeksAgo.id}/roster"]`);
+    await expect(link().count()).resolves.toBe(0);
+    // Four weeks more at a time: five weeks ago is in the first step back.
+    await page.getByRole('link', { name: /Earlier sessions/ }).click();
+    await link().click();
+    const james = page.getByRole('group', { name: 'James W.' });
+    await james.locator('label.choice').getByText('Excused', { exact: true }).click();
+    await page.getByRole('button', { name: 'Mark everyone not yet marked as present' }).click();
+    await page.getByRole('button', { name: /Save attendance/ }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Saved. 15 men marked.');
+    await context.close();
+  });
+
   it('shows a 404 page for another group’s roster and for a malformed id', async () => {
     const { context, page } = await tablet();
     const response = await page.goto(`${baseUrl}/sessions/${otherGroupSessionId}/roster`);

@@ -138,6 +138,8 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'POST /sessions/:id/roster': [Facilitator, Admin],
 
   'GET /caseload': [ProbationOfficer],
+  'POST /caseload': [ProbationOfficer],
+  'GET /caseload.csv': [ProbationOfficer],
   'GET /referrals/:id': [ProbationOfficer, Admin],
   'GET /referrals/:id/progress-report.pdf': [ProbationOfficer, Admin],
   'POST /referrals/:id/decision': [Admin],

@@ -20,6 +20,8 @@ import { FieldErrors, FormBody, formList, formText, isFormProblem, validateForm 
 import { PageRenderer } from './page-renderer';
 
 const RECENT_DAYS = 14;
+const EARLIER_STEP_DAYS = 28;
+const MAX_BACK_DAYS = 364;
 const UPCOMING_DAYS = 7;
 const MAX_GROUPS = 50;
 
@@ -46,15 +48,17 @@ export class FacilitatorPagesController {
   ) {}
 
   @Get()
-  async mySessions(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+  async mySessions(@Req() req: PageRequest, @Res() res: Response, @Query('back') back?: string): Promise<void> {
     const user = req.pageSession!.user;
     const today = this.clock.today();
+    // How far back "Recent" reaches: two weeks, four more per "Earlier sessions", up to a year (to correct a mark weeks later).
+    const days = back && /^\d{1,3}$/.test(back) ? Math.min(MAX_BACK_DAYS, Math.max(RECENT_DAYS, Number(back))) : RECENT_DAYS;
     const { items: groups } = await this.groups.list(user, MAX_GROUPS, 0);
     const perGroup = await Promise.all(
       groups
         .filter((group) => group.active)
         .map(async (group) =>
-          (await this.groups.sessions(user, group.id, addDays(today, -RECENT_DAYS), addDays(today, UPCOMING_DAYS))).map((session) => ({
+          (await this.groups.sessions(user, group.id, addDays(today, -days), addDays(today, UPCOMING_DAYS))).map((session) => ({
             ...session,
             groupName: group.name,
             location: group.location,
@@ -67,8 +71,13 @@ export class FacilitatorPagesController {
     const sessions = perGroup.flat();
     const byDate = (a: { date: string; startTime: string }, b: { date: string; startTime: string }) =>
       a.date.localeCompare(b.date) || a.startTime.localeCompare(b.startTime);
+    // An admin sees every group's sessions here, so the page is not "my" sessions for him.
+    const heading = user.role === Role.Admin ? 'Sessions of all groups' : 'My sessions';
     this.renderer.render(req, res, 'sessions', {
-      title: 'My sessions',
+      title: heading,
+      heading,
+      since: usDate(addDays(today, -days)),
+      earlier: days < MAX_BACK_DAYS ? `/sessions?back=${Math.min(MAX_BACK_DAYS, days + EARLIER_STEP_DAYS)}` : null,
       today: usDate(today, { weekday: true }),
       todays: sessions.filter((session) => session.date === today).sort(byDate),
       recent: sessions.filter((session) => session.date < today).sort((a, b) => byDate(b, a)),
@@ -175,6 +184,7 @@ export class FacilitatorPagesController {
       'roster',
       {
         title: `Roster — ${session.groupName}, ${usDate(session.date, { weekday: true })}`,
+        sessionsLabel: req.pageSession!.user.role === Role.Admin ? 'Sessions' : 'My sessions',
         session,
         entries,
         markedCount: roster.entries.filter((entry) => entry.mark).length,

@@ -4,6 +4,10 @@ import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
 import { AppConfig } from '../../config/app-config';
 import { CaseloadService, STANDING_ORDER } from '../compliance/caseload.service';
+import { AuditService } from '../audit/audit.service';
+import { ProgramClock } from '../../common/program-clock';
+import { eventLabel } from '../compliance/compliance-labels';
+import { CASELOAD_COLUMNS, CASELOAD_PAGE_SIZE, caseloadLink, caseloadOptions, CaseloadView, readCaseloadView, SEARCH_LIMIT, streamCaseloadCsv } from './caseload-view';
 import { NoticesService } from '../notices/notices.service';
 import { ProgressReportService } from '../reports/progress-report.service';
 import { DomainError } from '../../common/errors/domain-error';
@@ -84,21 +88,76 @@ export class ReferralPagesController {
     private readonly lifecycle: ReferralLifecycleService,
     private readonly responses: ResponsesService,
     private readonly policies: PoliciesService,
+    private readonly audit: AuditService,
+    private readonly clock: ProgramClock,
   ) {}
 
   @Get('caseload')
   @PageRoles(Role.ProbationOfficer)
-  async caseload(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
-    const caseload = await this.caseloads.caseload(req.pageSession!.user);
+  async caseload(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query('standing') standing?: string,
+    @Query('sort') sort?: string,
+    @Query('dir') dir?: string,
+    @Query('offset') offset?: string,
+  ): Promise<void> {
+    await this.renderCaseload(req, res, readCaseloadView({ standing, sort, dir, offset, search: '' }));
+  }
+
+  /** The caseload searched by name or case number: a POST, so neither lands in an address. */
+  @Post('caseload')
+  @PageRoles(Role.ProbationOfficer)
+  @HttpCode(200)
+  async searchCaseload(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    const view = readCaseloadView({ standing: formText(body, 'standing'), sort: formText(body, 'sort'), dir: formText(body, 'dir'), offset: '0', search: formText(body, 'search') });
+    await this.renderCaseload(req, res, view);
+  }
+
+  /** The caseload as CSV (the filters in the address, never a name), streamed a page at a time; audited. */
+  @Get('caseload.csv')
+  @PageRoles(Role.ProbationOfficer)
+  async caseloadCsv(@Req() req: PageRequest, @Res() res: Response, @Query('standing') standing?: string, @Query('sort') sort?: string, @Query('dir') dir?: string): Promise<void> {
+    const view = readCaseloadView({ standing, sort, dir, offset: '0', search: '' });
+    const user = req.pageSession!.user;
+    await this.audit.record({ action: 'caseload.export', recordType: 'referral', details: { probationOfficerId: user.id, standing: view.standing ?? null } });
+    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="caseload-${this.clock.today()}.csv"`);
+    await streamCaseloadCsv(res, (page, size) => this.caseloads.caseload(user, { ...caseloadOptions(view), limit: size, offset: page * size }));
+  }
+
+  private async renderCaseload(req: PageRequest, res: Response, view: CaseloadView): Promise<void> {
+    const caseload = await this.caseloads.caseload(req.pageSession!.user, { ...caseloadOptions(view), limit: view.search ? SEARCH_LIMIT : CASELOAD_PAGE_SIZE, offset: view.offset });
+    const link = (changes: Partial<CaseloadView>) => caseloadLink({ ...view, search: '', ...changes });
     this.renderer.render(req, res, 'caseload', {
       title: 'My caseload',
-      rows: caseload.items.map((entry) => ({ ...entry, attention: ATTENTION.includes(entry.standing) })),
+      rows: caseload.items.map((entry) => ({ ...entry, attention: ATTENTION.includes(entry.standing), whyLabel: entry.why ? eventLabel(entry.why.kind, entry.why.key) : null })),
       counts: STANDING_ORDER.filter((standing) => caseload.counts[standing] > 0).map((standing) => ({
         standing,
         label: STANDING_LABELS[standing],
         count: caseload.counts[standing],
+        href: link({ standing, offset: 0 }),
+        current: view.standing === standing,
       })),
+      allHref: link({ standing: undefined, offset: 0 }),
+      filtered: Boolean(view.standing || view.search),
+      standingLabel: view.standing ? STANDING_LABELS[view.standing] : null,
       total: caseload.total,
+      everyone: STANDING_ORDER.reduce((sum, standing) => sum + caseload.counts[standing], 0),
+      search: view.search,
+      columns: CASELOAD_COLUMNS.map((column) => ({
+        ...column,
+        sorted: view.sort === column.sort ? (view.descending ? 'descending' : 'ascending') : null,
+        // A second click on the sorted column turns it round.
+        href: link({ sort: column.sort, descending: view.sort === column.sort ? !view.descending : false, offset: 0 }),
+      })),
+      standings: STANDING_ORDER.map((standing) => ({ value: standing, label: STANDING_LABELS[standing], selected: standing === view.standing })),
+      sorts: CASELOAD_COLUMNS.map((column) => ({ value: column.sort, label: column.label, selected: column.sort === view.sort })),
+      descending: view.descending,
+      from: caseload.total ? view.offset + 1 : 0,
+      to: view.offset + caseload.items.length,
+      previous: !view.search && view.offset > 0 ? link({ offset: Math.max(0, view.offset - CASELOAD_PAGE_SIZE) }) : null,
+      next: !view.search && view.offset + caseload.items.length < caseload.total ? link({ offset: view.offset + CASELOAD_PAGE_SIZE }) : null,
+      csvHref: `/caseload.csv${caseloadLink({ ...view, search: '', offset: 0 }).slice('/caseload'.length)}`,
     });
   }
 

@@ -1,5 +1,5 @@
 import { Browser, Page } from 'playwright-core';
-import { addDays } from '../../src/common/dates';
+import { addDays, usDate } from '../../src/common/dates';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { Role } from '../../src/modules/users/role.enum';
 import { bearer, createAgency, createStaff, createUser, Staff } from '../helpers/fixtures';
@@ -16,6 +16,8 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
   const ids: Record<string, string> = {};
   const cases: Record<string, string> = {};
   let reference: Awaited<ReturnType<typeof seedReference>>;
+  /** The session of Marcus D.'s third unexcused absence: the day he crossed the limit. */
+  let crossedOn: string;
 
   beforeAll(async () => {
     ({ testApp, baseUrl } = await startPagesApp());
@@ -32,6 +34,7 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
 
     const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2 });
     const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -60), TODAY)).slice(-3);
+    crossedOn = sessions[2].date;
     const make = async (key: string, firstName: string, lastName: string, extra: Record<string, string> = {}) => {
       const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName, lastName, orderedOn: addDays(TODAY, -40), ...extra });
       ids[key] = referral.id;
@@ -122,6 +125,9 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
   it('lets the officer read the events and notices, acknowledge his, and download the progress report', async () => {
     const page = await signedIn(staff.users.probation_officer.email);
     await page.getByRole('link', { name: 'Marcus Delgado' }).click();
+    // His status dates from the absence that crossed the limit, not from when the mark was processed.
+    expect(crossedOn < TODAY).toBe(true);
+    await expect(page.getByRole('region', { name: 'Standing' }).innerText()).resolves.toMatch(new RegExp(`Status since\\s+${usDate(crossedOn)}`));
     const notices = page.getByRole('region', { name: 'Events and notices' });
     // Three unexcused absences: the unexcused limit, named as such (not the total-absence limit).
     await expect(notices.innerText()).resolves.toContain('Unexcused absence limit exceeded');

@@ -229,6 +229,22 @@ describe('program admin pages (Chromium)', () => {
     expect(after).toEqual({ status: 'terminated', status_reason: 'Threatened a group member' });
   });
 
+  it('finds referrals by his name as well as by case number, with neither in the address', async () => {
+    await page.goto(`${baseUrl}/referrals`);
+    const search = async (text: string) => {
+      await page.getByLabel('Name or case number').fill(text);
+      await page.getByRole('button', { name: 'Filter' }).click();
+      return page.locator('tbody tr').allInnerTexts();
+    };
+    const byName = await search('hollis');
+    expect(byName).toHaveLength(1);
+    expect(byName[0]).toContain('Hollis, Raymond');
+    expect(page.url()).not.toMatch(/hollis/i);
+    const byNumber = await search('69du cr 26 2001');
+    expect(byNumber).toHaveLength(1);
+    expect(byNumber[0]).toContain('69DU-CR-26-2001');
+  });
+
   it('titles the admin’s sessions page for what it shows: every group’s sessions, not “my” sessions', async () => {
     await page.getByRole('link', { name: 'Sessions', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Sessions of all groups');

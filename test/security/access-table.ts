@@ -144,6 +144,7 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'GET /referrals/:id/progress-report.pdf': [ProbationOfficer, Admin],
   'POST /referrals/:id/decision': [Admin],
   'GET /referrals': [Admin],
+  'POST /referrals': [Admin],
   'GET /intake': [Admin],
   'POST /intake': [Admin],
   'GET /referrals/:id/enroll': [Admin],

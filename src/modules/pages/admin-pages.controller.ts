@@ -24,6 +24,7 @@ import { ResponsesService } from '../responses/responses.service';
 import { PageRenderer } from './page-renderer';
 
 const PAGE_SIZE = 50;
+const SEARCH_LIMIT = 200;
 const REFERENCE_LIMIT = 200;
 
 const INTAKE_FIELDS = [
@@ -112,14 +113,27 @@ export class AdminPagesController {
     @Query('caseNumber') caseNumber?: string,
     @Query('offset') offsetParam?: string,
   ): Promise<void> {
-    const statusFilter = Object.values(ReferralStatus).includes(status as ReferralStatus) ? (status as ReferralStatus) : undefined;
-    const caseFilter = caseNumber?.trim().slice(0, 60) || undefined;
     const offset = offsetParam && /^\d{1,6}$/.test(offsetParam) ? Number(offsetParam) : 0;
-    const page = await this.referrals.list(req.pageSession!.user, { status: statusFilter, caseNumber: caseFilter, limit: PAGE_SIZE, offset });
+    // An old bookmark with ?caseNumber= still finds the case; the form now posts its search.
+    await this.renderReferralList(req, res, { status, search: caseNumber?.trim().slice(0, 60) ?? '', offset });
+  }
+
+  /** Search by his name or the case number: a POST, so neither goes into an address. */
+  @Post('referrals')
+  @HttpCode(200)
+  async searchReferrals(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    await this.renderReferralList(req, res, { status: formText(body, 'status'), search: formText(body, 'search').slice(0, 80), offset: 0 });
+  }
+
+  private async renderReferralList(req: PageRequest, res: Response, form: { status?: string; search: string; offset: number }): Promise<void> {
+    const statusFilter = Object.values(ReferralStatus).includes(form.status as ReferralStatus) ? (form.status as ReferralStatus) : undefined;
+    const search = form.search || undefined;
+    const offset = form.offset;
+    const page = await this.referrals.list(req.pageSession!.user, { status: statusFilter, search, limit: search ? SEARCH_LIMIT : PAGE_SIZE, offset });
+    // Pages of a search would carry the name in a link: a search shows its matches on one page.
     const link = (nextOffset: number) => {
       const params = new URLSearchParams();
       if (statusFilter) params.set('status', statusFilter);
-      if (caseFilter) params.set('caseNumber', caseFilter);
       params.set('offset', String(nextOffset));
       return `/referrals?${params.toString()}`;
     };
@@ -131,9 +145,9 @@ export class AdminPagesController {
       total: page.total,
       from: page.total ? offset + 1 : 0,
       to: offset + page.items.length,
-      previous: offset > 0 ? link(Math.max(0, offset - PAGE_SIZE)) : null,
-      next: offset + page.items.length < page.total ? link(offset + PAGE_SIZE) : null,
-      caseNumber: caseFilter ?? '',
+      previous: !search && offset > 0 ? link(Math.max(0, offset - PAGE_SIZE)) : null,
+      next: !search && offset + page.items.length < page.total ? link(offset + PAGE_SIZE) : null,
+      search: search ?? '',
       statuses: Object.values(ReferralStatus).map((value) => ({ value, label: REFERRAL_STATUS_LABELS[value], selected: value === statusFilter })),
     });
   }

@@ -29,6 +29,8 @@ const MAX_ORDER_AGE_DAYS = 5 * 365;
 
 export interface ReferralFilters {
   caseNumber?: string;
+  /** Part of his name or of the case number (spaces, dashes and case ignored in the number); staff pages. */
+  search?: string;
   status?: ReferralStatus;
   probationOfficerId?: string;
   courtAgencyId?: string;
@@ -158,6 +160,14 @@ export class ReferralsService {
     const params = new SqlParams();
     const where = [referralScopeSql(user, 'r', params.bind)];
     if (filters.caseNumber) where.push(`r.case_number = ${params.bind(filters.caseNumber.trim().toUpperCase())}`);
+    if (filters.search?.trim()) {
+      const name = `%${filters.search.trim().toLowerCase().slice(0, 80).replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const number = normaliseCaseNumber(filters.search);
+      where.push(
+        `(r.participant_id IN (SELECT p2.id FROM participants p2 WHERE lower(p2.first_name || ' ' || p2.last_name) LIKE ${params.bind(name)})` +
+          (number ? ` OR strpos(regexp_replace(upper(r.case_number), '[^A-Z0-9]', '', 'g'), ${params.bind(number)}) > 0)` : ')'),
+      );
+    }
     if (filters.status) where.push(`r.status = ${params.bind(filters.status)}`);
     if (filters.probationOfficerId) where.push(`r.probation_officer_id = ${params.bind(filters.probationOfficerId)}`);
     if (filters.courtAgencyId) where.push(`r.court_agency_id = ${params.bind(filters.courtAgencyId)}`);

@@ -188,6 +188,22 @@ describe('facilitator pages (Chromium, tablet)', () => {
     await context.close();
   });
 
+  it('prints a sign-in sheet for a coming session: the men, a place to sign, nothing but the sheet on paper', async () => {
+    const { context, page } = await tablet();
+    const nextWeek = sessions.find((session) => session.date > TODAY)!;
+    await page.goto(`${baseUrl}/sessions/${nextWeek.id}/roster`);
+    await page.getByRole('link', { name: 'Sign-in sheet to print' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Sign-in sheet');
+    await expect(page.locator('tbody th').count()).resolves.toBe(15);
+    await expect(page.content()).resolves.not.toContain('Whitfield');
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('.site-header').isVisible()).resolves.toBe(false);
+    await expect(page.getByRole('button', { name: 'Print this sheet' }).isVisible()).resolves.toBe(false);
+    await expect(page.locator('table.sheet').isVisible()).resolves.toBe(true);
+    await screenshot(page, 'facilitator-sign-in-sheet-print');
+    await context.close();
+  });
+
   it('shows a 404 page for another group’s roster and for a malformed id', async () => {
     const { context, page } = await tablet();
     const response = await page.goto(`${baseUrl}/sessions/${otherGroupSessionId}/roster`);

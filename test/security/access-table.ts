@@ -136,6 +136,7 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'GET /sessions': [Facilitator, Admin],
   'GET /sessions/:id/roster': [Facilitator, Admin],
   'POST /sessions/:id/roster': [Facilitator, Admin],
+  'GET /sessions/:id/sign-in-sheet': [Facilitator, Admin],
 
   'GET /caseload': [ProbationOfficer],
   'POST /caseload': [ProbationOfficer],

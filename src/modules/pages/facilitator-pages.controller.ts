@@ -99,6 +99,21 @@ export class FacilitatorPagesController {
     this.renderRoster(req, res, roster, { savedCount, changes: savedCount !== null ? describeChanges(roster, changed) : [] });
   }
 
+  /**
+   * The sign-in sheet to print before the session: each man (first name and last initial, as on the
+   * roster), a box to sign, arrival and leaving times, and the facilitator's signature line.
+   */
+  @Get(':id/sign-in-sheet')
+  async signInSheet(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) sessionId: string): Promise<void> {
+    const { session, entries } = await this.rosters.roster(req.pageSession!.user, sessionId);
+    this.renderer.render(req, res, 'sign-in-sheet', {
+      title: `Sign-in sheet — ${session.groupName}, ${usDate(session.date, { weekday: true })}`,
+      session,
+      men: entries.map((entry) => `${entry.firstName} ${entry.lastInitial}.`).sort((a, b) => a.localeCompare(b)),
+      facilitator: req.pageSession!.user.name,
+    });
+  }
+
   /** One Save for the whole roster: a man without a status, or any refusal, saves nothing. */
   @Post(':id/roster')
   @HttpCode(200)

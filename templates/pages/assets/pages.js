@@ -6,6 +6,11 @@
   var first = document.querySelector('[data-autofocus]');
   if (first) first.focus();
 
+  // The sign-in sheet's Print button (the browser's own Print works as well).
+  Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), function (button) {
+    button.addEventListener('click', function () { window.print(); });
+  });
+
   // After a refused save, a man marked since is no longer in the wrong: his red message goes.
   Array.prototype.forEach.call(document.querySelectorAll('fieldset.man'), function (man) {
     man.addEventListener('change', function (event) {

@@ -13,6 +13,7 @@ describe('facilitator pages (Chromium, tablet)', () => {
   let sessions: Awaited<ReturnType<typeof sessionsOf>>;
   let otherGroupSessionId: string;
   let enrollmentByName: Map<string, string>;
+  let substitute: { id: string; email: string };
 
   beforeAll(async () => {
     ({ testApp, baseUrl } = await startPagesApp());
@@ -45,6 +46,8 @@ describe('facilitator pages (Chromium, tablet)', () => {
         .expect(200);
     }
     const other = await otherFacilitator(testApp, staff);
+    substitute = other.user;
+    await testApp.dataSource.query(`UPDATE users SET name = 'Ray Dubois' WHERE id = $1`, [other.user.id]);
     const otherGroup = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [other.user.id], weekday: 3 });
     otherGroupSessionId = (await sessionsOf(testApp, staff, otherGroup.id, TODAY, TODAY))[0].id;
   });
@@ -202,6 +205,35 @@ describe('facilitator pages (Chromium, tablet)', () => {
     await expect(page.locator('table.sheet').isVisible()).resolves.toBe(true);
     await screenshot(page, 'facilitator-sign-in-sheet-print');
     await context.close();
+  });
+
+  it('records a note for the session and who ran it when a substitute covered; the substitute then reaches that roster', async () => {
+    const twoWeeksAgo = sessions.filter((session) => session.date < TODAY).at(-2)!;
+    // Before he is recorded as covering, another group's facilitator does not see the session.
+    const before = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+    const outsider = await before.newPage();
+    await signIn(outsider, baseUrl, substitute.email);
+    expect((await outsider.goto(`${baseUrl}/sessions/${twoWeeksAgo.id}/roster`))!.status()).toBe(404);
+
+    const { context, page } = await tablet();
+    await page.goto(`${baseUrl}/sessions/${twoWeeksAgo.id}/roster`);
+    await page.getByLabel('Who ran it').selectOption({ label: 'Ray Dubois (covering)' });
+    await page.getByLabel(/Note for the session/).fill('Fire drill at 19:15; the group resumed at 19:30');
+    await page.getByRole('button', { name: 'Mark everyone not yet marked as present' }).click();
+    await page.getByRole('button', { name: /Save attendance/ }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Saved.');
+    await expect(page.locator('.lead').innerText()).resolves.toContain('run by Ray Dubois (covering)');
+    await expect(page.getByLabel(/Note for the session/).inputValue()).resolves.toBe('Fire drill at 19:15; the group resumed at 19:30');
+    const [row] = await testApp.dataSource.query(`SELECT note, run_by_id FROM sessions WHERE id = $1`, [twoWeeksAgo.id]);
+    expect(row).toEqual({ note: 'Fire drill at 19:15; the group resumed at 19:30', run_by_id: substitute.id });
+    const audits = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'session.details' AND record_id = $1`, [twoWeeksAgo.id]);
+    expect(audits).toEqual([{ details: { fields: ['note', 'runById'], runById: substitute.id } }]);
+    await context.close();
+
+    // Now recorded as having run it, the substitute opens that roster (and only that one of the group).
+    expect((await outsider.goto(`${baseUrl}/sessions/${twoWeeksAgo.id}/roster`))!.status()).toBe(200);
+    expect((await outsider.goto(`${baseUrl}/sessions/${todaysSession().id}/roster`))!.status()).toBe(404);
+    await before.close();
   });
 
   it('shows a 404 page for another group’s roster and for a malformed id', async () => {

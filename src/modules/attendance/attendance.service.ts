@@ -13,6 +13,12 @@ import { Session, SessionStatus } from '../sessions/session.entity';
 import { AttendanceStatus } from './attendance-status.enum';
 import { AttendanceMarkDto } from './mark-attendance.dto';
 
+/** The session as a whole: its note, and who ran it when someone covered (null: the group's own facilitators). */
+export interface SessionDetails {
+  note: string | null;
+  runById: string | null;
+}
+
 /** An event a roster save raised, named by the enrollment whose mark raised it. */
 export interface RaisedByMark {
   enrollmentId: string;
@@ -49,12 +55,18 @@ export class AttendanceService {
    * The same save, also saying which events it raised for whom (by enrollment: a facilitator does not
    * see the case), so the roster can tell him "the court notice was withdrawn".
    */
-  async markAndTell(user: SignedInUser, sessionId: string, marks: AttendanceMarkDto[]): Promise<{ roster: Roster; raised: RaisedByMark[] }> {
+  async markAndTell(
+    user: SignedInUser,
+    sessionId: string,
+    marks: AttendanceMarkDto[],
+    details?: SessionDetails,
+  ): Promise<{ roster: Roster; raised: RaisedByMark[] }> {
     const raised: RaisedByMark[] = [];
     await this.outbox.run(async (manager) => {
       // The row lock makes concurrent saves of one roster take turns, so a replay sees the first one's result.
       const session = await this.access.requireSession(user, sessionId, manager, true);
       this.assertMarkable(session);
+      if (details) await this.recordDetails(manager, session, details);
       const enrollmentIds = marks.map((mark) => mark.enrollmentId);
       const eligible: Array<{ id: string; referral_id: string }> = await manager.query(
         `SELECT e.id, e.referral_id FROM enrollments e
@@ -98,6 +110,30 @@ export class AttendanceService {
       }
     });
     return { roster: await this.rosters.load(this.dataSource.manager, sessionId, user.role), raised };
+  }
+
+  /** The session's note and who ran it, with the marks in one transaction; audited when they change. */
+  private async recordDetails(manager: EntityManager, session: Session, details: SessionDetails): Promise<void> {
+    const note = details.note?.trim() ? details.note.trim().slice(0, 2000) : null;
+    const runById = details.runById || null;
+    if (runById) {
+      const [facilitator] = (await manager.query(`SELECT 1 FROM users WHERE id = $1 AND role = 'facilitator' AND active`, [runById])) as unknown[];
+      if (!facilitator) {
+        throw new UnprocessableError('NOT_A_FACILITATOR', 'Who ran the session must be an active facilitator', { fields: { runById: ['Choose a facilitator from the list'] } });
+      }
+    }
+    if (note === (session.note ?? null) && runById === (session.runById ?? null)) return;
+    await manager.update(Session, { id: session.id }, { note, runById });
+    await this.audit.record(
+      {
+        action: 'session.details',
+        recordType: 'session',
+        recordId: session.id,
+        // The note is free text: the entry says which fields changed, and who ran it (an id).
+        details: { fields: [...(note !== (session.note ?? null) ? ['note'] : []), ...(runById !== (session.runById ?? null) ? ['runById'] : [])], runById },
+      },
+      manager,
+    );
   }
 
   private assertMarkable(session: Session): void {

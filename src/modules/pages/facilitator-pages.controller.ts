@@ -11,6 +11,7 @@ import { GroupsService } from '../groups/groups.service';
 import { Roster, RosterService } from '../sessions/roster.service';
 import { SessionStatus } from '../sessions/session.entity';
 import { Role } from '../users/role.enum';
+import { UsersService } from '../users/users.service';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { ATTENDANCE_CHOICES } from './page-format';
@@ -24,6 +25,8 @@ const EARLIER_STEP_DAYS = 28;
 const MAX_BACK_DAYS = 364;
 const UPCOMING_DAYS = 7;
 const MAX_GROUPS = 50;
+const MAX_FACILITATORS = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface SubmittedMark {
   enrollmentId: string;
@@ -45,6 +48,7 @@ export class FacilitatorPagesController {
     private readonly attendance: AttendanceService,
     private readonly clock: ProgramClock,
     private readonly renderer: PageRenderer,
+    private readonly users: UsersService,
   ) {}
 
   @Get()
@@ -96,7 +100,7 @@ export class FacilitatorPagesController {
   ): Promise<void> {
     const roster = await this.rosters.roster(req.pageSession!.user, sessionId);
     const savedCount = saved && /^\d{1,3}$/.test(saved) ? Number(saved) : null;
-    this.renderRoster(req, res, roster, { savedCount, changes: savedCount !== null ? describeChanges(roster, changed) : [] });
+    await this.renderRoster(req, res, roster, { savedCount, changes: savedCount !== null ? describeChanges(roster, changed) : [] });
   }
 
   /**
@@ -124,6 +128,8 @@ export class FacilitatorPagesController {
       status: formText(body, `status:${enrollmentId}`),
       note: formText(body, `note:${enrollmentId}`),
     }));
+    const runById = formText(body, 'runById');
+    const details = { note: formText(body, 'sessionNote').slice(0, 2000) || null, runById: UUID.test(runById) ? runById : null };
     const manErrors: FieldErrors = {};
     for (const mark of submitted) {
       if (!mark.status) manErrors[mark.enrollmentId] = ['Choose how he attended'];
@@ -143,7 +149,7 @@ export class FacilitatorPagesController {
     if (!form.errors && Object.keys(manErrors).length === 0) {
       try {
         const before = await this.rosters.roster(user, sessionId);
-        const { raised } = await this.attendance.markAndTell(user, sessionId, form.value.marks);
+        const { raised } = await this.attendance.markAndTell(user, sessionId, form.value.marks, details);
         const changed = encodeChanges(before, form.value.marks, raised);
         return res.redirect(303, `/sessions/${sessionId}/roster?saved=${submitted.length}${changed ? `&changed=${changed}` : ''}`);
       } catch (error) {
@@ -156,16 +162,27 @@ export class FacilitatorPagesController {
     const roster = await this.rosters.roster(user, sessionId);
     const count = Object.keys(manErrors).length;
     problem ??= `Nothing was saved: ${count === 1 ? 'one man needs' : `${count} men need`} a status.`;
-    this.renderRoster(req, res, roster, { submitted, manErrors, problem }, 422);
+    await this.renderRoster(req, res, roster, { submitted, manErrors, problem, details }, 422);
   }
 
-  private renderRoster(
+  private async renderRoster(
     req: PageRequest,
     res: Response,
     roster: Roster,
-    form: { submitted?: SubmittedMark[]; manErrors?: FieldErrors; problem?: string | null; savedCount?: number | null; changes?: string[] },
+    form: {
+      submitted?: SubmittedMark[];
+      manErrors?: FieldErrors;
+      problem?: string | null;
+      savedCount?: number | null;
+      changes?: string[];
+      details?: { note: string | null; runById: string | null };
+    },
     status = 200,
-  ): void {
+  ): Promise<void> {
+    const saved = await this.rosters.details(roster.session.id);
+    const details = form.details ?? saved;
+    // Anyone who facilitates may cover: the group's own facilitators are the default (no one named).
+    const { items: facilitators } = await this.users.list(MAX_FACILITATORS, 0, Role.Facilitator);
     const today = this.clock.today();
     const { session } = roster;
     const submittedBy = new Map((form.submitted ?? []).map((mark) => [mark.enrollmentId, mark]));
@@ -207,6 +224,11 @@ export class FacilitatorPagesController {
         problem: form.problem ?? null,
         errorLinks: entries.filter((entry) => entry.errors).map((entry) => ({ id: `man-${entry.enrollmentId}`, label: `${entry.name}: ${entry.errors![0]}` })),
         savedCount: form.savedCount ?? null,
+        sessionNote: details.note ?? '',
+        runBy: facilitators
+          .filter((facilitator) => facilitator.active || facilitator.id === details.runById)
+          .map((facilitator) => ({ value: facilitator.id, label: facilitator.name, selected: facilitator.id === details.runById })),
+        runByName: saved.runByName,
         changes: form.changes ?? [],
         changesHeading: form.changes?.length ? `${form.changes.length} ${form.changes.length === 1 ? 'change' : 'changes'} saved:` : null,
       },

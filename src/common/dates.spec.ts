@@ -1,33 +1,24 @@
-import { addDays, addMonths, daysBetween, isIsoDate, isoWeekday, nextWeekday, todayIn } from './dates';
+import { usDate, usDateNumeric, usDateTime } from './dates';
 
-describe('calendar dates', () => {
-  it('adds days across a month and a leap day', () => {
-    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
-    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+describe('the one US date formatter', () => {
+  it('writes a calendar day as US courts read it, in prose and in tables', () => {
+    expect(usDate('2026-12-01')).toBe('Dec 1, 2026');
+    expect(usDate('2026-12-01', { weekday: true })).toBe('Tue, Dec 1, 2026');
+    expect(usDateNumeric('2026-12-01')).toBe('12/01/2026');
   });
 
-  it('adds months, clamping to the end of a shorter month', () => {
-    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
-    expect(addMonths('2026-05-15', 18)).toBe('2027-11-15');
+  it('puts an instant on the day it is in the program’s time zone, not in UTC', () => {
+    // 03:30 UTC on Dec 2 is still the evening of Dec 1 in Chicago.
+    const lateEvening = new Date('2026-12-02T03:30:00Z');
+    expect(usDate(lateEvening, { timeZone: 'America/Chicago' })).toBe('Dec 1, 2026');
+    expect(usDateNumeric(lateEvening, { timeZone: 'America/Chicago' })).toBe('12/01/2026');
+    expect(usDateTime(lateEvening, 'America/Chicago')).toBe('Dec 1, 2026, 9:30 PM');
   });
 
-  it('knows ISO weekdays and finds the next one', () => {
-    expect(isoWeekday('2026-11-23')).toBe(1); // a Monday
-    expect(isoWeekday('2026-11-29')).toBe(7);
-    expect(nextWeekday('2026-11-25', 2)).toBe('2026-12-01');
-    expect(nextWeekday('2026-11-24', 2)).toBe('2026-11-24');
-  });
-
-  it('validates real calendar dates only', () => {
-    expect(isIsoDate('2026-02-29')).toBe(false);
-    expect(isIsoDate('2026-13-01')).toBe(false);
-    expect(isIsoDate('2026-11-25')).toBe(true);
-    expect(daysBetween('2026-11-01', '2026-11-25')).toBe(24);
-  });
-
-  it('takes today in the program time zone', () => {
-    const lateEveningInChicago = new Date('2026-11-25T04:30:00Z');
-    expect(todayIn('America/Chicago', lateEveningInChicago)).toBe('2026-11-24');
-    expect(todayIn('UTC', lateEveningInChicago)).toBe('2026-11-25');
+  it('says a missing date with a dash and leaves what is not a date as it is', () => {
+    expect(usDate(null)).toBe('—');
+    expect(usDateNumeric(undefined)).toBe('—');
+    expect(usDateTime(null, 'America/Chicago')).toBe('—');
+    expect(usDate('never')).toBe('never');
   });
 });

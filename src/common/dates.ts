@@ -63,3 +63,65 @@ function dayFormat(timeZone: string): Intl.DateTimeFormat {
   }
   return format;
 }
+
+/*
+ * How dates are written for people: US courts read "Dec 1, 2026" in prose (pages, letters, e-mails)
+ * and 12/01/2026 in tables, in the program's time zone. These are the only formatters: pages,
+ * e-mails and PDFs all call them (README, "Style notes").
+ */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const WEEKDAYS_SHORT = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const NO_DATE = '—';
+
+function calendarParts(value: string): { year: string; month: number; day: number } | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  return match ? { year: match[1], month: Number(match[2]), day: Number(match[3]) } : null;
+}
+
+/** A calendar day (YYYY-MM-DD) or an instant, as the calendar day it is in the program's zone. */
+function calendarDay(value: string | Date, timeZone: string): string | null {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : todayIn(timeZone, value);
+  if (calendarParts(value) && value.length === 10) return value;
+  const instant = new Date(value);
+  return Number.isNaN(instant.getTime()) ? null : todayIn(timeZone, instant);
+}
+
+export interface UsDateOptions {
+  /** Where an instant (not a calendar day) falls; calendar days are taken as they are. */
+  timeZone?: string;
+  /** "Tue, Dec 1, 2026": where the day of the week helps (a session). */
+  weekday?: boolean;
+}
+
+/** Prose: 2026-12-01 → "Dec 1, 2026" (with `weekday`: "Tue, Dec 1, 2026"). */
+export function usDate(value: string | Date | null | undefined, options: UsDateOptions = {}): string {
+  if (value === null || value === undefined || value === '') return NO_DATE;
+  const day = calendarDay(value, options.timeZone ?? 'UTC');
+  const parts = day ? calendarParts(day) : null;
+  if (!day || !parts) return String(value);
+  const text = `${MONTHS[parts.month - 1]} ${parts.day}, ${parts.year}`;
+  return options.weekday ? `${WEEKDAYS_SHORT[isoWeekday(day) - 1]}, ${text}` : text;
+}
+
+/** Tables: 2026-12-01 → "12/01/2026". */
+export function usDateNumeric(value: string | Date | null | undefined, options: Pick<UsDateOptions, 'timeZone'> = {}): string {
+  if (value === null || value === undefined || value === '') return NO_DATE;
+  const day = calendarDay(value, options.timeZone ?? 'UTC');
+  const parts = day ? calendarParts(day) : null;
+  if (!day || !parts) return String(value);
+  return `${String(parts.month).padStart(2, '0')}/${String(parts.day).padStart(2, '0')}/${parts.year}`;
+}
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+/** An instant in the program's zone: "Dec 1, 2026, 6:42 PM". */
+export function usDateTime(value: Date | string | null | undefined, timeZone: string): string {
+  if (value === null || value === undefined || value === '') return NO_DATE;
+  const instant = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(instant.getTime())) return String(value);
+  let time = timeFormats.get(timeZone);
+  if (!time) {
+    time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit', hour12: true });
+    timeFormats.set(timeZone, time);
+  }
+  return `${usDate(instant, { timeZone })}, ${time.format(instant)}`;
+}

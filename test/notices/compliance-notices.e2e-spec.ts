@@ -1,5 +1,5 @@
 import { ComplianceSweepService } from '../../src/modules/compliance/compliance-sweep.service';
-import { addDays } from '../../src/common/dates';
+import { addDays, usDate } from '../../src/common/dates';
 import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, sessionsOf, TODAY, Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
@@ -29,12 +29,12 @@ describe('compliance events and their notices', () => {
   const PROGRAM_DECISIONS = `('reinstated', 'closed', 'enrolled', 'transferred')`;
   const noticesOf = async (referralId: string) =>
     (await testApp.dataSource.query(
-      `SELECT n.id, n.status, n.recipient_kind, n.recipient_email, n.purpose, e.kind, e.threshold_key FROM notices n JOIN compliance_events e ON e.id = n.event_id WHERE n.referral_id = $1 AND e.kind NOT IN ${PROGRAM_DECISIONS} ORDER BY n.created_at, n.recipient_kind::text`,
+      `SELECT n.id, n.status, n.recipient_kind, n.recipient_email, n.purpose, e.kind, e.threshold_key, e.occurred_on::text AS occurred_on FROM notices n JOIN compliance_events e ON e.id = n.event_id WHERE n.referral_id = $1 AND e.kind NOT IN ${PROGRAM_DECISIONS} ORDER BY n.created_at, n.recipient_kind::text`,
       [referralId],
-    )) as Array<{ id: string; status: string; recipient_kind: string; recipient_email: string; purpose: string; kind: string; threshold_key: string }>;
+    )) as Array<{ id: string; status: string; recipient_kind: string; recipient_email: string; purpose: string; kind: string; threshold_key: string; occurred_on: string }>;
 
   it('raises one event when the third unexcused absence crosses the Duluth limit, and delivers a notice to the officer and to the court', async () => {
-    const { referral, mark } = await enrolledMan();
+    const { referral, mark, sessions } = await enrolledMan();
     await mark(0, 'present');
     await mark(1, 'absent_unexcused');
     await mark(2, 'present');
@@ -57,7 +57,14 @@ describe('compliance events and their notices', () => {
     const toOfficer = mails.find((mail) => mail.to.includes(staff.users.probation_officer.email))!;
     expect(toOfficer.raw).toContain(fetched.body.caseNumber);
     expect(toOfficer.raw).toMatch(/Content-Type: application\/pdf/);
-    expect(toOfficer.raw).toMatch(/Subject: =\?UTF-8\?Q\?Non-compliance=3A_absence_limit_exceeded/);
+    // Named as the unexcused limit (not the total-absence one), the same words as on the pages.
+    expect(toOfficer.raw).toMatch(/Subject: =\?UTF-8\?Q\?Unexcused_absence_limit_exceeded/);
+    // Typed in weeks after the session, the letter is dated by the absence that crossed the limit, in the US way.
+    expect(sessions[4].date < TODAY).toBe(true);
+    const text = toOfficer.raw.replace(/=\r?\n/g, ''); // quoted-printable soft line breaks
+    expect(text).toContain(`Date: ${usDate(sessions[4].date)}`);
+    expect(text).not.toContain(`Date: ${usDate(TODAY)}`);
+    expect(text).toContain('Referral status: Non-compliant');
   });
 
   it('does not raise the same crossing twice when the roster is saved again', async () => {
@@ -126,7 +133,7 @@ describe('compliance events and their notices', () => {
     ]);
     await waitFor(async () => (await noticesOf(other.id)).every((n) => n.status === 'sent'), { what: 'completion sent' });
     const mail = testApp.smtp.received.find((m) => m.messageId === `<${notices[0].id}@throughline.local>`)!;
-    expect(mail.raw).toContain('notice-and-certificate.pdf');
+    expect(mail.raw).toContain(`filename=${other.caseNumber}-letter-program-completed-and-certificate-${notices[0].occurred_on}.pdf`);
   });
 
   describe('the daily sweep', () => {
@@ -167,8 +174,12 @@ describe('compliance events and their notices', () => {
       }, { what: 'progress reports sent' });
       for (const notice of reports) {
         const mail = testApp.smtp.received.find((m) => m.messageId === `<${notice.id}@throughline.local>`)!;
-        expect(mail.raw).toContain('filename=progress-report.pdf');
-        expect(mail.raw).toContain('filename=notice.pdf');
+        // Named by case number, kind and date, not "notice.pdf" on every one.
+        const names = [...mail.raw.matchAll(/filename="?([^";\r\n]+)"?/g)].map((match) => match[1]);
+        expect(names).toEqual([
+          `${referral.caseNumber}-letter-progress-report-${notice.occurred_on}.pdf`,
+          `${referral.caseNumber}-progress-report-${notice.occurred_on}.pdf`,
+        ]);
       }
     });
 

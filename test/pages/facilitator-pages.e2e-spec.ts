@@ -13,6 +13,7 @@ describe('facilitator pages (Chromium, tablet)', () => {
   let sessions: Awaited<ReturnType<typeof sessionsOf>>;
   let otherGroupSessionId: string;
   let enrollmentByName: Map<string, string>;
+  let substitute: { id: string; email: string };
 
   beforeAll(async () => {
     ({ testApp, baseUrl } = await startPagesApp());
@@ -45,6 +46,8 @@ describe('facilitator pages (Chromium, tablet)', () => {
         .expect(200);
     }
     const other = await otherFacilitator(testApp, staff);
+    substitute = other.user;
+    await testApp.dataSource.query(`UPDATE users SET name = 'Ray Dubois' WHERE id = $1`, [other.user.id]);
     const otherGroup = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [other.user.id], weekday: 3 });
     otherGroupSessionId = (await sessionsOf(testApp, staff, otherGroup.id, TODAY, TODAY))[0].id;
   });
@@ -107,6 +110,26 @@ describe('facilitator pages (Chromium, tablet)', () => {
     await screenshot(page, 'facilitator-roster-error', { fullPage: false });
 
     await choose('Jerome A.', 'Unexcused');
+    // Marked since the refusal: his red message and his line in the summary go, before any save.
+    const jerome = page.getByRole('group', { name: 'Jerome A.' });
+    await expect(jerome.locator('.field-errors').isVisible()).resolves.toBe(false);
+    await expect(jerome.getAttribute('class')).resolves.not.toContain('man--invalid');
+    await expect(page.locator('.error-summary').innerText()).resolves.not.toContain('Jerome A.');
+    // Present and Late are told apart by a sign and a hue, not by a shade of green.
+    const look = (name: string, label: string) =>
+      page.getByRole('group', { name }).locator('label.choice').getByText(label, { exact: true }).evaluate((element) => {
+        const view = element.ownerDocument.defaultView!;
+        return { background: view.getComputedStyle(element).backgroundColor, sign: view.getComputedStyle(element, '::before').content };
+      });
+    const present = await look('James W.', 'Present');
+    const late = await look('Anthony R.', 'Late');
+    expect(present.sign).toBe('"✓"');
+    expect(late.sign).toBe('"◷"');
+    const hue = (rgb: string) => {
+      const [r, g, b] = rgb.match(/\d+/g)!.map(Number);
+      return g >= r && g >= b ? 'green' : b >= r ? 'blue' : 'red';
+    };
+    expect([hue(present.background), hue(late.background)]).toEqual(['green', 'blue']);
     await page.getByRole('button', { name: /Save attendance/ }).click();
     expect(Date.now() - started).toBeLessThan(60_000);
     await expect(page.getByRole('status').innerText()).resolves.toContain('Saved. 15 men marked.');
@@ -133,6 +156,84 @@ describe('facilitator pages (Chromium, tablet)', () => {
     expect(marks).toHaveLength(15);
     expect(marks.find((mark) => mark.enrollment_id === enrollmentByName.get('James Whitfield'))!.status).toBe('absent_unexcused');
     await context.close();
+  });
+
+  it('says what a save changed, and what followed from it: a notice raised, then withdrawn by the correction', async () => {
+    const { context, page } = await tablet();
+    await page.goto(`${baseUrl}/sessions/${todaysSession().id}/roster`);
+    const james = page.getByRole('group', { name: 'James W.' });
+    await james.locator('label.choice').getByText('Unexcused', { exact: true }).click();
+    await page.getByRole('button', { name: /Save attendance/ }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toMatch(/1 change saved:\s+James W\. present → unexcused \(a notice goes to probation and the court\)/);
+    await page.getByRole('group', { name: 'James W.' }).locator('label.choice').getByText('Late', { exact: true }).click();
+    await page.getByRole('group', { name: 'James W.' }).getByLabel('Note').fill('Bus broke down; came at 7:10');
+    await page.getByRole('button', { name: /Save attendance/ }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toMatch(/1 change saved:\s+James W\. unexcused → late \(the earlier notice to probation and the court was withdrawn\)/);
+    // No name in the address: the change rides as ids and codes only.
+    expect(page.url()).not.toContain('James');
+    await screenshot(page, 'facilitator-roster-changes', { fullPage: false });
+    await context.close();
+  });
+
+  it('reaches sessions older than the last two weeks, to correct a mark weeks later', async () => {
+    const { context, page } = await tablet();
+    const sixWeeksAgo = sessions.filter((session) => session.date <= addDays(TODAY, -35)).at(-1)!;
+    const link = () => page.locator(`a[href="/sessions/${sixWeeksAgo.id}/roster"]`);
+    await expect(link().count()).resolves.toBe(0);
+    // Four weeks more at a time: five weeks ago is in the first step back.
+    await page.getByRole('link', { name: /Earlier sessions/ }).click();
+    await link().click();
+    const james = page.getByRole('group', { name: 'James W.' });
+    await james.locator('label.choice').getByText('Excused', { exact: true }).click();
+    await page.getByRole('button', { name: 'Mark everyone not yet marked as present' }).click();
+    await page.getByRole('button', { name: /Save attendance/ }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Saved. 15 men marked.');
+    await context.close();
+  });
+
+  it('prints a sign-in sheet for a coming session: the men, a place to sign, nothing but the sheet on paper', async () => {
+    const { context, page } = await tablet();
+    const nextWeek = sessions.find((session) => session.date > TODAY)!;
+    await page.goto(`${baseUrl}/sessions/${nextWeek.id}/roster`);
+    await page.getByRole('link', { name: 'Sign-in sheet to print' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Sign-in sheet');
+    await expect(page.locator('tbody th').count()).resolves.toBe(15);
+    await expect(page.content()).resolves.not.toContain('Whitfield');
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('.site-header').isVisible()).resolves.toBe(false);
+    await expect(page.getByRole('button', { name: 'Print this sheet' }).isVisible()).resolves.toBe(false);
+    await expect(page.locator('table.sheet').isVisible()).resolves.toBe(true);
+    await screenshot(page, 'facilitator-sign-in-sheet-print');
+    await context.close();
+  });
+
+  it('records a note for the session and who ran it when a substitute covered; the substitute then reaches that roster', async () => {
+    const twoWeeksAgo = sessions.filter((session) => session.date < TODAY).at(-2)!;
+    // Before he is recorded as covering, another group's facilitator does not see the session.
+    const before = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+    const outsider = await before.newPage();
+    await signIn(outsider, baseUrl, substitute.email);
+    expect((await outsider.goto(`${baseUrl}/sessions/${twoWeeksAgo.id}/roster`))!.status()).toBe(404);
+
+    const { context, page } = await tablet();
+    await page.goto(`${baseUrl}/sessions/${twoWeeksAgo.id}/roster`);
+    await page.getByLabel('Who ran it').selectOption({ label: 'Ray Dubois (covering)' });
+    await page.getByLabel(/Note for the session/).fill('Fire drill at 19:15; the group resumed at 19:30');
+    await page.getByRole('button', { name: 'Mark everyone not yet marked as present' }).click();
+    await page.getByRole('button', { name: /Save attendance/ }).click();
+    await expect(page.getByRole('status').innerText()).resolves.toContain('Saved.');
+    await expect(page.locator('.lead').innerText()).resolves.toContain('run by Ray Dubois (covering)');
+    await expect(page.getByLabel(/Note for the session/).inputValue()).resolves.toBe('Fire drill at 19:15; the group resumed at 19:30');
+    const [row] = await testApp.dataSource.query(`SELECT note, run_by_id FROM sessions WHERE id = $1`, [twoWeeksAgo.id]);
+    expect(row).toEqual({ note: 'Fire drill at 19:15; the group resumed at 19:30', run_by_id: substitute.id });
+    const audits = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'session.details' AND record_id = $1`, [twoWeeksAgo.id]);
+    expect(audits).toEqual([{ details: { fields: ['note', 'runById'], runById: substitute.id } }]);
+    await context.close();
+
+    // Now recorded as having run it, the substitute opens that roster (and only that one of the group).
+    expect((await outsider.goto(`${baseUrl}/sessions/${twoWeeksAgo.id}/roster`))!.status()).toBe(200);
+    expect((await outsider.goto(`${baseUrl}/sessions/${todaysSession().id}/roster`))!.status()).toBe(404);
+    await before.close();
   });
 
   it('shows a 404 page for another group’s roster and for a malformed id', async () => {

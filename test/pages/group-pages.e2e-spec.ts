@@ -158,7 +158,7 @@ describe('program admin: new group and make-up sessions (Chromium)', () => {
     expect(sessions.every((session) => session.kind === 'regular' && session.dow === 4)).toBe(true);
 
     const listed = page.getByRole('region', { name: 'Thursday evening group (Spanish)' });
-    await expect(listed.innerText()).resolves.toContain('Thursdays at 18:00 for 90 minutes · Room 4, 202 W 2nd St · language es');
+    await expect(listed.innerText()).resolves.toContain('Thursdays at 18:00 for 90 minutes · Room 4, 202 W 2nd St · Spanish (español)');
     await expect(listed.innerText()).resolves.toContain('Facilitators: Lena Brandt');
     await expect(listed.locator('tbody tr').count()).resolves.toBe(4);
   });

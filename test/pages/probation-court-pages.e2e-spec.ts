@@ -1,5 +1,5 @@
 import { Browser, Page } from 'playwright-core';
-import { addDays } from '../../src/common/dates';
+import { addDays, usDate } from '../../src/common/dates';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { Role } from '../../src/modules/users/role.enum';
 import { bearer, createAgency, createStaff, createUser, Staff } from '../helpers/fixtures';
@@ -15,12 +15,15 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
   let staff: Staff;
   const ids: Record<string, string> = {};
   const cases: Record<string, string> = {};
+  let reference: Awaited<ReturnType<typeof seedReference>>;
+  /** The session of Marcus D.'s third unexcused absence: the day he crossed the limit. */
+  let crossedOn: string;
 
   beforeAll(async () => {
     ({ testApp, baseUrl } = await startPagesApp());
     browser = await launchBrowser();
     staff = await createStaff(testApp);
-    const reference = await seedReference(testApp);
+    reference = await seedReference(testApp);
     pinToday(testApp);
     await testApp.dataSource.query(`UPDATE agencies SET name = 'St. Louis County District Court' WHERE id = $1`, [staff.court.id]);
     await testApp.dataSource.query(`UPDATE users SET name = 'Maria Santos' WHERE id = $1`, [staff.users.probation_officer.id]);
@@ -31,6 +34,7 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
 
     const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2 });
     const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -60), TODAY)).slice(-3);
+    crossedOn = sessions[2].date;
     const make = async (key: string, firstName: string, lastName: string, extra: Record<string, string> = {}) => {
       const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName, lastName, orderedOn: addDays(TODAY, -40), ...extra });
       ids[key] = referral.id;
@@ -96,8 +100,11 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     const names = await page.locator('tbody th').allInnerTexts();
     expect(names).toEqual(['Marcus Delgado', 'Daniel Lindqvist', 'Anthony Reyes', 'James Whitfield', 'Robert Okafor']);
     await expect(page.locator('tbody tr').nth(2).innerText()).resolves.toMatch(/Enroll by/i);
-    await expect(page.locator('tbody tr').first().innerText()).resolves.toMatch(/Non-compliant\s+0 of 24\s+3/);
+    // The why: which limit he crossed, and since when (the crossing's day).
+    await expect(page.locator('tbody tr').first().innerText()).resolves.toMatch(/Non-compliant\s+(Unexcused absence limit exceeded|Consecutive absences)\s+since \d\d\/\d\d\/\d{4}\s+0 of 24\s+3/);
     await expect(page.locator('.counts').innerText()).resolves.toContain('1 Non-compliant');
+    // At 1280 px the whole table shows, its last header too (a pixel of sub-pixel rounding aside).
+    await expect(page.locator('.table-wrap').evaluate((wrap) => wrap.scrollWidth - wrap.clientWidth)).resolves.toBeLessThanOrEqual(1);
     await screenshot(page, 'probation-caseload');
     // On a 768 px tablet every column fits without scrolling sideways.
     await page.setViewportSize({ width: 768, height: 1024 });
@@ -118,8 +125,13 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
   it('lets the officer read the events and notices, acknowledge his, and download the progress report', async () => {
     const page = await signedIn(staff.users.probation_officer.email);
     await page.getByRole('link', { name: 'Marcus Delgado' }).click();
+    // His status dates from the absence that crossed the limit, not from when the mark was processed.
+    expect(crossedOn < TODAY).toBe(true);
+    await expect(page.getByRole('region', { name: 'Standing' }).innerText()).resolves.toMatch(new RegExp(`Status since\\s+${usDate(crossedOn)}`));
     const notices = page.getByRole('region', { name: 'Events and notices' });
-    await expect(notices.innerText()).resolves.toContain('Absence limit exceeded');
+    // Three unexcused absences: the unexcused limit, named as such (not the total-absence limit).
+    await expect(notices.innerText()).resolves.toContain('Unexcused absence limit exceeded');
+    await expect(notices.innerText()).resolves.not.toContain('Total absence limit exceeded');
     // He sees the court's notices too, but acknowledges only his own.
     const officerNotices = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.recipient_kind === 'probation_officer');
     await expect(notices.getByRole('button', { name: /Acknowledge/ }).count()).resolves.toBe(officerNotices.length);
@@ -134,6 +146,11 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     expect(report.status()).toBe(200);
     expect(report.headers()['content-type']).toBe('application/pdf');
     expect((await report.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    // Saved under the case number and the day, not progress-report-<uuid>.pdf.
+    expect(report.headers()['content-disposition']).toBe(`inline; filename="${cases.nonCompliant}-progress-report-${TODAY}.pdf"`);
+    const letterHref = await notices.getByRole('link', { name: 'Letter (PDF)' }).first().getAttribute('href');
+    const letter = await page.request.get(`${baseUrl}${letterHref}`);
+    expect(letter.headers()['content-disposition']).toMatch(new RegExp(`^inline; filename="${cases.nonCompliant}-letter-[a-z-]+-\\d{4}-\\d{2}-\\d{2}\\.pdf"$`));
     await expect(page.getByRole('link', { name: 'Progress report (PDF)' }).getAttribute('href')).resolves.toBe(
       `/referrals/${ids.nonCompliant}/progress-report.pdf`,
     );
@@ -237,6 +254,28 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     // An old bookmark with the number in its address shows the empty form, not the case.
     await page.goto(`${baseUrl}/lookup?caseNumber=${encodeURIComponent(cases.nonCompliant)}`);
     expect(await page.getByRole('region', { name: /^Case / }).count()).toBe(0);
+    await page.close();
+  });
+
+  it('finds a case number typed with spaces in any case, and says how many more match past the first eight', async () => {
+    const made: Record<string, string> = {};
+    for (let n = 0; n < 15; n += 1) {
+      const caseNumber = `69DU-CR-26-14${String(n).padStart(2, '0')}`;
+      made[caseNumber] = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, caseNumber, orderedOn: addDays(TODAY, -3) })).id;
+    }
+    const page = await signedIn(staff.users.court_clerk.email);
+    expect(await lookUp(page, '69du cr 26 1407')).toBe(200);
+    expect(new URL(page.url()).pathname).toBe(`/lookup/${made['69DU-CR-26-1407']}`);
+
+    await page.goto(`${baseUrl}/lookup`);
+    expect(await lookUp(page, '26-14')).toBe(404);
+    const matches = page.getByRole('navigation', { name: /Case numbers containing/ });
+    await expect(matches.getByRole('button').count()).resolves.toBe(8);
+    await expect(matches.innerText()).resolves.toContain('15 of your court’s case numbers contain it');
+    await expect(matches.innerText()).resolves.toContain('…and 7 more');
+    // A partial match is not "no case": the page does not say none is referred.
+    await expect(page.content()).resolves.not.toContain('is referred to the program from your court');
+    await screenshot(page, 'court-lookup-partial');
     await page.close();
   });
 });

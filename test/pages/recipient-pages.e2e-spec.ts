@@ -49,8 +49,8 @@ describe('notice page, inbox and the coordinator (Chromium)', () => {
     await page.getByLabel('Password').fill('correct horse battery staple');
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
     expect(new URL(page.url()).pathname).toBe(`/notices/${men[0].courtNotice}`);
-    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Removed for behaviour');
-    await expect(page.getByRole('region', { name: 'The notice' }).innerText()).resolves.toContain('James Whitfield was removed from the session of 2026-11-24 for behaviour.');
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Removed from a session for behavior');
+    await expect(page.getByRole('region', { name: 'The notice' }).innerText()).resolves.toContain('James Whitfield was removed from the session of Nov 24, 2026 for behavior.');
     await screenshot(page, 'court-notice');
 
     await page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
@@ -59,7 +59,7 @@ describe('notice page, inbox and the coordinator (Chromium)', () => {
     await page.getByLabel(/^Date/).fill('2026-12-09');
     await page.getByRole('button', { name: 'Record the response' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('Response recorded.');
-    await expect(page.getByRole('region', { name: 'Responses' }).innerText()).resolves.toMatch(/Court: Hearing set — Wed 9 Dec 2026/);
+    await expect(page.getByRole('region', { name: 'Responses' }).innerText()).resolves.toMatch(/Court: Hearing set — Dec 9, 2026/);
     const [row] = await testApp.dataSource.query(`SELECT status FROM notices WHERE id = $1`, [men[0].courtNotice]);
     expect(row.status).toBe('acknowledged');
     await screenshot(page, 'court-notice-responded');

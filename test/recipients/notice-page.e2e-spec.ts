@@ -43,9 +43,9 @@ describe('the notice page (/notices/:id)', () => {
     expect(location).toBe(link.pathname);
 
     const shown = await page(location, cookie).expect(200);
-    expect(shown.text).toContain('Removed for behaviour');
+    expect(shown.text).toContain('Removed from a session for behavior');
     expect(shown.text).toContain(made.referral.caseNumber);
-    expect(shown.text).toContain('Marcus Delgado was removed from the session of 2026-11-24 for behaviour.');
+    expect(shown.text).toContain('Marcus Delgado was removed from the session of Nov 24, 2026 for behavior.');
     expect(shown.text).toContain(`href="/notices/${made.courtNotice}/letter.pdf"`);
     expect(shown.text).toMatch(/<button type="submit" class="button button--primary">Acknowledge<\/button>/);
     // The court sees the case, not the man: no date of birth, no officer, no note of the session.
@@ -115,7 +115,7 @@ describe('the notice page (/notices/:id)', () => {
     expect(done.headers.location).toBe(`/notices/${made.courtNotice}?responded=1`);
     const after = await page(done.headers.location, cookie).expect(200);
     expect(after.text).toContain('Response recorded.');
-    expect(after.text).toMatch(/Court: Hearing set<\/strong> — Wed 9 Dec 2026/);
+    expect(after.text).toMatch(/Court: Hearing set<\/strong> — Dec 9, 2026/);
     // The officer cannot post the court's kinds, and his own form has his.
     const officerPage = await page(`/notices/${made.poNotice}`, cookies[Role.ProbationOfficer]).expect(200);
     expect(officerPage.text).toContain('value="violation_filed"');

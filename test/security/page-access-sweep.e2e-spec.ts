@@ -138,4 +138,21 @@ describe('page access sweep: every route outside the OpenAPI document', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  // The one rule (README, Access): a page one's role never opens answers 403 "Not part of your role";
+  // a record outside one's scope — another caseload, court or group, or no such record — answers 404,
+  // so a refusal never tells whether the record exists.
+  it('answers every allowed role a record that is not in its scope with the 404 page, never 403 or the record', async () => {
+    const problems: string[] = [];
+    for (const [route, access] of Object.entries(PAGE_ACCESS_TABLE)) {
+      if (access === 'anonymous' || !route.startsWith('GET ') || !route.includes(':id')) continue;
+      for (const role of ROLES) {
+        if (access !== 'signed-in' && !access.includes(role)) continue;
+        const response = await send(route, cookies[role]);
+        counts.cases += 1;
+        if (response.status !== 404 || !response.text.includes('Not found')) problems.push(`${route} as ${role}: ${response.status}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });

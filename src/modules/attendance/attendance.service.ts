@@ -13,6 +13,18 @@ import { Session, SessionStatus } from '../sessions/session.entity';
 import { AttendanceStatus } from './attendance-status.enum';
 import { AttendanceMarkDto } from './mark-attendance.dto';
 
+/** The session as a whole: its note, and who ran it when someone covered (null: the group's own facilitators). */
+export interface SessionDetails {
+  note: string | null;
+  runById: string | null;
+}
+
+/** An event a roster save raised, named by the enrollment whose mark raised it. */
+export interface RaisedByMark {
+  enrollmentId: string;
+  kind: string;
+}
+
 interface ExistingMark {
   enrollment_id: string;
   status: AttendanceStatus;
@@ -36,10 +48,25 @@ export class AttendanceService {
    * or audited. Anything wrong with any mark refuses the whole request and writes nothing.
    */
   async mark(user: SignedInUser, sessionId: string, marks: AttendanceMarkDto[]): Promise<Roster> {
+    return (await this.markAndTell(user, sessionId, marks)).roster;
+  }
+
+  /**
+   * The same save, also saying which events it raised for whom (by enrollment: a facilitator does not
+   * see the case), so the roster can tell him "the court notice was withdrawn".
+   */
+  async markAndTell(
+    user: SignedInUser,
+    sessionId: string,
+    marks: AttendanceMarkDto[],
+    details?: SessionDetails,
+  ): Promise<{ roster: Roster; raised: RaisedByMark[] }> {
+    const raised: RaisedByMark[] = [];
     await this.outbox.run(async (manager) => {
       // The row lock makes concurrent saves of one roster take turns, so a replay sees the first one's result.
       const session = await this.access.requireSession(user, sessionId, manager, true);
       this.assertMarkable(session);
+      if (details) await this.recordDetails(manager, session, details);
       const enrollmentIds = marks.map((mark) => mark.enrollmentId);
       const eligible: Array<{ id: string; referral_id: string }> = await manager.query(
         `SELECT e.id, e.referral_id FROM enrollments e
@@ -73,9 +100,40 @@ export class AttendanceService {
       if (changed.length) {
         // Rules run in this transaction: a crossing and its notices commit with the mark, or neither does.
         await this.compliance.evaluate(manager, [...new Set(changed.map((mark) => referralOf.get(mark.enrollmentId)!))]);
+        // Rows written in this transaction carry its now(): exactly the events this save raised.
+        const events = (await manager.query(`SELECT referral_id, kind FROM compliance_events WHERE referral_id = ANY($1::uuid[]) AND created_at = now()`, [
+          [...new Set(changed.map((mark) => referralOf.get(mark.enrollmentId)!))],
+        ])) as Array<{ referral_id: string; kind: string }>;
+        for (const mark of changed) {
+          for (const event of events) if (event.referral_id === referralOf.get(mark.enrollmentId)) raised.push({ enrollmentId: mark.enrollmentId, kind: event.kind });
+        }
       }
     });
-    return this.rosters.load(this.dataSource.manager, sessionId, user.role);
+    return { roster: await this.rosters.load(this.dataSource.manager, sessionId, user.role), raised };
+  }
+
+  /** The session's note and who ran it, with the marks in one transaction; audited when they change. */
+  private async recordDetails(manager: EntityManager, session: Session, details: SessionDetails): Promise<void> {
+    const note = details.note?.trim() ? details.note.trim().slice(0, 2000) : null;
+    const runById = details.runById || null;
+    if (runById) {
+      const [facilitator] = (await manager.query(`SELECT 1 FROM users WHERE id = $1 AND role = 'facilitator' AND active`, [runById])) as unknown[];
+      if (!facilitator) {
+        throw new UnprocessableError('NOT_A_FACILITATOR', 'Who ran the session must be an active facilitator', { fields: { runById: ['Choose a facilitator from the list'] } });
+      }
+    }
+    if (note === (session.note ?? null) && runById === (session.runById ?? null)) return;
+    await manager.update(Session, { id: session.id }, { note, runById });
+    await this.audit.record(
+      {
+        action: 'session.details',
+        recordType: 'session',
+        recordId: session.id,
+        // The note is free text: the entry says which fields changed, and who ran it (an id).
+        details: { fields: [...(note !== (session.note ?? null) ? ['note'] : []), ...(runById !== (session.runById ?? null) ? ['runById'] : [])], runById },
+      },
+      manager,
+    );
   }
 
   private assertMarkable(session: Session): void {

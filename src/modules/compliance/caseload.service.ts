@@ -5,6 +5,7 @@ import { SignedInUser } from '../../common/context/request-context';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../users/role.enum';
+import { VIOLATION_KINDS } from './compliance-event-kind.enum';
 
 /** Worst first: what a probation officer must act on comes to the top. */
 export const STANDING_ORDER = ['non_compliant', 'at_risk', 'failed_to_enroll', 'referred', 'active', 'completed', 'terminated', 'closed'] as const;
@@ -22,6 +23,24 @@ export interface CaseloadEntry {
   lastAttendedOn: string | null;
   nextDeadline: { label: string; date: string } | null;
   unacknowledgedNotices: number;
+  /** Why he stands where he does: the crossing (which limit) and its day; null when nothing stands. */
+  why: { kind: string; key: string; since: string } | null;
+}
+
+/** The columns a caseload sorts by; the default is worst standing first. */
+export const CASELOAD_SORTS = ['standing', 'name', 'case', 'attended', 'absences', 'deadline', 'notices', 'since'] as const;
+export type CaseloadSort = (typeof CASELOAD_SORTS)[number];
+
+export interface CaseloadOptions {
+  probationOfficerId?: string;
+  includeClosed?: boolean;
+  limit?: number;
+  offset?: number;
+  /** Part of his name or of the case number (spaces, dashes and case ignored in the number). */
+  search?: string;
+  standing?: Standing;
+  sort?: CaseloadSort;
+  descending?: boolean;
 }
 
 export interface Caseload {
@@ -44,6 +63,9 @@ interface CaseloadRow {
   last_attended: string | null;
   standing: Standing;
   unacknowledged: number;
+  why_kind: string | null;
+  why_key: string | null;
+  why_since: string | null;
 }
 
 /** A probation officer's caseload with standing, in one query however many men are on it. */
@@ -54,27 +76,49 @@ export class CaseloadService {
     private readonly audit: AuditService,
   ) {}
 
-  async caseload(
-    user: SignedInUser,
-    options: { probationOfficerId?: string; includeClosed?: boolean; limit?: number; offset?: number } = {},
-  ): Promise<Caseload> {
+  async caseload(user: SignedInUser, options: CaseloadOptions = {}): Promise<Caseload> {
     const params = new SqlParams();
     const officerId = user.role === Role.ProbationOfficer ? user.id : options.probationOfficerId;
     const where = [officerId ? `r.probation_officer_id = ${params.bind(officerId)}` : 'TRUE'];
     if (!options.includeClosed) where.push(`(r.status IN ('referred', 'failed_to_enroll', 'active', 'non_compliant') OR r.status_changed_at > now() - interval '30 days')`);
+    const search = options.search?.trim().slice(0, 80);
+    if (search) {
+      const name = `%${search.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const number = search.toUpperCase().replace(/[^A-Z0-9]/g, '');
+      where.push(
+        `(lower(p.first_name || ' ' || p.last_name) LIKE ${params.bind(name)}` +
+          (number ? ` OR strpos(regexp_replace(upper(r.case_number), '[^A-Z0-9]', '', 'g'), ${params.bind(number)}) > 0)` : ')'),
+      );
+    }
     const standing = `CASE WHEN r.status = 'active' AND EXISTS (SELECT 1 FROM compliance_events ev WHERE ev.referral_id = r.id AND ev.kind = 'at_risk')
                            THEN 'at_risk' ELSE r.status::text END`;
     const rank = `array_position(ARRAY[${STANDING_ORDER.map((name) => `'${name}'`).join(',')}]::text[], ${standing})`;
     const countRows: Array<{ standing: Standing; count: number }> = await this.dataSource.query(
-      `SELECT ${standing} AS standing, count(*)::int AS count FROM referrals r WHERE ${where.join(' AND ')} GROUP BY 1`,
+      `SELECT ${standing} AS standing, count(*)::int AS count FROM referrals r JOIN participants p ON p.id = r.participant_id WHERE ${where.join(' AND ')} GROUP BY 1`,
       params.values,
     );
+    const listed = [...where];
+    if (options.standing && (STANDING_ORDER as readonly string[]).includes(options.standing)) listed.push(`${standing} = ${params.bind(options.standing)}`);
+    const deadline = `CASE WHEN r.status IN ('referred', 'failed_to_enroll') THEN r.enroll_by ELSE r.complete_by END`;
+    const orderBy: Record<CaseloadSort, string> = {
+      standing: rank,
+      name: 'lower(p.last_name), lower(p.first_name)',
+      case: 'r.case_number',
+      attended: 'COALESCE(att.attended, 0)',
+      absences: 'COALESCE(att.absences, 0)',
+      deadline,
+      notices: 'unacknowledged',
+      since: 'why.occurred_on',
+    };
+    const sort = options.sort && orderBy[options.sort] ? options.sort : 'standing';
+    const direction = options.descending ? 'DESC' : 'ASC';
     const rows: CaseloadRow[] = await this.dataSource.query(
       `SELECT r.id, r.case_number, p.first_name, p.last_name, r.status, ${standing} AS standing,
               r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, pol.required_sessions,
               COALESCE(att.attended, 0)::int AS attended, COALESCE(att.absences, 0)::int AS absences, att.last_attended::text AS last_attended,
               (SELECT count(*)::int FROM notices n WHERE n.referral_id = r.id AND n.recipient_kind = 'probation_officer'
-                  AND n.purpose = 'event' AND n.status <> 'acknowledged') AS unacknowledged
+                  AND n.purpose = 'event' AND n.status <> 'acknowledged') AS unacknowledged,
+              why.kind::text AS why_kind, why.threshold_key AS why_key, why.occurred_on::text AS why_since
          FROM referrals r
          JOIN participants p ON p.id = r.participant_id
          JOIN policies pol ON pol.id = r.policy_id
@@ -85,9 +129,20 @@ export class CaseloadService {
              FROM attendance_marks m JOIN sessions s ON s.id = m.session_id AND s.status = 'held'
             WHERE m.referral_id = r.id
          ) att ON TRUE
-        WHERE ${where.join(' AND ')}
-        ORDER BY ${rank}, CASE WHEN r.status IN ('referred', 'failed_to_enroll') THEN r.enroll_by ELSE r.complete_by END, r.case_number
-        LIMIT ${params.bind(options.limit ?? 200)} OFFSET ${params.bind(options.offset ?? 0)}`,
+         -- Why: the first crossing still standing that no reinstatement covers (as on his page's "Status since").
+         LEFT JOIN LATERAL (
+           SELECT e.kind, e.threshold_key, e.occurred_on FROM compliance_events e
+            WHERE e.referral_id = r.id
+              AND e.kind::text = ANY(CASE ${standing}
+                    WHEN 'non_compliant' THEN ARRAY[${VIOLATION_KINDS.map((kind) => `'${kind}'`).join(',')}]
+                    WHEN 'at_risk' THEN ARRAY['at_risk'] WHEN 'failed_to_enroll' THEN ARRAY['failed_to_enroll'] ELSE ARRAY[]::text[] END)
+              AND NOT EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id)
+              AND (r.reinstated_at IS NULL OR e.created_at > r.reinstated_at OR e.kind <> ALL(ARRAY[${VIOLATION_KINDS.map((kind) => `'${kind}'`).join(',')}]::compliance_event_kind[]))
+            ORDER BY e.occurred_on, e.created_at LIMIT 1
+         ) why ON TRUE
+        WHERE ${listed.join(' AND ')}
+        ORDER BY ${orderBy[sort]} ${direction} NULLS LAST, ${rank}, ${deadline}, r.case_number
+        LIMIT ${params.bind(Math.min(options.limit ?? 200, 1000))} OFFSET ${params.bind(options.offset ?? 0)}`,
       params.values,
     );
     const items = rows.map(toEntry);
@@ -95,7 +150,8 @@ export class CaseloadService {
     for (const row of countRows) counts[row.standing] = row.count;
     // Names and standing of many men at once: a read of participant records, so it is audited.
     await this.audit.record({ action: 'caseload.read', recordType: 'referral', details: { probationOfficerId: officerId ?? null, referralIds: items.map((item) => item.referralId) } });
-    return { counts, items, total: countRows.reduce((sum, row) => sum + row.count, 0) };
+    const total = options.standing ? (counts[options.standing] ?? 0) : countRows.reduce((sum, row) => sum + row.count, 0);
+    return { counts, items, total };
   }
 }
 
@@ -115,5 +171,6 @@ function toEntry(row: CaseloadRow): CaseloadEntry {
     lastAttendedOn: row.last_attended,
     nextDeadline: !open ? null : enrolling ? { label: 'enroll by', date: row.enroll_by } : { label: 'complete by', date: row.complete_by },
     unacknowledgedNotices: row.unacknowledged,
+    why: row.why_kind && row.why_since ? { kind: row.why_kind, key: row.why_key ?? '', since: row.why_since } : null,
   };
 }

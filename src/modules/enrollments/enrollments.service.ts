@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
-import { addDays } from '../../common/dates';
+import { addDays, isoWeekday, nextWeekday, usDate } from '../../common/dates';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/context/request-context';
 import { ProgramClock } from '../../common/program-clock';
@@ -25,6 +25,29 @@ export interface EnrollmentResult {
   referralStatus: ReferralStatus;
 }
 
+export interface EnrollOptions {
+  /**
+   * The start date must be a day the group meets (its weekday, or a make-up session it holds then).
+   * The intake page asks it: there the date is "his first session". API clients recording history
+   * (a transfer dated by the court's order) may start an enrollment on any day.
+   */
+  firstSessionOnMeetingDay?: boolean;
+}
+
+const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** Refuses a first session on a day the group does not meet, naming the day it does. */
+async function assertMeetsOn(manager: EntityManager, group: Group, startDate: string): Promise<void> {
+  if (isoWeekday(startDate) === group.weekday) return;
+  const [makeUp] = (await manager.query(`SELECT 1 FROM sessions WHERE group_id = $1 AND date = $2 AND status <> 'cancelled' LIMIT 1`, [group.id, startDate])) as unknown[];
+  if (makeUp) return;
+  const meets = WEEKDAY_NAMES[group.weekday - 1];
+  const first = nextWeekday(startDate, group.weekday);
+  throw new UnprocessableError('NOT_A_MEETING_DAY', `${group.name} meets on ${meets}s, not on ${WEEKDAY_NAMES[isoWeekday(startDate) - 1]} ${startDate}`, {
+    fields: { startDate: [`${group.name} meets on ${meets}s: his first session could be ${meets} ${usDate(first)}`] },
+  });
+}
+
 @Injectable()
 export class EnrollmentsService {
   constructor(
@@ -40,7 +63,7 @@ export class EnrollmentsService {
    * Places a referral in a group. If he is in another group, this is a transfer: the old
    * enrollment ends the day before and stays in his history. Capacity is checked under a lock.
    */
-  async enroll(user: SignedInUser, input: CreateEnrollmentDto): Promise<EnrollmentResult> {
+  async enroll(user: SignedInUser, input: CreateEnrollmentDto, options: EnrollOptions = {}): Promise<EnrollmentResult> {
     return this.outbox.run(async (manager) => {
       const referral = await this.referrals.require(user, input.referralId, manager, true);
       if (!isOpen(referral.status)) {
@@ -49,6 +72,7 @@ export class EnrollmentsService {
       const group = await manager.createQueryBuilder(Group, 'group').setLock('pessimistic_write').where('group.id = :id', { id: input.groupId }).getOne();
       if (!group) throw new NotFoundError('group');
       this.assertStartDate(input.startDate, referral.orderedOn, group);
+      if (options.firstSessionOnMeetingDay) await assertMeetsOn(manager, group, input.startDate);
 
       const current = await manager.findOneBy(Enrollment, { referralId: referral.id, endDate: IsNull() });
       if (current?.groupId === group.id) {

@@ -30,7 +30,15 @@ export class GroupAccess {
       .createQueryBuilder(Session, 'session')
       .innerJoin(Group, 'group', 'group.id = session.group_id')
       .where('session.id = :sessionId', { sessionId });
-    this.restrict(user, query);
+    if (user.role === Role.Facilitator) {
+      // His own groups' sessions, and a session of another group he was recorded as covering.
+      query.andWhere(
+        '(EXISTS (SELECT 1 FROM group_facilitators gf WHERE gf.group_id = group.id AND gf.user_id = :facilitatorId) OR session.run_by_id = :facilitatorId)',
+        { facilitatorId: user.id },
+      );
+    } else {
+      this.restrict(user, query);
+    }
     if (lock) query.setLock('pessimistic_write', undefined, ['session']);
     const session = await query.getOne();
     if (!session) throw new NotFoundError('session');

@@ -46,7 +46,7 @@ export function renderNoticeLetter(content: NoticeContent): Promise<Buffer> {
     (doc) => {
       letterhead(doc, content.programName, 'Court-ordered batterer intervention program · Compliance notice');
       doc.font('Helvetica').fontSize(10).fillColor(INK);
-      doc.text(`Date: ${content.today}`);
+      doc.text(`Date: ${content.letterDate}`);
       doc.text(`To: ${content.recipientName}`);
       doc.moveDown(0.5);
       doc.font('Helvetica-Bold').text(`Re: Case ${content.caseNumber} — ${content.participantName} (born ${content.dateOfBirth})`);

@@ -1,4 +1,7 @@
 import { ComplianceEventKind as Kind, PROGRAM_DECISION_KINDS } from '../compliance/compliance-event-kind.enum';
+import { usDate } from '../../common/dates';
+import { eventLabel, REFERRAL_STATUS_LABELS } from '../compliance/compliance-labels';
+import { ReferralStatus } from '../referrals/referral-status.enum';
 import { NoticePurpose, NoticeRecipientKind } from './notice-status.enum';
 
 /** Everything a notice says, gathered by one query and shaped for templates and the letter. */
@@ -18,7 +21,10 @@ export interface NoticeContent {
   policyVersion: number;
   clause: string;
   facts: Array<{ label: string; value: string }>;
-  today: string;
+  /** The letter's date: the day of the crossing for the event's own notice, today for a reminder or a chase. */
+  letterDate: string;
+  /** When the event happened (the session he missed), as the court reads dates. */
+  occurredOn: string;
   dueBy: string | null;
   isReminder: boolean;
   isCorrection: boolean;
@@ -35,6 +41,7 @@ export interface NoticeContentRow {
   recipient_kind: NoticeRecipientKind;
   due_by: Date;
   kind: Kind;
+  threshold_key: string;
   facts: Record<string, unknown>;
   occurred_on: string;
   corrected_kind: Kind | null;
@@ -53,23 +60,6 @@ export interface NoticeContentRow {
   reminds_sent_at: Date | null;
 }
 
-const TITLES: Record<Kind, string> = {
-  [Kind.FailedToEnroll]: 'Failure to enroll',
-  [Kind.AbsenceLimitExceeded]: 'Non-compliance: absence limit exceeded',
-  [Kind.ConsecutiveAbsences]: 'Non-compliance: consecutive absences',
-  [Kind.NoAttendance]: 'Non-compliance: no attendance',
-  [Kind.RemovedForBehaviour]: 'Removed from session for behaviour',
-  [Kind.CompletionDeadlineMissed]: 'Completion deadline missed',
-  [Kind.Terminated]: 'Terminated from the program',
-  [Kind.Completed]: 'Program completed',
-  [Kind.ProgressReportDue]: 'Progress report',
-  [Kind.AtRisk]: 'At risk of not finishing in time',
-  [Kind.Corrected]: 'Correction of an earlier notice',
-  [Kind.Reinstated]: 'Reinstated by the program',
-  [Kind.Closed]: 'Order closed by the program',
-  [Kind.Enrolled]: 'Enrollment confirmed',
-  [Kind.Transferred]: 'Transferred to another group',
-};
 
 /** The response clock's notices say what is missing before what happened. */
 const RESPONSE_CHASE: Partial<Record<NoticePurpose, { subject: string; headline: string }>> = {
@@ -103,12 +93,23 @@ const FACT_LABELS: Record<string, string> = {
 
 /** An event's facts with their labels, in the labels' order (jsonb does not keep the order they were written in). */
 export function eventFacts(facts: Record<string, unknown>): Array<{ label: string; value: string }> {
+  const written = withUsDates(facts);
   return Object.keys(FACT_LABELS)
-    .filter((key) => facts[key] !== null && facts[key] !== undefined)
-    .map((key) => ({ label: FACT_LABELS[key], value: String(facts[key]) }));
+    .filter((key) => written[key] !== null && written[key] !== undefined)
+    .map((key) => ({ label: FACT_LABELS[key], value: String(written[key]) }));
 }
 
-export function headlineFor(kind: Kind, name: string, facts: Record<string, unknown>, correctedKind: Kind | null): string {
+/** The facts that are calendar days, written as the court reads them. */
+const DATE_FACTS = ['since', 'sessionDate', 'lastAttendedOn', 'dueOn', 'enrollBy', 'completeBy', 'startDate'];
+
+function withUsDates(facts: Record<string, unknown>): Record<string, unknown> {
+  const written = { ...facts };
+  for (const key of DATE_FACTS) if (typeof written[key] === 'string') written[key] = usDate(written[key] as string);
+  return written;
+}
+
+export function headlineFor(kind: Kind, name: string, rawFacts: Record<string, unknown>, correctedKind: Kind | null): string {
+  const facts = withUsDates(rawFacts);
   switch (kind) {
     case Kind.FailedToEnroll:
       return `${name} did not enroll by ${facts.enrollBy}.`;
@@ -121,7 +122,7 @@ export function headlineFor(kind: Kind, name: string, facts: Record<string, unkn
     case Kind.NoAttendance:
       return `${name} has not attended for ${facts.days} days.`;
     case Kind.RemovedForBehaviour:
-      return `${name} was removed from the session of ${facts.sessionDate} for behaviour.`;
+      return `${name} was removed from the session of ${facts.sessionDate} for behavior.`;
     case Kind.CompletionDeadlineMissed:
       return `${name} did not complete the program by ${facts.completeBy}.`;
     case Kind.Terminated:
@@ -141,17 +142,21 @@ export function headlineFor(kind: Kind, name: string, facts: Record<string, unkn
     case Kind.Transferred:
       return `${name} moved from ${facts.fromGroup} to ${facts.groupName}, starting ${facts.startDate}.`;
     case Kind.Corrected:
-      return `The earlier notice (${correctedKind ? TITLES[correctedKind].toLowerCase() : 'compliance event'}) about ${name} is withdrawn: the attendance record was corrected.`;
+      return `The earlier notice (${correctedKind ? eventLabel(correctedKind).toLowerCase() : 'compliance event'}) about ${name} is withdrawn: the attendance record was corrected.`;
   }
 }
 
-export function buildNoticeContent(row: NoticeContentRow, appUrl: string, today: string): NoticeContent {
+export function buildNoticeContent(row: NoticeContentRow, appUrl: string, today: string, timeZone: string): NoticeContent {
   const participantName = `${row.first_name} ${row.last_name}`;
   const isReminder = row.purpose === NoticePurpose.Reminder;
   const chase = RESPONSE_CHASE[row.purpose] ?? null;
-  const title = TITLES[row.kind];
-  const facts = eventFacts(row.facts);
-  facts.push({ label: 'Enroll by', value: row.enroll_by }, { label: 'Complete by', value: row.complete_by }, { label: 'Referral status', value: row.status.replace(/_/g, ' ') });
+  const title = eventLabel(row.kind, row.threshold_key, row.facts);
+  const facts = [{ label: 'Date of the event', value: usDate(row.occurred_on) }, ...eventFacts(row.facts)];
+  facts.push(
+    { label: 'Enroll by', value: usDate(row.enroll_by) },
+    { label: 'Complete by', value: usDate(row.complete_by) },
+    { label: 'Referral status', value: REFERRAL_STATUS_LABELS[row.status as ReferralStatus] ?? row.status },
+  );
   return {
     noticeId: row.id,
     purpose: row.purpose,
@@ -162,21 +167,23 @@ export function buildNoticeContent(row: NoticeContentRow, appUrl: string, today:
     recipientKind: row.recipient_kind,
     caseNumber: row.case_number,
     participantName,
-    dateOfBirth: row.date_of_birth,
+    dateOfBirth: usDate(row.date_of_birth),
     courtName: row.court_name,
     policyName: row.policy_name,
     policyVersion: row.policy_version,
     clause: String(row.facts.clause ?? title.toLowerCase()),
     facts,
-    today,
-    dueBy: row.kind === Kind.ProgressReportDue || row.kind === Kind.Completed || PROGRAM_DECISION_KINDS.includes(row.kind) ? null : row.due_by.toISOString().slice(0, 10),
+    // The letter about a 5 Nov absence is dated 5 Nov, however late the mark was typed in.
+    letterDate: usDate(isReminder || chase ? today : row.occurred_on),
+    occurredOn: usDate(row.occurred_on),
+    dueBy: row.kind === Kind.ProgressReportDue || row.kind === Kind.Completed || PROGRAM_DECISION_KINDS.includes(row.kind) ? null : usDate(row.due_by, { timeZone }),
     isReminder,
     isCorrection: row.kind === Kind.Corrected,
-    remindsSentOn: row.reminds_sent_at ? row.reminds_sent_at.toISOString().slice(0, 10) : null,
+    remindsSentOn: row.reminds_sent_at ? usDate(row.reminds_sent_at, { timeZone }) : null,
     appUrl,
     eventKind: row.kind,
     certificate:
-      row.kind === Kind.Completed ? { sessionsAttended: Number(row.facts.sessionsAttended ?? 0), completedOn: row.occurred_on } : null,
+      row.kind === Kind.Completed ? { sessionsAttended: Number(row.facts.sessionsAttended ?? 0), completedOn: usDate(row.occurred_on) } : null,
   };
 }
 
@@ -194,7 +201,7 @@ function recipientName(row: NoticeContentRow): string {
 }
 
 export const NOTICE_CONTENT_QUERY = `
-  SELECT n.id, n.purpose, n.recipient_kind, n.due_by, e.kind, e.facts, e.occurred_on::text AS occurred_on, ce.kind AS corrected_kind,
+  SELECT n.id, n.purpose, n.recipient_kind, n.due_by, e.kind, e.threshold_key, e.facts, e.occurred_on::text AS occurred_on, ce.kind AS corrected_kind,
          r.case_number, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, r.status,
          p.first_name, p.last_name, p.date_of_birth::text AS date_of_birth, court.name AS court_name, po.name AS officer_name,
          pol.name AS policy_name, pol.version AS policy_version,

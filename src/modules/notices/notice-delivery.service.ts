@@ -13,6 +13,7 @@ import { SEND_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
 import { NoticeRenderer } from './notice-renderer.service';
 import { MailTransport } from '../mail/mail-transport.service';
 import { describeSmtpFailure, retryDelayMs, statusAfterFailure } from '../mail/smtp-outcome';
+import { letterFileName, progressReportFileName } from './pdf-file-names';
 
 interface ClaimedNotice {
   id: string;
@@ -24,6 +25,9 @@ interface ClaimedNotice {
   letter_pdf: Buffer;
   report_pdf: Buffer | null;
   event_kind: string;
+  event_key: string;
+  event_occurred_on: string;
+  case_number: string;
 }
 
 /**
@@ -84,8 +88,10 @@ export class NoticeDelivery {
         messageId: `<${claimed.id}@${this.config.mailDomain}>`,
         headers: { 'X-Throughline-Notice': claimed.id },
         attachments: [
-          { filename: claimed.event_kind === 'completed' ? 'notice-and-certificate.pdf' : 'notice.pdf', content: claimed.letter_pdf, contentType: 'application/pdf' },
-          ...(claimed.report_pdf ? [{ filename: 'progress-report.pdf', content: claimed.report_pdf, contentType: 'application/pdf' }] : []),
+          { filename: letterFileName(letterOf(claimed)), content: claimed.letter_pdf, contentType: 'application/pdf' },
+          ...(claimed.report_pdf
+            ? [{ filename: progressReportFileName(claimed.case_number, claimed.event_occurred_on), content: claimed.report_pdf, contentType: 'application/pdf' }]
+            : []),
         ],
       });
     } catch (error) {
@@ -126,10 +132,11 @@ export class NoticeDelivery {
   private async claim(noticeId: string): Promise<ClaimedNotice | null> {
     const [rows] = (await this.dataSource.query(
       `UPDATE notices n SET status = 'sending', sending_started_at = now(), attempts = n.attempts + 1
-         FROM compliance_events e
-        WHERE n.id = $1 AND e.id = n.event_id AND n.status IN ('pending', 'failed')
+         FROM compliance_events e, referrals r
+        WHERE n.id = $1 AND e.id = n.event_id AND r.id = n.referral_id AND n.status IN ('pending', 'failed')
           AND n.next_attempt_at <= now() + interval '1 second' AND n.rendered_at IS NOT NULL
-        RETURNING n.id, n.attempts, n.recipient_email, n.subject, n.body_text, n.body_html, n.letter_pdf, n.report_pdf, e.kind AS event_kind`,
+        RETURNING n.id, n.attempts, n.recipient_email, n.subject, n.body_text, n.body_html, n.letter_pdf, n.report_pdf, e.kind AS event_kind,
+                  e.threshold_key AS event_key, e.occurred_on::text AS event_occurred_on, r.case_number`,
       [noticeId],
     )) as [ClaimedNotice[], number];
     return rows[0] ?? null;
@@ -164,4 +171,8 @@ export class NoticeDelivery {
       { ...SEND_JOB_OPTIONS, jobId: sendJobId(noticeId, attempts), delay: Math.max(0, notBefore.getTime() - Date.now()) },
     );
   }
+}
+
+function letterOf(claimed: ClaimedNotice) {
+  return { caseNumber: claimed.case_number, eventKind: claimed.event_kind, eventKey: claimed.event_key, eventOccurredOn: claimed.event_occurred_on };
 }

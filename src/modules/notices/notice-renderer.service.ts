@@ -31,7 +31,7 @@ export class NoticeRenderer {
   async render(noticeId: string): Promise<RenderedNotice | null> {
     const [row] = (await this.dataSource.query(NOTICE_CONTENT_QUERY, [noticeId])) as NoticeContentRow[];
     if (!row) return null;
-    const content = buildNoticeContent(row, this.config.publicUrl, this.clock.today());
+    const content = buildNoticeContent(row, this.config.publicUrl, this.clock.today(), this.config.programTimeZone);
     const templates = this.compiled();
     return { content, html: templates.html(content), text: templates.text(content), pdf: await renderNoticeLetter(content) };
   }

@@ -6,6 +6,7 @@ export interface NoticeRow {
   case_number: string;
   event_id: string;
   event_kind: string;
+  event_key: string;
   event_occurred_on: string;
   purpose: NoticePurpose;
   recipient_kind: NoticeRecipientKind;
@@ -23,7 +24,7 @@ export interface NoticeRow {
 }
 
 export const NOTICE_ROW_SELECT = `
-  n.id, n.referral_id, r.case_number, n.event_id, e.kind AS event_kind, e.occurred_on::text AS event_occurred_on, n.purpose, n.recipient_kind, n.recipient_email,
+  n.id, n.referral_id, r.case_number, n.event_id, e.kind AS event_kind, e.threshold_key AS event_key, e.occurred_on::text AS event_occurred_on, n.purpose, n.recipient_kind, n.recipient_email,
   n.status, n.attempts, n.subject, n.due_by, n.created_at, n.sent_at, n.acknowledged_at, n.last_response, n.message_id, n.next_attempt_at`;
 
 export const NOTICE_ROW_FROM = `notices n JOIN compliance_events e ON e.id = n.event_id JOIN referrals r ON r.id = n.referral_id`;
@@ -34,6 +35,8 @@ export interface NoticeView {
   caseNumber: string;
   eventId: string;
   eventKind: string;
+  /** The crossing's key (`unexcused:3`, `absences:4`): which absence limit it was. */
+  eventKey: string;
   /** When the fact happened (e.g. the session he missed), not when the notice was written. */
   eventOccurredOn: string;
   purpose: NoticePurpose;
@@ -62,6 +65,7 @@ export function toNoticeView(row: NoticeRow, now = new Date()): NoticeView {
     caseNumber: row.case_number,
     eventId: row.event_id,
     eventKind: row.event_kind,
+    eventKey: row.event_key,
     eventOccurredOn: row.event_occurred_on,
     purpose: row.purpose,
     recipientKind: row.recipient_kind,

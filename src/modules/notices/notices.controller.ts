@@ -8,6 +8,7 @@ import { SignedInUser } from '../../common/context/request-context';
 import { Page, PaginationQuery } from '../../common/http/pagination.dto';
 import { Role } from '../users/role.enum';
 import { NoticeStatus } from './notice-status.enum';
+import { inlinePdf } from './pdf-file-names';
 import { NoticeView } from './notice.view';
 import { NoticeSummary, NoticesService } from './notices.service';
 import { AcknowledgeNoticesDto, InboxLookupDto, InboxQuery } from './notice-inbox.dto';
@@ -81,8 +82,8 @@ export class NoticesController {
   @Get(':id/letter.pdf')
   @Roles(...READERS)
   async letter(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SignedInUser): Promise<StreamableFile> {
-    const pdf = await this.notices.letter(user, id);
-    return new StreamableFile(pdf, { type: 'application/pdf', disposition: `inline; filename="notice-${id}.pdf"` });
+    const { pdf, fileName } = await this.notices.letter(user, id);
+    return new StreamableFile(pdf, { type: 'application/pdf', disposition: inlinePdf(fileName) });
   }
 
   /** The e-mail as the recipient sees it; nothing in it may run (strict CSP). */

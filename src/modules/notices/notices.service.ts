@@ -9,6 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { Role } from '../users/role.enum';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { eventFacts, headlineFor } from './notice-content';
+import { letterFileName } from './pdf-file-names';
 import { NoticeDispatcher } from './notice-dispatcher';
 import { acknowledgeNotices } from './notice-inbox.service';
 import { NoticeStatus } from './notice-status.enum';
@@ -120,12 +121,12 @@ export class NoticesService {
   }
 
   /** The PDF letter as sent (or as it will be sent): it names the man, so reading it is audited. */
-  async letter(user: SignedInUser, noticeId: string): Promise<Buffer> {
-    await this.get(user, noticeId, { audit: false });
+  async letter(user: SignedInUser, noticeId: string): Promise<{ pdf: Buffer; fileName: string }> {
+    const notice = await this.get(user, noticeId, { audit: false });
     await this.audit.record({ action: 'notice.letter_read', recordType: 'notice', recordId: noticeId });
     const [row] = (await this.dataSource.query(`SELECT letter_pdf FROM notices WHERE id = $1`, [noticeId])) as Array<{ letter_pdf: Buffer | null }>;
     if (!row?.letter_pdf) throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
-    return row.letter_pdf;
+    return { pdf: row.letter_pdf, fileName: letterFileName(notice) };
   }
 
   /** The e-mail as rendered (HTML), for staff to see what the recipient gets. */

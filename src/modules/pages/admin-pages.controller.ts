@@ -18,11 +18,13 @@ import { UsersService } from '../users/users.service';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { errorLinks, REFERRAL_STATUS_LABELS } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { domainFieldErrors, FieldErrors, FormBody, formText, humanFieldMessages, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { LANGUAGES } from './languages';
 import { ResponsesService } from '../responses/responses.service';
 import { PageRenderer } from './page-renderer';
 
 const PAGE_SIZE = 50;
+const SEARCH_LIMIT = 200;
 const REFERENCE_LIMIT = 200;
 
 const INTAKE_FIELDS = [
@@ -49,6 +51,23 @@ const INTAKE_EMPTY_MESSAGES: Record<string, string> = {
   policyId: 'Choose the policy',
   orderedOn: 'Enter the date of the order',
 };
+
+/** The intake form's labels: field messages beside a field say its label, not its API path. */
+const INTAKE_LABELS: Record<string, string> = {
+  'participant.firstName': 'First name',
+  'participant.lastName': 'Last name',
+  'participant.dateOfBirth': 'Date of birth',
+  'participant.email': 'E-mail',
+  'participant.phone': 'Phone',
+  'participant.language': 'Preferred language',
+  caseNumber: 'Case number',
+  courtAgencyId: 'Court',
+  probationOfficerId: 'Probation officer',
+  policyId: 'Program rules (policy)',
+  orderedOn: 'Ordered on',
+};
+
+const ENROLL_LABELS: Record<string, string> = { groupId: 'Group', startDate: 'First session' };
 
 /** Domain refusals that belong beside one field of a form, by the error's code. */
 const FIELD_BY_CODE: Record<string, string> = {
@@ -94,14 +113,27 @@ export class AdminPagesController {
     @Query('caseNumber') caseNumber?: string,
     @Query('offset') offsetParam?: string,
   ): Promise<void> {
-    const statusFilter = Object.values(ReferralStatus).includes(status as ReferralStatus) ? (status as ReferralStatus) : undefined;
-    const caseFilter = caseNumber?.trim().slice(0, 60) || undefined;
     const offset = offsetParam && /^\d{1,6}$/.test(offsetParam) ? Number(offsetParam) : 0;
-    const page = await this.referrals.list(req.pageSession!.user, { status: statusFilter, caseNumber: caseFilter, limit: PAGE_SIZE, offset });
+    // An old bookmark with ?caseNumber= still finds the case; the form now posts its search.
+    await this.renderReferralList(req, res, { status, search: caseNumber?.trim().slice(0, 60) ?? '', offset });
+  }
+
+  /** Search by his name or the case number: a POST, so neither goes into an address. */
+  @Post('referrals')
+  @HttpCode(200)
+  async searchReferrals(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    await this.renderReferralList(req, res, { status: formText(body, 'status'), search: formText(body, 'search').slice(0, 80), offset: 0 });
+  }
+
+  private async renderReferralList(req: PageRequest, res: Response, form: { status?: string; search: string; offset: number }): Promise<void> {
+    const statusFilter = Object.values(ReferralStatus).includes(form.status as ReferralStatus) ? (form.status as ReferralStatus) : undefined;
+    const search = form.search || undefined;
+    const offset = form.offset;
+    const page = await this.referrals.list(req.pageSession!.user, { status: statusFilter, search, limit: search ? SEARCH_LIMIT : PAGE_SIZE, offset });
+    // Pages of a search would carry the name in a link: a search shows its matches on one page.
     const link = (nextOffset: number) => {
       const params = new URLSearchParams();
       if (statusFilter) params.set('status', statusFilter);
-      if (caseFilter) params.set('caseNumber', caseFilter);
       params.set('offset', String(nextOffset));
       return `/referrals?${params.toString()}`;
     };
@@ -113,9 +145,9 @@ export class AdminPagesController {
       total: page.total,
       from: page.total ? offset + 1 : 0,
       to: offset + page.items.length,
-      previous: offset > 0 ? link(Math.max(0, offset - PAGE_SIZE)) : null,
-      next: offset + page.items.length < page.total ? link(offset + PAGE_SIZE) : null,
-      caseNumber: caseFilter ?? '',
+      previous: !search && offset > 0 ? link(Math.max(0, offset - PAGE_SIZE)) : null,
+      next: !search && offset + page.items.length < page.total ? link(offset + PAGE_SIZE) : null,
+      search: search ?? '',
       statuses: Object.values(ReferralStatus).map((value) => ({ value, label: REFERRAL_STATUS_LABELS[value], selected: value === statusFilter })),
     });
   }
@@ -168,7 +200,7 @@ export class AdminPagesController {
       return this.renderEnroll(req, res, referralId, { values, errors }, 400);
     }
     try {
-      await this.enrollments.enroll(req.pageSession!.user, form.value);
+      await this.enrollments.enroll(req.pageSession!.user, form.value, { firstSessionOnMeetingDay: true });
       res.redirect(303, `/referrals/${referralId}?enrolled=1`);
     } catch (error) {
       const refusal = error instanceof DomainError && (error.code === 'GROUP_NOT_FOUND' || isFormProblem(error));
@@ -190,6 +222,7 @@ export class AdminPagesController {
     ]);
     const options = <T extends { id: string }>(items: T[], label: (item: T) => string, selected: string | undefined) =>
       items.map((item) => ({ value: item.id, label: label(item), selected: item.id === selected }));
+    const errors = humanFieldMessages(form.errors, INTAKE_LABELS);
     this.renderer.render(
       req,
       res,
@@ -197,10 +230,11 @@ export class AdminPagesController {
       {
         title: 'New referral',
         values: form.values,
-        errors: form.errors,
+        errors,
         problem: form.problem ?? null,
-        errorCount: Object.keys(form.errors).length,
-        errorLinks: errorLinks(form.errors),
+        errorCount: Object.keys(errors).length,
+        errorLinks: errorLinks(errors),
+        languages: LANGUAGES.map((language) => ({ ...language, selected: language.value === form.values['participant.language'] })),
         courts: options(courts.items, (court) => court.name, form.values.courtAgencyId),
         officers: options(officers.items.filter((officer) => officer.active), (officer) => officer.name, form.values.probationOfficerId),
         policies: options(
@@ -243,7 +277,7 @@ export class AdminPagesController {
             isCurrent: group.id === current?.groupId,
           })),
         values: form.values,
-        errors: form.errors,
+        errors: humanFieldMessages(form.errors, ENROLL_LABELS),
         problem: form.problem ?? null,
       },
       status,

@@ -4,7 +4,7 @@ import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
 import { NoticesService } from '../notices/notices.service';
 import { ReferralStatus } from '../referrals/referral-status.enum';
-import { ReferralsService } from '../referrals/referrals.service';
+import { normaliseCaseNumber, ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../users/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
@@ -54,9 +54,21 @@ export class CourtPagesController {
     // Scoped to the clerk's own court: another court's case is simply not found.
     const { items } = await this.referrals.list(user, { caseNumber, limit: 1, offset: 0 });
     if (items.length > 0) return res.redirect(303, `/lookup/${items[0].id}`);
-    // Part of a number typed? Offer the court's matching case numbers (numbers only, no names).
-    const suggestions = await this.referrals.caseNumbersLike(user, caseNumber);
-    this.renderer.render(req, res, 'lookup', { title: 'Case not found', caseNumber, notFound: true, suggestions }, 404);
+    // Part of a number typed, or the whole one with spaces? Offer the court's matching case numbers (numbers only, no names).
+    const { caseNumbers, total } = await this.referrals.caseNumbersLike(user, caseNumber);
+    const typed = normaliseCaseNumber(caseNumber);
+    const same = caseNumbers.find((number) => normaliseCaseNumber(number) === typed);
+    if (same) {
+      const { items: exact } = await this.referrals.list(user, { caseNumber: same, limit: 1, offset: 0 });
+      if (exact.length > 0) return res.redirect(303, `/lookup/${exact[0].id}`);
+    }
+    this.renderer.render(
+      req,
+      res,
+      'lookup',
+      { title: caseNumbers.length ? 'Matching cases' : 'Case not found', caseNumber, notFound: caseNumbers.length === 0, partial: caseNumbers.length > 0, suggestions: caseNumbers, total, more: total - caseNumbers.length },
+      404,
+    );
   }
 
   @Get(':id')

@@ -17,6 +17,7 @@ import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { errorLinks, weekdayName } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formList, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { LANGUAGES } from './languages';
 import { PageRenderer } from './page-renderer';
 
 const REFERENCE_LIMIT = 200;
@@ -37,10 +38,6 @@ const GROUP_EMPTY_MESSAGES: Record<string, string> = {
   facilitatorIds: 'Choose at least one facilitator',
 };
 
-const LANGUAGES = [
-  { value: 'en', label: 'English' },
-  { value: 'es', label: 'Spanish (español)' },
-];
 
 interface GroupForm {
   values: Record<string, string>;
@@ -225,7 +222,7 @@ export class GroupPagesController {
           [1, 2, 3, 4, 5, 6, 7].map((day) => ({ value: String(day), label: weekdayName(day) })),
           form.values.weekday,
         ),
-        languages: options(LANGUAGES, form.values.language),
+        languages: options([...LANGUAGES], form.values.language),
         facilitators: facilitators.items
           .filter((facilitator) => facilitator.active)
           .map((facilitator) => ({ id: facilitator.id, name: facilitator.name, checked: form.facilitatorIds.includes(facilitator.id) })),

@@ -9,7 +9,7 @@ import { Role } from '../users/role.enum';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { NOTICES_SHOWN } from './page-notices';
 import { PageExceptionFilter, safeNext } from './page-exception.filter';
-import { errorLinks, EVENT_KIND_LABELS, formatAge, HEARING_OUTCOME_LABELS, NOTICE_STATUS_LABELS, RESPONSE_KIND_LABELS } from './page-format';
+import { errorLinks, eventLabel, formatAge, HEARING_OUTCOME_LABELS, NOTICE_STATUS_LABELS, RESPONSE_KIND_LABELS } from './page-format';
 import { RecordResponseDto } from '../responses/record-response.dto';
 import { HearingOutcome, KINDS_BY_AGENCY, ResponseAgency } from '../responses/response-kind.enum';
 import { agencyOfRole, ResponsesService } from '../responses/responses.service';
@@ -17,6 +17,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { STATUS_BY_KIND } from '../../common/errors/error-response';
 import { FormBody, formText, isFormProblem, validateForm } from './page-forms';
 import { HOME_BY_ROLE, PageRenderer } from './page-renderer';
+import { inlinePdf } from '../notices/pdf-file-names';
 import { ReferralsService } from '../referrals/referrals.service';
 import { acknowledgeable } from './page-notices';
 
@@ -164,7 +165,7 @@ export class NoticesPagesController {
       res,
       'notice',
       {
-        title: `${EVENT_KIND_LABELS[detail.notice.eventKind as keyof typeof EVENT_KIND_LABELS] ?? 'Notice'} — case ${referral.caseNumber}`,
+        title: `${eventLabel(detail.notice.eventKind, detail.notice.eventKey)} — case ${referral.caseNumber}`,
         notice: detail.notice,
         headline: detail.headline,
         facts: detail.facts,
@@ -198,8 +199,8 @@ export class NoticesPagesController {
   @Get(':id/letter.pdf')
   @PageRoles(Role.Admin, Role.ProbationOfficer, Role.CourtClerk)
   async letter(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string): Promise<void> {
-    const pdf = await this.notices.letter(req.pageSession!.user, noticeId);
-    res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="notice-${noticeId}.pdf"`);
+    const { pdf, fileName } = await this.notices.letter(req.pageSession!.user, noticeId);
+    res.type('application/pdf').setHeader('Content-Disposition', inlinePdf(fileName));
     res.send(pdf);
   }
 }

@@ -5,6 +5,7 @@ import { ResponseView } from '../responses/response.view';
 export interface ChainLink {
   eventId: string;
   eventKind: string;
+  eventKey: string;
   eventOccurredOn: string;
   notices: NoticeView[];
   responses: ResponseView[];
@@ -25,7 +26,7 @@ export function buildChain(notices: NoticeView[], responses: ResponseView[]): Ch
     let link = links.get(notice.eventId);
     if (!link) {
       const expectsResponse = (VIOLATION_KINDS as readonly string[]).includes(notice.eventKind);
-      link = { eventId: notice.eventId, eventKind: notice.eventKind, eventOccurredOn: notice.eventOccurredOn, notices: [], responses: [], expectsResponse, unanswered: expectsResponse };
+      link = { eventId: notice.eventId, eventKind: notice.eventKind, eventKey: notice.eventKey, eventOccurredOn: notice.eventOccurredOn, notices: [], responses: [], expectsResponse, unanswered: expectsResponse };
       links.set(notice.eventId, link);
     }
     link.notices.push(notice);

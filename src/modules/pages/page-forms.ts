@@ -55,3 +55,41 @@ export function plainEmptyMessages(errors: FieldErrors, values: Record<string, s
   }
   return result;
 }
+
+/**
+ * The API's field messages name the field by its path ("participant.dateOfBirth must be at least 14
+ * years ago"); beside a form field a person reads its label and plain words instead:
+ * "Date of birth: he must be at least 14". The API keeps its messages; only pages say them this way.
+ */
+const PLAIN_TAILS: Array<[RegExp, string | ((match: RegExpMatchArray) => string)]> = [
+  [/^must be at least (\d+) years ago$/, (match) => `he must be at least ${match[1]}`],
+  [/^cannot be in the future$/, 'it cannot be in the future'],
+  [/^must be an e-mail address$/, 'enter an e-mail address, such as name@example.org'],
+  [/^must be a phone number$/, 'enter a phone number, such as 218-555-0142'],
+  [/^must be a language tag such as en or es$/, 'choose a language from the list'],
+  [/^must be (\d+)-(\d+) letters, digits and (.+)$/, (match) => `use ${match[1]} to ${match[2]} letters, digits and ${match[3]}`],
+  [/^must be a UUID$/, 'choose one from the list'],
+  [/^must be a date.*$/i, 'enter a date'],
+  [/^must be a valid ISO 8601 date string$/, 'enter a date'],
+];
+
+export function humanFieldMessages(errors: FieldErrors, labels: Record<string, string>): FieldErrors {
+  const result: FieldErrors = {};
+  for (const [name, messages] of Object.entries(errors)) {
+    const label = labels[name];
+    result[name] = messages.map((message) => (label ? humanMessage(name, message, label) : message));
+  }
+  return result;
+}
+
+function humanMessage(name: string, message: string, label: string): string {
+  const last = name.split('.').at(-1)!;
+  const prefix = [name, last].find((path) => message.startsWith(`${path} `));
+  if (!prefix) return message;
+  const tail = message.slice(prefix.length + 1);
+  for (const [pattern, plain] of PLAIN_TAILS) {
+    const match = pattern.exec(tail);
+    if (match) return `${label}: ${typeof plain === 'string' ? plain : plain(match)}`;
+  }
+  return `${label}: ${tail.replace(new RegExp(`\\b(${[name, last].map((path) => path.replace(/\./g, '\\.')).join('|')})\\b`, 'g'), 'it')}`;
+}

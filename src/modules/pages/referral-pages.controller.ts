@@ -4,6 +4,10 @@ import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
 import { AppConfig } from '../../config/app-config';
 import { CaseloadService, STANDING_ORDER } from '../compliance/caseload.service';
+import { AuditService } from '../audit/audit.service';
+import { ProgramClock } from '../../common/program-clock';
+import { eventLabel } from '../compliance/compliance-labels';
+import { CASELOAD_COLUMNS, CASELOAD_PAGE_SIZE, caseloadLink, caseloadOptions, CaseloadView, readCaseloadView, SEARCH_LIMIT, streamCaseloadCsv } from './caseload-view';
 import { NoticesService } from '../notices/notices.service';
 import { ProgressReportService } from '../reports/progress-report.service';
 import { DomainError } from '../../common/errors/domain-error';
@@ -16,7 +20,8 @@ import { Role } from '../users/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
-import { formatInstant, STANDING_LABELS } from './page-format';
+import { STANDING_LABELS } from './page-format';
+import { inlinePdf } from '../notices/pdf-file-names';
 import { PageRenderer } from './page-renderer';
 import { buildChain } from './page-chain';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
@@ -47,6 +52,9 @@ const DECISION_EVENT: Record<string, ComplianceEventKind> = {
   close: ComplianceEventKind.Closed,
   enrolled: ComplianceEventKind.Enrolled,
 };
+
+/** Decisions that end the order and write to the court: asked once more before they are made. */
+const CONFIRMED_DECISIONS = ['terminate', 'close'];
 
 /** Which decisions the referral's status allows, so the page offers only those. */
 function decisionsFor(status: string, feesRequired: boolean, feesPaid: boolean) {
@@ -80,21 +88,76 @@ export class ReferralPagesController {
     private readonly lifecycle: ReferralLifecycleService,
     private readonly responses: ResponsesService,
     private readonly policies: PoliciesService,
+    private readonly audit: AuditService,
+    private readonly clock: ProgramClock,
   ) {}
 
   @Get('caseload')
   @PageRoles(Role.ProbationOfficer)
-  async caseload(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
-    const caseload = await this.caseloads.caseload(req.pageSession!.user);
+  async caseload(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query('standing') standing?: string,
+    @Query('sort') sort?: string,
+    @Query('dir') dir?: string,
+    @Query('offset') offset?: string,
+  ): Promise<void> {
+    await this.renderCaseload(req, res, readCaseloadView({ standing, sort, dir, offset, search: '' }));
+  }
+
+  /** The caseload searched by name or case number: a POST, so neither lands in an address. */
+  @Post('caseload')
+  @PageRoles(Role.ProbationOfficer)
+  @HttpCode(200)
+  async searchCaseload(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    const view = readCaseloadView({ standing: formText(body, 'standing'), sort: formText(body, 'sort'), dir: formText(body, 'dir'), offset: '0', search: formText(body, 'search') });
+    await this.renderCaseload(req, res, view);
+  }
+
+  /** The caseload as CSV (the filters in the address, never a name), streamed a page at a time; audited. */
+  @Get('caseload.csv')
+  @PageRoles(Role.ProbationOfficer)
+  async caseloadCsv(@Req() req: PageRequest, @Res() res: Response, @Query('standing') standing?: string, @Query('sort') sort?: string, @Query('dir') dir?: string): Promise<void> {
+    const view = readCaseloadView({ standing, sort, dir, offset: '0', search: '' });
+    const user = req.pageSession!.user;
+    await this.audit.record({ action: 'caseload.export', recordType: 'referral', details: { probationOfficerId: user.id, standing: view.standing ?? null } });
+    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="caseload-${this.clock.today()}.csv"`);
+    await streamCaseloadCsv(res, (page, size) => this.caseloads.caseload(user, { ...caseloadOptions(view), limit: size, offset: page * size }));
+  }
+
+  private async renderCaseload(req: PageRequest, res: Response, view: CaseloadView): Promise<void> {
+    const caseload = await this.caseloads.caseload(req.pageSession!.user, { ...caseloadOptions(view), limit: view.search ? SEARCH_LIMIT : CASELOAD_PAGE_SIZE, offset: view.offset });
+    const link = (changes: Partial<CaseloadView>) => caseloadLink({ ...view, search: '', ...changes });
     this.renderer.render(req, res, 'caseload', {
       title: 'My caseload',
-      rows: caseload.items.map((entry) => ({ ...entry, attention: ATTENTION.includes(entry.standing) })),
+      rows: caseload.items.map((entry) => ({ ...entry, attention: ATTENTION.includes(entry.standing), whyLabel: entry.why ? eventLabel(entry.why.kind, entry.why.key) : null })),
       counts: STANDING_ORDER.filter((standing) => caseload.counts[standing] > 0).map((standing) => ({
         standing,
         label: STANDING_LABELS[standing],
         count: caseload.counts[standing],
+        href: link({ standing, offset: 0 }),
+        current: view.standing === standing,
       })),
+      allHref: link({ standing: undefined, offset: 0 }),
+      filtered: Boolean(view.standing || view.search),
+      standingLabel: view.standing ? STANDING_LABELS[view.standing] : null,
       total: caseload.total,
+      everyone: STANDING_ORDER.reduce((sum, standing) => sum + caseload.counts[standing], 0),
+      search: view.search,
+      columns: CASELOAD_COLUMNS.map((column) => ({
+        ...column,
+        sorted: view.sort === column.sort ? (view.descending ? 'descending' : 'ascending') : null,
+        // A second click on the sorted column turns it round.
+        href: link({ sort: column.sort, descending: view.sort === column.sort ? !view.descending : false, offset: 0 }),
+      })),
+      standings: STANDING_ORDER.map((standing) => ({ value: standing, label: STANDING_LABELS[standing], selected: standing === view.standing })),
+      sorts: CASELOAD_COLUMNS.map((column) => ({ value: column.sort, label: column.label, selected: column.sort === view.sort })),
+      descending: view.descending,
+      from: caseload.total ? view.offset + 1 : 0,
+      to: view.offset + caseload.items.length,
+      previous: !view.search && view.offset > 0 ? link({ offset: Math.max(0, view.offset - CASELOAD_PAGE_SIZE) }) : null,
+      next: !view.search && view.offset + caseload.items.length < caseload.total ? link({ offset: view.offset + CASELOAD_PAGE_SIZE }) : null,
+      csvHref: `/caseload.csv${caseloadLink({ ...view, search: '', offset: 0 }).slice('/caseload'.length)}`,
     });
   }
 
@@ -130,6 +193,10 @@ export class ReferralPagesController {
     if (needsReason && reason.length < 3) {
       return this.renderReferral(req, res, referralId, { decisionError: 'Give the reason (at least 3 characters): it goes on the record and in the notice of the decision.', reason }, 400);
     }
+    // Terminating and closing end the order and e-mail the court: the page asks once more, saying what follows.
+    if (CONFIRMED_DECISIONS.includes(action) && formText(body, 'confirmed') !== '1') {
+      return this.renderReferral(req, res, referralId, { confirm: { action, reason } });
+    }
     try {
       if (action === 'complete') await this.lifecycle.complete(user, referralId);
       if (action === 'reinstate') await this.lifecycle.reinstate(user, referralId, reason);
@@ -153,6 +220,9 @@ export class ReferralPagesController {
     const policy = await this.policies.get(referral.policy.id);
     const told = (action: string) => (DECISION_EVENT[action] ? describeRecipients(recipientsOf(policy.noticeRecipients, DECISION_EVENT[action])) : null);
     const decidedAction = extra.decidedAction as string | null | undefined;
+    const confirm = extra.confirm as { action: string; reason: string } | undefined;
+    const requirementsMet =
+      (referral.compliance?.sessionsAttended ?? 0) >= (referral.compliance?.sessionsRequired ?? Infinity) && (!referral.policy.feesRequired || Boolean(referral.feesPaid));
     this.renderer.render(req, res, 'referral', {
       decided: decidedAction ? `${DECISION_DONE[decidedAction]}${told(decidedAction) ? ` ${capitalise(told(decidedAction)!)} ${told(decidedAction) === 'nobody outside the program' ? 'is' : 'are being'} told.` : ''}` : null,
       enrolledTold: told('enrolled'),
@@ -160,7 +230,8 @@ export class ReferralPagesController {
       chain: buildChain(notices.items, responses),
       title: `${referral.participant.firstName} ${referral.participant.lastName} — ${referral.caseNumber}`,
       referral,
-      statusChangedAt: formatInstant(referral.statusChangedAt, this.config.programTimeZone),
+      // The crossing's day (a 5 Nov absence typed in on 1 Dec reads "since Nov 5"); else when it changed.
+      statusSince: (await this.history.statusSince(referralId, referral.status)) ?? referral.statusChangedAt,
       attendance: [...history.attendance].reverse(),
       enrollments: history.enrollments,
       notices: notices.items.map((notice) => ({ ...notice, canAcknowledge: acknowledgeable(user, notice) })),
@@ -169,7 +240,19 @@ export class ReferralPagesController {
       isAdmin: user.role === Role.Admin,
       canEnroll: user.role === Role.Admin && isOpen(referral.status),
       decisions: user.role === Role.Admin ? decisionsFor(referral.status, referral.policy.feesRequired, referral.feesPaid ?? false) : null,
+      // "Mark complete" leads only when he has met the requirements; at 0 of 24 it is a plain button.
+      completeIsPrimary: requirementsMet,
       ...extra,
+      confirm: confirm
+        ? {
+            ...confirm,
+            terminate: confirm.action === 'terminate',
+            told: told(confirm.action),
+            // The rules allow a way back from non-compliance (reinstate), never from an ended order.
+            mayReinstateInstead: referral.status === 'non_compliant',
+            enrolled: history.enrollments.some((enrollment) => !enrollment.endDate),
+          }
+        : null,
     }, status);
   }
 
@@ -177,8 +260,8 @@ export class ReferralPagesController {
   @Get('referrals/:id/progress-report.pdf')
   @PageRoles(Role.ProbationOfficer, Role.Admin)
   async progressReport(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string): Promise<void> {
-    const pdf = await this.progressReports.render(req.pageSession!.user, referralId);
-    res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="progress-report-${referralId}.pdf"`);
+    const { pdf, fileName } = await this.progressReports.renderNamed(req.pageSession!.user, referralId);
+    res.type('application/pdf').setHeader('Content-Disposition', inlinePdf(fileName));
     res.send(pdf);
   }
 }

@@ -2,13 +2,12 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import hbs from 'hbs';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { usDate, usDateNumeric, usDateTime } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import {
   ATTENDANCE_LABELS,
-  EVENT_KIND_LABELS,
   fieldId,
-  formatDate,
-  formatInstant,
+  eventLabel,
   NOTICE_STATUS_LABELS,
   RECIPIENT_LABELS,
   REFERRAL_STATUS_LABELS,
@@ -20,6 +19,7 @@ import {
   RESPONSE_AGENCY_LABELS,
   RESPONSE_KIND_LABELS,
 } from './page-format';
+import { languageLabel } from './languages';
 
 /** The folder holding package.json, whether we run from src/ (ts-node, jest) or dist/src/. */
 export function projectRoot(from = __dirname): string {
@@ -53,18 +53,23 @@ export function configurePageViews(app: NestExpressApplication): void {
 }
 
 function registerHelpers(engine: ReturnType<typeof hbs.create>, timeZone: string): void {
-  engine.registerHelper('instant', (value: Date | string | null) => formatInstant(value, timeZone));
+  // Dates: the one US formatter (src/common/dates.ts) — prose, tables (numeric), instants, with a weekday for sessions.
+  engine.registerHelper('instant', (value: Date | string | null) => usDateTime(value, timeZone));
+  engine.registerHelper('tableDate', (value: Date | string | null) => usDateNumeric(value, { timeZone }));
+  engine.registerHelper('dayDate', (value: string | null) => usDate(value, { timeZone, weekday: true }));
   engine.registerHelper('eq', (left: unknown, right: unknown) => left === right);
   engine.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   engine.registerHelper('gt', (left: unknown, right: unknown) => Number(left) > Number(right));
   engine.registerHelper('victimNotificationStatus', (value: string) => VICTIM_NOTIFICATION_STATUS_LABELS[value] ?? value);
   engine.registerHelper('contactChannel', (value: string) => CONTACT_CHANNEL_LABELS[value] ?? value);
-  engine.registerHelper('date', (value: string | null | undefined) => formatDate(value));
+  engine.registerHelper('date', (value: string | Date | null | undefined) => usDate(value, { timeZone }));
+  engine.registerHelper('language', (value: string | null | undefined) => languageLabel(value));
   engine.registerHelper('weekday', (value: number) => weekdayName(value));
   engine.registerHelper('referralStatus', (value: keyof typeof REFERRAL_STATUS_LABELS) => REFERRAL_STATUS_LABELS[value] ?? value);
   engine.registerHelper('attendance', (value: keyof typeof ATTENDANCE_LABELS) => ATTENDANCE_LABELS[value] ?? value);
   engine.registerHelper('standing', (value: string) => STANDING_LABELS[value] ?? value);
-  engine.registerHelper('eventKind', (value: keyof typeof EVENT_KIND_LABELS) => EVENT_KIND_LABELS[value] ?? value);
+  // {{eventKind kind key}}: the key tells the unexcused absence limit from the total one.
+  engine.registerHelper('eventKind', (value: string, ...rest: unknown[]) => eventLabel(value, typeof rest[0] === 'string' ? rest[0] : null));
   engine.registerHelper('noticeStatus', (value: keyof typeof NOTICE_STATUS_LABELS) => NOTICE_STATUS_LABELS[value] ?? value);
   engine.registerHelper('recipient', (value: keyof typeof RECIPIENT_LABELS) => RECIPIENT_LABELS[value] ?? value);
   engine.registerHelper('responseKind', (value: keyof typeof RESPONSE_KIND_LABELS) => RESPONSE_KIND_LABELS[value] ?? value);

@@ -1,3 +1,4 @@
+import { usDate } from '../../common/dates';
 import { VictimNotificationEvent } from './victim-notification.entity';
 
 interface MessageInput {
@@ -17,7 +18,7 @@ interface MessageInput {
  * she did not ask for, a reminder that completion is not safety, and a person to call.
  */
 export function victimNotificationMessage(input: MessageInput): { subject: string; text: string } {
-  const date = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: input.timeZone }).format(input.on);
+  const date = usDate(input.on, { timeZone: input.timeZone });
   const facts: Record<VictimNotificationEvent, string> = {
     enrolled: `On ${date}, ${input.participantName} enrolled in the court-ordered program in case ${input.caseNumber}. Being in the program does not mean he is safe to be around; please keep to your safety plan.`,
     completed: `On ${date}, ${input.participantName} completed the court-ordered program in case ${input.caseNumber}. Completing the program does not mean he is safe to be around; please keep to your safety plan.`,

@@ -29,6 +29,8 @@ const MAX_ORDER_AGE_DAYS = 5 * 365;
 
 export interface ReferralFilters {
   caseNumber?: string;
+  /** Part of his name or of the case number (spaces, dashes and case ignored in the number); staff pages. */
+  search?: string;
   status?: ReferralStatus;
   probationOfficerId?: string;
   courtAgencyId?: string;
@@ -158,6 +160,14 @@ export class ReferralsService {
     const params = new SqlParams();
     const where = [referralScopeSql(user, 'r', params.bind)];
     if (filters.caseNumber) where.push(`r.case_number = ${params.bind(filters.caseNumber.trim().toUpperCase())}`);
+    if (filters.search?.trim()) {
+      const name = `%${filters.search.trim().toLowerCase().slice(0, 80).replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const number = normaliseCaseNumber(filters.search);
+      where.push(
+        `(r.participant_id IN (SELECT p2.id FROM participants p2 WHERE lower(p2.first_name || ' ' || p2.last_name) LIKE ${params.bind(name)})` +
+          (number ? ` OR strpos(regexp_replace(upper(r.case_number), '[^A-Z0-9]', '', 'g'), ${params.bind(number)}) > 0)` : ')'),
+      );
+    }
     if (filters.status) where.push(`r.status = ${params.bind(filters.status)}`);
     if (filters.probationOfficerId) where.push(`r.probation_officer_id = ${params.bind(filters.probationOfficerId)}`);
     if (filters.courtAgencyId) where.push(`r.court_agency_id = ${params.bind(filters.courtAgencyId)}`);
@@ -189,18 +199,19 @@ export class ReferralsService {
    * Case numbers of the user's scope containing a fragment (at least 4 characters), for a clerk
    * who typed part of one. Case numbers only — no names — and a handful at most.
    */
-  async caseNumbersLike(user: SignedInUser, fragment: string): Promise<string[]> {
-    const cleaned = fragment.trim().toUpperCase();
-    if (cleaned.length < 4) return [];
+  async caseNumbersLike(user: SignedInUser, fragment: string): Promise<{ caseNumbers: string[]; total: number }> {
+    // Compared without spaces, dashes or case on both sides: "69du cr 26 1407" finds 69DU-CR-26-1407.
+    const cleaned = normaliseCaseNumber(fragment);
+    if (cleaned.length < 4) return { caseNumbers: [], total: 0 };
     const params = new SqlParams();
-    const pattern = `%${cleaned.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-    const rows: Array<{ case_number: string }> = await this.dataSource.query(
-      `SELECT r.case_number FROM referrals r
-        WHERE ${referralScopeSql(user, 'r', params.bind)} AND r.case_number LIKE ${params.bind(pattern)}
-        ORDER BY r.case_number LIMIT 8`,
+    const rows: Array<{ case_number: string; total: number }> = await this.dataSource.query(
+      `SELECT r.case_number, count(*) OVER ()::int AS total FROM referrals r
+        WHERE ${referralScopeSql(user, 'r', params.bind)}
+          AND strpos(regexp_replace(upper(r.case_number), '[^A-Z0-9]', '', 'g'), ${params.bind(cleaned)}) > 0
+        ORDER BY r.case_number LIMIT ${CASE_SUGGESTIONS}`,
       params.values,
     );
-    return rows.map((row) => row.case_number);
+    return { caseNumbers: rows.map((row) => row.case_number), total: rows[0]?.total ?? 0 };
   }
 
   /** One referral with its compliance block; reading it is audited (participant data). */
@@ -224,6 +235,14 @@ export class ReferralsService {
 
 function nameKey(name: string): string {
   return name.trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+/** How many case numbers a partial lookup offers; the page says how many more there are. */
+export const CASE_SUGGESTIONS = 8;
+
+/** A case number as compared: letters and digits only, upper case. */
+export function normaliseCaseNumber(value: string): string {
+  return value.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
 function duplicateCase(caseNumber: string): ConflictError {

@@ -5,19 +5,16 @@ import { SignedInUser } from '../../common/context/request-context';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { headlineFor } from '../notices/notice-content';
+import { progressReportFileName } from '../notices/pdf-file-names';
 import { factTable, footer, letterhead, renderPdf } from '../notices/letter-pdf';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { ATTENDANCE_LONG_LABELS, REFERRAL_STATUS_LABELS } from '../compliance/compliance-labels';
+import { usDate, usDateNumeric } from '../../common/dates';
+import { AttendanceStatus } from '../attendance/attendance-status.enum';
+import { ReferralStatus } from '../referrals/referral-status.enum';
 import { ReferralHistoryService } from '../referrals/referral-history.service';
 import { ReferralsService } from '../referrals/referrals.service';
 
-const STATUS_LABEL: Record<string, string> = {
-  present: 'Present',
-  late: 'Late',
-  left_early: 'Left early',
-  absent_excused: 'Absent (excused)',
-  absent_unexcused: 'Absent (unexcused)',
-  removed: 'Removed for behaviour',
-};
 
 /** The progress report a probation officer or the court reads: standing, attendance and events. */
 @Injectable()
@@ -31,6 +28,11 @@ export class ProgressReportService {
   ) {}
 
   async render(user: SignedInUser, referralId: string): Promise<Buffer> {
+    return (await this.renderNamed(user, referralId)).pdf;
+  }
+
+  /** The report with the name it downloads under: case number, "progress-report", today's date. */
+  async renderNamed(user: SignedInUser, referralId: string): Promise<{ pdf: Buffer; fileName: string }> {
     const referral = await this.referrals.get(user, referralId, { audit: false });
     const history = await this.history.attendance(user, referralId);
     const events: Array<{ kind: ComplianceEventKind; occurred_on: string; facts: Record<string, unknown> }> = await this.dataSource.query(
@@ -42,23 +44,23 @@ export class ProgressReportService {
     const name = `${referral.participant.firstName} ${referral.participant.lastName}`;
     const compliance = referral.compliance!;
     const programName = program?.name ?? 'Throughline intervention program';
-    return renderPdf(
+    const pdf = await renderPdf(
       (doc) => {
         letterhead(doc, programName, 'Court-ordered batterer intervention program · Progress report');
         doc.font('Times-Bold').fontSize(16).text(`Progress report — ${name}`);
-        doc.font('Helvetica').fontSize(10).text(`Prepared ${this.clock.today()} for case ${referral.caseNumber}, ${referral.court.name}`);
+        doc.font('Helvetica').fontSize(10).text(`Prepared ${usDate(this.clock.today())} for case ${referral.caseNumber}, ${referral.court.name}`);
         doc.moveDown();
         factTable(doc, [
-          { label: 'Status', value: referral.status.replace(/_/g, ' ') },
+          { label: 'Status', value: REFERRAL_STATUS_LABELS[referral.status as ReferralStatus] ?? referral.status },
           { label: 'Policy', value: `${referral.policy.name} (version ${referral.policy.version})` },
-          { label: 'Ordered on', value: referral.orderedOn },
-          { label: 'Enroll by', value: referral.enrollBy },
-          { label: 'Complete by', value: referral.completeBy },
+          { label: 'Ordered on', value: usDate(referral.orderedOn) },
+          { label: 'Enroll by', value: usDate(referral.enrollBy) },
+          { label: 'Complete by', value: usDate(referral.completeBy) },
           { label: 'Sessions attended', value: `${compliance.sessionsAttended} of ${compliance.sessionsRequired}` },
           { label: 'Absences (excused + unexcused)', value: String(compliance.absences) },
           { label: 'Unexcused absences', value: String(compliance.unexcusedAbsences) },
           { label: 'Absences in a row now', value: String(compliance.consecutiveAbsences) },
-          { label: 'Last attended', value: compliance.lastAttendedOn ?? 'never' },
+          { label: 'Last attended', value: compliance.lastAttendedOn ? usDate(compliance.lastAttendedOn) : 'never' },
           { label: 'Probation officer', value: referral.probationOfficer?.name ?? '—' },
         ]);
         doc.moveDown();
@@ -67,7 +69,7 @@ export class ProgressReportService {
         if (history.attendance.length === 0) doc.font('Helvetica').fontSize(10).text('No sessions recorded yet.');
         for (const entry of history.attendance) {
           doc.font('Helvetica').fontSize(9).text(
-            `${entry.date}   ${entry.groupName}${entry.unit ? ` — ${entry.unit.theme}` : ''}   ${STATUS_LABEL[entry.status] ?? entry.status}${entry.note ? ` (${entry.note})` : ''}`,
+            `${usDateNumeric(entry.date)}   ${entry.groupName}${entry.unit ? ` — ${entry.unit.theme}` : ''}   ${ATTENDANCE_LONG_LABELS[entry.status as AttendanceStatus] ?? entry.status}${entry.note ? ` (${entry.note})` : ''}`,
           );
         }
         doc.moveDown();
@@ -75,11 +77,12 @@ export class ProgressReportService {
         doc.moveDown(0.3);
         if (events.length === 0) doc.font('Helvetica').fontSize(10).text('None.');
         for (const event of events) {
-          doc.font('Helvetica').fontSize(9).text(`${event.occurred_on}   ${headlineFor(event.kind, name, event.facts, null)}`);
+          doc.font('Helvetica').fontSize(9).text(`${usDateNumeric(event.occurred_on)}   ${headlineFor(event.kind, name, event.facts, null)}`);
         }
         footer(doc, `Progress report for case ${referral.caseNumber}. Contains no information about any victim or partner.`);
       },
       { Title: `Progress report — case ${referral.caseNumber}` },
     );
+    return { pdf, fileName: progressReportFileName(referral.caseNumber, this.clock.today()) };
   }
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, StreamableFile } from '@nestjs/c
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { SignedInUser } from '../../common/context/request-context';
+import { inlinePdf } from '../notices/pdf-file-names';
 import { Role } from '../users/role.enum';
 import { ProgressReportService } from './progress-report.service';
 
@@ -14,7 +15,7 @@ export class ReportsController {
   @Roles(Role.Admin, Role.ProbationOfficer)
   @ApiProduces('application/pdf')
   async progressReport(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SignedInUser): Promise<StreamableFile> {
-    const pdf = await this.progressReports.render(user, id);
-    return new StreamableFile(pdf, { type: 'application/pdf', disposition: `inline; filename="progress-report-${id}.pdf"` });
+    const { pdf, fileName } = await this.progressReports.renderNamed(user, id);
+    return new StreamableFile(pdf, { type: 'application/pdf', disposition: inlinePdf(fileName) });
   }
 }

@@ -74,6 +74,15 @@ export class RosterService {
     return roster;
   }
 
+  /** The session's own note and who ran it when someone covered (pages only; the caller checked access). */
+  async details(sessionId: string): Promise<{ note: string | null; runById: string | null; runByName: string | null }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT s.note, s.run_by_id, u.name AS run_by_name FROM sessions s LEFT JOIN users u ON u.id = s.run_by_id WHERE s.id = $1`,
+      [sessionId],
+    )) as Array<{ note: string | null; run_by_id: string | null; run_by_name: string | null }>;
+    return { note: row?.note ?? null, runById: row?.run_by_id ?? null, runByName: row?.run_by_name ?? null };
+  }
+
   async load(manager: EntityManager, sessionId: string, viewer: Role): Promise<Roster> {
     const [sessionRow] = (await manager.query(
       `SELECT ${SESSION_ROW_SELECT}, g.name AS group_name

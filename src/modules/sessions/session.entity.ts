@@ -57,6 +57,14 @@ export class Session {
   @Column({ type: 'boolean', default: false })
   closedByCalendar: boolean;
 
+  /** The facilitator's note for the session as a whole (not about any one man). */
+  @Column({ type: 'text', nullable: true })
+  note: string | null;
+
+  /** Who ran it when it was someone covering (a substitute or co-facilitator); null: the group's own. */
+  @Column({ type: 'uuid', nullable: true })
+  runById: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -6,6 +6,22 @@
   var first = document.querySelector('[data-autofocus]');
   if (first) first.focus();
 
+  // The sign-in sheet's Print button (the browser's own Print works as well).
+  Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), function (button) {
+    button.addEventListener('click', function () { window.print(); });
+  });
+
+  // After a refused save, a man marked since is no longer in the wrong: his red message goes.
+  Array.prototype.forEach.call(document.querySelectorAll('fieldset.man'), function (man) {
+    man.addEventListener('change', function (event) {
+      if (event.target.type !== 'radio' || !man.classList.contains('man--invalid')) return;
+      man.classList.remove('man--invalid');
+      man.classList.add('man--resolved');
+      var link = document.querySelector('.error-summary a[href="#' + man.id + '"]');
+      if (link && link.parentNode) link.parentNode.parentNode.removeChild(link.parentNode);
+    });
+  });
+
   // "Mark everyone not yet marked as present": one tap for the usual case, then fix the exceptions.
   Array.prototype.forEach.call(document.querySelectorAll('[data-mark-rest]'), function (button) {
     button.addEventListener('click', function () {
@@ -13,7 +29,10 @@
       Array.prototype.forEach.call(document.querySelectorAll('fieldset.man'), function (man) {
         if (man.querySelector('input[type=radio]:checked')) return;
         var choice = man.querySelector('input[type=radio][value="' + status + '"]');
-        if (choice && !choice.disabled) choice.checked = true;
+        if (choice && !choice.disabled) {
+          choice.checked = true;
+          choice.dispatchEvent(new Event('change', { bubbles: true }));
+        }
       });
     });
   });

@@ -136,7 +136,7 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
   // The nightly sweep, once, so calendar rules (failure to enroll, progress reports) show too.
   const sweep = new ComplianceSweepService(dataSource, app.get(ComplianceService), app.get(OutboxTransaction), app.get(ProgramClock), app.get(AppConfig));
   await sweep.run(today);
-  await seedUndeliveredNotices(app, { dead: referralOf.Marcus, unknown: referralOf.Jorge });
+  await seedUndeliveredNotices(app, { dead: referralOf.Marcus, unknown: referralOf.Anthony });
   return 'created';
 }
 

@@ -13,7 +13,8 @@ export const DEMO_BOUNCED_COURT_ADDRESS = 'clerk-old@stlouiscountycourts.demo.th
  * bounce, so the two are written as the delivery path leaves them, with its own words:
  *  - dead: the first notice to the court went to the court's old address, and the server
  *    answered 550 (the court's current address is the one *Send again* uses);
- *  - unknown: a worker stopped between the server's acceptance and the database's record.
+ *  - unknown: a worker stopped between the server's acceptance and the database's record (the
+ *    officer's notice of Anthony's removal for behaviour).
  * Both are rendered first, so their letters open like any other notice's.
  */
 export async function seedUndeliveredNotices(app: INestApplicationContext, referrals: { dead: string; unknown: string }): Promise<void> {

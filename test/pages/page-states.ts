@@ -27,14 +27,10 @@ export interface RolePages {
  * in seconds (the full demo seed takes minutes on a busy 2-core machine).
  */
 export async function startPageStates(): Promise<{ testApp: TestApp; baseUrl: string; roles: RolePages[] }> {
-  const t0 = Date.now();
-  const step = (what: string) => process.env.PAGE_STATES_TIMING && process.stderr.write(`page states: ${what} after ${Date.now() - t0} ms\n`);
   const { testApp, baseUrl } = await startPagesApp();
-  step('app');
   const staff = await createStaff(testApp);
   const reference = await seedReference(testApp);
   pinToday(testApp);
-  step('staff');
   const admin = bearer(staff.tokens.admin);
   await testApp.dataSource.query(`UPDATE agencies SET name = 'St. Louis County District Court (Duluth)' WHERE id = $1`, [staff.court.id]);
   const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2 });
@@ -62,7 +58,6 @@ export async function startPageStates(): Promise<{ testApp: TestApp; baseUrl: st
       })
       .expect(200);
   }
-  step('marked');
   await testApp.http
     .post(`/api/v1/referrals/${tyler.id}/protected-parties`)
     .set(bearer(staff.tokens.advocate))
@@ -77,7 +72,6 @@ export async function startPageStates(): Promise<{ testApp: TestApp; baseUrl: st
     },
     { what: 'the notices delivered', timeoutMs: 60_000 },
   );
-  step('delivered');
   // One the court's server refused and one whose fate is unknown, for the queue page.
   await testApp.dataSource.query(
     `UPDATE notices SET status = 'dead', last_response = '550 5.1.1 <court-notices@stlouiscountycourts.example>: Recipient address rejected: User unknown in virtual mailbox table'

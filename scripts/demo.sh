@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to a running Throughline with demo data:
 #   bash scripts/demo.sh        (or: npm run demo)
-# Needs Node 20, a local PostgreSQL and Redis. Starts a local mail sink with a web inbox when
-# nothing listens on the SMTP port, and stops it again when the app stops.
+# Needs Node 20, a local PostgreSQL and Redis. Starts MailDev (an SMTP catcher with a web inbox that
+# shows each notice and opens its PDF letter) when nothing listens on the SMTP port, and stops it
+# again when the app stops.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ PORT=${PORT:-3000}
 PUBLIC_URL=${PUBLIC_URL:-http://localhost:$PORT}
 # The demo's passwords are printed in the README: serve them to this machine only, unless HOST says otherwise.
 HOST=${HOST:-127.0.0.1}
-MAIL_INBOX_PORT=${MAIL_SINK_HTTP_PORT:-8025}
+MAIL_INBOX_PORT=${MAIL_INBOX_PORT:-${MAIL_SINK_HTTP_PORT:-8025}}
 # Start-up logs one JSON line per route; keep the terminal for the addresses and for problems.
 LOG_LEVEL=${LOG_LEVEL:-warn}
 # The demo program is in Duluth: Minnesota's court holidays join the federal ones.
@@ -132,12 +133,15 @@ MAIL_INBOX="http://127.0.0.1:$MAIL_INBOX_PORT"
 if tcp_open "$SMTP_HOST" "$SMTP_PORT"; then
   echo "an SMTP server already listens there; using it (its inbox, if it has one: $MAIL_INBOX)"
 elif [ "$SMTP_HOST" = 127.0.0.1 ] || [ "$SMTP_HOST" = localhost ]; then
-  MAIL_SINK_SMTP_PORT=$SMTP_PORT MAIL_SINK_HTTP_PORT=$MAIL_INBOX_PORT node scripts/mail-sink.js &
+  # Loopback only: the inbox shows what the demo's notices say about the demo's men.
+  mkdir -p var/mail
+  node node_modules/maildev/bin/maildev --smtp "$SMTP_PORT" --web "$MAIL_INBOX_PORT" --ip 127.0.0.1 \
+    --mail-directory var/mail --silent &
   SINK_PID=$!
   for _ in $(seq 1 50); do
     if tcp_open 127.0.0.1 "$SMTP_PORT"; then break; fi
     if ! kill -0 "$SINK_PID" 2>/dev/null; then
-      echo "The mail sink did not start (is port $MAIL_INBOX_PORT in use?)" >&2
+      echo "The mail inbox (MailDev) did not start (is port $MAIL_INBOX_PORT in use?)" >&2
       exit 1
     fi
     sleep 0.1

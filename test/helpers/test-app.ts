@@ -97,8 +97,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
  * `logs`. Each test app gets its own (a deployed process only ever builds one app).
  */
 function resetPinoRootLogger(): void {
-  const rootLogger = require(join(dirname(require.resolve('nestjs-pino')), 'rootLogger.js')) as { resetRootLogger(): void };
-  rootLogger.resetRootLogger();
+  // nestjs-pino 4.6 keeps it as PinoLogger.root and an out-of-context logger, with a reset for tests.
+  const pinoLogger = require(join(dirname(require.resolve('nestjs-pino')), 'PinoLogger.js')) as { __resetOutOfContextForTests(): void };
+  pinoLogger.__resetOutOfContextForTests();
 }
 
 async function deleteRedisKeys(pattern: string): Promise<void> {

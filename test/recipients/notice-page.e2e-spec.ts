@@ -90,7 +90,8 @@ describe('the notice page (/notices/:id)', () => {
       .type('form')
       .send({ _csrf: csrfOf(shown.text), back: `/notices/${made.courtNotice}` })
       .expect(303);
-    expect(posted.headers.location).toBe(`/notices/${made.courtNotice}?acknowledged=1`);
+    // Back to where he was: the page, and on a list the acknowledged row (pages.js focuses it).
+    expect(posted.headers.location).toBe(`/notices/${made.courtNotice}?acknowledged=1#notice-${made.courtNotice}`);
     const after = await page(posted.headers.location, cookies[Role.CourtClerk]).expect(200);
     expect(after.text).toContain('Notice acknowledged.');
     expect(after.text).not.toMatch(/>Acknowledge<\/button>/);

@@ -23,6 +23,7 @@ import { Role } from '../../modules/users/role.enum';
 import { User } from '../../modules/users/user.entity';
 import { DEMO_AGENCIES, DEMO_MEN, DEMO_PASSWORDS, DEMO_STAFF } from './demo-people';
 import { ReferenceData } from './reference-data';
+import { seedUndeliveredNotices } from './demo-undelivered';
 
 /** A deterministic pseudo-random sequence, so every demo looks the same. */
 function sequence(seed: number): () => number {
@@ -135,6 +136,7 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
   // The nightly sweep, once, so calendar rules (failure to enroll, progress reports) show too.
   const sweep = new ComplianceSweepService(dataSource, app.get(ComplianceService), app.get(OutboxTransaction), app.get(ProgramClock), app.get(AppConfig));
   await sweep.run(today);
+  await seedUndeliveredNotices(app, { dead: referralOf.Marcus, unknown: referralOf.Anthony });
   return 'created';
 }
 

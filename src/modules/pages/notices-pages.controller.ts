@@ -105,7 +105,8 @@ export class NoticesPagesController {
   async acknowledge(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
     const user = req.pageSession!.user;
     await this.notices.acknowledge(user, noticeId);
-    res.redirect(303, withFlag(safeNext(formText(body, 'back')) ?? HOME_BY_ROLE[user.role], 'acknowledged'));
+    // Back to the row acted on (#notice-…), where pages.js puts the focus, not to the page's top.
+    res.redirect(303, `${withFlag(safeNext(formText(body, 'back')) ?? HOME_BY_ROLE[user.role], 'acknowledged')}#notice-${noticeId}`);
   }
 
   /**

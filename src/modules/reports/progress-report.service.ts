@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { headlineFor } from '../notices/notice-content';
 import { progressReportFileName } from '../notices/pdf-file-names';
 import { factTable, footer, letterhead, renderPdf } from '../notices/letter-pdf';
+import { PDF_FONT, tagged } from '../notices/pdf-document';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { ATTENDANCE_LONG_LABELS, REFERRAL_STATUS_LABELS } from '../compliance/compliance-labels';
 import { usDate, usDateNumeric } from '../../common/dates';
@@ -45,12 +46,15 @@ export class ProgressReportService {
     const compliance = referral.compliance!;
     const programName = program?.name ?? 'Throughline intervention program';
     const pdf = await renderPdf(
-      (doc) => {
-        letterhead(doc, programName, 'Court-ordered batterer intervention program · Progress report');
-        doc.font('Times-Bold').fontSize(16).text(`Progress report — ${name}`);
-        doc.font('Helvetica').fontSize(10).text(`Prepared ${usDate(this.clock.today())} for case ${referral.caseNumber}, ${referral.court.name}`);
+      (pdf) => {
+        const { doc } = pdf;
+        const p = (text: string) => doc.text(text, tagged(pdf));
+        letterhead(pdf, programName, 'Court-ordered batterer intervention program · Progress report');
+        doc.font(PDF_FONT.bold).fontSize(16).text(`Progress report — ${name}`, tagged(pdf, 'H1'));
+        doc.font(PDF_FONT.regular).fontSize(10);
+        p(`Prepared ${usDate(this.clock.today())} for case ${referral.caseNumber}, ${referral.court.name}`);
         doc.moveDown();
-        factTable(doc, [
+        factTable(pdf, [
           { label: 'Status', value: REFERRAL_STATUS_LABELS[referral.status as ReferralStatus] ?? referral.status },
           { label: 'Policy', value: `${referral.policy.name} (version ${referral.policy.version})` },
           { label: 'Ordered on', value: usDate(referral.orderedOn) },
@@ -64,22 +68,25 @@ export class ProgressReportService {
           { label: 'Probation officer', value: referral.probationOfficer?.name ?? '—' },
         ]);
         doc.moveDown();
-        doc.font('Times-Bold').fontSize(13).text('Attendance');
+        doc.font(PDF_FONT.bold).fontSize(13).text('Attendance', tagged(pdf, 'H2'));
         doc.moveDown(0.3);
-        if (history.attendance.length === 0) doc.font('Helvetica').fontSize(10).text('No sessions recorded yet.');
+        doc.font(PDF_FONT.regular);
+        if (history.attendance.length === 0) doc.fontSize(10).text('No sessions recorded yet.', tagged(pdf));
         for (const entry of history.attendance) {
-          doc.font('Helvetica').fontSize(9).text(
+          doc.fontSize(9).text(
             `${usDateNumeric(entry.date)}   ${entry.groupName}${entry.unit ? ` — ${entry.unit.theme}` : ''}   ${ATTENDANCE_LONG_LABELS[entry.status as AttendanceStatus] ?? entry.status}${entry.note ? ` (${entry.note})` : ''}`,
+            tagged(pdf),
           );
         }
         doc.moveDown();
-        doc.font('Times-Bold').fontSize(13).text('Compliance events');
+        doc.font(PDF_FONT.bold).fontSize(13).text('Compliance events', tagged(pdf, 'H2'));
         doc.moveDown(0.3);
-        if (events.length === 0) doc.font('Helvetica').fontSize(10).text('None.');
+        doc.font(PDF_FONT.regular);
+        if (events.length === 0) doc.fontSize(10).text('None.', tagged(pdf));
         for (const event of events) {
-          doc.font('Helvetica').fontSize(9).text(`${usDateNumeric(event.occurred_on)}   ${headlineFor(event.kind, name, event.facts, null)}`);
+          doc.fontSize(9).text(`${usDateNumeric(event.occurred_on)}   ${headlineFor(event.kind, name, event.facts, null)}`, tagged(pdf));
         }
-        footer(doc, `Progress report for case ${referral.caseNumber}. Contains no information about any victim or partner.`);
+        footer(pdf, `Progress report for case ${referral.caseNumber}. Contains no information about any victim or partner.`);
       },
       { Title: `Progress report — case ${referral.caseNumber}` },
     );

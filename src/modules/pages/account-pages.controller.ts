@@ -15,7 +15,7 @@ import { PageAnonymous, PageAuthGuard, PageDuringSecondFactorSetup, PageRequest 
 import { PageCsrfRejected } from './page-errors';
 import { PageExceptionFilter, safeNext } from './page-exception.filter';
 import { domainFieldErrors, FormBody, formText, plainEmptyMessages, validateForm } from './page-forms';
-import { formatInstant } from './page-format';
+import { usDateTime } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
 import { HOME_BY_ROLE, PageRenderer } from './page-renderer';
 import { PageSessionService } from './page-session.service';
@@ -152,7 +152,7 @@ export class AccountPagesController {
       return this.renderer.render(req, res, 'second-factor', {
         title: 'Second factor',
         enrolled: true,
-        enrolledAt: formatInstant(status.enrolledAt, this.config.programTimeZone),
+        enrolledAt: usDateTime(status.enrolledAt, this.config.programTimeZone),
         recoveryCodesLeft: status.recoveryCodesLeft,
       });
     }

@@ -1,4 +1,5 @@
-import { caseloadLink, neutraliseFormula, readCaseloadView } from './caseload-view';
+import { neutraliseFormula } from '../../common/http/csv';
+import { caseloadLink, readCaseloadView } from './caseload-view';
 
 describe('the caseload view and its CSV', () => {
   it('neutralises every cell a spreadsheet would run as a formula', () => {

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify';
+import { CsvColumn, streamCsv } from '../../common/http/csv';
 import { Response } from 'express';
 import { usDateNumeric } from '../../common/dates';
 import { Caseload, CaseloadOptions, CaseloadSort, CASELOAD_SORTS, Standing, STANDING_ORDER } from '../compliance/caseload.service';
@@ -54,48 +54,64 @@ export function caseloadLink(view: CaseloadView): string {
   return `/caseload${query ? `?${query}` : ''}`;
 }
 
-/**
- * A spreadsheet opening the file runs a cell that starts with = + - @ (or a tab or carriage return
- * before one) as a formula: such a cell is written with a leading apostrophe, which shows it as text.
- */
-export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+interface CaseloadCsvRow {
+  name: string;
+  caseNumber: string;
+  standing: string;
+  why: string;
+  since: string;
+  attended: number;
+  required: number;
+  absences: number;
+  lastAttended: string;
+  nextDeadline: string;
+  deadlineDate: string;
+  newNotices: number;
 }
 
-export const CSV_COLUMNS = ['Name', 'Case number', 'Standing', 'Why', 'Since', 'Sessions attended', 'Sessions required', 'Absences', 'Last attended', 'Next deadline', 'Deadline date', 'New notices'];
+/** The export's columns, in the shared CSV writer's terms (formula cells neutralised there). */
+export const CSV_COLUMNS: CsvColumn<CaseloadCsvRow>[] = [
+  { key: 'name', header: 'Name' },
+  { key: 'caseNumber', header: 'Case number' },
+  { key: 'standing', header: 'Standing' },
+  { key: 'why', header: 'Why' },
+  { key: 'since', header: 'Since' },
+  { key: 'attended', header: 'Sessions attended' },
+  { key: 'required', header: 'Sessions required' },
+  { key: 'absences', header: 'Absences' },
+  { key: 'lastAttended', header: 'Last attended' },
+  { key: 'nextDeadline', header: 'Next deadline' },
+  { key: 'deadlineDate', header: 'Deadline date' },
+  { key: 'newNotices', header: 'New notices' },
+];
 
-export function csvRecord(entry: Caseload['items'][number]): string[] {
-  return [
-    entry.participantName,
-    entry.caseNumber,
-    STANDING_LABELS[entry.standing] ?? entry.standing,
-    entry.why ? eventLabel(entry.why.kind, entry.why.key) : '',
-    entry.why ? usDateNumeric(entry.why.since) : '',
-    String(entry.sessionsAttended),
-    String(entry.sessionsRequired),
-    String(entry.absences),
-    entry.lastAttendedOn ? usDateNumeric(entry.lastAttendedOn) : '',
-    entry.nextDeadline?.label ?? '',
-    entry.nextDeadline ? usDateNumeric(entry.nextDeadline.date) : '',
-    String(entry.unacknowledgedNotices),
-  ].map(neutraliseFormula);
+export function csvRecord(entry: Caseload['items'][number]): CaseloadCsvRow {
+  return {
+    name: entry.participantName,
+    caseNumber: entry.caseNumber,
+    standing: STANDING_LABELS[entry.standing] ?? entry.standing,
+    why: entry.why ? eventLabel(entry.why.kind, entry.why.key) : '',
+    since: entry.why ? usDateNumeric(entry.why.since) : '',
+    attended: entry.sessionsAttended,
+    required: entry.sessionsRequired,
+    absences: entry.absences,
+    lastAttended: entry.lastAttendedOn ? usDateNumeric(entry.lastAttendedOn) : '',
+    nextDeadline: entry.nextDeadline?.label ?? '',
+    deadlineDate: entry.nextDeadline ? usDateNumeric(entry.nextDeadline.date) : '',
+    newNotices: entry.unacknowledgedNotices,
+  };
 }
 
-/** Writes the whole caseload as CSV to the response, a page of rows at a time (never all in memory). */
-export async function streamCaseloadCsv(res: Response, page: (index: number, size: number) => Promise<Caseload>): Promise<void> {
-  const csv = stringify({ header: true, columns: CSV_COLUMNS, bom: true });
-  csv.pipe(res);
+/** The whole caseload, a page of rows at a time (never all in memory). */
+async function* caseloadRows(page: (index: number, size: number) => Promise<Caseload>): AsyncGenerator<CaseloadCsvRow> {
   for (let index = 0; ; index += 1) {
     const { items } = await page(index, CSV_PAGE);
-    for (const entry of items) {
-      // Respect the stream's pace: wait for it to drain when its buffer is full.
-      if (!csv.write(csvRecord(entry))) await new Promise((resolve) => csv.once('drain', resolve));
-    }
+    for (const entry of items) yield csvRecord(entry);
     if (items.length < CSV_PAGE) break;
   }
-  csv.end();
-  await new Promise<void>((resolve, reject) => {
-    res.once('finish', resolve);
-    res.once('error', reject);
-  });
+}
+
+/** Writes the whole caseload as a CSV download through the shared streaming writer. */
+export function streamCaseloadCsv(res: Response, fileName: string, page: (index: number, size: number) => Promise<Caseload>): Promise<void> {
+  return streamCsv(res, fileName, CSV_COLUMNS, caseloadRows(page));
 }

@@ -121,8 +121,7 @@ export class ReferralPagesController {
     const view = readCaseloadView({ standing, sort, dir, offset: '0', search: '' });
     const user = req.pageSession!.user;
     await this.audit.record({ action: 'caseload.export', recordType: 'referral', details: { probationOfficerId: user.id, standing: view.standing ?? null } });
-    res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="caseload-${this.clock.today()}.csv"`);
-    await streamCaseloadCsv(res, (page, size) => this.caseloads.caseload(user, { ...caseloadOptions(view), limit: size, offset: page * size }));
+    await streamCaseloadCsv(res, `caseload-${this.clock.today()}.csv`, (page, size) => this.caseloads.caseload(user, { ...caseloadOptions(view), limit: size, offset: page * size }));
   }
 
   private async renderCaseload(req: PageRequest, res: Response, view: CaseloadView): Promise<void> {

@@ -178,4 +178,23 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'POST /advocate/notifications/:id/send': [Advocate],
   'POST /advocate/notifications/:id/record': [Advocate],
   'POST /advocate/notifications/:id/skip': [Advocate],
+
+  // The admin's settings: users, agencies, policies, a group and its members.
+  'GET /admin/users': [Admin],
+  'POST /admin/users': [Admin],
+  'GET /admin/users/invite': [Admin],
+  'POST /admin/users/invite': [Admin],
+  'GET /admin/users/:id': [Admin],
+  'POST /admin/users/:id/role': [Admin],
+  'POST /admin/users/:id/active': [Admin],
+  'POST /admin/users/:id/unlock': [Admin],
+  'GET /admin/agencies': [Admin],
+  'GET /admin/agencies/:id': [Admin],
+  'POST /admin/agencies/:id': [Admin],
+  'GET /admin/policies': [Admin],
+  'GET /admin/policies/:id': [Admin],
+  'GET /admin/policies/:id/new-version': [Admin],
+  'POST /admin/policies/:id/new-version': [Admin],
+  'GET /groups/:id': [Admin],
+  'POST /groups/:id/edit': [Admin],
 };

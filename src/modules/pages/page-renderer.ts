@@ -19,6 +19,10 @@ const NAV: Record<Role, NavLink[]> = {
     { href: '/groups', label: 'Groups' },
     { href: '/sessions', label: 'Sessions' },
     { href: '/notices', label: 'Notices' },
+    { href: '/admin/users', label: 'Users' },
+    { href: '/admin/agencies', label: 'Agencies' },
+    { href: '/admin/policies', label: 'Policies' },
+    { href: '/admin/queues', label: 'Queues' },
   ],
   [Role.Facilitator]: [{ href: '/sessions', label: 'My sessions' }],
   [Role.ProbationOfficer]: [

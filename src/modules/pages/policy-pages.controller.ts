@@ -198,6 +198,7 @@ function plainPolicyMessages(errors: FieldErrors, values: Record<string, string>
     }
     const bounds = messages.map((message) => /(less|greater) than (-?\d+)/.exec(message)).find(Boolean);
     if (!values[field]) plain[field] = [`Enter a whole number for “${words.label}”`];
+    else if (!/^-?\d+$/.test(values[field])) plain[field] = [`“${words.label}” must be a whole number`];
     else if (bounds) plain[field] = [`“${words.label}” must be ${bounds[1] === 'less' ? 'at least' : 'at most'} ${bounds[2]}`];
     else plain[field] = [`“${words.label}” must be a whole number`];
   }

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { Client } from 'pg';
 import { ComplianceService } from '../src/modules/compliance/compliance.service';
-import { OutboxTransaction } from '../src/modules/notices/outbox-transaction';
+import { OutboxTransaction } from '../src/modules/mail/outbox-transaction';
 import { BenchApp } from './app';
 import { appEnvironment, BenchProcess } from './processes';
 import { BenchSmtpSink } from './smtp-sink';

@@ -3,7 +3,7 @@ import { ProgramClock } from '../src/common/program-clock';
 import { AppConfig } from '../src/config/app-config';
 import { ComplianceSweepService, SWEEP_BATCH_SIZE, SweepResult } from '../src/modules/compliance/compliance-sweep.service';
 import { ComplianceService } from '../src/modules/compliance/compliance.service';
-import { OutboxTransaction } from '../src/modules/notices/outbox-transaction';
+import { OutboxTransaction } from '../src/modules/mail/outbox-transaction';
 import { OPEN_REFERRAL_STATUSES } from '../src/modules/referrals/referral-status.enum';
 import { BenchApp } from './app';
 import { undoSweep } from './generate';

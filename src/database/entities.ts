@@ -1,3 +1,4 @@
+import { OutgoingMail } from '../modules/mail/outgoing-mail.entity';
 import { Agency } from '../modules/agencies/agency.entity';
 import { AuthSession } from '../modules/auth/auth-session.entity';
 import { AttendanceMark } from '../modules/attendance/attendance-mark.entity';
@@ -37,4 +38,5 @@ export const ENTITIES = [
   ProtectedParty,
   VictimNotification,
   EventResponse,
+  OutgoingMail,
 ];

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { AppConfig } from '../config/app-config';
-import { FieldCipher } from '../modules/protected-parties/field-cipher';
-import { rotateFieldKeys } from '../modules/protected-parties/rotate-field-keys';
+import { FieldCipher } from '../common/crypto/field-cipher';
+import { rotateFieldKeys } from './field-key-rotation';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
 

@@ -4,7 +4,7 @@ import { ProgramClock } from '../../src/common/program-clock';
 import { AppConfig } from '../../src/config/app-config';
 import { ComplianceSweepService } from '../../src/modules/compliance/compliance-sweep.service';
 import { ComplianceService } from '../../src/modules/compliance/compliance.service';
-import { OutboxTransaction } from '../../src/modules/notices/outbox-transaction';
+import { OutboxTransaction } from '../../src/modules/mail/outbox-transaction';
 import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, Reference, sessionsOf, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';

@@ -1,5 +1,5 @@
-import { FieldCipher } from '../../src/modules/protected-parties/field-cipher';
-import { rotateFieldKeys } from '../../src/modules/protected-parties/rotate-field-keys';
+import { FieldCipher } from '../../src/common/crypto/field-cipher';
+import { rotateFieldKeys } from '../../src/database/field-key-rotation';
 import { Role } from '../../src/modules/users/role.enum';
 import { createGroup, createReferral, enroll, startProgramApp } from '../helpers/domain';
 import { createDatabaseFromTemplate, dropDatabase } from '../helpers/test-database';

@@ -11,7 +11,7 @@ import { ComplianceSweepService } from '../../modules/compliance/compliance-swee
 import { ComplianceService } from '../../modules/compliance/compliance.service';
 import { EnrollmentsService } from '../../modules/enrollments/enrollments.service';
 import { GroupsService } from '../../modules/groups/groups.service';
-import { OutboxTransaction } from '../../modules/notices/outbox-transaction';
+import { OutboxTransaction } from '../../modules/mail/outbox-transaction';
 import { ReferralsService } from '../../modules/referrals/referrals.service';
 import { ReferralLifecycleService } from '../../modules/referrals/referral-lifecycle.service';
 import { ProtectedPartiesService } from '../../modules/protected-parties/protected-parties.service';

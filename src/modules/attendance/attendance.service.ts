@@ -7,7 +7,7 @@ import { ProgramClock } from '../../common/program-clock';
 import { AuditRecord, AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
 import { GroupAccess } from '../groups/group-access';
-import { OutboxTransaction } from '../notices/outbox-transaction';
+import { OutboxTransaction } from '../mail/outbox-transaction';
 import { Roster, RosterService } from '../sessions/roster.service';
 import { Session, SessionStatus } from '../sessions/session.entity';
 import { AttendanceStatus } from './attendance-status.enum';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ProgramClock } from '../../common/program-clock';
 import { AppConfig } from '../../config/app-config';
-import { OutboxTransaction } from '../notices/outbox-transaction';
+import { OutboxTransaction } from '../mail/outbox-transaction';
 import { OPEN_REFERRAL_STATUSES } from '../referrals/referral-status.enum';
 import { ComplianceService } from './compliance.service';
 import { runResponseClock } from '../responses/response-clock';

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { ProgramClock } from '../../common/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
-import { OutboxTransaction } from '../notices/outbox-transaction';
+import { OutboxTransaction } from '../mail/outbox-transaction';
 import { writeEventNotices } from '../notices/notice-writer';
 import { ReferralStatusService } from '../referrals/referral-status.service';
 import { ReferralStatus } from '../referrals/referral-status.enum';

@@ -6,7 +6,7 @@ import { SignedInUser } from '../../common/context/request-context';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
-import { OutboxTransaction } from '../notices/outbox-transaction';
+import { OutboxTransaction } from '../mail/outbox-transaction';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { raiseProgramDecision } from '../referrals/program-decision-events';
 import { Group } from '../groups/group.entity';

@@ -1,8 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bull';
-import { Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { SYSTEM_READER } from '../../common/context/request-context';
@@ -12,8 +11,8 @@ import { JobName, QueueName } from '../queues/queue-names';
 import { FaultPoints } from './fault-points';
 import { SEND_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
 import { NoticeRenderer } from './notice-renderer.service';
-import { classifySmtpFailure, describeSmtpFailure, retryDelayMs } from './smtp-outcome';
-import { createSmtpTransport } from './smtp-transport';
+import { MailTransport } from '../mail/mail-transport.service';
+import { describeSmtpFailure, retryDelayMs, statusAfterFailure } from '../mail/smtp-outcome';
 
 interface ClaimedNotice {
   id: string;
@@ -32,9 +31,8 @@ interface ClaimedNotice {
  * does nothing when there is nothing left to do, so a repeated or duplicated job is harmless.
  */
 @Injectable()
-export class NoticeDelivery implements OnModuleDestroy {
+export class NoticeDelivery {
   private readonly logger = new Logger(NoticeDelivery.name);
-  private transporter: Transporter | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -44,6 +42,7 @@ export class NoticeDelivery implements OnModuleDestroy {
     private readonly faults: FaultPoints,
     private readonly audit: AuditService,
     private readonly progressReports: ProgressReportService,
+    private readonly transport: MailTransport,
   ) {}
 
   /** Render once, then hand over to the send job. */
@@ -74,7 +73,7 @@ export class NoticeDelivery implements OnModuleDestroy {
     const claimed = await this.claim(noticeId);
     if (!claimed) return 'skipped';
     try {
-      const info = await this.transport().sendMail({
+      const info = await this.transport.send({
         from: this.config.mailFrom,
         to: claimed.recipient_email,
         subject: claimed.subject,
@@ -134,9 +133,7 @@ export class NoticeDelivery implements OnModuleDestroy {
 
   private async recordFailure(claimed: ClaimedNotice, error: unknown): Promise<'failed' | 'dead' | 'unknown'> {
     const answer = describeSmtpFailure(error);
-    let outcome = classifySmtpFailure(error) as 'retry' | 'dead' | 'unknown';
-    if (outcome === 'retry' && claimed.attempts >= this.config.noticeMaxAttempts) outcome = 'dead';
-    const status = outcome === 'retry' ? 'failed' : outcome;
+    const status = statusAfterFailure(error, claimed.attempts, this.config.noticeMaxAttempts);
     const delay = retryDelayMs(claimed.attempts, this.config.noticeRetryBaseMs);
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
@@ -162,16 +159,5 @@ export class NoticeDelivery implements OnModuleDestroy {
       { noticeId },
       { ...SEND_JOB_OPTIONS, jobId: sendJobId(noticeId, attempts), delay: Math.max(0, notBefore.getTime() - Date.now()) },
     );
-  }
-
-  /** The pool's idle connections close with the worker, so shutdown waits on no mail server. */
-  onModuleDestroy(): void {
-    this.transporter?.close();
-    this.transporter = null;
-  }
-
-  private transport(): Transporter {
-    this.transporter ??= createSmtpTransport(this.config);
-    return this.transporter;
   }
 }

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { withTimeout } from '../../common/with-timeout';
+import { OutboxTransaction } from '../mail/outbox-transaction';
 import { JobName, QueueName } from '../queues/queue-names';
 
 const ENQUEUE_TIMEOUT_MS = 2_000;
@@ -39,7 +40,10 @@ export class NoticeDispatcher {
   constructor(
     @InjectQueue(QueueName.Notices) private readonly queue: Queue,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+    outbox: OutboxTransaction,
+  ) {
+    outbox.register('notices', (ids) => this.dispatch(ids));
+  }
 
   async dispatch(noticeIds: string[]): Promise<boolean> {
     if (noticeIds.length === 0) return true;

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
 import { NoticeDispatcher } from './notice-dispatcher';
-import { OutboxTransaction } from './outbox-transaction';
 
-/** What writers of notices need: the outbox transaction and the after-commit dispatcher. */
-@Module({ providers: [NoticeDispatcher, OutboxTransaction], exports: [NoticeDispatcher, OutboxTransaction] })
+/** What writers of notices need: the outbox transaction (from mail) and the notices' dispatcher. */
+@Module({ imports: [MailModule], providers: [NoticeDispatcher], exports: [NoticeDispatcher, MailModule] })
 export class NoticesCoreModule {}

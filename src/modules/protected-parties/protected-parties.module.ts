@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { FieldCipher } from './field-cipher';
+import { MailModule } from '../mail/mail.module';
 import { ProtectedPartiesController } from './protected-parties.controller';
 import { ProtectedPartiesService } from './protected-parties.service';
 import { ProtectedPartyAccess } from './protected-party-access';
@@ -7,8 +7,9 @@ import { VictimNotificationsController } from './victim-notifications.controller
 import { VictimNotificationsService } from './victim-notifications.service';
 
 @Module({
+  imports: [MailModule],
   controllers: [ProtectedPartiesController, VictimNotificationsController],
-  providers: [FieldCipher, ProtectedPartyAccess, ProtectedPartiesService, VictimNotificationsService],
+  providers: [ProtectedPartyAccess, ProtectedPartiesService, VictimNotificationsService],
   exports: [ProtectedPartiesService, VictimNotificationsService],
 })
 export class ProtectedPartiesModule {}

@@ -6,9 +6,9 @@ import { ConflictError, DomainError, NotFoundError, UnprocessableError } from '.
 import { withTimeout } from '../../common/with-timeout';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
-import { createSmtpTransport } from '../notices/smtp-transport';
-import { classifySmtpFailure, describeSmtpFailure } from '../notices/smtp-outcome';
-import { FieldCipher } from './field-cipher';
+import { createSmtpTransport } from '../mail/smtp-transport';
+import { classifySmtpFailure, describeSmtpFailure } from '../mail/smtp-outcome';
+import { FieldCipher } from '../../common/crypto/field-cipher';
 import { partyContext } from './protected-parties.service';
 import { RecordVictimNotificationDto } from './protected-party.dto';
 import { ProtectedPartyDetails, VictimNotificationView } from './protected-party.view';

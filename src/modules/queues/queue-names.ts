@@ -8,6 +8,8 @@ export enum QueueName {
 export enum JobName {
   RenderNotice = 'render-notice',
   SendNotice = 'send-notice',
+  /** Every mail that is not a compliance notice (see mail/mail-kind). */
+  SendMail = 'send-mail',
   DailyComplianceSweep = 'daily-compliance-sweep',
   GenerateSessions = 'generate-sessions',
 }
@@ -15,6 +17,7 @@ export enum JobName {
 export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
   [JobName.RenderNotice]: QueueName.Notices,
   [JobName.SendNotice]: QueueName.Notices,
+  [JobName.SendMail]: QueueName.Notices,
   [JobName.DailyComplianceSweep]: QueueName.Maintenance,
   [JobName.GenerateSessions]: QueueName.Maintenance,
 };

@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { writeEventNotices } from '../notices/notice-writer';
-import { OutboxTransaction } from '../notices/outbox-transaction';
+import { OutboxTransaction } from '../mail/outbox-transaction';
 
 export type NoticeRecipient = 'probation_officer' | 'court';
 

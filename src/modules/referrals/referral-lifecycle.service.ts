@@ -7,7 +7,7 @@ import { EntityManager } from 'typeorm';
 import { AttendanceCounts, countAttendance } from '../compliance/attendance-counts';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { ComplianceService } from '../compliance/compliance.service';
-import { OutboxTransaction } from '../notices/outbox-transaction';
+import { OutboxTransaction } from '../mail/outbox-transaction';
 import { loadMarkFacts } from '../compliance/mark-facts.repository';
 import { Policy } from '../policies/policy.entity';
 import { raiseProgramDecision } from './program-decision-events';

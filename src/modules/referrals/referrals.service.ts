@@ -10,7 +10,7 @@ import { Agency, AgencyKind } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
 import { countAttendance } from '../compliance/attendance-counts';
 import { ComplianceService } from '../compliance/compliance.service';
-import { OutboxTransaction } from '../notices/outbox-transaction';
+import { OutboxTransaction } from '../mail/outbox-transaction';
 import { loadMarkFacts } from '../compliance/mark-facts.repository';
 import { Participant } from '../participants/participant.entity';
 import { Policy } from '../policies/policy.entity';

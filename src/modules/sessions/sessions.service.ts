@@ -3,7 +3,7 @@ import { UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/context/request-context';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
-import { OutboxTransaction } from '../notices/outbox-transaction';
+import { OutboxTransaction } from '../mail/outbox-transaction';
 import { GroupAccess } from '../groups/group-access';
 import { GroupsService } from '../groups/groups.service';
 import { SessionScheduleService } from './session-schedule.service';

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Queue } from 'bull';
 import { AppConfig } from '../../config/app-config';
+import { MailRelay } from '../mail/mail-relay.service';
 import { NoticeRelay } from '../notices/notice-relay.service';
 import { JobName, QueueName } from '../queues/queue-names';
 
@@ -25,6 +26,7 @@ export class WorkerScheduler implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
     private readonly relay: NoticeRelay,
+    private readonly mailRelay: MailRelay,
     private readonly config: AppConfig,
   ) {}
 
@@ -45,6 +47,7 @@ export class WorkerScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     this.relaying = true;
     try {
       await this.relay.runOnce();
+      await this.mailRelay.runOnce();
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'relay pass failed; next pass will retry');
     } finally {

@@ -9,6 +9,10 @@ import { NoticeDelivery } from '../notices/notice-delivery.service';
 import { NoticeJob } from '../notices/notice.job';
 import { NoticeRelay } from '../notices/notice-relay.service';
 import { NoticeRenderer } from '../notices/notice-renderer.service';
+import { MailDelivery } from '../mail/mail-delivery.service';
+import { MailJob } from '../mail/mail.job';
+import { MailModule } from '../mail/mail.module';
+import { MailRelay } from '../mail/mail-relay.service';
 import { JobRegistry } from '../queues/job-registry';
 import { ReportsModule } from '../reports/reports.module';
 import { SessionGenerationJob } from '../sessions/session-generation.job';
@@ -16,19 +20,22 @@ import { WorkerScheduler } from './worker-scheduler.service';
 
 /** Job handlers, the relay and the nightly jobs: imported only when APP_ROLE runs workers. */
 @Module({
-  imports: [DiscoveryModule, ComplianceCoreModule, GroupsModule, ReportsModule],
+  imports: [DiscoveryModule, ComplianceCoreModule, GroupsModule, ReportsModule, MailModule],
   providers: [
     NoticeRenderer,
     NoticeDelivery,
     NoticeRelay,
     FaultPoints,
     NoticeJob,
+    MailDelivery,
+    MailRelay,
+    MailJob,
     ComplianceSweepService,
     ComplianceSweepJob,
     SessionGenerationJob,
     JobRegistry,
     WorkerScheduler,
   ],
-  exports: [NoticeRelay, ComplianceSweepService, NoticeDelivery],
+  exports: [NoticeRelay, MailRelay, ComplianceSweepService, NoticeDelivery, MailDelivery],
 })
 export class WorkerModule {}

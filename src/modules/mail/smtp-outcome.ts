@@ -35,3 +35,10 @@ export function retryDelayMs(attempts: number, baseMs: number, random: () => num
   const ceiling = Math.min(3_600_000, baseMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+
+/** What a failed attempt leaves the mail as: tried again, given up, or not known. */
+export function statusAfterFailure(error: unknown, attempts: number, maxAttempts: number): 'failed' | 'dead' | 'unknown' {
+  const outcome = classifySmtpFailure(error);
+  if (outcome === 'unknown') return 'unknown';
+  return outcome === 'dead' || attempts >= maxAttempts ? 'dead' : 'failed';
+}

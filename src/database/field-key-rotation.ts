@@ -1,10 +1,12 @@
 import { DataSource } from 'typeorm';
-import { FieldCipher } from './field-cipher';
+import { FieldCipher } from '../common/crypto/field-cipher';
 
 /** Every sealed column set, by table: the key id, the wrapped data key, the id column. */
 const SEALED = [
   { table: 'protected_parties', keyId: 'key_id', wrappedKey: 'wrapped_key' },
   { table: 'victim_notifications', keyId: 'note_key_id', wrappedKey: 'note_wrapped_key' },
+  // A mail waiting in the outbox holds its recipient and words sealed until it is sent.
+  { table: 'outgoing_mails', keyId: 'key_id', wrappedKey: 'wrapped_key' },
 ] as const;
 
 /**

@@ -5,6 +5,7 @@ import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgra
 import { bearer, createAgency, createUser, Staff } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';
 import { pageSession } from '../security/security-fixtures';
+import { waitFor } from '../helpers/wait-for';
 
 /**
  * The admin's settings pages over HTTP: each route's success and its answer to bad input (a 4xx
@@ -176,6 +177,42 @@ describe('admin settings pages (routes)', () => {
       await post(`/admin/agencies/${mistaken.id}`, { name: 'County Probation', noticeEmail: 'probation@county.example.gov', kind: 'probation' }).expect(303);
       expect((await testApp.dataSource.query(`SELECT kind FROM agencies WHERE id = $1`, [mistaken.id]))[0].kind).toBe('probation');
       expect((await audits('agency.update', mistaken.id))[0].details.kind).toEqual({ from: 'advocacy', to: 'probation' });
+    });
+
+    it('sends a test e-mail through the outbox to the notice address and shows how it went (audited, the address not in the trail)', async () => {
+      const court = await createAgency(testApp.dataSource, AgencyKind.Court, 'Itasca County Court');
+      await post(`/admin/agencies/${court.id}/test-mail`, {}).expect(303).expect('Location', `/admin/agencies/${court.id}?tested=1`);
+      const mail = await waitFor(() => testApp.smtp.received.find((received) => received.to.includes(court.noticeEmail!)), { what: 'the test e-mail' });
+      expect(mail.raw).toContain('Throughline test e-mail for Itasca County Court');
+      await waitFor(async () => (await get(`/admin/agencies/${court.id}`).expect(200)).text.includes('notice-status--sent'), { what: 'the page showing it sent' });
+      const [entry] = await audits('agency.test_mail', court.id);
+      expect(Object.keys(entry.details)).toEqual(['mailId']);
+      expect(JSON.stringify(entry.details)).not.toContain(court.noticeEmail!);
+    });
+
+    it('shows a refused test e-mail with the server’s answer, and refuses a second one while the first is on its way', async () => {
+      const court = await createAgency(testApp.dataSource, AgencyKind.Court, 'Bouncing County Court');
+      testApp.smtp.answer = (mail) => (mail.to.includes(court.noticeEmail!) ? { code: 550, message: '5.1.1 mailbox unavailable' } : null);
+      try {
+        await post(`/admin/agencies/${court.id}/test-mail`, {}).expect(303);
+        await waitFor(async () => (await get(`/admin/agencies/${court.id}`)).text.includes('notice-status--dead'), { what: 'the test e-mail dead' });
+        const page = await get(`/admin/agencies/${court.id}`).expect(200);
+        expect(page.text).toContain('mailbox unavailable');
+      } finally {
+        testApp.smtp.answer = () => null;
+      }
+      // The last one still on its way (waiting for its next attempt, an hour from now): a second is refused.
+      await testApp.dataSource.query(`UPDATE outgoing_mails SET status = 'failed', next_attempt_at = now() + interval '1 hour' WHERE ref_id = $1`, [court.id]);
+      const again = await post(`/admin/agencies/${court.id}/test-mail`, {}).expect(422);
+      expect(again.text).toContain('The last test e-mail is still on its way');
+      expect(await audits('agency.test_mail', court.id)).toHaveLength(1);
+    });
+
+    it('refuses a test e-mail for an agency without an address', async () => {
+      const program = await createAgency(testApp.dataSource, AgencyKind.Program, 'A Second Program');
+      const response = await post(`/admin/agencies/${program.id}/test-mail`, {}).expect(422);
+      expect(response.text).toContain('has no notice address to test');
+      expect(await audits('agency.test_mail', program.id)).toEqual([]);
     });
 
     it('answers an unknown agency with the 404 page', async () => {

@@ -191,6 +191,7 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'GET /admin/agencies': [Admin],
   'GET /admin/agencies/:id': [Admin],
   'POST /admin/agencies/:id': [Admin],
+  'POST /admin/agencies/:id/test-mail': [Admin],
   'GET /admin/policies': [Admin],
   'GET /admin/policies/:id': [Admin],
   'GET /admin/policies/:id/new-version': [Admin],

@@ -79,12 +79,13 @@ export class MailDelivery {
     const delay = retryDelayMs(claimed.attempts, this.config.noticeRetryBaseMs);
     await this.dataSource.transaction(async (manager) => {
       const [, changed] = (await manager.query(
-        `UPDATE outgoing_mails SET status = $2, last_response = $3, message_id = COALESCE($4, message_id), updated_at = now(),
-                sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END,
-                next_attempt_at = CASE WHEN $2 = 'failed' THEN now() + make_interval(secs => $5::double precision / 1000) ELSE next_attempt_at END,
-                key_id = CASE WHEN $2 = 'failed' THEN key_id END,
-                wrapped_key = CASE WHEN $2 = 'failed' THEN wrapped_key END,
-                ciphertext = CASE WHEN $2 = 'failed' THEN ciphertext END
+        // $2 typed once: PostgreSQL refuses a parameter it would read as the enum in one place and text in another.
+        `UPDATE outgoing_mails SET status = $2::outgoing_mail_status, last_response = $3, message_id = COALESCE($4, message_id), updated_at = now(),
+                sent_at = CASE WHEN $2::outgoing_mail_status = 'sent' THEN now() ELSE sent_at END,
+                next_attempt_at = CASE WHEN $2::outgoing_mail_status = 'failed' THEN now() + make_interval(secs => $5::double precision / 1000) ELSE next_attempt_at END,
+                key_id = CASE WHEN $2::outgoing_mail_status = 'failed' THEN key_id END,
+                wrapped_key = CASE WHEN $2::outgoing_mail_status = 'failed' THEN wrapped_key END,
+                ciphertext = CASE WHEN $2::outgoing_mail_status = 'failed' THEN ciphertext END
           WHERE id = $1 AND status = 'sending'`,
         [claimed.id, status, answer.slice(0, 1000), messageId, delay],
       )) as [unknown, number];

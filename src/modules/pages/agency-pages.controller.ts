@@ -5,6 +5,7 @@ import { Public } from '../../common/auth/auth.decorators';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { AgenciesService } from '../agencies/agencies.service';
 import { AgencyKind } from '../agencies/agency.entity';
+import { AgencyTestMail } from '../agencies/agency-test-mail.service';
 import { UpdateAgencyDto } from '../agencies/create-agency.dto';
 import { NoticesService } from '../notices/notices.service';
 import { Role } from '../users/role.enum';
@@ -41,6 +42,7 @@ export class AgencyPagesController {
   constructor(
     private readonly agencies: AgenciesService,
     private readonly notices: NoticesService,
+    private readonly testMails: AgencyTestMail,
     private readonly renderer: PageRenderer,
   ) {}
 
@@ -88,11 +90,24 @@ export class AgencyPagesController {
     res.redirect(303, `/admin/agencies/${id}?saved=1`);
   }
 
+  /** Queues a test e-mail to the notice address; the page shows how it went. */
+  @Post(':id/test-mail')
+  @HttpCode(200)
+  async sendTest(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    try {
+      await this.testMails.send(id);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      return this.renderAgency(req, res, id, null, { testProblem: error.message }, 422);
+    }
+    res.redirect(303, `/admin/agencies/${id}?tested=1`);
+  }
+
   private async renderAgency(req: PageRequest, res: Response, id: string, form: AgencyForm | null, flags: Record<string, unknown>, status = 200): Promise<void> {
     const user = req.pageSession!.user;
     const agency = await this.agencies.findById(id);
     if (!agency) throw new NotFoundError('agency');
-    const needsStaff = await this.notices.needingStaffFor(user, id, NOTICES_SHOWN);
+    const [needsStaff, latestTest] = await Promise.all([this.notices.needingStaffFor(user, id, NOTICES_SHOWN), this.testMails.latest(id)]);
     const values = form?.values ?? { name: agency.name, noticeEmail: agency.noticeEmail ?? '', kind: agency.kind };
     const errors = form?.errors ?? {};
     this.renderer.render(
@@ -110,6 +125,7 @@ export class AgencyPagesController {
         kinds: Object.values(AgencyKind).map((value) => ({ value, label: AGENCY_KIND_LABELS[value], selected: value === values.kind })),
         notices: needsStaff.map((notice) => ({ ...notice, canRetry: true })),
         back: `/admin/agencies/${id}`,
+        testMail: { latest: latestTest, problem: flags.testProblem ?? null },
         ...flags,
       },
       status,

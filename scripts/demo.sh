@@ -12,10 +12,12 @@ REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:1025}
 PORT=${PORT:-3000}
 PUBLIC_URL=${PUBLIC_URL:-http://localhost:$PORT}
+# The demo's passwords are printed in the README: serve them to this machine only, unless HOST says otherwise.
+HOST=${HOST:-127.0.0.1}
 MAIL_INBOX_PORT=${MAIL_SINK_HTTP_PORT:-8025}
 # Start-up logs one JSON line per route; keep the terminal for the addresses and for problems.
 LOG_LEVEL=${LOG_LEVEL:-warn}
-export DATABASE_URL REDIS_URL SMTP_URL PORT PUBLIC_URL LOG_LEVEL
+export DATABASE_URL REDIS_URL SMTP_URL PORT PUBLIC_URL HOST LOG_LEVEL
 
 step() { printf '\n==> %s\n' "$*"; }
 

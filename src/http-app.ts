@@ -34,7 +34,8 @@ export function configureHttpApp(app: INestApplication): void {
   mountQueueDashboard(app);
   expressApp.useGlobalPipes(createValidationPipe());
   expressApp.useGlobalInterceptors(new InputScreenInterceptor());
-  setUpOpenApi(app);
+  // API_DOCS=false closes /docs and /docs-json (the document is still built for nobody).
+  if (app.get(AppConfig).apiDocs) setUpOpenApi(app);
 }
 
 /** JSON bodies: malformed → 400, too large → 413, in our error shape rather than the parser's. */

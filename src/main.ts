@@ -28,7 +28,8 @@ async function bootstrap(): Promise<void> {
     });
     configureHttpApp(app);
     app.enableShutdownHooks();
-    await app.listen(config.port, '0.0.0.0');
+    // 127.0.0.1 unless HOST says otherwise (production and the container default to 0.0.0.0).
+    await app.listen(config.port, config.host);
     if (process.env.DEMO_BANNER === '1') printBanner(config);
   } else {
     const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });

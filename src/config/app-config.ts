@@ -1,3 +1,4 @@
+import { Role } from '../modules/users/role.enum';
 import { AppRole, EnvironmentVariables, validateEnvironment } from './environment';
 
 /** The typed settings every module receives; built once from the environment. */
@@ -30,6 +31,12 @@ export class AppConfig {
   readonly queueDashboardWrite: boolean;
   /** The current field-encryption key first, then earlier ones still accepted for reading. */
   readonly fieldEncryptionKeys: Buffer[];
+  /** The roles that must sign in with a second factor (SECOND_FACTOR_ROLES). */
+  readonly secondFactorRoles: readonly Role[];
+  /** Where the HTTP server listens (HOST). */
+  readonly host: string;
+  /** Whether /docs is served (API_DOCS). */
+  readonly apiDocs: boolean;
   /** Test-only pauses at named points of the delivery path (ignored outside NODE_ENV=test). */
   readonly faultPoints: Record<string, number>;
 
@@ -64,6 +71,9 @@ export class AppConfig {
       .map((key) => key.trim())
       .filter(Boolean)
       .map((key) => Buffer.from(key, 'base64'));
+    this.secondFactorRoles = env.SECOND_FACTOR_ROLES.trim() === 'none' ? [] : (env.SECOND_FACTOR_ROLES.split(',').map((role) => role.trim()) as Role[]);
+    this.host = env.HOST;
+    this.apiDocs = env.API_DOCS === 'true';
     this.faultPoints = env.NODE_ENV === 'test' ? parseFaultPoints(env.FAULT_POINTS) : {};
   }
 

@@ -167,6 +167,24 @@ export class EnvironmentVariables {
   /** The queue dashboard may pause, retry, clean or add jobs only when this is true (read-only by default). */
   @IsIn(['true', 'false'], { message: 'QUEUE_DASHBOARD_WRITE must be true or false' })
   QUEUE_DASHBOARD_WRITE: string;
+
+  /**
+   * The roles that must sign in with a second factor (TOTP): comma-separated, or `none`. Defaults
+   * to admin, probation_officer, court_clerk, advocate in production (CJIS 5.6.2.2, advanced
+   * authentication), to none in development and tests. A user who enrolled uses it in any case.
+   */
+  @Matches(/^(none|(admin|facilitator|probation_officer|court_clerk|advocate|coordinator)(\s*,\s*(admin|facilitator|probation_officer|court_clerk|advocate|coordinator))*)$/, {
+    message: 'SECOND_FACTOR_ROLES must be none or roles separated by commas (admin, facilitator, probation_officer, court_clerk, advocate, coordinator)',
+  })
+  SECOND_FACTOR_ROLES: string;
+
+  /** The address the HTTP server listens on: 127.0.0.1 by default outside production (the demo's known passwords stay on this machine). */
+  @Matches(/^[0-9A-Za-z.:_-]{1,253}$/, { message: 'HOST must be an address or host name to listen on, e.g. 127.0.0.1 or 0.0.0.0' })
+  HOST: string;
+
+  /** Whether /docs (Swagger UI) and /docs-json are served; a deployment may close them. */
+  @IsIn(['true', 'false'], { message: 'API_DOCS must be true or false' })
+  API_DOCS: string;
 }
 
 
@@ -203,6 +221,9 @@ export function defaultsFor(nodeEnv: string | undefined): Record<string, string>
     NOTICE_MAX_ATTEMPTS: '8',
     TRUST_PROXY: 'false',
     QUEUE_DASHBOARD_WRITE: 'false',
+    SECOND_FACTOR_ROLES: nodeEnv === 'production' ? 'admin,probation_officer,court_clerk,advocate' : 'none',
+    HOST: nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1',
+    API_DOCS: 'true',
   };
   if (nodeEnv !== 'production') {
     // Only for local demo and tests: a real deployment must set its own secret and field key.

@@ -1,6 +1,8 @@
 import { OutgoingMail } from '../modules/mail/outgoing-mail.entity';
 import { Agency } from '../modules/agencies/agency.entity';
+import { AccountLink } from '../modules/auth/account-link.entity';
 import { AuthSession } from '../modules/auth/auth-session.entity';
+import { RecoveryCode, SecondFactor } from '../modules/auth/second-factor.entity';
 import { AttendanceMark } from '../modules/attendance/attendance-mark.entity';
 import { AuditEntry } from '../modules/audit/audit-entry.entity';
 import { ComplianceEvent } from '../modules/compliance/compliance-event.entity';
@@ -39,4 +41,7 @@ export const ENTITIES = [
   VictimNotification,
   EventResponse,
   OutgoingMail,
+  AccountLink,
+  SecondFactor,
+  RecoveryCode,
 ];

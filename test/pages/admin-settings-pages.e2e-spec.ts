@@ -79,7 +79,10 @@ describe('admin settings pages (Chromium)', () => {
       const overflow = await page.locator('html').evaluate((root) => root.scrollWidth - root.clientWidth);
       // What sticks out, by tag and class, so a failure says where to look.
       const wide = overflow
-        ? await page.evaluate(() => [...document.querySelectorAll('body *')].filter((element) => element.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(-3).map((element) => `${element.tagName.toLowerCase()}.${element.className}`))
+        ? await page.locator('body *').evaluateAll((elements) => {
+            const limit = elements[0].ownerDocument.documentElement.clientWidth + 1;
+            return elements.filter((element) => element.getBoundingClientRect().right > limit).slice(-3).map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+          })
         : [];
       expect({ name, width, overflow, wide }).toEqual({ name, width, overflow: 0, wide: [] });
       await screenshot(page, width === 1280 ? name : `${name}-${width}`);

@@ -6,6 +6,7 @@ import { bearer, createAgency, createUser, Staff } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';
 import { pageSession } from '../security/security-fixtures';
 import { waitFor } from '../helpers/wait-for';
+import { freshStep, mailWithLink, totpCode } from '../accounts/account-helpers';
 
 /**
  * The admin's settings pages over HTTP: each route's success and its answer to bad input (a 4xx
@@ -139,6 +140,46 @@ describe('admin settings pages (routes)', () => {
       expect(taken.status).toBe(409);
       expect(fieldError(taken.text, 'email')).toEqual(['Somebody already has an account with this e-mail address']);
       expect(testApp.smtp.received.length).toBe(before);
+    });
+
+    it('invites by e-mail the way POST /api/v1/users does without a password, and sends the invitation again with a new link', async () => {
+      const invited = await post('/admin/users/invite', { name: 'Nadia Petrov', email: 'Nadia.Petrov@Program.test', role: 'facilitator', agencyId: staff.program.id })
+        .expect(303)
+        .expect('Location', '/admin/users?invited=1');
+      expect(invited.headers.location).not.toContain('nadia');
+      const [user] = await testApp.dataSource.query(`SELECT id, active, password_hash IS NULL AS pending FROM users WHERE email = 'nadia.petrov@program.test'`);
+      expect(user).toMatchObject({ active: false, pending: true });
+      const first = await mailWithLink(testApp, 'nadia.petrov@program.test', '/invitation');
+      expect(await audits('user.invite', user.id)).toHaveLength(1);
+      const page = await get(`/admin/users/${user.id}`).expect(200);
+      expect(page.text).toContain('invited, no password chosen yet');
+      expect(page.text).not.toContain('Reactivate the account');
+
+      await post(`/admin/users/${user.id}/invitation`, {}).expect(303).expect('Location', `/admin/users/${user.id}?saved=invited`);
+      const second = await mailWithLink(testApp, 'nadia.petrov@program.test', '/invitation', 1);
+      expect(second.link.hash).not.toBe(first.link.hash);
+      expect(await audits('user.invitation_resent', user.id)).toHaveLength(1);
+      // Somebody with a password is not invited again.
+      const refused = await post(`/admin/users/${staff.users.facilitator.id}/invitation`, {}).expect(409);
+      expect(refused.text).toContain('has already chosen a password');
+    });
+
+    it('resets a user’s second factor from his page: the factor gone, his sessions ended (audited)', async () => {
+      const clerk = await createUser(testApp.dataSource, Role.CourtClerk, staff.court.id, 'Lost Phone Clerk');
+      const token = (await testApp.http.post('/api/v1/auth/login').send({ email: clerk.email, password: 'correct horse battery staple' }).expect(200)).body.accessToken as string;
+      const started = await testApp.http.post('/api/v1/auth/second-factor').set(bearer(token)).expect(200);
+      await freshStep();
+      await testApp.http.post('/api/v1/auth/second-factor/confirm').set(bearer(token)).send({ code: totpCode(started.body.secret) }).expect(200);
+      const before = await get(`/admin/users/${clerk.id}`).expect(200);
+      expect(before.text).toContain('Reset the second factor');
+
+      await post(`/admin/users/${clerk.id}/second-factor/reset`, {}).expect(303).expect('Location', `/admin/users/${clerk.id}?saved=factor`);
+      expect((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM second_factors WHERE user_id = $1`, [clerk.id]))[0].n).toBe(0);
+      await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(401);
+      expect(await audits('user.second_factor_reset', clerk.id)).toEqual([{ details: { hadFactor: true } }]);
+      const after = await get(`/admin/users/${clerk.id}?saved=factor`).expect(200);
+      expect(after.text).toContain('Second factor reset');
+      expect(after.text).not.toContain('Reset the second factor</button>');
     });
 
     it('answers an unknown user with the 404 page', async () => {

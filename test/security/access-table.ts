@@ -188,6 +188,8 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'POST /admin/users/:id/role': [Admin],
   'POST /admin/users/:id/active': [Admin],
   'POST /admin/users/:id/unlock': [Admin],
+  'POST /admin/users/:id/invitation': [Admin],
+  'POST /admin/users/:id/second-factor/reset': [Admin],
   'GET /admin/agencies': [Admin],
   'GET /admin/agencies/:id': [Admin],
   'POST /admin/agencies/:id': [Admin],

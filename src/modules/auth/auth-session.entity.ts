@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } 
 import { User } from '../users/user.entity';
 
 export type AuthSessionKind = 'api' | 'page';
-export type AuthSessionEnd = 'logout' | 'idle' | 'max_age' | 'password_change' | 'deactivated';
+export type AuthSessionEnd = 'logout' | 'idle' | 'max_age' | 'password_change' | 'deactivated' | 'password_reset' | 'factor_reset';
 
 /**
  * One sign-in, server-side, so that an idle or over-long session can be refused even while its

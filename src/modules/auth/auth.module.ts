@@ -8,6 +8,7 @@ import { AppConfig } from '../../config/app-config';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { AccountsModule } from './accounts.module';
 import { SignInLockoutModule } from './sign-in-lockout';
 
 /** The shared sign-in counts, as a provider so its Redis connection closes with the app. */
@@ -20,6 +21,7 @@ class ThrottleStorageModule {}
 @Module({
   imports: [
     SignInLockoutModule,
+    AccountsModule,
     // A KeyObject made once: given the secret as a string, jsonwebtoken first tries to parse it as
     // a PEM public key on every verify, which cost 15 % of a lookup's CPU (bench/RESULTS.md, P4).
     JwtModule.registerAsync({
@@ -37,6 +39,6 @@ class ThrottleStorageModule {}
   ],
   controllers: [AuthController],
   providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  exports: [AuthService, AccountsModule],
 })
 export class AuthModule {}

@@ -7,10 +7,12 @@ import { RequestContext, SignedInUser } from '../../common/context/request-conte
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher, UNKNOWN_USER_HASH } from '../users/password-hasher';
+import { assertAcceptablePassword } from '../users/password-rules';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import { AuthSession, AuthSessionEnd, AuthSessionKind } from './auth-session.entity';
 import { IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS } from './session-limits';
+import { SecondFactorService } from './second-factor.service';
 import { MAX_FAILED_SIGN_INS, SignInLockout } from './sign-in-lockout';
 
 interface TokenClaims {
@@ -40,21 +42,43 @@ export class AuthService {
     private readonly config: AppConfig,
     private readonly audit: AuditService,
     private readonly lockout: SignInLockout,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
-  async login(email: string, password: string): Promise<LoginResult> {
-    const user = await this.verifyCredentials(email, password);
+  /**
+   * The API's sign-in. A user with a second factor (enrolled, or required for his role) gets a
+   * token only with a right `code`; one whose role requires it and who has not set it up yet is
+   * sent to the pages to set it up (the API has no token to give him before that).
+   */
+  async login(email: string, password: string, code?: string): Promise<LoginResult> {
+    const { user, factor } = await this.checkPassword(email, password);
+    if (factor === 'enrol') {
+      throw new DomainError('forbidden', 'SECOND_FACTOR_SETUP_REQUIRED', `Your role signs in with a second factor: sign in once at ${this.config.publicUrl}/login to set it up, then use the API with its code`);
+    }
+    if (factor === 'code') {
+      if (!code) throw new UnauthorizedError('SECOND_FACTOR_REQUIRED', 'Send the 6-digit code of your authenticator app (or a recovery code) as `code`');
+      await this.checkSecondFactor(user, code);
+    }
     const { token } = await this.startSession(user, 'api', this.apiTokenTtlSeconds);
     return this.loginResult(user, token);
   }
 
-  /**
-   * Checks e-mail and password and audits the sign-in. Five failures in a row from one client
-   * address lock that address out of this e-mail for 10 minutes (SignInLockout). The lock is
-   * checked before anything else, so a locked answer is the same, and takes the same time, whether
-   * the e-mail names an account or not; and an unknown e-mail is counted and locked like a real one.
-   */
+  /** Password only (kept for callers that need no second factor decision). */
   async verifyCredentials(email: string, password: string): Promise<User> {
+    return (await this.checkPassword(email, password)).user;
+  }
+
+  /**
+   * Checks e-mail and password. Five failures in a row from one client address lock that address
+   * out of this e-mail for 10 minutes (SignInLockout). The lock is checked before anything else, so
+   * a locked answer is the same, and takes the same time, whether the e-mail names an account or
+   * not; and an unknown e-mail is counted and locked like a real one.
+   *
+   * `factor` says what must follow: nothing (signed in: audited, the count starts again), a code
+   * (the count is left as it is, so a wrong code counts on from the failures before it), or
+   * setting the factor up (his role requires one he does not have yet).
+   */
+  async checkPassword(email: string, password: string): Promise<{ user: User; factor: 'none' | 'code' | 'enrol' }> {
     const client = clientAddress();
     const lockedUntil = await this.lockout.lockedUntil(email, client);
     if (lockedUntil) throw this.lockedError(lockedUntil);
@@ -64,7 +88,7 @@ export class AuthService {
       .addSelect('user.passwordHash')
       .where('user.email = :email', { email })
       .getOne();
-    if (!user || !user.active) {
+    if (!user || !user.active || !user.passwordHash) {
       await PasswordHasher.verify(UNKNOWN_USER_HASH, password);
       await this.recordFailedSignIn(email, client, user ?? null, user ? 'inactive' : 'unknown_email');
       throw INVALID_CREDENTIALS();
@@ -73,9 +97,36 @@ export class AuthService {
       await this.recordFailedSignIn(email, client, user, 'wrong_password');
       throw INVALID_CREDENTIALS();
     }
+    if (await this.secondFactor.isEnrolled(user.id)) return { user, factor: 'code' };
     await this.lockout.recordSuccess(email, client);
     await this.audit.record({ action: 'auth.login', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role });
-    return user;
+    return { user, factor: this.secondFactor.requiredFor(user.role) ? 'enrol' : 'none' };
+  }
+
+  /**
+   * The second step: a code from his app or a recovery code. A wrong one counts against the same
+   * lock as a wrong password (address + client), so the code cannot be guessed either.
+   */
+  async checkSecondFactor(user: Pick<User, 'id' | 'email' | 'role'>, code: string): Promise<void> {
+    const client = clientAddress();
+    const lockedUntil = await this.lockout.lockedUntil(user.email, client);
+    if (lockedUntil) throw this.lockedError(lockedUntil);
+    const result = await this.secondFactor.check(user.id, code);
+    if (!result.ok) {
+      const locked = await this.lockout.recordFailure(user.email, client);
+      await this.audit.record({
+        action: locked ? 'auth.locked' : 'auth.second_factor_failed',
+        recordType: 'user',
+        recordId: user.id,
+        actorUserId: null,
+        actorRole: null,
+        details: locked ? { reason: 'wrong_code', lockedUntil: locked } : { reason: 'wrong_code' },
+      });
+      if (locked) throw this.lockedError(locked);
+      throw new UnauthorizedError('SECOND_FACTOR_WRONG', 'That code is not right; type the 6 digits your app shows now, or a recovery code');
+    }
+    await this.lockout.recordSuccess(user.email, client);
+    await this.audit.record({ action: 'auth.login', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role, details: { secondFactor: result.method } });
   }
 
   /** Counts the failure for this address and client; the fifth in a row locks the pair. */
@@ -220,7 +271,7 @@ export class AuthService {
     const client = clientAddress();
     const lockedUntil = await this.lockout.lockedUntil(user.email, client);
     if (lockedUntil) throw this.lockedError(lockedUntil);
-    if (!(await PasswordHasher.verify(user.passwordHash, currentPassword))) {
+    if (!user.passwordHash || !(await PasswordHasher.verify(user.passwordHash, currentPassword))) {
       await this.recordFailedSignIn(user.email, client, user, 'wrong_current_password');
       throw new UnprocessableError('WRONG_PASSWORD', 'currentPassword is wrong', {
         fields: { currentPassword: ['currentPassword is wrong'] },
@@ -232,6 +283,7 @@ export class AuthService {
         fields: { newPassword: ['newPassword must differ from the current one'] },
       });
     }
+    assertAcceptablePassword(newPassword, { email: user.email, name: user.name }, 'newPassword');
     const passwordHash = await PasswordHasher.hash(newPassword);
     await this.dataSource.transaction(async (manager) => {
       // Every earlier session ends: a new version refuses their tokens, and the rows say why.

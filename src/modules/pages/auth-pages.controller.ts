@@ -7,7 +7,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/login.dto';
 import { Role } from '../users/role.enum';
-import { PageAnonymous, PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { PageAnonymous, PageAuthGuard, PageDuringSecondFactorSetup, PageRequest, PageRoles } from './page-auth.guard';
 import { PageCsrfRejected } from './page-errors';
 import { PageExceptionFilter, safeNext } from './page-exception.filter';
 import { FormBody, formText, plainEmptyMessages, validateForm } from './page-forms';
@@ -18,6 +18,8 @@ const SIGN_IN_NOTES: Record<string, string> = {
   idle: 'You were signed out after 30 minutes without activity. Sign in again to carry on.',
   ended: 'Your session has ended. Please sign in again.',
   signedOut: 'You have signed out.',
+  passwordSet: 'Your password is set. Sign in with it now.',
+  passwordReset: 'Your new password is set, and every earlier sign-in has ended. Sign in with it now.',
 };
 
 /** Sign-in, sign-out and the front door, which sends each role to its own home page. */
@@ -68,9 +70,14 @@ export class AuthPagesController {
       return this.renderLogin(req, res, { next, email, errors }, 400);
     }
     try {
-      const user = await this.auth.verifyCredentials(form.value.email, form.value.password);
-      await this.sessions.start(req, res, user);
-      res.redirect(303, next ?? HOME_BY_ROLE[user.role]);
+      const { user, factor } = await this.auth.checkPassword(form.value.email, form.value.password);
+      if (factor === 'code') {
+        // The password was right; the session starts only after the code (/login/code).
+        this.sessions.startPendingFactor(req, res, user);
+        return res.redirect(303, next ? `/login/code?next=${encodeURIComponent(next)}` : '/login/code');
+      }
+      await this.sessions.start(req, res, user, { mustEnrol: factor === 'enrol' });
+      res.redirect(303, factor === 'enrol' ? '/account/second-factor' : (next ?? HOME_BY_ROLE[user.role]));
     } catch (error) {
       if (!(error instanceof DomainError) || (error.kind !== 'unauthorized' && error.kind !== 'locked')) throw error;
       this.renderLogin(req, res, { next, email, problem: error.message }, error.kind === 'locked' ? 423 : 401);
@@ -78,6 +85,7 @@ export class AuthPagesController {
   }
 
   @Post('logout')
+  @PageDuringSecondFactorSetup()
   @HttpCode(200)
   async logout(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
     // Ends this browser's session; the user's other devices stay signed in.

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { Request, Response } from 'express';
 import { RequestContext, SignedInUser } from '../../common/context/request-context';
 import { Role } from '../users/role.enum';
-import { PageCsrfRejected, PageRoleRefused, PageSignInRequired } from './page-errors';
+import { PageCsrfRejected, PageRoleRefused, PageSecondFactorSetupRequired, PageSignInRequired } from './page-errors';
 import { PageSession, PageSessionService } from './page-session.service';
 
 export type PageRequest = Request & { user?: SignedInUser; pageSession?: PageSession };
@@ -13,6 +13,11 @@ const PAGE_ANONYMOUS = 'throughline:pageAnonymous';
 
 /** Only these roles may open the page (others get a 403 page). */
 export const PageRoles = (...roles: Role[]) => SetMetadata(PAGE_ROLES, roles);
+
+const PAGE_DURING_SETUP = 'throughline:pageDuringSecondFactorSetup';
+
+/** The page opens while the user still has to set up his second factor (its own page, sign-out). */
+export const PageDuringSecondFactorSetup = () => SetMetadata(PAGE_DURING_SETUP, true);
 
 /** The page works without a session (sign-in); it checks its own CSRF token. */
 export const PageAnonymous = () => SetMetadata(PAGE_ANONYMOUS, true);
@@ -42,6 +47,7 @@ export class PageAuthGuard implements CanActivate {
     req.pageSession = result.session;
     RequestContext.setUser(result.session.user);
 
+    if (result.session.mustEnrol && !this.reflector.getAllAndOverride<boolean>(PAGE_DURING_SETUP, targets)) throw new PageSecondFactorSetupRequired();
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(PAGE_ROLES, targets);
     if (roles && !roles.includes(result.session.user.role)) throw new PageRoleRefused();
     if (req.method === 'POST' && !this.sessions.csrfValid(result.session, (req.body as Record<string, unknown> | undefined)?._csrf)) {

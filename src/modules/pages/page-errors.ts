@@ -20,3 +20,10 @@ export class PageRoleRefused extends Error {
     super('This page is not part of your role');
   }
 }
+
+/** His role requires a second factor he has not set up: the filter sends him to set it up. */
+export class PageSecondFactorSetupRequired extends Error {
+  constructor() {
+    super('Set up the second factor first');
+  }
+}

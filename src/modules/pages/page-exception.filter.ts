@@ -3,7 +3,7 @@ import { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
 import { STATUS_BY_KIND } from '../../common/errors/error-response';
 import { PageRequest } from './page-auth.guard';
-import { PageCsrfRejected, PageRoleRefused, PageSignInRequired } from './page-errors';
+import { PageCsrfRejected, PageRoleRefused, PageSecondFactorSetupRequired, PageSignInRequired } from './page-errors';
 import { PageRenderer } from './page-renderer';
 
 /**
@@ -34,6 +34,10 @@ export class PageExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
 
+    if (exception instanceof PageSecondFactorSetupRequired) {
+      res.redirect(303, '/account/second-factor');
+      return;
+    }
     if (exception instanceof PageSignInRequired) {
       const params = new URLSearchParams();
       const next = req.method === 'GET' ? safeNext(req.originalUrl) : null;

@@ -20,7 +20,13 @@ interface PageClaims {
   typ?: string;
   sid?: string;
   iat?: number;
+  /** Set while the user's role requires a second factor he has not set up: only its page opens. */
+  enrol?: number;
 }
+
+/** Between a right password and the second factor's code: who, and which token version, for five minutes. */
+export const PENDING_FACTOR_COOKIE = 'tl_factor';
+const PENDING_FACTOR_SECONDS = 5 * 60;
 
 export type SignInReason = 'idle' | 'ended' | 'none';
 
@@ -28,6 +34,8 @@ export interface PageSession {
   user: SignedInUser;
   sessionId: string;
   csrfToken: string;
+  /** His role requires a second factor and he has none yet: every page but its set-up sends him there. */
+  mustEnrol: boolean;
 }
 
 export type SessionCheck = { ok: true; session: PageSession } | { ok: false; reason: SignInReason };
@@ -45,15 +53,44 @@ export class PageSessionService {
   constructor(
     private readonly auth: AuthService,
     private readonly jwt: JwtService,
-    config: AppConfig,
+    private readonly config: AppConfig,
   ) {
     this.csrfKey = createHmac('sha256', config.jwtSecret).update('throughline:pages:csrf').digest();
   }
 
   /** Starts a session for a user who has just proved who he is. */
-  async start(req: Request, res: Response, user: User): Promise<void> {
-    const { token } = await this.auth.startSession(user, 'page', IDLE_TIMEOUT_SECONDS, { typ: 'page' });
+  async start(req: Request, res: Response, user: User, options: { mustEnrol?: boolean } = {}): Promise<void> {
+    const { token } = await this.auth.startSession(user, 'page', IDLE_TIMEOUT_SECONDS, pageClaims(Boolean(options.mustEnrol)));
+    this.clearPendingFactor(req, res);
     this.setCookie(req, res, token);
+  }
+
+  /** The second factor is set up: the same session, without the set-up restriction. */
+  async finishEnrolment(req: Request, res: Response, session: PageSession): Promise<void> {
+    const token = await this.auth.issueSessionToken(session.user.id, { ttlSeconds: IDLE_TIMEOUT_SECONDS, claims: pageClaims(false), sessionId: session.sessionId });
+    if (token) this.setCookie(req, res, token);
+  }
+
+  /** A right password of a user with a second factor: a short-lived signed cookie until his code. */
+  startPendingFactor(req: Request, res: Response, user: Pick<User, 'id' | 'tokenVersion'>): void {
+    const token = this.jwt.sign({ typ: 'factor', sub: user.id, ver: user.tokenVersion }, { secret: this.config.jwtSecret, algorithm: 'HS256', expiresIn: PENDING_FACTOR_SECONDS });
+    res.cookie(PENDING_FACTOR_COOKIE, token, { ...this.cookieOptions(req), maxAge: PENDING_FACTOR_SECONDS * 1000 });
+  }
+
+  /** Whose password was right in this browser in the last five minutes, if anyone's. */
+  pendingFactor(req: Request): { userId: string; tokenVersion: number } | null {
+    const token = (req.cookies as Record<string, string> | undefined)?.[PENDING_FACTOR_COOKIE];
+    if (!token) return null;
+    try {
+      const claims = this.jwt.verify<{ typ?: string; sub?: string; ver?: number }>(token, { secret: this.config.jwtSecret, algorithms: ['HS256'] });
+      return claims.typ === 'factor' && typeof claims.sub === 'string' && typeof claims.ver === 'number' ? { userId: claims.sub, tokenVersion: claims.ver } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  clearPendingFactor(req: Request, res: Response): void {
+    if ((req.cookies as Record<string, string> | undefined)?.[PENDING_FACTOR_COOKIE]) res.clearCookie(PENDING_FACTOR_COOKIE, this.cookieOptions(req));
   }
 
   /** Reads and checks the cookie; slides the idle timeout when the token is over a minute old. */
@@ -78,7 +115,7 @@ export class PageSessionService {
     if (typeof claims.iat === 'number' && now - claims.iat >= RENEW_AFTER_SECONDS) {
       const renewed = await this.auth.issueSessionToken(user.id, {
         ttlSeconds: IDLE_TIMEOUT_SECONDS,
-        claims: { typ: 'page' },
+        claims: pageClaims(Boolean(claims.enrol)),
         sessionId: user.sessionId,
       });
       if (!renewed) {
@@ -87,7 +124,7 @@ export class PageSessionService {
       }
       this.setCookie(req, res, renewed);
     }
-    return { ok: true, session: { user, sessionId: user.sessionId, csrfToken: this.csrfToken(`session:${user.sessionId}`) } };
+    return { ok: true, session: { user, sessionId: user.sessionId, csrfToken: this.csrfToken(`session:${user.sessionId}`), mustEnrol: Boolean(claims.enrol) } };
   }
 
   clear(req: Request, res: Response): void {
@@ -132,6 +169,10 @@ export class PageSessionService {
   private cookieOptions(req: Request): CookieOptions {
     return { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' };
   }
+}
+
+function pageClaims(mustEnrol: boolean): Record<string, string | number> {
+  return mustEnrol ? { typ: 'page', enrol: 1 } : { typ: 'page' };
 }
 
 function isJwtExpired(token: string, jwt: JwtService): boolean {

@@ -17,6 +17,7 @@ import { UsersModule } from '../users/users.module';
 import { AdminPagesController } from './admin-pages.controller';
 import { AdvocatePagesController } from './advocate-pages.controller';
 import { ProtectedPartiesModule } from '../protected-parties/protected-parties.module';
+import { AccountPagesController } from './account-pages.controller';
 import { AuthPagesController } from './auth-pages.controller';
 import { CourtPagesController } from './court-pages.controller';
 import { FacilitatorPagesController } from './facilitator-pages.controller';
@@ -60,6 +61,7 @@ import { UserPagesController } from './user-pages.controller';
   ],
   controllers: [
     AuthPagesController,
+    AccountPagesController,
     FacilitatorPagesController,
     ReferralPagesController,
     AdminPagesController,

@@ -110,7 +110,8 @@ export class UserPagesController {
     const form = await validateForm(InviteUserForm, values);
     if (form.errors) return this.renderInvite(req, res, { values, errors: plainEmptyMessages(plainInviteMessages(form.errors), values, INVITE_EMPTY_MESSAGES) }, 400);
     try {
-      await this.users.create(form.value as Parameters<UsersService['create']>[0]);
+      // No password: the service writes the invitation and its e-mail, as for POST /api/v1/users.
+      await this.users.create(form.value);
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       return this.renderInvite(req, res, { values, ...formErrorsOf(error) }, error.kind === 'conflict' ? 409 : 422);
@@ -125,7 +126,7 @@ export class UserPagesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Query('saved') saved?: string,
   ): Promise<void> {
-    await this.renderUser(req, res, id, { saved: ['role', 'active', 'inactive', 'unlocked', 'factor'].includes(saved ?? '') ? saved : null });
+    await this.renderUser(req, res, id, { saved: ['role', 'active', 'inactive', 'unlocked', 'factor', 'invited'].includes(saved ?? '') ? saved : null });
   }
 
   @Post(':id/role')
@@ -167,6 +168,27 @@ export class UserPagesController {
   async unlock(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.users.unlock(id);
     res.redirect(303, `/admin/users/${id}?saved=unlocked`);
+  }
+
+  /** A new link for somebody who has not used the first (the earlier one stops working). */
+  @Post(':id/invitation')
+  @HttpCode(200)
+  async resendInvitation(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    try {
+      await this.users.resendInvitation(id);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      return this.renderUser(req, res, id, { activeProblem: error.message }, 409);
+    }
+    res.redirect(303, `/admin/users/${id}?saved=invited`);
+  }
+
+  /** A lost phone: the second factor and recovery codes go and his sessions end; he sets it up again at the next sign-in. */
+  @Post(':id/second-factor/reset')
+  @HttpCode(200)
+  async resetSecondFactor(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.users.resetSecondFactor(id);
+    res.redirect(303, `/admin/users/${id}?saved=factor`);
   }
 
   private async renderList(req: PageRequest, res: Response, filters: UserFilters, extra: Record<string, unknown> = {}): Promise<void> {
@@ -226,7 +248,7 @@ export class UserPagesController {
     extra: { form?: UserForm; saved?: string | null; activeProblem?: string },
     status = 200,
   ): Promise<void> {
-    const [user, agencies] = await Promise.all([this.users.get(id), this.agencies.list(REFERENCE_LIMIT, 0)]);
+    const [user, agencies, account] = await Promise.all([this.users.get(id), this.agencies.list(REFERENCE_LIMIT, 0), this.admin.accountState(id)]);
     const agency = agencies.items.find((item) => item.id === user.agencyId) ?? (await this.agencies.findById(user.agencyId));
     const form = extra.form ?? { values: { role: user.role, agencyId: user.agencyId }, errors: {} };
     this.renderer.render(
@@ -237,6 +259,7 @@ export class UserPagesController {
         title: user.name,
         user: { ...user, roleLabel: ROLE_LABELS[user.role], agencyName: agency?.name ?? '' },
         self: user.id === req.pageSession!.user.id,
+        account,
         values: form.values,
         errors: form.errors,
         problem: form.problem ?? null,

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsEnum, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsEnum, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
 import { OptionalNotNull } from '../../common/http/validators';
 import { Role } from './role.enum';
 
-export const PASSWORD_MIN_LENGTH = 12;
+export { PASSWORD_MIN_LENGTH } from './password-policy';
+import { PASSWORD_MIN_LENGTH } from './password-policy';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'po.garcia@probation.example.gov' })
@@ -27,11 +28,16 @@ export class CreateUserDto {
   @IsUUID('all', { message: 'agencyId must be a UUID' })
   agencyId: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, writeOnly: true })
+  @ApiPropertyOptional({
+    minLength: PASSWORD_MIN_LENGTH,
+    writeOnly: true,
+    description: 'Set by the admin (kept for scripts); without it the user is invited by e-mail and chooses his own',
+  })
+  @IsOptional()
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH, { message: `password must be at least ${PASSWORD_MIN_LENGTH} characters` })
   @MaxLength(200)
-  password: string;
+  password?: string;
 }
 
 /** What an admin may correct on a user; role and agency are fixed (make a new account instead). */

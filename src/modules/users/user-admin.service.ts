@@ -29,7 +29,15 @@ export interface UserListItem {
   agencyId: string;
   agencyName: string;
   active: boolean;
+  /** Invited, and the link not used yet: no password chosen. */
+  invitationPending: boolean;
   createdAt: Date;
+}
+
+export interface AccountState {
+  invitationPending: boolean;
+  /** A second factor set up and confirmed. */
+  secondFactor: boolean;
 }
 
 /** `%` and `_` typed by a person are letters, not wildcards. */
@@ -62,13 +70,13 @@ export class UserAdminService {
     const whereSql = where.join(' AND ');
     const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM users u WHERE ${whereSql}`, params.values)) as Array<{ total: number }>;
     const rows = (await this.dataSource.query(
-      `SELECT u.id, u.name, u.email, u.role, u.agency_id, a.name AS agency_name, u.active, u.created_at
+      `SELECT u.id, u.name, u.email, u.role, u.agency_id, a.name AS agency_name, u.active, u.password_hash IS NULL AS invitation_pending, u.created_at
          FROM users u JOIN agencies a ON a.id = u.agency_id
         WHERE ${whereSql}
         ORDER BY u.active DESC, u.name, u.id
         LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
       params.values,
-    )) as Array<{ id: string; name: string; email: string; role: Role; agency_id: string; agency_name: string; active: boolean; created_at: Date }>;
+    )) as Array<{ id: string; name: string; email: string; role: Role; agency_id: string; agency_name: string; active: boolean; invitation_pending: boolean; created_at: Date }>;
     return {
       items: rows.map((row) => ({
         id: row.id,
@@ -78,6 +86,7 @@ export class UserAdminService {
         agencyId: row.agency_id,
         agencyName: row.agency_name,
         active: row.active,
+        invitationPending: row.invitation_pending,
         createdAt: row.created_at,
       })),
       total,
@@ -108,6 +117,18 @@ export class UserAdminService {
       await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'reassigned' WHERE user_id = $1 AND ended_at IS NULL`, [userId]);
       await this.audit.record({ action: 'user.reassign', recordType: 'user', recordId: userId, details: { from, to: { role: input.role, agencyId: input.agencyId } } }, manager);
     });
+  }
+
+  /** What the user's page says of the account beyond the API's view: invited or not, a second factor or not. */
+  async accountState(userId: string): Promise<AccountState> {
+    const [row] = (await this.dataSource.query(
+      `SELECT u.password_hash IS NULL AS invitation_pending,
+              EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS second_factor
+         FROM users u WHERE u.id = $1`,
+      [userId],
+    )) as Array<{ invitation_pending: boolean; second_factor: boolean }>;
+    if (!row) throw new NotFoundError('user');
+    return { invitationPending: row.invitation_pending, secondFactor: row.second_factor };
   }
 
   /** The checks before an account is deactivated from the pages: not oneself, not the last admin. */

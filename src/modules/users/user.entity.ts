@@ -25,8 +25,9 @@ export class User {
   @JoinColumn({ name: 'agency_id' })
   agency?: Agency;
 
-  @Column({ type: 'varchar', length: 255, select: false })
-  passwordHash: string;
+  /** Null until an invited user sets his first password through the invitation's link. */
+  @Column({ type: 'varchar', length: 255, select: false, nullable: true })
+  passwordHash: string | null;
 
   /** Bumped by logout and password change; tokens carrying an older version are refused. */
   @Column({ type: 'integer', default: 0 })

@@ -43,6 +43,20 @@ export class UsersController {
     await this.users.unlock(id);
   }
 
+  /** Sends the invitation again (a new link; the earlier one stops working). Only before it was accepted. */
+  @Post(':id/invitation')
+  @HttpCode(200)
+  resendInvitation(@Param('id', ParseUUIDPipe) id: string): Promise<{ expiresAt: Date }> {
+    return this.users.resendInvitation(id);
+  }
+
+  /** A lost phone: the user's second factor and recovery codes are removed and his sessions end (audited). */
+  @Post(':id/second-factor/reset')
+  @HttpCode(204)
+  async resetSecondFactor(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.users.resetSecondFactor(id);
+  }
+
   @Get(':id')
   get(@Param('id', ParseUUIDPipe) id: string): Promise<UserView> {
     return this.users.get(id);

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../auth/accounts.module';
 import { SignInLockoutModule } from '../auth/sign-in-lockout';
 import { UserAdminService } from './user-admin.service';
+import { MailModule } from '../mail/mail.module';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [SignInLockoutModule],
+  imports: [SignInLockoutModule, AccountsModule, MailModule],
   controllers: [UsersController],
   providers: [UsersService, UserAdminService],
   exports: [UsersService, UserAdminService],

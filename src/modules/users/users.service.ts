@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { Page } from '../../common/http/pagination.dto';
 import { Agency, AgencyKind } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
+import { AccountLinksService } from '../auth/account-links.service';
+import { SecondFactorService } from '../auth/second-factor.service';
 import { SignInLockout } from '../auth/sign-in-lockout';
+import { OutboxTransaction } from '../mail/outbox-transaction';
+import { assertAcceptablePassword } from './password-rules';
 import { CreateUserDto, UpdateUserDto } from './create-user.dto';
 import { PasswordHasher } from './password-hasher';
 import { Role } from './role.enum';
@@ -29,9 +33,76 @@ export class UsersService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly lockout: SignInLockout,
+    private readonly outbox: OutboxTransaction,
+    private readonly links: AccountLinksService,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
+  /**
+   * With a password (the API contract; scripts rely on it): an active user at once. Without one:
+   * an invitation (see invite).
+   */
   async create(input: CreateUserDto): Promise<UserView> {
+    if (input.password === undefined || input.password === null) return this.invite(input);
+    await this.checkAgency(input);
+    assertAcceptablePassword(input.password, input);
+    const passwordHash = await PasswordHasher.hash(input.password);
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.insertUser(manager, input, passwordHash, true);
+      await this.audit.record({ action: 'user.create', recordType: 'user', recordId: user.id, details: { role: user.role, agencyId: user.agencyId } }, manager);
+      return toUserView(user);
+    });
+  }
+
+  /**
+   * Invites a user by e-mail: the account exists, inactive and without a password, until he opens
+   * the link (single use, 72 hours) and chooses one. The mail goes through the outbox, written in
+   * the same transaction as the user. Audited as the signed-in admin (request context).
+   */
+  async invite(input: Omit<CreateUserDto, 'password'>): Promise<UserView> {
+    await this.checkAgency(input);
+    return this.outbox.run(async (manager) => {
+      const user = await this.insertUser(manager, input, null, false);
+      const { expiresAt } = await this.links.writeInvitation(manager, user);
+      await this.audit.record(
+        { action: 'user.invite', recordType: 'user', recordId: user.id, details: { role: user.role, agencyId: user.agencyId, expiresAt: expiresAt.toISOString() } },
+        manager,
+      );
+      return toUserView(user);
+    });
+  }
+
+  /** A new invitation for a user who has not accepted yet: a new link, and the earlier one no longer works. */
+  async resendInvitation(userId: string): Promise<{ expiresAt: Date }> {
+    return this.outbox.run(async (manager) => {
+      const rows = (await manager.query(`SELECT id, email, name, role, password_hash IS NULL AS pending FROM users WHERE id = $1 FOR UPDATE`, [userId])) as Array<
+        Pick<User, 'id' | 'email' | 'name' | 'role'> & { pending: boolean }
+      >;
+      const user = rows[0];
+      if (!user) throw new NotFoundError('user');
+      if (!user.pending) throw new ConflictError('INVITATION_ACCEPTED', 'This user has already chosen a password; a forgotten one is reset from the sign-in page');
+      const { expiresAt } = await this.links.writeInvitation(manager, user);
+      await this.audit.record({ action: 'user.invitation_resent', recordType: 'user', recordId: userId, details: { expiresAt: expiresAt.toISOString() } }, manager);
+      return { expiresAt };
+    });
+  }
+
+  /**
+   * An admin's reset of a user's second factor (a lost phone): the secret and the recovery codes
+   * are gone and every session of his ends; he sets it up again at his next sign-in. Audited.
+   */
+  async resetSecondFactor(userId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const user = await manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw new NotFoundError('user');
+      const removed = await this.secondFactor.remove(manager, userId);
+      await manager.query(`UPDATE users SET token_version = token_version + 1 WHERE id = $1`, [userId]);
+      await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'factor_reset' WHERE user_id = $1 AND ended_at IS NULL`, [userId]);
+      await this.audit.record({ action: 'user.second_factor_reset', recordType: 'user', recordId: userId, details: { hadFactor: removed } }, manager);
+    });
+  }
+
+  private async checkAgency(input: Pick<CreateUserDto, 'agencyId' | 'role'>): Promise<void> {
     const agency = await this.dataSource.getRepository(Agency).findOneBy({ id: input.agencyId });
     if (!agency) {
       throw new UnprocessableError('AGENCY_NOT_FOUND', 'agencyId does not name an agency', {
@@ -46,30 +117,12 @@ export class UsersService {
         { fields: { agencyId: [`a ${input.role} belongs to a ${expectedKind} agency`] } },
       );
     }
-    const passwordHash = await PasswordHasher.hash(input.password);
-    return this.dataSource.transaction(async (manager) => {
-      const existing = await manager.getRepository(User).exists({ where: { email: input.email } });
-      if (existing) throw new ConflictError('EMAIL_TAKEN', 'A user with this e-mail already exists');
-      const user = await manager.save(
-        manager.create(User, {
-          email: input.email,
-          name: input.name,
-          role: input.role,
-          agencyId: input.agencyId,
-          passwordHash,
-        }),
-      );
-      await this.audit.record(
-        {
-          action: 'user.create',
-          recordType: 'user',
-          recordId: user.id,
-          details: { role: user.role, agencyId: user.agencyId },
-        },
-        manager,
-      );
-      return toUserView(user);
-    });
+  }
+
+  private async insertUser(manager: EntityManager, input: Omit<CreateUserDto, 'password'>, passwordHash: string | null, active: boolean): Promise<User> {
+    const existing = await manager.getRepository(User).exists({ where: { email: input.email } });
+    if (existing) throw new ConflictError('EMAIL_TAKEN', 'A user with this e-mail already exists');
+    return manager.save(manager.create(User, { email: input.email, name: input.name, role: input.role, agencyId: input.agencyId, passwordHash, active }));
   }
 
   async update(id: string, input: UpdateUserDto): Promise<UserView> {

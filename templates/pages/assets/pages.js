@@ -17,4 +17,18 @@
       });
     });
   });
+
+  // An invitation's or a reset's link carries its code after #, which never reaches a server or a
+  // log: put it into the form, hide the field, and take it out of the address bar and history.
+  var linkToken = document.querySelector('[data-link-token]');
+  if (linkToken && window.location.hash.length > 1) {
+    var input = linkToken.querySelector('input');
+    if (input) {
+      input.value = decodeURIComponent(window.location.hash.slice(1));
+      linkToken.hidden = true;
+      window.history.replaceState(null, '', window.location.pathname + window.location.search);
+      var password = document.querySelector('input[name=password]');
+      if (password && !document.querySelector('[data-autofocus]')) password.focus();
+    }
+  }
 })();

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { MailModule } from '../mail/mail.module';
+import { AccountLinksService } from './account-links.service';
+import { PasswordResetLimits } from './password-reset-limits';
+import { SecondFactorService } from './second-factor.service';
+
+/** Invitations, password resets and the second factor: what sign-in (AuthModule) and the admin's users (UsersModule) share. */
+@Module({
+  imports: [MailModule],
+  providers: [
+    AccountLinksService,
+    SecondFactorService,
+    {
+      provide: PasswordResetLimits,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new PasswordResetLimits(config.redisUrl, config.queuePrefix, config.jwtSecret),
+    },
+  ],
+  exports: [AccountLinksService, SecondFactorService],
+})
+export class AccountsModule {}

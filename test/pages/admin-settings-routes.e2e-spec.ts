@@ -377,6 +377,12 @@ describe('admin settings pages (routes)', () => {
       await testApp.http.get(`/api/v1/groups/${group.id}`).set(bearer(token)).expect(200);
     });
 
+    it('keeps a facilitator of a meeting group in his role until another is named on it', async () => {
+      const response = await post(`/admin/users/${lena.id}/role`, { role: 'coordinator', agencyId: staff.program.id }).expect(422);
+      expect(fieldError(response.text, 'role')).toEqual(['Lena Brandt facilitates 1 group; name another facilitator on it first']);
+      expect((await testApp.dataSource.query(`SELECT role FROM users WHERE id = $1`, [lena.id]))[0].role).toBe('facilitator');
+    });
+
     it('refuses a capacity below the men enrolled, no facilitator and a bad time beside the fields, changing nothing', async () => {
       const below = await post(`/groups/${group.id}/edit`, { name: 'Wednesday evening group', startTime: '19:00', durationMinutes: '120', capacity: '1', location: 'Room 5', facilitatorIds: [lena.id] }).expect(422);
       expect(fieldError(below.text, 'capacity')).toEqual(['2 men are enrolled now; the capacity cannot be below that']);
@@ -393,6 +399,33 @@ describe('admin settings pages (routes)', () => {
       await get('/groups/00000000-0000-4000-8000-000000000000').expect(404);
       await expect(get('/groups/new').expect(200).then((res) => res.text)).resolves.toContain('<h1>New group</h1>');
     });
+  });
+
+  it('refuses every settings form posted without the page’s CSRF token, changing nothing', async () => {
+    const user = await createUser(testApp.dataSource, Role.Facilitator, staff.program.id, 'Csrf Target');
+    const policyCount = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM policies`))[0].n;
+    const forms: Array<[string, Record<string, string | string[]>]> = [
+      ['/admin/users', { q: 'x' }],
+      ['/admin/users/invite', { name: 'Forged Person', email: 'forged@program.test', role: 'admin', agencyId: staff.program.id }],
+      [`/admin/users/${user.id}/role`, { role: 'admin', agencyId: staff.program.id }],
+      [`/admin/users/${user.id}/active`, { active: 'false' }],
+      [`/admin/users/${user.id}/unlock`, {}],
+      [`/admin/users/${user.id}/invitation`, {}],
+      [`/admin/users/${user.id}/second-factor/reset`, {}],
+      [`/admin/agencies/${staff.court.id}`, { name: 'Forged', noticeEmail: 'attacker@evil.test', kind: 'court' }],
+      [`/admin/agencies/${staff.court.id}/test-mail`, {}],
+      [`/admin/policies/${reference.duluthPolicy.id}/new-version`, { name: 'Forged' }],
+      [`/groups/00000000-0000-4000-8000-000000000000/edit`, { name: 'Forged' }],
+    ];
+    for (const [path, form] of forms) {
+      const response = await testApp.http.post(path).set('Cookie', cookie).set('Accept', 'text/html').type('form').send({ ...form, _csrf: 'forged' });
+      expect({ path, status: response.status }).toEqual({ path, status: 403 });
+      expect(response.text).toContain('This form could not be accepted');
+    }
+    expect((await testApp.dataSource.query(`SELECT role, active FROM users WHERE id = $1`, [user.id]))[0]).toEqual({ role: 'facilitator', active: true });
+    expect((await testApp.dataSource.query(`SELECT notice_email FROM agencies WHERE id = $1`, [staff.court.id]))[0].notice_email).not.toBe('attacker@evil.test');
+    expect((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM users WHERE email = 'forged@program.test'`))[0].n).toBe(0);
+    expect((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM policies`))[0].n).toBe(policyCount);
   });
 
   it('adds the settings pages and the queue dashboard to the admin’s navigation, and every link there opens', async () => {

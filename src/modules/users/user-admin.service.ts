@@ -48,7 +48,7 @@ export function likePattern(text: string): string {
 /**
  * What the admin pages do to staff accounts beyond the API's corrections: find people, and move
  * one to another role or agency. The rules that keep the program working are here: an admin
- * cannot take away his own role, the last active admin stays an admin, and a probation officer
+ * cannot take away his own role (so one admin always remains), and a probation officer
  * with open cases or a facilitator of a meeting group keeps his role until they are handed over.
  */
 @Injectable()
@@ -131,21 +131,17 @@ export class UserAdminService {
     return { invitationPending: row.invitation_pending, secondFactor: row.second_factor };
   }
 
-  /** The checks before an account is deactivated from the pages: not oneself, not the last admin. */
+  /** The check before an account is deactivated from the pages: not one's own. */
   async assertMayDeactivate(actor: SignedInUser, userId: string): Promise<void> {
     const user = await this.dataSource.getRepository(User).findOneBy({ id: userId });
     if (!user) throw new NotFoundError('user');
+    // The one doing it is an active admin, so refusing his own account keeps at least one.
     if (user.id === actor.id) throw refusal('CANNOT_DEACTIVATE_SELF', 'active', 'You cannot deactivate your own account; another admin can');
-    if (user.role === Role.Admin && user.active && (await this.activeAdmins(this.dataSource.manager)) <= 1) {
-      throw refusal('LAST_ADMIN', 'active', 'This is the only active admin; make another admin first');
-    }
   }
 
   private async refuseLosingRole(manager: EntityManager, actor: SignedInUser, user: User): Promise<void> {
+    // The one doing it is an active admin, so refusing his own role keeps at least one admin.
     if (user.id === actor.id) throw refusal('CANNOT_CHANGE_OWN_ROLE', 'role', 'You cannot change your own role; another admin can');
-    if (user.role === Role.Admin && user.active && (await this.activeAdmins(manager)) <= 1) {
-      throw refusal('LAST_ADMIN', 'role', 'This is the only active admin; make another admin first');
-    }
     if (user.role === Role.ProbationOfficer) {
       const [{ open }] = (await manager.query(
         `SELECT count(*)::int AS open FROM referrals WHERE probation_officer_id = $1 AND status = ANY($2)`,
@@ -160,11 +156,6 @@ export class UserAdminService {
       )) as Array<{ groups: number }>;
       if (groups > 0) throw refusal('FACILITATES_GROUPS', 'role', `${user.name} facilitates ${groups} group${groups === 1 ? '' : 's'}; name another facilitator on ${groups === 1 ? 'it' : 'them'} first`);
     }
-  }
-
-  private async activeAdmins(manager: EntityManager): Promise<number> {
-    const [{ admins }] = (await manager.query(`SELECT count(*)::int AS admins FROM users WHERE role = 'admin' AND active`)) as Array<{ admins: number }>;
-    return admins;
   }
 }
 

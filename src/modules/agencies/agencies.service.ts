@@ -90,7 +90,8 @@ async function refuseKindInUse(manager: EntityManager, agency: Agency): Promise<
     use.notices ? `${use.notices} notice${use.notices === 1 ? '' : 's'}` : null,
   ].filter(Boolean);
   if (!inUse.length) return;
-  const message = `The kind cannot change: ${inUse.join(', ')} depend on ${agency.name} being a ${agency.kind} agency`;
+  const one = use.users + use.referrals + use.notices === 1;
+  const message = `The kind cannot change: ${inUse.join(', ')} ${one ? 'depends' : 'depend'} on ${agency.name} being a ${agency.kind} agency`;
   throw new UnprocessableError('AGENCY_KIND_IN_USE', message, { fields: { kind: [message] } });
 }
 

@@ -159,7 +159,7 @@ describe('admin settings pages (Chromium)', () => {
     await page.getByLabel('Name').fill('Nadia Petrov');
     await page.getByLabel('E-mail').fill('nadia.petrov@program.test');
     await page.getByRole('combobox', { name: 'Role', exact: true }).selectOption({ label: 'Facilitator' });
-    await page.getByRole('combobox', { name: 'Agency', exact: true }).selectOption({ label: 'Duluth Domestic Abuse Intervention Program (program: program admin, facilitator, ccr coordinator)' });
+    await page.getByRole('combobox', { name: 'Agency', exact: true }).selectOption({ label: 'Duluth Domestic Abuse Intervention Program (program: program admin, facilitator, CCR coordinator)' });
     await page.getByRole('button', { name: 'Send the invitation' }).click();
     await expect(page.getByRole('status').first().innerText()).resolves.toContain('Invitation sent');
     await mailWithLink(testApp, 'nadia.petrov@program.test', '/invitation');

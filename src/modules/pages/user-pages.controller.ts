@@ -234,7 +234,8 @@ export class UserPagesController {
         errors: form.errors,
         problem: form.problem ?? null,
         errorCount: Object.keys(form.errors).length,
-        errorLinks: errorLinks(form.errors),
+        // The summary lists the problems in the form's order.
+        errorLinks: errorLinks(Object.fromEntries(Object.keys(INVITE_EMPTY_MESSAGES).filter((name) => form.errors[name]).map((name) => [name, form.errors[name]]))),
         ...this.roleAndAgencyOptions(agencies.items, form.values),
       },
       status,
@@ -279,7 +280,7 @@ export class UserPagesController {
       roles: ALL_ROLES.map((value) => ({ value, label: ROLE_LABELS[value], selected: value === values.role })),
       agencies: agencies.map((agency) => ({
         value: agency.id,
-        label: `${agency.name} (${agency.kind}: ${ALL_ROLES.filter((role) => AGENCY_KIND_FOR_ROLE[role] === agency.kind).map((role) => ROLE_LABELS[role].toLowerCase()).join(', ')})`,
+        label: `${agency.name} (${agency.kind}: ${ALL_ROLES.filter((role) => AGENCY_KIND_FOR_ROLE[role] === agency.kind).map((role) => ROLE_LABELS[role].replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase())).join(', ')})`,
         selected: agency.id === values.agencyId,
       })),
     };

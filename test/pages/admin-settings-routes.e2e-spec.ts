@@ -324,6 +324,30 @@ describe('admin settings pages (routes)', () => {
       expect(fieldError(response.text, 'enrollWithinDays')).toEqual(['“Enroll within” must be a whole number']);
       expect((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM policies WHERE key = $1`, [policy.key]))[0].n).toBe(1);
     });
+
+    it('says in the rule’s words when two rules contradict each other', async () => {
+      const policy = reference.txPolicy;
+      const response = await post(`/admin/policies/${policy.id}/new-version`, {
+        name: policy.name,
+        victimNotification: 'none',
+        requiredSessions: '100',
+        sessionMinutes: '90',
+        enrollWithinDays: '14',
+        completeWithinMonths: '9',
+        maxAbsences: '2',
+        maxUnexcusedAbsences: '3',
+        maxConsecutiveAbsences: '2',
+        noAttendanceDays: '14',
+        progressReportEveryDays: '30',
+        violationReportBusinessDays: '2',
+        escalateAfterBusinessDays: '3',
+        probationResponseBusinessDays: '10',
+        courtResponseBusinessDays: '22',
+      }).expect(422);
+      expect(fieldError(response.text, 'requiredSessions')).toEqual(['100 sessions cannot all be held, at one a week, within 9 months']);
+      expect(fieldError(response.text, 'maxUnexcusedAbsences')).toEqual(['Unexcused absences allowed cannot be more than the absences allowed, excused or not']);
+      expect((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM policies WHERE key = $1`, [policy.key]))[0].n).toBe(1);
+    });
   });
 
   describe('a group', () => {

@@ -145,7 +145,8 @@ export class PolicyPagesController {
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       const fields = domainFieldErrors(error);
-      await this.renderForm(req, res, current, { values, errors: fields ?? {}, problem: fields ? null : error.message }, error.kind === 'conflict' ? 409 : 422);
+      const errors = fields ? plainRuleConflicts(fields, values) : {};
+      await this.renderForm(req, res, current, { values, errors, problem: fields ? null : error.message }, error.kind === 'conflict' ? 409 : 422);
     }
   }
 
@@ -165,6 +166,7 @@ export class PolicyPagesController {
       {
         title: `New version of ${current.name}`,
         current,
+        nextVersion: current.version + 1,
         referrals: counts[current.id] ?? 0,
         values: form.values,
         errors: form.errors,
@@ -185,6 +187,14 @@ export class PolicyPagesController {
       status,
     );
   }
+}
+
+/** The rules that contradict each other (the service's POLICY_INCONSISTENT), in the form's words. */
+function plainRuleConflicts(fields: FieldErrors, values: Record<string, string>): FieldErrors {
+  const plain: FieldErrors = { ...fields };
+  if (plain.maxUnexcusedAbsences) plain.maxUnexcusedAbsences = ['Unexcused absences allowed cannot be more than the absences allowed, excused or not'];
+  if (plain.requiredSessions) plain.requiredSessions = [`${values.requiredSessions} sessions cannot all be held, at one a week, within ${values.completeWithinMonths} months`];
+  return plain;
 }
 
 /** "maxAbsences must not be greater than 100" is the API's; the form names the rule it is about. */

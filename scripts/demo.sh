@@ -17,7 +17,9 @@ HOST=${HOST:-127.0.0.1}
 MAIL_INBOX_PORT=${MAIL_SINK_HTTP_PORT:-8025}
 # Start-up logs one JSON line per route; keep the terminal for the addresses and for problems.
 LOG_LEVEL=${LOG_LEVEL:-warn}
-export DATABASE_URL REDIS_URL SMTP_URL PORT PUBLIC_URL HOST LOG_LEVEL
+# The demo program is in Duluth: Minnesota's court holidays join the federal ones.
+PROGRAM_STATE=${PROGRAM_STATE:-MN}
+export DATABASE_URL REDIS_URL SMTP_URL PORT PUBLIC_URL HOST LOG_LEVEL PROGRAM_STATE
 
 step() { printf '\n==> %s\n' "$*"; }
 

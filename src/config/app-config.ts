@@ -1,4 +1,5 @@
 import { Role } from '../modules/users/role.enum';
+import { HolidayState } from '../modules/calendar/us-holidays';
 import { AppRole, EnvironmentVariables, validateEnvironment } from './environment';
 
 /** The typed settings every module receives; built once from the environment. */
@@ -18,6 +19,9 @@ export class AppConfig {
   readonly publicUrl: string;
   readonly adminNoticeEmail?: string;
   readonly programTimeZone: string;
+  /** Whose state holidays the program closes on (federal ones always). */
+  readonly programState: HolidayState | null;
+  readonly programHolidays: 'us' | 'none';
   readonly queueLockMs: number;
   readonly noticeRelayIntervalMs: number;
   readonly noticeRelayGraceMs: number;
@@ -56,6 +60,8 @@ export class AppConfig {
     this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
     this.adminNoticeEmail = env.ADMIN_NOTICE_EMAIL;
     this.programTimeZone = env.PROGRAM_TIMEZONE;
+    this.programState = env.PROGRAM_STATE ?? null;
+    this.programHolidays = env.PROGRAM_HOLIDAYS;
     this.queueLockMs = env.QUEUE_LOCK_MS;
     this.noticeRelayIntervalMs = env.NOTICE_RELAY_INTERVAL_MS;
     this.noticeRelayGraceMs = env.NOTICE_RELAY_GRACE_MS;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
+import { HOLIDAY_STATES, HolidayState } from '../modules/calendar/us-holidays';
 import {
   IsEmail,
   IsIn,
@@ -132,6 +133,15 @@ export class EnvironmentVariables {
   @IsTimeZone({ message: 'PROGRAM_TIMEZONE must be an IANA time zone, e.g. America/Chicago' })
   PROGRAM_TIMEZONE: string;
 
+  /** The state whose court holidays join the federal ones in the program's calendar. */
+  @IsOptional()
+  @IsIn(HOLIDAY_STATES as unknown as string[], { message: `PROGRAM_STATE must be one of: ${HOLIDAY_STATES.join(', ')} (or unset for federal holidays only)` })
+  PROGRAM_STATE?: HolidayState;
+
+  /** `us`: the federal (and PROGRAM_STATE's) holidays are seeded each year; `none`: the admin enters every closed day. */
+  @IsIn(['us', 'none'], { message: 'PROGRAM_HOLIDAYS must be us or none' })
+  PROGRAM_HOLIDAYS: 'us' | 'none';
+
   @IsOptional()
   @IsEmail({}, { message: 'ADMIN_NOTICE_EMAIL must be an e-mail address' })
   ADMIN_NOTICE_EMAIL?: string;
@@ -214,6 +224,7 @@ export function defaultsFor(nodeEnv: string | undefined): Record<string, string>
     LOGIN_RATE_LIMIT_PER_MINUTE: '10',
     LOG_LEVEL: 'info',
     PROGRAM_TIMEZONE: 'America/Chicago',
+    PROGRAM_HOLIDAYS: 'us',
     QUEUE_LOCK_MS: '60000',
     NOTICE_RELAY_INTERVAL_MS: '5000',
     NOTICE_RELAY_GRACE_MS: '15000',

@@ -1,3 +1,5 @@
+import { ParticipantMessage } from '../modules/participant-messages/participant-message.entity';
+import { ProgramHoliday } from '../modules/calendar/program-holiday.entity';
 import { OutgoingMail } from '../modules/mail/outgoing-mail.entity';
 import { Agency } from '../modules/agencies/agency.entity';
 import { AccountLink } from '../modules/auth/account-link.entity';
@@ -44,4 +46,6 @@ export const ENTITIES = [
   AccountLink,
   SecondFactor,
   RecoveryCode,
+  ProgramHoliday,
+  ParticipantMessage,
 ];

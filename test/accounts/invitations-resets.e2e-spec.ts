@@ -1,5 +1,6 @@
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { Role } from '../../src/modules/users/role.enum';
+import { UsersService } from '../../src/modules/users/users.service';
 import { bearer, createAgency, createStaff, signIn, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { mailsTo, mailWithLink } from './account-helpers';
@@ -57,12 +58,23 @@ describe('invitations and password resets', () => {
     it('re-sends with a new link; the first one no longer works; refused once accepted', async () => {
       const created = await invite('kim.resend@program.test').expect(201);
       const first = await mailWithLink(testApp, 'kim.resend@program.test', '/invitation');
+      const state = (await testApp.app.get(UsersService).accountStates([created.body.id])).get(created.body.id)!;
+      expect(state.invited).toBe(true);
+      expect(state.invitationExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 71 * 3600_000);
       await testApp.http.post(`/api/v1/users/${created.body.id}/invitation`).set(bearer(staff.tokens.admin)).expect(200);
       const second = await mailWithLink(testApp, 'kim.resend@program.test', '/invitation', 1);
       expect(tokenOf(second.link)).not.toBe(tokenOf(first.link));
       await testApp.http.post('/api/v1/auth/invitation/accept').send({ token: tokenOf(first.link), password: 'a walk along the lake' }).expect(422);
       await testApp.http.post('/api/v1/auth/invitation/accept').send({ token: tokenOf(second.link), password: 'a walk along the lake' }).expect(200);
       await testApp.http.post(`/api/v1/users/${created.body.id}/invitation`).set(bearer(staff.tokens.admin)).expect(409);
+      expect((await testApp.app.get(UsersService).accountStates([created.body.id])).get(created.body.id)).toMatchObject({ invited: false, invitationExpiresAt: null });
+    });
+
+    it('refuses the invitation of a user the admin deactivated meanwhile', async () => {
+      const created = await invite('changed.mind@program.test').expect(201);
+      const { link } = await mailWithLink(testApp, 'changed.mind@program.test', '/invitation');
+      await testApp.http.patch(`/api/v1/users/${created.body.id}`).set(bearer(staff.tokens.admin)).send({ active: false }).expect(200);
+      await testApp.http.post('/api/v1/auth/invitation/accept').send({ token: tokenOf(link), password: 'a walk along the lake' }).expect(422);
     });
 
     it('refuses an expired invitation', async () => {

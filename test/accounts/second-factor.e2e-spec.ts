@@ -1,4 +1,5 @@
 import { Role } from '../../src/modules/users/role.enum';
+import { UsersService } from '../../src/modules/users/users.service';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { bearer, createAgency, createStaff, createUser, signIn, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';
@@ -101,6 +102,11 @@ describe('second factor (TOTP)', () => {
     await login(email).expect(200);
     const [entry] = await testApp.dataSource.query(`SELECT actor_user_id, details FROM audit_entries WHERE action = 'user.second_factor_reset' AND record_id = $1`, [id]);
     expect(entry).toMatchObject({ actor_user_id: staff.users.admin.id, details: { hadFactor: true } });
+    // The users page's view of him: no factor now; the admin's still there.
+    const users = testApp.app.get(UsersService);
+    const states = await users.accountStates([id, staff.users.advocate.id]);
+    expect(states.get(id)).toEqual({ invited: false, invitationExpiresAt: null, secondFactor: false });
+    expect(states.get(staff.users.advocate.id)?.secondFactor).toBe(true);
     // He may enrol again.
     staff.tokens.coordinator = await signIn(testApp, email);
     await enrol(Role.Coordinator);
@@ -157,5 +163,21 @@ describe('second factor required for a role (SECOND_FACTOR_ROLES)', () => {
     await testApp.http.get('/groups').set('Cookie', cookieOf(step2, 'tl_session')!).expect(200);
     // And the API now issues a token with the code.
     await testApp.http.post('/api/v1/auth/login').send({ email: users.admin.email, password: TEST_PASSWORD }).expect(401);
+  });
+});
+
+describe('API_DOCS=false closes the API documentation', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await startTestApp({ env: { API_DOCS: 'false' } });
+  });
+  afterAll(async () => {
+    await testApp?.close();
+  });
+
+  it('answers /docs and /docs-json with 404, and the API still works', async () => {
+    await testApp.http.get('/docs').expect(404);
+    await testApp.http.get('/docs-json').expect(404);
+    await testApp.http.get('/health').expect(200);
   });
 });

@@ -5,7 +5,33 @@ import { createGroup, createReferral, enroll, startProgramApp } from '../helpers
 import { createDatabaseFromTemplate, dropDatabase } from '../helpers/test-database';
 import { bearer, signIn, Staff } from '../helpers/fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';
+import { waitFor } from '../helpers/wait-for';
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
+import Redis from 'ioredis';
+import { QueueName } from '../../src/modules/queues/queue-names';
+import { TEST_REDIS_URL } from '../helpers/test-database';
 import type { Reference } from '../helpers/domain';
+
+/** Everything under a queue prefix in Redis, as one text, to prove what is not there. */
+async function redisText(prefix: string): Promise<string> {
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    const parts: string[] = [];
+    for (const key of keys) {
+      const type = await redis.type(key);
+      if (type === 'hash') parts.push(JSON.stringify(await redis.hgetall(key)));
+      else if (type === 'string') parts.push((await redis.get(key)) ?? '');
+      else if (type === 'list') parts.push((await redis.lrange(key, 0, -1)).join(' '));
+      else if (type === 'zset') parts.push((await redis.zrange(key, 0, -1)).join(' '));
+      else if (type === 'set') parts.push((await redis.smembers(key)).join(' '));
+    }
+    return parts.join('\n');
+  } finally {
+    redis.disconnect();
+  }
+}
 
 const NON_ADVOCATES = [Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk] as const;
 
@@ -158,18 +184,34 @@ describe('protected parties (victim/partner data)', () => {
       expect(testApp.smtp.received.filter((mail) => mail.to.some((to) => to.includes('safe.example.org')))).toHaveLength(0);
     });
 
-    it('the advocate sends the e-mail once: a second click is refused, and what she receives says what happened', async () => {
+    const notification = async (id: string) => {
+      const [{ referral_id: referralId }] = await testApp.dataSource.query(`SELECT referral_id FROM victim_notifications WHERE id = $1`, [id]);
+      const { body } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referralId}&open=false`).set(as(Role.Advocate)).expect(200);
+      return body.items.find((item: { id: string }) => item.id === id);
+    };
+    const settled = (id: string, status: string) =>
+      waitFor(async () => {
+        const body = await notification(id);
+        return body.status === status && body;
+      }, { what: `victim notification ${status}` });
+
+    it('the advocate sends the e-mail once, through the outbox: a second click is refused, the page says on its way, then sent', async () => {
       const { notifications } = await terminated([party('S1')]);
       const id = notifications[0].id as string;
       const before = testApp.smtp.received.length;
       const [first, second] = await Promise.all([
         testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({ message: 'I will call you on Thursday.' }),
-        testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}),
+        // The same double click: whichever request wins, her e-mail carries the advocate's words.
+        testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({ message: 'I will call you on Thursday.' }),
       ]);
       expect([first.status, second.status].sort()).toEqual([200, 409]);
       const ok = first.status === 200 ? first : second;
-      expect(ok.body).toMatchObject({ status: 'sent', channel: 'email', attempts: 1 });
-      const mails = testApp.smtp.received.slice(before).filter((mail) => mail.messageId === `<victim-notification-${id}@${testApp.config.mailDomain}>`);
+      // The request only approves it; the send job delivers it.
+      expect(ok.body).toMatchObject({ status: 'sending', delivery: 'on_its_way', channel: 'email', attempts: 1 });
+      expect(await settled(id, 'sent')).toMatchObject({ delivery: null, lastError: null });
+      const [mail] = await testApp.dataSource.query(`SELECT id, status, key_id, ciphertext FROM outgoing_mails WHERE kind = 'victim_notification' AND ref_id = $1`, [id]);
+      expect(mail).toMatchObject({ status: 'sent', key_id: null, ciphertext: null });
+      const mails = testApp.smtp.received.slice(before).filter((received) => received.messageId === `<mail-${mail.id}@${testApp.config.mailDomain}>`);
       expect(mails).toHaveLength(1);
       expect(mails[0].to).toEqual(['jane.s1@safe.example.org']);
       const text = mails[0].raw.replace(/=\r?\n/g, '');
@@ -180,6 +222,26 @@ describe('protected parties (victim/partner data)', () => {
       const actions = await testApp.dataSource.query(`SELECT action, actor_user_id FROM audit_entries WHERE record_id = $1 ORDER BY id`, [id]);
       expect(actions.map((entry: { action: string }) => entry.action)).toEqual(['victim_notification.raised', 'victim_notification.approved', 'victim_notification.sent']);
       expect(actions[1].actor_user_id).toBe(staff.users.advocate.id);
+      // Her address and words were never in Redis: the job held the mail's id only.
+      expect(await redisText(testApp.config.queuePrefix)).not.toContain('jane.s1');
+      expect(testApp.logs.join('')).not.toContain('jane.s1@');
+    });
+
+    it('a mail server that refuses for now is tried again by the outbox, and the page says on its way meanwhile', async () => {
+      const { notifications } = await terminated([party('T1')]);
+      const id = notifications[0].id as string;
+      let refusals = 0;
+      testApp.smtp.answer = (mail) => (mail.to.includes('jane.t1@safe.example.org') && refusals++ < 2 ? { code: 451, message: 'Try again later jane.t1@safe.example.org' } : null);
+      try {
+        await testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}).expect(200);
+        const sent = await settled(id, 'sent');
+        expect(sent).toMatchObject({ attempts: 1, lastError: null });
+      } finally {
+        testApp.smtp.answer = () => null;
+      }
+      const [mail] = await testApp.dataSource.query(`SELECT attempts, status FROM outgoing_mails WHERE ref_id = $1`, [id]);
+      expect(mail).toEqual({ attempts: 3, status: 'sent' });
+      expect(testApp.smtp.received.filter((received) => received.to.includes('jane.t1@safe.example.org'))).toHaveLength(1);
     });
 
     it('a refused e-mail is marked failed without her address in the error, and can be closed by a recorded phone call whose note is sealed', async () => {
@@ -187,10 +249,10 @@ describe('protected parties (victim/partner data)', () => {
       const id = notifications[0].id as string;
       testApp.smtp.answer = (mail) => (mail.to.includes('jane.f1@safe.example.org') ? { code: 550, message: 'Mailbox unknown jane.f1@safe.example.org' } : null);
       try {
-        const failed = await testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}).expect(200);
-        expect(failed.body.status).toBe('failed');
-        expect(failed.body.lastError).toContain('550');
-        expect(failed.body.lastError).not.toContain('jane.f1@');
+        await testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}).expect(200);
+        const failed = await settled(id, 'failed');
+        expect(failed.lastError).toContain('550');
+        expect(failed.lastError).not.toContain('jane.f1@');
       } finally {
         testApp.smtp.answer = () => null;
       }
@@ -202,18 +264,20 @@ describe('protected parties (victim/partner data)', () => {
       expect(recorded.body).toMatchObject({ status: 'recorded', channel: 'phone', note: 'Reached her at her sister’s NOTEF1' });
       const [row] = await testApp.dataSource.query(`SELECT to_jsonb(v)::text AS whole FROM victim_notifications v WHERE id = $1`, [id]);
       expect(row.whole).not.toContain('NOTEF1');
+      const [mail] = await testApp.dataSource.query(`SELECT to_jsonb(m)::text AS whole FROM outgoing_mails m WHERE ref_id = $1`, [id]);
+      expect(mail.whole).not.toContain('jane.f1');
       expect(testApp.logs.join('')).not.toContain('jane.f1@');
       await testApp.http.post(`/api/v1/victim-notifications/${id}/skip`).set(as(Role.Advocate)).send({ note: 'late' }).expect(409);
     });
 
-    it('a refused e-mail may be tried three times, then the advocate is told to reach her another way (429)', async () => {
+    it('a refused e-mail may be approved three times, then the advocate is told to reach her another way (429)', async () => {
       const { notifications } = await terminated([party('L1')]);
       const id = notifications[0].id as string;
       testApp.smtp.answer = (mail) => (mail.to.includes('jane.l1@safe.example.org') ? { code: 550, message: 'No such user' } : null);
       try {
         for (let attempt = 1; attempt <= 3; attempt++) {
-          const response = await testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}).expect(200);
-          expect(response.body).toMatchObject({ status: 'failed', attempts: attempt });
+          await testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}).expect(200);
+          expect(await settled(id, 'failed')).toMatchObject({ attempts: attempt });
         }
         const refused = await testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}).expect(429);
         expect(refused.body.code).toBe('SEND_LIMIT_REACHED');
@@ -225,11 +289,74 @@ describe('protected parties (victim/partner data)', () => {
       await testApp.http.post(`/api/v1/victim-notifications/${id}/record`).set(as(Role.Advocate)).send({ channel: 'phone', note: 'Called her' }).expect(200);
     });
 
+    it('an e-mail approved while the queue is away is still sent once, by the relay; one recorded another way before it goes is not sent', async () => {
+      const { notifications } = await terminated([party('Q1'), party('Q2')]);
+      const idOf = (name: string) => notifications.find((item) => item.protectedPartyName === name)!.id as string;
+      const [first, second] = [idOf('Jane Q1'), idOf('Jane Q2')];
+      const queue = testApp.app.get<Queue>(getQueueToken(QueueName.Notices));
+      await queue.pause(false);
+      try {
+        await testApp.http.post(`/api/v1/victim-notifications/${first}/send`).set(as(Role.Advocate)).send({}).expect(200);
+        await testApp.http.post(`/api/v1/victim-notifications/${second}/send`).set(as(Role.Advocate)).send({}).expect(200);
+        const recorded = await testApp.http.post(`/api/v1/victim-notifications/${second}/record`).set(as(Role.Advocate)).send({ channel: 'phone', note: 'She called first' }).expect(200);
+        expect(recorded.body).toMatchObject({ status: 'recorded', delivery: null });
+      } finally {
+        await queue.resume(false);
+      }
+      await settled(first, 'sent');
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(testApp.smtp.received.filter((mail) => mail.to.includes('jane.q1@safe.example.org'))).toHaveLength(1);
+      expect(testApp.smtp.received.filter((mail) => mail.to.includes('jane.q2@safe.example.org'))).toHaveLength(0);
+      const [withdrawn] = await testApp.dataSource.query(`SELECT status, ciphertext FROM outgoing_mails WHERE ref_id = $1`, [second]);
+      expect(withdrawn).toEqual({ status: 'dead', ciphertext: null });
+    });
+
     it('an e-mail needs an address: without one the advocate is told to record another channel', async () => {
       const { notifications } = await terminated([party('E1', { email: undefined, preferredChannel: 'phone' })]);
       const response = await testApp.http.post(`/api/v1/victim-notifications/${notifications[0].id}/send`).set(as(Role.Advocate)).send({}).expect(422);
       expect(response.body.code).toBe('NO_EMAIL_ADDRESS');
       expect((await testApp.http.get(`/api/v1/victim-notifications?referralId=${notifications[0].referralId}`).set(as(Role.Advocate))).body.items[0].status).toBe('pending');
+    });
+
+    it('a policy that covers enrollment raises one when he enrolls (Florida 65H-2.016); a bad event list is refused by field', async () => {
+      const refused = await testApp.http
+        .post('/api/v1/policies')
+        .set(as(Role.Admin))
+        .send({ ...policyFields(reference), name: `Bad events ${Date.now()}`, victimNotification: 'unless_declined', victimNotificationEvents: ['enrolled', 'married'] })
+        .expect(400);
+      expect(refused.body.fields.victimNotificationEvents).toEqual(['victimNotificationEvents may hold only: enrolled, completed, terminated']);
+      const policy = await testApp.http
+        .post('/api/v1/policies')
+        .set(as(Role.Admin))
+        .send({ ...policyFields(reference), name: `Enrollment told ${Date.now()}`, victimNotification: 'unless_declined', victimNotificationEvents: ['enrolled', 'completed', 'terminated'] })
+        .expect(201);
+      const referral = await createReferral(testApp, staff, { policyId: policy.body.id });
+      await addParty(referral.id, party('EN1'));
+      await enroll(testApp, staff, referral.id, groupId, '2026-11-30');
+      const { body } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referral.id}`).set(as(Role.Advocate)).expect(200);
+      expect(body.items).toEqual([expect.objectContaining({ event: 'enrolled', status: 'pending', askFirst: false })]);
+      // The default policies leave enrollment out, as before.
+      const plain = await newReferral();
+      await addParty(plain.id, party('EN2'));
+      await enroll(testApp, staff, plain.id, groupId, '2026-11-30');
+      expect((await testApp.http.get(`/api/v1/victim-notifications?referralId=${plain.id}`).set(as(Role.Advocate))).body.items).toEqual([]);
+    });
+
+    it('at a termination under an on-request policy, a party never asked becomes an "ask her first" task; one who declined does not', async () => {
+      const policy = await testApp.http
+        .post('/api/v1/policies')
+        .set(as(Role.Admin))
+        .send({ ...policyFields(reference), name: `On request ${Date.now()}`, victimNotification: 'on_request' })
+        .expect(201);
+      const { parties, notifications } = await (async () => {
+        const referral = await createReferral(testApp, staff, { policyId: policy.body.id });
+        const made = [(await addParty(referral.id, party('AF1', { notificationWish: 'not_asked' }))).body, (await addParty(referral.id, party('AF2', { notificationWish: 'declined' }))).body];
+        await enroll(testApp, staff, referral.id, groupId, '2026-11-30');
+        await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(as(Role.Admin)).send({ reason: 'Threatened a group member' }).expect(200);
+        const { body: list } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referral.id}`).set(as(Role.Advocate)).expect(200);
+        return { parties: made, notifications: list.items as Array<Record<string, unknown>> };
+      })();
+      expect(notifications).toEqual([expect.objectContaining({ protectedPartyId: parties[0].id, event: 'terminated', askFirst: true })]);
     });
 
     it('a policy without victim notification raises none', async () => {

@@ -150,5 +150,6 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
         counts.allowed += 1;
       }
     }
-  });
+    // One call per route and role (about 400), each with its audit check: minutes on a busy machine.
+  }, 240_000);
 });

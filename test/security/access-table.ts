@@ -36,6 +36,13 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'GET /api/v1/auth/me': { allowed: everyone(200) },
   'POST /api/v1/auth/logout': { allowed: everyone(204) },
   'POST /api/v1/auth/password': { allowed: everyone(200) },
+  // Forgotten passwords and invitations: no sign-in; a made-up link is refused (422) like a spent one.
+  'POST /api/v1/auth/password-reset': { public: true, allowed: everyone(202) },
+  'POST /api/v1/auth/password-reset/confirm': { public: true, allowed: everyone(422) },
+  'POST /api/v1/auth/invitation/accept': { public: true, allowed: everyone(422) },
+  // Each user sets up his own second factor (the confirm call carries a wrong code).
+  'POST /api/v1/auth/second-factor': { allowed: everyone(200) },
+  'POST /api/v1/auth/second-factor/confirm': { allowed: everyone(422) },
 
   'GET /health': { public: true, allowed: everyone(200) },
   'GET /health/ready': { public: true, allowed: everyone(200) },
@@ -51,6 +58,8 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'GET /api/v1/users/{id}': { allowed: { [Admin]: 200 } },
   'PATCH /api/v1/users/{id}': { allowed: { [Admin]: 200 } },
   'POST /api/v1/users/{id}/unlock': { allowed: { [Admin]: 204 } },
+  'POST /api/v1/users/{id}/invitation': { allowed: { [Admin]: 200 } },
+  'POST /api/v1/users/{id}/second-factor/reset': { allowed: { [Admin]: 204 } },
 
   'GET /api/v1/policies': { allowed: everyone(200) },
   'GET /api/v1/policies/{id}': { allowed: everyone(200) },
@@ -78,6 +87,12 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'GET /api/v1/groups/{id}/sessions': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },
   'POST /api/v1/groups/{id}/sessions': { allowed: { [Admin]: 201, [Facilitator]: 201 }, outOfScope: [Facilitator] },
   'POST /api/v1/groups/{id}/generate-sessions': { allowed: { [Admin]: 200 } },
+
+  'GET /api/v1/holidays': { allowed: everyone(200) },
+  'GET /api/v1/referrals/{id}/participant-messages': { allowed: { [Admin]: 200 } },
+  'PUT /api/v1/referrals/{id}/participant-messages/preference': { allowed: { [Admin]: 200 } },
+  'PUT /api/v1/holidays/{date}': { allowed: { [Admin]: 200 } },
+  'DELETE /api/v1/holidays/{date}': { allowed: { [Admin]: 200 } },
 
   'GET /api/v1/sessions/{id}': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },
   'GET /api/v1/sessions/{id}/roster': { allowed: { [Admin]: 200, [Facilitator]: 200 }, outOfScope: [Facilitator] },
@@ -132,6 +147,17 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'POST /login': 'anonymous',
   'POST /logout': 'signed-in',
   'GET /welcome': [Advocate],
+  // Accounts: the code after the password, forgotten passwords, the links' pages (no session), the second factor (one's own).
+  'GET /login/code': 'anonymous',
+  'POST /login/code': 'anonymous',
+  'GET /password-reset': 'anonymous',
+  'POST /password-reset': 'anonymous',
+  'GET /password-reset/new': 'anonymous',
+  'POST /password-reset/new': 'anonymous',
+  'GET /invitation': 'anonymous',
+  'POST /invitation': 'anonymous',
+  'GET /account/second-factor': 'signed-in',
+  'POST /account/second-factor': 'signed-in',
 
   'GET /sessions': [Facilitator, Admin],
   'GET /sessions/:id/roster': [Facilitator, Admin],

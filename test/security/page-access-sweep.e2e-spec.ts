@@ -111,6 +111,10 @@ describe('page access sweep: every route outside the OpenAPI document', () => {
       if (access === 'anonymous') {
         if (route === 'GET /login' && response.status !== 200) problems.push(`${route} → ${response.status}`);
         if (route === 'POST /login' && response.status !== 403) problems.push(`${route} without the sign-in form's token → ${response.status}`);
+        // The other anonymous pages: each form refuses a post without its token; the code page without a password first sends to sign in.
+        if (route.startsWith('POST ') && route !== 'POST /login' && response.status !== 403) problems.push(`${route} without the form's token → ${response.status}`);
+        if (route === 'GET /login/code' && !sentToSignIn(response)) problems.push(`${route} without a right password first → ${response.status}`);
+        if (['GET /password-reset', 'GET /password-reset/new', 'GET /invitation'].includes(route) && response.status !== 200) problems.push(`${route} → ${response.status}`);
       } else if (!sentToSignIn(response)) {
         problems.push(`${route} → ${response.status} ${response.headers.location ?? ''}`);
       }

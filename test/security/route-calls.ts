@@ -33,6 +33,8 @@ export interface Fixtures {
   sparePolicyId: string;
   spareAgencyId: string;
   spareUserId: string;
+  /** A user invited by e-mail who has not chosen a password yet. */
+  invitedUserId: string;
   groupA: string;
   groupB: string;
   pastA: string;
@@ -99,6 +101,15 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   fx.otherPoId = (await createUser(testApp.dataSource, Role.ProbationOfficer, staff.probation.id)).id;
   fx.spareAgencyId = (await createAgency(testApp.dataSource, AgencyKind.Probation)).id;
   fx.spareUserId = (await createUser(testApp.dataSource, Role.Facilitator, staff.program.id)).id;
+  fx.invitedUserId = (
+    await testApp.http.post('/api/v1/users').set(bearer(staff.tokens.admin)).send({ email: 'invited.sweep@program.test', name: 'Invited Sweep', role: 'facilitator', agencyId: staff.program.id }).expect(201)
+  ).body.id;
+  // Its mail is sent (and audited) before the sweeps count rows.
+  await waitFor(async () => {
+    const rows = (await testApp.dataSource.query(`SELECT status, attempts, last_response FROM outgoing_mails WHERE kind = 'invitation'`)) as Array<{ status: string }>;
+    if (rows.length && rows.every((row) => ['sent', 'dead', 'unknown'].includes(row.status))) return true;
+    throw new Error(JSON.stringify(rows));
+  }, { what: 'the invitation mail of the sweep' });
 
   const policy = (name: string, requiredSessions: number) =>
     testApp.http
@@ -172,6 +183,8 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
     { what: 'fixture notices sent' },
   );
   await testApp.dataSource.query(`UPDATE notices SET status = 'dead', last_response = '550 5.1.1 Mailbox unknown' WHERE id = $1`, [fx.deadNotice]);
+  // A listed closed day for the admin to open again.
+  await testApp.dataSource.query(`INSERT INTO program_holidays (date, name, source) VALUES ('2031-01-08', 'Staff retreat', 'program')`);
 
   const addParty = async (referralId: string, marker: string) =>
     (await testApp.http.post(`/api/v1/referrals/${referralId}/protected-parties`).set(bearer(staff.tokens.advocate)).send(partyBody(marker)).expect(201)).body.id as string;
@@ -236,6 +249,12 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       ownToken: () => throwawayToken(role),
     }),
 
+    'POST /api/v1/auth/password-reset': (role) => ({ path: '/api/v1/auth/password-reset', body: { email: staff.users[role].email } }),
+    'POST /api/v1/auth/password-reset/confirm': () => ({ path: '/api/v1/auth/password-reset/confirm', body: { token: 'A'.repeat(43), password: 'a long enough password' } }),
+    'POST /api/v1/auth/invitation/accept': () => ({ path: '/api/v1/auth/invitation/accept', body: { token: 'B'.repeat(43), password: 'a long enough password' } }),
+    'POST /api/v1/auth/second-factor': () => ({ path: '/api/v1/auth/second-factor', check: (response) => expect(response.body.otpauthUri).toMatch(/^otpauth:/) }),
+    'POST /api/v1/auth/second-factor/confirm': () => ({ path: '/api/v1/auth/second-factor/confirm', body: { code: '000000' } }),
+
     'GET /health': () => ({ path: '/health' }),
     'GET /health/ready': () => ({ path: '/health/ready' }),
     'GET /health/delivery': () => ({ path: '/health/delivery' }),
@@ -253,6 +272,8 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
     'GET /api/v1/users/{id}': () => ({ path: `/api/v1/users/${fx.spareUserId}` }),
     'PATCH /api/v1/users/{id}': () => ({ path: `/api/v1/users/${fx.spareUserId}`, body: { name: 'Renamed Facilitator' } }),
     'POST /api/v1/users/{id}/unlock': () => ({ path: `/api/v1/users/${fx.spareUserId}/unlock` }),
+    'POST /api/v1/users/{id}/invitation': () => ({ path: `/api/v1/users/${fx.invitedUserId}/invitation` }),
+    'POST /api/v1/users/{id}/second-factor/reset': () => ({ path: `/api/v1/users/${fx.spareUserId}/second-factor/reset` }),
 
     'GET /api/v1/policies': () => ({ path: '/api/v1/policies' }),
     'GET /api/v1/policies/{id}': () => ({ path: `/api/v1/policies/${reference.duluthPolicy.id}` }),
@@ -346,6 +367,16 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
     }),
     'POST /api/v1/groups/{id}/generate-sessions': () => ({ path: `/api/v1/groups/${fx.groupA}/generate-sessions` }),
 
+    // Far beyond the laid-out weeks, so closing it changes no session another call aims at.
+    'GET /api/v1/referrals/{id}/participant-messages': () => ({ path: `/api/v1/referrals/${fx.own.referralId}/participant-messages` }),
+    'PUT /api/v1/referrals/{id}/participant-messages/preference': () => ({
+      path: `/api/v1/referrals/${fx.own.referralId}/participant-messages/preference`,
+      body: { optOut: false },
+      check: (response) => expect(response.body).toEqual({ optOut: false }),
+    }),
+    'GET /api/v1/holidays': () => ({ path: '/api/v1/holidays?from=2031-01-01&to=2031-12-31' }),
+    'PUT /api/v1/holidays/{date}': () => ({ path: '/api/v1/holidays/2031-01-07', body: { name: 'Staff training' }, check: (response) => expect(response.body.closed).toBe(true) }),
+    'DELETE /api/v1/holidays/{date}': () => ({ path: '/api/v1/holidays/2031-01-08', check: (response) => expect(response.body.closed).toBe(false) }),
     'GET /api/v1/sessions/{id}': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}` }),
     'GET /api/v1/sessions/{id}/roster': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}/roster` }),
     'POST /api/v1/sessions/{id}/cancel': (role, scope) => ({

@@ -100,7 +100,7 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
     // One man was ordered two months ago and never came: the sweep flags him as failed to enroll.
     if (index === NEVER_ENROLLED) continue;
     const group = created[index % 7 === 4 ? 2 : index % 2];
-    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(orderedOn, 3), addDays(orderedOn, 20)))).filter((s) => s.date <= today);
+    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(orderedOn, 3), addDays(orderedOn, 20)))).filter((s) => s.date <= today && s.status !== 'cancelled');
     const startDate = sessions[0]?.date ?? addDays(today, 1);
     if (startDate > today) continue;
     await run(admin, () => enrollments.enroll(admin, { referralId: referral.id, groupId: group.id, startDate }));
@@ -111,7 +111,7 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
   const troubled = new Set(['Marcus', 'Tyler', 'Jorge']);
   for (const group of created) {
     const facilitator = asUser(group.facilitators[0].id === users.facilitator.id ? users.facilitator : users.facilitator2);
-    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(today, -70), today))).filter((s) => s.date < today);
+    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(today, -70), today))).filter((s) => s.date < today && s.status !== 'cancelled');
     for (const session of sessions) {
       const roster = await app.get(RosterService).load(dataSource.manager, session.id, Role.Admin);
       if (roster.entries.length === 0) continue;

@@ -77,6 +77,8 @@ export class SecondFactorService {
         const box = this.cipher.seal(secret, sealContext(user.id));
         await manager.save(manager.create(SecondFactor, { userId: user.id, ...box, confirmedAt: null, lastStep: null }));
       }
+      // Audited: showing the secret is handing out a key, even before it is confirmed.
+      await this.audit.record({ action: 'auth.second_factor_started', recordType: 'user', recordId: user.id, details: { newSecret: !existing } }, manager);
       const uri = otpauthUri(secret, user.email);
       return { secret, otpauthUri: uri, qrCode: qrDataUrl(uri) };
     });

@@ -53,8 +53,9 @@ export class MailDelivery {
     const claimed = rows[0];
     if (!claimed) return 'skipped';
     const mail = this.cipher.open<SealedMail>({ keyId: claimed.key_id, wrappedKey: claimed.wrapped_key, ciphertext: claimed.ciphertext }, sealedMailContext(claimed.id));
+    let info: { response?: string; messageId?: string };
     try {
-      const info = await this.transport.send({
+      info = await this.transport.send({
         from: this.config.mailFrom,
         to: mail.to,
         replyTo: mail.replyTo,
@@ -63,8 +64,6 @@ export class MailDelivery {
         html: mail.html,
         messageId: `<mail-${claimed.id}@${this.config.mailDomain}>`,
       });
-      await this.finish(claimed, MailStatus.Sent, hideAddress(String(info.response ?? ''), mail.to), info.messageId);
-      return MailStatus.Sent;
     } catch (error) {
       const status = statusAfterFailure(error, claimed.attempts, this.config.noticeMaxAttempts) as MailStatus;
       const answer = hideAddress(describeSmtpFailure(error), mail.to);
@@ -72,6 +71,10 @@ export class MailDelivery {
       await this.finish(claimed, status, answer, null);
       return status;
     }
+    // Outside the catch: once the server has it, a failure to record that must never send it
+    // again. The mail stays "sending", and the relay calls it unknown after the timeout.
+    await this.finish(claimed, MailStatus.Sent, hideAddress(String(info.response ?? ''), mail.to), info.messageId ?? null);
+    return MailStatus.Sent;
   }
 
   /** A mail tried again keeps its sealed words; a finished one loses them. */
@@ -79,13 +82,12 @@ export class MailDelivery {
     const delay = retryDelayMs(claimed.attempts, this.config.noticeRetryBaseMs);
     await this.dataSource.transaction(async (manager) => {
       const [, changed] = (await manager.query(
-        // $2 typed once: PostgreSQL refuses a parameter it would read as the enum in one place and text in another.
         `UPDATE outgoing_mails SET status = $2::outgoing_mail_status, last_response = $3, message_id = COALESCE($4, message_id), updated_at = now(),
-                sent_at = CASE WHEN $2::outgoing_mail_status = 'sent' THEN now() ELSE sent_at END,
-                next_attempt_at = CASE WHEN $2::outgoing_mail_status = 'failed' THEN now() + make_interval(secs => $5::double precision / 1000) ELSE next_attempt_at END,
-                key_id = CASE WHEN $2::outgoing_mail_status = 'failed' THEN key_id END,
-                wrapped_key = CASE WHEN $2::outgoing_mail_status = 'failed' THEN wrapped_key END,
-                ciphertext = CASE WHEN $2::outgoing_mail_status = 'failed' THEN ciphertext END
+                sent_at = CASE WHEN $2::text = 'sent' THEN now() ELSE sent_at END,
+                next_attempt_at = CASE WHEN $2::text = 'failed' THEN now() + make_interval(secs => $5::double precision / 1000) ELSE next_attempt_at END,
+                key_id = CASE WHEN $2::text = 'failed' THEN key_id END,
+                wrapped_key = CASE WHEN $2::text = 'failed' THEN wrapped_key END,
+                ciphertext = CASE WHEN $2::text = 'failed' THEN ciphertext END
           WHERE id = $1 AND status = 'sending'`,
         [claimed.id, status, answer.slice(0, 1000), messageId, delay],
       )) as [unknown, number];

@@ -2,7 +2,7 @@
  * Every kind of mail that is not a compliance notice. Each goes through the same outbox as the
  * notices: written in the change's own transaction, queued after commit, claimed, sent once.
  */
-export type MailKind = 'victim_notification' | 'invitation' | 'password_reset' | 'agency_test';
+export type MailKind = 'victim_notification' | 'invitation' | 'password_reset' | 'agency_test' | 'participant_message';
 
 export enum MailStatus {
   Pending = 'pending',

@@ -54,6 +54,19 @@ export class MailOutbox {
     return id;
   }
 
+  /**
+   * Takes back mails about a record that no worker holds yet (the reason for them is gone): they
+   * are marked dead with their words wiped. A mail being sent right now cannot be taken back.
+   */
+  async withdraw(manager: EntityManager, kind: MailKind, refId: string): Promise<number> {
+    const [, count] = (await manager.query(
+      `UPDATE outgoing_mails SET status = 'dead', last_response = 'Withdrawn before it was sent', key_id = NULL, wrapped_key = NULL, ciphertext = NULL, updated_at = now()
+        WHERE kind = $1 AND ref_id = $2 AND status IN ('pending', 'failed')`,
+      [kind, refId],
+    )) as [unknown, number];
+    return count;
+  }
+
   /** The latest mail of a kind about one record, for the page that shows whether it went. */
   async latestFor(kind: MailKind, refId: string): Promise<MailState | null> {
     return (await this.latestForMany(kind, [refId])).get(refId) ?? null;

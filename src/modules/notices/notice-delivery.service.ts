@@ -72,8 +72,9 @@ export class NoticeDelivery {
     await this.faults.reach('before-send', noticeId);
     const claimed = await this.claim(noticeId);
     if (!claimed) return 'skipped';
+    let info: { response?: string; messageId?: string };
     try {
-      const info = await this.transport.send({
+      info = await this.transport.send({
         from: this.config.mailFrom,
         to: claimed.recipient_email,
         subject: claimed.subject,
@@ -87,18 +88,21 @@ export class NoticeDelivery {
           ...(claimed.report_pdf ? [{ filename: 'progress-report.pdf', content: claimed.report_pdf, contentType: 'application/pdf' }] : []),
         ],
       });
-      await this.faults.reach('after-accept', noticeId);
-      await this.dataSource.transaction(async (manager) => {
-        await manager.query(
-          `UPDATE notices SET status = 'sent', sent_at = now(), message_id = $2, last_response = $3 WHERE id = $1 AND status = 'sending'`,
-          [claimed.id, info.messageId, String(info.response ?? '').slice(0, 1000)],
-        );
-        await this.audit.record({ action: 'notice.sent', recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null }, manager);
-      });
-      return 'sent';
     } catch (error) {
       return this.recordFailure(claimed, error);
     }
+    // Outside the catch: the server has it now, so a failure to record that (the database away
+    // for a moment) must not count as a refusal and send it again. The notice stays "sending",
+    // and the relay calls it unknown after the timeout, for staff to check.
+    await this.faults.reach('after-accept', noticeId);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.query(
+        `UPDATE notices SET status = 'sent', sent_at = now(), message_id = $2, last_response = $3 WHERE id = $1 AND status = 'sending'`,
+        [claimed.id, info.messageId, String(info.response ?? '').slice(0, 1000)],
+      );
+      await this.audit.record({ action: 'notice.sent', recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null }, manager);
+    });
+    return 'sent';
   }
 
   /**

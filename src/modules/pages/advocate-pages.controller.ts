@@ -25,8 +25,7 @@ const PARTY_EMPTY_MESSAGES = {
 const DONE_MESSAGES: Record<string, string> = {
   updated: 'Her details are updated.',
   added: 'Saved. Her details are stored encrypted and only advocates can see them.',
-  sent: 'The e-mail was handed to the mail server.',
-  failed: 'The mail server refused the e-mail. Try again, or reach her another way and record it.',
+  queued: 'The e-mail is on its way. This page shows when the mail server has taken it (reload to see).',
   recorded: 'Recorded.',
   skipped: 'Closed without telling her; your reason is kept.',
 };
@@ -77,11 +76,12 @@ export class AdvocatePagesController {
     // Optional fields left empty are absent, as when an API client leaves them out.
     const plain = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
     const form = await validateForm(CreateProtectedPartyDto, plain);
+    values.noProgramContact = formText(body, 'noProgramContact');
     if (form.errors) {
       const errors = plainEmptyMessages(form.errors, values, PARTY_EMPTY_MESSAGES);
       return this.renderCase(req, res, id, { form: { values, errors }, errorLinks: errorLinks(errors) }, 400);
     }
-    await this.parties.create(req.pageSession!.user, id, form.value);
+    await this.parties.create(req.pageSession!.user, id, { ...form.value, noProgramContact: formText(body, 'noProgramContact') === 'yes' });
     res.redirect(303, `/advocate/referrals/${id}?done=added`);
   }
 
@@ -89,6 +89,7 @@ export class AdvocatePagesController {
   async editParty(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     const party = await this.parties.one(req.pageSession!.user, id);
     const values = Object.fromEntries(PARTY_FIELDS.map((name) => [name, (party as unknown as Record<string, string | null>)[name] ?? '']));
+    values.noProgramContact = party.noProgramContact ? 'yes' : '';
     await this.renderEdit(req, res, party.id, party.referralId, { values, errors: {} });
   }
 
@@ -101,12 +102,13 @@ export class AdvocatePagesController {
     const values: Record<string, string> = Object.fromEntries(PARTY_FIELDS.map((name) => [name, formText(body, name)]));
     const present = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
     const form = await validateForm(CreateProtectedPartyDto, present);
+    values.noProgramContact = formText(body, 'noProgramContact');
     if (form.errors) {
       const errors = plainEmptyMessages(form.errors, values, PARTY_EMPTY_MESSAGES);
       return this.renderEdit(req, res, id, party.referralId, { values, errors }, 400);
     }
     const cleared = Object.fromEntries(OPTIONAL_PARTY_FIELDS.filter((name) => values[name] === '').map((name) => [name, null]));
-    await this.parties.update(user, id, { ...form.value, ...cleared } as never);
+    await this.parties.update(user, id, { ...form.value, ...cleared, noProgramContact: formText(body, 'noProgramContact') === 'yes' } as never);
     res.redirect(303, `/advocate/referrals/${party.referralId}?done=updated`);
   }
 
@@ -116,7 +118,7 @@ export class AdvocatePagesController {
     const message = formText(body, 'message').slice(0, 2000);
     try {
       const result = await this.notifications.sendEmail(req.pageSession!.user, id, message || undefined);
-      res.redirect(303, `/advocate/referrals/${result.referralId}?done=${result.status === 'sent' ? 'sent' : 'failed'}`);
+      res.redirect(303, `/advocate/referrals/${result.referralId}?done=queued#notification-${id}`);
     } catch (error) {
       await this.showProblem(req, res, id, error);
     }
@@ -200,7 +202,8 @@ export class AdvocatePagesController {
         notifications: notifications.items.map((item) => ({
           ...item,
           open: ['pending', 'failed', 'sending'].includes(item.status),
-          unknown: item.status === 'sending',
+          onItsWay: item.delivery === 'on_its_way',
+          unknown: item.delivery === 'not_confirmed',
           channelLabel: item.channel ? CONTACT_CHANNEL_LABELS[item.channel] : null,
         })),
         channelOptions: CONTACT_CHANNELS.map((value) => ({ value, label: CONTACT_CHANNEL_LABELS[value], selected: values.preferredChannel === value })),

@@ -32,6 +32,10 @@ export class Participant {
   @Column({ type: 'varchar', length: 40, default: 'en' })
   language: string;
 
+  /** He asked for no reminders or letters from the program. */
+  @Column({ type: 'boolean', default: false })
+  messagesOptOut: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -95,6 +95,7 @@ export class PoliciesService {
         probationResponseBusinessDays: input.probationResponseBusinessDays ?? 10,
         courtResponseBusinessDays: input.courtResponseBusinessDays ?? 22,
         victimNotification: input.victimNotification ?? 'none',
+        victimNotificationEvents: input.victimNotificationEvents ?? ['completed', 'terminated'],
         protectedPartyAdminAccess: input.protectedPartyAdminAccess ?? false,
         noticeRecipients: DEFAULT_NOTICE_RECIPIENTS,
         isCurrent: true,

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 
-import { VICTIM_NOTIFICATION_RULES, VictimNotificationRule } from './policy.entity';
+import { VICTIM_NOTIFICATION_EVENTS, VICTIM_NOTIFICATION_RULES, VictimNotificationEvent, VictimNotificationRule } from './policy.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -94,6 +94,13 @@ export class PolicyFieldsDto {
   @IsOptional()
   @IsIn(VICTIM_NOTIFICATION_RULES as unknown as string[], { message: `victimNotification must be one of: ${VICTIM_NOTIFICATION_RULES.join(', ')}` })
   victimNotification?: VictimNotificationRule;
+
+  @ApiPropertyOptional({ enum: VICTIM_NOTIFICATION_EVENTS, isArray: true, default: ['completed', 'terminated'], description: 'Which of his steps the victim-notification rule covers' })
+  @IsOptional()
+  @IsArray({ message: 'victimNotificationEvents must be a list' })
+  @ArrayUnique({ message: 'victimNotificationEvents must not list an event twice' })
+  @IsIn(VICTIM_NOTIFICATION_EVENTS as unknown as string[], { each: true, message: `victimNotificationEvents may hold only: ${VICTIM_NOTIFICATION_EVENTS.join(', ')}` })
+  victimNotificationEvents?: VictimNotificationEvent[];
 
   @ApiPropertyOptional({ default: false, description: 'Whether program admins may read protected-party details (advocates always may)' })
   @IsOptional()

@@ -6,6 +6,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
  */
 export const VICTIM_NOTIFICATION_RULES = ['none', 'on_request', 'unless_declined'] as const;
 export type VictimNotificationRule = (typeof VICTIM_NOTIFICATION_RULES)[number];
+/** What she may be told of: his enrollment (Florida 65H-2.016: within 3 business days), completion, termination. */
+export const VICTIM_NOTIFICATION_EVENTS = ['enrolled', 'completed', 'terminated'] as const;
+export type VictimNotificationEvent = (typeof VICTIM_NOTIFICATION_EVENTS)[number];
 
 @Entity('policies')
 @Index('policies_key_version_unique', ['key', 'version'], { unique: true })
@@ -95,6 +98,10 @@ export class Policy {
    */
   @Column({ type: 'varchar', length: 20, default: 'none' })
   victimNotification: VictimNotificationRule;
+
+  /** Which of his steps the rule covers; completion and termination unless the policy says otherwise. */
+  @Column({ type: 'text', array: true, default: () => "'{completed,terminated}'" })
+  victimNotificationEvents: VictimNotificationEvent[];
 
   /** Whether program admins may read protected-party details of referrals under this policy (advocates always may). */
   @Column({ type: 'boolean', default: false })

@@ -55,7 +55,7 @@ export class ProtectedPartiesService {
       const id = randomUUID();
       const sealed = this.cipher.seal(detailsOf(input), partyContext(id, referralId));
       const saved = await manager.save(
-        manager.create(ProtectedParty, { id, referralId, notificationWish: input.notificationWish, ...sealed, createdById: user.id, updatedById: user.id }),
+        manager.create(ProtectedParty, { id, referralId, notificationWish: input.notificationWish, noProgramContact: input.noProgramContact ?? false, ...sealed, createdById: user.id, updatedById: user.id }),
       );
       await this.audit.record(
         { action: 'protected_party.create', recordType: 'protected_party', recordId: id, details: { referralId, fields: filledFields(input) } },
@@ -88,6 +88,10 @@ export class ProtectedPartiesService {
       if (input.notificationWish !== undefined && input.notificationWish !== party.notificationWish) {
         party.notificationWish = input.notificationWish;
         changed.push('notificationWish');
+      }
+      if (input.noProgramContact !== undefined && input.noProgramContact !== party.noProgramContact) {
+        party.noProgramContact = input.noProgramContact;
+        changed.push('noProgramContact');
       }
       if (changed.length > 0) {
         Object.assign(party, this.cipher.seal(after, partyContext(party.id, party.referralId)), { updatedById: user.id });
@@ -152,6 +156,7 @@ export class ProtectedPartiesService {
       referralId: party.referralId,
       ...details,
       notificationWish: party.notificationWish ?? NotificationWish.NotAsked,
+      noProgramContact: party.noProgramContact ?? false,
       createdAt: party.createdAt,
       updatedAt: party.updatedAt,
     };
@@ -171,5 +176,5 @@ function detailsOf(input: CreateProtectedPartyDto): ProtectedPartyDetails {
 }
 
 function filledFields(input: CreateProtectedPartyDto): string[] {
-  return [...DETAIL_FIELDS, 'notificationWish'].filter((field) => (input as unknown as Record<string, unknown>)[field] != null);
+  return [...DETAIL_FIELDS, 'notificationWish', 'noProgramContact'].filter((field) => (input as unknown as Record<string, unknown>)[field] != null);
 }

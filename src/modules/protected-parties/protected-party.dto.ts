@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsEmail, IsEnum, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, IsBoolean } from 'class-validator';
 import { NotificationWish } from './protected-party.entity';
 import { VictimNotificationChannel } from './victim-notification.entity';
 
@@ -55,6 +55,11 @@ export class CreateProtectedPartyDto {
   @ApiProperty({ enum: NotificationWish, description: 'Whether she wants to hear when he completes or is terminated' })
   @IsEnum(NotificationWish, { message: `notificationWish must be one of: ${Object.values(NotificationWish).join(', ')}` })
   notificationWish: NotificationWish;
+
+  @ApiPropertyOptional({ description: 'She asks that the program send him no reminders or letters of its own' })
+  @IsOptional()
+  @IsBoolean({ message: 'noProgramContact must be true or false' })
+  noProgramContact?: boolean;
 }
 
 /**
@@ -85,6 +90,11 @@ export class UpdateProtectedPartyDto extends PartialType(OmitType(CreateProtecte
   @ValidateIf((_object, value) => value !== undefined)
   @IsEnum(NotificationWish, { message: `notificationWish must be one of: ${Object.values(NotificationWish).join(', ')}` })
   notificationWish?: NotificationWish;
+
+  @ApiPropertyOptional({ description: 'She asks that the program send him no reminders or letters of its own' })
+  @ValidateIf((_object, value) => value !== undefined)
+  @IsBoolean({ message: 'noProgramContact must be true or false' })
+  override noProgramContact?: boolean;
 }
 
 export class SendVictimNotificationDto {

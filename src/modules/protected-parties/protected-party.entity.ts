@@ -30,6 +30,14 @@ export class ProtectedParty {
   @Column({ type: 'enum', enum: NotificationWish, enumName: 'notification_wish', default: NotificationWish.NotAsked })
   notificationWish: NotificationWish;
 
+  /**
+   * She asked that the program not contact him on its own (reminders, letters): contact from the
+   * program can tell him she is involved. Kept out of the sealed box so the messages job can
+   * honour it; seen only by advocates.
+   */
+  @Column({ type: 'boolean', default: false })
+  noProgramContact: boolean;
+
   @Column({ type: 'varchar', length: 16 })
   keyId: string;
 

@@ -16,6 +16,7 @@ export interface ProtectedPartyView extends ProtectedPartyDetails {
   id: string;
   referralId: string;
   notificationWish: NotificationWish;
+  noProgramContact: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -54,6 +55,13 @@ export interface VictimNotificationView {
   channel: VictimNotificationChannel | null;
   attempts: number;
   lastError: string | null;
+  /**
+   * While the status is "sending": the e-mail is still on its way (the outbox will try again), or
+   * it was handed over and not confirmed (check with her; it is never resent blindly).
+   */
+  delivery: 'on_its_way' | 'not_confirmed' | null;
+  /** She was never asked whether she wants to hear (an on-request policy): ask her first. */
+  askFirst: boolean;
   note: string | null;
   decidedAt: Date | null;
   createdAt: Date;

@@ -18,10 +18,12 @@ interface MessageInput {
  */
 export function victimNotificationMessage(input: MessageInput): { subject: string; text: string } {
   const date = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: input.timeZone }).format(input.on);
-  const fact =
-    input.event === 'completed'
-      ? `On ${date}, ${input.participantName} completed the court-ordered program in case ${input.caseNumber}. Completing the program does not mean he is safe to be around; please keep to your safety plan.`
-      : `On ${date}, ${input.participantName} was terminated from the court-ordered program in case ${input.caseNumber}, and the court and his probation officer have been told.`;
+  const facts: Record<VictimNotificationEvent, string> = {
+    enrolled: `On ${date}, ${input.participantName} enrolled in the court-ordered program in case ${input.caseNumber}. Being in the program does not mean he is safe to be around; please keep to your safety plan.`,
+    completed: `On ${date}, ${input.participantName} completed the court-ordered program in case ${input.caseNumber}. Completing the program does not mean he is safe to be around; please keep to your safety plan.`,
+    terminated: `On ${date}, ${input.participantName} was terminated from the court-ordered program in case ${input.caseNumber}, and the court and his probation officer have been told.`,
+  };
+  const fact = facts[input.event];
   const lines = [
     `Dear ${input.recipientName},`,
     '',

@@ -15,7 +15,8 @@ export enum VictimNotificationStatus {
   Skipped = 'skipped',
 }
 
-export type VictimNotificationEvent = 'terminated' | 'completed';
+export type { VictimNotificationEvent } from '../policies/policy.entity';
+import type { VictimNotificationEvent } from '../policies/policy.entity';
 export type VictimNotificationChannel = 'email' | 'phone' | 'in_person' | 'mail';
 
 /**
@@ -45,6 +46,10 @@ export class VictimNotification {
 
   @Column({ type: 'varchar', length: 20 })
   event: VictimNotificationEvent;
+
+  /** Under an on-request policy she was never asked whether she wants to hear: the advocate asks first. */
+  @Column({ type: 'boolean', default: false })
+  askFirst: boolean;
 
   @Column({ type: 'enum', enum: VictimNotificationStatus, enumName: 'victim_notification_status', default: VictimNotificationStatus.Pending })
   status: VictimNotificationStatus;

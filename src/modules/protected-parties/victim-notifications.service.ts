@@ -1,13 +1,14 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SignedInUser } from '../../common/context/request-context';
 import { ConflictError, DomainError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
-import { withTimeout } from '../../common/with-timeout';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
-import { createSmtpTransport } from '../mail/smtp-transport';
-import { classifySmtpFailure, describeSmtpFailure } from '../mail/smtp-outcome';
+import { MailStatus } from '../mail/mail-kind';
+import { MailOutcome, MailOutcomes } from '../mail/mail-outcomes';
+import { MailOutbox } from '../mail/mail-outbox.service';
+import { OutboxTransaction } from '../mail/outbox-transaction';
 import { FieldCipher } from '../../common/crypto/field-cipher';
 import { partyContext } from './protected-parties.service';
 import { RecordVictimNotificationDto } from './protected-party.dto';
@@ -15,12 +16,15 @@ import { ProtectedPartyDetails, VictimNotificationView } from './protected-party
 import { VictimNotification, VictimNotificationStatus } from './victim-notification.entity';
 import { victimNotificationMessage } from './victim-notification-message';
 
-/** Refused e-mails may be tried again this often; after that, the advocate reaches her another way. */
+/** An advocate may approve the e-mail this often; after that, she is reached another way. */
 export const MAX_EMAIL_ATTEMPTS = 3;
 const OPEN = [VictimNotificationStatus.Pending, VictimNotificationStatus.Failed, VictimNotificationStatus.Sending];
 const sendLimitReached = () =>
   new DomainError('too_many_requests', 'SEND_LIMIT_REACHED', `The e-mail was refused ${MAX_EMAIL_ATTEMPTS} times; reach her another way and record it`, { maxAttempts: MAX_EMAIL_ATTEMPTS });
 const noteContext = (id: string) => `victim_notification:${id}`;
+const ON_ITS_WAY = [MailStatus.Pending, MailStatus.Sending, MailStatus.Failed];
+/** Marks a claim that another request won, so the transaction rolls back and says why after. */
+class NotClaimed extends Error {}
 
 interface NotificationRow {
   id: string;
@@ -33,6 +37,7 @@ interface NotificationRow {
   party_wrapped_key: Buffer;
   party_ciphertext: Buffer;
   event: VictimNotification['event'];
+  ask_first: boolean;
   status: VictimNotificationStatus;
   channel: VictimNotification['channel'];
   attempts: number;
@@ -51,17 +56,24 @@ interface NotificationRow {
  * advocate chooses: send the standard e-mail (once: a second click while the first is on its way
  * is refused, and an e-mail whose outcome is unknown is never resent blindly), record that she was
  * told another way, or skip with a reason. Every step is audited without her details.
+ *
+ * The e-mail goes through the mail outbox like every other mail: approving it writes the mail in
+ * the same transaction, sealed, and the page says "on its way" until the send job's outcome comes
+ * back here (sent; refused for good; or not confirmed). Her address is never in Redis, a job or a log.
  */
 @Injectable()
 export class VictimNotificationsService {
-  private readonly logger = new Logger(VictimNotificationsService.name);
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cipher: FieldCipher,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-  ) {}
+    private readonly outbox: OutboxTransaction,
+    private readonly mails: MailOutbox,
+    mailOutcomes: MailOutcomes,
+  ) {
+    mailOutcomes.on('victim_notification', (manager, outcome) => this.mailOutcome(manager, outcome));
+  }
 
   async list(options: { open?: boolean; referralId?: string; limit: number; offset: number }): Promise<{ items: VictimNotificationView[]; total: number }> {
     const conditions: string[] = [];
@@ -76,7 +88,8 @@ export class VictimNotificationsService {
     }
     const rows = await this.rows(conditions.length ? conditions.join(' AND ') : 'TRUE', params, 'ORDER BY vn.created_at ASC, vn.id LIMIT $1 OFFSET $2');
     await this.audit.record({ action: 'victim_notification.list', recordType: 'victim_notification', details: { returned: rows.map((row) => row.id) } });
-    return { items: rows.map((row) => this.view(row)), total: rows[0]?.total ?? 0 };
+    const mails = await this.mails.latestForMany('victim_notification', rows.map((row) => row.id));
+    return { items: rows.map((row) => this.view(row, mails.get(row.id)?.status)), total: rows[0]?.total ?? 0 };
   }
 
   /** Sends the standard e-mail to her address, as the advocate approved, with the advocate's words added. */
@@ -92,20 +105,6 @@ export class VictimNotificationsService {
       });
     }
     if (row.attempts >= MAX_EMAIL_ATTEMPTS && row.status === VictimNotificationStatus.Failed) throw sendLimitReached();
-    // Claim it: only one request may move it to sending, so a double click cannot send twice.
-    const messageId = `<victim-notification-${id}@${this.config.mailDomain}>`;
-    const claimed = (await this.dataSource.query(
-      `UPDATE victim_notifications SET status = 'sending', channel = 'email', attempts = attempts + 1, message_id = $2,
-              decided_by_id = $3, decided_at = now(), updated_at = now()
-        WHERE id = $1 AND status IN ('pending', 'failed') AND attempts < $4 RETURNING id`,
-      [id, messageId, user.id, MAX_EMAIL_ATTEMPTS],
-    )) as [unknown[], number];
-    if (claimed[1] === 0) {
-      const now = await this.one(id);
-      throw now.status === VictimNotificationStatus.Failed ? sendLimitReached() : this.notOpen(now.status);
-    }
-    await this.audit.record({ action: 'victim_notification.approved', recordType: 'victim_notification', recordId: id, details: { channel: 'email' } });
-
     const mail = victimNotificationMessage({
       recipientName: party.name,
       caseNumber: row.case_number,
@@ -117,26 +116,47 @@ export class VictimNotificationsService {
       message,
       timeZone: this.config.programTimeZone,
     });
-    const transport = createSmtpTransport(this.config);
     try {
-      await withTimeout(
-        transport.sendMail({ from: this.config.mailFrom, to: party.email, replyTo: user.email, subject: mail.subject, text: mail.text, messageId }),
-        this.config.smtpTimeoutMs * 3,
-        'SMTP send timed out',
-      );
+      await this.outbox.run(async (manager) => {
+        // Claim it: only one request may move it to sending, so a double click cannot send twice.
+        const [, claimed] = (await manager.query(
+          `UPDATE victim_notifications SET status = 'sending', channel = 'email', attempts = attempts + 1, last_error = NULL,
+                  decided_by_id = $2, decided_at = now(), updated_at = now()
+            WHERE id = $1 AND status IN ('pending', 'failed') AND attempts < $3`,
+          [id, user.id, MAX_EMAIL_ATTEMPTS],
+        )) as [unknown, number];
+        if (claimed === 0) throw new NotClaimed();
+        const mailId = await this.mails.add(manager, { kind: 'victim_notification', refId: id, to: party.email!, replyTo: user.email, subject: mail.subject, text: mail.text });
+        await manager.query(`UPDATE victim_notifications SET message_id = $2 WHERE id = $1`, [id, `<mail-${mailId}@${this.config.mailDomain}>`]);
+        await this.audit.record({ action: 'victim_notification.approved', recordType: 'victim_notification', recordId: id, details: { channel: 'email' } }, manager);
+      });
     } catch (error) {
-      const outcome = classifySmtpFailure(error);
-      // Her address must not reach the log: only the notification id and the SMTP outcome do.
-      this.logger.warn({ victimNotificationId: id, outcome }, 'victim notification e-mail not confirmed');
-      if (outcome !== 'unknown') {
-        await this.finish(id, VictimNotificationStatus.Failed, { lastError: describeSmtpFailure(error).replaceAll(party.email, '<her address>') }, 'victim_notification.failed');
-      }
-      return this.get(id);
-    } finally {
-      transport.close();
+      if (!(error instanceof NotClaimed)) throw error;
+      const now = await this.one(id);
+      throw now.status === VictimNotificationStatus.Failed ? sendLimitReached() : this.notOpen(now.status);
     }
-    await this.finish(id, VictimNotificationStatus.Sent, { lastError: null }, 'victim_notification.sent');
     return this.get(id);
+  }
+
+  /**
+   * What became of the e-mail, in the send job's own transaction. Refused for now, it stays on its
+   * way (the outbox tries again); refused for good, the advocate may approve it again or reach her
+   * another way; not confirmed, it stays "sending" so nobody resends it blindly.
+   */
+  private async mailOutcome(manager: EntityManager, outcome: MailOutcome): Promise<void> {
+    const next: Partial<Record<MailStatus, { status: VictimNotificationStatus; action: string | null; lastError: string | null }>> = {
+      [MailStatus.Sent]: { status: VictimNotificationStatus.Sent, action: 'victim_notification.sent', lastError: null },
+      [MailStatus.Dead]: { status: VictimNotificationStatus.Failed, action: 'victim_notification.failed', lastError: outcome.lastResponse },
+      [MailStatus.Unknown]: { status: VictimNotificationStatus.Sending, action: 'victim_notification.unknown', lastError: outcome.lastResponse },
+      [MailStatus.Failed]: { status: VictimNotificationStatus.Sending, action: null, lastError: outcome.lastResponse },
+    };
+    const change = next[outcome.status];
+    if (!change) return;
+    const [, changed] = (await manager.query(
+      `UPDATE victim_notifications SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'sending'`,
+      [outcome.refId, change.status, change.lastError],
+    )) as [unknown, number];
+    if (changed && change.action) await this.audit.record({ action: change.action, recordType: 'victim_notification', recordId: outcome.refId, actorUserId: null, actorRole: null }, manager);
   }
 
   /** She was told by phone, in person or by letter; the note is sealed. */
@@ -149,7 +169,7 @@ export class VictimNotificationsService {
   }
 
   async get(id: string): Promise<VictimNotificationView> {
-    return this.view(await this.one(id));
+    return this.view(await this.one(id), (await this.mails.latestFor('victim_notification', id))?.status);
   }
 
   private async decide(user: SignedInUser, id: string, status: VictimNotificationStatus, channel: VictimNotification['channel'], note: string, action: string): Promise<VictimNotificationView> {
@@ -163,16 +183,11 @@ export class VictimNotificationsService {
         [id, status, channel, user.id, sealed.keyId, sealed.wrappedKey, sealed.ciphertext],
       )) as [unknown[], number];
       if (changed === 0) throw this.notOpen((await this.one(id, manager)).status);
-      await this.audit.record({ action, recordType: 'victim_notification', recordId: id, details: { channel } }, manager);
+      // She was reached another way: an e-mail still waiting to go is not sent after all.
+      const withdrawn = await this.mails.withdraw(manager, 'victim_notification', id);
+      await this.audit.record({ action, recordType: 'victim_notification', recordId: id, details: { channel, ...(withdrawn ? { withdrawnMails: withdrawn } : {}) } }, manager);
     });
     return this.get(id);
-  }
-
-  private async finish(id: string, status: VictimNotificationStatus, fields: { lastError: string | null }, action: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(`UPDATE victim_notifications SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'sending'`, [id, status, fields.lastError]);
-      await this.audit.record({ action, recordType: 'victim_notification', recordId: id }, manager);
-    });
   }
 
   private notOpen(status: VictimNotificationStatus): ConflictError {
@@ -192,7 +207,7 @@ export class VictimNotificationsService {
     return manager.query(
       `SELECT vn.id, vn.referral_id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status_changed_at,
               vn.protected_party_id, pp.key_id AS party_key_id, pp.wrapped_key AS party_wrapped_key, pp.ciphertext AS party_ciphertext,
-              vn.event, vn.status, vn.channel, vn.attempts, vn.last_error, vn.note_key_id, vn.note_wrapped_key, vn.note_ciphertext,
+              vn.event, vn.ask_first, vn.status, vn.channel, vn.attempts, vn.last_error, vn.note_key_id, vn.note_wrapped_key, vn.note_ciphertext,
               vn.decided_at, vn.created_at, count(*) OVER ()::int AS total
          FROM victim_notifications vn
          JOIN referrals r ON r.id = vn.referral_id
@@ -203,7 +218,7 @@ export class VictimNotificationsService {
     ) as Promise<NotificationRow[]>;
   }
 
-  private view(row: NotificationRow): VictimNotificationView {
+  private view(row: NotificationRow, mailStatus: MailStatus | undefined): VictimNotificationView {
     const party = this.cipher.open<ProtectedPartyDetails>(
       { keyId: row.party_key_id, wrappedKey: row.party_wrapped_key, ciphertext: row.party_ciphertext },
       partyContext(row.protected_party_id, row.referral_id),
@@ -222,10 +237,12 @@ export class VictimNotificationsService {
       preferredChannel: party.preferredChannel,
       hasEmail: Boolean(party.email),
       event: row.event,
+      askFirst: row.ask_first,
       status: row.status,
       channel: row.channel,
       attempts: row.attempts,
       lastError: row.last_error,
+      delivery: row.status !== VictimNotificationStatus.Sending ? null : mailStatus && ON_ITS_WAY.includes(mailStatus) ? 'on_its_way' : 'not_confirmed',
       note,
       decidedAt: row.decided_at,
       createdAt: row.created_at,

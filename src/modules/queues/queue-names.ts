@@ -12,6 +12,7 @@ export enum JobName {
   SendMail = 'send-mail',
   DailyComplianceSweep = 'daily-compliance-sweep',
   GenerateSessions = 'generate-sessions',
+  SendParticipantMessages = 'send-participant-messages',
 }
 
 export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
@@ -20,4 +21,5 @@ export const QUEUE_OF_JOB: Record<JobName, QueueName> = {
   [JobName.SendMail]: QueueName.Notices,
   [JobName.DailyComplianceSweep]: QueueName.Maintenance,
   [JobName.GenerateSessions]: QueueName.Maintenance,
+  [JobName.SendParticipantMessages]: QueueName.Maintenance,
 };

@@ -19,25 +19,59 @@ export class SessionScheduleService {
     private readonly clock: ProgramClock,
   ) {}
 
-  /** Generates regular sessions through today + 8 weeks for the given groups (all when omitted). */
+  /**
+   * Generates regular sessions through today + 8 weeks for the given groups (all when omitted).
+   * A week that falls on a day the program is closed is laid out cancelled ("Closed:
+   * Thanksgiving"), so the schedule says why there is no group and it counts for nobody.
+   */
   async generate(manager: EntityManager = this.dataSource.manager, groupIds?: string[]): Promise<number> {
     const through = addDays(this.clock.today(), SCHEDULE_WEEKS_AHEAD * 7);
     // TypeORM answers an INSERT … RETURNING with the returned rows themselves (no [rows, count] pair).
     const rows = (await manager.query(
-      `INSERT INTO sessions (group_id, date, start_time, kind, status)
-       SELECT g.id, d::date, g.start_time, 'regular', 'scheduled'
+      `INSERT INTO sessions (group_id, date, start_time, kind, status, cancelled_reason, closed_by_calendar)
+       SELECT g.id, d::date, g.start_time, 'regular',
+              (CASE WHEN h.date IS NULL THEN 'scheduled' ELSE 'cancelled' END)::session_status,
+              CASE WHEN h.date IS NULL THEN NULL ELSE 'Closed: ' || h.name END,
+              h.date IS NOT NULL
          FROM groups g
          CROSS JOIN LATERAL generate_series(
            GREATEST(g.starts_on, COALESCE((SELECT max(s.date) + 1 FROM sessions s WHERE s.group_id = g.id AND s.kind = 'regular'), g.starts_on)),
            $1::date, interval '1 day') AS d
+         LEFT JOIN program_holidays h ON h.date = d::date AND h.closed
         WHERE g.active AND ($2::uuid[] IS NULL OR g.id = ANY($2::uuid[]))
           AND extract(isodow FROM d) = g.weekday
        ON CONFLICT (group_id, date) WHERE kind = 'regular' DO NOTHING
        RETURNING id`,
       [through, groupIds ?? null],
     )) as Array<{ id: string }>;
+    await this.applyCalendar(manager, groupIds);
     await this.assignUnits(manager, groupIds);
     return rows.length;
+  }
+
+  /**
+   * Brings sessions from today on in line with the calendar: a day closed since they were laid
+   * out cancels its unmarked sessions; a day opened again brings back the ones it had cancelled.
+   * Past weeks are left as they were held (or not).
+   */
+  async applyCalendar(manager: EntityManager, groupIds?: string[]): Promise<{ closed: number; reopened: number }> {
+    const today = this.clock.today();
+    const [, closed] = (await manager.query(
+      `UPDATE sessions s SET status = 'cancelled', cancelled_reason = 'Closed: ' || h.name, closed_by_calendar = true, curriculum_unit_id = NULL
+         FROM program_holidays h
+        WHERE h.date = s.date AND h.closed AND s.kind = 'regular' AND s.status = 'scheduled' AND s.date >= $1::date
+          AND ($2::uuid[] IS NULL OR s.group_id = ANY($2::uuid[]))
+          AND NOT EXISTS (SELECT 1 FROM attendance_marks m WHERE m.session_id = s.id)`,
+      [today, groupIds ?? null],
+    )) as [unknown, number];
+    const [, reopened] = (await manager.query(
+      `UPDATE sessions s SET status = 'scheduled', cancelled_reason = NULL, closed_by_calendar = false
+        WHERE s.closed_by_calendar AND s.status = 'cancelled' AND s.date >= $1::date
+          AND ($2::uuid[] IS NULL OR s.group_id = ANY($2::uuid[]))
+          AND NOT EXISTS (SELECT 1 FROM program_holidays h WHERE h.date = s.date AND h.closed)`,
+      [today, groupIds ?? null],
+    )) as [unknown, number];
+    return { closed, reopened };
   }
 
   /**

@@ -53,6 +53,10 @@ export class Session {
   @Column({ type: 'text', nullable: true })
   cancelledReason: string | null;
 
+  /** Cancelled because the program is closed that day; reopened if the day is opened again. */
+  @Column({ type: 'boolean', default: false })
+  closedByCalendar: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,14 +1,18 @@
 import { Module } from '@nestjs/common';
 import { ComplianceCoreModule } from '../compliance/compliance-core.module';
+import { CalendarModule } from '../calendar/calendar.module';
+import { ParticipantMessagesModule } from '../participant-messages/participant-messages.module';
 import { GroupsModule } from '../groups/groups.module';
+import { HolidaysController } from './holidays.controller';
+import { HolidaysService } from './holidays.service';
 import { RosterService } from './roster.service';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 
 @Module({
-  imports: [GroupsModule, ComplianceCoreModule],
-  controllers: [SessionsController],
-  providers: [SessionsService, RosterService],
+  imports: [GroupsModule, ComplianceCoreModule, CalendarModule, ParticipantMessagesModule],
+  controllers: [SessionsController, HolidaysController],
+  providers: [SessionsService, RosterService, HolidaysService],
   exports: [RosterService, SessionsService],
 })
 export class SessionsModule {}

@@ -6,6 +6,7 @@ import { ComplianceService } from '../compliance/compliance.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { GroupAccess } from '../groups/group-access';
 import { GroupsService } from '../groups/groups.service';
+import { ParticipantMessagesService } from '../participant-messages/participant-messages.service';
 import { SessionScheduleService } from './session-schedule.service';
 import { Session, SessionStatus } from './session.entity';
 import { SessionView } from './session.view';
@@ -19,6 +20,7 @@ export class SessionsService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxTransaction,
     private readonly compliance: ComplianceService,
+    private readonly messages: ParticipantMessagesService,
   ) {}
 
   async get(user: SignedInUser, sessionId: string): Promise<SessionView> {
@@ -50,6 +52,8 @@ export class SessionsService {
         [session.groupId, session.date],
       );
       await this.compliance.evaluate(manager, roster.map((row) => row.referral_id));
+      // The men hear now, not on the morning before: "no group on Thursday, and why".
+      await this.messages.writeDue(manager, { sessionIds: [session.id] });
     });
     return this.groups.sessionView(sessionId);
   }

@@ -1,5 +1,3 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
-
 /**
  * Passwords as NIST SP 800-63B (5.1.1.2) asks: at least 12 characters (each Unicode code point
  * counts as one; spaces allowed), at most 200, no composition rules (no "one digit, one symbol"),
@@ -20,7 +18,11 @@ export interface PasswordContext {
 let common: Set<string> | null = null;
 /** Built on first use: the list costs a few MB, which a worker process never needs. */
 function commonPasswords(): Set<string> {
-  common ??= new Set((dictionary['passwords-common'] as string[]).map((word) => word.toLowerCase()));
+  if (!common) {
+    // Required here, not imported: a process that never judges a password never loads the list.
+    const { dictionary } = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    common = new Set(dictionary['passwords-common'].map((word) => word.toLowerCase()));
+  }
   return common;
 }
 

@@ -16,6 +16,14 @@ import { Role } from './role.enum';
 import { User } from './user.entity';
 import { toUserView, UserView } from './user.view';
 
+/** What the users page shows beside a user: a pending invitation, a second factor. */
+export interface AccountState {
+  invited: boolean;
+  /** When the latest invitation link stops working (null: none open, or it was accepted). */
+  invitationExpiresAt: Date | null;
+  secondFactor: boolean;
+}
+
 /** Which kind of agency each role works for. */
 export const AGENCY_KIND_FOR_ROLE: Record<Role, AgencyKind> = {
   [Role.Admin]: AgencyKind.Program,
@@ -102,6 +110,23 @@ export class UsersService {
     });
   }
 
+  /**
+   * For the admin's users page: per user, whether he is still invited (no password yet) and until
+   * when his latest invitation works, and whether he has a second factor. Ids not found are absent.
+   */
+  async accountStates(userIds: string[]): Promise<Map<string, AccountState>> {
+    if (userIds.length === 0) return new Map();
+    const rows = (await this.dataSource.query(
+      `SELECT u.id, u.password_hash IS NULL AS invited,
+              (SELECT max(l.expires_at) FROM account_links l
+                WHERE l.user_id = u.id AND l.purpose = 'invitation' AND l.used_at IS NULL AND l.revoked_at IS NULL) AS invitation_expires_at,
+              EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS second_factor
+         FROM users u WHERE u.id = ANY($1::uuid[])`,
+      [userIds],
+    )) as Array<{ id: string; invited: boolean; invitation_expires_at: Date | null; second_factor: boolean }>;
+    return new Map(rows.map((row) => [row.id, { invited: row.invited, invitationExpiresAt: row.invitation_expires_at, secondFactor: row.second_factor }]));
+  }
+
   private async checkAgency(input: Pick<CreateUserDto, 'agencyId' | 'role'>): Promise<void> {
     const agency = await this.dataSource.getRepository(Agency).findOneBy({ id: input.agencyId });
     if (!agency) {
@@ -142,6 +167,8 @@ export class UsersService {
       await manager.save(user);
       if (input.active === false) {
         await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'deactivated' WHERE user_id = $1 AND ended_at IS NULL`, [id]);
+        // An invitation or reset link still open must not bring the account back.
+        await manager.query(`UPDATE account_links SET revoked_at = now() WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL`, [id]);
       }
       await this.audit.record({ action: 'user.update', recordType: 'user', recordId: id, details: changedFields(input) }, manager);
       return toUserView(user);

@@ -10,6 +10,8 @@ import { JobName, QueueName } from '../queues/queue-names';
 export const NIGHTLY_JOBS: ReadonlyArray<{ name: JobName; cron: string }> = [
   { name: JobName.GenerateSessions, cron: '0 3 * * *' },
   { name: JobName.DailyComplianceSweep, cron: '15 5 * * *' },
+  // After the sweep, at an hour a reminder for tonight's or tomorrow's group is welcome.
+  { name: JobName.SendParticipantMessages, cron: '0 9 * * *' },
 ];
 
 /**

@@ -12,7 +12,10 @@ import { NoticeRenderer } from '../notices/notice-renderer.service';
 import { MailDelivery } from '../mail/mail-delivery.service';
 import { MailJob } from '../mail/mail.job';
 import { MailModule } from '../mail/mail.module';
+import { CalendarModule } from '../calendar/calendar.module';
 import { MailRelay } from '../mail/mail-relay.service';
+import { ParticipantMessagesJob } from '../participant-messages/participant-messages.job';
+import { ParticipantMessagesModule } from '../participant-messages/participant-messages.module';
 import { JobRegistry } from '../queues/job-registry';
 import { ReportsModule } from '../reports/reports.module';
 import { SessionGenerationJob } from '../sessions/session-generation.job';
@@ -20,7 +23,7 @@ import { WorkerScheduler } from './worker-scheduler.service';
 
 /** Job handlers, the relay and the nightly jobs: imported only when APP_ROLE runs workers. */
 @Module({
-  imports: [DiscoveryModule, ComplianceCoreModule, GroupsModule, ReportsModule, MailModule],
+  imports: [DiscoveryModule, ComplianceCoreModule, GroupsModule, ReportsModule, MailModule, CalendarModule, ParticipantMessagesModule],
   providers: [
     NoticeRenderer,
     NoticeDelivery,
@@ -33,6 +36,7 @@ import { WorkerScheduler } from './worker-scheduler.service';
     ComplianceSweepService,
     ComplianceSweepJob,
     SessionGenerationJob,
+    ParticipantMessagesJob,
     JobRegistry,
     WorkerScheduler,
   ],

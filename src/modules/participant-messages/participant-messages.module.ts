@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
+import { ParticipantMessagesController } from './participant-messages.controller';
+import { ParticipantMessagesService } from './participant-messages.service';
+
+/** Messages to the men themselves, through the mail outbox. */
+@Module({ imports: [MailModule], controllers: [ParticipantMessagesController], providers: [ParticipantMessagesService], exports: [ParticipantMessagesService] })
+export class ParticipantMessagesModule {}

@@ -179,6 +179,20 @@ describe('admin settings pages (Chromium)', () => {
     expect((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM second_factors WHERE user_id = $1`, [staff.users.court_clerk.id]))[0].n).toBe(0);
   });
 
+  it('adds a probation department from the agencies page', async () => {
+    await page.goto(`${baseUrl}/admin/agencies`);
+    await page.getByRole('link', { name: 'New agency' }).click();
+    await page.getByRole('combobox', { name: 'Kind', exact: true }).selectOption({ label: 'Probation department' });
+    await page.getByRole('button', { name: 'Create the agency' }).click();
+    await expect(fieldError('name')).resolves.toBe('Enter the agency’s name (2 to 200 characters)');
+    await fitsEveryWidth('admin-agency-new');
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Carlton County Probation');
+    await page.getByLabel('Notice e-mail address').fill('probation@carlton.example.gov');
+    await page.getByRole('button', { name: 'Create the agency' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Carlton County Probation');
+    await expect(page.locator('.lead').innerText()).resolves.toContain('Probation department · notices to probation@carlton.example.gov');
+  });
+
   it('fixes an agency’s address and sends its dead notice again from the page', async () => {
     await page.goto(`${baseUrl}/admin/agencies`);
     await fitsEveryWidth('admin-agencies');

@@ -256,6 +256,24 @@ describe('admin settings pages (routes)', () => {
       expect(await audits('agency.test_mail', program.id)).toEqual([]);
     });
 
+    it('creates an agency from the form (audited), refusing a court without an address and a missing kind beside the fields', async () => {
+      await get('/admin/agencies/new').expect(200);
+      const empty = await post('/admin/agencies/new', { name: 'x', kind: '', noticeEmail: 'nope' }).expect(400);
+      expect(fieldError(empty.text, 'name')).toEqual(['Enter the agency’s name (2 to 200 characters)']);
+      expect(fieldError(empty.text, 'kind')).toEqual(['Choose what kind of agency it is']);
+      expect(fieldError(empty.text, 'noticeEmail')).toEqual(['Enter an e-mail address, like notices@court.example.gov']);
+      const court = await post('/admin/agencies/new', { name: 'Carlton County Court', kind: 'court', noticeEmail: '' }).expect(422);
+      expect(fieldError(court.text, 'noticeEmail')).toEqual(['A court or probation department needs an address for its notices']);
+      expect((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM agencies WHERE name = 'Carlton County Court'`))[0].n).toBe(0);
+
+      const created = await post('/admin/agencies/new', { name: 'Carlton County Court', kind: 'court', noticeEmail: 'Notices@Carlton.example.gov' }).expect(303);
+      const id = /\/admin\/agencies\/([0-9a-f-]{36})\?saved=1$/.exec(created.headers.location)![1];
+      expect((await testApp.dataSource.query(`SELECT kind, notice_email FROM agencies WHERE id = $1`, [id]))[0]).toEqual({ kind: 'court', notice_email: 'notices@carlton.example.gov' });
+      expect(await audits('agency.create', id)).toEqual([{ details: { kind: 'court', fields: ['name', 'kind', 'noticeEmail'] } }]);
+      // The intake form offers the new court at once.
+      await expect(get('/intake').expect(200).then((res) => res.text)).resolves.toContain('Carlton County Court');
+    });
+
     it('answers an unknown agency with the 404 page', async () => {
       await get('/admin/agencies/00000000-0000-4000-8000-000000000000').expect(404);
     });
@@ -430,6 +448,7 @@ describe('admin settings pages (routes)', () => {
     const policyCount = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM policies`))[0].n;
     const forms: Array<[string, Record<string, string | string[]>]> = [
       ['/admin/users', { q: 'x' }],
+      ['/admin/agencies/new', { name: 'Forged Court', kind: 'court', noticeEmail: 'forged@evil.test' }],
       ['/admin/users/invite', { name: 'Forged Person', email: 'forged@program.test', role: 'admin', agencyId: staff.program.id }],
       [`/admin/users/${user.id}/role`, { role: 'admin', agencyId: staff.program.id }],
       [`/admin/users/${user.id}/active`, { active: 'false' }],

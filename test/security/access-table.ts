@@ -217,6 +217,8 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'POST /admin/users/:id/invitation': [Admin],
   'POST /admin/users/:id/second-factor/reset': [Admin],
   'GET /admin/agencies': [Admin],
+  'GET /admin/agencies/new': [Admin],
+  'POST /admin/agencies/new': [Admin],
   'GET /admin/agencies/:id': [Admin],
   'POST /admin/agencies/:id': [Admin],
   'POST /admin/agencies/:id/test-mail': [Admin],

@@ -6,7 +6,7 @@ import { NotFoundError } from '../../common/errors/domain-error';
 import { AgenciesService } from '../agencies/agencies.service';
 import { AgencyKind } from '../agencies/agency.entity';
 import { AgencyTestMail } from '../agencies/agency-test-mail.service';
-import { UpdateAgencyDto } from '../agencies/create-agency.dto';
+import { CreateAgencyDto, UpdateAgencyDto } from '../agencies/create-agency.dto';
 import { NoticesService } from '../notices/notices.service';
 import { Role } from '../users/role.enum';
 import { AGENCY_KIND_LABELS } from './admin-format';
@@ -57,6 +57,32 @@ export class AgencyPagesController {
     });
   }
 
+  /** A court or probation department the program starts working with (or an advocacy agency). */
+  @Get('new')
+  async newForm(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    this.renderNew(req, res, { values: { name: '', kind: '', noticeEmail: '' }, errors: {} });
+  }
+
+  @Post('new')
+  @HttpCode(200)
+  async create(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    const values = { name: formText(body, 'name'), noticeEmail: formText(body, 'noticeEmail'), kind: formText(body, 'kind') };
+    const form = await validateForm(CreateAgencyDto, { name: values.name, kind: values.kind, ...(values.noticeEmail ? { noticeEmail: values.noticeEmail } : {}) });
+    if (form.errors) {
+      const errors = Object.fromEntries(Object.keys(form.errors).map((field) => [field, [PLAIN_AGENCY_ERRORS[field] ?? form.errors[field][0]]]));
+      return this.renderNew(req, res, { values, errors }, 400);
+    }
+    try {
+      const agency = await this.agencies.create(form.value);
+      res.redirect(303, `/admin/agencies/${agency.id}?saved=1`);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      const fields = domainFieldErrors(error);
+      const errors = fields?.noticeEmail ? { ...fields, noticeEmail: ['A court or probation department needs an address for its notices'] } : fields;
+      this.renderNew(req, res, { values, errors: errors ?? {}, problem: errors ? null : error.message }, 422);
+    }
+  }
+
   @Get(':id')
   async show(
     @Req() req: PageRequest,
@@ -101,6 +127,24 @@ export class AgencyPagesController {
       return this.renderAgency(req, res, id, null, { testProblem: error.message }, 422);
     }
     res.redirect(303, `/admin/agencies/${id}?tested=1`);
+  }
+
+  private renderNew(req: PageRequest, res: Response, form: AgencyForm, status = 200): void {
+    this.renderer.render(
+      req,
+      res,
+      'admin-agency-new',
+      {
+        title: 'New agency',
+        values: form.values,
+        errors: form.errors,
+        problem: form.problem ?? null,
+        errorCount: Object.keys(form.errors).length,
+        errorLinks: errorLinks(form.errors),
+        kinds: Object.values(AgencyKind).map((value) => ({ value, label: AGENCY_KIND_LABELS[value], selected: value === form.values.kind })),
+      },
+      status,
+    );
   }
 
   private async renderAgency(req: PageRequest, res: Response, id: string, form: AgencyForm | null, flags: Record<string, unknown>, status = 200): Promise<void> {

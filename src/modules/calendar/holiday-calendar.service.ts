@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ProgramClock } from '../../common/program-clock';
@@ -21,12 +21,26 @@ const YEARS_AHEAD = 2;
  * listed, so a day the admin renamed or chose to stay open on stays as she left it.
  */
 @Injectable()
-export class HolidayCalendar {
+export class HolidayCalendar implements OnApplicationBootstrap {
+  private readonly logger = new Logger(HolidayCalendar.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly clock: ProgramClock,
   ) {}
+
+  /**
+   * A program that starts without running the seed still knows its holidays before the first
+   * group is laid out; the nightly schedule job keeps the coming years seeded after that.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.seedComingYears();
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'could not seed the holiday calendar yet; the nightly job will');
+    }
+  }
 
   /** Seeds this year and the next ones; returns how many days were added. */
   async seedComingYears(manager: EntityManager = this.dataSource.manager): Promise<number> {

@@ -137,7 +137,10 @@ describe('agencies and users (admin only)', () => {
   it('lets an admin correct an agency’s notice address and a user’s e-mail, audited; others get 403', async () => {
     const patched = await testApp.http.patch(`/api/v1/agencies/${staff.court.id}`).set(bearer(staff.tokens.admin)).send({ noticeEmail: 'New-Clerk@Court.test' }).expect(200);
     expect(patched.body.noticeEmail).toBe('new-clerk@court.test');
-    await testApp.http.patch(`/api/v1/agencies/${staff.court.id}`).set(bearer(staff.tokens.admin)).send({ kind: 'program' }).expect(400);
+    // The kind is a correction for an agency nothing depends on yet; this court has a clerk.
+    const kind = await testApp.http.patch(`/api/v1/agencies/${staff.court.id}`).set(bearer(staff.tokens.admin)).send({ kind: 'program' }).expect(422);
+    expect(kind.body.code).toBe('AGENCY_KIND_IN_USE');
+    expect(kind.body.message).toMatch(/^The kind cannot change: 1 user depends on /);
     await testApp.http.patch(`/api/v1/agencies/${staff.court.id}`).set(bearer(staff.tokens.court_clerk)).send({ name: 'Mine now' }).expect(403);
     const [audit] = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'agency.update' AND record_id = $1`, [staff.court.id]);
     expect(audit.details).toEqual({ fields: ['noticeEmail'] });

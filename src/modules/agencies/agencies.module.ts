@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module';
 import { AgenciesController } from './agencies.controller';
 import { AgenciesService } from './agencies.service';
+import { AgencyTestMail } from './agency-test-mail.service';
 
 @Module({
+  imports: [MailModule],
   controllers: [AgenciesController],
-  providers: [AgenciesService],
-  exports: [AgenciesService],
+  providers: [AgenciesService, AgencyTestMail],
+  exports: [AgenciesService, AgencyTestMail],
 })
 export class AgenciesModule {}

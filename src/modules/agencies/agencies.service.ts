@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Page } from '../../common/http/pagination.dto';
 import { AuditService } from '../audit/audit.service';
 import { Agency, AgencyKind } from './agency.entity';
@@ -33,20 +33,26 @@ export class AgenciesService {
     });
   }
 
-  /** Corrects a name or the notice address (e.g. before resending a dead notice). */
+  /** Corrects a name, the notice address (e.g. before resending a dead notice) or a kind chosen by mistake. */
   async update(id: string, input: UpdateAgencyDto): Promise<Agency> {
     return this.dataSource.transaction(async (manager) => {
       const agency = await manager.findOne(Agency, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!agency) throw new NotFoundError('agency');
       if (input.name !== undefined) agency.name = input.name;
-      if (input.noticeEmail === null && needsNoticeAddress(agency.kind)) {
+      const kindFrom = agency.kind;
+      if (input.kind !== undefined && input.kind !== agency.kind) {
+        await refuseKindInUse(manager, agency);
+        agency.kind = input.kind;
+      }
+      const noticeEmail = input.noticeEmail === undefined ? agency.noticeEmail : input.noticeEmail;
+      if (!noticeEmail && needsNoticeAddress(agency.kind)) {
         throw new UnprocessableError('NOTICE_EMAIL_REQUIRED', `A ${agency.kind} agency needs a noticeEmail`, {
           fields: { noticeEmail: ['noticeEmail is required for courts and probation departments'] },
         });
       }
       if (input.noticeEmail !== undefined) agency.noticeEmail = input.noticeEmail;
       await manager.save(agency);
-      await this.audit.record({ action: 'agency.update', recordType: 'agency', recordId: id, details: { fields: definedFields(input) } }, manager);
+      await this.audit.record({ action: 'agency.update', recordType: 'agency', recordId: id, details: { fields: definedFields(input), ...(kindFrom !== agency.kind ? { kind: { from: kindFrom, to: agency.kind } } : {}) } }, manager);
       return agency;
     });
   }
@@ -64,6 +70,29 @@ export class AgenciesService {
   async findById(id: string): Promise<Agency | null> {
     return this.dataSource.getRepository(Agency).findOneBy({ id });
   }
+}
+
+/**
+ * A kind says whose people work there (a court's clerks, probation's officers) and where its
+ * referrals' notices go, so it is a correction of a mistake made at creation, not a change of
+ * what the agency is: refused once anybody or anything depends on it.
+ */
+async function refuseKindInUse(manager: EntityManager, agency: Agency): Promise<void> {
+  const [use] = (await manager.query(
+    `SELECT (SELECT count(*)::int FROM users WHERE agency_id = $1) AS users,
+            (SELECT count(*)::int FROM referrals WHERE court_agency_id = $1) AS referrals,
+            (SELECT count(*)::int FROM notices WHERE recipient_agency_id = $1) AS notices`,
+    [agency.id],
+  )) as Array<{ users: number; referrals: number; notices: number }>;
+  const inUse = [
+    use.users ? `${use.users} user${use.users === 1 ? '' : 's'}` : null,
+    use.referrals ? `${use.referrals} referral${use.referrals === 1 ? '' : 's'}` : null,
+    use.notices ? `${use.notices} notice${use.notices === 1 ? '' : 's'}` : null,
+  ].filter(Boolean);
+  if (!inUse.length) return;
+  const one = use.users + use.referrals + use.notices === 1;
+  const message = `The kind cannot change: ${inUse.join(', ')} ${one ? 'depends' : 'depend'} on ${agency.name} being a ${agency.kind} agency`;
+  throw new UnprocessableError('AGENCY_KIND_IN_USE', message, { fields: { kind: [message] } });
 }
 
 function needsNoticeAddress(kind: AgencyKind): boolean {

@@ -22,8 +22,13 @@ export class CreateAgencyDto {
   noticeEmail?: string;
 }
 
-/** What an admin may correct on an agency; its kind is fixed. */
+/** What an admin may correct on an agency; its kind only while nobody and nothing depends on it. */
 export class UpdateAgencyDto {
+  @ApiPropertyOptional({ enum: AgencyKind, description: 'Refused once the agency has users, referrals or notices' })
+  @OptionalNotNull()
+  @IsEnum(AgencyKind, { message: 'kind must be one of: court, probation, program, advocacy' })
+  kind?: AgencyKind;
+
   @ApiPropertyOptional({ example: 'Arrowhead County District Court' })
   @OptionalNotNull()
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))

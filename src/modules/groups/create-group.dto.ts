@@ -94,3 +94,45 @@ export class SessionRangeQuery {
   @IsCalendarDate()
   to?: string;
 }
+
+/**
+ * What an admin may change on a meeting group: its time, place, size and who runs it. The day of
+ * the week and the curriculum are the schedule itself (a new group is made for those).
+ */
+export class UpdateGroupDto {
+  @ApiProperty({ example: 'Tuesday evening men’s group' })
+  @Trim()
+  @IsString()
+  @Length(2, 120)
+  name: string;
+
+  @ApiProperty({ example: '18:30', description: 'Also moves the group’s future scheduled sessions that kept the old time' })
+  @IsClockTime()
+  startTime: string;
+
+  @ApiProperty({ minimum: 30, maximum: 480, example: 90 })
+  @IsInt()
+  @Min(30)
+  @Max(480)
+  durationMinutes: number;
+
+  @ApiProperty({ minimum: 1, maximum: 30, example: 12, description: 'Not below the number of men enrolled now' })
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  capacity: number;
+
+  @ApiProperty({ example: 'Room 2, 202 W 2nd St' })
+  @Trim()
+  @IsString()
+  @Length(2, 200)
+  location: string;
+
+  @ApiProperty({ type: [String], format: 'uuid', description: 'One or more: a co-facilitator too' })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'facilitatorIds must name at least one facilitator' })
+  @ArrayMaxSize(6)
+  @ArrayUnique()
+  @IsUUID('all', { each: true, message: 'each facilitatorId must be a UUID' })
+  facilitatorIds: string[];
+}

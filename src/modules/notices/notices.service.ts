@@ -85,6 +85,24 @@ export class NoticesService {
     return { items: rows.map((row) => toNoticeView(row)), total };
   }
 
+  /**
+   * An agency's notices that need staff (dead or unknown): those to the court itself and those to
+   * its probation officers, newest first; for the agency's page, where its address is fixed.
+   */
+  async needingStaffFor(user: SignedInUser, agencyId: string, limit: number): Promise<NoticeView[]> {
+    const params = new SqlParams();
+    const agency = params.bind(agencyId);
+    const rows: NoticeRow[] = await this.dataSource.query(
+      `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM}
+        WHERE ${noticeScopeSql(user, params.bind)} AND n.status IN ('dead', 'unknown')
+          AND (n.recipient_agency_id = ${agency} OR n.recipient_user_id IN (SELECT u.id FROM users u WHERE u.agency_id = ${agency}))
+        ORDER BY n.created_at DESC, n.id LIMIT ${params.bind(limit)}`,
+      params.values,
+    );
+    await this.audit.record({ action: 'notice.list', recordType: 'notice', details: { filters: { agencyId, needsStaff: true }, returned: rows.map((row) => row.id) } });
+    return rows.map((row) => toNoticeView(row));
+  }
+
   async get(user: SignedInUser, noticeId: string, options: { audit?: boolean } = {}): Promise<NoticeView> {
     const params = new SqlParams();
     const [row] = (await this.dataSource.query(

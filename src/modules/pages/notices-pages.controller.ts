@@ -94,9 +94,11 @@ export class NoticesPagesController {
   @Post(':id/retry')
   @PageRoles(Role.Admin)
   @HttpCode(200)
-  async retry(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string): Promise<void> {
+  async retry(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
     await this.notices.retry(req.pageSession!.user, noticeId);
-    res.redirect(303, '/notices?retried=1');
+    // "Send again" is also on an agency's page, where its address was just fixed: back there.
+    const back = safeNext(formText(body, 'back'));
+    res.redirect(303, back ? withFlag(back, 'retried') : '/notices?retried=1');
   }
 
   @Post(':id/acknowledge')

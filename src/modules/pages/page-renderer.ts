@@ -20,6 +20,10 @@ const NAV: Record<Role, NavLink[]> = {
     { href: '/sessions', label: 'Sessions' },
     { href: '/notices', label: 'Notices' },
     { href: '/accountability', label: 'Accountability' },
+    { href: '/admin/users', label: 'Users' },
+    { href: '/admin/agencies', label: 'Agencies' },
+    { href: '/admin/policies', label: 'Policies' },
+    { href: '/admin/queues', label: 'Queues' },
   ],
   [Role.Facilitator]: [{ href: '/sessions', label: 'My sessions' }],
   [Role.ProbationOfficer]: [

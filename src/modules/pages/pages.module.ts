@@ -33,6 +33,10 @@ import { HTML_ERROR_PAGES } from '../../common/errors/html-error-pages';
 import { PageRenderer } from './page-renderer';
 import { PageSessionService } from './page-session.service';
 import { ReferralPagesController } from './referral-pages.controller';
+import { AgencyPagesController } from './agency-pages.controller';
+import { GroupEditPagesController } from './group-edit-pages.controller';
+import { PolicyPagesController } from './policy-pages.controller';
+import { UserPagesController } from './user-pages.controller';
 
 /**
  * Server-rendered pages for the people who use the program, one controller per role's area.
@@ -71,6 +75,11 @@ import { ReferralPagesController } from './referral-pages.controller';
     CoordinatorPagesController,
     AdvocatePagesController,
     AccountabilityPagesController,
+    // The admin's settings; GroupEditPagesController after GroupPagesController, whose /groups/new it must not shadow.
+    UserPagesController,
+    AgencyPagesController,
+    PolicyPagesController,
+    GroupEditPagesController,
   ],
   providers: [
     PageSessionService,

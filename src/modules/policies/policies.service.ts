@@ -39,7 +39,12 @@ export class PoliciesService {
   }
 
   /** Editing never changes a version in place: it writes the next one and makes it current. */
-  async createNextVersion(policyId: string, input: PolicyFieldsDto, createdById: string | null): Promise<Policy> {
+  async createNextVersion(
+    policyId: string,
+    input: PolicyFieldsDto,
+    createdById: string | null,
+    options: { basedOnVersion?: number } = {},
+  ): Promise<Policy> {
     assertConsistent(input);
     return this.dataSource.transaction(async (manager) => {
       const base = await manager.findOneBy(Policy, { id: policyId });
@@ -51,6 +56,10 @@ export class PoliciesService {
         .select('MAX(policy.version)', 'max')
         .where('policy.key = :key', { key: base.key })
         .getRawOne()) as { max: number };
+      // A form filled in from version n must not silently undo a version n+1 saved meanwhile.
+      if (options.basedOnVersion !== undefined && Number(max) !== options.basedOnVersion) {
+        throw new ConflictError('POLICY_VERSION_MOVED', `Version ${Number(max)} of this policy was saved after you opened version ${options.basedOnVersion}; review it and start again from it`);
+      }
       await manager.update(Policy, { key: base.key }, { isCurrent: false });
       return this.insertVersion(manager, base.key, Number(max) + 1, input, createdById);
     });
@@ -111,6 +120,18 @@ export class PoliciesService {
       .skip(offset)
       .getManyAndCount();
     return { items, total };
+  }
+
+  /** Every version of one policy, newest first. */
+  async versions(key: string): Promise<Policy[]> {
+    return this.dataSource.getRepository(Policy).find({ where: { key }, order: { version: 'DESC' }, take: 200 });
+  }
+
+  /** How many referrals were ordered under each version (they keep its rules). */
+  async referralCounts(policyIds: string[]): Promise<Record<string, number>> {
+    if (!policyIds.length) return {};
+    const rows = (await this.dataSource.query(`SELECT policy_id, count(*)::int AS count FROM referrals WHERE policy_id = ANY($1) GROUP BY policy_id`, [policyIds])) as Array<{ policy_id: string; count: number }>;
+    return Object.fromEntries(rows.map((row) => [row.policy_id, row.count]));
   }
 
   async get(id: string): Promise<Policy> {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccountsModule } from '../auth/accounts.module';
 import { SignInLockoutModule } from '../auth/sign-in-lockout';
+import { UserAdminService } from './user-admin.service';
 import { MailModule } from '../mail/mail.module';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
@@ -8,7 +9,7 @@ import { UsersService } from './users.service';
 @Module({
   imports: [SignInLockoutModule, AccountsModule, MailModule],
   controllers: [UsersController],
-  providers: [UsersService],
-  exports: [UsersService],
+  providers: [UsersService, UserAdminService],
+  exports: [UsersService, UserAdminService],
 })
 export class UsersModule {}

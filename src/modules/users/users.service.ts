@@ -25,7 +25,7 @@ export interface AccountState {
 }
 
 /** Which kind of agency each role works for. */
-const AGENCY_KIND_FOR_ROLE: Record<Role, AgencyKind> = {
+export const AGENCY_KIND_FOR_ROLE: Record<Role, AgencyKind> = {
   [Role.Admin]: AgencyKind.Program,
   [Role.Facilitator]: AgencyKind.Program,
   [Role.ProbationOfficer]: AgencyKind.Probation,

@@ -36,7 +36,26 @@ export function mountQueueDashboard(app: INestApplication): void {
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Throughline queues' } },
   });
+  withoutExternalStylesheets(serverAdapter.getRouter() as unknown as ExpressApp);
   (app as NestExpressApplication).use(QUEUE_DASHBOARD_PATH, adminOnly(app), writeGuard(config), serverAdapter.getRouter());
+}
+
+type RenderCallback = (error: Error | null, html?: string) => void;
+type ExpressApp = { engines: Record<string, (path: string, options: object, callback: RenderCallback) => void> };
+
+/**
+ * bull-board's page links a Google web font stylesheet, which our CSP blocks (every page shows
+ * a violation) and which would tell a third party who opens the dashboard. Its own stylesheet
+ * falls back to system fonts, so the link is taken out of the rendered page.
+ */
+export function stripExternalStylesheets(html: string): string {
+  return html.replace(/<link\b[^>]*\bhref="https?:\/\/[^"]*"[^>]*rel="stylesheet"[^>]*>\s*/gi, '').replace(/<link\b[^>]*rel="stylesheet"[^>]*\bhref="https?:\/\/[^"]*"[^>]*>\s*/gi, '');
+}
+
+function withoutExternalStylesheets(router: ExpressApp): void {
+  const render = router.engines['.ejs'];
+  if (!render) throw new Error('bull-board no longer renders its page with ejs: check stripExternalStylesheets');
+  router.engines['.ejs'] = (path, options, callback) => render(path, options, (error, html) => callback(error, html === undefined ? html : stripExternalStylesheets(html)));
 }
 
 /** Every change refused in read-only mode (bull-board's own check is per queue); same origin only in write mode. */

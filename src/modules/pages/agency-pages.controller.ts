@@ -1,0 +1,178 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Public } from '../../common/auth/auth.decorators';
+import { NotFoundError } from '../../common/errors/domain-error';
+import { AgenciesService } from '../agencies/agencies.service';
+import { AgencyKind } from '../agencies/agency.entity';
+import { AgencyTestMail } from '../agencies/agency-test-mail.service';
+import { CreateAgencyDto, UpdateAgencyDto } from '../agencies/create-agency.dto';
+import { NoticesService } from '../notices/notices.service';
+import { Role } from '../users/role.enum';
+import { AGENCY_KIND_LABELS } from './admin-format';
+import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { PageExceptionFilter } from './page-exception.filter';
+import { errorLinks } from './page-format';
+import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
+import { NOTICES_SHOWN } from './page-notices';
+import { PageRenderer } from './page-renderer';
+
+const REFERENCE_LIMIT = 200;
+
+const PLAIN_AGENCY_ERRORS: Record<string, string> = {
+  name: 'Enter the agency’s name (2 to 200 characters)',
+  noticeEmail: 'Enter an e-mail address, like notices@court.example.gov',
+  kind: 'Choose what kind of agency it is',
+};
+
+interface AgencyForm {
+  values: Record<string, string>;
+  errors: FieldErrors;
+  problem?: string | null;
+}
+
+/** The agencies: their notice address (with a test-send), and the notices to them that need staff. */
+@ApiExcludeController()
+@Public()
+@Controller('admin/agencies')
+@UseGuards(PageAuthGuard)
+@UseFilters(PageExceptionFilter)
+@PageRoles(Role.Admin)
+export class AgencyPagesController {
+  constructor(
+    private readonly agencies: AgenciesService,
+    private readonly notices: NoticesService,
+    private readonly testMails: AgencyTestMail,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get()
+  async list(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    const { items, total } = await this.agencies.list(REFERENCE_LIMIT, 0);
+    this.renderer.render(req, res, 'admin-agencies', {
+      title: 'Agencies',
+      agencies: items.map((agency) => ({ ...agency, kindLabel: AGENCY_KIND_LABELS[agency.kind] })),
+      total,
+      more: total > items.length,
+    });
+  }
+
+  /** A court or probation department the program starts working with (or an advocacy agency). */
+  @Get('new')
+  async newForm(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    this.renderNew(req, res, { values: { name: '', kind: '', noticeEmail: '' }, errors: {} });
+  }
+
+  @Post('new')
+  @HttpCode(200)
+  async create(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    const values = { name: formText(body, 'name'), noticeEmail: formText(body, 'noticeEmail'), kind: formText(body, 'kind') };
+    const form = await validateForm(CreateAgencyDto, { name: values.name, kind: values.kind, ...(values.noticeEmail ? { noticeEmail: values.noticeEmail } : {}) });
+    if (form.errors) {
+      const errors = Object.fromEntries(Object.keys(form.errors).map((field) => [field, [PLAIN_AGENCY_ERRORS[field] ?? form.errors[field][0]]]));
+      return this.renderNew(req, res, { values, errors }, 400);
+    }
+    try {
+      const agency = await this.agencies.create(form.value);
+      res.redirect(303, `/admin/agencies/${agency.id}?saved=1`);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      const fields = domainFieldErrors(error);
+      const errors = fields?.noticeEmail ? { ...fields, noticeEmail: ['A court or probation department needs an address for its notices'] } : fields;
+      this.renderNew(req, res, { values, errors: errors ?? {}, problem: errors ? null : error.message }, 422);
+    }
+  }
+
+  @Get(':id')
+  async show(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('saved') saved?: string,
+    @Query('retried') retried?: string,
+    @Query('tested') tested?: string,
+  ): Promise<void> {
+    await this.renderAgency(req, res, id, null, { saved: saved === '1', retried: retried === '1', tested: tested === '1' });
+  }
+
+  @Post(':id')
+  @HttpCode(200)
+  async save(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+    const values = { name: formText(body, 'name'), noticeEmail: formText(body, 'noticeEmail'), kind: formText(body, 'kind') };
+    // An empty address clears it, as null does in the API; the service says whether this kind may be without one.
+    const form = await validateForm(UpdateAgencyDto, { name: values.name, kind: values.kind, noticeEmail: values.noticeEmail || null });
+    if (form.errors) {
+      const errors = Object.fromEntries(Object.keys(form.errors).map((field) => [field, [PLAIN_AGENCY_ERRORS[field] ?? form.errors[field][0]]]));
+      return this.renderAgency(req, res, id, { values, errors }, {}, 400);
+    }
+    try {
+      await this.agencies.update(id, form.value);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      const fields = domainFieldErrors(error);
+      const errors = fields?.noticeEmail ? { ...fields, noticeEmail: ['A court or probation department needs an address for its notices'] } : fields;
+      return this.renderAgency(req, res, id, { values, errors: errors ?? {}, problem: errors ? null : error.message }, {}, 422);
+    }
+    res.redirect(303, `/admin/agencies/${id}?saved=1`);
+  }
+
+  /** Queues a test e-mail to the notice address; the page shows how it went. */
+  @Post(':id/test-mail')
+  @HttpCode(200)
+  async sendTest(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    try {
+      await this.testMails.send(id);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      return this.renderAgency(req, res, id, null, { testProblem: error.message }, 422);
+    }
+    res.redirect(303, `/admin/agencies/${id}?tested=1`);
+  }
+
+  private renderNew(req: PageRequest, res: Response, form: AgencyForm, status = 200): void {
+    this.renderer.render(
+      req,
+      res,
+      'admin-agency-new',
+      {
+        title: 'New agency',
+        values: form.values,
+        errors: form.errors,
+        problem: form.problem ?? null,
+        errorCount: Object.keys(form.errors).length,
+        errorLinks: errorLinks(form.errors),
+        kinds: Object.values(AgencyKind).map((value) => ({ value, label: AGENCY_KIND_LABELS[value], selected: value === form.values.kind })),
+      },
+      status,
+    );
+  }
+
+  private async renderAgency(req: PageRequest, res: Response, id: string, form: AgencyForm | null, flags: Record<string, unknown>, status = 200): Promise<void> {
+    const user = req.pageSession!.user;
+    const agency = await this.agencies.findById(id);
+    if (!agency) throw new NotFoundError('agency');
+    const [needsStaff, latestTest] = await Promise.all([this.notices.needingStaffFor(user, id, NOTICES_SHOWN), this.testMails.latest(id)]);
+    const values = form?.values ?? { name: agency.name, noticeEmail: agency.noticeEmail ?? '', kind: agency.kind };
+    const errors = form?.errors ?? {};
+    this.renderer.render(
+      req,
+      res,
+      'admin-agency',
+      {
+        title: agency.name,
+        agency: { ...agency, kindLabel: AGENCY_KIND_LABELS[agency.kind] },
+        values,
+        errors,
+        problem: form?.problem ?? null,
+        errorCount: Object.keys(errors).length,
+        errorLinks: errorLinks(errors),
+        kinds: Object.values(AgencyKind).map((value) => ({ value, label: AGENCY_KIND_LABELS[value], selected: value === values.kind })),
+        notices: needsStaff.map((notice) => ({ ...notice, canRetry: true })),
+        back: `/admin/agencies/${id}`,
+        testMail: { latest: latestTest, problem: flags.testProblem ?? null },
+        ...flags,
+      },
+      status,
+    );
+  }
+}

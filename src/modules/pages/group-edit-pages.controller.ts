@@ -1,0 +1,124 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Public } from '../../common/auth/auth.decorators';
+import { UpdateGroupDto } from '../groups/create-group.dto';
+import { GroupEditService } from '../groups/group-edit.service';
+import { GroupsService } from '../groups/groups.service';
+import { Role } from '../users/role.enum';
+import { UsersService } from '../users/users.service';
+import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { PageExceptionFilter } from './page-exception.filter';
+import { errorLinks } from './page-format';
+import { domainFieldErrors, FieldErrors, FormBody, formList, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { PageRenderer } from './page-renderer';
+
+const REFERENCE_LIMIT = 200;
+const GROUP_EDIT_FIELDS = ['name', 'startTime', 'durationMinutes', 'capacity', 'location'] as const;
+
+const EMPTY_MESSAGES: Record<string, string> = {
+  name: 'Enter the name of the group',
+  startTime: 'Enter the time it starts',
+  durationMinutes: 'Enter how many minutes it lasts',
+  capacity: 'Enter how many men it can take',
+  location: 'Enter where it meets',
+  facilitatorIds: 'Choose at least one facilitator',
+};
+
+const PLAIN_MESSAGES: Record<string, string> = {
+  durationMinutes: 'A session lasts 30 to 480 minutes',
+  capacity: 'A group takes 1 to 30 men',
+  startTime: 'Enter the time as HH:MM, like 18:30',
+  facilitatorIds: 'Choose one to six of the facilitators listed',
+};
+
+function formInteger(value: string): number | string {
+  return /^-?\d{1,6}$/.test(value) ? Number(value) : value;
+}
+
+interface GroupEditForm {
+  values: Record<string, string>;
+  facilitatorIds: string[];
+  errors: FieldErrors;
+  problem?: string | null;
+}
+
+/** One group: the men in it now (with their referrals) and its time, place, capacity and facilitators. */
+@ApiExcludeController()
+@Public()
+@Controller('groups')
+@UseGuards(PageAuthGuard)
+@UseFilters(PageExceptionFilter)
+@PageRoles(Role.Admin)
+export class GroupEditPagesController {
+  constructor(
+    private readonly groups: GroupsService,
+    private readonly edits: GroupEditService,
+    private readonly users: UsersService,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get(':id')
+  async show(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Query('saved') saved?: string): Promise<void> {
+    const group = await this.groups.get(req.pageSession!.user, id);
+    const values = { name: group.name, startTime: group.startTime, durationMinutes: String(group.durationMinutes), capacity: String(group.capacity), location: group.location };
+    await this.renderGroup(req, res, id, { values, facilitatorIds: group.facilitators.map((facilitator) => facilitator.id), errors: {} }, { saved: saved === '1' });
+  }
+
+  @Post(':id/edit')
+  @HttpCode(200)
+  async save(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+    const values: Record<string, string> = Object.fromEntries(GROUP_EDIT_FIELDS.map((name) => [name, formText(body, name)]));
+    const facilitatorIds = formList(body, 'facilitatorIds');
+    const form = await validateForm(UpdateGroupDto, {
+      name: values.name,
+      startTime: values.startTime,
+      durationMinutes: formInteger(values.durationMinutes),
+      capacity: formInteger(values.capacity),
+      location: values.location,
+      facilitatorIds,
+    });
+    if (form.errors) {
+      const plain = Object.fromEntries(Object.entries(form.errors).map(([field, messages]) => [field, [PLAIN_MESSAGES[field] ?? messages[0]]]));
+      const errors = plainEmptyMessages(plain, { ...values, facilitatorIds: facilitatorIds.join(',') }, EMPTY_MESSAGES);
+      return this.renderGroup(req, res, id, { values, facilitatorIds, errors }, {}, 400);
+    }
+    try {
+      await this.edits.update(req.pageSession!.user, id, form.value);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      const fields = domainFieldErrors(error);
+      return this.renderGroup(req, res, id, { values, facilitatorIds, errors: fields ?? {}, problem: fields ? null : error.message }, {}, 422);
+    }
+    res.redirect(303, `/groups/${id}?saved=1`);
+  }
+
+  private async renderGroup(req: PageRequest, res: Response, id: string, form: GroupEditForm, flags: Record<string, unknown>, status = 200): Promise<void> {
+    const user = req.pageSession!.user;
+    const [group, members, facilitators] = await Promise.all([
+      this.groups.get(user, id),
+      this.edits.members(user, id),
+      this.users.list(REFERENCE_LIMIT, 0, Role.Facilitator),
+    ]);
+    // A facilitator deactivated since stays listed while he is still named on the group.
+    const offered = facilitators.items.filter((facilitator) => facilitator.active || group.facilitators.some((named) => named.id === facilitator.id));
+    this.renderer.render(
+      req,
+      res,
+      'group',
+      {
+        title: group.name,
+        group: { ...group, full: group.enrolledCount >= group.capacity },
+        members,
+        values: form.values,
+        errors: form.errors,
+        problem: form.problem ?? null,
+        errorCount: Object.keys(form.errors).length,
+        errorLinks: errorLinks(form.errors),
+        facilitators: offered.map((facilitator) => ({ id: facilitator.id, name: facilitator.active ? facilitator.name : `${facilitator.name} (deactivated)`, checked: form.facilitatorIds.includes(facilitator.id) })),
+        ...flags,
+      },
+      status,
+    );
+  }
+}

@@ -1,0 +1,216 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Response } from 'express';
+import { Public } from '../../common/auth/auth.decorators';
+import { PoliciesService } from '../policies/policies.service';
+import { describeValue, POLICY_FIELD_WORDS, POLICY_RULE_FIELDS, policyChanges } from '../policies/policy-diff';
+import { PolicyFieldsDto } from '../policies/policy-fields.dto';
+import { Policy, VICTIM_NOTIFICATION_RULES } from '../policies/policy.entity';
+import { Role } from '../users/role.enum';
+import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { PageExceptionFilter } from './page-exception.filter';
+import { errorLinks } from './page-format';
+import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
+import { PageRenderer } from './page-renderer';
+
+const REFERENCE_LIMIT = 200;
+/** How many versions stand side by side (newest first); older ones are listed below. */
+const VERSIONS_SIDE_BY_SIDE = 4;
+
+const NUMBER_FIELDS = [
+  'requiredSessions',
+  'sessionMinutes',
+  'enrollWithinDays',
+  'completeWithinMonths',
+  'maxAbsences',
+  'maxUnexcusedAbsences',
+  'maxConsecutiveAbsences',
+  'noAttendanceDays',
+  'progressReportEveryDays',
+  'progressReportDayOfMonth',
+  'violationReportBusinessDays',
+  'escalateAfterBusinessDays',
+  'probationResponseBusinessDays',
+  'courtResponseBusinessDays',
+] as const;
+const SWITCH_FIELDS = ['leftEarlyCounts', 'feesRequired', 'protectedPartyAdminAccess'] as const;
+
+const VICTIM_NOTIFICATION_LABELS: Record<string, string> = {
+  none: 'She is not told',
+  on_request: 'She is told if she asked to be (on request)',
+  unless_declined: 'She is told unless she declined',
+};
+
+/** "24" → 24, so the DTO checks a number as the API would receive it; anything else stays text and is refused. */
+function formInteger(value: string): number | string {
+  return /^-?\d{1,6}$/.test(value) ? Number(value) : value;
+}
+
+/** A version's values as the form shows them. */
+function formValuesOf(policy: Policy): Record<string, string> {
+  const values: Record<string, string> = { name: policy.name, source: policy.source ?? '', victimNotification: policy.victimNotification };
+  for (const field of NUMBER_FIELDS) values[field] = policy[field] === null ? '' : String(policy[field]);
+  for (const field of SWITCH_FIELDS) values[field] = policy[field] ? 'on' : '';
+  return values;
+}
+
+/** Policies: each one's versions side by side with what changed, and a new version from the current one. */
+@ApiExcludeController()
+@Public()
+@Controller('admin/policies')
+@UseGuards(PageAuthGuard)
+@UseFilters(PageExceptionFilter)
+@PageRoles(Role.Admin)
+export class PolicyPagesController {
+  constructor(
+    private readonly policies: PoliciesService,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get()
+  async list(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    const { items } = await this.policies.list(REFERENCE_LIMIT, 0, {});
+    const counts = await this.policies.referralCounts(items.map((policy) => policy.id));
+    this.renderer.render(req, res, 'admin-policies', {
+      title: 'Policies',
+      policies: items.map((policy) => ({ ...policy, referrals: counts[policy.id] ?? 0 })),
+    });
+  }
+
+  @Get(':id')
+  async show(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Query('created') created?: string): Promise<void> {
+    const policy = await this.policies.get(id);
+    const versions = await this.policies.versions(policy.key);
+    const counts = await this.policies.referralCounts(versions.map((version) => version.id));
+    // The chosen version and the ones just before it; the newest first, as in the list.
+    const at = versions.findIndex((version) => version.id === id);
+    const shown = versions.slice(Math.max(0, at - 1), Math.max(0, at - 1) + VERSIONS_SIDE_BY_SIDE);
+    const columns = shown.map((version) => {
+      const previous = versions.find((other) => other.version === version.version - 1) ?? null;
+      return {
+        id: version.id,
+        version: version.version,
+        isCurrent: version.isCurrent,
+        chosen: version.id === id,
+        createdAt: version.createdAt,
+        referrals: counts[version.id] ?? 0,
+        changes: previous ? policyChanges(previous, version) : null,
+      };
+    });
+    const rows = POLICY_RULE_FIELDS.map((field) => ({
+      label: POLICY_FIELD_WORDS[field].label,
+      cells: shown.map((version) => {
+        const previous = versions.find((other) => other.version === version.version - 1);
+        return { value: describeValue(field, version[field]), changed: previous ? policyChanges(previous, version).some((change) => change.field === field) : false };
+      }),
+    }));
+    const current = versions.find((version) => version.isCurrent) ?? versions[0];
+    this.renderer.render(req, res, 'admin-policy', {
+      title: `${current.name}: versions`,
+      policy,
+      current,
+      columns,
+      rows,
+      older: versions.filter((version) => !shown.includes(version)).map((version) => ({ id: version.id, version: version.version, createdAt: version.createdAt, referrals: counts[version.id] ?? 0 })),
+      created: created === '1',
+    });
+  }
+
+  @Get(':id/new-version')
+  async newVersionForm(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    const current = await this.currentOf(id);
+    await this.renderForm(req, res, current, { values: formValuesOf(current), errors: {} });
+  }
+
+  @Post(':id/new-version')
+  @HttpCode(200)
+  async createVersion(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+    const current = await this.currentOf(id);
+    const values: Record<string, string> = { name: formText(body, 'name'), source: formText(body, 'source'), victimNotification: formText(body, 'victimNotification') };
+    for (const field of NUMBER_FIELDS) values[field] = formText(body, field);
+    for (const field of SWITCH_FIELDS) values[field] = formText(body, field);
+    const basedOn = Number(formText(body, 'basedOnVersion'));
+    const plain: Record<string, unknown> = { name: values.name, victimNotification: values.victimNotification };
+    // Left empty, the optional ones are absent, as when an API client leaves them out.
+    if (values.source) plain.source = values.source;
+    for (const field of NUMBER_FIELDS) if (values[field] || field !== 'progressReportDayOfMonth') plain[field] = formInteger(values[field]);
+    for (const field of SWITCH_FIELDS) plain[field] = values[field] === 'on';
+    const form = await validateForm(PolicyFieldsDto, plain);
+    if (form.errors) return this.renderForm(req, res, current, { values, errors: plainPolicyMessages(form.errors, values) }, 400);
+    const changes = policyChanges(current, { ...current, ...form.value, source: form.value.source ?? null, progressReportDayOfMonth: form.value.progressReportDayOfMonth ?? null });
+    if (!changes.length) return this.renderForm(req, res, current, { values, errors: {}, problem: 'Nothing was changed: a new version needs at least one rule that differs from version ' + current.version + '.' }, 422);
+    try {
+      const created = await this.policies.createNextVersion(current.id, form.value, req.pageSession!.user.id, { basedOnVersion: Number.isInteger(basedOn) ? basedOn : current.version });
+      res.redirect(303, `/admin/policies/${created.id}?created=1`);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      const fields = domainFieldErrors(error);
+      const errors = fields ? plainRuleConflicts(fields, values) : {};
+      await this.renderForm(req, res, current, { values, errors, problem: fields ? null : error.message }, error.kind === 'conflict' ? 409 : 422);
+    }
+  }
+
+  /** The current version of the policy a version belongs to: new versions are made from it. */
+  private async currentOf(id: string): Promise<Policy> {
+    const policy = await this.policies.get(id);
+    const versions = await this.policies.versions(policy.key);
+    return versions.find((version) => version.isCurrent) ?? versions[0];
+  }
+
+  private async renderForm(req: PageRequest, res: Response, current: Policy, form: { values: Record<string, string>; errors: FieldErrors; problem?: string | null }, status = 200): Promise<void> {
+    const counts = await this.policies.referralCounts([current.id]);
+    this.renderer.render(
+      req,
+      res,
+      'admin-policy-version',
+      {
+        title: `New version of ${current.name}`,
+        current,
+        nextVersion: current.version + 1,
+        referrals: counts[current.id] ?? 0,
+        values: form.values,
+        errors: form.errors,
+        problem: form.problem ?? null,
+        errorCount: Object.keys(form.errors).length,
+        errorLinks: errorLinks(form.errors),
+        victimNotifications: VICTIM_NOTIFICATION_RULES.map((value) => ({ value, label: VICTIM_NOTIFICATION_LABELS[value], selected: value === form.values.victimNotification })),
+        numbers: NUMBER_FIELDS.map((field) => ({
+          name: field,
+          label: POLICY_FIELD_WORDS[field].label,
+          value: form.values[field],
+          messages: form.errors[field],
+          required: field !== 'progressReportDayOfMonth',
+          hint: field === 'progressReportDayOfMonth' ? 'Leave empty to report every so many days (above)' : null,
+        })),
+        switches: SWITCH_FIELDS.map((field) => ({ name: field, label: POLICY_FIELD_WORDS[field].label, checked: form.values[field] === 'on' })),
+      },
+      status,
+    );
+  }
+}
+
+/** The rules that contradict each other (the service's POLICY_INCONSISTENT), in the form's words. */
+function plainRuleConflicts(fields: FieldErrors, values: Record<string, string>): FieldErrors {
+  const plain: FieldErrors = { ...fields };
+  if (plain.maxUnexcusedAbsences) plain.maxUnexcusedAbsences = ['Unexcused absences allowed cannot be more than the absences allowed, excused or not'];
+  if (plain.requiredSessions) plain.requiredSessions = [`${values.requiredSessions} sessions cannot all be held, at one a week, within ${values.completeWithinMonths} months`];
+  return plain;
+}
+
+/** "maxAbsences must not be greater than 100" is the API's; the form names the rule it is about. */
+function plainPolicyMessages(errors: FieldErrors, values: Record<string, string>): FieldErrors {
+  const plain: FieldErrors = {};
+  for (const [field, messages] of Object.entries(errors)) {
+    const words = POLICY_FIELD_WORDS[field as keyof typeof POLICY_FIELD_WORDS];
+    if (!words || field === 'name' || field === 'source') {
+      plain[field] = field === 'name' ? ['Enter the policy’s name (3 to 200 characters)'] : messages;
+      continue;
+    }
+    const bounds = messages.map((message) => /(less|greater) than (-?\d+)/.exec(message)).find(Boolean);
+    if (!values[field]) plain[field] = [`Enter a whole number for “${words.label}”`];
+    else if (!/^-?\d+$/.test(values[field])) plain[field] = [`“${words.label}” must be a whole number`];
+    else if (bounds) plain[field] = [`“${words.label}” must be ${bounds[1] === 'less' ? 'at least' : 'at most'} ${bounds[2]}`];
+    else plain[field] = [`“${words.label}” must be a whole number`];
+  }
+  return plain;
+}

@@ -1,0 +1,298 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { isUUID } from 'class-validator';
+import { Response } from 'express';
+import { Public } from '../../common/auth/auth.decorators';
+import { DomainError } from '../../common/errors/domain-error';
+import { AgenciesService } from '../agencies/agencies.service';
+import { Agency } from '../agencies/agency.entity';
+import { ALL_ROLES, Role } from '../users/role.enum';
+import { UserAdminService } from '../users/user-admin.service';
+import { AGENCY_KIND_FOR_ROLE, UsersService } from '../users/users.service';
+import { InviteUserForm } from './admin-forms';
+import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { PageExceptionFilter } from './page-exception.filter';
+import { errorLinks, ROLE_LABELS } from './page-format';
+import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { PageRenderer } from './page-renderer';
+
+const PAGE_SIZE = 50;
+const REFERENCE_LIMIT = 200;
+const SEARCH_MAX = 100;
+
+const INVITE_EMPTY_MESSAGES: Record<string, string> = {
+  name: 'Enter the person’s name',
+  email: 'Enter the e-mail address the invitation goes to',
+  role: 'Choose a role',
+  agencyId: 'Choose the agency the person works for',
+};
+
+/** What the list shows and pages by: the role and agency in the address, the typed text only in a form's body. */
+interface UserFilters {
+  text: string;
+  role?: Role;
+  agencyId?: string;
+  offset: number;
+}
+
+interface UserForm {
+  values: Record<string, string>;
+  errors: FieldErrors;
+  problem?: string | null;
+}
+
+function roleOf(value: string | undefined): Role | undefined {
+  return ALL_ROLES.includes(value as Role) ? (value as Role) : undefined;
+}
+
+function offsetOf(value: string | undefined): number {
+  return value && /^\d{1,6}$/.test(value) ? Number(value) : 0;
+}
+
+/** A refusal of the service beside its field, else above the form. */
+function formErrorsOf(error: DomainError): { errors: FieldErrors; problem: string | null } {
+  const fields = domainFieldErrors(error);
+  if (fields) return { errors: fields, problem: null };
+  if (error.code === 'EMAIL_TAKEN') return { errors: { email: ['Somebody already has an account with this e-mail address'] }, problem: null };
+  return { errors: {}, problem: error.message };
+}
+
+/** The program's staff accounts: find, invite, move to another role or agency, deactivate, unlock. */
+@ApiExcludeController()
+@Public()
+@Controller('admin/users')
+@UseGuards(PageAuthGuard)
+@UseFilters(PageExceptionFilter)
+@PageRoles(Role.Admin)
+export class UserPagesController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly admin: UserAdminService,
+    private readonly agencies: AgenciesService,
+    private readonly renderer: PageRenderer,
+  ) {}
+
+  @Get()
+  async list(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query('role') role?: string,
+    @Query('agencyId') agencyId?: string,
+    @Query('offset') offset?: string,
+    @Query('invited') invited?: string,
+  ): Promise<void> {
+    await this.renderList(req, res, { text: '', role: roleOf(role), agencyId: agencyId && isUUID(agencyId) ? agencyId : undefined, offset: offsetOf(offset) }, { invited: invited === '1' });
+  }
+
+  /** A search by name or e-mail: the text travels in the body, never in the address or the logs. */
+  @Post()
+  @HttpCode(200)
+  async search(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    const agencyId = formText(body, 'agencyId');
+    await this.renderList(req, res, {
+      text: formText(body, 'q').slice(0, SEARCH_MAX),
+      role: roleOf(formText(body, 'role')),
+      agencyId: isUUID(agencyId) ? agencyId : undefined,
+      offset: offsetOf(formText(body, 'offset')),
+    });
+  }
+
+  @Get('invite')
+  async inviteForm(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    await this.renderInvite(req, res, { values: {}, errors: {} });
+  }
+
+  /** Invites by e-mail, as POST /api/v1/users does without a password: the person sets his own. */
+  @Post('invite')
+  @HttpCode(200)
+  async invite(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+    const values = { name: formText(body, 'name'), email: formText(body, 'email'), role: formText(body, 'role'), agencyId: formText(body, 'agencyId') };
+    const form = await validateForm(InviteUserForm, values);
+    if (form.errors) return this.renderInvite(req, res, { values, errors: plainEmptyMessages(plainInviteMessages(form.errors), values, INVITE_EMPTY_MESSAGES) }, 400);
+    try {
+      // No password: the service writes the invitation and its e-mail, as for POST /api/v1/users.
+      await this.users.create(form.value);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      return this.renderInvite(req, res, { values, ...formErrorsOf(error) }, error.kind === 'conflict' ? 409 : 422);
+    }
+    res.redirect(303, '/admin/users?invited=1');
+  }
+
+  @Get(':id')
+  async show(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('saved') saved?: string,
+  ): Promise<void> {
+    await this.renderUser(req, res, id, { saved: ['role', 'active', 'inactive', 'unlocked', 'factor', 'invited'].includes(saved ?? '') ? saved : null });
+  }
+
+  @Post(':id/role')
+  @HttpCode(200)
+  async reassign(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+    const values = { role: formText(body, 'role'), agencyId: formText(body, 'agencyId') };
+    const errors: FieldErrors = {};
+    if (!roleOf(values.role)) errors.role = ['Choose a role'];
+    if (!isUUID(values.agencyId)) errors.agencyId = ['Choose the agency the person works for'];
+    if (Object.keys(errors).length) return this.renderUser(req, res, id, { form: { values, errors } }, 400);
+    try {
+      await this.admin.reassign(req.pageSession!.user, id, { role: values.role as Role, agencyId: values.agencyId });
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      return this.renderUser(req, res, id, { form: { values, ...formErrorsOf(error) } }, 422);
+    }
+    res.redirect(303, `/admin/users/${id}?saved=role`);
+  }
+
+  /** Deactivate (every session ends at once, sign-in refused) or reactivate. */
+  @Post(':id/active')
+  @HttpCode(200)
+  async setActive(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+    const active = formText(body, 'active');
+    if (active !== 'true' && active !== 'false') return this.renderUser(req, res, id, { activeProblem: 'Choose to deactivate or reactivate the account.' }, 400);
+    try {
+      if (active === 'false') await this.admin.assertMayDeactivate(req.pageSession!.user, id);
+      await this.users.update(id, { active: active === 'true' });
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      return this.renderUser(req, res, id, { activeProblem: error.message }, 422);
+    }
+    res.redirect(303, `/admin/users/${id}?saved=${active === 'true' ? 'active' : 'inactive'}`);
+  }
+
+  /** Ends the sign-in locks on the user's address (five wrong passwords), as POST /api/v1/users/:id/unlock. */
+  @Post(':id/unlock')
+  @HttpCode(200)
+  async unlock(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.users.unlock(id);
+    res.redirect(303, `/admin/users/${id}?saved=unlocked`);
+  }
+
+  /** A new link for somebody who has not used the first (the earlier one stops working). */
+  @Post(':id/invitation')
+  @HttpCode(200)
+  async resendInvitation(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    try {
+      await this.users.resendInvitation(id);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      return this.renderUser(req, res, id, { activeProblem: error.message }, 409);
+    }
+    res.redirect(303, `/admin/users/${id}?saved=invited`);
+  }
+
+  /** A lost phone: the second factor and recovery codes go and his sessions end; he sets it up again at the next sign-in. */
+  @Post(':id/second-factor/reset')
+  @HttpCode(200)
+  async resetSecondFactor(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.users.resetSecondFactor(id);
+    res.redirect(303, `/admin/users/${id}?saved=factor`);
+  }
+
+  private async renderList(req: PageRequest, res: Response, filters: UserFilters, extra: Record<string, unknown> = {}): Promise<void> {
+    const [page, agencies] = await Promise.all([
+      this.admin.search({ text: filters.text || undefined, role: filters.role, agencyId: filters.agencyId, limit: PAGE_SIZE, offset: filters.offset }),
+      this.agencies.list(REFERENCE_LIMIT, 0),
+    ]);
+    // Paging keeps the filters; with a search text the pager is a form, so the text stays out of the address.
+    const pageAt = (offset: number) => {
+      if (filters.text) return { post: true, offset };
+      const params = new URLSearchParams();
+      if (filters.role) params.set('role', filters.role);
+      if (filters.agencyId) params.set('agencyId', filters.agencyId);
+      params.set('offset', String(offset));
+      return { post: false, href: `/admin/users?${params.toString()}` };
+    };
+    const offset = filters.offset;
+    this.renderer.render(req, res, 'admin-users', {
+      title: 'Users',
+      users: page.items.map((user) => ({ ...user, roleLabel: ROLE_LABELS[user.role] })),
+      total: page.total,
+      from: page.total ? offset + 1 : 0,
+      to: offset + page.items.length,
+      previous: offset > 0 ? pageAt(Math.max(0, offset - PAGE_SIZE)) : null,
+      next: offset + page.items.length < page.total ? pageAt(offset + PAGE_SIZE) : null,
+      filters: { text: filters.text, role: filters.role ?? '', agencyId: filters.agencyId ?? '' },
+      filtered: Boolean(filters.text || filters.role || filters.agencyId),
+      roles: ALL_ROLES.map((value) => ({ value, label: ROLE_LABELS[value], selected: value === filters.role })),
+      agencies: agencies.items.map((agency) => ({ value: agency.id, label: agency.name, selected: agency.id === filters.agencyId })),
+      ...extra,
+    });
+  }
+
+  private async renderInvite(req: PageRequest, res: Response, form: UserForm, status = 200): Promise<void> {
+    const agencies = await this.agencies.list(REFERENCE_LIMIT, 0);
+    this.renderer.render(
+      req,
+      res,
+      'admin-user-invite',
+      {
+        title: 'Invite a user',
+        values: form.values,
+        errors: form.errors,
+        problem: form.problem ?? null,
+        errorCount: Object.keys(form.errors).length,
+        // The summary lists the problems in the form's order.
+        errorLinks: errorLinks(Object.fromEntries(Object.keys(INVITE_EMPTY_MESSAGES).filter((name) => form.errors[name]).map((name) => [name, form.errors[name]]))),
+        ...this.roleAndAgencyOptions(agencies.items, form.values),
+      },
+      status,
+    );
+  }
+
+  private async renderUser(
+    req: PageRequest,
+    res: Response,
+    id: string,
+    extra: { form?: UserForm; saved?: string | null; activeProblem?: string },
+    status = 200,
+  ): Promise<void> {
+    const [user, agencies, account] = await Promise.all([this.users.get(id), this.agencies.list(REFERENCE_LIMIT, 0), this.admin.accountState(id)]);
+    const agency = agencies.items.find((item) => item.id === user.agencyId) ?? (await this.agencies.findById(user.agencyId));
+    const form = extra.form ?? { values: { role: user.role, agencyId: user.agencyId }, errors: {} };
+    this.renderer.render(
+      req,
+      res,
+      'admin-user',
+      {
+        title: user.name,
+        user: { ...user, roleLabel: ROLE_LABELS[user.role], agencyName: agency?.name ?? '' },
+        self: user.id === req.pageSession!.user.id,
+        account,
+        values: form.values,
+        errors: form.errors,
+        problem: form.problem ?? null,
+        errorCount: Object.keys(form.errors).length,
+        errorLinks: errorLinks(form.errors),
+        saved: extra.saved ?? null,
+        activeProblem: extra.activeProblem ?? null,
+        ...this.roleAndAgencyOptions(agencies.items, form.values),
+      },
+      status,
+    );
+  }
+
+  /** The roles, and the agencies grouped by kind with the roles each kind's people may hold. */
+  private roleAndAgencyOptions(agencies: Agency[], values: Record<string, string>) {
+    return {
+      roles: ALL_ROLES.map((value) => ({ value, label: ROLE_LABELS[value], selected: value === values.role })),
+      agencies: agencies.map((agency) => ({
+        value: agency.id,
+        label: `${agency.name} (${agency.kind}: ${ALL_ROLES.filter((role) => AGENCY_KIND_FOR_ROLE[role] === agency.kind).map((role) => ROLE_LABELS[role].replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase())).join(', ')})`,
+        selected: agency.id === values.agencyId,
+      })),
+    };
+  }
+}
+
+/** The DTO's messages name fields ("agencyId must be a UUID"); the form says what to do. */
+function plainInviteMessages(errors: FieldErrors): FieldErrors {
+  const plain: FieldErrors = { ...errors };
+  if (plain.email) plain.email = ['Enter an e-mail address, like name@agency.gov'];
+  if (plain.role) plain.role = ['Choose a role'];
+  if (plain.agencyId) plain.agencyId = ['Choose the agency the person works for'];
+  if (plain.name) plain.name = ['Enter the person’s name (2 to 200 characters)'];
+  return plain;
+}

@@ -99,6 +99,8 @@ const EXPORT_BASELINE_SQL = `
     LEFT JOIN LATERAL (SELECT recorded_at, kind FROM event_responses er WHERE er.event_id = e.id AND er.agency = 'probation' ORDER BY recorded_at LIMIT 1) pr ON TRUE
     LEFT JOIN LATERAL (SELECT recorded_at, kind FROM event_responses er WHERE er.event_id = e.id AND er.agency = 'court' ORDER BY recorded_at LIMIT 1) cr ON TRUE
    WHERE e.kind = ANY($3::compliance_event_kind[]) AND e.created_at >= $1::timestamptz AND e.created_at < $2::timestamptz
+     -- A crossing a correction withdrew is no violation, as in the app (P1's corrections leave some).
+     AND NOT EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id)
    ORDER BY e.created_at, e.id`;
 
 /** A full garbage collection on demand (the bench runs without --expose-gc): what is live, not what awaits collection. */

@@ -117,7 +117,7 @@ describe('the probation officer’s caseload at 80+ men (Chromium)', () => {
     expect(response.headers()['content-type']).toMatch(/^text\/csv/);
     expect(response.headers()['content-disposition']).toBe(`attachment; filename="caseload-${TODAY}.csv"`);
     const text = (await response.text()).replace(/^\uFEFF/, '');
-    const lines = text.trim().split('\n');
+    const lines = text.trim().split(/\r?\n/);
     expect(lines[0]).toBe('Name,Case number,Standing,Why,Since,Sessions attended,Sessions required,Absences,Last attended,Next deadline,Deadline date,New notices');
     expect(lines).toHaveLength(MEN_ON_CASELOAD + 1);
     const evil = lines.find((line) => line.includes('HYPERLINK'))!;

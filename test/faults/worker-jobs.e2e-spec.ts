@@ -26,6 +26,7 @@ describe('the worker’s jobs', () => {
     expect(repeatable.map((job) => `${job.name} ${job.cron} ${job.tz}`).sort()).toEqual([
       'daily-compliance-sweep 15 5 * * * America/Chicago',
       'generate-sessions 0 3 * * * America/Chicago',
+      'send-participant-messages 0 9 * * * America/Chicago',
     ]);
   });
 

@@ -144,7 +144,7 @@ describe('notice delivery under faults', () => {
 
     /** The progress-report attachment of a raw message, as its base64 text (no line breaks). */
     function reportAttachment(raw: string): string | null {
-      const match = /filename="?[^\s";]*progress-report[^\s";]*\.pdf"?[\s\S]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n(--|\r?\n)/.exec(raw);
+      const match = /filename="?(?![^\s";]*-letter-)[^\s";]*-progress-report-[0-9-]+\.pdf"?[\s\S]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n(--|\r?\n)/.exec(raw);
       return match ? match[1].replace(/\s+/g, '') : null;
     }
 

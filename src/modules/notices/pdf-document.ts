@@ -15,7 +15,42 @@ export const PDF_FONT = { regular: 'Body', bold: 'Body-Bold' } as const;
 export const PDF_LANGUAGE = 'en-US';
 
 /** A parsed font, as fontkit (pdfkit's own font engine) makes it; pdfkit embeds it as it is. */
-type ParsedFont = { layout(text: string): unknown };
+type Position = Record<string, number>;
+type GlyphRun = { glyphs: unknown[]; positions: Position[]; advanceWidth: number };
+type ParsedFont = { layout(text: string, ...rest: unknown[]): GlyphRun };
+
+/** Words remembered across documents: far more than one program's letters use, far less than memory allows. */
+const SHARED_LAYOUTS = 20_000;
+
+/**
+ * Shaping a word (OpenType lookups) is a third of a letter's cost, and letters say the same words
+ * again and again: the font is parsed once, so its words' shapes are kept once too. pdfkit scales
+ * the positions it is given in place, so each caller gets its own copy; the glyphs are shared and
+ * never changed. The letters come out byte for byte the same (pdf-accessibility test).
+ */
+function withSharedLayouts(font: ParsedFont): ParsedFont {
+  const layout = font.layout.bind(font);
+  const shapes = new Map<string, { glyphs: unknown[]; positions: Position[] }>();
+  font.layout = (text: string, ...rest: unknown[]): GlyphRun => {
+    if (rest.some((argument) => argument !== undefined)) return layout(text, ...rest);
+    let shape = shapes.get(text);
+    if (!shape) {
+      const run = layout(text);
+      shape = { glyphs: run.glyphs, positions: run.positions.map((position) => ({ ...position })) };
+      if (shapes.size >= SHARED_LAYOUTS) shapes.clear();
+      shapes.set(text, shape);
+    }
+    const positions = shape.positions.map((position) => ({ ...position }));
+    return {
+      glyphs: shape.glyphs,
+      positions,
+      get advanceWidth() {
+        return positions.reduce((sum, position) => sum + position.xAdvance, 0);
+      },
+    };
+  };
+  return font;
+}
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const fontkit = require('fontkit') as { create(bytes: Buffer): ParsedFont };
 let parsedFonts: { regular: ParsedFont; bold: ParsedFont } | null = null;
@@ -25,7 +60,7 @@ function fonts(): { regular: ParsedFont; bold: ParsedFont } {
     // Resolved through the package, so the files need no copy in the repository or in dist/.
     const fontWeight = { regular: 400, bold: 700 };
     const file = (weight: number) => require.resolve(`@fontsource/dejavu-sans/files/dejavu-sans-latin-${weight}-normal.woff`);
-    const parse = (weight: number) => fontkit.create(sfntFromWoff(readFileSync(file(weight))));
+    const parse = (weight: number) => withSharedLayouts(fontkit.create(sfntFromWoff(readFileSync(file(weight)))));
     parsedFonts = { regular: parse(fontWeight.regular), bold: parse(fontWeight.bold) };
   }
   return parsedFonts;

@@ -7,7 +7,6 @@ import { ConfigError } from '../../config/environment';
 import { DEMO_PASSWORDS, DEMO_STAFF } from './demo-people';
 import { seedDemoProgram } from './demo-data';
 import { seedReferenceData } from './reference-data';
-import { HolidayCalendar } from '../../modules/calendar/holiday-calendar.service';
 
 /**
  * Reference data (policy presets, the Duluth curriculum) always; the demo program with its
@@ -29,8 +28,8 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
     const reference = await app.get(DataSource).transaction((manager) => seedReferenceData(manager));
-    const holidays = await app.get(HolidayCalendar).seedComingYears();
-    process.stdout.write(`Reference data: ${reference.policies.length} policy presets, the Duluth curriculum, ${holidays} holidays added to the calendar.\n`);
+    // The holiday calendar seeds itself when the application context starts (HolidayCalendar).
+    process.stdout.write(`Reference data: ${reference.policies.length} policy presets, the Duluth curriculum, the program's holiday calendar.\n`);
     if (!withDemo) return;
     const outcome = await seedDemoProgram(app, reference);
     process.stdout.write(outcome === 'created' ? 'Demo program created.\n' : 'Demo program already present; left as it is.\n');

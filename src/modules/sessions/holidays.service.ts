@@ -33,7 +33,6 @@ export class HolidaysService {
     const start = from ?? this.clock.today();
     const end = to ?? addDays(start, 366);
     if (end < start) throw new UnprocessableError('BAD_RANGE', 'to must not be before from', { fields: { to: ['to must not be before from'] } });
-    await this.calendar.seedComingYears();
     return { items: await this.calendar.list(start, end) };
   }
 

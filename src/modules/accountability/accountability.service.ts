@@ -9,7 +9,7 @@ import { Role } from '../users/role.enum';
 import { DISPARITY_RULE, disparityFlags, share, Share, Spread } from './accountability-figures';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { monthLabel, resolvePeriod } from './accountability-period';
-import { bindPeriod, calendarSql, hours, legsSql, FIRST_RESPONSES_SQL, scopedReferralsSql, spreadSql, violationsSql } from './accountability.sql';
+import { bindPeriod, calendarSql, COURT_TOLD_SQL, hours, legsSql, FIRST_RESPONSES_SQL, scopedReferralsSql, spreadSql, violationsSql } from './accountability.sql';
 import { AccountabilitySummary, DisparityRow, OutcomeRow, SureRow, SwiftRow, TrendMonth, UnansweredViolation } from './accountability.view';
 import { languageLabel } from './languages';
 
@@ -100,10 +100,21 @@ export class AccountabilityService {
     });
   }
 
-  /** The period's violations: Swift by agency, Sure by court, the unanswered, court action by language and group, the trend. */
+  /**
+   * The period's violations, in two statements run side by side on their own connections: the
+   * timing of each notice (Swift) and what became of each violation (Sure, by court, language
+   * and group, the trend, the unanswered). Each reads the violations itself; together they take
+   * about half as long on two cores as one statement computing both.
+   */
   private async violationFigures(user: SignedInUser, query: AccountabilityQuery, period: ReturnType<typeof resolvePeriod>) {
+    const [swift, sure] = await Promise.all([this.swiftFigures(user, query, period), this.sureFigures(user, query, period)]);
+    return { ...swift, ...sure };
+  }
+
+  /** Swift: for each agency's notice, the hours from the crossing to its sending, acknowledgement and first response, and each against its deadline. */
+  private async swiftFigures(user: SignedInUser, query: AccountabilityQuery, period: ReturnType<typeof resolvePeriod>) {
     const params = new SqlParams();
-    const scoped = scopedReferralsSql(user, query, params.bind);
+    const scoped = scopedReferralsSql(user, query, params.bind, { group: false });
     const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind);
     const inTime = (at: string, by: string) => `CASE WHEN ${at} IS NOT NULL THEN ${at} <= ${by} WHEN ${by} < ${p.now} THEN FALSE END`;
     const [row] = (await this.figureQuery(
@@ -112,7 +123,6 @@ export class AccountabilityService {
             v AS (${violationsSql(p)}),
             first_responses AS (${FIRST_RESPONSES_SQL}),
             legs AS (${legsSql(p)}),
-            told AS (SELECT event_id, bool_or(agency = 'court') AS court_told FROM legs GROUP BY event_id),
             timed AS (
               SELECT l.agency,
                      ${hours('l.reached_at', 'l.crossed_at')} AS notice_h, ${inTime('l.reached_at', 'l.due_by')} AS notice_ok,
@@ -124,11 +134,26 @@ export class AccountabilityService {
                      ${spreadSql('notice', 'notice_h')}, count(notice_ok)::int AS notice_decided, count(*) FILTER (WHERE notice_ok)::int AS notice_within,
                      ${spreadSql('ack', 'ack_h')}, count(ack_ok)::int AS ack_decided, count(*) FILTER (WHERE ack_ok)::int AS ack_within,
                      ${spreadSql('resp', 'resp_h')}, count(resp_ok)::int AS resp_decided, count(*) FILTER (WHERE resp_ok)::int AS resp_within
-                FROM timed GROUP BY GROUPING SETS ((agency), ())),
+                FROM timed GROUP BY GROUPING SETS ((agency), ()))
+       SELECT (SELECT coalesce(json_agg(swift), '[]') FROM swift) AS swift`,
+      params.values,
+    )) as Array<{ swift: Row[] }>;
+    return row;
+  }
+
+  /** Sure: court action where the court was told, and no response at all, by court, language and group; the trend; the oldest unanswered. */
+  private async sureFigures(user: SignedInUser, query: AccountabilityQuery, period: ReturnType<typeof resolvePeriod>) {
+    const params = new SqlParams();
+    const scoped = scopedReferralsSql(user, query, params.bind);
+    const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind);
+    const [row] = (await this.figureQuery(
+      `WITH scoped AS (${scoped}),
+            v AS (${violationsSql(p)}),
+            first_responses AS (${FIRST_RESPONSES_SQL}),
             pv AS (
               SELECT v.id, v.referral_id, v.kind, v.crossed_at, v.crossed_on, v.case_number, v.court_agency_id, lower(v.language) AS language, v.group_id,
-                     COALESCE(t.court_told, FALSE) AS court_told, rf.court_at IS NOT NULL AS court_action, rf.first_at AS first_response_at
-                FROM v LEFT JOIN told t ON t.event_id = v.id LEFT JOIN first_responses rf ON rf.event_id = v.id),
+                     ${COURT_TOLD_SQL} AS court_told, rf.court_at IS NOT NULL AS court_action, rf.first_at AS first_response_at
+                FROM v LEFT JOIN first_responses rf ON rf.event_id = v.id),
             sure AS (
               SELECT court_agency_id, GROUPING(court_agency_id) AS overall, count(*)::int AS violations,
                      count(*) FILTER (WHERE court_told)::int AS court_told, count(*) FILTER (WHERE court_told AND court_action)::int AS court_action,
@@ -150,13 +175,12 @@ export class AccountabilityService {
                      ((${p.now} AT TIME ZONE ${p.zone})::date - crossed_on)::int AS days_waiting
                 FROM pv WHERE first_response_at IS NULL AND crossed_on >= ${p.from}
                ORDER BY crossed_at, id LIMIT ${UNANSWERED_LISTED})
-       SELECT (SELECT coalesce(json_agg(swift), '[]') FROM swift) AS swift,
-              (SELECT coalesce(json_agg(sure), '[]') FROM sure) AS sure,
+       SELECT (SELECT coalesce(json_agg(sure), '[]') FROM sure) AS sure,
               (SELECT coalesce(json_agg(by_value), '[]') FROM by_value) AS by_value,
               (SELECT coalesce(json_agg(trend), '[]') FROM trend) AS trend,
               (SELECT coalesce(json_agg(unanswered ORDER BY crossed_at, id), '[]') FROM unanswered) AS unanswered`,
       params.values,
-    )) as Array<{ swift: Row[]; sure: Row[]; by_value: Row[]; trend: Row[]; unanswered: Row[] }>;
+    )) as Array<{ sure: Row[]; by_value: Row[]; trend: Row[]; unanswered: Row[] }>;
     return row;
   }
 

@@ -41,6 +41,7 @@ export interface ReferralOptions {
   caseNumber?: string;
   probationOfficerId?: string;
   courtAgencyId?: string;
+  language?: string;
 }
 
 /** Creates a referral through the API as the admin; returns the response body. */
@@ -54,6 +55,7 @@ export async function createReferral(testApp: TestApp, staff: Staff, options: Re
         firstName: options.firstName ?? `Man${caseCounter}`,
         lastName: options.lastName ?? `Tester${String.fromCharCode(65 + (caseCounter % 26))}`,
         dateOfBirth: options.dateOfBirth ?? `19${70 + (caseCounter % 25)}-0${1 + (caseCounter % 9)}-1${caseCounter % 10}`,
+        ...(options.language ? { language: options.language } : {}),
       },
       caseNumber: options.caseNumber ?? `CR-26-${String(1000 + caseCounter)}-${Math.random().toString(36).slice(2, 6).toUpperCase()}`,
       courtAgencyId: options.courtAgencyId ?? staff.court.id,
@@ -72,6 +74,7 @@ export interface GroupOptions {
   startsOn?: string;
   capacity?: number;
   name?: string;
+  language?: string;
 }
 
 export async function createGroup(testApp: TestApp, staff: Staff, options: GroupOptions) {
@@ -87,7 +90,7 @@ export async function createGroup(testApp: TestApp, staff: Staff, options: Group
       durationMinutes: 90,
       capacity: options.capacity ?? 12,
       location: 'Room 2',
-      language: 'en',
+      language: options.language ?? 'en',
       facilitatorIds: options.facilitatorIds,
       startsOn: options.startsOn ?? nextWeekday(addDays(TODAY, -42), weekday),
     });

@@ -13,10 +13,10 @@ export function pinToday(testApp: TestApp, date = TODAY): void {
   testApp.app.get(ProgramClock).pinToday(date);
 }
 
-export async function seedReference(testApp: TestApp): Promise<ReferenceData & { duluthPolicy: Policy; caPolicy: Policy; txPolicy: Policy }> {
+export async function seedReference(testApp: TestApp): Promise<ReferenceData & { duluthPolicy: Policy; caPolicy: Policy; txPolicy: Policy; flPolicy: Policy }> {
   const data = await seedReferenceData(testApp.dataSource.manager);
   const byKey = (key: string) => data.policies.find((policy) => policy.key === key)!;
-  return { ...data, duluthPolicy: byKey('duluth-24'), caPolicy: byKey('ca-pc-1203-097'), txPolicy: byKey('tx-bipp') };
+  return { ...data, duluthPolicy: byKey('duluth-24'), caPolicy: byKey('ca-pc-1203-097'), txPolicy: byKey('tx-bipp'), flPolicy: byKey('fl-741-325') };
 }
 
 export type Reference = Awaited<ReturnType<typeof seedReference>>;

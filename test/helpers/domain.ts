@@ -112,7 +112,7 @@ export async function sessionsOf(testApp: TestApp, staff: Staff, groupId: string
     .get(`/api/v1/groups/${groupId}/sessions?from=${from}&to=${to}`)
     .set(bearer(staff.tokens.admin))
     .expect(200);
-  return response.body.items as Array<{ id: string; date: string; status: string; kind: string; unit: { position: number; theme: string } | null }>;
+  return response.body.items as Array<{ id: string; date: string; status: string; kind: string; unit: { position: number; theme: string; title: string } | null }>;
 }
 
 /** A second facilitator with his own sign-in, for "not my group" checks. */

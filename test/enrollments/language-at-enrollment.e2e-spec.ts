@@ -1,7 +1,8 @@
 import { Browser, Page } from 'playwright-core';
 import { addDays, nextWeekday } from '../../src/common/dates';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
-import { createGroup, createReferral, pinToday, seedReference, TODAY } from '../helpers/domain';
+import { createGroup, createReferral, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
+import { pageSession } from '../security/security-fixtures';
 import { TestApp } from '../helpers/test-app';
 import { launchBrowser, screenshot, signIn, startPagesApp } from '../pages/browser-harness';
 
@@ -90,6 +91,17 @@ describe('the man’s language at intake and enrollment', () => {
       const english2 = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName: 'Mark' });
       const plain = await testApp.http.post('/api/v1/enrollments').set(admin()).send({ referralId: english2.id, groupId: english.id, startDate: tuesday }).expect(201);
       expect(plain.body.warnings).toEqual([]);
+    });
+
+    it('the facilitator’s roster says which man speaks another language than the group’s, and of nobody else', async () => {
+      const [session] = await sessionsOf(testApp, staff, english.id, tuesday, tuesday);
+      const roster = await testApp.http.get(`/api/v1/sessions/${session.id}/roster`).set(bearer(staff.tokens.facilitator)).expect(200);
+      const byName = Object.fromEntries((roster.body.entries as Array<{ firstName: string; otherLanguage?: string }>).map((entry) => [entry.firstName, entry.otherLanguage ?? null]));
+      expect(byName).toEqual({ Juan: 'es', Mark: null });
+      const cookie = await pageSession(testApp, staff.users.facilitator.email);
+      const page = await testApp.http.get(`/sessions/${session.id}/roster`).set('Cookie', cookie).expect(200);
+      expect(page.text).toMatch(/Juan R\.\s*<span class="man__language">· speaks Spanish \(español\)<\/span>/);
+      expect(page.text.match(/class="man__language"/g)).toHaveLength(1);
     });
   });
 

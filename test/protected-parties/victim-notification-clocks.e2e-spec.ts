@@ -4,6 +4,7 @@ import { bearer, createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { launchBrowser, screenshot, signIn, startPagesApp } from '../pages/browser-harness';
+import { pageSession } from '../security/security-fixtures';
 
 const ZONE = 'America/Chicago';
 
@@ -147,6 +148,35 @@ describe('victim-notification clocks', () => {
         ['terminated', true, 'due'],
         ['enrolled', true, 'due'],
       ]);
+    });
+
+    it('the policy page shows the clocks and edits them; emptied, a clock is gone, and the steps she hears of stay', async () => {
+      const cookie = await pageSession(testApp, staff.users.admin.email);
+      const get = (path: string) => testApp.http.get(path).set('Cookie', cookie).set('Accept', 'text/html');
+      const form = await get(`/admin/policies/${reference.flPolicy.id}/new-version`).expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+      const value = (name: string) => new RegExp(`name="${name}" type="number" value="([^"]*)"`).exec(form.text)?.[1] ?? null;
+      expect([value('victimNoticeEnrollmentBusinessDays'), value('victimNoticeDischargeHours')]).toEqual(['3', '24']);
+      expect(form.text).toContain('The protected party told of his enrollment within');
+      const fields: Record<string, string> = { _csrf: csrf, name: reference.flPolicy.name, source: reference.flPolicy.source ?? '', victimNotification: 'unless_declined', basedOnVersion: '1', feesRequired: 'on' };
+      for (const name of ['requiredSessions', 'sessionMinutes', 'enrollWithinDays', 'completeWithinMonths', 'maxAbsences', 'maxUnexcusedAbsences', 'maxConsecutiveAbsences', 'noAttendanceDays', 'progressReportEveryDays', 'progressReportDayOfMonth', 'violationReportBusinessDays', 'escalateAfterBusinessDays', 'probationResponseBusinessDays', 'courtResponseBusinessDays']) fields[name] = value(name) ?? '';
+      const bad = await testApp.http.post(`/admin/policies/${reference.flPolicy.id}/new-version`).set('Cookie', cookie).type('form').send({ ...fields, victimNoticeEnrollmentBusinessDays: 'three', victimNoticeDischargeHours: '24' }).expect(400);
+      expect(bad.text).toContain('“The protected party told of his enrollment within” must be a whole number');
+      const created = await testApp.http.post(`/admin/policies/${reference.flPolicy.id}/new-version`).set('Cookie', cookie).type('form').send({ ...fields, victimNoticeEnrollmentBusinessDays: '5', victimNoticeDischargeHours: '' }).expect(303);
+      const newId = /\/admin\/policies\/([0-9a-f-]{36})/.exec(created.headers.location)![1];
+      const [version2] = await testApp.dataSource.query(
+        `SELECT version, victim_notice_enrollment_business_days AS days, victim_notice_discharge_hours AS hours, victim_notification_events AS events FROM policies WHERE id = $1`,
+        [newId],
+      );
+      expect(version2).toEqual({ version: 2, days: 5, hours: null, events: ['enrolled', 'completed', 'terminated'] });
+      const shown = await get(`/admin/policies/${newId}?created=1`).expect(200);
+      expect(shown.text).toContain('The protected party told of his completion or termination within: changed from 24 hours to no deadline.');
+      // The rest of this suite raises under version 1's numbers: put them back as version 3.
+      const back = await get(`/admin/policies/${newId}/new-version`).expect(200);
+      const csrf2 = /name="_csrf" value="([^"]+)"/.exec(back.text)![1];
+      await testApp.http.post(`/admin/policies/${newId}/new-version`).set('Cookie', cookie).type('form').send({ ...fields, _csrf: csrf2, basedOnVersion: '2', victimNoticeEnrollmentBusinessDays: '3', victimNoticeDischargeHours: '24' }).expect(303);
+      const [current] = await testApp.dataSource.query(`SELECT id FROM policies WHERE key = 'fl-741-325' AND is_current`);
+      reference.flPolicy = { ...reference.flPolicy, id: current.id };
     });
 
     it('under a policy without clocks a notification has no due time', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Browser } from 'playwright-core';
 import { Role } from '../../src/modules/users/role.enum';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
@@ -82,6 +83,33 @@ describe('victim-notification clocks', () => {
       expect(await dueAt('2027-03-13T18:00:00Z', 'completed', 3, 24)).toBe('2027-03-14 13:00 (2027-03-14T18:00:00.000Z)');
       // A discharge is not held to business days: a Friday evening termination is due Saturday evening.
       expect(await dueAt('2027-01-15T23:30:00Z', 'terminated', 3, 24)).toBe('2027-01-16 17:30 (2027-01-16T23:30:00.000Z)');
+    });
+
+    it('agrees with a day-by-day model for any instant of 2027 and any clock (property, against the real calendar table)', async () => {
+      await closeDay('2027-07-05', 'Independence Day (observed)');
+      await closeDay('2027-11-25', 'Thanksgiving');
+      await closeDay('2027-11-26', 'Day after Thanksgiving');
+      const closed = new Set(((await testApp.dataSource.query(`SELECT date::text AS date FROM program_holidays WHERE closed`)) as Array<{ date: string }>).map((row) => row.date));
+      const local = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      const wall = (instant: Date) => {
+        const parts = Object.fromEntries(local.formatToParts(instant).map((part) => [part.type, part.value]));
+        return { day: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+      };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: Date.UTC(2027, 0, 1), max: Date.UTC(2027, 11, 20) }).map((ms) => new Date(Math.floor(ms / 60_000) * 60_000)),
+          fc.integer({ min: 1, max: 5 }),
+          fc.integer({ min: 1, max: 72 }),
+          async (raised, days, hours) => {
+            const from = wall(raised);
+            const enrolled = await dueAt(raised.toISOString(), 'enrolled', days, hours);
+            expect(enrolled!.slice(0, 16)).toBe(`${businessDaysLater(from.day, days, closed)} ${from.time}`);
+            const discharged = await dueAt(raised.toISOString(), 'completed', days, hours);
+            expect(discharged!.slice(18, -1)).toBe(new Date(raised.getTime() + hours * 3_600_000).toISOString());
+          },
+        ),
+        { numRuns: 150 },
+      );
     });
 
     it('no clock in the policy, no due time', async () => {

@@ -171,5 +171,17 @@ describe('the man’s language at intake and enrollment', () => {
       await expect(page.locator('[data-enroll-warnings]').innerText()).resolves.toContain('Ali’s language is Somali; the group meets in Spanish.');
       await expect(testApp.dataSource.query(`SELECT count(*)::int AS n FROM enrollments WHERE referral_id = $1`, [referral.id])).resolves.toEqual([{ n: 0 }]);
     });
+
+    it('the facilitator’s roster at 768 px says who speaks another language', async () => {
+      const [session] = await sessionsOf(testApp, staff, english.id, tuesday, tuesday);
+      const facilitator = await browser.newPage({ viewport: { width: 768, height: 1024 } });
+      facilitator.setDefaultTimeout(10_000);
+      await signIn(facilitator, baseUrl, staff.users.facilitator.email);
+      await facilitator.goto(`${baseUrl}/sessions/${session.id}/roster`);
+      await expect(facilitator.locator('legend', { hasText: 'Luis O.' }).innerText()).resolves.toBe('Luis O. · speaks Spanish (español)');
+      await expect(facilitator.locator('legend', { hasText: 'Mark' }).innerText()).resolves.not.toContain('speaks');
+      await screenshot(facilitator, 'roster-language-768');
+      await facilitator.close();
+    });
   });
 });

@@ -13,10 +13,10 @@ export function pinToday(testApp: TestApp, date = TODAY): void {
   testApp.app.get(ProgramClock).pinToday(date);
 }
 
-export async function seedReference(testApp: TestApp): Promise<ReferenceData & { duluthPolicy: Policy; caPolicy: Policy; txPolicy: Policy }> {
+export async function seedReference(testApp: TestApp): Promise<ReferenceData & { duluthPolicy: Policy; caPolicy: Policy; txPolicy: Policy; flPolicy: Policy }> {
   const data = await seedReferenceData(testApp.dataSource.manager);
   const byKey = (key: string) => data.policies.find((policy) => policy.key === key)!;
-  return { ...data, duluthPolicy: byKey('duluth-24'), caPolicy: byKey('ca-pc-1203-097'), txPolicy: byKey('tx-bipp') };
+  return { ...data, duluthPolicy: byKey('duluth-24'), caPolicy: byKey('ca-pc-1203-097'), txPolicy: byKey('tx-bipp'), flPolicy: byKey('fl-741-325') };
 }
 
 export type Reference = Awaited<ReturnType<typeof seedReference>>;
@@ -41,6 +41,7 @@ export interface ReferralOptions {
   caseNumber?: string;
   probationOfficerId?: string;
   courtAgencyId?: string;
+  language?: string;
 }
 
 /** Creates a referral through the API as the admin; returns the response body. */
@@ -54,6 +55,7 @@ export async function createReferral(testApp: TestApp, staff: Staff, options: Re
         firstName: options.firstName ?? `Man${caseCounter}`,
         lastName: options.lastName ?? `Tester${String.fromCharCode(65 + (caseCounter % 26))}`,
         dateOfBirth: options.dateOfBirth ?? `19${70 + (caseCounter % 25)}-0${1 + (caseCounter % 9)}-1${caseCounter % 10}`,
+        ...(options.language ? { language: options.language } : {}),
       },
       caseNumber: options.caseNumber ?? `CR-26-${String(1000 + caseCounter)}-${Math.random().toString(36).slice(2, 6).toUpperCase()}`,
       courtAgencyId: options.courtAgencyId ?? staff.court.id,
@@ -72,6 +74,7 @@ export interface GroupOptions {
   startsOn?: string;
   capacity?: number;
   name?: string;
+  language?: string;
 }
 
 export async function createGroup(testApp: TestApp, staff: Staff, options: GroupOptions) {
@@ -87,7 +90,7 @@ export async function createGroup(testApp: TestApp, staff: Staff, options: Group
       durationMinutes: 90,
       capacity: options.capacity ?? 12,
       location: 'Room 2',
-      language: 'en',
+      language: options.language ?? 'en',
       facilitatorIds: options.facilitatorIds,
       startsOn: options.startsOn ?? nextWeekday(addDays(TODAY, -42), weekday),
     });
@@ -109,7 +112,7 @@ export async function sessionsOf(testApp: TestApp, staff: Staff, groupId: string
     .get(`/api/v1/groups/${groupId}/sessions?from=${from}&to=${to}`)
     .set(bearer(staff.tokens.admin))
     .expect(200);
-  return response.body.items as Array<{ id: string; date: string; status: string; kind: string; unit: { position: number; theme: string } | null }>;
+  return response.body.items as Array<{ id: string; date: string; status: string; kind: string; unit: { position: number; theme: string; title: string } | null }>;
 }
 
 /** A second facilitator with his own sign-in, for "not my group" checks. */

@@ -159,6 +159,10 @@ describe('program admin pages (Chromium)', () => {
     await page.locator('label', { hasText: 'Tuesday evening men’s group' }).click();
     await page.getByLabel('First session').fill(lastSessionDate);
     await page.getByRole('button', { name: 'Enroll' }).click();
+    // He speaks Spanish and the group meets in English: asked once more, nothing written yet.
+    await expect(page.locator('[data-enroll-warnings]').innerText()).resolves.toContain('Raymond’s language is Spanish; the group meets in English.');
+    await expect(testApp.dataSource.query(`SELECT count(*)::int AS n FROM enrollments WHERE referral_id = $1`, [id])).resolves.toEqual([{ n: 0 }]);
+    await page.getByRole('button', { name: 'Enroll anyway' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('Enrolled. A confirmation goes to the probation officer and the court.');
     await expect(page.getByRole('region', { name: 'Groups' }).innerText()).resolves.toContain('Tuesday evening men’s group');
     const [referral] = await testApp.dataSource.query(`SELECT status FROM referrals WHERE id = $1`, [id]);

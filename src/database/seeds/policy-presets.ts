@@ -98,4 +98,35 @@ export const POLICY_PRESETS: PolicyPreset[] = [
     probationResponseBusinessDays: 10,
     courtResponseBusinessDays: 22,
   },
+  {
+    // Florida: § 741.325 sets at least 29 weeks including 24 weekly sessions, and the participant
+    // pays the fees (POLICIES.md). Florida Administrative Code 65H-2.016 has the program tell the
+    // victim within 3 business days of his enrollment and within 24 hours of his discharge
+    // (completion or termination): the victim-notification clocks below. The session length,
+    // enrollment and completion windows and absence limits are local choices, as in the Duluth
+    // preset, editable (an edit makes a new version); 8 months holds the 29 weeks with room.
+    key: 'fl-741-325',
+    name: 'Florida § 741.325 (29 weeks)',
+    source: 'Florida Statutes § 741.325; Fla. Admin. Code 65H-2.016 (victim notification)',
+    requiredSessions: 24,
+    sessionMinutes: 90,
+    enrollWithinDays: 14,
+    completeWithinMonths: 8,
+    maxAbsences: 3,
+    maxUnexcusedAbsences: 2,
+    maxConsecutiveAbsences: 2,
+    noAttendanceDays: 14,
+    progressReportEveryDays: 30,
+    violationReportBusinessDays: 2,
+    feesRequired: true,
+    leftEarlyCounts: false,
+    escalateAfterBusinessDays: 3,
+    // The response clock: local choices, as in the other presets.
+    probationResponseBusinessDays: 10,
+    courtResponseBusinessDays: 22,
+    victimNotification: 'unless_declined',
+    victimNotificationEvents: ['enrolled', 'completed', 'terminated'],
+    victimNoticeEnrollmentBusinessDays: 3,
+    victimNoticeDischargeHours: 24,
+  },
 ];

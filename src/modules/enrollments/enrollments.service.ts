@@ -15,6 +15,8 @@ import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
 import { ReferralStatusService } from '../referrals/referral-status.service';
 import { Enrollment } from './enrollment.entity';
 import { CreateEnrollmentDto } from './create-enrollment.dto';
+import { enrollmentWarnings, EnrollmentWarning } from './enrollment-warnings';
+import { Participant } from '../participants/participant.entity';
 
 const MAX_DAYS_AHEAD = 90;
 
@@ -23,6 +25,8 @@ export interface EnrollmentResult {
   /** The enrollment this one replaced, when it was a transfer. */
   transferredFrom: Enrollment | null;
   referralStatus: ReferralStatus;
+  /** What the admin should know about this placement (his language and the group's); never a refusal. */
+  warnings: EnrollmentWarning[];
 }
 
 export interface EnrollOptions {
@@ -32,6 +36,19 @@ export interface EnrollOptions {
    * (a transfer dated by the court's order) may start an enrollment on any day.
    */
   firstSessionOnMeetingDay?: boolean;
+  /**
+   * The enrollment page asks the admin to confirm a placement that warns (his language is not the
+   * group's): the whole enrollment is tried and rolled back, so the warning is shown only when it
+   * would otherwise succeed, and nothing is written until he confirms.
+   */
+  holdForWarnings?: boolean;
+}
+
+/** The enrollment would succeed but warns; nothing was written. */
+export class EnrollmentHeld extends Error {
+  constructor(readonly warnings: EnrollmentWarning[]) {
+    super('enrollment held for the admin to confirm its warnings');
+  }
 }
 
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -112,7 +129,11 @@ export class EnrollmentsService {
         occurredOn: this.clock.today(),
         facts: { groupName: group.name, startDate: input.startDate, ...(fromGroup ? { fromGroup: fromGroup.name } : {}), clause: current ? 'transferred to another group' : 'enrolled in a group' },
       });
-      return { enrollment, transferredFrom: current ?? null, referralStatus: referral.status };
+      const participant = await manager.findOneByOrFail(Participant, { id: referral.participantId });
+      const warnings = enrollmentWarnings(participant, group);
+      // Thrown inside the transaction: everything above is rolled back.
+      if (warnings.length && options.holdForWarnings) throw new EnrollmentHeld(warnings);
+      return { enrollment, transferredFrom: current ?? null, referralStatus: referral.status, warnings };
     });
   }
 

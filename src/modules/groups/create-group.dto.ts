@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { IsCalendarDate, IsClockTime, Trim } from '../../common/http/validators';
+import { languageChoiceMessage, PROGRAM_LANGUAGE_CODES } from '../participants/program-languages';
 
 export class CreateGroupDto {
   @ApiProperty({ example: 'Tuesday evening men’s group' })
@@ -41,8 +42,8 @@ export class CreateGroupDto {
   @Length(2, 200)
   location: string;
 
-  @ApiProperty({ example: 'en' })
-  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a language tag such as en or es' })
+  @ApiProperty({ example: 'en', enum: PROGRAM_LANGUAGE_CODES })
+  @IsIn(PROGRAM_LANGUAGE_CODES as string[], { message: languageChoiceMessage('language') })
   language: string;
 
   @ApiProperty({ type: [String], format: 'uuid' })

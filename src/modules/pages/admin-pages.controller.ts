@@ -7,7 +7,8 @@ import { ProgramClock } from '../../common/program-clock';
 import { AgenciesService } from '../agencies/agencies.service';
 import { AgencyKind } from '../agencies/agency.entity';
 import { CreateEnrollmentDto } from '../enrollments/create-enrollment.dto';
-import { EnrollmentsService } from '../enrollments/enrollments.service';
+import { EnrollmentHeld, EnrollmentsService } from '../enrollments/enrollments.service';
+import { EnrollmentWarning } from '../enrollments/enrollment-warnings';
 import { GroupsService } from '../groups/groups.service';
 import { PoliciesService } from '../policies/policies.service';
 import { CreateReferralDto } from '../referrals/create-referral.dto';
@@ -199,10 +200,14 @@ export class AdminPagesController {
       const errors = plainEmptyMessages(form.errors, values, { groupId: 'Choose a group', startDate: 'Enter the date of his first session' });
       return this.renderEnroll(req, res, referralId, { values, errors }, 400);
     }
+    // A warning (his language is not the group's) is shown before anything is written; the admin
+    // confirms with the same group (another group chosen there is asked about afresh).
+    const confirmed = formText(body, 'confirmedGroupId') === form.value.groupId;
     try {
-      await this.enrollments.enroll(req.pageSession!.user, form.value, { firstSessionOnMeetingDay: true });
+      await this.enrollments.enroll(req.pageSession!.user, form.value, { firstSessionOnMeetingDay: true, holdForWarnings: !confirmed });
       res.redirect(303, `/referrals/${referralId}?enrolled=1`);
     } catch (error) {
+      if (error instanceof EnrollmentHeld) return this.renderEnroll(req, res, referralId, { values, errors: {}, warnings: error.warnings });
       const refusal = error instanceof DomainError && (error.code === 'GROUP_NOT_FOUND' || isFormProblem(error));
       if (!refusal) throw error;
       await this.renderEnroll(req, res, referralId, { values, ...formErrorsOf(error) }, error.kind === 'conflict' ? 409 : 422);
@@ -251,7 +256,7 @@ export class AdminPagesController {
     req: PageRequest,
     res: Response,
     referralId: string,
-    form: { values: Record<string, string>; errors: FieldErrors; problem?: string | null },
+    form: { values: Record<string, string>; errors: FieldErrors; problem?: string | null; warnings?: EnrollmentWarning[] },
     status = 200,
   ): Promise<void> {
     const user = req.pageSession!.user;
@@ -275,7 +280,9 @@ export class AdminPagesController {
             placesLeft: Math.max(0, group.capacity - group.enrolledCount),
             checked: group.id === form.values.groupId,
             isCurrent: group.id === current?.groupId,
+            otherLanguage: group.language !== referral.participant.language,
           })),
+        warnings: form.warnings ?? [],
         values: form.values,
         errors: humanFieldMessages(form.errors, ENROLL_LABELS),
         problem: form.problem ?? null,

@@ -198,6 +198,7 @@ export class FacilitatorPagesController {
       return {
         enrollmentId: entry.enrollmentId,
         name: `${entry.firstName} ${entry.lastInitial}.`,
+        otherLanguage: entry.otherLanguage ?? null,
         note: submittedBy.get(entry.enrollmentId)?.note ?? entry.mark?.note ?? '',
         choices: ATTENDANCE_CHOICES.map((choice) => ({
           ...choice,

@@ -1,3 +1,4 @@
+import { languageChoiceMessage } from '../participants/program-languages';
 import { humanFieldMessages } from './page-forms';
 
 describe('field messages a person reads beside a form', () => {
@@ -26,6 +27,12 @@ describe('field messages a person reads beside a form', () => {
     expect(humanFieldMessages({ caseNumber: ['Case 1 is already referred from this court'], other: ['other must be x'] }, labels)).toEqual({
       caseNumber: ['Case 1 is already referred from this court'],
       other: ['other must be x'],
+    });
+  });
+
+  it('says a language outside the list as a choice from the list', () => {
+    expect(humanFieldMessages({ 'participant.language': [languageChoiceMessage('participant.language')] }, { 'participant.language': 'Preferred language' })).toEqual({
+      'participant.language': ['Preferred language: choose a language from the list'],
     });
   });
 });

@@ -66,7 +66,7 @@ const PLAIN_TAILS: Array<[RegExp, string | ((match: RegExpMatchArray) => string)
   [/^cannot be in the future$/, 'it cannot be in the future'],
   [/^must be an e-mail address$/, 'enter an e-mail address, such as name@example.org'],
   [/^must be a phone number$/, 'enter a phone number, such as 218-555-0142'],
-  [/^must be a language tag such as en or es$/, 'choose a language from the list'],
+  [/^must be one of: en, es(, [a-z]+)*$/, 'choose a language from the list'],
   [/^must be (\d+)-(\d+) letters, digits and (.+)$/, (match) => `use ${match[1]} to ${match[2]} letters, digits and ${match[3]}`],
   [/^must be a UUID$/, 'choose one from the list'],
   [/^must be a date.*$/i, 'enter a date'],

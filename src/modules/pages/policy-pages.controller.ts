@@ -32,7 +32,16 @@ const NUMBER_FIELDS = [
   'escalateAfterBusinessDays',
   'probationResponseBusinessDays',
   'courtResponseBusinessDays',
+  'victimNoticeEnrollmentBusinessDays',
+  'victimNoticeDischargeHours',
 ] as const;
+const NUMBER_HINTS: Partial<Record<(typeof NUMBER_FIELDS)[number], string>> = {
+  progressReportDayOfMonth: 'Leave empty to report every so many days (above)',
+  victimNoticeEnrollmentBusinessDays: 'Business days from his enrollment (Florida 65H-2.016: 3). Leave empty where no rule sets one',
+  victimNoticeDischargeHours: 'Hours from his completion or termination (Florida 65H-2.016: 24). Leave empty where no rule sets one',
+};
+/** Number fields that may be left empty: none set (no day of the month, no victim-notification clock). */
+const OPTIONAL_NUMBER_FIELDS: ReadonlyArray<(typeof NUMBER_FIELDS)[number]> = ['progressReportDayOfMonth', 'victimNoticeEnrollmentBusinessDays', 'victimNoticeDischargeHours'];
 const SWITCH_FIELDS = ['leftEarlyCounts', 'feesRequired', 'protectedPartyAdminAccess'] as const;
 
 const VICTIM_NOTIFICATION_LABELS: Record<string, string> = {
@@ -133,11 +142,13 @@ export class PolicyPagesController {
     const plain: Record<string, unknown> = { name: values.name, victimNotification: values.victimNotification };
     // Left empty, the optional ones are absent, as when an API client leaves them out.
     if (values.source) plain.source = values.source;
-    for (const field of NUMBER_FIELDS) if (values[field] || field !== 'progressReportDayOfMonth') plain[field] = formInteger(values[field]);
+    for (const field of NUMBER_FIELDS) if (values[field] || !OPTIONAL_NUMBER_FIELDS.includes(field)) plain[field] = formInteger(values[field]);
     for (const field of SWITCH_FIELDS) plain[field] = values[field] === 'on';
+    // Not on the form: which of his steps she hears of stays as the current version has it.
+    plain.victimNotificationEvents = current.victimNotificationEvents;
     const form = await validateForm(PolicyFieldsDto, plain);
     if (form.errors) return this.renderForm(req, res, current, { values, errors: plainPolicyMessages(form.errors, values) }, 400);
-    const changes = policyChanges(current, { ...current, ...form.value, source: form.value.source ?? null, progressReportDayOfMonth: form.value.progressReportDayOfMonth ?? null });
+    const changes = policyChanges(current, { ...current, ...form.value, source: form.value.source ?? null, progressReportDayOfMonth: form.value.progressReportDayOfMonth ?? null, victimNoticeEnrollmentBusinessDays: form.value.victimNoticeEnrollmentBusinessDays ?? null, victimNoticeDischargeHours: form.value.victimNoticeDischargeHours ?? null });
     if (!changes.length) return this.renderForm(req, res, current, { values, errors: {}, problem: 'Nothing was changed: a new version needs at least one rule that differs from version ' + current.version + '.' }, 422);
     try {
       const created = await this.policies.createNextVersion(current.id, form.value, req.pageSession!.user.id, { basedOnVersion: Number.isInteger(basedOn) ? basedOn : current.version });
@@ -179,8 +190,8 @@ export class PolicyPagesController {
           label: POLICY_FIELD_WORDS[field].label,
           value: form.values[field],
           messages: form.errors[field],
-          required: field !== 'progressReportDayOfMonth',
-          hint: field === 'progressReportDayOfMonth' ? 'Leave empty to report every so many days (above)' : null,
+          required: !OPTIONAL_NUMBER_FIELDS.includes(field),
+          hint: NUMBER_HINTS[field] ?? null,
         })),
         switches: SWITCH_FIELDS.map((field) => ({ name: field, label: POLICY_FIELD_WORDS[field].label, checked: form.values[field] === 'on' })),
       },

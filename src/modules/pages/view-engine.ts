@@ -64,6 +64,12 @@ function registerHelpers(engine: ReturnType<typeof hbs.create>, timeZone: string
   engine.registerHelper('contactChannel', (value: string) => CONTACT_CHANNEL_LABELS[value] ?? value);
   engine.registerHelper('date', (value: string | Date | null | undefined) => usDate(value, { timeZone }));
   engine.registerHelper('language', (value: string | null | undefined) => languageLabel(value));
+  // A session's unit as its group hears it: a Spanish group's facilitator reads the Spanish titles.
+  engine.registerHelper('unitWords', (unit: { theme: string; title: string; inGroupLanguage?: { theme: string; title: string } } | null | undefined) => {
+    if (!unit) return '';
+    const words = unit.inGroupLanguage ?? unit;
+    return `${words.theme}: ${words.title}`;
+  });
   engine.registerHelper('weekday', (value: number) => weekdayName(value));
   engine.registerHelper('referralStatus', (value: keyof typeof REFERRAL_STATUS_LABELS) => REFERRAL_STATUS_LABELS[value] ?? value);
   engine.registerHelper('attendance', (value: keyof typeof ATTENDANCE_LABELS) => ATTENDANCE_LABELS[value] ?? value);

@@ -1,3 +1,4 @@
+import { unitInLanguage } from '../curricula/unit-titles';
 import { MessageLanguage, translator } from './message-catalog';
 
 export type ParticipantMessageKind = 'session_reminder' | 'session_cancelled' | 'missed_session';
@@ -50,9 +51,7 @@ export function participantMessage(facts: MessageFacts): { subject: string; text
     case 'session_reminder':
       subject = t('reminder.subject', { date, time });
       lines.push(t('reminder.body', { date, time, place: facts.place ?? facts.programName }));
-      if (facts.unit) {
-        lines.push('', t('reminder.unit', { theme: t(facts.unit.theme, { ns: 'curriculum', defaultValue: facts.unit.theme }), title: t(facts.unit.title, { ns: 'curriculum', defaultValue: facts.unit.title }) }));
-      }
+      if (facts.unit) lines.push('', t('reminder.unit', unitInLanguage(facts.unit, facts.language) ?? facts.unit));
       lines.push('', t('reminder.late'));
       break;
     case 'session_cancelled':

@@ -96,6 +96,8 @@ export class PoliciesService {
         courtResponseBusinessDays: input.courtResponseBusinessDays ?? 22,
         victimNotification: input.victimNotification ?? 'none',
         victimNotificationEvents: input.victimNotificationEvents ?? ['completed', 'terminated'],
+        victimNoticeEnrollmentBusinessDays: input.victimNoticeEnrollmentBusinessDays ?? null,
+        victimNoticeDischargeHours: input.victimNoticeDischargeHours ?? null,
         protectedPartyAdminAccess: input.protectedPartyAdminAccess ?? false,
         noticeRecipients: DEFAULT_NOTICE_RECIPIENTS,
         isCurrent: true,

@@ -21,6 +21,8 @@ const base: PolicyRules = {
   probationResponseBusinessDays: 10,
   courtResponseBusinessDays: 22,
   victimNotification: 'none',
+  victimNoticeEnrollmentBusinessDays: null,
+  victimNoticeDischargeHours: null,
   protectedPartyAdminAccess: false,
 };
 
@@ -41,6 +43,15 @@ describe('policyChanges', () => {
     ]);
   });
 
+  it('says the victim-notification clocks in words, and their removal as no deadline', () => {
+    const florida: PolicyRules = { ...base, victimNoticeEnrollmentBusinessDays: 3, victimNoticeDischargeHours: 24 };
+    expect(policyChanges(base, florida).map((change) => change.sentence)).toEqual([
+      'The protected party told of his enrollment within: changed from no deadline to 3 business days.',
+      'The protected party told of his completion or termination within: changed from no deadline to 24 hours.',
+    ]);
+    expect(policyChanges(florida, base).map((change) => change.after)).toEqual(['no deadline', 'no deadline']);
+  });
+
   it('names exactly the fields that differ, once each, in the table’s order (against a field-by-field model)', () => {
     const numbers = fc.integer({ min: 0, max: 60 });
     const version = fc.record({
@@ -53,6 +64,8 @@ describe('policyChanges', () => {
       progressReportDayOfMonth: fc.option(fc.integer({ min: 1, max: 28 }), { nil: null }),
       victimNotification: fc.constantFrom('none' as const, 'on_request' as const, 'unless_declined' as const),
       source: fc.option(fc.string({ maxLength: 5 }), { nil: null }),
+      victimNoticeEnrollmentBusinessDays: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }),
+      victimNoticeDischargeHours: fc.option(fc.constantFrom(12, 24, 48), { nil: null }),
     });
     fc.assert(
       fc.property(version, version, (left, right) => {

@@ -21,6 +21,8 @@ export const POLICY_RULE_FIELDS = [
   'probationResponseBusinessDays',
   'courtResponseBusinessDays',
   'victimNotification',
+  'victimNoticeEnrollmentBusinessDays',
+  'victimNoticeDischargeHours',
   'protectedPartyAdminAccess',
 ] as const;
 
@@ -60,6 +62,14 @@ export const POLICY_FIELD_WORDS: Record<PolicyRuleField, { label: string; value:
   probationResponseBusinessDays: { label: 'Probation’s time to respond to a violation', value: (value: number) => plural(value, 'business day') },
   courtResponseBusinessDays: { label: 'The court’s time to respond to a violation', value: (value: number) => plural(value, 'business day') },
   victimNotification: { label: 'The protected party, at the end', value: (value: VictimNotificationRule) => VICTIM_NOTIFICATION_WORDS[value] ?? value },
+  victimNoticeEnrollmentBusinessDays: {
+    label: 'The protected party told of his enrollment within',
+    value: (value: number | null) => (value === null ? 'no deadline' : plural(value, 'business day')),
+  },
+  victimNoticeDischargeHours: {
+    label: 'The protected party told of his completion or termination within',
+    value: (value: number | null) => (value === null ? 'no deadline' : plural(value, 'hour')),
+  },
   protectedPartyAdminAccess: { label: 'Program admins may read protected-party details', value: yesNo },
 };
 

@@ -102,6 +102,16 @@ export class PolicyFieldsDto {
   @IsIn(VICTIM_NOTIFICATION_EVENTS as unknown as string[], { each: true, message: `victimNotificationEvents may hold only: ${VICTIM_NOTIFICATION_EVENTS.join(', ')}` })
   victimNotificationEvents?: VictimNotificationEvent[];
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 30, nullable: true, description: 'Business days within which the protected party is to be told of his enrollment (Florida 65H-2.016: 3); none when absent' })
+  @IsOptional()
+  @IsInt({ message: 'victimNoticeEnrollmentBusinessDays must be a whole number of business days' }) @Min(1) @Max(30)
+  victimNoticeEnrollmentBusinessDays?: number | null;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 720, nullable: true, description: 'Hours within which she is to be told of his completion or termination (Florida 65H-2.016: 24); none when absent' })
+  @IsOptional()
+  @IsInt({ message: 'victimNoticeDischargeHours must be a whole number of hours' }) @Min(1) @Max(720)
+  victimNoticeDischargeHours?: number | null;
+
   @ApiPropertyOptional({ default: false, description: 'Whether program admins may read protected-party details (advocates always may)' })
   @IsOptional()
   @IsBoolean()

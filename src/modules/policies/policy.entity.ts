@@ -103,6 +103,17 @@ export class Policy {
   @Column({ type: 'text', array: true, default: () => "'{completed,terminated}'" })
   victimNotificationEvents: VictimNotificationEvent[];
 
+  /**
+   * The clocks of victim notification: she is to be told of his enrollment within so many business
+   * days (Florida 65H-2.016: 3), and of his completion or termination within so many hours
+   * (Florida: 24). Null where no statute sets one: the notification then has no due time.
+   */
+  @Column({ type: 'integer', nullable: true })
+  victimNoticeEnrollmentBusinessDays: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  victimNoticeDischargeHours: number | null;
+
   /** Whether program admins may read protected-party details of referrals under this policy (advocates always may). */
   @Column({ type: 'boolean', default: false })
   protectedPartyAdminAccess: boolean;

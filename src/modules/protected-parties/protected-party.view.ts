@@ -1,4 +1,5 @@
 import { NotificationWish } from './protected-party.entity';
+import { DueState } from './victim-notification-due';
 import { VictimNotificationChannel, VictimNotificationEvent, VictimNotificationStatus } from './victim-notification.entity';
 
 /** The sealed part of a protected party, as the advocate typed it. */
@@ -62,6 +63,10 @@ export interface VictimNotificationView {
   delivery: 'on_its_way' | 'not_confirmed' | null;
   /** She was never asked whether she wants to hear (an on-request policy): ask her first. */
   askFirst: boolean;
+  /** When she is to have been told by (the policy's clock for this step); null where no rule sets one. */
+  dueAt: Date | null;
+  /** Where it stands against that time, in words ("Overdue by 5 hours (was due …)"). */
+  due: DueState;
   note: string | null;
   decidedAt: Date | null;
   createdAt: Date;

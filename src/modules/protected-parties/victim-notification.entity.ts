@@ -51,6 +51,10 @@ export class VictimNotification {
   @Column({ type: 'boolean', default: false })
   askFirst: boolean;
 
+  /** When she is to have been told by, from the policy's clock for this step; null where no rule sets one. */
+  @Column({ type: 'timestamptz', nullable: true })
+  dueAt: Date | null;
+
   @Column({ type: 'enum', enum: VictimNotificationStatus, enumName: 'victim_notification_status', default: VictimNotificationStatus.Pending })
   status: VictimNotificationStatus;
 

@@ -15,6 +15,7 @@ import { RecordVictimNotificationDto } from './protected-party.dto';
 import { ProtectedPartyDetails, VictimNotificationView } from './protected-party.view';
 import { VictimNotification, VictimNotificationStatus } from './victim-notification.entity';
 import { victimNotificationMessage } from './victim-notification-message';
+import { dueState } from './victim-notification-due';
 
 /** An advocate may approve the e-mail this often; after that, she is reached another way. */
 export const MAX_EMAIL_ATTEMPTS = 3;
@@ -38,6 +39,7 @@ interface NotificationRow {
   party_ciphertext: Buffer;
   event: VictimNotification['event'];
   ask_first: boolean;
+  due_at: Date | null;
   status: VictimNotificationStatus;
   channel: VictimNotification['channel'];
   attempts: number;
@@ -86,7 +88,10 @@ export class VictimNotificationsService {
       params.push(options.referralId);
       conditions.push(`vn.referral_id = $${params.length}`);
     }
-    const rows = await this.rows(conditions.length ? conditions.join(' AND ') : 'TRUE', params, 'ORDER BY vn.created_at ASC, vn.id LIMIT $1 OFFSET $2');
+    // What is waiting goes by its clock: the most overdue first, then the soonest due, then those
+    // no rule sets a time for, oldest first. A case's whole history stays in the order it came.
+    const order = options.open ? 'ORDER BY vn.due_at ASC NULLS LAST, vn.created_at ASC, vn.id' : 'ORDER BY vn.created_at ASC, vn.id';
+    const rows = await this.rows(conditions.length ? conditions.join(' AND ') : 'TRUE', params, `${order} LIMIT $1 OFFSET $2`);
     await this.audit.record({ action: 'victim_notification.list', recordType: 'victim_notification', details: { returned: rows.map((row) => row.id) } });
     const mails = await this.mails.latestForMany('victim_notification', rows.map((row) => row.id));
     return { items: rows.map((row) => this.view(row, mails.get(row.id)?.status)), total: rows[0]?.total ?? 0 };
@@ -207,7 +212,7 @@ export class VictimNotificationsService {
     return manager.query(
       `SELECT vn.id, vn.referral_id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status_changed_at,
               vn.protected_party_id, pp.key_id AS party_key_id, pp.wrapped_key AS party_wrapped_key, pp.ciphertext AS party_ciphertext,
-              vn.event, vn.ask_first, vn.status, vn.channel, vn.attempts, vn.last_error, vn.note_key_id, vn.note_wrapped_key, vn.note_ciphertext,
+              vn.event, vn.ask_first, vn.due_at, vn.status, vn.channel, vn.attempts, vn.last_error, vn.note_key_id, vn.note_wrapped_key, vn.note_ciphertext,
               vn.decided_at, vn.created_at, count(*) OVER ()::int AS total
          FROM victim_notifications vn
          JOIN referrals r ON r.id = vn.referral_id
@@ -238,6 +243,8 @@ export class VictimNotificationsService {
       hasEmail: Boolean(party.email),
       event: row.event,
       askFirst: row.ask_first,
+      dueAt: row.due_at,
+      due: dueState(row.due_at, OPEN.includes(row.status), new Date(), this.config.programTimeZone),
       status: row.status,
       channel: row.channel,
       attempts: row.attempts,

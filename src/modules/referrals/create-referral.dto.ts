@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsEmail, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { IsCalendarDate, Trim } from '../../common/http/validators';
+import { languageChoiceMessage, PROGRAM_LANGUAGE_CODES } from '../participants/program-languages';
 
 export class ParticipantInputDto {
   @ApiProperty({ example: 'James' })
@@ -32,9 +33,9 @@ export class ParticipantInputDto {
   @Matches(/^[0-9+() .-]{7,40}$/, { message: 'phone must be a phone number' })
   phone?: string;
 
-  @ApiPropertyOptional({ example: 'en', description: 'Preferred language (BCP 47 tag)' })
+  @ApiPropertyOptional({ example: 'en', enum: PROGRAM_LANGUAGE_CODES, description: 'Preferred language, from the program list (the groups are held in the same)' })
   @IsOptional()
-  @Matches(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language must be a language tag such as en or es' })
+  @IsIn(PROGRAM_LANGUAGE_CODES as string[], { message: languageChoiceMessage('participant.language') })
   language?: string;
 }
 

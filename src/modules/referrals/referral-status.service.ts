@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { UnprocessableError } from '../../common/errors/domain-error';
+import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { raiseVictimNotifications } from '../protected-parties/raise-victim-notifications';
 import { Enrollment } from '../enrollments/enrollment.entity';
@@ -11,7 +12,10 @@ import { Referral } from './referral.entity';
 /** The one place a referral's status changes: checks the life cycle and audits the change. */
 @Injectable()
 export class ReferralStatusService {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly clock: ProgramClock,
+  ) {}
 
   async transition(
     manager: EntityManager,
@@ -55,7 +59,7 @@ export class ReferralStatusService {
         WHERE r.id = x.id AND r.status = x.expected::referral_status`,
       [real.map((change) => change.id), real.map((change) => change.from), real.map((change) => change.to), real.map((change) => change.reason)],
     );
-    const raised = await raiseVictimNotifications(manager, real);
+    const raised = await raiseVictimNotifications(manager, real, this.clock.timeZone);
     await this.audit.recordMany(
       [
         ...real.map((change) => ({

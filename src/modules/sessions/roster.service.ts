@@ -18,6 +18,8 @@ export interface RosterEntry {
   lastName?: string;
   lastInitial: string;
   enrolledSince: string;
+  /** His language, when it is not the one the group meets in (so the facilitator can arrange help). */
+  otherLanguage?: string;
   mark: { status: AttendanceStatus; note: string | null; markedAt: Date } | null;
   standing: {
     sessionsAttended: number;
@@ -36,6 +38,7 @@ export interface Roster {
 }
 
 interface RosterRow {
+  other_language: string | null;
   enrollment_id: string;
   referral_id: string;
   start_date: string;
@@ -92,6 +95,7 @@ export class RosterService {
     )) as Array<SessionRow & { group_name: string }>;
     const rows: RosterRow[] = await manager.query(
       `SELECT e.id AS enrollment_id, e.referral_id, e.start_date::text AS start_date, p.first_name, p.last_name,
+              NULLIF(p.language, (SELECT gl.language FROM groups gl WHERE gl.id = s.group_id)) AS other_language,
               m.status AS mark_status, m.note AS mark_note, m.marked_at,
               pol.required_sessions, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences,
               h.statuses AS history_statuses, h.dates AS history_dates
@@ -139,6 +143,7 @@ function toRosterEntry(row: RosterRow, viewer: Role): RosterEntry {
     firstName: row.first_name,
     lastInitial: row.last_name.charAt(0).toUpperCase(),
     enrolledSince: row.start_date,
+    ...(row.other_language ? { otherLanguage: row.other_language } : {}),
     mark: row.mark_status ? { status: row.mark_status, note: row.mark_note, markedAt: row.marked_at! } : null,
     standing: {
       sessionsAttended: counts.sessionsAttended,

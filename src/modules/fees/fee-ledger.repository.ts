@@ -58,7 +58,7 @@ const ENTRY_SELECT = `
 
 /** The referral's ledger, oldest first (one query). */
 export async function loadLedger(manager: EntityManager, referralId: string): Promise<FeeEntryView[]> {
-  const rows = (await manager.query(`${ENTRY_SELECT} WHERE f.referral_id = $1 ORDER BY f.created_at, f.id LIMIT ${LEDGER_LIMIT}`, [referralId])) as FeeEntryRow[];
+  const rows = (await manager.query(`${ENTRY_SELECT} WHERE f.referral_id = $1 ORDER BY f.created_at, (f.charge_for = $$intake$$) DESC, f.kind, f.id LIMIT ${LEDGER_LIMIT}`, [referralId])) as FeeEntryRow[];
   return rows.map(toView);
 }
 

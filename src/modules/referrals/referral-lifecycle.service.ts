@@ -132,6 +132,8 @@ export class ReferralLifecycleService {
         { balanceCents: balance },
       );
     }
+    // Nothing changes, but the program asserted it: the record shows who checked, and what the ledger said.
+    await this.audit.record({ action: 'referral.fees', recordType: 'referral', recordId: referral.id, details: { paid, balanceCents: balance } });
     return referral;
   }
 }

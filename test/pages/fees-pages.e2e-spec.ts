@@ -6,7 +6,7 @@ import { addDays } from '../../src/common/dates';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, screenshot, signIn, startPagesApp } from './browser-harness';
+import { launchBrowser, SCREENS_DIR, screenshot, signIn, startPagesApp } from './browser-harness';
 
 const ARTIFACTS = join(__dirname, '..', 'artifacts', 'fees');
 
@@ -135,8 +135,9 @@ describe('the Fees section of the referral page (Chromium)', () => {
       const page = await adminPage(width);
       const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow).toBeLessThanOrEqual(0);
-      await page.locator('#fees-heading').scrollIntoViewIfNeeded();
-      await screenshot(page, `admin-referral-fees-${width}`);
+      // The Fees section alone: a whole referral page at 390 px is too tall to look at.
+      mkdirSync(SCREENS_DIR, { recursive: true });
+      await page.locator('section.fees').screenshot({ path: join(SCREENS_DIR, `admin-referral-fees-${width}.png`) });
       await page.close();
     }
   });
@@ -148,6 +149,7 @@ describe('the Fees section of the referral page (Chromium)', () => {
     const fees = page.locator('section.fees');
     await expect(fees.locator('tbody tr').count()).resolves.toBeGreaterThan(3);
     await expect(fees.locator('form').count()).resolves.toBe(0);
+    await screenshot(page, 'probation-referral-fees');
     const receipt = await fees.getByRole('link', { name: 'Receipt' }).first().getAttribute('href');
     expect((await page.request.get(`${baseUrl}${receipt}`)).status()).toBe(200);
     // Posting anyway is refused for his role.

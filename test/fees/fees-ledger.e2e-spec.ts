@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { addDays } from '../../src/common/dates';
+import { nextCharge } from '../../src/modules/fees/fee-rules';
 import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, sessionsOf, TODAY, Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
@@ -123,7 +125,69 @@ describe('the fees ledger', () => {
     });
   });
 
+  describe('the roster save against the model of the ledger', () => {
+    /** The rules of fee-rules.ts, applied save by save: what the ledger must hold after any run of marks. */
+    function model(saves: Array<[number, string]>, fees: { intake: number; session: number; cap: number }) {
+      const charged = new Map<number, number[]>();
+      const reversed = new Map<number, number>();
+      let towards = 0;
+      let intake = false;
+      let balance = 0;
+      for (const [session, status] of saves) {
+        const attended = status === 'present' || status === 'late';
+        const charges = charged.get(session) ?? [];
+        const reversals = reversed.get(session) ?? 0;
+        let intakeNow = 0;
+        if (attended && !intake) {
+          intakeNow = nextCharge(fees.intake, fees.cap, towards);
+          if (intakeNow > 0) intake = true;
+        }
+        if (attended && charges.length === reversals) {
+          const amount = nextCharge(fees.session, fees.cap, towards + intakeNow);
+          if (amount > 0) {
+            charged.set(session, [...charges, amount]);
+            towards += amount;
+            balance += amount;
+          }
+        } else if (!attended && charges.length > reversals) {
+          reversed.set(session, reversals + 1);
+          towards -= charges.at(-1)!;
+          balance -= charges.at(-1)!;
+        }
+        towards += intakeNow;
+        balance += intakeNow;
+      }
+      return balance;
+    }
+
+    it('holds the balance the model says for any run of marks and corrections, within the cap', async () => {
+      const status = fc.constantFrom('present', 'late', 'absent_unexcused', 'absent_excused', 'left_early');
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), status), { minLength: 1, maxLength: 8 }), async (saves) => {
+          const { referral, sessions, enrollment } = await enrolled(cappedPolicyId);
+          for (const [session, mark] of saves) {
+            await testApp.http.put(`/api/v1/sessions/${sessions[session].id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status: mark }] }).expect(200);
+          }
+          const body = await ledger(referral.id);
+          expect(body.balanceCents).toBe(model(saves, { intake: 5000, session: 4000, cap: 12000 }));
+          expect(body.chargedCents + body.entries.filter((entry: { kind: string }) => entry.kind === 'adjustment').reduce((sum: number, entry: { amountCents: number }) => sum + entry.amountCents, 0)).toBeLessThanOrEqual(12000);
+        }),
+        { numRuns: 8 },
+      );
+    });
+  });
+
   describe('payments, adjustments, waivers', () => {
+    it('numbers receipts without gaps or repeats when payments come at once', async () => {
+      const { referral } = await enrolled();
+      const responses = await Promise.all(
+        Array.from({ length: 6 }, () => testApp.http.post(`/api/v1/referrals/${referral.id}/fees/payments`).set(admin()).send({ amountCents: 100, method: 'cash' })),
+      );
+      expect(responses.map((response) => response.status)).toEqual(Array(6).fill(201));
+      const numbers = responses.map((response) => response.body.receiptNumber as number).sort((a, b) => a - b);
+      expect(numbers).toEqual(Array.from({ length: 6 }, (_, index) => numbers[0] + index));
+    });
+
     it('records a payment with the next receipt number and who recorded it, and audits it', async () => {
       const { referral, sessions, enrollment } = await enrolled();
       await mark(sessions[0].id, enrollment.id, 'present');

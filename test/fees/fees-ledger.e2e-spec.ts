@@ -105,7 +105,11 @@ describe('the fees ledger', () => {
       const recorded = await testApp.http.put(`/api/v1/referrals/${referral.id}/fees/income-bracket`).set(admin()).send({ bracket: 'B' }).expect(200);
       expect(recorded.body).toMatchObject({ sessionFeeCents: 2000, incomeBracket: { bracket: 'B', sessionFeeCents: 2000, label: 'Up to $2,500 a month' } });
       await mark(sessions[1].id, enrollment.id, 'present');
-      await testApp.http.put(`/api/v1/referrals/${referral.id}/fees/income-bracket`).set(admin()).send({ bracket: 'A' }).expect(200);
+      // By his income instead of the key: $900 a month falls in bracket A; the income itself is not kept.
+      const byIncome = await testApp.http.put(`/api/v1/referrals/${referral.id}/fees/income-bracket`).set(admin()).send({ incomeCents: 90000, period: 'month' }).expect(200);
+      expect(byIncome.body.incomeBracket).toMatchObject({ bracket: 'A', sessionFeeCents: 0 });
+      const stored = JSON.stringify(await testApp.dataSource.query(`SELECT * FROM referral_income_brackets WHERE referral_id = $1`, [referral.id]));
+      expect(stored).not.toContain('90000');
       await mark(sessions[2].id, enrollment.id, 'present');
       const body = await ledger(referral.id);
       expect(body.entries.filter((entry: { chargeFor: string }) => entry.chargeFor === 'session').map((entry: { amountCents: number }) => entry.amountCents)).toEqual([4000, 2000]);
@@ -218,7 +222,10 @@ describe('the fees ledger', () => {
       }
       const bracket = await testApp.http.put(`/api/v1/referrals/${referral.id}/fees/income-bracket`).set(admin()).send({ bracket: 'Z' }).expect(422);
       expect(bracket.body.details.fields.bracket).toEqual(['bracket must be one of: A, B, C']);
-      await testApp.http.put(`/api/v1/referrals/${referral.id}/fees/income-bracket`).set(admin()).send({}).expect(400);
+      const empty = await testApp.http.put(`/api/v1/referrals/${referral.id}/fees/income-bracket`).set(admin()).send({}).expect(400);
+      expect(Object.keys(empty.body.fields)).toEqual(['bracket']);
+      const noPeriod = await testApp.http.put(`/api/v1/referrals/${referral.id}/fees/income-bracket`).set(admin()).send({ incomeCents: -1 }).expect(400);
+      expect(Object.keys(noPeriod.body.fields).sort()).toEqual(['incomeCents', 'period']);
       expect((await ledger(referral.id)).entries).toEqual([]);
       expect((await ledger(referral.id)).incomeBracketHistory).toEqual([]);
     });

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, NotEquals } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, NotEquals, ValidateIf } from 'class-validator';
 import { PAYMENT_METHODS, PaymentMethod } from './fee-entry.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -59,8 +59,20 @@ export class RecordWaiverDto {
 }
 
 export class IncomeBracketDto {
-  @ApiProperty({ description: "The key of one of his policy's income brackets", example: 'A' })
-  @IsString({ message: 'bracket is required' })
+  @ApiPropertyOptional({ description: "The key of one of his policy's income brackets", example: 'A' })
+  @ValidateIf((body: IncomeBracketDto) => body.incomeCents === undefined || body.bracket !== undefined)
+  @IsString({ message: 'bracket is required (or incomeCents and period)' })
   @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: "bracket must be the key of one of the policy's brackets" })
-  bracket: string;
+  bracket?: string;
+
+  @ApiPropertyOptional({ description: 'Or: his income in cents, to find the bracket by (only the bracket is kept)', example: 180000 })
+  @IsOptional()
+  @IsInt({ message: 'incomeCents must be a whole number of cents' })
+  @Min(0, { message: 'incomeCents cannot be negative' })
+  incomeCents?: number;
+
+  @ApiPropertyOptional({ enum: ['month', 'year'], description: 'The period incomeCents is for' })
+  @ValidateIf((body: IncomeBracketDto) => body.incomeCents !== undefined)
+  @IsIn(['month', 'year'], { message: 'period must be one of: month, year' })
+  period?: 'month' | 'year';
 }

@@ -54,7 +54,7 @@ export class FeesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record his income bracket: it sets the per-session fee of later charges' })
   incomeBracket(@Param('id', ParseUUIDPipe) id: string, @Body() body: IncomeBracketDto, @CurrentUser() user: SignedInUser): Promise<FeeLedgerView> {
-    return this.fees.setIncomeBracket(user, id, body.bracket);
+    return this.fees.setIncomeBracket(user, id, body);
   }
 
   @Get('payments/:paymentId/receipt.pdf')

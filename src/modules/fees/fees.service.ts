@@ -10,7 +10,7 @@ import { ReferralAccess } from '../referrals/referral-access';
 import { Referral } from '../referrals/referral.entity';
 import { FeeEntry, FeeEntryKind, PaymentMethod } from './fee-entry.entity';
 import { FeeEntryView, IncomeBracketRecord, loadEntry, loadIncomeBrackets, loadLedger } from './fee-ledger.repository';
-import { LedgerSummary, sessionFeeFor, summarise, waiverAmount } from './fee-rules';
+import { bracketForIncome, LedgerSummary, sessionFeeFor, summarise, waiverAmount } from './fee-rules';
 
 export interface FeeLedgerView extends LedgerSummary {
   referralId: string;
@@ -60,11 +60,19 @@ export class FeesService {
   }
 
   /** Records his income bracket; it sets the per-session fee of charges from now on (earlier ones stand). */
-  async setIncomeBracket(user: SignedInUser, referralId: string, bracketKey: string): Promise<FeeLedgerView> {
+  async setIncomeBracket(user: SignedInUser, referralId: string, choice: { bracket?: string; incomeCents?: number; period?: 'month' | 'year' }): Promise<FeeLedgerView> {
     return this.dataSource.transaction(async (manager) => {
       const referral = await this.access.require(user, referralId, manager, true);
       const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
-      const bracket = policy.feeBrackets.find((candidate) => candidate.key === bracketKey);
+      // His income, when given, only finds the bracket: it is not stored or audited.
+      const bracket =
+        choice.bracket !== undefined
+          ? policy.feeBrackets.find((candidate) => candidate.key === choice.bracket)
+          : bracketForIncome(policy.feeBrackets, choice.incomeCents ?? 0, choice.period ?? 'month');
+      if (!bracket && choice.bracket === undefined && policy.feeBrackets.length) {
+        const message = 'no bracket of his policy reaches that income';
+        throw new UnprocessableError('UNKNOWN_BRACKET', message, { fields: { incomeCents: [message] } });
+      }
       if (!bracket) {
         const keys = policy.feeBrackets.map((candidate) => candidate.key);
         const message = keys.length ? `bracket must be one of: ${keys.join(', ')}` : 'his policy has no sliding scale: every session is charged the standard fee';

@@ -16,6 +16,7 @@ describe('the Fees section of the referral page (Chromium)', () => {
   let browser: Browser;
   let staff: Staff;
   let referralId: string;
+  let policyId: string;
 
   beforeAll(async () => {
     ({ testApp, baseUrl } = await startPagesApp());
@@ -42,6 +43,7 @@ describe('the Fees section of the referral page (Chromium)', () => {
         ],
       })
       .expect(201);
+    policyId = policy.body.id;
     const group = await createGroup(testApp, staff, { name: 'Tuesday evening men’s group', curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2, startsOn: addDays(TODAY, -40) });
     const referral = await createReferral(testApp, staff, { policyId: policy.body.id, firstName: 'James', lastName: 'Whitfield', orderedOn: addDays(TODAY, -45) });
     referralId = referral.id;
@@ -127,6 +129,20 @@ describe('the Fees section of the referral page (Chromium)', () => {
     await page.locator('#fee-adj-reason').fill('Unable to pay the rest');
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Waive' }).click()]);
     await expect(page.locator('section.fees dl').innerText()).resolves.toContain('$0.00 — nothing left to pay');
+    await page.close();
+  });
+
+  it('shows the policy’s fees beside its rules on the policy page', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, baseUrl, staff.users.admin.email);
+    await page.goto(`${baseUrl}/admin/policies/${policyId}`);
+    const rows = await page.locator('.policy-versions tbody tr').allInnerTexts();
+    expect(rows).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^Fee per session attended\s+\$40\.00$/),
+      expect.stringMatching(/^Intake fee\s+\$50\.00$/),
+      expect.stringMatching(/^Total fees capped at\s+\$800\.00$/),
+      expect.stringMatching(/^Sliding scale by income\s+Up to \$1,000 a month: \$5: \$5\.00; Up to \$2,500 a month: half: 50%; Above \$2,500 a month: full fee: 100%$/),
+    ]));
     await page.close();
   });
 

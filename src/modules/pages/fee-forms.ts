@@ -1,6 +1,7 @@
 import { PAYMENT_METHODS } from '../fees/fee-entry.entity';
 import { formatCents } from '../fees/fee-rules';
 import { FeeLedgerView } from '../fees/fees.service';
+import { FeeBracket } from '../policies/fee-schedule';
 import { METHOD_LABELS, receiptLabel } from '../fees/receipt-pdf';
 import { FieldErrors, FormBody, formText } from './page-forms';
 
@@ -88,4 +89,16 @@ export function feesSection(ledger: FeeLedgerView, referralId: string) {
     methods: PAYMENT_METHODS.map((value) => ({ value, label: METHOD_LABELS[value] })),
     brackets: ledger.schedule.brackets.map((bracket) => ({ ...bracket, selected: ledger.incomeBracket?.bracket === bracket.key })),
   };
+}
+
+/** A version's fees in the policy page's words, a row each (set through the API; shown beside the rules). */
+export function feeScheduleRows(policy: { sessionFeeCents: number; intakeFeeCents: number; feeTotalCapCents: number | null; feeBrackets: FeeBracket[] }): Array<{ label: string; value: string }> {
+  const bracket = (entry: FeeBracket) =>
+    `${entry.label}: ${entry.sessionFeeCents !== undefined ? formatCents(entry.sessionFeeCents) : `${entry.percentOfSessionFee}%`}`;
+  return [
+    { label: 'Fee per session attended', value: formatCents(policy.sessionFeeCents) },
+    { label: 'Intake fee', value: formatCents(policy.intakeFeeCents) },
+    { label: 'Total fees capped at', value: policy.feeTotalCapCents === null ? 'no cap' : formatCents(policy.feeTotalCapCents) },
+    { label: 'Sliding scale by income', value: policy.feeBrackets.length ? policy.feeBrackets.map(bracket).join('; ') : 'none: everyone pays the fee per session' },
+  ];
 }

@@ -12,6 +12,7 @@ import { PageExceptionFilter } from './page-exception.filter';
 import { errorLinks } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
+import { feeScheduleRows } from './fee-forms';
 
 const REFERENCE_LIMIT = 200;
 /** How many versions stand side by side (newest first); older ones are listed below. */
@@ -104,6 +105,16 @@ export class PolicyPagesController {
         return { value: describeValue(field, version[field]), changed: previous ? policyChanges(previous, version).some((change) => change.field === field) : false };
       }),
     }));
+    // The fees beside the rules, marked where a version changed them.
+    const feeRows = feeScheduleRows(shown[0]).map((row, index) => ({
+      label: row.label,
+      cells: shown.map((version) => {
+        const previous = versions.find((other) => other.version === version.version - 1);
+        const value = feeScheduleRows(version)[index].value;
+        return { value, changed: previous ? feeScheduleRows(previous)[index].value !== value : false };
+      }),
+    }));
+    rows.push(...feeRows);
     const current = versions.find((version) => version.isCurrent) ?? versions[0];
     this.renderer.render(req, res, 'admin-policy', {
       title: `${current.name}: versions`,

@@ -146,6 +146,28 @@ describe('the Fees section of the referral page (Chromium)', () => {
     await page.close();
   });
 
+  it('edits the fees in dollars in a new version of the policy; a bad amount is refused beside its field', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(5_000);
+    await signIn(page, baseUrl, staff.users.admin.email);
+    await page.goto(`${baseUrl}/admin/policies/${policyId}/new-version`);
+    await expect(page.getByLabel('Fee per session attended ($)').inputValue()).resolves.toBe('40.00');
+    await expect(page.getByLabel('Total fees capped at ($)').inputValue()).resolves.toBe('800.00');
+    await page.getByLabel('Fee per session attended ($)').fill('forty');
+    const refused = page.waitForResponse((res) => res.url().endsWith('/new-version') && res.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Save the new version' }).click();
+    expect((await refused).status()).toBe(400);
+    await expect(page.locator('#f-sessionFee-error').innerText()).resolves.toContain('must be an amount in dollars');
+    await page.getByLabel('Fee per session attended ($)').fill('45');
+    await page.getByLabel('Total fees capped at ($)').fill('');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save the new version' }).click()]);
+    const rows = await page.locator('.policy-versions tbody tr').allInnerTexts();
+    expect(rows).toEqual(expect.arrayContaining([expect.stringMatching(/^Fee per session attended\s+\$45\.00 changed\s+\$40\.00$/), expect.stringMatching(/^Total fees capped at\s+no cap changed\s+\$800\.00$/)]));
+    // His referral keeps the version he was ordered under, and its fee.
+    expect((await testApp.http.get(`/api/v1/referrals/${referralId}/fees`).set(bearer(staff.tokens.admin)).expect(200)).body.schedule.sessionFeeCents).toBe(4000);
+    await page.close();
+  });
+
   it('fits 390 and 768 px without scrolling sideways', async () => {
     for (const width of [390, 768]) {
       const page = await adminPage(width);

@@ -19,6 +19,7 @@ import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { GroupsModule } from './modules/groups/groups.module';
 import { PoliciesModule } from './modules/policies/policies.module';
 import { ReferralsModule } from './modules/referrals/referrals.module';
+import { FeesModule } from './modules/fees/fees.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { PagesModule } from './modules/pages/pages.module';
 import { ComplianceModule } from './modules/compliance/compliance.module';
@@ -53,6 +54,7 @@ export class AppModule {
         PoliciesModule,
         CurriculaModule,
         ReferralsModule,
+        FeesModule,
         ResponsesModule,
         ProtectedPartiesModule,
         GroupsModule,

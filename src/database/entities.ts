@@ -1,6 +1,7 @@
 import { ParticipantMessage } from '../modules/participant-messages/participant-message.entity';
 import { ProgramHoliday } from '../modules/calendar/program-holiday.entity';
 import { OutgoingMail } from '../modules/mail/outgoing-mail.entity';
+import { FeeEntry, FeeReceiptCounter, ReferralIncomeBracket } from '../modules/fees/fee-entry.entity';
 import { Agency } from '../modules/agencies/agency.entity';
 import { AccountLink } from '../modules/auth/account-link.entity';
 import { AuthSession } from '../modules/auth/auth-session.entity';
@@ -48,4 +49,7 @@ export const ENTITIES = [
   RecoveryCode,
   ProgramHoliday,
   ParticipantMessage,
+  FeeEntry,
+  FeeReceiptCounter,
+  ReferralIncomeBracket,
 ];

@@ -191,9 +191,13 @@ describe('referrals', () => {
       for (const session of sessions.slice(0, 52)) {
         await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status: 'late' }] }).expect(200);
       }
+      // The program's fee, entered on the ledger (this preset charges nothing per session).
+      await testApp.http.post(`/api/v1/referrals/${referral.id}/fees/adjustments`).set(admin()).send({ amountCents: 5000, reason: 'Program fee' }).expect(201);
       const unpaid = await testApp.http.post(`/api/v1/referrals/${referral.id}/complete`).set(admin()).expect(422);
-      expect(unpaid.body.details.reasons).toEqual(['program fees are not paid']);
-      await testApp.http.post(`/api/v1/referrals/${referral.id}/fees`).set(admin()).send({ paid: true }).expect(200);
+      expect(unpaid.body.details.reasons).toEqual(['program fees are not paid: $50.00 owed']);
+      // The old checkbox cannot declare fees paid: the ledger does.
+      await testApp.http.post(`/api/v1/referrals/${referral.id}/fees`).set(admin()).send({ paid: true }).expect(409);
+      await testApp.http.post(`/api/v1/referrals/${referral.id}/fees/payments`).set(admin()).send({ amountCents: 5000, method: 'cash' }).expect(201);
       await testApp.http.post(`/api/v1/referrals/${referral.id}/complete`).set(admin()).expect(200);
     });
 

@@ -80,6 +80,13 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'POST /api/v1/referrals/{id}/reinstate': { allowed: { [Admin]: 200 } },
   'POST /api/v1/referrals/{id}/close': { allowed: { [Admin]: 200 } },
   'POST /api/v1/referrals/{id}/fees': { allowed: { [Admin]: 200 } },
+  // The fees ledger: the program records, his officer reads; the court reads no money (least privilege).
+  'GET /api/v1/referrals/{id}/fees': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 }, outOfScope: [ProbationOfficer] },
+  'POST /api/v1/referrals/{id}/fees/payments': { allowed: { [Admin]: 201 } },
+  'POST /api/v1/referrals/{id}/fees/adjustments': { allowed: { [Admin]: 201 } },
+  'POST /api/v1/referrals/{id}/fees/waivers': { allowed: { [Admin]: 201 } },
+  'PUT /api/v1/referrals/{id}/fees/income-bracket': { allowed: { [Admin]: 200 } },
+  'GET /api/v1/referrals/{id}/fees/payments/{paymentId}/receipt.pdf': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 }, outOfScope: [ProbationOfficer] },
 
   'POST /api/v1/groups': { allowed: { [Admin]: 201 } },
   'GET /api/v1/groups': { allowed: { [Admin]: 200, [Facilitator]: 200 } },
@@ -174,6 +181,8 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'GET /referrals/:id': [ProbationOfficer, Admin],
   'GET /referrals/:id/progress-report.pdf': [ProbationOfficer, Admin],
   'POST /referrals/:id/decision': [Admin],
+  'POST /referrals/:id/fees': [Admin],
+  'GET /referrals/:id/fees/payments/:paymentId/receipt.pdf': [ProbationOfficer, Admin],
   'GET /referrals': [Admin],
   'POST /referrals': [Admin],
   'GET /intake': [Admin],

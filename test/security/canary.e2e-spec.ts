@@ -24,7 +24,7 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
   let testApp: TestApp;
   let staff: Staff;
   let reference: Reference;
-  const ids = { referral: '', caseNumber: '', group: '', enrollment: '', sessions: [] as string[], notices: [] as string[], parties: [] as string[], victimNotifications: [] as string[] };
+  const ids = { referral: '', caseNumber: '', group: '', enrollment: '', sessions: [] as string[], notices: [] as string[], parties: [] as string[], victimNotifications: [] as string[], payment: '' };
   let checked = 0;
 
   beforeAll(async () => {
@@ -51,6 +51,8 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
       await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(bearer(staff.tokens.facilitator)).send({ marks: [{ enrollmentId: enrollment.id, status: 'absent_unexcused' }] }).expect(200);
     }
     await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(bearer(staff.tokens.admin)).send({ reason: 'Three absences in a row' }).expect(200);
+    // A payment of his, so the ledger and its receipt are read too.
+    ids.payment = (await testApp.http.post(`/api/v1/referrals/${referral.id}/fees/payments`).set(bearer(staff.tokens.admin)).send({ amountCents: 2500, method: 'cash' }).expect(201)).body.id;
 
     // The advocate acts: the e-mail to her, and a sealed note on the other.
     const { body: list } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referral.id}`).set(advocate).expect(200);
@@ -100,6 +102,7 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
       if (!values) throw new Error(`canary: no ids for ${template}; add the collection to concretePaths`);
       paths = values.map((value) => template.replace(/\{[A-Za-z]+\}/, value));
     }
+    paths = paths.map((path) => path.replace('{paymentId}', ids.payment));
     // The figures of this year, so the man's own violations are in them (the default period ends today).
     if (template.startsWith('/api/v1/accountability/')) paths = paths.map((path) => `${path}?from=2026-01-01&to=2026-12-31`);
     if (template === '/api/v1/referrals') paths.push(`${template}?caseNumber=${encodeURIComponent(ids.caseNumber)}`);
@@ -172,6 +175,7 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
       `/referrals/${ids.referral}`,
       `/referrals/${ids.referral}/enroll`,
       `/referrals/${ids.referral}/progress-report.pdf`,
+      `/referrals/${ids.referral}/fees/payments/${ids.payment}/receipt.pdf`,
       `/lookup/${ids.referral}`,
       `/advocate/referrals/${ids.referral}`,
       ...ids.parties.map((id) => `/advocate/parties/${id}/edit`),

@@ -51,6 +51,8 @@ export interface Fixtures {
   toClose: string;
   toEnroll: string;
   deadNotice: string;
+  /** The fees ledger: a payment of the own man's (its receipt), and a man who owes (a waiver). */
+  fees: { paymentId: string; owingReferral: string; bracketReferral: string };
   /** A fourth man's notices to the staff officer and court, for acknowledge-many. */
   bulk: { poNotice: string; courtNotice: string };
   /** Protected parties: one referral whose policy lets the admin read them, one whose policy does not. */
@@ -165,6 +167,16 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   await enroll(testApp, staff, fx.toTerminate, fx.groupA, '2026-11-16');
   fx.toClose = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-20' })).id;
   fx.toEnroll = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-20' })).id;
+  const feesPath = (referralId: string, what: string) => `/api/v1/referrals/${referralId}/fees/${what}`;
+  const payment = await testApp.http.post(feesPath(fx.own.referralId, 'payments')).set(bearer(staff.tokens.admin)).send({ amountCents: 100, method: 'cash' }).expect(201);
+  await testApp.http.post(feesPath(fx.toEnroll, 'adjustments')).set(bearer(staff.tokens.admin)).send({ amountCents: 100_000, reason: 'Program fee' }).expect(201);
+  const scaled = await testApp.http
+    .post('/api/v1/policies')
+    .set(bearer(staff.tokens.admin))
+    .send({ ...POLICY_FIELDS, name: 'Sliding-scale fees', requiredSessions: 10, sessionFeeCents: 4000, feeBrackets: [{ key: 'low', label: 'Up to $1,000 a month', period: 'month', upToIncomeCents: 100_000, sessionFeeCents: 500 }] })
+    .expect(201);
+  const bracketReferral = (await createReferral(testApp, staff, { policyId: scaled.body.id, orderedOn: '2026-11-20' })).id;
+  fx.fees = { paymentId: payment.body.id, owingReferral: fx.toEnroll, bracketReferral };
 
   // A third man's probation notice is dead, for the admin's "send again".
   const third = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId: fx.groupA, sessionId: fx.pastA, startDate: '2026-11-16' });
@@ -336,6 +348,15 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
     }),
     'POST /api/v1/referrals/{id}/close': () => ({ path: `/api/v1/referrals/${fx.toClose}/close`, body: { reason: 'Order withdrawn' }, check: (response) => expect(response.body.status).toBe('closed') }),
     'POST /api/v1/referrals/{id}/fees': () => ({ path: `/api/v1/referrals/${fx.own.referralId}/fees`, body: { paid: true } }),
+    'GET /api/v1/referrals/{id}/fees': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}/fees`, check: (response) => expect(response.body.referralId).toBe(fx.own.referralId) }),
+    'POST /api/v1/referrals/{id}/fees/payments': () => ({ path: `/api/v1/referrals/${fx.own.referralId}/fees/payments`, body: { amountCents: 100, method: 'card' } }),
+    'POST /api/v1/referrals/{id}/fees/adjustments': () => ({ path: `/api/v1/referrals/${fx.own.referralId}/fees/adjustments`, body: { amountCents: 100, reason: 'Workbook' } }),
+    'POST /api/v1/referrals/{id}/fees/waivers': () => ({ path: `/api/v1/referrals/${fx.fees.owingReferral}/fees/waivers`, body: { amountCents: 100, reason: 'Hardship' } }),
+    'PUT /api/v1/referrals/{id}/fees/income-bracket': () => ({ path: `/api/v1/referrals/${fx.fees.bracketReferral}/fees/income-bracket`, body: { bracket: 'low' } }),
+    'GET /api/v1/referrals/{id}/fees/payments/{paymentId}/receipt.pdf': (_role, scope) => ({
+      path: `/api/v1/referrals/${fx[scope].referralId}/fees/payments/${fx.fees.paymentId}/receipt.pdf`,
+      check: (response) => expect(response.headers['content-type']).toBe('application/pdf'),
+    }),
 
     'POST /api/v1/groups': () => ({
       path: '/api/v1/groups',

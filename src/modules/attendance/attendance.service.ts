@@ -6,6 +6,7 @@ import { SignedInUser } from '../../common/context/request-context';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditRecord, AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
+import { chargeForMarks } from '../fees/attendance-charges';
 import { GroupAccess } from '../groups/group-access';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { Roster, RosterService } from '../sessions/roster.service';
@@ -92,7 +93,11 @@ export class AttendanceService {
         const previous = before.get(mark.enrollmentId);
         return !previous || previous.status !== mark.status || (previous.note ?? null) !== (mark.note ?? null);
       });
-      if (changed.length) await this.writeMarks(manager, session, changed, referralOf, before, user);
+      if (changed.length) {
+        await this.writeMarks(manager, session, changed, referralOf, before, user);
+        // A session attended is charged, a corrected one reversed, with the marks or not at all.
+        await chargeForMarks(manager, session.id, changed.map((mark) => mark.enrollmentId));
+      }
       if (session.status === SessionStatus.Scheduled) {
         await manager.update(Session, { id: session.id }, { status: SessionStatus.Held });
         await this.audit.record({ action: 'session.held', recordType: 'session', recordId: session.id }, manager);

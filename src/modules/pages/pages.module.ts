@@ -1,3 +1,4 @@
+import { FeesModule } from '../fees/fees.module';
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AgenciesModule } from '../agencies/agencies.module';
@@ -45,6 +46,7 @@ import { UserPagesController } from './user-pages.controller';
 @Module({
   imports: [
     JwtModule.register({}),
+    FeesModule,
     AuthModule,
     AgenciesModule,
     UsersModule,

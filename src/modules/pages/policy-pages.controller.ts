@@ -12,6 +12,7 @@ import { PageExceptionFilter } from './page-exception.filter';
 import { errorLinks } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
+import { dollarsToCents, feeScheduleRows } from './fee-forms';
 
 const REFERENCE_LIMIT = 200;
 /** How many versions stand side by side (newest first); older ones are listed below. */
@@ -50,6 +51,32 @@ const VICTIM_NOTIFICATION_LABELS: Record<string, string> = {
   unless_declined: 'She is told unless she declined',
 };
 
+/** The fees, typed in dollars; each sets its field in cents. Left out of a post, a field keeps the current version's value. */
+const MONEY_FIELDS = [
+  { name: 'sessionFee', cents: 'sessionFeeCents', label: 'Fee per session attended ($)', hint: null },
+  { name: 'intakeFee', cents: 'intakeFeeCents', label: 'Intake fee ($), charged at his first session', hint: null },
+  { name: 'feeTotalCap', cents: 'feeTotalCapCents', label: 'Total fees capped at ($)', hint: 'Empty: no cap. The sliding scale is set through the API.' },
+] as const;
+
+function dollarsOf(cents: number | null): string {
+  return cents === null ? '' : (cents / 100).toFixed(2);
+}
+
+/** The money fields of a post as cents (absent: not sent), or a message per field. */
+function moneyOf(body: FormBody): { cents: Record<string, number | null>; errors: FieldErrors } {
+  const cents: Record<string, number | null> = {};
+  const errors: FieldErrors = {};
+  for (const field of MONEY_FIELDS) {
+    if (!(field.name in body)) continue;
+    const text = formText(body, field.name);
+    const value = text === '' ? (field.name === 'feeTotalCap' ? null : 0) : dollarsToCents(text);
+    if (value !== null && value < 0) errors[field.name] = [`“${field.label}” cannot be negative`];
+    else if (value === null && text !== '') errors[field.name] = [`“${field.label}” must be an amount in dollars, e.g. 40.00`];
+    else cents[field.cents] = value;
+  }
+  return { cents, errors };
+}
+
 /** "24" → 24, so the DTO checks a number as the API would receive it; anything else stays text and is refused. */
 function formInteger(value: string): number | string {
   return /^-?\d{1,6}$/.test(value) ? Number(value) : value;
@@ -60,6 +87,7 @@ function formValuesOf(policy: Policy): Record<string, string> {
   const values: Record<string, string> = { name: policy.name, source: policy.source ?? '', victimNotification: policy.victimNotification };
   for (const field of NUMBER_FIELDS) values[field] = policy[field] === null ? '' : String(policy[field]);
   for (const field of SWITCH_FIELDS) values[field] = policy[field] ? 'on' : '';
+  for (const field of MONEY_FIELDS) values[field.name] = dollarsOf(policy[field.cents]);
   return values;
 }
 
@@ -113,6 +141,16 @@ export class PolicyPagesController {
         return { value: describeValue(field, version[field]), changed: previous ? policyChanges(previous, version).some((change) => change.field === field) : false };
       }),
     }));
+    // The fees beside the rules, marked where a version changed them.
+    const feeRows = feeScheduleRows(shown[0]).map((row, index) => ({
+      label: row.label,
+      cells: shown.map((version) => {
+        const previous = versions.find((other) => other.version === version.version - 1);
+        const value = feeScheduleRows(version)[index].value;
+        return { value, changed: previous ? feeScheduleRows(previous)[index].value !== value : false };
+      }),
+    }));
+    rows.push(...feeRows);
     const current = versions.find((version) => version.isCurrent) ?? versions[0];
     this.renderer.render(req, res, 'admin-policy', {
       title: `${current.name}: versions`,
@@ -146,10 +184,24 @@ export class PolicyPagesController {
     for (const field of SWITCH_FIELDS) plain[field] = values[field] === 'on';
     // Not on the form: which of his steps she hears of stays as the current version has it.
     plain.victimNotificationEvents = current.victimNotificationEvents;
+    for (const field of MONEY_FIELDS) if (field.name in body) values[field.name] = formText(body, field.name);
+    const money = moneyOf(body);
+    Object.assign(plain, money.cents);
     const form = await validateForm(PolicyFieldsDto, plain);
-    if (form.errors) return this.renderForm(req, res, current, { values, errors: plainPolicyMessages(form.errors, values) }, 400);
-    const changes = policyChanges(current, { ...current, ...form.value, source: form.value.source ?? null, progressReportDayOfMonth: form.value.progressReportDayOfMonth ?? null, victimNoticeEnrollmentBusinessDays: form.value.victimNoticeEnrollmentBusinessDays ?? null, victimNoticeDischargeHours: form.value.victimNoticeDischargeHours ?? null });
-    if (!changes.length) return this.renderForm(req, res, current, { values, errors: {}, problem: 'Nothing was changed: a new version needs at least one rule that differs from version ' + current.version + '.' }, 422);
+    if (form.errors || Object.keys(money.errors).length) {
+      const errors = { ...(form.errors ? plainPolicyMessages(moneyFieldNames(form.errors), values) : {}), ...money.errors };
+      return this.renderForm(req, res, current, { values, errors }, 400);
+    }
+    const changes = policyChanges(current, {
+      ...current,
+      ...form.value,
+      source: form.value.source ?? null,
+      progressReportDayOfMonth: form.value.progressReportDayOfMonth ?? null,
+      victimNoticeEnrollmentBusinessDays: form.value.victimNoticeEnrollmentBusinessDays ?? null,
+      victimNoticeDischargeHours: form.value.victimNoticeDischargeHours ?? null,
+    });
+    const feesChanged = Object.entries(money.cents).some(([field, cents]) => current[field as 'sessionFeeCents'] !== cents);
+    if (!changes.length && !feesChanged) return this.renderForm(req, res, current, { values, errors: {}, problem: 'Nothing was changed: a new version needs at least one rule that differs from version ' + current.version + '.' }, 422);
     try {
       const created = await this.policies.createNextVersion(current.id, form.value, req.pageSession!.user.id, { basedOnVersion: Number.isInteger(basedOn) ? basedOn : current.version });
       res.redirect(303, `/admin/policies/${created.id}?created=1`);
@@ -193,6 +245,7 @@ export class PolicyPagesController {
           required: !OPTIONAL_NUMBER_FIELDS.includes(field),
           hint: NUMBER_HINTS[field] ?? null,
         })),
+        money: MONEY_FIELDS.map((field) => ({ name: field.name, label: field.label, hint: field.hint, value: form.values[field.name], messages: form.errors[field.name] })),
         switches: SWITCH_FIELDS.map((field) => ({ name: field, label: POLICY_FIELD_WORDS[field].label, checked: form.values[field] === 'on' })),
       },
       status,
@@ -208,12 +261,22 @@ function plainRuleConflicts(fields: FieldErrors, values: Record<string, string>)
   return plain;
 }
 
+/** The DTO names the fees in cents; the form, in dollars. */
+function moneyFieldNames(errors: FieldErrors): FieldErrors {
+  const renamed: FieldErrors = {};
+  for (const [field, messages] of Object.entries(errors)) {
+    const money = MONEY_FIELDS.find((candidate) => candidate.cents === field);
+    renamed[money ? money.name : field] = money ? [`“${money.label}” is too large`] : messages;
+  }
+  return renamed;
+}
+
 /** "maxAbsences must not be greater than 100" is the API's; the form names the rule it is about. */
 function plainPolicyMessages(errors: FieldErrors, values: Record<string, string>): FieldErrors {
   const plain: FieldErrors = {};
   for (const [field, messages] of Object.entries(errors)) {
     const words = POLICY_FIELD_WORDS[field as keyof typeof POLICY_FIELD_WORDS];
-    if (!words || field === 'name' || field === 'source') {
+    if (!words || field === 'name' || field === 'source' || MONEY_FIELDS.some((money) => money.name === field)) {
       plain[field] = field === 'name' ? ['Enter the policy’s name (3 to 200 characters)'] : messages;
       continue;
     }

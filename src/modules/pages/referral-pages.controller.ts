@@ -32,6 +32,10 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 import { ResponsesService } from '../responses/responses.service';
+import { FeesService } from '../fees/fees.service';
+import { FeeReceiptService } from '../fees/fee-receipt.service';
+import { FEE_DONE, FEE_FORMS, FeeForm, feeFormBody, feesSection } from './fee-forms';
+import { domainFieldErrors, isFormProblem } from './page-forms';
 
 const ATTENTION: readonly string[] = ['non_compliant', 'at_risk', 'failed_to_enroll'];
 
@@ -40,8 +44,6 @@ const DECISION_DONE: Record<string, string> = {
   reinstate: 'Reinstated: he is active again.',
   terminate: 'Terminated.',
   close: 'Closed.',
-  'fees-paid': 'Fees recorded as paid.',
-  'fees-unpaid': 'Fees recorded as unpaid.',
 };
 
 /** The event each decision raises, so the page can say truthfully who hears of it (fees: nobody). */
@@ -57,15 +59,13 @@ const DECISION_EVENT: Record<string, ComplianceEventKind> = {
 const CONFIRMED_DECISIONS = ['terminate', 'close'];
 
 /** Which decisions the referral's status allows, so the page offers only those. */
-function decisionsFor(status: string, feesRequired: boolean, feesPaid: boolean) {
+function decisionsFor(status: string) {
   const open = isOpen(status as never);
   return {
     complete: status === 'active',
     reinstate: status === 'non_compliant',
     terminate: status === 'active' || status === 'non_compliant',
     close: open,
-    fees: feesRequired && open ? (feesPaid ? 'fees-unpaid' : 'fees-paid') : null,
-    feesPaid,
     any: open,
   };
 }
@@ -90,6 +90,8 @@ export class ReferralPagesController {
     private readonly policies: PoliciesService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
+    private readonly fees: FeesService,
+    private readonly receipts: FeeReceiptService,
   ) {}
 
   @Get('caseload')
@@ -170,8 +172,14 @@ export class ReferralPagesController {
     @Query('enrolled') enrolled?: string,
     @Query('acknowledged') acknowledged?: string,
     @Query('decided') decided?: string,
+    @Query('fees') fees?: string,
+    @Query('receipt') receipt?: string,
   ): Promise<void> {
+    const feesDone = FEE_DONE[fees as FeeForm] ?? null;
     await this.renderReferral(req, res, referralId, {
+      feesDone,
+      // The receipt's link after a payment; the id is checked against his ledger by the PDF route.
+      feesReceiptHref: feesDone && receipt && /^[0-9a-f-]{36}$/.test(receipt) ? `/referrals/${referralId}/fees/payments/${receipt}/receipt.pdf` : null,
       created: created === '1',
       enrolled: enrolled === '1',
       acknowledged: acknowledged === '1',
@@ -201,13 +209,46 @@ export class ReferralPagesController {
       if (action === 'reinstate') await this.lifecycle.reinstate(user, referralId, reason);
       if (action === 'terminate') await this.lifecycle.terminate(user, referralId, reason);
       if (action === 'close') await this.lifecycle.close(user, referralId, reason);
-      if (action === 'fees-paid' || action === 'fees-unpaid') await this.lifecycle.setFeesPaid(user, referralId, action === 'fees-paid');
       res.redirect(303, `/referrals/${referralId}?decided=${action}`);
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'unprocessable') throw error;
       const reasons = (error.details?.reasons as string[] | undefined) ?? [];
       await this.renderReferral(req, res, referralId, { decisionError: reasons.length ? 'He cannot be marked complete yet:' : error.message, decisionReasons: reasons, reason }, 422);
     }
+  }
+
+  /** A payment, adjustment, waiver or income bracket, from the Fees section (admins). */
+  @Post('referrals/:id/fees')
+  @PageRoles(Role.Admin)
+  @HttpCode(200)
+  async recordFees(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
+    const user = req.pageSession!.user;
+    const form = formText(body, 'form') as FeeForm;
+    if (!FEE_FORMS.includes(form)) return this.renderReferral(req, res, referralId, { feesError: { form: 'payment', fields: { form: ['Choose what to record.'] } } }, 400);
+    const parsed = feeFormBody(form, body);
+    const typed = { amount: formText(body, 'amount'), reason: formText(body, 'reason'), note: formText(body, 'note') };
+    if (parsed.errors) return this.renderReferral(req, res, referralId, { feesError: { form, fields: parsed.errors, typed } }, 400);
+    try {
+      const value = parsed.value as never;
+      let receipt = '';
+      if (form === 'payment') receipt = `&receipt=${(await this.fees.recordPayment(user, referralId, value)).id}`;
+      if (form === 'adjustment') await this.fees.recordAdjustment(user, referralId, value);
+      if (form === 'waiver') await this.fees.recordWaiver(user, referralId, value);
+      if (form === 'income-bracket') await this.fees.setIncomeBracket(user, referralId, parsed.value as { bracket: string });
+      res.redirect(303, `/referrals/${referralId}?fees=${form}${receipt}#fees-heading`);
+    } catch (error) {
+      if (!isFormProblem(error)) throw error;
+      await this.renderReferral(req, res, referralId, { feesError: { form, fields: domainFieldErrors(error) ?? { form: [error.message] }, typed } }, 422);
+    }
+  }
+
+  /** A payment's receipt, reached with the page session. */
+  @Get('referrals/:id/fees/payments/:paymentId/receipt.pdf')
+  @PageRoles(Role.ProbationOfficer, Role.Admin)
+  async feeReceipt(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Param('paymentId', ParseUUIDPipe) paymentId: string): Promise<void> {
+    const { pdf, fileName } = await this.receipts.render(req.pageSession!.user, referralId, paymentId);
+    res.type('application/pdf').setHeader('Content-Disposition', inlinePdf(fileName));
+    res.send(pdf);
   }
 
   private async renderReferral(req: PageRequest, res: Response, referralId: string, extra: Record<string, unknown>, status = 200): Promise<void> {
@@ -222,6 +263,7 @@ export class ReferralPagesController {
     const confirm = extra.confirm as { action: string; reason: string } | undefined;
     const requirementsMet =
       (referral.compliance?.sessionsAttended ?? 0) >= (referral.compliance?.sessionsRequired ?? Infinity) && (!referral.policy.feesRequired || Boolean(referral.feesPaid));
+    const feesError = extra.feesError as { form: string; fields: Record<string, string[]>; typed?: Record<string, string> } | undefined;
     this.renderer.render(req, res, 'referral', {
       decided: decidedAction ? `${DECISION_DONE[decidedAction]}${told(decidedAction) ? ` ${capitalise(told(decidedAction)!)} ${told(decidedAction) === 'nobody outside the program' ? 'is' : 'are being'} told.` : ''}` : null,
       enrolledTold: told('enrolled'),
@@ -238,10 +280,12 @@ export class ReferralPagesController {
       back: req.path,
       isAdmin: user.role === Role.Admin,
       canEnroll: user.role === Role.Admin && isOpen(referral.status),
-      decisions: user.role === Role.Admin ? decisionsFor(referral.status, referral.policy.feesRequired, referral.feesPaid ?? false) : null,
+      decisions: user.role === Role.Admin ? decisionsFor(referral.status) : null,
+      fees: { ...feesSection(await this.fees.ledger(user, referralId), referralId), canRecord: user.role === Role.Admin },
       // "Mark complete" leads only when he has met the requirements; at 0 of 24 it is a plain button.
       completeIsPrimary: requirementsMet,
       ...extra,
+      feesError: feesError ? { ...feesError, [feesError.form]: true, messages: Object.values(feesError.fields).flat() } : null,
       confirm: confirm
         ? {
             ...confirm,

@@ -6,6 +6,8 @@ import { Page } from '../../common/http/pagination.dto';
 import { AuditService } from '../audit/audit.service';
 import { CreatePolicyDto, PolicyFieldsDto } from './policy-fields.dto';
 import { Policy } from './policy.entity';
+import { FeeSchedule } from './fee-schedule';
+import { feeScheduleProblems } from './fee-schedule-problems';
 
 /** An at-risk warning is for the officer to act on; every other event goes to the officer and the court. */
 export const DEFAULT_NOTICE_RECIPIENTS: Record<string, Array<'probation_officer' | 'court'>> = {
@@ -30,6 +32,7 @@ export class PoliciesService {
   async create(input: CreatePolicyDto, createdById: string | null): Promise<Policy> {
     assertConsistent(input);
     const key = input.key ? policyKeyFrom(input.key) : policyKeyFrom(input.name);
+    assertFeesConsistent(feesOf(input, null));
     return this.dataSource.transaction(async (manager) => {
       if (await manager.existsBy(Policy, { key })) {
         throw new ConflictError('POLICY_KEY_TAKEN', `A policy with key "${key}" exists; edit it to make a new version`);
@@ -61,7 +64,10 @@ export class PoliciesService {
         throw new ConflictError('POLICY_VERSION_MOVED', `Version ${Number(max)} of this policy was saved after you opened version ${options.basedOnVersion}; review it and start again from it`);
       }
       await manager.update(Policy, { key: base.key }, { isCurrent: false });
-      return this.insertVersion(manager, base.key, Number(max) + 1, input, createdById);
+      // Fees the form did not send stay as they were (the policy page edits the rules, not the fees).
+      const fees = feesOf(input, base);
+      assertFeesConsistent(fees);
+      return this.insertVersion(manager, base.key, Number(max) + 1, { ...input, ...fees }, createdById);
     });
   }
 
@@ -91,6 +97,7 @@ export class PoliciesService {
         violationReportBusinessDays: input.violationReportBusinessDays,
         feesRequired: input.feesRequired,
         leftEarlyCounts: input.leftEarlyCounts ?? false,
+        ...feesOf(input, null),
         escalateAfterBusinessDays: input.escalateAfterBusinessDays ?? 3,
         probationResponseBusinessDays: input.probationResponseBusinessDays ?? 10,
         courtResponseBusinessDays: input.courtResponseBusinessDays ?? 22,
@@ -141,6 +148,22 @@ export class PoliciesService {
     if (!policy) throw new NotFoundError('policy');
     return policy;
   }
+}
+
+/** The fee schedule a version gets: what the input says, else the base version's, else none. */
+function feesOf(input: PolicyFieldsDto, base: Policy | null): Pick<Policy, 'sessionFeeCents' | 'intakeFeeCents' | 'feeTotalCapCents' | 'feeBrackets'> {
+  return {
+    sessionFeeCents: input.sessionFeeCents ?? base?.sessionFeeCents ?? 0,
+    intakeFeeCents: input.intakeFeeCents ?? base?.intakeFeeCents ?? 0,
+    feeTotalCapCents: input.feeTotalCapCents !== undefined ? input.feeTotalCapCents : (base?.feeTotalCapCents ?? null),
+    feeBrackets: (input.feeBrackets ?? base?.feeBrackets ?? []).map((bracket) => ({ ...bracket })),
+  };
+}
+
+function assertFeesConsistent(fees: ReturnType<typeof feesOf>): void {
+  const schedule: FeeSchedule = { sessionFeeCents: fees.sessionFeeCents, intakeFeeCents: fees.intakeFeeCents, totalCapCents: fees.feeTotalCapCents, brackets: fees.feeBrackets };
+  const fields = feeScheduleProblems(schedule);
+  if (Object.keys(fields).length) throw new UnprocessableError('POLICY_INCONSISTENT', Object.values(fields).flat().join('; '), { fields });
 }
 
 function assertConsistent(input: PolicyFieldsDto): void {

@@ -1,10 +1,43 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 
 import { VICTIM_NOTIFICATION_EVENTS, VICTIM_NOTIFICATION_RULES, VictimNotificationEvent, VictimNotificationRule } from './policy.entity';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** One income bracket of the sliding scale (see fee-schedule.ts). */
+export class FeeBracketDto {
+  @ApiProperty({ example: 'A' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'key must be 1 to 40 letters, digits, - or _' })
+  key: string;
+
+  @ApiProperty({ example: 'Up to $1,500 a month' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 120)
+  label: string;
+
+  @ApiProperty({ enum: ['month', 'year'] })
+  @IsIn(['month', 'year'], { message: 'period must be one of: month, year' })
+  period: 'month' | 'year';
+
+  @ApiProperty({ nullable: true, description: 'Upper bound of income in cents (inclusive); null: and above' })
+  @ValidateIf((_, value) => value !== null)
+  @IsInt({ message: 'upToIncomeCents must be a whole number of cents or null' }) @Min(0)
+  upToIncomeCents: number | null;
+
+  @ApiPropertyOptional({ description: 'Per-session fee in cents for this bracket' })
+  @IsOptional()
+  @IsInt({ message: 'sessionFeeCents must be a whole number of cents' }) @Min(0) @Max(100_000)
+  sessionFeeCents?: number;
+
+  @ApiPropertyOptional({ description: 'Or: a percentage of the standard per-session fee' })
+  @IsOptional()
+  @IsInt({ message: 'percentOfSessionFee must be a whole number' }) @Min(0) @Max(100)
+  percentOfSessionFee?: number;
+}
 
 /** Every parameter of the spec's compliance-rules table, with bounds a real program stays within. */
 export class PolicyFieldsDto {
@@ -74,6 +107,30 @@ export class PolicyFieldsDto {
   @IsOptional()
   @IsBoolean()
   leftEarlyCounts?: boolean;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100000, description: 'Fee per session attended, in cents; a new version keeps the last one when absent' })
+  @IsOptional()
+  @IsInt({ message: 'sessionFeeCents must be a whole number of cents' }) @Min(0) @Max(100_000)
+  sessionFeeCents?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000000, description: 'Intake fee in cents, charged at his first session attended' })
+  @IsOptional()
+  @IsInt({ message: 'intakeFeeCents must be a whole number of cents' }) @Min(0) @Max(1_000_000)
+  intakeFeeCents?: number;
+
+  @ApiPropertyOptional({ nullable: true, description: 'The most he can be charged in all, in cents; null: no cap' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsInt({ message: 'feeTotalCapCents must be a whole number of cents or null' }) @Min(0) @Max(10_000_000)
+  feeTotalCapCents?: number | null;
+
+  @ApiPropertyOptional({ type: [FeeBracketDto], description: 'The sliding scale by income' })
+  @IsOptional()
+  @IsArray({ message: 'feeBrackets must be a list' })
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => FeeBracketDto)
+  feeBrackets?: FeeBracketDto[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 30, default: 3 })
   @IsOptional()

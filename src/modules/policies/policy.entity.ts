@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { FeeBracket } from './fee-schedule';
 
 /**
  * One version of a jurisdiction's or program's rule set. Editing writes a new row with the
@@ -68,6 +69,22 @@ export class Policy {
 
   @Column({ type: 'boolean' })
   feesRequired: boolean;
+
+  /** Fee per session attended, in cents (the standard rate; a bracket may lower it). */
+  @Column({ type: 'integer', default: 0 })
+  sessionFeeCents: number;
+
+  /** Charged once, at his first session attended. */
+  @Column({ type: 'integer', default: 0 })
+  intakeFeeCents: number;
+
+  /** The most he can be charged in all; null: no cap (Massachusetts guidelines: fees capped). */
+  @Column({ type: 'integer', nullable: true })
+  feeTotalCapCents: number | null;
+
+  /** The sliding scale, by income; empty: everyone pays the standard rate. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  feeBrackets: FeeBracket[];
 
   /** Whether a session left early counts towards the required number. */
   @Column({ type: 'boolean', default: false })

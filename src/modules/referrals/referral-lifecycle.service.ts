@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { UnprocessableError } from '../../common/errors/domain-error';
+import { ConflictError, UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/context/request-context';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { AttendanceCounts, countAttendance } from '../compliance/attendance-counts';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { ComplianceService } from '../compliance/compliance.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { loadMarkFacts } from '../compliance/mark-facts.repository';
 import { Policy } from '../policies/policy.entity';
+import { feeBalanceOf } from '../fees/fee-ledger.repository';
+import { formatCents } from '../fees/fee-rules';
 import { raiseProgramDecision } from './program-decision-events';
 import { ReferralAccess } from './referral-access';
 import { isOpen, ReferralStatus } from './referral-status.enum';
@@ -26,6 +29,7 @@ export class ReferralLifecycleService {
     private readonly clock: ProgramClock,
     private readonly outbox: OutboxTransaction,
     private readonly compliance: ComplianceService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** Marks the order complete, or refuses with every unmet requirement listed. */
@@ -38,7 +42,9 @@ export class ReferralLifecycleService {
       if (counts.sessionsAttended < policy.requiredSessions) {
         reasons.push(`${counts.sessionsAttended} of ${policy.requiredSessions} required sessions attended`);
       }
-      if (policy.feesRequired && !referral.feesPaid) reasons.push('program fees are not paid');
+      // The ledger decides, read under the referral's lock: a payment and a completion take turns.
+      const balance = policy.feesRequired ? await feeBalanceOf(manager, referral.id) : 0;
+      if (balance > 0) reasons.push(`program fees are not paid: ${formatCents(balance)} owed`);
       if (reasons.length) {
         throw new UnprocessableError('REQUIREMENTS_UNMET', `Cannot complete: ${reasons.join('; ')}`, { reasons });
       }
@@ -110,19 +116,25 @@ export class ReferralLifecycleService {
     });
   }
 
+  /**
+   * The old "fees paid" checkbox. Fees are now the ledger's balance: asking for what the ledger
+   * already says answers with the referral; asking otherwise is refused with what to do instead.
+   */
   async setFeesPaid(user: SignedInUser, referralId: string, paid: boolean): Promise<Referral> {
-    return this.outbox.run(async (manager) => {
-      const referral = await this.access.require(user, referralId, manager, true);
-      if (referral.feesPaid !== paid) {
-        await manager.update(Referral, { id: referral.id }, { feesPaid: paid });
-        await this.audit.record(
-          { action: 'referral.fees', recordType: 'referral', recordId: referral.id, details: { from: referral.feesPaid, to: paid } },
-          manager,
-        );
-        referral.feesPaid = paid;
-      }
-      return referral;
-    });
+    const referral = await this.access.require(user, referralId);
+    const balance = await feeBalanceOf(this.dataSource.manager, referral.id);
+    if ((balance <= 0) !== paid) {
+      throw new ConflictError(
+        'FEES_FROM_LEDGER',
+        paid
+          ? `${formatCents(balance)} is owed: record a payment (POST /api/v1/referrals/${referral.id}/fees/payments) or a waiver (…/fees/waivers)`
+          : 'Nothing is owed: record a charge as an adjustment (POST …/fees/adjustments) if he owes more',
+        { balanceCents: balance },
+      );
+    }
+    // Nothing changes, but the program asserted it: the record shows who checked, and what the ledger said.
+    await this.audit.record({ action: 'referral.fees', recordType: 'referral', recordId: referral.id, details: { paid, balanceCents: balance } });
+    return referral;
   }
 }
 

@@ -68,9 +68,6 @@ export class Referral {
   @Column({ type: 'timestamptz', nullable: true })
   reinstatedAt: Date | null;
 
-  @Column({ type: 'boolean', default: false })
-  feesPaid: boolean;
-
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,4 +1,5 @@
 import { AttendanceCounts } from '../compliance/attendance-counts';
+import { feesSettledSql } from '../fees/fee-ledger.repository';
 import { Role } from '../users/role.enum';
 import { ReferralStatus } from './referral-status.enum';
 
@@ -34,7 +35,7 @@ export interface ReferralRow {
 /** The columns a ReferralRow is read with; alias r = referrals. */
 export const REFERRAL_ROW_SELECT = `
   r.id, r.case_number, r.status, r.status_reason, r.status_changed_at, r.ordered_on::text AS ordered_on,
-  r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, r.fees_paid,
+  r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, ${feesSettledSql('r')} AS fees_paid,
   p.id AS participant_id, p.first_name, p.last_name, p.date_of_birth::text AS date_of_birth, p.email, p.phone, p.language,
   r.court_agency_id, court.name AS court_name, r.probation_officer_id, po.name AS probation_officer_name,
   r.policy_id, pol.key AS policy_key, pol.version AS policy_version, pol.name AS policy_name,
@@ -56,6 +57,7 @@ export interface ReferralView {
   orderedOn: string;
   enrollBy: string;
   completeBy: string;
+  /** Derived from the fees ledger: nothing left to pay (a zero or credit balance, a waiver). */
   feesPaid?: boolean;
   participant: {
     id?: string;

@@ -1,0 +1,97 @@
+import { EntityManager } from 'typeorm';
+import { FeeEntryKind, PaymentMethod } from './fee-entry.entity';
+
+/** One ledger line as the API and the page show it. */
+export interface FeeEntryView {
+  id: string;
+  kind: FeeEntryKind;
+  amountCents: number;
+  chargeFor: 'intake' | 'session' | null;
+  sessionId: string | null;
+  sessionDate: string | null;
+  method: PaymentMethod | null;
+  receiptNumber: number | null;
+  reason: string | null;
+  recordedBy: string | null;
+  createdAt: Date;
+}
+
+interface FeeEntryRow {
+  id: string;
+  kind: FeeEntryKind;
+  amount_cents: number;
+  charge_for: 'intake' | 'session' | null;
+  session_id: string | null;
+  session_date: string | null;
+  method: PaymentMethod | null;
+  receipt_number: number | null;
+  reason: string | null;
+  recorded_by: string | null;
+  created_at: Date;
+}
+
+/** A referral's ledger is a few hundred lines at most (a session a week for 18 months, and payments). */
+export const LEDGER_LIMIT = 1000;
+
+function toView(row: FeeEntryRow): FeeEntryView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    amountCents: row.amount_cents,
+    chargeFor: row.charge_for,
+    sessionId: row.session_id,
+    sessionDate: row.session_date,
+    method: row.method,
+    receiptNumber: row.receipt_number,
+    reason: row.reason,
+    recordedBy: row.recorded_by,
+    createdAt: row.created_at,
+  };
+}
+
+const ENTRY_SELECT = `
+  SELECT f.id, f.kind, f.amount_cents, f.charge_for, f.session_id, s.date::text AS session_date, f.method, f.receipt_number,
+         f.reason, u.name AS recorded_by, f.created_at
+    FROM fee_entries f
+    LEFT JOIN sessions s ON s.id = f.session_id
+    LEFT JOIN users u ON u.id = f.recorded_by_id`;
+
+/** The referral's ledger, oldest first (one query). */
+export async function loadLedger(manager: EntityManager, referralId: string): Promise<FeeEntryView[]> {
+  const rows = (await manager.query(`${ENTRY_SELECT} WHERE f.referral_id = $1 ORDER BY f.created_at, (f.charge_for = $$intake$$) DESC, f.kind, f.id LIMIT ${LEDGER_LIMIT}`, [referralId])) as FeeEntryRow[];
+  return rows.map(toView);
+}
+
+export async function loadEntry(manager: EntityManager, referralId: string, entryId: string): Promise<FeeEntryView | null> {
+  const [row] = (await manager.query(`${ENTRY_SELECT} WHERE f.referral_id = $1 AND f.id = $2`, [referralId, entryId])) as FeeEntryRow[];
+  return row ? toView(row) : null;
+}
+
+/** What he owes now (positive) or has in credit (negative): the sum of his ledger. */
+export async function feeBalanceOf(manager: EntityManager, referralId: string): Promise<number> {
+  const [{ balance }] = (await manager.query(`SELECT COALESCE(sum(amount_cents), 0)::int AS balance FROM fee_entries WHERE referral_id = $1`, [referralId])) as Array<{ balance: number }>;
+  return balance;
+}
+
+/** The SQL for "fees are settled" on referral alias `alias`, for views that read many referrals. */
+export function feesSettledSql(alias: string): string {
+  return `(COALESCE((SELECT sum(f.amount_cents) FROM fee_entries f WHERE f.referral_id = ${alias}.id), 0) <= 0)`;
+}
+
+export interface IncomeBracketRecord {
+  bracket: string;
+  sessionFeeCents: number;
+  recordedBy: string | null;
+  recordedAt: Date;
+}
+
+/** His recorded income brackets, newest first. */
+export async function loadIncomeBrackets(manager: EntityManager, referralId: string): Promise<IncomeBracketRecord[]> {
+  const rows = (await manager.query(
+    `SELECT b.bracket, b.session_fee_cents, u.name AS recorded_by, b.recorded_at
+       FROM referral_income_brackets b LEFT JOIN users u ON u.id = b.recorded_by_id
+      WHERE b.referral_id = $1 ORDER BY b.recorded_at DESC, b.id DESC LIMIT 100`,
+    [referralId],
+  )) as Array<{ bracket: string; session_fee_cents: number; recorded_by: string | null; recorded_at: Date }>;
+  return rows.map((row) => ({ bracket: row.bracket, sessionFeeCents: row.session_fee_cents, recordedBy: row.recorded_by, recordedAt: row.recorded_at }));
+}

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { SignedInUser } from '../../common/context/request-context';
+import { AuditService } from '../audit/audit.service';
+import { FeeSchedule } from '../policies/fee-schedule';
+import { Policy } from '../policies/policy.entity';
+import { ReferralAccess } from '../referrals/referral-access';
+import { Referral } from '../referrals/referral.entity';
+import { FeeEntry, FeeEntryKind, PaymentMethod } from './fee-entry.entity';
+import { FeeEntryView, IncomeBracketRecord, loadEntry, loadIncomeBrackets, loadLedger } from './fee-ledger.repository';
+import { bracketForIncome, LedgerSummary, sessionFeeFor, summarise, waiverAmount } from './fee-rules';
+
+export interface FeeLedgerView extends LedgerSummary {
+  referralId: string;
+  feesRequired: boolean;
+  schedule: FeeSchedule;
+  /** What his next session will be charged (before the cap). */
+  sessionFeeCents: number;
+  incomeBracket: (IncomeBracketRecord & { label: string | null }) | null;
+  incomeBracketHistory: IncomeBracketRecord[];
+  entries: FeeEntryView[];
+}
+
+/** The fees ledger of a referral: read by the program and his probation officer, written by the program. */
+@Injectable()
+export class FeesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly access: ReferralAccess,
+    private readonly audit: AuditService,
+  ) {}
+
+  async ledger(user: SignedInUser, referralId: string): Promise<FeeLedgerView> {
+    const referral = await this.access.require(user, referralId);
+    return this.ledgerOf(this.dataSource.manager, referral);
+  }
+
+  async recordPayment(user: SignedInUser, referralId: string, input: { amountCents: number; method: PaymentMethod; note?: string }): Promise<FeeEntryView> {
+    return this.write(user, referralId, async (manager, referral) => {
+      // One counter row, taken in this transaction: receipt numbers run without gaps or repeats.
+      const [[{ last_number: receiptNumber }]] = (await manager.query(`UPDATE fee_receipt_counter SET last_number = last_number + 1 WHERE id = 1 RETURNING last_number`)) as [Array<{ last_number: number }>, number];
+      return this.insert(manager, user, referral, 'payment', -input.amountCents, { method: input.method, receiptNumber, reason: input.note?.trim() || null });
+    });
+  }
+
+  async recordAdjustment(user: SignedInUser, referralId: string, input: { amountCents: number; reason: string }): Promise<FeeEntryView> {
+    return this.write(user, referralId, (manager, referral) => this.insert(manager, user, referral, 'adjustment', input.amountCents, { reason: input.reason }));
+  }
+
+  /** Waives the amount asked, or the whole remaining balance; never more than he owes. */
+  async recordWaiver(user: SignedInUser, referralId: string, input: { amountCents?: number; reason: string }): Promise<FeeEntryView> {
+    return this.write(user, referralId, async (manager, referral) => {
+      const balance = summarise(await loadLedger(manager, referral.id)).balanceCents;
+      const amount = waiverAmount(balance, input.amountCents ?? null);
+      if (amount <= 0) throw new UnprocessableError('NOTHING_TO_WAIVE', 'He owes nothing: there is nothing to waive', { balanceCents: balance });
+      return this.insert(manager, user, referral, 'waiver', -amount, { reason: input.reason });
+    });
+  }
+
+  /** Records his income bracket; it sets the per-session fee of charges from now on (earlier ones stand). */
+  async setIncomeBracket(user: SignedInUser, referralId: string, choice: { bracket?: string; incomeCents?: number; period?: 'month' | 'year' }): Promise<FeeLedgerView> {
+    return this.dataSource.transaction(async (manager) => {
+      const referral = await this.access.require(user, referralId, manager, true);
+      const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
+      // His income, when given, only finds the bracket: it is not stored or audited.
+      const bracket =
+        choice.bracket !== undefined
+          ? policy.feeBrackets.find((candidate) => candidate.key === choice.bracket)
+          : bracketForIncome(policy.feeBrackets, choice.incomeCents ?? 0, choice.period ?? 'month');
+      if (!bracket && choice.bracket === undefined && policy.feeBrackets.length) {
+        const message = 'no bracket of his policy reaches that income';
+        throw new UnprocessableError('UNKNOWN_BRACKET', message, { fields: { incomeCents: [message] } });
+      }
+      if (!bracket) {
+        const keys = policy.feeBrackets.map((candidate) => candidate.key);
+        const message = keys.length ? `bracket must be one of: ${keys.join(', ')}` : 'his policy has no sliding scale: every session is charged the standard fee';
+        throw new UnprocessableError('UNKNOWN_BRACKET', message, { fields: { bracket: [message] } });
+      }
+      const sessionFeeCents = sessionFeeFor(policy, bracket);
+      const [{ id }] = (await manager.query(
+        `INSERT INTO referral_income_brackets (referral_id, bracket, session_fee_cents, recorded_by_id) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [referral.id, bracket.key, sessionFeeCents, user.id],
+      )) as Array<{ id: string }>;
+      // The bracket is written down, never his income.
+      await this.audit.record({ action: 'fees.income_bracket', recordType: 'referral', recordId: referral.id, details: { bracket: bracket.key, sessionFeeCents, recordId: id } }, manager);
+      return this.ledgerOf(manager, referral);
+    });
+  }
+
+  /** A payment of his, for its receipt. */
+  async payment(user: SignedInUser, referralId: string, paymentId: string): Promise<{ referral: Referral; payment: FeeEntryView; balanceCents: number }> {
+    const referral = await this.access.require(user, referralId);
+    const payment = await loadEntry(this.dataSource.manager, referral.id, paymentId);
+    if (!payment || payment.kind !== 'payment') throw new NotFoundError('payment');
+    const entries = await loadLedger(this.dataSource.manager, referral.id);
+    // The balance as it stood once this payment was in: a receipt printed again reads the same.
+    const upTo = entries.findIndex((entry) => entry.id === payment.id);
+    await this.audit.record({ action: 'fees.receipt', recordType: 'fee_entry', recordId: payment.id, details: { referralId: referral.id } });
+    return { referral, payment, balanceCents: summarise(entries.slice(0, upTo + 1)).balanceCents };
+  }
+
+  private async write(user: SignedInUser, referralId: string, work: (manager: EntityManager, referral: Referral) => Promise<FeeEntryView>): Promise<FeeEntryView> {
+    return this.dataSource.transaction(async (manager) => {
+      // The referral row lock makes a waiver of "the balance" see every entry written before it.
+      const referral = await this.access.require(user, referralId, manager, true);
+      return work(manager, referral);
+    });
+  }
+
+  private async insert(
+    manager: EntityManager,
+    user: SignedInUser,
+    referral: Referral,
+    kind: FeeEntryKind,
+    amountCents: number,
+    fields: Partial<Pick<FeeEntry, 'method' | 'receiptNumber' | 'reason'>>,
+  ): Promise<FeeEntryView> {
+    const entry = await manager.save(manager.create(FeeEntry, { referralId: referral.id, kind, amountCents, recordedById: user.id, ...fields }));
+    await this.audit.record(
+      {
+        action: `fees.${kind}`,
+        recordType: 'fee_entry',
+        recordId: entry.id,
+        // Reasons are free text: the entry says that there is one, the ledger keeps it.
+        details: { referralId: referral.id, amountCents, ...(fields.method ? { method: fields.method } : {}), ...(fields.receiptNumber ? { receiptNumber: fields.receiptNumber } : {}) },
+      },
+      manager,
+    );
+    return (await loadEntry(manager, referral.id, entry.id))!;
+  }
+
+  private async ledgerOf(manager: EntityManager, referral: Referral): Promise<FeeLedgerView> {
+    const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
+    const entries = await loadLedger(manager, referral.id);
+    const brackets = await loadIncomeBrackets(manager, referral.id);
+    const current = brackets[0] ?? null;
+    return {
+      referralId: referral.id,
+      feesRequired: policy.feesRequired,
+      schedule: { sessionFeeCents: policy.sessionFeeCents, intakeFeeCents: policy.intakeFeeCents, totalCapCents: policy.feeTotalCapCents, brackets: policy.feeBrackets },
+      sessionFeeCents: current ? current.sessionFeeCents : policy.sessionFeeCents,
+      incomeBracket: current ? { ...current, label: policy.feeBrackets.find((bracket) => bracket.key === current.bracket)?.label ?? null } : null,
+      incomeBracketHistory: brackets,
+      ...summarise(entries),
+      entries,
+    };
+  }
+}

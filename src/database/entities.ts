@@ -1,3 +1,4 @@
+import { ReferralAssessment } from '../modules/assessments/referral-assessment.entity';
 import { ParticipantMessage } from '../modules/participant-messages/participant-message.entity';
 import { ProgramHoliday } from '../modules/calendar/program-holiday.entity';
 import { OutgoingMail } from '../modules/mail/outgoing-mail.entity';
@@ -48,4 +49,5 @@ export const ENTITIES = [
   RecoveryCode,
   ProgramHoliday,
   ParticipantMessage,
+  ReferralAssessment,
 ];

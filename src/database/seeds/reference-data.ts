@@ -32,6 +32,8 @@ export async function seedReferenceData(manager: EntityManager): Promise<Referen
             probationResponseBusinessDays: preset.probationResponseBusinessDays ?? 10,
             courtResponseBusinessDays: preset.courtResponseBusinessDays ?? 22,
             progressReportDayOfMonth: preset.progressReportDayOfMonth ?? null,
+            levels: preset.levels ?? [],
+            assessmentFactors: preset.assessmentFactors ?? [],
             noticeRecipients: DEFAULT_NOTICE_RECIPIENTS,
             createdById: null,
           }),

@@ -6,6 +6,7 @@ import { Page } from '../../common/http/pagination.dto';
 import { AuditService } from '../audit/audit.service';
 import { CreatePolicyDto, PolicyFieldsDto } from './policy-fields.dto';
 import { Policy } from './policy.entity';
+import { weeksWithin } from './policy-level';
 
 /** An at-risk warning is for the officer to act on; every other event goes to the officer and the court. */
 export const DEFAULT_NOTICE_RECIPIENTS: Record<string, Array<'probation_officer' | 'court'>> = {
@@ -97,6 +98,8 @@ export class PoliciesService {
         victimNotification: input.victimNotification ?? 'none',
         victimNotificationEvents: input.victimNotificationEvents ?? ['completed', 'terminated'],
         protectedPartyAdminAccess: input.protectedPartyAdminAccess ?? false,
+        levels: (input.levels ?? []).map(({ key, name, requiredSessions, completeWithinMonths }) => ({ key, name, requiredSessions, completeWithinMonths })),
+        assessmentFactors: (input.assessmentFactors ?? []).map((factor) => factor.trim()),
         noticeRecipients: DEFAULT_NOTICE_RECIPIENTS,
         isCurrent: true,
         createdById,
@@ -146,12 +149,20 @@ function assertConsistent(input: PolicyFieldsDto): void {
   if (input.maxUnexcusedAbsences > input.maxAbsences) {
     fields.maxUnexcusedAbsences = ['maxUnexcusedAbsences cannot exceed maxAbsences'];
   }
-  const weeksAvailable = Math.floor((input.completeWithinMonths * 30.4) / 7);
+  const weeksAvailable = weeksWithin(input.completeWithinMonths);
   if (input.requiredSessions > weeksAvailable) {
     fields.requiredSessions = [
       `requiredSessions (${input.requiredSessions}) cannot be finished at one a week within ${input.completeWithinMonths} months`,
     ];
   }
+  // Each level is held to the same test as the policy's own figures.
+  (input.levels ?? []).forEach((level, index) => {
+    if (level.requiredSessions > weeksWithin(level.completeWithinMonths)) {
+      fields[`levels.${index}.requiredSessions`] = [
+        `level ${level.key}: ${level.requiredSessions} sessions cannot be finished at one a week within ${level.completeWithinMonths} months`,
+      ];
+    }
+  });
   if (Object.keys(fields).length) {
     throw new UnprocessableError('POLICY_INCONSISTENT', Object.values(fields).flat().join('; '), { fields });
   }

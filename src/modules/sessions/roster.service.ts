@@ -93,7 +93,7 @@ export class RosterService {
     const rows: RosterRow[] = await manager.query(
       `SELECT e.id AS enrollment_id, e.referral_id, e.start_date::text AS start_date, p.first_name, p.last_name,
               m.status AS mark_status, m.note AS mark_note, m.marked_at,
-              pol.required_sessions, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences,
+              r.required_sessions, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences,
               h.statuses AS history_statuses, h.dates AS history_dates
          FROM sessions s
          JOIN enrollments e ON e.group_id = s.group_id AND e.start_date <= s.date AND (e.end_date IS NULL OR e.end_date >= s.date)

@@ -32,6 +32,10 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 import { ResponsesService } from '../responses/responses.service';
+import { AssessmentsService } from '../assessments/assessments.service';
+import { assessmentForm, assessmentFormBody, AssessmentFormValues } from './assessment-form';
+import { domainFieldErrors, validateForm } from './page-forms';
+import { RecordAssessmentDto } from '../assessments/record-assessment.dto';
 
 const ATTENTION: readonly string[] = ['non_compliant', 'at_risk', 'failed_to_enroll'];
 
@@ -90,6 +94,7 @@ export class ReferralPagesController {
     private readonly policies: PoliciesService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
+    private readonly assessments: AssessmentsService,
   ) {}
 
   @Get('caseload')
@@ -170,8 +175,10 @@ export class ReferralPagesController {
     @Query('enrolled') enrolled?: string,
     @Query('acknowledged') acknowledged?: string,
     @Query('decided') decided?: string,
+    @Query('assessed') assessed?: string,
   ): Promise<void> {
     await this.renderReferral(req, res, referralId, {
+      assessed: assessed === '1',
       created: created === '1',
       enrolled: enrolled === '1',
       acknowledged: acknowledged === '1',
@@ -210,6 +217,27 @@ export class ReferralPagesController {
     }
   }
 
+  /** The program records an intake assessment from the referral page; the level sets his sessions and complete-by. */
+  @Post('referrals/:id/assessment')
+  @PageRoles(Role.Admin)
+  @HttpCode(200)
+  async assess(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
+    const user = req.pageSession!.user;
+    const referral = await this.referrals.get(user, referralId, { audit: false });
+    const policy = await this.policies.get(referral.policy.id);
+    const { plain, values } = assessmentFormBody(body, policy.assessmentFactors);
+    const form = await validateForm(RecordAssessmentDto, plain);
+    if (form.errors) return this.renderReferral(req, res, referralId, { assessmentValues: values, assessmentErrors: form.errors }, 400);
+    try {
+      await this.assessments.record(user, referralId, form.value);
+      res.redirect(303, `/referrals/${referralId}?assessed=1#assessment-heading`);
+    } catch (error) {
+      const fields = domainFieldErrors(error);
+      if (!fields) throw error;
+      await this.renderReferral(req, res, referralId, { assessmentValues: values, assessmentErrors: fields }, 422);
+    }
+  }
+
   private async renderReferral(req: PageRequest, res: Response, referralId: string, extra: Record<string, unknown>, status = 200): Promise<void> {
     const user = req.pageSession!.user;
     const referral = await this.referrals.get(user, referralId);
@@ -220,6 +248,7 @@ export class ReferralPagesController {
     const told = (action: string) => (DECISION_EVENT[action] ? describeRecipients(recipientsOf(policy.noticeRecipients, DECISION_EVENT[action])) : null);
     const decidedAction = extra.decidedAction as string | null | undefined;
     const confirm = extra.confirm as { action: string; reason: string } | undefined;
+    const assessments = user.role === Role.CourtClerk || !policy.levels.length ? [] : await this.assessments.history(user, referralId);
     const requirementsMet =
       (referral.compliance?.sessionsAttended ?? 0) >= (referral.compliance?.sessionsRequired ?? Infinity) && (!referral.policy.feesRequired || Boolean(referral.feesPaid));
     this.renderer.render(req, res, 'referral', {
@@ -241,6 +270,14 @@ export class ReferralPagesController {
       decisions: user.role === Role.Admin ? decisionsFor(referral.status, referral.policy.feesRequired, referral.feesPaid ?? false) : null,
       // "Mark complete" leads only when he has met the requirements; at 0 of 24 it is a plain button.
       completeIsPrimary: requirementsMet,
+      levelled: policy.levels.length > 0,
+      currentAssessment: assessments.find((item) => !item.superseded) ?? null,
+      assessments,
+      assessment:
+        user.role === Role.Admin && policy.levels.length
+          ? assessmentForm(policy, (extra.assessmentValues as AssessmentFormValues | undefined) ?? null, (extra.assessmentErrors as Record<string, string[]> | undefined) ?? {}, this.clock.today(), isOpen(referral.status))
+          : null,
+      assessed: extra.assessed ?? null,
       ...extra,
       confirm: confirm
         ? {

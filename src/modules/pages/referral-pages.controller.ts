@@ -36,6 +36,7 @@ import { AssessmentsService } from '../assessments/assessments.service';
 import { assessmentForm, assessmentFormBody, AssessmentFormValues } from './assessment-form';
 import { domainFieldErrors, validateForm } from './page-forms';
 import { RecordAssessmentDto } from '../assessments/record-assessment.dto';
+import { assessmentProblems } from '../assessments/assessment-rules';
 
 const ATTENTION: readonly string[] = ['non_compliant', 'at_risk', 'failed_to_enroll'];
 
@@ -227,7 +228,11 @@ export class ReferralPagesController {
     const policy = await this.policies.get(referral.policy.id);
     const { plain, values } = assessmentFormBody(body, policy.assessmentFactors);
     const form = await validateForm(RecordAssessmentDto, plain);
-    if (form.errors) return this.renderReferral(req, res, referralId, { assessmentValues: values, assessmentErrors: form.errors }, 400);
+    if (form.errors) {
+      // Everything wrong at once: what the policy's rules say too (a factor left unanswered), beside what the shape says.
+      const problems = assessmentProblems(plain as unknown as RecordAssessmentDto, policy, referral.orderedOn, this.clock.today());
+      return this.renderReferral(req, res, referralId, { assessmentValues: values, assessmentErrors: { ...problems, ...form.errors } }, 400);
+    }
     try {
       await this.assessments.record(user, referralId, form.value);
       res.redirect(303, `/referrals/${referralId}?assessed=1#assessment-heading`);

@@ -6,24 +6,7 @@ import { bearer, createAgency, createUser, signIn, Staff } from '../helpers/fixt
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 
-const FACTORS = [
-  'Behavioral assessment and screening interview',
-  'Collateral information from third-party sources',
-  'Legal history',
-  'Standardized test results',
-  'Risk, needs and responsivity',
-];
-
-export function assessmentBody(levelKey: string, overrides: Record<string, unknown> = {}) {
-  return {
-    levelKey,
-    assessedOn: '2026-11-20',
-    assessedBy: 'J. Ortiz, MSW',
-    reason: 'Prior DV conviction and a protection order; moderate risk on the screening instrument',
-    factors: FACTORS.map((factor, index) => ({ factor, present: index % 2 === 0, note: index === 2 ? 'two prior convictions' : undefined })),
-    ...overrides,
-  };
-}
+import { assessmentBody, WASHINGTON_FACTORS as FACTORS } from './assessment-helpers';
 
 /** Intake assessment and levels: the routes, their validation, their scope, and the level-change notice. */
 describe('intake assessments and levels', () => {

@@ -62,7 +62,9 @@ export class PoliciesService {
         throw new ConflictError('POLICY_VERSION_MOVED', `Version ${Number(max)} of this policy was saved after you opened version ${options.basedOnVersion}; review it and start again from it`);
       }
       await manager.update(Policy, { key: base.key }, { isCurrent: false });
-      return this.insertVersion(manager, base.key, Number(max) + 1, input, createdById);
+      // A form that does not speak of levels (the settings page's) keeps the version's levels and factors.
+      const carried = { ...input, levels: input.levels ?? base.levels, assessmentFactors: input.assessmentFactors ?? base.assessmentFactors };
+      return this.insertVersion(manager, base.key, Number(max) + 1, carried, createdById);
     });
   }
 

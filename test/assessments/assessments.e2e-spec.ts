@@ -5,6 +5,7 @@ import { createReferral, Reference, startProgramApp } from '../helpers/domain';
 import { bearer, createAgency, createUser, signIn, Staff } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
+import { pageSession } from '../security/security-fixtures';
 
 import { assessmentBody, WASHINGTON_FACTORS as FACTORS } from './assessment-helpers';
 
@@ -145,5 +146,21 @@ describe('intake assessments and levels', () => {
     expect(badShape.body.fields['levels.0.requiredSessions']).toBeDefined();
     const made = await testApp.http.post('/api/v1/policies').set(as(Role.Admin)).send({ ...body, levels: washington.levels }).expect(201);
     expect(made.body.levels).toHaveLength(4);
+  });
+
+  it('shows the levels on the policy page and their range at intake, and keeps them through an edit of the version on the settings page', async () => {
+    const cookie = await pageSession(testApp, staff.users.admin.email);
+    const policyPage = await testApp.http.get(`/admin/policies/${washington.id}`).set('Cookie', cookie).expect(200);
+    expect(policyPage.text).toContain('Level 3: 52 sessions, 12 months');
+    expect(policyPage.text).toContain('Behavioral assessment and screening interview');
+    const intake = await testApp.http.get('/intake').set('Cookie', cookie).expect(200);
+    expect(intake.text).toContain('4 levels, 26–78 sessions by assessment');
+    // The settings form does not speak of levels: a new version made from it keeps them.
+    const { key, version, id, createdAt, createdById, isCurrent, noticeRecipients, levels, assessmentFactors, ...fields } = washington;
+    void key; void version; void createdAt; void createdById; void isCurrent; void noticeRecipients; void levels; void assessmentFactors;
+    const next = await testApp.http.put(`/api/v1/policies/${id}`).set(as(Role.Admin)).send({ ...fields, source: fields.source ?? undefined, progressReportDayOfMonth: undefined, maxAbsences: 4 }).expect(200);
+    expect(next.body).toMatchObject({ version: 2, maxAbsences: 4 });
+    expect(next.body.levels).toEqual(washington.levels);
+    expect(next.body.assessmentFactors).toEqual(washington.assessmentFactors);
   });
 });

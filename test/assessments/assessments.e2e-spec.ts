@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { Policy } from '../../src/modules/policies/policy.entity';
 import { Role } from '../../src/modules/users/role.enum';
@@ -71,7 +75,7 @@ describe('intake assessments and levels', () => {
       [referral.id],
     )) as Array<{ id: string; recipient_kind: string; facts: Record<string, unknown> }>;
     expect(notices.map((notice) => notice.recipient_kind).sort()).toEqual(['court', 'probation_officer']);
-    expect(notices[0].facts).toMatchObject({ fromLevel: 'Level 1', toLevel: 'Level 4', sessionsRequired: 78, completeBy: '2028-05-16' });
+    expect(notices[0].facts).toMatchObject({ fromLevel: 'Level 1', toLevel: 'Level 4', sessionsRequired: 78, levelCompleteBy: '2028-05-16' });
     await waitFor(async () => {
       const rows = (await testApp.dataSource.query(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [notices.map((notice) => notice.id)])) as Array<{ status: string }>;
       return rows.every((row) => row.status === 'sent');
@@ -86,6 +90,19 @@ describe('intake assessments and levels', () => {
     }
     const recipients = testApp.smtp.received.filter((mail) => notices.some((notice) => mail.messageId?.startsWith(`<${notice.id}@`))).flatMap((mail) => mail.to);
     expect(recipients).toEqual(expect.arrayContaining([staff.users.probation_officer.email, staff.court.noticeEmail]));
+    // The letter says it in the court's words.
+    const letter = await testApp.http.get(`/api/v1/notices/${notices[0].id}/letter.pdf`).set(as(Role.Admin)).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    }).expect(200);
+    const dir = mkdtempSync(join(tmpdir(), 'level-letter-'));
+    writeFileSync(join(dir, 'letter.pdf'), letter.body as Buffer);
+    const words = execFileSync('pdftotext', ['-layout', join(dir, 'letter.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(words).toContain('A new assessment places');
+    expect(words).toContain('at Level 4 (was Level 1): 78 sessions, to be completed by');
+    expect(words).toContain('Level before Level 1');
+    expect(words.match(/Complete by/g)).toHaveLength(1);
     // The same level again is no change: no further event.
     await assess(referral.id, assessmentBody('4', { reason: 'Reviewed at three months' })).expect(201);
     expect(await testApp.dataSource.query(`SELECT 1 FROM compliance_events WHERE referral_id = $1 AND kind = 'level_changed'`, [referral.id])).toHaveLength(1);

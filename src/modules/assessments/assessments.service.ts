@@ -104,7 +104,8 @@ export class AssessmentsService {
             fromLevel: previous.level_name,
             toLevel: level.name,
             sessionsRequired: terms.requiredSessions,
-            completeBy: terms.completeBy,
+            // Not `completeBy`: the letter lists the order's complete-by already; this is the one the level set.
+            levelCompleteBy: terms.completeBy,
             assessedOn: input.assessedOn,
             reason: input.reason,
             clause: 'program level changed by a new intake assessment',

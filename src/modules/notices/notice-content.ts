@@ -103,7 +103,7 @@ export function eventFacts(facts: Record<string, unknown>): Array<{ label: strin
 }
 
 /** The facts that are calendar days, written as the court reads them. */
-const DATE_FACTS = ['since', 'sessionDate', 'lastAttendedOn', 'dueOn', 'enrollBy', 'completeBy', 'startDate', 'assessedOn'];
+const DATE_FACTS = ['since', 'sessionDate', 'lastAttendedOn', 'dueOn', 'enrollBy', 'completeBy', 'startDate', 'assessedOn', 'levelCompleteBy'];
 
 function withUsDates(facts: Record<string, unknown>): Record<string, unknown> {
   const written = { ...facts };
@@ -145,7 +145,7 @@ export function headlineFor(kind: Kind, name: string, rawFacts: Record<string, u
     case Kind.Transferred:
       return `${name} moved from ${facts.fromGroup} to ${facts.groupName}, starting ${facts.startDate}.`;
     case Kind.LevelChanged:
-      return `A new assessment places ${name} at ${facts.toLevel} (was ${facts.fromLevel}): ${facts.sessionsRequired} sessions, to be completed by ${facts.completeBy}. Reason: ${facts.reason}.`;
+      return `A new assessment places ${name} at ${facts.toLevel} (was ${facts.fromLevel}): ${facts.sessionsRequired} sessions, to be completed by ${facts.levelCompleteBy}. Reason: ${facts.reason}.`;
     case Kind.Corrected:
       return `The earlier notice (${correctedKind ? eventLabel(correctedKind).toLowerCase() : 'compliance event'}) about ${name} is withdrawn: the attendance record was corrected.`;
   }

@@ -177,6 +177,7 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'GET /referrals/:id': [ProbationOfficer, Admin],
   'GET /referrals/:id/progress-report.pdf': [ProbationOfficer, Admin],
   'POST /referrals/:id/decision': [Admin],
+  'POST /referrals/:id/assessment': [Admin],
   'GET /referrals': [Admin],
   'POST /referrals': [Admin],
   'GET /intake': [Admin],

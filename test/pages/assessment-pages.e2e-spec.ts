@@ -3,6 +3,7 @@ import { Policy } from '../../src/modules/policies/policy.entity';
 import { createStaff, Staff } from '../helpers/fixtures';
 import { createReferral, pinToday, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
+import { describeViolations, runAxe } from './axe';
 import { launchBrowser, screenshot, signIn, startPagesApp } from './browser-harness';
 
 /** Intake with a level: the admin records the assessment on the referral page; probation and the court read its summary. */
@@ -60,6 +61,8 @@ describe('the intake assessment on the referral page (Chromium)', () => {
     // Factors left unanswered are named beside themselves.
     await expect(page.locator('#factor-0-error').innerText()).resolves.toContain('answer yes or no, or write a note');
     await screenshot(page, 'admin-referral-assessment-errors');
+    // WCAG 2.1 AA with the form open and its errors shown.
+    expect(describeViolations('referral page', (await runAxe(page)).violations)).toEqual([]);
     expect(await testApp.dataSource.query(`SELECT 1 FROM referral_assessments WHERE referral_id = $1`, [referralId])).toHaveLength(0);
     await page.close();
   });
@@ -86,6 +89,7 @@ describe('the intake assessment on the referral page (Chromium)', () => {
     await expect(section.locator('details.assessment__new').getAttribute('open')).resolves.toBeNull();
     await page.locator('#assessment-heading').scrollIntoViewIfNeeded();
     await screenshot(page, 'admin-referral-assessment');
+    expect(describeViolations('referral page', (await runAxe(page)).violations)).toEqual([]);
     for (const width of [768, 390]) {
       await page.setViewportSize({ width, height: 900 });
       expect({ width, overflow: await sidewaysOverflow(page) }).toEqual({ width, overflow: 0 });

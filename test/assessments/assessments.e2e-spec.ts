@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { Policy } from '../../src/modules/policies/policy.entity';
 import { Role } from '../../src/modules/users/role.enum';
-import { createReferral, Reference, startProgramApp } from '../helpers/domain';
+import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp } from '../helpers/domain';
 import { bearer, createAgency, createUser, signIn, Staff } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
@@ -150,6 +150,16 @@ describe('intake assessments and levels', () => {
       await testApp.http.get(`/api/v1/referrals/${referral.id}/assessments`).set(bearer(token)).expect(404);
     }
     await assess('00000000-0000-4000-8000-000000000000', assessmentBody('1')).expect(404);
+
+    // The facilitator sees the level on his roster, and nothing else of the assessment.
+    const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2, startsOn: '2026-11-03' });
+    const { enrollment } = await enroll(testApp, staff, referral.id, group.id, '2026-11-17');
+    const session = (await sessionsOf(testApp, staff, group.id, '2026-11-17', '2026-11-17'))[0];
+    const roster = await testApp.http.get(`/api/v1/sessions/${session.id}/roster`).set(as(Role.Facilitator)).expect(200);
+    const entry = roster.body.entries.find((candidate: { enrollmentId: string }) => candidate.enrollmentId === enrollment.id);
+    expect(entry).toMatchObject({ level: '3', standing: { sessionsRequired: 52 } });
+    expect(JSON.stringify(roster.body)).not.toContain('moderate risk');
+    expect(JSON.stringify(roster.body)).not.toContain('J. Ortiz');
   });
 
   it('refuses a policy version whose level cannot be finished in its months, naming the level', async () => {

@@ -130,14 +130,14 @@ describe('intake assessments and levels', () => {
     expect(await referralRow(referral.id)).toMatchObject({ level_key: null, required_sessions: 78 });
   });
 
-  it('lets probation and the court read the level, date and reason of their own cases only; the facilitator and advocate none', async () => {
+  it('lets probation and the court read the level, date and reason of their own cases only; the coordinator as the court; the facilitator and advocate none', async () => {
     const referral = await createReferral(testApp, staff, { policyId: washington.id, orderedOn: '2026-11-16' });
     await assess(referral.id, assessmentBody('3')).expect(201);
-    for (const role of [Role.ProbationOfficer, Role.CourtClerk]) {
+    for (const role of [Role.ProbationOfficer, Role.CourtClerk, Role.Coordinator]) {
       const { body } = await testApp.http.get(`/api/v1/referrals/${referral.id}/assessments`).set(as(role)).expect(200);
       expect(Object.keys(body.items[0]).sort()).toEqual(['assessedOn', 'completeWithinMonths', 'id', 'levelKey', 'levelName', 'reason', 'requiredSessions', 'superseded']);
     }
-    for (const role of [Role.Facilitator, Role.Advocate, Role.Coordinator]) {
+    for (const role of [Role.Facilitator, Role.Advocate]) {
       await testApp.http.get(`/api/v1/referrals/${referral.id}/assessments`).set(as(role)).expect(403);
     }
     for (const role of [Role.ProbationOfficer, Role.CourtClerk, Role.Facilitator]) await assess(referral.id, assessmentBody('1'), role).expect(403);

@@ -116,9 +116,9 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   // Responses: each agency records its own kinds on the events it was sent; the program and both agencies read.
   'POST /api/v1/events/{id}/responses': { allowed: { [ProbationOfficer]: 201, [CourtClerk]: 201 }, outOfScope: [ProbationOfficer, CourtClerk] },
   'GET /api/v1/referrals/{id}/responses': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
-  // Intake assessments: the program records them; probation and the court read level, date and reason.
+  // Intake assessments: the program records them; probation, the court and the coordinator read level, date and reason.
   'POST /api/v1/referrals/{id}/assessments': { allowed: { [Admin]: 201 } },
-  'GET /api/v1/referrals/{id}/assessments': { allowed: READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
+  'GET /api/v1/referrals/{id}/assessments': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
 
   'GET /api/v1/compliance/caseload': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 } },
   'POST /api/v1/compliance/sweep': { allowed: { [Admin]: 202 } },

@@ -19,9 +19,12 @@ export class AssessmentsController {
     return this.assessments.record(user, referralId, body);
   }
 
-  /** The history, newest first: probation and the court read the level, date and reason only. */
+  /**
+   * The history, newest first: probation and the court read the level, date and reason only, and
+   * so does the CCR coordinator, who sees each case as the court does.
+   */
   @Get()
-  @Roles(Role.Admin, Role.ProbationOfficer, Role.CourtClerk)
+  @Roles(Role.Admin, Role.ProbationOfficer, Role.CourtClerk, Role.Coordinator)
   async history(@Param('id', ParseUUIDPipe) referralId: string, @CurrentUser() user: SignedInUser): Promise<{ items: Array<AssessmentSummary | AssessmentView>; total: number }> {
     const items = await this.assessments.history(user, referralId);
     return { items, total: items.length };

@@ -26,7 +26,7 @@ export async function readRoster(client: Client, sessionId: string): Promise<num
             g.name AS group_name, u.position AS unit_position, u.theme AS unit_theme, u.title AS unit_title,
             e.id AS enrollment_id, e.referral_id, e.start_date::text AS start_date, p.first_name, p.last_name,
             m.status AS mark_status, m.note AS mark_note, m.marked_at,
-            pol.required_sessions, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences
+            r.required_sessions, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences
        FROM sessions s
        JOIN groups g ON g.id = s.group_id
        LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id

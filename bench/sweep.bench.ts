@@ -35,7 +35,7 @@ const raised = (kind: string, key: string) =>
  */
 export const STANDINGS_SQL = `
 WITH open AS (
-  SELECT r.id, r.status, r.ordered_on, r.enroll_by, r.complete_by, pol.required_sessions, pol.left_early_counts, pol.max_absences,
+  SELECT r.id, r.status, r.ordered_on, r.enroll_by, r.complete_by, r.required_sessions, pol.left_early_counts, pol.max_absences,
          pol.max_unexcused_absences, pol.max_consecutive_absences, pol.no_attendance_days, pol.progress_report_every_days
     FROM referrals r JOIN policies pol ON pol.id = r.policy_id
    WHERE r.status = ANY($2::referral_status[])),
@@ -112,7 +112,7 @@ export async function readSweepFacts(client: Client, today: string): Promise<{ r
               e.start_date::text AS current_enrollment_start,
               (SELECT max(s.date)::text FROM sessions s WHERE s.group_id = e.group_id AND s.status = 'held' AND s.date <= $2::date) AS last_held_session_on,
               EXISTS (SELECT 1 FROM enrollments x WHERE x.referral_id = r.id) AS ever_enrolled,
-              p.required_sessions, p.left_early_counts, p.max_absences, p.max_unexcused_absences, p.max_consecutive_absences,
+              r.required_sessions, p.left_early_counts, p.max_absences, p.max_unexcused_absences, p.max_consecutive_absences,
               p.no_attendance_days, p.progress_report_every_days, p.progress_report_day_of_month
          FROM referrals r JOIN policies p ON p.id = r.policy_id
          LEFT JOIN enrollments e ON e.referral_id = r.id AND e.end_date IS NULL

@@ -27,6 +27,7 @@ import { NoticesModule } from './modules/notices/notices.module';
 import { ReportsModule } from './modules/reports/reports.module';
 import { ProtectedPartiesModule } from './modules/protected-parties/protected-parties.module';
 import { ResponsesModule } from './modules/responses/responses.module';
+import { AssessmentsModule } from './modules/assessments/assessments.module';
 import { WorkerModule } from './modules/worker/worker.module';
 import { AccountabilityModule } from './modules/accountability/accountability.module';
 
@@ -56,6 +57,7 @@ export class AppModule {
         ReferralsModule,
         FeesModule,
         ResponsesModule,
+        AssessmentsModule,
         ProtectedPartiesModule,
         GroupsModule,
         SessionsModule,

@@ -1,3 +1,4 @@
+import { ReferralAssessment } from '../modules/assessments/referral-assessment.entity';
 import { ParticipantMessage } from '../modules/participant-messages/participant-message.entity';
 import { ProgramHoliday } from '../modules/calendar/program-holiday.entity';
 import { OutgoingMail } from '../modules/mail/outgoing-mail.entity';
@@ -52,4 +53,6 @@ export const ENTITIES = [
   FeeEntry,
   FeeReceiptCounter,
   ReferralIncomeBracket,
+
+  ReferralAssessment,
 ];

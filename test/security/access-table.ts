@@ -123,6 +123,9 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   // Responses: each agency records its own kinds on the events it was sent; the program and both agencies read.
   'POST /api/v1/events/{id}/responses': { allowed: { [ProbationOfficer]: 201, [CourtClerk]: 201 }, outOfScope: [ProbationOfficer, CourtClerk] },
   'GET /api/v1/referrals/{id}/responses': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
+  // Intake assessments: the program records them; probation, the court and the coordinator read level, date and reason.
+  'POST /api/v1/referrals/{id}/assessments': { allowed: { [Admin]: 201 } },
+  'GET /api/v1/referrals/{id}/assessments': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
 
   'GET /api/v1/compliance/caseload': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 } },
   'POST /api/v1/compliance/sweep': { allowed: { [Admin]: 202 } },
@@ -183,6 +186,8 @@ export const PAGE_ACCESS_TABLE: Record<string, Role[] | 'anonymous' | 'signed-in
   'POST /referrals/:id/decision': [Admin],
   'POST /referrals/:id/fees': [Admin],
   'GET /referrals/:id/fees/payments/:paymentId/receipt.pdf': [ProbationOfficer, Admin],
+
+  'POST /referrals/:id/assessment': [Admin],
   'GET /referrals': [Admin],
   'POST /referrals': [Admin],
   'GET /intake': [Admin],

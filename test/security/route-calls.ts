@@ -50,6 +50,8 @@ export interface Fixtures {
   toTerminate: string;
   toClose: string;
   toEnroll: string;
+  /** A Washington order (a policy with levels), for the intake assessment. */
+  toAssess: string;
   deadNotice: string;
   /** The fees ledger: a payment of the own man's (its receipt), and a man who owes (a waiver). */
   fees: { paymentId: string; owingReferral: string; bracketReferral: string };
@@ -177,6 +179,8 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
     .expect(201);
   const bracketReferral = (await createReferral(testApp, staff, { policyId: scaled.body.id, orderedOn: '2026-11-20' })).id;
   fx.fees = { paymentId: payment.body.id, owingReferral: fx.toEnroll, bracketReferral };
+
+  fx.toAssess = (await createReferral(testApp, staff, { policyId: reference.policies.find((policy) => policy.key === 'wa-wac-388-60b')!.id, orderedOn: '2026-11-20' })).id;
 
   // A third man's probation notice is dead, for the admin's "send again".
   const third = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId: fx.groupA, sessionId: fx.pastA, startDate: '2026-11-16' });
@@ -469,6 +473,18 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       check: (response) => expect(response.body.agency).toBe(role === Role.CourtClerk ? 'court' : 'probation'),
     }),
     'GET /api/v1/referrals/{id}/responses': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}/responses` }),
+    'POST /api/v1/referrals/{id}/assessments': () => ({
+      path: `/api/v1/referrals/${fx.toAssess}/assessments`,
+      body: {
+        levelKey: '3',
+        assessedOn: '2026-11-24',
+        assessedBy: 'Sweep Assessor',
+        reason: 'Moderate risk',
+        factors: ['Behavioral assessment and screening interview', 'Collateral information from third-party sources', 'Legal history', 'Standardized test results', 'Risk, needs and responsivity'].map((factor) => ({ factor, present: false })),
+      },
+      check: (response) => expect(response.body.levelKey).toBe('3'),
+    }),
+    'GET /api/v1/referrals/{id}/assessments': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}/assessments` }),
 
     'GET /api/v1/compliance/caseload': (role) => ({
       path: role === Role.Admin ? `/api/v1/compliance/caseload?probationOfficerId=${staff.users.probation_officer.id}` : '/api/v1/compliance/caseload',

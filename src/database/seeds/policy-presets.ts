@@ -129,4 +129,52 @@ export const POLICY_PRESETS: PolicyPreset[] = [
     victimNoticeEnrollmentBusinessDays: 3,
     victimNoticeDischargeHours: 24,
   },
+  {
+    // Washington, chapter 388-60B WAC (domestic violence intervention treatment program standards).
+    // WAC 388-60B-0400: an interview and behavioral assessment before any level of treatment, to
+    // set the level of risk, needs and responsivity and the level of treatment; it must include a
+    // screening interview, collateral information from third parties, his legal history and a
+    // summary of standardized tests (0400(4)): those are the assessment's factors here.
+    // WAC 388-60B-0420(3): at least 6 / 9 / 12 / 18 months of consecutive weekly sessions for
+    // levels one to four. Sessions are weekly, so each level's required sessions are its months
+    // in whole weeks: 26 / 39 / 52 / 78 (half a year, three quarters, a year, a year and a half
+    // of weeks), each exactly what fits at one a week (30.4 days a month), so a man who never
+    // misses a week finishes on time and one who misses any must make it up before complete-by.
+    // Until he is assessed the order carries level four's figures: no deadline or at-risk notice
+    // can reach the court early because an assessment was late; the level then sets them.
+    // 0420(4): a break over 30 days needs approval and is reported (noAttendanceDays 30).
+    // Noncompliance is reported within 7 days: 4 business days stays within 7 calendar days
+    // even with a holiday in the week. Enrollment window and absence limits are local choices.
+    key: 'wa-wac-388-60b',
+    name: 'Washington WAC 388-60B (levels 1-4)',
+    source: 'WAC 388-60B-0400 (assessment), WAC 388-60B-0420(3) (minimum treatment periods by level), WAC 388-60B-0420(4) (breaks)',
+    requiredSessions: 78,
+    sessionMinutes: 90,
+    enrollWithinDays: 30,
+    completeWithinMonths: 18,
+    maxAbsences: 3,
+    maxUnexcusedAbsences: 2,
+    maxConsecutiveAbsences: 2,
+    noAttendanceDays: 30,
+    progressReportEveryDays: 30,
+    violationReportBusinessDays: 4,
+    feesRequired: false,
+    leftEarlyCounts: false,
+    escalateAfterBusinessDays: 3,
+    probationResponseBusinessDays: 10,
+    courtResponseBusinessDays: 22,
+    levels: [
+      { key: '1', name: 'Level 1', requiredSessions: 26, completeWithinMonths: 6 },
+      { key: '2', name: 'Level 2', requiredSessions: 39, completeWithinMonths: 9 },
+      { key: '3', name: 'Level 3', requiredSessions: 52, completeWithinMonths: 12 },
+      { key: '4', name: 'Level 4', requiredSessions: 78, completeWithinMonths: 18 },
+    ],
+    assessmentFactors: [
+      'Behavioral assessment and screening interview',
+      'Collateral information from third-party sources',
+      'Legal history',
+      'Standardized test results',
+      'Risk, needs and responsivity',
+    ],
+  },
 ];

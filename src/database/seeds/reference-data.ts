@@ -34,6 +34,9 @@ export async function seedReferenceData(manager: EntityManager): Promise<Referen
             progressReportDayOfMonth: preset.progressReportDayOfMonth ?? null,
             victimNoticeEnrollmentBusinessDays: preset.victimNoticeEnrollmentBusinessDays ?? null,
             victimNoticeDischargeHours: preset.victimNoticeDischargeHours ?? null,
+
+            levels: preset.levels ?? [],
+            assessmentFactors: preset.assessmentFactors ?? [],
             noticeRecipients: DEFAULT_NOTICE_RECIPIENTS,
             createdById: null,
           }),

@@ -114,7 +114,7 @@ export class CaseloadService {
     const direction = options.descending ? 'DESC' : 'ASC';
     const rows: CaseloadRow[] = await this.dataSource.query(
       `SELECT r.id, r.case_number, p.first_name, p.last_name, r.status, ${standing} AS standing,
-              r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, pol.required_sessions,
+              r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, r.required_sessions,
               COALESCE(att.attended, 0)::int AS attended, COALESCE(att.absences, 0)::int AS absences, att.last_attended::text AS last_attended,
               (SELECT count(*)::int FROM notices n WHERE n.referral_id = r.id AND n.recipient_kind = 'probation_officer'
                   AND n.purpose = 'event' AND n.status <> 'acknowledged') AS unacknowledged,

@@ -18,8 +18,10 @@ export enum ComplianceEventKind {
   Closed = 'closed',
   /** …he joined a group (the confirmation of enrollment) … */
   Enrolled = 'enrolled',
-  /** …he moved to another group. */
+  /** …he moved to another group … */
   Transferred = 'transferred',
+  /** …a new intake assessment put him at another level (other sessions, another complete-by). */
+  LevelChanged = 'level_changed',
 }
 
 /** The program's own decisions about an order, told to the court and probation as they happen. */
@@ -28,6 +30,7 @@ export const PROGRAM_DECISION_KINDS: readonly ComplianceEventKind[] = [
   ComplianceEventKind.Closed,
   ComplianceEventKind.Enrolled,
   ComplianceEventKind.Transferred,
+  ComplianceEventKind.LevelChanged,
 ];
 
 /**

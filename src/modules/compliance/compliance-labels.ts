@@ -22,6 +22,7 @@ export const EVENT_KIND_LABELS: Record<Kind, string> = {
   [Kind.Closed]: 'Order closed by the program',
   [Kind.Enrolled]: 'Enrollment confirmed',
   [Kind.Transferred]: 'Transferred to another group',
+  [Kind.LevelChanged]: 'Program level changed',
 };
 
 /** The two absence limits are one kind of event with different keys (`unexcused:3`, `absences:4`). */

@@ -85,7 +85,7 @@ export class ComplianceService {
                      WHERE e.referral_id = r.id
                        AND NOT EXISTS (SELECT 1 FROM attendance_marks m WHERE m.session_id = s.id AND m.referral_id = r.id)
                      ORDER BY 1) AS unmarked_session_dates,
-              p.required_sessions, p.left_early_counts, p.max_absences, p.max_unexcused_absences, p.max_consecutive_absences,
+              r.required_sessions, p.left_early_counts, p.max_absences, p.max_unexcused_absences, p.max_consecutive_absences,
               p.no_attendance_days, p.progress_report_every_days, p.progress_report_day_of_month
          FROM referrals r JOIN policies p ON p.id = r.policy_id
         WHERE r.id = ANY($1::uuid[])

@@ -89,6 +89,9 @@ const FACT_LABELS: Record<string, string> = {
   fromGroup: 'From group',
   schedule: 'Meets',
   startDate: 'Starts on',
+  fromLevel: 'Level before',
+  toLevel: 'Level now',
+  assessedOn: 'Assessed on',
 };
 
 /** An event's facts with their labels, in the labels' order (jsonb does not keep the order they were written in). */
@@ -100,7 +103,7 @@ export function eventFacts(facts: Record<string, unknown>): Array<{ label: strin
 }
 
 /** The facts that are calendar days, written as the court reads them. */
-const DATE_FACTS = ['since', 'sessionDate', 'lastAttendedOn', 'dueOn', 'enrollBy', 'completeBy', 'startDate'];
+const DATE_FACTS = ['since', 'sessionDate', 'lastAttendedOn', 'dueOn', 'enrollBy', 'completeBy', 'startDate', 'assessedOn', 'levelCompleteBy'];
 
 function withUsDates(facts: Record<string, unknown>): Record<string, unknown> {
   const written = { ...facts };
@@ -141,6 +144,8 @@ export function headlineFor(kind: Kind, name: string, rawFacts: Record<string, u
       return `${name} is enrolled in ${facts.groupName}, starting ${facts.startDate}.`;
     case Kind.Transferred:
       return `${name} moved from ${facts.fromGroup} to ${facts.groupName}, starting ${facts.startDate}.`;
+    case Kind.LevelChanged:
+      return `A new assessment places ${name} at ${facts.toLevel} (was ${facts.fromLevel}): ${facts.sessionsRequired} sessions, to be completed by ${facts.levelCompleteBy}. Reason: ${facts.reason}.`;
     case Kind.Corrected:
       return `The earlier notice (${correctedKind ? eventLabel(correctedKind).toLowerCase() : 'compliance event'}) about ${name} is withdrawn: the attendance record was corrected.`;
   }

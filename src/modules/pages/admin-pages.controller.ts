@@ -244,7 +244,11 @@ export class AdminPagesController {
         officers: options(officers.items.filter((officer) => officer.active), (officer) => officer.name, form.values.probationOfficerId),
         policies: options(
           policies.items,
-          (policy) => `${policy.name} (version ${policy.version}: ${policy.requiredSessions} sessions)`,
+          // A policy with levels: the length follows the intake assessment, so the choice names the range.
+          (policy) =>
+            policy.levels?.length
+              ? `${policy.name} (version ${policy.version}: ${policy.levels.length} levels, ${Math.min(...policy.levels.map((level) => level.requiredSessions))}–${Math.max(...policy.levels.map((level) => level.requiredSessions))} sessions by assessment)`
+              : `${policy.name} (version ${policy.version}: ${policy.requiredSessions} sessions)`,
           form.values.policyId,
         ),
       },

@@ -13,6 +13,7 @@ import { FormBody, formText } from './page-forms';
 import { PageRenderer } from './page-renderer';
 import { buildChain } from './page-chain';
 import { ResponsesService } from '../responses/responses.service';
+import { AssessmentsService } from '../assessments/assessments.service';
 
 const REASON_SHOWN: ReferralStatus[] = [ReferralStatus.NonCompliant, ReferralStatus.Terminated, ReferralStatus.Closed, ReferralStatus.FailedToEnroll];
 
@@ -35,6 +36,7 @@ export class CourtPagesController {
     private readonly notices: NoticesService,
     private readonly renderer: PageRenderer,
     private readonly responses: ResponsesService,
+    private readonly assessments: AssessmentsService,
   ) {}
 
   /** The empty form. A case number in the query string (an old bookmark) is not read back. */
@@ -84,6 +86,8 @@ export class CourtPagesController {
     // The notices service scopes a clerk to the notices sent to his court.
     const notices = await this.notices.list(user, { referralId: referral.id, limit: NOTICES_SHOWN, offset: 0 });
     const responses = await this.responses.forReferral(user, referral.id);
+    // The court is told the level, its date and the reason; the assessment's factors stay with the program.
+    const level = referral.levelKey ? (await this.assessments.history(user, referral.id)).find((item) => !item.superseded) ?? null : null;
     this.renderer.render(req, res, 'lookup', {
       chain: buildChain(notices.items, responses),
       title: `Case ${referral.caseNumber}`,
@@ -98,6 +102,7 @@ export class CourtPagesController {
         enrollBy: referral.enrollBy,
         completeBy: referral.completeBy,
         policyName: referral.policy.name,
+        level,
         compliance: referral.compliance,
       },
       notices: notices.items.map((notice) => ({ ...notice, canAcknowledge: acknowledgeable(user, notice) })),

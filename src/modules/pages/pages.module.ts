@@ -16,6 +16,7 @@ import { ResponsesModule } from '../responses/responses.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AccountabilityModule } from '../accountability/accountability.module';
+import { AssessmentsModule } from '../assessments/assessments.module';
 import { AccountabilityPagesController } from './accountability-pages.controller';
 import { AdminPagesController } from './admin-pages.controller';
 import { AdvocatePagesController } from './advocate-pages.controller';
@@ -63,6 +64,7 @@ import { UserPagesController } from './user-pages.controller';
     ProtectedPartiesModule,
     ResponsesModule,
     AccountabilityModule,
+    AssessmentsModule,
   ],
   controllers: [
     AuthPagesController,

@@ -151,6 +151,22 @@ export class PolicyPagesController {
       }),
     }));
     rows.push(...feeRows);
+
+    // Levels and assessment factors read as one line each; shown only for a policy that has them.
+    const levelWords = (version: (typeof versions)[number]) =>
+      version.levels?.length ? version.levels.map((level) => `${level.name}: ${level.requiredSessions} sessions, ${level.completeWithinMonths} months`).join('; ') : 'none (one fixed length)';
+    const factorWords = (version: (typeof versions)[number]) => (version.assessmentFactors?.length ? version.assessmentFactors.join('; ') : 'none');
+    if (versions.some((version) => version.levels?.length)) {
+      for (const [label, words] of [['Levels (set by the intake assessment)', levelWords], ['Assessment factors', factorWords]] as const) {
+        rows.push({
+          label,
+          cells: shown.map((version) => {
+            const previous = versions.find((other) => other.version === version.version - 1);
+            return { value: words(version), changed: previous ? words(previous) !== words(version) : false };
+          }),
+        });
+      }
+    }
     const current = versions.find((version) => version.isCurrent) ?? versions[0];
     this.renderer.render(req, res, 'admin-policy', {
       title: `${current.name}: versions`,

@@ -35,7 +35,11 @@ import { ResponsesService } from '../responses/responses.service';
 import { FeesService } from '../fees/fees.service';
 import { FeeReceiptService } from '../fees/fee-receipt.service';
 import { FEE_DONE, FEE_FORMS, FeeForm, feeFormBody, feesSection } from './fee-forms';
-import { domainFieldErrors, isFormProblem } from './page-forms';
+import { AssessmentsService } from '../assessments/assessments.service';
+import { assessmentForm, assessmentFormBody, AssessmentFormValues } from './assessment-form';
+import { RecordAssessmentDto } from '../assessments/record-assessment.dto';
+import { assessmentProblems } from '../assessments/assessment-rules';
+import { domainFieldErrors, isFormProblem, validateForm } from './page-forms';
 
 const ATTENTION: readonly string[] = ['non_compliant', 'at_risk', 'failed_to_enroll'];
 
@@ -92,6 +96,7 @@ export class ReferralPagesController {
     private readonly clock: ProgramClock,
     private readonly fees: FeesService,
     private readonly receipts: FeeReceiptService,
+    private readonly assessments: AssessmentsService,
   ) {}
 
   @Get('caseload')
@@ -174,12 +179,14 @@ export class ReferralPagesController {
     @Query('decided') decided?: string,
     @Query('fees') fees?: string,
     @Query('receipt') receipt?: string,
+    @Query('assessed') assessed?: string,
   ): Promise<void> {
     const feesDone = FEE_DONE[fees as FeeForm] ?? null;
     await this.renderReferral(req, res, referralId, {
       feesDone,
       // The receipt's link after a payment; the id is checked against his ledger by the PDF route.
       feesReceiptHref: feesDone && receipt && /^[0-9a-f-]{36}$/.test(receipt) ? `/referrals/${referralId}/fees/payments/${receipt}/receipt.pdf` : null,
+      assessed: assessed === '1',
       created: created === '1',
       enrolled: enrolled === '1',
       acknowledged: acknowledged === '1',
@@ -251,6 +258,31 @@ export class ReferralPagesController {
     res.send(pdf);
   }
 
+  /** The program records an intake assessment from the referral page; the level sets his sessions and complete-by. */
+  @Post('referrals/:id/assessment')
+  @PageRoles(Role.Admin)
+  @HttpCode(200)
+  async assess(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
+    const user = req.pageSession!.user;
+    const referral = await this.referrals.get(user, referralId, { audit: false });
+    const policy = await this.policies.get(referral.policy.id);
+    const { plain, values } = assessmentFormBody(body, policy.assessmentFactors);
+    const form = await validateForm(RecordAssessmentDto, plain);
+    if (form.errors) {
+      // Everything wrong at once: what the policy's rules say too (a factor left unanswered), beside what the shape says.
+      const problems = assessmentProblems(plain as unknown as RecordAssessmentDto, policy, referral.orderedOn, this.clock.today());
+      return this.renderReferral(req, res, referralId, { assessmentValues: values, assessmentErrors: { ...problems, ...form.errors } }, 400);
+    }
+    try {
+      await this.assessments.record(user, referralId, form.value);
+      res.redirect(303, `/referrals/${referralId}?assessed=1#assessment-heading`);
+    } catch (error) {
+      const fields = domainFieldErrors(error);
+      if (!fields) throw error;
+      await this.renderReferral(req, res, referralId, { assessmentValues: values, assessmentErrors: fields }, 422);
+    }
+  }
+
   private async renderReferral(req: PageRequest, res: Response, referralId: string, extra: Record<string, unknown>, status = 200): Promise<void> {
     const user = req.pageSession!.user;
     const referral = await this.referrals.get(user, referralId);
@@ -261,6 +293,7 @@ export class ReferralPagesController {
     const told = (action: string) => (DECISION_EVENT[action] ? describeRecipients(recipientsOf(policy.noticeRecipients, DECISION_EVENT[action])) : null);
     const decidedAction = extra.decidedAction as string | null | undefined;
     const confirm = extra.confirm as { action: string; reason: string } | undefined;
+    const assessments = user.role === Role.CourtClerk || !policy.levels.length ? [] : await this.assessments.history(user, referralId);
     const requirementsMet =
       (referral.compliance?.sessionsAttended ?? 0) >= (referral.compliance?.sessionsRequired ?? Infinity) && (!referral.policy.feesRequired || Boolean(referral.feesPaid));
     const feesError = extra.feesError as { form: string; fields: Record<string, string[]>; typed?: Record<string, string> } | undefined;
@@ -284,6 +317,14 @@ export class ReferralPagesController {
       fees: { ...feesSection(await this.fees.ledger(user, referralId), referralId), canRecord: user.role === Role.Admin },
       // "Mark complete" leads only when he has met the requirements; at 0 of 24 it is a plain button.
       completeIsPrimary: requirementsMet,
+      levelled: policy.levels.length > 0,
+      currentAssessment: assessments.find((item) => !item.superseded) ?? null,
+      assessments,
+      assessment:
+        user.role === Role.Admin && policy.levels.length
+          ? assessmentForm(policy, (extra.assessmentValues as AssessmentFormValues | undefined) ?? null, (extra.assessmentErrors as Record<string, string[]> | undefined) ?? {}, this.clock.today(), isOpen(referral.status))
+          : null,
+      assessed: extra.assessed ?? null,
       ...extra,
       feesError: feesError ? { ...feesError, [feesError.form]: true, messages: Object.values(feesError.fields).flat() } : null,
       confirm: confirm

@@ -168,7 +168,7 @@ export class ParticipantMessagesService {
               s.date::text AS session_date, to_char(s.start_time, 'HH24:MI') AS session_time, g.location, s.cancelled_reason,
               cu.theme AS unit_theme, cu.title AS unit_title,
               nx.date::text AS next_date, to_char(nx.start_time, 'HH24:MI') AS next_time,
-              pol.required_sessions, pol.left_early_counts, pol.max_unexcused_absences
+              r.required_sessions, pol.left_early_counts, pol.max_unexcused_absences
          FROM written w
          JOIN enrollments e ON e.id = w.enrollment_id
          JOIN referrals r ON r.id = e.referral_id

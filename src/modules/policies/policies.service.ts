@@ -8,6 +8,7 @@ import { CreatePolicyDto, PolicyFieldsDto } from './policy-fields.dto';
 import { Policy } from './policy.entity';
 import { FeeSchedule } from './fee-schedule';
 import { feeScheduleProblems } from './fee-schedule-problems';
+import { weeksWithin } from './policy-level';
 
 /** An at-risk warning is for the officer to act on; every other event goes to the officer and the court. */
 export const DEFAULT_NOTICE_RECIPIENTS: Record<string, Array<'probation_officer' | 'court'>> = {
@@ -64,10 +65,12 @@ export class PoliciesService {
         throw new ConflictError('POLICY_VERSION_MOVED', `Version ${Number(max)} of this policy was saved after you opened version ${options.basedOnVersion}; review it and start again from it`);
       }
       await manager.update(Policy, { key: base.key }, { isCurrent: false });
-      // Fees the form did not send stay as they were (the policy page edits the rules, not the fees).
+      // Fees the form did not send stay as they were (the policy page edits the rules, not the fees);
+      // a form that does not speak of levels (the settings page's) keeps the version's levels and factors.
       const fees = feesOf(input, base);
       assertFeesConsistent(fees);
-      return this.insertVersion(manager, base.key, Number(max) + 1, { ...input, ...fees }, createdById);
+      const carried = { ...input, ...fees, levels: input.levels ?? base.levels, assessmentFactors: input.assessmentFactors ?? base.assessmentFactors };
+      return this.insertVersion(manager, base.key, Number(max) + 1, carried, createdById);
     });
   }
 
@@ -106,6 +109,8 @@ export class PoliciesService {
         victimNoticeEnrollmentBusinessDays: input.victimNoticeEnrollmentBusinessDays ?? null,
         victimNoticeDischargeHours: input.victimNoticeDischargeHours ?? null,
         protectedPartyAdminAccess: input.protectedPartyAdminAccess ?? false,
+        levels: (input.levels ?? []).map(({ key, name, requiredSessions, completeWithinMonths }) => ({ key, name, requiredSessions, completeWithinMonths })),
+        assessmentFactors: (input.assessmentFactors ?? []).map((factor) => factor.trim()),
         noticeRecipients: DEFAULT_NOTICE_RECIPIENTS,
         isCurrent: true,
         createdById,
@@ -171,12 +176,20 @@ function assertConsistent(input: PolicyFieldsDto): void {
   if (input.maxUnexcusedAbsences > input.maxAbsences) {
     fields.maxUnexcusedAbsences = ['maxUnexcusedAbsences cannot exceed maxAbsences'];
   }
-  const weeksAvailable = Math.floor((input.completeWithinMonths * 30.4) / 7);
+  const weeksAvailable = weeksWithin(input.completeWithinMonths);
   if (input.requiredSessions > weeksAvailable) {
     fields.requiredSessions = [
       `requiredSessions (${input.requiredSessions}) cannot be finished at one a week within ${input.completeWithinMonths} months`,
     ];
   }
+  // Each level is held to the same test as the policy's own figures.
+  (input.levels ?? []).forEach((level, index) => {
+    if (level.requiredSessions > weeksWithin(level.completeWithinMonths)) {
+      fields[`levels.${index}.requiredSessions`] = [
+        `level ${level.key}: ${level.requiredSessions} sessions cannot be finished at one a week within ${level.completeWithinMonths} months`,
+      ];
+    }
+  });
   if (Object.keys(fields).length) {
     throw new UnprocessableError('POLICY_INCONSISTENT', Object.values(fields).flat().join('; '), { fields });
   }

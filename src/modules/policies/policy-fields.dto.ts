@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 
 import { VICTIM_NOTIFICATION_EVENTS, VICTIM_NOTIFICATION_RULES, VictimNotificationEvent, VictimNotificationRule } from './policy.entity';
 
@@ -37,6 +37,29 @@ export class FeeBracketDto {
   @IsOptional()
   @IsInt({ message: 'percentOfSessionFee must be a whole number' }) @Min(0) @Max(100)
   percentOfSessionFee?: number;
+}
+
+/** One level an intake assessment may choose: its own sessions and months; sessions stay weekly. */
+export class PolicyLevelDto {
+  @ApiProperty({ example: '3', description: 'Short and stable: "1".."4", "A"' })
+  @Transform(trim)
+  @IsString()
+  @Matches(/^[A-Za-z0-9-]{1,20}$/, { message: 'key must be 1-20 letters, digits or dashes' })
+  key: string;
+
+  @ApiProperty({ example: 'Level 3' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @ApiProperty({ minimum: 1, maximum: 200, example: 52 })
+  @IsInt() @Min(1) @Max(200)
+  requiredSessions: number;
+
+  @ApiProperty({ minimum: 1, maximum: 60, example: 12 })
+  @IsInt() @Min(1) @Max(60)
+  completeWithinMonths: number;
 }
 
 /** Every parameter of the spec's compliance-rules table, with bounds a real program stays within. */
@@ -168,6 +191,25 @@ export class PolicyFieldsDto {
   @IsOptional()
   @IsInt({ message: 'victimNoticeDischargeHours must be a whole number of hours' }) @Min(1) @Max(720)
   victimNoticeDischargeHours?: number | null;
+
+  @ApiPropertyOptional({ type: [PolicyLevelDto], default: [], description: 'Levels an intake assessment chooses from; none = one fixed length' })
+  @IsOptional()
+  @IsArray({ message: 'levels must be a list' })
+  @ArrayMaxSize(12)
+  @ArrayUnique((level: PolicyLevelDto) => level?.key, { message: 'levels must not use a key twice' })
+  @IsObject({ each: true, message: 'each level must be an object' })
+  @ValidateNested({ each: true })
+  @Type(() => PolicyLevelDto)
+  levels?: PolicyLevelDto[];
+
+  @ApiPropertyOptional({ type: [String], default: [], description: 'The factors its intake assessment weighs, by name' })
+  @IsOptional()
+  @IsArray({ message: 'assessmentFactors must be a list' })
+  @ArrayMaxSize(30)
+  @ArrayUnique({ message: 'assessmentFactors must not name a factor twice' })
+  @IsString({ each: true, message: 'each assessment factor must be text' })
+  @Length(2, 120, { each: true, message: 'each assessment factor must be 2-120 characters' })
+  assessmentFactors?: string[];
 
   @ApiPropertyOptional({ default: false, description: 'Whether program admins may read protected-party details (advocates always may)' })
   @IsOptional()

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { FeeBracket } from './fee-schedule';
 
+import { PolicyLevel } from './policy-level';
+
 /**
  * One version of a jurisdiction's or program's rule set. Editing writes a new row with the
  * same `key` and the next `version`; a referral points at the row it was ordered under.
@@ -134,6 +136,17 @@ export class Policy {
   /** Whether program admins may read protected-party details of referrals under this policy (advocates always may). */
   @Column({ type: 'boolean', default: false })
   protectedPartyAdminAccess: boolean;
+
+  /**
+   * Levels an intake assessment chooses from (each its sessions and months); empty for a policy
+   * whose length is one fixed figure, which then works exactly as before.
+   */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  levels: PolicyLevel[];
+
+  /** The factors its intake assessment weighs (named; each answered yes/no with a short note). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  assessmentFactors: string[];
 
   /** The newest version is the one offered for new referrals. */
   @Column({ type: 'boolean', default: true })

@@ -39,8 +39,8 @@ export class ReferralLifecycleService {
       const { policy, counts } = await standingOf(manager, referral);
       const reasons: string[] = [];
       if (referral.status !== ReferralStatus.Active) reasons.push(`the referral is ${referral.status}, not active`);
-      if (counts.sessionsAttended < policy.requiredSessions) {
-        reasons.push(`${counts.sessionsAttended} of ${policy.requiredSessions} required sessions attended`);
+      if (counts.sessionsAttended < referral.requiredSessions) {
+        reasons.push(`${counts.sessionsAttended} of ${referral.requiredSessions} required sessions attended`);
       }
       // The ledger decides, read under the referral's lock: a payment and a completion take turns.
       const balance = policy.feesRequired ? await feeBalanceOf(manager, referral.id) : 0;
@@ -53,7 +53,7 @@ export class ReferralLifecycleService {
       });
       await this.compliance.raise(manager, referral.id, ComplianceEventKind.Completed, {
         sessionsAttended: counts.sessionsAttended,
-        sessionsRequired: policy.requiredSessions,
+        sessionsRequired: referral.requiredSessions,
         clause: 'required sessions attended and the policy’s conditions met',
       });
       return referral;
@@ -65,11 +65,11 @@ export class ReferralLifecycleService {
       const referral = await this.access.require(user, referralId, manager, true);
       await this.statuses.transition(manager, referral, ReferralStatus.Terminated, reason, { endEnrollmentOn: this.clock.today() });
       // The court reads the termination letter with his record in front of it.
-      const { policy, counts } = await standingOf(manager, referral);
+      const { counts } = await standingOf(manager, referral);
       await this.compliance.raise(manager, referral.id, ComplianceEventKind.Terminated, {
         reason,
         sessionsAttended: counts.sessionsAttended,
-        sessionsRequired: policy.requiredSessions,
+        sessionsRequired: referral.requiredSessions,
         absences: counts.absences,
         unexcusedAbsences: counts.unexcusedAbsences,
         clause: 'discharged from the program',
@@ -138,9 +138,12 @@ export class ReferralLifecycleService {
   }
 }
 
-/** His policy version and his attendance counted against it, read in the caller's transaction. */
+/**
+ * His policy version and his attendance counted against his order's required sessions (the
+ * assessed level's, kept on the referral), read in the caller's transaction.
+ */
 async function standingOf(manager: EntityManager, referral: Referral): Promise<{ policy: Policy; counts: AttendanceCounts }> {
   const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
   const marks = (await loadMarkFacts(manager, [referral.id])).get(referral.id) ?? [];
-  return { policy, counts: countAttendance(marks, policy) };
+  return { policy, counts: countAttendance(marks, { requiredSessions: referral.requiredSessions, leftEarlyCounts: policy.leftEarlyCounts }) };
 }

@@ -55,6 +55,20 @@ export class Referral {
   @Column({ type: 'date' })
   completeBy: string;
 
+  /**
+   * What this order asks of him: the policy's figures at intake, the assessed level's once one is
+   * chosen. Kept on the row so the rules, the caseload and the sweep read them without a join.
+   */
+  @Column({ type: 'integer' })
+  requiredSessions: number;
+
+  @Column({ type: 'integer' })
+  completeWithinMonths: number;
+
+  /** The level the latest intake assessment chose (its key in the policy's levels), if any. */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  levelKey: string | null;
+
   @Column({ type: 'enum', enum: ReferralStatus, enumName: 'referral_status', default: ReferralStatus.Referred })
   status: ReferralStatus;
 

@@ -28,7 +28,9 @@ export interface ReferralRow {
   policy_key: string;
   policy_version: number;
   policy_name: string;
+  /** This order's (the assessed level's, or the policy's): read from the referral row. */
   required_sessions: number;
+  level_key: string | null;
   fees_required: boolean;
 }
 
@@ -39,7 +41,7 @@ export const REFERRAL_ROW_SELECT = `
   p.id AS participant_id, p.first_name, p.last_name, p.date_of_birth::text AS date_of_birth, p.email, p.phone, p.language,
   r.court_agency_id, court.name AS court_name, r.probation_officer_id, po.name AS probation_officer_name,
   r.policy_id, pol.key AS policy_key, pol.version AS policy_version, pol.name AS policy_name,
-  pol.required_sessions, pol.fees_required`;
+  r.required_sessions, r.level_key, pol.fees_required`;
 
 export const REFERRAL_ROW_FROM = `
   referrals r
@@ -57,6 +59,10 @@ export interface ReferralView {
   orderedOn: string;
   enrollBy: string;
   completeBy: string;
+  /** The sessions this order requires: the assessed level's, or the policy's without one. */
+  requiredSessions: number;
+  /** The level the latest intake assessment chose (null: not assessed, or a policy without levels). */
+  levelKey: string | null;
   /** Derived from the fees ledger: nothing left to pay (a zero or credit balance, a waiver). */
   feesPaid?: boolean;
   participant: {
@@ -70,6 +76,7 @@ export interface ReferralView {
   };
   court: { id: string; name: string };
   probationOfficer?: { id: string; name: string };
+  /** `requiredSessions` here is this order's too (the level's once assessed), as pages have always read it. */
   policy: { id: string; key: string; version: number; name: string; requiredSessions: number; feesRequired: boolean };
   enrollments?: Array<{ id: string; groupId: string; groupName: string; startDate: string; endDate: string | null; endReason: string | null }>;
   compliance?: Pick<
@@ -97,6 +104,8 @@ export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
       orderedOn: row.ordered_on,
       enrollBy: row.enroll_by,
       completeBy: row.complete_by,
+      requiredSessions: row.required_sessions,
+      levelKey: row.level_key,
       participant: { firstName: row.first_name, lastName: row.last_name },
       court: { id: row.court_agency_id, name: row.court_name },
       policy: { id: row.policy_id, key: row.policy_key, version: row.policy_version, name: row.policy_name, requiredSessions: row.required_sessions, feesRequired: row.fees_required },
@@ -111,6 +120,8 @@ export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
     orderedOn: row.ordered_on,
     enrollBy: row.enroll_by,
     completeBy: row.complete_by,
+    requiredSessions: row.required_sessions,
+    levelKey: row.level_key,
     feesPaid: row.fees_paid,
     participant: seesPersonalDetails
       ? {

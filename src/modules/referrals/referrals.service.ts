@@ -80,6 +80,9 @@ export class ReferralsService {
             orderedOn: input.orderedOn,
             enrollBy: addDays(input.orderedOn, policy.enrollWithinDays),
             completeBy: addMonths(input.orderedOn, policy.completeWithinMonths),
+            // Until an intake assessment chooses a level, the order asks what the policy says.
+            requiredSessions: policy.requiredSessions,
+            completeWithinMonths: policy.completeWithinMonths,
             status: ReferralStatus.Referred,
           }),
         );
@@ -224,7 +227,7 @@ export class ReferralsService {
     const marks = (await loadMarkFacts(this.dataSource.manager, [referralId])).get(referralId) ?? [];
     const policy = await this.dataSource.getRepository(Policy).findOneByOrFail({ id: row.policy_id });
     const view = toReferralView(row, user.role);
-    view.compliance = complianceBlock(countAttendance(marks, policy), user.role);
+    view.compliance = complianceBlock(countAttendance(marks, { requiredSessions: row.required_sessions, leftEarlyCounts: policy.leftEarlyCounts }), user.role);
     if (user.role !== Role.CourtClerk) view.enrollments = await this.history.enrollments(referralId);
     if (options.audit !== false) {
       await this.audit.record({ action: 'referral.read', recordType: 'referral', recordId: referralId });

@@ -57,6 +57,8 @@ export class ProgressReportService {
         factTable(pdf, [
           { label: 'Status', value: REFERRAL_STATUS_LABELS[referral.status as ReferralStatus] ?? referral.status },
           { label: 'Policy', value: `${referral.policy.name} (version ${referral.policy.version})` },
+          // The assessed level sets the sessions and complete-by below (its key, as the policy names it).
+          ...(referral.levelKey ? [{ label: 'Level', value: referral.levelKey }] : []),
           { label: 'Ordered on', value: usDate(referral.orderedOn) },
           { label: 'Enroll by', value: usDate(referral.enrollBy) },
           { label: 'Complete by', value: usDate(referral.completeBy) },

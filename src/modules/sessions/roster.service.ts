@@ -17,6 +17,8 @@ export interface RosterEntry {
   firstName: string;
   lastName?: string;
   lastInitial: string;
+  /** His assessed level (the one thing of the intake assessment a facilitator sees), if any. */
+  level: string | null;
   enrolledSince: string;
   /** His language, when it is not the one the group meets in (so the facilitator can arrange help). */
   otherLanguage?: string;
@@ -48,6 +50,7 @@ interface RosterRow {
   mark_note: string | null;
   marked_at: Date | null;
   required_sessions: number;
+  level_key: string | null;
   left_early_counts: boolean;
   max_absences: number;
   max_unexcused_absences: number;
@@ -97,7 +100,7 @@ export class RosterService {
       `SELECT e.id AS enrollment_id, e.referral_id, e.start_date::text AS start_date, p.first_name, p.last_name,
               NULLIF(p.language, (SELECT gl.language FROM groups gl WHERE gl.id = s.group_id)) AS other_language,
               m.status AS mark_status, m.note AS mark_note, m.marked_at,
-              pol.required_sessions, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences,
+              r.required_sessions, r.level_key, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences,
               h.statuses AS history_statuses, h.dates AS history_dates
          FROM sessions s
          JOIN enrollments e ON e.group_id = s.group_id AND e.start_date <= s.date AND (e.end_date IS NULL OR e.end_date >= s.date)
@@ -142,6 +145,7 @@ function toRosterEntry(row: RosterRow, viewer: Role): RosterEntry {
     ...(fullName ? { referralId: row.referral_id, lastName: row.last_name } : {}),
     firstName: row.first_name,
     lastInitial: row.last_name.charAt(0).toUpperCase(),
+    level: row.level_key,
     enrolledSince: row.start_date,
     ...(row.other_language ? { otherLanguage: row.other_language } : {}),
     mark: row.mark_status ? { status: row.mark_status, note: row.mark_note, markedAt: row.marked_at! } : null,

@@ -68,7 +68,7 @@ export class AuditService {
 }
 
 /** Who, from where, what: the columns of an entry the request context fills in. */
-function auditColumns(entry: AuditRecord) {
+export function auditColumns(entry: AuditRecord) {
   const context = RequestContext.current();
   return {
     actorUserId: entry.actorUserId !== undefined ? entry.actorUserId : (context?.user?.id ?? null),

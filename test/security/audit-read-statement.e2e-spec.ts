@@ -73,6 +73,7 @@ describe('read audit in the same statement as the read', () => {
   it.each([
     ['the referral', () => `/api/v1/referrals/${referralId}`, 'referral.read'],
     ['the caseload', () => '/api/v1/compliance/caseload', 'caseload.read'],
+    ["the man's attendance", () => `/api/v1/referrals/${referralId}/attendance`, 'referral.attendance_read'],
   ])('reading %s writes its entry in the statement that reads the record, not in one of its own', async (_what, path, action) => {
     await testApp.http.get(path()).set(bearer(staff.tokens.probation_officer)).expect(200);
     const { response, statements, requestId } = await traced((id) => testApp.http.get(path()).set(bearer(staff.tokens.probation_officer)).set('X-Request-Id', id));
@@ -80,7 +81,7 @@ describe('read audit in the same statement as the read', () => {
     const auditing = statements.filter((sql) => /audit_entries/.test(sql));
     expect(auditing).toHaveLength(1);
     expect(auditing[0]).toMatch(/WITH audited_read AS/);
-    expect(auditing[0]).toMatch(/FROM\s+referrals r/);
+    expect(auditing[0]).toMatch(/FROM\s+(referrals r|attendance_marks m)/);
     expect((await entryOf(requestId)).map((entry) => entry.action)).toEqual([action]);
   });
 
@@ -88,7 +89,7 @@ describe('read audit in the same statement as the read', () => {
     await testApp.dataSource.query(`
       CREATE FUNCTION refuse_read_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$;
       CREATE TRIGGER refuse_read_audit BEFORE INSERT ON audit_entries FOR EACH ROW
-        WHEN (NEW.action IN ('referral.list', 'referral.read', 'caseload.read')) EXECUTE FUNCTION refuse_read_audit();`);
+        WHEN (NEW.action IN ('referral.list', 'referral.read', 'caseload.read', 'referral.attendance_read')) EXECUTE FUNCTION refuse_read_audit();`);
     try {
       const refused = await lookup(randomUUID());
       expect(refused.status).toBeGreaterThanOrEqual(500);
@@ -99,6 +100,9 @@ describe('read audit in the same statement as the read', () => {
       const caseload = await testApp.http.get('/api/v1/compliance/caseload').set(bearer(staff.tokens.probation_officer));
       expect(caseload.status).toBeGreaterThanOrEqual(500);
       expect(caseload.text).not.toContain(caseNumber);
+      const attendance = await testApp.http.get(`/api/v1/referrals/${referralId}/attendance`).set(bearer(staff.tokens.probation_officer));
+      expect(attendance.status).toBeGreaterThanOrEqual(500);
+      expect(attendance.body.attendance).toBeUndefined();
     } finally {
       await testApp.dataSource.query(`DROP TRIGGER refuse_read_audit ON audit_entries; DROP FUNCTION refuse_read_audit();`);
     }

@@ -34,8 +34,8 @@ export class SessionRevocations implements OnModuleInit, OnModuleDestroy {
     this.publisher = new Redis(this.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000, commandTimeout: 1_000 });
     this.publisher.on('error', () => undefined);
     this.publisher.connect().catch(() => undefined);
-    // A process that caches nothing still publishes, for the processes that do.
-    if (this.config.sessionCacheMs > 0) this.subscribe();
+    // A process that caches nothing (or serves no requests: a worker) still publishes, for the processes that do.
+    if (this.config.sessionCacheMs > 0 && this.config.servesHttp) this.subscribe();
   }
 
   async onModuleDestroy(): Promise<void> {

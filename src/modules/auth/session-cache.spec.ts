@@ -90,7 +90,10 @@ describe('SessionCache', () => {
         for (const s of steps) {
           if (s.op === 'check') {
             const checkpoint = cache.checkpoint();
-            if (s.revokedMidway) cache.revoke({ sessionId: `s${s.session}` });
+            if (s.revokedMidway) {
+              cache.revoke({ sessionId: `s${s.session}` });
+              for (const entry of model.values()) if (entry.session === s.session) entry.dead = true;
+            }
             cache.put(`k${s.key}`, user(`u${s.user}`, `s${s.session}`), checkpoint, s.validFor);
             model.set(s.key, { user: s.user, session: s.session, until: now + Math.min(5_000, s.validFor), dead: !live || s.revokedMidway || s.validFor === 0 });
           } else if (s.op === 'revokeSession') {
@@ -115,7 +118,7 @@ describe('SessionCache', () => {
         }
         return true;
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 });

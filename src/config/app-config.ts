@@ -23,6 +23,8 @@ export class AppConfig {
   readonly programState: HolidayState | null;
   readonly programHolidays: 'us' | 'none';
   readonly queueLockMs: number;
+  /** How long an api process may trust a session it has checked (0: check every request); see SessionRevocations. */
+  readonly sessionCacheMs: number;
   readonly noticeRelayIntervalMs: number;
   readonly noticeRelayGraceMs: number;
   readonly noticeRetryBaseMs: number;
@@ -63,6 +65,7 @@ export class AppConfig {
     this.programState = env.PROGRAM_STATE ?? null;
     this.programHolidays = env.PROGRAM_HOLIDAYS;
     this.queueLockMs = env.QUEUE_LOCK_MS;
+    this.sessionCacheMs = env.SESSION_CACHE_MS;
     this.noticeRelayIntervalMs = env.NOTICE_RELAY_INTERVAL_MS;
     this.noticeRelayGraceMs = env.NOTICE_RELAY_GRACE_MS;
     this.noticeRetryBaseMs = env.NOTICE_RETRY_BASE_MS;

@@ -104,6 +104,11 @@ export class EnvironmentVariables {
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL?: string;
 
+  @IsInt({ message: 'SESSION_CACHE_MS must be an integer' })
+  @Min(0, { message: 'SESSION_CACHE_MS must be between 0 and 5000' })
+  @Max(5000, { message: 'SESSION_CACHE_MS must be between 0 and 5000' })
+  SESSION_CACHE_MS: number;
+
   @IsInt({ message: 'QUEUE_LOCK_MS must be an integer' })
   @Min(1000, { message: 'QUEUE_LOCK_MS must be between 1000 and 600000' })
   @Max(600000, { message: 'QUEUE_LOCK_MS must be between 1000 and 600000' })
@@ -203,6 +208,7 @@ const NUMERIC_KEYS = [
   'JWT_TTL_SECONDS',
   'LOGIN_RATE_LIMIT_PER_MINUTE',
   'QUEUE_LOCK_MS',
+  'SESSION_CACHE_MS',
   'NOTICE_RELAY_INTERVAL_MS',
   'NOTICE_RELAY_GRACE_MS',
   'NOTICE_RETRY_BASE_MS',
@@ -226,6 +232,7 @@ export function defaultsFor(nodeEnv: string | undefined): Record<string, string>
     PROGRAM_TIMEZONE: 'America/Chicago',
     PROGRAM_HOLIDAYS: 'us',
     QUEUE_LOCK_MS: '60000',
+    SESSION_CACHE_MS: '5000',
     NOTICE_RELAY_INTERVAL_MS: '5000',
     NOTICE_RELAY_GRACE_MS: '15000',
     NOTICE_RETRY_BASE_MS: '30000',

@@ -52,6 +52,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     NOTICE_RETRY_BASE_MS: '100',
     // Suites replay a fixed autumn 2026; the holiday calendar's own suite turns the seeding on.
     PROGRAM_HOLIDAYS: 'none',
+    // Suites end and age sessions straight in SQL and expect the next request to see it, so every
+    // request checks the database; the session cache's own suite turns the cache on.
+    SESSION_CACHE_MS: '0',
     ...options.env,
   });
   const logs: string[] = [];

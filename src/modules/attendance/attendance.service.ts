@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { UnprocessableError } from '../../common/errors/domain-error';
+import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { SqlParams } from '../../common/http/sql-params';
+import { AuditedWrite } from '../audit/audited-write';
 import { SignedInUser } from '../../common/context/request-context';
 import { ProgramClock } from '../../common/program-clock';
-import { AuditRecord, AuditService } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
 import { chargeForMarks } from '../fees/attendance-charges';
 import { GroupAccess } from '../groups/group-access';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { Roster, RosterService } from '../sessions/roster.service';
 import { Session, SessionStatus } from '../sessions/session.entity';
-import { AttendanceStatus } from './attendance-status.enum';
 import { AttendanceMarkDto } from './mark-attendance.dto';
 
 /** The session as a whole: its note, and who ran it when someone covered (null: the group's own facilitators). */
@@ -24,12 +25,6 @@ export interface SessionDetails {
 export interface RaisedByMark {
   enrollmentId: string;
   kind: string;
-}
-
-interface ExistingMark {
-  enrollment_id: string;
-  status: AttendanceStatus;
-  note: string | null;
 }
 
 @Injectable()
@@ -64,18 +59,11 @@ export class AttendanceService {
   ): Promise<{ roster: Roster; raised: RaisedByMark[] }> {
     const raised: RaisedByMark[] = [];
     await this.outbox.run(async (manager) => {
-      // The row lock makes concurrent saves of one roster take turns, so a replay sees the first one's result.
-      const session = await this.access.requireSession(user, sessionId, manager, true);
-      this.assertMarkable(session);
-      if (details) await this.recordDetails(manager, session, details);
       const enrollmentIds = marks.map((mark) => mark.enrollmentId);
-      const eligible: Array<{ id: string; referral_id: string }> = await manager.query(
-        `SELECT e.id, e.referral_id FROM enrollments e
-          WHERE e.id = ANY($1::uuid[]) AND e.group_id = $2
-            AND e.start_date <= $3 AND (e.end_date IS NULL OR e.end_date >= $3)`,
-        [enrollmentIds, session.groupId, session.date],
-      );
-      const referralOf = new Map(eligible.map((row) => [row.id, row.referral_id]));
+      // The row lock makes concurrent saves of one roster take turns, so a replay sees the first one's
+      // result; who may mark it, and which of the marks name a man on its roster, come in the same read.
+      const { session, referralOf } = await this.lockSession(manager, user, sessionId, enrollmentIds);
+      this.assertMarkable(session);
       const strangers = enrollmentIds.filter((id) => !referralOf.has(id));
       if (strangers.length) {
         throw new UnprocessableError(
@@ -84,41 +72,52 @@ export class AttendanceService {
           { enrollmentIds: strangers },
         );
       }
-      const existing: ExistingMark[] = await manager.query(
-        `SELECT enrollment_id, status, note FROM attendance_marks WHERE session_id = $1 AND enrollment_id = ANY($2::uuid[])`,
-        [session.id, enrollmentIds],
-      );
-      const before = new Map(existing.map((row) => [row.enrollment_id, row]));
-      const changed = marks.filter((mark) => {
-        const previous = before.get(mark.enrollmentId);
-        return !previous || previous.status !== mark.status || (previous.note ?? null) !== (mark.note ?? null);
-      });
-      if (changed.length) {
-        await this.writeMarks(manager, session, changed, referralOf, before, user);
-        // A session attended is charged, a corrected one reversed, with the marks or not at all.
-        await chargeForMarks(manager, session.id, changed.map((mark) => mark.enrollmentId));
-      }
-      if (session.status === SessionStatus.Scheduled) {
-        await manager.update(Session, { id: session.id }, { status: SessionStatus.Held });
-        await this.audit.record({ action: 'session.held', recordType: 'session', recordId: session.id }, manager);
-      }
-      if (changed.length) {
+      if (details) await this.recordDetails(manager, session, details);
+      const changed = await this.writeMarks(manager, session, marks, referralOf, user);
+      // A session attended is charged, a corrected one reversed, with the marks or not at all: a
+      // statement of its own, since it reads the marks as just written.
+      if (changed.enrollmentIds.length) await chargeForMarks(manager, session.id, changed.enrollmentIds);
+      const changedReferrals = changed.referralIds;
+      if (changedReferrals.length) {
         // Rules run in this transaction: a crossing and its notices commit with the mark, or neither does.
-        await this.compliance.evaluate(manager, [...new Set(changed.map((mark) => referralOf.get(mark.enrollmentId)!))]);
-        // Rows written in this transaction carry its now(): exactly the events this save raised.
-        const events = (await manager.query(`SELECT referral_id, kind FROM compliance_events WHERE referral_id = ANY($1::uuid[]) AND created_at = now()`, [
-          [...new Set(changed.map((mark) => referralOf.get(mark.enrollmentId)!))],
-        ])) as Array<{ referral_id: string; kind: string }>;
-        for (const mark of changed) {
-          for (const event of events) if (event.referral_id === referralOf.get(mark.enrollmentId)) raised.push({ enrollmentId: mark.enrollmentId, kind: event.kind });
+        // writeMarks locked the men's referrals, so their facts, marks and events are read in one statement.
+        const summary = await this.compliance.evaluate(manager, changedReferrals, { referralsLocked: true });
+        for (const mark of marks) {
+          for (const event of summary.events) if (event.referralId === referralOf.get(mark.enrollmentId)) raised.push({ enrollmentId: mark.enrollmentId, kind: event.kind });
         }
       }
     });
     return { roster: await this.rosters.load(this.dataSource.manager, sessionId, user.role), raised };
   }
 
+  /** The session, locked, if this user may mark it (else 404), with the referral of each enrollment named that is on its roster that day. */
+  private async lockSession(
+    manager: EntityManager,
+    user: SignedInUser,
+    sessionId: string,
+    enrollmentIds: string[],
+  ): Promise<{ session: MarkableSession; referralOf: Map<string, string> }> {
+    const params = new SqlParams();
+    const rows = (await manager.query(
+      `SELECT s.id, s.group_id, s.date::text AS date, s.status, s.note, s.run_by_id,
+              COALESCE((SELECT json_agg(json_build_object('id', e.id, 'referral_id', e.referral_id)) FROM enrollments e
+                         WHERE e.id = ANY(${params.bind(enrollmentIds)}::uuid[]) AND e.group_id = s.group_id
+                           AND e.start_date <= s.date AND (e.end_date IS NULL OR e.end_date >= s.date)), '[]'::json) AS eligible
+         FROM sessions s JOIN groups g ON g.id = s.group_id
+        WHERE s.id = ${params.bind(sessionId)} AND ${this.access.sessionScopeSql(user, 's', 'g', params.bind)}
+        FOR UPDATE OF s`,
+      params.values,
+    )) as Array<{ id: string; group_id: string; date: string; status: SessionStatus; note: string | null; run_by_id: string | null; eligible: Array<{ id: string; referral_id: string }> }>;
+    const row = rows[0];
+    if (!row) throw new NotFoundError('session');
+    return {
+      session: { id: row.id, groupId: row.group_id, date: row.date, status: row.status, note: row.note, runById: row.run_by_id },
+      referralOf: new Map(row.eligible.map((enrollment) => [enrollment.id, enrollment.referral_id])),
+    };
+  }
+
   /** The session's note and who ran it, with the marks in one transaction; audited when they change. */
-  private async recordDetails(manager: EntityManager, session: Session, details: SessionDetails): Promise<void> {
+  private async recordDetails(manager: EntityManager, session: MarkableSession, details: SessionDetails): Promise<void> {
     const note = details.note?.trim() ? details.note.trim().slice(0, 2000) : null;
     const runById = details.runById || null;
     if (runById) {
@@ -141,7 +140,7 @@ export class AttendanceService {
     );
   }
 
-  private assertMarkable(session: Session): void {
+  private assertMarkable(session: MarkableSession): void {
     if (session.status === SessionStatus.Cancelled) {
       throw new UnprocessableError('SESSION_CANCELLED', 'This session was cancelled; it cannot be marked');
     }
@@ -150,46 +149,61 @@ export class AttendanceService {
     }
   }
 
+  /**
+   * One statement: the marks that differ from what is recorded (status or note) are written and
+   * audited ("mark" or "correct", from what they were), a scheduled session becomes held (audited),
+   * and the referrals of the men whose marks changed are locked, in id order, for the rules. The
+   * marks as they were are read by the same statement that overwrites them, after the session's
+   * lock, so a replay of a save finds nothing changed and writes nothing. Answers those referrals.
+   */
   private async writeMarks(
     manager: EntityManager,
-    session: Session,
-    changed: AttendanceMarkDto[],
+    session: MarkableSession,
+    marks: AttendanceMarkDto[],
     referralOf: Map<string, string>,
-    before: Map<string, ExistingMark>,
     user: SignedInUser,
-  ): Promise<void> {
-    await manager.query(
+  ): Promise<{ enrollmentIds: string[]; referralIds: string[] }> {
+    const write = new AuditedWrite();
+    const { bind } = write;
+    const sessionParam = bind(session.id);
+    write.with(
+      'changed',
+      `SELECT x.enrollment_id, x.referral_id, x.status, x.note, x.ord, m.enrollment_id IS NOT NULL AS existed, m.status::text AS previous_status, m.note AS previous_note
+         FROM unnest(${bind(marks.map((mark) => mark.enrollmentId))}::uuid[], ${bind(marks.map((mark) => referralOf.get(mark.enrollmentId)))}::uuid[],
+                     ${bind(marks.map((mark) => mark.status))}::text[], ${bind(marks.map((mark) => mark.note ?? null))}::text[])
+                WITH ORDINALITY AS x(enrollment_id, referral_id, status, note, ord)
+         LEFT JOIN attendance_marks m ON m.session_id = ${sessionParam}::uuid AND m.enrollment_id = x.enrollment_id
+        WHERE m.enrollment_id IS NULL OR m.status::text <> x.status OR m.note IS DISTINCT FROM x.note`,
+      { returned: true },
+    );
+    write.with(
+      'written_marks',
       `INSERT INTO attendance_marks (session_id, enrollment_id, referral_id, status, note, marked_by_id, marked_at)
-       SELECT $1, x.enrollment_id, x.referral_id, x.status::attendance_status, x.note, $2, now()
-         FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::text[]) AS x(enrollment_id, referral_id, status, note)
+       SELECT ${sessionParam}::uuid, c.enrollment_id, c.referral_id, c.status::attendance_status, c.note, ${bind(user.id)}::uuid, now() FROM changed c
        ON CONFLICT (session_id, enrollment_id)
        DO UPDATE SET status = EXCLUDED.status, note = EXCLUDED.note, marked_by_id = EXCLUDED.marked_by_id, marked_at = now()`,
-      [
-        session.id,
-        user.id,
-        changed.map((mark) => mark.enrollmentId),
-        changed.map((mark) => referralOf.get(mark.enrollmentId)),
-        changed.map((mark) => mark.status),
-        changed.map((mark) => mark.note ?? null),
-      ],
     );
-    const entries: AuditRecord[] = changed.map((mark) => {
-      const previous = before.get(mark.enrollmentId);
-      return {
-        action: previous ? 'attendance.correct' : 'attendance.mark',
-        recordType: 'attendance',
-        recordId: mark.enrollmentId,
-        details: {
-          sessionId: session.id,
-          sessionDate: session.date,
-          referralId: referralOf.get(mark.enrollmentId),
-          // The note is the facilitator's free text: it stays on the mark, the entry says only that it changed.
-          ...(previous ? { from: { status: previous.status } } : {}),
-          to: { status: mark.status },
-          ...((mark.note ?? null) !== (previous?.note ?? null) ? { fields: ['note'] } : {}),
-        },
-      };
-    });
-    await this.audit.recordMany(entries, manager);
+    // Referenced below, so it runs: the rules' locks, taken in id order like every evaluation's.
+    write.with('locked_referrals', `SELECT r.id FROM referrals r WHERE r.id IN (SELECT c.referral_id FROM changed c) ORDER BY r.id FOR UPDATE OF r`, { returned: true });
+    write.with('held', `UPDATE sessions SET status = 'held' WHERE id = ${sessionParam}::uuid AND status = 'scheduled' RETURNING id`);
+    // The note is the facilitator's free text: it stays on the mark, the entry says only that it changed.
+    write.audit(
+      `SELECT CASE WHEN c.existed THEN 'attendance.correct' ELSE 'attendance.mark' END, 'attendance', c.enrollment_id,
+              jsonb_build_object('sessionId', ${sessionParam}::uuid, 'sessionDate', ${bind(session.date)}::text, 'referralId', c.referral_id)
+                || CASE WHEN c.existed THEN jsonb_build_object('from', jsonb_build_object('status', c.previous_status)) ELSE '{}'::jsonb END
+                || jsonb_build_object('to', jsonb_build_object('status', c.status))
+                || CASE WHEN c.note IS DISTINCT FROM c.previous_note THEN '{"fields":["note"]}'::jsonb ELSE '{}'::jsonb END,
+              c.ord
+         FROM changed c`,
+    );
+    write.audit(`SELECT 'session.held', 'session', h.id, NULL::jsonb, 1 FROM held h`);
+    const result = await write.run(manager);
+    return {
+      enrollmentIds: ((result.changed ?? []) as Array<{ enrollment_id: string }>).map((row) => row.enrollment_id),
+      referralIds: ((result.locked_referrals ?? []) as Array<{ id: string }>).map((row) => row.id),
+    };
   }
 }
+
+/** What a save needs of the session it marks. */
+type MarkableSession = Pick<Session, 'id' | 'groupId' | 'date' | 'status' | 'note' | 'runById'>;

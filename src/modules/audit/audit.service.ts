@@ -28,17 +28,60 @@ export class AuditService {
 
   async recordMany(entries: AuditRecord[], manager: EntityManager = this.dataSource.manager): Promise<void> {
     if (entries.length === 0) return;
-    const context = RequestContext.current();
-    const rows = entries.map((entry) => ({
-      actorUserId: entry.actorUserId !== undefined ? entry.actorUserId : (context?.user?.id ?? null),
-      actorRole: entry.actorRole !== undefined ? entry.actorRole : (context?.user?.role ?? null),
-      action: entry.action,
-      recordType: entry.recordType,
-      recordId: entry.recordId ?? null,
-      ipAddress: context?.ipAddress ?? null,
-      requestId: context?.requestId ?? null,
-      details: (entry.details ?? null) as never,
-    }));
+    const rows = entries.map((entry) => ({ ...auditColumns(entry), details: (entry.details ?? null) as never }));
     await manager.createQueryBuilder().insert().into(AuditEntry).values(rows).execute();
   }
+
+  /**
+   * A read of participant data and its audit entry in one statement (a data-modifying CTE), so
+   * the entry is as synchronous and atomic as before and costs no round trip of its own: the rows
+   * are not answered unless the entry is written, and the entry names exactly the rows answered.
+   * `returned` names the column whose values the entry lists (details.returned, or the key given
+   * as `as`, in the read's order). The read's SQL uses $1…$n of `params`; its column names must be unique.
+   */
+  async auditedRead<T>(
+    read: { sql: string; params: unknown[] },
+    entry: AuditRecord & { returned?: string | { column: string; as: string } },
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<T[]> {
+    const params = [...read.params];
+    const bind = (value: unknown) => `$${params.push(value)}`;
+    const columns = auditColumns(entry);
+    const details = entry.details ? JSON.stringify(entry.details) : null;
+    const returned = typeof entry.returned === 'string' ? { column: entry.returned, as: 'returned' } : entry.returned;
+    const detailsSql = returned
+      ? `COALESCE(${bind(details)}::jsonb, '{}'::jsonb) || jsonb_build_object(${bind(returned.as)}::text, COALESCE((SELECT jsonb_agg(a.${quoteIdentifier(returned.column)} ORDER BY a.audited_read_order) FROM audited_read a), '[]'::jsonb))`
+      : `${bind(details)}::jsonb`;
+    const rows = (await manager.query(
+      `WITH audited_read AS (SELECT q.*, row_number() OVER () AS audited_read_order FROM (${read.sql}) q),
+            audited_entry AS (
+              INSERT INTO audit_entries (actor_user_id, actor_role, action, record_type, record_id, ip_address, request_id, details)
+              SELECT ${bind(columns.actorUserId)}::uuid, ${bind(columns.actorRole)}, ${bind(columns.action)}, ${bind(columns.recordType)}, ${bind(columns.recordId)},
+                     ${bind(columns.ipAddress)}, ${bind(columns.requestId)}, ${detailsSql}
+            )
+       SELECT * FROM audited_read ORDER BY audited_read_order`,
+      params,
+    )) as Array<T & { audited_read_order?: unknown }>;
+    for (const row of rows) delete row.audited_read_order;
+    return rows;
+  }
+}
+
+/** Who, from where, what: the columns of an entry the request context fills in. */
+export function auditColumns(entry: AuditRecord) {
+  const context = RequestContext.current();
+  return {
+    actorUserId: entry.actorUserId !== undefined ? entry.actorUserId : (context?.user?.id ?? null),
+    actorRole: entry.actorRole !== undefined ? entry.actorRole : (context?.user?.role ?? null),
+    action: entry.action,
+    recordType: entry.recordType,
+    recordId: entry.recordId ?? null,
+    ipAddress: context?.ipAddress ?? null,
+    requestId: context?.requestId ?? null,
+  };
+}
+
+function quoteIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Not a column name: ${name}`);
+  return `"${name}"`;
 }

@@ -14,6 +14,7 @@ import { AccountLink, AccountLinkPurpose } from './account-link.entity';
 import { hashLinkToken, isLinkToken, LINK_LIFETIME_MS, linkUrl, newLinkToken } from './account-link-token';
 import { accountMail } from './account-mail';
 import { PasswordResetLimits } from './password-reset-limits';
+import { SessionRevocations } from './session-revocations';
 
 const LINK_REFUSED = () =>
   new UnprocessableError('LINK_INVALID', 'This link has already been used, has run out or was replaced by a newer one; ask for a new one', {
@@ -40,6 +41,7 @@ export class AccountLinksService {
     private readonly config: AppConfig,
     private readonly audit: AuditService,
     private readonly limits: PasswordResetLimits,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   /** Inside the caller's OutboxTransaction: a new invitation for a user without a password (any earlier one dies). */
@@ -119,7 +121,7 @@ export class AccountLinksService {
     apply: (manager: EntityManager, user: Pick<User, 'id' | 'email' | 'role'>, passwordHash: string) => Promise<void>,
   ): Promise<LinkOutcome> {
     if (!isLinkToken(token)) throw LINK_REFUSED();
-    return this.dataSource.transaction(async (manager) => {
+    const outcome = await this.dataSource.transaction(async (manager): Promise<LinkOutcome> => {
       const rows = (await manager.query(
         `SELECT l.id, u.id AS user_id, u.email, u.name, u.role, u.active, u.password_hash IS NULL AS no_password
            FROM account_links l JOIN users u ON u.id = l.user_id
@@ -136,5 +138,8 @@ export class AccountLinksService {
       await apply(manager, { id: row.user_id, email: row.email, role: row.role }, passwordHash);
       return { userId: row.user_id, email: row.email };
     });
+    // A new password ends his sessions in every process, once it is committed.
+    await this.revocations.revoke({ userId: outcome.userId });
+    return outcome;
   }
 }

@@ -4,6 +4,7 @@ import { MailModule } from '../mail/mail.module';
 import { AccountLinksService } from './account-links.service';
 import { PasswordResetLimits } from './password-reset-limits';
 import { SecondFactorService } from './second-factor.service';
+import { SessionRevocations } from './session-revocations';
 
 /** Invitations, password resets and the second factor: what sign-in (AuthModule) and the admin's users (UsersModule) share. */
 @Module({
@@ -11,12 +12,13 @@ import { SecondFactorService } from './second-factor.service';
   providers: [
     AccountLinksService,
     SecondFactorService,
+    SessionRevocations,
     {
       provide: PasswordResetLimits,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => new PasswordResetLimits(config.redisUrl, config.queuePrefix, config.jwtSecret),
     },
   ],
-  exports: [AccountLinksService, SecondFactorService],
+  exports: [AccountLinksService, SecondFactorService, SessionRevocations],
 })
 export class AccountsModule {}

@@ -13,6 +13,7 @@ import { User } from '../users/user.entity';
 import { AuthSession, AuthSessionEnd, AuthSessionKind } from './auth-session.entity';
 import { IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS } from './session-limits';
 import { SecondFactorService } from './second-factor.service';
+import { SessionRevocations } from './session-revocations';
 import { MAX_FAILED_SIGN_INS, SignInLockout } from './sign-in-lockout';
 
 interface TokenClaims {
@@ -43,6 +44,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly lockout: SignInLockout,
     private readonly secondFactor: SecondFactorService,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   /**
@@ -215,9 +217,15 @@ export class AuthService {
    * token opens no API route, and an API token no page). Returns who is signed in.
    */
   async authenticate(token: string, kind: AuthSessionKind = 'api'): Promise<SignedInUser> {
-    let claims: TokenClaims;
+    // The same token checked a moment ago: trusted for a few seconds while this process hears every
+    // revocation (SessionRevocations), so a burst of requests costs one database check, not one each.
+    const cacheKey = `${kind} ${token}`;
+    const cached = this.revocations.cache.get(cacheKey);
+    if (cached) return cached;
+    const checkpoint = this.revocations.cache.checkpoint();
+    let claims: TokenClaims & { exp?: number };
     try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token, {
+      claims = await this.jwt.verifyAsync<TokenClaims & { exp?: number }>(token, {
         algorithms: ['HS256'],
       });
     } catch {
@@ -228,7 +236,10 @@ export class AuthService {
       `SELECT u.id, u.email, u.name, u.role, u.agency_id, u.token_version, u.active, s.ended_at, s.kind,
               s.last_seen_at <= now() - make_interval(secs => $3) AS idle,
               s.started_at <= now() - make_interval(secs => $4) AS too_old,
-              s.last_seen_at <= now() - make_interval(secs => $5) AS touch
+              s.last_seen_at <= now() - make_interval(secs => $5) AS touch,
+              -- How long it stays good without a request: the cache never outlives it.
+              (extract(epoch FROM LEAST(CASE WHEN s.last_seen_at <= now() - make_interval(secs => $5) THEN now() ELSE s.last_seen_at END + make_interval(secs => $3),
+                                        s.started_at + make_interval(secs => $4)) - now()) * 1000)::float8 AS valid_for_ms
          FROM users u JOIN auth_sessions s ON s.user_id = u.id AND s.id = $2
         WHERE u.id = $1`,
       [claims.sub, claims.sid, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS],
@@ -243,7 +254,10 @@ export class AuthService {
         : new UnauthorizedError('SESSION_EXPIRED', 'Sessions end 12 hours after sign-in; sign in again');
     }
     if (row.touch) await this.dataSource.query(`UPDATE auth_sessions SET last_seen_at = now() WHERE id = $1`, [claims.sid]);
-    return { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agency_id, sessionId: claims.sid };
+    const user: SignedInUser = { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agency_id, sessionId: claims.sid };
+    const tokenLeftMs = claims.exp ? claims.exp * 1000 - Date.now() : 0;
+    this.revocations.cache.put(cacheKey, user, checkpoint, Math.min(row.valid_for_ms, tokenLeftMs));
+    return user;
   }
 
   /** Ends this session only: the user's other devices stay signed in. */
@@ -252,6 +266,7 @@ export class AuthService {
       if (user.sessionId) await this.endSessions({ sessionId: user.sessionId }, 'logout', manager);
       await this.audit.record({ action: 'auth.logout', recordType: 'user', recordId: user.id, details: { sessionId: user.sessionId ?? null } }, manager);
     });
+    if (user.sessionId) await this.revocations.revoke({ sessionId: user.sessionId });
   }
 
   /** Ends sessions (one, or every open one of a user) with a reason; already ended ones keep theirs. */
@@ -291,6 +306,7 @@ export class AuthService {
       await this.endSessions({ userId }, 'password_change', manager);
       await this.audit.record({ action: 'auth.password_change', recordType: 'user', recordId: userId }, manager);
     });
+    await this.revocations.revoke({ userId });
     const updated = await this.dataSource.getRepository(User).findOneByOrFail({ id: userId });
     const { token } = await this.startSession(updated, 'api', this.apiTokenTtlSeconds);
     return this.loginResult(updated, token);
@@ -310,6 +326,7 @@ interface SessionRow {
   idle: boolean;
   too_old: boolean;
   touch: boolean;
+  valid_for_ms: number;
 }
 
 /** The caller's address as the request context has it (TRUST_PROXY decides whether a proxy may say). */

@@ -112,8 +112,9 @@ export class CaseloadService {
     };
     const sort = options.sort && orderBy[options.sort] ? options.sort : 'standing';
     const direction = options.descending ? 'DESC' : 'ASC';
-    const rows: CaseloadRow[] = await this.dataSource.query(
-      `SELECT r.id, r.case_number, p.first_name, p.last_name, r.status, ${standing} AS standing,
+    // Names and standing of many men at once: a read of participant records, audited in the same statement.
+    const rows = await this.audit.auditedRead<CaseloadRow>({
+      sql: `SELECT r.id, r.case_number, p.first_name, p.last_name, r.status, ${standing} AS standing,
               r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, r.required_sessions,
               COALESCE(att.attended, 0)::int AS attended, COALESCE(att.absences, 0)::int AS absences, att.last_attended::text AS last_attended,
               (SELECT count(*)::int FROM notices n WHERE n.referral_id = r.id AND n.recipient_kind = 'probation_officer'
@@ -143,13 +144,11 @@ export class CaseloadService {
         WHERE ${listed.join(' AND ')}
         ORDER BY ${orderBy[sort]} ${direction} NULLS LAST, ${rank}, ${deadline}, r.case_number
         LIMIT ${params.bind(Math.min(options.limit ?? 200, 1000))} OFFSET ${params.bind(options.offset ?? 0)}`,
-      params.values,
-    );
+      params: params.values,
+    }, { action: 'caseload.read', recordType: 'referral', details: { probationOfficerId: officerId ?? null }, returned: { column: 'id', as: 'referralIds' } });
     const items = rows.map(toEntry);
     const counts = Object.fromEntries(STANDING_ORDER.map((name) => [name, 0])) as Record<Standing, number>;
     for (const row of countRows) counts[row.standing] = row.count;
-    // Names and standing of many men at once: a read of participant records, so it is audited.
-    await this.audit.record({ action: 'caseload.read', recordType: 'referral', details: { probationOfficerId: officerId ?? null, referralIds: items.map((item) => item.referralId) } });
     const total = options.standing ? (counts[options.standing] ?? 0) : countRows.reduce((sum, row) => sum + row.count, 0);
     return { counts, items, total };
   }

@@ -4,12 +4,14 @@ import { ProgramClock } from '../../common/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
-import { writeEventNotices } from '../notices/notice-writer';
+import { addEventNotices } from '../notices/notice-writer';
+import { AuditedWrite } from '../audit/audited-write';
+import { MarkFact } from './attendance-counts';
 import { ReferralStatusService } from '../referrals/referral-status.service';
 import { ReferralStatus } from '../referrals/referral-status.enum';
 import { ComplianceEventKind } from './compliance-event-kind.enum';
 import { EventDraft, evaluateReferral, ExistingEvent, ReferralFacts, RulePolicy } from './compliance-rules';
-import { loadMarkFacts } from './mark-facts.repository';
+import { loadMarkFacts, MARKS_AGGREGATE, parseMarkFacts } from './mark-facts.repository';
 
 interface FactsRow {
   id: string;
@@ -31,43 +33,8 @@ interface FactsRow {
   progress_report_day_of_month: number | null;
 }
 
-export interface EvaluationSummary {
-  eventsCreated: number;
-  noticesCreated: number;
-  statusChanges: number;
-}
-
-/**
- * Applies the pure rules inside the caller's transaction: loads the facts of a batch of
- * referrals in a fixed number of queries, writes new events (the unique crossing key makes a
- * second writer a no-op), their notices, and status changes. The request and the sweep share it.
- */
-@Injectable()
-export class ComplianceService {
-  constructor(
-    private readonly statuses: ReferralStatusService,
-    private readonly audit: AuditService,
-    private readonly clock: ProgramClock,
-    private readonly config: AppConfig,
-  ) {}
-
-  /**
-   * `calendar: true` raises the time-based rules too (the sweep); a request raises only what its
-   * marks cross, so back-entering old attendance does not raise stale lapses, but withdraws any
-   * event its change no longer bears out.
-   */
-  async evaluate(
-    manager: EntityManager,
-    referralIds: string[],
-    options: { calendar?: boolean; today?: string } = {},
-  ): Promise<EvaluationSummary> {
-    const today = options.today ?? this.clock.today();
-    const summary: EvaluationSummary = { eventsCreated: 0, noticesCreated: 0, statusChanges: 0 };
-    if (referralIds.length === 0) return summary;
-    const ids = [...new Set(referralIds)].sort();
-    // Lock in id order so concurrent evaluations of overlapping sets cannot deadlock.
-    const facts: FactsRow[] = await manager.query(
-      `SELECT r.id, r.status, r.ordered_on::text AS ordered_on, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by,
+/** What the rules judge a referral by ($1: the referral ids, $2: today). */
+const FACTS_SELECT = `r.id, r.status, r.ordered_on::text AS ordered_on, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by,
               COALESCE((SELECT json_agg(json_build_object('startDate', e.start_date::text, 'endDate', e.end_date::text) ORDER BY e.start_date)
                           FROM enrollments e WHERE e.referral_id = r.id), '[]'::json) AS enrollments,
               -- The weeks his groups did not meet, and the last time they did, while he was in them.
@@ -86,15 +53,53 @@ export class ComplianceService {
                        AND NOT EXISTS (SELECT 1 FROM attendance_marks m WHERE m.session_id = s.id AND m.referral_id = r.id)
                      ORDER BY 1) AS unmarked_session_dates,
               r.required_sessions, p.left_early_counts, p.max_absences, p.max_unexcused_absences, p.max_consecutive_absences,
-              p.no_attendance_days, p.progress_report_every_days, p.progress_report_day_of_month
-         FROM referrals r JOIN policies p ON p.id = r.policy_id
-        WHERE r.id = ANY($1::uuid[])
-        ORDER BY r.id
-        FOR UPDATE OF r`,
-      [ids, today],
-    );
-    const marks = await loadMarkFacts(manager, ids);
-    const existing = await this.existingEvents(manager, ids);
+              p.no_attendance_days, p.progress_report_every_days, p.progress_report_day_of_month`;
+const FACTS_FROM = `referrals r JOIN policies p ON p.id = r.policy_id WHERE r.id = ANY($1::uuid[])`;
+
+type EventRow = { id: string; referral_id: string; kind: ComplianceEventKind; threshold_key: string; corrects_event_id: string | null; reinstated: boolean };
+
+interface EvaluationInput {
+  facts: FactsRow[];
+  marks: Map<string, MarkFact[]>;
+  existing: Map<string, ExistingEvent[]>;
+}
+
+export interface EvaluationSummary {
+  eventsCreated: number;
+  noticesCreated: number;
+  statusChanges: number;
+  /** The events written, by referral. */
+  events: Array<{ referralId: string; kind: string }>;
+}
+
+/**
+ * Applies the pure rules inside the caller's transaction: loads the facts of a batch of
+ * referrals in a fixed number of queries, writes new events (the unique crossing key makes a
+ * second writer a no-op), their notices, and status changes. The request and the sweep share it.
+ */
+@Injectable()
+export class ComplianceService {
+  constructor(
+    private readonly statuses: ReferralStatusService,
+    private readonly clock: ProgramClock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * `calendar: true` raises the time-based rules too (the sweep); a request raises only what its
+   * marks cross, so back-entering old attendance does not raise stale lapses, but withdraws any
+   * event its change no longer bears out.
+   */
+  async evaluate(
+    manager: EntityManager,
+    referralIds: string[],
+    options: { calendar?: boolean; today?: string; referralsLocked?: boolean } = {},
+  ): Promise<EvaluationSummary> {
+    const today = options.today ?? this.clock.today();
+    const summary: EvaluationSummary = { eventsCreated: 0, noticesCreated: 0, statusChanges: 0, events: [] };
+    if (referralIds.length === 0) return summary;
+    const ids = [...new Set(referralIds)].sort();
+    const { facts, marks, existing } = options.referralsLocked ? await this.readLocked(manager, ids, today) : await this.lockAndRead(manager, ids, today);
 
     const drafts: Array<EventDraft & { referralId: string }> = [];
     const statusChanges: Array<{ id: string; from: ReferralStatus; to: ReferralStatus; reason: string | null }> = [];
@@ -112,72 +117,107 @@ export class ComplianceService {
         statusChanges.push({ id: row.id, from: row.status, to: evaluation.status, reason: evaluation.statusReason });
       }
     }
-    // Set-based, so a batch costs the same number of statements however many men change status.
-    await this.statuses.transitionMany(manager, statusChanges);
+    // Set-based and one statement: the status changes, the events, their notices and every audit
+    // entry, however many men change status.
+    const write = new AuditedWrite();
+    this.statuses.addTransitions(write, statusChanges);
     summary.statusChanges = statusChanges.length;
-    const written = await this.writeEvents(manager, drafts);
-    summary.eventsCreated = written.events;
+    const written = await this.writeEvents(manager, drafts, write);
+    summary.eventsCreated = written.events.length;
     summary.noticesCreated = written.notices;
+    summary.events = written.events;
     return summary;
+  }
+
+  /**
+   * The facts, marks and events of referrals, locked in id order so concurrent evaluations of
+   * overlapping sets cannot deadlock: the lock with the facts, then the marks and the events
+   * (read after the lock, so they include whatever the evaluation it waited for wrote).
+   */
+  private async lockAndRead(manager: EntityManager, ids: string[], today: string): Promise<EvaluationInput> {
+    const facts: FactsRow[] = await manager.query(`SELECT ${FACTS_SELECT} FROM ${FACTS_FROM} ORDER BY r.id FOR UPDATE OF r`, [ids, today]);
+    return { facts, marks: await loadMarkFacts(manager, ids), existing: await this.existingEvents(manager, ids) };
+  }
+
+  /**
+   * The same in one statement, for a caller that already holds the referrals' locks (taken before
+   * this statement began, so its snapshot is not older than any write it waited for).
+   */
+  private async readLocked(manager: EntityManager, ids: string[], today: string): Promise<EvaluationInput> {
+    const rows: Array<FactsRow & { marks: string | null; events: EventRow[] }> = await manager.query(
+      `SELECT ${FACTS_SELECT},
+              (SELECT ${MARKS_AGGREGATE} FROM attendance_marks m JOIN sessions s ON s.id = m.session_id
+                WHERE m.referral_id = r.id AND s.status = 'held') AS marks,
+              COALESCE((SELECT json_agg(json_build_object('id', e.id, 'referral_id', e.referral_id, 'kind', e.kind, 'threshold_key', e.threshold_key,
+                                                          'corrects_event_id', e.corrects_event_id, 'reinstated', COALESCE(e.created_at <= r.reinstated_at, false)))
+                          FROM compliance_events e WHERE e.referral_id = r.id), '[]'::json) AS events
+         FROM ${FACTS_FROM} ORDER BY r.id`,
+      [ids, today],
+    );
+    const marks = new Map(ids.map((id) => [id, [] as MarkFact[]]));
+    for (const row of rows) if (row.marks) marks.set(row.id, parseMarkFacts(row.marks));
+    return { facts: rows, marks, existing: groupEvents(rows.flatMap((row) => row.events)) };
   }
 
   /** An event the program raises by decision (completed, terminated), with its notices. */
   async raise(manager: EntityManager, referralId: string, kind: ComplianceEventKind, facts: Record<string, unknown>): Promise<void> {
-    await this.writeEvents(manager, [{ referralId, kind, thresholdKey: kind, occurredOn: this.clock.today(), facts }]);
+    await this.writeEvents(manager, [{ referralId, kind, thresholdKey: kind, occurredOn: this.clock.today(), facts }], new AuditedWrite());
   }
 
-  private async writeEvents(manager: EntityManager, drafts: Array<EventDraft & { referralId: string }>): Promise<{ events: number; notices: number }> {
-    if (drafts.length === 0) return { events: 0, notices: 0 };
-    // TypeORM answers INSERT … RETURNING with the rows themselves (UPDATE gives [rows, count]).
-    const inserted = (await manager.query(
-      `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id)
-       SELECT x.referral_id, x.kind::compliance_event_kind, x.threshold_key, x.occurred_on, x.facts, x.corrects_event_id
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::jsonb[], $6::uuid[])
-           AS x(referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id)
-       ON CONFLICT (referral_id, kind, threshold_key) DO NOTHING
-       RETURNING id, referral_id, kind`,
-      [
-        drafts.map((draft) => draft.referralId),
-        drafts.map((draft) => draft.kind),
-        drafts.map((draft) => draft.thresholdKey),
-        drafts.map((draft) => draft.occurredOn),
-        drafts.map((draft) => JSON.stringify(draft.facts)),
-        drafts.map((draft) => draft.correctsEventId ?? null),
-      ],
-    )) as Array<{ id: string; referral_id: string; kind: string }>;
-    if (inserted.length === 0) return { events: 0, notices: 0 };
-    await this.audit.recordMany(
-      inserted.map((event) => ({
-        action: 'compliance.event',
-        recordType: 'referral',
-        recordId: event.referral_id,
-        details: { eventId: event.id, kind: event.kind },
-      })),
-      manager,
-    );
-    const noticeIds = await writeEventNotices(manager, inserted.map((event) => event.id), this.config.programTimeZone);
-    OutboxTransaction.enlist(manager, noticeIds);
-    return { events: inserted.length, notices: noticeIds.length };
+  /** Adds the events (the unique crossing key makes a second writer a no-op), their audit entries and notices to `write`, and runs it. */
+  private async writeEvents(
+    manager: EntityManager,
+    drafts: Array<EventDraft & { referralId: string }>,
+    write: AuditedWrite,
+  ): Promise<{ events: Array<{ referralId: string; kind: string }>; notices: number }> {
+    if (drafts.length) {
+      const { bind } = write;
+      write.with(
+        'raised_events',
+        `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id)
+         SELECT x.referral_id, x.kind::compliance_event_kind, x.threshold_key, x.occurred_on, x.facts, x.corrects_event_id
+           FROM unnest(${bind(drafts.map((draft) => draft.referralId))}::uuid[], ${bind(drafts.map((draft) => draft.kind))}::text[],
+                       ${bind(drafts.map((draft) => draft.thresholdKey))}::text[], ${bind(drafts.map((draft) => draft.occurredOn))}::date[],
+                       ${bind(drafts.map((draft) => JSON.stringify(draft.facts)))}::jsonb[], ${bind(drafts.map((draft) => draft.correctsEventId ?? null))}::uuid[])
+             WITH ORDINALITY AS x(referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id, ord)
+          ORDER BY x.ord
+         ON CONFLICT (referral_id, kind, threshold_key) DO NOTHING
+         RETURNING id, referral_id, kind, corrects_event_id`,
+        { returned: true },
+      );
+      write.audit(`SELECT 'compliance.event', 'referral', e.referral_id, jsonb_build_object('eventId', e.id, 'kind', e.kind), row_number() OVER () FROM raised_events e`);
+      addEventNotices(write, 'raised_notices', 'raised_events', this.config.programTimeZone);
+    }
+    const result = await write.run(manager);
+    const events = (result.raised_events ?? []) as Array<{ referral_id: string; kind: string }>;
+    const noticeIds = ((result.raised_notices ?? []) as Array<{ id: string }>).map((row) => row.id);
+    if (noticeIds.length) OutboxTransaction.enlist(manager, noticeIds);
+    return { events: events.map((event) => ({ referralId: event.referral_id, kind: event.kind })), notices: noticeIds.length };
   }
 
   private async existingEvents(manager: EntityManager, referralIds: string[]): Promise<Map<string, ExistingEvent[]>> {
-    const rows: Array<{ id: string; referral_id: string; kind: ComplianceEventKind; threshold_key: string; corrects_event_id: string | null; reinstated: boolean }> =
+    const rows: EventRow[] =
       await manager.query(
         `SELECT e.id, e.referral_id, e.kind, e.threshold_key, e.corrects_event_id, COALESCE(e.created_at <= r.reinstated_at, false) AS reinstated
            FROM compliance_events e JOIN referrals r ON r.id = e.referral_id
           WHERE e.referral_id = ANY($1::uuid[])`,
         [referralIds],
       );
-    // A correction belongs to the same referral as the event it withdraws, so one read tells both.
-    const corrected = new Set(rows.map((row) => row.corrects_event_id).filter((id): id is string => id !== null));
-    const byReferral = new Map<string, ExistingEvent[]>();
-    for (const row of rows) {
-      const list = byReferral.get(row.referral_id) ?? [];
-      list.push({ id: row.id, kind: row.kind, thresholdKey: row.threshold_key, corrected: corrected.has(row.id), reinstated: row.reinstated });
-      byReferral.set(row.referral_id, list);
-    }
-    return byReferral;
+    return groupEvents(rows);
   }
+}
+
+/** Each referral's events, each saying whether a correction withdrew it. */
+function groupEvents(rows: EventRow[]): Map<string, ExistingEvent[]> {
+  // A correction belongs to the same referral as the event it withdraws, so one read tells both.
+  const corrected = new Set(rows.map((row) => row.corrects_event_id).filter((id): id is string => id !== null));
+  const byReferral = new Map<string, ExistingEvent[]>();
+  for (const row of rows) {
+    const list = byReferral.get(row.referral_id) ?? [];
+    list.push({ id: row.id, kind: row.kind, thresholdKey: row.threshold_key, corrected: corrected.has(row.id), reinstated: row.reinstated });
+    byReferral.set(row.referral_id, list);
+  }
+  return byReferral;
 }
 
 function toReferralFacts(row: FactsRow): ReferralFacts {

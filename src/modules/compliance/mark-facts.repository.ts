@@ -12,18 +12,21 @@ export async function loadMarkFacts(manager: EntityManager, referralIds: string[
   // One row per man ("date status,date status,…"), not one per mark: a sweep batch is ~50,000
   // marks, and parsing that many rows cost more than the query (bench/RESULTS.md, P2).
   const rows: Array<{ referral_id: string; marks: string }> = await manager.query(
-    `SELECT m.referral_id, string_agg(s.date::text || ' ' || m.status::text, ',' ORDER BY s.date, s.start_time) AS marks
+    `SELECT m.referral_id, ${MARKS_AGGREGATE} AS marks
        FROM attendance_marks m JOIN sessions s ON s.id = m.session_id
       WHERE m.referral_id = ANY($1::uuid[]) AND s.status = 'held'
       GROUP BY m.referral_id`,
     [referralIds],
   );
   for (const row of rows) {
-    const marks = byReferral.get(row.referral_id);
-    if (!marks) continue;
-    for (const mark of row.marks.split(',')) {
-      marks.push({ date: mark.slice(0, 10), status: mark.slice(11) as AttendanceStatus });
-    }
+    if (byReferral.has(row.referral_id)) byReferral.set(row.referral_id, parseMarkFacts(row.marks));
   }
   return byReferral;
+}
+
+/** One man's marks as one string, "date status,date status,…" in date order (m: attendance_marks, s: their sessions). */
+export const MARKS_AGGREGATE = `string_agg(s.date::text || ' ' || m.status::text, ',' ORDER BY s.date, s.start_time)`;
+
+export function parseMarkFacts(aggregate: string): MarkFact[] {
+  return aggregate.split(',').map((mark) => ({ date: mark.slice(0, 10), status: mark.slice(11) as AttendanceStatus }));
 }

@@ -45,6 +45,16 @@ export class GroupAccess {
     return session;
   }
 
+  /** requireSession's rule as SQL on a sessions and a groups alias, for hand-written queries. */
+  sessionScopeSql(user: SignedInUser, sessionAlias: string, groupAlias: string, bind: (value: unknown) => string): string {
+    if (user.role === Role.Facilitator) {
+      // His own groups' sessions, and a session of another group he was recorded as covering.
+      const me = bind(user.id);
+      return `(EXISTS (SELECT 1 FROM group_facilitators gf WHERE gf.group_id = ${groupAlias}.id AND gf.user_id = ${me}) OR ${sessionAlias}.run_by_id = ${me})`;
+    }
+    return this.scopeSql(user, groupAlias, bind);
+  }
+
   /** SQL condition on a groups alias for hand-written queries. */
   scopeSql(user: SignedInUser, groupAlias: string, bind: (value: unknown) => string): string {
     if (user.role === Role.Admin) return 'TRUE';

@@ -60,8 +60,9 @@ export class ReferralHistoryService {
       status: AttendanceStatus;
       note: string | null;
       marked_at: Date;
-    }> = await this.dataSource.query(
-      `SELECT s.id AS session_id, s.date::text AS date, s.status AS session_status, g.id AS group_id, g.name AS group_name,
+    }> = await this.audit.auditedRead({
+      // Audited by the statement that reads his marks.
+      sql: `SELECT s.id AS session_id, s.date::text AS date, s.status AS session_status, g.id AS group_id, g.name AS group_name,
               u.theme, u.title, m.enrollment_id, m.status, m.note, m.marked_at
          FROM attendance_marks m
          JOIN sessions s ON s.id = m.session_id
@@ -69,9 +70,8 @@ export class ReferralHistoryService {
          LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
         WHERE m.referral_id = $1
         ORDER BY s.date, s.start_time`,
-      [referralId],
-    );
-    await this.audit.record({ action: 'referral.attendance_read', recordType: 'referral', recordId: referralId });
+      params: [referralId],
+    }, { action: 'referral.attendance_read', recordType: 'referral', recordId: referralId });
     return {
       referralId,
       enrollments,

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { UnprocessableError } from '../../common/errors/domain-error';
 import { ProgramClock } from '../../common/program-clock';
-import { AuditService } from '../audit/audit.service';
-import { raiseVictimNotifications } from '../protected-parties/raise-victim-notifications';
+import { AuditedWrite } from '../audit/audited-write';
+import { victimNotificationInsertSql, victimNotificationSteps } from '../protected-parties/raise-victim-notifications';
 import { Enrollment } from '../enrollments/enrollment.entity';
 import { ReferralStatus } from './referral-status.enum';
 import { canTransition } from './referral-transitions';
@@ -12,10 +12,7 @@ import { Referral } from './referral.entity';
 /** The one place a referral's status changes: checks the life cycle and audits the change. */
 @Injectable()
 export class ReferralStatusService {
-  constructor(
-    private readonly audit: AuditService,
-    private readonly clock: ProgramClock,
-  ) {}
+  constructor(private readonly clock: ProgramClock) {}
 
   async transition(
     manager: EntityManager,
@@ -40,38 +37,43 @@ export class ReferralStatusService {
   }
 
   /**
-   * Many changes in two statements (the sweep's batches, and single changes too): one UPDATE and
-   * one audit insert, whatever the number. Each change is checked against the life cycle first.
+   * Many changes in one statement (the sweep's batches, and single changes too): the UPDATE, the
+   * victim notifications they raise and the audit entries, whatever the number. Each change is
+   * checked against the life cycle first.
    */
   async transitionMany(
     manager: EntityManager,
     changes: Array<{ id: string; from: ReferralStatus; to: ReferralStatus; reason: string | null }>,
   ): Promise<void> {
+    const write = new AuditedWrite();
+    this.addTransitions(write, changes);
+    await write.run(manager);
+  }
+
+  /** The same changes as part of a larger statement (the rules' writes): refused before anything is written if one is illegal. */
+  addTransitions(write: AuditedWrite, changes: Array<{ id: string; from: ReferralStatus; to: ReferralStatus; reason: string | null }>): void {
     const real = changes.filter((change) => change.from !== change.to);
     if (real.length === 0) return;
     const illegal = real.find((change) => !canTransition(change.from, change.to));
     if (illegal) {
       throw new UnprocessableError('ILLEGAL_TRANSITION', `A referral that is ${illegal.from} cannot become ${illegal.to}`, { from: illegal.from, to: illegal.to });
     }
-    await manager.query(
+    const { bind } = write;
+    const changed = `unnest(${bind(real.map((change) => change.id))}::uuid[], ${bind(real.map((change) => change.from))}::text[], ${bind(real.map((change) => change.to))}::text[], ${bind(real.map((change) => change.reason))}::text[])
+      WITH ORDINALITY AS x(id, expected, status, reason, ord)`;
+    write.with(
+      'status_changes',
       `UPDATE referrals r SET status = x.status::referral_status, status_reason = x.reason, status_changed_at = now(), updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS x(id, expected, status, reason)
-        WHERE r.id = x.id AND r.status = x.expected::referral_status`,
-      [real.map((change) => change.id), real.map((change) => change.from), real.map((change) => change.to), real.map((change) => change.reason)],
+         FROM ${changed}
+        WHERE r.id = x.id AND r.status = x.expected::referral_status
+       RETURNING r.id`,
     );
-    const raised = await raiseVictimNotifications(manager, real, this.clock.timeZone);
-    await this.audit.recordMany(
-      [
-        ...real.map((change) => ({
-          action: 'referral.status_change',
-          recordType: 'referral',
-          recordId: change.id,
-          // The reason is free text kept on the referral (status_reason), not in the append-only log.
-          details: { from: change.from, to: change.to, reasonGiven: change.reason !== null },
-        })),
-        ...raised.map((id) => ({ action: 'victim_notification.raised', recordType: 'victim_notification', recordId: id })),
-      ],
-      manager,
-    );
+    // The reason is free text kept on the referral (status_reason), not in the append-only log.
+    write.audit(`SELECT 'referral.status_change', 'referral', x.id, jsonb_build_object('from', x.expected, 'to', x.status, 'reasonGiven', x.reason IS NOT NULL), x.ord FROM ${changed}`);
+    const steps = victimNotificationSteps(real);
+    if (steps.length) {
+      write.with('victim_notifications_raised', victimNotificationInsertSql(bind(steps.map((step) => step.id)), bind(steps.map((step) => step.event)), bind(this.clock.timeZone)));
+      write.audit(`SELECT 'victim_notification.raised', 'victim_notification', v.id, NULL::jsonb, row_number() OVER () FROM victim_notifications_raised v`);
+    }
   }
 }

@@ -176,25 +176,29 @@ export class ReferralsService {
     if (filters.courtAgencyId) where.push(`r.court_agency_id = ${params.bind(filters.courtAgencyId)}`);
     const whereSql = where.join(' AND ');
     const filterValues = [...params.values];
-    const rows: ReferralRow[] = await this.dataSource.query(
-      `SELECT ${REFERRAL_ROW_SELECT}
-         FROM ${REFERRAL_ROW_FROM}
-        WHERE ${whereSql}
-        ORDER BY r.created_at DESC, r.id
-        LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
-      params.values,
+    // The read and its audit entry are one statement: a case lookup is one round trip.
+    const rows = await this.audit.auditedRead<ReferralRow>(
+      {
+        sql: `SELECT ${REFERRAL_ROW_SELECT}
+                FROM ${REFERRAL_ROW_FROM}
+               WHERE ${whereSql}
+               ORDER BY r.created_at DESC, r.id
+               LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
+        params: params.values,
+      },
+      {
+        action: 'referral.list',
+        recordType: 'referral',
+        // Which filters, not their values: a case number is as identifying as a name.
+        details: { filters: Object.keys(filters).filter((name) => filters[name as keyof ReferralFilters] !== undefined) },
+        returned: 'id',
+      },
     );
     // A page that is not full tells the total itself (a case lookup always is): one round trip fewer.
     const total =
       rows.length < filters.limit && (rows.length > 0 || filters.offset === 0)
         ? filters.offset + rows.length
         : ((await this.dataSource.query(`SELECT count(*)::int AS total FROM referrals r WHERE ${whereSql}`, filterValues)) as Array<{ total: number }>)[0].total;
-    await this.audit.record({
-      action: 'referral.list',
-      recordType: 'referral',
-      // Which filters, not their values: a case number is as identifying as a name.
-      details: { filters: Object.keys(filters).filter((name) => filters[name as keyof ReferralFilters] !== undefined), returned: rows.map((row) => row.id) },
-    });
     return { items: rows.map((row) => toReferralView(row, user.role)), total };
   }
 
@@ -220,18 +224,18 @@ export class ReferralsService {
   /** One referral with its compliance block; reading it is audited (participant data). */
   async get(user: SignedInUser, referralId: string, options: { audit?: boolean } = {}): Promise<ReferralView> {
     await this.access.require(user, referralId);
-    const [row] = (await this.dataSource.query(`SELECT ${REFERRAL_ROW_SELECT} FROM ${REFERRAL_ROW_FROM} WHERE r.id = $1`, [
-      referralId,
-    ])) as ReferralRow[];
+    const read = { sql: `SELECT ${REFERRAL_ROW_SELECT} FROM ${REFERRAL_ROW_FROM} WHERE r.id = $1`, params: [referralId] };
+    // Audited in the statement that reads his record, not a round trip after it.
+    const [row] =
+      options.audit === false
+        ? ((await this.dataSource.query(read.sql, read.params)) as ReferralRow[])
+        : await this.audit.auditedRead<ReferralRow>(read, { action: 'referral.read', recordType: 'referral', recordId: referralId });
     if (!row) throw new NotFoundError('referral');
     const marks = (await loadMarkFacts(this.dataSource.manager, [referralId])).get(referralId) ?? [];
     const policy = await this.dataSource.getRepository(Policy).findOneByOrFail({ id: row.policy_id });
     const view = toReferralView(row, user.role);
     view.compliance = complianceBlock(countAttendance(marks, { requiredSessions: row.required_sessions, leftEarlyCounts: policy.leftEarlyCounts }), user.role);
     if (user.role !== Role.CourtClerk) view.enrollments = await this.history.enrollments(referralId);
-    if (options.audit !== false) {
-      await this.audit.record({ action: 'referral.read', recordType: 'referral', recordId: referralId });
-    }
     return view;
   }
 }

@@ -61,7 +61,7 @@ interface RosterRow {
 
 /**
  * Everyone enrolled in the session's group on its date, with the current mark and standing,
- * in one query whatever the roster's size (plus one for the session itself).
+ * in one query with the session itself, whatever the roster's size.
  */
 @Injectable()
 export class RosterService {
@@ -89,38 +89,38 @@ export class RosterService {
     return { note: row?.note ?? null, runById: row?.run_by_id ?? null, runByName: row?.run_by_name ?? null };
   }
 
+  /** The session and its roster in one statement (a roster with nobody on it is the session's row alone). */
   async load(manager: EntityManager, sessionId: string, viewer: Role): Promise<Roster> {
-    const [sessionRow] = (await manager.query(
-      `SELECT ${SESSION_ROW_SELECT}, g.name AS group_name
+    const rows: Array<SessionRow & { group_name: string } & ({ enrollment_id: null } | RosterRow)> = await manager.query(
+      `SELECT ${SESSION_ROW_SELECT}, g.name AS group_name, ro.*
          FROM sessions s JOIN groups g ON g.id = s.group_id LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
-        WHERE s.id = $1`,
-      [sessionId],
-    )) as Array<SessionRow & { group_name: string }>;
-    const rows: RosterRow[] = await manager.query(
-      `SELECT e.id AS enrollment_id, e.referral_id, e.start_date::text AS start_date, p.first_name, p.last_name,
-              NULLIF(p.language, (SELECT gl.language FROM groups gl WHERE gl.id = s.group_id)) AS other_language,
-              m.status AS mark_status, m.note AS mark_note, m.marked_at,
-              r.required_sessions, r.level_key, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences,
-              h.statuses AS history_statuses, h.dates AS history_dates
-         FROM sessions s
-         JOIN enrollments e ON e.group_id = s.group_id AND e.start_date <= s.date AND (e.end_date IS NULL OR e.end_date >= s.date)
-         JOIN referrals r ON r.id = e.referral_id
-         JOIN participants p ON p.id = r.participant_id
-         JOIN policies pol ON pol.id = r.policy_id
-         LEFT JOIN attendance_marks m ON m.session_id = s.id AND m.enrollment_id = e.id
          LEFT JOIN LATERAL (
-           SELECT array_agg(am.status::text ORDER BY hs.date, hs.start_time) AS statuses,
-                  array_agg(hs.date::text ORDER BY hs.date, hs.start_time) AS dates
-             FROM attendance_marks am JOIN sessions hs ON hs.id = am.session_id
-            WHERE am.referral_id = e.referral_id AND hs.status = 'held'
-         ) h ON TRUE
+           SELECT e.id AS enrollment_id, e.referral_id, e.start_date::text AS start_date, p.first_name, p.last_name,
+                  NULLIF(p.language, g.language) AS other_language,
+                  m.status AS mark_status, m.note AS mark_note, m.marked_at,
+                  r.required_sessions, r.level_key, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences,
+                  h.statuses AS history_statuses, h.dates AS history_dates
+             FROM enrollments e
+             JOIN referrals r ON r.id = e.referral_id
+             JOIN participants p ON p.id = r.participant_id
+             JOIN policies pol ON pol.id = r.policy_id
+             LEFT JOIN attendance_marks m ON m.session_id = s.id AND m.enrollment_id = e.id
+             LEFT JOIN LATERAL (
+               SELECT array_agg(am.status::text ORDER BY hs.date, hs.start_time) AS statuses,
+                      array_agg(hs.date::text ORDER BY hs.date, hs.start_time) AS dates
+                 FROM attendance_marks am JOIN sessions hs ON hs.id = am.session_id
+                WHERE am.referral_id = e.referral_id AND hs.status = 'held'
+             ) h ON TRUE
+            WHERE e.group_id = s.group_id AND e.start_date <= s.date AND (e.end_date IS NULL OR e.end_date >= s.date)
+         ) ro ON TRUE
         WHERE s.id = $1
-        ORDER BY p.last_name, p.first_name, e.id`,
+        ORDER BY ro.last_name, ro.first_name, ro.enrollment_id`,
       [sessionId],
     );
+    const [sessionRow] = rows;
     return {
       session: { ...toSessionView(sessionRow), groupName: sessionRow.group_name },
-      entries: rows.map((row) => toRosterEntry(row, viewer)),
+      entries: rows.filter((row): row is SessionRow & { group_name: string } & RosterRow => row.enrollment_id !== null).map((row) => toRosterEntry(row, viewer)),
     };
   }
 }

@@ -7,6 +7,7 @@ import { Page } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
 import { Agency } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
+import { SessionRevocations } from '../auth/session-revocations';
 import { OPEN_REFERRAL_STATUSES } from '../referrals/referral-status.enum';
 import { Role } from './role.enum';
 import { User } from './user.entity';
@@ -56,6 +57,7 @@ export class UserAdminService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   async search(filters: UserSearch): Promise<Page<UserListItem>> {
@@ -117,6 +119,7 @@ export class UserAdminService {
       await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'reassigned' WHERE user_id = $1 AND ended_at IS NULL`, [userId]);
       await this.audit.record({ action: 'user.reassign', recordType: 'user', recordId: userId, details: { from, to: { role: input.role, agencyId: input.agencyId } } }, manager);
     });
+    await this.revocations.revoke({ userId });
   }
 
   /** What the user's page says of the account beyond the API's view: invited or not, a second factor or not. */

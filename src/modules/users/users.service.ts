@@ -7,6 +7,7 @@ import { Agency, AgencyKind } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
 import { AccountLinksService } from '../auth/account-links.service';
 import { SecondFactorService } from '../auth/second-factor.service';
+import { SessionRevocations } from '../auth/session-revocations';
 import { SignInLockout } from '../auth/sign-in-lockout';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { assertAcceptablePassword } from './password-rules';
@@ -44,6 +45,7 @@ export class UsersService {
     private readonly outbox: OutboxTransaction,
     private readonly links: AccountLinksService,
     private readonly secondFactor: SecondFactorService,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   /**
@@ -108,6 +110,7 @@ export class UsersService {
       await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'factor_reset' WHERE user_id = $1 AND ended_at IS NULL`, [userId]);
       await this.audit.record({ action: 'user.second_factor_reset', recordType: 'user', recordId: userId, details: { hadFactor: removed } }, manager);
     });
+    await this.revocations.revoke({ userId });
   }
 
   /**
@@ -151,7 +154,7 @@ export class UsersService {
   }
 
   async update(id: string, input: UpdateUserDto): Promise<UserView> {
-    return this.dataSource.transaction(async (manager) => {
+    const view = await this.dataSource.transaction(async (manager) => {
       const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new NotFoundError('user');
       if (input.email && input.email !== user.email && (await manager.existsBy(User, { email: input.email }))) {
@@ -173,6 +176,9 @@ export class UsersService {
       await this.audit.record({ action: 'user.update', recordType: 'user', recordId: id, details: changedFields(input) }, manager);
       return toUserView(user);
     });
+    // Deactivated, or a new name or e-mail: no process goes on with the sessions as they were.
+    await this.revocations.revoke({ userId: id });
+    return view;
   }
 
   /** Ends every sign-in lock on the user's address, from whatever client; audited with who did it. */

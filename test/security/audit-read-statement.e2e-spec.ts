@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { addDays } from '../../src/common/dates';
+import { bearer, Staff } from '../helpers/fixtures';
+import { createReferral, Reference, startProgramApp, TODAY } from '../helpers/domain';
+import { StatementCounter } from '../helpers/statement-counter';
+import { TestApp } from '../helpers/test-app';
+
+/**
+ * The audit entry of a read of a participant's record is written by the very statement that reads
+ * it (a data-modifying CTE): synchronous, atomic with the read, and no round trip of its own. So
+ * the court's case lookup is one statement once the session check is cached, and a read whose
+ * entry cannot be written answers nothing.
+ */
+describe('read audit in the same statement as the read', () => {
+  let testApp: TestApp;
+  let staff: Staff;
+  let reference: Reference;
+  let referralId: string;
+  let caseNumber: string;
+  const counter = new StatementCounter();
+
+  beforeAll(async () => {
+    ({ testApp, staff, reference } = await startProgramApp({ env: { SESSION_CACHE_MS: '5000' } }));
+    const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -30) });
+    referralId = referral.id;
+    caseNumber = referral.caseNumber;
+    counter.install();
+  });
+  afterAll(async () => {
+    counter.uninstall();
+    await testApp.close();
+  });
+
+  /** One request with its own id; answers the response and the statements sent for it. */
+  async function traced(send: (requestId: string) => Promise<{ status: number; body: unknown; text: string }>) {
+    const requestId = randomUUID();
+    const response = await send(requestId);
+    return { response, statements: counter.of(requestId), requestId };
+  }
+  const entryOf = async (requestId: string) =>
+    (await testApp.dataSource.query(`SELECT action, record_id, actor_user_id, ip_address, details FROM audit_entries WHERE request_id = $1`, [requestId])) as Array<{
+      action: string;
+      record_id: string | null;
+      actor_user_id: string;
+      ip_address: string | null;
+      details: Record<string, unknown>;
+    }>;
+  const lookup = (requestId: string) =>
+    testApp.http.get(`/api/v1/referrals?caseNumber=${encodeURIComponent(caseNumber)}`).set(bearer(staff.tokens.court_clerk)).set('X-Request-Id', requestId);
+
+  it("the court's case lookup is one statement, the read and its entry", async () => {
+    await lookup(randomUUID()).expect(200); // the session check is cached from here on
+    const { response, statements, requestId } = await traced(lookup);
+    expect(response.status).toBe(200);
+    expect((response.body as { items: Array<{ id: string }> }).items.map((item) => item.id)).toEqual([referralId]);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/INSERT INTO audit_entries/);
+    expect(statements[0]).toMatch(/FROM\s+referrals r/);
+    const [entry] = await entryOf(requestId);
+    expect(entry).toMatchObject({ action: 'referral.list', actor_user_id: staff.users.court_clerk.id, details: { filters: expect.arrayContaining(['caseNumber']), returned: [referralId] } });
+    expect(entry.ip_address).toBeTruthy();
+  });
+
+  it('a lookup that finds nothing is audited as such, in the same statement', async () => {
+    const { response, statements, requestId } = await traced((id) =>
+      testApp.http.post('/api/v1/referrals/lookup').set(bearer(staff.tokens.court_clerk)).set('X-Request-Id', id).send({ caseNumber: '99XX-CR-00-0000' }),
+    );
+    expect(response.status).toBe(200);
+    expect(statements).toHaveLength(1);
+    expect((await entryOf(requestId))[0]).toMatchObject({ action: 'referral.list', details: { returned: [] } });
+  });
+
+  it.each([
+    ['the referral', () => `/api/v1/referrals/${referralId}`, 'referral.read'],
+    ['the caseload', () => '/api/v1/compliance/caseload', 'caseload.read'],
+    ["the man's attendance", () => `/api/v1/referrals/${referralId}/attendance`, 'referral.attendance_read'],
+  ])('reading %s writes its entry in the statement that reads the record, not in one of its own', async (_what, path, action) => {
+    await testApp.http.get(path()).set(bearer(staff.tokens.probation_officer)).expect(200);
+    const { response, statements, requestId } = await traced((id) => testApp.http.get(path()).set(bearer(staff.tokens.probation_officer)).set('X-Request-Id', id));
+    expect(response.status).toBe(200);
+    const auditing = statements.filter((sql) => /audit_entries/.test(sql));
+    expect(auditing).toHaveLength(1);
+    expect(auditing[0]).toMatch(/WITH audited_read AS/);
+    expect(auditing[0]).toMatch(/FROM\s+(referrals r|attendance_marks m)/);
+    expect((await entryOf(requestId)).map((entry) => entry.action)).toEqual([action]);
+  });
+
+  it('a read whose audit entry cannot be written answers nothing of the record', async () => {
+    await testApp.dataSource.query(`
+      CREATE FUNCTION refuse_read_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$;
+      CREATE TRIGGER refuse_read_audit BEFORE INSERT ON audit_entries FOR EACH ROW
+        WHEN (NEW.action IN ('referral.list', 'referral.read', 'caseload.read', 'referral.attendance_read')) EXECUTE FUNCTION refuse_read_audit();`);
+    try {
+      const refused = await lookup(randomUUID());
+      expect(refused.status).toBeGreaterThanOrEqual(500);
+      expect(refused.text).not.toContain(caseNumber);
+      const page = await testApp.http.get(`/api/v1/referrals/${referralId}`).set(bearer(staff.tokens.probation_officer));
+      expect(page.status).toBeGreaterThanOrEqual(500);
+      expect(page.text).not.toContain(caseNumber);
+      const caseload = await testApp.http.get('/api/v1/compliance/caseload').set(bearer(staff.tokens.probation_officer));
+      expect(caseload.status).toBeGreaterThanOrEqual(500);
+      expect(caseload.text).not.toContain(caseNumber);
+      const attendance = await testApp.http.get(`/api/v1/referrals/${referralId}/attendance`).set(bearer(staff.tokens.probation_officer));
+      expect(attendance.status).toBeGreaterThanOrEqual(500);
+      expect(attendance.body.attendance).toBeUndefined();
+    } finally {
+      await testApp.dataSource.query(`DROP TRIGGER refuse_read_audit ON audit_entries; DROP FUNCTION refuse_read_audit();`);
+    }
+    await lookup(randomUUID()).expect(200);
+  });
+});

@@ -330,8 +330,26 @@ function findings(): string {
   return existsSync(path) ? readFileSync(path, 'utf8').trim() : '';
 }
 
+/** On 2 cores the bench itself keeps the 1-minute load average near 2; above this, other work shared the machine. */
+export const LOADED_ABOVE = 3;
+
+/** Whether the run shared the machine with other work (then its PASS/MISS are measurements, not verdicts). */
+export function loadedRun(report: BenchReport): boolean {
+  return (report.loadDuring?.mean ?? report.loadAtStart[0]) > LOADED_ABOVE;
+}
+
 export function renderReport(report: BenchReport): string {
-  const rows = verdicts(report).map((v) => [v.id, v.work, v.baseline, v.target, v.figure, v.baselineFigure, v.ratio, v.pass ? '**PASS**' : '**MISS**', v.load === undefined ? '—' : v.load.toFixed(1)]);
+  const loaded = loadedRun(report);
+  const result = (pass: boolean) => (loaded ? (pass ? 'pass (loaded)' : 'miss (loaded)') : pass ? '**PASS**' : '**MISS**');
+  const rows = verdicts(report).map((v) => [v.id, v.work, v.baseline, v.target, v.figure, v.baselineFigure, v.ratio, result(v.pass), v.load === undefined ? '—' : v.load.toFixed(1)]);
+  const banner = loaded
+    ? [
+        `**Measured on a loaded machine: the 1-minute load average was ${report.loadDuring ? `${report.loadDuring.min.toFixed(1)}–${report.loadDuring.max.toFixed(1)} (mean ${report.loadDuring.mean.toFixed(1)})` : report.loadAtStart[0].toFixed(1)} during the run on 2 cores,`,
+        `against about 2 for the bench alone. The result column says what this run measured, not whether a target is met; a run on a quiet`,
+        `machine decides that.**`,
+        '',
+      ]
+    : [];
   const parameters = Object.entries(report.parameters).map(([key, value]) => `- ${key}: ${typeof value === 'number' ? int(value) : value}`);
   return [
     '# Throughline benchmarks',
@@ -339,6 +357,7 @@ export function renderReport(report: BenchReport): string {
     `Written by \`npm run bench\` (bench/run.ts) on ${report.startedAt.toISOString()}, in ${Math.round(report.seconds)} s, of which seeding took`,
     `${Math.round(report.seedSeconds)} s. Every figure is set against a hand-written baseline doing the same work on the same data in the same run.`,
     '',
+    ...banner,
     table(['id', 'work', 'baseline', 'target', 'Throughline', 'baseline', 'ratio', 'result', 'load (1 min)'], rows),
     '',
     `The last column is the machine's 1-minute load average when the row's measurement ended: on 2 cores the bench itself accounts for`,

@@ -302,7 +302,8 @@ if (require.main === module) {
   const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   const options = { ...parseArgs(process.argv.slice(2)), log };
   if (options.scale) {
-    runScale({ ...options, sizes: options.scale, outDir: options.out ? __dirname : null })
+    // Its own Redis prefix: a default run beside it deletes only its own keys.
+    runScale({ ...options, queuePrefix: `${options.queuePrefix}-scale`, sizes: options.scale, outDir: options.out ? __dirname : null })
       .then(() => process.exit(0))
       .catch((error: Error) => {
         process.stderr.write(`bench --scale failed: ${error.stack ?? error.message}\n`);

@@ -108,10 +108,10 @@ export function renderScaling(points: ScalePoint[], context: { startedAt: Date; 
 
 /** A hand-written SVG: each series' cost as a share of the smallest size's, over the sizes on a log axis, the ±30 % band shaded. */
 export function renderScalingSvg(points: ScalePoint[]): string {
-  const width = 760;
+  const width = 840;
   const height = 380;
   const left = 60;
-  const right = 250;
+  const right = 320;
   const top = 30;
   const bottom = 50;
   const plotW = width - left - right;
@@ -149,7 +149,7 @@ export function renderScalingSvg(points: ScalePoint[]): string {
     const ly = top + 10 + i * 44;
     parts.push(`<rect x="${left + plotW + 16}" y="${ly - 9}" width="12" height="12" fill="${series.color}"/>`);
     parts.push(`<text x="${left + plotW + 34}" y="${ly + 1}">${esc(series.key)}: ${flat[i].ratios.map((r) => `${r.toFixed(2)}×`).join(' → ')}</text>`);
-    parts.push(`<text x="${left + plotW + 34}" y="${ly + 16}" fill="#555" font-size="10">${esc(series.label.length > 40 ? `${series.label.slice(0, 38)}…` : series.label)}</text>`);
+    parts.push(`<text x="${left + plotW + 34}" y="${ly + 16}" fill="#555" font-size="10">${esc(series.label.length > 50 ? `${series.label.slice(0, 48)}…` : series.label)}</text>`);
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;

@@ -197,7 +197,7 @@ export async function benchSweep(
     steady = { queries: result.queries, outcome: result.result };
     log(`  baseline ${(baseline.ms / 1000).toFixed(2)} s, steady run ${(ms / 1000).toFixed(2)} s (${result.queries} queries)`);
   }
-  log(`  raw read of the sweep's facts (once, before the first run) ${(raw.ms / 1000).toFixed(2)} s`);
+  if (options.diagnose !== false) log(`  raw read of the sweep's facts (once, before the first run) ${(raw.ms / 1000).toFixed(2)} s`);
 
   return {
     referrals: warm.result.referrals,

@@ -147,7 +147,7 @@ export async function generate(client: Client, options: GenerateOptions): Promis
   await step(
     'groups',
     `INSERT INTO groups (name, curriculum_id, weekday, start_time, duration_minutes, capacity, location, language, starts_on)
-     SELECT 'Bench group ' || lpad(i::text, 4, '0'), $1, extract(isodow FROM $2::date), '18:00', 120,
+     SELECT 'Bench group ' || lpad(i::text, 6, '0'), $1, extract(isodow FROM $2::date), '18:00', 120,
             CASE WHEN i < $4 THEN ${ROSTER_SIZE} ELSE 40 END, 'Room ' || i, 'en', $2::date - 7 * $5::int
        FROM generate_series(0, $3::int - 1) i`,
     [options.curriculumId, today, options.groups, rosterGroups, HISTORY_WEEKS],

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SignedInUser } from '../src/common/context/request-context';
 import { AuthService } from '../src/modules/auth/auth.service';
 import { Role } from '../src/modules/users/role.enum';
@@ -303,7 +303,7 @@ if (require.main === module) {
   const options = { ...parseArgs(process.argv.slice(2)), log };
   if (options.scale) {
     // Its own Redis prefix: a default run beside it deletes only its own keys.
-    runScale({ ...options, queuePrefix: `${options.queuePrefix}-scale`, sizes: options.scale, outDir: options.out ? __dirname : null })
+    runScale({ ...options, queuePrefix: `${options.queuePrefix}-scale`, sizes: options.scale, outDir: options.out ? dirname(options.out) : null })
       .then(() => process.exit(0))
       .catch((error: Error) => {
         process.stderr.write(`bench --scale failed: ${error.stack ?? error.message}\n`);

@@ -52,4 +52,12 @@ describe('the scaling verdict (S)', () => {
     expect(svg.match(/<circle /g)).toHaveLength(2 * 4);
     expect(svg).toMatch(/500,000 \(not run\)/);
   });
+
+  it('says a size measured on a loaded machine is a measurement, not a verdict', () => {
+    const points = [point(5_000, 500, 4), { ...point(50_000, 520, 4.2), load: 14 }];
+    const markdown = renderScaling(points, { startedAt: new Date('2026-12-01T00:00:00Z'), loadAtStart: [1, 1, 1], sizesAsked: [5_000, 50_000] });
+    expect(markdown).toMatch(/Measured on a loaded machine/);
+    expect(markdown).toMatch(/\| 1\.00× → 1\.04× \| pass \(loaded\) \|/);
+    expect(markdown).not.toMatch(/\*\*PASS\*\*/);
+  });
 });

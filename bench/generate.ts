@@ -45,10 +45,10 @@ const FIRST_NAMES = ['James', 'Robert', 'Michael', 'David', 'William', 'Richard'
 const LAST_NAMES = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Thompson', 'White', 'Harris', 'Clark', 'Lewis', 'Young', 'Walker', 'Hall', 'Allen', 'King'];
 
 /** The tables the generator fills in bulk (tens of millions of marks at statewide scale). */
-const BULK_TABLES = ['attendance_marks', 'compliance_events', 'notices'];
+const BULK_TABLES = ['sessions', 'attendance_marks', 'compliance_events', 'notices'];
 
 /**
- * Drops the bulk tables' secondary indexes, foreign keys and the primary keys nothing references,
+ * Drops the bulk tables' secondary indexes, foreign keys and the primary keys no other table references,
  * and answers a function that builds them again, exactly as the migrations made them (definitions
  * read from the catalog): an index built once over the loaded table is much cheaper than one
  * maintained row by row (random uuids scatter every insert over the whole tree), and a foreign key
@@ -61,7 +61,8 @@ export async function deferBulkIndexes(client: Client, log: (line: string) => vo
       `SELECT c.conrelid::regclass::text AS table_name, c.conname AS name, pg_get_constraintdef(c.oid) AS def, c.contype AS kind
          FROM pg_constraint c
         WHERE c.conrelid = ANY($1::regclass[])
-          AND (c.contype = 'f' OR (c.contype IN ('p', 'u') AND NOT EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.confrelid = c.conrelid)))
+          AND (c.contype = 'f' OR (c.contype IN ('p', 'u') AND NOT EXISTS (
+                SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.confrelid = c.conrelid AND r.conrelid <> ALL($1::regclass[]))))
         ORDER BY 1, 2`,
       [BULK_TABLES],
     );

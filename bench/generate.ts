@@ -229,6 +229,9 @@ export async function generate(client: Client, options: GenerateOptions): Promis
        FROM bench_referrals b JOIN bench_groups g ON g.idx = b.group_idx`,
     [today],
   );
+  // Fresh statistics before the marks: with the tables' sizes unknown the planner joined every
+  // session to every enrollment for each chunk (26 million rows sorted per chunk at 500,000).
+  await step('analyze before the marks', 'ANALYZE bench_referrals, bench_groups, enrollments, sessions, referrals');
   // Steady men: present or late the last two weeks, at most one absence (four or more weeks ago),
   // a few late or left early. The man at the limit has three excused absences, none in a row.
   const expectedMarks = Number(

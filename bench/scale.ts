@@ -138,7 +138,9 @@ export function renderScalingSvg(points: ScalePoint[]): string {
   const minLog = Math.log10(Math.min(...sizes, SCALE_SIZES[0]));
   const maxLog = Math.log10(Math.max(...sizes, SCALE_SIZES[SCALE_SIZES.length - 1]));
   const xOf = (size: number) => left + (maxLog === minLog ? plotW / 2 : ((Math.log10(size) - minLog) / (maxLog - minLog)) * plotW);
-  const yMax = 2;
+  const flat = flatness(points);
+  // Up to 2× at least, higher when a series rises above it (no point is clipped).
+  const yMax = Math.max(2, Math.ceil(2 * Math.max(...flat.flatMap((f) => f.ratios))) / 2);
   const yOf = (ratio: number) => top + plotH - (Math.min(yMax, Math.max(0, ratio)) / yMax) * plotH;
   const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const parts: string[] = [
@@ -151,7 +153,7 @@ export function renderScalingSvg(points: ScalePoint[]): string {
     `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#333"/>`,
     `<text x="${left}" y="18" font-weight="bold">Cost per referral, as a share of the ${int(sizes[0] ?? SCALE_SIZES[0])}-referral point (flat: inside the band, ±30 %)</text>`,
   ];
-  for (const ratio of [0, 0.5, 0.7, 1, 1.3, 1.5, 2]) {
+  for (const ratio of [0, 0.5, 0.7, 1, 1.3, 1.5, ...Array.from({ length: Math.round(2 * yMax) - 3 }, (_, i) => 2 + i / 2)]) {
     parts.push(`<text x="${left - 8}" y="${yOf(ratio) + 4}" text-anchor="end" fill="#333">${ratio.toFixed(1)}×</text>`);
   }
   for (const size of SCALE_SIZES) {
@@ -159,7 +161,6 @@ export function renderScalingSvg(points: ScalePoint[]): string {
     parts.push(`<text x="${xOf(size)}" y="${top + plotH + 20}" text-anchor="middle" fill="#333">${int(size)}${sizes.includes(size) ? '' : ' (not run)'}</text>`);
   }
   parts.push(`<text x="${left + plotW / 2}" y="${height - 8}" text-anchor="middle" fill="#333">open referrals (log scale; about 52 attendance marks each)</text>`);
-  const flat = flatness(points);
   SERIES.forEach((series, i) => {
     const coords = points.map((p, j) => [xOf(p.referrals), yOf(flat[i].ratios[j])] as const);
     if (coords.length > 1) parts.push(`<polyline fill="none" stroke="${series.color}" stroke-width="2" points="${coords.map(([cx, cy]) => `${cx.toFixed(1)},${cy.toFixed(1)}`).join(' ')}"/>`);
@@ -253,7 +254,8 @@ export async function runScale(options: ScaleOptions): Promise<ScalePoint[]> {
       if (options.outDir) {
         writeFileSync(join(options.outDir, 'SCALING.md'), renderScaling(points, { startedAt, loadAtStart, sizesAsked: options.sizes }));
         writeFileSync(join(options.outDir, 'scaling.svg'), renderScalingSvg(points));
-        log(`  wrote ${join(options.outDir, 'SCALING.md')} and scaling.svg`);
+        writeFileSync(join(options.outDir, 'scaling.json'), `${JSON.stringify({ startedAt, loadAtStart, sizesAsked: options.sizes, points }, null, 1)}\n`);
+        log(`  wrote ${join(options.outDir, 'SCALING.md')}, scaling.svg and scaling.json (the measured points)`);
       }
     } finally {
       counter.uninstall();

@@ -1,4 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs, runBench } from '../../bench/run';
+import { runScale } from '../../bench/scale';
 import { renderReport, verdicts } from '../../bench/report';
 import { assertTestDatabaseName, runId, withServerClient } from '../helpers/test-database';
 
@@ -84,5 +88,38 @@ describe('the benchmark at tiny scale', () => {
     expect(lines.some((line) => line.startsWith('P3'))).toBe(false);
     const left = await withServerClient((client) => client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database]));
     expect(left.rowCount).toBe(0);
+  });
+
+  it('runs the scaling sweep (S) at two tiny sizes, writes its table, chart and points, and leaves nothing behind', async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const database = `throughline_test_${runId()}_scale${suffix}`;
+    const outDir = mkdtempSync(join(tmpdir(), 'throughline-scale-'));
+    try {
+      const points = await runScale({
+        sizes: [400, 800],
+        concurrency: 2,
+        duration: 1,
+        database,
+        queuePrefix: `throughline-bench-smoke-scale-${suffix}`,
+        apiNodeOptions: [],
+        outDir,
+        keep: false,
+        log: () => undefined,
+      });
+      expect(points.map((point) => point.referrals)).toEqual([400, 800]);
+      for (const point of points) {
+        for (const run of [point.lookup.app, point.caseload, point.referralPage]) {
+          expect(run.requests).toBeGreaterThan(0);
+          expect(run.errors).toBe(0);
+        }
+      }
+      expect(readFileSync(join(outDir, 'SCALING.md'), 'utf8')).toMatch(/\| 800 \|/);
+      expect(readFileSync(join(outDir, 'scaling.svg'), 'utf8')).toMatch(/^<svg /);
+      expect(JSON.parse(readFileSync(join(outDir, 'scaling.json'), 'utf8')).points).toHaveLength(2);
+      const left = await withServerClient((client) => client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [database]));
+      expect(left.rowCount).toBe(0);
+    } finally {
+      if (existsSync(outDir)) rmSync(outDir, { recursive: true });
+    }
   });
 });

@@ -32,8 +32,8 @@ const KINDS = ['absence_limit_exceeded', 'consecutive_absences', 'no_attendance'
 export async function seedViolations(client: Client, options: { violations: number; today: string; clerkId: string; log: (line: string) => void }): Promise<{ notices: number; responses: number }> {
   const started = performance.now();
   await client.query(
-    // The count is a scalar, not a column of refs: joined on a column, \`n % total\` was a nested
-    // loop of violations × referrals (50,000² comparisons, minutes); on a scalar it is a hash join.
+    // The total is a constant of its own, so the join is a hash join on n % total (with the total a
+    // column of refs it was a nested loop: violations × referrals comparisons, minutes at 50,000 each).
     `WITH refs AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i FROM referrals)
      INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts, created_at)
      SELECT r.id, ($3::text[])[1 + n % 5]::compliance_event_kind, 'bench-accountability:' || n, ($1::date - n % 365),

@@ -208,7 +208,7 @@ export async function benchAttendanceLoad(
   const saves = 2 * half;
   const referralsOf = (rosters: Roster[]) => rosters.flatMap((roster) => roster.marks.map((mark) => mark.referralId));
 
-  const request = (index: number): LoadRequest | null => {
+  const request = (index: number): LoadRequest => {
     const save = rosterSave(appRosters, index);
     return {
       method: 'PUT',

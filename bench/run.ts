@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SignedInUser } from '../src/common/context/request-context';
 import { AuthService } from '../src/modules/auth/auth.service';
 import { Role } from '../src/modules/users/role.enum';
@@ -13,21 +13,24 @@ import { generate } from './generate';
 import { benchLookup } from './lookup.bench';
 import { QueryCounter } from './measure';
 import { benchNotices } from './notices.bench';
+import { benchPages } from './pages.bench';
 import { appEnvironment, BenchProcess, buildApp, freePort, RssSampler, waitForHttp } from './processes';
 import { BenchReport, renderAccountabilityReport, renderReport, writeReport } from './report';
 import { benchRoster } from './roster.bench';
+import { runScale, SCALE_SIZES } from './scale';
 import { benchSweep } from './sweep.bench';
 
 const USAGE = `npm run bench -- [--referrals 50000] [--groups 3000] [--concurrency 4] [--duration 20] [--first-runs 2] [--steady-runs 3]
                      [--iterations 200] [--database throughline_bench] [--out bench/RESULTS.md] [--keep]
-                     [--api-node-options "--max-old-space-size=128"] [--violations 50000] [--only accountability]`;
+                     [--api-node-options "--max-old-space-size=128"] [--violations 50000] [--only accountability]
+       npm run bench -- --scale [--scale-sizes 5000,50000,500000] [--concurrency 4] [--duration 10]   (S: bench/SCALING.md, bench/scaling.svg)`;
 
 export interface BenchOptions {
   referrals: number;
   groups: number;
   /** Closed-loop connections of P1 and P4. */
   concurrency: number;
-  /** Seconds each P1 / P4 load run may last at most. */
+  /** Seconds each P1 / P4 / P7 load run may last at most (each HTTP run has a short warm-up before it). */
   duration: number;
   firstRuns: number;
   steadyRuns: number;
@@ -38,10 +41,12 @@ export interface BenchOptions {
   keep: boolean;
   /** Extra node flags for the api process (none by default: it runs as the Dockerfile runs it). */
   apiNodeOptions: string[];
-  /** Violations seeded for P6 and P7 (the accountability summary and the row export). */
+  /** Violations seeded for A1 and A2 (the accountability summary and the row export). */
   violations: number;
-  /** Run only these rows (after seeding): `accountability` is P6 and P7. */
+  /** Run only these rows (after seeding): `accountability` is A1 and A2. */
   only: 'accountability' | null;
+  /** S instead of the default run: these sizes of open referrals, each seeded from scratch. */
+  scale?: number[] | null;
   log: (line: string) => void;
 }
 
@@ -50,7 +55,7 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     referrals: 50_000,
     groups: 3_000,
     concurrency: 4,
-    duration: 20,
+    duration: 10,
     firstRuns: 2,
     steadyRuns: 3,
     iterations: 200,
@@ -62,6 +67,7 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     apiNodeOptions: ['--max-old-space-size=160'],
     violations: 50_000,
     only: null,
+    scale: null,
   };
   const numeric: Record<string, keyof typeof options> = {
     '--referrals': 'referrals',
@@ -77,6 +83,12 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     const arg = argv[i];
     if (arg === '--keep') options.keep = true;
     else if (arg === '--database') options.database = argv[++i];
+    else if (arg === '--scale') options.scale ??= SCALE_SIZES;
+    else if (arg === '--scale-sizes') {
+      const sizes = argv[++i].split(',').map(Number);
+      if (sizes.some((size) => !Number.isInteger(size) || size < 1000)) throw new Error(`--scale-sizes takes sizes of at least 1,000, comma-separated\n${USAGE}`);
+      options.scale = sizes;
+    }
     else if (arg === '--out') options.out = argv[++i];
     else if (arg === '--only') {
       if (argv[++i] !== 'accountability') throw new Error(`--only takes accountability\n${USAGE}`);
@@ -111,7 +123,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const jwtSecret = randomBytes(32).toString('hex');
   const databaseUrl = benchDatabaseUrl(options.database);
   log(`creating and migrating ${options.database}; compiling the app for its api and worker processes meanwhile`);
-  // P6 and P7 alone run in this process: no api or worker build to wait for.
+  // A1 and A2 alone run in this process: no api or worker build to wait for.
   const building = options.only ? Promise.resolve('') : buildApp(log);
   building.catch(() => undefined);
   await createBenchDatabase(options.database);
@@ -136,20 +148,25 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     };
 
     if (options.only === 'accountability') {
-      log('only P6 and P7: the accountability summary and the row export, against raw SQL (nothing else runs)');
+      log('only A1 and A2: the accountability summary and the row export, against raw SQL (nothing else runs)');
       const accountability = await benchAccountability(bench, client, { admin: await user(fixture.adminId, Role.Admin), clerkId: fixture.clerkId, violations: options.violations, runs: options.steadyRuns, log });
       const markdown = renderAccountabilityReport(accountability, { referrals: fixture.counts.referrals, events: fixture.counts.events, notices: fixture.counts.notices });
       log(`\n${markdown}`);
       return { onlyAccountability: markdown, accountability } as unknown as BenchReport;
     }
     const main = await building;
+    // The 1-minute load average as each row's measurement ends, printed beside it in the report.
+    const loadBeside: Record<string, number> = {};
+    const mark = (id: string) => (loadBeside[id] = os.loadavg()[0]);
 
     log('P3: notices from event to the SMTP server, against raw nodemailer');
     const notices = await benchNotices(bench, client, { main, databaseUrl, redisUrl: REDIS_URL, queuePrefix: options.queuePrefix, jwtSecret, noticeReferralIds: fixture.noticeReferralIds, log });
+    log(`  load average ${mark('P3').toFixed(2)}`);
 
     counter.install();
     log('P2: the daily compliance sweep, against one set-based query');
     const sweep = await benchSweep(bench, client, counter, { firstRuns: options.firstRuns, steadyRuns: options.steadyRuns, log });
+    log(`  load average ${mark('P2').toFixed(2)}`);
     log('roster read (in process)');
     const facilitator = await user(fixture.facilitatorId, Role.Facilitator);
     const roster = await benchRoster(bench, client, counter, {
@@ -196,6 +213,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       log,
     });
     const attendanceRss = p1Rss.stop();
+    log(`  load average ${mark('P1').toFixed(2)}`);
 
     log(`P4: a court clerk's case lookup under load (${options.concurrency} at once), against bare node http + pg`);
     const clerk = await user(fixture.clerkId, Role.CourtClerk);
@@ -211,11 +229,19 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       log,
     });
     const lookupRss = p4Rss.stop();
+    log(`  load average ${mark('P4').toFixed(2)}`);
+    mark('P5');
     const peak = api.memory();
     log(`P5: api RSS ${rssAtStart?.rssMb.toFixed(0)} MB at start, ${attendanceRss.maxMb.toFixed(0)} MB max during P1, ${lookupRss.maxMb.toFixed(0)} MB max during P4, peak (VmHWM) ${peak?.peakMb.toFixed(0)} MB`);
 
-    log('P6 and P7: the accountability summary and the row export, against raw SQL');
+    log(`P7: a probation officer's caseload (${fixture.counts.caseload} men) and referral pages over HTTP (${options.concurrency} at once)`);
+    const pages = await benchPages(bench, client, { apiUrl, officerId: fixture.caseloadOfficerId, concurrency: options.concurrency, durationMs: options.duration * 1000, log });
+    log(`  load average ${mark('P7').toFixed(2)}`);
+
+    log('A1 and A2: the accountability summary and the row export, against raw SQL');
     const accountability = await benchAccountability(bench, client, { admin: await user(fixture.adminId, Role.Admin), clerkId: fixture.clerkId, violations: options.violations, runs: options.steadyRuns, log });
+    log(`  load average ${mark('A1').toFixed(2)}`);
+    loadBeside.A2 = loadBeside.A1;
 
     const report: BenchReport = {
       startedAt,
@@ -234,7 +260,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         'crossing on the sweep’s first run': '5 % (1 % never enrolled, 2 % no attendance for 3 weeks, 1 % progress report due, 1 % at risk); P3 raised another 1 % first',
         'sweep batch size': 1000,
         'sweep samples (first / steady)': `${options.firstRuns} / ${options.steadyRuns}`,
-        'P1 / P4 load': `${options.concurrency} connections at once, closed loop, at most ${options.duration} s a run`,
+        'P1 / P4 / P7 load': `${options.concurrency} connections at once (autocannon, closed loop), at most ${options.duration} s a run after a short warm-up`,
+        'P7 caseload': `one probation officer with ${fixture.counts.caseload} men picked across the state`,
         'api process': options.apiNodeOptions.length ? `node ${options.apiNodeOptions.join(' ')} (as the Dockerfile's NODE_OPTIONS sets it)` : 'node with default V8 heap sizing',
         'program date (today)': bench.today,
       },
@@ -243,6 +270,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       roster,
       attendance,
       lookup,
+      pages,
+      loadBeside,
       memory: { atStartMb: rssAtStart?.rssMb ?? NaN, attendance: attendanceRss, lookup: lookupRss, peakMb: peak?.peakMb ?? NaN },
       accountability,
     };
@@ -271,7 +300,16 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 if (require.main === module) {
   const started = Date.now();
   const log = (line: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
-  runBench({ ...parseArgs(process.argv.slice(2)), log })
+  const options = { ...parseArgs(process.argv.slice(2)), log };
+  if (options.scale) {
+    // Its own Redis prefix: a default run beside it deletes only its own keys.
+    runScale({ ...options, queuePrefix: `${options.queuePrefix}-scale`, sizes: options.scale, outDir: options.out ? dirname(options.out) : null })
+      .then(() => process.exit(0))
+      .catch((error: Error) => {
+        process.stderr.write(`bench --scale failed: ${error.stack ?? error.message}\n`);
+        process.exit(1);
+      });
+  } else runBench(options)
     .then((report) => {
       const only = (report as unknown as { onlyAccountability?: string }).onlyAccountability;
       process.stdout.write(`${only ?? renderReport(report)}\n`);

@@ -8,7 +8,7 @@ import { SignedInUser } from '../../common/context/request-context';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
-import { chargeForMarks } from '../fees/attendance-charges';
+import { addAttendanceCharges } from '../fees/attendance-charges';
 import { GroupAccess } from '../groups/group-access';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { Roster, RosterService } from '../sessions/roster.service';
@@ -73,11 +73,7 @@ export class AttendanceService {
         );
       }
       if (details) await this.recordDetails(manager, session, details);
-      const changed = await this.writeMarks(manager, session, marks, referralOf, user);
-      // A session attended is charged, a corrected one reversed, with the marks or not at all: a
-      // statement of its own, since it reads the marks as just written.
-      if (changed.enrollmentIds.length) await chargeForMarks(manager, session.id, changed.enrollmentIds);
-      const changedReferrals = changed.referralIds;
+      const changedReferrals = await this.writeMarks(manager, session, marks, referralOf, user);
       if (changedReferrals.length) {
         // Rules run in this transaction: a crossing and its notices commit with the mark, or neither does.
         // writeMarks locked the men's referrals, so their facts, marks and events are read in one statement.
@@ -162,7 +158,7 @@ export class AttendanceService {
     marks: AttendanceMarkDto[],
     referralOf: Map<string, string>,
     user: SignedInUser,
-  ): Promise<{ enrollmentIds: string[]; referralIds: string[] }> {
+  ): Promise<string[]> {
     const write = new AuditedWrite();
     const { bind } = write;
     const sessionParam = bind(session.id);
@@ -197,11 +193,10 @@ export class AttendanceService {
          FROM changed c`,
     );
     write.audit(`SELECT 'session.held', 'session', h.id, NULL::jsonb, 1 FROM held h`);
+    // A session attended is charged, a corrected one reversed, with the marks or not at all.
+    addAttendanceCharges(write, 'changed', sessionParam);
     const result = await write.run(manager);
-    return {
-      enrollmentIds: ((result.changed ?? []) as Array<{ enrollment_id: string }>).map((row) => row.enrollment_id),
-      referralIds: ((result.locked_referrals ?? []) as Array<{ id: string }>).map((row) => row.id),
-    };
+    return ((result.locked_referrals ?? []) as Array<{ id: string }>).map((row) => row.id);
   }
 }
 

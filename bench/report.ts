@@ -228,7 +228,7 @@ function attendanceSection(p1: AttendanceLoadBench): string {
     LOAD_NOTE,
     '',
     `SQL statements per save (a crossing, then its correction), counted on a roster kept out of the load: the app ${p1.statements.app.join(' and ')}`,
-    `(token check, the save's transaction, the roster read back), the baseline ${p1.statements.baseline.join(' and ')}.`,
+    `(the session check unless cached, the save's transaction with the rules, outbox, fees and audit inside, the roster read back), the baseline ${p1.statements.baseline.join(' and ')}.`,
   ].join('\n');
 }
 
@@ -287,7 +287,7 @@ function lookupSection(p4: LookupBench): string {
     ])),
     '',
     `Both walk the ${int(p4.caseNumbers)} case numbers of the clerk's court in the same order. The app also checks the bearer token and its`,
-    'session, validates the query, scopes it to the clerk\'s court, and audits the read (an insert per lookup); the baseline runs the',
+    'session (cached up to 5 s), validates the query, scopes it to the clerk\'s court, and audits the read in the statement that reads it; the baseline runs the',
     'SELECT and answers.',
     LOAD_NOTE,
   ].join('\n');

@@ -16,6 +16,7 @@ import { ProtectedPartyDetails, VictimNotificationView } from './protected-party
 import { VictimNotification, VictimNotificationStatus } from './victim-notification.entity';
 import { victimNotificationMessage } from './victim-notification-message';
 import { dueState } from './victim-notification-due';
+import { victimNotificationDelivery } from './victim-notification-delivery';
 
 /** An advocate may approve the e-mail this often; after that, she is reached another way. */
 export const MAX_EMAIL_ATTEMPTS = 3;
@@ -23,7 +24,6 @@ const OPEN = [VictimNotificationStatus.Pending, VictimNotificationStatus.Failed,
 const sendLimitReached = () =>
   new DomainError('too_many_requests', 'SEND_LIMIT_REACHED', `The e-mail was refused ${MAX_EMAIL_ATTEMPTS} times; reach her another way and record it`, { maxAttempts: MAX_EMAIL_ATTEMPTS });
 const noteContext = (id: string) => `victim_notification:${id}`;
-const ON_ITS_WAY = [MailStatus.Pending, MailStatus.Sending, MailStatus.Failed];
 /** Marks a claim that another request won, so the transaction rolls back and says why after. */
 class NotClaimed extends Error {}
 
@@ -249,7 +249,7 @@ export class VictimNotificationsService {
       channel: row.channel,
       attempts: row.attempts,
       lastError: row.last_error,
-      delivery: row.status !== VictimNotificationStatus.Sending ? null : mailStatus && ON_ITS_WAY.includes(mailStatus) ? 'on_its_way' : 'not_confirmed',
+      delivery: victimNotificationDelivery(row.status, mailStatus),
       note,
       decidedAt: row.decided_at,
       createdAt: row.created_at,

@@ -37,24 +37,23 @@ interface FactsRow {
 const FACTS_SELECT = `r.id, r.status, r.ordered_on::text AS ordered_on, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by,
               COALESCE((SELECT json_agg(json_build_object('startDate', e.start_date::text, 'endDate', e.end_date::text) ORDER BY e.start_date)
                           FROM enrollments e WHERE e.referral_id = r.id), '[]'::json) AS enrollments,
-              -- The weeks his groups did not meet, and the last time they did, while he was in them.
-              ARRAY(SELECT DISTINCT s.date::text FROM enrollments e
-                      JOIN sessions s ON s.group_id = e.group_id AND s.kind = 'regular' AND s.status = 'cancelled'
-                       AND s.date >= e.start_date AND s.date <= LEAST(COALESCE(e.end_date, $2::date), $2::date)
-                     WHERE e.referral_id = r.id ORDER BY 1) AS cancelled_session_dates,
-              (SELECT max(s.date)::text FROM enrollments e
-                 JOIN sessions s ON s.group_id = e.group_id AND s.status = 'held'
-                  AND s.date >= e.start_date AND s.date <= LEAST(COALESCE(e.end_date, $2::date), $2::date)
-                WHERE e.referral_id = r.id) AS last_held_session_on,
-              ARRAY(SELECT s.date::text FROM enrollments e
-                      JOIN sessions s ON s.group_id = e.group_id AND s.kind = 'regular' AND s.status <> 'cancelled'
-                       AND s.date >= e.start_date AND s.date <= LEAST(COALESCE(e.end_date, $2::date), $2::date)
-                     WHERE e.referral_id = r.id
-                       AND NOT EXISTS (SELECT 1 FROM attendance_marks m WHERE m.session_id = s.id AND m.referral_id = r.id)
-                     ORDER BY 1) AS unmarked_session_dates,
+              -- The weeks his groups did not meet, the last time they did, and the weeks not yet marked for
+              -- him, while he was in them (one pass over his groups' sessions: the window join below).
+              COALESCE(w.cancelled, '{}') AS cancelled_session_dates, w.last_held::text AS last_held_session_on,
+              COALESCE(w.unmarked, '{}') AS unmarked_session_dates,
               r.required_sessions, p.left_early_counts, p.max_absences, p.max_unexcused_absences, p.max_consecutive_absences,
               p.no_attendance_days, p.progress_report_every_days, p.progress_report_day_of_month`;
-const FACTS_FROM = `referrals r JOIN policies p ON p.id = r.policy_id WHERE r.id = ANY($1::uuid[])`;
+const FACTS_FROM = `referrals r JOIN policies p ON p.id = r.policy_id
+  LEFT JOIN LATERAL (
+    SELECT array_agg(DISTINCT s.date::text ORDER BY s.date::text) FILTER (WHERE s.kind = 'regular' AND s.status = 'cancelled') AS cancelled,
+           max(s.date) FILTER (WHERE s.status = 'held') AS last_held,
+           array_agg(s.date::text ORDER BY s.date::text) FILTER (WHERE s.kind = 'regular' AND s.status <> 'cancelled' AND m.session_id IS NULL) AS unmarked
+      FROM enrollments e
+      JOIN sessions s ON s.group_id = e.group_id AND s.date >= e.start_date AND s.date <= LEAST(COALESCE(e.end_date, $2::date), $2::date)
+      -- A mark of his on that week (any of his enrollments): the week is not unmarked for him.
+      LEFT JOIN attendance_marks m ON m.session_id = s.id AND m.referral_id = r.id
+     WHERE e.referral_id = r.id) w ON true
+ WHERE r.id = ANY($1::uuid[])`;
 
 type EventRow = { id: string; referral_id: string; kind: ComplianceEventKind; threshold_key: string; corrects_event_id: string | null; reinstated: boolean };
 
@@ -198,9 +197,11 @@ export class ComplianceService {
   private async existingEvents(manager: EntityManager, referralIds: string[]): Promise<Map<string, ExistingEvent[]>> {
     const rows: EventRow[] =
       await manager.query(
+        // Each man's events by the crossing index (OFFSET 0 keeps the probe per man: joined flat, the
+        // planner hashed the whole events table for every batch of the sweep).
         `SELECT e.id, e.referral_id, e.kind, e.threshold_key, e.corrects_event_id, COALESCE(e.created_at <= r.reinstated_at, false) AS reinstated
-           FROM compliance_events e JOIN referrals r ON r.id = e.referral_id
-          WHERE e.referral_id = ANY($1::uuid[])`,
+           FROM referrals r CROSS JOIN LATERAL (SELECT * FROM compliance_events e WHERE e.referral_id = r.id OFFSET 0) e
+          WHERE r.id = ANY($1::uuid[])`,
         [referralIds],
       );
     return groupEvents(rows);

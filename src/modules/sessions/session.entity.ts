@@ -17,7 +17,8 @@ export enum SessionKind {
 
 /** One meeting of a group on one date. */
 @Entity('sessions')
-@Index('sessions_group_date_idx', ['groupId', 'date'])
+// His group's weeks in a date window, read from the index alone (the rules read them for every man, nightly).
+@Index('sessions_group_window_idx', ['groupId', 'date', 'kind', 'status', 'startTime', 'id'])
 @Index('sessions_regular_unique', ['groupId', 'date'], { unique: true, where: `"kind" = 'regular'` })
 @Index('sessions_date_idx', ['date'])
 export class Session {

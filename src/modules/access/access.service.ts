@@ -4,7 +4,7 @@ import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm'
 import { SignedInUser } from '../../common/context/request-context';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { SqlParams } from '../../common/http/sql-params';
-import { AccessAliases, PERMISSIONS, Permission, ruleFor, scopeSql } from './permissions';
+import { AccessAliases, guardedAlias, PERMISSIONS, Permission, ruleFor, scopeSql } from './permissions';
 
 export interface AccessOptions {
   /** The caller's transaction, when the check belongs to one. */
@@ -38,13 +38,13 @@ export class AccessService {
     const asked = [...new Set(ids)];
     if (asked.length === 0 || !ruleFor(user, permission)) return [];
     const params = new SqlParams();
-    const alias = rules.aliases[rules.guards]!;
-    const rows = (await (options.manager ?? this.dataSource.manager).query(
+    const alias = guardedAlias(permission);
+    const rows = await (options.manager ?? this.dataSource.manager).query<Array<{ id: string }>>(
       `SELECT ${alias}.id FROM ${rules.from}
         WHERE ${alias}.id = ANY(${params.bind(asked)}::uuid[]) AND ${scopeSql(user, permission, rules.aliases, params.bind)}
         ORDER BY ${alias}.id${options.lock ? ` FOR UPDATE OF ${alias}` : ''}`,
       params.values,
-    )) as Array<{ id: string }>;
+    );
     return rows.map((row) => row.id);
   }
 
@@ -61,7 +61,7 @@ export class AccessService {
   ): Promise<T> {
     const rules = PERMISSIONS[permission];
     if (!ruleFor(user, permission)) throw new NotFoundError(rules.notFound);
-    const alias = rules.aliases[rules.guards]!;
+    const alias = guardedAlias(permission);
     const named: Record<string, unknown> = {};
     const bind = (value: unknown): string => {
       const name = `access${Object.keys(named).length}`;

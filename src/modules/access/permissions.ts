@@ -181,6 +181,14 @@ export const PERMISSIONS: Record<Permission, PermissionRules> = {
   'protected-party.enter': protectedParty(ALL),
 };
 
+/** The alias of the guarded table in the permission's own FROM. */
+export function guardedAlias(permission: Permission): string {
+  const rules = PERMISSIONS[permission];
+  const alias = rules.aliases[rules.guards];
+  if (!alias) throw new Error(`${permission} names no alias for ${rules.guards}`);
+  return alias;
+}
+
 export function ruleFor(user: Pick<SignedInUser, 'role'>, permission: Permission): AccessRule | null {
   return PERMISSIONS[permission].byRole[user.role] ?? null;
 }

@@ -30,6 +30,7 @@ import { ResponsesModule } from './modules/responses/responses.module';
 import { AssessmentsModule } from './modules/assessments/assessments.module';
 import { WorkerModule } from './modules/worker/worker.module';
 import { AccountabilityModule } from './modules/accountability/accountability.module';
+import { AccessModule } from './modules/access/access.module';
 
 export interface AppModuleOptions {
   /** Extra destination for log lines (tests read it to prove nothing sensitive is logged). */
@@ -48,6 +49,7 @@ export class AppModule {
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 3, retryDelay: 1_000 }),
         QueuesModule,
         AuditModule,
+        AccessModule,
         AuthModule,
         AgenciesModule,
         UsersModule,

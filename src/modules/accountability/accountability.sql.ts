@@ -1,6 +1,6 @@
 import { SignedInUser } from '../../common/context/request-context';
 import { ComplianceEventKind, VIOLATION_KINDS } from '../compliance/compliance-event-kind.enum';
-import { Role } from '../users/role.enum';
+import { scopeSql } from '../access/permissions';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { AccountabilityPeriod } from './accountability-period';
 
@@ -10,25 +10,6 @@ import { AccountabilityPeriod } from './accountability-period';
  * reinstated, closed, transferred), reports, warnings and corrections are not crossings.
  */
 export const ACCOUNTABLE_KINDS: readonly ComplianceEventKind[] = [...VIOLATION_KINDS, ComplianceEventKind.FailedToEnroll];
-
-/**
- * Whose orders a user's figures cover: the admin and the coordinator every order; a probation
- * officer the orders of his department (every officer of his agency), a court clerk those of her
- * court. Nobody else reaches the view (the role gate); FALSE keeps a mistake harmless.
- */
-export function accountabilityScopeSql(user: SignedInUser, bind: (value: unknown) => string): string {
-  switch (user.role) {
-    case Role.Admin:
-    case Role.Coordinator:
-      return 'TRUE';
-    case Role.ProbationOfficer:
-      return `po.agency_id = ${bind(user.agencyId)}`;
-    case Role.CourtClerk:
-      return `r.court_agency_id = ${bind(user.agencyId)}`;
-    default:
-      return 'FALSE';
-  }
-}
 
 /**
  * His group: the group of his latest enrollment (where he is, or where he ended), for every order
@@ -42,7 +23,8 @@ const LATEST_GROUP_JOIN = `LEFT JOIN (SELECT DISTINCT ON (en.referral_id) en.ref
 export function scopedReferralsSql(user: SignedInUser, query: AccountabilityQuery, bind: (value: unknown) => string, options: { group?: boolean } = {}): string {
   // The group costs a pass over every enrollment: read only where a figure groups or filters by it.
   const withGroup = options.group !== false || Boolean(query.groupId);
-  const where = [accountabilityScopeSql(user, bind)];
+  // Whose orders the figures cover (access/permissions.ts, accountability.read).
+  const where = [scopeSql(user, 'accountability.read', { referral: 'r', probationOfficer: 'po' }, bind)];
   if (query.courtId) where.push(`r.court_agency_id = ${bind(query.courtId)}`);
   if (query.probationAgencyId) where.push(`po.agency_id = ${bind(query.probationAgencyId)}`);
   // A policy is every version of it: a referral keeps the version it was ordered under.

@@ -12,7 +12,7 @@ import { OutboxTransaction } from '../mail/outbox-transaction';
 import { Policy } from '../policies/policy.entity';
 import { termsFor } from '../policies/policy-level';
 import { raiseProgramDecision } from '../referrals/program-decision-events';
-import { ReferralAccess } from '../referrals/referral-access';
+import { AccessService } from '../access/access.service';
 import { isOpen } from '../referrals/referral-status.enum';
 import { Referral } from '../referrals/referral.entity';
 import { assessmentProblems, storedAnswers } from './assessment-rules';
@@ -35,7 +35,7 @@ const ASSESSMENT_SELECT = `
 export class AssessmentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: ReferralAccess,
+    private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
     private readonly outbox: OutboxTransaction,
@@ -45,7 +45,7 @@ export class AssessmentsService {
   async record(user: SignedInUser, referralId: string, input: RecordAssessmentDto): Promise<AssessmentView> {
     const id = await this.outbox.run(async (manager) => {
       // The referral's row lock orders two assessments of one man: each supersedes the one before.
-      const referral = await this.access.require(user, referralId, manager, true);
+      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
       if (!isOpen(referral.status)) {
         throw new UnprocessableError('REFERRAL_ENDED', `The order is ${referral.status}; its level can no longer change`, { fields: { levelKey: [`the order is ${referral.status}`] } });
       }
@@ -122,7 +122,7 @@ export class AssessmentsService {
 
   /** Newest first; the program sees everything, probation and the court the level, date and reason. */
   async history(user: SignedInUser, referralId: string): Promise<Array<AssessmentSummary | AssessmentView>> {
-    await this.access.require(user, referralId);
+    await this.access.requireAccess(user, 'referral.read', [referralId]);
     const rows = (await this.dataSource.query(`${ASSESSMENT_SELECT} WHERE a.referral_id = $1 ORDER BY a.recorded_at DESC, a.id LIMIT 200`, [referralId])) as AssessmentRow[];
     await this.audit.record({ action: 'referral.assessments.read', recordType: 'referral', recordId: referralId, details: { returned: rows.length } });
     return rows.map((row) => toAssessmentView(row, user.role));

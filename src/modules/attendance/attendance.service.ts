@@ -9,7 +9,7 @@ import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
 import { addAttendanceCharges } from '../fees/attendance-charges';
-import { GroupAccess } from '../groups/group-access';
+import { AccessService } from '../access/access.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { Roster, RosterService } from '../sessions/roster.service';
 import { Session, SessionStatus } from '../sessions/session.entity';
@@ -33,7 +33,7 @@ export class AttendanceService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxTransaction,
     private readonly compliance: ComplianceService,
-    private readonly access: GroupAccess,
+    private readonly access: AccessService,
     private readonly rosters: RosterService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
@@ -100,7 +100,7 @@ export class AttendanceService {
                          WHERE e.id = ANY(${params.bind(enrollmentIds)}::uuid[]) AND e.group_id = s.group_id
                            AND e.start_date <= s.date AND (e.end_date IS NULL OR e.end_date >= s.date)), '[]'::json) AS eligible
          FROM sessions s JOIN groups g ON g.id = s.group_id
-        WHERE s.id = ${params.bind(sessionId)} AND ${this.access.sessionScopeSql(user, 's', 'g', params.bind)}
+        WHERE s.id = ${params.bind(sessionId)} AND ${this.access.scopeSql(user, 'session.mark', 's', params.bind)}
         FOR UPDATE OF s`,
       params.values,
     )) as Array<{ id: string; group_id: string; date: string; status: SessionStatus; note: string | null; run_by_id: string | null; eligible: Array<{ id: string; referral_id: string }> }>;

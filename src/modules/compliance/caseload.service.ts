@@ -5,6 +5,7 @@ import { SignedInUser } from '../../common/context/request-context';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../users/role.enum';
+import { scopeSql } from '../access/permissions';
 import { VIOLATION_KINDS } from './compliance-event-kind.enum';
 
 /** Worst first: what a probation officer must act on comes to the top. */
@@ -79,7 +80,9 @@ export class CaseloadService {
   async caseload(user: SignedInUser, options: CaseloadOptions = {}): Promise<Caseload> {
     const params = new SqlParams();
     const officerId = user.role === Role.ProbationOfficer ? user.id : options.probationOfficerId;
-    const where = [officerId ? `r.probation_officer_id = ${params.bind(officerId)}` : 'TRUE'];
+    // An officer's own cases (his scope); the admin every case, or one officer's when he asks for them.
+    const where = [scopeSql(user, 'referral.read', 'r', params.bind)];
+    if (user.role !== Role.ProbationOfficer && officerId) where.push(`r.probation_officer_id = ${params.bind(officerId)}`);
     if (!options.includeClosed) where.push(`(r.status IN ('referred', 'failed_to_enroll', 'active', 'non_compliant') OR r.status_changed_at > now() - interval '30 days')`);
     const search = options.search?.trim().slice(0, 80);
     if (search) {

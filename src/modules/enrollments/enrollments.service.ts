@@ -10,8 +10,9 @@ import { OutboxTransaction } from '../mail/outbox-transaction';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { raiseProgramDecision } from '../referrals/program-decision-events';
 import { Group } from '../groups/group.entity';
-import { ReferralAccess } from '../referrals/referral-access';
+import { AccessService } from '../access/access.service';
 import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
+import { Referral } from '../referrals/referral.entity';
 import { ReferralStatusService } from '../referrals/referral-status.service';
 import { Enrollment } from './enrollment.entity';
 import { CreateEnrollmentDto } from './create-enrollment.dto';
@@ -68,7 +69,7 @@ async function assertMeetsOn(manager: EntityManager, group: Group, startDate: st
 @Injectable()
 export class EnrollmentsService {
   constructor(
-    private readonly referrals: ReferralAccess,
+    private readonly access: AccessService,
     private readonly statuses: ReferralStatusService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
@@ -82,7 +83,7 @@ export class EnrollmentsService {
    */
   async enroll(user: SignedInUser, input: CreateEnrollmentDto, options: EnrollOptions = {}): Promise<EnrollmentResult> {
     return this.outbox.run(async (manager) => {
-      const referral = await this.referrals.require(user, input.referralId, manager, true);
+      const referral = await this.access.requireRecord(user, 'referral.write', Referral, input.referralId, { manager, lock: true });
       if (!isOpen(referral.status)) {
         throw new UnprocessableError('REFERRAL_NOT_OPEN', `A referral that is ${referral.status} cannot be enrolled`);
       }

@@ -6,7 +6,7 @@ import { SignedInUser } from '../../common/context/request-context';
 import { AuditService } from '../audit/audit.service';
 import { FeeSchedule } from '../policies/fee-schedule';
 import { Policy } from '../policies/policy.entity';
-import { ReferralAccess } from '../referrals/referral-access';
+import { AccessService } from '../access/access.service';
 import { Referral } from '../referrals/referral.entity';
 import { FeeEntry, FeeEntryKind, PaymentMethod } from './fee-entry.entity';
 import { FeeEntryView, IncomeBracketRecord, loadEntry, loadIncomeBrackets, loadLedger } from './fee-ledger.repository';
@@ -28,12 +28,12 @@ export interface FeeLedgerView extends LedgerSummary {
 export class FeesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: ReferralAccess,
+    private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
 
   async ledger(user: SignedInUser, referralId: string): Promise<FeeLedgerView> {
-    const referral = await this.access.require(user, referralId);
+    const referral = await this.access.requireRecord(user, 'referral.read', Referral, referralId);
     return this.ledgerOf(this.dataSource.manager, referral);
   }
 
@@ -62,7 +62,7 @@ export class FeesService {
   /** Records his income bracket; it sets the per-session fee of charges from now on (earlier ones stand). */
   async setIncomeBracket(user: SignedInUser, referralId: string, choice: { bracket?: string; incomeCents?: number; period?: 'month' | 'year' }): Promise<FeeLedgerView> {
     return this.dataSource.transaction(async (manager) => {
-      const referral = await this.access.require(user, referralId, manager, true);
+      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
       const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
       // His income, when given, only finds the bracket: it is not stored or audited.
       const bracket =
@@ -91,7 +91,7 @@ export class FeesService {
 
   /** A payment of his, for its receipt. */
   async payment(user: SignedInUser, referralId: string, paymentId: string): Promise<{ referral: Referral; payment: FeeEntryView; balanceCents: number }> {
-    const referral = await this.access.require(user, referralId);
+    const referral = await this.access.requireRecord(user, 'referral.read', Referral, referralId);
     const payment = await loadEntry(this.dataSource.manager, referral.id, paymentId);
     if (!payment || payment.kind !== 'payment') throw new NotFoundError('payment');
     const entries = await loadLedger(this.dataSource.manager, referral.id);
@@ -104,7 +104,7 @@ export class FeesService {
   private async write(user: SignedInUser, referralId: string, work: (manager: EntityManager, referral: Referral) => Promise<FeeEntryView>): Promise<FeeEntryView> {
     return this.dataSource.transaction(async (manager) => {
       // The referral row lock makes a waiver of "the balance" see every entry written before it.
-      const referral = await this.access.require(user, referralId, manager, true);
+      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
       return work(manager, referral);
     });
   }

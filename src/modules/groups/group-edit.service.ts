@@ -8,7 +8,8 @@ import { AuditService } from '../audit/audit.service';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import { UpdateGroupDto } from './create-group.dto';
-import { GroupAccess } from './group-access';
+import { AccessService } from '../access/access.service';
+import { Group } from './group.entity';
 
 export interface GroupMember {
   referralId: string;
@@ -24,7 +25,7 @@ export interface GroupMember {
 export class GroupEditService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: GroupAccess,
+    private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
   ) {}
@@ -35,7 +36,7 @@ export class GroupEditService {
    */
   async update(user: SignedInUser, groupId: string, input: UpdateGroupDto): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const group = await this.access.requireGroup(user, groupId, manager);
+      const group = await this.access.requireRecord(user, 'group.manage', Group, groupId, { manager });
       await manager.query('SELECT id FROM groups WHERE id = $1 FOR UPDATE', [groupId]);
       const fields: Record<string, string[]> = {};
       const [{ enrolled }] = (await manager.query(`SELECT count(*)::int AS enrolled FROM enrollments WHERE group_id = $1 AND end_date IS NULL`, [groupId])) as Array<{ enrolled: number }>;
@@ -85,7 +86,7 @@ export class GroupEditService {
 
   /** The men enrolled in the group today, by name, with their referrals (reading them is audited). */
   async members(user: SignedInUser, groupId: string): Promise<GroupMember[]> {
-    await this.access.requireGroup(user, groupId);
+    await this.access.requireAccess(user, 'group.read', [groupId]);
     const rows = (await this.dataSource.query(
       `SELECT r.id AS referral_id, r.case_number, p.first_name, p.last_name, r.status, e.start_date::text AS since
          FROM enrollments e JOIN referrals r ON r.id = e.referral_id JOIN participants p ON p.id = r.participant_id

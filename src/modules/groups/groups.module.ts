@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { SessionScheduleService } from '../sessions/session-schedule.service';
-import { GroupAccess } from './group-access';
 import { GroupEditService } from './group-edit.service';
 import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
 
 @Module({
   controllers: [GroupsController],
-  providers: [GroupsService, GroupAccess, SessionScheduleService, GroupEditService],
-  exports: [GroupsService, GroupAccess, SessionScheduleService, GroupEditService],
+  providers: [GroupsService, SessionScheduleService, GroupEditService],
+  exports: [GroupsService, SessionScheduleService, GroupEditService],
 })
 export class GroupsModule {}

@@ -16,7 +16,7 @@ import { SESSION_MARKED_COUNT, SESSION_ROW_SELECT, SessionRow, SessionView, toSe
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import { CreateGroupDto, OneOffSessionDto } from './create-group.dto';
-import { GroupAccess } from './group-access';
+import { AccessService } from '../access/access.service';
 import { Group } from './group.entity';
 import { GROUP_ROW_FROM, GROUP_ROW_SELECT, GroupRow, GroupView, toGroupView } from './group.view';
 
@@ -26,7 +26,7 @@ const MAX_SESSION_RANGE_DAYS = 400;
 export class GroupsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: GroupAccess,
+    private readonly access: AccessService,
     private readonly schedule: SessionScheduleService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
@@ -72,7 +72,7 @@ export class GroupsService {
 
   async list(user: SignedInUser, limit: number, offset: number): Promise<Page<GroupView>> {
     const params = new SqlParams();
-    const where = this.access.scopeSql(user, 'g', params.bind);
+    const where = this.access.scopeSql(user, 'group.read', 'g', params.bind);
     const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM groups g WHERE ${where}`, params.values)) as Array<{
       total: number;
     }>;
@@ -85,7 +85,7 @@ export class GroupsService {
   }
 
   async get(user: SignedInUser, groupId: string): Promise<GroupView> {
-    await this.access.requireGroup(user, groupId);
+    await this.access.requireAccess(user, 'group.read', [groupId]);
     return this.view(groupId);
   }
 
@@ -97,7 +97,7 @@ export class GroupsService {
 
   /** Sessions in a date range (default: four weeks back to eight ahead), with how many are marked. */
   async sessions(user: SignedInUser, groupId: string, from?: string, to?: string): Promise<SessionView[]> {
-    await this.access.requireGroup(user, groupId);
+    await this.access.requireAccess(user, 'group.read', [groupId]);
     const today = this.clock.today();
     const rangeFrom = from ?? addDays(today, -28);
     const rangeTo = to ?? addDays(today, 56);
@@ -122,7 +122,7 @@ export class GroupsService {
   /** A make-up or extra meeting; may be dated in the past when recorded afterwards. */
   async addOneOffSession(user: SignedInUser, groupId: string, input: OneOffSessionDto): Promise<SessionView> {
     const sessionId = await this.dataSource.transaction(async (manager) => {
-      const group = await this.access.requireGroup(user, groupId, manager);
+      const group = await this.access.requireRecord(user, 'group.manage', Group, groupId, { manager });
       if (input.curriculumUnitId) {
         const unit = await manager.findOneBy(CurriculumUnit, { id: input.curriculumUnitId, curriculumId: group.curriculumId });
         if (!unit) {
@@ -152,7 +152,7 @@ export class GroupsService {
 
   async generateSessions(user: SignedInUser, groupId: string): Promise<{ created: number }> {
     return this.dataSource.transaction(async (manager) => {
-      await this.access.requireGroup(user, groupId, manager);
+      await this.access.requireAccess(user, 'group.manage', [groupId], { manager });
       const created = await this.schedule.generate(manager, [groupId]);
       if (created > 0) {
         await this.audit.record({ action: 'group.generate_sessions', recordType: 'group', recordId: groupId, details: { created } }, manager);

@@ -7,7 +7,7 @@ import { Page } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
-import { Role } from '../users/role.enum';
+import { ruleFor, scopeSql } from '../access/permissions';
 import { NoticeStatus } from './notice-status.enum';
 import { NOTICE_ROW_FROM, NOTICE_ROW_SELECT, NoticeRow, NoticeView, toNoticeView } from './notice.view';
 
@@ -35,21 +35,11 @@ const OPEN_STATUSES = [NoticeStatus.Pending, NoticeStatus.Sending, NoticeStatus.
 const ACKNOWLEDGEABLE = [NoticeStatus.Pending, NoticeStatus.Failed, NoticeStatus.Sent, NoticeStatus.Unknown];
 
 /**
- * The notices addressed to this user: the probation officer's own, or the clerk's court's. Only
- * recipients have an inbox; everyone else's condition is FALSE.
- */
-export function recipientSql(user: SignedInUser, bind: (value: unknown) => string): string {
-  if (user.role === Role.ProbationOfficer) return `(n.recipient_kind = 'probation_officer' AND n.recipient_user_id = ${bind(user.id)})`;
-  if (user.role === Role.CourtClerk) return `(n.recipient_kind = 'court' AND n.recipient_agency_id = ${bind(user.agencyId)})`;
-  return 'FALSE';
-}
-
-/**
  * The recipient's unacknowledged notices: the inbox, whatever its filters, and the navigation's
  * count. Literal conditions, so they match the partial inbox indexes (notice.entity.ts).
  */
 function openInboxSql(user: SignedInUser, bind: (value: unknown) => string): string[] {
-  return [recipientSql(user, bind), `n.purpose = 'event'`, `n.status <> 'acknowledged'`, `n.status = ANY(${bind(OPEN_STATUSES)}::notice_status[])`];
+  return [scopeSql(user, 'notice.inbox', 'n', bind), `n.purpose = 'event'`, `n.status <> 'acknowledged'`, `n.status = ANY(${bind(OPEN_STATUSES)}::notice_status[])`];
 }
 
 /**
@@ -62,7 +52,7 @@ export async function acknowledgeNotices(manager: EntityManager, audit: AuditSer
   const ids = [...new Set(noticeIds)];
   const params = new SqlParams();
   const rows = (await manager.query(
-    `SELECT n.id, n.status FROM notices n WHERE n.id = ANY(${params.bind(ids)}::uuid[]) AND ${recipientSql(user, params.bind)} ORDER BY n.id FOR UPDATE`,
+    `SELECT n.id, n.status FROM notices n WHERE n.id = ANY(${params.bind(ids)}::uuid[]) AND ${scopeSql(user, 'notice.inbox', 'n', params.bind)} ORDER BY n.id FOR UPDATE`,
     params.values,
   )) as Array<{ id: string; status: NoticeStatus }>;
   if (rows.length !== ids.length) throw new NotFoundError('notice');
@@ -128,7 +118,8 @@ export class NoticeInboxService {
 
   /** The number in the navigation: one indexed count, no audit (it shows no record). */
   async unacknowledgedCount(user: SignedInUser): Promise<number> {
-    if (user.role !== Role.ProbationOfficer && user.role !== Role.CourtClerk) return 0;
+    // Only recipients have an inbox: nobody else's count needs a statement.
+    if (!ruleFor(user, 'notice.inbox')) return 0;
     const params = new SqlParams();
     const [{ n }] = (await this.dataSource.query(
       `SELECT count(*)::int AS n FROM notices n WHERE ${openInboxSql(user, params.bind).join(' AND ')}`,

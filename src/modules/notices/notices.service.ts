@@ -6,7 +6,6 @@ import { SignedInUser } from '../../common/context/request-context';
 import { Page } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';
-import { Role } from '../users/role.enum';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { eventFacts, headlineFor } from './notice-content';
 import { letterFileName } from './pdf-file-names';
@@ -14,6 +13,10 @@ import { NoticeDispatcher } from './notice-dispatcher';
 import { acknowledgeNotices } from './notice-inbox.service';
 import { NoticeStatus } from './notice-status.enum';
 import { NOTICE_ROW_FROM, NOTICE_ROW_SELECT, NoticeRow, NoticeView, toNoticeView } from './notice.view';
+import { scopeSql } from '../access/permissions';
+
+/** Who sees which notices (access/permissions.ts, notice.read), on the aliases of NOTICE_ROW_FROM. */
+const NOTICE_SCOPE = { notice: 'n', referral: 'r' };
 
 /** Resends by hand of one notice within 24 hours before the program must fix the cause first. */
 export const MANUAL_RETRIES_PER_DAY = 3;
@@ -42,25 +45,6 @@ export interface NoticeSummary {
   unknown: number;
 }
 
-/**
- * Who sees which notices: admin all; a probation officer those about his referrals; a court
- * clerk those sent to his court. Acknowledging is for the recipient only.
- */
-function noticeScopeSql(user: SignedInUser, bind: (value: unknown) => string): string {
-  switch (user.role) {
-    case Role.Admin:
-    // The CCR coordinator follows every notice across agencies (read only).
-    case Role.Coordinator:
-      return 'TRUE';
-    case Role.ProbationOfficer:
-      return `r.probation_officer_id = ${bind(user.id)}`;
-    case Role.CourtClerk:
-      return `(n.recipient_kind = 'court' AND n.recipient_agency_id = ${bind(user.agencyId)})`;
-    default:
-      return 'FALSE';
-  }
-}
-
 @Injectable()
 export class NoticesService {
   constructor(
@@ -71,7 +55,7 @@ export class NoticesService {
 
   async list(user: SignedInUser, filters: NoticeFilters): Promise<Page<NoticeView>> {
     const params = new SqlParams();
-    const where = [noticeScopeSql(user, params.bind)];
+    const where = [scopeSql(user, 'notice.read', NOTICE_SCOPE, params.bind)];
     if (filters.status) where.push(`n.status = ${params.bind(filters.status)}`);
     if (filters.referralId) where.push(`n.referral_id = ${params.bind(filters.referralId)}`);
     const whereSql = where.join(' AND ');
@@ -94,7 +78,7 @@ export class NoticesService {
     const agency = params.bind(agencyId);
     const rows: NoticeRow[] = await this.dataSource.query(
       `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM}
-        WHERE ${noticeScopeSql(user, params.bind)} AND n.status IN ('dead', 'unknown')
+        WHERE ${scopeSql(user, 'notice.read', NOTICE_SCOPE, params.bind)} AND n.status IN ('dead', 'unknown')
           AND (n.recipient_agency_id = ${agency} OR n.recipient_user_id IN (SELECT u.id FROM users u WHERE u.agency_id = ${agency}))
         ORDER BY n.created_at DESC, n.id LIMIT ${params.bind(limit)}`,
       params.values,
@@ -106,7 +90,7 @@ export class NoticesService {
   async get(user: SignedInUser, noticeId: string, options: { audit?: boolean } = {}): Promise<NoticeView> {
     const params = new SqlParams();
     const [row] = (await this.dataSource.query(
-      `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM} WHERE n.id = ${params.bind(noticeId)} AND ${noticeScopeSql(user, params.bind)}`,
+      `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM} WHERE n.id = ${params.bind(noticeId)} AND ${scopeSql(user, 'notice.read', NOTICE_SCOPE, params.bind)}`,
       params.values,
     )) as NoticeRow[];
     if (!row) throw new NotFoundError('notice');

@@ -2,14 +2,13 @@ import { Module } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module';
 import { ProtectedPartiesController } from './protected-parties.controller';
 import { ProtectedPartiesService } from './protected-parties.service';
-import { ProtectedPartyAccess } from './protected-party-access';
 import { VictimNotificationsController } from './victim-notifications.controller';
 import { VictimNotificationsService } from './victim-notifications.service';
 
 @Module({
   imports: [MailModule],
   controllers: [ProtectedPartiesController, VictimNotificationsController],
-  providers: [ProtectedPartyAccess, ProtectedPartiesService, VictimNotificationsService],
+  providers: [ProtectedPartiesService, VictimNotificationsService],
   exports: [ProtectedPartiesService, VictimNotificationsService],
 })
 export class ProtectedPartiesModule {}

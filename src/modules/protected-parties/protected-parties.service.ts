@@ -8,7 +8,7 @@ import { Page } from '../../common/http/pagination.dto';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../users/role.enum';
 import { FieldCipher } from '../../common/crypto/field-cipher';
-import { ProtectedPartyAccess } from './protected-party-access';
+import { AccessService } from '../access/access.service';
 import { CreateProtectedPartyDto, UpdateProtectedPartyDto } from './protected-party.dto';
 import { NotificationWish, ProtectedParty } from './protected-party.entity';
 import { AdvocateReferralView, ProtectedPartyDetails, ProtectedPartyReceipt, ProtectedPartyView } from './protected-party.view';
@@ -20,19 +20,19 @@ export const partyContext = (id: string, referralId: string) => `protected_party
 
 /**
  * Protected-party (victim/partner) records: sealed on write, opened only for those
- * ProtectedPartyAccess lets read. Audit entries name the fields touched, never their values.
+ * the access rules (protected-party.read) let read. Audit entries name the fields touched, never their values.
  */
 @Injectable()
 export class ProtectedPartiesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cipher: FieldCipher,
-    private readonly access: ProtectedPartyAccess,
+    private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
 
   async list(user: SignedInUser, referralId: string): Promise<ProtectedPartyView[]> {
-    await this.access.requireReferral(user, referralId, 'read');
+    await this.access.requireAccess(user, 'protected-party.read', [referralId]);
     const parties = await this.sealedQuery().where('party.referralId = :referralId', { referralId }).orderBy('party.createdAt', 'ASC').getMany();
     await this.audit.record({ action: 'protected_party.read', recordType: 'referral', recordId: referralId, details: { protectedPartyIds: parties.map((party) => party.id) } });
     return parties.map((party) => this.view(party));
@@ -42,7 +42,7 @@ export class ProtectedPartiesService {
   async one(user: SignedInUser, id: string): Promise<ProtectedPartyView> {
     const party = await this.sealedQuery().where('party.id = :id', { id }).getOne();
     if (!party) throw new NotFoundError('protected_party');
-    await this.access.requireReferral(user, party.referralId, 'read').catch(() => {
+    await this.access.requireAccess(user, 'protected-party.read', [party.referralId]).catch(() => {
       throw new NotFoundError('protected_party');
     });
     await this.audit.record({ action: 'protected_party.read', recordType: 'protected_party', recordId: id });
@@ -51,7 +51,9 @@ export class ProtectedPartiesService {
 
   async create(user: SignedInUser, referralId: string, input: CreateProtectedPartyDto): Promise<ProtectedPartyView | ProtectedPartyReceipt> {
     const { party, adminAccess } = await this.dataSource.transaction(async (manager) => {
-      const referral = await this.access.requireReferral(user, referralId, 'enter', manager);
+      await this.access.requireAccess(user, 'protected-party.enter', [referralId], { manager });
+      // An admin may enter what he may not read back: the policy says which.
+      const adminAccess = user.role === Role.Admin && (await this.access.allowedIds(user, 'protected-party.read', [referralId], { manager })).length > 0;
       const id = randomUUID();
       const sealed = this.cipher.seal(detailsOf(input), partyContext(id, referralId));
       const saved = await manager.save(
@@ -61,7 +63,7 @@ export class ProtectedPartiesService {
         { action: 'protected_party.create', recordType: 'protected_party', recordId: id, details: { referralId, fields: filledFields(input) } },
         manager,
       );
-      return { party: saved, adminAccess: referral.adminAccess };
+      return { party: saved, adminAccess };
     });
     // An admin without read access gets proof it was saved, not what he typed back.
     if (user.role === Role.Admin && !adminAccess) {
@@ -74,7 +76,7 @@ export class ProtectedPartiesService {
     return this.dataSource.transaction(async (manager) => {
       const party = await this.sealedQuery(manager).where('party.id = :id', { id }).setLock('pessimistic_write').getOne();
       if (!party) throw new NotFoundError('protected_party');
-      await this.access.requireReferral(user, party.referralId, 'write', manager).catch(() => {
+      await this.access.requireAccess(user, 'protected-party.write', [party.referralId], { manager }).catch(() => {
         throw new NotFoundError('protected_party');
       });
       const before = this.cipher.open<ProtectedPartyDetails>(party, partyContext(party.id, party.referralId));

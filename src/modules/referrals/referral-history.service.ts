@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { SignedInUser } from '../../common/context/request-context';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceStatus } from '../attendance/attendance-status.enum';
-import { ReferralAccess } from './referral-access';
+import { AccessService } from '../access/access.service';
 import { ReferralStatus } from './referral-status.enum';
 import { StatusEvent, statusSince } from './status-since';
 
@@ -41,12 +41,12 @@ export interface AttendanceHistory {
 export class ReferralHistoryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: ReferralAccess,
+    private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
 
   async attendance(user: SignedInUser, referralId: string): Promise<AttendanceHistory> {
-    await this.access.require(user, referralId);
+    await this.access.requireAccess(user, 'referral.read', [referralId]);
     const enrollments = await this.enrollments(referralId);
     const rows: Array<{
       session_id: string;

@@ -14,7 +14,7 @@ import { Policy } from '../policies/policy.entity';
 import { feeBalanceOf } from '../fees/fee-ledger.repository';
 import { formatCents } from '../fees/fee-rules';
 import { raiseProgramDecision } from './program-decision-events';
-import { ReferralAccess } from './referral-access';
+import { AccessService } from '../access/access.service';
 import { isOpen, ReferralStatus } from './referral-status.enum';
 import { ReferralStatusService } from './referral-status.service';
 import { Referral } from './referral.entity';
@@ -23,7 +23,7 @@ import { Referral } from './referral.entity';
 @Injectable()
 export class ReferralLifecycleService {
   constructor(
-    private readonly access: ReferralAccess,
+    private readonly access: AccessService,
     private readonly statuses: ReferralStatusService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
@@ -35,7 +35,7 @@ export class ReferralLifecycleService {
   /** Marks the order complete, or refuses with every unmet requirement listed. */
   async complete(user: SignedInUser, referralId: string): Promise<Referral> {
     return this.outbox.run(async (manager) => {
-      const referral = await this.access.require(user, referralId, manager, true);
+      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
       const { policy, counts } = await standingOf(manager, referral);
       const reasons: string[] = [];
       if (referral.status !== ReferralStatus.Active) reasons.push(`the referral is ${referral.status}, not active`);
@@ -62,7 +62,7 @@ export class ReferralLifecycleService {
 
   async terminate(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
     return this.outbox.run(async (manager) => {
-      const referral = await this.access.require(user, referralId, manager, true);
+      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
       await this.statuses.transition(manager, referral, ReferralStatus.Terminated, reason, { endEnrollmentOn: this.clock.today() });
       // The court reads the termination letter with his record in front of it.
       const { counts } = await standingOf(manager, referral);
@@ -84,7 +84,7 @@ export class ReferralLifecycleService {
    */
   async reinstate(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
     return this.outbox.run(async (manager) => {
-      const referral = await this.access.require(user, referralId, manager, true);
+      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
       if (referral.status !== ReferralStatus.NonCompliant) {
         throw new UnprocessableError('ILLEGAL_TRANSITION', `Only a non-compliant referral can be reinstated; this one is ${referral.status}`, {
           from: referral.status,
@@ -103,7 +103,7 @@ export class ReferralLifecycleService {
   /** Order withdrawn, transferred out, deceased …: any open referral, with a reason. */
   async close(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
     return this.outbox.run(async (manager) => {
-      const referral = await this.access.require(user, referralId, manager, true);
+      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
       if (!isOpen(referral.status)) {
         throw new UnprocessableError('ILLEGAL_TRANSITION', `A referral that is ${referral.status} cannot be closed`, {
           from: referral.status,
@@ -121,7 +121,7 @@ export class ReferralLifecycleService {
    * already says answers with the referral; asking otherwise is refused with what to do instead.
    */
   async setFeesPaid(user: SignedInUser, referralId: string, paid: boolean): Promise<Referral> {
-    const referral = await this.access.require(user, referralId);
+    const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId);
     const balance = await feeBalanceOf(this.dataSource.manager, referral.id);
     if ((balance <= 0) !== paid) {
       throw new ConflictError(

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ComplianceCoreModule } from '../compliance/compliance-core.module';
-import { ReferralAccess } from './referral-access';
 import { ReferralHistoryService } from './referral-history.service';
 import { ReferralLifecycleService } from './referral-lifecycle.service';
 import { ReferralsController } from './referrals.controller';
@@ -9,7 +8,7 @@ import { ReferralsService } from './referrals.service';
 @Module({
   imports: [ComplianceCoreModule],
   controllers: [ReferralsController],
-  providers: [ReferralsService, ReferralAccess, ReferralLifecycleService, ReferralHistoryService],
-  exports: [ReferralsService, ReferralAccess, ReferralHistoryService, ReferralLifecycleService, ComplianceCoreModule],
+  providers: [ReferralsService, ReferralLifecycleService, ReferralHistoryService],
+  exports: [ReferralsService, ReferralHistoryService, ReferralLifecycleService, ComplianceCoreModule],
 })
 export class ReferralsModule {}

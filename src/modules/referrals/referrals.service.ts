@@ -17,7 +17,7 @@ import { Policy } from '../policies/policy.entity';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import { CreateReferralDto, ParticipantInputDto } from './create-referral.dto';
-import { ReferralAccess, referralScopeSql } from './referral-access';
+import { AccessService } from '../access/access.service';
 import { ReferralHistoryService } from './referral-history.service';
 import { SqlParams } from '../../common/http/sql-params';
 import { ReferralStatus } from './referral-status.enum';
@@ -42,7 +42,7 @@ export interface ReferralFilters {
 export class ReferralsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: ReferralAccess,
+    private readonly access: AccessService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
     private readonly history: ReferralHistoryService,
@@ -161,7 +161,7 @@ export class ReferralsService {
       });
     }
     const params = new SqlParams();
-    const where = [referralScopeSql(user, 'r', params.bind)];
+    const where = [this.access.scopeSql(user, 'referral.read', 'r', params.bind)];
     if (filters.caseNumber) where.push(`r.case_number = ${params.bind(filters.caseNumber.trim().toUpperCase())}`);
     if (filters.search?.trim()) {
       const name = `%${filters.search.trim().toLowerCase().slice(0, 80).replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
@@ -213,7 +213,7 @@ export class ReferralsService {
     const params = new SqlParams();
     const rows: Array<{ case_number: string; total: number }> = await this.dataSource.query(
       `SELECT r.case_number, count(*) OVER ()::int AS total FROM referrals r
-        WHERE ${referralScopeSql(user, 'r', params.bind)}
+        WHERE ${this.access.scopeSql(user, 'referral.read', 'r', params.bind)}
           AND strpos(regexp_replace(upper(r.case_number), '[^A-Z0-9]', '', 'g'), ${params.bind(cleaned)}) > 0
         ORDER BY r.case_number LIMIT ${CASE_SUGGESTIONS}`,
       params.values,
@@ -223,7 +223,7 @@ export class ReferralsService {
 
   /** One referral with its compliance block; reading it is audited (participant data). */
   async get(user: SignedInUser, referralId: string, options: { audit?: boolean } = {}): Promise<ReferralView> {
-    await this.access.require(user, referralId);
+    await this.access.requireAccess(user, 'referral.read', [referralId]);
     const read = { sql: `SELECT ${REFERRAL_ROW_SELECT} FROM ${REFERRAL_ROW_FROM} WHERE r.id = $1`, params: [referralId] };
     // Audited in the statement that reads his record, not a round trip after it.
     const [row] =

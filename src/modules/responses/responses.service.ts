@@ -5,7 +5,7 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../..
 import { SignedInUser } from '../../common/context/request-context';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';
-import { ReferralAccess } from '../referrals/referral-access';
+import { AccessService } from '../access/access.service';
 import { Role } from '../users/role.enum';
 import { RecordResponseDto } from './record-response.dto';
 import { agencyOfKind, HearingOutcome, KINDS_BY_AGENCY, ResponseAgency } from './response-kind.enum';
@@ -40,7 +40,7 @@ export interface CourtOutcome {
 export class ResponsesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: ReferralAccess,
+    private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
 
@@ -52,7 +52,7 @@ export class ResponsesService {
     }
     const id = await this.dataSource.transaction(async (manager) => {
       const params = new SqlParams();
-      const scope = agency === ResponseAgency.Probation ? `r.probation_officer_id = ${params.bind(user.id)}` : `r.court_agency_id = ${params.bind(user.agencyId)}`;
+      const scope = this.access.scopeSql(user, 'response.record', 'r', params.bind);
       // The event's row lock orders concurrent responses (and corrections) to one event.
       const [event] = (await manager.query(
         `SELECT e.id, e.referral_id, e.kind,
@@ -105,7 +105,7 @@ export class ResponsesService {
 
   /** A referral's responses, newest first (404 outside the caller's scope). */
   async forReferral(user: SignedInUser, referralId: string, options: { eventId?: string; audit?: boolean } = {}): Promise<ResponseView[]> {
-    await this.access.require(user, referralId);
+    await this.access.requireAccess(user, 'referral.read', [referralId]);
     const params = new SqlParams();
     const where = [`er.referral_id = ${params.bind(referralId)}`];
     if (options.eventId) where.push(`er.event_id = ${params.bind(options.eventId)}`);

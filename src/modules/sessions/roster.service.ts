@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { AttendanceStatus } from '../attendance/attendance-status.enum';
 import { countAttendance } from '../compliance/attendance-counts';
 import { limitWarnings } from '../compliance/limit-warnings';
-import { GroupAccess } from '../groups/group-access';
+import { AccessService } from '../access/access.service';
 import { Role } from '../users/role.enum';
 import { SESSION_ROW_SELECT, SessionRow, SessionView, toSessionView } from './session.view';
 
@@ -67,12 +67,12 @@ interface RosterRow {
 export class RosterService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly access: GroupAccess,
+    private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
 
   async roster(user: SignedInUser, sessionId: string): Promise<Roster> {
-    await this.access.requireSession(user, sessionId);
+    await this.access.requireAccess(user, 'session.read', [sessionId]);
     const roster = await this.load(this.dataSource.manager, sessionId, user.role);
     if (user.role !== Role.Facilitator) {
       await this.audit.record({ action: 'session.roster_read', recordType: 'session', recordId: sessionId });

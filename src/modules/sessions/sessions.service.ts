@@ -4,7 +4,7 @@ import { SignedInUser } from '../../common/context/request-context';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
-import { GroupAccess } from '../groups/group-access';
+import { AccessService } from '../access/access.service';
 import { GroupsService } from '../groups/groups.service';
 import { ParticipantMessagesService } from '../participant-messages/participant-messages.service';
 import { SessionScheduleService } from './session-schedule.service';
@@ -14,7 +14,7 @@ import { SessionView } from './session.view';
 @Injectable()
 export class SessionsService {
   constructor(
-    private readonly access: GroupAccess,
+    private readonly access: AccessService,
     private readonly groups: GroupsService,
     private readonly schedule: SessionScheduleService,
     private readonly audit: AuditService,
@@ -24,7 +24,7 @@ export class SessionsService {
   ) {}
 
   async get(user: SignedInUser, sessionId: string): Promise<SessionView> {
-    await this.access.requireSession(user, sessionId);
+    await this.access.requireAccess(user, 'session.read', [sessionId]);
     return this.groups.sessionView(sessionId);
   }
 
@@ -34,7 +34,7 @@ export class SessionsService {
    */
   async cancel(user: SignedInUser, sessionId: string, reason: string): Promise<SessionView> {
     await this.outbox.run(async (manager) => {
-      const session = await this.access.requireSession(user, sessionId, manager, true);
+      const session = await this.access.requireRecord(user, 'session.mark', Session, sessionId, { manager, lock: true });
       if (session.status === SessionStatus.Cancelled) return;
       if (session.status === SessionStatus.Held) {
         throw new UnprocessableError('SESSION_ALREADY_HELD', 'This session has attendance recorded and cannot be cancelled');

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { SignedInUser } from '../../common/context/request-context';
+import { NotFoundError } from '../../common/errors/domain-error';
+import { SqlParams } from '../../common/http/sql-params';
+import { AccessAliases, guardedAlias, PERMISSIONS, Permission, ruleFor, scopeSql } from './permissions';
+
+export interface AccessOptions {
+  /** The caller's transaction, when the check belongs to one. */
+  manager?: EntityManager;
+  /** Lock the records checked (FOR UPDATE), for a change that follows. */
+  lock?: boolean;
+}
+
+/**
+ * The one place that says which records a signed-in user may touch (permissions.ts). A record
+ * outside the user's reach is "not found", never "forbidden".
+ */
+@Injectable()
+export class AccessService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The ids the user may touch, checked in one statement however many are asked; if any of them
+   * is out of reach, the whole request is the record's 404.
+   */
+  async requireAccess(user: SignedInUser, permission: Permission, ids: string[], options: AccessOptions = {}): Promise<string[]> {
+    const asked = new Set(ids);
+    const allowed = await this.allowedIds(user, permission, ids, options);
+    if (allowed.length !== asked.size) throw new NotFoundError(PERMISSIONS[permission].notFound);
+    return allowed;
+  }
+
+  /** Of these ids, those the user may touch (one statement; none asked, none sent). */
+  async allowedIds(user: SignedInUser, permission: Permission, ids: string[], options: AccessOptions = {}): Promise<string[]> {
+    const rules = PERMISSIONS[permission];
+    const asked = [...new Set(ids)];
+    if (asked.length === 0 || !ruleFor(user, permission)) return [];
+    const params = new SqlParams();
+    const alias = guardedAlias(permission);
+    const rows = await (options.manager ?? this.dataSource.manager).query<Array<{ id: string }>>(
+      `SELECT ${alias}.id FROM ${rules.from}
+        WHERE ${alias}.id = ANY(${params.bind(asked)}::uuid[]) AND ${scopeSql(user, permission, rules.aliases, params.bind)}
+        ORDER BY ${alias}.id${options.lock ? ` FOR UPDATE OF ${alias}` : ''}`,
+      params.values,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * One record the user may touch, read with its entity in the statement that checks it (no round
+   * trip more than the read itself); otherwise the record's 404.
+   */
+  async requireRecord<T extends ObjectLiteral>(
+    user: SignedInUser,
+    permission: Permission,
+    entity: EntityTarget<T>,
+    id: string,
+    options: AccessOptions = {},
+  ): Promise<T> {
+    const rules = PERMISSIONS[permission];
+    if (!ruleFor(user, permission)) throw new NotFoundError(rules.notFound);
+    const alias = guardedAlias(permission);
+    const named: Record<string, unknown> = {};
+    const bind = (value: unknown): string => {
+      const name = `access${Object.keys(named).length}`;
+      named[name] = value;
+      return `:${name}`;
+    };
+    const query = (options.manager ?? this.dataSource.manager)
+      .createQueryBuilder(entity, alias)
+      .where(`${alias}.id = :accessId`, { accessId: id })
+      .andWhere(this.scopeSql(user, permission, alias, bind), named);
+    if (options.lock) query.setLock('pessimistic_write', undefined, [alias]);
+    const record = await query.getOne();
+    if (!record) throw new NotFoundError(rules.notFound);
+    return record;
+  }
+
+  /** The permission as a condition for a list's (or a read's own) WHERE; see permissions.ts. */
+  scopeSql(user: SignedInUser, permission: Permission, alias: string | AccessAliases, bind: (value: unknown) => string): string {
+    return scopeSql(user, permission, alias, bind);
+  }
+}

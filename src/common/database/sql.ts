@@ -26,3 +26,12 @@ export async function one<T>(runner: SqlRunner, sql: string, params?: readonly u
   if (row === undefined) throw new Error('The statement answered no row where one was expected');
   return row;
 }
+
+/**
+ * An UPDATE or DELETE (with or without RETURNING): the driver answers its returned rows and how
+ * many rows it changed, not a row list.
+ */
+export async function changes<T = never>(runner: SqlRunner, sql: string, params?: readonly unknown[]): Promise<{ rows: T[]; count: number }> {
+  const [returned, count] = (await runner.query(sql, params as unknown[] | undefined)) as [T[], number];
+  return { rows: returned, count };
+}

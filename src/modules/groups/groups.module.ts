@@ -3,11 +3,12 @@ import { SessionScheduleService } from '../sessions/session-schedule.service';
 import { GroupAccess } from './group-access';
 import { GroupEditService } from './group-edit.service';
 import { GroupsController } from './groups.controller';
+import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
 
 @Module({
   controllers: [GroupsController],
-  providers: [GroupsService, GroupAccess, SessionScheduleService, GroupEditService],
+  providers: [GroupsService, GroupAccess, SessionScheduleService, GroupEditService, GroupsRepository],
   exports: [GroupsService, GroupAccess, SessionScheduleService, GroupEditService],
 })
 export class GroupsModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Page } from '../../common/http/pagination.dto';
 import { AuditService } from '../audit/audit.service';
+import { AgenciesRepository } from './agencies.repository';
 import { Agency, AgencyKind } from './agency.entity';
 import { CreateAgencyDto, UpdateAgencyDto } from './create-agency.dto';
 import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
@@ -12,6 +13,7 @@ export class AgenciesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly agencies: AgenciesRepository,
   ) {}
 
   async create(input: CreateAgencyDto): Promise<Agency> {
@@ -41,7 +43,7 @@ export class AgenciesService {
       if (input.name !== undefined) agency.name = input.name;
       const kindFrom = agency.kind;
       if (input.kind !== undefined && input.kind !== agency.kind) {
-        await refuseKindInUse(manager, agency);
+        await refuseKindInUse(this.agencies, manager, agency);
         agency.kind = input.kind;
       }
       const noticeEmail = input.noticeEmail === undefined ? agency.noticeEmail : input.noticeEmail;
@@ -77,13 +79,8 @@ export class AgenciesService {
  * referrals' notices go, so it is a correction of a mistake made at creation, not a change of
  * what the agency is: refused once anybody or anything depends on it.
  */
-async function refuseKindInUse(manager: EntityManager, agency: Agency): Promise<void> {
-  const [use] = (await manager.query(
-    `SELECT (SELECT count(*)::int FROM users WHERE agency_id = $1) AS users,
-            (SELECT count(*)::int FROM referrals WHERE court_agency_id = $1) AS referrals,
-            (SELECT count(*)::int FROM notices WHERE recipient_agency_id = $1) AS notices`,
-    [agency.id],
-  )) as Array<{ users: number; referrals: number; notices: number }>;
+async function refuseKindInUse(agencies: AgenciesRepository, manager: EntityManager, agency: Agency): Promise<void> {
+  const use = await agencies.useOf(manager, agency.id);
   const inUse = [
     use.users ? `${use.users} user${use.users === 1 ? '' : 's'}` : null,
     use.referrals ? `${use.referrals} referral${use.referrals === 1 ? '' : 's'}` : null,

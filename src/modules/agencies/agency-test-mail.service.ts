@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { MailState, MailOutbox } from '../mail/mail-outbox.service';
 import { MailStatus } from '../mail/mail-kind';
 import { OutboxTransaction } from '../mail/outbox-transaction';
+import { AgenciesRepository } from './agencies.repository';
 import { Agency } from './agency.entity';
 
 /** Test sends of one agency in 24 hours: enough to try a fixed address, too few to flood a mailbox. */
@@ -22,6 +23,7 @@ export class AgencyTestMail {
     private readonly outbox: OutboxTransaction,
     private readonly mails: MailOutbox,
     private readonly audit: AuditService,
+    private readonly agencies: AgenciesRepository,
   ) {}
 
   async send(agencyId: string): Promise<string> {
@@ -29,17 +31,11 @@ export class AgencyTestMail {
       const agency = await manager.findOne(Agency, { where: { id: agencyId }, lock: { mode: 'pessimistic_write' } });
       if (!agency) throw new NotFoundError('agency');
       if (!agency.noticeEmail) throw new UnprocessableError('NOTICE_EMAIL_MISSING', `${agency.name} has no notice address to test; save one first`);
-      const [latest] = (await manager.query(
-        `SELECT status FROM outgoing_mails WHERE kind = 'agency_test' AND ref_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
-        [agencyId],
-      )) as Array<{ status: MailStatus }>;
-      if (latest && ON_ITS_WAY.includes(latest.status)) {
+      const latest = await this.agencies.latestTestMailStatus(manager, agencyId);
+      if (latest && ON_ITS_WAY.includes(latest)) {
         throw new UnprocessableError('TEST_MAIL_ON_ITS_WAY', 'The last test e-mail is still on its way; wait until it is sent or refused');
       }
-      const [{ today }] = (await manager.query(
-        `SELECT count(*)::int AS today FROM outgoing_mails WHERE kind = 'agency_test' AND ref_id = $1 AND created_at > now() - interval '24 hours'`,
-        [agencyId],
-      )) as Array<{ today: number }>;
+      const today = await this.agencies.testMailsInLastDay(manager, agencyId);
       if (today >= TEST_MAILS_PER_DAY) {
         throw new UnprocessableError('TEST_MAIL_LIMIT', `${TEST_MAILS_PER_DAY} test e-mails were sent to ${agency.name} in the last 24 hours; check the address with its owner first`);
       }

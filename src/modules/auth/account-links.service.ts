@@ -11,6 +11,7 @@ import { PasswordHasher } from '../users/password-hasher';
 import { assertAcceptablePassword } from '../users/password-rules';
 import { User } from '../users/user.entity';
 import { AccountLink, AccountLinkPurpose } from './account-link.entity';
+import { AccountLinksRepository } from './account-links.repository';
 import { hashLinkToken, isLinkToken, LINK_LIFETIME_MS, linkUrl, newLinkToken } from './account-link-token';
 import { accountMail } from './account-mail';
 import { PasswordResetLimits } from './password-reset-limits';
@@ -42,6 +43,7 @@ export class AccountLinksService {
     private readonly audit: AuditService,
     private readonly limits: PasswordResetLimits,
     private readonly revocations: SessionRevocations,
+    private readonly links: AccountLinksRepository,
   ) {}
 
   /** Inside the caller's OutboxTransaction: a new invitation for a user without a password (any earlier one dies). */
@@ -62,11 +64,7 @@ export class AccountLinksService {
       });
     }
     await this.outbox.run(async (manager) => {
-      const rows = (await manager.query(
-        `SELECT id, email, name, role FROM users WHERE email = $1 AND active AND password_hash IS NOT NULL FOR UPDATE`,
-        [email.trim().toLowerCase()],
-      )) as Array<Pick<User, 'id' | 'email' | 'name' | 'role'>>;
-      const user = rows[0];
+      const user = await this.links.resettableUserForUpdate(manager, email.trim().toLowerCase());
       // Audited either way, under the account when there is one (never the typed address).
       await this.audit.record(
         { action: 'auth.password_reset_requested', recordType: 'user', recordId: user?.id ?? null, actorUserId: null, actorRole: null, details: { known: Boolean(user) } },
@@ -79,7 +77,7 @@ export class AccountLinksService {
   /** Sets the first password of an invited user and activates him; the link is spent. */
   async acceptInvitation(token: unknown, password: string): Promise<LinkOutcome> {
     return this.spend(token, 'invitation', password, async (manager, user, passwordHash) => {
-      await manager.query(`UPDATE users SET password_hash = $2, active = true, token_version = token_version + 1, updated_at = now() WHERE id = $1`, [user.id, passwordHash]);
+      await this.links.setFirstPassword(manager, user.id, passwordHash);
       await this.audit.record({ action: 'user.invitation_accepted', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role }, manager);
     });
   }
@@ -87,10 +85,10 @@ export class AccountLinksService {
   /** Sets a new password and ends every session of the user (a thief's included). */
   async resetPassword(token: unknown, password: string): Promise<LinkOutcome> {
     return this.spend(token, 'password_reset', password, async (manager, user, passwordHash) => {
-      await manager.query(`UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now() WHERE id = $1`, [user.id, passwordHash]);
-      await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'password_reset' WHERE user_id = $1 AND ended_at IS NULL`, [user.id]);
+      await this.links.setNewPassword(manager, user.id, passwordHash);
+      await this.links.endSessionsForReset(manager, user.id);
       // Any other reset link still open dies with this one.
-      await manager.query(`UPDATE account_links SET revoked_at = now() WHERE user_id = $1 AND purpose = 'password_reset' AND used_at IS NULL AND revoked_at IS NULL`, [user.id]);
+      await this.links.revokeOpenResets(manager, user.id);
       await this.audit.record({ action: 'auth.password_reset', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role }, manager);
     });
   }
@@ -101,7 +99,7 @@ export class AccountLinksService {
     purpose: AccountLinkPurpose,
     createdById: string | null,
   ): Promise<{ linkId: string; expiresAt: Date }> {
-    await manager.query(`UPDATE account_links SET revoked_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL AND revoked_at IS NULL`, [user.id, purpose]);
+    await this.links.revokeOpen(manager, user.id, purpose);
     const token = newLinkToken();
     const expiresAt = new Date(Date.now() + LINK_LIFETIME_MS[purpose]);
     const link = await manager.save(manager.create(AccountLink, { userId: user.id, purpose, tokenHash: hashLinkToken(token), expiresAt, createdById }));
@@ -122,19 +120,12 @@ export class AccountLinksService {
   ): Promise<LinkOutcome> {
     if (!isLinkToken(token)) throw LINK_REFUSED();
     const outcome = await this.dataSource.transaction(async (manager): Promise<LinkOutcome> => {
-      const rows = (await manager.query(
-        `SELECT l.id, u.id AS user_id, u.email, u.name, u.role, u.active, u.password_hash IS NULL AS no_password
-           FROM account_links l JOIN users u ON u.id = l.user_id
-          WHERE l.token_hash = $1 AND l.purpose = $2 AND l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at > now()
-          FOR UPDATE OF l`,
-        [hashLinkToken(token), purpose],
-      )) as Array<{ id: string; user_id: string; email: string; name: string; role: User['role']; active: boolean; no_password: boolean }>;
-      const row = rows[0];
+      const row = await this.links.lockUsable(manager, hashLinkToken(token), purpose);
       // An invitation is only for a user still without a password; a reset only for an active one.
       if (!row || (purpose === 'invitation' ? !row.no_password : !row.active)) throw LINK_REFUSED();
       assertAcceptablePassword(password, { email: row.email, name: row.name });
       const passwordHash = await PasswordHasher.hash(password);
-      await manager.query(`UPDATE account_links SET used_at = now() WHERE id = $1`, [row.id]);
+      await this.links.spend(manager, row.id);
       await apply(manager, { id: row.user_id, email: row.email, role: row.role }, passwordHash);
       return { userId: row.user_id, email: row.email };
     });

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { MailModule } from '../mail/mail.module';
+import { AccountLinksRepository } from './account-links.repository';
 import { AccountLinksService } from './account-links.service';
 import { PasswordResetLimits } from './password-reset-limits';
+import { SecondFactorRepository } from './second-factor.repository';
 import { SecondFactorService } from './second-factor.service';
 import { SessionRevocations } from './session-revocations';
 
@@ -11,7 +13,9 @@ import { SessionRevocations } from './session-revocations';
   imports: [MailModule],
   providers: [
     AccountLinksService,
+    AccountLinksRepository,
     SecondFactorService,
+    SecondFactorRepository,
     SessionRevocations,
     {
       provide: PasswordResetLimits,

@@ -7,6 +7,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../../config/app-config';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
+import { AuthSessionsRepository } from './auth-sessions.repository';
 import { AuthService } from './auth.service';
 import { AccountsModule } from './accounts.module';
 import { SignInLockoutModule } from './sign-in-lockout';
@@ -38,7 +39,7 @@ class ThrottleStorageModule {}
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, AuthSessionsRepository, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, AccountsModule],
 })
 export class AuthModule {}

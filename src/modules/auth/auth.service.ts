@@ -11,6 +11,7 @@ import { assertAcceptablePassword } from '../users/password-rules';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import { AuthSession, AuthSessionEnd, AuthSessionKind } from './auth-session.entity';
+import { AuthSessionsRepository } from './auth-sessions.repository';
 import { IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS } from './session-limits';
 import { SecondFactorService } from './second-factor.service';
 import { SessionRevocations } from './session-revocations';
@@ -45,6 +46,7 @@ export class AuthService {
     private readonly lockout: SignInLockout,
     private readonly secondFactor: SecondFactorService,
     private readonly revocations: SessionRevocations,
+    private readonly sessions: AuthSessionsRepository,
   ) {}
 
   /**
@@ -202,13 +204,8 @@ export class AuthService {
     });
     if (!user || !user.active) return null;
     if (!options.sessionId) return (await this.startSession(user, 'api', options.ttlSeconds, options.claims)).token;
-    const live = (await this.dataSource.query(
-      `SELECT 1 FROM auth_sessions
-        WHERE id = $1 AND user_id = $2 AND ended_at IS NULL
-          AND last_seen_at > now() - make_interval(secs => $3) AND started_at > now() - make_interval(secs => $4)`,
-      [options.sessionId, userId, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS],
-    )) as unknown[];
-    return live.length ? this.signToken(user, options.sessionId, options.ttlSeconds, options.claims) : null;
+    const live = await this.sessions.isLive(options.sessionId, userId, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS);
+    return live ? this.signToken(user, options.sessionId, options.ttlSeconds, options.claims) : null;
   }
 
   /**
@@ -232,19 +229,7 @@ export class AuthService {
       throw new UnauthorizedError('INVALID_TOKEN', 'The sign-in token is invalid or expired; sign in again');
     }
     if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw TOKEN_ENDED();
-    const rows = (await this.dataSource.query(
-      `SELECT u.id, u.email, u.name, u.role, u.agency_id, u.token_version, u.active, s.ended_at, s.kind,
-              s.last_seen_at <= now() - make_interval(secs => $3) AS idle,
-              s.started_at <= now() - make_interval(secs => $4) AS too_old,
-              s.last_seen_at <= now() - make_interval(secs => $5) AS touch,
-              -- How long it stays good without a request: the cache never outlives it.
-              (extract(epoch FROM LEAST(CASE WHEN s.last_seen_at <= now() - make_interval(secs => $5) THEN now() ELSE s.last_seen_at END + make_interval(secs => $3),
-                                        s.started_at + make_interval(secs => $4)) - now()) * 1000)::float8 AS valid_for_ms
-         FROM users u JOIN auth_sessions s ON s.user_id = u.id AND s.id = $2
-        WHERE u.id = $1`,
-      [claims.sub, claims.sid, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS],
-    )) as SessionRow[];
-    const row = rows[0];
+    const row = await this.sessions.sessionOf(claims.sub, claims.sid, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS);
     if (!row || !row.active || row.token_version !== claims.ver || row.ended_at || row.kind !== kind) throw TOKEN_ENDED();
     if (row.idle || row.too_old) {
       const reason: AuthSessionEnd = row.idle ? 'idle' : 'max_age';
@@ -253,7 +238,7 @@ export class AuthService {
         ? new UnauthorizedError('SESSION_IDLE', 'Signed out after 30 minutes without activity; sign in again')
         : new UnauthorizedError('SESSION_EXPIRED', 'Sessions end 12 hours after sign-in; sign in again');
     }
-    if (row.touch) await this.dataSource.query(`UPDATE auth_sessions SET last_seen_at = now() WHERE id = $1`, [claims.sid]);
+    if (row.touch) await this.sessions.touch(claims.sid);
     const user: SignedInUser = { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agency_id, sessionId: claims.sid };
     const tokenLeftMs = claims.exp ? claims.exp * 1000 - Date.now() : 0;
     this.revocations.cache.put(cacheKey, user, checkpoint, Math.min(row.valid_for_ms, tokenLeftMs));
@@ -271,8 +256,8 @@ export class AuthService {
 
   /** Ends sessions (one, or every open one of a user) with a reason; already ended ones keep theirs. */
   async endSessions(which: { sessionId: string } | { userId: string }, reason: AuthSessionEnd, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    const [column, value] = 'sessionId' in which ? ['id', which.sessionId] : ['user_id', which.userId];
-    await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = $2 WHERE ${column} = $1 AND ended_at IS NULL`, [value, reason]);
+    if ('sessionId' in which) await this.sessions.end(manager, 'id', which.sessionId, reason);
+    else await this.sessions.end(manager, 'user_id', which.userId, reason);
   }
 
   /** A wrong currentPassword counts against the same lock as a wrong sign-in: a stolen token cannot guess on. */
@@ -311,22 +296,6 @@ export class AuthService {
     const { token } = await this.startSession(updated, 'api', this.apiTokenTtlSeconds);
     return this.loginResult(updated, token);
   }
-}
-
-interface SessionRow {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  agency_id: string;
-  token_version: number;
-  active: boolean;
-  ended_at: Date | null;
-  kind: AuthSessionKind;
-  idle: boolean;
-  too_old: boolean;
-  touch: boolean;
-  valid_for_ms: number;
 }
 
 /** The caller's address as the request context has it (TRUST_PROXY decides whether a proxy may say). */

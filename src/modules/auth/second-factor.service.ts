@@ -9,6 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { Role } from '../users/role.enum';
 import { RecoveryCode, SecondFactor } from './second-factor.entity';
 import { hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, otpauthUri, qrDataUrl, totpStep } from './second-factor-codes';
+import { SecondFactorRepository } from './second-factor.repository';
 
 export interface Enrolment {
   /** Base32, for typing into the app by hand when the camera will not do. */
@@ -36,6 +37,7 @@ export class SecondFactorService {
     private readonly cipher: FieldCipher,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly factors: SecondFactorRepository,
   ) {
     this.codeKey = createHmac('sha256', config.jwtSecret).update('throughline:recovery-codes').digest();
   }
@@ -46,16 +48,11 @@ export class SecondFactorService {
   }
 
   async isEnrolled(userId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const rows = (await manager.query(`SELECT 1 FROM second_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL`, [userId])) as unknown[];
-    return rows.length > 0;
+    return this.factors.isEnrolled(manager, userId);
   }
 
   async status(userId: string, role: Role): Promise<{ enrolled: boolean; required: boolean; recoveryCodesLeft: number; enrolledAt: Date | null }> {
-    const [factor] = (await this.dataSource.query(
-      `SELECT f.confirmed_at, (SELECT count(*)::int FROM recovery_codes c WHERE c.user_id = f.user_id AND c.used_at IS NULL) AS left
-         FROM second_factors f WHERE f.user_id = $1 AND f.confirmed_at IS NOT NULL`,
-      [userId],
-    )) as Array<{ confirmed_at: Date; left: number }>;
+    const factor = await this.factors.confirmed(this.dataSource, userId);
     return { enrolled: Boolean(factor), required: this.requiredFor(role), recoveryCodesLeft: factor?.left ?? 0, enrolledAt: factor?.confirmed_at ?? null };
   }
 
@@ -117,11 +114,7 @@ export class SecondFactorService {
         return { ok: true, method: 'totp', recoveryCodesLeft: await this.codesLeft(manager, userId) };
       }
       if (!looksLikeRecoveryCode(typed)) return { ok: false };
-      const spent = (await manager.query(
-        `UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id`,
-        [userId, hashRecoveryCode(this.codeKey, typed)],
-      )) as [unknown[], number];
-      if (!spent[0].length) return { ok: false };
+      if (!(await this.factors.spendRecoveryCode(manager, userId, hashRecoveryCode(this.codeKey, typed)))) return { ok: false };
       const left = await this.codesLeft(manager, userId);
       await this.audit.record({ action: 'auth.recovery_code_used', recordType: 'user', recordId: userId, actorUserId: userId, details: { recoveryCodesLeft: left } }, manager);
       return { ok: true, method: 'recovery_code', recoveryCodesLeft: left };
@@ -130,14 +123,11 @@ export class SecondFactorService {
 
   /** Inside the caller's transaction: the factor and its recovery codes are gone; he enrols again. */
   async remove(manager: EntityManager, userId: string): Promise<boolean> {
-    const [, removed] = (await manager.query(`DELETE FROM second_factors WHERE user_id = $1 RETURNING user_id`, [userId])) as [unknown[], number];
-    await manager.query(`DELETE FROM recovery_codes WHERE user_id = $1`, [userId]);
-    return removed > 0;
+    return this.factors.remove(manager, userId);
   }
 
   private async codesLeft(manager: EntityManager, userId: string): Promise<number> {
-    const [row] = (await manager.query(`SELECT count(*)::int AS left FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, [userId])) as Array<{ left: number }>;
-    return row.left;
+    return this.factors.codesLeft(manager, userId);
   }
 }
 

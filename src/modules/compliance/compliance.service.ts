@@ -10,10 +10,11 @@ import { MarkFact } from './attendance-counts';
 import { ReferralStatusService } from '../referrals/referral-status.service';
 import { ReferralStatus } from '../referrals/referral-status.enum';
 import { ComplianceEventKind } from './compliance-event-kind.enum';
-import { EventDraft, evaluateReferral, ExistingEvent, ReferralFacts, RulePolicy } from './compliance-rules';
+import { EventDraft, evaluateReferral, ExistingEvent, ReferralFacts } from './compliance-rules';
 import { loadMarkFacts, MARKS_AGGREGATE, parseMarkFacts } from './mark-facts.repository';
+import { RulePolicyRow, toRulePolicy } from './rule-policy.row';
 
-interface FactsRow {
+interface FactsRow extends RulePolicyRow {
   id: string;
   status: ReferralStatus;
   ordered_on: string;
@@ -23,14 +24,6 @@ interface FactsRow {
   cancelled_session_dates: string[];
   last_held_session_on: string | null;
   unmarked_session_dates: string[];
-  required_sessions: number;
-  left_early_counts: boolean;
-  max_absences: number;
-  max_unexcused_absences: number;
-  max_consecutive_absences: number;
-  no_attendance_days: number;
-  progress_report_every_days: number;
-  progress_report_day_of_month: number | null;
 }
 
 /** What the rules judge a referral by ($1: the referral ids, $2: today). */
@@ -234,15 +227,3 @@ function toReferralFacts(row: FactsRow): ReferralFacts {
   };
 }
 
-function toRulePolicy(row: FactsRow): RulePolicy {
-  return {
-    requiredSessions: row.required_sessions,
-    leftEarlyCounts: row.left_early_counts,
-    maxAbsences: row.max_absences,
-    maxUnexcusedAbsences: row.max_unexcused_absences,
-    maxConsecutiveAbsences: row.max_consecutive_absences,
-    noAttendanceDays: row.no_attendance_days,
-    progressReportEveryDays: row.progress_report_every_days,
-    progressReportDayOfMonth: row.progress_report_day_of_month,
-  };
-}

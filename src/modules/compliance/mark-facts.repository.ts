@@ -24,9 +24,19 @@ export async function loadMarkFacts(manager: EntityManager, referralIds: string[
   return byReferral;
 }
 
-/** One man's marks as one string, "date status,date status,…" in date order (m: attendance_marks, s: their sessions). */
-export const MARKS_AGGREGATE = `string_agg(s.date::text || ' ' || m.status::text, ',' ORDER BY s.date, s.start_time)`;
+/**
+ * One man's marks as one string, "date status,date status,…" in date order: the one way a mark
+ * history is read (mark: the attendance_marks alias, session: their sessions'), parsed by parseMarkFacts.
+ */
+export function marksAggregate(mark: string, session: string): string {
+  return `string_agg(${session}.date::text || ' ' || ${mark}.status::text, ',' ORDER BY ${session}.date, ${session}.start_time)`;
+}
 
-export function parseMarkFacts(aggregate: string): MarkFact[] {
+/** The mark history where the marks are `m` and their sessions `s`. */
+export const MARKS_AGGREGATE = marksAggregate('m', 's');
+
+/** The marks of a mark-history string; none when the aggregate was NULL (no held session marked). */
+export function parseMarkFacts(aggregate: string | null): MarkFact[] {
+  if (aggregate === null) return [];
   return aggregate.split(',').map((mark) => ({ date: mark.slice(0, 10), status: mark.slice(11) as AttendanceStatus }));
 }

@@ -5,6 +5,7 @@ import { NotFoundError } from '../../common/errors/domain-error';
 import { Page } from '../../common/http/pagination.dto';
 import { CurriculumUnit } from './curriculum-unit.entity';
 import { Curriculum } from './curriculum.entity';
+import { CurriculaRepository } from './curricula.repository';
 
 export interface CurriculumSummary {
   id: string;
@@ -23,18 +24,14 @@ export interface CurriculumWithUnits {
 
 @Injectable()
 export class CurriculaService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly curricula: CurriculaRepository,
+  ) {}
 
   async list(limit: number, offset: number): Promise<Page<CurriculumSummary>> {
     const total = await this.dataSource.getRepository(Curriculum).count();
-    const rows: Array<{ id: string; name: string; description: string | null; unit_count: string; themes: string[] | null }> =
-      await this.dataSource.query(
-        `SELECT c.id, c.name, c.description, count(u.id) AS unit_count,
-                array_remove(array_agg(u.theme ORDER BY u.position), NULL) AS themes
-           FROM curricula c LEFT JOIN curriculum_units u ON u.curriculum_id = c.id
-          GROUP BY c.id ORDER BY c.name LIMIT $1 OFFSET $2`,
-        [limit, offset],
-      );
+    const rows = await this.curricula.summaries(limit, offset);
     return {
       total,
       items: rows.map((row) => ({

@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { SessionScheduleService } from '../sessions/session-schedule.service';
 import { GroupEditService } from './group-edit.service';
 import { GroupsController } from './groups.controller';
+import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
 
 @Module({
   controllers: [GroupsController],
-  providers: [GroupsService, SessionScheduleService, GroupEditService],
+  providers: [GroupsService, SessionScheduleService, GroupEditService, GroupsRepository],
   exports: [GroupsService, SessionScheduleService, GroupEditService],
 })
 export class GroupsModule {}

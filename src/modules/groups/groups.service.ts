@@ -12,13 +12,14 @@ import { CurriculumUnit } from '../curricula/curriculum-unit.entity';
 import { Curriculum } from '../curricula/curriculum.entity';
 import { SessionScheduleService } from '../sessions/session-schedule.service';
 import { Session, SessionKind, SessionStatus } from '../sessions/session.entity';
-import { SESSION_MARKED_COUNT, SESSION_ROW_SELECT, SessionRow, SessionView, toSessionView } from '../sessions/session.view';
+import { SessionView, toSessionView } from '../sessions/session.view';
 import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import { CreateGroupDto, OneOffSessionDto } from './create-group.dto';
 import { AccessService } from '../access/access.service';
 import { Group } from './group.entity';
-import { GROUP_ROW_FROM, GROUP_ROW_SELECT, GroupRow, GroupView, toGroupView } from './group.view';
+import { GroupsRepository } from './groups.repository';
+import { GroupView, toGroupView } from './group.view';
 
 const MAX_SESSION_RANGE_DAYS = 400;
 
@@ -30,6 +31,7 @@ export class GroupsService {
     private readonly schedule: SessionScheduleService,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
+    private readonly groups: GroupsRepository,
   ) {}
 
   /** Creates the group and lays out its first weeks of sessions in the same transaction. */
@@ -73,14 +75,9 @@ export class GroupsService {
   async list(user: SignedInUser, limit: number, offset: number): Promise<Page<GroupView>> {
     const params = new SqlParams();
     const where = this.access.scopeSql(user, 'group.read', 'g', params.bind);
-    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM groups g WHERE ${where}`, params.values)) as Array<{
-      total: number;
-    }>;
-    const rows: GroupRow[] = await this.dataSource.query(
-      `SELECT ${GROUP_ROW_SELECT} FROM ${GROUP_ROW_FROM} WHERE ${where}
-        ORDER BY g.active DESC, g.weekday, g.start_time, g.name LIMIT ${params.bind(limit)} OFFSET ${params.bind(offset)}`,
-      params.values,
-    );
+    // The count runs with the scope's parameters alone, before the page's are bound.
+    const total = await this.groups.countWhere(where, [...params.values]);
+    const rows = await this.groups.listWhere(where, `LIMIT ${params.bind(limit)} OFFSET ${params.bind(offset)}`, params.values);
     return { items: rows.map(toGroupView), total };
   }
 
@@ -90,7 +87,7 @@ export class GroupsService {
   }
 
   private async view(groupId: string): Promise<GroupView> {
-    const [row] = (await this.dataSource.query(`SELECT ${GROUP_ROW_SELECT} FROM ${GROUP_ROW_FROM} WHERE g.id = $1`, [groupId])) as GroupRow[];
+    const row = await this.groups.byId(groupId);
     if (!row) throw new NotFoundError('group');
     return toGroupView(row);
   }
@@ -109,13 +106,7 @@ export class GroupsService {
         fields: { to: [`the range may span at most ${MAX_SESSION_RANGE_DAYS} days`] },
       });
     }
-    const rows: SessionRow[] = await this.dataSource.query(
-      `SELECT ${SESSION_ROW_SELECT}, ${SESSION_MARKED_COUNT}
-         FROM sessions s LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
-        WHERE s.group_id = $1 AND s.date BETWEEN $2 AND $3
-        ORDER BY s.date, s.start_time`,
-      [groupId, rangeFrom, rangeTo],
-    );
+    const rows = await this.groups.sessionsBetween(groupId, rangeFrom, rangeTo);
     return rows.map(toSessionView);
   }
 
@@ -162,11 +153,7 @@ export class GroupsService {
   }
 
   async sessionView(sessionId: string): Promise<SessionView> {
-    const [row] = (await this.dataSource.query(
-      `SELECT ${SESSION_ROW_SELECT}, ${SESSION_MARKED_COUNT}
-         FROM sessions s LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id WHERE s.id = $1`,
-      [sessionId],
-    )) as SessionRow[];
+    const row = await this.groups.session(sessionId);
     if (!row) throw new NotFoundError('session');
     return toSessionView(row);
   }

@@ -9,12 +9,13 @@ import { ProgramClock } from '../../common/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { countAttendance } from '../compliance/attendance-counts';
 import { loadMarkFacts } from '../compliance/mark-facts.repository';
+import { CountingPolicyRow, toCountingPolicy } from '../compliance/rule-policy.row';
 import { MailOutbox } from '../mail/mail-outbox.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { messageLanguage } from './message-catalog';
 import { participantMessage, ParticipantMessageKind } from './participant-message-content';
 
-interface DueRow {
+interface DueRow extends CountingPolicyRow {
   message_id: string;
   kind: ParticipantMessageKind;
   referral_id: string;
@@ -29,8 +30,6 @@ interface DueRow {
   unit_title: string | null;
   next_date: string | null;
   next_time: string | null;
-  required_sessions: number;
-  left_early_counts: boolean;
   max_unexcused_absences: number;
 }
 
@@ -191,7 +190,7 @@ export class ParticipantMessagesService {
     const marks = await loadMarkFacts(manager, [...new Set(rows.map((row) => row.referral_id))]);
     return new Map(
       rows.map((row) => {
-        const counts = countAttendance(marks.get(row.referral_id) ?? [], { requiredSessions: row.required_sessions, leftEarlyCounts: row.left_early_counts });
+        const counts = countAttendance(marks.get(row.referral_id) ?? [], toCountingPolicy(row));
         return [row.message_id, { unexcusedAbsences: counts.unexcusedAbsences, limit: row.max_unexcused_absences }];
       }),
     );

@@ -6,6 +6,7 @@ import { Page } from '../../common/http/pagination.dto';
 import { AuditService } from '../audit/audit.service';
 import { CreatePolicyDto, PolicyFieldsDto } from './policy-fields.dto';
 import { Policy } from './policy.entity';
+import { PoliciesRepository } from './policies.repository';
 import { FeeSchedule } from './fee-schedule';
 import { feeScheduleProblems } from './fee-schedule-problems';
 import { weeksWithin } from './policy-level';
@@ -28,6 +29,7 @@ export class PoliciesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly policies: PoliciesRepository,
   ) {}
 
   async create(input: CreatePolicyDto, createdById: string | null): Promise<Policy> {
@@ -54,7 +56,7 @@ export class PoliciesService {
       const base = await manager.findOneBy(Policy, { id: policyId });
       if (!base) throw new NotFoundError('policy');
       // Serialise concurrent edits of one policy so two editors cannot both write version n+1.
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`policy:${base.key}`]);
+      await this.policies.lockKey(manager, base.key);
       const { max } = (await manager
         .createQueryBuilder(Policy, 'policy')
         .select('MAX(policy.version)', 'max')
@@ -144,7 +146,7 @@ export class PoliciesService {
   /** How many referrals were ordered under each version (they keep its rules). */
   async referralCounts(policyIds: string[]): Promise<Record<string, number>> {
     if (!policyIds.length) return {};
-    const rows = (await this.dataSource.query(`SELECT policy_id, count(*)::int AS count FROM referrals WHERE policy_id = ANY($1) GROUP BY policy_id`, [policyIds])) as Array<{ policy_id: string; count: number }>;
+    const rows = await this.policies.referralCounts(policyIds);
     return Object.fromEntries(rows.map((row) => [row.policy_id, row.count]));
   }
 

@@ -7,6 +7,8 @@ import { AttendanceStatus } from '../attendance/attendance-status.enum';
 import { countAttendance } from '../compliance/attendance-counts';
 import { limitWarnings } from '../compliance/limit-warnings';
 import { AccessService } from '../access/access.service';
+import { marksAggregate, parseMarkFacts } from '../compliance/mark-facts.repository';
+import { AbsenceRulesRow, toAbsenceRules } from '../compliance/rule-policy.row';
 import { Role } from '../users/role.enum';
 import { SESSION_ROW_SELECT, SessionRow, SessionView, toSessionView } from './session.view';
 
@@ -39,7 +41,7 @@ export interface Roster {
   entries: RosterEntry[];
 }
 
-interface RosterRow {
+interface RosterRow extends AbsenceRulesRow {
   other_language: string | null;
   enrollment_id: string;
   referral_id: string;
@@ -49,14 +51,9 @@ interface RosterRow {
   mark_status: AttendanceStatus | null;
   mark_note: string | null;
   marked_at: Date | null;
-  required_sessions: number;
   level_key: string | null;
-  left_early_counts: boolean;
-  max_absences: number;
-  max_unexcused_absences: number;
-  max_consecutive_absences: number;
-  history_statuses: AttendanceStatus[] | null;
-  history_dates: string[] | null;
+  /** His mark history (marksAggregate), NULL before his first marked held session. */
+  history_marks: string | null;
 }
 
 /**
@@ -99,15 +96,14 @@ export class RosterService {
                   NULLIF(p.language, g.language) AS other_language,
                   m.status AS mark_status, m.note AS mark_note, m.marked_at,
                   r.required_sessions, r.level_key, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences,
-                  h.statuses AS history_statuses, h.dates AS history_dates
+                  h.marks AS history_marks
              FROM enrollments e
              JOIN referrals r ON r.id = e.referral_id
              JOIN participants p ON p.id = r.participant_id
              JOIN policies pol ON pol.id = r.policy_id
              LEFT JOIN attendance_marks m ON m.session_id = s.id AND m.enrollment_id = e.id
              LEFT JOIN LATERAL (
-               SELECT array_agg(am.status::text ORDER BY hs.date, hs.start_time) AS statuses,
-                      array_agg(hs.date::text ORDER BY hs.date, hs.start_time) AS dates
+               SELECT ${marksAggregate('am', 'hs')} AS marks
                  FROM attendance_marks am JOIN sessions hs ON hs.id = am.session_id
                 WHERE am.referral_id = e.referral_id AND hs.status = 'held'
              ) h ON TRUE
@@ -126,19 +122,8 @@ export class RosterService {
 }
 
 function toRosterEntry(row: RosterRow, viewer: Role): RosterEntry {
-  const statuses = row.history_statuses ?? [];
-  const dates = row.history_dates ?? [];
-  const policy = {
-    requiredSessions: row.required_sessions,
-    leftEarlyCounts: row.left_early_counts,
-    maxAbsences: row.max_absences,
-    maxUnexcusedAbsences: row.max_unexcused_absences,
-    maxConsecutiveAbsences: row.max_consecutive_absences,
-  };
-  const counts = countAttendance(
-    statuses.map((status, index) => ({ status, date: dates[index] })),
-    policy,
-  );
+  const policy = toAbsenceRules(row);
+  const counts = countAttendance(parseMarkFacts(row.history_marks), policy);
   const fullName = viewer !== Role.Facilitator;
   return {
     enrollmentId: row.enrollment_id,

@@ -12,6 +12,7 @@ import { OPEN_REFERRAL_STATUSES } from '../referrals/referral-status.enum';
 import { Role } from './role.enum';
 import { User } from './user.entity';
 import { AGENCY_KIND_FOR_ROLE } from './users.service';
+import { UsersRepository } from './users.repository';
 
 export interface UserSearch {
   /** Part of a name or an e-mail address, any case. */
@@ -58,6 +59,7 @@ export class UserAdminService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly revocations: SessionRevocations,
+    private readonly users: UsersRepository,
   ) {}
 
   async search(filters: UserSearch): Promise<Page<UserListItem>> {
@@ -70,15 +72,9 @@ export class UserAdminService {
     if (filters.role) where.push(`u.role = ${params.bind(filters.role)}`);
     if (filters.agencyId) where.push(`u.agency_id = ${params.bind(filters.agencyId)}`);
     const whereSql = where.join(' AND ');
-    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM users u WHERE ${whereSql}`, params.values)) as Array<{ total: number }>;
-    const rows = (await this.dataSource.query(
-      `SELECT u.id, u.name, u.email, u.role, u.agency_id, a.name AS agency_name, u.active, u.password_hash IS NULL AS invitation_pending, u.created_at
-         FROM users u JOIN agencies a ON a.id = u.agency_id
-        WHERE ${whereSql}
-        ORDER BY u.active DESC, u.name, u.id
-        LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
-      params.values,
-    )) as Array<{ id: string; name: string; email: string; role: Role; agency_id: string; agency_name: string; active: boolean; invitation_pending: boolean; created_at: Date }>;
+    // The count runs with the filters' parameters alone, before the page's are bound.
+    const total = await this.users.countWhere(whereSql, [...params.values]);
+    const rows = await this.users.listWhere(whereSql, `LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`, params.values);
     return {
       items: rows.map((row) => ({
         id: row.id,
@@ -116,7 +112,7 @@ export class UserAdminService {
       user.agencyId = input.agencyId;
       user.tokenVersion += 1;
       await manager.save(user);
-      await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'reassigned' WHERE user_id = $1 AND ended_at IS NULL`, [userId]);
+      await this.users.endSessions(manager, userId, 'reassigned');
       await this.audit.record({ action: 'user.reassign', recordType: 'user', recordId: userId, details: { from, to: { role: input.role, agencyId: input.agencyId } } }, manager);
     });
     await this.revocations.revoke({ userId });
@@ -124,12 +120,7 @@ export class UserAdminService {
 
   /** What the user's page says of the account beyond the API's view: invited or not, a second factor or not. */
   async accountState(userId: string): Promise<AccountState> {
-    const [row] = (await this.dataSource.query(
-      `SELECT u.password_hash IS NULL AS invitation_pending,
-              EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS second_factor
-         FROM users u WHERE u.id = $1`,
-      [userId],
-    )) as Array<{ invitation_pending: boolean; second_factor: boolean }>;
+    const row = await this.users.accountState(userId);
     if (!row) throw new NotFoundError('user');
     return { invitationPending: row.invitation_pending, secondFactor: row.second_factor };
   }
@@ -146,17 +137,11 @@ export class UserAdminService {
     // The one doing it is an active admin, so refusing his own role keeps at least one admin.
     if (user.id === actor.id) throw refusal('CANNOT_CHANGE_OWN_ROLE', 'role', 'You cannot change your own role; another admin can');
     if (user.role === Role.ProbationOfficer) {
-      const [{ open }] = (await manager.query(
-        `SELECT count(*)::int AS open FROM referrals WHERE probation_officer_id = $1 AND status = ANY($2)`,
-        [user.id, OPEN_REFERRAL_STATUSES],
-      )) as Array<{ open: number }>;
+      const open = await this.users.openReferralsOf(manager, user.id, OPEN_REFERRAL_STATUSES);
       if (open > 0) throw refusal('OPEN_CASELOAD', 'role', `${user.name} is the probation officer of ${open} open referral${open === 1 ? '' : 's'}; give them to another officer first`);
     }
     if (user.role === Role.Facilitator) {
-      const [{ groups }] = (await manager.query(
-        `SELECT count(*)::int AS groups FROM group_facilitators gf JOIN groups g ON g.id = gf.group_id WHERE gf.user_id = $1 AND g.active`,
-        [user.id],
-      )) as Array<{ groups: number }>;
+      const groups = await this.users.activeGroupsOf(manager, user.id);
       if (groups > 0) throw refusal('FACILITATES_GROUPS', 'role', `${user.name} facilitates ${groups} group${groups === 1 ? '' : 's'}; name another facilitator on ${groups === 1 ? 'it' : 'them'} first`);
     }
   }

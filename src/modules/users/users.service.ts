@@ -16,6 +16,7 @@ import { PasswordHasher } from './password-hasher';
 import { Role } from './role.enum';
 import { User } from './user.entity';
 import { toUserView, UserView } from './user.view';
+import { UsersRepository } from './users.repository';
 
 /** What the users page shows beside a user: a pending invitation, a second factor. */
 export interface AccountState {
@@ -46,6 +47,7 @@ export class UsersService {
     private readonly links: AccountLinksService,
     private readonly secondFactor: SecondFactorService,
     private readonly revocations: SessionRevocations,
+    private readonly users: UsersRepository,
   ) {}
 
   /**
@@ -85,10 +87,7 @@ export class UsersService {
   /** A new invitation for a user who has not accepted yet: a new link, and the earlier one no longer works. */
   async resendInvitation(userId: string): Promise<{ expiresAt: Date }> {
     return this.outbox.run(async (manager) => {
-      const rows = (await manager.query(`SELECT id, email, name, role, password_hash IS NULL AS pending FROM users WHERE id = $1 FOR UPDATE`, [userId])) as Array<
-        Pick<User, 'id' | 'email' | 'name' | 'role'> & { pending: boolean }
-      >;
-      const user = rows[0];
+      const user = await this.users.lockForInvitation(manager, userId);
       if (!user) throw new NotFoundError('user');
       if (!user.pending) throw new ConflictError('INVITATION_ACCEPTED', 'This user has already chosen a password; a forgotten one is reset from the sign-in page');
       const { expiresAt } = await this.links.writeInvitation(manager, user);
@@ -106,8 +105,8 @@ export class UsersService {
       const user = await manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw new NotFoundError('user');
       const removed = await this.secondFactor.remove(manager, userId);
-      await manager.query(`UPDATE users SET token_version = token_version + 1 WHERE id = $1`, [userId]);
-      await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'factor_reset' WHERE user_id = $1 AND ended_at IS NULL`, [userId]);
+      await this.users.bumpTokenVersion(manager, userId);
+      await this.users.endSessions(manager, userId, 'factor_reset');
       await this.audit.record({ action: 'user.second_factor_reset', recordType: 'user', recordId: userId, details: { hadFactor: removed } }, manager);
     });
     await this.revocations.revoke({ userId });
@@ -119,14 +118,7 @@ export class UsersService {
    */
   async accountStates(userIds: string[]): Promise<Map<string, AccountState>> {
     if (userIds.length === 0) return new Map();
-    const rows = (await this.dataSource.query(
-      `SELECT u.id, u.password_hash IS NULL AS invited,
-              (SELECT max(l.expires_at) FROM account_links l
-                WHERE l.user_id = u.id AND l.purpose = 'invitation' AND l.used_at IS NULL AND l.revoked_at IS NULL) AS invitation_expires_at,
-              EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS second_factor
-         FROM users u WHERE u.id = ANY($1::uuid[])`,
-      [userIds],
-    )) as Array<{ id: string; invited: boolean; invitation_expires_at: Date | null; second_factor: boolean }>;
+    const rows = await this.users.accountStates(userIds);
     return new Map(rows.map((row) => [row.id, { invited: row.invited, invitationExpiresAt: row.invitation_expires_at, secondFactor: row.second_factor }]));
   }
 
@@ -169,9 +161,9 @@ export class UsersService {
       }
       await manager.save(user);
       if (input.active === false) {
-        await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'deactivated' WHERE user_id = $1 AND ended_at IS NULL`, [id]);
+        await this.users.endSessions(manager, id, 'deactivated');
         // An invitation or reset link still open must not bring the account back.
-        await manager.query(`UPDATE account_links SET revoked_at = now() WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL`, [id]);
+        await this.users.revokeOpenLinks(manager, id);
       }
       await this.audit.record({ action: 'user.update', recordType: 'user', recordId: id, details: changedFields(input) }, manager);
       return toUserView(user);

@@ -72,7 +72,8 @@ function screen(value: unknown, path: string, fields: Record<string, string[]>):
 /** Counts keys and depth, stopping at the first cap passed, so a huge body costs no more than a small walk. */
 function shapeProblem(value: unknown): string | null {
   let keys = 0;
-  let tooDeep = false;
+  // Widened: walk() sets it, which the checks after a call cannot see.
+  let tooDeep = false as boolean;
   const walk = (node: unknown, depth: number): void => {
     if (typeof node !== 'object' || node === null || tooDeep) return;
     if (depth > MAX_INPUT_DEPTH) {

@@ -23,6 +23,6 @@ export async function sendAccountabilityCsv(exports: AccountabilityExportService
     await streamCsv(res, fileName, exports.violationColumns(user), all());
     return;
   }
-  const { columns, rows } = await exports.table(user, query, table as SummaryTableName);
+  const { columns, rows } = await exports.table(user, query, table);
   await streamCsv(res, fileName, columns, rows);
 }

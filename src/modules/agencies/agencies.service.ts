@@ -78,12 +78,12 @@ export class AgenciesService {
  * what the agency is: refused once anybody or anything depends on it.
  */
 async function refuseKindInUse(manager: EntityManager, agency: Agency): Promise<void> {
-  const [use] = (await manager.query(
+  const [use] = await manager.query<Array<{ users: number; referrals: number; notices: number }>>(
     `SELECT (SELECT count(*)::int FROM users WHERE agency_id = $1) AS users,
             (SELECT count(*)::int FROM referrals WHERE court_agency_id = $1) AS referrals,
             (SELECT count(*)::int FROM notices WHERE recipient_agency_id = $1) AS notices`,
     [agency.id],
-  )) as Array<{ users: number; referrals: number; notices: number }>;
+  );
   const inUse = [
     use.users ? `${use.users} user${use.users === 1 ? '' : 's'}` : null,
     use.referrals ? `${use.referrals} referral${use.referrals === 1 ? '' : 's'}` : null,

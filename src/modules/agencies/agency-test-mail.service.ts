@@ -29,17 +29,17 @@ export class AgencyTestMail {
       const agency = await manager.findOne(Agency, { where: { id: agencyId }, lock: { mode: 'pessimistic_write' } });
       if (!agency) throw new NotFoundError('agency');
       if (!agency.noticeEmail) throw new UnprocessableError('NOTICE_EMAIL_MISSING', `${agency.name} has no notice address to test; save one first`);
-      const [latest] = (await manager.query(
+      const [latest] = await manager.query<Array<{ status: MailStatus }>>(
         `SELECT status FROM outgoing_mails WHERE kind = 'agency_test' AND ref_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
         [agencyId],
-      )) as Array<{ status: MailStatus }>;
+      );
       if (latest && ON_ITS_WAY.includes(latest.status)) {
         throw new UnprocessableError('TEST_MAIL_ON_ITS_WAY', 'The last test e-mail is still on its way; wait until it is sent or refused');
       }
-      const [{ today }] = (await manager.query(
+      const [{ today }] = await manager.query<Array<{ today: number }>>(
         `SELECT count(*)::int AS today FROM outgoing_mails WHERE kind = 'agency_test' AND ref_id = $1 AND created_at > now() - interval '24 hours'`,
         [agencyId],
-      )) as Array<{ today: number }>;
+      );
       if (today >= TEST_MAILS_PER_DAY) {
         throw new UnprocessableError('TEST_MAIL_LIMIT', `${TEST_MAILS_PER_DAY} test e-mails were sent to ${agency.name} in the last 24 hours; check the address with its owner first`);
       }

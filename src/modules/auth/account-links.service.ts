@@ -62,10 +62,10 @@ export class AccountLinksService {
       });
     }
     await this.outbox.run(async (manager) => {
-      const rows = (await manager.query(
+      const rows = await manager.query<Array<Pick<User, 'id' | 'email' | 'name' | 'role'>>>(
         `SELECT id, email, name, role FROM users WHERE email = $1 AND active AND password_hash IS NOT NULL FOR UPDATE`,
         [email.trim().toLowerCase()],
-      )) as Array<Pick<User, 'id' | 'email' | 'name' | 'role'>>;
+      );
       const user = rows[0];
       // Audited either way, under the account when there is one (never the typed address).
       await this.audit.record(
@@ -122,13 +122,13 @@ export class AccountLinksService {
   ): Promise<LinkOutcome> {
     if (!isLinkToken(token)) throw LINK_REFUSED();
     const outcome = await this.dataSource.transaction(async (manager): Promise<LinkOutcome> => {
-      const rows = (await manager.query(
+      const rows = await manager.query<Array<{ id: string; user_id: string; email: string; name: string; role: User['role']; active: boolean; no_password: boolean }>>(
         `SELECT l.id, u.id AS user_id, u.email, u.name, u.role, u.active, u.password_hash IS NULL AS no_password
            FROM account_links l JOIN users u ON u.id = l.user_id
           WHERE l.token_hash = $1 AND l.purpose = $2 AND l.used_at IS NULL AND l.revoked_at IS NULL AND l.expires_at > now()
           FOR UPDATE OF l`,
         [hashLinkToken(token), purpose],
-      )) as Array<{ id: string; user_id: string; email: string; name: string; role: User['role']; active: boolean; no_password: boolean }>;
+      );
       const row = rows[0];
       // An invitation is only for a user still without a password; a reset only for an active one.
       if (!row || (purpose === 'invitation' ? !row.no_password : !row.active)) throw LINK_REFUSED();

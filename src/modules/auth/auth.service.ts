@@ -202,12 +202,12 @@ export class AuthService {
     });
     if (!user || !user.active) return null;
     if (!options.sessionId) return (await this.startSession(user, 'api', options.ttlSeconds, options.claims)).token;
-    const live = (await this.dataSource.query(
+    const live = await this.dataSource.query<unknown[]>(
       `SELECT 1 FROM auth_sessions
         WHERE id = $1 AND user_id = $2 AND ended_at IS NULL
           AND last_seen_at > now() - make_interval(secs => $3) AND started_at > now() - make_interval(secs => $4)`,
       [options.sessionId, userId, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS],
-    )) as unknown[];
+    );
     return live.length ? this.signToken(user, options.sessionId, options.ttlSeconds, options.claims) : null;
   }
 
@@ -232,7 +232,7 @@ export class AuthService {
       throw new UnauthorizedError('INVALID_TOKEN', 'The sign-in token is invalid or expired; sign in again');
     }
     if (!isUuid(claims.sub) || !isUuid(claims.sid)) throw TOKEN_ENDED();
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<SessionRow[]>(
       `SELECT u.id, u.email, u.name, u.role, u.agency_id, u.token_version, u.active, s.ended_at, s.kind,
               s.last_seen_at <= now() - make_interval(secs => $3) AS idle,
               s.started_at <= now() - make_interval(secs => $4) AS too_old,
@@ -243,7 +243,7 @@ export class AuthService {
          FROM users u JOIN auth_sessions s ON s.user_id = u.id AND s.id = $2
         WHERE u.id = $1`,
       [claims.sub, claims.sid, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS],
-    )) as SessionRow[];
+    );
     const row = rows[0];
     if (!row || !row.active || row.token_version !== claims.ver || row.ended_at || row.kind !== kind) throw TOKEN_ENDED();
     if (row.idle || row.too_old) {

@@ -46,16 +46,16 @@ export class SecondFactorService {
   }
 
   async isEnrolled(userId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const rows = (await manager.query(`SELECT 1 FROM second_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL`, [userId])) as unknown[];
+    const rows = await manager.query<unknown[]>(`SELECT 1 FROM second_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL`, [userId]);
     return rows.length > 0;
   }
 
   async status(userId: string, role: Role): Promise<{ enrolled: boolean; required: boolean; recoveryCodesLeft: number; enrolledAt: Date | null }> {
-    const [factor] = (await this.dataSource.query(
+    const [factor] = await this.dataSource.query<Array<{ confirmed_at: Date; left: number }>>(
       `SELECT f.confirmed_at, (SELECT count(*)::int FROM recovery_codes c WHERE c.user_id = f.user_id AND c.used_at IS NULL) AS left
          FROM second_factors f WHERE f.user_id = $1 AND f.confirmed_at IS NOT NULL`,
       [userId],
-    )) as Array<{ confirmed_at: Date; left: number }>;
+    );
     return { enrolled: Boolean(factor), required: this.requiredFor(role), recoveryCodesLeft: factor?.left ?? 0, enrolledAt: factor?.confirmed_at ?? null };
   }
 
@@ -117,10 +117,10 @@ export class SecondFactorService {
         return { ok: true, method: 'totp', recoveryCodesLeft: await this.codesLeft(manager, userId) };
       }
       if (!looksLikeRecoveryCode(typed)) return { ok: false };
-      const spent = (await manager.query(
+      const spent = await manager.query<[unknown[], number]>(
         `UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id`,
         [userId, hashRecoveryCode(this.codeKey, typed)],
-      )) as [unknown[], number];
+      );
       if (!spent[0].length) return { ok: false };
       const left = await this.codesLeft(manager, userId);
       await this.audit.record({ action: 'auth.recovery_code_used', recordType: 'user', recordId: userId, actorUserId: userId, details: { recoveryCodesLeft: left } }, manager);
@@ -130,13 +130,13 @@ export class SecondFactorService {
 
   /** Inside the caller's transaction: the factor and its recovery codes are gone; he enrols again. */
   async remove(manager: EntityManager, userId: string): Promise<boolean> {
-    const [, removed] = (await manager.query(`DELETE FROM second_factors WHERE user_id = $1 RETURNING user_id`, [userId])) as [unknown[], number];
+    const [, removed] = await manager.query<[unknown[], number]>(`DELETE FROM second_factors WHERE user_id = $1 RETURNING user_id`, [userId]);
     await manager.query(`DELETE FROM recovery_codes WHERE user_id = $1`, [userId]);
     return removed > 0;
   }
 
   private async codesLeft(manager: EntityManager, userId: string): Promise<number> {
-    const [row] = (await manager.query(`SELECT count(*)::int AS left FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, [userId])) as Array<{ left: number }>;
+    const [row] = await manager.query<Array<{ left: number }>>(`SELECT count(*)::int AS left FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, [userId]);
     return row.left;
   }
 }

@@ -47,40 +47,40 @@ export class HolidayCalendar implements OnApplicationBootstrap {
     if (this.config.programHolidays === 'none') return 0;
     const year = Number(this.clock.today().slice(0, 4));
     const days = Array.from({ length: YEARS_AHEAD + 1 }, (_, index) => programHolidays(year + index, this.config.programState)).flat();
-    const rows = (await manager.query(
+    const rows = await manager.query<unknown[]>(
       `INSERT INTO program_holidays (date, name, source)
        SELECT * FROM unnest($1::date[], $2::text[], $3::text[])
        ON CONFLICT (date) DO NOTHING RETURNING date`,
       [days.map((day) => day.date), days.map((day) => day.name), days.map((day) => day.source)],
-    )) as unknown[];
+    );
     return rows.length;
   }
 
   async list(from: string, to: string): Promise<HolidayView[]> {
-    return (await this.dataSource.query(
+    return await this.dataSource.query<HolidayView[]>(
       `SELECT date::text AS date, name, source, closed FROM program_holidays WHERE date BETWEEN $1 AND $2 ORDER BY date`,
       [from, to],
-    )) as HolidayView[];
+    );
   }
 
   /** Closes the program on a day (a new one is the program's own); returns the day as it now is. */
   async close(manager: EntityManager, date: string, name: string, userId: string): Promise<HolidayView> {
-    const [row] = (await manager.query(
+    const [row] = await manager.query<HolidayView[]>(
       `INSERT INTO program_holidays (date, name, source, closed, updated_by_id) VALUES ($1, $2, 'program', true, $3)
        ON CONFLICT (date) DO UPDATE SET name = EXCLUDED.name, closed = true, updated_by_id = EXCLUDED.updated_by_id, updated_at = now()
        RETURNING date::text AS date, name, source, closed`,
       [date, name, userId],
-    )) as HolidayView[];
+    );
     return row;
   }
 
   /** Keeps the program open on a listed day (it stays listed, so seeding does not close it again). */
   async open(manager: EntityManager, date: string, userId: string): Promise<HolidayView | null> {
-    const [rows] = (await manager.query(
+    const [rows] = await manager.query<[HolidayView[], number]>(
       `UPDATE program_holidays SET closed = false, updated_by_id = $2, updated_at = now() WHERE date = $1
        RETURNING date::text AS date, name, source, closed`,
       [date, userId],
-    )) as [HolidayView[], number];
+    );
     return rows[0] ?? null;
   }
 }

@@ -38,13 +38,13 @@ export class GroupEditService {
       const group = await this.access.requireGroup(user, groupId, manager);
       await manager.query('SELECT id FROM groups WHERE id = $1 FOR UPDATE', [groupId]);
       const fields: Record<string, string[]> = {};
-      const [{ enrolled }] = (await manager.query(`SELECT count(*)::int AS enrolled FROM enrollments WHERE group_id = $1 AND end_date IS NULL`, [groupId])) as Array<{ enrolled: number }>;
+      const [{ enrolled }] = await manager.query<Array<{ enrolled: number }>>(`SELECT count(*)::int AS enrolled FROM enrollments WHERE group_id = $1 AND end_date IS NULL`, [groupId]);
       if (input.capacity < enrolled) fields.capacity = [`${enrolled} men are enrolled now; the capacity cannot be below that`];
       const facilitators = await manager.findBy(User, { id: In(input.facilitatorIds), role: Role.Facilitator, active: true });
       if (facilitators.length !== input.facilitatorIds.length) fields.facilitatorIds = ['every facilitatorId must name an active facilitator'];
       if (Object.keys(fields).length) throw new UnprocessableError('GROUP_UPDATE_REFUSED', Object.values(fields).flat().join('; '), { fields });
 
-      const before = (await manager.query(`SELECT user_id FROM group_facilitators WHERE group_id = $1`, [groupId])) as Array<{ user_id: string }>;
+      const before = await manager.query<Array<{ user_id: string }>>(`SELECT user_id FROM group_facilitators WHERE group_id = $1`, [groupId]);
       const oldTime = group.startTime.slice(0, 5);
       await manager.query(
         `UPDATE groups SET name = $2, start_time = $3, duration_minutes = $4, capacity = $5, location = $6 WHERE id = $1`,
@@ -52,10 +52,10 @@ export class GroupEditService {
       );
       let sessionsMoved = 0;
       if (oldTime !== input.startTime) {
-        const moved = (await manager.query(
+        const moved = await manager.query<[Array<{ id: string }>, number]>(
           `UPDATE sessions SET start_time = $2 WHERE group_id = $1 AND status = 'scheduled' AND date >= $3 AND to_char(start_time, 'HH24:MI') = $4 RETURNING id`,
           [groupId, input.startTime, this.clock.today(), oldTime],
-        )) as [Array<{ id: string }>, number];
+        );
         sessionsMoved = moved[1];
       }
       const had = new Set(before.map((row) => row.user_id));
@@ -86,13 +86,13 @@ export class GroupEditService {
   /** The men enrolled in the group today, by name, with their referrals (reading them is audited). */
   async members(user: SignedInUser, groupId: string): Promise<GroupMember[]> {
     await this.access.requireGroup(user, groupId);
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ referral_id: string; case_number: string; first_name: string; last_name: string; status: string; since: string }>>(
       `SELECT r.id AS referral_id, r.case_number, p.first_name, p.last_name, r.status, e.start_date::text AS since
          FROM enrollments e JOIN referrals r ON r.id = e.referral_id JOIN participants p ON p.id = r.participant_id
         WHERE e.group_id = $1 AND e.end_date IS NULL
         ORDER BY p.last_name, p.first_name, r.id`,
       [groupId],
-    )) as Array<{ referral_id: string; case_number: string; first_name: string; last_name: string; status: string; since: string }>;
+    );
     await this.audit.record({ action: 'group.members_read', recordType: 'group', recordId: groupId, details: { returned: rows.map((row) => row.referral_id) } });
     return rows.map((row) => ({ referralId: row.referral_id, caseNumber: row.case_number, firstName: row.first_name, lastName: row.last_name, status: row.status, since: row.since }));
   }

@@ -73,9 +73,9 @@ export class GroupsService {
   async list(user: SignedInUser, limit: number, offset: number): Promise<Page<GroupView>> {
     const params = new SqlParams();
     const where = this.access.scopeSql(user, 'g', params.bind);
-    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM groups g WHERE ${where}`, params.values)) as Array<{
+    const [{ total }] = await this.dataSource.query<Array<{
       total: number;
-    }>;
+    }>>(`SELECT count(*)::int AS total FROM groups g WHERE ${where}`, params.values);
     const rows: GroupRow[] = await this.dataSource.query(
       `SELECT ${GROUP_ROW_SELECT} FROM ${GROUP_ROW_FROM} WHERE ${where}
         ORDER BY g.active DESC, g.weekday, g.start_time, g.name LIMIT ${params.bind(limit)} OFFSET ${params.bind(offset)}`,
@@ -90,7 +90,7 @@ export class GroupsService {
   }
 
   private async view(groupId: string): Promise<GroupView> {
-    const [row] = (await this.dataSource.query(`SELECT ${GROUP_ROW_SELECT} FROM ${GROUP_ROW_FROM} WHERE g.id = $1`, [groupId])) as GroupRow[];
+    const [row] = await this.dataSource.query<GroupRow[]>(`SELECT ${GROUP_ROW_SELECT} FROM ${GROUP_ROW_FROM} WHERE g.id = $1`, [groupId]);
     if (!row) throw new NotFoundError('group');
     return toGroupView(row);
   }
@@ -162,11 +162,11 @@ export class GroupsService {
   }
 
   async sessionView(sessionId: string): Promise<SessionView> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<SessionRow[]>(
       `SELECT ${SESSION_ROW_SELECT}, ${SESSION_MARKED_COUNT}
          FROM sessions s LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id WHERE s.id = $1`,
       [sessionId],
-    )) as SessionRow[];
+    );
     if (!row) throw new NotFoundError('session');
     return toSessionView(row);
   }

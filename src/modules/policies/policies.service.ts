@@ -144,7 +144,7 @@ export class PoliciesService {
   /** How many referrals were ordered under each version (they keep its rules). */
   async referralCounts(policyIds: string[]): Promise<Record<string, number>> {
     if (!policyIds.length) return {};
-    const rows = (await this.dataSource.query(`SELECT policy_id, count(*)::int AS count FROM referrals WHERE policy_id = ANY($1) GROUP BY policy_id`, [policyIds])) as Array<{ policy_id: string; count: number }>;
+    const rows = await this.dataSource.query<Array<{ policy_id: string; count: number }>>(`SELECT policy_id, count(*)::int AS count FROM referrals WHERE policy_id = ANY($1) GROUP BY policy_id`, [policyIds]);
     return Object.fromEntries(rows.map((row) => [row.policy_id, row.count]));
   }
 

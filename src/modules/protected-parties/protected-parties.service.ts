@@ -120,7 +120,7 @@ export class ProtectedPartiesService {
       params.push(match.referralId);
       filter = `r.id = $${params.length}`;
     }
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<Record<string, never>>>(
       `SELECT r.id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status, r.status_changed_at, r.complete_by::text AS complete_by,
               (SELECT count(*)::int FROM protected_parties pp WHERE pp.referral_id = r.id) AS protected_parties,
               (SELECT count(*)::int FROM victim_notifications vn WHERE vn.referral_id = r.id AND vn.status IN ('pending', 'failed', 'sending')) AS pending_notifications,
@@ -130,7 +130,7 @@ export class ProtectedPartiesService {
         ORDER BY r.status_changed_at DESC, r.id
         LIMIT $1 OFFSET $2`,
       params,
-    )) as Array<Record<string, never>>;
+    );
     const items: AdvocateReferralView[] = rows.map((row) => ({
       id: row.id,
       caseNumber: row.case_number,

@@ -17,11 +17,11 @@ export class ProtectedPartyAccess {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async requireReferral(user: SignedInUser, referralId: string, purpose: ProtectedPartyPurpose | 'enter', manager: EntityManager = this.dataSource.manager): Promise<{ id: string; caseNumber: string; adminAccess: boolean }> {
-    const rows = (await manager.query(
+    const rows = await manager.query<Array<{ id: string; case_number: string; admin_access: boolean }>>(
       `SELECT r.id, r.case_number, p.protected_party_admin_access AS admin_access
          FROM referrals r JOIN policies p ON p.id = r.policy_id WHERE r.id = $1`,
       [referralId],
-    )) as Array<{ id: string; case_number: string; admin_access: boolean }>;
+    );
     const referral = rows[0];
     if (!referral || !this.allowed(user, purpose, referral.admin_access)) throw new NotFoundError('referral');
     return { id: referral.id, caseNumber: referral.case_number, adminAccess: referral.admin_access };

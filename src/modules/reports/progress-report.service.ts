@@ -40,7 +40,7 @@ export class ProgressReportService {
       `SELECT kind, occurred_on::text AS occurred_on, facts FROM compliance_events WHERE referral_id = $1 ORDER BY occurred_on, created_at`,
       [referralId],
     );
-    const [program] = (await this.dataSource.query(`SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`)) as Array<{ name: string }>;
+    const [program] = await this.dataSource.query<Array<{ name: string }>>(`SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`);
     await this.audit.record({ action: 'referral.progress_report', recordType: 'referral', recordId: referralId });
     const name = `${referral.participant.firstName} ${referral.participant.lastName}`;
     const compliance = referral.compliance!;
@@ -55,7 +55,7 @@ export class ProgressReportService {
         p(`Prepared ${usDate(this.clock.today())} for case ${referral.caseNumber}, ${referral.court.name}`);
         doc.moveDown();
         factTable(pdf, [
-          { label: 'Status', value: REFERRAL_STATUS_LABELS[referral.status as ReferralStatus] ?? referral.status },
+          { label: 'Status', value: REFERRAL_STATUS_LABELS[referral.status] ?? referral.status },
           { label: 'Policy', value: `${referral.policy.name} (version ${referral.policy.version})` },
           // The assessed level sets the sessions and complete-by below (its key, as the policy names it).
           ...(referral.levelKey ? [{ label: 'Level', value: referral.levelKey }] : []),
@@ -76,7 +76,7 @@ export class ProgressReportService {
         if (history.attendance.length === 0) doc.fontSize(10).text('No sessions recorded yet.', tagged(pdf));
         for (const entry of history.attendance) {
           doc.fontSize(9).text(
-            `${usDateNumeric(entry.date)}   ${entry.groupName}${entry.unit ? ` — ${entry.unit.theme}` : ''}   ${ATTENDANCE_LONG_LABELS[entry.status as AttendanceStatus] ?? entry.status}${entry.note ? ` (${entry.note})` : ''}`,
+            `${usDateNumeric(entry.date)}   ${entry.groupName}${entry.unit ? ` — ${entry.unit.theme}` : ''}   ${ATTENDANCE_LONG_LABELS[entry.status] ?? entry.status}${entry.note ? ` (${entry.note})` : ''}`,
             tagged(pdf),
           );
         }

@@ -70,15 +70,15 @@ export class UserAdminService {
     if (filters.role) where.push(`u.role = ${params.bind(filters.role)}`);
     if (filters.agencyId) where.push(`u.agency_id = ${params.bind(filters.agencyId)}`);
     const whereSql = where.join(' AND ');
-    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM users u WHERE ${whereSql}`, params.values)) as Array<{ total: number }>;
-    const rows = (await this.dataSource.query(
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM users u WHERE ${whereSql}`, params.values);
+    const rows = await this.dataSource.query<Array<{ id: string; name: string; email: string; role: Role; agency_id: string; agency_name: string; active: boolean; invitation_pending: boolean; created_at: Date }>>(
       `SELECT u.id, u.name, u.email, u.role, u.agency_id, a.name AS agency_name, u.active, u.password_hash IS NULL AS invitation_pending, u.created_at
          FROM users u JOIN agencies a ON a.id = u.agency_id
         WHERE ${whereSql}
         ORDER BY u.active DESC, u.name, u.id
         LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
       params.values,
-    )) as Array<{ id: string; name: string; email: string; role: Role; agency_id: string; agency_name: string; active: boolean; invitation_pending: boolean; created_at: Date }>;
+    );
     return {
       items: rows.map((row) => ({
         id: row.id,
@@ -124,12 +124,12 @@ export class UserAdminService {
 
   /** What the user's page says of the account beyond the API's view: invited or not, a second factor or not. */
   async accountState(userId: string): Promise<AccountState> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<Array<{ invitation_pending: boolean; second_factor: boolean }>>(
       `SELECT u.password_hash IS NULL AS invitation_pending,
               EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS second_factor
          FROM users u WHERE u.id = $1`,
       [userId],
-    )) as Array<{ invitation_pending: boolean; second_factor: boolean }>;
+    );
     if (!row) throw new NotFoundError('user');
     return { invitationPending: row.invitation_pending, secondFactor: row.second_factor };
   }
@@ -146,17 +146,17 @@ export class UserAdminService {
     // The one doing it is an active admin, so refusing his own role keeps at least one admin.
     if (user.id === actor.id) throw refusal('CANNOT_CHANGE_OWN_ROLE', 'role', 'You cannot change your own role; another admin can');
     if (user.role === Role.ProbationOfficer) {
-      const [{ open }] = (await manager.query(
+      const [{ open }] = await manager.query<Array<{ open: number }>>(
         `SELECT count(*)::int AS open FROM referrals WHERE probation_officer_id = $1 AND status = ANY($2)`,
         [user.id, OPEN_REFERRAL_STATUSES],
-      )) as Array<{ open: number }>;
+      );
       if (open > 0) throw refusal('OPEN_CASELOAD', 'role', `${user.name} is the probation officer of ${open} open referral${open === 1 ? '' : 's'}; give them to another officer first`);
     }
     if (user.role === Role.Facilitator) {
-      const [{ groups }] = (await manager.query(
+      const [{ groups }] = await manager.query<Array<{ groups: number }>>(
         `SELECT count(*)::int AS groups FROM group_facilitators gf JOIN groups g ON g.id = gf.group_id WHERE gf.user_id = $1 AND g.active`,
         [user.id],
-      )) as Array<{ groups: number }>;
+      );
       if (groups > 0) throw refusal('FACILITATES_GROUPS', 'role', `${user.name} facilitates ${groups} group${groups === 1 ? '' : 's'}; name another facilitator on ${groups === 1 ? 'it' : 'them'} first`);
     }
   }

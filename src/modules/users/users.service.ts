@@ -85,9 +85,9 @@ export class UsersService {
   /** A new invitation for a user who has not accepted yet: a new link, and the earlier one no longer works. */
   async resendInvitation(userId: string): Promise<{ expiresAt: Date }> {
     return this.outbox.run(async (manager) => {
-      const rows = (await manager.query(`SELECT id, email, name, role, password_hash IS NULL AS pending FROM users WHERE id = $1 FOR UPDATE`, [userId])) as Array<
+      const rows = await manager.query<Array<
         Pick<User, 'id' | 'email' | 'name' | 'role'> & { pending: boolean }
-      >;
+      >>(`SELECT id, email, name, role, password_hash IS NULL AS pending FROM users WHERE id = $1 FOR UPDATE`, [userId]);
       const user = rows[0];
       if (!user) throw new NotFoundError('user');
       if (!user.pending) throw new ConflictError('INVITATION_ACCEPTED', 'This user has already chosen a password; a forgotten one is reset from the sign-in page');
@@ -119,14 +119,14 @@ export class UsersService {
    */
   async accountStates(userIds: string[]): Promise<Map<string, AccountState>> {
     if (userIds.length === 0) return new Map();
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ id: string; invited: boolean; invitation_expires_at: Date | null; second_factor: boolean }>>(
       `SELECT u.id, u.password_hash IS NULL AS invited,
               (SELECT max(l.expires_at) FROM account_links l
                 WHERE l.user_id = u.id AND l.purpose = 'invitation' AND l.used_at IS NULL AND l.revoked_at IS NULL) AS invitation_expires_at,
               EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS second_factor
          FROM users u WHERE u.id = ANY($1::uuid[])`,
       [userIds],
-    )) as Array<{ id: string; invited: boolean; invitation_expires_at: Date | null; second_factor: boolean }>;
+    );
     return new Map(rows.map((row) => [row.id, { invited: row.invited, invitationExpiresAt: row.invitation_expires_at, secondFactor: row.second_factor }]));
   }
 

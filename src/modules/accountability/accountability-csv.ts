@@ -3,7 +3,6 @@ import { SignedInUser } from '../../common/context/request-context';
 import { streamCsv } from '../../common/http/csv';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { AccountabilityExportService, ExportTable } from './accountability-export.service';
-import { SummaryTableName } from './accountability-tables';
 
 /**
  * Answers one export as a CSV download, for the API and the page alike. The first row is read

@@ -29,7 +29,7 @@ export class AgencyTestMail {
       const agency = await manager.findOne(Agency, { where: { id: agencyId }, lock: { mode: 'pessimistic_write' } });
       if (!agency) throw new NotFoundError('agency');
       if (!agency.noticeEmail) throw new UnprocessableError('NOTICE_EMAIL_MISSING', `${agency.name} has no notice address to test; save one first`);
-      const [latest] = await manager.query<Array<{ status: MailStatus }>>(
+      const [latest] = await manager.query<[{ status: MailStatus }?]>(
         `SELECT status FROM outgoing_mails WHERE kind = 'agency_test' AND ref_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`,
         [agencyId],
       );

@@ -55,7 +55,7 @@ export class AssessmentsService {
         throw new UnprocessableError('ASSESSMENT_INVALID', Object.values(fields).flat().join('; '), { fields });
       }
       const level = policy.levels.find((candidate) => candidate.key === input.levelKey)!;
-      const [previous] = await manager.query<AssessmentRow[]>(
+      const [previous] = await manager.query<[AssessmentRow?]>(
         `${ASSESSMENT_SELECT} WHERE a.referral_id = $1 AND NOT EXISTS (SELECT 1 FROM referral_assessments later WHERE later.supersedes_id = a.id)
           ORDER BY a.recorded_at DESC LIMIT 1`,
         [referral.id],

@@ -51,7 +51,7 @@ export class SecondFactorService {
   }
 
   async status(userId: string, role: Role): Promise<{ enrolled: boolean; required: boolean; recoveryCodesLeft: number; enrolledAt: Date | null }> {
-    const [factor] = await this.dataSource.query<Array<{ confirmed_at: Date; left: number }>>(
+    const [factor] = await this.dataSource.query<[{ confirmed_at: Date; left: number }?]>(
       `SELECT f.confirmed_at, (SELECT count(*)::int FROM recovery_codes c WHERE c.user_id = f.user_id AND c.used_at IS NULL) AS left
          FROM second_factors f WHERE f.user_id = $1 AND f.confirmed_at IS NOT NULL`,
       [userId],

@@ -63,7 +63,7 @@ export async function loadLedger(manager: EntityManager, referralId: string): Pr
 }
 
 export async function loadEntry(manager: EntityManager, referralId: string, entryId: string): Promise<FeeEntryView | null> {
-  const [row] = await manager.query<FeeEntryRow[]>(`${ENTRY_SELECT} WHERE f.referral_id = $1 AND f.id = $2`, [referralId, entryId]);
+  const [row] = await manager.query<[FeeEntryRow?]>(`${ENTRY_SELECT} WHERE f.referral_id = $1 AND f.id = $2`, [referralId, entryId]);
   return row ? toView(row) : null;
 }
 

@@ -90,7 +90,7 @@ export class GroupsService {
   }
 
   private async view(groupId: string): Promise<GroupView> {
-    const [row] = await this.dataSource.query<GroupRow[]>(`SELECT ${GROUP_ROW_SELECT} FROM ${GROUP_ROW_FROM} WHERE g.id = $1`, [groupId]);
+    const [row] = await this.dataSource.query<[GroupRow?]>(`SELECT ${GROUP_ROW_SELECT} FROM ${GROUP_ROW_FROM} WHERE g.id = $1`, [groupId]);
     if (!row) throw new NotFoundError('group');
     return toGroupView(row);
   }
@@ -162,7 +162,7 @@ export class GroupsService {
   }
 
   async sessionView(sessionId: string): Promise<SessionView> {
-    const [row] = await this.dataSource.query<SessionRow[]>(
+    const [row] = await this.dataSource.query<[SessionRow?]>(
       `SELECT ${SESSION_ROW_SELECT}, ${SESSION_MARKED_COUNT}
          FROM sessions s LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id WHERE s.id = $1`,
       [sessionId],

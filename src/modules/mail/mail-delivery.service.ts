@@ -73,7 +73,7 @@ export class MailDelivery {
     }
     // Outside the catch: once the server has it, a failure to record that must never send it
     // again. The mail stays "sending", and the relay calls it unknown after the timeout.
-    await this.finish(claimed, MailStatus.Sent, hideAddress(String(info.response ?? ''), mail.to), info.messageId ?? null);
+    await this.finish(claimed, MailStatus.Sent, hideAddress(info.response ?? '', mail.to), info.messageId ?? null);
     return MailStatus.Sent;
   }
 

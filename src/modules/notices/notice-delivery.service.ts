@@ -51,7 +51,7 @@ export class NoticeDelivery {
 
   /** Render once, then hand over to the send job. */
   async render(noticeId: string): Promise<'rendered' | 'already' | 'nothing'> {
-    const [notice] = await this.dataSource.query<Array<{ status: string; rendered_at: Date | null; attempts: number; next_attempt_at: Date }>>(
+    const [notice] = await this.dataSource.query<[{ status: string; rendered_at: Date | null; attempts: number; next_attempt_at: Date }?]>(
       `SELECT status, rendered_at, attempts, next_attempt_at FROM notices WHERE id = $1`,
       [noticeId],
     );
@@ -104,7 +104,7 @@ export class NoticeDelivery {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `UPDATE notices SET status = 'sent', sent_at = now(), message_id = $2, last_response = $3 WHERE id = $1 AND status = 'sending'`,
-        [claimed.id, info.messageId, String(info.response ?? '').slice(0, 1000)],
+        [claimed.id, info.messageId, (info.response ?? '').slice(0, 1000)],
       );
       await this.audit.record({ action: 'notice.sent', recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null }, manager);
     });
@@ -117,7 +117,7 @@ export class NoticeDelivery {
    * the second takes the first one's copy instead of drawing it again.
    */
   private async progressReportFor(noticeId: string): Promise<Buffer | null> {
-    const [row] = await this.dataSource.query<Array<{ referral_id: string; sibling_report: Buffer | null }>>(
+    const [row] = await this.dataSource.query<[{ referral_id: string; sibling_report: Buffer | null }?]>(
       `SELECT n.referral_id,
               (SELECT s.report_pdf FROM notices s WHERE s.event_id = n.event_id AND s.id <> n.id AND s.report_pdf IS NOT NULL LIMIT 1) AS sibling_report
          FROM notices n JOIN compliance_events e ON e.id = n.event_id

@@ -49,7 +49,7 @@ export interface NoticeSummary {
 function noticeScopeSql(user: SignedInUser, bind: (value: unknown) => string): string {
   switch (user.role) {
     case Role.Admin:
-    // The CCR coordinator follows every notice across agencies (read only).
+    // Falls through: the CCR coordinator follows every notice across agencies (read only).
     case Role.Coordinator:
       return 'TRUE';
     case Role.ProbationOfficer:
@@ -105,7 +105,7 @@ export class NoticesService {
 
   async get(user: SignedInUser, noticeId: string, options: { audit?: boolean } = {}): Promise<NoticeView> {
     const params = new SqlParams();
-    const [row] = await this.dataSource.query<NoticeRow[]>(
+    const [row] = await this.dataSource.query<[NoticeRow?]>(
       `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM} WHERE n.id = ${params.bind(noticeId)} AND ${noticeScopeSql(user, params.bind)}`,
       params.values,
     );
@@ -142,7 +142,7 @@ export class NoticesService {
   async letter(user: SignedInUser, noticeId: string): Promise<{ pdf: Buffer; fileName: string }> {
     const notice = await this.get(user, noticeId, { audit: false });
     await this.audit.record({ action: 'notice.letter_read', recordType: 'notice', recordId: noticeId });
-    const [row] = await this.dataSource.query<Array<{ letter_pdf: Buffer | null }>>(`SELECT letter_pdf FROM notices WHERE id = $1`, [noticeId]);
+    const [row] = await this.dataSource.query<[{ letter_pdf: Buffer | null }?]>(`SELECT letter_pdf FROM notices WHERE id = $1`, [noticeId]);
     if (!row?.letter_pdf) throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
     return { pdf: row.letter_pdf, fileName: letterFileName(notice) };
   }
@@ -150,7 +150,7 @@ export class NoticesService {
   /** The e-mail as rendered (HTML), for staff to see what the recipient gets. */
   async preview(user: SignedInUser, noticeId: string): Promise<string> {
     await this.get(user, noticeId, { audit: false });
-    const [row] = await this.dataSource.query<Array<{ body_html: string | null }>>(`SELECT body_html FROM notices WHERE id = $1`, [noticeId]);
+    const [row] = await this.dataSource.query<[{ body_html: string | null }?]>(`SELECT body_html FROM notices WHERE id = $1`, [noticeId]);
     if (!row?.body_html) throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
     await this.audit.record({ action: 'notice.preview', recordType: 'notice', recordId: noticeId });
     return row.body_html;
@@ -168,11 +168,11 @@ export class NoticesService {
   /** Staff resolve a dead or unknown notice by sending it again, deliberately. */
   async retry(user: SignedInUser, noticeId: string): Promise<NoticeView> {
     await this.dataSource.transaction(async (manager) => {
-      const [notice] = await manager.query<Array<{
+      const [notice] = await manager.query<[{
         id: string;
         status: NoticeStatus;
         last_response: string | null;
-      }>>(`SELECT id, status, last_response FROM notices WHERE id = $1 FOR UPDATE`, [noticeId]);
+      }?]>(`SELECT id, status, last_response FROM notices WHERE id = $1 FOR UPDATE`, [noticeId]);
       if (!notice) throw new NotFoundError('notice');
       if (notice.status !== NoticeStatus.Dead && notice.status !== NoticeStatus.Unknown) {
         throw new UnprocessableError('NOTICE_NOT_RETRYABLE', `Only dead or unknown notices are retried by hand; this one is ${notice.status}`);
@@ -236,13 +236,15 @@ export class NoticesService {
               (SELECT count(*)::int FROM notices WHERE status IN ('pending', 'sending', 'failed', 'dead', 'unknown') AND due_by < now()) AS overdue
          FROM (SELECT status, count(*)::int AS count FROM notices GROUP BY status) s`,
     );
+    // Only the statuses some notice has are in it.
+    const counts: Partial<Record<string, number>> = row.by_status;
     return {
       byStatus: row.by_status,
       undelivered: row.undelivered,
       oldestUndeliveredSeconds: row.oldest,
       overdue: row.overdue,
-      dead: row.by_status.dead ?? 0,
-      unknown: row.by_status.unknown ?? 0,
+      dead: counts.dead ?? 0,
+      unknown: counts.unknown ?? 0,
     };
   }
 }

@@ -103,7 +103,7 @@ export class ParticipantMessagesService {
 
   /** What he was sent for this referral, newest first, with whether each mail went. */
   async list(referralId: string): Promise<{ optOut: boolean; items: Array<{ kind: ParticipantMessageKind; sessionDate: string; language: string; status: string | null; createdAt: Date }> }> {
-    const [participant] = await this.dataSource.query<Array<{ messages_opt_out: boolean }>>(
+    const [participant] = await this.dataSource.query<[{ messages_opt_out: boolean }?]>(
       `SELECT p.messages_opt_out FROM referrals r JOIN participants p ON p.id = r.participant_id WHERE r.id = $1`,
       [referralId],
     );
@@ -198,7 +198,7 @@ export class ParticipantMessagesService {
   }
 
   private async programName(manager: EntityManager): Promise<string> {
-    const [program] = await manager.query<Array<{ name: string }>>(`SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`);
+    const [program] = await manager.query<[{ name: string }?]>(`SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`);
     return program?.name ?? 'The program';
   }
 }

@@ -61,8 +61,8 @@ export class PoliciesService {
         .where('policy.key = :key', { key: base.key })
         .getRawOne()) as { max: number };
       // A form filled in from version n must not silently undo a version n+1 saved meanwhile.
-      if (options.basedOnVersion !== undefined && Number(max) !== options.basedOnVersion) {
-        throw new ConflictError('POLICY_VERSION_MOVED', `Version ${Number(max)} of this policy was saved after you opened version ${options.basedOnVersion}; review it and start again from it`);
+      if (options.basedOnVersion !== undefined && max !== options.basedOnVersion) {
+        throw new ConflictError('POLICY_VERSION_MOVED', `Version ${max} of this policy was saved after you opened version ${options.basedOnVersion}; review it and start again from it`);
       }
       await manager.update(Policy, { key: base.key }, { isCurrent: false });
       // Fees the form did not send stay as they were (the policy page edits the rules, not the fees);
@@ -70,7 +70,7 @@ export class PoliciesService {
       const fees = feesOf(input, base);
       assertFeesConsistent(fees);
       const carried = { ...input, ...fees, levels: input.levels ?? base.levels, assessmentFactors: input.assessmentFactors ?? base.assessmentFactors };
-      return this.insertVersion(manager, base.key, Number(max) + 1, carried, createdById);
+      return this.insertVersion(manager, base.key, max + 1, carried, createdById);
     });
   }
 

@@ -196,7 +196,7 @@ export class PolicyFieldsDto {
   @IsOptional()
   @IsArray({ message: 'levels must be a list' })
   @ArrayMaxSize(12)
-  @ArrayUnique((level: PolicyLevelDto) => level?.key, { message: 'levels must not use a key twice' })
+  @ArrayUnique((level: PolicyLevelDto | null | undefined) => level?.key, { message: 'levels must not use a key twice' })
   @IsObject({ each: true, message: 'each level must be an object' })
   @ValidateNested({ each: true })
   @Type(() => PolicyLevelDto)

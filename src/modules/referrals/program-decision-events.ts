@@ -28,7 +28,7 @@ export async function raiseProgramDecision(
   timeZone: string,
   decision: { referralId: string; kind: ComplianceEventKind; key: string; occurredOn: string; facts: Record<string, unknown> },
 ): Promise<string | null> {
-  const [event] = await manager.query<Array<{ id: string }>>(
+  const [event] = await manager.query<[{ id: string }?]>(
     `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts)
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (referral_id, kind, threshold_key) DO NOTHING

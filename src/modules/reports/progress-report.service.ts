@@ -11,8 +11,6 @@ import { PDF_FONT, tagged } from '../notices/pdf-document';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { ATTENDANCE_LONG_LABELS, REFERRAL_STATUS_LABELS } from '../compliance/compliance-labels';
 import { usDate, usDateNumeric } from '../../common/dates';
-import { AttendanceStatus } from '../attendance/attendance-status.enum';
-import { ReferralStatus } from '../referrals/referral-status.enum';
 import { ReferralHistoryService } from '../referrals/referral-history.service';
 import { ReferralsService } from '../referrals/referrals.service';
 
@@ -40,7 +38,7 @@ export class ProgressReportService {
       `SELECT kind, occurred_on::text AS occurred_on, facts FROM compliance_events WHERE referral_id = $1 ORDER BY occurred_on, created_at`,
       [referralId],
     );
-    const [program] = await this.dataSource.query<Array<{ name: string }>>(`SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`);
+    const [program] = await this.dataSource.query<[{ name: string }?]>(`SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`);
     await this.audit.record({ action: 'referral.progress_report', recordType: 'referral', recordId: referralId });
     const name = `${referral.participant.firstName} ${referral.participant.lastName}`;
     const compliance = referral.compliance!;

@@ -54,7 +54,7 @@ export class ResponsesService {
       const params = new SqlParams();
       const scope = agency === ResponseAgency.Probation ? `r.probation_officer_id = ${params.bind(user.id)}` : `r.court_agency_id = ${params.bind(user.agencyId)}`;
       // The event's row lock orders concurrent responses (and corrections) to one event.
-      const [event] = await manager.query<Array<{ id: string; referral_id: string; kind: string; withdrawn: boolean }>>(
+      const [event] = await manager.query<[{ id: string; referral_id: string; kind: string; withdrawn: boolean }?]>(
         `SELECT e.id, e.referral_id, e.kind,
                 EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id) AS withdrawn
            FROM compliance_events e JOIN referrals r ON r.id = e.referral_id
@@ -68,7 +68,7 @@ export class ResponsesService {
         throw new ConflictError('EVENT_WITHDRAWN', 'A correction of the attendance record withdrew this event: there is nothing to respond to');
       }
       if (input.supersedesId) {
-        const [earlier] = await manager.query<Array<{ id: string; superseded: boolean }>>(
+        const [earlier] = await manager.query<[{ id: string; superseded: boolean }?]>(
           `SELECT er.id, EXISTS (SELECT 1 FROM event_responses s WHERE s.supersedes_id = er.id) AS superseded
              FROM event_responses er WHERE er.id = $1 AND er.event_id = $2 AND er.agency = $3`,
           [input.supersedesId, eventId, agency],

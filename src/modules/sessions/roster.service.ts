@@ -82,7 +82,7 @@ export class RosterService {
 
   /** The session's own note and who ran it when someone covered (pages only; the caller checked access). */
   async details(sessionId: string): Promise<{ note: string | null; runById: string | null; runByName: string | null }> {
-    const [row] = await this.dataSource.query<Array<{ note: string | null; run_by_id: string | null; run_by_name: string | null }>>(
+    const [row] = await this.dataSource.query<[{ note: string | null; run_by_id: string | null; run_by_name: string | null }?]>(
       `SELECT s.note, s.run_by_id, u.name AS run_by_name FROM sessions s LEFT JOIN users u ON u.id = s.run_by_id WHERE s.id = $1`,
       [sessionId],
     );

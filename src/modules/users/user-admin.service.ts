@@ -124,7 +124,7 @@ export class UserAdminService {
 
   /** What the user's page says of the account beyond the API's view: invited or not, a second factor or not. */
   async accountState(userId: string): Promise<AccountState> {
-    const [row] = await this.dataSource.query<Array<{ invitation_pending: boolean; second_factor: boolean }>>(
+    const [row] = await this.dataSource.query<[{ invitation_pending: boolean; second_factor: boolean }?]>(
       `SELECT u.password_hash IS NULL AS invitation_pending,
               EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS second_factor
          FROM users u WHERE u.id = $1`,

@@ -53,7 +53,8 @@ export class UsersService {
    * an invitation (see invite).
    */
   async create(input: CreateUserDto): Promise<UserView> {
-    if (input.password === undefined || input.password === null) return this.invite(input);
+    // A JSON body may hold null, though the type says string.
+    if (input.password == null) return this.invite(input);
     await this.checkAgency(input);
     assertAcceptablePassword(input.password, input);
     const passwordHash = await PasswordHasher.hash(input.password);

@@ -242,12 +242,14 @@ export class AccountabilityService {
   private async names(violations: { sure: Row[]; by_value: Row[]; unanswered: Row[] }, outcomes: { figures: Row[] }): Promise<Map<string, string>> {
     const ids = new Set<string>();
     const keys = new Set<string>();
+    /* eslint-disable @typescript-eslint/no-base-to-string -- ids and policy keys, text in the rows */
     for (const row of [...violations.sure, ...violations.unanswered]) if (row.court_agency_id) ids.add(String(row.court_agency_id));
     for (const row of violations.by_value) if (row.dimension === 'group' && row.value) ids.add(String(row.value));
     for (const row of outcomes.figures) {
       if ((row.dimension === 'group' || row.dimension === 'court') && row.value) ids.add(String(row.value));
       if (row.dimension === 'policy' && row.value) keys.add(String(row.value));
     }
+    /* eslint-enable @typescript-eslint/no-base-to-string */
     const rows = await this.dataSource.query<Array<{ id: string; name: string }>>(
       `SELECT id::text AS id, name FROM agencies WHERE id = ANY($1::uuid[])
        UNION ALL SELECT id::text, name FROM groups WHERE id = ANY($1::uuid[])
@@ -265,6 +267,7 @@ export class AccountabilityService {
     outcomes: Awaited<ReturnType<AccountabilityService['outcomeFigures']>>,
     names: Map<string, string>,
   ): AccountabilitySummary {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an id is text in the rows
     const nameOf = (id: unknown, none: string) => (id ? (names.get(String(id)) ?? String(id)) : none);
     const deadline = (row: Row, prefix: string): Share => share(int(row[`${prefix}_within`]), int(row[`${prefix}_decided`]));
     const swiftOrder = { probation: 0, court: 1, all: 2 } as Record<string, number>;

@@ -54,6 +54,7 @@ export class AssessmentsService {
       if (Object.keys(fields).length) {
         throw new UnprocessableError('ASSESSMENT_INVALID', Object.values(fields).flat().join('; '), { fields });
       }
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- assessmentProblems() refused a level the policy does not have
       const level = policy.levels.find((candidate) => candidate.key === input.levelKey)!;
       const [previous] = await manager.query<[AssessmentRow?]>(
         `${ASSESSMENT_SELECT} WHERE a.referral_id = $1 AND NOT EXISTS (SELECT 1 FROM referral_assessments later WHERE later.supersedes_id = a.id)

@@ -104,7 +104,7 @@ export class AttendanceService {
         FOR UPDATE OF s`,
       params.values,
     );
-    const row = rows[0];
+    const row = rows.at(0);
     if (!row) throw new NotFoundError('session');
     return {
       session: { id: row.id, groupId: row.group_id, date: row.date, status: row.status, note: row.note, runById: row.run_by_id },

@@ -32,7 +32,7 @@ export class AuditedWrite {
   }
 
   /** Runs it; answers the rows of every CTE marked `returned`, by name. */
-  async run(manager: EntityManager): Promise<Record<string, Array<Record<string, unknown>>>> {
+  async run(manager: EntityManager): Promise<Partial<Record<string, Array<Record<string, unknown>>>>> {
     if (this.empty) return {};
     const ctes = [...this.ctes.map((cte) => `${cte.name} AS (${cte.sql})`)];
     if (this.entries.length) {

@@ -66,7 +66,7 @@ export class AccountLinksService {
         `SELECT id, email, name, role FROM users WHERE email = $1 AND active AND password_hash IS NOT NULL FOR UPDATE`,
         [email.trim().toLowerCase()],
       );
-      const user = rows[0];
+      const user = rows.at(0);
       // Audited either way, under the account when there is one (never the typed address).
       await this.audit.record(
         { action: 'auth.password_reset_requested', recordType: 'user', recordId: user?.id ?? null, actorUserId: null, actorRole: null, details: { known: Boolean(user) } },
@@ -129,7 +129,7 @@ export class AccountLinksService {
           FOR UPDATE OF l`,
         [hashLinkToken(token), purpose],
       );
-      const row = rows[0];
+      const row = rows.at(0);
       // An invitation is only for a user still without a password; a reset only for an active one.
       if (!row || (purpose === 'invitation' ? !row.no_password : !row.active)) throw LINK_REFUSED();
       assertAcceptablePassword(password, { email: row.email, name: row.name });

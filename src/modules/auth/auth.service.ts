@@ -244,7 +244,7 @@ export class AuthService {
         WHERE u.id = $1`,
       [claims.sub, claims.sid, IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS, TOUCH_AFTER_SECONDS],
     );
-    const row = rows[0];
+    const row = rows.at(0);
     if (!row || !row.active || row.token_version !== claims.ver || row.ended_at || row.kind !== kind) throw TOKEN_ENDED();
     if (row.idle || row.too_old) {
       const reason: AuthSessionEnd = row.idle ? 'idle' : 'max_age';

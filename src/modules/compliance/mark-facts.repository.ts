@@ -28,5 +28,6 @@ export async function loadMarkFacts(manager: EntityManager, referralIds: string[
 export const MARKS_AGGREGATE = `string_agg(s.date::text || ' ' || m.status::text, ',' ORDER BY s.date, s.start_time)`;
 
 export function parseMarkFacts(aggregate: string): MarkFact[] {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the aggregate holds the marks' AttendanceStatus values
   return aggregate.split(',').map((mark) => ({ date: mark.slice(0, 10), status: mark.slice(11) as AttendanceStatus }));
 }

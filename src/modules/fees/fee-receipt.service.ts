@@ -25,6 +25,7 @@ export class FeeReceiptService {
         WHERE r.id = $1`,
       [referral.id],
     );
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a payment always has its receipt number
     const label = receiptLabel(payment.receiptNumber!);
     const pdf = await renderReceipt({
       programName: facts.program_name ?? 'The program',
@@ -34,6 +35,7 @@ export class FeeReceiptService {
       caseNumber: referral.caseNumber,
       courtName: facts.court_name,
       amountCents: -payment.amountCents,
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a payment always has its method
       method: payment.method!,
       note: payment.reason,
       recordedBy: payment.recordedBy,

@@ -128,14 +128,16 @@ export class FeesService {
       },
       manager,
     );
-    return (await loadEntry(manager, referral.id, entry.id))!;
+    const written = await loadEntry(manager, referral.id, entry.id);
+    if (!written) throw new Error(`fee entry ${entry.id} was not written`);
+    return written;
   }
 
   private async ledgerOf(manager: EntityManager, referral: Referral): Promise<FeeLedgerView> {
     const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
     const entries = await loadLedger(manager, referral.id);
     const brackets = await loadIncomeBrackets(manager, referral.id);
-    const current = brackets[0] ?? null;
+    const current = brackets.at(0) ?? null;
     return {
       referralId: referral.id,
       feesRequired: policy.feesRequired,

@@ -62,6 +62,7 @@ export class GroupsService {
       );
       await this.schedule.generate(manager, [group.id]);
       await this.audit.record(
+        // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the DTO is plain data: its fields are the audit's details
         { action: 'group.create', recordType: 'group', recordId: group.id, details: { ...input } },
         manager,
       );

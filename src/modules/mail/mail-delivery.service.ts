@@ -50,7 +50,7 @@ export class MailDelivery {
         RETURNING id, kind, ref_id, attempts, key_id, wrapped_key, ciphertext`,
       [mailId],
     );
-    const claimed = rows[0];
+    const claimed = rows.at(0);
     if (!claimed) return 'skipped';
     const mail = this.cipher.open<SealedMail>({ keyId: claimed.key_id, wrappedKey: claimed.wrapped_key, ciphertext: claimed.ciphertext }, sealedMailContext(claimed.id));
     let info: { response?: string; messageId?: string };
@@ -65,6 +65,7 @@ export class MailDelivery {
         messageId: `<mail-${claimed.id}@${this.config.mailDomain}>`,
       });
     } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- statusAfterFailure answers with MailStatus's values
       const status = statusAfterFailure(error, claimed.attempts, this.config.noticeMaxAttempts) as MailStatus;
       const answer = hideAddress(describeSmtpFailure(error), mail.to);
       this.logger.warn({ mailId: claimed.id, kind: claimed.kind, attempt: claimed.attempts, status, answer }, 'mail not delivered');

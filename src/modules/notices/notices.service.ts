@@ -132,6 +132,7 @@ export class NoticesService {
     );
     return {
       notice,
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- a notice's event kind is a ComplianceEventKind value
       headline: headlineFor(notice.eventKind as ComplianceEventKind, `${event.first_name} ${event.last_name}`, event.facts, event.corrected_kind),
       facts: eventFacts(event.facts),
       withdrawn: event.withdrawn_by !== null,
@@ -218,6 +219,7 @@ export class NoticesService {
       [noticeId],
     );
     if (window.retries < MANUAL_RETRIES_PER_DAY) return;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the limit was reached, so the window holds a retry
     const retryAfter = new Date(window.oldest!.getTime() + 24 * 3600_000).toISOString();
     throw new DomainError(
       'too_many_requests',

@@ -69,6 +69,7 @@ export class PoliciesService {
       // a form that does not speak of levels (the settings page's) keeps the version's levels and factors.
       const fees = feesOf(input, base);
       assertFeesConsistent(fees);
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the DTO is plain data: its fields are the version's fields
       const carried = { ...input, ...fees, levels: input.levels ?? base.levels, assessmentFactors: input.assessmentFactors ?? base.assessmentFactors };
       return this.insertVersion(manager, base.key, max + 1, carried, createdById);
     });

@@ -142,7 +142,7 @@ export class ProtectedPartiesService {
       pendingNotifications: row.pending_notifications,
     }));
     await this.audit.record({ action: 'advocate.referrals_read', recordType: 'referral', details: { referralIds: items.map((item) => item.id) } });
-    return { items, total: rows[0]?.total ?? 0 };
+    return { items, total: rows.at(0)?.total ?? 0 };
   }
 
   private sealedQuery(manager = this.dataSource.manager) {
@@ -155,7 +155,9 @@ export class ProtectedPartiesService {
       id: party.id,
       referralId: party.referralId,
       ...details,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an entity built here has no column default until it is inserted
       notificationWish: party.notificationWish ?? NotificationWish.NotAsked,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an entity built here has no column default until it is inserted
       noProgramContact: party.noProgramContact ?? false,
       createdAt: party.createdAt,
       updatedAt: party.updatedAt,

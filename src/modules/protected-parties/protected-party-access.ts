@@ -22,7 +22,7 @@ export class ProtectedPartyAccess {
          FROM referrals r JOIN policies p ON p.id = r.policy_id WHERE r.id = $1`,
       [referralId],
     );
-    const referral = rows[0];
+    const referral = rows.at(0);
     if (!referral || !this.allowed(user, purpose, referral.admin_access)) throw new NotFoundError('referral');
     return { id: referral.id, caseNumber: referral.case_number, adminAccess: referral.admin_access };
   }

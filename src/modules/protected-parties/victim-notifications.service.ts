@@ -131,6 +131,7 @@ export class VictimNotificationsService {
           [id, user.id, MAX_EMAIL_ATTEMPTS],
         );
         if (claimed === 0) throw new NotClaimed();
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- an e-mail is offered only for a party with an address
         const mailId = await this.mails.add(manager, { kind: 'victim_notification', refId: id, to: party.email!, replyTo: user.email, subject: mail.subject, text: mail.text });
         await manager.query(`UPDATE victim_notifications SET message_id = $2 WHERE id = $1`, [id, `<mail-${mailId}@${this.config.mailDomain}>`]);
         await this.audit.record({ action: 'victim_notification.approved', recordType: 'victim_notification', recordId: id, details: { channel: 'email' } }, manager);

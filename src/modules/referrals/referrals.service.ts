@@ -121,10 +121,10 @@ export class ReferralsService {
       fields.probationOfficerId = ['probationOfficerId must name an active probation officer'];
     }
     if (!policy) fields.policyId = ['policyId must name a policy'];
-    if (Object.keys(fields).length) {
+    if (Object.keys(fields).length || !policy) {
       throw new UnprocessableError('REFERRAL_REFERENCES_INVALID', Object.values(fields).flat().join('; '), { fields });
     }
-    return policy!;
+    return policy;
   }
 
   private async findOrCreateParticipant(

@@ -41,6 +41,7 @@ export class ProgressReportService {
     const [program] = await this.dataSource.query<[{ name: string }?]>(`SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`);
     await this.audit.record({ action: 'referral.progress_report', recordType: 'referral', recordId: referralId });
     const name = `${referral.participant.firstName} ${referral.participant.lastName}`;
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the referral is read with its compliance
     const compliance = referral.compliance!;
     const programName = program?.name ?? 'Throughline intervention program';
     const pdf = await renderPdf(
@@ -53,6 +54,7 @@ export class ProgressReportService {
         p(`Prepared ${usDate(this.clock.today())} for case ${referral.caseNumber}, ${referral.court.name}`);
         doc.moveDown();
         factTable(pdf, [
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a value stored before this build's words for it is shown as it is
           { label: 'Status', value: REFERRAL_STATUS_LABELS[referral.status] ?? referral.status },
           { label: 'Policy', value: `${referral.policy.name} (version ${referral.policy.version})` },
           // The assessed level sets the sessions and complete-by below (its key, as the policy names it).
@@ -74,6 +76,7 @@ export class ProgressReportService {
         if (history.attendance.length === 0) doc.fontSize(10).text('No sessions recorded yet.', tagged(pdf));
         for (const entry of history.attendance) {
           doc.fontSize(9).text(
+            // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a value stored before this build's words for it is shown as it is
             `${usDateNumeric(entry.date)}   ${entry.groupName}${entry.unit ? ` — ${entry.unit.theme}` : ''}   ${ATTENDANCE_LONG_LABELS[entry.status] ?? entry.status}${entry.note ? ` (${entry.note})` : ''}`,
             tagged(pdf),
           );

@@ -148,6 +148,7 @@ function toRosterEntry(row: RosterRow, viewer: Role): RosterEntry {
     level: row.level_key,
     enrolledSince: row.start_date,
     ...(row.other_language ? { otherLanguage: row.other_language } : {}),
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a mark has the time it was made
     mark: row.mark_status ? { status: row.mark_status, note: row.mark_note, markedAt: row.marked_at! } : null,
     standing: {
       sessionsAttended: counts.sessionsAttended,

@@ -89,7 +89,7 @@ export class UsersService {
       const rows = await manager.query<Array<
         Pick<User, 'id' | 'email' | 'name' | 'role'> & { pending: boolean }
       >>(`SELECT id, email, name, role, password_hash IS NULL AS pending FROM users WHERE id = $1 FOR UPDATE`, [userId]);
-      const user = rows[0];
+      const user = rows.at(0);
       if (!user) throw new NotFoundError('user');
       if (!user.pending) throw new ConflictError('INVITATION_ACCEPTED', 'This user has already chosen a password; a forgotten one is reset from the sign-in page');
       const { expiresAt } = await this.links.writeInvitation(manager, user);

@@ -130,7 +130,7 @@ function download(url: string, token: string, gc: (() => void) | null): Promise<
       .get(url, { headers: { authorization: `Bearer ${token}` } }, (res) => {
         if (res.statusCode !== 200) {
           clearInterval(timer);
-          reject(new Error(`export answered ${res.statusCode}`));
+          reject(new Error(`export answered ${String(res.statusCode)}`));
           res.resume();
           return;
         }

@@ -100,7 +100,7 @@ export async function baselineSave(pool: Pool, userId: string, save: ReturnType<
       [save.marks.map((m) => m.referralId)],
     );
     const crossings = standings.rows.filter((row) => row.absences > row.max_absences && !row.event_id);
-    const corrections = standings.rows.filter((row) => row.absences <= row.max_absences && row.event_id && !row.corrected);
+    const corrections = standings.rows.filter((row): row is typeof row & { event_id: string } => row.absences <= row.max_absences && row.event_id !== null && !row.corrected);
     const drafts = [
       ...crossings.map((row) => ({ referralId: row.referral_id, kind: 'absence_limit_exceeded', key: `absences:${row.max_absences + 1}`, corrects: null as string | null, to: 'non_compliant', from: row.status })),
       ...corrections.map((row) => ({ referralId: row.referral_id, kind: 'corrected', key: `corrects:${row.event_id}`, corrects: row.event_id, to: 'active', from: row.status })),

@@ -28,7 +28,7 @@ const server = http.createServer((req, res) => {
       const body = JSON.stringify({ items: rows, total: rows.length });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
     })
-    .catch((error: Error) => res.writeHead(500).end(error.message));
+    .catch((error: unknown) => res.writeHead(500).end((error as Error).message));
 });
 
 server.listen(Number(process.env.PORT), '127.0.0.1');

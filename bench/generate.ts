@@ -175,7 +175,7 @@ export async function generate(client: Client, options: GenerateOptions): Promis
     'bench_referrals (the generator’s own table: n, category, group, start week)',
     `CREATE TABLE bench_referrals (n integer PRIMARY KEY, category text NOT NULL, referral_id uuid NOT NULL, participant_id uuid NOT NULL,
                                    group_idx integer, start_week integer, ordered_days_ago integer NOT NULL, at_limit boolean NOT NULL DEFAULT false);
-     WITH base AS (SELECT n, ${CATEGORY_SQL} AS category FROM generate_series(1, ${Number(options.referrals)}) n),
+     WITH base AS (SELECT n, ${CATEGORY_SQL} AS category FROM generate_series(1, ${options.referrals}) n),
           ranked AS (
             SELECT b.*, row_number() OVER (PARTITION BY b.category = 'steady' ORDER BY n) - 1 AS rank
               FROM base b WHERE b.category <> 'never_enrolled'),

@@ -105,7 +105,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         onResponse: (status, body) => {
           if (status === expect) return;
           mismatches += 1;
-          firstError ??= `answered ${status}: ${String(body).slice(0, 300)}`;
+          firstError ??= `answered ${status}: ${body.slice(0, 300)}`;
         },
       },
     ],

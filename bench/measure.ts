@@ -40,13 +40,14 @@ export async function repeat(iterations: number, warmup: number, work: () => Pro
  */
 export class QueryCounter {
   private count = 0;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as the method it was, and called with apply(this)
   private readonly original = Client.prototype.query;
 
   install(): void {
     const original = this.original;
-    const counter = this;
+    const count = () => (this.count += 1);
     Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      counter.count += 1;
+      count();
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof Client.prototype.query;
   }

@@ -26,10 +26,10 @@ export async function buildApp(log: (line: string) => void): Promise<string> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tsc failed (${code}): ${output.slice(-2000)}`))));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tsc failed (${String(code)}): ${output.slice(-2000)}`))));
   });
   if (!existsSync(main)) throw new Error(`The build wrote no ${main}`);
   log(`  compiled the app into ${BUILD_DIR} in ${((performance.now() - started) / 1000).toFixed(1)} s`);

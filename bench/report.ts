@@ -53,7 +53,6 @@ function time(ms: number): string {
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   return `${ms.toFixed(ms >= 10 ? 1 : 2)} ms`;
 }
-const latency = (run: LoadResult) => `p50 ${time(run.p50)}, p95 ${time(run.p95)}, p99 ${time(run.p99)}`;
 
 function table(header: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;

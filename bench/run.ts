@@ -69,7 +69,7 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     only: null,
     scale: null,
   };
-  const numeric: Record<string, keyof typeof options> = {
+  const numeric: Partial<Record<string, keyof typeof options>> = {
     '--referrals': 'referrals',
     '--groups': 'groups',
     '--concurrency': 'concurrency',
@@ -232,7 +232,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     log(`  load average ${mark('P4').toFixed(2)}`);
     mark('P5');
     const peak = api.memory();
-    log(`P5: api RSS ${rssAtStart?.rssMb.toFixed(0)} MB at start, ${attendanceRss.maxMb.toFixed(0)} MB max during P1, ${lookupRss.maxMb.toFixed(0)} MB max during P4, peak (VmHWM) ${peak?.peakMb.toFixed(0)} MB`);
+    log(`P5: api RSS ${String(rssAtStart?.rssMb.toFixed(0))} MB at start, ${attendanceRss.maxMb.toFixed(0)} MB max during P1, ${lookupRss.maxMb.toFixed(0)} MB max during P4, peak (VmHWM) ${String(peak?.peakMb.toFixed(0))} MB`);
 
     log(`P7: a probation officer's caseload (${fixture.counts.caseload} men) and referral pages over HTTP (${options.concurrency} at once)`);
     const pages = await benchPages(bench, client, { apiUrl, officerId: fixture.caseloadOfficerId, concurrency: options.concurrency, durationMs: options.duration * 1000, log });
@@ -305,8 +305,8 @@ if (require.main === module) {
     // Its own Redis prefix: a default run beside it deletes only its own keys.
     runScale({ ...options, queuePrefix: `${options.queuePrefix}-scale`, sizes: options.scale, outDir: options.out ? dirname(options.out) : null })
       .then(() => process.exit(0))
-      .catch((error: Error) => {
-        process.stderr.write(`bench --scale failed: ${error.stack ?? error.message}\n`);
+      .catch((error: unknown) => {
+        process.stderr.write(`bench --scale failed: ${(error as Error).stack ?? (error as Error).message}\n`);
         process.exit(1);
       });
   } else runBench(options)
@@ -315,8 +315,8 @@ if (require.main === module) {
       process.stdout.write(`${only ?? renderReport(report)}\n`);
       process.exit(0);
     })
-    .catch((error: Error) => {
-      process.stderr.write(`bench failed: ${error.stack ?? error.message}\n`);
+    .catch((error: unknown) => {
+      process.stderr.write(`bench failed: ${(error as Error).stack ?? (error as Error).message}\n`);
       process.exit(1);
     });
 }

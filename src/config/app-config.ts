@@ -80,6 +80,7 @@ export class AppConfig {
       .map((key) => key.trim())
       .filter(Boolean)
       .map((key) => Buffer.from(key, 'base64'));
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- each name is checked against Role by validateEnvironment
     this.secondFactorRoles = env.SECOND_FACTOR_ROLES.trim() === 'none' ? [] : (env.SECOND_FACTOR_ROLES.split(',').map((role) => role.trim()) as Role[]);
     this.host = env.HOST;
     this.apiDocs = env.API_DOCS === 'true';
@@ -131,7 +132,7 @@ function parseFaultPoints(value: string | undefined): Record<string, number> {
   const points: Record<string, number> = {};
   for (const part of (value ?? '').split(',')) {
     const [name, ms] = part.split('=');
-    if (name?.trim() && ms && /^\d+$/.test(ms.trim())) points[name.trim()] = Number(ms.trim());
+    if (name.trim() && ms && /^\d+$/.test(ms.trim())) points[name.trim()] = Number(ms.trim());
   }
   return points;
 }

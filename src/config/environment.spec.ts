@@ -41,7 +41,7 @@ describe('environment validation', () => {
     expect(() => validateEnvironment({ ...production, FIELD_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/FIELD_ENCRYPTION_KEY/);
     const key = Buffer.alloc(32, 1).toString('base64');
     const old = Buffer.alloc(32, 2).toString('base64');
-    const config = AppConfig.fromEnvironment({ ...production, FIELD_ENCRYPTION_KEY: key, FIELD_ENCRYPTION_PREVIOUS_KEYS: `${old}` });
+    const config = AppConfig.fromEnvironment({ ...production, FIELD_ENCRYPTION_KEY: key, FIELD_ENCRYPTION_PREVIOUS_KEYS: old });
     expect(config.fieldEncryptionKeys.map((buffer) => buffer.toString('base64'))).toEqual([key, old]);
     expect(() => validateEnvironment({ ...production, FIELD_ENCRYPTION_KEY: key, FIELD_ENCRYPTION_PREVIOUS_KEYS: 'not-a-key' })).toThrow(/FIELD_ENCRYPTION_PREVIOUS_KEYS/);
   });

@@ -75,7 +75,7 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET: string;
 
-  @IsIn(APP_ROLES as unknown as string[], { message: 'APP_ROLE must be one of: all, api, worker' })
+  @IsIn(APP_ROLES, { message: 'APP_ROLE must be one of: all, api, worker' })
   APP_ROLE: AppRole;
 
   @IsIn(['development', 'production', 'test'], {
@@ -140,7 +140,7 @@ export class EnvironmentVariables {
 
   /** The state whose court holidays join the federal ones in the program's calendar. */
   @IsOptional()
-  @IsIn(HOLIDAY_STATES as unknown as string[], { message: `PROGRAM_STATE must be one of: ${HOLIDAY_STATES.join(', ')} (or unset for federal holidays only)` })
+  @IsIn(HOLIDAY_STATES, { message: `PROGRAM_STATE must be one of: ${HOLIDAY_STATES.join(', ')} (or unset for federal holidays only)` })
   PROGRAM_STATE?: HolidayState;
 
   /** `us`: the federal (and PROGRAM_STATE's) holidays are seeded each year; `none`: the admin enters every closed day. */

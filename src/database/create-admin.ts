@@ -56,7 +56,7 @@ function readOptions(argv: string[]): Options | 'help' {
   if (name.length < 2 || name.length > 200) throw new Refusal('--name must be the admin’s name (2 to 200 characters)');
   const agency = values.agency?.trim();
   if (agency !== undefined && (agency.length < 2 || agency.length > 200)) throw new Refusal('--agency must be the program agency’s name (2 to 200 characters)');
-  return { email, name, agency, passwordFile: values['password-file'], another: Boolean(values.another) };
+  return { email, name, agency, passwordFile: values['password-file'], another: values.another };
 }
 
 /** From ADMIN_PASSWORD, the file, or the terminal (asked until acceptable, three tries). */
@@ -167,8 +167,8 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => process.exit(code),
-  (error: Error) => {
-    process.stderr.write(`admin:create failed: ${error.message}\n`);
+  (error: unknown) => {
+    process.stderr.write(`admin:create failed: ${(error as Error).message}\n`);
     process.exit(1);
   },
 );

@@ -21,13 +21,15 @@ export async function rotateFieldKeys(dataSource: DataSource, cipher: FieldCiphe
   for (const sealed of SEALED) {
     for (;;) {
       const done = await dataSource.transaction(async (manager) => {
-        const rows = (await manager.query(
+        const rows = await manager.query<Array<{ id: string; key_id: string; wrapped_key: Buffer }>>(
           `SELECT ${sealed.id ?? 'id'} AS id, ${sealed.keyId} AS key_id, ${sealed.wrappedKey} AS wrapped_key FROM ${sealed.table}
             WHERE ${sealed.keyId} IS NOT NULL AND ${sealed.keyId} <> $1 ORDER BY ${sealed.id ?? 'id'} LIMIT $2 FOR UPDATE SKIP LOCKED`,
           [cipher.activeKeyId, batchSize],
-        )) as Array<{ id: string; key_id: string; wrapped_key: Buffer }>;
+        );
         for (const row of rows) {
-          const next = cipher.rewrap({ keyId: row.key_id, wrappedKey: row.wrapped_key, ciphertext: Buffer.alloc(0) })!;
+          const next = cipher.rewrap({ keyId: row.key_id, wrappedKey: row.wrapped_key, ciphertext: Buffer.alloc(0) });
+          // The statement chose rows under another key, so each is re-wrapped.
+          if (!next) throw new Error(`${sealed.table} ${row.id} is already under the current key`);
           await manager.query(`UPDATE ${sealed.table} SET ${sealed.keyId} = $2, ${sealed.wrappedKey} = $3 WHERE ${sealed.id ?? 'id'} = $1`, [row.id, next.keyId, next.wrappedKey]);
         }
         rewrapped += rows.length;

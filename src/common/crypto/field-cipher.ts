@@ -23,10 +23,12 @@ const TAG_BYTES = 16;
 export class FieldCipher {
   private readonly keys = new Map<string, Buffer>();
   private readonly currentKeyId: string;
+  private readonly currentKey: Buffer;
 
   constructor(config: AppConfig) {
     const [current, ...previous] = config.fieldEncryptionKeys;
     this.currentKeyId = FieldCipher.keyIdOf(current);
+    this.currentKey = current;
     for (const key of [current, ...previous]) this.keys.set(FieldCipher.keyIdOf(key), key);
   }
 
@@ -42,10 +44,11 @@ export class FieldCipher {
   seal(value: unknown, context: string): SealedBox {
     const dataKey = randomBytes(32);
     const ciphertext = encrypt(dataKey, Buffer.from(JSON.stringify(value), 'utf8'), `record:${context}`);
-    const wrappedKey = encrypt(this.keys.get(this.currentKeyId)!, dataKey, `data-key:${this.currentKeyId}`);
+    const wrappedKey = encrypt(this.currentKey, dataKey, `data-key:${this.currentKeyId}`);
     return { keyId: this.currentKeyId, wrappedKey, ciphertext };
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the type it sealed
   open<T>(box: SealedBox, context: string): T {
     const dataKey = this.unwrap(box);
     return JSON.parse(decrypt(dataKey, box.ciphertext, `record:${context}`).toString('utf8')) as T;
@@ -55,7 +58,7 @@ export class FieldCipher {
   rewrap(box: SealedBox): SealedBox | null {
     if (box.keyId === this.currentKeyId) return null;
     const dataKey = this.unwrap(box);
-    return { keyId: this.currentKeyId, wrappedKey: encrypt(this.keys.get(this.currentKeyId)!, dataKey, `data-key:${this.currentKeyId}`), ciphertext: box.ciphertext };
+    return { keyId: this.currentKeyId, wrappedKey: encrypt(this.currentKey, dataKey, `data-key:${this.currentKeyId}`), ciphertext: box.ciphertext };
   }
 
   private unwrap(box: SealedBox): Buffer {

@@ -10,7 +10,7 @@ export function IsCalendarDate(options?: ValidationOptions) {
       name: 'isCalendarDate',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && isIsoDate(value),
-        defaultMessage: (args) => `${args?.property} must be a date written YYYY-MM-DD`,
+        defaultMessage: (args) => `${String(args?.property)} must be a date written YYYY-MM-DD`,
       },
     },
     options,
@@ -24,14 +24,14 @@ export function IsClockTime(options?: ValidationOptions) {
       name: 'isClockTime',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(value),
-        defaultMessage: (args) => `${args?.property} must be a time written HH:MM (24-hour)`,
+        defaultMessage: (args) => `${String(args?.property)} must be a time written HH:MM (24-hour)`,
       },
     },
     options,
   );
 }
 
-export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 /**
  * A field a change may leave out, but not set to null: the column is NOT NULL, and null is not
@@ -44,7 +44,7 @@ export function OptionalNotNull() {
       name: 'notNull',
       validator: {
         validate: (value: unknown) => value !== null,
-        defaultMessage: (args) => `${args?.property} cannot be null; leave it out to keep the current value`,
+        defaultMessage: (args) => `${String(args?.property)} cannot be null; leave it out to keep the current value`,
       },
     }),
   );

@@ -13,7 +13,7 @@ import { AppConfig } from '../../config/app-config';
 export class LoggingModule {
   static forRoot(config: AppConfig, stream?: Writable): DynamicModule {
     const destination = stream
-      ? pino.multistream([{ stream: process.stdout, level: config.logLevel as pino.Level }, { stream, level: 'trace' }])
+      ? pino.multistream([{ stream: process.stdout, level: config.logLevel }, { stream, level: 'trace' }])
       : undefined;
     return {
       module: LoggingModule,
@@ -22,7 +22,7 @@ export class LoggingModule {
           pinoHttp: [
             {
               level: stream ? 'trace' : config.logLevel,
-              genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'none',
+              genReqId: (req: IncomingMessage) => (req as { id?: string }).id ?? 'none',
               redact: {
                 paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
                 censor: '[redacted]',

@@ -18,6 +18,7 @@ import { ProtectedPartiesService } from '../../modules/protected-parties/protect
 import { CreateProtectedPartyDto } from '../../modules/protected-parties/protected-party.dto';
 import { NotificationWish } from '../../modules/protected-parties/protected-party.entity';
 import { RosterService } from '../../modules/sessions/roster.service';
+import { SessionStatus } from '../../modules/sessions/session.entity';
 import { PasswordHasher } from '../../modules/users/password-hasher';
 import { Role } from '../../modules/users/role.enum';
 import { User } from '../../modules/users/user.entity';
@@ -45,14 +46,16 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
 
   const agencies = {} as Record<keyof typeof DEMO_AGENCIES, Agency>;
   for (const [key, agency] of Object.entries(DEMO_AGENCIES) as Array<[keyof typeof DEMO_AGENCIES, (typeof DEMO_AGENCIES)[keyof typeof DEMO_AGENCIES]]>) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the demo's kinds are written as AgencyKind's values
     agencies[key] = await dataSource.getRepository(Agency).save({ name: agency.name, kind: agency.kind as AgencyKind, noticeEmail: agency.noticeEmail });
   }
   const users = {} as Record<(typeof DEMO_STAFF)[number]['key'], User>;
   for (const person of DEMO_STAFF) {
-    const password = DEMO_PASSWORDS[person.role as keyof typeof DEMO_PASSWORDS];
+    const password = DEMO_PASSWORDS[person.role];
     users[person.key] = await dataSource.getRepository(User).save({
       email: person.email,
       name: person.name,
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the demo's roles are written as Role's values
       role: person.role as Role,
       agencyId: agencies[person.agency].id,
       passwordHash: await PasswordHasher.hash(password),
@@ -78,8 +81,8 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
   const referrals = app.get(ReferralsService);
   const enrollments = app.get(EnrollmentsService);
   const random = sequence(42);
-  const duluthPolicy = reference.policies.find((policy) => policy.key === 'duluth-24')!;
-  const caPolicy = reference.policies.find((policy) => policy.key === 'ca-pc-1203-097')!;
+  const duluthPolicy = presetPolicy(reference, 'duluth-24');
+  const caPolicy = presetPolicy(reference, 'ca-pc-1203-097');
   const officers = [users.probation_officer, users.probation_officer2];
   const referralOf: Record<string, string> = {};
   for (const [index, [firstName, lastName, dateOfBirth]] of DEMO_MEN.entries()) {
@@ -101,7 +104,7 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
     // One man was ordered two months ago and never came: the sweep flags him as failed to enroll.
     if (index === NEVER_ENROLLED) continue;
     const group = created[index % 7 === 4 ? 2 : index % 2];
-    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(orderedOn, 3), addDays(orderedOn, 20)))).filter((s) => s.date <= today && s.status !== 'cancelled');
+    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(orderedOn, 3), addDays(orderedOn, 20)))).filter((s) => s.date <= today && s.status !== SessionStatus.Cancelled);
     const startDate = sessions[0]?.date ?? addDays(today, 1);
     if (startDate > today) continue;
     await run(admin, () => enrollments.enroll(admin, { referralId: referral.id, groupId: group.id, startDate }));
@@ -112,7 +115,7 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
   const troubled = new Set(['Marcus', 'Tyler', 'Jorge']);
   for (const group of created) {
     const facilitator = asUser(group.facilitators[0].id === users.facilitator.id ? users.facilitator : users.facilitator2);
-    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(today, -70), today))).filter((s) => s.date < today && s.status !== 'cancelled');
+    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(today, -70), today))).filter((s) => s.date < today && s.status !== SessionStatus.Cancelled);
     for (const session of sessions) {
       const roster = await app.get(RosterService).load(dataSource.manager, session.id, Role.Admin);
       if (roster.entries.length === 0) continue;
@@ -161,4 +164,11 @@ function demoStatus(roll: number, troubled: boolean): AttendanceStatus {
   if (roll < 0.92) return AttendanceStatus.LeftEarly;
   if (roll < 0.97) return AttendanceStatus.AbsentExcused;
   return AttendanceStatus.AbsentUnexcused;
+}
+
+/** A policy the reference data always seeds (a missing one is a broken seed, not a demo to draw). */
+function presetPolicy(reference: ReferenceData, key: string): ReferenceData['policies'][number] {
+  const policy = reference.policies.find((candidate) => candidate.key === key);
+  if (!policy) throw new Error(`the reference data has no policy ${key}`);
+  return policy;
 }

@@ -22,12 +22,12 @@ export async function seedUndeliveredNotices(app: INestApplicationContext, refer
   // The seed runs without workers, where the renderer lives: the same class, built by hand.
   const renderer = new NoticeRenderer(dataSource, app.get(AppConfig), app.get(ProgramClock));
   const firstNotice = async (referralId: string, recipientKind: 'court' | 'probation_officer') =>
-    ((await dataSource.query(
+    (await dataSource.query<Array<{ id: string }>>(
       `SELECT n.id FROM notices n JOIN compliance_events e ON e.id = n.event_id
         WHERE n.referral_id = $1 AND n.recipient_kind = $2 AND n.status = 'pending' AND e.kind NOT IN ('enrolled', 'transferred')
         ORDER BY n.created_at LIMIT 1`,
       [referralId, recipientKind],
-    )) as Array<{ id: string }>)[0]?.id;
+    ))[0]?.id;
   const dead = await firstNotice(referrals.dead, 'court');
   const unknown = await firstNotice(referrals.unknown, 'probation_officer');
   for (const [noticeId, status, lastResponse] of [

@@ -50,8 +50,9 @@ export async function seedReferenceData(manager: EntityManager): Promise<Referen
       manager.create(Curriculum, { name: DULUTH_CURRICULUM.name, description: DULUTH_CURRICULUM.description }),
     );
     let position = 0;
+    const curriculumId = duluth.id;
     const units = DULUTH_CURRICULUM.themes.flatMap(({ theme, titles }) =>
-      titles.map((title) => manager.create(CurriculumUnit, { curriculumId: duluth!.id, position: ++position, theme, title })),
+      titles.map((title) => manager.create(CurriculumUnit, { curriculumId, position: ++position, theme, title })),
     );
     await manager.save(units);
   }

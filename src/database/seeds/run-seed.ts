@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 
 function printSignIns(config: AppConfig): void {
   const rows = DEMO_STAFF.filter((person) => !person.key.endsWith('2')).map(
-    (person) => `    ${person.role.padEnd(18)} ${person.email.padEnd(36)} ${DEMO_PASSWORDS[person.role as keyof typeof DEMO_PASSWORDS]}`,
+    (person) => `    ${person.role.padEnd(18)} ${person.email.padEnd(36)} ${DEMO_PASSWORDS[person.role]}`,
   );
   process.stdout.write(
     [
@@ -57,7 +57,7 @@ function printSignIns(config: AppConfig): void {
   );
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`throughline seed failed: ${error.stack ?? error.message}\n`);
+main().catch((error: unknown) => {
+  process.stderr.write(`throughline seed failed: ${(error as Error).stack ?? (error as Error).message}\n`);
   process.exit(1);
 });

@@ -3,7 +3,6 @@ import { SignedInUser } from '../../common/context/request-context';
 import { streamCsv } from '../../common/http/csv';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { AccountabilityExportService, ExportTable } from './accountability-export.service';
-import { SummaryTableName } from './accountability-tables';
 
 /**
  * Answers one export as a CSV download, for the API and the page alike. The first row is read
@@ -23,6 +22,6 @@ export async function sendAccountabilityCsv(exports: AccountabilityExportService
     await streamCsv(res, fileName, exports.violationColumns(user), all());
     return;
   }
-  const { columns, rows } = await exports.table(user, query, table as SummaryTableName);
+  const { columns, rows } = await exports.table(user, query, table);
   await streamCsv(res, fileName, columns, rows);
 }

@@ -186,6 +186,7 @@ export class AccountabilityExportService {
 
 function toCsvRow(row: Record<string, unknown>, withName: boolean): ViolationCsvRow {
   const at = (value: unknown) => (value ? new Date(value as string) : null);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the row's values are text, numbers and dates
   const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
   return {
     eventId: String(row.event_id),

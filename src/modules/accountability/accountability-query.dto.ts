@@ -28,6 +28,7 @@ export class AccountabilityQuery {
   @ValidateBy({
     name: 'periodInOrder',
     validator: {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- bothDates() found both dates
       validate: (to: unknown, args) => !bothDates(args?.object, to) || daysBetween((args!.object as AccountabilityQuery).from!, to as string) >= 0,
       defaultMessage: () => 'to must be on or after from',
     },
@@ -35,6 +36,7 @@ export class AccountabilityQuery {
   @ValidateBy({
     name: 'periodLength',
     validator: {
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- bothDates() found both dates
       validate: (to: unknown, args) => !bothDates(args?.object, to) || daysBetween((args!.object as AccountabilityQuery).from!, to as string) <= MAX_PERIOD_DAYS,
       defaultMessage: () => `the period may be at most ${MAX_PERIOD_DAYS} days (five years)`,
     },

@@ -16,7 +16,7 @@ export const ACCOUNTABILITY_ROLES = [Role.Admin, Role.Coordinator, Role.Probatio
 
 class ExportTableParams {
   @ApiProperty({ enum: EXPORT_TABLES })
-  @IsIn(EXPORT_TABLES as unknown as string[], { message: `table must be one of: ${EXPORT_TABLES.join(', ')}` })
+  @IsIn(EXPORT_TABLES, { message: `table must be one of: ${EXPORT_TABLES.join(', ')}` })
   table: ExportTable;
 }
 

@@ -77,7 +77,7 @@ export class AccountabilityService {
    */
   async filterOptions(user: SignedInUser): Promise<{ courts: Option[]; probationAgencies: Option[]; policies: Option[]; groups: Option[]; languages: Option[] }> {
     const own = user.role === Role.ProbationOfficer || user.role === Role.CourtClerk ? user.agencyId : null;
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ kind: string; value: string; label: string }>>(
       `SELECT 'court' AS kind, id::text AS value, name AS label FROM agencies WHERE kind = 'court' AND ($1::uuid IS NULL OR id = $1 OR $2 <> 'court_clerk')
        UNION ALL SELECT 'probation', id::text, name FROM agencies WHERE kind = 'probation' AND ($1::uuid IS NULL OR id = $1 OR $2 <> 'probation_officer')
        UNION ALL SELECT 'policy', id::text, name FROM policies WHERE is_current
@@ -85,7 +85,7 @@ export class AccountabilityService {
        UNION ALL SELECT DISTINCT 'language', lower(language), lower(language) FROM participants
        ORDER BY 1, 3 LIMIT 2000`,
       [own, user.role],
-    )) as Array<{ kind: string; value: string; label: string }>;
+    );
     const of = (kind: string) => rows.filter((row) => row.kind === kind).map((row) => ({ value: row.value, label: kind === 'language' ? languageLabel(row.value) : row.label }));
     return { courts: of('court'), probationAgencies: of('probation'), policies: of('policy'), groups: of('group'), languages: of('language') };
   }
@@ -96,7 +96,7 @@ export class AccountabilityService {
       await manager.query(`SET TRANSACTION READ ONLY`);
       await manager.query(`SET LOCAL work_mem = '${FIGURES_WORK_MEM}'`);
       await manager.query(NO_JIT);
-      return manager.query(sql, params);
+      return manager.query<unknown>(sql, params);
     });
   }
 
@@ -242,18 +242,20 @@ export class AccountabilityService {
   private async names(violations: { sure: Row[]; by_value: Row[]; unanswered: Row[] }, outcomes: { figures: Row[] }): Promise<Map<string, string>> {
     const ids = new Set<string>();
     const keys = new Set<string>();
+    /* eslint-disable @typescript-eslint/no-base-to-string -- ids and policy keys, text in the rows */
     for (const row of [...violations.sure, ...violations.unanswered]) if (row.court_agency_id) ids.add(String(row.court_agency_id));
     for (const row of violations.by_value) if (row.dimension === 'group' && row.value) ids.add(String(row.value));
     for (const row of outcomes.figures) {
       if ((row.dimension === 'group' || row.dimension === 'court') && row.value) ids.add(String(row.value));
       if (row.dimension === 'policy' && row.value) keys.add(String(row.value));
     }
-    const rows = (await this.dataSource.query(
+    /* eslint-enable @typescript-eslint/no-base-to-string */
+    const rows = await this.dataSource.query<Array<{ id: string; name: string }>>(
       `SELECT id::text AS id, name FROM agencies WHERE id = ANY($1::uuid[])
        UNION ALL SELECT id::text, name FROM groups WHERE id = ANY($1::uuid[])
        UNION ALL SELECT * FROM (SELECT DISTINCT ON (key) key, name FROM policies WHERE key = ANY($2::text[]) ORDER BY key, version DESC) latest`,
       [[...ids], [...keys]],
-    )) as Array<{ id: string; name: string }>;
+    );
     return new Map(rows.map((row) => [row.id, row.name]));
   }
 
@@ -265,6 +267,7 @@ export class AccountabilityService {
     outcomes: Awaited<ReturnType<AccountabilityService['outcomeFigures']>>,
     names: Map<string, string>,
   ): AccountabilitySummary {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an id is text in the rows
     const nameOf = (id: unknown, none: string) => (id ? (names.get(String(id)) ?? String(id)) : none);
     const deadline = (row: Row, prefix: string): Share => share(int(row[`${prefix}_within`]), int(row[`${prefix}_decided`]));
     const swiftOrder = { probation: 0, court: 1, all: 2 } as Record<string, number>;

@@ -6,7 +6,7 @@ import { AgencyKind } from './agency.entity';
 
 export class CreateAgencyDto {
   @ApiProperty({ example: 'Arrowhead County District Court' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @Length(2, 200)
   name: string;
@@ -17,7 +17,7 @@ export class CreateAgencyDto {
 
   @ApiPropertyOptional({ example: 'notices@court.example.gov' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'noticeEmail must be an e-mail address' })
   noticeEmail?: string;
 }
@@ -31,14 +31,14 @@ export class UpdateAgencyDto {
 
   @ApiPropertyOptional({ example: 'Arrowhead County District Court' })
   @OptionalNotNull()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @Length(2, 200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'notices@court.example.gov', nullable: true, description: 'null clears it; courts and probation departments must keep one' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'noticeEmail must be an e-mail address' })
   noticeEmail?: string | null;
 }

@@ -53,7 +53,7 @@ export class RecordAssessmentDto {
   @ApiProperty({ type: [AssessmentFactorDto], description: "Each of the policy's factors, once" })
   @IsArray({ message: 'factors must be a list' })
   @ArrayMaxSize(30)
-  @ArrayUnique((answer: AssessmentFactorDto) => answer?.factor, { message: 'factors must not answer a factor twice' })
+  @ArrayUnique((answer: AssessmentFactorDto | null | undefined) => answer?.factor, { message: 'factors must not answer a factor twice' })
   @IsObject({ each: true, message: 'each factor must be an object' })
   @ValidateNested({ each: true })
   @Type(() => AssessmentFactorDto)

@@ -94,7 +94,7 @@ export class AttendanceService {
     enrollmentIds: string[],
   ): Promise<{ session: MarkableSession; referralOf: Map<string, string> }> {
     const params = new SqlParams();
-    const rows = (await manager.query(
+    const rows = await manager.query<Array<{ id: string; group_id: string; date: string; status: SessionStatus; note: string | null; run_by_id: string | null; eligible: Array<{ id: string; referral_id: string }> }>>(
       `SELECT s.id, s.group_id, s.date::text AS date, s.status, s.note, s.run_by_id,
               COALESCE((SELECT json_agg(json_build_object('id', e.id, 'referral_id', e.referral_id)) FROM enrollments e
                          WHERE e.id = ANY(${params.bind(enrollmentIds)}::uuid[]) AND e.group_id = s.group_id
@@ -103,8 +103,8 @@ export class AttendanceService {
         WHERE s.id = ${params.bind(sessionId)} AND ${this.access.scopeSql(user, 'session.mark', 's', params.bind)}
         FOR UPDATE OF s`,
       params.values,
-    )) as Array<{ id: string; group_id: string; date: string; status: SessionStatus; note: string | null; run_by_id: string | null; eligible: Array<{ id: string; referral_id: string }> }>;
-    const row = rows[0];
+    );
+    const row = rows.at(0);
     if (!row) throw new NotFoundError('session');
     return {
       session: { id: row.id, groupId: row.group_id, date: row.date, status: row.status, note: row.note, runById: row.run_by_id },
@@ -117,7 +117,7 @@ export class AttendanceService {
     const note = details.note?.trim() ? details.note.trim().slice(0, 2000) : null;
     const runById = details.runById || null;
     if (runById) {
-      const [facilitator] = (await manager.query(`SELECT 1 FROM users WHERE id = $1 AND role = 'facilitator' AND active`, [runById])) as unknown[];
+      const [facilitator] = await manager.query<unknown[]>(`SELECT 1 FROM users WHERE id = $1 AND role = 'facilitator' AND active`, [runById]);
       if (!facilitator) {
         throw new UnprocessableError('NOT_A_FACILITATOR', 'Who ran the session must be an active facilitator', { fields: { runById: ['Choose a facilitator from the list'] } });
       }

@@ -26,7 +26,7 @@ export class MarkAttendanceDto {
   @IsArray()
   @ArrayMinSize(1, { message: 'marks must hold at least one mark' })
   @ArrayMaxSize(60)
-  @ArrayUnique((mark: AttendanceMarkDto) => mark?.enrollmentId, { message: 'marks must not mark the same enrollmentId twice' })
+  @ArrayUnique((mark: AttendanceMarkDto | null | undefined) => mark?.enrollmentId, { message: 'marks must not mark the same enrollmentId twice' })
   @IsObject({ each: true, message: 'each mark must be an object' })
   @ValidateNested({ each: true })
   @Type(() => AttendanceMarkDto)

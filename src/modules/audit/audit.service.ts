@@ -52,7 +52,7 @@ export class AuditService {
     const detailsSql = returned
       ? `COALESCE(${bind(details)}::jsonb, '{}'::jsonb) || jsonb_build_object(${bind(returned.as)}::text, COALESCE((SELECT jsonb_agg(a.${quoteIdentifier(returned.column)} ORDER BY a.audited_read_order) FROM audited_read a), '[]'::jsonb))`
       : `${bind(details)}::jsonb`;
-    const rows = (await manager.query(
+    const rows = await manager.query<Array<T & { audited_read_order?: unknown }>>(
       `WITH audited_read AS (SELECT q.*, row_number() OVER () AS audited_read_order FROM (${read.sql}) q),
             audited_entry AS (
               INSERT INTO audit_entries (actor_user_id, actor_role, action, record_type, record_id, ip_address, request_id, details)
@@ -61,7 +61,7 @@ export class AuditService {
             )
        SELECT * FROM audited_read ORDER BY audited_read_order`,
       params,
-    )) as Array<T & { audited_read_order?: unknown }>;
+    );
     for (const row of rows) delete row.audited_read_order;
     return rows;
   }

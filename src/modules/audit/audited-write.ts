@@ -32,7 +32,7 @@ export class AuditedWrite {
   }
 
   /** Runs it; answers the rows of every CTE marked `returned`, by name. */
-  async run(manager: EntityManager): Promise<Record<string, Array<Record<string, unknown>>>> {
+  async run(manager: EntityManager): Promise<Partial<Record<string, Array<Record<string, unknown>>>>> {
     if (this.empty) return {};
     const ctes = [...this.ctes.map((cte) => `${cte.name} AS (${cte.sql})`)];
     if (this.entries.length) {
@@ -51,7 +51,7 @@ export class AuditedWrite {
     const select = returned.length
       ? returned.map((cte) => `(SELECT COALESCE(json_agg(t), '[]'::json) FROM ${cte.name} t) AS ${cte.name}`).join(', ')
       : '1 AS done';
-    const [row] = (await manager.query(`WITH ${ctes.join(',\n')} SELECT ${select}`, this.params.values)) as Array<Record<string, Array<Record<string, unknown>>>>;
+    const [row] = await manager.query<[Record<string, Array<Record<string, unknown>>>?]>(`WITH ${ctes.join(',\n')} SELECT ${select}`, this.params.values);
     return row ?? {};
   }
 }

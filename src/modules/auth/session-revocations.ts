@@ -38,6 +38,7 @@ export class SessionRevocations implements OnModuleInit, OnModuleDestroy {
     if (this.config.sessionCacheMs > 0 && this.config.servesHttp) this.subscribe();
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- Nest awaits it; nothing in it needs waiting for
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
     this.cache.close();

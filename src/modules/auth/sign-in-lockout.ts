@@ -114,9 +114,10 @@ export class SignInLockout implements OnModuleDestroy {
   }
 
   private memoryState(key: string, client: string, now: number) {
-    const state = this.memory.get(key)?.get(client);
-    if (state && state.forgetAt <= now && state.lockedUntil <= now) {
-      this.memory.get(key)!.delete(client);
+    const clients = this.memory.get(key);
+    const state = clients?.get(client);
+    if (clients && state && state.forgetAt <= now && state.lockedUntil <= now) {
+      clients.delete(client);
       return undefined;
     }
     return state;
@@ -131,8 +132,9 @@ export class SignInLockout implements OnModuleDestroy {
       state.failures = 0;
       state.lockedUntil = now + LOCK_MS;
     }
-    if (!this.memory.has(key)) this.memory.set(key, new Map());
-    this.memory.get(key)!.set(client, state);
+    const clients = this.memory.get(key) ?? new Map<string, typeof state>();
+    this.memory.set(key, clients);
+    clients.set(client, state);
     return state.lockedUntil > now ? new Date(state.lockedUntil) : null;
   }
 

@@ -152,6 +152,7 @@ export class CaseloadService {
     const items = rows.map(toEntry);
     const counts = Object.fromEntries(STANDING_ORDER.map((name) => [name, 0])) as Record<Standing, number>;
     for (const row of countRows) counts[row.standing] = row.count;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the standing comes from the address, checked only against its type
     const total = options.standing ? (counts[options.standing] ?? 0) : countRows.reduce((sum, row) => sum + row.count, 0);
     return { counts, items, total };
   }

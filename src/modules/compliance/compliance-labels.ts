@@ -36,11 +36,12 @@ const ABSENCE_LIMIT_LABELS = {
  * hand) tells the unexcused limit from the total one.
  */
 export function eventLabel(kind: string, key?: string | null, facts?: Record<string, unknown> | null): string {
-  if (kind === Kind.AbsenceLimitExceeded) {
+  if (kind === (Kind.AbsenceLimitExceeded as string)) {
     if (key?.startsWith('unexcused:') || (!key && facts && facts.unexcusedAbsences !== undefined)) return ABSENCE_LIMIT_LABELS.unexcused;
     if (key?.startsWith('absences:') || (!key && facts && facts.absences !== undefined)) return ABSENCE_LIMIT_LABELS.total;
   }
-  return EVENT_KIND_LABELS[kind as Kind] ?? kind;
+  // A kind read from the database as text; one this build does not know is shown as it is.
+  return (EVENT_KIND_LABELS as Partial<Record<string, string>>)[kind] ?? kind;
 }
 
 export const REFERRAL_STATUS_LABELS: Record<ReferralStatus, string> = {

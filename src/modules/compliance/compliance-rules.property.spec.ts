@@ -84,7 +84,7 @@ class PureSystem {
       // Recorded even when the key repeats, so the model sees what the unique index would have hidden.
       this.events.push({ id: `e${this.nextId++}`, kind: draft.kind, key: draft.thresholdKey, correctsId: draft.correctsEventId ?? null, step });
     }
-    this.status = result.status as Status;
+    this.status = result.status;
   }
 
   /** Performs what the product does for an action. */

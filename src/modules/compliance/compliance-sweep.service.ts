@@ -85,7 +85,7 @@ export class ComplianceSweepService {
            AND add_business_days(n.sent_at, pol.escalate_after_business_days, ${zone}::text) < now()
            -- The program's own decisions (enrolled, transferred, reinstated, closed) are for information: no reminder.
            AND NOT EXISTS (SELECT 1 FROM compliance_events d WHERE d.id = n.event_id AND d.kind IN ('reinstated', 'closed', 'enrolled', 'transferred', 'level_changed'))`;
-      const reminders = (await manager.query(
+      const reminders = await manager.query<Array<{ id: string }>>(
         `WITH overdue AS (${overdue('$2')}),
               program AS (SELECT COALESCE($1::text, (SELECT a.notice_email FROM agencies a WHERE a.kind = 'program' AND a.notice_email IS NOT NULL ORDER BY a.created_at LIMIT 1)) AS email),
               recipients AS (
@@ -100,7 +100,7 @@ export class ComplianceSweepService {
          ON CONFLICT DO NOTHING
          RETURNING id`,
         [adminEmail, this.config.programTimeZone],
-      )) as Array<{ id: string }>;
+      );
       await manager.query(
         `UPDATE notices n SET escalated_at = now() FROM (${overdue('$1')}) o WHERE n.id = o.id`,
         [this.config.programTimeZone],

@@ -20,7 +20,7 @@ class CaseloadQuery extends PaginationQuery {
 
   @ApiPropertyOptional({ description: 'Include referrals closed more than 30 days ago' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   includeClosed?: boolean;
 }

@@ -57,7 +57,7 @@ const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', '
 /** Refuses a first session on a day the group does not meet, naming the day it does. */
 async function assertMeetsOn(manager: EntityManager, group: Group, startDate: string): Promise<void> {
   if (isoWeekday(startDate) === group.weekday) return;
-  const [makeUp] = (await manager.query(`SELECT 1 FROM sessions WHERE group_id = $1 AND date = $2 AND status <> 'cancelled' LIMIT 1`, [group.id, startDate])) as unknown[];
+  const [makeUp] = await manager.query<unknown[]>(`SELECT 1 FROM sessions WHERE group_id = $1 AND date = $2 AND status <> 'cancelled' LIMIT 1`, [group.id, startDate]);
   if (makeUp) return;
   const meets = WEEKDAY_NAMES[group.weekday - 1];
   const first = nextWeekday(startDate, group.weekday);
@@ -159,11 +159,11 @@ export class EnrollmentsService {
         fields: { startDate: [`startDate must be after ${current.startDate}, when he joined his current group`] },
       });
     }
-    const [{ later }] = (await manager.query(
+    const [{ later }] = await manager.query<Array<{ later: number }>>(
       `SELECT count(*)::int AS later FROM attendance_marks m JOIN sessions s ON s.id = m.session_id
         WHERE m.enrollment_id = $1 AND s.date >= $2`,
       [current.id, startDate],
-    )) as Array<{ later: number }>;
+    );
     if (later > 0) {
       throw new UnprocessableError('MARKS_AFTER_TRANSFER', `He has ${later} mark(s) in his current group on or after ${startDate}`, {
         fields: { startDate: ['startDate is before attendance already recorded in his current group'] },

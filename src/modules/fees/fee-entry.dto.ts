@@ -15,7 +15,7 @@ export class RecordPaymentDto {
   amountCents: number;
 
   @ApiProperty({ enum: PAYMENT_METHODS })
-  @IsIn(PAYMENT_METHODS as unknown as string[], { message: `method must be one of: ${PAYMENT_METHODS.join(', ')}` })
+  @IsIn(PAYMENT_METHODS, { message: `method must be one of: ${PAYMENT_METHODS.join(', ')}` })
   method: PaymentMethod;
 
   @ApiPropertyOptional({ description: 'e.g. the check number; printed on the receipt' })

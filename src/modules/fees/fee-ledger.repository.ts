@@ -58,18 +58,18 @@ const ENTRY_SELECT = `
 
 /** The referral's ledger, oldest first (one query). */
 export async function loadLedger(manager: EntityManager, referralId: string): Promise<FeeEntryView[]> {
-  const rows = (await manager.query(`${ENTRY_SELECT} WHERE f.referral_id = $1 ORDER BY f.created_at, (f.charge_for = $$intake$$) DESC, f.kind, f.id LIMIT ${LEDGER_LIMIT}`, [referralId])) as FeeEntryRow[];
+  const rows = await manager.query<FeeEntryRow[]>(`${ENTRY_SELECT} WHERE f.referral_id = $1 ORDER BY f.created_at, (f.charge_for = $$intake$$) DESC, f.kind, f.id LIMIT ${LEDGER_LIMIT}`, [referralId]);
   return rows.map(toView);
 }
 
 export async function loadEntry(manager: EntityManager, referralId: string, entryId: string): Promise<FeeEntryView | null> {
-  const [row] = (await manager.query(`${ENTRY_SELECT} WHERE f.referral_id = $1 AND f.id = $2`, [referralId, entryId])) as FeeEntryRow[];
+  const [row] = await manager.query<[FeeEntryRow?]>(`${ENTRY_SELECT} WHERE f.referral_id = $1 AND f.id = $2`, [referralId, entryId]);
   return row ? toView(row) : null;
 }
 
 /** What he owes now (positive) or has in credit (negative): the sum of his ledger. */
 export async function feeBalanceOf(manager: EntityManager, referralId: string): Promise<number> {
-  const [{ balance }] = (await manager.query(`SELECT COALESCE(sum(amount_cents), 0)::int AS balance FROM fee_entries WHERE referral_id = $1`, [referralId])) as Array<{ balance: number }>;
+  const [{ balance }] = await manager.query<Array<{ balance: number }>>(`SELECT COALESCE(sum(amount_cents), 0)::int AS balance FROM fee_entries WHERE referral_id = $1`, [referralId]);
   return balance;
 }
 
@@ -87,11 +87,11 @@ export interface IncomeBracketRecord {
 
 /** His recorded income brackets, newest first. */
 export async function loadIncomeBrackets(manager: EntityManager, referralId: string): Promise<IncomeBracketRecord[]> {
-  const rows = (await manager.query(
+  const rows = await manager.query<Array<{ bracket: string; session_fee_cents: number; recorded_by: string | null; recorded_at: Date }>>(
     `SELECT b.bracket, b.session_fee_cents, u.name AS recorded_by, b.recorded_at
        FROM referral_income_brackets b LEFT JOIN users u ON u.id = b.recorded_by_id
       WHERE b.referral_id = $1 ORDER BY b.recorded_at DESC, b.id DESC LIMIT 100`,
     [referralId],
-  )) as Array<{ bracket: string; session_fee_cents: number; recorded_by: string | null; recorded_at: Date }>;
+  );
   return rows.map((row) => ({ bracket: row.bracket, sessionFeeCents: row.session_fee_cents, recordedBy: row.recorded_by, recordedAt: row.recorded_at }));
 }

@@ -18,13 +18,14 @@ export class FeeReceiptService {
   /** The receipt of one payment, named by case and receipt number. */
   async render(user: SignedInUser, referralId: string, paymentId: string): Promise<{ pdf: Buffer; fileName: string }> {
     const { referral, payment, balanceCents } = await this.fees.payment(user, referralId, paymentId);
-    const [facts] = (await this.dataSource.query(
+    const [facts] = await this.dataSource.query<Array<{ first_name: string; last_name: string; court_name: string; program_name: string | null }>>(
       `SELECT p.first_name, p.last_name, court.name AS court_name,
               (SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1) AS program_name
          FROM referrals r JOIN participants p ON p.id = r.participant_id JOIN agencies court ON court.id = r.court_agency_id
         WHERE r.id = $1`,
       [referral.id],
-    )) as Array<{ first_name: string; last_name: string; court_name: string; program_name: string | null }>;
+    );
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a payment always has its receipt number
     const label = receiptLabel(payment.receiptNumber!);
     const pdf = await renderReceipt({
       programName: facts.program_name ?? 'The program',
@@ -34,6 +35,7 @@ export class FeeReceiptService {
       caseNumber: referral.caseNumber,
       courtName: facts.court_name,
       amountCents: -payment.amountCents,
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a payment always has its method
       method: payment.method!,
       note: payment.reason,
       recordedBy: payment.recordedBy,

@@ -40,7 +40,7 @@ export class FeesService {
   async recordPayment(user: SignedInUser, referralId: string, input: { amountCents: number; method: PaymentMethod; note?: string }): Promise<FeeEntryView> {
     return this.write(user, referralId, async (manager, referral) => {
       // One counter row, taken in this transaction: receipt numbers run without gaps or repeats.
-      const [[{ last_number: receiptNumber }]] = (await manager.query(`UPDATE fee_receipt_counter SET last_number = last_number + 1 WHERE id = 1 RETURNING last_number`)) as [Array<{ last_number: number }>, number];
+      const [[{ last_number: receiptNumber }]] = await manager.query<[Array<{ last_number: number }>, number]>(`UPDATE fee_receipt_counter SET last_number = last_number + 1 WHERE id = 1 RETURNING last_number`);
       return this.insert(manager, user, referral, 'payment', -input.amountCents, { method: input.method, receiptNumber, reason: input.note?.trim() || null });
     });
   }
@@ -79,10 +79,10 @@ export class FeesService {
         throw new UnprocessableError('UNKNOWN_BRACKET', message, { fields: { bracket: [message] } });
       }
       const sessionFeeCents = sessionFeeFor(policy, bracket);
-      const [{ id }] = (await manager.query(
+      const [{ id }] = await manager.query<Array<{ id: string }>>(
         `INSERT INTO referral_income_brackets (referral_id, bracket, session_fee_cents, recorded_by_id) VALUES ($1, $2, $3, $4) RETURNING id`,
         [referral.id, bracket.key, sessionFeeCents, user.id],
-      )) as Array<{ id: string }>;
+      );
       // The bracket is written down, never his income.
       await this.audit.record({ action: 'fees.income_bracket', recordType: 'referral', recordId: referral.id, details: { bracket: bracket.key, sessionFeeCents, recordId: id } }, manager);
       return this.ledgerOf(manager, referral);
@@ -128,14 +128,16 @@ export class FeesService {
       },
       manager,
     );
-    return (await loadEntry(manager, referral.id, entry.id))!;
+    const written = await loadEntry(manager, referral.id, entry.id);
+    if (!written) throw new Error(`fee entry ${entry.id} was not written`);
+    return written;
   }
 
   private async ledgerOf(manager: EntityManager, referral: Referral): Promise<FeeLedgerView> {
     const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
     const entries = await loadLedger(manager, referral.id);
     const brackets = await loadIncomeBrackets(manager, referral.id);
-    const current = brackets[0] ?? null;
+    const current = brackets.at(0) ?? null;
     return {
       referralId: referral.id,
       feesRequired: policy.feesRequired,

@@ -33,12 +33,13 @@ export class DeliveryHealthIndicator {
   ) {}
 
   async figures(): Promise<DeliveryFigures> {
-    const [counts, [oldest]] = await withTimeout(
+    const [counts, waiting] = await withTimeout(
       Promise.all([this.notices.getJobCounts(), this.notices.getJobs(['waiting'], 0, 0, true)]),
       1_000,
       'Redis did not answer within 1 s',
     );
     // A delayed job that came due counts from when it came due, not from when it was added.
+    const oldest = waiting.at(0);
     const since = oldest ? oldest.timestamp + (oldest.opts.delay ?? 0) : null;
     const figures = {
       waiting: counts.waiting,

@@ -44,13 +44,13 @@ export class MailDelivery {
   ) {}
 
   async send(mailId: string): Promise<MailStatus | 'skipped'> {
-    const [rows] = (await this.dataSource.query(
+    const [rows] = await this.dataSource.query<[ClaimedMail[], number]>(
       `UPDATE outgoing_mails SET status = 'sending', sending_started_at = now(), attempts = attempts + 1, updated_at = now()
         WHERE id = $1 AND status IN ('pending', 'failed') AND next_attempt_at <= now() + interval '1 second' AND ciphertext IS NOT NULL
         RETURNING id, kind, ref_id, attempts, key_id, wrapped_key, ciphertext`,
       [mailId],
-    )) as [ClaimedMail[], number];
-    const claimed = rows[0];
+    );
+    const claimed = rows.at(0);
     if (!claimed) return 'skipped';
     const mail = this.cipher.open<SealedMail>({ keyId: claimed.key_id, wrappedKey: claimed.wrapped_key, ciphertext: claimed.ciphertext }, sealedMailContext(claimed.id));
     let info: { response?: string; messageId?: string };
@@ -65,6 +65,7 @@ export class MailDelivery {
         messageId: `<mail-${claimed.id}@${this.config.mailDomain}>`,
       });
     } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- statusAfterFailure answers with MailStatus's values
       const status = statusAfterFailure(error, claimed.attempts, this.config.noticeMaxAttempts) as MailStatus;
       const answer = hideAddress(describeSmtpFailure(error), mail.to);
       this.logger.warn({ mailId: claimed.id, kind: claimed.kind, attempt: claimed.attempts, status, answer }, 'mail not delivered');
@@ -73,7 +74,7 @@ export class MailDelivery {
     }
     // Outside the catch: once the server has it, a failure to record that must never send it
     // again. The mail stays "sending", and the relay calls it unknown after the timeout.
-    await this.finish(claimed, MailStatus.Sent, hideAddress(String(info.response ?? ''), mail.to), info.messageId ?? null);
+    await this.finish(claimed, MailStatus.Sent, hideAddress(info.response ?? '', mail.to), info.messageId ?? null);
     return MailStatus.Sent;
   }
 
@@ -81,7 +82,7 @@ export class MailDelivery {
   private async finish(claimed: ClaimedMail, status: MailStatus, answer: string, messageId: string | null): Promise<void> {
     const delay = retryDelayMs(claimed.attempts, this.config.noticeRetryBaseMs);
     await this.dataSource.transaction(async (manager) => {
-      const [, changed] = (await manager.query(
+      const [, changed] = await manager.query<[unknown, number]>(
         `UPDATE outgoing_mails SET status = $2::outgoing_mail_status, last_response = $3, message_id = COALESCE($4, message_id), updated_at = now(),
                 sent_at = CASE WHEN $2::text = 'sent' THEN now() ELSE sent_at END,
                 next_attempt_at = CASE WHEN $2::text = 'failed' THEN now() + make_interval(secs => $5::double precision / 1000) ELSE next_attempt_at END,
@@ -90,7 +91,7 @@ export class MailDelivery {
                 ciphertext = CASE WHEN $2::text = 'failed' THEN ciphertext END
           WHERE id = $1 AND status = 'sending'`,
         [claimed.id, status, answer.slice(0, 1000), messageId, delay],
-      )) as [unknown, number];
+      );
       // The relay may have called a long send abandoned meanwhile; its word stands.
       if (changed === 0) return;
       await this.audit.record(

@@ -59,11 +59,11 @@ export class MailOutbox {
    * are marked dead with their words wiped. A mail being sent right now cannot be taken back.
    */
   async withdraw(manager: EntityManager, kind: MailKind, refId: string): Promise<number> {
-    const [, count] = (await manager.query(
+    const [, count] = await manager.query<[unknown, number]>(
       `UPDATE outgoing_mails SET status = 'dead', last_response = 'Withdrawn before it was sent', key_id = NULL, wrapped_key = NULL, ciphertext = NULL, updated_at = now()
         WHERE kind = $1 AND ref_id = $2 AND status IN ('pending', 'failed')`,
       [kind, refId],
-    )) as [unknown, number];
+    );
     return count;
   }
 
@@ -74,12 +74,12 @@ export class MailOutbox {
 
   async latestForMany(kind: MailKind, refIds: string[]): Promise<Map<string, MailState>> {
     if (refIds.length === 0) return new Map();
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ ref_id: string; id: string; status: MailStatus; attempts: number; sent_at: Date | null; last_response: string | null; created_at: Date }>>(
       `SELECT DISTINCT ON (ref_id) ref_id, id, status, attempts, sent_at, last_response, created_at
          FROM outgoing_mails WHERE kind = $1 AND ref_id = ANY($2::uuid[])
         ORDER BY ref_id, created_at DESC, id DESC`,
       [kind, refIds],
-    )) as Array<{ ref_id: string; id: string; status: MailStatus; attempts: number; sent_at: Date | null; last_response: string | null; created_at: Date }>;
+    );
     return new Map(
       rows.map((row) => [row.ref_id, { id: row.id, status: row.status, attempts: row.attempts, sentAt: row.sent_at, lastResponse: row.last_response, createdAt: row.created_at }]),
     );

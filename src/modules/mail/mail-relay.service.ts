@@ -32,7 +32,7 @@ export class MailRelay {
 
   async runOnce(batchSize = 500): Promise<{ requeued: number; markedUnknown: number }> {
     const markedUnknown = await this.markAbandonedSends();
-    const [due] = (await this.dataSource.query(
+    const [due] = await this.dataSource.query<[Array<{ id: string; attempts: number }>, number]>(
       `UPDATE outgoing_mails SET queued_at = now()
         WHERE id IN (
           SELECT id FROM outgoing_mails
@@ -41,7 +41,7 @@ export class MailRelay {
            ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING id, attempts`,
       [this.config.noticeRelayGraceMs, batchSize],
-    )) as [Array<{ id: string; attempts: number }>, number];
+    );
     if (due.length === 0) return { requeued: 0, markedUnknown };
     try {
       await this.queue.addBulk(due.map((mail) => ({ name: JobName.SendMail, data: { mailId: mail.id }, opts: { ...MAIL_JOB_OPTIONS, jobId: mailJobId(mail.id, mail.attempts) } })));
@@ -54,12 +54,12 @@ export class MailRelay {
 
   private async markAbandonedSends(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const [rows] = (await manager.query(
+      const [rows] = await manager.query<[Array<{ id: string; kind: MailKind; ref_id: string }>, number]>(
         `UPDATE outgoing_mails SET status = 'unknown', last_response = $2, key_id = NULL, wrapped_key = NULL, ciphertext = NULL, updated_at = now()
           WHERE status = 'sending' AND sending_started_at < now() - make_interval(secs => $1::double precision / 1000)
           RETURNING id, kind, ref_id`,
         [this.config.sendingTimeoutMs, ABANDONED],
-      )) as [Array<{ id: string; kind: MailKind; ref_id: string }>, number];
+      );
       await this.audit.recordMany(
         rows.map((row) => ({ action: 'mail.unknown', recordType: 'outgoing_mail', recordId: row.id, actorUserId: null, actorRole: null, details: { kind: row.kind, reason: 'worker stopped while sending' } })),
         manager,

@@ -97,10 +97,12 @@ function certificatePage(pdf: PdfPage, content: NoticeContent): void {
   doc.font(BOLD).fontSize(24).text(content.participantName, centred());
   doc.moveDown(0.5);
   doc.font(REGULAR).fontSize(14).text(
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a certificate's content has its certificate
     `has completed ${content.certificate!.sessionsAttended} sessions of ${content.programName} under ${content.policyName}, as ordered in case ${content.caseNumber} of ${content.courtName}.`,
     centred(),
   );
   doc.moveDown(1.5);
+  // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a certificate's content has its certificate
   doc.text(`Completed on ${content.certificate!.completedOn}`, centred());
   doc.moveDown(4);
   artifact(pdf, () => doc.text('______________________________', { align: 'center' }));

@@ -107,7 +107,7 @@ const DATE_FACTS = ['since', 'sessionDate', 'lastAttendedOn', 'dueOn', 'enrollBy
 
 function withUsDates(facts: Record<string, unknown>): Record<string, unknown> {
   const written = { ...facts };
-  for (const key of DATE_FACTS) if (typeof written[key] === 'string') written[key] = usDate(written[key] as string);
+  for (const key of DATE_FACTS) if (typeof written[key] === 'string') written[key] = usDate(written[key]);
   return written;
 }
 

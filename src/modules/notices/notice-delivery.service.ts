@@ -51,10 +51,10 @@ export class NoticeDelivery {
 
   /** Render once, then hand over to the send job. */
   async render(noticeId: string): Promise<'rendered' | 'already' | 'nothing'> {
-    const [notice] = (await this.dataSource.query(
+    const [notice] = await this.dataSource.query<[{ status: string; rendered_at: Date | null; attempts: number; next_attempt_at: Date }?]>(
       `SELECT status, rendered_at, attempts, next_attempt_at FROM notices WHERE id = $1`,
       [noticeId],
-    )) as Array<{ status: string; rendered_at: Date | null; attempts: number; next_attempt_at: Date }>;
+    );
     if (!notice || !['pending', 'failed'].includes(notice.status)) return 'nothing';
     let outcome: 'rendered' | 'already' = 'already';
     if (!notice.rendered_at) {
@@ -104,7 +104,7 @@ export class NoticeDelivery {
     await this.dataSource.transaction(async (manager) => {
       await manager.query(
         `UPDATE notices SET status = 'sent', sent_at = now(), message_id = $2, last_response = $3 WHERE id = $1 AND status = 'sending'`,
-        [claimed.id, info.messageId, String(info.response ?? '').slice(0, 1000)],
+        [claimed.id, info.messageId, (info.response ?? '').slice(0, 1000)],
       );
       await this.audit.record({ action: 'notice.sent', recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null }, manager);
     });
@@ -117,20 +117,20 @@ export class NoticeDelivery {
    * the second takes the first one's copy instead of drawing it again.
    */
   private async progressReportFor(noticeId: string): Promise<Buffer | null> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<[{ referral_id: string; sibling_report: Buffer | null }?]>(
       `SELECT n.referral_id,
               (SELECT s.report_pdf FROM notices s WHERE s.event_id = n.event_id AND s.id <> n.id AND s.report_pdf IS NOT NULL LIMIT 1) AS sibling_report
          FROM notices n JOIN compliance_events e ON e.id = n.event_id
         WHERE n.id = $1 AND e.kind = 'progress_report_due'`,
       [noticeId],
-    )) as Array<{ referral_id: string; sibling_report: Buffer | null }>;
+    );
     if (!row) return null;
     return row.sibling_report ?? this.progressReports.render(SYSTEM_READER, row.referral_id);
   }
 
   /** Atomically takes the notice for this attempt; only one worker can hold it. */
   private async claim(noticeId: string): Promise<ClaimedNotice | null> {
-    const [rows] = (await this.dataSource.query(
+    const [rows] = await this.dataSource.query<[ClaimedNotice[], number]>(
       `UPDATE notices n SET status = 'sending', sending_started_at = now(), attempts = n.attempts + 1
          FROM compliance_events e, referrals r
         WHERE n.id = $1 AND e.id = n.event_id AND r.id = n.referral_id AND n.status IN ('pending', 'failed')
@@ -138,7 +138,7 @@ export class NoticeDelivery {
         RETURNING n.id, n.attempts, n.recipient_email, n.subject, n.body_text, n.body_html, n.letter_pdf, n.report_pdf, e.kind AS event_kind,
                   e.threshold_key AS event_key, e.occurred_on::text AS event_occurred_on, r.case_number`,
       [noticeId],
-    )) as [ClaimedNotice[], number];
+    );
     return rows[0] ?? null;
   }
 

@@ -31,7 +31,7 @@ export class NoticeRelay {
 
   async runOnce(batchSize = 500): Promise<RelayResult> {
     const markedUnknown = await this.markAbandonedSends();
-    const [due] = (await this.dataSource.query(
+    const [due] = await this.dataSource.query<[Array<{ id: string; rendered: boolean; attempts: number }>, number]>(
       `UPDATE notices SET queued_at = now()
         WHERE id IN (
           SELECT id FROM notices
@@ -42,7 +42,7 @@ export class NoticeRelay {
            FOR UPDATE SKIP LOCKED)
         RETURNING id, rendered_at IS NOT NULL AS rendered, attempts`,
       [this.config.noticeRelayGraceMs, batchSize],
-    )) as [Array<{ id: string; rendered: boolean; attempts: number }>, number];
+    );
     if (due.length === 0) return { requeued: 0, markedUnknown };
     // The same job ids the normal path uses, so a notice whose job is still in Redis (waiting,
     // delayed, or held by a worker) is not queued twice: Bull adds nothing for an id it holds.
@@ -68,13 +68,13 @@ export class NoticeRelay {
   /** A send that outlived every timeout had its worker die mid-send: the SMTP server may have it. */
   private async markAbandonedSends(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const [rows] = (await manager.query(
+      const [rows] = await manager.query<[Array<{ id: string }>, number]>(
         `UPDATE notices SET status = 'unknown',
                 last_response = 'The worker stopped while sending; the mail server may have accepted it. Check with the recipient before resending.'
           WHERE status = 'sending' AND sending_started_at < now() - make_interval(secs => $1::double precision / 1000)
           RETURNING id`,
         [this.config.sendingTimeoutMs],
-      )) as [Array<{ id: string }>, number];
+      );
       await this.audit.recordMany(
         rows.map((row) => ({
           action: 'notice.unknown',

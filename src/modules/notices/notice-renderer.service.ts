@@ -29,7 +29,7 @@ export class NoticeRenderer {
   ) {}
 
   async render(noticeId: string): Promise<RenderedNotice | null> {
-    const [row] = (await this.dataSource.query(NOTICE_CONTENT_QUERY, [noticeId])) as NoticeContentRow[];
+    const [row] = await this.dataSource.query<[NoticeContentRow?]>(NOTICE_CONTENT_QUERY, [noticeId]);
     if (!row) return null;
     const content = buildNoticeContent(row, this.config.publicUrl, this.clock.today(), this.config.programTimeZone);
     const templates = this.compiled();

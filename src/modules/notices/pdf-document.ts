@@ -125,7 +125,7 @@ export function renderPdf(draw: (pdf: PdfPage) => void, info: { Title: string })
       displayTitle: true,
       font: '',
       info: { ...info, Author: 'Throughline', CreationDate: new Date(0) },
-    } as PDFKit.PDFDocumentOptions);
+    });
     doc.registerFont(PDF_FONT.regular, regular as never);
     doc.registerFont(PDF_FONT.bold, bold as never);
     doc.font(PDF_FONT.regular);
@@ -143,7 +143,7 @@ export function renderPdf(draw: (pdf: PdfPage) => void, info: { Title: string })
 
 /** Options for doc.text that file the text under the document's structure as a P, H1, H2 … */
 export function tagged(pdf: PdfPage, type: 'P' | 'H1' | 'H2' = 'P', options: PDFKit.Mixins.TextOptions = {}): PDFKit.Mixins.TextOptions {
-  return { ...options, structParent: pdf.root, structType: type } as PDFKit.Mixins.TextOptions;
+  return { ...options, structParent: pdf.root, structType: type };
 }
 
 /** Draws what is decoration (rules, borders, the page footer), marked so that readers skip it. */

@@ -78,15 +78,15 @@ export class AccountPagesController {
     const pending = this.sessions.pendingFactor(req);
     const user = pending ? await this.dataSource.getRepository(User).findOneBy({ id: pending.userId, active: true }) : null;
     // Five minutes after the password, or after a password change or deactivation meanwhile: from the start.
-    if (!pending || !user || user.tokenVersion !== pending.tokenVersion) return res.redirect(303, '/login?reason=ended');
+    if (!pending || !user || user.tokenVersion !== pending.tokenVersion) { res.redirect(303, '/login?reason=ended'); return; }
     const code = formText(body, 'code');
-    if (!code) return this.renderCode(req, res, { next, errors: { code: ['Type the code from the app'] } }, 400);
+    if (!code) { this.renderCode(req, res, { next, errors: { code: ['Type the code from the app'] } }, 400); return; }
     try {
       await this.auth.checkSecondFactor(user, code);
     } catch (error) {
       if (!(error instanceof DomainError) || (error.kind !== 'unauthorized' && error.kind !== 'locked')) throw error;
       if (error.kind === 'locked') this.sessions.clearPendingFactor(req, res);
-      return this.renderCode(req, res, { next, problem: error.message }, error.kind === 'locked' ? 423 : 401);
+      this.renderCode(req, res, { next, problem: error.message }, error.kind === 'locked' ? 423 : 401); return;
     }
     await this.sessions.start(req, res, user);
     res.redirect(303, next ?? HOME_BY_ROLE[user.role]);
@@ -105,12 +105,12 @@ export class AccountPagesController {
     if (!this.sessions.loginCsrfValid(req, body._csrf)) throw new PageCsrfRejected();
     const email = formText(body, 'email');
     const form = await validateForm(PasswordResetRequestDto, { email });
-    if (form.errors) return this.renderResetRequest(req, res, { email, errors: plainEmptyMessages(form.errors, { email }, { email: 'Enter your e-mail address' }) }, 400);
+    if (form.errors) { this.renderResetRequest(req, res, { email, errors: plainEmptyMessages(form.errors, { email }, { email: 'Enter your e-mail address' }) }, 400); return; }
     try {
       await this.links.requestPasswordReset(form.value.email);
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'too_many_requests') throw error;
-      return this.renderResetRequest(req, res, { email, problem: 'Too many requests for a new password from here or for this address: try again in an hour.' }, 429);
+      this.renderResetRequest(req, res, { email, problem: 'Too many requests for a new password from here or for this address: try again in an hour.' }, 429); return;
     }
     this.renderResetRequest(req, res, { sent: `If an account has the address ${form.value.email}, an e-mail with a link is on its way.` });
   }
@@ -149,12 +149,12 @@ export class AccountPagesController {
     const session = req.pageSession!;
     const status = await this.secondFactor.status(session.user.id, session.user.role);
     if (status.enrolled) {
-      return this.renderer.render(req, res, 'second-factor', {
+      this.renderer.render(req, res, 'second-factor', {
         title: 'Second factor',
         enrolled: true,
         enrolledAt: usDateTime(status.enrolledAt, this.config.programTimeZone),
         recoveryCodesLeft: status.recoveryCodesLeft,
-      });
+      }); return;
     }
     await this.renderEnrolment(req, res, {});
   }
@@ -192,14 +192,14 @@ export class AccountPagesController {
     const form = await validateForm(LinkPasswordDto, { token, password });
     const errors = form.errors ? plainEmptyMessages(form.errors, { token, password }, { token: 'Open the link from the e-mail', password: 'Choose a password' }) : {};
     if (!form.errors && password !== passwordConfirm) errors.passwordConfirm = ['The two passwords are not the same'];
-    if (Object.keys(errors).length) return this.renderLinkPage(req, res, page, { token, errors }, 400);
+    if (Object.keys(errors).length) { this.renderLinkPage(req, res, page, { token, errors }, 400); return; }
     try {
       if (page === 'invitation') await this.links.acceptInvitation(token, password);
       else await this.links.resetPassword(token, password);
     } catch (error) {
       const fields = domainFieldErrors(error);
       if (!fields) throw error;
-      return this.renderLinkPage(req, res, page, { token, errors: fields, problem: fields.token ? 'This link no longer works: it was used, has run out, or a newer one was sent. Ask for a new one.' : undefined }, 422);
+      this.renderLinkPage(req, res, page, { token, errors: fields, problem: fields.token ? 'This link no longer works: it was used, has run out, or a newer one was sent. Ask for a new one.' : undefined }, 422); return;
     }
     // A reset also ended this browser's session, if it had one.
     this.sessions.clear(req, res);

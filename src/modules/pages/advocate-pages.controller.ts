@@ -60,7 +60,7 @@ export class AdvocatePagesController {
     const caseNumber = formText(body, 'caseNumber').toUpperCase().slice(0, 60);
     if (!caseNumber) return this.renderHome(req, res, { caseNumber, lookupProblem: 'Enter a case number.' }, 400);
     const { items } = await this.parties.advocateReferrals(1, 0, { caseNumber });
-    if (items[0]) return res.redirect(303, `/advocate/referrals/${items[0].id}`);
+    if (items[0]) { res.redirect(303, `/advocate/referrals/${items[0].id}`); return; }
     return this.renderHome(req, res, { caseNumber, lookupProblem: `No case ${caseNumber} is referred to the program.` }, 404);
   }
 
@@ -108,7 +108,7 @@ export class AdvocatePagesController {
       return this.renderEdit(req, res, id, party.referralId, { values, errors }, 400);
     }
     const cleared = Object.fromEntries(OPTIONAL_PARTY_FIELDS.filter((name) => values[name] === '').map((name) => [name, null]));
-    await this.parties.update(user, id, { ...form.value, ...cleared, noProgramContact: formText(body, 'noProgramContact') === 'yes' } as never);
+    await this.parties.update(user, id, { ...form.value, ...cleared, noProgramContact: formText(body, 'noProgramContact') === 'yes' });
     res.redirect(303, `/advocate/referrals/${party.referralId}?done=updated`);
   }
 

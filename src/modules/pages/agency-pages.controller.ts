@@ -70,7 +70,7 @@ export class AgencyPagesController {
     const form = await validateForm(CreateAgencyDto, { name: values.name, kind: values.kind, ...(values.noticeEmail ? { noticeEmail: values.noticeEmail } : {}) });
     if (form.errors) {
       const errors = Object.fromEntries(Object.keys(form.errors).map((field) => [field, [PLAIN_AGENCY_ERRORS[field] ?? form.errors[field][0]]]));
-      return this.renderNew(req, res, { values, errors }, 400);
+      this.renderNew(req, res, { values, errors }, 400); return;
     }
     try {
       const agency = await this.agencies.create(form.value);

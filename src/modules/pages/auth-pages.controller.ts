@@ -51,7 +51,7 @@ export class AuthPagesController {
   @PageAnonymous()
   async loginForm(@Req() req: PageRequest, @Res() res: Response, @Query('next') next?: string, @Query('reason') reason?: string): Promise<void> {
     const current = await this.sessions.check(req, res);
-    if (current.ok) return res.redirect(303, safeNext(next) ?? HOME_BY_ROLE[current.session.user.role]);
+    if (current.ok) { res.redirect(303, safeNext(next) ?? HOME_BY_ROLE[current.session.user.role]); return; }
     this.renderLogin(req, res, { next: safeNext(next), note: reason ? (SIGN_IN_NOTES[reason] ?? null) : null });
   }
 
@@ -67,14 +67,14 @@ export class AuthPagesController {
     const form = await validateForm(LoginDto, { email, password });
     if (form.errors) {
       const errors = plainEmptyMessages(form.errors, { email, password }, { email: 'Enter your e-mail address', password: 'Enter your password' });
-      return this.renderLogin(req, res, { next, email, errors }, 400);
+      this.renderLogin(req, res, { next, email, errors }, 400); return;
     }
     try {
       const { user, factor } = await this.auth.checkPassword(form.value.email, form.value.password);
       if (factor === 'code') {
         // The password was right; the session starts only after the code (/login/code).
         this.sessions.startPendingFactor(req, res, user);
-        return res.redirect(303, next ? `/login/code?next=${encodeURIComponent(next)}` : '/login/code');
+        res.redirect(303, next ? `/login/code?next=${encodeURIComponent(next)}` : '/login/code'); return;
       }
       await this.sessions.start(req, res, user, { mustEnrol: factor === 'enrol' });
       res.redirect(303, factor === 'enrol' ? '/account/second-factor' : (next ?? HOME_BY_ROLE[user.role]));

@@ -51,18 +51,18 @@ export class CourtPagesController {
     const user = req.pageSession!.user;
     const caseNumber = formText(body, 'caseNumber').toUpperCase().slice(0, 60);
     if (!caseNumber) {
-      return this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '', missing: true }, 400);
+      this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '', missing: true }, 400); return;
     }
     // Scoped to the clerk's own court: another court's case is simply not found.
     const { items } = await this.referrals.list(user, { caseNumber, limit: 1, offset: 0 });
-    if (items.length > 0) return res.redirect(303, `/lookup/${items[0].id}`);
+    if (items.length > 0) { res.redirect(303, `/lookup/${items[0].id}`); return; }
     // Part of a number typed, or the whole one with spaces? Offer the court's matching case numbers (numbers only, no names).
     const { caseNumbers, total } = await this.referrals.caseNumbersLike(user, caseNumber);
     const typed = normaliseCaseNumber(caseNumber);
     const same = caseNumbers.find((number) => normaliseCaseNumber(number) === typed);
     if (same) {
       const { items: exact } = await this.referrals.list(user, { caseNumber: same, limit: 1, offset: 0 });
-      if (exact.length > 0) return res.redirect(303, `/lookup/${exact[0].id}`);
+      if (exact.length > 0) { res.redirect(303, `/lookup/${exact[0].id}`); return; }
     }
     this.renderer.render(
       req,

@@ -151,7 +151,7 @@ export class FacilitatorPagesController {
         const before = await this.rosters.roster(user, sessionId);
         const { raised } = await this.attendance.markAndTell(user, sessionId, form.value.marks, details);
         const changed = encodeChanges(before, form.value.marks, raised);
-        return res.redirect(303, `/sessions/${sessionId}/roster?saved=${submitted.length}${changed ? `&changed=${changed}` : ''}`);
+        res.redirect(303, `/sessions/${sessionId}/roster?saved=${submitted.length}${changed ? `&changed=${changed}` : ''}`); return;
       } catch (error) {
         if (!isFormProblem(error)) throw error;
         const strangers = (error.details?.enrollmentIds as string[] | undefined) ?? [];

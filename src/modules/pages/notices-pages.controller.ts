@@ -148,7 +148,7 @@ export class NoticesPagesController {
       await this.responses.record(user, notice.eventId, form.value);
     } catch (error) {
       if (!isFormProblem(error) && !(error instanceof DomainError && error.kind === 'forbidden')) throw error;
-      return this.renderNotice(req, res, noticeId, { responseProblem: (error as DomainError).message, responseValues: values }, STATUS_BY_KIND[(error as DomainError).kind]);
+      return this.renderNotice(req, res, noticeId, { responseProblem: (error).message, responseValues: values }, STATUS_BY_KIND[(error).kind]);
     }
     res.redirect(303, `/notices/${noticeId}?responded=1`);
   }

@@ -9,7 +9,7 @@ export type FormBody = Record<string, unknown>;
 /** One text value of a urlencoded form (a repeated name keeps its first value). */
 export function formText(body: FormBody, name: string): string {
   const value = body[name];
-  const first = Array.isArray(value) ? value[0] : value;
+  const first: unknown = Array.isArray(value) ? value[0] : value;
   return typeof first === 'string' ? first.trim() : '';
 }
 

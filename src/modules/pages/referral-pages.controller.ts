@@ -241,7 +241,7 @@ export class ReferralPagesController {
       if (form === 'payment') receipt = `&receipt=${(await this.fees.recordPayment(user, referralId, value)).id}`;
       if (form === 'adjustment') await this.fees.recordAdjustment(user, referralId, value);
       if (form === 'waiver') await this.fees.recordWaiver(user, referralId, value);
-      if (form === 'income-bracket') await this.fees.setIncomeBracket(user, referralId, parsed.value as { bracket: string });
+      if (form === 'income-bracket') await this.fees.setIncomeBracket(user, referralId, parsed.value);
       res.redirect(303, `/referrals/${referralId}?fees=${form}${receipt}#fees-heading`);
     } catch (error) {
       if (!isFormProblem(error)) throw error;

@@ -102,12 +102,12 @@ export class ParticipantMessagesService {
 
   /** What he was sent for this referral, newest first, with whether each mail went. */
   async list(referralId: string): Promise<{ optOut: boolean; items: Array<{ kind: ParticipantMessageKind; sessionDate: string; language: string; status: string | null; createdAt: Date }> }> {
-    const [participant] = (await this.dataSource.query(
+    const [participant] = await this.dataSource.query<[{ messages_opt_out: boolean }?]>(
       `SELECT p.messages_opt_out FROM referrals r JOIN participants p ON p.id = r.participant_id WHERE r.id = $1`,
       [referralId],
-    )) as Array<{ messages_opt_out: boolean }>;
+    );
     if (!participant) throw new NotFoundError('referral');
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ kind: ParticipantMessageKind; session_date: string; language: string; status: string | null; created_at: Date }>>(
       `SELECT pm.kind, s.date::text AS session_date, pm.language, m.status::text AS status, pm.created_at
          FROM participant_messages pm
          JOIN enrollments e ON e.id = pm.enrollment_id
@@ -115,7 +115,7 @@ export class ParticipantMessagesService {
          LEFT JOIN outgoing_mails m ON m.id = pm.mail_id
         WHERE e.referral_id = $1 ORDER BY pm.created_at DESC, s.date DESC LIMIT 200`,
       [referralId],
-    )) as Array<{ kind: ParticipantMessageKind; session_date: string; language: string; status: string | null; created_at: Date }>;
+    );
     return {
       optOut: participant.messages_opt_out,
       items: rows.map((row) => ({ kind: row.kind, sessionDate: row.session_date, language: row.language, status: row.status, createdAt: row.created_at })),
@@ -124,10 +124,10 @@ export class ParticipantMessagesService {
 
   async setOptOut(user: SignedInUser, referralId: string, optOut: boolean): Promise<{ optOut: boolean }> {
     await this.dataSource.transaction(async (manager) => {
-      const [rows] = (await manager.query(
+      const [rows] = await manager.query<[Array<{ id: string }>, number]>(
         `UPDATE participants p SET messages_opt_out = $2 FROM referrals r WHERE r.id = $1 AND p.id = r.participant_id RETURNING p.id`,
         [referralId, optOut],
-      )) as [Array<{ id: string }>, number];
+      );
       if (!rows.length) throw new NotFoundError('referral');
       await this.audit.record({ action: optOut ? 'participant.messages_opt_out' : 'participant.messages_opt_in', recordType: 'referral', recordId: referralId }, manager);
     });
@@ -137,7 +137,7 @@ export class ParticipantMessagesService {
   /** Claims the messages due by writing their rows; a row already written is not claimed again. */
   private async claimDue(manager: EntityManager, today: string, sessionIds: string[] | null): Promise<DueRow[]> {
     const tomorrow = addDays(today, 1);
-    return (await manager.query(
+    return await manager.query<DueRow[]>(
       `WITH candidates AS (
          SELECT CASE WHEN s.status = 'scheduled' THEN 'session_reminder' ELSE 'session_cancelled' END AS kind, e.id AS enrollment_id, s.id AS session_id
            FROM sessions s JOIN enrollments e ON e.group_id = s.group_id
@@ -182,7 +182,7 @@ export class ParticipantMessagesService {
             ORDER BY n.date LIMIT 1) nx ON true
         ORDER BY w.kind, s.date`,
       [today, tomorrow, sessionIds],
-    )) as DueRow[];
+    );
   }
 
   /** Where each man with a missed session stands, counted as the rules count (held sessions only). */
@@ -197,7 +197,7 @@ export class ParticipantMessagesService {
   }
 
   private async programName(manager: EntityManager): Promise<string> {
-    const [program] = (await manager.query(`SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`)) as Array<{ name: string }>;
+    const [program] = await manager.query<[{ name: string }?]>(`SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`);
     return program?.name ?? 'The program';
   }
 }

@@ -19,7 +19,7 @@ class ListPoliciesQuery extends PaginationQuery {
 
   @ApiPropertyOptional({ description: 'Include superseded versions' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   includeHistory?: boolean;
 }

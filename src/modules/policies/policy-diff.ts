@@ -61,6 +61,7 @@ export const POLICY_FIELD_WORDS: Record<PolicyRuleField, { label: string; value:
   escalateAfterBusinessDays: { label: 'Unacknowledged notices escalated after', value: (value: number) => plural(value, 'business day') },
   probationResponseBusinessDays: { label: 'Probation’s time to respond to a violation', value: (value: number) => plural(value, 'business day') },
   courtResponseBusinessDays: { label: 'The court’s time to respond to a violation', value: (value: number) => plural(value, 'business day') },
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a value stored before this build's words for it is shown as it is
   victimNotification: { label: 'The protected party, at the end', value: (value: VictimNotificationRule) => VICTIM_NOTIFICATION_WORDS[value] ?? value },
   victimNoticeEnrollmentBusinessDays: {
     label: 'The protected party told of his enrollment within',

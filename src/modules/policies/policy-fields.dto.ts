@@ -172,14 +172,14 @@ export class PolicyFieldsDto {
 
   @ApiPropertyOptional({ enum: VICTIM_NOTIFICATION_RULES, default: 'none', description: 'Whether the protected party is told (through an advocate) when he completes or is terminated' })
   @IsOptional()
-  @IsIn(VICTIM_NOTIFICATION_RULES as unknown as string[], { message: `victimNotification must be one of: ${VICTIM_NOTIFICATION_RULES.join(', ')}` })
+  @IsIn(VICTIM_NOTIFICATION_RULES, { message: `victimNotification must be one of: ${VICTIM_NOTIFICATION_RULES.join(', ')}` })
   victimNotification?: VictimNotificationRule;
 
   @ApiPropertyOptional({ enum: VICTIM_NOTIFICATION_EVENTS, isArray: true, default: ['completed', 'terminated'], description: 'Which of his steps the victim-notification rule covers' })
   @IsOptional()
   @IsArray({ message: 'victimNotificationEvents must be a list' })
   @ArrayUnique({ message: 'victimNotificationEvents must not list an event twice' })
-  @IsIn(VICTIM_NOTIFICATION_EVENTS as unknown as string[], { each: true, message: `victimNotificationEvents may hold only: ${VICTIM_NOTIFICATION_EVENTS.join(', ')}` })
+  @IsIn(VICTIM_NOTIFICATION_EVENTS, { each: true, message: `victimNotificationEvents may hold only: ${VICTIM_NOTIFICATION_EVENTS.join(', ')}` })
   victimNotificationEvents?: VictimNotificationEvent[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 30, nullable: true, description: 'Business days within which the protected party is to be told of his enrollment (Florida 65H-2.016: 3); none when absent' })
@@ -196,7 +196,7 @@ export class PolicyFieldsDto {
   @IsOptional()
   @IsArray({ message: 'levels must be a list' })
   @ArrayMaxSize(12)
-  @ArrayUnique((level: PolicyLevelDto) => level?.key, { message: 'levels must not use a key twice' })
+  @ArrayUnique((level: PolicyLevelDto | null | undefined) => level?.key, { message: 'levels must not use a key twice' })
   @IsObject({ each: true, message: 'each level must be an object' })
   @ValidateNested({ each: true })
   @Type(() => PolicyLevelDto)

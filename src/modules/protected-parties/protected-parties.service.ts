@@ -122,7 +122,7 @@ export class ProtectedPartiesService {
       params.push(match.referralId);
       filter = `r.id = $${params.length}`;
     }
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<Record<string, never>>>(
       `SELECT r.id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status, r.status_changed_at, r.complete_by::text AS complete_by,
               (SELECT count(*)::int FROM protected_parties pp WHERE pp.referral_id = r.id) AS protected_parties,
               (SELECT count(*)::int FROM victim_notifications vn WHERE vn.referral_id = r.id AND vn.status IN ('pending', 'failed', 'sending')) AS pending_notifications,
@@ -132,7 +132,7 @@ export class ProtectedPartiesService {
         ORDER BY r.status_changed_at DESC, r.id
         LIMIT $1 OFFSET $2`,
       params,
-    )) as Array<Record<string, never>>;
+    );
     const items: AdvocateReferralView[] = rows.map((row) => ({
       id: row.id,
       caseNumber: row.case_number,
@@ -144,7 +144,7 @@ export class ProtectedPartiesService {
       pendingNotifications: row.pending_notifications,
     }));
     await this.audit.record({ action: 'advocate.referrals_read', recordType: 'referral', details: { referralIds: items.map((item) => item.id) } });
-    return { items, total: rows[0]?.total ?? 0 };
+    return { items, total: rows.at(0)?.total ?? 0 };
   }
 
   private sealedQuery(manager = this.dataSource.manager) {
@@ -157,7 +157,9 @@ export class ProtectedPartiesService {
       id: party.id,
       referralId: party.referralId,
       ...details,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an entity built here has no column default until it is inserted
       notificationWish: party.notificationWish ?? NotificationWish.NotAsked,
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an entity built here has no column default until it is inserted
       noProgramContact: party.noProgramContact ?? false,
       createdAt: party.createdAt,
       updatedAt: party.updatedAt,

@@ -29,7 +29,7 @@ export class CreateProtectedPartyDto {
 
   @ApiPropertyOptional({ example: 'jane@example.org', nullable: true })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(254)
   email?: string;
@@ -128,7 +128,7 @@ export class SkipVictimNotificationDto {
 
 export class AdvocateLookupDto {
   @ApiProperty({ example: '69DU-CR-26-1407' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
   @IsString()
   @Length(1, 60, { message: 'caseNumber must be 1 to 60 characters' })
   caseNumber: string;

@@ -13,7 +13,7 @@ import { VictimNotificationsService } from './victim-notifications.service';
 class ListVictimNotificationsQuery extends PaginationQuery {
   @ApiPropertyOptional({ description: 'Only those still waiting for an advocate (pending, failed, or unknown outcome)', default: true })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'open must be true or false' })
   open?: boolean;
 

@@ -124,13 +124,14 @@ export class VictimNotificationsService {
     try {
       await this.outbox.run(async (manager) => {
         // Claim it: only one request may move it to sending, so a double click cannot send twice.
-        const [, claimed] = (await manager.query(
+        const [, claimed] = await manager.query<[unknown, number]>(
           `UPDATE victim_notifications SET status = 'sending', channel = 'email', attempts = attempts + 1, last_error = NULL,
                   decided_by_id = $2, decided_at = now(), updated_at = now()
             WHERE id = $1 AND status IN ('pending', 'failed') AND attempts < $3`,
           [id, user.id, MAX_EMAIL_ATTEMPTS],
-        )) as [unknown, number];
+        );
         if (claimed === 0) throw new NotClaimed();
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- an e-mail is offered only for a party with an address
         const mailId = await this.mails.add(manager, { kind: 'victim_notification', refId: id, to: party.email!, replyTo: user.email, subject: mail.subject, text: mail.text });
         await manager.query(`UPDATE victim_notifications SET message_id = $2 WHERE id = $1`, [id, `<mail-${mailId}@${this.config.mailDomain}>`]);
         await this.audit.record({ action: 'victim_notification.approved', recordType: 'victim_notification', recordId: id, details: { channel: 'email' } }, manager);
@@ -157,10 +158,10 @@ export class VictimNotificationsService {
     };
     const change = next[outcome.status];
     if (!change) return;
-    const [, changed] = (await manager.query(
+    const [, changed] = await manager.query<[unknown, number]>(
       `UPDATE victim_notifications SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'sending'`,
       [outcome.refId, change.status, change.lastError],
-    )) as [unknown, number];
+    );
     if (changed && change.action) await this.audit.record({ action: change.action, recordType: 'victim_notification', recordId: outcome.refId, actorUserId: null, actorRole: null }, manager);
   }
 
@@ -181,12 +182,12 @@ export class VictimNotificationsService {
     await this.dataSource.transaction(async (manager) => {
       const sealed = this.cipher.seal(note, noteContext(id));
       // A notification still "sending" may be closed this way too: the advocate checked with her.
-      const [, changed] = (await manager.query(
+      const [, changed] = await manager.query<[unknown[], number]>(
         `UPDATE victim_notifications SET status = $2, channel = COALESCE($3, channel), decided_by_id = $4, decided_at = now(),
                 note_key_id = $5, note_wrapped_key = $6, note_ciphertext = $7, updated_at = now()
           WHERE id = $1 AND status IN ('pending', 'failed', 'sending')`,
         [id, status, channel, user.id, sealed.keyId, sealed.wrappedKey, sealed.ciphertext],
-      )) as [unknown[], number];
+      );
       if (changed === 0) throw this.notOpen((await this.one(id, manager)).status);
       // She was reached another way: an e-mail still waiting to go is not sent after all.
       const withdrawn = await this.mails.withdraw(manager, 'victim_notification', id);
@@ -209,7 +210,7 @@ export class VictimNotificationsService {
   }
 
   private rows(where: string, params: unknown[], tail: string, manager: EntityManager = this.dataSource.manager): Promise<NotificationRow[]> {
-    return manager.query(
+    return manager.query<NotificationRow[]>(
       `SELECT vn.id, vn.referral_id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status_changed_at,
               vn.protected_party_id, pp.key_id AS party_key_id, pp.wrapped_key AS party_wrapped_key, pp.ciphertext AS party_ciphertext,
               vn.event, vn.ask_first, vn.due_at, vn.status, vn.channel, vn.attempts, vn.last_error, vn.note_key_id, vn.note_wrapped_key, vn.note_ciphertext,
@@ -220,7 +221,7 @@ export class VictimNotificationsService {
          JOIN protected_parties pp ON pp.id = vn.protected_party_id
         WHERE ${where} ${tail}`,
       params,
-    ) as Promise<NotificationRow[]>;
+    );
   }
 
   private view(row: NotificationRow, mailStatus: MailStatus | undefined): VictimNotificationView {

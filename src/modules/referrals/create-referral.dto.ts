@@ -23,7 +23,7 @@ export class ParticipantInputDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'participant.email must be an e-mail address' })
   email?: string;
 
@@ -48,7 +48,7 @@ export class CreateReferralDto {
   participant: ParticipantInputDto;
 
   @ApiProperty({ example: '69DU-CR-26-1432' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
   @IsString()
   @Matches(/^[A-Z0-9][A-Z0-9 ./_-]{1,58}[A-Z0-9]$/, { message: 'caseNumber must be 3-60 letters, digits and - . / _' })
   caseNumber: string;

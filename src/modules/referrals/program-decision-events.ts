@@ -28,13 +28,13 @@ export async function raiseProgramDecision(
   timeZone: string,
   decision: { referralId: string; kind: ComplianceEventKind; key: string; occurredOn: string; facts: Record<string, unknown> },
 ): Promise<string | null> {
-  const [event] = (await manager.query(
+  const [event] = await manager.query<[{ id: string }?]>(
     `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts)
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (referral_id, kind, threshold_key) DO NOTHING
      RETURNING id`,
     [decision.referralId, decision.kind, decision.key, decision.occurredOn, JSON.stringify(decision.facts)],
-  )) as Array<{ id: string }>;
+  );
   if (!event) return null;
   await audit.record({ action: 'compliance.event', recordType: 'referral', recordId: decision.referralId, details: { eventId: event.id, kind: decision.kind } }, manager);
   OutboxTransaction.enlist(manager, await writeEventNotices(manager, [event.id], timeZone));

@@ -110,12 +110,12 @@ export class ReferralHistoryService {
 
   /** The day his current status dates from (the crossing's day), or null when no event says. */
   async statusSince(referralId: string, status: ReferralStatus): Promise<string | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ kind: StatusEvent['kind']; occurred_on: string; created_at: Date; withdrawn: boolean }>>(
       `SELECT e.kind, e.occurred_on::text AS occurred_on, e.created_at,
               EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id) AS withdrawn
          FROM compliance_events e WHERE e.referral_id = $1`,
       [referralId],
-    )) as Array<{ kind: StatusEvent['kind']; occurred_on: string; created_at: Date; withdrawn: boolean }>;
+    );
     return statusSince(
       status,
       rows.map((row) => ({ kind: row.kind, occurredOn: row.occurred_on, createdAt: row.created_at, withdrawn: row.withdrawn })),

@@ -94,7 +94,7 @@ export class ReferralLifecycleService {
       const reinstated = await this.statuses.transition(manager, referral, ReferralStatus.Active, `reinstated: ${reason}`);
       // What stands now was weighed by the program; the rules keep him active until something new.
       await manager.query(`UPDATE referrals SET reinstated_at = now() WHERE id = $1`, [referral.id]);
-      const [{ n }] = (await manager.query(`SELECT count(*)::int AS n FROM compliance_events WHERE referral_id = $1 AND kind = 'reinstated'`, [referral.id])) as Array<{ n: number }>;
+      const [{ n }] = await manager.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM compliance_events WHERE referral_id = $1 AND kind = 'reinstated'`, [referral.id]);
       await raiseProgramDecision(manager, this.audit, this.clock.timeZone, { referralId: referral.id, kind: ComplianceEventKind.Reinstated, key: `reinstated:${n + 1}`, occurredOn: this.clock.today(), facts: { reason, clause: 'reinstated by the program' } });
       return reinstated;
     });

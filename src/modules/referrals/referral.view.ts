@@ -123,8 +123,7 @@ export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
     requiredSessions: row.required_sessions,
     levelKey: row.level_key,
     feesPaid: row.fees_paid,
-    participant: seesPersonalDetails
-      ? {
+    participant: {
           id: row.participant_id,
           firstName: row.first_name,
           lastName: row.last_name,
@@ -132,8 +131,7 @@ export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
           email: row.email,
           phone: row.phone,
           language: row.language,
-        }
-      : { firstName: row.first_name, lastName: row.last_name },
+        },
     court: { id: row.court_agency_id, name: row.court_name },
     probationOfficer: { id: row.probation_officer_id, name: row.probation_officer_name },
     policy: {

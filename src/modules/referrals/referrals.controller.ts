@@ -16,7 +16,7 @@ import { ReferralsService } from './referrals.service';
 class ListReferralsQuery extends PaginationQuery {
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MaxLength(60)
   caseNumber?: string;
@@ -40,7 +40,7 @@ class ListReferralsQuery extends PaginationQuery {
 /** A case number in the body rather than the address, so it stays out of URLs and their logs. */
 class LookupReferralDto extends PaginationQuery {
   @ApiProperty({ example: 'CR-26-0142', maxLength: 60 })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString({ message: 'caseNumber must be a string' })
   @IsNotEmpty({ message: 'caseNumber is required' })
   @MaxLength(60)

@@ -121,10 +121,10 @@ export class ReferralsService {
       fields.probationOfficerId = ['probationOfficerId must name an active probation officer'];
     }
     if (!policy) fields.policyId = ['policyId must name a policy'];
-    if (Object.keys(fields).length) {
+    if (Object.keys(fields).length || !policy) {
       throw new UnprocessableError('REFERRAL_REFERENCES_INVALID', Object.values(fields).flat().join('; '), { fields });
     }
-    return policy!;
+    return policy;
   }
 
   private async findOrCreateParticipant(
@@ -198,7 +198,7 @@ export class ReferralsService {
     const total =
       rows.length < filters.limit && (rows.length > 0 || filters.offset === 0)
         ? filters.offset + rows.length
-        : ((await this.dataSource.query(`SELECT count(*)::int AS total FROM referrals r WHERE ${whereSql}`, filterValues)) as Array<{ total: number }>)[0].total;
+        : (await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM referrals r WHERE ${whereSql}`, filterValues))[0].total;
     return { items: rows.map((row) => toReferralView(row, user.role)), total };
   }
 
@@ -228,7 +228,7 @@ export class ReferralsService {
     // Audited in the statement that reads his record, not a round trip after it.
     const [row] =
       options.audit === false
-        ? ((await this.dataSource.query(read.sql, read.params)) as ReferralRow[])
+        ? (await this.dataSource.query<ReferralRow[]>(read.sql, read.params))
         : await this.audit.auditedRead<ReferralRow>(read, { action: 'referral.read', recordType: 'referral', recordId: referralId });
     if (!row) throw new NotFoundError('referral');
     const marks = (await loadMarkFacts(this.dataSource.manager, [referralId])).get(referralId) ?? [];

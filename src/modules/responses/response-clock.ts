@@ -32,7 +32,7 @@ export async function runResponseClock(manager: EntityManager, programEmail: str
        AND NOT EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id)
        AND NOT EXISTS (SELECT 1 FROM event_responses er WHERE er.event_id = e.id
                          AND er.agency = (CASE n.recipient_kind WHEN 'court' THEN 'court' ELSE 'probation' END)::response_agency)`;
-  const reminders = (await manager.query(
+  const reminders = await manager.query<Array<{ id: string }>>(
     `WITH waiting AS (${waiting('$2')})
      INSERT INTO notices (event_id, referral_id, purpose, reminds_notice_id, recipient_kind, recipient_email, recipient_user_id, recipient_agency_id, due_by)
      SELECT w.event_id, w.referral_id, 'response_reminder', w.notice_id, w.recipient_kind, w.recipient_email, w.recipient_user_id, w.recipient_agency_id, now()
@@ -40,8 +40,8 @@ export async function runResponseClock(manager: EntityManager, programEmail: str
      ON CONFLICT DO NOTHING
      RETURNING id`,
     [VIOLATION_KINDS, programTimeZone],
-  )) as Array<{ id: string }>;
-  const escalations = (await manager.query(
+  );
+  const escalations = await manager.query<Array<{ id: string }>>(
     `WITH waiting AS (${waiting('$3')}),
           program AS (SELECT COALESCE($2::text, (SELECT a.notice_email FROM agencies a WHERE a.kind = 'program' AND a.notice_email IS NOT NULL ORDER BY a.created_at LIMIT 1)) AS email),
           coordinator AS (SELECT u.email, u.id FROM users u WHERE u.role = 'coordinator' AND u.active ORDER BY u.created_at LIMIT 1),
@@ -56,6 +56,6 @@ export async function runResponseClock(manager: EntityManager, programEmail: str
      ON CONFLICT DO NOTHING
      RETURNING id`,
     [VIOLATION_KINDS, programEmail, programTimeZone],
-  )) as Array<{ id: string }>;
+  );
   return { result: { reminders: reminders.length, escalations: escalations.length }, noticeIds: [...reminders, ...escalations].map((row) => row.id) };
 }

@@ -54,7 +54,7 @@ export class ResponsesService {
       const params = new SqlParams();
       const scope = this.access.scopeSql(user, 'response.record', 'r', params.bind);
       // The event's row lock orders concurrent responses (and corrections) to one event.
-      const [event] = (await manager.query(
+      const [event] = await manager.query<[{ id: string; referral_id: string; kind: string; withdrawn: boolean }?]>(
         `SELECT e.id, e.referral_id, e.kind,
                 EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id) AS withdrawn
            FROM compliance_events e JOIN referrals r ON r.id = e.referral_id
@@ -62,25 +62,25 @@ export class ResponsesService {
             AND EXISTS (SELECT 1 FROM notices n WHERE n.event_id = e.id AND n.purpose = 'event' AND n.recipient_kind = ${params.bind(agency === ResponseAgency.Probation ? 'probation_officer' : 'court')})
           FOR UPDATE OF e`,
         params.values,
-      )) as Array<{ id: string; referral_id: string; kind: string; withdrawn: boolean }>;
+      );
       if (!event) throw new NotFoundError('event');
       if (event.withdrawn || event.kind === 'corrected') {
         throw new ConflictError('EVENT_WITHDRAWN', 'A correction of the attendance record withdrew this event: there is nothing to respond to');
       }
       if (input.supersedesId) {
-        const [earlier] = (await manager.query(
+        const [earlier] = await manager.query<[{ id: string; superseded: boolean }?]>(
           `SELECT er.id, EXISTS (SELECT 1 FROM event_responses s WHERE s.supersedes_id = er.id) AS superseded
              FROM event_responses er WHERE er.id = $1 AND er.event_id = $2 AND er.agency = $3`,
           [input.supersedesId, eventId, agency],
-        )) as Array<{ id: string; superseded: boolean }>;
+        );
         if (!earlier) throw new NotFoundError('response');
         if (earlier.superseded) throw new ConflictError('RESPONSE_SUPERSEDED', 'That response was already corrected; correct the latest one');
       }
-      const [row] = (await manager.query(
+      const [row] = await manager.query<Array<{ id: string }>>(
         `INSERT INTO event_responses (event_id, referral_id, agency, kind, occurs_on, outcome, details, supersedes_id, recorded_by_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [eventId, event.referral_id, agency, input.kind, input.date || null, input.outcome ?? null, input.details || null, input.supersedesId ?? null, user.id],
-      )) as Array<{ id: string }>;
+      );
       // The clock stops: its reminders and escalations not yet e-mailed are settled, not sent.
       await manager.query(
         `UPDATE notices SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by_id = $3
@@ -99,7 +99,7 @@ export class ResponsesService {
       );
       return row.id;
     });
-    const [row] = (await this.dataSource.query(`SELECT ${RESPONSE_ROW_SELECT} FROM ${RESPONSE_ROW_FROM} WHERE er.id = $1`, [id])) as ResponseRow[];
+    const [row] = await this.dataSource.query<ResponseRow[]>(`SELECT ${RESPONSE_ROW_SELECT} FROM ${RESPONSE_ROW_FROM} WHERE er.id = $1`, [id]);
     return toResponseView(row);
   }
 
@@ -109,10 +109,10 @@ export class ResponsesService {
     const params = new SqlParams();
     const where = [`er.referral_id = ${params.bind(referralId)}`];
     if (options.eventId) where.push(`er.event_id = ${params.bind(options.eventId)}`);
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ResponseRow[]>(
       `SELECT ${RESPONSE_ROW_SELECT} FROM ${RESPONSE_ROW_FROM} WHERE ${where.join(' AND ')} ORDER BY er.recorded_at DESC, er.id`,
       params.values,
-    )) as ResponseRow[];
+    );
     if (options.audit !== false) await this.audit.record({ action: 'response.list', recordType: 'referral', recordId: referralId, details: { returned: rows.map((row) => row.id) } });
     return rows.map(toResponseView);
   }
@@ -120,10 +120,10 @@ export class ResponsesService {
   /** The responses to these events, newest first: for callers that already scoped the events (admin, coordinator). */
   async forEvents(eventIds: string[]): Promise<ResponseView[]> {
     if (eventIds.length === 0) return [];
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ResponseRow[]>(
       `SELECT ${RESPONSE_ROW_SELECT} FROM ${RESPONSE_ROW_FROM} WHERE er.event_id = ANY($1::uuid[]) ORDER BY er.recorded_at DESC, er.id`,
       [eventIds],
-    )) as ResponseRow[];
+    );
     await this.audit.record({ action: 'response.list', recordType: 'event_response', details: { returned: rows.map((row) => row.id) } });
     return rows.map(toResponseView);
   }
@@ -134,7 +134,7 @@ export class ResponsesService {
    * pages show them at once; nothing is stored, so nothing can go stale.
    */
   async courtOutcomesToActOn(): Promise<CourtOutcome[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ id: string; referral_id: string; case_number: string; participant_name: string; outcome: HearingOutcome; recorded_at: Date }>>(
       `SELECT er.id, er.referral_id, r.case_number, p.first_name || ' ' || p.last_name AS participant_name, er.outcome, er.recorded_at
          FROM event_responses er
          JOIN referrals r ON r.id = er.referral_id
@@ -144,7 +144,7 @@ export class ResponsesService {
           AND r.status NOT IN ('completed', 'terminated', 'closed')
           AND er.recorded_at > r.status_changed_at
         ORDER BY er.recorded_at DESC LIMIT 50`,
-    )) as Array<{ id: string; referral_id: string; case_number: string; participant_name: string; outcome: HearingOutcome; recorded_at: Date }>;
+    );
     return rows.map((row) => ({
       responseId: row.id,
       referralId: row.referral_id,

@@ -79,10 +79,10 @@ export class RosterService {
 
   /** The session's own note and who ran it when someone covered (pages only; the caller checked access). */
   async details(sessionId: string): Promise<{ note: string | null; runById: string | null; runByName: string | null }> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<[{ note: string | null; run_by_id: string | null; run_by_name: string | null }?]>(
       `SELECT s.note, s.run_by_id, u.name AS run_by_name FROM sessions s LEFT JOIN users u ON u.id = s.run_by_id WHERE s.id = $1`,
       [sessionId],
-    )) as Array<{ note: string | null; run_by_id: string | null; run_by_name: string | null }>;
+    );
     return { note: row?.note ?? null, runById: row?.run_by_id ?? null, runByName: row?.run_by_name ?? null };
   }
 
@@ -133,6 +133,7 @@ function toRosterEntry(row: RosterRow, viewer: Role): RosterEntry {
     level: row.level_key,
     enrolledSince: row.start_date,
     ...(row.other_language ? { otherLanguage: row.other_language } : {}),
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a mark has the time it was made
     mark: row.mark_status ? { status: row.mark_status, note: row.mark_note, markedAt: row.marked_at! } : null,
     standing: {
       sessionsAttended: counts.sessionsAttended,

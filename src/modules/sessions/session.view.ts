@@ -56,6 +56,6 @@ export function toSessionView(row: SessionRow): SessionView {
       row.unit_id && row.unit_position !== null && row.unit_theme && row.unit_title
         ? withGroupLanguage({ id: row.unit_id, position: row.unit_position, theme: row.unit_theme, title: row.unit_title }, row.group_language)
         : null,
-    ...(row.marked_count !== undefined ? { markedCount: Number(row.marked_count) } : {}),
+    ...(row.marked_count !== undefined ? { markedCount: row.marked_count } : {}),
   };
 }

@@ -36,7 +36,7 @@ export function mountQueueDashboard(app: INestApplication): void {
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Throughline queues' } },
   });
-  withoutExternalStylesheets(serverAdapter.getRouter() as unknown as ExpressApp);
+  withoutExternalStylesheets(serverAdapter.getRouter() as ExpressApp);
   (app as NestExpressApplication).use(QUEUE_DASHBOARD_PATH, adminOnly(app), writeGuard(config), serverAdapter.getRouter());
 }
 
@@ -53,7 +53,7 @@ export function stripExternalStylesheets(html: string): string {
 }
 
 function withoutExternalStylesheets(router: ExpressApp): void {
-  const render = router.engines['.ejs'];
+  const render: ExpressApp['engines'][string] | undefined = router.engines['.ejs'];
   if (!render) throw new Error('bull-board no longer renders its page with ejs: check stripExternalStylesheets');
   router.engines['.ejs'] = (path, options, callback) => render(path, options, (error, html) => callback(error, html === undefined ? html : stripExternalStylesheets(html)));
 }
@@ -62,17 +62,17 @@ function withoutExternalStylesheets(router: ExpressApp): void {
 function writeGuard(config: AppConfig) {
   const publicOrigin = new URL(config.publicUrl).origin;
   return (req: Request, res: Response, next: NextFunction) => {
-    if (SAFE_METHODS.has(req.method)) return next();
+    if (SAFE_METHODS.has(req.method)) { next(); return; }
     if (!config.queueDashboardWrite) {
       return res.status(405).json(errorBody(405, 'The queue dashboard is read-only (QUEUE_DASHBOARD_WRITE=false)', { code: 'DASHBOARD_READ_ONLY' }));
     }
-    if ((req as Request & { signedInBy?: string }).signedInBy === 'bearer') return next();
+    if ((req as Request & { signedInBy?: string }).signedInBy === 'bearer') { next(); return; }
     const origin = requestOrigin(req);
     const own = [publicOrigin, `${req.protocol}://${req.get('host') ?? ''}`];
     if (!origin || !own.includes(origin)) {
       return res.status(403).json(errorBody(403, 'Queue changes must come from the dashboard itself', { code: 'CROSS_ORIGIN_REFUSED' }));
     }
-    return next();
+    next();
   };
 }
 
@@ -100,11 +100,11 @@ function adminOnly(app: INestApplication) {
         (req as Request & { signedInBy?: string }).signedInBy = 'bearer';
       } else {
         const check = await sessions.check(req, res);
-        if (!check.ok) return res.redirect(302, `/login?next=${encodeURIComponent(QUEUE_DASHBOARD_PATH)}`);
+        if (!check.ok) { res.redirect(302, `/login?next=${encodeURIComponent(QUEUE_DASHBOARD_PATH)}`); return; }
         role = check.session.user.role;
       }
       if (role !== Role.Admin) return res.status(404).json(errorBody(404, 'Not found'));
-      return next();
+      next(); return;
     } catch {
       return res.status(404).json(errorBody(404, 'Not found'));
     }

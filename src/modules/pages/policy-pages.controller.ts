@@ -1,14 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { PoliciesService } from '../policies/policies.service';
 import { describeValue, POLICY_FIELD_WORDS, POLICY_RULE_FIELDS, policyChanges } from '../policies/policy-diff';
 import { PolicyFieldsDto } from '../policies/policy-fields.dto';
 import { Policy, VICTIM_NOTIFICATION_RULES } from '../policies/policy.entity';
 import { Role } from '../users/role.enum';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
@@ -92,11 +90,7 @@ function formValuesOf(policy: Policy): Record<string, string> {
 }
 
 /** Policies: each one's versions side by side with what changed, and a new version from the current one. */
-@ApiExcludeController()
-@Public()
-@Controller('admin/policies')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('admin/policies')
 @PageRoles(Role.Admin)
 export class PolicyPagesController {
   constructor(

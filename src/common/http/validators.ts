@@ -49,3 +49,13 @@ export function OptionalNotNull() {
     }),
   );
 }
+
+/**
+ * Several property decorators as one, applied as they would be written stacked above the
+ * property (the last one first), so a field's messages keep the order they had written out.
+ */
+export function Stacked(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, property) => {
+    for (const decorator of [...decorators].reverse()) decorator(target, property);
+  };
+}

@@ -1,5 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Referral } from '../referrals/referral.entity';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { ReferralRecord } from '../referrals/referral-record.entity';
 
 /** One factor of the policy's list as the assessor answered it. */
 export interface AssessmentFactorAnswer {
@@ -17,17 +17,7 @@ export interface AssessmentFactorAnswer {
 @Entity('referral_assessments')
 @Index('referral_assessments_referral_idx', ['referralId', 'recordedAt'])
 @Index('referral_assessments_supersedes_unique', ['supersedesId'], { unique: true, where: '"supersedes_id" IS NOT NULL' })
-export class ReferralAssessment {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ type: 'uuid' })
-  referralId: string;
-
-  @ManyToOne(() => Referral, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'referral_id' })
-  referral?: Referral;
-
+export class ReferralAssessment extends ReferralRecord {
   /** The policy version whose levels and factors it was made against. */
   @Column({ type: 'uuid' })
   policyId: string;

@@ -1,5 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../users/user.entity';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { SignInRecord } from './sign-in-record.entity';
 
 export type AccountLinkPurpose = 'invitation' | 'password_reset';
 
@@ -11,17 +11,7 @@ export type AccountLinkPurpose = 'invitation' | 'password_reset';
 @Entity('account_links')
 @Index('account_links_token_hash_unique', ['tokenHash'], { unique: true })
 @Index('account_links_user_open_idx', ['userId', 'purpose'], { where: 'used_at IS NULL AND revoked_at IS NULL' })
-export class AccountLink {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ type: 'uuid' })
-  userId: string;
-
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: User;
-
+export class AccountLink extends SignInRecord {
   @Column({ type: 'varchar', length: 20 })
   purpose: AccountLinkPurpose;
 

@@ -1,5 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { User } from '../users/user.entity';
+import { Column, Entity, Index } from 'typeorm';
+import { SignInRecord } from './sign-in-record.entity';
 
 export type AuthSessionKind = 'api' | 'page';
 export type AuthSessionEnd = 'logout' | 'idle' | 'max_age' | 'password_change' | 'deactivated' | 'password_reset' | 'factor_reset';
@@ -10,17 +10,7 @@ export type AuthSessionEnd = 'logout' | 'idle' | 'max_age' | 'password_change' |
  */
 @Entity('auth_sessions')
 @Index('auth_sessions_user_open_idx', ['userId'], { where: 'ended_at IS NULL' })
-export class AuthSession {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ type: 'uuid' })
-  userId: string;
-
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: User;
-
+export class AuthSession extends SignInRecord {
   @Column({ type: 'varchar', length: 8 })
   kind: AuthSessionKind;
 

@@ -1,19 +1,13 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
 import Redis from 'ioredis';
+import { hitFixedWindow } from './fixed-window';
 
 /** Reset requests per e-mail address per hour: enough for a lost mail or two, too few to flood him. */
 export const RESETS_PER_ADDRESS_PER_HOUR = 3;
 /** Reset requests per client address per hour: one office behind one address still gets through. */
 export const RESETS_PER_CLIENT_PER_HOUR = 20;
 const WINDOW_MS = 60 * 60 * 1000;
-
-const HIT = `
-local hits = redis.call('INCR', KEYS[1])
-if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {hits, ttl}`;
 
 /**
  * Counts password-reset requests per address and per client in Redis (shared by every API
@@ -55,8 +49,8 @@ export class PasswordResetLimits implements OnModuleDestroy {
   private async count(key: string): Promise<{ hits: number; resetAt: number }> {
     const now = Date.now();
     try {
-      const [hits, ttl] = (await this.redis.eval(HIT, 1, key, String(WINDOW_MS))) as [number, number];
-      return { hits, resetAt: now + ttl };
+      const { hits, remainingMs } = await hitFixedWindow(this.redis, key, WINDOW_MS);
+      return { hits, resetAt: now + remainingMs };
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'password-reset limits fell back to memory: Redis unavailable');
       const state = this.memory.get(key);

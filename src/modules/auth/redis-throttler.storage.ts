@@ -2,14 +2,7 @@ import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import Redis from 'ioredis';
-
-/** One fixed window per key: the first hit starts it, every hit counts. Atomic in Redis. */
-const HIT = `
-local hits = redis.call('INCR', KEYS[1])
-if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {hits, ttl}`;
+import { hitFixedWindow } from './fixed-window';
 
 /**
  * Sign-in rate limits counted in Redis, so every API process behind a load balancer shares one
@@ -30,7 +23,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     try {
-      const [hits, remainingMs] = (await this.redis.eval(HIT, 1, `${this.prefix}:throttle:${throttlerName}:${key}`, String(ttl))) as [number, number];
+      const { hits, remainingMs } = await hitFixedWindow(this.redis, `${this.prefix}:throttle:${throttlerName}:${key}`, ttl);
       const seconds = Math.max(1, Math.ceil(remainingMs / 1000));
       const isBlocked = hits > limit;
       return { totalHits: hits, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0 };

@@ -1,5 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, OneToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { User } from '../users/user.entity';
+import { SignInRecord } from './sign-in-record.entity';
 
 /**
  * A user's TOTP secret (RFC 6238), sealed at rest with the field cipher (FIELD_ENCRYPTION_KEY,
@@ -38,17 +39,7 @@ export class SecondFactor {
 /** One of a user's ten single-use recovery codes, stored as a keyed hash. */
 @Entity('recovery_codes')
 @Index('recovery_codes_user_idx', ['userId'])
-export class RecoveryCode {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ type: 'uuid' })
-  userId: string;
-
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: User;
-
+export class RecoveryCode extends SignInRecord {
   @Column({ type: 'varchar', length: 64 })
   codeHash: string;
 

@@ -1,23 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Group } from '../groups/group.entity';
-import { Referral } from '../referrals/referral.entity';
+import { ReferralRecord } from '../referrals/referral-record.entity';
 
 /** A referral placed in a group from a start date; a transfer ends one and starts another. */
 @Entity('enrollments')
 @Index('enrollments_group_dates_idx', ['groupId', 'startDate', 'endDate'])
 @Index('enrollments_referral_idx', ['referralId', 'startDate'])
 @Index('enrollments_one_open_per_referral', ['referralId'], { unique: true, where: '"end_date" IS NULL' })
-export class Enrollment {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ type: 'uuid' })
-  referralId: string;
-
-  @ManyToOne(() => Referral, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'referral_id' })
-  referral?: Referral;
-
+export class Enrollment extends ReferralRecord {
   @Column({ type: 'uuid' })
   groupId: string;
 

@@ -1,5 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Referral } from '../referrals/referral.entity';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { ReferralRecord } from '../referrals/referral-record.entity';
 import { Session } from '../sessions/session.entity';
 
 export const FEE_ENTRY_KINDS = ['charge', 'payment', 'adjustment', 'waiver'] as const;
@@ -23,17 +23,7 @@ export type ChargeFor = 'intake' | 'session';
 @Check('fee_entries_amount_sign', `(kind = 'charge' AND amount_cents > 0) OR (kind IN ('payment', 'waiver') AND amount_cents < 0) OR (kind = 'adjustment' AND amount_cents <> 0)`)
 @Check('fee_entries_payment_fields', `kind <> 'payment' OR (method IS NOT NULL AND receipt_number IS NOT NULL)`)
 @Check('fee_entries_reason', `kind NOT IN ('adjustment', 'waiver') OR reason IS NOT NULL`)
-export class FeeEntry {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ type: 'uuid' })
-  referralId: string;
-
-  @ManyToOne(() => Referral, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'referral_id' })
-  referral?: Referral;
-
+export class FeeEntry extends ReferralRecord {
   @Column({ type: 'varchar', length: 20 })
   kind: FeeEntryKind;
 
@@ -90,17 +80,7 @@ export class FeeReceiptCounter {
  */
 @Entity('referral_income_brackets')
 @Index('referral_income_brackets_referral_idx', ['referralId', 'recordedAt'])
-export class ReferralIncomeBracket {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ type: 'uuid' })
-  referralId: string;
-
-  @ManyToOne(() => Referral, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'referral_id' })
-  referral?: Referral;
-
+export class ReferralIncomeBracket extends ReferralRecord {
   @Column({ type: 'varchar', length: 40 })
   bracket: string;
 

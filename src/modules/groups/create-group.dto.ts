@@ -1,13 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { IsCalendarDate, IsClockTime, Trim } from '../../common/http/validators';
+import { IsCalendarDate, IsClockTime, Stacked, Trim } from '../../common/http/validators';
 import { languageChoiceMessage, PROGRAM_LANGUAGE_CODES } from '../participants/program-languages';
 
+// A group's name, length, size, place and facilitators are checked alike when it is made and when it is edited.
+const GroupName = () => Stacked(ApiProperty({ example: 'Tuesday evening men’s group' }), Trim(), IsString(), Length(2, 120));
+const MeetingLength = () => Stacked(ApiProperty({ minimum: 30, maximum: 480, example: 90 }), IsInt(), Min(30), Max(480));
+const GroupCapacity = () => Stacked(IsInt(), Min(1), Max(30));
+const MeetingPlace = () => Stacked(ApiProperty({ example: 'Room 2, 202 W 2nd St' }), Trim(), IsString(), Length(2, 200));
+const Facilitators = () =>
+  Stacked(
+    IsArray(),
+    ArrayMinSize(1, { message: 'facilitatorIds must name at least one facilitator' }),
+    ArrayMaxSize(6),
+    ArrayUnique(),
+    IsUUID('all', { each: true, message: 'each facilitatorId must be a UUID' }),
+  );
+
 export class CreateGroupDto {
-  @ApiProperty({ example: 'Tuesday evening men’s group' })
-  @Trim()
-  @IsString()
-  @Length(2, 120)
+  @GroupName()
   name: string;
 
   @ApiProperty({ format: 'uuid' })
@@ -24,22 +35,14 @@ export class CreateGroupDto {
   @IsClockTime()
   startTime: string;
 
-  @ApiProperty({ minimum: 30, maximum: 480, example: 90 })
-  @IsInt()
-  @Min(30)
-  @Max(480)
+  @MeetingLength()
   durationMinutes: number;
 
   @ApiProperty({ minimum: 1, maximum: 30, example: 12 })
-  @IsInt()
-  @Min(1)
-  @Max(30)
+  @GroupCapacity()
   capacity: number;
 
-  @ApiProperty({ example: 'Room 2, 202 W 2nd St' })
-  @Trim()
-  @IsString()
-  @Length(2, 200)
+  @MeetingPlace()
   location: string;
 
   @ApiProperty({ example: 'en', enum: PROGRAM_LANGUAGE_CODES })
@@ -47,11 +50,7 @@ export class CreateGroupDto {
   language: string;
 
   @ApiProperty({ type: [String], format: 'uuid' })
-  @IsArray()
-  @ArrayMinSize(1, { message: 'facilitatorIds must name at least one facilitator' })
-  @ArrayMaxSize(6)
-  @ArrayUnique()
-  @IsUUID('all', { each: true, message: 'each facilitatorId must be a UUID' })
+  @Facilitators()
   facilitatorIds: string[];
 
   @ApiPropertyOptional({ description: 'First date the schedule may fall on; defaults to today', example: '2026-12-01' })
@@ -101,39 +100,24 @@ export class SessionRangeQuery {
  * the week and the curriculum are the schedule itself (a new group is made for those).
  */
 export class UpdateGroupDto {
-  @ApiProperty({ example: 'Tuesday evening men’s group' })
-  @Trim()
-  @IsString()
-  @Length(2, 120)
+  @GroupName()
   name: string;
 
   @ApiProperty({ example: '18:30', description: 'Also moves the group’s future scheduled sessions that kept the old time' })
   @IsClockTime()
   startTime: string;
 
-  @ApiProperty({ minimum: 30, maximum: 480, example: 90 })
-  @IsInt()
-  @Min(30)
-  @Max(480)
+  @MeetingLength()
   durationMinutes: number;
 
   @ApiProperty({ minimum: 1, maximum: 30, example: 12, description: 'Not below the number of men enrolled now' })
-  @IsInt()
-  @Min(1)
-  @Max(30)
+  @GroupCapacity()
   capacity: number;
 
-  @ApiProperty({ example: 'Room 2, 202 W 2nd St' })
-  @Trim()
-  @IsString()
-  @Length(2, 200)
+  @MeetingPlace()
   location: string;
 
   @ApiProperty({ type: [String], format: 'uuid', description: 'One or more: a co-facilitator too' })
-  @IsArray()
-  @ArrayMinSize(1, { message: 'facilitatorIds must name at least one facilitator' })
-  @ArrayMaxSize(6)
-  @ArrayUnique()
-  @IsUUID('all', { each: true, message: 'each facilitatorId must be a UUID' })
+  @Facilitators()
   facilitatorIds: string[];
 }

@@ -9,6 +9,7 @@ import { JobName, QueueName } from '../queues/queue-names';
 import { MAIL_JOB_OPTIONS, mailJobId } from './mail-dispatcher';
 import { MailKind, MailStatus } from './mail-kind';
 import { MailOutcomes } from './mail-outcomes';
+import { RelayResult, requeueDue } from './outbox-requeue';
 
 const ABANDONED =
   'The worker stopped while sending; the mail server may have accepted it. Check with the recipient before sending again.';
@@ -30,7 +31,7 @@ export class MailRelay {
     private readonly outcomes: MailOutcomes,
   ) {}
 
-  async runOnce(batchSize = 500): Promise<{ requeued: number; markedUnknown: number }> {
+  async runOnce(batchSize = 500): Promise<RelayResult> {
     const markedUnknown = await this.markAbandonedSends();
     const [due] = await this.dataSource.query<[Array<{ id: string; attempts: number }>, number]>(
       `UPDATE outgoing_mails SET queued_at = now()
@@ -42,14 +43,7 @@ export class MailRelay {
         RETURNING id, attempts`,
       [this.config.noticeRelayGraceMs, batchSize],
     );
-    if (due.length === 0) return { requeued: 0, markedUnknown };
-    try {
-      await this.queue.addBulk(due.map((mail) => ({ name: JobName.SendMail, data: { mailId: mail.id }, opts: { ...MAIL_JOB_OPTIONS, jobId: mailJobId(mail.id, mail.attempts) } })));
-    } catch (error) {
-      this.logger.warn({ err: (error as Error).message, count: due.length }, 'relay could not reach the queue; will try again');
-      return { requeued: 0, markedUnknown };
-    }
-    return { requeued: due.length, markedUnknown };
+    return requeueDue(this.queue, this.logger, due, (mail) => ({ name: JobName.SendMail, data: { mailId: mail.id }, opts: { ...MAIL_JOB_OPTIONS, jobId: mailJobId(mail.id, mail.attempts) } }), markedUnknown);
   }
 
   private async markAbandonedSends(): Promise<number> {

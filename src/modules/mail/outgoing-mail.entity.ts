@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { MailKind, MailStatus } from './mail-kind';
+import { OutboxDelivery } from './outbox-delivery.entity';
 
 /**
  * One mail in the outbox. Who it goes to and what it says are sealed (they may be a protected
@@ -9,7 +10,7 @@ import { MailKind, MailStatus } from './mail-kind';
 @Entity('outgoing_mails')
 @Index('outgoing_mails_about_idx', ['kind', 'refId', 'createdAt'])
 @Index('outgoing_mails_due_idx', ['nextAttemptAt'], { where: `status IN ('pending', 'failed')` })
-export class OutgoingMail {
+export class OutgoingMail extends OutboxDelivery {
   @PrimaryColumn('uuid')
   id: string;
 
@@ -22,21 +23,6 @@ export class OutgoingMail {
 
   @Column({ type: 'enum', enum: MailStatus, enumName: 'outgoing_mail_status', default: MailStatus.Pending })
   status: MailStatus;
-
-  @Column({ type: 'integer', default: 0 })
-  attempts: number;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  nextAttemptAt: Date;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  queuedAt: Date | null;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  sendingStartedAt: Date | null;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  sentAt: Date | null;
 
   @Column({ type: 'varchar', length: 200, nullable: true })
   messageId: string | null;

@@ -5,13 +5,9 @@ import { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
+import { RelayResult, requeueDue } from '../mail/outbox-requeue';
 import { JobName, QueueName } from '../queues/queue-names';
 import { RENDER_JOB_OPTIONS, renderJobId, SEND_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
-
-export interface RelayResult {
-  requeued: number;
-  markedUnknown: number;
-}
 
 /**
  * The outbox relay: whatever the database says is still to be delivered goes back on the
@@ -43,26 +39,23 @@ export class NoticeRelay {
         RETURNING id, rendered_at IS NOT NULL AS rendered, attempts`,
       [this.config.noticeRelayGraceMs, batchSize],
     );
-    if (due.length === 0) return { requeued: 0, markedUnknown };
     // The same job ids the normal path uses, so a notice whose job is still in Redis (waiting,
     // delayed, or held by a worker) is not queued twice: Bull adds nothing for an id it holds.
     // Fresh ids here once multiplied the queue after a Redis restart: each pass copied every
     // notice still waiting, new notices queued behind thousands of copies, and delivery looked
     // stalled. A job left in a dead worker's lock is Bull's stalled-job check to return; once it
     // is gone, the next pass queues it again.
-    try {
-      await this.queue.addBulk(
-        due.map((notice) => ({
-          name: notice.rendered ? JobName.SendNotice : JobName.RenderNotice,
-          data: { noticeId: notice.id },
-          opts: notice.rendered ? { ...SEND_JOB_OPTIONS, jobId: sendJobId(notice.id, notice.attempts) } : { ...RENDER_JOB_OPTIONS, jobId: renderJobId(notice.id) },
-        })),
-      );
-    } catch (error) {
-      this.logger.warn({ err: (error as Error).message, count: due.length }, 'relay could not reach the queue; will try again');
-      return { requeued: 0, markedUnknown };
-    }
-    return { requeued: due.length, markedUnknown };
+    return requeueDue(
+      this.queue,
+      this.logger,
+      due,
+      (notice) => ({
+        name: notice.rendered ? JobName.SendNotice : JobName.RenderNotice,
+        data: { noticeId: notice.id },
+        opts: notice.rendered ? { ...SEND_JOB_OPTIONS, jobId: sendJobId(notice.id, notice.attempts) } : { ...RENDER_JOB_OPTIONS, jobId: renderJobId(notice.id) },
+      }),
+      markedUnknown,
+    );
   }
 
   /** A send that outlived every timeout had its worker die mid-send: the SMTP server may have it. */

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { OutboxDelivery } from '../mail/outbox-delivery.entity';
 import { NoticePurpose, NoticeRecipientKind, NoticeStatus } from './notice-status.enum';
 
 /**
@@ -12,7 +13,7 @@ import { NoticePurpose, NoticeRecipientKind, NoticeStatus } from './notice-statu
 // The inboxes and their counts in the navigation: a recipient's notices still to acknowledge.
 @Index('notices_officer_inbox_idx', ['recipientUserId', 'createdAt'], { where: `"purpose" = 'event' AND "status" <> 'acknowledged'` })
 @Index('notices_court_inbox_idx', ['recipientAgencyId', 'createdAt'], { where: `"purpose" = 'event' AND "status" <> 'acknowledged'` })
-export class Notice {
+export class Notice extends OutboxDelivery {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
@@ -46,16 +47,6 @@ export class Notice {
   @Column({ type: 'enum', enum: NoticeStatus, enumName: 'notice_status', default: NoticeStatus.Pending })
   status: NoticeStatus;
 
-  @Column({ type: 'integer', default: 0 })
-  attempts: number;
-
-  @Column({ type: 'timestamptz', default: () => 'now()' })
-  nextAttemptAt: Date;
-
-  /** When the relay or the committing request last put it on the queue. */
-  @Column({ type: 'timestamptz', nullable: true })
-  queuedAt: Date | null;
-
   /** The policy's deadline for telling the recipient. */
   @Column({ type: 'timestamptz' })
   dueBy: Date;
@@ -78,12 +69,6 @@ export class Notice {
 
   @Column({ type: 'timestamptz', nullable: true })
   renderedAt: Date | null;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  sendingStartedAt: Date | null;
-
-  @Column({ type: 'timestamptz', nullable: true })
-  sentAt: Date | null;
 
   @Column({ type: 'varchar', length: 300, nullable: true })
   messageId: string | null;

@@ -1,19 +1,18 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Public } from '../../common/auth/auth.decorators';
 import { DomainError } from '../../common/errors/domain-error';
 import { AccountLinksService } from '../auth/account-links.service';
 import { AuthService } from '../auth/auth.service';
 import { LinkPasswordDto, PasswordResetRequestDto } from '../auth/login.dto';
 import { SecondFactorService } from '../auth/second-factor.service';
 import { User } from '../users/user.entity';
-import { PageAnonymous, PageAuthGuard, PageDuringSecondFactorSetup, PageRequest } from './page-auth.guard';
+import { PageAnonymous, PageDuringSecondFactorSetup, PageRequest } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { PageCsrfRejected } from './page-errors';
-import { PageExceptionFilter, safeNext } from './page-exception.filter';
+import { safeNext } from './page-exception.filter';
 import { domainFieldErrors, FormBody, formText, plainEmptyMessages, validateForm } from './page-forms';
 import { usDateTime } from '../../common/dates';
 import { AppConfig } from '../../config/app-config';
@@ -45,11 +44,7 @@ const LINK_PAGES: Record<LinkPage, { action: string; title: string; heading: str
  * The account pages: the second step of signing in (the code), forgotten passwords, the pages an
  * invitation's and a reset's links open, and setting up the second factor.
  */
-@ApiExcludeController()
-@Public()
-@Controller()
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController()
 export class AccountPagesController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,

@@ -1,9 +1,7 @@
-import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get, Param, Query, Req, Res } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { fieldMessages } from '../../common/errors/validation-errors';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { sendAccountabilityCsv } from '../accountability/accountability-csv';
@@ -12,8 +10,8 @@ import { accountabilityPageModel } from '../accountability/accountability-page.m
 import { AccountabilityQuery } from '../accountability/accountability-query.dto';
 import { AccountabilityService } from '../accountability/accountability.service';
 import { Role } from '../users/role.enum';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { fieldId } from './page-format';
 import { PageRenderer } from './page-renderer';
 
@@ -31,11 +29,7 @@ function readFilters(raw: Record<string, unknown>): { query: AccountabilityQuery
  * The accountability view for the interagency meeting: the figures, a chart above each table,
  * the filters as a GET form, CSV downloads and a print stylesheet. No script is needed.
  */
-@ApiExcludeController()
-@Public()
-@Controller('accountability')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('accountability')
 @PageRoles(Role.Admin, Role.Coordinator, Role.ProbationOfficer, Role.CourtClerk)
 export class AccountabilityPagesController {
   constructor(

@@ -1,7 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { DomainError } from '../../common/errors/domain-error';
 import { ProgramClock } from '../../common/program-clock';
 import { AgenciesService } from '../agencies/agencies.service';
@@ -16,8 +14,8 @@ import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { errorLinks, REFERRAL_STATUS_LABELS } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formText, humanFieldMessages, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
 import { LANGUAGES } from './languages';
@@ -87,11 +85,7 @@ function formErrorsOf(error: DomainError): { errors: FieldErrors; problem: strin
 }
 
 /** Program staff: referrals, intake and enrollment (the groups pages: group-pages.controller.ts). */
-@ApiExcludeController()
-@Public()
-@Controller()
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController()
 @PageRoles(Role.Admin)
 export class AdminPagesController {
   constructor(

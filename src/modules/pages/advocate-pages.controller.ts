@@ -1,14 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { ProtectedPartiesService } from '../protected-parties/protected-parties.service';
 import { CONTACT_CHANNELS, CreateProtectedPartyDto, RecordVictimNotificationDto } from '../protected-parties/protected-party.dto';
 import { NotificationWish } from '../protected-parties/protected-party.entity';
 import { VictimNotificationsService } from '../protected-parties/victim-notifications.service';
 import { Role } from '../users/role.enum';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
 import { CONTACT_CHANNEL_LABELS, errorLinks } from './page-format';
 import { PageRenderer } from './page-renderer';
@@ -35,11 +33,7 @@ const DONE_MESSAGES: Record<string, string> = {
  * parties, and one case with her details. Only advocates reach them; the pages call the same
  * services as the API, so the same sealing and auditing apply.
  */
-@ApiExcludeController()
-@Public()
-@Controller('advocate')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('advocate')
 @PageRoles(Role.Advocate)
 export class AdvocatePagesController {
   constructor(

@@ -1,7 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { AgenciesService } from '../agencies/agencies.service';
 import { AgencyKind } from '../agencies/agency.entity';
@@ -10,8 +8,8 @@ import { CreateAgencyDto, UpdateAgencyDto } from '../agencies/create-agency.dto'
 import { NoticesService } from '../notices/notices.service';
 import { Role } from '../users/role.enum';
 import { AGENCY_KIND_LABELS } from './admin-format';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
 import { NOTICES_SHOWN } from './page-notices';
@@ -32,11 +30,7 @@ interface AgencyForm {
 }
 
 /** The agencies: their notice address (with a test-send), and the notices to them that need staff. */
-@ApiExcludeController()
-@Public()
-@Controller('admin/agencies')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('admin/agencies')
 @PageRoles(Role.Admin)
 export class AgencyPagesController {
   constructor(

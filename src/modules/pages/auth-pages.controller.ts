@@ -1,15 +1,14 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { DomainError } from '../../common/errors/domain-error';
 import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/login.dto';
 import { Role } from '../users/role.enum';
-import { PageAnonymous, PageAuthGuard, PageDuringSecondFactorSetup, PageRequest, PageRoles } from './page-auth.guard';
+import { PageAnonymous, PageDuringSecondFactorSetup, PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { PageCsrfRejected } from './page-errors';
-import { PageExceptionFilter, safeNext } from './page-exception.filter';
+import { safeNext } from './page-exception.filter';
 import { FormBody, formText, plainEmptyMessages, validateForm } from './page-forms';
 import { HOME_BY_ROLE, PageRenderer } from './page-renderer';
 import { PageSessionService } from './page-session.service';
@@ -23,11 +22,7 @@ const SIGN_IN_NOTES: Record<string, string> = {
 };
 
 /** Sign-in, sign-out and the front door, which sends each role to its own home page. */
-@ApiExcludeController()
-@Public()
-@Controller()
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController()
 export class AuthPagesController {
   constructor(
     private readonly auth: AuthService,

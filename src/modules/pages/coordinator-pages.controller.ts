@@ -1,13 +1,11 @@
-import { Controller, Get, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Get, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { NoticesService } from '../notices/notices.service';
 import { ResponsesService } from '../responses/responses.service';
 import { Role } from '../users/role.enum';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { buildChain } from './page-chain';
-import { PageExceptionFilter } from './page-exception.filter';
 import { PageRenderer } from './page-renderer';
 
 const NOTICES_READ = 200;
@@ -16,11 +14,7 @@ const NOTICES_READ = 200;
  * The CCR coordinator's view across agencies: each recent event, its notices, who acknowledged
  * them and what probation and the court did — read only, with no victim data and no notes.
  */
-@ApiExcludeController()
-@Public()
-@Controller('coordinator')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('coordinator')
 @PageRoles(Role.Coordinator)
 export class CoordinatorPagesController {
   constructor(

@@ -1,14 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { NoticesService } from '../notices/notices.service';
 import { ReferralStatus } from '../referrals/referral-status.enum';
 import { normaliseCaseNumber, ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../users/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { FormBody, formText } from './page-forms';
 import { PageRenderer } from './page-renderer';
 import { buildChain } from './page-chain';
@@ -24,11 +22,7 @@ const REASON_SHOWN: ReferralStatus[] = [ReferralStatus.NonCompliant, ReferralSta
  * The case number travels only in a POST body: the result is shown at /lookup/<referral id>, so
  * no case number lands in the browser's history, a proxy's log or ours.
  */
-@ApiExcludeController()
-@Public()
-@Controller('lookup')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('lookup')
 @PageRoles(Role.CourtClerk)
 export class CourtPagesController {
   constructor(

@@ -1,7 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { addDays } from '../../common/dates';
 import { ProgramClock } from '../../common/program-clock';
 import { AttendanceStatus } from '../attendance/attendance-status.enum';
@@ -12,8 +10,8 @@ import { Roster, RosterService } from '../sessions/roster.service';
 import { SessionStatus } from '../sessions/session.entity';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { ATTENDANCE_CHOICES } from './page-format';
 import { describeChanges, encodeChanges } from './roster-changes';
 import { usDate } from '../../common/dates';
@@ -35,11 +33,7 @@ interface SubmittedMark {
 }
 
 /** The facilitator's tablet: today's and recent sessions of my groups, and the roster to mark. */
-@ApiExcludeController()
-@Public()
-@Controller('sessions')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('sessions')
 @PageRoles(Role.Facilitator, Role.Admin)
 export class FacilitatorPagesController {
   constructor(

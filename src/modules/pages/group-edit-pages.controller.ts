@@ -1,14 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { UpdateGroupDto } from '../groups/create-group.dto';
 import { GroupEditService } from '../groups/group-edit.service';
 import { GroupsService } from '../groups/groups.service';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formList, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
@@ -44,11 +42,7 @@ interface GroupEditForm {
 }
 
 /** One group: the men in it now (with their referrals) and its time, place, capacity and facilitators. */
-@ApiExcludeController()
-@Public()
-@Controller('groups')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('groups')
 @PageRoles(Role.Admin)
 export class GroupEditPagesController {
   constructor(

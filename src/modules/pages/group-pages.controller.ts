@@ -1,8 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { addDays } from '../../common/dates';
 import { DomainError } from '../../common/errors/domain-error';
 import { ProgramClock } from '../../common/program-clock';
@@ -13,8 +11,8 @@ import { SCHEDULE_WEEKS_AHEAD } from '../sessions/session-schedule.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { Role } from '../users/role.enum';
 import { UsersService } from '../users/users.service';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { errorLinks, weekdayName } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formList, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
 import { LANGUAGES } from './languages';
@@ -65,11 +63,7 @@ function formErrorsOf(error: DomainError): { errors: FieldErrors; problem: strin
 }
 
 /** Program staff: the groups, their schedules, a new group and make-up sessions. */
-@ApiExcludeController()
-@Public()
-@Controller('groups')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('groups')
 @PageRoles(Role.Admin)
 export class GroupPagesController {
   constructor(

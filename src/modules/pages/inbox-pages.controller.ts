@@ -1,12 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { InboxFilters, NoticeInboxService } from '../notices/notice-inbox.service';
 import { Role } from '../users/role.enum';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { EVENT_KIND_LABELS, formatAge } from './page-format';
 import { FormBody, formList, formText } from './page-forms';
 import { PageRenderer } from './page-renderer';
@@ -31,11 +29,7 @@ interface InboxForm {
  * acknowledged, newest first, with acknowledge-many. Kind and age are in the address; a case number
  * only ever in a POST body (SECURITY.md: no PII in URLs).
  */
-@ApiExcludeController()
-@Public()
-@Controller('inbox')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('inbox')
 @PageRoles(Role.ProbationOfficer, Role.CourtClerk)
 export class InboxPagesController {
   constructor(

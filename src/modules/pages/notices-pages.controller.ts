@@ -1,14 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { NoticeStatus } from '../notices/notice-status.enum';
 import { NoticeView } from '../notices/notice.view';
 import { NoticesService } from '../notices/notices.service';
 import { Role } from '../users/role.enum';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { NOTICES_SHOWN } from './page-notices';
-import { PageExceptionFilter, safeNext } from './page-exception.filter';
+import { safeNext } from './page-exception.filter';
 import { errorLinks, eventLabel, formatAge, HEARING_OUTCOME_LABELS, NOTICE_STATUS_LABELS, RESPONSE_KIND_LABELS } from './page-format';
 import { RecordResponseDto } from '../responses/record-response.dto';
 import { HearingOutcome, KINDS_BY_AGENCY, ResponseAgency } from '../responses/response-kind.enum';
@@ -41,11 +40,7 @@ function withFlag(path: string, flag: string): string {
 }
 
 /** Notices: the staff queue with retry, acknowledging for recipients, and the letter as sent. */
-@ApiExcludeController()
-@Public()
-@Controller('notices')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('notices')
 export class NoticesPagesController {
   constructor(
     private readonly notices: NoticesService,

@@ -1,14 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { PoliciesService } from '../policies/policies.service';
-import { describeValue, POLICY_FIELD_WORDS, POLICY_RULE_FIELDS, policyChanges } from '../policies/policy-diff';
+import { describeValue, POLICY_FIELD_WORDS, POLICY_RULE_FIELDS, policyChanges, PolicyRuleField } from '../policies/policy-diff';
 import { PolicyFieldsDto } from '../policies/policy-fields.dto';
 import { Policy, VICTIM_NOTIFICATION_RULES } from '../policies/policy.entity';
 import { Role } from '../users/role.enum';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
@@ -18,32 +16,18 @@ const REFERENCE_LIMIT = 200;
 /** How many versions stand side by side (newest first); older ones are listed below. */
 const VERSIONS_SIDE_BY_SIDE = 4;
 
-const NUMBER_FIELDS = [
-  'requiredSessions',
-  'sessionMinutes',
-  'enrollWithinDays',
-  'completeWithinMonths',
-  'maxAbsences',
-  'maxUnexcusedAbsences',
-  'maxConsecutiveAbsences',
-  'noAttendanceDays',
-  'progressReportEveryDays',
-  'progressReportDayOfMonth',
-  'violationReportBusinessDays',
-  'escalateAfterBusinessDays',
-  'probationResponseBusinessDays',
-  'courtResponseBusinessDays',
-  'victimNoticeEnrollmentBusinessDays',
-  'victimNoticeDischargeHours',
-] as const;
-const NUMBER_HINTS: Partial<Record<(typeof NUMBER_FIELDS)[number], string>> = {
+const SWITCH_FIELDS = ['leftEarlyCounts', 'feesRequired', 'protectedPartyAdminAccess'] as const;
+/** Every rule that is a number, in the order a reader checks them: all but the words, the switches and the victim-notification choice. */
+type NumberField = Exclude<PolicyRuleField, 'name' | 'source' | 'victimNotification' | (typeof SWITCH_FIELDS)[number]>;
+const NOT_NUMBERS: readonly PolicyRuleField[] = ['name', 'source', 'victimNotification', ...SWITCH_FIELDS];
+const NUMBER_FIELDS = POLICY_RULE_FIELDS.filter((field): field is NumberField => !NOT_NUMBERS.includes(field));
+const NUMBER_HINTS: Partial<Record<NumberField, string>> = {
   progressReportDayOfMonth: 'Leave empty to report every so many days (above)',
   victimNoticeEnrollmentBusinessDays: 'Business days from his enrollment (Florida 65H-2.016: 3). Leave empty where no rule sets one',
   victimNoticeDischargeHours: 'Hours from his completion or termination (Florida 65H-2.016: 24). Leave empty where no rule sets one',
 };
 /** Number fields that may be left empty: none set (no day of the month, no victim-notification clock). */
-const OPTIONAL_NUMBER_FIELDS: ReadonlyArray<(typeof NUMBER_FIELDS)[number]> = ['progressReportDayOfMonth', 'victimNoticeEnrollmentBusinessDays', 'victimNoticeDischargeHours'];
-const SWITCH_FIELDS = ['leftEarlyCounts', 'feesRequired', 'protectedPartyAdminAccess'] as const;
+const OPTIONAL_NUMBER_FIELDS: ReadonlyArray<NumberField> = ['progressReportDayOfMonth', 'victimNoticeEnrollmentBusinessDays', 'victimNoticeDischargeHours'];
 
 const VICTIM_NOTIFICATION_LABELS: Record<string, string> = {
   none: 'She is not told',
@@ -92,11 +76,7 @@ function formValuesOf(policy: Policy): Record<string, string> {
 }
 
 /** Policies: each one's versions side by side with what changed, and a new version from the current one. */
-@ApiExcludeController()
-@Public()
-@Controller('admin/policies')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('admin/policies')
 @PageRoles(Role.Admin)
 export class PolicyPagesController {
   constructor(

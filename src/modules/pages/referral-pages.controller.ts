@@ -1,7 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { AppConfig } from '../../config/app-config';
 import { CaseloadService, STANDING_ORDER } from '../compliance/caseload.service';
 import { AuditService } from '../audit/audit.service';
@@ -18,8 +16,8 @@ import { isOpen } from '../referrals/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../users/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { STANDING_LABELS } from './page-format';
 import { inlinePdf } from '../notices/pdf-file-names';
 import { PageRenderer } from './page-renderer';
@@ -75,11 +73,7 @@ function decisionsFor(status: string) {
 }
 
 /** The probation officer's caseload, and the referral page with its history, notices and report (admins share it). */
-@ApiExcludeController()
-@Public()
-@Controller()
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController()
 export class ReferralPagesController {
   constructor(
     private readonly caseloads: CaseloadService,

@@ -1,8 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { Response } from 'express';
-import { Public } from '../../common/auth/auth.decorators';
 import { DomainError } from '../../common/errors/domain-error';
 import { AgenciesService } from '../agencies/agencies.service';
 import { Agency } from '../agencies/agency.entity';
@@ -10,8 +8,8 @@ import { ALL_ROLES, Role } from '../users/role.enum';
 import { UserAdminService } from '../users/user-admin.service';
 import { AGENCY_KIND_FOR_ROLE, UsersService } from '../users/users.service';
 import { InviteUserForm } from './admin-forms';
-import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
-import { PageExceptionFilter } from './page-exception.filter';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PagesController } from './page-controller.decorator';
 import { errorLinks, ROLE_LABELS } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
@@ -58,11 +56,7 @@ function formErrorsOf(error: DomainError): { errors: FieldErrors; problem: strin
 }
 
 /** The program's staff accounts: find, invite, move to another role or agency, deactivate, unlock. */
-@ApiExcludeController()
-@Public()
-@Controller('admin/users')
-@UseGuards(PageAuthGuard)
-@UseFilters(PageExceptionFilter)
+@PagesController('admin/users')
 @PageRoles(Role.Admin)
 export class UserPagesController {
   constructor(

@@ -1,5 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { Referral } from '../referrals/referral.entity';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { ProtectedPartyRecord } from './protected-party-record.entity';
 
 /** Whether she wants to hear when he completes or is terminated (the policy says how that is read). */
 export enum NotificationWish {
@@ -15,17 +15,10 @@ export enum NotificationWish {
  */
 @Entity('protected_parties')
 @Index('protected_parties_referral_idx', ['referralId'])
-export class ProtectedParty {
+export class ProtectedParty extends ProtectedPartyRecord {
   /** Chosen by the service before sealing, because the sealed data is bound to it. */
   @PrimaryColumn({ type: 'uuid' })
   id: string;
-
-  @Column({ type: 'uuid' })
-  referralId: string;
-
-  @ManyToOne(() => Referral, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'referral_id' })
-  referral?: Referral;
 
   @Column({ type: 'enum', enum: NotificationWish, enumName: 'notification_wish', default: NotificationWish.NotAsked })
   notificationWish: NotificationWish;

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { Referral } from '../referrals/referral.entity';
+import { ProtectedPartyRecord } from './protected-party-record.entity';
 import { ProtectedParty } from './protected-party.entity';
 
 export enum VictimNotificationStatus {
@@ -26,16 +26,9 @@ export type VictimNotificationChannel = 'email' | 'phone' | 'in_person' | 'mail'
 @Entity('victim_notifications')
 @Index('victim_notifications_once', ['protectedPartyId', 'event'], { unique: true })
 @Index('victim_notifications_status_idx', ['status'])
-export class VictimNotification {
+export class VictimNotification extends ProtectedPartyRecord {
   @PrimaryGeneratedColumn('uuid')
   id: string;
-
-  @Column({ type: 'uuid' })
-  referralId: string;
-
-  @ManyToOne(() => Referral, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'referral_id' })
-  referral?: Referral;
 
   @Column({ type: 'uuid' })
   protectedPartyId: string;

@@ -75,7 +75,7 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
 
   it('answers every route without a valid token with 401 (public routes ignore the token), writing nothing', async () => {
     const before = await tableCounts(testApp);
-    const admin = (await testApp.dataSource.getRepository(User).findOneByOrFail({ id: staff.users.admin.id })) as User;
+    const admin = (await testApp.dataSource.getRepository(User).findOneByOrFail({ id: staff.users.admin.id }));
     const claims = { sub: admin.id, ver: admin.tokenVersion, role: admin.role, agencyId: admin.agencyId };
     const now = Math.floor(Date.now() / 1000);
     const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

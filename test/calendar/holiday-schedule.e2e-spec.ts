@@ -2,7 +2,7 @@ import { Browser, Page } from 'playwright-core';
 import { createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, pinToday, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, screenshot, signIn, startPagesApp } from '../pages/browser-harness';
+import { closeBrowserApp, screenshot, signedInPage, startBrowserApp } from '../pages/browser-harness';
 
 describe('the schedule over Thanksgiving (Chromium)', () => {
   let testApp: TestApp;
@@ -12,19 +12,15 @@ describe('the schedule over Thanksgiving (Chromium)', () => {
   let staff: Staff;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp({ env: { PROGRAM_HOLIDAYS: 'us', PROGRAM_STATE: 'MN' } }));
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp({ env: { PROGRAM_HOLIDAYS: 'us', PROGRAM_STATE: 'MN' } }));
     staff = await createStaff(testApp);
     const reference = await seedReference(testApp);
     pinToday(testApp);
     await createGroup(testApp, staff, { name: 'Thursday evening group', curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 4 });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(5_000);
-    await signIn(page, baseUrl, staff.users.admin.email);
+    page = await signedInPage(browser, baseUrl, staff.users.admin.email, { width: 1280, height: 900, timeout: 5_000 });
   });
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   it('shows Thanksgiving as closed, with the curriculum moving on to the next week', async () => {

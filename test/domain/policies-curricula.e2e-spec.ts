@@ -186,7 +186,7 @@ describe('policies and curricula', () => {
         .send(policyBody({ maxAbsences: 2, maxUnexcusedAbsences: 3 }))
         .expect(422);
       expect(response.body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity', code: 'POLICY_INCONSISTENT' });
-      expect(Object.keys(response.body.details.fields)).toEqual(['maxUnexcusedAbsences']);
+      expect(response.body.details.fields).toEqual({ maxUnexcusedAbsences: ['maxUnexcusedAbsences cannot exceed maxAbsences'] });
       expect(await policyCount()).toBe(before);
     });
 
@@ -254,14 +254,14 @@ describe('policies and curricula', () => {
         .set(bearer(staff.tokens.admin))
         .send({ ...fields, requiredSessions: 0, key: 'renamed' })
         .expect(400);
-      expect(Object.keys(bad.body.fields).sort()).toEqual(['key', 'requiredSessions']);
+      expect(bad.body.fields).toEqual({ key: ['key is not an allowed field'], requiredSessions: ['requiredSessions must not be less than 1'] });
 
       const inconsistent = await testApp.http
         .put(`/api/v1/policies/${v1.id}`)
         .set(bearer(staff.tokens.admin))
         .send({ ...fields, maxAbsences: 1, maxUnexcusedAbsences: 2 })
         .expect(422);
-      expect(inconsistent.body.details.fields.maxUnexcusedAbsences).toBeDefined();
+      expect(inconsistent.body.details.fields.maxUnexcusedAbsences).toEqual(['maxUnexcusedAbsences cannot exceed maxAbsences']);
 
       await testApp.http
         .put('/api/v1/policies/00000000-0000-4000-8000-000000000000')

@@ -7,7 +7,7 @@ export async function waitFor<T>(check: () => Promise<T | Falsy> | T | Falsy, op
   for (;;) {
     try {
       const result = await check();
-      if (result) return result as T;
+      if (result) return result;
     } catch (error) {
       last = error;
     }

@@ -37,7 +37,7 @@ describe('the mail outbox', () => {
       expect(row.whole).not.toContain('sealed.one');
       expect(row.whole).not.toContain('SECRET-LINK');
       const jobs = await waitFor(async () => {
-        const waiting = await queue().getJobs(['waiting', 'paused' as never]);
+        const waiting = await queue().getJobs(['waiting', 'paused']);
         return waiting.some((job) => job.data.mailId === id) && waiting;
       }, { what: 'the mail job queued' });
       const job = jobs.find((candidate) => candidate.data.mailId === id)!;
@@ -58,9 +58,9 @@ describe('the mail outbox', () => {
     let id: string;
     try {
       id = await addMail('lost.job@court.test');
-      await waitFor(async () => (await queue().getJobs(['waiting', 'paused' as never])).some((job) => job.data.mailId === id), { what: 'queued' });
+      await waitFor(async () => (await queue().getJobs(['waiting', 'paused'])).some((job) => job.data.mailId === id), { what: 'queued' });
       await queue().empty();
-      expect((await queue().getJobs(['waiting', 'paused' as never])).some((job) => job.data.mailId === id)).toBe(false);
+      expect((await queue().getJobs(['waiting', 'paused'])).some((job) => job.data.mailId === id)).toBe(false);
     } finally {
       await queue().resume(false);
     }

@@ -1,7 +1,7 @@
 import { Browser } from 'playwright-core';
 import { TestApp } from '../helpers/test-app';
 import { describeViolations, runAxe } from './axe';
-import { launchBrowser } from './browser-harness';
+import { closeBrowserApp, launchBrowser } from './browser-harness';
 import { openAs, RolePages, startPageStates } from './page-states';
 
 /**
@@ -21,8 +21,7 @@ describe('accessibility of the pages (axe-core in Chromium, WCAG 2.1 AA)', () =>
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   const role = (name: RolePages['role']) => roles.find((candidate) => candidate.role === name)!;

@@ -3,9 +3,8 @@ import { Role } from '../../src/modules/users/role.enum';
 import { mailWithLink, totpCode, freshStep } from '../accounts/account-helpers';
 import { bearer, createStaff, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, screenshot, sidewaysOverflow, signIn, startBrowserApp, WIDTHS } from './browser-harness';
 
-const WIDTHS = [1280, 768, 390] as const;
 
 describe('accounts in Chromium: an invitation, the second factor', () => {
   let testApp: TestApp;
@@ -14,13 +13,11 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
   let staff: Staff;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
   });
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   /** Records every Content-Security-Policy violation the browser reports on the context's pages. */
@@ -29,7 +26,7 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
 
   /** The page fits the screen: nothing wider than the viewport. */
   async function fits(page: Page): Promise<void> {
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    const overflow = await sidewaysOverflow(page);
     expect(overflow).toBeLessThanOrEqual(0);
   }
 

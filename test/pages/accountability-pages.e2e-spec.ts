@@ -3,7 +3,7 @@ import { createStaff, Staff } from '../helpers/fixtures';
 import { pinToday, Reference, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { buildHistory, History } from '../accountability/accountability-history';
-import { launchBrowser, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, screenshot, signIn, startBrowserApp } from './browser-harness';
 
 /** The accountability page in Chromium: the admin and the coordinator with filters applied, on the hand-built history. */
 describe('the accountability page (Chromium)', () => {
@@ -15,8 +15,7 @@ describe('the accountability page (Chromium)', () => {
   let history: History;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
     reference = await seedReference(testApp);
     pinToday(testApp);
@@ -25,8 +24,7 @@ describe('the accountability page (Chromium)', () => {
     history = await buildHistory(testApp, staff, reference);
   });
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   /** A page that fails the test on any CSP violation or script error. */

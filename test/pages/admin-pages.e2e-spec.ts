@@ -3,7 +3,7 @@ import { addDays, usDate } from '../../src/common/dates';
 import { createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, MEN, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, MEN, screenshot, signedInPage, startBrowserApp } from './browser-harness';
 
 describe('program admin pages (Chromium)', () => {
   let testApp: TestApp;
@@ -16,8 +16,7 @@ describe('program admin pages (Chromium)', () => {
   let lastSessionDate: string;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
     reference = await seedReference(testApp);
     pinToday(testApp);
@@ -47,14 +46,11 @@ describe('program admin pages (Chromium)', () => {
       if (index < 2) await enroll(testApp, staff, referral.id, fullGroup.id, fullSessions[0].date);
       else if (index < 4) await enroll(testApp, staff, referral.id, openGroup.id, sessions[0].date);
     }
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(5_000);
-    await signIn(page, baseUrl, staff.users.admin.email);
+    page = await signedInPage(browser, baseUrl, staff.users.admin.email, { width: 1280, height: 900, timeout: 5_000 });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   const fieldError = (name: string) => page.locator(`#f-${name.replace(/\./g, '-')}-error`).innerText();

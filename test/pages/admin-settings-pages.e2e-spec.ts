@@ -7,9 +7,8 @@ import { freshStep, mailWithLink, totpCode } from '../accounts/account-helpers';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { referralWithNotices } from '../security/security-fixtures';
-import { launchBrowser, MEN, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, MEN, screenshot, signedInPage, startBrowserApp, WIDTHS } from './browser-harness';
 
-const WIDTHS = [1280, 768, 390] as const;
 
 /**
  * The admin runs the program without a developer: users, agencies (a dead notice sent again once
@@ -26,8 +25,7 @@ describe('admin settings pages (Chromium)', () => {
   let bouncing: string;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
     reference = await seedReference(testApp);
     pinToday(testApp);
@@ -63,14 +61,11 @@ describe('admin settings pages (Chromium)', () => {
     // His enrollment and his removal were both told to the court, at the wrong address.
     await waitFor(async () => (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM notices WHERE status = 'dead' AND recipient_kind = 'court'`))[0].n === 2, { what: 'the court notices dead', timeoutMs: 20_000 });
 
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(5_000);
-    await signIn(page, baseUrl, staff.users.admin.email);
+    page = await signedInPage(browser, baseUrl, staff.users.admin.email, { width: 1280, height: 900, timeout: 5_000 });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   /** The page fits the screen at each width (nothing scrolls sideways); pictures for docs/screens. */

@@ -4,7 +4,7 @@ import { Role } from '../../src/modules/users/role.enum';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, openContext, screenshot, signIn, startBrowserApp } from './browser-harness';
 
 describe('advocate pages (Chromium)', () => {
   let testApp: TestApp;
@@ -16,8 +16,7 @@ describe('advocate pages (Chromium)', () => {
   let byPhone: { id: string; caseNumber: string };
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
     const reference = await seedReference(testApp);
     pinToday(testApp);
@@ -43,14 +42,11 @@ describe('advocate pages (Chromium)', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   async function advocatePage() {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(5_000);
+    const { context, page } = await openContext(browser, { width: 1280, height: 900, timeout: 5_000 });
     await signIn(page, baseUrl, staff.users.advocate.email);
     return { context, page };
   }

@@ -3,8 +3,7 @@ import { Policy } from '../../src/modules/policies/policy.entity';
 import { createStaff, Staff } from '../helpers/fixtures';
 import { createReferral, pinToday, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { describeViolations, runAxe } from './axe';
-import { launchBrowser, screenshot, signIn, startPagesApp } from './browser-harness';
+import { axeViolations, closeBrowserApp, screenshot, signIn, startBrowserApp } from './browser-harness';
 
 /** Intake with a level: the admin records the assessment on the referral page; probation and the court read its summary. */
 describe('the intake assessment on the referral page (Chromium)', () => {
@@ -17,8 +16,7 @@ describe('the intake assessment on the referral page (Chromium)', () => {
   let caseNumber: string;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
     const reference = await seedReference(testApp);
     washington = reference.policies.find((policy) => policy.key === 'wa-wac-388-60b')!;
@@ -31,8 +29,7 @@ describe('the intake assessment on the referral page (Chromium)', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   async function pageAs(email: string, width = 1280): Promise<Page> {
@@ -62,7 +59,7 @@ describe('the intake assessment on the referral page (Chromium)', () => {
     await expect(page.locator('#factor-0-error').innerText()).resolves.toContain('answer yes or no, or write a note');
     await screenshot(page, 'admin-referral-assessment-errors');
     // WCAG 2.1 AA with the form open and its errors shown.
-    expect(describeViolations('referral page', (await runAxe(page)).violations)).toEqual([]);
+    expect(await axeViolations(page, 'referral page')).toEqual([]);
     expect(await testApp.dataSource.query(`SELECT 1 FROM referral_assessments WHERE referral_id = $1`, [referralId])).toHaveLength(0);
     await page.close();
   });
@@ -89,7 +86,7 @@ describe('the intake assessment on the referral page (Chromium)', () => {
     await expect(section.locator('details.assessment__new').getAttribute('open')).resolves.toBeNull();
     await page.locator('#assessment-heading').scrollIntoViewIfNeeded();
     await screenshot(page, 'admin-referral-assessment');
-    expect(describeViolations('referral page', (await runAxe(page)).violations)).toEqual([]);
+    expect(await axeViolations(page, 'referral page')).toEqual([]);
     for (const width of [768, 390]) {
       await page.setViewportSize({ width, height: 900 });
       expect({ width, overflow: await sidewaysOverflow(page) }).toEqual({ width, overflow: 0 });

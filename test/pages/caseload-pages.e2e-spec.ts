@@ -3,7 +3,7 @@ import { addDays } from '../../src/common/dates';
 import { createStaff, Staff } from '../helpers/fixtures';
 import { createReferral, pinToday, seedReference, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, MEN, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, MEN, screenshot, signedInPage, startBrowserApp } from './browser-harness';
 
 /** A probation officer with a real caseload: 86 men, so it pages, sorts, filters, searches and exports. */
 describe('the probation officer’s caseload at 80+ men (Chromium)', () => {
@@ -15,8 +15,7 @@ describe('the probation officer’s caseload at 80+ men (Chromium)', () => {
   const ids: string[] = [];
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
     const reference = await seedReference(testApp);
     pinToday(testApp);
@@ -45,14 +44,11 @@ describe('the probation officer’s caseload at 80+ men (Chromium)', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   async function officer(): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(5_000);
-    await signIn(page, baseUrl, staff.users.probation_officer.email);
+    const page = await signedInPage(browser, baseUrl, staff.users.probation_officer.email, { width: 1280, height: 900, timeout: 5_000 });
     return page;
   }
 

@@ -1,7 +1,7 @@
 import { Browser, Page } from 'playwright-core';
 import { createStaff, Staff } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, signIn, startBrowserApp } from './browser-harness';
 
 interface Violation {
   directive: string;
@@ -25,13 +25,11 @@ describe('Content-Security-Policy in a real browser (Chromium)', () => {
   let staff: Staff;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
   });
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   /** A page that records every CSP violation the browser reports. */

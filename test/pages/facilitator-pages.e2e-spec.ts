@@ -3,7 +3,7 @@ import { addDays } from '../../src/common/dates';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, otherFacilitator, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, MEN, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, MEN, openContext, screenshot, signIn, startBrowserApp } from './browser-harness';
 
 describe('facilitator pages (Chromium, tablet)', () => {
   let testApp: TestApp;
@@ -16,8 +16,7 @@ describe('facilitator pages (Chromium, tablet)', () => {
   let substitute: { id: string; email: string };
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
     const reference = await seedReference(testApp);
     pinToday(testApp);
@@ -53,8 +52,7 @@ describe('facilitator pages (Chromium, tablet)', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   const todaysSession = () => sessions.find((session) => session.date === TODAY)!;
@@ -66,9 +64,7 @@ describe('facilitator pages (Chromium, tablet)', () => {
     }>;
 
   async function tablet(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(5_000);
+    const { context, page } = await openContext(browser, { width: 768, height: 1024, timeout: 5_000 });
     await signIn(page, baseUrl, staff.users.facilitator.email);
     return { context, page };
   }

@@ -6,7 +6,7 @@ import { addDays } from '../../src/common/dates';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, SCREENS_DIR, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, SCREENS_DIR, screenshot, sidewaysOverflow, signedInPage, signIn, startBrowserApp } from './browser-harness';
 
 const ARTIFACTS = join(__dirname, '..', 'artifacts', 'fees');
 
@@ -19,8 +19,7 @@ describe('the Fees section of the referral page (Chromium)', () => {
   let policyId: string;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
     const reference = await seedReference(testApp);
     pinToday(testApp);
@@ -56,8 +55,7 @@ describe('the Fees section of the referral page (Chromium)', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   async function adminPage(width = 1280): Promise<Page> {
@@ -147,9 +145,7 @@ describe('the Fees section of the referral page (Chromium)', () => {
   });
 
   it('edits the fees in dollars in a new version of the policy; a bad amount is refused beside its field', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(5_000);
-    await signIn(page, baseUrl, staff.users.admin.email);
+    const page = await signedInPage(browser, baseUrl, staff.users.admin.email, { width: 1280, height: 900, timeout: 5_000 });
     await page.goto(`${baseUrl}/admin/policies/${policyId}/new-version`);
     await expect(page.getByLabel('Fee per session attended ($)').inputValue()).resolves.toBe('40.00');
     await expect(page.getByLabel('Total fees capped at ($)').inputValue()).resolves.toBe('800.00');
@@ -171,7 +167,7 @@ describe('the Fees section of the referral page (Chromium)', () => {
   it('fits 390 and 768 px without scrolling sideways', async () => {
     for (const width of [390, 768]) {
       const page = await adminPage(width);
-      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      const overflow = await sidewaysOverflow(page);
       expect(overflow).toBeLessThanOrEqual(0);
       // The Fees section alone: a whole referral page at 390 px is too tall to look at.
       mkdirSync(SCREENS_DIR, { recursive: true });

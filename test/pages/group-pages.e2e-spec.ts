@@ -4,7 +4,7 @@ import { Role } from '../../src/modules/users/role.enum';
 import { createStaff, createUser, Staff } from '../helpers/fixtures';
 import { createGroup, pinToday, seedReference, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, screenshot, signedInPage, signIn, startBrowserApp } from './browser-harness';
 
 describe('program admin: new group and make-up sessions (Chromium)', () => {
   let testApp: TestApp;
@@ -17,8 +17,7 @@ describe('program admin: new group and make-up sessions (Chromium)', () => {
   let lenaId: string;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
     reference = await seedReference(testApp);
     pinToday(testApp);
@@ -33,14 +32,11 @@ describe('program admin: new group and make-up sessions (Chromium)', () => {
       facilitatorIds: [staff.users.facilitator.id],
       weekday: 2,
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(5_000);
-    await signIn(page, baseUrl, staff.users.admin.email);
+    page = await signedInPage(browser, baseUrl, staff.users.admin.email, { width: 1280, height: 900, timeout: 5_000 });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   const fieldError = (id: string) => page.locator(`#${id}-error`).innerText();

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, screenshot } from './browser-harness';
+import { closeBrowserApp, launchBrowser, screenshot } from './browser-harness';
 import { openAs, RolePages, startPageStates } from './page-states';
 
 /**
@@ -23,8 +23,7 @@ describe('page widths and print (Chromium)', () => {
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   const role = (name: RolePages['role']) => roles.find((candidate) => candidate.role === name)!;

@@ -5,7 +5,7 @@ import { User } from '../../src/modules/users/user.entity';
 import { createStaff, createUser, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, screenshot, signIn, startBrowserApp } from './browser-harness';
 
 describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () => {
   let testApp: TestApp;
@@ -17,8 +17,7 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
 
   beforeAll(async () => {
     // As deployed behind its TLS proxy on the same host: the proxy says the request came over HTTPS.
-    ({ testApp, baseUrl } = await startPagesApp({ env: { TRUST_PROXY: 'loopback' } }));
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp({ env: { TRUST_PROXY: 'loopback' } }));
     staff = await createStaff(testApp);
     const reference = await seedReference(testApp);
     pinToday(testApp);
@@ -30,8 +29,7 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   async function signedIn(user: User): Promise<{ context: BrowserContext; page: Page }> {

@@ -6,7 +6,7 @@ import { bearer, createAgency, createStaff, createUser, Staff } from '../helpers
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
-import { launchBrowser, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, screenshot, signedInPage, startBrowserApp } from './browser-harness';
 
 describe('probation officer, court clerk and notice pages (Chromium)', () => {
   let testApp: TestApp;
@@ -20,8 +20,7 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
   let crossedOn: string;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
     reference = await seedReference(testApp);
     pinToday(testApp);
@@ -83,14 +82,11 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     ])) as Array<{ id: string; status: string; recipient_kind: string; last_response: string | null }>;
 
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   async function signedIn(email: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(5_000);
-    await signIn(page, baseUrl, email);
+    const page = await signedInPage(browser, baseUrl, email, { width: 1280, height: 900, timeout: 5_000 });
     return page;
   }
 

@@ -4,7 +4,7 @@ import { pinToday, Reference, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { acknowledgeLink, groupWithSessions, mailOf, violation } from '../recipients/recipient-helpers';
-import { launchBrowser, MEN, screenshot, signIn, startPagesApp } from './browser-harness';
+import { closeBrowserApp, MEN, screenshot, signIn, startBrowserApp } from './browser-harness';
 
 /** The recipients' side in a real browser: the e-mail's link, the inbox, the coordinator's view. */
 describe('notice page, inbox and the coordinator (Chromium)', () => {
@@ -16,8 +16,7 @@ describe('notice page, inbox and the coordinator (Chromium)', () => {
   let men: Array<Awaited<ReturnType<typeof violation>>>;
 
   beforeAll(async () => {
-    ({ testApp, baseUrl } = await startPagesApp());
-    browser = await launchBrowser();
+    ({ testApp, baseUrl, browser } = await startBrowserApp());
     staff = await createStaff(testApp);
     reference = await seedReference(testApp);
     pinToday(testApp);
@@ -30,8 +29,7 @@ describe('notice page, inbox and the coordinator (Chromium)', () => {
     for (const [firstName, lastName] of MEN.slice(0, 3)) men.push(await violation(testApp, staff, group, { policyId: reference.duluthPolicy.id, firstName, lastName }));
   });
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   async function newPage(width = 1280): Promise<Page> {

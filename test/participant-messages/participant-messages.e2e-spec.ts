@@ -38,7 +38,7 @@ describe('messages to the man: reminders, no-group notices and letters after a m
     );
     const sessions = await sessionsOf(testApp, staff, groupId, addDays(TODAY, -21), TODAY);
     const { enrollment } = await enroll(testApp, staff, referral.id, groupId, sessions[0].date);
-    return { referral, email: email ?? '', enrollmentId: enrollment.id as string, sessions };
+    return { referral, email: email ?? '', enrollmentId: enrollment.id, sessions };
   }
 
   it('the morning before his group each man gets a reminder in his own language, once however often it runs', async () => {

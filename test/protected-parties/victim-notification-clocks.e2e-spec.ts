@@ -4,7 +4,7 @@ import { Role } from '../../src/modules/users/role.enum';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { launchBrowser, screenshot, signIn, startPagesApp } from '../pages/browser-harness';
+import { closeBrowserApp, launchBrowser, screenshot, signedInPage, startPagesApp } from '../pages/browser-harness';
 import { pageSession } from '../security/security-fixtures';
 
 const ZONE = 'America/Chicago';
@@ -42,8 +42,7 @@ describe('victim-notification clocks', () => {
     groupId = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 1 })).id;
   });
   afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
+    await closeBrowserApp(browser, testApp);
   });
 
   const as = (role: Role) => bearer(staff.tokens[role]);
@@ -255,9 +254,7 @@ describe('victim-notification clocks', () => {
 
     it('the advocate’s page says it in words, overdue first (Chromium, 1280 and 390 px)', async () => {
       browser = await launchBrowser();
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      page.setDefaultTimeout(5_000);
-      await signIn(page, baseUrl, staff.users.advocate.email);
+      const page = await signedInPage(browser, baseUrl, staff.users.advocate.email, { width: 1280, height: 900, timeout: 5_000 });
       await page.goto(`${baseUrl}/advocate`);
       const rows = page.locator('table[aria-labelledby="waiting-heading"] tbody tr');
       await expect(rows.count()).resolves.toBe(4);

@@ -73,7 +73,7 @@ describe('inboxes and bulk acknowledgement', () => {
     const another = await testApp.http.post('/api/v1/notices/inbox/lookup').set(bearer(staff.tokens.court_clerk)).send({ caseNumber: other.referral.caseNumber }).expect(200);
     expect(another.body.total).toBe(0);
     const missing = await testApp.http.post('/api/v1/notices/inbox/lookup').set(bearer(staff.tokens.court_clerk)).send({}).expect(400);
-    expect(missing.body.fields.caseNumber).toBeDefined();
+    expect(missing.body.fields.caseNumber).toEqual(['caseNumber must be shorter than or equal to 60 characters', 'caseNumber is required', 'caseNumber must be a string']);
   });
 
   it('refuses a bad list of ids with field messages, and any id outside the caller’s notices with 404, writing nothing', async () => {

@@ -46,7 +46,9 @@ describe('program decisions as events with notices', () => {
     const [transferred] = await eventsOf(referral.id, 'transferred');
     expect(transferred.facts).toMatchObject({ groupName: 'Thursday men', startDate: '2026-11-26' });
     expect(transferred.recipients).toEqual(['court', 'probation_officer']);
-    expect(enrollment.id).toBeDefined();
+    // The transfer ended his first enrollment the day before the new group's first session.
+    const [first] = (await testApp.dataSource.query(`SELECT end_date::text AS "endDate" FROM enrollments WHERE id = $1`, [enrollment.id])) as Array<{ endDate: string | null }>;
+    expect(first.endDate).toBe('2026-11-25');
     await deliveredOnce([...enrolled.notices, ...transferred.notices]);
     const mail = testApp.smtp.received.find((item) => item.messageId?.startsWith(`<${transferred.notices[0]}@`))!;
     expect(mail.raw.replace(/=\r?\n/g, '')).toContain('Transferred to another group');

@@ -54,7 +54,7 @@ export async function signInWithNext(testApp: TestApp, email: string, next: stri
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
   const signedIn = await testApp.http.post('/login').set('Cookie', nonce).type('form').send({ _csrf: csrf, email, password: TEST_PASSWORD, next }).expect(303);
   const cookie = (signedIn.headers['set-cookie'] as unknown as string[]).find((line) => line.startsWith('tl_session='))!.split(';')[0];
-  return { cookie, location: signedIn.headers.location as string };
+  return { cookie, location: signedIn.headers.location };
 }
 
 /** The page's CSRF token, for posting its forms. */

@@ -5,7 +5,7 @@ import { User } from '../../src/modules/users/user.entity';
 import { bearer, Staff } from '../helpers/fixtures';
 import { Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { ACCESS_TABLE, RouteAccess } from './access-table';
+import { ACCESS_TABLE, ROLES, RouteAccess } from './access-table';
 import { buildFixtures, Call, routeCalls } from './route-calls';
 import { tableCounts } from './security-fixtures';
 
@@ -16,7 +16,6 @@ import { tableCounts } from './security-fixtures';
  * live in access-table.ts; a route of the document that is not in the table fails the suite.
  */
 
-const ROLES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk, Role.Advocate, Role.Coordinator];
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 describe('access sweep: every route of the OpenAPI document × every caller', () => {
@@ -76,7 +75,7 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
 
   it('answers every route without a valid token with 401 (public routes ignore the token), writing nothing', async () => {
     const before = await tableCounts(testApp);
-    const admin = (await testApp.dataSource.getRepository(User).findOneByOrFail({ id: staff.users.admin.id })) as User;
+    const admin = (await testApp.dataSource.getRepository(User).findOneByOrFail({ id: staff.users.admin.id }));
     const claims = { sub: admin.id, ver: admin.tokenVersion, role: admin.role, agencyId: admin.agencyId };
     const now = Math.floor(Date.now() / 1000);
     const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

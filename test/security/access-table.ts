@@ -19,6 +19,8 @@ export interface RouteAccess {
 }
 
 const { Admin, Facilitator, ProbationOfficer, CourtClerk, Advocate, Coordinator } = Role;
+/** Every role the tables answer for, in the order the sweeps report them. */
+export const ROLES = [Admin, Facilitator, ProbationOfficer, CourtClerk, Advocate, Coordinator];
 const everyone = (status: number): Partial<Record<Role, number>> => ({
   [Admin]: status,
   [Facilitator]: status,

@@ -9,6 +9,7 @@ import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
+import { PAGE_ACCESS_TABLE, ROLES } from './access-table';
 
 /**
  * The canary: a protected party whose every field carries a unique marker. Every read route of
@@ -17,8 +18,17 @@ import { waitFor } from '../helpers/wait-for';
  * contain the marker (nor its PDF hex encoding).
  */
 const MARKER = `CANARY${randomBytes(5).toString('hex').toUpperCase()}`;
-const NON_ADVOCATES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk, Role.Coordinator] as const;
-const PAGE_PATHS = ['/', '/inbox', '/coordinator', '/accountability?from=2026-01-01&to=2026-12-31', '/accountability/export/violations?from=2026-01-01&to=2026-12-31', '/accountability/export/unanswered?from=2026-01-01&to=2026-12-31', '/referrals', '/intake', '/caseload', '/lookup', '/notices', '/sessions', '/groups', '/groups/new', '/advocate'];
+const NON_ADVOCATES = ROLES.filter((role) => role !== Role.Advocate);
+const PERIOD = 'from=2026-01-01&to=2026-12-31';
+/** Every page of the access table without an id in its path (those are listed with this man's ids below), as each signed-in role opens it. */
+const PAGE_PATHS = [
+  ...Object.entries(PAGE_ACCESS_TABLE)
+    .filter(([route, who]) => route.startsWith('GET ') && !route.includes(':') && who !== 'anonymous')
+    .map(([route]) => route.slice('GET '.length))
+    .map((path) => (path === '/accountability' ? `${path}?${PERIOD}` : path)),
+  `/accountability/export/violations?${PERIOD}`,
+  `/accountability/export/unanswered?${PERIOD}`,
+];
 
 describe(`canary: the protected party's details reach no one but the advocate`, () => {
   let testApp: TestApp;

@@ -190,8 +190,8 @@ describe('hardening findings (issue 13)', () => {
       });
       await waitUntilRendered(testApp, notices.map((notice) => notice.id));
       const mail = await waitFor(() => testApp.smtp.received.find((received) => received.raw.includes(notices[0].id)), { what: 'the notice e-mail', timeoutMs: 30_000 });
-      const text = mimePart(mail!.raw, 'text/plain');
-      const html = mimePart(mail!.raw, 'text/html');
+      const text = mimePart(mail.raw, 'text/plain');
+      const html = mimePart(mail.raw, 'text/html');
       expect(text).toContain("Sean <b> O'Brien");
       expect(text).not.toMatch(/&lt;|&#x27;|&amp;/);
       expect(html).toContain('Sean &lt;b&gt; O&#x27;Brien');

@@ -9,7 +9,7 @@ import { Role } from '../../src/modules/users/role.enum';
 import { Staff } from '../helpers/fixtures';
 import { startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { ACCESS_TABLE, PAGE_ACCESS_TABLE } from './access-table';
+import { ACCESS_TABLE, PAGE_ACCESS_TABLE, ROLES } from './access-table';
 import { pageSession } from './security-fixtures';
 
 /**
@@ -18,7 +18,6 @@ import { pageSession } from './security-fixtures';
  * PAGE_ACCESS_TABLE behind the page guard. Then each page × no session / each role.
  */
 
-const ROLES = [Role.Admin, Role.Facilitator, Role.ProbationOfficer, Role.CourtClerk, Role.Advocate, Role.Coordinator];
 
 interface ServedRoute {
   route: string;

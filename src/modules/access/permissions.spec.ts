@@ -96,6 +96,8 @@ describe('the permission table', () => {
         if (who.role === Role.Facilitator || who.role === Role.Advocate) expect(allows(who, 'referral.read', facts)).toBe(false);
         if (who.role !== Role.ProbationOfficer && who.role !== Role.CourtClerk) expect(allows(who, 'notice.inbox', facts)).toBe(false);
         if (who.role !== Role.Advocate && who.role !== Role.Admin) expect(allows(who, 'protected-party.enter', facts)).toBe(false);
+        // Creating a party relies on it: whoever may read a referral's party data may also enter it.
+        if (allows(who, 'protected-party.read', facts)) expect(allows(who, 'protected-party.enter', facts)).toBe(true);
       }),
     );
   });

@@ -10,6 +10,8 @@ export default tseslint.config(
     // Our DTOs and Nest's option types are classes used as shapes (no methods, never checked with instanceof):
     // a seed, a page or a spec builds them as object literals, as class-validator and Nest expect.
     '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
+    // `const { period, ...draft } = crossing` names what the rest leaves out.
+    '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true }],
     '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
     // `return res.redirect(...)` in a handler that itself returns void ends the handler where it answers.
     '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true }],

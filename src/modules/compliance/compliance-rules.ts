@@ -372,6 +372,7 @@ function nextStatus(
   return { status: referral.status, statusReason: null };
 }
 
+/* eslint-disable @typescript-eslint/restrict-template-expressions, @typescript-eslint/no-base-to-string -- an event's facts are the JSON its rule wrote: counts, dates and names */
 export function describe(draft: EventDraft): string {
   const facts = draft.facts;
   switch (draft.kind) {
@@ -393,3 +394,4 @@ export function describe(draft: EventDraft): string {
       return draft.kind.replace(/_/g, ' ');
   }
 }
+/* eslint-enable @typescript-eslint/restrict-template-expressions, @typescript-eslint/no-base-to-string */

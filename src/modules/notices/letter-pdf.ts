@@ -50,7 +50,7 @@ export function renderNoticeLetter(content: NoticeContent): Promise<Buffer> {
       doc.moveDown();
       if (content.isReminder) {
         doc.fillColor('#8a5a00').font(BOLD);
-        p(`REMINDER — not acknowledged since ${content.remindsSentOn}.`);
+        p(`REMINDER — not acknowledged since ${String(content.remindsSentOn)}.`);
         doc.fillColor(INK).moveDown(0.5);
       }
       if (content.isCorrection) {

@@ -46,7 +46,7 @@ function pageMessages(errors: Record<string, string[]>, factorNames: string[]): 
     const plain = messages.map((message) => (/ is required|must be 2-200|must be a date|must be text/.test(message) && words[key] ? words[key] : message));
     result[key] = [...(result[key] ?? []), ...plain];
   }
-  factorNames;
+  void factorNames;
   return result;
 }
 

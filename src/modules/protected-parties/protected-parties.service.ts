@@ -122,7 +122,9 @@ export class ProtectedPartiesService {
       params.push(match.referralId);
       filter = `r.id = $${params.length}`;
     }
-    const rows = await this.dataSource.query<Array<Record<string, never>>>(
+    type Row = { id: string; case_number: string; participant_name: string; status: AdvocateReferralView['status']; status_changed_at: AdvocateReferralView['statusChangedAt'];
+      complete_by: AdvocateReferralView['completeBy']; protected_parties: number; pending_notifications: number; total: number };
+    const rows = await this.dataSource.query<Row[]>(
       `SELECT r.id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status, r.status_changed_at, r.complete_by::text AS complete_by,
               (SELECT count(*)::int FROM protected_parties pp WHERE pp.referral_id = r.id) AS protected_parties,
               (SELECT count(*)::int FROM victim_notifications vn WHERE vn.referral_id = r.id AND vn.status IN ('pending', 'failed', 'sending')) AS pending_notifications,

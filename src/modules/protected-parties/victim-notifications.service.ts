@@ -204,7 +204,7 @@ export class VictimNotificationsService {
   }
 
   private async one(id: string, manager?: EntityManager): Promise<NotificationRow> {
-    const [row] = await this.rows('vn.id = $1', [id], '', manager);
+    const row = (await this.rows('vn.id = $1', [id], '', manager)).at(0);
     if (!row) throw new NotFoundError('victim_notification');
     return row;
   }

@@ -228,7 +228,7 @@ export class ReferralsService {
     // Audited in the statement that reads his record, not a round trip after it.
     const [row] =
       options.audit === false
-        ? (await this.dataSource.query<ReferralRow[]>(read.sql, read.params))
+        ? (await this.dataSource.query<[ReferralRow?]>(read.sql, read.params))
         : await this.audit.auditedRead<ReferralRow>(read, { action: 'referral.read', recordType: 'referral', recordId: referralId });
     if (!row) throw new NotFoundError('referral');
     const marks = (await loadMarkFacts(this.dataSource.manager, [referralId])).get(referralId) ?? [];

@@ -53,7 +53,7 @@ export function stripExternalStylesheets(html: string): string {
 }
 
 function withoutExternalStylesheets(router: ExpressApp): void {
-  const render: ExpressApp['engines'][string] | undefined = router.engines['.ejs'];
+  const render = router.engines['.ejs'] as ExpressApp['engines'][string] | undefined;
   if (!render) throw new Error('bull-board no longer renders its page with ejs: check stripExternalStylesheets');
   router.engines['.ejs'] = (path, options, callback) => render(path, options, (error, html) => callback(error, html === undefined ? html : stripExternalStylesheets(html)));
 }

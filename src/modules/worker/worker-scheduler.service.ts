@@ -66,7 +66,7 @@ export class WorkerScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       const tz = this.config.programTimeZone;
       const existing = await this.maintenance.getRepeatableJobs();
       for (const job of NIGHTLY_JOBS) {
-        for (const stale of existing.filter((e) => e.name === job.name && (e.cron !== job.cron || e.tz !== tz))) {
+        for (const stale of existing.filter((e) => e.name === (job.name as string) && (e.cron !== job.cron || e.tz !== tz))) {
           await this.maintenance.removeRepeatableByKey(stale.key);
         }
         await this.maintenance.add(job.name, {}, { jobId: job.name, repeat: { cron: job.cron, tz }, removeOnComplete: 50, removeOnFail: 50 });

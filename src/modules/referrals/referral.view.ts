@@ -100,15 +100,10 @@ export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
       caseNumber: row.case_number,
       status: row.status,
       statusReason: REASONS_FOR_THE_COURT.includes(row.status) ? row.status_reason : null,
-      statusChangedAt: row.status_changed_at,
-      orderedOn: row.ordered_on,
-      enrollBy: row.enroll_by,
-      completeBy: row.complete_by,
-      requiredSessions: row.required_sessions,
-      levelKey: row.level_key,
+      ...caseTermsOf(row),
       participant: { firstName: row.first_name, lastName: row.last_name },
       court: { id: row.court_agency_id, name: row.court_name },
-      policy: { id: row.policy_id, key: row.policy_key, version: row.policy_version, name: row.policy_name, requiredSessions: row.required_sessions, feesRequired: row.fees_required },
+      policy: policyOf(row),
     };
   }
   return {
@@ -116,12 +111,7 @@ export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
     caseNumber: row.case_number,
     status: row.status,
     statusReason: row.status_reason,
-    statusChangedAt: row.status_changed_at,
-    orderedOn: row.ordered_on,
-    enrollBy: row.enroll_by,
-    completeBy: row.complete_by,
-    requiredSessions: row.required_sessions,
-    levelKey: row.level_key,
+    ...caseTermsOf(row),
     feesPaid: row.fees_paid,
     participant: {
           id: row.participant_id,
@@ -134,15 +124,24 @@ export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
         },
     court: { id: row.court_agency_id, name: row.court_name },
     probationOfficer: { id: row.probation_officer_id, name: row.probation_officer_name },
-    policy: {
-      id: row.policy_id,
-      key: row.policy_key,
-      version: row.policy_version,
-      name: row.policy_name,
-      requiredSessions: row.required_sessions,
-      feesRequired: row.fees_required,
-    },
+    policy: policyOf(row),
   };
+}
+
+/** The order's dates and terms: every viewer who may read the case reads the same ones. */
+function caseTermsOf(row: ReferralRow): Pick<ReferralView, 'statusChangedAt' | 'orderedOn' | 'enrollBy' | 'completeBy' | 'requiredSessions' | 'levelKey'> {
+  return {
+    statusChangedAt: row.status_changed_at,
+    orderedOn: row.ordered_on,
+    enrollBy: row.enroll_by,
+    completeBy: row.complete_by,
+    requiredSessions: row.required_sessions,
+    levelKey: row.level_key,
+  };
+}
+
+function policyOf(row: ReferralRow): ReferralView['policy'] {
+  return { id: row.policy_id, key: row.policy_key, version: row.policy_version, name: row.policy_name, requiredSessions: row.required_sessions, feesRequired: row.fees_required };
 }
 
 /** Counts for everyone who may read the referral; the court gets the counts, not the dates. */

@@ -18,6 +18,7 @@ import { Enrollment } from './enrollment.entity';
 import { CreateEnrollmentDto } from './create-enrollment.dto';
 import { enrollmentWarnings, EnrollmentWarning } from './enrollment-warnings';
 import { Participant } from '../participants/participant.entity';
+import { EnrollmentsRepository } from './enrollments.repository';
 
 const MAX_DAYS_AHEAD = 90;
 
@@ -55,10 +56,9 @@ export class EnrollmentHeld extends Error {
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** Refuses a first session on a day the group does not meet, naming the day it does. */
-async function assertMeetsOn(manager: EntityManager, group: Group, startDate: string): Promise<void> {
+async function assertMeetsOn(enrollments: EnrollmentsRepository, manager: EntityManager, group: Group, startDate: string): Promise<void> {
   if (isoWeekday(startDate) === group.weekday) return;
-  const [makeUp] = await manager.query<unknown[]>(`SELECT 1 FROM sessions WHERE group_id = $1 AND date = $2 AND status <> 'cancelled' LIMIT 1`, [group.id, startDate]);
-  if (makeUp) return;
+  if (await enrollments.meetsOn(manager, group.id, startDate)) return;
   const meets = WEEKDAY_NAMES[group.weekday - 1];
   const first = nextWeekday(startDate, group.weekday);
   throw new UnprocessableError('NOT_A_MEETING_DAY', `${group.name} meets on ${meets}s, not on ${WEEKDAY_NAMES[isoWeekday(startDate) - 1]} ${startDate}`, {
@@ -75,6 +75,7 @@ export class EnrollmentsService {
     private readonly clock: ProgramClock,
     private readonly outbox: OutboxTransaction,
     private readonly compliance: ComplianceService,
+    private readonly enrollments: EnrollmentsRepository,
   ) {}
 
   /**
@@ -90,7 +91,7 @@ export class EnrollmentsService {
       const group = await manager.createQueryBuilder(Group, 'group').setLock('pessimistic_write').where('group.id = :id', { id: input.groupId }).getOne();
       if (!group) throw new NotFoundError('group');
       this.assertStartDate(input.startDate, referral.orderedOn, group);
-      if (options.firstSessionOnMeetingDay) await assertMeetsOn(manager, group, input.startDate);
+      if (options.firstSessionOnMeetingDay) await assertMeetsOn(this.enrollments, manager, group, input.startDate);
 
       const current = await manager.findOneBy(Enrollment, { referralId: referral.id, endDate: IsNull() });
       if (current?.groupId === group.id) {
@@ -159,11 +160,7 @@ export class EnrollmentsService {
         fields: { startDate: [`startDate must be after ${current.startDate}, when he joined his current group`] },
       });
     }
-    const [{ later }] = await manager.query<Array<{ later: number }>>(
-      `SELECT count(*)::int AS later FROM attendance_marks m JOIN sessions s ON s.id = m.session_id
-        WHERE m.enrollment_id = $1 AND s.date >= $2`,
-      [current.id, startDate],
-    );
+    const later = await this.enrollments.marksOnOrAfter(manager, current.id, startDate);
     if (later > 0) {
       throw new UnprocessableError('MARKS_AFTER_TRANSFER', `He has ${later} mark(s) in his current group on or after ${startDate}`, {
         fields: { startDate: ['startDate is before attendance already recorded in his current group'] },

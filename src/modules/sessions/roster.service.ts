@@ -6,11 +6,12 @@ import { AuditService } from '../audit/audit.service';
 import { AttendanceStatus } from '../attendance/attendance-status.enum';
 import { countAttendance } from '../compliance/attendance-counts';
 import { limitWarnings } from '../compliance/limit-warnings';
+import { parseMarkFacts } from '../compliance/mark-facts.repository';
+import { toAbsenceRules } from '../compliance/rule-policy.row';
 import { AccessService } from '../access/access.service';
-import { marksAggregate, parseMarkFacts } from '../compliance/mark-facts.repository';
-import { AbsenceRulesRow, toAbsenceRules } from '../compliance/rule-policy.row';
 import { Role } from '../users/role.enum';
-import { SESSION_ROW_SELECT, SessionRow, SessionView, toSessionView } from './session.view';
+import { RosterRepository, RosterRow, RosterSessionRow } from './roster.repository';
+import { SessionView, toSessionView } from './session.view';
 
 export interface RosterEntry {
   enrollmentId: string;
@@ -41,20 +42,6 @@ export interface Roster {
   entries: RosterEntry[];
 }
 
-interface RosterRow extends AbsenceRulesRow {
-  other_language: string | null;
-  enrollment_id: string;
-  referral_id: string;
-  start_date: string;
-  first_name: string;
-  last_name: string;
-  mark_status: AttendanceStatus | null;
-  mark_note: string | null;
-  marked_at: Date | null;
-  level_key: string | null;
-  /** His mark history (marksAggregate), NULL before his first marked held session. */
-  history_marks: string | null;
-}
 
 /**
  * Everyone enrolled in the session's group on its date, with the current mark and standing,
@@ -66,6 +53,7 @@ export class RosterService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    private readonly rosters: RosterRepository,
   ) {}
 
   async roster(user: SignedInUser, sessionId: string): Promise<Roster> {
@@ -79,44 +67,17 @@ export class RosterService {
 
   /** The session's own note and who ran it when someone covered (pages only; the caller checked access). */
   async details(sessionId: string): Promise<{ note: string | null; runById: string | null; runByName: string | null }> {
-    const [row] = await this.dataSource.query<[{ note: string | null; run_by_id: string | null; run_by_name: string | null }?]>(
-      `SELECT s.note, s.run_by_id, u.name AS run_by_name FROM sessions s LEFT JOIN users u ON u.id = s.run_by_id WHERE s.id = $1`,
-      [sessionId],
-    );
+    const row = await this.rosters.details(sessionId);
     return { note: row?.note ?? null, runById: row?.run_by_id ?? null, runByName: row?.run_by_name ?? null };
   }
 
   /** The session and its roster in one statement (a roster with nobody on it is the session's row alone). */
   async load(manager: EntityManager, sessionId: string, viewer: Role): Promise<Roster> {
-    const rows: Array<SessionRow & { group_name: string } & ({ enrollment_id: null } | RosterRow)> = await manager.query(
-      `SELECT ${SESSION_ROW_SELECT}, g.name AS group_name, ro.*
-         FROM sessions s JOIN groups g ON g.id = s.group_id LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
-         LEFT JOIN LATERAL (
-           SELECT e.id AS enrollment_id, e.referral_id, e.start_date::text AS start_date, p.first_name, p.last_name,
-                  NULLIF(p.language, g.language) AS other_language,
-                  m.status AS mark_status, m.note AS mark_note, m.marked_at,
-                  r.required_sessions, r.level_key, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences,
-                  h.marks AS history_marks
-             FROM enrollments e
-             JOIN referrals r ON r.id = e.referral_id
-             JOIN participants p ON p.id = r.participant_id
-             JOIN policies pol ON pol.id = r.policy_id
-             LEFT JOIN attendance_marks m ON m.session_id = s.id AND m.enrollment_id = e.id
-             LEFT JOIN LATERAL (
-               SELECT ${marksAggregate('am', 'hs')} AS marks
-                 FROM attendance_marks am JOIN sessions hs ON hs.id = am.session_id
-                WHERE am.referral_id = e.referral_id AND hs.status = 'held'
-             ) h ON TRUE
-            WHERE e.group_id = s.group_id AND e.start_date <= s.date AND (e.end_date IS NULL OR e.end_date >= s.date)
-         ) ro ON TRUE
-        WHERE s.id = $1
-        ORDER BY ro.last_name, ro.first_name, ro.enrollment_id`,
-      [sessionId],
-    );
+    const rows = await this.rosters.sessionAndRoster(manager, sessionId);
     const [sessionRow] = rows;
     return {
       session: { ...toSessionView(sessionRow), groupName: sessionRow.group_name },
-      entries: rows.filter((row): row is SessionRow & { group_name: string } & RosterRow => row.enrollment_id !== null).map((row) => toRosterEntry(row, viewer)),
+      entries: rows.filter((row): row is RosterSessionRow & RosterRow => row.enrollment_id !== null).map((row) => toRosterEntry(row, viewer)),
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { changes, rows } from '../../common/database/sql';
 import { addDays } from '../../common/dates';
 import { ProgramClock } from '../../common/program-clock';
 
@@ -27,7 +28,8 @@ export class SessionScheduleService {
   async generate(manager: EntityManager = this.dataSource.manager, groupIds?: string[]): Promise<number> {
     const through = addDays(this.clock.today(), SCHEDULE_WEEKS_AHEAD * 7);
     // TypeORM answers an INSERT … RETURNING with the returned rows themselves (no [rows, count] pair).
-    const rows = await manager.query<Array<{ id: string }>>(
+    const created = await rows<{ id: string }>(
+      manager,
       `INSERT INTO sessions (group_id, date, start_time, kind, status, cancelled_reason, closed_by_calendar)
        SELECT g.id, d::date, g.start_time, 'regular',
               (CASE WHEN h.date IS NULL THEN 'scheduled' ELSE 'cancelled' END)::session_status,
@@ -46,7 +48,7 @@ export class SessionScheduleService {
     );
     await this.applyCalendar(manager, groupIds);
     await this.assignUnits(manager, groupIds);
-    return rows.length;
+    return created.length;
   }
 
   /**
@@ -56,7 +58,8 @@ export class SessionScheduleService {
    */
   async applyCalendar(manager: EntityManager, groupIds?: string[]): Promise<{ closed: number; reopened: number }> {
     const today = this.clock.today();
-    const [, closed] = await manager.query<[unknown, number]>(
+    const { count: closed } = await changes(
+      manager,
       `UPDATE sessions s SET status = 'cancelled', cancelled_reason = 'Closed: ' || h.name, closed_by_calendar = true, curriculum_unit_id = NULL
          FROM program_holidays h
         WHERE h.date = s.date AND h.closed AND s.kind = 'regular' AND s.status = 'scheduled' AND s.date >= $1::date
@@ -64,7 +67,8 @@ export class SessionScheduleService {
           AND NOT EXISTS (SELECT 1 FROM attendance_marks m WHERE m.session_id = s.id)`,
       [today, groupIds ?? null],
     );
-    const [, reopened] = await manager.query<[unknown, number]>(
+    const { count: reopened } = await changes(
+      manager,
       `UPDATE sessions s SET status = 'scheduled', cancelled_reason = NULL, closed_by_calendar = false
         WHERE s.closed_by_calendar AND s.status = 'cancelled' AND s.date >= $1::date
           AND ($2::uuid[] IS NULL OR s.group_id = ANY($2::uuid[]))

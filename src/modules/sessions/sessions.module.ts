@@ -5,6 +5,7 @@ import { ParticipantMessagesModule } from '../participant-messages/participant-m
 import { GroupsModule } from '../groups/groups.module';
 import { HolidaysController } from './holidays.controller';
 import { HolidaysService } from './holidays.service';
+import { RosterRepository } from './roster.repository';
 import { RosterService } from './roster.service';
 import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
@@ -12,7 +13,7 @@ import { SessionsService } from './sessions.service';
 @Module({
   imports: [GroupsModule, ComplianceCoreModule, CalendarModule, ParticipantMessagesModule],
   controllers: [SessionsController, HolidaysController],
-  providers: [SessionsService, RosterService, HolidaysService],
+  providers: [SessionsService, RosterService, HolidaysService, RosterRepository],
   exports: [RosterService, SessionsService],
 })
 export class SessionsModule {}

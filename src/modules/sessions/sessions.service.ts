@@ -10,6 +10,7 @@ import { ParticipantMessagesService } from '../participant-messages/participant-
 import { SessionScheduleService } from './session-schedule.service';
 import { Session, SessionStatus } from './session.entity';
 import { SessionView } from './session.view';
+import { RosterRepository } from './roster.repository';
 
 @Injectable()
 export class SessionsService {
@@ -21,6 +22,7 @@ export class SessionsService {
     private readonly outbox: OutboxTransaction,
     private readonly compliance: ComplianceService,
     private readonly messages: ParticipantMessagesService,
+    private readonly rosters: RosterRepository,
   ) {}
 
   async get(user: SignedInUser, sessionId: string): Promise<SessionView> {
@@ -47,11 +49,7 @@ export class SessionsService {
       );
       // A week that did not meet is no session he was due at: a run of absences it broke, or a
       // stretch without attendance it lengthened, is judged again for the men on its roster.
-      const roster: Array<{ referral_id: string }> = await manager.query(
-        `SELECT DISTINCT referral_id FROM enrollments WHERE group_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date >= $2)`,
-        [session.groupId, session.date],
-      );
-      await this.compliance.evaluate(manager, roster.map((row) => row.referral_id));
+      await this.compliance.evaluate(manager, await this.rosters.referralsEnrolledOn(manager, session.groupId, session.date));
       // The men hear now, not on the morning before: "no group on Thursday, and why".
       await this.messages.writeDue(manager, { sessionIds: [session.id] });
     });

@@ -50,7 +50,7 @@ describe('the roster save in few statements', () => {
     expect(response.status).toBe(200);
     // The outbox marks its notices queued after commit, without the request waiting for it.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    return { statements: counter.of(requestId), requestId, body: response.body };
+    return { statements: counter.ofWork(requestId), requestId, body: response.body };
   }
   const auditOf = async (requestId: string) =>
     ((await testApp.dataSource.query(`SELECT action, details FROM audit_entries WHERE request_id = $1 ORDER BY id`, [requestId])) as Array<{ action: string; details: Record<string, unknown> | null }>);

@@ -35,7 +35,7 @@ describe('read audit in the same statement as the read', () => {
   async function traced(send: (requestId: string) => Promise<{ status: number; body: unknown; text: string }>) {
     const requestId = randomUUID();
     const response = await send(requestId);
-    return { response, statements: counter.of(requestId), requestId };
+    return { response, statements: counter.ofWork(requestId), requestId };
   }
   const entryOf = async (requestId: string) =>
     (await testApp.dataSource.query(`SELECT action, record_id, actor_user_id, ip_address, details FROM audit_entries WHERE request_id = $1`, [requestId])) as Array<{

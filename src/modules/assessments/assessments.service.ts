@@ -54,12 +54,13 @@ export class AssessmentsService {
       if (Object.keys(fields).length) {
         throw new UnprocessableError('ASSESSMENT_INVALID', Object.values(fields).flat().join('; '), { fields });
       }
-      const level = policy.levels.find((candidate) => candidate.key === input.levelKey)!;
-      const [previous] = (await manager.query(
+      const level = policy.levels.find((candidate) => candidate.key === input.levelKey);
+      if (!level) throw new Error(`level ${input.levelKey} passed the check above but is not in the policy`);
+      const [previous] = await manager.query<[AssessmentRow?]>(
         `${ASSESSMENT_SELECT} WHERE a.referral_id = $1 AND NOT EXISTS (SELECT 1 FROM referral_assessments later WHERE later.supersedes_id = a.id)
           ORDER BY a.recorded_at DESC LIMIT 1`,
         [referral.id],
-      )) as AssessmentRow[];
+      );
       const assessment = await manager.save(
         manager.create(ReferralAssessment, {
           referralId: referral.id,
@@ -116,14 +117,14 @@ export class AssessmentsService {
       await this.compliance.evaluate(manager, [referral.id]);
       return assessment.id;
     });
-    const [row] = (await this.dataSource.query(`${ASSESSMENT_SELECT} WHERE a.id = $1`, [id])) as AssessmentRow[];
+    const [row] = await this.dataSource.query<AssessmentRow[]>(`${ASSESSMENT_SELECT} WHERE a.id = $1`, [id]);
     return toAssessmentView(row, user.role) as AssessmentView;
   }
 
   /** Newest first; the program sees everything, probation and the court the level, date and reason. */
   async history(user: SignedInUser, referralId: string): Promise<Array<AssessmentSummary | AssessmentView>> {
     await this.access.requireAccess(user, 'referral.read', [referralId]);
-    const rows = (await this.dataSource.query(`${ASSESSMENT_SELECT} WHERE a.referral_id = $1 ORDER BY a.recorded_at DESC, a.id LIMIT 200`, [referralId])) as AssessmentRow[];
+    const rows = await this.dataSource.query<AssessmentRow[]>(`${ASSESSMENT_SELECT} WHERE a.referral_id = $1 ORDER BY a.recorded_at DESC, a.id LIMIT 200`, [referralId]);
     await this.audit.record({ action: 'referral.assessments.read', recordType: 'referral', recordId: referralId, details: { returned: rows.length } });
     return rows.map((row) => toAssessmentView(row, user.role));
   }

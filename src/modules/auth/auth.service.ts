@@ -8,7 +8,6 @@ import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { PasswordHasher, UNKNOWN_USER_HASH } from '../users/password-hasher';
 import { assertAcceptablePassword } from '../users/password-rules';
-import { Role } from '../users/role.enum';
 import { User } from '../users/user.entity';
 import { AuthSession, AuthSessionEnd, AuthSessionKind } from './auth-session.entity';
 import { AuthSessionsRepository } from './auth-sessions.repository';

@@ -38,5 +38,6 @@ export const MARKS_AGGREGATE = marksAggregate('m', 's');
 /** The marks of a mark-history string; none when the aggregate was NULL (no held session marked). */
 export function parseMarkFacts(aggregate: string | null): MarkFact[] {
   if (aggregate === null) return [];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the attendance_status enum's own text, read back
   return aggregate.split(',').map((mark) => ({ date: mark.slice(0, 10), status: mark.slice(11) as AttendanceStatus }));
 }

@@ -64,7 +64,7 @@ export class GroupsService {
       );
       await this.schedule.generate(manager, [group.id]);
       await this.audit.record(
-        { action: 'group.create', recordType: 'group', recordId: group.id, details: { ...input } },
+        { action: 'group.create', recordType: 'group', recordId: group.id, details: { ...input } }, // eslint-disable-line @typescript-eslint/no-misused-spread -- the audit keeps the fields, not the class
         manager,
       );
       return group.id;

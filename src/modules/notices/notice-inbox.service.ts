@@ -51,10 +51,10 @@ function openInboxSql(user: SignedInUser, bind: (value: unknown) => string): str
 export async function acknowledgeNotices(manager: EntityManager, audit: AuditService, user: SignedInUser, noticeIds: string[]): Promise<string[]> {
   const ids = [...new Set(noticeIds)];
   const params = new SqlParams();
-  const rows = (await manager.query(
+  const rows = await manager.query<Array<{ id: string; status: NoticeStatus }>>(
     `SELECT n.id, n.status FROM notices n WHERE n.id = ANY(${params.bind(ids)}::uuid[]) AND ${scopeSql(user, 'notice.inbox', 'n', params.bind)} ORDER BY n.id FOR UPDATE`,
     params.values,
-  )) as Array<{ id: string; status: NoticeStatus }>;
+  );
   if (rows.length !== ids.length) throw new NotFoundError('notice');
   const blocked = rows.filter((row) => row.status === NoticeStatus.Dead || row.status === NoticeStatus.Sending);
   if (blocked.length > 0) {
@@ -96,11 +96,11 @@ export class NoticeInboxService {
     if (filters.kind) where.push(`e.kind = ${params.bind(filters.kind)}`);
     if (filters.olderThanDays !== undefined) where.push(`n.created_at <= now() - make_interval(days => ${params.bind(filters.olderThanDays)}::int)`);
     if (filters.caseNumber) where.push(`r.case_number = ${params.bind(filters.caseNumber.trim().toUpperCase())}`);
-    const [{ total, unacknowledged }] = (await this.dataSource.query(
+    const [{ total, unacknowledged }] = await this.dataSource.query<Array<{ total: number; unacknowledged: number }>>(
       `SELECT count(*) FILTER (WHERE ${where.join(' AND ')})::int AS total, count(*)::int AS unacknowledged
          FROM ${NOTICE_ROW_FROM} WHERE ${base.join(' AND ')}`,
       params.values,
-    )) as Array<{ total: number; unacknowledged: number }>;
+    );
     const rows: Array<NoticeRow & { participant_name: string }> = await this.dataSource.query(
       `SELECT ${NOTICE_ROW_SELECT}, p.first_name || ' ' || p.last_name AS participant_name
          FROM ${NOTICE_ROW_FROM} JOIN participants p ON p.id = r.participant_id WHERE ${where.join(' AND ')}
@@ -121,10 +121,10 @@ export class NoticeInboxService {
     // Only recipients have an inbox: nobody else's count needs a statement.
     if (!ruleFor(user, 'notice.inbox')) return 0;
     const params = new SqlParams();
-    const [{ n }] = (await this.dataSource.query(
+    const [{ n }] = await this.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM notices n WHERE ${openInboxSql(user, params.bind).join(' AND ')}`,
       params.values,
-    )) as Array<{ n: number }>;
+    );
     return n;
   }
 

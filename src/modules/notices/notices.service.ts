@@ -37,7 +37,8 @@ export interface NoticeDetail {
 }
 
 export interface NoticeSummary {
-  byStatus: Record<string, number>;
+  /** Only the statuses some notice has. */
+  byStatus: Partial<Record<string, number>>;
   undelivered: number;
   oldestUndeliveredSeconds: number | null;
   overdue: number;
@@ -59,7 +60,7 @@ export class NoticesService {
     if (filters.status) where.push(`n.status = ${params.bind(filters.status)}`);
     if (filters.referralId) where.push(`n.referral_id = ${params.bind(filters.referralId)}`);
     const whereSql = where.join(' AND ');
-    const [{ total }] = (await this.dataSource.query(`SELECT count(*)::int AS total FROM ${NOTICE_ROW_FROM} WHERE ${whereSql}`, params.values)) as Array<{ total: number }>;
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM ${NOTICE_ROW_FROM} WHERE ${whereSql}`, params.values);
     const rows: NoticeRow[] = await this.dataSource.query(
       `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM} WHERE ${whereSql}
         ORDER BY n.created_at DESC, n.id LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
@@ -89,10 +90,10 @@ export class NoticesService {
 
   async get(user: SignedInUser, noticeId: string, options: { audit?: boolean } = {}): Promise<NoticeView> {
     const params = new SqlParams();
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<[NoticeRow?]>(
       `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM} WHERE n.id = ${params.bind(noticeId)} AND ${scopeSql(user, 'notice.read', NOTICE_SCOPE, params.bind)}`,
       params.values,
-    )) as NoticeRow[];
+    );
     if (!row) throw new NotFoundError('notice');
     if (options.audit !== false) await this.audit.record({ action: 'notice.read', recordType: 'notice', recordId: noticeId });
     return toNoticeView(row);
@@ -104,7 +105,7 @@ export class NoticesService {
    */
   async detail(user: SignedInUser, noticeId: string): Promise<NoticeDetail> {
     const notice = await this.get(user, noticeId);
-    const [event] = (await this.dataSource.query(
+    const [event] = await this.dataSource.query<Array<{ facts: Record<string, unknown>; corrected_kind: ComplianceEventKind | null; first_name: string; last_name: string; withdrawn_by: string | null }>>(
       `SELECT e.facts, e.corrects_event_id, ce.kind AS corrected_kind, p.first_name, p.last_name,
               (SELECT w.id FROM compliance_events w WHERE w.corrects_event_id = e.id LIMIT 1) AS withdrawn_by
          FROM compliance_events e
@@ -113,9 +114,10 @@ export class NoticesService {
          LEFT JOIN compliance_events ce ON ce.id = e.corrects_event_id
         WHERE e.id = $1`,
       [notice.eventId],
-    )) as Array<{ facts: Record<string, unknown>; corrected_kind: ComplianceEventKind | null; first_name: string; last_name: string; withdrawn_by: string | null }>;
+    );
     return {
       notice,
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the view carries the event kind as its text
       headline: headlineFor(notice.eventKind as ComplianceEventKind, `${event.first_name} ${event.last_name}`, event.facts, event.corrected_kind),
       facts: eventFacts(event.facts),
       withdrawn: event.withdrawn_by !== null,
@@ -126,7 +128,7 @@ export class NoticesService {
   async letter(user: SignedInUser, noticeId: string): Promise<{ pdf: Buffer; fileName: string }> {
     const notice = await this.get(user, noticeId, { audit: false });
     await this.audit.record({ action: 'notice.letter_read', recordType: 'notice', recordId: noticeId });
-    const [row] = (await this.dataSource.query(`SELECT letter_pdf FROM notices WHERE id = $1`, [noticeId])) as Array<{ letter_pdf: Buffer | null }>;
+    const [row] = await this.dataSource.query<[{ letter_pdf: Buffer | null }?]>(`SELECT letter_pdf FROM notices WHERE id = $1`, [noticeId]);
     if (!row?.letter_pdf) throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
     return { pdf: row.letter_pdf, fileName: letterFileName(notice) };
   }
@@ -134,7 +136,7 @@ export class NoticesService {
   /** The e-mail as rendered (HTML), for staff to see what the recipient gets. */
   async preview(user: SignedInUser, noticeId: string): Promise<string> {
     await this.get(user, noticeId, { audit: false });
-    const [row] = (await this.dataSource.query(`SELECT body_html FROM notices WHERE id = $1`, [noticeId])) as Array<{ body_html: string | null }>;
+    const [row] = await this.dataSource.query<[{ body_html: string | null }?]>(`SELECT body_html FROM notices WHERE id = $1`, [noticeId]);
     if (!row?.body_html) throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
     await this.audit.record({ action: 'notice.preview', recordType: 'notice', recordId: noticeId });
     return row.body_html;
@@ -152,11 +154,11 @@ export class NoticesService {
   /** Staff resolve a dead or unknown notice by sending it again, deliberately. */
   async retry(user: SignedInUser, noticeId: string): Promise<NoticeView> {
     await this.dataSource.transaction(async (manager) => {
-      const [notice] = (await manager.query(`SELECT id, status, last_response FROM notices WHERE id = $1 FOR UPDATE`, [noticeId])) as Array<{
+      const [notice] = await manager.query<[{
         id: string;
         status: NoticeStatus;
         last_response: string | null;
-      }>;
+      }?]>(`SELECT id, status, last_response FROM notices WHERE id = $1 FOR UPDATE`, [noticeId]);
       if (!notice) throw new NotFoundError('notice');
       if (notice.status !== NoticeStatus.Dead && notice.status !== NoticeStatus.Unknown) {
         throw new UnprocessableError('NOTICE_NOT_RETRYABLE', `Only dead or unknown notices are retried by hand; this one is ${notice.status}`);
@@ -195,14 +197,15 @@ export class NoticesService {
    * Counted from the audit trail (append-only, indexed by record) under the notice's row lock.
    */
   private async refuseRetryOverLimit(manager: EntityManager, noticeId: string): Promise<void> {
-    const [window] = (await manager.query(
+    const [window] = await manager.query<Array<{ retries: number; oldest: Date | null }>>(
       `SELECT count(*)::int AS retries, min(occurred_at) AS oldest
          FROM audit_entries
         WHERE record_type = 'notice' AND record_id = $1 AND action = 'notice.retry' AND occurred_at > now() - interval '24 hours'`,
       [noticeId],
-    )) as Array<{ retries: number; oldest: Date | null }>;
-    if (window.retries < MANUAL_RETRIES_PER_DAY) return;
-    const retryAfter = new Date(window.oldest!.getTime() + 24 * 3600_000).toISOString();
+    );
+    // Retries in the window mean an oldest one.
+    if (window.retries < MANUAL_RETRIES_PER_DAY || !window.oldest) return;
+    const retryAfter = new Date(window.oldest.getTime() + 24 * 3600_000).toISOString();
     throw new DomainError(
       'too_many_requests',
       'NOTICE_RETRY_LIMIT',
@@ -213,13 +216,14 @@ export class NoticesService {
 
   /** The report of undelivered and overdue notices: one query. */
   async summary(): Promise<NoticeSummary> {
-    const [row] = (await this.dataSource.query(
+    // An aggregate: always one row; a status no notice has is missing from by_status.
+    const [row] = await this.dataSource.query<[{ by_status: Partial<Record<string, number>>; undelivered: number; oldest: number | null; overdue: number }]>(
       `SELECT COALESCE(jsonb_object_agg(status, count) FILTER (WHERE status IS NOT NULL), '{}'::jsonb) AS by_status,
               COALESCE(sum(count) FILTER (WHERE status IN ('pending', 'sending', 'failed')), 0)::int AS undelivered,
               (SELECT extract(epoch FROM now() - min(created_at))::int FROM notices WHERE status IN ('pending', 'sending', 'failed')) AS oldest,
               (SELECT count(*)::int FROM notices WHERE status IN ('pending', 'sending', 'failed', 'dead', 'unknown') AND due_by < now()) AS overdue
          FROM (SELECT status, count(*)::int AS count FROM notices GROUP BY status) s`,
-    )) as Array<{ by_status: Record<string, number>; undelivered: number; oldest: number | null; overdue: number }>;
+    );
     return {
       byStatus: row.by_status,
       undelivered: row.undelivered,

@@ -61,7 +61,7 @@ export class PoliciesService {
         .createQueryBuilder(Policy, 'policy')
         .select('MAX(policy.version)', 'max')
         .where('policy.key = :key', { key: base.key })
-        .getRawOne()) as { max: number };
+        .getRawOne()) as { max: number | string };
       // A form filled in from version n must not silently undo a version n+1 saved meanwhile.
       if (options.basedOnVersion !== undefined && Number(max) !== options.basedOnVersion) {
         throw new ConflictError('POLICY_VERSION_MOVED', `Version ${Number(max)} of this policy was saved after you opened version ${options.basedOnVersion}; review it and start again from it`);
@@ -71,6 +71,7 @@ export class PoliciesService {
       // a form that does not speak of levels (the settings page's) keeps the version's levels and factors.
       const fees = feesOf(input, base);
       assertFeesConsistent(fees);
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the form's fields, not its class
       const carried = { ...input, ...fees, levels: input.levels ?? base.levels, assessmentFactors: input.assessmentFactors ?? base.assessmentFactors };
       return this.insertVersion(manager, base.key, Number(max) + 1, carried, createdById);
     });

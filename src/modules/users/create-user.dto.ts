@@ -37,7 +37,8 @@ export class CreateUserDto {
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH, { message: `password must be at least ${PASSWORD_MIN_LENGTH} characters` })
   @MaxLength(200)
-  password?: string;
+  // A JSON null passes @IsOptional: "no password" (an invitation), as when it is left out.
+  password?: string | null;
 }
 
 /** What an admin may correct on a user; role and agency are fixed (make a new account instead). */

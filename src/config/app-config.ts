@@ -1,4 +1,4 @@
-import { Role } from '../modules/users/role.enum';
+import { Role } from '../common/auth/role.enum';
 import { HolidayState } from '../modules/calendar/us-holidays';
 import { AppRole, EnvironmentVariables, validateEnvironment } from './environment';
 

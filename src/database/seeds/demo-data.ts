@@ -1,7 +1,8 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { addDays } from '../../common/dates';
-import { RequestContext, SignedInUser } from '../../common/context/request-context';
+import { RequestContext } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { ProgramClock } from '../../common/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { Agency, AgencyKind } from '../../modules/agencies/agency.entity';
@@ -19,7 +20,7 @@ import { CreateProtectedPartyDto } from '../../modules/protected-parties/protect
 import { NotificationWish } from '../../modules/protected-parties/protected-party.entity';
 import { RosterService } from '../../modules/sessions/roster.service';
 import { PasswordHasher } from '../../modules/users/password-hasher';
-import { Role } from '../../modules/users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { User } from '../../modules/users/user.entity';
 import { DEMO_AGENCIES, DEMO_MEN, DEMO_PASSWORDS, DEMO_STAFF } from './demo-people';
 import { ReferenceData } from './reference-data';

@@ -1,6 +1,6 @@
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { ComplianceEventKind, VIOLATION_KINDS } from '../compliance/compliance-event-kind.enum';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { AccountabilityPeriod } from './accountability-period';
 

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditedWrite } from '../audit/audited-write';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';

@@ -6,7 +6,7 @@ import { FieldCipher } from '../../common/crypto/field-cipher';
 import { ConflictError, UnprocessableError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { RecoveryCode, SecondFactor } from './second-factor.entity';
 import { hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, otpauthUri, qrDataUrl, totpStep } from './second-factor-codes';
 

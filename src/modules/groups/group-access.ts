@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError } from '../../common/errors/domain-error';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Session } from '../sessions/session.entity';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { Group } from './group.entity';
 
 /** Admins reach every group; a facilitator only the groups he or she facilitates (else 404). */

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Page } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { NoticeStatus } from './notice-status.enum';
 import { NOTICE_ROW_FROM, NOTICE_ROW_SELECT, NoticeRow, NoticeView, toNoticeView } from './notice.view';
 

@@ -11,7 +11,7 @@ import { AccountabilityExportService, EXPORT_TABLES, ExportTable } from '../acco
 import { accountabilityPageModel } from '../accountability/accountability-page.model';
 import { AccountabilityQuery } from '../accountability/accountability-query.dto';
 import { AccountabilityService } from '../accountability/accountability.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { fieldId } from './page-format';

@@ -14,7 +14,7 @@ import { PoliciesService } from '../policies/policies.service';
 import { CreateReferralDto } from '../referrals/create-referral.dto';
 import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';

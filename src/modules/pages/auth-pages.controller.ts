@@ -6,7 +6,7 @@ import { Public } from '../../common/auth/auth.decorators';
 import { DomainError } from '../../common/errors/domain-error';
 import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/login.dto';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageAnonymous, PageAuthGuard, PageDuringSecondFactorSetup, PageRequest, PageRoles } from './page-auth.guard';
 import { PageCsrfRejected } from './page-errors';
 import { PageExceptionFilter, safeNext } from './page-exception.filter';

@@ -4,7 +4,7 @@ import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
 import { NoticesService } from '../notices/notices.service';
 import { ResponsesService } from '../responses/responses.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { buildChain } from './page-chain';
 import { PageExceptionFilter } from './page-exception.filter';

@@ -5,7 +5,7 @@ import { Public } from '../../common/auth/auth.decorators';
 import { NoticesService } from '../notices/notices.service';
 import { ReferralStatus } from '../referrals/referral-status.enum';
 import { normaliseCaseNumber, ReferralsService } from '../referrals/referrals.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';

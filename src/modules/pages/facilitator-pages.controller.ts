@@ -10,7 +10,7 @@ import { MarkAttendanceDto } from '../attendance/mark-attendance.dto';
 import { GroupsService } from '../groups/groups.service';
 import { Roster, RosterService } from '../sessions/roster.service';
 import { SessionStatus } from '../sessions/session.entity';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';

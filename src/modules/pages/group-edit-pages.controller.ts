@@ -5,7 +5,7 @@ import { Public } from '../../common/auth/auth.decorators';
 import { UpdateGroupDto } from '../groups/create-group.dto';
 import { GroupEditService } from '../groups/group-edit.service';
 import { GroupsService } from '../groups/groups.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';

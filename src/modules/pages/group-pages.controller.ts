@@ -11,7 +11,7 @@ import { CreateGroupDto, OneOffSessionDto } from '../groups/create-group.dto';
 import { GroupsService } from '../groups/groups.service';
 import { SCHEDULE_WEEKS_AHEAD } from '../sessions/session-schedule.service';
 import { SessionsService } from '../sessions/sessions.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';

@@ -4,7 +4,7 @@ import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { InboxFilters, NoticeInboxService } from '../notices/notice-inbox.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';
 import { EVENT_KIND_LABELS, formatAge } from './page-format';

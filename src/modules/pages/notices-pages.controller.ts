@@ -5,7 +5,7 @@ import { Public } from '../../common/auth/auth.decorators';
 import { NoticeStatus } from '../notices/notice-status.enum';
 import { NoticeView } from '../notices/notice.view';
 import { NoticesService } from '../notices/notices.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { NOTICES_SHOWN } from './page-notices';
 import { PageExceptionFilter, safeNext } from './page-exception.filter';

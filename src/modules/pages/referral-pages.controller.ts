@@ -16,7 +16,7 @@ import { ReferralLifecycleService } from '../referrals/referral-lifecycle.servic
 import { FormBody, formText } from './page-forms';
 import { isOpen } from '../referrals/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageAuthGuard, PageRequest, PageRoles } from './page-auth.guard';
 import { PageExceptionFilter } from './page-exception.filter';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { NotFoundError } from '../../common/errors/domain-error';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 
 export type ProtectedPartyPurpose = 'read' | 'write';
 

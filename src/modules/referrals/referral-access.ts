@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError } from '../../common/errors/domain-error';
-import { SignedInUser } from '../../common/context/request-context';
-import { Role } from '../users/role.enum';
+import { SignedInUser } from '../../common/auth/signed-in-user';
+import { Role } from '../../common/auth/role.enum';
 import { Referral } from './referral.entity';
 
 export type ReferralScope =

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, UnprocessableError } from '../../common/errors/domain-error';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { DataSource, EntityManager } from 'typeorm';

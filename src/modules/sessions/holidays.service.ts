@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { addDays } from '../../common/dates';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { ProgramClock } from '../../common/program-clock';
 import { AuditService } from '../audit/audit.service';

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceStatus } from '../attendance/attendance-status.enum';
 import { countAttendance } from '../compliance/attendance-counts';
 import { limitWarnings } from '../compliance/limit-warnings';
 import { GroupAccess } from '../groups/group-access';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { SESSION_ROW_SELECT, SessionRow, SessionView, toSessionView } from './session.view';
 
 export interface RosterEntry {

@@ -1,4 +1,4 @@
-import { ProgramClock } from '../../src/common/program-clock';
+import { ProgramClock } from '../../src/config/program-clock';
 import { addDays, nextWeekday } from '../../src/common/dates';
 import { seedReferenceData, ReferenceData } from '../../src/database/seeds/reference-data';
 import { Policy } from '../../src/modules/policies/policy.entity';

@@ -1,4 +1,4 @@
-import { FieldCipher } from '../../src/common/crypto/field-cipher';
+import { FieldCipher } from '../../src/config/field-cipher';
 import { rotateFieldKeys } from '../../src/database/field-key-rotation';
 import { Role } from '../../src/common/auth/role.enum';
 import { createGroup, createReferral, enroll, startProgramApp } from '../helpers/domain';

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { addDays } from '../../common/dates';
 import { RequestContext } from '../../common/context/request-context';
 import { SignedInUser } from '../../common/auth/signed-in-user';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { Agency, AgencyKind } from '../../modules/agencies/agency.entity';
 import { AttendanceService } from '../../modules/attendance/attendance.service';

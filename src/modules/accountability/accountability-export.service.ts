@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { CsvColumn } from '../../common/http/csv';
 import { SqlParams } from '../../common/http/sql-params';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../../common/auth/role.enum';
 import { AccountabilityQuery } from './accountability-query.dto';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { SqlParams } from '../../common/http/sql-params';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../../common/auth/role.enum';
 import { DISPARITY_RULE, disparityFlags, share, Share, Spread } from './accountability-figures';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/auth/signed-in-user';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { usDate } from '../../common/dates';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';

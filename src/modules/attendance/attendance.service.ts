@@ -5,7 +5,7 @@ import { NotFoundError, UnprocessableError } from '../../common/errors/domain-er
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditedWrite } from '../audit/audited-write';
 import { SignedInUser } from '../../common/auth/signed-in-user';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
 import { addAttendanceCharges } from '../fees/attendance-charges';

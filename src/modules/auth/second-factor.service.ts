@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHmac } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { FieldCipher } from '../../common/crypto/field-cipher';
+import { FieldCipher } from '../../config/field-cipher';
 import { ConflictError, UnprocessableError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';

@@ -3,7 +3,7 @@ import { EntityManager, IsNull } from 'typeorm';
 import { addDays, isoWeekday, nextWeekday, usDate } from '../../common/dates';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/auth/signed-in-user';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';

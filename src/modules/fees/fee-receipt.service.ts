@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SignedInUser } from '../../common/auth/signed-in-user';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { usDate } from '../../common/dates';
 import { FeesService } from './fees.service';
 import { receiptLabel, renderReceipt } from './receipt-pdf';

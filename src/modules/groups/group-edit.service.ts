@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { UnprocessableError } from '../../common/errors/domain-error';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../../common/auth/role.enum';
 import { User } from '../users/user.entity';

@@ -6,7 +6,7 @@ import { NotFoundError, UnprocessableError } from '../../common/errors/domain-er
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Page } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { CurriculumUnit } from '../curricula/curriculum-unit.entity';
 import { Curriculum } from '../curricula/curriculum.entity';

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
 import { DomainError } from '../../common/errors/domain-error';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AgenciesService } from '../agencies/agencies.service';
 import { AgencyKind } from '../agencies/agency.entity';
 import { CreateEnrollmentDto } from '../enrollments/create-enrollment.dto';

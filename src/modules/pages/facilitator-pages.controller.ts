@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
 import { addDays } from '../../common/dates';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AttendanceStatus } from '../attendance/attendance-status.enum';
 import { AttendanceService } from '../attendance/attendance.service';
 import { MarkAttendanceDto } from '../attendance/mark-attendance.dto';

@@ -5,7 +5,7 @@ import { Response } from 'express';
 import { Public } from '../../common/auth/auth.decorators';
 import { addDays } from '../../common/dates';
 import { DomainError } from '../../common/errors/domain-error';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { CurriculaService } from '../curricula/curricula.service';
 import { CreateGroupDto, OneOffSessionDto } from '../groups/create-group.dto';
 import { GroupsService } from '../groups/groups.service';

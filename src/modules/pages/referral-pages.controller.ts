@@ -5,7 +5,7 @@ import { Public } from '../../common/auth/auth.decorators';
 import { AppConfig } from '../../config/app-config';
 import { CaseloadService, STANDING_ORDER } from '../compliance/caseload.service';
 import { AuditService } from '../audit/audit.service';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { eventLabel } from '../compliance/compliance-labels';
 import { CASELOAD_COLUMNS, CASELOAD_PAGE_SIZE, caseloadLink, caseloadOptions, CaseloadView, readCaseloadView, SEARCH_LIMIT, streamCaseloadCsv } from './caseload-view';
 import { NoticesService } from '../notices/notices.service';

@@ -7,7 +7,7 @@ import { NotFoundError } from '../../common/errors/domain-error';
 import { Page } from '../../common/http/pagination.dto';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../../common/auth/role.enum';
-import { FieldCipher } from '../../common/crypto/field-cipher';
+import { FieldCipher } from '../../config/field-cipher';
 import { ProtectedPartyAccess } from './protected-party-access';
 import { CreateProtectedPartyDto, UpdateProtectedPartyDto } from './protected-party.dto';
 import { NotificationWish, ProtectedParty } from './protected-party.entity';

@@ -9,7 +9,7 @@ import { MailStatus } from '../mail/mail-kind';
 import { MailOutcome, MailOutcomes } from '../mail/mail-outcomes';
 import { MailOutbox } from '../mail/mail-outbox.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
-import { FieldCipher } from '../../common/crypto/field-cipher';
+import { FieldCipher } from '../../config/field-cipher';
 import { partyContext } from './protected-parties.service';
 import { RecordVictimNotificationDto } from './protected-party.dto';
 import { ProtectedPartyDetails, VictimNotificationView } from './protected-party.view';

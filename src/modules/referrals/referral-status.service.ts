@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { UnprocessableError } from '../../common/errors/domain-error';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditedWrite } from '../audit/audited-write';
 import { victimNotificationInsertSql, victimNotificationSteps } from '../protected-parties/raise-victim-notifications';
 import { Enrollment } from '../enrollments/enrollment.entity';

@@ -5,7 +5,7 @@ import { addDays, addMonths } from '../../common/dates';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Page } from '../../common/http/pagination.dto';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { Agency, AgencyKind } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
 import { countAttendance } from '../compliance/attendance-counts';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { addDays } from '../../common/dates';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { HolidayCalendar, HolidayView } from '../calendar/holiday-calendar.service';
 import { SessionScheduleService } from './session-schedule.service';

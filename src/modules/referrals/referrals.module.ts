@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ComplianceCoreModule } from '../compliance/compliance-core.module';
+import { ComplianceModule } from '../compliance/compliance.module';
 import { ReferralAccess } from './referral-access';
 import { ReferralHistoryService } from './referral-history.service';
 import { ReferralLifecycleService } from './referral-lifecycle.service';
@@ -7,9 +7,9 @@ import { ReferralsController } from './referrals.controller';
 import { ReferralsService } from './referrals.service';
 
 @Module({
-  imports: [ComplianceCoreModule],
+  imports: [ComplianceModule],
   controllers: [ReferralsController],
   providers: [ReferralsService, ReferralAccess, ReferralLifecycleService, ReferralHistoryService],
-  exports: [ReferralsService, ReferralAccess, ReferralHistoryService, ReferralLifecycleService, ComplianceCoreModule],
+  exports: [ReferralsService, ReferralAccess, ReferralHistoryService, ReferralLifecycleService, ComplianceModule],
 })
 export class ReferralsModule {}

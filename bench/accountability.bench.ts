@@ -3,7 +3,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Client } from 'pg';
 import { csvStringifier } from '../src/common/http/csv';
-import { SignedInUser } from '../src/common/context/request-context';
+import { SignedInUser } from '../src/common/auth/signed-in-user';
 import { AccountabilityService } from '../src/modules/accountability/accountability.service';
 import { BenchApp } from './app';
 import { stats, Stats, timed } from './measure';

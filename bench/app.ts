@@ -5,7 +5,7 @@ import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { AppConfig } from '../src/config/app-config';
-import { ProgramClock } from '../src/common/program-clock';
+import { ProgramClock } from '../src/config/program-clock';
 import { ReferenceData, seedReferenceData } from '../src/database/seeds/reference-data';
 import { configureHttpApp } from '../src/http-app';
 import { benchDatabaseUrl, REDIS_URL } from './database';

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { RosterService } from '../src/modules/sessions/roster.service';
-import { Role } from '../src/modules/users/role.enum';
+import { Role } from '../src/common/auth/role.enum';
 import { BenchApp } from './app';
 import { QueryCounter, repeat, stats, Stats } from './measure';
 

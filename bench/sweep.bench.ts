@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { ProgramClock } from '../src/common/program-clock';
+import { ProgramClock } from '../src/config/program-clock';
 import { AppConfig } from '../src/config/app-config';
 import { ComplianceSweepService, SWEEP_BATCH_SIZE, SweepResult } from '../src/modules/compliance/compliance-sweep.service';
 import { ComplianceService } from '../src/modules/compliance/compliance.service';

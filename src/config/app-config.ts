@@ -1,5 +1,5 @@
-import { Role } from '../modules/users/role.enum';
-import { HolidayState } from '../modules/calendar/us-holidays';
+import { Role } from '../common/auth/role.enum';
+import { HolidayState } from './us-holidays';
 import { AppRole, EnvironmentVariables, validateEnvironment } from './environment';
 
 /** The typed settings every module receives; built once from the environment. */

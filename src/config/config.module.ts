@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { ProgramClock } from '../common/program-clock';
+import { ProgramClock } from './program-clock';
 import { AppConfig } from './app-config';
 
 /** Makes the validated AppConfig and the program clock injectable everywhere. */

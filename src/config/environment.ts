@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
-import { HOLIDAY_STATES, HolidayState } from '../modules/calendar/us-holidays';
+import { HOLIDAY_STATES, HolidayState } from './us-holidays';
 import {
   IsEmail,
   IsIn,

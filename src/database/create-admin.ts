@@ -8,7 +8,7 @@ import { Agency, AgencyKind } from '../modules/agencies/agency.entity';
 import { AuditService } from '../modules/audit/audit.service';
 import { PasswordHasher } from '../modules/users/password-hasher';
 import { passwordProblems } from '../modules/users/password-policy';
-import { Role } from '../modules/users/role.enum';
+import { Role } from '../common/auth/role.enum';
 import { User } from '../modules/users/user.entity';
 import { dataSourceOptions } from './data-source-options';
 import { askHidden } from './terminal-prompt';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { FieldCipher } from '../common/crypto/field-cipher';
+import { FieldCipher } from '../config/field-cipher';
 
 /** Every sealed column set, by table: the key id, the wrapped data key, the id column. */
 const SEALED: ReadonlyArray<{ table: string; keyId: string; wrappedKey: string; id?: string }> = [

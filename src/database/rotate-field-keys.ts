@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { AppConfig } from '../config/app-config';
-import { FieldCipher } from '../common/crypto/field-cipher';
+import { FieldCipher } from '../config/field-cipher';
 import { rotateFieldKeys } from './field-key-rotation';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';

@@ -1,6 +1,6 @@
 import { addDays } from '../../src/common/dates';
 import { Policy } from '../../src/modules/policies/policy.entity';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { assessmentBody } from '../assessments/assessment-helpers';
 import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp } from '../helpers/domain';
 import { bearer, Staff } from '../helpers/fixtures';

@@ -1,4 +1,4 @@
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { UsersService } from '../../src/modules/users/users.service';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { bearer, createAgency, createStaff, createUser, signIn, Staff, TEST_PASSWORD } from '../helpers/fixtures';

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { SessionRevocations } from '../../src/modules/auth/session-revocations';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { bearer, createAgency, createUser, signIn, TEST_PASSWORD } from '../helpers/fixtures';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { startTestApp, TestApp } from '../helpers/test-app';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { Policy } from '../../src/modules/policies/policy.entity';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp } from '../helpers/domain';
 import { bearer, createAgency, createUser, signIn, Staff } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';

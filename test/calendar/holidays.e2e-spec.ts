@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { addDays } from '../../src/common/dates';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp, TODAY } from '../helpers/domain';
 import { bearer, Staff } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';

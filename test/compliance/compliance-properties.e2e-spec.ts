@@ -1,6 +1,6 @@
 import { PROGRAM_DECISION_KINDS } from '../../src/modules/compliance/compliance-event-kind.enum';
 import fc from 'fast-check';
-import { ProgramClock } from '../../src/common/program-clock';
+import { ProgramClock } from '../../src/config/program-clock';
 import { AppConfig } from '../../src/config/app-config';
 import { ComplianceSweepService } from '../../src/modules/compliance/compliance-sweep.service';
 import { ComplianceService } from '../../src/modules/compliance/compliance.service';

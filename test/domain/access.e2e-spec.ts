@@ -1,6 +1,6 @@
 import { Response } from 'supertest';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { bearer, createAgency, createStaff, createUser, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, otherFacilitator, pinToday, seedReference, sessionsOf } from '../helpers/domain';
 import { startTestApp, TestApp } from '../helpers/test-app';

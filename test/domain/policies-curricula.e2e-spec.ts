@@ -1,4 +1,4 @@
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { bearer, Staff } from '../helpers/fixtures';
 import { createReferral, Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';

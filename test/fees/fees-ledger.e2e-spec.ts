@@ -4,7 +4,7 @@ import { nextCharge } from '../../src/modules/fees/fee-rules';
 import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, sessionsOf, TODAY, Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { createUser, signIn } from '../helpers/fixtures';
 
 describe('the fees ledger', () => {

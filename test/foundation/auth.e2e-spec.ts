@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { User } from '../../src/modules/users/user.entity';
 import { bearer, createAgency, createUser, signIn, TEST_PASSWORD } from '../helpers/fixtures';
 import Redis from 'ioredis';

@@ -1,5 +1,5 @@
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { bearer, createAgency, createUser, signIn } from '../helpers/fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';
 

@@ -1,10 +1,10 @@
-import { ProgramClock } from '../../src/common/program-clock';
+import { ProgramClock } from '../../src/config/program-clock';
 import { addDays, nextWeekday } from '../../src/common/dates';
 import { seedReferenceData, ReferenceData } from '../../src/database/seeds/reference-data';
 import { Policy } from '../../src/modules/policies/policy.entity';
 import { bearer, createStaff, createUser, signIn, Staff } from './fixtures';
 import { startTestApp, TestApp, TestAppOptions } from './test-app';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 
 /** Tests replay a fixed calendar: "today" is Wednesday 25 November 2026 unless a test says otherwise. */
 export const TODAY = '2026-11-25';

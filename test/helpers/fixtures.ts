@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Agency, AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { PasswordHasher } from '../../src/modules/users/password-hasher';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { User } from '../../src/modules/users/user.entity';
 import { TestApp } from './test-app';
 

@@ -1,5 +1,5 @@
 import { Browser, Page } from 'playwright-core';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { mailWithLink, totpCode, freshStep } from '../accounts/account-helpers';
 import { bearer, createStaff, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';

@@ -1,6 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { addDays } from '../../src/common/dates';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { bearer, createStaff, createUser, Staff } from '../helpers/fixtures';
 import { freshStep, mailWithLink, totpCode } from '../accounts/account-helpers';

@@ -1,6 +1,6 @@
 import { addDays } from '../../src/common/dates';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp, TODAY } from '../helpers/domain';
 import { bearer, createAgency, createUser, Staff } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';

@@ -1,6 +1,6 @@
 import { waitFor } from '../helpers/wait-for';
 import { Browser } from 'playwright-core';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';

@@ -1,6 +1,6 @@
 import { Browser, Page } from 'playwright-core';
 import { addDays } from '../../src/common/dates';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { createStaff, createUser, Staff } from '../helpers/fixtures';
 import { createGroup, pinToday, seedReference, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';

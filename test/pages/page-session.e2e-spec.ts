@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { User } from '../../src/modules/users/user.entity';
 import { createStaff, createUser, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';

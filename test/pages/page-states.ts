@@ -1,6 +1,6 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { addDays } from '../../src/common/dates';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { bearer, createStaff, TEST_PASSWORD } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addDays } from '../../src/common/dates';
 import { ParticipantMessagesService } from '../../src/modules/participant-messages/participant-messages.service';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp, TODAY } from '../helpers/domain';
 import { bearer, Staff } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';

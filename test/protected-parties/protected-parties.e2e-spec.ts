@@ -1,6 +1,6 @@
-import { FieldCipher } from '../../src/common/crypto/field-cipher';
+import { FieldCipher } from '../../src/config/field-cipher';
 import { rotateFieldKeys } from '../../src/database/field-key-rotation';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { createGroup, createReferral, enroll, startProgramApp } from '../helpers/domain';
 import { createDatabaseFromTemplate, dropDatabase } from '../helpers/test-database';
 import { bearer, signIn, Staff } from '../helpers/fixtures';

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { Response } from 'supertest';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { User } from '../../src/modules/users/user.entity';
 import { bearer, Staff } from '../helpers/fixtures';
 import { Reference, startProgramApp } from '../helpers/domain';

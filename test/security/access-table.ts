@@ -1,4 +1,4 @@
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 
 /**
  * Who may call each route of the OpenAPI document, and what they get. The generated sweep

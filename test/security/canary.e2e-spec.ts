@@ -4,7 +4,7 @@ import PDFDocument from 'pdfkit';
 import request from 'supertest';
 import { addDays } from '../../src/common/dates';
 import { AuthService } from '../../src/modules/auth/auth.service';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Response } from 'supertest';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { bearer, createAgency, createUser, signIn, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { Reference, startProgramApp } from '../helpers/domain';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Response } from 'supertest';
 import { createValidationPipe } from '../../src/common/errors/validation-errors';
 import { JSON_BODY_LIMIT } from '../../src/http-app';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { bearer, Staff } from '../helpers/fixtures';
 import { Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';

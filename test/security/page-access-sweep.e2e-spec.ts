@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Response } from 'supertest';
 import { IS_PUBLIC } from '../../src/common/auth/auth.decorators';
 import { PageAuthGuard } from '../../src/modules/pages/page-auth.guard';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { Staff } from '../helpers/fixtures';
 import { startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';

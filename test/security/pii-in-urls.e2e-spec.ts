@@ -1,5 +1,5 @@
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { bearer, createAgency, createUser, Staff } from '../helpers/fixtures';
 import { createReferral, Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';

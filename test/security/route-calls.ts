@@ -1,6 +1,6 @@
 import { Response } from 'supertest';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
-import { Role } from '../../src/modules/users/role.enum';
+import { Role } from '../../src/common/auth/role.enum';
 import { bearer, createAgency, createUser, signIn, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, otherFacilitator, Reference, sessionsOf } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';

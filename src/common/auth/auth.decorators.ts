@@ -1,8 +1,8 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
-import { Role } from '../../modules/users/role.enum';
-import { SignedInUser } from '../context/request-context';
+import { Role } from './role.enum';
+import { SignedInUser } from './signed-in-user';
 
 export const IS_PUBLIC = 'throughline:isPublic';
 export const ALLOWED_ROLES = 'throughline:allowedRoles';

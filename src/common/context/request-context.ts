@@ -1,15 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Role } from '../../modules/users/role.enum';
-
-export interface SignedInUser {
-  id: string;
-  role: Role;
-  agencyId: string;
-  email: string;
-  name: string;
-  /** The server-side sign-in session the request came with (absent for system work). */
-  sessionId?: string;
-}
+import { Role } from '../auth/role.enum';
+import { SignedInUser } from '../auth/signed-in-user';
 
 /** Who is asking and from where, for the audit log; set per request by middleware. */
 export interface RequestContextState {

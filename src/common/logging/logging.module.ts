@@ -3,7 +3,12 @@ import { IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import pino from 'pino';
-import { AppConfig } from '../../config/app-config';
+
+/** The two settings logging reads (AppConfig has them), named here so common does not depend on config. */
+export interface LoggingSettings {
+  readonly logLevel: string;
+  readonly appRole: string;
+}
 
 /**
  * Structured JSON logs, one line per request with its id. Bodies and query strings are
@@ -11,7 +16,7 @@ import { AppConfig } from '../../config/app-config';
  */
 @Module({})
 export class LoggingModule {
-  static forRoot(config: AppConfig, stream?: Writable): DynamicModule {
+  static forRoot(config: LoggingSettings, stream?: Writable): DynamicModule {
     const destination = stream
       ? pino.multistream([{ stream: process.stdout, level: config.logLevel }, { stream, level: 'trace' }])
       : undefined;

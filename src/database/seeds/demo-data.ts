@@ -1,8 +1,9 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { addDays } from '../../common/dates';
-import { RequestContext, SignedInUser } from '../../common/context/request-context';
-import { ProgramClock } from '../../common/program-clock';
+import { RequestContext } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
+import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { Agency, AgencyKind } from '../../modules/agencies/agency.entity';
 import { AttendanceService } from '../../modules/attendance/attendance.service';
@@ -20,7 +21,7 @@ import { NotificationWish } from '../../modules/protected-parties/protected-part
 import { RosterService } from '../../modules/sessions/roster.service';
 import { SessionStatus } from '../../modules/sessions/session.entity';
 import { PasswordHasher } from '../../modules/users/password-hasher';
-import { Role } from '../../modules/users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { User } from '../../modules/users/user.entity';
 import { DEMO_AGENCIES, DEMO_MEN, DEMO_PASSWORDS, DEMO_STAFF } from './demo-people';
 import { ReferenceData } from './reference-data';

@@ -1,6 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { NoticeRenderer } from '../../modules/notices/notice-renderer.service';
 

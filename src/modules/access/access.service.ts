@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { SqlParams } from '../../common/http/sql-params';
 import { AccessAliases, guardedAlias, PERMISSIONS, Permission, ruleFor, scopeSql } from './permissions';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { SignedInUser } from '../../common/context/request-context';
-import { ALL_ROLES, Role } from '../users/role.enum';
+import { SignedInUser } from '../../common/auth/signed-in-user';
+import { ALL_ROLES, Role } from '../../common/auth/role.enum';
 import { AccessFacts, AccessTable, allows, guardedAlias, Permission, PERMISSIONS, scopeSql } from './permissions';
 
 /** Few people and agencies, so a generated user is often the officer, clerk or facilitator of the record. */

@@ -1,5 +1,5 @@
-import { SignedInUser } from '../../common/context/request-context';
-import { Role } from '../users/role.enum';
+import { SignedInUser } from '../../common/auth/signed-in-user';
+import { Role } from '../../common/auth/role.enum';
 
 /**
  * What a signed-in user asks to do, in the program's words. Each permission names the records it

@@ -1,5 +1,5 @@
 import { Response } from 'express';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { streamCsv } from '../../common/http/csv';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { AccountabilityExportService, ExportTable } from './accountability-export.service';

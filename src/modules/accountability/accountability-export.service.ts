@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { CsvColumn } from '../../common/http/csv';
 import { SqlParams } from '../../common/http/sql-params';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { resolvePeriod } from './accountability-period';
 import { AccountabilityService, auditFilters, FIGURES_WORK_MEM, NO_JIT } from './accountability.service';

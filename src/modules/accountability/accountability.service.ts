@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { SqlParams } from '../../common/http/sql-params';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { DISPARITY_RULE, disparityFlags, share, Share, Spread } from './accountability-figures';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { monthLabel, resolvePeriod } from './accountability-period';

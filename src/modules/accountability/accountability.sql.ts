@@ -1,4 +1,4 @@
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { ComplianceEventKind, VIOLATION_KINDS } from '../compliance/compliance-event-kind.enum';
 import { scopeSql } from '../access/permissions';
 import { AccountabilityQuery } from './accountability-query.dto';

@@ -4,7 +4,7 @@ import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsEnum, IsOptional } from 'class-validator';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Page, PaginationQuery } from '../../common/http/pagination.dto';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { AgenciesService } from './agencies.service';
 import { Agency, AgencyKind } from './agency.entity';
 import { CreateAgencyDto, UpdateAgencyDto } from './create-agency.dto';

@@ -1,4 +1,4 @@
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { AssessmentFactorAnswer } from './referral-assessment.entity';
 
 export interface AssessmentRow {

@@ -1,9 +1,9 @@
 import { Body, Controller, Param, ParseUUIDPipe, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Roster } from '../sessions/roster.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { AttendanceService } from './attendance.service';
 import { MarkAttendanceDto } from './mark-attendance.dto';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { maybeOne, rows } from '../../common/database/sql';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { AuthSessionEnd, AuthSessionKind } from './auth-session.entity';
 
 /** The signed-in user and the state of his session, as a token is checked. */

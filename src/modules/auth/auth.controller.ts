@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { CurrentUser, Public } from '../../common/auth/auth.decorators';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { AccountLinksService } from './account-links.service';
 import { AuthService, LoginResult } from './auth.service';
 import { ChangePasswordDto, LinkPasswordDto, LoginDto, PasswordResetRequestDto, SecondFactorCodeDto } from './login.dto';

@@ -3,8 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
 import { ALLOWED_ROLES, IS_PUBLIC } from '../../common/auth/auth.decorators';
 import { ForbiddenError, UnauthorizedError } from '../../common/errors/domain-error';
-import { RequestContext, SignedInUser } from '../../common/context/request-context';
-import { Role } from '../users/role.enum';
+import { RequestContext } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
+import { Role } from '../../common/auth/role.enum';
 import { AuthService } from './auth.service';
 
 /** Global: every route needs a valid bearer token unless marked @Public(); @Roles narrows it. */

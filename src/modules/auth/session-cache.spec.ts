@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { SessionCache } from './session-cache';
 
 const user = (id: string, sessionId: string) => ({ id, sessionId, role: Role.Facilitator, agencyId: 'a', email: `${id}@x.test`, name: id });

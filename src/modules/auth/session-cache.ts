@@ -1,4 +1,4 @@
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 
 /** Which sessions a revocation ends: one (logout), or every one of a user (password, deactivation, factor reset). */
 export type SessionRevocation = { sessionId: string } | { userId: string };

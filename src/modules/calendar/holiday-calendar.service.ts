@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { HolidayView, ProgramHolidaysRepository } from './program-holidays.repository';
-import { programHolidays } from './us-holidays';
+import { programHolidays } from '../../config/us-holidays';
 
 export type { HolidayView } from './program-holidays.repository';
 

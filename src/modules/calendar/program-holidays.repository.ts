@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { changes, one, rows } from '../../common/database/sql';
-import { Holiday } from './us-holidays';
+import { Holiday } from '../../config/us-holidays';
 
 /** A listed day as the API shows it (the columns are already named so). */
 export interface HolidayView {

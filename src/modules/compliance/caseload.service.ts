@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { scopeSql } from '../access/permissions';
 import { VIOLATION_KINDS } from './compliance-event-kind.enum';
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { OPEN_REFERRAL_STATUSES } from '../referrals/referral-status.enum';

@@ -5,11 +5,11 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
 import { Queue } from 'bull';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { PaginationQuery } from '../../common/http/pagination.dto';
 import { AuditService } from '../audit/audit.service';
 import { JobName, QueueName } from '../queues/queue-names';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { Caseload, CaseloadService } from './caseload.service';
 
 class CaseloadQuery extends PaginationQuery {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { addEventNotices } from '../notices/notice-writer';
 import { AuditedWrite } from '../audit/audited-write';
 import { MarkFact } from './attendance-counts';
-import { ReferralStatusService } from '../referrals/referral-status.service';
+import { ReferralStatusService } from './referral-status.service';
+import { addVictimNotifications } from '../protected-parties/raise-victim-notifications';
 import { ReferralStatus } from '../referrals/referral-status.enum';
 import { ComplianceEventKind } from './compliance-event-kind.enum';
 import { EventDraft, evaluateReferral, ExistingEvent, ReferralFacts } from './compliance-rules';
@@ -111,7 +112,8 @@ export class ComplianceService {
     // Set-based and one statement: the status changes, the events, their notices and every audit
     // entry, however many men change status.
     const write = new AuditedWrite();
-    this.statuses.addTransitions(write, statusChanges);
+    const changed = this.statuses.addTransitions(write, statusChanges);
+    addVictimNotifications(write, changed, this.clock.timeZone);
     summary.statusChanges = statusChanges.length;
     const written = await this.writeEvents(manager, drafts, write);
     summary.eventsCreated = written.events.length;

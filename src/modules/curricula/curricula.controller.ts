@@ -2,7 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Page, PaginationQuery } from '../../common/http/pagination.dto';
-import { ALL_ROLES } from '../users/role.enum';
+import { ALL_ROLES } from '../../common/auth/role.enum';
 import { CurriculaService, CurriculumSummary, CurriculumWithUnits } from './curricula.service';
 
 @ApiTags('curricula')

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull } from 'typeorm';
 import { addDays, isoWeekday, nextWeekday, usDate } from '../../common/dates';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
-import { SignedInUser } from '../../common/context/request-context';
-import { ProgramClock } from '../../common/program-clock';
+import { SignedInUser } from '../../common/auth/signed-in-user';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
@@ -13,7 +13,9 @@ import { Group } from '../groups/group.entity';
 import { AccessService } from '../access/access.service';
 import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
 import { Referral } from '../referrals/referral.entity';
-import { ReferralStatusService } from '../referrals/referral-status.service';
+import { ReferralStatusService } from '../compliance/referral-status.service';
+import { AuditedWrite } from '../audit/audited-write';
+import { addVictimNotifications } from '../protected-parties/raise-victim-notifications';
 import { Enrollment } from './enrollment.entity';
 import { CreateEnrollmentDto } from './create-enrollment.dto';
 import { enrollmentWarnings, EnrollmentWarning } from './enrollment-warnings';
@@ -119,7 +121,14 @@ export class EnrollmentsService {
         manager,
       );
       if (referral.status === ReferralStatus.Referred || referral.status === ReferralStatus.FailedToEnroll) {
-        await this.statuses.transition(manager, referral, ReferralStatus.Active, `enrolled in ${group.name}`);
+        // His first enrollment makes him active, and is a step a protected party may have to hear of.
+        const reason = `enrolled in ${group.name}`;
+        const write = new AuditedWrite();
+        const changes = this.statuses.addTransitions(write, [{ id: referral.id, from: referral.status, to: ReferralStatus.Active, reason }]);
+        addVictimNotifications(write, changes, this.clock.timeZone);
+        await write.run(manager);
+        referral.status = ReferralStatus.Active;
+        referral.statusReason = reason;
       }
       await this.compliance.evaluate(manager, [referral.id]);
       // The court and probation hear that he is placed (or moved) the day it is done.

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
-import { ProgramClock } from '../../common/program-clock';
+import { SignedInUser } from '../../common/auth/signed-in-user';
+import { ProgramClock } from '../../config/program-clock';
 import { usDate } from '../../common/dates';
 import { FeesService } from './fees.service';
 import { receiptLabel, renderReceipt } from './receipt-pdf';

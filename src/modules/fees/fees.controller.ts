@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { inlinePdf } from '../notices/pdf-file-names';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { FeeEntryView } from './fee-ledger.repository';
 import { IncomeBracketDto, RecordAdjustmentDto, RecordPaymentDto, RecordWaiverDto } from './fee-entry.dto';
 import { FeeLedgerView, FeesService } from './fees.service';

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Page, PaginationQuery } from '../../common/http/pagination.dto';
 import { SessionView } from '../sessions/session.view';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { CreateGroupDto, OneOffSessionDto, SessionRangeQuery } from './create-group.dto';
 import { GroupView } from './group.view';
 import { GroupsService } from './groups.service';

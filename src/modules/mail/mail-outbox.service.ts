@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { FieldCipher } from '../../common/crypto/field-cipher';
+import { FieldCipher } from '../../config/field-cipher';
 import { MailKind, MailStatus } from './mail-kind';
 import { OutboxTransaction } from './outbox-transaction';
 

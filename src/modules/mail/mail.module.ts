@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { FieldCipher } from '../../common/crypto/field-cipher';
+import { FieldCipher } from '../../config/field-cipher';
 import { MailDispatcher } from './mail-dispatcher';
 import { MailOutbox } from './mail-outbox.service';
 import { MailOutcomes } from './mail-outcomes';

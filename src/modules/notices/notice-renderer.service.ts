@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { templatesDir } from '../../common/templates-dir';
 import { AppConfig } from '../../config/app-config';
 import { renderNoticeLetter } from './letter-pdf';

@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
 import { NoticesController } from './notices.controller';
-import { NoticesCoreModule } from './notices-core.module';
+import { MailModule } from '../mail/mail.module';
+import { NoticeDispatcher } from './notice-dispatcher';
 import { NoticeInboxService } from './notice-inbox.service';
 import { NoticesService } from './notices.service';
 
-@Module({ imports: [NoticesCoreModule], controllers: [NoticesController], providers: [NoticesService, NoticeInboxService], exports: [NoticesService, NoticeInboxService] })
+@Module({
+  imports: [MailModule],
+  controllers: [NoticesController],
+  providers: [NoticeDispatcher, NoticesService, NoticeInboxService],
+  exports: [NoticeDispatcher, NoticesService, NoticeInboxService],
+})
 export class NoticesModule {}

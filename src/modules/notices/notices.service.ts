@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Page } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';

@@ -9,7 +9,7 @@ import { AccountabilityExportService, EXPORT_TABLES, ExportTable } from '../acco
 import { accountabilityPageModel } from '../accountability/accountability-page.model';
 import { AccountabilityQuery } from '../accountability/accountability-query.dto';
 import { AccountabilityService } from '../accountability/accountability.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { fieldId } from './page-format';

@@ -1,7 +1,7 @@
 import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AgenciesService } from '../agencies/agencies.service';
 import { AgencyKind } from '../agencies/agency.entity';
 import { CreateEnrollmentDto } from '../enrollments/create-enrollment.dto';
@@ -12,7 +12,7 @@ import { PoliciesService } from '../policies/policies.service';
 import { CreateReferralDto } from '../referrals/create-referral.dto';
 import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';

@@ -4,7 +4,7 @@ import { ProtectedPartiesService } from '../protected-parties/protected-parties.
 import { CONTACT_CHANNELS, CreateProtectedPartyDto, RecordVictimNotificationDto } from '../protected-parties/protected-party.dto';
 import { NotificationWish } from '../protected-parties/protected-party.entity';
 import { VictimNotificationsService } from '../protected-parties/victim-notifications.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';

@@ -6,7 +6,7 @@ import { AgencyKind } from '../agencies/agency.entity';
 import { AgencyTestMail } from '../agencies/agency-test-mail.service';
 import { CreateAgencyDto, UpdateAgencyDto } from '../agencies/create-agency.dto';
 import { NoticesService } from '../notices/notices.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { AGENCY_KIND_LABELS } from './admin-format';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';

@@ -4,7 +4,7 @@ import { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
 import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/login.dto';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageAnonymous, PageDuringSecondFactorSetup, PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { PageCsrfRejected } from './page-errors';

@@ -2,7 +2,7 @@ import { Get, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { NoticesService } from '../notices/notices.service';
 import { ResponsesService } from '../responses/responses.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { buildChain } from './page-chain';

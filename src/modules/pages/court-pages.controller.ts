@@ -3,7 +3,7 @@ import { Response } from 'express';
 import { NoticesService } from '../notices/notices.service';
 import { ReferralStatus } from '../referrals/referral-status.enum';
 import { normaliseCaseNumber, ReferralsService } from '../referrals/referrals.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';

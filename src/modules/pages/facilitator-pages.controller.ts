@@ -1,14 +1,14 @@
 import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { addDays } from '../../common/dates';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AttendanceStatus } from '../attendance/attendance-status.enum';
 import { AttendanceService } from '../attendance/attendance.service';
 import { MarkAttendanceDto } from '../attendance/mark-attendance.dto';
 import { GroupsService } from '../groups/groups.service';
 import { Roster, RosterService } from '../sessions/roster.service';
 import { SessionStatus } from '../sessions/session.entity';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';

@@ -3,7 +3,7 @@ import { Response } from 'express';
 import { UpdateGroupDto } from '../groups/create-group.dto';
 import { GroupEditService } from '../groups/group-edit.service';
 import { GroupsService } from '../groups/groups.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';

@@ -2,7 +2,7 @@ import { Body, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { InboxFilters, NoticeInboxService } from '../notices/notice-inbox.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { EVENT_KIND_LABELS, formatAge } from './page-format';

@@ -3,7 +3,7 @@ import { Response } from 'express';
 import { NoticeStatus } from '../notices/notice-status.enum';
 import { NoticeView } from '../notices/notice.view';
 import { NoticesService } from '../notices/notices.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { NOTICES_SHOWN } from './page-notices';

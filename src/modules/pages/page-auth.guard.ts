@@ -1,8 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Request, Response } from 'express';
-import { RequestContext, SignedInUser } from '../../common/context/request-context';
-import { Role } from '../users/role.enum';
+import { RequestContext } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
+import { Role } from '../../common/auth/role.enum';
 import { PageCsrfRejected, PageRoleRefused, PageSecondFactorSetupRequired, PageSignInRequired } from './page-errors';
 import { PageSession, PageSessionService } from './page-session.service';
 

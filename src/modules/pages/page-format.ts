@@ -1,7 +1,7 @@
 import { NoticeRecipientKind, NoticeStatus } from '../notices/notice-status.enum';
 import { REFERRAL_STATUS_LABELS } from '../compliance/compliance-labels';
 import { HearingOutcome, ResponseAgency, ResponseKind } from '../responses/response-kind.enum';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 
 /** Words the pages show for the program's codes; the compliance labels are shared with e-mails and letters. */
 export { ATTENDANCE_CHOICES, ATTENDANCE_LABELS, EVENT_KIND_LABELS, eventLabel, REFERRAL_STATUS_LABELS } from '../compliance/compliance-labels';

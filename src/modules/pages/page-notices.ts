@@ -1,7 +1,7 @@
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { NoticeRecipientKind, NoticeStatus } from '../notices/notice-status.enum';
 import { NoticeView } from '../notices/notice.view';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 
 /** How many of a referral's notices a page lists (newest first). */
 export const NOTICES_SHOWN = 50;

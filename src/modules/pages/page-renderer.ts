@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { NoticeInboxService } from '../notices/notice-inbox.service';
 import { Response } from 'express';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageRequest } from './page-auth.guard';
 import { ROLE_LABELS } from './page-format';
 

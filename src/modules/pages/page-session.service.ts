@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { CookieOptions, Request, Response } from 'express';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { AppConfig } from '../../config/app-config';
 import { AuthService } from '../auth/auth.service';
 import { IDLE_TIMEOUT_SECONDS, MAX_SESSION_SECONDS } from '../auth/session-limits';

@@ -4,7 +4,7 @@ import { PoliciesService } from '../policies/policies.service';
 import { describeValue, POLICY_FIELD_WORDS, POLICY_RULE_FIELDS, policyChanges, PolicyRuleField } from '../policies/policy-diff';
 import { PolicyFieldsDto } from '../policies/policy-fields.dto';
 import { Policy, VICTIM_NOTIFICATION_RULES } from '../policies/policy.entity';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';

@@ -3,7 +3,7 @@ import { Response } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { CaseloadService, STANDING_ORDER } from '../compliance/caseload.service';
 import { AuditService } from '../audit/audit.service';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { eventLabel } from '../compliance/compliance-labels';
 import { CASELOAD_COLUMNS, CASELOAD_PAGE_SIZE, caseloadLink, caseloadOptions, CaseloadView, readCaseloadView, SEARCH_LIMIT, streamCaseloadCsv } from './caseload-view';
 import { NoticesService } from '../notices/notices.service';
@@ -14,7 +14,7 @@ import { ReferralLifecycleService } from '../referrals/referral-lifecycle.servic
 import { FormBody, formText } from './page-forms';
 import { isOpen } from '../referrals/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageRequest, PageRoles } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';

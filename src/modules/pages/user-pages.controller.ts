@@ -4,7 +4,7 @@ import { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
 import { AgenciesService } from '../agencies/agencies.service';
 import { Agency } from '../agencies/agency.entity';
-import { ALL_ROLES, Role } from '../users/role.enum';
+import { ALL_ROLES, Role } from '../../common/auth/role.enum';
 import { UserAdminService } from '../users/user-admin.service';
 import { AGENCY_KIND_FOR_ROLE, UsersService } from '../users/users.service';
 import { InviteUserForm } from './admin-forms';

@@ -2,8 +2,8 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Put } from '@nestjs/common
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
-import { SignedInUser } from '../../common/context/request-context';
-import { Role } from '../users/role.enum';
+import { SignedInUser } from '../../common/auth/signed-in-user';
+import { Role } from '../../common/auth/role.enum';
 import { ParticipantMessagesService } from './participant-messages.service';
 
 export class MessagePreferenceDto {

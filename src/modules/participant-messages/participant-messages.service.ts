@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { AuditService } from '../audit/audit.service';
 import { addDays } from '../../common/dates';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { countAttendance } from '../compliance/attendance-counts';
 import { loadMarkFacts } from '../compliance/mark-facts.repository';

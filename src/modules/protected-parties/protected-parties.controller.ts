@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Page, PaginationQuery } from '../../common/http/pagination.dto';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { ProtectedPartiesService } from './protected-parties.service';
 import { AdvocateLookupDto, CreateProtectedPartyDto, UpdateProtectedPartyDto } from './protected-party.dto';
 import { AdvocateReferralView, ProtectedPartyReceipt, ProtectedPartyView } from './protected-party.view';

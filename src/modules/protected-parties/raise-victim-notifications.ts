@@ -1,3 +1,4 @@
+import { AuditedWrite } from '../audit/audited-write';
 import { VictimNotificationEvent } from '../policies/policy.entity';
 
 /** Which of his steps a status change is, for victim notification (a first enrollment makes him active). */
@@ -39,4 +40,16 @@ export function victimNotificationInsertSql(ids: string, events: string, zone: s
           OR (p.victim_notification = 'on_request' AND pp.notification_wish = 'not_asked' AND x.event = 'terminated'))
      ON CONFLICT (protected_party_id, event) DO NOTHING
      RETURNING id`;
+}
+
+/**
+ * Adds to a status change's own statement the victim notifications its steps raise, and their
+ * audit entries; nothing when no change is such a step. `zone` is the program's time zone.
+ */
+export function addVictimNotifications(write: AuditedWrite, changes: Array<{ id: string; from: string; to: string }>, zone: string): void {
+  const steps = victimNotificationSteps(changes);
+  if (steps.length === 0) return;
+  const { bind } = write;
+  write.with('victim_notifications_raised', victimNotificationInsertSql(bind(steps.map((step) => step.id)), bind(steps.map((step) => step.event)), bind(zone)));
+  write.audit(`SELECT 'victim_notification.raised', 'victim_notification', v.id, NULL::jsonb, row_number() OVER () FROM victim_notifications_raised v`);
 }

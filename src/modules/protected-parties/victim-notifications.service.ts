@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { ConflictError, DomainError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
@@ -9,7 +9,7 @@ import { MailStatus } from '../mail/mail-kind';
 import { MailOutcome, MailOutcomes } from '../mail/mail-outcomes';
 import { MailOutbox } from '../mail/mail-outbox.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
-import { FieldCipher } from '../../common/crypto/field-cipher';
+import { FieldCipher } from '../../config/field-cipher';
 import { partyContext } from './protected-parties.service';
 import { RecordVictimNotificationDto } from './protected-party.dto';
 import { ProtectedPartyDetails, VictimNotificationView } from './protected-party.view';

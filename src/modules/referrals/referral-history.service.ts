@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceStatus } from '../attendance/attendance-status.enum';
 import { AccessService } from '../access/access.service';

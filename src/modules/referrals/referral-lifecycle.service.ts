@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, UnprocessableError } from '../../common/errors/domain-error';
-import { SignedInUser } from '../../common/context/request-context';
-import { ProgramClock } from '../../common/program-clock';
+import { SignedInUser } from '../../common/auth/signed-in-user';
+import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { DataSource, EntityManager } from 'typeorm';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -16,7 +16,10 @@ import { formatCents } from '../fees/fee-rules';
 import { raiseProgramDecision } from './program-decision-events';
 import { AccessService } from '../access/access.service';
 import { isOpen, ReferralStatus } from './referral-status.enum';
-import { ReferralStatusService } from './referral-status.service';
+import { ReferralStatusService } from '../compliance/referral-status.service';
+import { AuditedWrite } from '../audit/audited-write';
+import { endOpenEnrollments } from '../enrollments/end-enrollments';
+import { addVictimNotifications } from '../protected-parties/raise-victim-notifications';
 import { Referral } from './referral.entity';
 
 /** Completion, termination, closing and fees: the program's decisions about an order. */
@@ -48,9 +51,7 @@ export class ReferralLifecycleService {
       if (reasons.length) {
         throw new UnprocessableError('REQUIREMENTS_UNMET', `Cannot complete: ${reasons.join('; ')}`, { reasons });
       }
-      await this.statuses.transition(manager, referral, ReferralStatus.Completed, 'requirements met', {
-        endEnrollmentOn: this.clock.today(),
-      });
+      await this.changeStatus(manager, referral, ReferralStatus.Completed, 'requirements met', this.clock.today());
       await this.compliance.raise(manager, referral.id, ComplianceEventKind.Completed, {
         sessionsAttended: counts.sessionsAttended,
         sessionsRequired: referral.requiredSessions,
@@ -63,7 +64,7 @@ export class ReferralLifecycleService {
   async terminate(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
     return this.outbox.run(async (manager) => {
       const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
-      await this.statuses.transition(manager, referral, ReferralStatus.Terminated, reason, { endEnrollmentOn: this.clock.today() });
+      await this.changeStatus(manager, referral, ReferralStatus.Terminated, reason, this.clock.today());
       // The court reads the termination letter with his record in front of it.
       const { counts } = await standingOf(manager, referral);
       await this.compliance.raise(manager, referral.id, ComplianceEventKind.Terminated, {
@@ -91,7 +92,7 @@ export class ReferralLifecycleService {
           to: ReferralStatus.Active,
         });
       }
-      const reinstated = await this.statuses.transition(manager, referral, ReferralStatus.Active, `reinstated: ${reason}`);
+      const reinstated = await this.changeStatus(manager, referral, ReferralStatus.Active, `reinstated: ${reason}`);
       // What stands now was weighed by the program; the rules keep him active until something new.
       await manager.query(`UPDATE referrals SET reinstated_at = now() WHERE id = $1`, [referral.id]);
       const [{ n }] = await manager.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM compliance_events WHERE referral_id = $1 AND kind = 'reinstated'`, [referral.id]);
@@ -110,7 +111,7 @@ export class ReferralLifecycleService {
           to: ReferralStatus.Closed,
         });
       }
-      const closed = await this.statuses.transition(manager, referral, ReferralStatus.Closed, reason, { endEnrollmentOn: this.clock.today() });
+      const closed = await this.changeStatus(manager, referral, ReferralStatus.Closed, reason, this.clock.today());
       await raiseProgramDecision(manager, this.audit, this.clock.timeZone, { referralId: referral.id, kind: ComplianceEventKind.Closed, key: 'closed', occurredOn: this.clock.today(), facts: { reason, clause: 'order closed by the program' } });
       return closed;
     });
@@ -134,6 +135,24 @@ export class ReferralLifecycleService {
     }
     // Nothing changes, but the program asserted it: the record shows who checked, and what the ledger said.
     await this.audit.record({ action: 'referral.fees', recordType: 'referral', recordId: referral.id, details: { paid, balanceCents: balance } });
+    return referral;
+  }
+
+  /**
+   * The status write and what the change sets off, in the order they always ran: one statement for
+   * the status, the victim notifications the step raises and their audit entries; then, where he
+   * leaves the program (`endEnrollmentOn`), his open enrollment ended. No write at all if he is
+   * already there.
+   */
+  private async changeStatus(manager: EntityManager, referral: Referral, to: ReferralStatus, reason: string | null, endEnrollmentOn?: string): Promise<Referral> {
+    if (referral.status === to) return referral;
+    const write = new AuditedWrite();
+    const changes = this.statuses.addTransitions(write, [{ id: referral.id, from: referral.status, to, reason }]);
+    addVictimNotifications(write, changes, this.clock.timeZone);
+    await write.run(manager);
+    if (endEnrollmentOn) await endOpenEnrollments(manager, referral.id, endEnrollmentOn, to);
+    referral.status = to;
+    referral.statusReason = reason;
     return referral;
   }
 }

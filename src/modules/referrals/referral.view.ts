@@ -1,6 +1,6 @@
 import { AttendanceCounts } from '../compliance/attendance-counts';
 import { feesSettledSql } from '../fees/fee-ledger.repository';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { ReferralStatus } from './referral-status.enum';
 
 export interface ReferralRow {

@@ -3,9 +3,9 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs
 import { Transform } from 'class-transformer';
 import { IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Page, PaginationQuery } from '../../common/http/pagination.dto';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { CreateReferralDto, FeesDto, ReasonDto } from './create-referral.dto';
 import { AttendanceHistory, ReferralHistoryService } from './referral-history.service';
 import { ReferralLifecycleService } from './referral-lifecycle.service';

@@ -1,9 +1,9 @@
 import { Controller, Get, Param, ParseUUIDPipe, StreamableFile } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { inlinePdf } from '../notices/pdf-file-names';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { ProgressReportService } from './progress-report.service';
 
 @ApiTags('reports')

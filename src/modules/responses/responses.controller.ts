@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
-import { SignedInUser } from '../../common/context/request-context';
-import { Role } from '../users/role.enum';
+import { SignedInUser } from '../../common/auth/signed-in-user';
+import { Role } from '../../common/auth/role.enum';
 import { RecordResponseDto } from './record-response.dto';
 import { ResponseView } from './response.view';
 import { ResponsesService } from './responses.service';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceStatus } from '../attendance/attendance-status.enum';
 import { countAttendance } from '../compliance/attendance-counts';
@@ -9,7 +9,7 @@ import { limitWarnings } from '../compliance/limit-warnings';
 import { parseMarkFacts } from '../compliance/mark-facts.repository';
 import { toAbsenceRules } from '../compliance/rule-policy.row';
 import { AccessService } from '../access/access.service';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { RosterRepository, RosterRow, RosterSessionRow } from './roster.repository';
 import { SessionView, toSessionView } from './session.view';
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { changes, rows } from '../../common/database/sql';
 import { addDays } from '../../common/dates';
-import { ProgramClock } from '../../common/program-clock';
+import { ProgramClock } from '../../config/program-clock';
 
 /** How far ahead the weekly schedule is laid out as sessions. */
 export const SCHEDULE_WEEKS_AHEAD = 8;

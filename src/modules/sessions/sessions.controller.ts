@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { CancelSessionDto } from '../groups/create-group.dto';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { Roster, RosterService } from './roster.service';
 import { SessionView } from './session.view';
 import { SessionsService } from './sessions.service';

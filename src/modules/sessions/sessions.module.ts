@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ComplianceCoreModule } from '../compliance/compliance-core.module';
+import { ComplianceModule } from '../compliance/compliance.module';
 import { CalendarModule } from '../calendar/calendar.module';
 import { ParticipantMessagesModule } from '../participant-messages/participant-messages.module';
 import { GroupsModule } from '../groups/groups.module';
@@ -11,7 +11,7 @@ import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 
 @Module({
-  imports: [GroupsModule, ComplianceCoreModule, CalendarModule, ParticipantMessagesModule],
+  imports: [GroupsModule, ComplianceModule, CalendarModule, ParticipantMessagesModule],
   controllers: [SessionsController, HolidaysController],
   providers: [SessionsService, RosterService, HolidaysService, RosterRepository],
   exports: [RosterService, SessionsService],

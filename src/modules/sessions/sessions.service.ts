@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnprocessableError } from '../../common/errors/domain-error';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEmail, IsEnum, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
 import { OptionalNotNull } from '../../common/http/validators';
-import { Role } from './role.enum';
+import { Role } from '../../common/auth/role.enum';
 
 export { PASSWORD_MIN_LENGTH } from './password-policy';
 import { PASSWORD_MIN_LENGTH } from './password-policy';

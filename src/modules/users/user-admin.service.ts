@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { SignedInUser } from '../../common/context/request-context';
+import { SignedInUser } from '../../common/auth/signed-in-user';
 import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { Page } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
@@ -9,7 +9,7 @@ import { Agency } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
 import { SessionRevocations } from '../auth/session-revocations';
 import { OPEN_REFERRAL_STATUSES } from '../referrals/referral-status.enum';
-import { Role } from './role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { User } from './user.entity';
 import { AGENCY_KIND_FOR_ROLE } from './users.service';
 import { UsersRepository } from './users.repository';

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Agency } from '../agencies/agency.entity';
-import { Role } from './role.enum';
+import { Role } from '../../common/auth/role.enum';
 
 @Entity('users')
 @Index('users_email_unique', ['email'], { unique: true })

@@ -4,7 +4,7 @@ import { IsEnum, IsOptional } from 'class-validator';
 import { Roles } from '../../common/auth/auth.decorators';
 import { Page, PaginationQuery } from '../../common/http/pagination.dto';
 import { CreateUserDto, UpdateUserDto } from './create-user.dto';
-import { Role } from './role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { UserView } from './user.view';
 import { UsersService } from './users.service';
 

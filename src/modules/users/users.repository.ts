@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { maybeOne, one, rows } from '../../common/database/sql';
-import { Role } from './role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { User } from './user.entity';
 
 /** A user locked for a new invitation, and whether he has yet to choose a password. */

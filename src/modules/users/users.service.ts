@@ -13,7 +13,7 @@ import { OutboxTransaction } from '../mail/outbox-transaction';
 import { assertAcceptablePassword } from './password-rules';
 import { CreateUserDto, UpdateUserDto } from './create-user.dto';
 import { PasswordHasher } from './password-hasher';
-import { Role } from './role.enum';
+import { Role } from '../../common/auth/role.enum';
 import { User } from './user.entity';
 import { toUserView, UserView } from './user.view';
 import { UsersRepository } from './users.repository';

@@ -11,7 +11,7 @@ import { AppConfig } from '../../config/app-config';
 import { AuthService } from '../auth/auth.service';
 import { PageSessionService } from '../pages/page-session.service';
 import { QueueName } from '../queues/queue-names';
-import { Role } from '../users/role.enum';
+import { Role } from '../../common/auth/role.enum';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ComplianceCoreModule } from '../compliance/compliance-core.module';
+import { ComplianceModule } from '../compliance/compliance.module';
 import { ComplianceSweepJob } from '../compliance/compliance-sweep.job';
 import { ComplianceSweepService } from '../compliance/compliance-sweep.service';
 import { GroupsModule } from '../groups/groups.module';
@@ -23,7 +23,7 @@ import { WorkerScheduler } from './worker-scheduler.service';
 
 /** Job handlers, the relay and the nightly jobs: imported only when APP_ROLE runs workers. */
 @Module({
-  imports: [DiscoveryModule, ComplianceCoreModule, GroupsModule, ReportsModule, MailModule, CalendarModule, ParticipantMessagesModule],
+  imports: [DiscoveryModule, ComplianceModule, GroupsModule, ReportsModule, MailModule, CalendarModule, ParticipantMessagesModule],
   providers: [
     NoticeRenderer,
     NoticeDelivery,

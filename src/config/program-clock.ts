@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import { todayIn } from './dates';
+import { AppConfig } from './app-config';
+import { todayIn } from '../common/dates';
 
 /** "Today" in the program's time zone; tests may pin it to replay a calendar. */
 @Injectable()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { AppConfig } from '../../config/app-config';
-import { DomainError } from '../errors/domain-error';
+import { AppConfig } from './app-config';
+import { DomainError } from '../common/errors/domain-error';
 
 /** What a sealed record stores: which key wrapped its data key, the wrapped key, and the data. */
 export interface SealedBox {

@@ -13,6 +13,7 @@
  * referrals → compliance → notices → mail is the spine; pages and the worker sit on top.
  */
 const LAYERS = [
+  'access',
   'audit',
   'queues',
   'calendar',

@@ -1,5 +1,4 @@
 import { PROGRAM_DECISION_KINDS } from '../../src/modules/compliance/compliance-event-kind.enum';
-import { addDays } from '../../src/common/dates';
 import { ComplianceSweepService } from '../../src/modules/compliance/compliance-sweep.service';
 import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, Reference, sessionsOf, startProgramApp } from '../helpers/domain';

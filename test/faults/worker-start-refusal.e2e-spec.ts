@@ -10,7 +10,7 @@ describe('a worker whose job kind has lost its handler', () => {
         started = app;
         return null;
       })
-      .catch((error: Error) => error);
+      .catch((error: unknown) => error as Error);
     await started?.close();
     expect(failure?.message).toBe('No handler registered for job(s): render-notice, send-notice');
   });

@@ -119,7 +119,7 @@ describe('audit log', () => {
 
       const error = await testApp.dataSource.query(sql).then(
         () => null,
-        (failure: Error & { code?: string; driverError?: { code?: string } }) => failure,
+        (failure: unknown) => failure as Error & { code?: string; driverError?: { code?: string } },
       );
       expect(error).not.toBeNull();
       expect(error!.message).toBe(`audit_entries is append-only: ${operation} refused`);

@@ -44,7 +44,8 @@ export class SmtpSink {
           if (reply) {
             const error = new Error(reply.message) as Error & { responseCode: number };
             error.responseCode = reply.code;
-            return callback(error);
+            callback(error);
+            return;
           }
           this.received.push(mail);
           callback();

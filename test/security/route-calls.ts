@@ -441,7 +441,7 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
         expect(listed).not.toContain(fx.other.courtNotice);
       },
     }),
-    'POST /api/v1/notices/inbox/lookup': (role) => ({
+    'POST /api/v1/notices/inbox/lookup': () => ({
       path: '/api/v1/notices/inbox/lookup',
       body: { caseNumber: fx.other.caseNumber },
       // Another court's or officer's case is simply not in the caller's inbox.

@@ -27,8 +27,8 @@ export default async function globalSetup(): Promise<void> {
         await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
       }
     }
-  }).catch((error: Error) => {
-    throw new Error(`PostgreSQL is not reachable at 127.0.0.1:5432 (${error.message}); start it first`);
+  }).catch((error: unknown) => {
+    throw new Error(`PostgreSQL is not reachable at 127.0.0.1:5432 (${(error as Error).message}); start it first`, { cause: error });
   });
 
   const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
@@ -36,7 +36,7 @@ export default async function globalSetup(): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`Redis is not reachable at ${TEST_REDIS_URL} (${(error as Error).message}); start it first`);
+    throw new Error(`Redis is not reachable at ${TEST_REDIS_URL} (${(error as Error).message}); start it first`, { cause: error });
   } finally {
     redis.disconnect();
   }

@@ -8,7 +8,7 @@ import { CreateAgencyDto, UpdateAgencyDto } from '../agencies/create-agency.dto'
 import { NoticesService } from '../notices/notices.service';
 import { Role } from '../users/role.enum';
 import { AGENCY_KIND_LABELS } from './admin-format';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
@@ -142,7 +142,7 @@ export class AgencyPagesController {
   }
 
   private async renderAgency(req: PageRequest, res: Response, id: string, form: AgencyForm | null, flags: Record<string, unknown>, status = 200): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const agency = await this.agencies.findById(id);
     if (!agency) throw new NotFoundError('agency');
     const [needsStaff, latestTest] = await Promise.all([this.notices.needingStaffFor(user, id, NOTICES_SHOWN), this.testMails.latest(id)]);

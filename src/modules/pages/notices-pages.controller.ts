@@ -4,7 +4,7 @@ import { NoticeStatus } from '../notices/notice-status.enum';
 import { NoticeView } from '../notices/notice.view';
 import { NoticesService } from '../notices/notices.service';
 import { Role } from '../users/role.enum';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { NOTICES_SHOWN } from './page-notices';
 import { safeNext } from './page-exception.filter';
@@ -58,7 +58,7 @@ export class NoticesPagesController {
     @Query('offset') offsetParam?: string,
     @Query('retried') retried?: string,
   ): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const statusFilter = Object.values(NoticeStatus).includes(status as NoticeStatus) ? (status as NoticeStatus) : undefined;
     const offset = offsetParam && /^\d{1,6}$/.test(offsetParam) ? Number(offsetParam) : 0;
     const [summary, dead, unknown, page] = await Promise.all([
@@ -90,7 +90,7 @@ export class NoticesPagesController {
   @PageRoles(Role.Admin)
   @HttpCode(200)
   async retry(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
-    await this.notices.retry(req.pageSession!.user, noticeId);
+    await this.notices.retry(signedInUser(req), noticeId);
     // "Send again" is also on an agency's page, where its address was just fixed: back there.
     const back = safeNext(formText(body, 'back'));
     res.redirect(303, back ? withFlag(back, 'retried') : '/notices?retried=1');
@@ -100,7 +100,7 @@ export class NoticesPagesController {
   @PageRoles(Role.ProbationOfficer, Role.CourtClerk)
   @HttpCode(200)
   async acknowledge(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     await this.notices.acknowledge(user, noticeId);
     // Back to the row acted on (#notice-…), where pages.js puts the focus, not to the page's top.
     res.redirect(303, `${withFlag(safeNext(formText(body, 'back')) ?? HOME_BY_ROLE[user.role], 'acknowledged')}#notice-${noticeId}`);
@@ -127,7 +127,7 @@ export class NoticesPagesController {
   @PageRoles(Role.ProbationOfficer, Role.CourtClerk)
   @HttpCode(200)
   async respond(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const notice = await this.notices.get(user, noticeId, { audit: false });
     const values: Record<string, string> = {};
     for (const name of ['kind', 'date', 'outcome', 'details', 'supersedesId']) {
@@ -149,7 +149,7 @@ export class NoticesPagesController {
   }
 
   private async renderNotice(req: PageRequest, res: Response, noticeId: string, extra: Record<string, unknown>, status = 200): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const detail = await this.notices.detail(user, noticeId);
     const referral = await this.referrals.get(user, detail.notice.referralId, { audit: false });
     const responses = await this.responses.forReferral(user, referral.id, { eventId: detail.notice.eventId });
@@ -197,7 +197,7 @@ export class NoticesPagesController {
   @Get(':id/letter.pdf')
   @PageRoles(Role.Admin, Role.ProbationOfficer, Role.CourtClerk)
   async letter(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string): Promise<void> {
-    const { pdf, fileName } = await this.notices.letter(req.pageSession!.user, noticeId);
+    const { pdf, fileName } = await this.notices.letter(signedInUser(req), noticeId);
     res.type('application/pdf').setHeader('Content-Disposition', inlinePdf(fileName));
     res.send(pdf);
   }

@@ -5,7 +5,7 @@ import { describeValue, POLICY_FIELD_WORDS, POLICY_RULE_FIELDS, policyChanges, P
 import { PolicyFieldsDto } from '../policies/policy-fields.dto';
 import { Policy, VICTIM_NOTIFICATION_RULES } from '../policies/policy.entity';
 import { Role } from '../users/role.enum';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
@@ -199,7 +199,7 @@ export class PolicyPagesController {
     const feesChanged = Object.entries(money.cents).some(([field, cents]) => current[field as 'sessionFeeCents'] !== cents);
     if (!changes.length && !feesChanged) return this.renderForm(req, res, current, { values, errors: {}, problem: 'Nothing was changed: a new version needs at least one rule that differs from version ' + current.version + '.' }, 422);
     try {
-      const created = await this.policies.createNextVersion(current.id, form.value, req.pageSession!.user.id, { basedOnVersion: Number.isInteger(basedOn) ? basedOn : current.version });
+      const created = await this.policies.createNextVersion(current.id, form.value, signedInUser(req).id, { basedOnVersion: Number.isInteger(basedOn) ? basedOn : current.version });
       res.redirect(303, `/admin/policies/${created.id}?created=1`);
     } catch (error) {
       if (!isFormProblem(error)) throw error;

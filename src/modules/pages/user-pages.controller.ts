@@ -8,7 +8,7 @@ import { ALL_ROLES, Role } from '../users/role.enum';
 import { UserAdminService } from '../users/user-admin.service';
 import { AGENCY_KIND_FOR_ROLE, UsersService } from '../users/users.service';
 import { InviteUserForm } from './admin-forms';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks, ROLE_LABELS } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
@@ -132,7 +132,7 @@ export class UserPagesController {
     if (!isUUID(values.agencyId)) errors.agencyId = ['Choose the agency the person works for'];
     if (Object.keys(errors).length) return this.renderUser(req, res, id, { form: { values, errors } }, 400);
     try {
-      await this.admin.reassign(req.pageSession!.user, id, { role: values.role as Role, agencyId: values.agencyId });
+      await this.admin.reassign(signedInUser(req), id, { role: values.role as Role, agencyId: values.agencyId });
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       return this.renderUser(req, res, id, { form: { values, ...formErrorsOf(error) } }, 422);
@@ -147,7 +147,7 @@ export class UserPagesController {
     const active = formText(body, 'active');
     if (active !== 'true' && active !== 'false') return this.renderUser(req, res, id, { activeProblem: 'Choose to deactivate or reactivate the account.' }, 400);
     try {
-      if (active === 'false') await this.admin.assertMayDeactivate(req.pageSession!.user, id);
+      if (active === 'false') await this.admin.assertMayDeactivate(signedInUser(req), id);
       await this.users.update(id, { active: active === 'true' });
     } catch (error) {
       if (!isFormProblem(error)) throw error;
@@ -253,7 +253,7 @@ export class UserPagesController {
       {
         title: user.name,
         user: { ...user, roleLabel: ROLE_LABELS[user.role], agencyName: agency?.name ?? '' },
-        self: user.id === req.pageSession!.user.id,
+        self: user.id === signedInUser(req).id,
         account,
         values: form.values,
         errors: form.errors,

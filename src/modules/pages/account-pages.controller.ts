@@ -194,7 +194,7 @@ export class AccountPagesController {
     } catch (error) {
       const fields = domainFieldErrors(error);
       if (!fields) throw error;
-      this.renderLinkPage(req, res, page, { token, errors: fields, problem: fields.token ? 'This link no longer works: it was used, has run out, or a newer one was sent. Ask for a new one.' : undefined }, 422); return;
+      this.renderLinkPage(req, res, page, { token, errors: fields, problem: 'token' in fields ? 'This link no longer works: it was used, has run out, or a newer one was sent. Ask for a new one.' : undefined }, 422); return;
     }
     // A reset also ended this browser's session, if it had one.
     this.sessions.clear(req, res);

@@ -17,7 +17,7 @@ import { UsersService } from '../users/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks, REFERRAL_STATUS_LABELS } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formText, humanFieldMessages, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { domainFieldErrors, FieldErrors, FormBody, formText, humanFieldMessages, isFormProblem, oneOf, plainEmptyMessages, validateForm } from './page-forms';
 import { LANGUAGES } from './languages';
 import { ResponsesService } from '../responses/responses.service';
 import { PageRenderer } from './page-renderer';
@@ -121,7 +121,7 @@ export class AdminPagesController {
   }
 
   private async renderReferralList(req: PageRequest, res: Response, form: { status?: string; search: string; offset: number }): Promise<void> {
-    const statusFilter = Object.values(ReferralStatus).includes(form.status as ReferralStatus) ? (form.status as ReferralStatus) : undefined;
+    const statusFilter = oneOf(Object.values(ReferralStatus), form.status);
     const search = form.search || undefined;
     const offset = form.offset;
     const page = await this.referrals.list(signedInUser(req), { status: statusFilter, search, limit: search ? SEARCH_LIMIT : PAGE_SIZE, offset });
@@ -240,7 +240,7 @@ export class AdminPagesController {
           policies.items,
           // A policy with levels: the length follows the intake assessment, so the choice names the range.
           (policy) =>
-            policy.levels?.length
+            policy.levels.length
               ? `${policy.name} (version ${policy.version}: ${policy.levels.length} levels, ${Math.min(...policy.levels.map((level) => level.requiredSessions))}–${Math.max(...policy.levels.map((level) => level.requiredSessions))} sessions by assessment)`
               : `${policy.name} (version ${policy.version}: ${policy.requiredSessions} sessions)`,
           form.values.policyId,

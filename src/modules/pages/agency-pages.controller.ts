@@ -53,7 +53,7 @@ export class AgencyPagesController {
 
   /** A court or probation department the program starts working with (or an advocacy agency). */
   @Get('new')
-  async newForm(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+  newForm(@Req() req: PageRequest, @Res() res: Response): void {
     this.renderNew(req, res, { values: { name: '', kind: '', noticeEmail: '' }, errors: {} });
   }
 

@@ -217,7 +217,7 @@ export class FacilitatorPagesController {
         markedCount: roster.entries.filter((entry) => entry.mark).length,
         notMarkable,
         problem: form.problem ?? null,
-        errorLinks: entries.filter((entry) => entry.errors).map((entry) => ({ id: `man-${entry.enrollmentId}`, label: `${entry.name}: ${entry.errors![0]}` })),
+        errorLinks: entries.flatMap((entry) => (entry.errors ? [{ id: `man-${entry.enrollmentId}`, label: `${entry.name}: ${entry.errors[0]}` }] : [])),
         savedCount: form.savedCount ?? null,
         sessionNote: details.note ?? '',
         runBy: facilitators

@@ -6,7 +6,7 @@ import { Role } from '../users/role.enum';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { EVENT_KIND_LABELS, formatAge } from './page-format';
-import { FormBody, formList, formText } from './page-forms';
+import { FormBody, formList, formText, oneOf } from './page-forms';
 import { PageRenderer } from './page-renderer';
 
 const INBOX_PAGE_SIZE = 50;
@@ -68,12 +68,12 @@ export class InboxPagesController {
   }
 
   private async render(req: PageRequest, res: Response, form: InboxForm, offset: number, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
-    const kind = Object.values(ComplianceEventKind).includes(form.kind as ComplianceEventKind) ? (form.kind as ComplianceEventKind) : undefined;
+    const kind = oneOf(Object.values(ComplianceEventKind), form.kind);
     const age = AGES.find((choice) => choice.value === form.age)?.value;
     const filters: InboxFilters = { kind, olderThanDays: age ? Number(age) : undefined, caseNumber: form.caseNumber || undefined, limit: INBOX_PAGE_SIZE, offset };
     const page = await this.inboxes.inbox(signedInUser(req), filters);
     const now = Date.now();
-    const link = (nextOffset: number) => `/inbox?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(age ? { age } : {}), offset: String(nextOffset) })}`;
+    const link = (nextOffset: number) => `/inbox?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(age ? { age } : {}), offset: String(nextOffset) }).toString()}`;
     const filtered = Boolean(kind || age || form.caseNumber);
     this.renderer.render(
       req,

@@ -1,6 +1,6 @@
 import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { NoticeStatus } from '../notices/notice-status.enum';
+import { NoticeRecipientKind, NoticeStatus } from '../notices/notice-status.enum';
 import { NoticeView } from '../notices/notice.view';
 import { NoticesService } from '../notices/notices.service';
 import { Role } from '../users/role.enum';
@@ -10,11 +10,12 @@ import { NOTICES_SHOWN } from './page-notices';
 import { safeNext } from './page-exception.filter';
 import { errorLinks, eventLabel, formatAge, HEARING_OUTCOME_LABELS, NOTICE_STATUS_LABELS, RESPONSE_KIND_LABELS } from './page-format';
 import { RecordResponseDto } from '../responses/record-response.dto';
-import { HearingOutcome, KINDS_BY_AGENCY, ResponseAgency } from '../responses/response-kind.enum';
+import { HearingOutcome, KINDS_BY_AGENCY, ResponseAgency, ResponseKind } from '../responses/response-kind.enum';
 import { agencyOfRole, ResponsesService } from '../responses/responses.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { STATUS_BY_KIND } from '../../common/errors/error-response';
-import { FormBody, formText, isFormProblem, validateForm } from './page-forms';
+import { FormBody, formText, isFormProblem, oneOf, validateForm } from './page-forms';
+import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { HOME_BY_ROLE, PageRenderer } from './page-renderer';
 import { inlinePdf } from '../notices/pdf-file-names';
 import { ReferralsService } from '../referrals/referrals.service';
@@ -59,7 +60,7 @@ export class NoticesPagesController {
     @Query('retried') retried?: string,
   ): Promise<void> {
     const user = signedInUser(req);
-    const statusFilter = Object.values(NoticeStatus).includes(status as NoticeStatus) ? (status as NoticeStatus) : undefined;
+    const statusFilter = oneOf(Object.values(NoticeStatus), status);
     const offset = offsetParam && /^\d{1,6}$/.test(offsetParam) ? Number(offsetParam) : 0;
     const [summary, dead, unknown, page] = await Promise.all([
       this.notices.summary(),
@@ -67,7 +68,7 @@ export class NoticesPagesController {
       this.notices.list(user, { status: NoticeStatus.Unknown, limit: NOTICES_SHOWN, offset: 0 }),
       this.notices.list(user, { status: statusFilter, limit: QUEUE_PAGE_SIZE, offset }),
     ]);
-    const link = (nextOffset: number) => `/notices?${new URLSearchParams({ ...(statusFilter ? { status: statusFilter } : {}), offset: String(nextOffset) })}`;
+    const link = (nextOffset: number) => `/notices?${new URLSearchParams({ ...(statusFilter ? { status: statusFilter } : {}), offset: String(nextOffset) }).toString()}`;
     const retryable = (notice: NoticeView) => ({ ...notice, canRetry: NEEDS_STAFF.includes(notice.status) });
     this.renderer.render(req, res, 'notices', {
       title: 'Notice queue',
@@ -156,8 +157,10 @@ export class NoticesPagesController {
     const seesWholeRecord = user.role === Role.Admin || user.role === Role.ProbationOfficer;
     const agency = agencyOfRole(user.role);
     // The form is for the agency the notice went to, while the event stands.
-    const mayRespond = agency !== null && !detail.withdrawn && detail.notice.eventKind !== 'corrected' && detail.notice.recipientKind === (agency === ResponseAgency.Court ? 'court' : 'probation_officer');
+    const mayRespond = agency !== null && !detail.withdrawn && detail.notice.eventKind !== ComplianceEventKind.Corrected && detail.notice.recipientKind === (agency === ResponseAgency.Court ? NoticeRecipientKind.Court : NoticeRecipientKind.ProbationOfficer);
     const values = (extra.responseValues as Record<string, string> | undefined) ?? {};
+    const typedKind = oneOf(Object.values(ResponseKind), values.kind);
+    const typedOutcome = oneOf(Object.values(HearingOutcome), values.outcome);
     this.renderer.render(
       req,
       res,
@@ -177,8 +180,8 @@ export class NoticesPagesController {
         back: `/notices/${noticeId}`,
         respond: mayRespond
           ? {
-              kinds: KINDS_BY_AGENCY[agency].map((kind) => ({ value: kind, label: RESPONSE_KIND_LABELS[kind], checked: values.kind === kind })),
-              outcomes: Object.values(HearingOutcome).map((value) => ({ value, label: HEARING_OUTCOME_LABELS[value], selected: values.outcome === value })),
+              kinds: KINDS_BY_AGENCY[agency].map((kind) => ({ value: kind, label: RESPONSE_KIND_LABELS[kind], checked: kind === typedKind })),
+              outcomes: Object.values(HearingOutcome).map((value) => ({ value, label: HEARING_OUTCOME_LABELS[value], selected: value === typedOutcome })),
               isCourt: agency === ResponseAgency.Court,
               corrections: responses.filter((response) => response.agency === agency && !response.supersededById).map((response) => ({ id: response.id, label: `${RESPONSE_KIND_LABELS[response.kind]}${response.date ? `, ${response.date}` : ''}`, selected: values.supersedesId === response.id })),
               values,

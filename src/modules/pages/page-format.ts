@@ -88,7 +88,7 @@ export function formatAge(milliseconds: number): string {
 
 /** A form field's element id from its name: participant.firstName → f-participant-firstName. */
 export function fieldId(name: string): string {
-  return `f-${String(name).replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  return `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
 
 /** Links for an error summary: one per field, to the field itself. */

@@ -134,9 +134,9 @@ export class PolicyPagesController {
 
     // Levels and assessment factors read as one line each; shown only for a policy that has them.
     const levelWords = (version: (typeof versions)[number]) =>
-      version.levels?.length ? version.levels.map((level) => `${level.name}: ${level.requiredSessions} sessions, ${level.completeWithinMonths} months`).join('; ') : 'none (one fixed length)';
-    const factorWords = (version: (typeof versions)[number]) => (version.assessmentFactors?.length ? version.assessmentFactors.join('; ') : 'none');
-    if (versions.some((version) => version.levels?.length)) {
+      version.levels.length ? version.levels.map((level) => `${level.name}: ${level.requiredSessions} sessions, ${level.completeWithinMonths} months`).join('; ') : 'none (one fixed length)';
+    const factorWords = (version: (typeof versions)[number]) => (version.assessmentFactors.length ? version.assessmentFactors.join('; ') : 'none');
+    if (versions.some((version) => version.levels.length)) {
       for (const [label, words] of [['Levels (set by the intake assessment)', levelWords], ['Assessment factors', factorWords]] as const) {
         rows.push({
           label,
@@ -197,7 +197,7 @@ export class PolicyPagesController {
       victimNoticeDischargeHours: form.value.victimNoticeDischargeHours ?? null,
     });
     const feesChanged = Object.entries(money.cents).some(([field, cents]) => current[field as 'sessionFeeCents'] !== cents);
-    if (!changes.length && !feesChanged) return this.renderForm(req, res, current, { values, errors: {}, problem: 'Nothing was changed: a new version needs at least one rule that differs from version ' + current.version + '.' }, 422);
+    if (!changes.length && !feesChanged) return this.renderForm(req, res, current, { values, errors: {}, problem: `Nothing was changed: a new version needs at least one rule that differs from version ${current.version}.` }, 422);
     try {
       const created = await this.policies.createNextVersion(current.id, form.value, signedInUser(req).id, { basedOnVersion: Number.isInteger(basedOn) ? basedOn : current.version });
       res.redirect(303, `/admin/policies/${created.id}?created=1`);
@@ -252,8 +252,8 @@ export class PolicyPagesController {
 /** The rules that contradict each other (the service's POLICY_INCONSISTENT), in the form's words. */
 function plainRuleConflicts(fields: FieldErrors, values: Record<string, string>): FieldErrors {
   const plain: FieldErrors = { ...fields };
-  if (plain.maxUnexcusedAbsences) plain.maxUnexcusedAbsences = ['Unexcused absences allowed cannot be more than the absences allowed, excused or not'];
-  if (plain.requiredSessions) plain.requiredSessions = [`${values.requiredSessions} sessions cannot all be held, at one a week, within ${values.completeWithinMonths} months`];
+  if ('maxUnexcusedAbsences' in plain) plain.maxUnexcusedAbsences = ['Unexcused absences allowed cannot be more than the absences allowed, excused or not'];
+  if ('requiredSessions' in plain) plain.requiredSessions = [`${values.requiredSessions} sessions cannot all be held, at one a week, within ${values.completeWithinMonths} months`];
   return plain;
 }
 

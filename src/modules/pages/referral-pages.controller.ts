@@ -12,7 +12,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ReferralHistoryService } from '../referrals/referral-history.service';
 import { ReferralLifecycleService } from '../referrals/referral-lifecycle.service';
 import { FormBody, formText } from './page-forms';
-import { isOpen } from '../referrals/referral-status.enum';
+import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../users/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
@@ -327,7 +327,7 @@ export class ReferralPagesController {
             terminate: confirm.action === 'terminate',
             told: told(confirm.action),
             // The rules allow a way back from non-compliance (reinstate), never from an ended order.
-            mayReinstateInstead: referral.status === 'non_compliant',
+            mayReinstateInstead: referral.status === ReferralStatus.NonCompliant,
             enrolled: history.enrollments.some((enrollment) => !enrollment.endDate),
           }
         : null,

@@ -15,7 +15,7 @@ const MAX_LISTED = 30;
 const STATUSES = new Set<string>(Object.values(AttendanceStatus));
 
 export function encodeChanges(before: Roster, marks: Array<{ enrollmentId: string; status: string }>, raised: RaisedByMark[]): string {
-  const previous = new Map(before.entries.map((entry) => [entry.enrollmentId, entry.mark?.status ?? null]));
+  const previous = new Map<string, string | null>(before.entries.map((entry) => [entry.enrollmentId, entry.mark?.status ?? null]));
   return marks
     .flatMap((mark) => {
       const from = previous.get(mark.enrollmentId) ?? null;

@@ -81,6 +81,7 @@ function registerHelpers(engine: ReturnType<typeof hbs.create>, timeZone: string
   engine.registerHelper('responseKind', (value: keyof typeof RESPONSE_KIND_LABELS) => RESPONSE_KIND_LABELS[value] ?? value);
   engine.registerHelper('hearingOutcome', (value: keyof typeof HEARING_OUTCOME_LABELS) => HEARING_OUTCOME_LABELS[value] ?? value);
   engine.registerHelper('responseAgency', (value: keyof typeof RESPONSE_AGENCY_LABELS) => RESPONSE_AGENCY_LABELS[value] ?? value);
-  engine.registerHelper('fieldId', (name: string) => fieldId(name));
+  // A template may pass a number or nothing: the id is made from its text, as it always was.
+  engine.registerHelper('fieldId', (name: unknown) => fieldId(String(name)));
   engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
 }

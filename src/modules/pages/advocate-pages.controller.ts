@@ -7,7 +7,7 @@ import { VictimNotificationsService } from '../protected-parties/victim-notifica
 import { Role } from '../users/role.enum';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
-import { FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { FieldErrors, fieldsOf, FormBody, formText, isFormProblem, oneOf, plainEmptyMessages, validateForm } from './page-forms';
 import { CONTACT_CHANNEL_LABELS, errorLinks } from './page-format';
 import { PageRenderer } from './page-renderer';
 
@@ -75,7 +75,7 @@ export class AdvocatePagesController {
       const errors = plainEmptyMessages(form.errors, values, PARTY_EMPTY_MESSAGES);
       return this.renderCase(req, res, id, { form: { values, errors }, errorLinks: errorLinks(errors) }, 400);
     }
-    await this.parties.create(signedInUser(req), id, { ...form.value, noProgramContact: formText(body, 'noProgramContact') === 'yes' });
+    await this.parties.create(signedInUser(req), id, { ...fieldsOf(form.value), noProgramContact: formText(body, 'noProgramContact') === 'yes' });
     res.redirect(303, `/advocate/referrals/${id}?done=added`);
   }
 
@@ -102,7 +102,7 @@ export class AdvocatePagesController {
       return this.renderEdit(req, res, id, party.referralId, { values, errors }, 400);
     }
     const cleared = Object.fromEntries(OPTIONAL_PARTY_FIELDS.filter((name) => values[name] === '').map((name) => [name, null]));
-    await this.parties.update(user, id, { ...form.value, ...cleared, noProgramContact: formText(body, 'noProgramContact') === 'yes' });
+    await this.parties.update(user, id, { ...fieldsOf(form.value), ...cleared, noProgramContact: formText(body, 'noProgramContact') === 'yes' });
     res.redirect(303, `/advocate/referrals/${party.referralId}?done=updated`);
   }
 
@@ -146,7 +146,8 @@ export class AdvocatePagesController {
 
   /** A refused action is shown on its case page, beside the notification it concerned. */
   private async showProblem(req: PageRequest, res: Response, notificationId: string, error: unknown, errors?: FieldErrors): Promise<void> {
-    if (error && !isFormProblem(error)) throw error;
+    // Field errors come without an error; a refusal comes as the error the service threw.
+    if (!errors && !isFormProblem(error)) throw error;
     const notification = await this.notifications.get(notificationId);
     const problem = errors ? Object.values(errors).flat().join(' ') : (error as Error).message;
     const status = errors ? 400 : (error as { kind?: string }).kind === 'conflict' ? 409 : 422;
@@ -160,6 +161,7 @@ export class AdvocatePagesController {
 
   private async renderEdit(req: PageRequest, res: Response, id: string, referralId: string, form: { values: Record<string, string>; errors: FieldErrors }, status = 200): Promise<void> {
     const referral = await this.parties.advocateReferral(referralId);
+    const wish = oneOf(Object.values(NotificationWish), form.values.notificationWish);
     this.renderer.render(
       req,
       res,
@@ -171,7 +173,7 @@ export class AdvocatePagesController {
         form,
         errorLinks: errorLinks(form.errors),
         channelOptions: CONTACT_CHANNELS.map((value) => ({ value, label: CONTACT_CHANNEL_LABELS[value], selected: form.values.preferredChannel === value })),
-        wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: form.values.notificationWish === value })),
+        wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: value === wish })),
       },
       status,
     );
@@ -185,6 +187,7 @@ export class AdvocatePagesController {
       this.notifications.list({ referralId, limit: 100, offset: 0 }),
     ]);
     const values = (model.form as { values?: Record<string, string> } | undefined)?.values ?? {};
+    const wish = oneOf(Object.values(NotificationWish), values.notificationWish);
     this.renderer.render(
       req,
       res,
@@ -201,7 +204,7 @@ export class AdvocatePagesController {
           channelLabel: item.channel ? CONTACT_CHANNEL_LABELS[item.channel] : null,
         })),
         channelOptions: CONTACT_CHANNELS.map((value) => ({ value, label: CONTACT_CHANNEL_LABELS[value], selected: values.preferredChannel === value })),
-        wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: values.notificationWish === value })),
+        wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: value === wish })),
         ...model,
       },
       status,

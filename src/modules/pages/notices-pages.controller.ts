@@ -15,7 +15,6 @@ import { agencyOfRole, ResponsesService } from '../responses/responses.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { STATUS_BY_KIND } from '../../common/errors/error-response';
 import { FormBody, formText, isFormProblem, oneOf, validateForm } from './page-forms';
-import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { HOME_BY_ROLE, PageRenderer } from './page-renderer';
 import { inlinePdf } from '../notices/pdf-file-names';
 import { ReferralsService } from '../referrals/referrals.service';
@@ -157,7 +156,7 @@ export class NoticesPagesController {
     const seesWholeRecord = user.role === Role.Admin || user.role === Role.ProbationOfficer;
     const agency = agencyOfRole(user.role);
     // The form is for the agency the notice went to, while the event stands.
-    const mayRespond = agency !== null && !detail.withdrawn && detail.notice.eventKind !== ComplianceEventKind.Corrected && detail.notice.recipientKind === (agency === ResponseAgency.Court ? NoticeRecipientKind.Court : NoticeRecipientKind.ProbationOfficer);
+    const mayRespond = agency !== null && !detail.withdrawn && detail.notice.eventKind !== 'corrected' && detail.notice.recipientKind === (agency === ResponseAgency.Court ? NoticeRecipientKind.Court : NoticeRecipientKind.ProbationOfficer);
     const values = (extra.responseValues as Record<string, string> | undefined) ?? {};
     const typedKind = oneOf(Object.values(ResponseKind), values.kind);
     const typedOutcome = oneOf(Object.values(HearingOutcome), values.outcome);

@@ -12,6 +12,10 @@ export type FormBody = Record<string, unknown>;
  */
 export type Fields<T> = { [K in keyof T]: T[K] };
 
+export function fieldsOf<T extends object>(value: T): Fields<T> {
+  return value;
+}
+
 /** The member a form's text names, or undefined for text that names none of them. */
 export function oneOf<T extends string>(members: readonly T[], value: string | undefined): T | undefined {
   return members.find((member) => member === value);

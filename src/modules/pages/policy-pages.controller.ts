@@ -8,7 +8,7 @@ import { Role } from '../users/role.enum';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
+import { domainFieldErrors, FieldErrors, fieldsOf, FormBody, formText, isFormProblem, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
 import { dollarsToCents, feeScheduleRows } from './fee-forms';
 
@@ -90,7 +90,7 @@ export class PolicyPagesController {
     const counts = await this.policies.referralCounts(items.map((policy) => policy.id));
     this.renderer.render(req, res, 'admin-policies', {
       title: 'Policies',
-      policies: items.map((policy) => ({ ...policy, referrals: counts[policy.id] ?? 0 })),
+      policies: items.map((policy) => ({ ...fieldsOf(policy), referrals: counts[policy.id] ?? 0 })),
     });
   }
 
@@ -189,8 +189,8 @@ export class PolicyPagesController {
       return this.renderForm(req, res, current, { values, errors }, 400);
     }
     const changes = policyChanges(current, {
-      ...current,
-      ...form.value,
+      ...fieldsOf(current),
+      ...fieldsOf(form.value),
       source: form.value.source ?? null,
       progressReportDayOfMonth: form.value.progressReportDayOfMonth ?? null,
       victimNoticeEnrollmentBusinessDays: form.value.victimNoticeEnrollmentBusinessDays ?? null,
@@ -271,7 +271,7 @@ function moneyFieldNames(errors: FieldErrors): FieldErrors {
 function plainPolicyMessages(errors: FieldErrors, values: Record<string, string>): FieldErrors {
   const plain: FieldErrors = {};
   for (const [field, messages] of Object.entries(errors)) {
-    const words = POLICY_FIELD_WORDS[field as keyof typeof POLICY_FIELD_WORDS];
+    const words = (POLICY_FIELD_WORDS as Partial<Record<string, (typeof POLICY_FIELD_WORDS)[PolicyRuleField]>>)[field];
     if (!words || field === 'name' || field === 'source' || MONEY_FIELDS.some((money) => money.name === field)) {
       plain[field] = field === 'name' ? ['Enter the policy’s name (3 to 200 characters)'] : messages;
       continue;

@@ -49,7 +49,7 @@ const DECISION_DONE: Record<string, string> = {
 };
 
 /** The event each decision raises, so the page can say truthfully who hears of it (fees: nobody). */
-const DECISION_EVENT: Record<string, ComplianceEventKind> = {
+const DECISION_EVENT: Partial<Record<string, ComplianceEventKind>> = {
   complete: ComplianceEventKind.Completed,
   reinstate: ComplianceEventKind.Reinstated,
   terminate: ComplianceEventKind.Terminated,
@@ -175,7 +175,7 @@ export class ReferralPagesController {
     @Query('receipt') receipt?: string,
     @Query('assessed') assessed?: string,
   ): Promise<void> {
-    const feesDone = FEE_DONE[fees as FeeForm] ?? null;
+    const feesDone = (FEE_DONE as Partial<Record<string, string>>)[fees ?? ''] ?? null;
     await this.renderReferral(req, res, referralId, {
       feesDone,
       // The receipt's link after a payment; the id is checked against his ledger by the PDF route.
@@ -284,15 +284,19 @@ export class ReferralPagesController {
     const notices = await this.notices.list(user, { referralId, limit: NOTICES_SHOWN, offset: 0 });
     const responses = await this.responses.forReferral(user, referralId);
     const policy = await this.policies.get(referral.policy.id);
-    const told = (action: string) => (DECISION_EVENT[action] ? describeRecipients(recipientsOf(policy.noticeRecipients, DECISION_EVENT[action])) : null);
+    const told = (action: string) => {
+      const event = DECISION_EVENT[action];
+      return event ? describeRecipients(recipientsOf(policy.noticeRecipients, event)) : null;
+    };
     const decidedAction = extra.decidedAction as string | null | undefined;
+    const toldOfDecision = decidedAction ? told(decidedAction) : null;
     const confirm = extra.confirm as { action: string; reason: string } | undefined;
     const assessments = user.role === Role.CourtClerk || !policy.levels.length ? [] : await this.assessments.history(user, referralId);
     const requirementsMet =
       (referral.compliance?.sessionsAttended ?? 0) >= (referral.compliance?.sessionsRequired ?? Infinity) && (!referral.policy.feesRequired || Boolean(referral.feesPaid));
     const feesError = extra.feesError as { form: string; fields: Record<string, string[]>; typed?: Record<string, string> } | undefined;
     this.renderer.render(req, res, 'referral', {
-      decided: decidedAction ? `${DECISION_DONE[decidedAction]}${told(decidedAction) ? ` ${capitalise(told(decidedAction)!)} ${told(decidedAction) === 'nobody outside the program' ? 'is' : 'are being'} told.` : ''}` : null,
+      decided: decidedAction ? `${DECISION_DONE[decidedAction]}${toldOfDecision ? ` ${capitalise(toldOfDecision)} ${toldOfDecision === 'nobody outside the program' ? 'is' : 'are being'} told.` : ''}` : null,
       enrolledTold: told('enrolled'),
       decisionTold: { reinstate: told('reinstate'), terminate: told('terminate'), close: told('close'), complete: told('complete') },
       chain: buildChain(notices.items, responses),

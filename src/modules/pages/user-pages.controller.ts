@@ -271,8 +271,9 @@ export class UserPagesController {
 
   /** The roles, and the agencies grouped by kind with the roles each kind's people may hold. */
   private roleAndAgencyOptions(agencies: Agency[], values: Record<string, string>) {
+    const role = roleOf(values.role);
     return {
-      roles: ALL_ROLES.map((value) => ({ value, label: ROLE_LABELS[value], selected: value === values.role })),
+      roles: ALL_ROLES.map((value) => ({ value, label: ROLE_LABELS[value], selected: value === role })),
       agencies: agencies.map((agency) => ({
         value: agency.id,
         label: `${agency.name} (${agency.kind}: ${ALL_ROLES.filter((role) => AGENCY_KIND_FOR_ROLE[role] === agency.kind).map((role) => ROLE_LABELS[role].replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase())).join(', ')})`,

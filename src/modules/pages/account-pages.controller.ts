@@ -9,7 +9,7 @@ import { AuthService } from '../auth/auth.service';
 import { LinkPasswordDto, PasswordResetRequestDto } from '../auth/login.dto';
 import { SecondFactorService } from '../auth/second-factor.service';
 import { User } from '../users/user.entity';
-import { PageAnonymous, PageDuringSecondFactorSetup, PageRequest } from './page-auth.guard';
+import { PageAnonymous, PageDuringSecondFactorSetup, PageRequest, signedInSession } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { PageCsrfRejected } from './page-errors';
 import { safeNext } from './page-exception.filter';
@@ -141,7 +141,7 @@ export class AccountPagesController {
   @Get('account/second-factor')
   @PageDuringSecondFactorSetup()
   async secondFactorPage(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
-    const session = req.pageSession!;
+    const session = signedInSession(req);
     const status = await this.secondFactor.status(session.user.id, session.user.role);
     if (status.enrolled) {
       this.renderer.render(req, res, 'second-factor', {
@@ -158,7 +158,7 @@ export class AccountPagesController {
   @PageDuringSecondFactorSetup()
   @HttpCode(200)
   async enrol(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
-    const session = req.pageSession!;
+    const session = signedInSession(req);
     const code = formText(body, 'code');
     if (!code) return this.renderEnrolment(req, res, { errors: { code: ['Type the 6 digits the app shows'] } }, 400);
     let recoveryCodes: string[];
@@ -174,7 +174,7 @@ export class AccountPagesController {
   }
 
   private async renderEnrolment(req: PageRequest, res: Response, model: { errors?: Record<string, string[]> }, status = 200): Promise<void> {
-    const session = req.pageSession!;
+    const session = signedInSession(req);
     const enrolment = await this.secondFactor.startEnrolment(session.user);
     this.renderer.render(req, res, 'second-factor', { title: 'Set up the second factor', mustEnrol: session.mustEnrol, ...enrolment, ...model }, status);
   }
@@ -194,7 +194,7 @@ export class AccountPagesController {
     } catch (error) {
       const fields = domainFieldErrors(error);
       if (!fields) throw error;
-      this.renderLinkPage(req, res, page, { token, errors: fields, problem: fields.token ? 'This link no longer works: it was used, has run out, or a newer one was sent. Ask for a new one.' : undefined }, 422); return;
+      this.renderLinkPage(req, res, page, { token, errors: fields, problem: 'token' in fields ? 'This link no longer works: it was used, has run out, or a newer one was sent. Ask for a new one.' : undefined }, 422); return;
     }
     // A reset also ended this browser's session, if it had one.
     this.sessions.clear(req, res);

@@ -10,7 +10,7 @@ import { accountabilityPageModel } from '../accountability/accountability-page.m
 import { AccountabilityQuery } from '../accountability/accountability-query.dto';
 import { AccountabilityService } from '../accountability/accountability.service';
 import { Role } from '../../common/auth/role.enum';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { fieldId } from './page-format';
 import { PageRenderer } from './page-renderer';
@@ -40,7 +40,7 @@ export class AccountabilityPagesController {
 
   @Get()
   async view(@Req() req: PageRequest, @Res() res: Response, @Query() raw: Record<string, unknown>): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const { query, fields } = readFilters(raw);
     const invalid = Object.keys(fields).length > 0;
     // With a bad filter the page says which and shows the default period instead of nothing.
@@ -81,6 +81,6 @@ export class AccountabilityPagesController {
     if (!(EXPORT_TABLES as readonly string[]).includes(table)) throw new NotFoundError('export');
     const { query, fields } = readFilters(raw);
     if (Object.keys(fields).length > 0) throw new NotFoundError('export');
-    await sendAccountabilityCsv(this.exports, req.pageSession!.user, query, table as ExportTable, res);
+    await sendAccountabilityCsv(this.exports, signedInUser(req), query, table as ExportTable, res);
   }
 }

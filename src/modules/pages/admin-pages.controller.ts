@@ -14,10 +14,10 @@ import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks, REFERRAL_STATUS_LABELS } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formText, humanFieldMessages, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { domainFieldErrors, FieldErrors, FormBody, formText, humanFieldMessages, isFormProblem, oneOf, plainEmptyMessages, validateForm } from './page-forms';
 import { LANGUAGES } from './languages';
 import { ResponsesService } from '../responses/responses.service';
 import { PageRenderer } from './page-renderer';
@@ -121,10 +121,10 @@ export class AdminPagesController {
   }
 
   private async renderReferralList(req: PageRequest, res: Response, form: { status?: string; search: string; offset: number }): Promise<void> {
-    const statusFilter = Object.values(ReferralStatus).includes(form.status as ReferralStatus) ? (form.status as ReferralStatus) : undefined;
+    const statusFilter = oneOf(Object.values(ReferralStatus), form.status);
     const search = form.search || undefined;
     const offset = form.offset;
-    const page = await this.referrals.list(req.pageSession!.user, { status: statusFilter, search, limit: search ? SEARCH_LIMIT : PAGE_SIZE, offset });
+    const page = await this.referrals.list(signedInUser(req), { status: statusFilter, search, limit: search ? SEARCH_LIMIT : PAGE_SIZE, offset });
     // Pages of a search would carry the name in a link: a search shows its matches on one page.
     const link = (nextOffset: number) => {
       const params = new URLSearchParams();
@@ -172,7 +172,7 @@ export class AdminPagesController {
     });
     if (form.errors) return this.renderIntake(req, res, { values, errors: plainEmptyMessages(form.errors, values, INTAKE_EMPTY_MESSAGES) }, 400);
     try {
-      const referral = await this.referrals.create(form.value, req.pageSession!.user);
+      const referral = await this.referrals.create(form.value, signedInUser(req));
       res.redirect(303, `/referrals/${referral.id}?created=1`);
     } catch (error) {
       if (!isFormProblem(error)) throw error;
@@ -198,7 +198,7 @@ export class AdminPagesController {
     // confirms with the same group (another group chosen there is asked about afresh).
     const confirmed = formText(body, 'confirmedGroupId') === form.value.groupId;
     try {
-      await this.enrollments.enroll(req.pageSession!.user, form.value, { firstSessionOnMeetingDay: true, holdForWarnings: !confirmed });
+      await this.enrollments.enroll(signedInUser(req), form.value, { firstSessionOnMeetingDay: true, holdForWarnings: !confirmed });
       res.redirect(303, `/referrals/${referralId}?enrolled=1`);
     } catch (error) {
       if (error instanceof EnrollmentHeld) return this.renderEnroll(req, res, referralId, { values, errors: {}, warnings: error.warnings });
@@ -240,7 +240,7 @@ export class AdminPagesController {
           policies.items,
           // A policy with levels: the length follows the intake assessment, so the choice names the range.
           (policy) =>
-            policy.levels?.length
+            policy.levels.length
               ? `${policy.name} (version ${policy.version}: ${policy.levels.length} levels, ${Math.min(...policy.levels.map((level) => level.requiredSessions))}–${Math.max(...policy.levels.map((level) => level.requiredSessions))} sessions by assessment)`
               : `${policy.name} (version ${policy.version}: ${policy.requiredSessions} sessions)`,
           form.values.policyId,
@@ -257,7 +257,7 @@ export class AdminPagesController {
     form: { values: Record<string, string>; errors: FieldErrors; problem?: string | null; warnings?: EnrollmentWarning[] },
     status = 200,
   ): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const referral = await this.referrals.get(user, referralId, { audit: false });
     const { items } = await this.groups.list(user, REFERENCE_LIMIT, 0);
     const current = referral.enrollments?.find((enrollment) => enrollment.endDate === null) ?? null;

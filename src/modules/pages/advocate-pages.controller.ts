@@ -5,9 +5,9 @@ import { CONTACT_CHANNELS, CreateProtectedPartyDto, RecordVictimNotificationDto 
 import { NotificationWish } from '../protected-parties/protected-party.entity';
 import { VictimNotificationsService } from '../protected-parties/victim-notifications.service';
 import { Role } from '../../common/auth/role.enum';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
-import { FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { FieldErrors, fieldsOf, FormBody, formText, isFormProblem, oneOf, plainEmptyMessages, validateForm } from './page-forms';
 import { CONTACT_CHANNEL_LABELS, errorLinks } from './page-format';
 import { PageRenderer } from './page-renderer';
 
@@ -75,13 +75,13 @@ export class AdvocatePagesController {
       const errors = plainEmptyMessages(form.errors, values, PARTY_EMPTY_MESSAGES);
       return this.renderCase(req, res, id, { form: { values, errors }, errorLinks: errorLinks(errors) }, 400);
     }
-    await this.parties.create(req.pageSession!.user, id, { ...form.value, noProgramContact: formText(body, 'noProgramContact') === 'yes' });
+    await this.parties.create(signedInUser(req), id, { ...fieldsOf(form.value), noProgramContact: formText(body, 'noProgramContact') === 'yes' });
     res.redirect(303, `/advocate/referrals/${id}?done=added`);
   }
 
   @Get('parties/:id/edit')
   async editParty(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    const party = await this.parties.one(req.pageSession!.user, id);
+    const party = await this.parties.one(signedInUser(req), id);
     const values = Object.fromEntries(PARTY_FIELDS.map((name) => [name, (party as unknown as Record<string, string | null>)[name] ?? '']));
     values.noProgramContact = party.noProgramContact ? 'yes' : '';
     await this.renderEdit(req, res, party.id, party.referralId, { values, errors: {} });
@@ -91,7 +91,7 @@ export class AdvocatePagesController {
   @Post('parties/:id/edit')
   @HttpCode(200)
   async updateParty(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const party = await this.parties.one(user, id);
     const values: Record<string, string> = Object.fromEntries(PARTY_FIELDS.map((name) => [name, formText(body, name)]));
     const present = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
@@ -102,7 +102,7 @@ export class AdvocatePagesController {
       return this.renderEdit(req, res, id, party.referralId, { values, errors }, 400);
     }
     const cleared = Object.fromEntries(OPTIONAL_PARTY_FIELDS.filter((name) => values[name] === '').map((name) => [name, null]));
-    await this.parties.update(user, id, { ...form.value, ...cleared, noProgramContact: formText(body, 'noProgramContact') === 'yes' });
+    await this.parties.update(user, id, { ...fieldsOf(form.value), ...cleared, noProgramContact: formText(body, 'noProgramContact') === 'yes' });
     res.redirect(303, `/advocate/referrals/${party.referralId}?done=updated`);
   }
 
@@ -111,7 +111,7 @@ export class AdvocatePagesController {
   async send(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
     const message = formText(body, 'message').slice(0, 2000);
     try {
-      const result = await this.notifications.sendEmail(req.pageSession!.user, id, message || undefined);
+      const result = await this.notifications.sendEmail(signedInUser(req), id, message || undefined);
       res.redirect(303, `/advocate/referrals/${result.referralId}?done=queued#notification-${id}`);
     } catch (error) {
       await this.showProblem(req, res, id, error);
@@ -124,7 +124,7 @@ export class AdvocatePagesController {
     const form = await validateForm(RecordVictimNotificationDto, { channel: formText(body, 'channel'), note: formText(body, 'note') });
     if (form.errors) return this.showProblem(req, res, id, null, form.errors);
     try {
-      const result = await this.notifications.record(req.pageSession!.user, id, form.value);
+      const result = await this.notifications.record(signedInUser(req), id, form.value);
       res.redirect(303, `/advocate/referrals/${result.referralId}?done=recorded`);
     } catch (error) {
       await this.showProblem(req, res, id, error);
@@ -137,7 +137,7 @@ export class AdvocatePagesController {
     const note = formText(body, 'note');
     if (!note) return this.showProblem(req, res, id, null, { note: ['Say why she is not told'] });
     try {
-      const result = await this.notifications.skip(req.pageSession!.user, id, note.slice(0, 2000));
+      const result = await this.notifications.skip(signedInUser(req), id, note.slice(0, 2000));
       res.redirect(303, `/advocate/referrals/${result.referralId}?done=skipped`);
     } catch (error) {
       await this.showProblem(req, res, id, error);
@@ -146,7 +146,8 @@ export class AdvocatePagesController {
 
   /** A refused action is shown on its case page, beside the notification it concerned. */
   private async showProblem(req: PageRequest, res: Response, notificationId: string, error: unknown, errors?: FieldErrors): Promise<void> {
-    if (error && !isFormProblem(error)) throw error;
+    // Field errors come without an error; a refusal comes as the error the service threw.
+    if (!errors && !isFormProblem(error)) throw error;
     const notification = await this.notifications.get(notificationId);
     const problem = errors ? Object.values(errors).flat().join(' ') : (error as Error).message;
     const status = errors ? 400 : (error as { kind?: string }).kind === 'conflict' ? 409 : 422;
@@ -160,6 +161,7 @@ export class AdvocatePagesController {
 
   private async renderEdit(req: PageRequest, res: Response, id: string, referralId: string, form: { values: Record<string, string>; errors: FieldErrors }, status = 200): Promise<void> {
     const referral = await this.parties.advocateReferral(referralId);
+    const wish = oneOf(Object.values(NotificationWish), form.values.notificationWish);
     this.renderer.render(
       req,
       res,
@@ -171,20 +173,21 @@ export class AdvocatePagesController {
         form,
         errorLinks: errorLinks(form.errors),
         channelOptions: CONTACT_CHANNELS.map((value) => ({ value, label: CONTACT_CHANNEL_LABELS[value], selected: form.values.preferredChannel === value })),
-        wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: form.values.notificationWish === value })),
+        wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: value === wish })),
       },
       status,
     );
   }
 
   private async renderCase(req: PageRequest, res: Response, referralId: string, model: Record<string, unknown>, status = 200): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const referral = await this.parties.advocateReferral(referralId);
     const [parties, notifications] = await Promise.all([
       this.parties.list(user, referralId),
       this.notifications.list({ referralId, limit: 100, offset: 0 }),
     ]);
     const values = (model.form as { values?: Record<string, string> } | undefined)?.values ?? {};
+    const wish = oneOf(Object.values(NotificationWish), values.notificationWish);
     this.renderer.render(
       req,
       res,
@@ -201,7 +204,7 @@ export class AdvocatePagesController {
           channelLabel: item.channel ? CONTACT_CHANNEL_LABELS[item.channel] : null,
         })),
         channelOptions: CONTACT_CHANNELS.map((value) => ({ value, label: CONTACT_CHANNEL_LABELS[value], selected: values.preferredChannel === value })),
-        wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: values.notificationWish === value })),
+        wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: value === wish })),
         ...model,
       },
       status,

@@ -8,10 +8,10 @@ import { CreateAgencyDto, UpdateAgencyDto } from '../agencies/create-agency.dto'
 import { NoticesService } from '../notices/notices.service';
 import { Role } from '../../common/auth/role.enum';
 import { AGENCY_KIND_LABELS } from './admin-format';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
+import { domainFieldErrors, FieldErrors, fieldsOf, FormBody, formText, isFormProblem, oneOf, validateForm } from './page-forms';
 import { NOTICES_SHOWN } from './page-notices';
 import { PageRenderer } from './page-renderer';
 
@@ -45,7 +45,7 @@ export class AgencyPagesController {
     const { items, total } = await this.agencies.list(REFERENCE_LIMIT, 0);
     this.renderer.render(req, res, 'admin-agencies', {
       title: 'Agencies',
-      agencies: items.map((agency) => ({ ...agency, kindLabel: AGENCY_KIND_LABELS[agency.kind] })),
+      agencies: items.map((agency) => ({ ...fieldsOf(agency), kindLabel: AGENCY_KIND_LABELS[agency.kind] })),
       total,
       more: total > items.length,
     });
@@ -53,7 +53,7 @@ export class AgencyPagesController {
 
   /** A court or probation department the program starts working with (or an advocacy agency). */
   @Get('new')
-  async newForm(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+  newForm(@Req() req: PageRequest, @Res() res: Response): void {
     this.renderNew(req, res, { values: { name: '', kind: '', noticeEmail: '' }, errors: {} });
   }
 
@@ -135,32 +135,33 @@ export class AgencyPagesController {
         problem: form.problem ?? null,
         errorCount: Object.keys(form.errors).length,
         errorLinks: errorLinks(form.errors),
-        kinds: Object.values(AgencyKind).map((value) => ({ value, label: AGENCY_KIND_LABELS[value], selected: value === form.values.kind })),
+        kinds: Object.values(AgencyKind).map((value) => ({ value, label: AGENCY_KIND_LABELS[value], selected: value === oneOf(Object.values(AgencyKind), form.values.kind) })),
       },
       status,
     );
   }
 
   private async renderAgency(req: PageRequest, res: Response, id: string, form: AgencyForm | null, flags: Record<string, unknown>, status = 200): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const agency = await this.agencies.findById(id);
     if (!agency) throw new NotFoundError('agency');
     const [needsStaff, latestTest] = await Promise.all([this.notices.needingStaffFor(user, id, NOTICES_SHOWN), this.testMails.latest(id)]);
     const values = form?.values ?? { name: agency.name, noticeEmail: agency.noticeEmail ?? '', kind: agency.kind };
     const errors = form?.errors ?? {};
+    const kind = oneOf(Object.values(AgencyKind), values.kind);
     this.renderer.render(
       req,
       res,
       'admin-agency',
       {
         title: agency.name,
-        agency: { ...agency, kindLabel: AGENCY_KIND_LABELS[agency.kind] },
+        agency: { ...fieldsOf(agency), kindLabel: AGENCY_KIND_LABELS[agency.kind] },
         values,
         errors,
         problem: form?.problem ?? null,
         errorCount: Object.keys(errors).length,
         errorLinks: errorLinks(errors),
-        kinds: Object.values(AgencyKind).map((value) => ({ value, label: AGENCY_KIND_LABELS[value], selected: value === values.kind })),
+        kinds: Object.values(AgencyKind).map((value) => ({ value, label: AGENCY_KIND_LABELS[value], selected: value === kind })),
         notices: needsStaff.map((notice) => ({ ...notice, canRetry: true })),
         back: `/admin/agencies/${id}`,
         testMail: { latest: latestTest, problem: flags.testProblem ?? null },

@@ -37,22 +37,21 @@ export function assessmentFormBody(body: FormBody, factorNames: string[]): { pla
 }
 
 /** The API's field paths in the form's words, on the fields the page draws. */
-function pageMessages(errors: Record<string, string[]>, factorNames: string[]): Record<string, string[]> {
+function pageMessages(errors: Record<string, string[]>): Partial<Record<string, string[]>> {
   const words: Record<string, string> = { levelKey: 'Choose the level', assessedOn: 'Enter the date of the assessment', assessedBy: 'Enter who assessed him', reason: 'Say why this level' };
-  const result: Record<string, string[]> = {};
+  const result: Partial<Record<string, string[]>> = {};
   for (const [path, messages] of Object.entries(errors)) {
     const factor = /^factors\.(\d+)/.exec(path);
     const key = factor ? `factor_${factor[1]}` : path;
     const plain = messages.map((message) => (/ is required|must be 2-200|must be a date|must be text/.test(message) && words[key] ? words[key] : message));
     result[key] = [...(result[key] ?? []), ...plain];
   }
-  void factorNames;
   return result;
 }
 
 /** The assessment section's form, filled from what was typed (or blank, dated today). */
 export function assessmentForm(policy: Policy, values: AssessmentFormValues | null, errors: Record<string, string[]>, today: string, open: boolean) {
-  const messages = pageMessages(errors, policy.assessmentFactors);
+  const messages = pageMessages(errors);
   const filled = values ?? { levelKey: '', assessedOn: today, assessedBy: '', reason: '', factors: policy.assessmentFactors.map(() => ({ present: '', note: '' })) };
   return {
     open,

@@ -5,7 +5,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/login.dto';
 import { Role } from '../../common/auth/role.enum';
-import { PageAnonymous, PageDuringSecondFactorSetup, PageRequest, PageRoles } from './page-auth.guard';
+import { PageAnonymous, PageDuringSecondFactorSetup, PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { PageCsrfRejected } from './page-errors';
 import { safeNext } from './page-exception.filter';
@@ -32,7 +32,7 @@ export class AuthPagesController {
 
   @Get()
   home(@Req() req: PageRequest, @Res() res: Response): void {
-    res.redirect(303, HOME_BY_ROLE[req.pageSession!.user.role]);
+    res.redirect(303, HOME_BY_ROLE[signedInUser(req).role]);
   }
 
   @Get('welcome')
@@ -84,7 +84,7 @@ export class AuthPagesController {
   @HttpCode(200)
   async logout(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
     // Ends this browser's session; the user's other devices stay signed in.
-    await this.auth.logout(req.pageSession!.user);
+    await this.auth.logout(signedInUser(req));
     this.sessions.clear(req, res);
     res.redirect(303, '/login?reason=signedOut');
   }

@@ -3,7 +3,7 @@ import { Response } from 'express';
 import { NoticesService } from '../notices/notices.service';
 import { ResponsesService } from '../responses/responses.service';
 import { Role } from '../../common/auth/role.enum';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { buildChain } from './page-chain';
 import { PageRenderer } from './page-renderer';
@@ -25,7 +25,7 @@ export class CoordinatorPagesController {
 
   @Get()
   async overview(@Req() req: PageRequest, @Res() res: Response, @Query('unanswered') unanswered?: string): Promise<void> {
-    const page = await this.notices.list(req.pageSession!.user, { limit: NOTICES_READ, offset: 0 });
+    const page = await this.notices.list(signedInUser(req), { limit: NOTICES_READ, offset: 0 });
     const responses = await this.responses.forEvents([...new Set(page.items.map((notice) => notice.eventId))]);
     const caseOf = new Map(page.items.map((notice) => [notice.eventId, notice.caseNumber]));
     const onlyUnanswered = unanswered === '1';

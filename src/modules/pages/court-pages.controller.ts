@@ -5,7 +5,7 @@ import { ReferralStatus } from '../referrals/referral-status.enum';
 import { normaliseCaseNumber, ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../../common/auth/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { FormBody, formText } from './page-forms';
 import { PageRenderer } from './page-renderer';
@@ -42,7 +42,7 @@ export class CourtPagesController {
   @Post()
   @HttpCode(200)
   async lookup(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const caseNumber = formText(body, 'caseNumber').toUpperCase().slice(0, 60);
     if (!caseNumber) {
       this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '', missing: true }, 400); return;
@@ -74,7 +74,7 @@ export class CourtPagesController {
     @Param('id', ParseUUIDPipe) referralId: string,
     @Query('acknowledged') acknowledged?: string,
   ): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     // Another court's referral is "not found", like an unknown id.
     const referral = await this.referrals.get(user, referralId);
     // The notices service scopes a clerk to the notices sent to his court.

@@ -10,7 +10,7 @@ import { Roster, RosterService } from '../sessions/roster.service';
 import { SessionStatus } from '../sessions/session.entity';
 import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { ATTENDANCE_CHOICES } from './page-format';
 import { describeChanges, encodeChanges } from './roster-changes';
@@ -47,7 +47,7 @@ export class FacilitatorPagesController {
 
   @Get()
   async mySessions(@Req() req: PageRequest, @Res() res: Response, @Query('back') back?: string): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const today = this.clock.today();
     // How far back "Recent" reaches: two weeks, four more per "Earlier sessions", up to a year (to correct a mark weeks later).
     const days = back && /^\d{1,3}$/.test(back) ? Math.min(MAX_BACK_DAYS, Math.max(RECENT_DAYS, Number(back))) : RECENT_DAYS;
@@ -92,7 +92,7 @@ export class FacilitatorPagesController {
     @Query('saved') saved?: string,
     @Query('changed') changed?: string,
   ): Promise<void> {
-    const roster = await this.rosters.roster(req.pageSession!.user, sessionId);
+    const roster = await this.rosters.roster(signedInUser(req), sessionId);
     const savedCount = saved && /^\d{1,3}$/.test(saved) ? Number(saved) : null;
     await this.renderRoster(req, res, roster, { savedCount, changes: savedCount !== null ? describeChanges(roster, changed) : [] });
   }
@@ -103,12 +103,12 @@ export class FacilitatorPagesController {
    */
   @Get(':id/sign-in-sheet')
   async signInSheet(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) sessionId: string): Promise<void> {
-    const { session, entries } = await this.rosters.roster(req.pageSession!.user, sessionId);
+    const { session, entries } = await this.rosters.roster(signedInUser(req), sessionId);
     this.renderer.render(req, res, 'sign-in-sheet', {
       title: `Sign-in sheet — ${session.groupName}, ${usDate(session.date, { weekday: true })}`,
       session,
       men: entries.map((entry) => `${entry.firstName} ${entry.lastInitial}.`).sort((a, b) => a.localeCompare(b)),
-      facilitator: req.pageSession!.user.name,
+      facilitator: signedInUser(req).name,
     });
   }
 
@@ -116,7 +116,7 @@ export class FacilitatorPagesController {
   @Post(':id/roster')
   @HttpCode(200)
   async saveRoster(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) sessionId: string, @Body() body: FormBody): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const submitted: SubmittedMark[] = formList(body, 'enrollment').map((enrollmentId) => ({
       enrollmentId,
       status: formText(body, `status:${enrollmentId}`),
@@ -211,13 +211,13 @@ export class FacilitatorPagesController {
       'roster',
       {
         title: `Roster — ${session.groupName}, ${usDate(session.date, { weekday: true })}`,
-        sessionsLabel: req.pageSession!.user.role === Role.Admin ? 'Sessions' : 'My sessions',
+        sessionsLabel: signedInUser(req).role === Role.Admin ? 'Sessions' : 'My sessions',
         session,
         entries,
         markedCount: roster.entries.filter((entry) => entry.mark).length,
         notMarkable,
         problem: form.problem ?? null,
-        errorLinks: entries.filter((entry) => entry.errors).map((entry) => ({ id: `man-${entry.enrollmentId}`, label: `${entry.name}: ${entry.errors![0]}` })),
+        errorLinks: entries.flatMap((entry) => (entry.errors ? [{ id: `man-${entry.enrollmentId}`, label: `${entry.name}: ${entry.errors[0]}` }] : [])),
         savedCount: form.savedCount ?? null,
         sessionNote: details.note ?? '',
         runBy: facilitators

@@ -20,8 +20,10 @@ export function dollarsToCents(text: string): number | null {
   const plain = text.replace(/[$,\s]/g, '');
   const match = /^(-)?(\d{1,7})(?:\.(\d{1,2}))?$/.exec(plain);
   if (!match) return null;
-  const cents = Number(match[2]) * 100 + Number((match[3] ?? '0').padEnd(2, '0'));
-  return match[1] ? -cents : cents;
+  // The sign and the cents are optional groups: absent, they are undefined.
+  const [, sign, dollars, fraction = '0'] = match;
+  const cents = Number(dollars) * 100 + Number(fraction.padEnd(2, '0'));
+  return sign ? -cents : cents;
 }
 
 /** The API body a fees form stands for, or its field errors (named as the page's fields). */
@@ -94,7 +96,7 @@ export function feesSection(ledger: FeeLedgerView, referralId: string) {
 /** A version's fees in the policy page's words, a row each (set through the API; shown beside the rules). */
 export function feeScheduleRows(policy: { sessionFeeCents: number; intakeFeeCents: number; feeTotalCapCents: number | null; feeBrackets: FeeBracket[] }): Array<{ label: string; value: string }> {
   const bracket = (entry: FeeBracket) =>
-    `${entry.label}: ${entry.sessionFeeCents !== undefined ? formatCents(entry.sessionFeeCents) : `${entry.percentOfSessionFee}%`}`;
+    `${entry.label}: ${entry.sessionFeeCents !== undefined ? formatCents(entry.sessionFeeCents) : `${String(entry.percentOfSessionFee)}%`}`;
   return [
     { label: 'Fee per session attended', value: formatCents(policy.sessionFeeCents) },
     { label: 'Intake fee', value: formatCents(policy.intakeFeeCents) },

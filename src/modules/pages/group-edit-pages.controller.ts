@@ -5,7 +5,7 @@ import { GroupEditService } from '../groups/group-edit.service';
 import { GroupsService } from '../groups/groups.service';
 import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formList, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
@@ -54,7 +54,7 @@ export class GroupEditPagesController {
 
   @Get(':id')
   async show(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Query('saved') saved?: string): Promise<void> {
-    const group = await this.groups.get(req.pageSession!.user, id);
+    const group = await this.groups.get(signedInUser(req), id);
     const values = { name: group.name, startTime: group.startTime, durationMinutes: String(group.durationMinutes), capacity: String(group.capacity), location: group.location };
     await this.renderGroup(req, res, id, { values, facilitatorIds: group.facilitators.map((facilitator) => facilitator.id), errors: {} }, { saved: saved === '1' });
   }
@@ -78,7 +78,7 @@ export class GroupEditPagesController {
       return this.renderGroup(req, res, id, { values, facilitatorIds, errors }, {}, 400);
     }
     try {
-      await this.edits.update(req.pageSession!.user, id, form.value);
+      await this.edits.update(signedInUser(req), id, form.value);
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       const fields = domainFieldErrors(error);
@@ -88,7 +88,7 @@ export class GroupEditPagesController {
   }
 
   private async renderGroup(req: PageRequest, res: Response, id: string, form: GroupEditForm, flags: Record<string, unknown>, status = 200): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const [group, members, facilitators] = await Promise.all([
       this.groups.get(user, id),
       this.edits.members(user, id),

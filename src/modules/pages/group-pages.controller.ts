@@ -11,7 +11,7 @@ import { SCHEDULE_WEEKS_AHEAD } from '../sessions/session-schedule.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks, weekdayName } from './page-format';
 import { domainFieldErrors, FieldErrors, FormBody, formList, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
@@ -138,7 +138,7 @@ export class GroupPagesController {
       return this.renderGroups(req, res, { makeUp: { groupId, values, errors, problem: null } satisfies MakeUpForm }, 400);
     }
     try {
-      const session = await this.groups.addOneOffSession(req.pageSession!.user, groupId, form.value);
+      const session = await this.groups.addOneOffSession(signedInUser(req), groupId, form.value);
       res.redirect(303, `/groups?added=1&session=${session.id}`);
     } catch (error) {
       if (!isFormProblem(error)) throw error;
@@ -154,7 +154,7 @@ export class GroupPagesController {
     const reason = formText(body, 'reason').trim();
     if (reason.length < 3) return this.renderGroups(req, res, { problem: 'Say why the session is cancelled (at least 3 characters).', problemSession: sessionId }, 400);
     try {
-      await this.sessions.cancel(req.pageSession!.user, sessionId, reason);
+      await this.sessions.cancel(signedInUser(req), sessionId, reason);
       res.redirect(303, '/groups?cancelled=1');
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'unprocessable') throw error;
@@ -163,7 +163,7 @@ export class GroupPagesController {
   }
 
   private async renderGroups(req: PageRequest, res: Response, extra: { makeUp?: MakeUpForm } & Record<string, unknown>, status = 200): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const today = this.clock.today();
     const { items } = await this.groups.list(user, REFERENCE_LIMIT, 0);
     const groups = await Promise.all(

@@ -3,10 +3,10 @@ import { Response } from 'express';
 import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
 import { InboxFilters, NoticeInboxService } from '../notices/notice-inbox.service';
 import { Role } from '../../common/auth/role.enum';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { EVENT_KIND_LABELS, formatAge } from './page-format';
-import { FormBody, formList, formText } from './page-forms';
+import { FormBody, formList, formText, oneOf } from './page-forms';
 import { PageRenderer } from './page-renderer';
 
 const INBOX_PAGE_SIZE = 50;
@@ -63,17 +63,17 @@ export class InboxPagesController {
   async acknowledge(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
     const ids = formList(body, 'ids').filter((id) => UUID.test(id));
     if (ids.length === 0) return this.render(req, res, { kind: '', age: '', caseNumber: '' }, 0, { problem: 'Tick the notices to acknowledge first.' }, 400);
-    const { acknowledged } = await this.inboxes.acknowledgeMany(req.pageSession!.user, ids.slice(0, 200));
+    const { acknowledged } = await this.inboxes.acknowledgeMany(signedInUser(req), ids.slice(0, 200));
     res.redirect(303, `/inbox?acknowledged=${acknowledged.length}`);
   }
 
   private async render(req: PageRequest, res: Response, form: InboxForm, offset: number, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
-    const kind = Object.values(ComplianceEventKind).includes(form.kind as ComplianceEventKind) ? (form.kind as ComplianceEventKind) : undefined;
+    const kind = oneOf(Object.values(ComplianceEventKind), form.kind);
     const age = AGES.find((choice) => choice.value === form.age)?.value;
     const filters: InboxFilters = { kind, olderThanDays: age ? Number(age) : undefined, caseNumber: form.caseNumber || undefined, limit: INBOX_PAGE_SIZE, offset };
-    const page = await this.inboxes.inbox(req.pageSession!.user, filters);
+    const page = await this.inboxes.inbox(signedInUser(req), filters);
     const now = Date.now();
-    const link = (nextOffset: number) => `/inbox?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(age ? { age } : {}), offset: String(nextOffset) })}`;
+    const link = (nextOffset: number) => `/inbox?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(age ? { age } : {}), offset: String(nextOffset) }).toString()}`;
     const filtered = Boolean(kind || age || form.caseNumber);
     this.renderer.render(
       req,
@@ -91,7 +91,7 @@ export class InboxPagesController {
         // Pages of a case-number search would put the number in a link: it is one case's few notices.
         previous: !form.caseNumber && offset > 0 ? link(Math.max(0, offset - INBOX_PAGE_SIZE)) : null,
         next: !form.caseNumber && offset + page.items.length < page.total ? link(offset + INBOX_PAGE_SIZE) : null,
-        isCourt: req.pageSession!.user.role === Role.CourtClerk,
+        isCourt: signedInUser(req).role === Role.CourtClerk,
         ...extra,
       },
       status,

@@ -1,20 +1,20 @@
 import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { NoticeStatus } from '../notices/notice-status.enum';
+import { NoticeRecipientKind, NoticeStatus } from '../notices/notice-status.enum';
 import { NoticeView } from '../notices/notice.view';
 import { NoticesService } from '../notices/notices.service';
 import { Role } from '../../common/auth/role.enum';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { NOTICES_SHOWN } from './page-notices';
 import { safeNext } from './page-exception.filter';
 import { errorLinks, eventLabel, formatAge, HEARING_OUTCOME_LABELS, NOTICE_STATUS_LABELS, RESPONSE_KIND_LABELS } from './page-format';
 import { RecordResponseDto } from '../responses/record-response.dto';
-import { HearingOutcome, KINDS_BY_AGENCY, ResponseAgency } from '../responses/response-kind.enum';
+import { HearingOutcome, KINDS_BY_AGENCY, ResponseAgency, ResponseKind } from '../responses/response-kind.enum';
 import { agencyOfRole, ResponsesService } from '../responses/responses.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { STATUS_BY_KIND } from '../../common/errors/error-response';
-import { FormBody, formText, isFormProblem, validateForm } from './page-forms';
+import { FormBody, formText, isFormProblem, oneOf, validateForm } from './page-forms';
 import { HOME_BY_ROLE, PageRenderer } from './page-renderer';
 import { inlinePdf } from '../notices/pdf-file-names';
 import { ReferralsService } from '../referrals/referrals.service';
@@ -58,8 +58,8 @@ export class NoticesPagesController {
     @Query('offset') offsetParam?: string,
     @Query('retried') retried?: string,
   ): Promise<void> {
-    const user = req.pageSession!.user;
-    const statusFilter = Object.values(NoticeStatus).includes(status as NoticeStatus) ? (status as NoticeStatus) : undefined;
+    const user = signedInUser(req);
+    const statusFilter = oneOf(Object.values(NoticeStatus), status);
     const offset = offsetParam && /^\d{1,6}$/.test(offsetParam) ? Number(offsetParam) : 0;
     const [summary, dead, unknown, page] = await Promise.all([
       this.notices.summary(),
@@ -67,7 +67,7 @@ export class NoticesPagesController {
       this.notices.list(user, { status: NoticeStatus.Unknown, limit: NOTICES_SHOWN, offset: 0 }),
       this.notices.list(user, { status: statusFilter, limit: QUEUE_PAGE_SIZE, offset }),
     ]);
-    const link = (nextOffset: number) => `/notices?${new URLSearchParams({ ...(statusFilter ? { status: statusFilter } : {}), offset: String(nextOffset) })}`;
+    const link = (nextOffset: number) => `/notices?${new URLSearchParams({ ...(statusFilter ? { status: statusFilter } : {}), offset: String(nextOffset) }).toString()}`;
     const retryable = (notice: NoticeView) => ({ ...notice, canRetry: NEEDS_STAFF.includes(notice.status) });
     this.renderer.render(req, res, 'notices', {
       title: 'Notice queue',
@@ -90,7 +90,7 @@ export class NoticesPagesController {
   @PageRoles(Role.Admin)
   @HttpCode(200)
   async retry(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
-    await this.notices.retry(req.pageSession!.user, noticeId);
+    await this.notices.retry(signedInUser(req), noticeId);
     // "Send again" is also on an agency's page, where its address was just fixed: back there.
     const back = safeNext(formText(body, 'back'));
     res.redirect(303, back ? withFlag(back, 'retried') : '/notices?retried=1');
@@ -100,7 +100,7 @@ export class NoticesPagesController {
   @PageRoles(Role.ProbationOfficer, Role.CourtClerk)
   @HttpCode(200)
   async acknowledge(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     await this.notices.acknowledge(user, noticeId);
     // Back to the row acted on (#notice-…), where pages.js puts the focus, not to the page's top.
     res.redirect(303, `${withFlag(safeNext(formText(body, 'back')) ?? HOME_BY_ROLE[user.role], 'acknowledged')}#notice-${noticeId}`);
@@ -127,7 +127,7 @@ export class NoticesPagesController {
   @PageRoles(Role.ProbationOfficer, Role.CourtClerk)
   @HttpCode(200)
   async respond(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const notice = await this.notices.get(user, noticeId, { audit: false });
     const values: Record<string, string> = {};
     for (const name of ['kind', 'date', 'outcome', 'details', 'supersedesId']) {
@@ -149,15 +149,17 @@ export class NoticesPagesController {
   }
 
   private async renderNotice(req: PageRequest, res: Response, noticeId: string, extra: Record<string, unknown>, status = 200): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const detail = await this.notices.detail(user, noticeId);
     const referral = await this.referrals.get(user, detail.notice.referralId, { audit: false });
     const responses = await this.responses.forReferral(user, referral.id, { eventId: detail.notice.eventId });
     const seesWholeRecord = user.role === Role.Admin || user.role === Role.ProbationOfficer;
     const agency = agencyOfRole(user.role);
     // The form is for the agency the notice went to, while the event stands.
-    const mayRespond = agency !== null && !detail.withdrawn && detail.notice.eventKind !== 'corrected' && detail.notice.recipientKind === (agency === ResponseAgency.Court ? 'court' : 'probation_officer');
+    const mayRespond = agency !== null && !detail.withdrawn && detail.notice.eventKind !== 'corrected' && detail.notice.recipientKind === (agency === ResponseAgency.Court ? NoticeRecipientKind.Court : NoticeRecipientKind.ProbationOfficer);
     const values = (extra.responseValues as Record<string, string> | undefined) ?? {};
+    const typedKind = oneOf(Object.values(ResponseKind), values.kind);
+    const typedOutcome = oneOf(Object.values(HearingOutcome), values.outcome);
     this.renderer.render(
       req,
       res,
@@ -177,8 +179,8 @@ export class NoticesPagesController {
         back: `/notices/${noticeId}`,
         respond: mayRespond
           ? {
-              kinds: KINDS_BY_AGENCY[agency].map((kind) => ({ value: kind, label: RESPONSE_KIND_LABELS[kind], checked: values.kind === kind })),
-              outcomes: Object.values(HearingOutcome).map((value) => ({ value, label: HEARING_OUTCOME_LABELS[value], selected: values.outcome === value })),
+              kinds: KINDS_BY_AGENCY[agency].map((kind) => ({ value: kind, label: RESPONSE_KIND_LABELS[kind], checked: kind === typedKind })),
+              outcomes: Object.values(HearingOutcome).map((value) => ({ value, label: HEARING_OUTCOME_LABELS[value], selected: value === typedOutcome })),
               isCourt: agency === ResponseAgency.Court,
               corrections: responses.filter((response) => response.agency === agency && !response.supersededById).map((response) => ({ id: response.id, label: `${RESPONSE_KIND_LABELS[response.kind]}${response.date ? `, ${response.date}` : ''}`, selected: values.supersedesId === response.id })),
               values,
@@ -197,7 +199,7 @@ export class NoticesPagesController {
   @Get(':id/letter.pdf')
   @PageRoles(Role.Admin, Role.ProbationOfficer, Role.CourtClerk)
   async letter(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string): Promise<void> {
-    const { pdf, fileName } = await this.notices.letter(req.pageSession!.user, noticeId);
+    const { pdf, fileName } = await this.notices.letter(signedInUser(req), noticeId);
     res.type('application/pdf').setHeader('Content-Disposition', inlinePdf(fileName));
     res.send(pdf);
   }

@@ -9,6 +9,20 @@ import { PageSession, PageSessionService } from './page-session.service';
 
 export type PageRequest = Request & { user?: SignedInUser; pageSession?: PageSession };
 
+/**
+ * The session the guard attached to a signed-in page's request. A request without one never
+ * reaches such a handler; if it did, it is sent to sign in exactly as the guard would send it.
+ */
+export function signedInSession(req: PageRequest): PageSession {
+  if (!req.pageSession) throw new PageSignInRequired('none');
+  return req.pageSession;
+}
+
+/** The signed-in user of a page the guard let through (see `signedInSession`). */
+export function signedInUser(req: PageRequest): SignedInUser {
+  return signedInSession(req).user;
+}
+
 const PAGE_ROLES = 'throughline:pageRoles';
 const PAGE_ANONYMOUS = 'throughline:pageAnonymous';
 

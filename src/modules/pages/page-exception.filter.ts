@@ -13,7 +13,8 @@ import { PageRenderer } from './page-renderer';
  */
 export function safeNext(value: unknown): string | null {
   if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null;
-  if (/[\u0000-\u0020\u007f]/.test(value)) return null;
+  // Anything outside the printable characters: the controls, the space and DEL.
+  if (/[^\u0021-\u007e\u0080-\uffff]/.test(value)) return null;
   if (value.startsWith('/login') || value.length > 500) return null;
   return value;
 }

@@ -86,9 +86,14 @@ export function formatAge(milliseconds: number): string {
   return unit(Math.floor(hours / 24), 'day');
 }
 
+/** A value's label, or the value itself for one the map does not name (as a template shows it). */
+export function labelOr(labels: Partial<Record<string, string>>, value: string): string {
+  return labels[value] ?? value;
+}
+
 /** A form field's element id from its name: participant.firstName → f-participant-firstName. */
 export function fieldId(name: string): string {
-  return `f-${String(name).replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  return `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
 
 /** Links for an error summary: one per field, to the field itself. */

@@ -6,6 +6,21 @@ import { fieldMessages } from '../../common/errors/validation-errors';
 export type FieldErrors = Record<string, string[]>;
 export type FormBody = Record<string, unknown>;
 
+/**
+ * A DTO's or record's fields as plain data. Pages copy them into view models and API bodies
+ * (`{ ...agency, kindLabel }`); the copy has no prototype, and none of them needs one.
+ */
+export type Fields<T> = { [K in keyof T]: T[K] };
+
+export function fieldsOf<T extends object>(value: T): Fields<T> {
+  return value;
+}
+
+/** The member a form's text names, or undefined for text that names none of them. */
+export function oneOf<T extends string>(members: readonly T[], value: string | undefined): T | undefined {
+  return members.find((member) => member === value);
+}
+
 /** One text value of a urlencoded form (a repeated name keeps its first value). */
 export function formText(body: FormBody, name: string): string {
   const value = body[name];
@@ -51,7 +66,7 @@ export function isFormProblem(error: unknown): error is DomainError {
 export function plainEmptyMessages(errors: FieldErrors, values: Record<string, string>, whenEmpty: Record<string, string>): FieldErrors {
   const result: FieldErrors = { ...errors };
   for (const [name, message] of Object.entries(whenEmpty)) {
-    if (result[name] && !values[name]) result[name] = [message];
+    if (Object.hasOwn(result, name) && !values[name]) result[name] = [message];
   }
   return result;
 }
@@ -83,7 +98,7 @@ export function humanFieldMessages(errors: FieldErrors, labels: Record<string, s
 }
 
 function humanMessage(name: string, message: string, label: string): string {
-  const last = name.split('.').at(-1)!;
+  const last = name.slice(name.lastIndexOf('.') + 1);
   const prefix = [name, last].find((path) => message.startsWith(`${path} `));
   if (!prefix) return message;
   const tail = message.slice(prefix.length + 1);

@@ -143,7 +143,8 @@ export class PageSessionService {
 
   loginCsrfValid(req: Request, submitted: unknown): boolean {
     const nonce = (req.cookies as Record<string, string> | undefined)?.[LOGIN_NONCE_COOKIE];
-    return Boolean(nonce) && this.matches(this.csrfToken(`login:${nonce}`), submitted);
+    if (!nonce) return false;
+    return this.matches(this.csrfToken(`login:${nonce}`), submitted);
   }
 
   csrfValid(session: PageSession, submitted: unknown): boolean {

@@ -5,10 +5,10 @@ import { describeValue, POLICY_FIELD_WORDS, POLICY_RULE_FIELDS, policyChanges, P
 import { PolicyFieldsDto } from '../policies/policy-fields.dto';
 import { Policy, VICTIM_NOTIFICATION_RULES } from '../policies/policy.entity';
 import { Role } from '../../common/auth/role.enum';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, validateForm } from './page-forms';
+import { domainFieldErrors, FieldErrors, fieldsOf, FormBody, formText, isFormProblem, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
 import { dollarsToCents, feeScheduleRows } from './fee-forms';
 
@@ -90,7 +90,7 @@ export class PolicyPagesController {
     const counts = await this.policies.referralCounts(items.map((policy) => policy.id));
     this.renderer.render(req, res, 'admin-policies', {
       title: 'Policies',
-      policies: items.map((policy) => ({ ...policy, referrals: counts[policy.id] ?? 0 })),
+      policies: items.map((policy) => ({ ...fieldsOf(policy), referrals: counts[policy.id] ?? 0 })),
     });
   }
 
@@ -134,9 +134,9 @@ export class PolicyPagesController {
 
     // Levels and assessment factors read as one line each; shown only for a policy that has them.
     const levelWords = (version: (typeof versions)[number]) =>
-      version.levels?.length ? version.levels.map((level) => `${level.name}: ${level.requiredSessions} sessions, ${level.completeWithinMonths} months`).join('; ') : 'none (one fixed length)';
-    const factorWords = (version: (typeof versions)[number]) => (version.assessmentFactors?.length ? version.assessmentFactors.join('; ') : 'none');
-    if (versions.some((version) => version.levels?.length)) {
+      version.levels.length ? version.levels.map((level) => `${level.name}: ${level.requiredSessions} sessions, ${level.completeWithinMonths} months`).join('; ') : 'none (one fixed length)';
+    const factorWords = (version: (typeof versions)[number]) => (version.assessmentFactors.length ? version.assessmentFactors.join('; ') : 'none');
+    if (versions.some((version) => version.levels.length)) {
       for (const [label, words] of [['Levels (set by the intake assessment)', levelWords], ['Assessment factors', factorWords]] as const) {
         rows.push({
           label,
@@ -189,17 +189,17 @@ export class PolicyPagesController {
       return this.renderForm(req, res, current, { values, errors }, 400);
     }
     const changes = policyChanges(current, {
-      ...current,
-      ...form.value,
+      ...fieldsOf(current),
+      ...fieldsOf(form.value),
       source: form.value.source ?? null,
       progressReportDayOfMonth: form.value.progressReportDayOfMonth ?? null,
       victimNoticeEnrollmentBusinessDays: form.value.victimNoticeEnrollmentBusinessDays ?? null,
       victimNoticeDischargeHours: form.value.victimNoticeDischargeHours ?? null,
     });
     const feesChanged = Object.entries(money.cents).some(([field, cents]) => current[field as 'sessionFeeCents'] !== cents);
-    if (!changes.length && !feesChanged) return this.renderForm(req, res, current, { values, errors: {}, problem: 'Nothing was changed: a new version needs at least one rule that differs from version ' + current.version + '.' }, 422);
+    if (!changes.length && !feesChanged) return this.renderForm(req, res, current, { values, errors: {}, problem: `Nothing was changed: a new version needs at least one rule that differs from version ${current.version}.` }, 422);
     try {
-      const created = await this.policies.createNextVersion(current.id, form.value, req.pageSession!.user.id, { basedOnVersion: Number.isInteger(basedOn) ? basedOn : current.version });
+      const created = await this.policies.createNextVersion(current.id, form.value, signedInUser(req).id, { basedOnVersion: Number.isInteger(basedOn) ? basedOn : current.version });
       res.redirect(303, `/admin/policies/${created.id}?created=1`);
     } catch (error) {
       if (!isFormProblem(error)) throw error;
@@ -252,8 +252,8 @@ export class PolicyPagesController {
 /** The rules that contradict each other (the service's POLICY_INCONSISTENT), in the form's words. */
 function plainRuleConflicts(fields: FieldErrors, values: Record<string, string>): FieldErrors {
   const plain: FieldErrors = { ...fields };
-  if (plain.maxUnexcusedAbsences) plain.maxUnexcusedAbsences = ['Unexcused absences allowed cannot be more than the absences allowed, excused or not'];
-  if (plain.requiredSessions) plain.requiredSessions = [`${values.requiredSessions} sessions cannot all be held, at one a week, within ${values.completeWithinMonths} months`];
+  if ('maxUnexcusedAbsences' in plain) plain.maxUnexcusedAbsences = ['Unexcused absences allowed cannot be more than the absences allowed, excused or not'];
+  if ('requiredSessions' in plain) plain.requiredSessions = [`${values.requiredSessions} sessions cannot all be held, at one a week, within ${values.completeWithinMonths} months`];
   return plain;
 }
 
@@ -271,7 +271,7 @@ function moneyFieldNames(errors: FieldErrors): FieldErrors {
 function plainPolicyMessages(errors: FieldErrors, values: Record<string, string>): FieldErrors {
   const plain: FieldErrors = {};
   for (const [field, messages] of Object.entries(errors)) {
-    const words = POLICY_FIELD_WORDS[field as keyof typeof POLICY_FIELD_WORDS];
+    const words = (POLICY_FIELD_WORDS as Partial<Record<string, (typeof POLICY_FIELD_WORDS)[PolicyRuleField]>>)[field];
     if (!words || field === 'name' || field === 'source' || MONEY_FIELDS.some((money) => money.name === field)) {
       plain[field] = field === 'name' ? ['Enter the policy’s name (3 to 200 characters)'] : messages;
       continue;

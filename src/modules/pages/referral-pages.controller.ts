@@ -12,11 +12,11 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ReferralHistoryService } from '../referrals/referral-history.service';
 import { ReferralLifecycleService } from '../referrals/referral-lifecycle.service';
 import { FormBody, formText } from './page-forms';
-import { isOpen } from '../referrals/referral-status.enum';
+import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../../common/auth/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { STANDING_LABELS } from './page-format';
 import { inlinePdf } from '../notices/pdf-file-names';
@@ -49,7 +49,7 @@ const DECISION_DONE: Record<string, string> = {
 };
 
 /** The event each decision raises, so the page can say truthfully who hears of it (fees: nobody). */
-const DECISION_EVENT: Record<string, ComplianceEventKind> = {
+const DECISION_EVENT: Partial<Record<string, ComplianceEventKind>> = {
   complete: ComplianceEventKind.Completed,
   reinstate: ComplianceEventKind.Reinstated,
   terminate: ComplianceEventKind.Terminated,
@@ -120,13 +120,13 @@ export class ReferralPagesController {
   @PageRoles(Role.ProbationOfficer)
   async caseloadCsv(@Req() req: PageRequest, @Res() res: Response, @Query('standing') standing?: string, @Query('sort') sort?: string, @Query('dir') dir?: string): Promise<void> {
     const view = readCaseloadView({ standing, sort, dir, offset: '0', search: '' });
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     await this.audit.record({ action: 'caseload.export', recordType: 'referral', details: { probationOfficerId: user.id, standing: view.standing ?? null } });
     await streamCaseloadCsv(res, `caseload-${this.clock.today()}.csv`, (page, size) => this.caseloads.caseload(user, { ...caseloadOptions(view), limit: size, offset: page * size }));
   }
 
   private async renderCaseload(req: PageRequest, res: Response, view: CaseloadView): Promise<void> {
-    const caseload = await this.caseloads.caseload(req.pageSession!.user, { ...caseloadOptions(view), limit: view.search ? SEARCH_LIMIT : CASELOAD_PAGE_SIZE, offset: view.offset });
+    const caseload = await this.caseloads.caseload(signedInUser(req), { ...caseloadOptions(view), limit: view.search ? SEARCH_LIMIT : CASELOAD_PAGE_SIZE, offset: view.offset });
     const link = (changes: Partial<CaseloadView>) => caseloadLink({ ...view, search: '', ...changes });
     this.renderer.render(req, res, 'caseload', {
       title: 'My caseload',
@@ -175,7 +175,7 @@ export class ReferralPagesController {
     @Query('receipt') receipt?: string,
     @Query('assessed') assessed?: string,
   ): Promise<void> {
-    const feesDone = FEE_DONE[fees as FeeForm] ?? null;
+    const feesDone = (FEE_DONE as Partial<Record<string, string>>)[fees ?? ''] ?? null;
     await this.renderReferral(req, res, referralId, {
       feesDone,
       // The receipt's link after a payment; the id is checked against his ledger by the PDF route.
@@ -193,7 +193,7 @@ export class ReferralPagesController {
   @PageRoles(Role.Admin)
   @HttpCode(200)
   async decide(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const action = formText(body, 'action');
     const reason = formText(body, 'reason').trim();
     const needsReason = ['reinstate', 'terminate', 'close'].includes(action);
@@ -223,7 +223,7 @@ export class ReferralPagesController {
   @PageRoles(Role.Admin)
   @HttpCode(200)
   async recordFees(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const form = formText(body, 'form') as FeeForm;
     if (!FEE_FORMS.includes(form)) return this.renderReferral(req, res, referralId, { feesError: { form: 'payment', fields: { form: ['Choose what to record.'] } } }, 400);
     const parsed = feeFormBody(form, body);
@@ -247,7 +247,7 @@ export class ReferralPagesController {
   @Get('referrals/:id/fees/payments/:paymentId/receipt.pdf')
   @PageRoles(Role.ProbationOfficer, Role.Admin)
   async feeReceipt(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Param('paymentId', ParseUUIDPipe) paymentId: string): Promise<void> {
-    const { pdf, fileName } = await this.receipts.render(req.pageSession!.user, referralId, paymentId);
+    const { pdf, fileName } = await this.receipts.render(signedInUser(req), referralId, paymentId);
     res.type('application/pdf').setHeader('Content-Disposition', inlinePdf(fileName));
     res.send(pdf);
   }
@@ -257,7 +257,7 @@ export class ReferralPagesController {
   @PageRoles(Role.Admin)
   @HttpCode(200)
   async assess(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const referral = await this.referrals.get(user, referralId, { audit: false });
     const policy = await this.policies.get(referral.policy.id);
     const { plain, values } = assessmentFormBody(body, policy.assessmentFactors);
@@ -278,21 +278,25 @@ export class ReferralPagesController {
   }
 
   private async renderReferral(req: PageRequest, res: Response, referralId: string, extra: Record<string, unknown>, status = 200): Promise<void> {
-    const user = req.pageSession!.user;
+    const user = signedInUser(req);
     const referral = await this.referrals.get(user, referralId);
     const history = await this.history.attendance(user, referralId);
     const notices = await this.notices.list(user, { referralId, limit: NOTICES_SHOWN, offset: 0 });
     const responses = await this.responses.forReferral(user, referralId);
     const policy = await this.policies.get(referral.policy.id);
-    const told = (action: string) => (DECISION_EVENT[action] ? describeRecipients(recipientsOf(policy.noticeRecipients, DECISION_EVENT[action])) : null);
+    const told = (action: string) => {
+      const event = DECISION_EVENT[action];
+      return event ? describeRecipients(recipientsOf(policy.noticeRecipients, event)) : null;
+    };
     const decidedAction = extra.decidedAction as string | null | undefined;
+    const toldOfDecision = decidedAction ? told(decidedAction) : null;
     const confirm = extra.confirm as { action: string; reason: string } | undefined;
     const assessments = user.role === Role.CourtClerk || !policy.levels.length ? [] : await this.assessments.history(user, referralId);
     const requirementsMet =
       (referral.compliance?.sessionsAttended ?? 0) >= (referral.compliance?.sessionsRequired ?? Infinity) && (!referral.policy.feesRequired || Boolean(referral.feesPaid));
     const feesError = extra.feesError as { form: string; fields: Record<string, string[]>; typed?: Record<string, string> } | undefined;
     this.renderer.render(req, res, 'referral', {
-      decided: decidedAction ? `${DECISION_DONE[decidedAction]}${told(decidedAction) ? ` ${capitalise(told(decidedAction)!)} ${told(decidedAction) === 'nobody outside the program' ? 'is' : 'are being'} told.` : ''}` : null,
+      decided: decidedAction ? `${DECISION_DONE[decidedAction]}${toldOfDecision ? ` ${capitalise(toldOfDecision)} ${toldOfDecision === 'nobody outside the program' ? 'is' : 'are being'} told.` : ''}` : null,
       enrolledTold: told('enrolled'),
       decisionTold: { reinstate: told('reinstate'), terminate: told('terminate'), close: told('close'), complete: told('complete') },
       chain: buildChain(notices.items, responses),
@@ -327,7 +331,7 @@ export class ReferralPagesController {
             terminate: confirm.action === 'terminate',
             told: told(confirm.action),
             // The rules allow a way back from non-compliance (reinstate), never from an ended order.
-            mayReinstateInstead: referral.status === 'non_compliant',
+            mayReinstateInstead: referral.status === ReferralStatus.NonCompliant,
             enrolled: history.enrollments.some((enrollment) => !enrollment.endDate),
           }
         : null,
@@ -338,7 +342,7 @@ export class ReferralPagesController {
   @Get('referrals/:id/progress-report.pdf')
   @PageRoles(Role.ProbationOfficer, Role.Admin)
   async progressReport(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string): Promise<void> {
-    const { pdf, fileName } = await this.progressReports.renderNamed(req.pageSession!.user, referralId);
+    const { pdf, fileName } = await this.progressReports.renderNamed(signedInUser(req), referralId);
     res.type('application/pdf').setHeader('Content-Disposition', inlinePdf(fileName));
     res.send(pdf);
   }

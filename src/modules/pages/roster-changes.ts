@@ -2,6 +2,7 @@ import { AttendanceStatus } from '../attendance/attendance-status.enum';
 import { RaisedByMark } from '../attendance/attendance.service';
 import { ComplianceEventKind, VIOLATION_KINDS } from '../compliance/compliance-event-kind.enum';
 import { ATTENDANCE_LABELS } from '../compliance/compliance-labels';
+import { labelOr } from './page-format';
 import { Roster } from '../sessions/roster.service';
 
 /**
@@ -15,7 +16,7 @@ const MAX_LISTED = 30;
 const STATUSES = new Set<string>(Object.values(AttendanceStatus));
 
 export function encodeChanges(before: Roster, marks: Array<{ enrollmentId: string; status: string }>, raised: RaisedByMark[]): string {
-  const previous = new Map(before.entries.map((entry) => [entry.enrollmentId, entry.mark?.status ?? null]));
+  const previous = new Map<string, string | null>(before.entries.map((entry) => [entry.enrollmentId, entry.mark?.status ?? null]));
   return marks
     .flatMap((mark) => {
       const from = previous.get(mark.enrollmentId) ?? null;
@@ -33,7 +34,7 @@ export function encodeChanges(before: Roster, marks: Array<{ enrollmentId: strin
     .join(',');
 }
 
-const word = (status: string) => (ATTENDANCE_LABELS[status as AttendanceStatus] ?? status).toLowerCase();
+const word = (status: string) => labelOr(ATTENDANCE_LABELS, status).toLowerCase();
 
 export function describeChanges(roster: Roster, encoded: string | undefined): string[] {
   if (!encoded) return [];

@@ -8,10 +8,10 @@ import { ALL_ROLES, Role } from '../../common/auth/role.enum';
 import { UserAdminService } from '../users/user-admin.service';
 import { AGENCY_KIND_FOR_ROLE, UsersService } from '../users/users.service';
 import { InviteUserForm } from './admin-forms';
-import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks, ROLE_LABELS } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, oneOf, plainEmptyMessages, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
 
 const PAGE_SIZE = 50;
@@ -40,7 +40,7 @@ interface UserForm {
 }
 
 function roleOf(value: string | undefined): Role | undefined {
-  return ALL_ROLES.includes(value as Role) ? (value as Role) : undefined;
+  return oneOf(ALL_ROLES, value);
 }
 
 function offsetOf(value: string | undefined): number {
@@ -128,11 +128,12 @@ export class UserPagesController {
   async reassign(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
     const values = { role: formText(body, 'role'), agencyId: formText(body, 'agencyId') };
     const errors: FieldErrors = {};
-    if (!roleOf(values.role)) errors.role = ['Choose a role'];
+    const role = roleOf(values.role);
+    if (!role) errors.role = ['Choose a role'];
     if (!isUUID(values.agencyId)) errors.agencyId = ['Choose the agency the person works for'];
-    if (Object.keys(errors).length) return this.renderUser(req, res, id, { form: { values, errors } }, 400);
+    if (!role || Object.keys(errors).length) return this.renderUser(req, res, id, { form: { values, errors } }, 400);
     try {
-      await this.admin.reassign(req.pageSession!.user, id, { role: values.role as Role, agencyId: values.agencyId });
+      await this.admin.reassign(signedInUser(req), id, { role, agencyId: values.agencyId });
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       return this.renderUser(req, res, id, { form: { values, ...formErrorsOf(error) } }, 422);
@@ -147,7 +148,7 @@ export class UserPagesController {
     const active = formText(body, 'active');
     if (active !== 'true' && active !== 'false') return this.renderUser(req, res, id, { activeProblem: 'Choose to deactivate or reactivate the account.' }, 400);
     try {
-      if (active === 'false') await this.admin.assertMayDeactivate(req.pageSession!.user, id);
+      if (active === 'false') await this.admin.assertMayDeactivate(signedInUser(req), id);
       await this.users.update(id, { active: active === 'true' });
     } catch (error) {
       if (!isFormProblem(error)) throw error;
@@ -229,7 +230,7 @@ export class UserPagesController {
         problem: form.problem ?? null,
         errorCount: Object.keys(form.errors).length,
         // The summary lists the problems in the form's order.
-        errorLinks: errorLinks(Object.fromEntries(Object.keys(INVITE_EMPTY_MESSAGES).filter((name) => form.errors[name]).map((name) => [name, form.errors[name]]))),
+        errorLinks: errorLinks(Object.fromEntries(Object.keys(INVITE_EMPTY_MESSAGES).filter((name) => Object.hasOwn(form.errors, name)).map((name) => [name, form.errors[name]]))),
         ...this.roleAndAgencyOptions(agencies.items, form.values),
       },
       status,
@@ -253,7 +254,7 @@ export class UserPagesController {
       {
         title: user.name,
         user: { ...user, roleLabel: ROLE_LABELS[user.role], agencyName: agency?.name ?? '' },
-        self: user.id === req.pageSession!.user.id,
+        self: user.id === signedInUser(req).id,
         account,
         values: form.values,
         errors: form.errors,
@@ -270,8 +271,9 @@ export class UserPagesController {
 
   /** The roles, and the agencies grouped by kind with the roles each kind's people may hold. */
   private roleAndAgencyOptions(agencies: Agency[], values: Record<string, string>) {
+    const role = roleOf(values.role);
     return {
-      roles: ALL_ROLES.map((value) => ({ value, label: ROLE_LABELS[value], selected: value === values.role })),
+      roles: ALL_ROLES.map((value) => ({ value, label: ROLE_LABELS[value], selected: value === role })),
       agencies: agencies.map((agency) => ({
         value: agency.id,
         label: `${agency.name} (${agency.kind}: ${ALL_ROLES.filter((role) => AGENCY_KIND_FOR_ROLE[role] === agency.kind).map((role) => ROLE_LABELS[role].replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase())).join(', ')})`,
@@ -284,9 +286,9 @@ export class UserPagesController {
 /** The DTO's messages name fields ("agencyId must be a UUID"); the form says what to do. */
 function plainInviteMessages(errors: FieldErrors): FieldErrors {
   const plain: FieldErrors = { ...errors };
-  if (plain.email) plain.email = ['Enter an e-mail address, like name@agency.gov'];
-  if (plain.role) plain.role = ['Choose a role'];
-  if (plain.agencyId) plain.agencyId = ['Choose the agency the person works for'];
-  if (plain.name) plain.name = ['Enter the person’s name (2 to 200 characters)'];
+  if ('email' in plain) plain.email = ['Enter an e-mail address, like name@agency.gov'];
+  if ('role' in plain) plain.role = ['Choose a role'];
+  if ('agencyId' in plain) plain.agencyId = ['Choose the agency the person works for'];
+  if ('name' in plain) plain.name = ['Enter the person’s name (2 to 200 characters)'];
   return plain;
 }

@@ -7,6 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import {
   ATTENDANCE_LABELS,
   fieldId,
+  labelOr,
   eventLabel,
   NOTICE_STATUS_LABELS,
   RECIPIENT_LABELS,
@@ -71,16 +72,17 @@ function registerHelpers(engine: ReturnType<typeof hbs.create>, timeZone: string
     return `${words.theme}: ${words.title}`;
   });
   engine.registerHelper('weekday', (value: number) => weekdayName(value));
-  engine.registerHelper('referralStatus', (value: keyof typeof REFERRAL_STATUS_LABELS) => REFERRAL_STATUS_LABELS[value] ?? value);
-  engine.registerHelper('attendance', (value: keyof typeof ATTENDANCE_LABELS) => ATTENDANCE_LABELS[value] ?? value);
+  engine.registerHelper('referralStatus', (value: string) => labelOr(REFERRAL_STATUS_LABELS, value));
+  engine.registerHelper('attendance', (value: string) => labelOr(ATTENDANCE_LABELS, value));
   engine.registerHelper('standing', (value: string) => STANDING_LABELS[value] ?? value);
   // {{eventKind kind key}}: the key tells the unexcused absence limit from the total one.
   engine.registerHelper('eventKind', (value: string, ...rest: unknown[]) => eventLabel(value, typeof rest[0] === 'string' ? rest[0] : null));
-  engine.registerHelper('noticeStatus', (value: keyof typeof NOTICE_STATUS_LABELS) => NOTICE_STATUS_LABELS[value] ?? value);
-  engine.registerHelper('recipient', (value: keyof typeof RECIPIENT_LABELS) => RECIPIENT_LABELS[value] ?? value);
-  engine.registerHelper('responseKind', (value: keyof typeof RESPONSE_KIND_LABELS) => RESPONSE_KIND_LABELS[value] ?? value);
-  engine.registerHelper('hearingOutcome', (value: keyof typeof HEARING_OUTCOME_LABELS) => HEARING_OUTCOME_LABELS[value] ?? value);
-  engine.registerHelper('responseAgency', (value: keyof typeof RESPONSE_AGENCY_LABELS) => RESPONSE_AGENCY_LABELS[value] ?? value);
-  engine.registerHelper('fieldId', (name: string) => fieldId(name));
+  engine.registerHelper('noticeStatus', (value: string) => labelOr(NOTICE_STATUS_LABELS, value));
+  engine.registerHelper('recipient', (value: string) => labelOr(RECIPIENT_LABELS, value));
+  engine.registerHelper('responseKind', (value: string) => labelOr(RESPONSE_KIND_LABELS, value));
+  engine.registerHelper('hearingOutcome', (value: string) => labelOr(HEARING_OUTCOME_LABELS, value));
+  engine.registerHelper('responseAgency', (value: string) => labelOr(RESPONSE_AGENCY_LABELS, value));
+  // A template may pass a number or nothing: the id is made from its text, as it always was.
+  engine.registerHelper('fieldId', (name: unknown) => fieldId(String(name)));
   engine.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
 }

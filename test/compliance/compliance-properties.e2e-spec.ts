@@ -167,7 +167,7 @@ describe('compliance properties through the API and PostgreSQL', () => {
             }
           }
           events = await recorded(referral.id, known, index);
-          status = ((await testApp.dataSource.query(`SELECT status FROM referrals WHERE id = $1`, [referral.id])) as Array<{ status: Status }>)[0].status;
+          status = (await testApp.dataSource.query<Array<{ status: Status }>>(`SELECT status FROM referrals WHERE id = $1`, [referral.id]))[0].status;
           const evaluated = action.type === 'mark' || action.type === 'cancel' || action.type === 'enroll' || action.type === 'sweep';
           const verdict = judge(world, events, status, previous, { evaluated, calendarSeen: action.type === 'sweep' });
           if (verdict.problems.length) {

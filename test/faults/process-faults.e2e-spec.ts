@@ -77,11 +77,11 @@ describe('a worker killed mid-delivery (SIGKILL, real child processes)', () => {
   }
 
   const noticeRows = async (referralId: string) =>
-    (await testApp.dataSource.query(`SELECT id, status, last_response FROM notices WHERE referral_id = $1 ORDER BY recipient_kind::text`, [referralId])) as Array<{
+    await testApp.dataSource.query<Array<{
       id: string;
       status: string;
       last_response: string | null;
-    }>;
+    }>>(`SELECT id, status, last_response FROM notices WHERE referral_id = $1 ORDER BY recipient_kind::text`, [referralId]);
 
   const receivedCount = (id: string) => testApp.smtp.received.filter((mail) => mail.messageId === `<${id}${DOMAIN}`).length;
 

@@ -85,7 +85,7 @@ describe('the accountability page (Chromium)', () => {
       await expect(page.locator('.lead').innerText()).resolves.toContain('1 violation.');
       await expect(page.getByLabel('Language', { exact: true }).inputValue()).resolves.toBe('es');
       await expect(page.getByRole('table', { name: 'Disparity of impact by language and group' }).innerText()).resolves.toContain('Spanish');
-      const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       await screenshot(page, width === 768 ? 'accountability-coordinator-tablet' : 'accountability-coordinator-phone');
       expect(problems).toEqual([]);

@@ -57,11 +57,11 @@ describe('facilitator pages (Chromium, tablet)', () => {
 
   const todaysSession = () => sessions.find((session) => session.date === TODAY)!;
   const marksOf = async (sessionId: string) =>
-    (await testApp.dataSource.query(`SELECT enrollment_id, status, note FROM attendance_marks WHERE session_id = $1`, [sessionId])) as Array<{
+    await testApp.dataSource.query<Array<{
       enrollment_id: string;
       status: string;
       note: string | null;
-    }>;
+    }>>(`SELECT enrollment_id, status, note FROM attendance_marks WHERE session_id = $1`, [sessionId]);
 
   async function tablet(): Promise<{ context: BrowserContext; page: Page }> {
     const { context, page } = await openContext(browser, { width: 768, height: 1024, timeout: 5_000 });

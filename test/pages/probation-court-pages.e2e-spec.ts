@@ -77,9 +77,9 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
   });
 
   const noticesOf = async (referralId: string) =>
-    (await testApp.dataSource.query(`SELECT id, status, recipient_kind, last_response FROM notices WHERE referral_id = $1 ORDER BY created_at, recipient_kind::text`, [
+    await testApp.dataSource.query<Array<{ id: string; status: string; recipient_kind: string; last_response: string | null }>>(`SELECT id, status, recipient_kind, last_response FROM notices WHERE referral_id = $1 ORDER BY created_at, recipient_kind::text`, [
       referralId,
-    ])) as Array<{ id: string; status: string; recipient_kind: string; last_response: string | null }>;
+    ]);
 
   afterAll(async () => {
     await closeBrowserApp(browser, testApp);

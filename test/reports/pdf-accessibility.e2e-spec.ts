@@ -67,7 +67,7 @@ describe('accessible PDFs: letters, certificates, progress reports', () => {
     await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
     const [notice] = await waitFor(
       async () => {
-        const rows = (await testApp.dataSource.query(`SELECT id FROM notices WHERE referral_id = $1 AND letter_pdf IS NOT NULL`, [referral.id])) as Array<{ id: string }>;
+        const rows = await testApp.dataSource.query<Array<{ id: string }>>(`SELECT id FROM notices WHERE referral_id = $1 AND letter_pdf IS NOT NULL`, [referral.id]);
         return rows.length > 0 && rows;
       },
       { what: 'the enrollment notice rendered' },

@@ -142,7 +142,7 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
         // or an idempotent PUT/PATCH that a second role repeats with the same values (their audit is
         // tested in their own suites).
         if (route.startsWith('POST') && status < 300 && response.body?.created !== 0) {
-          const [{ n }] = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE request_id = $1`, [response.headers['x-request-id']])) as Array<{ n: number }>;
+          const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM audit_entries WHERE request_id = $1`, [response.headers['x-request-id']]);
           expect({ route, role, auditEntries: n > 0 }).toEqual({ route, role, auditEntries: true });
           counts.auditedWrites += 1;
         }

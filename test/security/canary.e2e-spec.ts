@@ -76,7 +76,7 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
     // Every notice rendered and sent, so letters, e-mails and previews exist to be read.
     ids.notices = await waitFor(
       async () => {
-        const rows = (await testApp.dataSource.query(`SELECT id, status FROM notices WHERE referral_id = $1`, [referral.id])) as Array<{ id: string; status: string }>;
+        const rows = await testApp.dataSource.query<Array<{ id: string; status: string }>>(`SELECT id, status FROM notices WHERE referral_id = $1`, [referral.id]);
         return rows.length >= 3 && rows.every((row) => row.status === 'sent') ? rows.map((row) => row.id) : null;
       },
       { what: 'the notices sent', timeoutMs: 30_000 },

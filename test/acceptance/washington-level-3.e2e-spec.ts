@@ -35,7 +35,7 @@ describe('acceptance: a Washington level 3 order, and a holiday in its notice wi
     ({ testApp, staff, reference } = await startProgramApp({ env: { PROGRAM_HOLIDAYS: 'us', PROGRAM_STATE: 'WA', PROGRAM_TIMEZONE: ZONE } }));
     washington = reference.policies.find((policy) => policy.key === 'wa-wac-388-60b')!;
   });
-  afterAll(() => testApp?.close());
+  afterAll(() => testApp.close());
 
   const admin = () => bearer(staff.tokens[Role.Admin]);
   const closedDays = async () =>

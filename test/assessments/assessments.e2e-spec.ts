@@ -24,7 +24,7 @@ describe('intake assessments and levels', () => {
     ({ testApp, staff, reference } = await startProgramApp());
     washington = reference.policies.find((policy) => policy.key === 'wa-wac-388-60b')!;
   });
-  afterAll(async () => testApp?.close());
+  afterAll(async () => testApp.close());
 
   const as = (role: Role) => bearer(staff.tokens[role]);
   const assess = (referralId: string, body: unknown, role = Role.Admin) =>
@@ -164,7 +164,6 @@ describe('intake assessments and levels', () => {
 
   it('refuses a policy version whose level cannot be finished in its months, naming the level', async () => {
     const { key, version, id, createdAt, createdById, isCurrent, noticeRecipients, ...fields } = washington;
-    void key; void version; void id; void createdAt; void createdById; void isCurrent; void noticeRecipients;
     const body = { ...fields, source: fields.source ?? undefined, progressReportDayOfMonth: undefined, key: 'wa-test', name: 'Washington test', levels: [...washington.levels, { key: '5', name: 'Level 5', requiredSessions: 60, completeWithinMonths: 12 }] };
     const refused = await testApp.http.post('/api/v1/policies').set(as(Role.Admin)).send(body).expect(422);
     expect(refused.body.details.fields['levels.4.requiredSessions'][0]).toContain('level 5: 60 sessions cannot be finished at one a week within 12 months');
@@ -184,7 +183,6 @@ describe('intake assessments and levels', () => {
     expect(intake.text).toContain('4 levels, 26–78 sessions by assessment');
     // The settings form does not speak of levels: a new version made from it keeps them.
     const { key, version, id, createdAt, createdById, isCurrent, noticeRecipients, levels, assessmentFactors, ...fields } = washington;
-    void key; void version; void createdAt; void createdById; void isCurrent; void noticeRecipients; void levels; void assessmentFactors;
     const next = await testApp.http.put(`/api/v1/policies/${id}`).set(as(Role.Admin)).send({ ...fields, source: fields.source ?? undefined, progressReportDayOfMonth: undefined, maxAbsences: 4 }).expect(200);
     expect(next.body).toMatchObject({ version: 2, maxAbsences: 4 });
     expect(next.body.levels).toEqual(washington.levels);

@@ -67,7 +67,7 @@ describe('compliance properties through the API and PostgreSQL', () => {
       const expected = row.kind === 'at_risk' ? ['probation_officer'] : ['court', 'probation_officer'];
       const target = row.corrects_event_id ? byId.get(row.corrects_event_id) : undefined;
       const wanted = target ? (target.recipients ?? []) : expected;
-      if (JSON.stringify(row.recipients ?? []) !== JSON.stringify(wanted)) problems.push(`${row.kind} has notices to ${row.recipients} (expected ${wanted})`);
+      if (JSON.stringify(row.recipients ?? []) !== JSON.stringify(wanted)) problems.push(`${row.kind} has notices to ${String(row.recipients)} (expected ${String(wanted)})`);
     }
     return problems;
   }

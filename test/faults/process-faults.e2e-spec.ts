@@ -55,7 +55,7 @@ describe('a worker killed mid-delivery (SIGKILL, real child processes)', () => {
   });
 
   afterAll(async () => {
-    await testApp?.close();
+    await testApp.close();
   });
 
   function worker(faultPoints = ''): WorkerProcess {
@@ -168,8 +168,10 @@ describe('concurrency and a lost database', () => {
 
   afterAll(async () => {
     await pgProxy.start().catch(() => undefined);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if setup failed; the proxy must still be cut
     await testApp?.close();
     const { dropDatabase } = await import('../helpers/test-database');
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if setup failed
     if (testApp) await dropDatabase(testApp.databaseName);
     await pgProxy.cut();
   });

@@ -44,5 +44,5 @@ export async function runAxe(page: Page): Promise<AxeOutcome> {
 
 /** One line per violation, with where: readable in a failed expectation. */
 export function describeViolations(where: string, violations: AxeViolation[]): string[] {
-  return violations.map((violation) => `${where}: ${violation.id} (${violation.impact}) ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  return violations.map((violation) => `${where}: ${violation.id} (${String(violation.impact)}) ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }

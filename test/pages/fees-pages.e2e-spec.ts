@@ -80,7 +80,7 @@ describe('the Fees section of the referral page (Chromium)', () => {
     await screenshot(page, 'admin-referral-fees');
 
     const href = await page.getByRole('link', { name: 'Open the receipt (PDF)' }).getAttribute('href');
-    const response = await page.request.get(`${baseUrl}${href}`);
+    const response = await page.request.get(`${baseUrl}${String(href)}`);
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toBe('application/pdf');
     const pdf = await response.body();
@@ -185,7 +185,7 @@ describe('the Fees section of the referral page (Chromium)', () => {
     await expect(fees.locator('form').count()).resolves.toBe(0);
     await screenshot(page, 'probation-referral-fees');
     const receipt = await fees.getByRole('link', { name: 'Receipt' }).first().getAttribute('href');
-    expect((await page.request.get(`${baseUrl}${receipt}`)).status()).toBe(200);
+    expect((await page.request.get(`${baseUrl}${String(receipt)}`)).status()).toBe(200);
     // Posting anyway is refused for his role.
     const refused = await page.request.post(`${baseUrl}/referrals/${referralId}/fees`, { form: { form: 'waiver', reason: 'nope' } });
     expect(refused.status()).toBe(403);

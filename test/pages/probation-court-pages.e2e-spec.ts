@@ -145,7 +145,7 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     // Saved under the case number and the day, not progress-report-<uuid>.pdf.
     expect(report.headers()['content-disposition']).toBe(`inline; filename="${cases.nonCompliant}-progress-report-${TODAY}.pdf"`);
     const letterHref = await notices.getByRole('link', { name: 'Letter (PDF)' }).first().getAttribute('href');
-    const letter = await page.request.get(`${baseUrl}${letterHref}`);
+    const letter = await page.request.get(`${baseUrl}${String(letterHref)}`);
     expect(letter.headers()['content-disposition']).toMatch(new RegExp(`^inline; filename="${cases.nonCompliant}-letter-[a-z-]+-\\d{4}-\\d{2}-\\d{2}\\.pdf"$`));
     await expect(page.getByRole('link', { name: 'Progress report (PDF)' }).getAttribute('href')).resolves.toBe(
       `/referrals/${ids.nonCompliant}/progress-report.pdf`,

@@ -203,6 +203,7 @@ describe('victim-notification clocks', () => {
       const csrf2 = /name="_csrf" value="([^"]+)"/.exec(back.text)![1];
       await testApp.http.post(`/admin/policies/${newId}/new-version`).set('Cookie', cookie).type('form').send({ ...fields, _csrf: csrf2, basedOnVersion: '2', victimNoticeEnrollmentBusinessDays: '3', victimNoticeDischargeHours: '24' }).expect(303);
       const [current] = await testApp.dataSource.query(`SELECT id FROM policies WHERE key = 'fl-741-325' AND is_current`);
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the fixture is read as plain fields only
       reference.flPolicy = { ...reference.flPolicy, id: current.id };
     });
 

@@ -16,7 +16,7 @@ describe('program decisions as events with notices', () => {
     ({ testApp, staff, reference } = await startProgramApp());
     group = await groupWithSessions(testApp, staff, reference);
   });
-  afterAll(async () => testApp?.close());
+  afterAll(async () => testApp.close());
 
   const eventsOf = async (referralId: string, kind: string) =>
     await testApp.dataSource.query<Array<{ id: string; facts: Record<string, unknown>; recipients: string[]; notices: string[] }>>(

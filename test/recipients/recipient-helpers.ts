@@ -43,7 +43,7 @@ export async function mailOf(testApp: TestApp, noticeId: string): Promise<Receiv
 export function acknowledgeLink(mail: ReceivedMail): URL {
   const text = mail.raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
   const match = /href="(https?:\/\/[^"]+\/notices\/[0-9a-f-]{36})"/.exec(text);
-  if (!match) throw new Error(`no notice link in the e-mail ${mail.messageId}`);
+  if (!match) throw new Error(`no notice link in the e-mail ${String(mail.messageId)}`);
   return new URL(match[1]);
 }
 

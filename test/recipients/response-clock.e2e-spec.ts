@@ -22,7 +22,7 @@ describe('the response clock', () => {
     group = await groupWithSessions(testApp, staff, reference);
     sweep = testApp.app.get(ComplianceSweepService);
   });
-  afterAll(async () => testApp?.close());
+  afterAll(async () => testApp.close());
 
   const clockNotices = async (eventId: string) =>
     await testApp.dataSource.query<Array<{ id: string; purpose: string; recipient_kind: string; recipient_email: string; status: string }>>(

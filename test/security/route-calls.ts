@@ -405,7 +405,7 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
     'GET /api/v1/sessions/{id}': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}` }),
     'GET /api/v1/sessions/{id}/roster': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}/roster` }),
     'POST /api/v1/sessions/{id}/cancel': (role, scope) => ({
-      path: `/api/v1/sessions/${scope === 'own' ? (fx.futureA[role] ?? fx.futureA[Role.Admin]) : fx.futureB}/cancel`,
+      path: `/api/v1/sessions/${String(scope === 'own' ? (fx.futureA[role] ?? fx.futureA[Role.Admin]) : fx.futureB)}/cancel`,
       body: { reason: 'Building closed' },
       check: (response) => expect(response.body.status).toBe('cancelled'),
     }),

@@ -1,7 +1,7 @@
 import { Browser } from 'playwright-core';
 import { TestApp } from '../helpers/test-app';
 import { describeViolations, runAxe } from './axe';
-import { closeBrowserApp, launchBrowser } from './browser-harness';
+import { closeBrowserApp, launchBrowser, navigatedBy } from './browser-harness';
 import { openAs, RolePages, startPageStates } from './page-states';
 
 /**
@@ -64,7 +64,7 @@ describe('accessibility of the pages (axe-core in Chromium, WCAG 2.1 AA)', () =>
     const row = button.locator('xpath=ancestor::tr');
     const rowText = await row.locator('th').innerText();
     await button.focus();
-    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    await navigatedBy(page, () => page.keyboard.press('Enter'));
     await expect(page.getByRole('status').first().innerText()).resolves.toBe('Notice acknowledged.');
     const focused = await page.evaluate(() => {
       const doc = (globalThis as any).document;

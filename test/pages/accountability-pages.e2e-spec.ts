@@ -3,7 +3,7 @@ import { createStaff, Staff } from '../helpers/fixtures';
 import { pinToday, Reference, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { buildHistory, History } from '../accountability/accountability-history';
-import { closeBrowserApp, screenshot, signIn, startBrowserApp } from './browser-harness';
+import { closeBrowserApp, screenshot, signIn, startBrowserApp, navigatedBy } from './browser-harness';
 
 /** The accountability page in Chromium: the admin and the coordinator with filters applied, on the hand-built history. */
 describe('the accountability page (Chromium)', () => {
@@ -46,7 +46,7 @@ describe('the accountability page (Chromium)', () => {
     expect(new URL(page.url()).pathname).toBe('/accountability');
     await page.getByLabel('From', { exact: true }).fill('2026-10-01');
     await page.getByLabel('To', { exact: true }).fill('2026-10-31');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Show figures' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Show figures' }).click());
     await expect(page.locator('.lead').innerText()).resolves.toContain('5 violations');
     await screenshot(page, 'accountability-admin');
 
@@ -67,7 +67,7 @@ describe('the accountability page (Chromium)', () => {
     }
 
     await page.getByLabel('Court', { exact: true }).selectOption({ label: 'Second District Court' });
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Show figures' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Show figures' }).click());
     expect(new URL(page.url()).searchParams.get('courtId')).toBe(history.courtB);
     await expect(page.locator('.lead').innerText()).resolves.toContain('2 violations');
     await page.emulateMedia({ media: 'print' });

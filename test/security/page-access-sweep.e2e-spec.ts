@@ -100,7 +100,7 @@ describe('page access sweep: every route outside the OpenAPI document', () => {
   }
 
   const refusedForRole = (response: Response) => response.status === 403 && response.text.includes('Not part of your role');
-  const sentToSignIn = (response: Response) => response.status === 303 && /^\/login(\?|$)/.test((response.headers.location as string | undefined) ?? '');
+  const sentToSignIn = (response: Response) => response.status === 303 && /^\/login(\?|$)/.test(String(response.headers.location));
 
   it('sends a browser without a session to the sign-in page from every page but the sign-in itself', async () => {
     const problems: string[] = [];

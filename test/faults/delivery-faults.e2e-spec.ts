@@ -32,7 +32,7 @@ describe('notice delivery under faults', () => {
     pinToday(testApp);
     groupId = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id] })).id;
     testApp.app.get<Queue>(getQueueToken(QueueName.Notices)).on('active', (job: Job) => {
-      if (job.name === String(JobName.RenderNotice)) taken.render++;
+      if (job.name === (JobName.RenderNotice as string)) taken.render++;
       else taken.send++;
     });
   });

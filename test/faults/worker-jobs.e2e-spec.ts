@@ -33,9 +33,9 @@ describe('the worker’s jobs', () => {
   it('replaces a nightly job whose schedule changed instead of running both', async () => {
     const maintenance = testApp.app.get<Queue>(getQueueToken(QueueName.Maintenance));
     await maintenance.add(JobName.DailyComplianceSweep, {}, { jobId: JobName.DailyComplianceSweep, repeat: { cron: '0 1 * * *', tz: 'America/Chicago' } });
-    expect((await maintenance.getRepeatableJobs()).filter((job) => job.name === String(JobName.DailyComplianceSweep))).toHaveLength(2);
+    expect((await maintenance.getRepeatableJobs()).filter((job) => job.name === (JobName.DailyComplianceSweep as string))).toHaveLength(2);
     await testApp.app.get(WorkerScheduler).scheduleNightlyJobs();
-    const sweeps = (await maintenance.getRepeatableJobs()).filter((job) => job.name === String(JobName.DailyComplianceSweep));
+    const sweeps = (await maintenance.getRepeatableJobs()).filter((job) => job.name === (JobName.DailyComplianceSweep as string));
     expect(sweeps.map((job) => job.cron)).toEqual(['15 5 * * *']);
   });
 });

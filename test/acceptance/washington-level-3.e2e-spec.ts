@@ -35,7 +35,7 @@ describe('acceptance: a Washington level 3 order, and a holiday in its notice wi
     ({ testApp, staff, reference } = await startProgramApp({ env: { PROGRAM_HOLIDAYS: 'us', PROGRAM_STATE: 'WA', PROGRAM_TIMEZONE: ZONE } }));
     washington = reference.policies.find((policy) => policy.key === 'wa-wac-388-60b')!;
   });
-  afterAll(() => testApp?.close());
+  afterAll(() => testApp.close());
 
   const admin = () => bearer(staff.tokens[Role.Admin]);
   const closedDays = async () =>
@@ -50,11 +50,11 @@ describe('acceptance: a Washington level 3 order, and a holiday in its notice wi
     const { enrollment } = await enroll(testApp, staff, referral.id, group.id, '2026-11-17');
     await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status: 'removed', note: 'Threatened another man' }] }).expect(200);
     const view = await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin()).expect(200);
-    const due = (await testApp.dataSource.query(
+    const due = await testApp.dataSource.query<Array<{ due: string }>>(
       `SELECT (n.due_by AT TIME ZONE $2)::date::text AS due FROM notices n JOIN compliance_events e ON e.id = n.event_id
         WHERE n.referral_id = $1 AND e.kind = 'removed_for_behaviour' ORDER BY n.recipient_kind`,
       [referral.id, ZONE],
-    )) as Array<{ due: string }>;
+    );
     return { referralId: referral.id, completeBy: view.body.completeBy, requiredSessions: view.body.compliance.sessionsRequired, due: due.map((row) => row.due) };
   }
 
@@ -92,7 +92,7 @@ describe('acceptance: a Washington level 3 order, and a holiday in its notice wi
 
   it('the seeded calendar does the same on its own: a violation on Christmas Eve is due one business day later than without Christmas', async () => {
     const at = async (start: string) =>
-      ((await testApp.dataSource.query(`SELECT (add_business_days(($1::timestamp) AT TIME ZONE $2, $3, $2) AT TIME ZONE $2)::date::text AS due`, [start, ZONE, washington.violationReportBusinessDays])) as Array<{ due: string }>)[0].due;
+      (await testApp.dataSource.query<Array<{ due: string }>>(`SELECT (add_business_days(($1::timestamp) AT TIME ZONE $2, $3, $2) AT TIME ZONE $2)::date::text AS due`, [start, ZONE, washington.violationReportBusinessDays]))[0].due;
     const seeded = await closedDays();
     const withChristmas = await at('2026-12-24 10:00');
     const withoutChristmas = modelAddBusinessDays('2026-12-24', washington.violationReportBusinessDays, new Set([...seeded].filter((day) => day !== '2026-12-25')));

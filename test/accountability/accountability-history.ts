@@ -109,11 +109,11 @@ export async function buildHistory(testApp: TestApp, staff: Staff, reference: Re
   let keys = 0;
   const event = async (referralId: string, kind: string, createdAt: string, correctsEventId: string | null = null) => {
     keys += 1;
-    const [row] = (await db.query(
+    const [row] = await db.query<Array<{ id: string }>>(
       `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id, created_at)
        VALUES ($1, $2, $3, ($4::timestamptz AT TIME ZONE 'America/Chicago')::date, '{}', $5, $4) RETURNING id`,
       [referralId, kind, `hand:${keys}`, createdAt, correctsEventId],
-    )) as Array<{ id: string }>;
+    );
     return row.id;
   };
   const plus = (at: string, hours: number) => new Date(new Date(at).getTime() + hours * 3_600_000).toISOString();

@@ -35,7 +35,7 @@ describe('the accountability view computes every figure of a known history', () 
     expect(n).toBe(11);
     october = await summary('admin', 'from=2026-10-01&to=2026-10-31');
   });
-  afterAll(() => testApp?.close());
+  afterAll(() => testApp.close());
 
   it('counts October’s violations in the program’s zone: a crossing at 23:30 on 31 October is October’s, one at 23:30 on 30 September is not; withdrawn ones and program decisions are no crossings', () => {
     expect(october.period).toEqual({ from: '2026-10-01', to: '2026-10-31', timeZone: 'America/Chicago', trendFrom: '2025-11-01' });
@@ -254,7 +254,7 @@ describe('the accountability view names a disparity of impact in plain words', (
       }
     }
   });
-  afterAll(() => testApp?.close());
+  afterAll(() => testApp.close());
 
   it('flags the language whose failure-to-enroll rate stands more than ten points from the rest, with the counts', async () => {
     const { body } = await testApp.http.get('/api/v1/accountability/summary?from=2026-10-01&to=2026-10-31').set(bearer(staff.tokens.coordinator)).expect(200);

@@ -42,6 +42,7 @@ describe('npm run admin:create: the first admin of a new program', () => {
     await client.connect();
   });
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if the database could not be made; it is still dropped below
     await client?.end();
     await dropDatabase(database);
   });

@@ -18,7 +18,7 @@ describe('invitations and password resets', () => {
     staff = await createStaff(testApp);
   });
   afterAll(async () => {
-    await testApp?.close();
+    await testApp.close();
   });
 
   const invite = (email: string, role = Role.Facilitator, agencyId = staff.program.id) =>
@@ -158,7 +158,7 @@ describe('the reset and invitation pages, as a person uses them', () => {
     staff = await createStaff(testApp);
   });
   afterAll(async () => {
-    await testApp?.close();
+    await testApp.close();
   });
 
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];

@@ -22,7 +22,7 @@ describe('second factor (TOTP)', () => {
     staff = await createStaff(testApp);
   });
   afterAll(async () => {
-    await testApp?.close();
+    await testApp.close();
   });
 
   const login = (email: string, code?: string, password = TEST_PASSWORD) => testApp.http.post('/api/v1/auth/login').send({ email, password, ...(code ? { code } : {}) });
@@ -120,7 +120,7 @@ describe('second factor required for a role (SECOND_FACTOR_ROLES)', () => {
     testApp = await startTestApp({ env: { SECOND_FACTOR_ROLES: 'admin,probation_officer' } });
   });
   afterAll(async () => {
-    await testApp?.close();
+    await testApp.close();
   });
 
   it('issues no API token before the factor is set up, and none without its code after', async () => {
@@ -172,7 +172,7 @@ describe('API_DOCS=false closes the API documentation', () => {
     testApp = await startTestApp({ env: { API_DOCS: 'false' } });
   });
   afterAll(async () => {
-    await testApp?.close();
+    await testApp.close();
   });
 
   it('answers /docs and /docs-json with 404, and the API still works', async () => {

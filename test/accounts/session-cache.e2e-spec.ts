@@ -25,7 +25,7 @@ describe('the session check cache across api processes', () => {
   const redisPort = Number(new URL(TEST_REDIS_URL).port || 6379);
   const proxy = new TcpProxy('127.0.0.1', redisPort);
   let first: TestApp;
-  let second: WorkerProcess;
+  let second: WorkerProcess | undefined;
   let secondUrl: string;
   let programId: string;
   let adminToken: string;
@@ -56,6 +56,7 @@ describe('the session check cache across api processes', () => {
 
   afterAll(async () => {
     await second?.kill('SIGTERM');
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if setup failed; the proxy below must still be cut
     await first?.close();
     await proxy.cut();
     const redis = new Redis(TEST_REDIS_URL);

@@ -24,13 +24,13 @@ describe('intake assessments and levels', () => {
     ({ testApp, staff, reference } = await startProgramApp());
     washington = reference.policies.find((policy) => policy.key === 'wa-wac-388-60b')!;
   });
-  afterAll(async () => testApp?.close());
+  afterAll(async () => testApp.close());
 
   const as = (role: Role) => bearer(staff.tokens[role]);
   const assess = (referralId: string, body: unknown, role = Role.Admin) =>
     testApp.http.post(`/api/v1/referrals/${referralId}/assessments`).set(as(role)).send(body as object);
   const referralRow = async (id: string) =>
-    ((await testApp.dataSource.query(`SELECT required_sessions, complete_within_months, level_key, complete_by::text AS complete_by FROM referrals WHERE id = $1`, [id])) as Array<Record<string, unknown>>)[0];
+    (await testApp.dataSource.query<Array<Record<string, unknown>>>(`SELECT required_sessions, complete_within_months, level_key, complete_by::text AS complete_by FROM referrals WHERE id = $1`, [id]))[0];
 
   it('seeds the Washington preset with its four levels and factors, citing the code', async () => {
     expect(washington.levels.map((level) => `${level.key}:${level.requiredSessions}/${level.completeWithinMonths}`)).toEqual(['1:26/6', '2:39/9', '3:52/12', '4:78/18']);
@@ -69,15 +69,15 @@ describe('intake assessments and levels', () => {
     const referral = await createReferral(testApp, staff, { policyId: washington.id, orderedOn: '2026-11-16' });
     await assess(referral.id, assessmentBody('1')).expect(201);
     await assess(referral.id, assessmentBody('4', { reason: 'Violence during the program reported by probation' })).expect(201);
-    const notices = (await testApp.dataSource.query(
+    const notices = await testApp.dataSource.query<Array<{ id: string; recipient_kind: string; facts: Record<string, unknown> }>>(
       `SELECT n.id, n.recipient_kind::text AS recipient_kind, e.facts FROM notices n JOIN compliance_events e ON e.id = n.event_id
         WHERE e.referral_id = $1 AND e.kind = 'level_changed' ORDER BY n.recipient_kind`,
       [referral.id],
-    )) as Array<{ id: string; recipient_kind: string; facts: Record<string, unknown> }>;
+    );
     expect(notices.map((notice) => notice.recipient_kind).sort()).toEqual(['court', 'probation_officer']);
     expect(notices[0].facts).toMatchObject({ fromLevel: 'Level 1', toLevel: 'Level 4', sessionsRequired: 78, levelCompleteBy: '2028-05-16' });
     await waitFor(async () => {
-      const rows = (await testApp.dataSource.query(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [notices.map((notice) => notice.id)])) as Array<{ status: string }>;
+      const rows = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [notices.map((notice) => notice.id)]);
       return rows.every((row) => row.status === 'sent');
     }, { what: 'the level-change notices sent', timeoutMs: 30_000 });
     for (const notice of notices) {
@@ -164,7 +164,6 @@ describe('intake assessments and levels', () => {
 
   it('refuses a policy version whose level cannot be finished in its months, naming the level', async () => {
     const { key, version, id, createdAt, createdById, isCurrent, noticeRecipients, ...fields } = washington;
-    void key; void version; void id; void createdAt; void createdById; void isCurrent; void noticeRecipients;
     const body = { ...fields, source: fields.source ?? undefined, progressReportDayOfMonth: undefined, key: 'wa-test', name: 'Washington test', levels: [...washington.levels, { key: '5', name: 'Level 5', requiredSessions: 60, completeWithinMonths: 12 }] };
     const refused = await testApp.http.post('/api/v1/policies').set(as(Role.Admin)).send(body).expect(422);
     expect(refused.body.details.fields['levels.4.requiredSessions'][0]).toContain('level 5: 60 sessions cannot be finished at one a week within 12 months');
@@ -184,7 +183,6 @@ describe('intake assessments and levels', () => {
     expect(intake.text).toContain('4 levels, 26–78 sessions by assessment');
     // The settings form does not speak of levels: a new version made from it keeps them.
     const { key, version, id, createdAt, createdById, isCurrent, noticeRecipients, levels, assessmentFactors, ...fields } = washington;
-    void key; void version; void createdAt; void createdById; void isCurrent; void noticeRecipients; void levels; void assessmentFactors;
     const next = await testApp.http.put(`/api/v1/policies/${id}`).set(as(Role.Admin)).send({ ...fields, source: fields.source ?? undefined, progressReportDayOfMonth: undefined, maxAbsences: 4 }).expect(200);
     expect(next.body).toMatchObject({ version: 2, maxAbsences: 4 });
     expect(next.body.levels).toEqual(washington.levels);

@@ -273,7 +273,7 @@ export function judge(
     const target = events.find((candidate) => candidate.id === event.correctsId);
     if (!target) problems.push(`a correction withdraws an event that does not exist`);
     else if (!WITHDRAWABLE.includes(target.kind)) problems.push(`a correction withdraws ${target.kind}, which is not withdrawable`);
-    if (event.correctsId && withdrawnBy.has(event.correctsId)) problems.push(`${target?.kind}|${target?.key} was withdrawn twice`);
+    if (event.correctsId && withdrawnBy.has(event.correctsId)) problems.push(`${String(target?.kind)}|${String(target?.key)} was withdrawn twice`);
     if (event.correctsId) withdrawnBy.set(event.correctsId, event.id);
   }
   const live = events.filter((event) => WITHDRAWABLE.includes(event.kind) && !withdrawnBy.has(event.id));

@@ -67,7 +67,7 @@ describe('compliance properties through the API and PostgreSQL', () => {
       const expected = row.kind === 'at_risk' ? ['probation_officer'] : ['court', 'probation_officer'];
       const target = row.corrects_event_id ? byId.get(row.corrects_event_id) : undefined;
       const wanted = target ? (target.recipients ?? []) : expected;
-      if (JSON.stringify(row.recipients ?? []) !== JSON.stringify(wanted)) problems.push(`${row.kind} has notices to ${row.recipients} (expected ${wanted})`);
+      if (JSON.stringify(row.recipients ?? []) !== JSON.stringify(wanted)) problems.push(`${row.kind} has notices to ${String(row.recipients)} (expected ${String(wanted)})`);
     }
     return problems;
   }
@@ -167,7 +167,7 @@ describe('compliance properties through the API and PostgreSQL', () => {
             }
           }
           events = await recorded(referral.id, known, index);
-          status = ((await testApp.dataSource.query(`SELECT status FROM referrals WHERE id = $1`, [referral.id])) as Array<{ status: Status }>)[0].status;
+          status = (await testApp.dataSource.query<Array<{ status: Status }>>(`SELECT status FROM referrals WHERE id = $1`, [referral.id]))[0].status;
           const evaluated = action.type === 'mark' || action.type === 'cancel' || action.type === 'enroll' || action.type === 'sweep';
           const verdict = judge(world, events, status, previous, { evaluated, calendarSeen: action.type === 'sweep' });
           if (verdict.problems.length) {

@@ -41,10 +41,10 @@ describe('compliance tells the court the truth', () => {
       .map((e) => `${e.kind}|${e.threshold_key}`);
   const corrections = async (referralId: string) => (await eventsOf(referralId)).filter((e) => e.kind === 'corrected');
   const noticesFor = async (referralId: string, kind: string) =>
-    (await testApp.dataSource.query(
+    await testApp.dataSource.query<Array<{ recipient_kind: string }>>(
       `SELECT n.recipient_kind FROM notices n JOIN compliance_events e ON e.id = n.event_id WHERE n.referral_id = $1 AND e.kind = $2 ORDER BY n.recipient_kind::text`,
       [referralId, kind],
-    )) as Array<{ recipient_kind: string }>;
+    );
   const statusOf = async (referralId: string) =>
     (await testApp.http.get(`/api/v1/referrals/${referralId}`).set(admin()).expect(200)).body as { status: string; statusReason: string | null };
 
@@ -290,7 +290,7 @@ describe('compliance tells the court the truth', () => {
   });
 
   it('9. business days are counted in the program’s time zone, by the one function the notices use', async () => {
-    const at = async (sql: string, params: unknown[]) => ((await testApp.dataSource.query(sql, params)) as Array<{ at: string }>)[0].at;
+    const at = async (sql: string, params: unknown[]) => (await testApp.dataSource.query<Array<{ at: string }>>(sql, params))[0].at;
     const chicago = `to_char(%s AT TIME ZONE 'America/Chicago', 'Dy YYYY-MM-DD HH24:MI')`;
     const plus = (days: number) => chicago.replace('%s', `add_business_days('2026-11-20 20:00 America/Chicago'::timestamptz, ${days}, 'America/Chicago')`);
     // Friday 20:00 in Chicago is already Saturday in UTC.
@@ -304,11 +304,11 @@ describe('compliance tells the court the truth', () => {
     // A Texas notice written now is due one business day later, counted in the program's time zone.
     const tx = await mondayMan({ orderedOn: '2026-10-26', enrolledFrom: '2026-11-02', policyId: reference.txPolicy.id, today: '2026-11-30' });
     await tx.mark('2026-11-02', 'removed');
-    const [row] = (await testApp.dataSource.query(
+    const [row] = await testApp.dataSource.query<Array<{ ok: boolean; dow: string }>>(
       `SELECT (n.due_by = add_business_days(n.created_at, 1, 'America/Chicago')) AS ok, extract(isodow FROM n.due_by AT TIME ZONE 'America/Chicago') AS dow
          FROM notices n WHERE n.referral_id = $1 LIMIT 1`,
       [tx.referral.id],
-    )) as Array<{ ok: boolean; dow: string }>;
+    );
     expect(row.ok).toBe(true);
     expect(Number(row.dow)).toBeLessThan(6);
   });

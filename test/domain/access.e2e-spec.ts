@@ -151,12 +151,12 @@ describe('access: who may call which route', () => {
   const http = () => testApp.http;
 
   async function statusOf(referralId: string): Promise<string> {
-    const [{ status }] = (await testApp.dataSource.query(`SELECT status FROM referrals WHERE id = $1`, [referralId])) as Array<{ status: string }>;
+    const [{ status }] = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM referrals WHERE id = $1`, [referralId]);
     return status;
   }
 
   async function count(sql: string, params: unknown[] = []): Promise<number> {
-    const [{ n }] = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM ${sql}`, params)) as Array<{ n: number }>;
+    const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${sql}`, params);
     return n;
   }
 
@@ -394,7 +394,7 @@ describe('access: who may call which route', () => {
       expect(status).toBe(expected === 200 ? 'cancelled' : 'scheduled');
     },
     "POST /api/v1/sessions/:id/cancel in another facilitator's group": async (_role, token, expected) => {
-      const sessionStatus = async () => ((await testApp.dataSource.query(`SELECT status FROM sessions WHERE id = $1`, [fx.futureB])) as Array<{ status: string }>)[0].status;
+      const sessionStatus = async () => (await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM sessions WHERE id = $1`, [fx.futureB]))[0].status;
       const before = await sessionStatus();
       expectStatus(await http().post(`/api/v1/sessions/${fx.futureB}/cancel`).set(bearer(token)).send({ reason: 'Facilitator ill' }), expected);
       expect(await sessionStatus()).toBe(before);

@@ -38,7 +38,7 @@ describe('groups and sessions', () => {
   }
 
   async function groupCount(): Promise<number> {
-    const [{ n }] = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM groups`)) as Array<{ n: number }>;
+    const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM groups`);
     return n;
   }
 

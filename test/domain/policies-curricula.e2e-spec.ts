@@ -49,7 +49,7 @@ describe('policies and curricula', () => {
   afterAll(() => testApp.close());
 
   async function policyCount(): Promise<number> {
-    const [{ n }] = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM policies`)) as Array<{ n: number }>;
+    const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM policies`);
     return n;
   }
 

@@ -53,8 +53,8 @@ describe('the roster save in few statements', () => {
     return { statements: counter.ofWork(requestId), requestId, body: response.body };
   }
   const auditOf = async (requestId: string) =>
-    ((await testApp.dataSource.query(`SELECT action, details FROM audit_entries WHERE request_id = $1 ORDER BY id`, [requestId])) as Array<{ action: string; details: Record<string, unknown> | null }>);
-  const statusOf = async () => ((await testApp.dataSource.query(`SELECT status FROM referrals WHERE id = $1`, [referralId])) as Array<{ status: string }>)[0].status;
+    (await testApp.dataSource.query<Array<{ action: string; details: Record<string, unknown> | null }>>(`SELECT action, details FROM audit_entries WHERE request_id = $1 ORDER BY id`, [requestId]));
+  const statusOf = async () => (await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM referrals WHERE id = $1`, [referralId]))[0].status;
   const print = (what: string, statements: string[]) => process.stdout.write(`roster save, ${what}: ${statements.length} statements\n`);
 
   it('a first save of the session: 6 statements (no crossing, so no writes of the rules)', async () => {
@@ -77,11 +77,11 @@ describe('the roster save in few statements', () => {
     expect(audit[0].details).toMatchObject({ sessionId, referralId, from: { status: 'present' }, to: { status: 'removed' } });
     expect(audit[1].details).toMatchObject({ from: 'active', to: 'non_compliant' });
     expect(await statusOf()).toBe('non_compliant');
-    const notices = (await testApp.dataSource.query(
+    const notices = await testApp.dataSource.query<Array<{ recipient: string; queued: boolean }>>(
       `SELECT n.recipient_kind::text AS recipient, n.queued_at IS NOT NULL AS queued FROM notices n JOIN compliance_events e ON e.id = n.event_id
         WHERE e.referral_id = $1 AND e.kind = 'removed_for_behaviour' ORDER BY 1`,
       [referralId],
-    )) as Array<{ recipient: string; queued: boolean }>;
+    );
     expect(notices).toEqual([
       { recipient: 'court', queued: true },
       { recipient: 'probation_officer', queued: true },

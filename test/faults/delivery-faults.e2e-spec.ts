@@ -32,15 +32,16 @@ describe('notice delivery under faults', () => {
     pinToday(testApp);
     groupId = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id] })).id;
     testApp.app.get<Queue>(getQueueToken(QueueName.Notices)).on('active', (job: Job) => {
-      if (job.name === JobName.RenderNotice) taken.render++;
+      if (job.name === (JobName.RenderNotice as string)) taken.render++;
       else taken.send++;
     });
   });
 
   afterAll(async () => {
     await load.stop();
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if setup failed; the private redis must still be stopped
     await testApp?.close();
-    await redis?.stop();
+    await redis.stop();
   });
 
   const domain = '@throughline.local>';

@@ -55,7 +55,7 @@ describe('a worker killed mid-delivery (SIGKILL, real child processes)', () => {
   });
 
   afterAll(async () => {
-    await testApp?.close();
+    await testApp.close();
   });
 
   function worker(faultPoints = ''): WorkerProcess {
@@ -77,11 +77,11 @@ describe('a worker killed mid-delivery (SIGKILL, real child processes)', () => {
   }
 
   const noticeRows = async (referralId: string) =>
-    (await testApp.dataSource.query(`SELECT id, status, last_response FROM notices WHERE referral_id = $1 ORDER BY recipient_kind::text`, [referralId])) as Array<{
+    await testApp.dataSource.query<Array<{
       id: string;
       status: string;
       last_response: string | null;
-    }>;
+    }>>(`SELECT id, status, last_response FROM notices WHERE referral_id = $1 ORDER BY recipient_kind::text`, [referralId]);
 
   const receivedCount = (id: string) => testApp.smtp.received.filter((mail) => mail.messageId === `<${id}${DOMAIN}`).length;
 
@@ -168,8 +168,10 @@ describe('concurrency and a lost database', () => {
 
   afterAll(async () => {
     await pgProxy.start().catch(() => undefined);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if setup failed; the proxy must still be cut
     await testApp?.close();
     const { dropDatabase } = await import('../helpers/test-database');
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if setup failed
     if (testApp) await dropDatabase(testApp.databaseName);
     await pgProxy.cut();
   });

@@ -5,6 +5,7 @@ import { startTestApp, TestApp } from '../helpers/test-app';
 describe('a worker whose job kind has lost its handler', () => {
   it('refuses to start a worker when a job kind has lost its handler, naming it', async () => {
     let started: TestApp | undefined;
+    // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a job class with no handler at all
     const failure = await startTestApp({ override: (builder) => builder.overrideProvider(NoticeJob).useClass(class WithoutHandlers {}) })
       .then((app) => {
         started = app;

@@ -174,7 +174,7 @@ describe('the fees ledger', () => {
           }
           const body = await ledger(referral.id);
           expect(body.balanceCents).toBe(model(saves, { intake: 5000, session: 4000, cap: 12000 }));
-          expect(body.chargedCents + body.entries.filter((entry: { kind: string }) => entry.kind === 'adjustment').reduce((sum: number, entry: { amountCents: number }) => sum + entry.amountCents, 0)).toBeLessThanOrEqual(12000);
+          expect((body.chargedCents as number) + (body.entries as Array<{ kind: string; amountCents: number }>).filter((entry: { kind: string }) => entry.kind === 'adjustment').reduce((sum: number, entry: { amountCents: number }) => sum + entry.amountCents, 0)).toBeLessThanOrEqual(12000);
         }),
         { numRuns: 8 },
       );
@@ -198,7 +198,7 @@ describe('the fees ledger', () => {
       const first = await testApp.http.post(`/api/v1/referrals/${referral.id}/fees/payments`).set(admin()).send({ amountCents: 2500, method: 'money_order', note: 'MO 88213' }).expect(201);
       const second = await testApp.http.post(`/api/v1/referrals/${referral.id}/fees/payments`).set(admin()).send({ amountCents: 1000, method: 'cash' }).expect(201);
       expect(first.body).toMatchObject({ kind: 'payment', amountCents: -2500, method: 'money_order', reason: 'MO 88213', recordedBy: staff.users.admin.name });
-      expect(second.body.receiptNumber).toBe(first.body.receiptNumber + 1);
+      expect(second.body.receiptNumber).toBe((first.body.receiptNumber as number) + 1);
       expect((await ledger(referral.id))).toMatchObject({ balanceCents: 5500, paidCents: 3500 });
       const [audit] = await testApp.dataSource.query(`SELECT action, actor_user_id, details FROM audit_entries WHERE record_id = $1`, [first.body.id]);
       expect(audit).toMatchObject({ action: 'fees.payment', actor_user_id: staff.users.admin.id, details: { amountCents: -2500, method: 'money_order' } });
@@ -339,7 +339,6 @@ describe('the fees ledger', () => {
       const badTypes = await testApp.http.post('/api/v1/policies').set(admin()).send(policyBody({ sessionFeeCents: -1, feeBrackets: [{ key: 'A', label: 'a', period: 'week', upToIncomeCents: 1, sessionFeeCents: 1 }] })).expect(400);
       expect(badTypes.body.fields).toEqual({ sessionFeeCents: ['sessionFeeCents must not be less than 0'], 'feeBrackets.0.period': ['period must be one of: month, year'] });
       const { sessionFeeCents, intakeFeeCents, feeBrackets, ...rules } = policyBody({});
-      void sessionFeeCents; void intakeFeeCents; void feeBrackets;
       const next = await testApp.http.put(`/api/v1/policies/${feePolicyId}`).set(admin()).send({ ...rules, maxAbsences: 12 });
       expect(next.status).toBe(200);
       expect(next.body).toMatchObject({ sessionFeeCents: 4000, intakeFeeCents: 5000, version: 2 });

@@ -35,7 +35,7 @@ describe('signing in and bearer tokens', () => {
   /** The claims the app itself puts in a token (with a live server-side session), for forging variants of it. */
   async function claimsOf(user: User): Promise<Record<string, unknown>> {
     const { tokenVersion } = await testApp.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
-    const [session] = (await testApp.dataSource.query(`INSERT INTO auth_sessions (user_id, kind) VALUES ($1, 'api') RETURNING id`, [user.id])) as Array<{ id: string }>;
+    const [session] = await testApp.dataSource.query<Array<{ id: string }>>(`INSERT INTO auth_sessions (user_id, kind) VALUES ($1, 'api') RETURNING id`, [user.id]);
     return { sub: user.id, sid: session.id, ver: tokenVersion, role: user.role, agencyId: user.agencyId };
   }
 

@@ -25,6 +25,7 @@ describe('migrations and entities', () => {
     dataSource = await new DataSource(dataSourceOptions(databaseUrl(databaseName))).initialize();
   });
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if setup failed; the database is still dropped below
     await dataSource?.destroy();
     if (databaseName) await dropDatabase(databaseName);
   });
@@ -57,6 +58,7 @@ describe('migrations and entities', () => {
       drifted = await new DataSource(dataSourceOptions(databaseUrl(driftedName))).initialize();
     });
     afterAll(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if setup failed; the database is still dropped below
       await drifted?.destroy();
       if (driftedName) await dropDatabase(driftedName);
     });

@@ -18,7 +18,7 @@ export class CpuLoad {
     await Promise.all(
       children.map((child) =>
         child.exitCode !== null || child.signalCode !== null
-          ? undefined
+          ? Promise.resolve()
           : new Promise<void>((resolve) => {
               child.once('exit', () => resolve());
               child.kill('SIGKILL');

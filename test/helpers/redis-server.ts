@@ -50,7 +50,8 @@ export class PrivateRedis {
     const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
       await client.connect();
-      return (await client.ping()) === 'PONG';
+      await client.ping();
+      return true;
     } catch {
       return false;
     } finally {

@@ -8,13 +8,14 @@ import { RequestContext } from '../../src/common/context/request-context';
  */
 export class StatementCounter {
   private readonly seen: Array<{ requestId: string | null; sql: string }> = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, and called with the client as `this`
   private readonly original = Client.prototype.query;
 
   install(): this {
     const original = this.original;
     const seen = this.seen;
     Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      const first = args[0] as string | { text?: string };
+      const first = args[0] as string | { text?: string } | undefined;
       seen.push({ requestId: RequestContext.current()?.requestId ?? null, sql: typeof first === 'string' ? first : (first?.text ?? '') });
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof Client.prototype.query;

@@ -101,6 +101,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
  */
 function resetPinoRootLogger(): void {
   // nestjs-pino 4.6 keeps it as PinoLogger.root and an out-of-context logger, with a reset for tests.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file the package does not export, found by its path
   const pinoLogger = require(join(dirname(require.resolve('nestjs-pino')), 'PinoLogger.js')) as { __resetOutOfContextForTests(): void };
   pinoLogger.__resetOutOfContextForTests();
 }

@@ -28,10 +28,10 @@ describe('compliance events and their notices', () => {
   // The enrollment confirmations and other program decisions have their own suite (test/recipients/program-decisions).
   const PROGRAM_DECISIONS = `('reinstated', 'closed', 'enrolled', 'transferred')`;
   const noticesOf = async (referralId: string) =>
-    (await testApp.dataSource.query(
+    await testApp.dataSource.query<Array<{ id: string; status: string; recipient_kind: string; recipient_email: string; purpose: string; kind: string; threshold_key: string; occurred_on: string }>>(
       `SELECT n.id, n.status, n.recipient_kind, n.recipient_email, n.purpose, e.kind, e.threshold_key, e.occurred_on::text AS occurred_on FROM notices n JOIN compliance_events e ON e.id = n.event_id WHERE n.referral_id = $1 AND e.kind NOT IN ${PROGRAM_DECISIONS} ORDER BY n.created_at, n.recipient_kind::text`,
       [referralId],
-    )) as Array<{ id: string; status: string; recipient_kind: string; recipient_email: string; purpose: string; kind: string; threshold_key: string; occurred_on: string }>;
+    );
 
   it('raises one event when the third unexcused absence crosses the Duluth limit, and delivers a notice to the officer and to the court', async () => {
     const { referral, mark, sessions } = await enrolledMan();

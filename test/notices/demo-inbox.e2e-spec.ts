@@ -13,7 +13,7 @@ import { waitFor } from '../helpers/wait-for';
  * "Acknowledge in Throughline" link and its PDF letter.
  */
 describe('the demo inbox (MailDev) shows a notice and opens its PDF letter', () => {
-  let maildev: ChildProcess;
+  let maildev: ChildProcess | undefined;
   let inbox: string;
   let testApp: TestApp;
   let staff: Staff;
@@ -35,6 +35,7 @@ describe('the demo inbox (MailDev) shows a notice and opens its PDF letter', () 
   }, 120_000);
 
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset if setup failed; MailDev must still be stopped
     await testApp?.close();
     maildev?.kill('SIGTERM');
   });
@@ -53,7 +54,7 @@ describe('the demo inbox (MailDev) shows a notice and opens its PDF letter', () 
     )) as Array<{ id: string; recipient_email: string }>;
 
     // The list the inbox page shows.
-    const emails = (await (await fetch(`${inbox}/email`)).json()) as Array<{ id: string; subject: string; to: Array<{ address: string }>; headers: Record<string, string> }>;
+    const emails = (await (await fetch(`${inbox}/email`)).json()) as Array<{ id: string; subject: string; to: Array<{ address: string }>; headers: Partial<Record<string, string>> }>;
     const email = emails.find((candidate) => candidate.headers['message-id']?.includes(notice.id));
     expect(email).toBeDefined();
     expect(email!.to.map((to) => to.address)).toEqual([notice.recipient_email]);

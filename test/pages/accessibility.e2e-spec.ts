@@ -1,7 +1,8 @@
 import { Browser } from 'playwright-core';
 import { TestApp } from '../helpers/test-app';
 import { describeViolations, runAxe } from './axe';
-import { closeBrowserApp, launchBrowser } from './browser-harness';
+import { closeBrowserApp, launchBrowser, navigatedBy } from './browser-harness';
+import { BrowserWindow } from './browser-dom';
 import { openAs, RolePages, startPageStates } from './page-states';
 
 /**
@@ -38,14 +39,14 @@ describe('accessibility of the pages (axe-core in Chromium, WCAG 2.1 AA)', () =>
     for (let step = 0; step < 60; step += 1) {
       await page.keyboard.press('Tab');
       const focus = await page.evaluate(() => {
-        const doc = (globalThis as any).document;
+        const doc = (globalThis as unknown as BrowserWindow).document;
         const active = doc.activeElement;
         if (!active || active.type === 'submit') return null;
         // A status is a visually hidden radio: what the eye follows is its label.
         const shown = active.classList.contains('choice__input') ? doc.querySelector(`label[for="${active.id}"]`) : active;
-        const box = shown.getBoundingClientRect();
-        const bar = doc.querySelector('.roster__save').getBoundingClientRect();
-        return { what: `${active.name || active.id}`, bottom: box.bottom, top: box.top, barTop: bar.top };
+        const box = shown!.getBoundingClientRect();
+        const bar = doc.querySelector('.roster__save')!.getBoundingClientRect();
+        return { what: active.name || active.id, bottom: box.bottom, top: box.top, barTop: bar.top };
       });
       if (!focus) break;
       checked += 1;
@@ -64,13 +65,13 @@ describe('accessibility of the pages (axe-core in Chromium, WCAG 2.1 AA)', () =>
     const row = button.locator('xpath=ancestor::tr');
     const rowText = await row.locator('th').innerText();
     await button.focus();
-    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    await navigatedBy(page, () => page.keyboard.press('Enter'));
     await expect(page.getByRole('status').first().innerText()).resolves.toBe('Notice acknowledged.');
     const focused = await page.evaluate(() => {
-      const doc = (globalThis as any).document;
-      const active = doc.activeElement;
+      const doc = (globalThis as unknown as BrowserWindow).document;
+      const active = doc.activeElement!;
       const box = active.getBoundingClientRect();
-      return { id: active.id, tag: active.tagName, text: active.innerText, row: active.closest('tr')?.querySelector('th')?.innerText, top: box.top, bottom: box.bottom, height: (globalThis as any).innerHeight };
+      return { id: active.id, tag: active.tagName, text: active.innerText, row: active.closest('tr')?.querySelector('th')?.innerText, top: box.top, bottom: box.bottom, height: (globalThis as unknown as BrowserWindow).innerHeight };
     });
     expect(focused.tag).toBe('TD');
     expect(focused.id).toMatch(/^notice-/);
@@ -91,7 +92,7 @@ describe('accessibility of the pages (axe-core in Chromium, WCAG 2.1 AA)', () =>
     expect(clean.violations).toEqual([]);
     // The control: an unlabelled field and an image without a text alternative.
     await page.evaluate(() => {
-      const form = (globalThis as any).document.querySelector('form');
+      const form = (globalThis as unknown as BrowserWindow).document.querySelector('form')!;
       form.insertAdjacentHTML('beforeend', '<input type="text" name="x"><img src="data:,">');
     });
     const broken = await runAxe(page);

@@ -3,7 +3,7 @@ import { Role } from '../../src/common/auth/role.enum';
 import { mailWithLink, totpCode, freshStep } from '../accounts/account-helpers';
 import { bearer, createStaff, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';
-import { closeBrowserApp, screenshot, sidewaysOverflow, signIn, startBrowserApp, WIDTHS } from './browser-harness';
+import { closeBrowserApp, screenshot, sidewaysOverflow, signIn, startBrowserApp, WIDTHS, navigatedBy } from './browser-harness';
 
 
 describe('accounts in Chromium: an invitation, the second factor', () => {
@@ -61,17 +61,17 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
 
     await page.locator('input[name=password]').fill('password1234');
     await page.locator('input[name=passwordConfirm]').fill('password1234');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Set my password' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Set my password' }).click());
     await page.getByText('one of the most common ones').first().waitFor();
     await page.locator('input[name=password]').fill('wednesday circle by the lake');
     await page.locator('input[name=passwordConfirm]').fill('wednesday circle by the lake');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Set my password' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Set my password' }).click());
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.getByText('Your password is set').waitFor();
 
     await page.getByLabel('E-mail').fill('dana.new@program.test');
     await page.getByLabel('Password').fill('wednesday circle by the lake');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
     expect(new URL(page.url()).pathname).toBe('/sessions');
     await page.getByText('Dana Newcomb').waitFor();
     await context.close();
@@ -83,7 +83,7 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(5_000);
     await signIn(page, baseUrl, staff.users.admin.email);
-    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Second factor' }).click()]);
+    await navigatedBy(page, () => page.getByRole('link', { name: 'Second factor' }).click());
     const qr = page.locator('img.qr-code');
     await qr.waitFor();
     // The QR code is drawn (an SVG image the CSP allows), and the key is shown for typing by hand.
@@ -95,27 +95,27 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
     await screenshot(page, 'second-factor-setup-1280');
 
     await page.getByLabel('Code from the app').fill('000000');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Turn on the second factor' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Turn on the second factor' }).click());
     await page.getByText('That code is not right').first().waitFor();
     await freshStep();
     await page.getByLabel('Code from the app').fill(totpCode(secret));
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Turn on the second factor' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Turn on the second factor' }).click());
     await page.getByText('The second factor is set up').waitFor();
     const codes = await page.locator('[data-recovery-codes] code').allInnerTexts();
     expect(codes).toHaveLength(10);
     await screenshot(page, 'second-factor-recovery-codes-1280');
-    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /continue/ }).click()]);
+    await navigatedBy(page, () => page.getByRole('link', { name: /continue/ }).click());
     expect(new URL(page.url()).pathname).toBe('/referrals');
 
     // Sign out, and in again: the password, then the code.
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign out' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Sign out' }).click());
     await page.getByLabel('E-mail').fill(staff.users.admin.email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
     expect(new URL(page.url()).pathname).toBe('/login/code');
     await screenshot(page, 'second-factor-code-1280');
     await page.getByLabel('Code').fill(totpCode(secret, 1));
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
     expect(new URL(page.url()).pathname).toBe('/referrals');
 
     for (const width of WIDTHS.slice(1)) {
@@ -133,9 +133,9 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
   it('a forgotten password: the link on the sign-in page leads to the request form', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${baseUrl}/login`);
-    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Forgot password?' }).click()]);
+    await navigatedBy(page, () => page.getByRole('link', { name: 'Forgot password?' }).click());
     await page.getByLabel('E-mail').fill(staff.users.probation_officer.email);
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send the link' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Send the link' }).click());
     await page.getByText('an e-mail with a link is on its way').waitFor();
     await fits(page);
     await screenshot(page, 'password-reset-sent-390');
@@ -143,7 +143,7 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
     await page.goto(`${baseUrl}${link.pathname}${link.hash}`);
     await page.locator('input[name=password]').fill('probation office on superior street');
     await page.locator('input[name=passwordConfirm]').fill('probation office on superior street');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Set the new password' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Set the new password' }).click());
     await page.getByText('Your new password is set').waitFor();
     await page.close();
   });

@@ -3,7 +3,7 @@ import { createStaff, Staff } from '../helpers/fixtures';
 import { pinToday, Reference, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { buildHistory, History } from '../accountability/accountability-history';
-import { closeBrowserApp, screenshot, signIn, startBrowserApp } from './browser-harness';
+import { closeBrowserApp, screenshot, signIn, startBrowserApp, navigatedBy } from './browser-harness';
 
 /** The accountability page in Chromium: the admin and the coordinator with filters applied, on the hand-built history. */
 describe('the accountability page (Chromium)', () => {
@@ -46,7 +46,7 @@ describe('the accountability page (Chromium)', () => {
     expect(new URL(page.url()).pathname).toBe('/accountability');
     await page.getByLabel('From', { exact: true }).fill('2026-10-01');
     await page.getByLabel('To', { exact: true }).fill('2026-10-31');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Show figures' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Show figures' }).click());
     await expect(page.locator('.lead').innerText()).resolves.toContain('5 violations');
     await screenshot(page, 'accountability-admin');
 
@@ -67,7 +67,7 @@ describe('the accountability page (Chromium)', () => {
     }
 
     await page.getByLabel('Court', { exact: true }).selectOption({ label: 'Second District Court' });
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Show figures' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Show figures' }).click());
     expect(new URL(page.url()).searchParams.get('courtId')).toBe(history.courtB);
     await expect(page.locator('.lead').innerText()).resolves.toContain('2 violations');
     await page.emulateMedia({ media: 'print' });
@@ -85,7 +85,7 @@ describe('the accountability page (Chromium)', () => {
       await expect(page.locator('.lead').innerText()).resolves.toContain('1 violation.');
       await expect(page.getByLabel('Language', { exact: true }).inputValue()).resolves.toBe('es');
       await expect(page.getByRole('table', { name: 'Disparity of impact by language and group' }).innerText()).resolves.toContain('Spanish');
-      const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       await screenshot(page, width === 768 ? 'accountability-coordinator-tablet' : 'accountability-coordinator-phone');
       expect(problems).toEqual([]);

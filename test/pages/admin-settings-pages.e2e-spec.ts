@@ -8,6 +8,7 @@ import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { referralWithNotices } from '../security/security-fixtures';
 import { closeBrowserApp, MEN, screenshot, signedInPage, startBrowserApp, WIDTHS } from './browser-harness';
+import { DomElement } from './browser-dom';
 
 
 /**
@@ -81,7 +82,7 @@ describe('admin settings pages (Chromium)', () => {
       // What sticks out, by tag and class, so a failure says where to look.
       const wide = overflow
         ? await page.locator('body *').evaluateAll((elements) => {
-            const limit = elements[0].ownerDocument.documentElement.clientWidth + 1;
+            const limit = (elements[0] as DomElement).ownerDocument.documentElement.clientWidth + 1;
             return elements.filter((element) => element.getBoundingClientRect().right > limit).slice(-3).map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
           })
         : [];

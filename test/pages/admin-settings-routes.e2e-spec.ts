@@ -36,7 +36,7 @@ describe('admin settings pages (routes)', () => {
     return match ? [...match[1].matchAll(/<li>(.*?)<\/li>/g)].map((item) => item[1].replace(/&#x27;/g, "'").replace(/&amp;/g, '&')) : null;
   };
   const audits = async (action: string, recordId: string) =>
-    (await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = $1 AND record_id = $2 ORDER BY occurred_at`, [action, recordId])) as Array<{ details: Record<string, unknown> }>;
+    await testApp.dataSource.query<Array<{ details: Record<string, unknown> }>>(`SELECT details FROM audit_entries WHERE action = $1 AND record_id = $2 ORDER BY occurred_at`, [action, recordId]);
 
   describe('users', () => {
     it('lists everybody with role and agency filters in the address, and a search by name or e-mail in the body', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Page } from 'playwright-core';
+import { BrowserWindow, DomDocument } from './browser-dom';
 
 /** WCAG 2.1 A and AA: what the ADA Title II rule asks of state and local government web content. */
 export const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -19,6 +20,13 @@ export interface AxeOutcome {
   violations: AxeViolation[];
 }
 
+/** The page's window with axe-core loaded, as far as it is read here. */
+interface AxeWindow extends BrowserWindow {
+  axe: {
+    run(context: DomDocument, options: unknown): Promise<{ testEngine: { name: string; version: string }; passes: unknown[]; violations: AxeViolation[] }>;
+  };
+}
+
 /**
  * Runs axe-core in the page. The pages' CSP allows no inline script, so a <script> tag with the
  * source would be refused; evaluating it through the DevTools protocol is not subject to the CSP,
@@ -27,16 +35,16 @@ export interface AxeOutcome {
 export async function runAxe(page: Page): Promise<AxeOutcome> {
   await page.evaluate(AXE_SOURCE);
   return page.evaluate(async (tags) => {
-    const page = globalThis as any; // the browser's window
+    const page = globalThis as unknown as AxeWindow; // the browser's window
     const results = await page.axe.run(page.document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
     return {
       engine: `${results.testEngine.name} ${results.testEngine.version}`,
       passes: results.passes.length,
-      violations: results.violations.map((violation: any) => ({
+      violations: results.violations.map((violation) => ({
         id: violation.id,
         impact: violation.impact,
         help: violation.help,
-        nodes: violation.nodes.slice(0, 5).map((node: any) => ({ target: node.target, failureSummary: node.failureSummary })),
+        nodes: violation.nodes.slice(0, 5).map((node) => ({ target: node.target, failureSummary: node.failureSummary })),
       })),
     };
   }, WCAG_21_AA);
@@ -44,5 +52,5 @@ export async function runAxe(page: Page): Promise<AxeOutcome> {
 
 /** One line per violation, with where: readable in a failed expectation. */
 export function describeViolations(where: string, violations: AxeViolation[]): string[] {
-  return violations.map((violation) => `${where}: ${violation.id} (${violation.impact}) ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  return violations.map((violation) => `${where}: ${violation.id} (${String(violation.impact)}) ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }

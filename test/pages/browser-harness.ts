@@ -87,12 +87,22 @@ export async function axeViolations(page: Page, where: string): Promise<string[]
   return describeViolations(where, (await runAxe(page)).violations);
 }
 
+/**
+ * Runs what starts a navigation (a click) and waits for the page it opens, loaded. A form may answer
+ * on the same URL (a refused code, the form shown again), so the wait is for the next navigation of
+ * the page, not for a URL.
+ */
+export async function navigatedBy(page: Page, action: () => Promise<unknown>): Promise<void> {
+  await Promise.all([page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame()), action()]);
+  await page.waitForLoadState();
+}
+
 /** Signs in through the form, as a person would. */
 export async function signIn(page: Page, baseUrl: string, email: string, password = TEST_PASSWORD): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(password);
-  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await navigatedBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
 }
 
 /** A picture for docs/screens (the README links them): the whole page, or what the screen shows. */

@@ -108,7 +108,7 @@ describe('the probation officer’s caseload at 80+ men (Chromium)', () => {
   it('exports the caseload as CSV, every man, formulas neutralised, and audits the export', async () => {
     const page = await officer();
     const href = await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
-    const response = await page.request.get(`${baseUrl}${href}`);
+    const response = await page.request.get(`${baseUrl}${String(href)}`);
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toMatch(/^text\/csv/);
     expect(response.headers()['content-disposition']).toBe(`attachment; filename="caseload-${TODAY}.csv"`);

@@ -3,7 +3,7 @@ import { addDays } from '../../src/common/dates';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, otherFacilitator, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { closeBrowserApp, MEN, openContext, screenshot, signIn, startBrowserApp } from './browser-harness';
+import { closeBrowserApp, MEN, openContext, screenshot, signIn, startBrowserApp, navigatedBy } from './browser-harness';
 
 describe('facilitator pages (Chromium, tablet)', () => {
   let testApp: TestApp;
@@ -57,11 +57,11 @@ describe('facilitator pages (Chromium, tablet)', () => {
 
   const todaysSession = () => sessions.find((session) => session.date === TODAY)!;
   const marksOf = async (sessionId: string) =>
-    (await testApp.dataSource.query(`SELECT enrollment_id, status, note FROM attendance_marks WHERE session_id = $1`, [sessionId])) as Array<{
+    await testApp.dataSource.query<Array<{
       enrollment_id: string;
       status: string;
       note: string | null;
-    }>;
+    }>>(`SELECT enrollment_id, status, note FROM attendance_marks WHERE session_id = $1`, [sessionId]);
 
   async function tablet(): Promise<{ context: BrowserContext; page: Page }> {
     const { context, page } = await openContext(browser, { width: 768, height: 1024, timeout: 5_000 });
@@ -262,7 +262,7 @@ describe('facilitator pages (Chromium, tablet)', () => {
     expect(url.searchParams.get('next')).toBe(roster);
     await page.getByLabel('E-mail').fill(staff.users.facilitator.email);
     await page.getByLabel('Password').fill('correct horse battery staple');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
     expect(new URL(page.url()).pathname).toBe(roster);
     await context.close();
   });

@@ -6,7 +6,7 @@ import { addDays } from '../../src/common/dates';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { closeBrowserApp, SCREENS_DIR, screenshot, sidewaysOverflow, signedInPage, signIn, startBrowserApp } from './browser-harness';
+import { closeBrowserApp, SCREENS_DIR, screenshot, sidewaysOverflow, signedInPage, signIn, startBrowserApp, navigatedBy } from './browser-harness';
 
 const ARTIFACTS = join(__dirname, '..', 'artifacts', 'fees');
 
@@ -73,14 +73,14 @@ describe('the Fees section of the referral page (Chromium)', () => {
     await page.getByLabel('Amount ($)', { exact: true }).fill('60.00');
     await page.getByLabel('Paid by').selectOption('money_order');
     await page.getByLabel(/Note/).fill('MO 88213');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Record payment' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Record payment' }).click());
     await expect(page.getByRole('status').filter({ hasText: 'Payment recorded.' }).count()).resolves.toBe(1);
     await expect(fees.locator('dl').innerText()).resolves.toContain('$70.00 owed');
     await expect(fees.locator('tbody tr').first().innerText()).resolves.toMatch(/Payment\s+Money order, receipt R-\d{6}/);
     await screenshot(page, 'admin-referral-fees');
 
     const href = await page.getByRole('link', { name: 'Open the receipt (PDF)' }).getAttribute('href');
-    const response = await page.request.get(`${baseUrl}${href}`);
+    const response = await page.request.get(`${baseUrl}${String(href)}`);
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toBe('application/pdf');
     const pdf = await response.body();
@@ -118,14 +118,14 @@ describe('the Fees section of the referral page (Chromium)', () => {
   it('records an income bracket, an adjustment and a waiver of the rest from the page', async () => {
     const page = await adminPage();
     await page.getByLabel(/His bracket/).selectOption('A');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Record bracket' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Record bracket' }).click());
     await expect(page.locator('section.fees dl').innerText()).resolves.toContain('$5.00 (bracket Up to $1,000 a month: $5)');
     await page.locator('#fee-adj-amount').fill('15');
     await page.locator('#fee-adj-reason').fill('Workbook');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Record adjustment' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Record adjustment' }).click());
     await expect(page.locator('section.fees dl').innerText()).resolves.toContain('$85.00 owed');
     await page.locator('#fee-adj-reason').fill('Unable to pay the rest');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Waive' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Waive' }).click());
     await expect(page.locator('section.fees dl').innerText()).resolves.toContain('$0.00 — nothing left to pay');
     await page.close();
   });
@@ -156,7 +156,7 @@ describe('the Fees section of the referral page (Chromium)', () => {
     await expect(page.locator('#f-sessionFee-error').innerText()).resolves.toContain('must be an amount in dollars');
     await page.getByLabel('Fee per session attended ($)').fill('45');
     await page.getByLabel('Total fees capped at ($)').fill('');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Save the new version' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Save the new version' }).click());
     const rows = await page.locator('.policy-versions tbody tr').allInnerTexts();
     expect(rows).toEqual(expect.arrayContaining([expect.stringMatching(/^Fee per session attended\s+\$45\.00 changed\s+\$40\.00$/), expect.stringMatching(/^Total fees capped at\s+no cap changed\s+\$800\.00$/)]));
     // His referral keeps the version he was ordered under, and its fee.
@@ -185,7 +185,7 @@ describe('the Fees section of the referral page (Chromium)', () => {
     await expect(fees.locator('form').count()).resolves.toBe(0);
     await screenshot(page, 'probation-referral-fees');
     const receipt = await fees.getByRole('link', { name: 'Receipt' }).first().getAttribute('href');
-    expect((await page.request.get(`${baseUrl}${receipt}`)).status()).toBe(200);
+    expect((await page.request.get(`${baseUrl}${String(receipt)}`)).status()).toBe(200);
     // Posting anyway is refused for his role.
     const refused = await page.request.post(`${baseUrl}/referrals/${referralId}/fees`, { form: { form: 'waiver', reason: 'nope' } });
     expect(refused.status()).toBe(403);

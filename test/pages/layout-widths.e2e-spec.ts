@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { TestApp } from '../helpers/test-app';
 import { closeBrowserApp, launchBrowser, screenshot } from './browser-harness';
+import { DomElement, BrowserWindow } from './browser-dom';
 import { openAs, RolePages, startPageStates } from './page-states';
 
 /**
@@ -32,11 +33,11 @@ describe('page widths and print (Chromium)', () => {
   /** How far the page reaches past the screen's right edge, and what sticks out most. */
   const overflowOf = (page: Page) =>
     page.evaluate(() => {
-      const win = globalThis as any;
+      const win = globalThis as unknown as BrowserWindow;
       const root = win.document.documentElement;
       let widest = '';
       let right = root.clientWidth;
-      for (const element of Array.from(win.document.querySelectorAll('body *')) as any[]) {
+      for (const element of Array.from(win.document.querySelectorAll('body *'))) {
         const box = element.getBoundingClientRect();
         if (box.right > right + 0.5 && box.width > 0) {
           right = box.right;
@@ -110,11 +111,11 @@ describe('page widths and print (Chromium)', () => {
       await page.emulateMedia({ media: 'print' });
       await expect(page.locator('.site-header').isVisible()).resolves.toBe(false);
       await expect(page.locator('.site-nav').isVisible()).resolves.toBe(false);
-      const visibleButtons = await page.locator('button, .button').evaluateAll((elements) => elements.filter((element) => (element as any).offsetParent !== null).length);
+      const visibleButtons = await page.locator('button, .button').evaluateAll((elements) => elements.filter((element) => (element as DomElement).offsetParent !== null).length);
       expect(visibleButtons).toBe(0);
       // The tables fit the paper: nothing inside a table box needs scrolling at the printed width.
       await page.setViewportSize({ width: 720, height: 1000 });
-      const scrolling = await page.locator('.table-wrap').evaluateAll((wraps) => wraps.filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).length);
+      const scrolling = await page.locator('.table-wrap').evaluateAll((wraps) => (wraps as DomElement[]).filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).length);
       expect(scrolling).toBe(0);
       const pdf = await page.pdf({ format: 'Letter', margin: { top: '0.5in', bottom: '0.5in', left: '0.5in', right: '0.5in' } });
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

@@ -48,11 +48,11 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
   async function forgeSession(user: User, ages: { issuedSecondsAgo: number; startedSecondsAgo: number; ttlSeconds?: number }): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const iat = now - ages.issuedSecondsAgo;
-    const [session] = (await testApp.dataSource.query(
+    const [session] = await testApp.dataSource.query<Array<{ id: string }>>(
       `INSERT INTO auth_sessions (user_id, kind, started_at, last_seen_at)
        VALUES ($1, 'page', now() - make_interval(secs => $2), now() - make_interval(secs => $3)) RETURNING id`,
       [user.id, ages.startedSecondsAgo, ages.issuedSecondsAgo],
-    )) as Array<{ id: string }>;
+    );
     return new JwtService().sign(
       {
         typ: 'page',
@@ -77,7 +77,7 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
   }
 
   const markCount = async () =>
-    ((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM attendance_marks WHERE session_id = $1`, [sessionId])) as Array<{ n: number }>)[0].n;
+    (await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM attendance_marks WHERE session_id = $1`, [sessionId]))[0].n;
 
   it('keeps the session in an HttpOnly, SameSite=Lax cookie that is not Secure over plain HTTP', async () => {
     const { context } = await signedIn(staff.users.facilitator);

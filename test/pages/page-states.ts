@@ -84,7 +84,7 @@ export async function startPageStates(): Promise<{ testApp: TestApp; baseUrl: st
     [james.id],
   );
   const one = async (sql: string, params: unknown[] = []): Promise<string> => {
-    const rows = (await testApp.dataSource.query(sql, params)) as Array<{ id: string }>;
+    const rows = await testApp.dataSource.query<Array<{ id: string }>>(sql, params);
     if (!rows[0]) throw new Error(`demo pages: nothing for ${sql}`);
     return rows[0].id;
   };

@@ -77,9 +77,9 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
   });
 
   const noticesOf = async (referralId: string) =>
-    (await testApp.dataSource.query(`SELECT id, status, recipient_kind, last_response FROM notices WHERE referral_id = $1 ORDER BY created_at, recipient_kind::text`, [
+    await testApp.dataSource.query<Array<{ id: string; status: string; recipient_kind: string; last_response: string | null }>>(`SELECT id, status, recipient_kind, last_response FROM notices WHERE referral_id = $1 ORDER BY created_at, recipient_kind::text`, [
       referralId,
-    ])) as Array<{ id: string; status: string; recipient_kind: string; last_response: string | null }>;
+    ]);
 
   afterAll(async () => {
     await closeBrowserApp(browser, testApp);
@@ -145,7 +145,7 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     // Saved under the case number and the day, not progress-report-<uuid>.pdf.
     expect(report.headers()['content-disposition']).toBe(`inline; filename="${cases.nonCompliant}-progress-report-${TODAY}.pdf"`);
     const letterHref = await notices.getByRole('link', { name: 'Letter (PDF)' }).first().getAttribute('href');
-    const letter = await page.request.get(`${baseUrl}${letterHref}`);
+    const letter = await page.request.get(`${baseUrl}${String(letterHref)}`);
     expect(letter.headers()['content-disposition']).toMatch(new RegExp(`^inline; filename="${cases.nonCompliant}-letter-[a-z-]+-\\d{4}-\\d{2}-\\d{2}\\.pdf"$`));
     await expect(page.getByRole('link', { name: 'Progress report (PDF)' }).getAttribute('href')).resolves.toBe(
       `/referrals/${ids.nonCompliant}/progress-report.pdf`,

@@ -4,7 +4,7 @@ import { pinToday, Reference, seedReference } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { acknowledgeLink, groupWithSessions, mailOf, violation } from '../recipients/recipient-helpers';
-import { closeBrowserApp, MEN, screenshot, signIn, startBrowserApp } from './browser-harness';
+import { closeBrowserApp, MEN, screenshot, signIn, startBrowserApp, navigatedBy } from './browser-harness';
 
 /** The recipients' side in a real browser: the e-mail's link, the inbox, the coordinator's view. */
 describe('notice page, inbox and the coordinator (Chromium)', () => {
@@ -45,7 +45,7 @@ describe('notice page, inbox and the coordinator (Chromium)', () => {
     expect(new URL(page.url()).pathname).toBe('/login');
     await page.getByLabel('E-mail').fill(staff.users.court_clerk.email);
     await page.getByLabel('Password').fill('correct horse battery staple');
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await navigatedBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
     expect(new URL(page.url()).pathname).toBe(`/notices/${men[0].courtNotice}`);
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Removed from a session for behavior');
     await expect(page.getByRole('region', { name: 'The notice' }).innerText()).resolves.toContain('James Whitfield was removed from the session of Nov 24, 2026 for behavior.');

@@ -88,12 +88,12 @@ describe('messages to the man: reminders, no-group notices and letters after a m
     await man();
     await man({ language: 'es' });
     const sessions = await sessionsOf(testApp, staff, groupId, TOMORROW, TOMORROW);
-    const men = (await testApp.dataSource.query(
+    const men = await testApp.dataSource.query<Array<{ email: string; language: string }>>(
       `SELECT p.email, p.language FROM enrollments e JOIN referrals r ON r.id = e.referral_id JOIN participants p ON p.id = r.participant_id
         WHERE e.group_id = $1 AND p.email IS NOT NULL AND NOT p.messages_opt_out
           AND NOT EXISTS (SELECT 1 FROM protected_parties pp WHERE pp.referral_id = r.id AND pp.no_program_contact)`,
       [groupId],
-    )) as Array<{ email: string; language: string }>;
+    );
     const noGroup = (language: string) => (language === 'es' ? 'No hay grupo el jueves, 26 de noviembre' : 'No group on Thursday, November 26');
     await testApp.http.post(`/api/v1/sessions/${sessions[0].id}/cancel`).set(as(Role.Facilitator)).send({ reason: 'the facilitator is ill' }).expect(200);
     await waitFor(() => men.every((m) => mailsTo(m.email).some((mail) => decoded(mail.raw).includes(noGroup(m.language)))), { what: 'every man told' });

@@ -313,9 +313,9 @@ describe('protected parties (victim/partner data)', () => {
 
     it('an e-mail needs an address: without one the advocate is told to record another channel', async () => {
       const { notifications } = await terminated([party('E1', { email: undefined, preferredChannel: 'phone' })]);
-      const response = await testApp.http.post(`/api/v1/victim-notifications/${notifications[0].id}/send`).set(as(Role.Advocate)).send({}).expect(422);
+      const response = await testApp.http.post(`/api/v1/victim-notifications/${String(notifications[0].id)}/send`).set(as(Role.Advocate)).send({}).expect(422);
       expect(response.body.code).toBe('NO_EMAIL_ADDRESS');
-      expect((await testApp.http.get(`/api/v1/victim-notifications?referralId=${notifications[0].referralId}`).set(as(Role.Advocate))).body.items[0].status).toBe('pending');
+      expect((await testApp.http.get(`/api/v1/victim-notifications?referralId=${String(notifications[0].referralId)}`).set(as(Role.Advocate))).body.items[0].status).toBe('pending');
     });
 
     it('a policy that covers enrollment raises one when he enrolls (Florida 65H-2.016); a bad event list is refused by field', async () => {

@@ -88,7 +88,7 @@ describe('victim-notification clocks', () => {
       await closeDay('2027-07-05', 'Independence Day (observed)');
       await closeDay('2027-11-25', 'Thanksgiving');
       await closeDay('2027-11-26', 'Day after Thanksgiving');
-      const closed = new Set(((await testApp.dataSource.query(`SELECT date::text AS date FROM program_holidays WHERE closed`)) as Array<{ date: string }>).map((row) => row.date));
+      const closed = new Set((await testApp.dataSource.query<Array<{ date: string }>>(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map((row) => row.date));
       const local = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
       const wall = (instant: Date) => {
         const parts = Object.fromEntries(local.formatToParts(instant).map((part) => [part.type, part.value]));
@@ -153,16 +153,16 @@ describe('victim-notification clocks', () => {
       await enroll(testApp, staff, referral.id, groupId, '2026-11-30');
       await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(as(Role.Admin)).send({ reason: 'Violence in group' }).expect(200);
 
-      const rows = (await testApp.dataSource.query(
+      const rows = await testApp.dataSource.query<Array<{ event: string; raised_day: string; raised_time: string; due_day: string; due_time: string; seconds: number }>>(
         `SELECT event, to_char(created_at AT TIME ZONE $2, 'YYYY-MM-DD') AS raised_day, to_char(created_at AT TIME ZONE $2, 'HH24:MI:SS.US') AS raised_time,
                 to_char(due_at AT TIME ZONE $2, 'YYYY-MM-DD') AS due_day, to_char(due_at AT TIME ZONE $2, 'HH24:MI:SS.US') AS due_time,
                 extract(epoch FROM due_at - created_at)::float AS seconds
            FROM victim_notifications WHERE referral_id = $1 ORDER BY created_at`,
         [referral.id, ZONE],
-      )) as Array<{ event: string; raised_day: string; raised_time: string; due_day: string; due_time: string; seconds: number }>;
+      );
       expect(rows.map((row) => row.event)).toEqual(['enrolled', 'terminated']);
       const [enrolled, terminated] = rows;
-      const closed = new Set(((await testApp.dataSource.query(`SELECT date::text AS date FROM program_holidays WHERE closed`)) as Array<{ date: string }>).map((row) => row.date));
+      const closed = new Set((await testApp.dataSource.query<Array<{ date: string }>>(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map((row) => row.date));
       expect(closed.has(closing)).toBe(true);
       expect(enrolled.due_day).toBe(businessDaysLater(enrolled.raised_day, 3, closed));
       expect(enrolled.due_day).toBe(businessDaysLater(enrolled.raised_day, 4, new Set()));
@@ -203,6 +203,7 @@ describe('victim-notification clocks', () => {
       const csrf2 = /name="_csrf" value="([^"]+)"/.exec(back.text)![1];
       await testApp.http.post(`/admin/policies/${newId}/new-version`).set('Cookie', cookie).type('form').send({ ...fields, _csrf: csrf2, basedOnVersion: '2', victimNoticeEnrollmentBusinessDays: '3', victimNoticeDischargeHours: '24' }).expect(303);
       const [current] = await testApp.dataSource.query(`SELECT id FROM policies WHERE key = 'fl-741-325' AND is_current`);
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the fixture is read as plain fields only
       reference.flPolicy = { ...reference.flPolicy, id: current.id };
     });
 

@@ -37,7 +37,7 @@ describe('inboxes and bulk acknowledgement', () => {
     // Their enrollment confirmations were read the day they came (program-decisions has their own tests).
     await testApp.dataSource.query(`UPDATE notices n SET status = 'acknowledged', acknowledged_at = now() FROM compliance_events e WHERE e.id = n.event_id AND e.kind = 'enrolled'`);
   });
-  afterAll(async () => testApp?.close());
+  afterAll(async () => testApp.close());
 
   const inbox = (role: Role.ProbationOfficer | Role.CourtClerk, query = '') => testApp.http.get(`/api/v1/notices/inbox${query}`).set(bearer(staff.tokens[role]));
 

@@ -25,7 +25,7 @@ describe('the notice page (/notices/:id)', () => {
     cookies.otherClerk = await pageSession(testApp, otherClerk.email);
     cookies.otherOfficer = await pageSession(testApp, otherOfficer.email);
   });
-  afterAll(async () => testApp?.close());
+  afterAll(async () => testApp.close());
 
   const page = (path: string, cookie?: string) => {
     const request = testApp.http.get(path).set('Accept', 'text/html');

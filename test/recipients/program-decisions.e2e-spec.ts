@@ -16,19 +16,19 @@ describe('program decisions as events with notices', () => {
     ({ testApp, staff, reference } = await startProgramApp());
     group = await groupWithSessions(testApp, staff, reference);
   });
-  afterAll(async () => testApp?.close());
+  afterAll(async () => testApp.close());
 
   const eventsOf = async (referralId: string, kind: string) =>
-    (await testApp.dataSource.query(
+    await testApp.dataSource.query<Array<{ id: string; facts: Record<string, unknown>; recipients: string[]; notices: string[] }>>(
       `SELECT e.id, e.facts, array_agg(n.recipient_kind::text ORDER BY n.recipient_kind::text) AS recipients, array_agg(n.id::text) AS notices
          FROM compliance_events e JOIN notices n ON n.event_id = e.id WHERE e.referral_id = $1 AND e.kind = $2 GROUP BY e.id`,
       [referralId, kind],
-    )) as Array<{ id: string; facts: Record<string, unknown>; recipients: string[]; notices: string[] }>;
+    );
 
   /** Every notice delivered, each exactly once (by Message-ID), also after the relay has had time to run again. */
   async function deliveredOnce(noticeIds: string[]): Promise<void> {
     await waitFor(async () => {
-      const rows = (await testApp.dataSource.query(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [noticeIds])) as Array<{ status: string }>;
+      const rows = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [noticeIds]);
       return rows.length === noticeIds.length && rows.every((row) => row.status === 'sent');
     }, { what: 'the decision notices sent', timeoutMs: 30_000 });
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -47,7 +47,7 @@ describe('program decisions as events with notices', () => {
     expect(transferred.facts).toMatchObject({ groupName: 'Thursday men', startDate: '2026-11-26' });
     expect(transferred.recipients).toEqual(['court', 'probation_officer']);
     // The transfer ended his first enrollment the day before the new group's first session.
-    const [first] = (await testApp.dataSource.query(`SELECT end_date::text AS "endDate" FROM enrollments WHERE id = $1`, [enrollment.id])) as Array<{ endDate: string | null }>;
+    const [first] = await testApp.dataSource.query<Array<{ endDate: string | null }>>(`SELECT end_date::text AS "endDate" FROM enrollments WHERE id = $1`, [enrollment.id]);
     expect(first.endDate).toBe('2026-11-25');
     await deliveredOnce([...enrolled.notices, ...transferred.notices]);
     const mail = testApp.smtp.received.find((item) => item.messageId?.startsWith(`<${transferred.notices[0]}@`))!;

@@ -25,11 +25,11 @@ export async function violation(testApp: TestApp, staff: Staff, group: { groupId
     .set(bearer(staff.tokens.admin))
     .send({ marks: [{ enrollmentId: enrollment.id, status: 'removed', note: 'Sent out for threats' }] })
     .expect(200);
-  const rows = (await testApp.dataSource.query(
+  const rows = await testApp.dataSource.query<Array<{ id: string; recipient_kind: string; event_id: string }>>(
     `SELECT n.id, n.recipient_kind, n.event_id FROM notices n JOIN compliance_events e ON e.id = n.event_id
       WHERE n.referral_id = $1 AND e.kind = 'removed_for_behaviour' AND n.purpose = 'event'`,
     [referral.id],
-  )) as Array<{ id: string; recipient_kind: string; event_id: string }>;
+  );
   const byKind = (kind: string) => rows.find((row) => row.recipient_kind === kind)!.id;
   return { referral, enrollmentId: enrollment.id, eventId: rows[0].event_id, poNotice: byKind('probation_officer'), courtNotice: byKind('court') };
 }
@@ -43,7 +43,7 @@ export async function mailOf(testApp: TestApp, noticeId: string): Promise<Receiv
 export function acknowledgeLink(mail: ReceivedMail): URL {
   const text = mail.raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
   const match = /href="(https?:\/\/[^"]+\/notices\/[0-9a-f-]{36})"/.exec(text);
-  if (!match) throw new Error(`no notice link in the e-mail ${mail.messageId}`);
+  if (!match) throw new Error(`no notice link in the e-mail ${String(mail.messageId)}`);
   return new URL(match[1]);
 }
 

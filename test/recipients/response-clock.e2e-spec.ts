@@ -22,14 +22,14 @@ describe('the response clock', () => {
     group = await groupWithSessions(testApp, staff, reference);
     sweep = testApp.app.get(ComplianceSweepService);
   });
-  afterAll(async () => testApp?.close());
+  afterAll(async () => testApp.close());
 
   const clockNotices = async (eventId: string) =>
-    (await testApp.dataSource.query(
+    await testApp.dataSource.query<Array<{ id: string; purpose: string; recipient_kind: string; recipient_email: string; status: string }>>(
       `SELECT id, purpose::text, recipient_kind::text, recipient_email, status::text FROM notices
         WHERE event_id = $1 AND purpose::text NOT IN ('event', 'reminder') ORDER BY created_at, recipient_kind::text DESC`,
       [eventId],
-    )) as Array<{ id: string; purpose: string; recipient_kind: string; recipient_email: string; status: string }>;
+    );
   /** As if the notice had been e-mailed this many calendar days ago. */
   const sentDaysAgo = (noticeId: string, days: number) => testApp.dataSource.query(`UPDATE notices SET sent_at = now() - make_interval(days => $2) WHERE id = $1`, [noticeId, days]);
   const sweeps = async (times: number) => {
@@ -37,7 +37,7 @@ describe('the response clock', () => {
   };
   const allSent = (ids: string[]) =>
     waitFor(async () => {
-      const rows = (await testApp.dataSource.query(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [ids])) as Array<{ status: string }>;
+      const rows = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [ids]);
       return rows.length === ids.length && rows.every((row) => row.status === 'sent');
     }, { what: 'the clock notices sent', timeoutMs: 30_000 });
   const mailsOf = (id: string) => testApp.smtp.received.filter((mail) => mail.messageId?.startsWith(`<${id}@`)).length;
@@ -101,7 +101,7 @@ describe('the response clock', () => {
     // Refused once, and its next attempt an hour away (the claim waits for next_attempt_at).
     await waitFor(
       async () =>
-        ((await testApp.dataSource.query(`UPDATE notices SET next_attempt_at = now() + interval '1 hour' WHERE id = $1 AND status = 'failed' RETURNING id`, [reminder.id])) as [unknown[], number])[1] === 1,
+        (await testApp.dataSource.query<[unknown[], number]>(`UPDATE notices SET next_attempt_at = now() + interval '1 hour' WHERE id = $1 AND status = 'failed' RETURNING id`, [reminder.id]))[1] === 1,
       { what: 'the reminder refused once' },
     );
     await testApp.http.post(`/api/v1/events/${made.eventId}/responses`).set(bearer(staff.tokens.probation_officer)).send({ kind: 'no_action', details: 'In custody on another matter' }).expect(201);

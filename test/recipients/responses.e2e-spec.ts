@@ -24,7 +24,7 @@ describe('responses to compliance events', () => {
     tokens.otherClerk = await signIn(testApp, (await createUser(testApp.dataSource, Role.CourtClerk, otherCourt.id)).email);
     tokens.otherOfficer = await signIn(testApp, (await createUser(testApp.dataSource, Role.ProbationOfficer, staff.probation.id)).email);
   });
-  afterAll(async () => testApp?.close());
+  afterAll(async () => testApp.close());
 
   const record = (token: string, body: object, eventId = made.eventId) => testApp.http.post(`/api/v1/events/${eventId}/responses`).set(bearer(token)).send(body);
   const fieldsOf = async (token: string, body: object) => Object.keys((await record(token, body).expect(400)).body.fields).sort();

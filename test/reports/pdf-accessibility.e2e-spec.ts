@@ -3,8 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addDays } from '../../src/common/dates';
+import { ComplianceEventKind } from '../../src/modules/compliance/compliance-event-kind.enum';
 import { renderNoticeLetter } from '../../src/modules/notices/letter-pdf';
 import { NoticeContent } from '../../src/modules/notices/notice-content';
+import { NoticePurpose, NoticeRecipientKind } from '../../src/modules/notices/notice-status.enum';
 import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
@@ -67,7 +69,7 @@ describe('accessible PDFs: letters, certificates, progress reports', () => {
     await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
     const [notice] = await waitFor(
       async () => {
-        const rows = (await testApp.dataSource.query(`SELECT id FROM notices WHERE referral_id = $1 AND letter_pdf IS NOT NULL`, [referral.id])) as Array<{ id: string }>;
+        const rows = await testApp.dataSource.query<Array<{ id: string }>>(`SELECT id FROM notices WHERE referral_id = $1 AND letter_pdf IS NOT NULL`, [referral.id]);
         return rows.length > 0 && rows;
       },
       { what: 'the enrollment notice rendered' },
@@ -103,12 +105,12 @@ describe('accessible PDFs: letters, certificates, progress reports', () => {
   it('tags the certificate of completion on a completion letter', async () => {
     const content: NoticeContent = {
       noticeId: '00000000-0000-4000-8000-000000000001',
-      purpose: 'event' as NoticeContent['purpose'],
+      purpose: NoticePurpose.Event,
       subject: 'Completed: case 69DU-CR-26-1400',
       headline: 'James Whitfield completed the program.',
       programName: 'Arrowhead Men’s Nonviolence Program',
       recipientName: 'St. Louis County District Court',
-      recipientKind: 'court' as NoticeContent['recipientKind'],
+      recipientKind: NoticeRecipientKind.Court,
       caseNumber: '69DU-CR-26-1400',
       participantName: 'James Whitfield',
       dateOfBirth: '1984-03-17',
@@ -124,7 +126,7 @@ describe('accessible PDFs: letters, certificates, progress reports', () => {
       isCorrection: false,
       remindsSentOn: null,
       appUrl: 'http://localhost:3000',
-      eventKind: 'completed' as NoticeContent['eventKind'],
+      eventKind: ComplianceEventKind.Completed,
       certificate: { sessionsAttended: 24, completedOn: '2026-11-24' },
     };
     const pdf = await renderNoticeLetter(content);

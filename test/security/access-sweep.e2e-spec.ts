@@ -44,7 +44,7 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
         `(${counts.unauthenticated} without a valid token, ${counts.refusedRole} refused roles, ` +
         `${counts.outOfScope} out of scope, ${counts.allowed} allowed; ${counts.auditedWrites} allowed writes each found in the audit log)\n`,
     );
-    await testApp?.close();
+    await testApp.close();
   });
 
   async function send(route: string, call: Call, token: string | null, rawAuthorization?: string): Promise<Response> {
@@ -58,11 +58,12 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
   /** Fails with the route, the caller and the answer in view; no answer carries a stack or a password hash. */
   function expectStatus(route: string, caller: string, response: Response, status: number): void {
     expect({ route, caller, status: response.status, body: response.status === status ? undefined : response.body }).toEqual({ route, caller, status, body: undefined });
-    const text = response.text ?? '';
+    // No text for a binary answer, whatever the type says.
+    const text = (response.text as string | undefined) ?? '';
     expect({ route, caller, leaks: /\$argon2|passwordHash|password_hash|\n\s+at \S+ \(/.test(text) }).toEqual({ route, caller, leaks: false });
   }
 
-  const routes = () => Object.entries(ACCESS_TABLE) as Array<[string, RouteAccess]>;
+  const routes = () => Object.entries<RouteAccess>(ACCESS_TABLE);
 
   it('knows every route of the OpenAPI document, and the document every route of the table', () => {
     const documented = [...openApiRoutes].sort();
@@ -142,7 +143,7 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
         // or an idempotent PUT/PATCH that a second role repeats with the same values (their audit is
         // tested in their own suites).
         if (route.startsWith('POST') && status < 300 && response.body?.created !== 0) {
-          const [{ n }] = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE request_id = $1`, [response.headers['x-request-id']])) as Array<{ n: number }>;
+          const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM audit_entries WHERE request_id = $1`, [response.headers['x-request-id']]);
           expect({ route, role, auditEntries: n > 0 }).toEqual({ route, role, auditEntries: true });
           counts.auditedWrites += 1;
         }

@@ -38,13 +38,13 @@ describe('read audit in the same statement as the read', () => {
     return { response, statements: counter.ofWork(requestId), requestId };
   }
   const entryOf = async (requestId: string) =>
-    (await testApp.dataSource.query(`SELECT action, record_id, actor_user_id, ip_address, details FROM audit_entries WHERE request_id = $1`, [requestId])) as Array<{
+    await testApp.dataSource.query<Array<{
       action: string;
       record_id: string | null;
       actor_user_id: string;
       ip_address: string | null;
       details: Record<string, unknown>;
-    }>;
+    }>>(`SELECT action, record_id, actor_user_id, ip_address, details FROM audit_entries WHERE request_id = $1`, [requestId]);
   const lookup = (requestId: string) =>
     testApp.http.get(`/api/v1/referrals?caseNumber=${encodeURIComponent(caseNumber)}`).set(bearer(staff.tokens.court_clerk)).set('X-Request-Id', requestId);
 

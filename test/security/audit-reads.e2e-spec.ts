@@ -31,7 +31,7 @@ describe('audit trail of reads of a participant by non-facilitators', () => {
     await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(bearer(staff.tokens.facilitator)).send({ marks: [{ enrollmentId: enrollment.id, status: 'removed', note: 'threats' }] }).expect(200);
     const notices = await waitFor(
       async () => {
-        const rows = (await testApp.dataSource.query(`SELECT id, recipient_kind FROM notices WHERE referral_id = $1 AND letter_pdf IS NOT NULL`, [referralId])) as Array<{ id: string; recipient_kind: string }>;
+        const rows = await testApp.dataSource.query<Array<{ id: string; recipient_kind: string }>>(`SELECT id, recipient_kind FROM notices WHERE referral_id = $1 AND letter_pdf IS NOT NULL`, [referralId]);
         return rows.length >= 2 ? rows : null;
       },
       { what: 'notices rendered' },
@@ -65,9 +65,9 @@ describe('audit trail of reads of a participant by non-facilitators', () => {
     path.replace('{referral}', referralId).replace('{notice}', noticeId).replace('{courtNotice}', courtNoticeId).replace('{case}', encodeURIComponent(caseNumber));
 
   async function entriesOf(requestId: string) {
-    return testApp.dataSource.query(`SELECT actor_user_id, actor_role, action, record_type, ip_address, occurred_at FROM audit_entries WHERE request_id = $1`, [requestId]) as Promise<
+    return testApp.dataSource.query<
       Array<{ actor_user_id: string; actor_role: string; action: string; record_type: string; ip_address: string | null; occurred_at: Date }>
-    >;
+    >(`SELECT actor_user_id, actor_role, action, record_type, ip_address, occurred_at FROM audit_entries WHERE request_id = $1`, [requestId]);
   }
 
   it.each(apiReads)('%s: GET %s leaves an entry naming who, what, when and from where', async (role, path) => {

@@ -30,7 +30,7 @@ describe('hardening findings (issue 13)', () => {
     ({ testApp, staff, reference } = await startProgramApp({ env: { TRUST_PROXY: 'loopback' } }));
     fx = await buildFixtures(testApp, staff, reference);
   });
-  afterAll(() => testApp?.close());
+  afterAll(() => testApp.close());
 
   const login = (email: string, password: string, client: string) =>
     testApp.http.post('/api/v1/auth/login').set('X-Forwarded-For', client).send({ email, password });
@@ -250,7 +250,7 @@ describe('hardening findings (issue 13)', () => {
         .set(bearer(staff.tokens.facilitator))
         .send({ marks: [{ enrollmentId: fx.own.enrollmentId, status: 'present', note }] })
         .expect(200);
-      await testApp.http.post(`/api/v1/sessions/${fx.futureA[Role.Admin]}/cancel`).set(bearer(staff.tokens.admin)).send({ reason });
+      await testApp.http.post(`/api/v1/sessions/${String(fx.futureA[Role.Admin])}/cancel`).set(bearer(staff.tokens.admin)).send({ reason });
       await testApp.http.post(`/api/v1/referrals/${fx.toTerminate}/terminate`).set(bearer(staff.tokens.admin)).send({ reason });
       await testApp.http.post(`/api/v1/notices/${fx.deadNotice}/retry`).set(bearer(staff.tokens.admin));
 
@@ -270,7 +270,7 @@ describe('hardening findings (issue 13), with the default TRUST_PROXY and QUEUE_
   beforeAll(async () => {
     plain = await startTestApp({ env: { LOGIN_RATE_LIMIT_PER_MINUTE: '5', QUEUE_DASHBOARD_WRITE: 'true' } });
   });
-  afterAll(() => plain?.close());
+  afterAll(() => plain.close());
 
   it('X-Forwarded-For chooses neither the rate-limit key nor the audited address unless TRUST_PROXY says so', async () => {
     const statuses: number[] = [];

@@ -31,9 +31,9 @@ describe('cap on sending a notice again by hand', () => {
   });
   afterAll(() => testApp.close());
 
-  const statusOf = async (id: string) => ((await testApp.dataSource.query(`SELECT status FROM notices WHERE id = $1`, [id])) as Array<{ status: string }>)[0].status;
+  const statusOf = async (id: string) => (await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM notices WHERE id = $1`, [id]))[0].status;
   const retriesAudited = async (id: string) =>
-    ((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE action = 'notice.retry' AND record_id = $1`, [id])) as Array<{ n: number }>)[0].n;
+    (await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM audit_entries WHERE action = 'notice.retry' AND record_id = $1`, [id]))[0].n;
   const untilDead = (id: string) => waitFor(async () => (await statusOf(id)) === 'dead', { what: `notice ${id} dead`, timeoutMs: 20_000 });
 
   async function deadNotices(): Promise<string[]> {

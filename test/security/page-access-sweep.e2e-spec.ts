@@ -58,7 +58,7 @@ describe('page access sweep: every route outside the OpenAPI document', () => {
   });
   afterAll(async () => {
     process.stdout.write(`\npage access sweep: ${counts.pages} pages, ${counts.cases} page×caller cases checked\n`);
-    await testApp?.close();
+    await testApp.close();
   });
 
   /** The OpenAPI table writes paths as /x/{id}; Nest as /x/:id. */
@@ -68,7 +68,7 @@ describe('page access sweep: every route outside the OpenAPI document', () => {
     expect(served.length).toBeGreaterThan(60);
     const problems = served.flatMap(({ route, isPublic, pageGuarded }) => {
       if (!isPublic) return apiKey(route) in ACCESS_TABLE ? [] : [`${route}: behind the bearer guard but not in ACCESS_TABLE`];
-      if (ACCESS_TABLE[apiKey(route)]?.public) return [];
+      if ((ACCESS_TABLE[apiKey(route)] as (typeof ACCESS_TABLE)[string] | undefined)?.public) return [];
       if (!(route in PAGE_ACCESS_TABLE)) return [`${route}: public, neither a public API route nor a page of PAGE_ACCESS_TABLE`];
       return pageGuarded ? [] : [`${route}: a page without PageAuthGuard`];
     });
@@ -100,7 +100,9 @@ describe('page access sweep: every route outside the OpenAPI document', () => {
   }
 
   const refusedForRole = (response: Response) => response.status === 403 && response.text.includes('Not part of your role');
-  const sentToSignIn = (response: Response) => response.status === 303 && /^\/login(\?|$)/.test(response.headers.location ?? '');
+  /** Where the answer sends the browser: no Location header on an answer that is not a redirect, whatever the type says. */
+  const locationOf = (response: Response): string | undefined => response.headers.location;
+  const sentToSignIn = (response: Response) => response.status === 303 && /^\/login(\?|$)/.test(locationOf(response) ?? '');
 
   it('sends a browser without a session to the sign-in page from every page but the sign-in itself', async () => {
     const problems: string[] = [];
@@ -115,7 +117,7 @@ describe('page access sweep: every route outside the OpenAPI document', () => {
         if (route === 'GET /login/code' && !sentToSignIn(response)) problems.push(`${route} without a right password first → ${response.status}`);
         if (['GET /password-reset', 'GET /password-reset/new', 'GET /invitation'].includes(route) && response.status !== 200) problems.push(`${route} → ${response.status}`);
       } else if (!sentToSignIn(response)) {
-        problems.push(`${route} → ${response.status} ${response.headers.location ?? ''}`);
+        problems.push(`${route} → ${response.status} ${locationOf(response) ?? ''}`);
       }
     }
     expect(problems).toEqual([]);

@@ -110,7 +110,7 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   ).body.id;
   // Its mail is sent (and audited) before the sweeps count rows.
   await waitFor(async () => {
-    const rows = (await testApp.dataSource.query(`SELECT status, attempts, last_response FROM outgoing_mails WHERE kind = 'invitation'`)) as Array<{ status: string }>;
+    const rows = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status, attempts, last_response FROM outgoing_mails WHERE kind = 'invitation'`);
     if (rows.length && rows.every((row) => ['sent', 'dead', 'unknown'].includes(row.status))) return true;
     throw new Error(JSON.stringify(rows));
   }, { what: 'the invitation mail of the sweep' });
@@ -230,7 +230,7 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   // Quiet before the suites count rows: the workers have delivered every notice raised above.
   await waitFor(
     async () => {
-      const [{ n }] = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM notices WHERE status IN ('pending', 'sending', 'failed')`)) as Array<{ n: number }>;
+      const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM notices WHERE status IN ('pending', 'sending', 'failed')`);
       return n === 0;
     },
     { what: 'every fixture notice delivered' },
@@ -405,7 +405,7 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
     'GET /api/v1/sessions/{id}': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}` }),
     'GET /api/v1/sessions/{id}/roster': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}/roster` }),
     'POST /api/v1/sessions/{id}/cancel': (role, scope) => ({
-      path: `/api/v1/sessions/${scope === 'own' ? (fx.futureA[role] ?? fx.futureA[Role.Admin]) : fx.futureB}/cancel`,
+      path: `/api/v1/sessions/${String(scope === 'own' ? (fx.futureA[role] ?? fx.futureA[Role.Admin]) : fx.futureB)}/cancel`,
       body: { reason: 'Building closed' },
       check: (response) => expect(response.body.status).toBe('cancelled'),
     }),

@@ -38,10 +38,10 @@ export async function noticesOf(testApp: TestApp, referralId: string): Promise<N
 export async function waitUntilRendered(testApp: TestApp, noticeIds: string[]): Promise<void> {
   await waitFor(
     async () => {
-      const [{ n }] = (await testApp.dataSource.query(
+      const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(
         `SELECT count(*)::int AS n FROM notices WHERE id = ANY($1::uuid[]) AND letter_pdf IS NOT NULL AND body_html IS NOT NULL`,
         [noticeIds],
-      )) as Array<{ n: number }>;
+      );
       return n === noticeIds.length;
     },
     { what: 'notices rendered', timeoutMs: 30_000 },
@@ -56,7 +56,7 @@ export async function tableCounts(testApp: TestApp, except: string[] = []): Prom
   const counts: Record<string, number> = {};
   for (const { table_name: table } of tables) {
     if (except.includes(table)) continue;
-    const [{ n }] = (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM "${table}"`)) as Array<{ n: number }>;
+    const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM "${table}"`);
     counts[table] = n;
   }
   return counts;

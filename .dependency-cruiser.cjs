@@ -65,7 +65,8 @@ module.exports = {
     },
     {
       name: 'common-is-the-bottom',
-      comment: 'common holds what every layer shares (errors, auth decorators, Role, request context, dates); it imports nothing of ours above it.',
+      comment:
+        'common holds what every layer shares (errors, auth decorators, Role, request context, dates); it imports nothing of ours above it.',
       severity: 'error',
       from: { path: '^src/common/' },
       to: { path: '^src/(modules|config|database)/|^src/[^/]+\\.ts$' },

@@ -29,7 +29,10 @@ const KINDS = ['absence_limit_exceeded', 'consecutive_absences', 'no_attendance'
  * last 365 days and over the referrals, two notices each (sent within hours, most acknowledged),
  * probation answering about six in ten and the court about one in five.
  */
-export async function seedViolations(client: Client, options: { violations: number; today: string; clerkId: string; log: (line: string) => void }): Promise<{ notices: number; responses: number }> {
+export async function seedViolations(
+  client: Client,
+  options: { violations: number; today: string; clerkId: string; log: (line: string) => void },
+): Promise<{ notices: number; responses: number }> {
   const started = performance.now();
   await client.query(
     // The total is a constant of its own, so the join is a hash join on n % total (with the total a
@@ -63,7 +66,9 @@ export async function seedViolations(client: Client, options: { violations: numb
     [options.clerkId],
   );
   await client.query('VACUUM ANALYZE compliance_events, notices, event_responses');
-  options.log(`  ${options.violations.toLocaleString('en-US')} violations, ${(notices.rowCount ?? 0).toLocaleString('en-US')} notices, ${(responses.rowCount ?? 0).toLocaleString('en-US')} responses in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  options.log(
+    `  ${options.violations.toLocaleString('en-US')} violations, ${(notices.rowCount ?? 0).toLocaleString('en-US')} notices, ${(responses.rowCount ?? 0).toLocaleString('en-US')} responses in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return { notices: notices.rowCount ?? 0, responses: responses.rowCount ?? 0 };
 }
 
@@ -115,7 +120,11 @@ function collector(): () => void {
  * Reads an HTTP answer to the end, counting CSV lines and bytes; every second a full collection
  * and the live heap: the export (in this process) holds a batch or two, never the file.
  */
-function download(url: string, token: string, gc: (() => void) | null): Promise<{ rows: number; bytes: number; heapMaxMb: number; rssMaxMb: number }> {
+function download(
+  url: string,
+  token: string,
+  gc: (() => void) | null,
+): Promise<{ rows: number; bytes: number; heapMaxMb: number; rssMaxMb: number }> {
   return new Promise((resolve, reject) => {
     let heapMax = 0;
     let rssMax = 0;
@@ -201,13 +210,31 @@ export async function benchAccountability(
     heapGrowthMb: measured.heapMaxMb - before.heapUsed / 2 ** 20,
     rssGrowthMb: measured.rssMaxMb - before.rss / 2 ** 20,
   };
-  log(`  export: ${exportResult.rows.toLocaleString('en-US')} rows, ${(exportResult.bytes / 2 ** 20).toFixed(1)} MB in ${exportResult.ms.toFixed(0)} ms; heap +${exportResult.heapGrowthMb.toFixed(0)} MB, RSS +${exportResult.rssGrowthMb.toFixed(0)} MB at most`);
+  log(
+    `  export: ${exportResult.rows.toLocaleString('en-US')} rows, ${(exportResult.bytes / 2 ** 20).toFixed(1)} MB in ${exportResult.ms.toFixed(0)} ms; heap +${exportResult.heapGrowthMb.toFixed(0)} MB, RSS +${exportResult.rssGrowthMb.toFixed(0)} MB at most`,
+  );
 
   const baselineStarted = performance.now();
   let baselineRows = 0;
   await client.query('BEGIN READ ONLY');
   await client.query(`DECLARE bench_rows NO SCROLL CURSOR FOR ${EXPORT_BASELINE_SQL}`, window);
-  const columns = ['id', 'case_number', 'court', 'kind', 'created_at', 'sent_at', 'due_by', 'acknowledged_at', 'po_response_at', 'po_response', 'c_sent_at', 'c_due_by', 'c_ack', 'c_response_at', 'c_response'].map((key) => ({ key, header: key }));
+  const columns = [
+    'id',
+    'case_number',
+    'court',
+    'kind',
+    'created_at',
+    'sent_at',
+    'due_by',
+    'acknowledged_at',
+    'po_response_at',
+    'po_response',
+    'c_sent_at',
+    'c_due_by',
+    'c_ack',
+    'c_response_at',
+    'c_response',
+  ].map((key) => ({ key, header: key }));
   const writer = csvStringifier<Record<string, unknown>>(columns);
   writer.on('data', () => undefined);
   for (;;) {
@@ -221,5 +248,13 @@ export async function benchAccountability(
   await client.query('RESET jit');
   const exportBaseline = { ms: performance.now() - baselineStarted, rows: baselineRows };
   log(`  baseline: ${baselineRows.toLocaleString('en-US')} rows in ${exportBaseline.ms.toFixed(0)} ms`);
-  return { violations, notices: seeded.notices, responses: seeded.responses, summary, summaryBaseline, export: exportResult, exportBaseline };
+  return {
+    violations,
+    notices: seeded.notices,
+    responses: seeded.responses,
+    summary,
+    summaryBaseline,
+    export: exportResult,
+    exportBaseline,
+  };
 }

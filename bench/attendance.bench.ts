@@ -35,7 +35,8 @@ export async function loadRosters(client: Client, sessionIds: string[]): Promise
     [sessionIds],
   );
   const bySession = new Map<string, Roster>(sessionIds.map((id) => [id, { sessionId: id, marks: [] }]));
-  for (const row of rows) bySession.get(row.session_id)!.marks.push({ enrollmentId: row.enrollment_id, referralId: row.referral_id, atLimit: row.at_limit });
+  for (const row of rows)
+    bySession.get(row.session_id)!.marks.push({ enrollmentId: row.enrollment_id, referralId: row.referral_id, atLimit: row.at_limit });
   return [...bySession.values()];
 }
 
@@ -45,7 +46,10 @@ export async function loadRosters(client: Client, sessionIds: string[]): Promise
  * others late; the second marks everyone present (the crossing corrected: a `corrected` event,
  * two notices, active again). Every mark changes on every save.
  */
-export function rosterSave(rosters: Roster[], index: number): { roster: Roster; marks: Array<{ enrollmentId: string; referralId: string; status: string }> } {
+export function rosterSave(
+  rosters: Roster[],
+  index: number,
+): { roster: Roster; marks: Array<{ enrollmentId: string; referralId: string; status: string }> } {
   const roster = rosters[index % rosters.length];
   const firstVisit = Math.floor(index / rosters.length) % 2 === 0;
   return {
@@ -70,13 +74,22 @@ export async function baselineSave(pool: Pool, userId: string, save: ReturnType<
   const client: PoolClient = await pool.connect();
   try {
     await client.query('BEGIN');
-    const session = await client.query<{ id: string; date: string }>(`SELECT id, date::text AS date FROM sessions WHERE id = $1 FOR UPDATE`, [save.roster.sessionId]);
+    const session = await client.query<{ id: string; date: string }>(
+      `SELECT id, date::text AS date FROM sessions WHERE id = $1 FOR UPDATE`,
+      [save.roster.sessionId],
+    );
     await client.query(
       `INSERT INTO attendance_marks (session_id, enrollment_id, referral_id, status, marked_by_id, marked_at)
        SELECT $1, x.enrollment_id, x.referral_id, x.status::attendance_status, $2, now()
          FROM unnest($3::uuid[], $4::uuid[], $5::text[]) AS x(enrollment_id, referral_id, status)
        ON CONFLICT (session_id, enrollment_id) DO UPDATE SET status = EXCLUDED.status, marked_by_id = EXCLUDED.marked_by_id, marked_at = now()`,
-      [session.rows[0].id, userId, save.marks.map((m) => m.enrollmentId), save.marks.map((m) => m.referralId), save.marks.map((m) => m.status)],
+      [
+        session.rows[0].id,
+        userId,
+        save.marks.map((m) => m.enrollmentId),
+        save.marks.map((m) => m.referralId),
+        save.marks.map((m) => m.status),
+      ],
     );
     await client.query(
       `INSERT INTO audit_entries (actor_user_id, actor_role, action, record_type, record_id, details)
@@ -84,7 +97,14 @@ export async function baselineSave(pool: Pool, userId: string, save: ReturnType<
          FROM unnest($3::uuid[], $4::text[]) AS x(enrollment_id, status)`,
       [userId, save.roster.sessionId, save.marks.map((m) => m.enrollmentId), save.marks.map((m) => m.status)],
     );
-    const standings = await client.query<{ referral_id: string; status: string; absences: number; max_absences: number; event_id: string | null; corrected: boolean }>(
+    const standings = await client.query<{
+      referral_id: string;
+      status: string;
+      absences: number;
+      max_absences: number;
+      event_id: string | null;
+      corrected: boolean;
+    }>(
       `SELECT r.id AS referral_id, r.status, st.absences, pol.max_absences, ev.id AS event_id,
               EXISTS (SELECT 1 FROM compliance_events c WHERE c.corrects_event_id = ev.id) AS corrected
          FROM referrals r JOIN policies pol ON pol.id = r.policy_id
@@ -100,10 +120,26 @@ export async function baselineSave(pool: Pool, userId: string, save: ReturnType<
       [save.marks.map((m) => m.referralId)],
     );
     const crossings = standings.rows.filter((row) => row.absences > row.max_absences && !row.event_id);
-    const corrections = standings.rows.filter((row): row is typeof row & { event_id: string } => row.absences <= row.max_absences && row.event_id !== null && !row.corrected);
+    const corrections = standings.rows.filter(
+      (row): row is typeof row & { event_id: string } => row.absences <= row.max_absences && row.event_id !== null && !row.corrected,
+    );
     const drafts = [
-      ...crossings.map((row) => ({ referralId: row.referral_id, kind: 'absence_limit_exceeded', key: `absences:${row.max_absences + 1}`, corrects: null as string | null, to: 'non_compliant', from: row.status })),
-      ...corrections.map((row) => ({ referralId: row.referral_id, kind: 'corrected', key: `corrects:${row.event_id}`, corrects: row.event_id, to: 'active', from: row.status })),
+      ...crossings.map((row) => ({
+        referralId: row.referral_id,
+        kind: 'absence_limit_exceeded',
+        key: `absences:${row.max_absences + 1}`,
+        corrects: null as string | null,
+        to: 'non_compliant',
+        from: row.status,
+      })),
+      ...corrections.map((row) => ({
+        referralId: row.referral_id,
+        kind: 'corrected',
+        key: `corrects:${row.event_id}`,
+        corrects: row.event_id,
+        to: 'active',
+        from: row.status,
+      })),
     ];
     if (drafts.length) {
       const events = await client.query<{ id: string; referral_id: string }>(
@@ -111,7 +147,13 @@ export async function baselineSave(pool: Pool, userId: string, save: ReturnType<
          SELECT x.referral_id, x.kind::compliance_event_kind, x.threshold_key, $5::date, '{}'::jsonb, x.corrects
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS x(referral_id, kind, threshold_key, corrects)
          ON CONFLICT (referral_id, kind, threshold_key) DO NOTHING RETURNING id, referral_id`,
-        [drafts.map((d) => d.referralId), drafts.map((d) => d.kind), drafts.map((d) => d.key), drafts.map((d) => d.corrects), session.rows[0].date],
+        [
+          drafts.map((d) => d.referralId),
+          drafts.map((d) => d.kind),
+          drafts.map((d) => d.key),
+          drafts.map((d) => d.corrects),
+          session.rows[0].date,
+        ],
       );
       await client.query(
         `INSERT INTO notices (event_id, referral_id, purpose, recipient_kind, recipient_email, recipient_user_id, recipient_agency_id, due_by, next_attempt_at)
@@ -132,7 +174,11 @@ export async function baselineSave(pool: Pool, userId: string, save: ReturnType<
         `INSERT INTO audit_entries (actor_user_id, actor_role, action, record_type, record_id, details)
          SELECT $1, 'facilitator', x.action, 'referral', x.referral_id, '{}'::jsonb
            FROM unnest($2::uuid[], $3::text[]) AS x(referral_id, action)`,
-        [userId, [...drafts.map((d) => d.referralId), ...drafts.map((d) => d.referralId)], [...drafts.map(() => 'compliance.event'), ...drafts.map(() => 'referral.status_change')]],
+        [
+          userId,
+          [...drafts.map((d) => d.referralId), ...drafts.map((d) => d.referralId)],
+          [...drafts.map(() => 'compliance.event'), ...drafts.map(() => 'referral.status_change')],
+        ],
       );
     }
     await client.query('COMMIT');
@@ -220,18 +266,34 @@ export async function benchAttendanceLoad(
   // Warm the api process up (JIT, pools) with replays of a roster as it stands: no writes, so the
   // roster kept for counting statements stays as seeded.
   const countRoster = (await loadRosters(client, [appCountSession]))[0];
-  const standing = await client.query<{ enrollment_id: string; status: string }>(`SELECT enrollment_id, status FROM attendance_marks WHERE session_id = $1`, [appCountSession]);
+  const standing = await client.query<{ enrollment_id: string; status: string }>(
+    `SELECT enrollment_id, status FROM attendance_marks WHERE session_id = $1`,
+    [appCountSession],
+  );
   const replay = JSON.stringify({ marks: standing.rows.map((mark) => ({ enrollmentId: mark.enrollment_id, status: mark.status })) });
   await runLoad({
     baseUrl: options.apiUrl,
     concurrency: options.concurrency,
     durationMs: options.durationMs,
     maxRequests: 40,
-    next: () => ({ method: 'PUT', path: `/api/v1/sessions/${appCountSession}/attendance`, headers: { authorization: `Bearer ${options.token}` }, body: replay }),
+    next: () => ({
+      method: 'PUT',
+      path: `/api/v1/sessions/${appCountSession}/attendance`,
+      headers: { authorization: `Bearer ${options.token}` },
+      body: replay,
+    }),
   });
   const since = (await client.query<{ now: Date }>('SELECT now() AS now')).rows[0].now;
-  const app = await runLoad({ baseUrl: options.apiUrl, concurrency: options.concurrency, durationMs: options.durationMs, maxRequests: saves, next: request });
-  options.log(`  api: ${app.requests} saves in ${(app.elapsedMs / 1000).toFixed(1)} s, ${app.throughput.toFixed(1)}/s, p99 ${app.p99.toFixed(1)} ms, ${app.errors} errors${app.firstError ? ` (${app.firstError})` : ''}`);
+  const app = await runLoad({
+    baseUrl: options.apiUrl,
+    concurrency: options.concurrency,
+    durationMs: options.durationMs,
+    maxRequests: saves,
+    next: request,
+  });
+  options.log(
+    `  api: ${app.requests} saves in ${(app.elapsedMs / 1000).toFixed(1)} s, ${app.throughput.toFixed(1)}/s, p99 ${app.p99.toFixed(1)} ms, ${app.errors} errors${app.firstError ? ` (${app.firstError})` : ''}`,
+  );
 
   const pool = new Pool({ connectionString: options.databaseUrl, max: 20, application_name: 'throughline-bench-baseline' });
   try {
@@ -251,14 +313,21 @@ export async function benchAttendanceLoad(
       facilitatorId: options.facilitatorId,
     });
     options.counter.uninstall();
-    options.log(`  statements per save (crossing, correction): app ${statements.app.join(', ')}, baseline ${statements.baseline.join(', ')}`);
-    options.log(`  baseline: ${baseline.requests} saves in ${(baseline.elapsedMs / 1000).toFixed(1)} s, ${baseline.throughput.toFixed(1)}/s, p99 ${baseline.p99.toFixed(1)} ms, ${baseline.errors} errors${baseline.firstError ? ` (${baseline.firstError})` : ''}`);
+    options.log(
+      `  statements per save (crossing, correction): app ${statements.app.join(', ')}, baseline ${statements.baseline.join(', ')}`,
+    );
+    options.log(
+      `  baseline: ${baseline.requests} saves in ${(baseline.elapsedMs / 1000).toFixed(1)} s, ${baseline.throughput.toFixed(1)}/s, p99 ${baseline.p99.toFixed(1)} ms, ${baseline.errors} errors${baseline.firstError ? ` (${baseline.firstError})` : ''}`,
+    );
     return {
       concurrency: options.concurrency,
       rosters: { app: appRosters.length, baseline: baselineRosters.length },
       app,
       baseline,
-      written: { app: await writtenSince(client, since, referralsOf(appRosters)), baseline: await writtenSince(client, since, referralsOf(baselineRosters)) },
+      written: {
+        app: await writtenSince(client, since, referralsOf(appRosters)),
+        baseline: await writtenSince(client, since, referralsOf(baselineRosters)),
+      },
       statements,
     };
   } finally {

@@ -41,8 +41,64 @@ export const CASELOAD_MEN = 80;
 /** Marks are written in chunks of this many referrals, each with its progress line. */
 const MARK_CHUNK_REFERRALS = 25_000;
 
-const FIRST_NAMES = ['James', 'Robert', 'Michael', 'David', 'William', 'Richard', 'Joseph', 'Thomas', 'Carlos', 'Daniel', 'Matthew', 'Anthony', 'Mark', 'Jose', 'Steven', 'Paul', 'Andrew', 'Joshua', 'Kevin', 'Brian', 'Luis', 'Eric', 'Ryan', 'Jacob'];
-const LAST_NAMES = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Thompson', 'White', 'Harris', 'Clark', 'Lewis', 'Young', 'Walker', 'Hall', 'Allen', 'King'];
+const FIRST_NAMES = [
+  'James',
+  'Robert',
+  'Michael',
+  'David',
+  'William',
+  'Richard',
+  'Joseph',
+  'Thomas',
+  'Carlos',
+  'Daniel',
+  'Matthew',
+  'Anthony',
+  'Mark',
+  'Jose',
+  'Steven',
+  'Paul',
+  'Andrew',
+  'Joshua',
+  'Kevin',
+  'Brian',
+  'Luis',
+  'Eric',
+  'Ryan',
+  'Jacob',
+];
+const LAST_NAMES = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Thompson',
+  'White',
+  'Harris',
+  'Clark',
+  'Lewis',
+  'Young',
+  'Walker',
+  'Hall',
+  'Allen',
+  'King',
+];
 
 /** The tables the generator fills in bulk (tens of millions of marks at statewide scale). */
 const BULK_TABLES = ['sessions', 'attendance_marks', 'compliance_events', 'notices'];
@@ -77,20 +133,27 @@ export async function deferBulkIndexes(client: Client, log: (line: string) => vo
   };
   const before = await catalog();
   const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
-  for (const c of before.constraints.filter((c) => c.kind === 'f')) await client.query(`ALTER TABLE ${c.table_name} DROP CONSTRAINT ${quoted(c.name)}`);
-  for (const c of before.constraints.filter((c) => c.kind !== 'f')) await client.query(`ALTER TABLE ${c.table_name} DROP CONSTRAINT ${quoted(c.name)}`);
+  for (const c of before.constraints.filter((c) => c.kind === 'f'))
+    await client.query(`ALTER TABLE ${c.table_name} DROP CONSTRAINT ${quoted(c.name)}`);
+  for (const c of before.constraints.filter((c) => c.kind !== 'f'))
+    await client.query(`ALTER TABLE ${c.table_name} DROP CONSTRAINT ${quoted(c.name)}`);
   for (const index of before.indexes) await client.query(`DROP INDEX ${quoted(index.name)}`);
   log(`  dropped ${before.indexes.length} indexes and ${before.constraints.length} constraints of ${BULK_TABLES.join(', ')} for the load`);
   return async () => {
     const started = performance.now();
     await client.query(`SET maintenance_work_mem = '512MB'`);
-    for (const c of before.constraints.filter((c) => c.kind !== 'f')) await client.query(`ALTER TABLE ${c.table_name} ADD CONSTRAINT ${quoted(c.name)} ${c.def}`);
+    for (const c of before.constraints.filter((c) => c.kind !== 'f'))
+      await client.query(`ALTER TABLE ${c.table_name} ADD CONSTRAINT ${quoted(c.name)} ${c.def}`);
     for (const index of before.indexes) await client.query(index.def);
-    for (const c of before.constraints.filter((c) => c.kind === 'f')) await client.query(`ALTER TABLE ${c.table_name} ADD CONSTRAINT ${quoted(c.name)} ${c.def}`);
+    for (const c of before.constraints.filter((c) => c.kind === 'f'))
+      await client.query(`ALTER TABLE ${c.table_name} ADD CONSTRAINT ${quoted(c.name)} ${c.def}`);
     await client.query('RESET maintenance_work_mem');
     const after = await catalog();
-    if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`The bulk tables' indexes differ after the load: ${JSON.stringify({ before, after })}`);
-    log(`  built ${before.indexes.length} indexes and ${before.constraints.length} constraints again in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (JSON.stringify(after) !== JSON.stringify(before))
+      throw new Error(`The bulk tables' indexes differ after the load: ${JSON.stringify({ before, after })}`);
+    log(
+      `  built ${before.indexes.length} indexes and ${before.constraints.length} constraints again in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   };
 }
 
@@ -143,7 +206,13 @@ export async function generate(client: Client, options: GenerateOptions): Promis
             (SELECT id FROM caseload_officer) AS caseload_officer_id,
             (SELECT count(*) FROM courts) + (SELECT count(*) FROM officers) + 4 AS n`,
   );
-  const { admin_id: adminId, facilitator_id: facilitatorId, clerk_id: clerkId, clerk_court_id: clerkCourtId, caseload_officer_id: caseloadOfficerId } = ids.rows[0] as Record<string, string>;
+  const {
+    admin_id: adminId,
+    facilitator_id: facilitatorId,
+    clerk_id: clerkId,
+    clerk_court_id: clerkCourtId,
+    caseload_officer_id: caseloadOfficerId,
+  } = ids.rows[0] as Record<string, string>;
 
   await step(
     'groups',
@@ -235,7 +304,8 @@ export async function generate(client: Client, options: GenerateOptions): Promis
   // Steady men: present or late the last two weeks, at most one absence (four or more weeks ago),
   // a few late or left early. The man at the limit has three excused absences, none in a row.
   const expectedMarks = Number(
-    (await client.query<{ marks: string }>(`SELECT sum(start_week) AS marks FROM bench_referrals WHERE group_idx IS NOT NULL`)).rows[0].marks,
+    (await client.query<{ marks: string }>(`SELECT sum(start_week) AS marks FROM bench_referrals WHERE group_idx IS NOT NULL`)).rows[0]
+      .marks,
   );
   const chunk = Math.min(MARK_CHUNK_REFERRALS, Math.ceil(options.referrals / 10));
   let written = 0;
@@ -265,7 +335,9 @@ export async function generate(client: Client, options: GenerateOptions): Promis
     );
     written += result.rowCount ?? 0;
     const seconds = (performance.now() - marksStarted) / 1000;
-    log(`  attendance marks: ${written.toLocaleString('en-US')} / ${expectedMarks.toLocaleString('en-US')} (${Math.round((100 * written) / expectedMarks)} %) in ${seconds.toFixed(1)} s`);
+    log(
+      `  attendance marks: ${written.toLocaleString('en-US')} / ${expectedMarks.toLocaleString('en-US')} (${Math.round((100 * written) / expectedMarks)} %) in ${seconds.toFixed(1)} s`,
+    );
   }
   // Quarterly progress reports already raised (the report-due men lack the current one).
   await step(
@@ -314,7 +386,9 @@ export async function generate(client: Client, options: GenerateOptions): Promis
     `SELECT s.id FROM sessions s JOIN bench_groups g ON g.id = s.group_id WHERE g.idx = $2 AND s.date = $1::date - 7`,
     [today, rosterGroups],
   );
-  const noticeReferrals = await client.query<{ referral_id: string }>(`SELECT referral_id FROM bench_referrals WHERE category = 'notice' ORDER BY n`);
+  const noticeReferrals = await client.query<{ referral_id: string }>(
+    `SELECT referral_id FROM bench_referrals WHERE category = 'notice' ORDER BY n`,
+  );
   const counts = await client.query<Record<string, string>>(
     `SELECT (SELECT count(*) FROM referrals) AS referrals, (SELECT count(*) FROM groups) AS groups,
             (SELECT count(*) FROM sessions WHERE status = 'held') AS held_sessions, (SELECT count(*) FROM enrollments) AS enrollments,

@@ -128,7 +128,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
  * The same closed loop for work that is not HTTP (the P1 baseline script): `concurrency`
  * callers of `work(i)` until the time or the budget runs out.
  */
-export async function runWork(options: { concurrency: number; durationMs: number; maxCalls?: number; work: (index: number) => Promise<void> }): Promise<LoadResult> {
+export async function runWork(options: {
+  concurrency: number;
+  durationMs: number;
+  maxCalls?: number;
+  work: (index: number) => Promise<void>;
+}): Promise<LoadResult> {
   const histogram = new LatencyHistogram();
   const started = performance.now();
   const deadline = started + options.durationMs;

@@ -16,7 +16,15 @@ export interface LookupBench {
  */
 export async function benchLookup(
   client: Client,
-  options: { apiUrl: string; baselineUrl: string; token: string; courtAgencyId: string; concurrency: number; durationMs: number; log: (line: string) => void },
+  options: {
+    apiUrl: string;
+    baselineUrl: string;
+    token: string;
+    courtAgencyId: string;
+    concurrency: number;
+    durationMs: number;
+    log: (line: string) => void;
+  },
 ): Promise<LookupBench> {
   const { rows } = await client.query<{ case_number: string }>(
     `SELECT case_number FROM referrals WHERE court_agency_id = $1 ORDER BY md5(case_number)`,
@@ -37,9 +45,23 @@ export async function benchLookup(
   await runLoad({ baseUrl: options.apiUrl, concurrency: options.concurrency, durationMs: warm, next: appRequest });
   await runLoad({ baseUrl: options.baselineUrl, concurrency: options.concurrency, durationMs: warm, next: baselineRequest });
 
-  const app = await runLoad({ baseUrl: options.apiUrl, concurrency: options.concurrency, durationMs: options.durationMs, next: appRequest });
-  options.log(`  api: ${app.requests} lookups, ${app.throughput.toFixed(0)}/s, p99 ${app.p99.toFixed(1)} ms, ${app.errors} errors${app.firstError ? ` (${app.firstError})` : ''}`);
-  const baseline = await runLoad({ baseUrl: options.baselineUrl, concurrency: options.concurrency, durationMs: options.durationMs, next: baselineRequest });
-  options.log(`  baseline: ${baseline.requests} lookups, ${baseline.throughput.toFixed(0)}/s, p99 ${baseline.p99.toFixed(1)} ms, ${baseline.errors} errors${baseline.firstError ? ` (${baseline.firstError})` : ''}`);
+  const app = await runLoad({
+    baseUrl: options.apiUrl,
+    concurrency: options.concurrency,
+    durationMs: options.durationMs,
+    next: appRequest,
+  });
+  options.log(
+    `  api: ${app.requests} lookups, ${app.throughput.toFixed(0)}/s, p99 ${app.p99.toFixed(1)} ms, ${app.errors} errors${app.firstError ? ` (${app.firstError})` : ''}`,
+  );
+  const baseline = await runLoad({
+    baseUrl: options.baselineUrl,
+    concurrency: options.concurrency,
+    durationMs: options.durationMs,
+    next: baselineRequest,
+  });
+  options.log(
+    `  baseline: ${baseline.requests} lookups, ${baseline.throughput.toFixed(0)}/s, p99 ${baseline.p99.toFixed(1)} ms, ${baseline.errors} errors${baseline.firstError ? ` (${baseline.firstError})` : ''}`,
+  );
   return { concurrency: options.concurrency, caseNumbers: cases.length, app, baseline };
 }

@@ -26,7 +26,8 @@ async function waitForMail(sink: BenchSmtpSink, count: number, timeoutMs: number
   const deadline = Date.now() + timeoutMs;
   while (sink.accepted < count) {
     if (!worker.alive) throw new Error(worker.describeDeath());
-    if (Date.now() > deadline) throw new Error(`Only ${sink.accepted} of ${count} notices reached the SMTP server within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`Only ${sink.accepted} of ${count} notices reached the SMTP server within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -42,7 +43,15 @@ async function waitForMail(sink: BenchSmtpSink, count: number, timeoutMs: number
 export async function benchNotices(
   bench: BenchApp,
   client: Client,
-  options: { main: string; databaseUrl: string; redisUrl: string; queuePrefix: string; jwtSecret: string; noticeReferralIds: string[]; log: (line: string) => void },
+  options: {
+    main: string;
+    databaseUrl: string;
+    redisUrl: string;
+    queuePrefix: string;
+    jwtSecret: string;
+    noticeReferralIds: string[];
+    log: (line: string) => void;
+  },
 ): Promise<NoticeBench> {
   const { log } = options;
   const ids = options.noticeReferralIds;
@@ -54,12 +63,19 @@ export async function benchNotices(
   const sink = new BenchSmtpSink();
   await sink.start();
   const worker = new BenchProcess('worker', [options.main], {
-    ...appEnvironment({ databaseUrl: options.databaseUrl, redisUrl: options.redisUrl, queuePrefix: options.queuePrefix, jwtSecret: options.jwtSecret, smtpUrl: sink.url }),
+    ...appEnvironment({
+      databaseUrl: options.databaseUrl,
+      redisUrl: options.redisUrl,
+      queuePrefix: options.queuePrefix,
+      jwtSecret: options.jwtSecret,
+      smtpUrl: sink.url,
+    }),
     APP_ROLE: 'worker',
   });
   const outbox = bench.app.get(OutboxTransaction);
   const compliance = bench.app.get(ComplianceService);
-  const raise = (referralIds: string[]) => outbox.run((manager) => compliance.evaluate(manager, referralIds, { calendar: true, today: bench.today }));
+  const raise = (referralIds: string[]) =>
+    outbox.run((manager) => compliance.evaluate(manager, referralIds, { calendar: true, today: bench.today }));
   try {
     log(`  warming the worker up with ${warm.length} referral(s)`);
     const warmed = await raise(warm);
@@ -72,23 +88,41 @@ export async function benchNotices(
     await waitForMail(sink, before + written.noticesCreated, 600_000, worker);
     const seconds = (performance.now() - started) / 1000;
     const workerRss = worker.memory()?.rssMb ?? null;
-    log(`  app: ${written.noticesCreated} notices of ${written.eventsCreated} events accepted in ${seconds.toFixed(2)} s (${(written.noticesCreated / seconds).toFixed(0)}/s)`);
+    log(
+      `  app: ${written.noticesCreated} notices of ${written.eventsCreated} events accepted in ${seconds.toFixed(2)} s (${(written.noticesCreated / seconds).toFixed(0)}/s)`,
+    );
 
     // The SMTP server answers before the worker records `sent`: wait for the last records.
     const recordedBy = Date.now() + 30_000;
     while (Date.now() < recordedBy) {
-      const sent = await client.query<{ n: string }>(`SELECT count(*) AS n FROM notices WHERE referral_id = ANY($1::uuid[]) AND status = 'sent'`, [measured]);
+      const sent = await client.query<{ n: string }>(
+        `SELECT count(*) AS n FROM notices WHERE referral_id = ANY($1::uuid[]) AND status = 'sent'`,
+        [measured],
+      );
       if (Number(sent.rows[0].n) >= written.noticesCreated) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const { rows } = await client.query<{ id: string; recipient_email: string; subject: string; body_text: string; body_html: string; letter_pdf: Buffer }>(
+    const { rows } = await client.query<{
+      id: string;
+      recipient_email: string;
+      subject: string;
+      body_text: string;
+      body_html: string;
+      letter_pdf: Buffer;
+    }>(
       `SELECT id, recipient_email, subject, body_text, body_html, letter_pdf FROM notices WHERE referral_id = ANY($1::uuid[]) AND status = 'sent'`,
       [measured],
     );
     const sendAll = async (pool: boolean): Promise<number> => {
       const transport = nodemailer.createTransport({
-        host: '127.0.0.1', port: sink.port, secure: false, pool, maxConnections: SEND_CONCURRENCY,
-        connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 10_000,
+        host: '127.0.0.1',
+        port: sink.port,
+        secure: false,
+        pool,
+        maxConnections: SEND_CONCURRENCY,
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 10_000,
       } as Parameters<typeof nodemailer.createTransport>[0]);
       const sendStarted = performance.now();
       let next = 0;
@@ -115,7 +149,9 @@ export async function benchNotices(
     const baselineSeconds = await sendAll(true);
     const bytes = sink.bytes - bytesBefore;
     const perConnectionSeconds = await sendAll(false);
-    log(`  baseline: ${rows.length} messages accepted in ${baselineSeconds.toFixed(2)} s (${(rows.length / baselineSeconds).toFixed(0)}/s)`);
+    log(
+      `  baseline: ${rows.length} messages accepted in ${baselineSeconds.toFixed(2)} s (${(rows.length / baselineSeconds).toFixed(0)}/s)`,
+    );
     return {
       notices: written.noticesCreated,
       workerConcurrency: SEND_CONCURRENCY,

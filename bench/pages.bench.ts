@@ -44,7 +44,9 @@ export async function benchPages(
   client: Client,
   options: { apiUrl: string; officerId: string; concurrency: number; durationMs: number; log: (line: string) => void },
 ): Promise<PagesBench> {
-  const { rows } = await client.query<{ id: string }>(`SELECT id FROM referrals WHERE probation_officer_id = $1 ORDER BY md5(id::text)`, [options.officerId]);
+  const { rows } = await client.query<{ id: string }>(`SELECT id FROM referrals WHERE probation_officer_id = $1 ORDER BY md5(id::text)`, [
+    options.officerId,
+  ]);
   if (rows.length === 0) throw new Error('The caseload officer has no referrals');
   const ids = rows.map((row) => row.id);
   const warm = Math.min(2000, Math.max(300, options.durationMs / 10));
@@ -53,8 +55,15 @@ export async function benchPages(
     const bytes = await pageBytes(`${options.apiUrl}${path(0)}`, cookie);
     const request = (index: number) => ({ method: 'GET' as const, path: path(index), headers: { cookie } });
     await runLoad({ baseUrl: options.apiUrl, concurrency: options.concurrency, durationMs: warm, next: request });
-    const result = await runLoad({ baseUrl: options.apiUrl, concurrency: options.concurrency, durationMs: options.durationMs, next: request });
-    options.log(`  ${label}: ${result.requests} pages (${(bytes / 1024).toFixed(0)} KiB), ${result.throughput.toFixed(0)}/s, p99 ${result.p99.toFixed(1)} ms, ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ''}`);
+    const result = await runLoad({
+      baseUrl: options.apiUrl,
+      concurrency: options.concurrency,
+      durationMs: options.durationMs,
+      next: request,
+    });
+    options.log(
+      `  ${label}: ${result.requests} pages (${(bytes / 1024).toFixed(0)} KiB), ${result.throughput.toFixed(0)}/s, p99 ${result.p99.toFixed(1)} ms, ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ''}`,
+    );
     return { ...result, bytes };
   };
   const caseload = await run('caseload page', () => '/caseload');

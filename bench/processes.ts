@@ -21,10 +21,14 @@ export async function buildApp(log: (line: string) => void): Promise<string> {
   }
   const started = performance.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--noCheck', '--outDir', BUILD_DIR], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--noCheck', '--outDir', BUILD_DIR],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -128,7 +132,8 @@ export async function waitForHttp(process: BenchProcess, url: string, timeoutMs 
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${process.name} did not answer ${url} within ${timeoutMs} ms: ${process.lines.slice(-10).join('\n')}`);
+    if (Date.now() > deadline)
+      throw new Error(`${process.name} did not answer ${url} within ${timeoutMs} ms: ${process.lines.slice(-10).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -138,7 +143,10 @@ export class RssSampler {
   private timer: NodeJS.Timeout | null = null;
   readonly samples: number[] = [];
 
-  constructor(private readonly process: BenchProcess, private readonly everyMs = 100) {}
+  constructor(
+    private readonly process: BenchProcess,
+    private readonly everyMs = 100,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => {
@@ -157,7 +165,13 @@ export class RssSampler {
 }
 
 /** The environment the api and worker processes run with (production mode, the bench's database, Redis prefix and secret). */
-export function appEnvironment(options: { databaseUrl: string; redisUrl: string; queuePrefix: string; jwtSecret: string; smtpUrl?: string }): Record<string, string> {
+export function appEnvironment(options: {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  jwtSecret: string;
+  smtpUrl?: string;
+}): Record<string, string> {
   return {
     NODE_ENV: 'production',
     DATABASE_URL: options.databaseUrl,

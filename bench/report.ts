@@ -29,7 +29,12 @@ export interface BenchReport {
   pages: PagesBench;
   /** The 1-minute load average when each row's measurement ended, by row id. */
   loadBeside: Record<string, number>;
-  memory: { atStartMb: number; attendance: { maxMb: number; meanMb: number; samples: number }; lookup: { maxMb: number; meanMb: number; samples: number }; peakMb: number };
+  memory: {
+    atStartMb: number;
+    attendance: { maxMb: number; meanMb: number; samples: number };
+    lookup: { maxMb: number; meanMb: number; samples: number };
+    peakMb: number;
+  };
   /** A1 and A2: the accountability summary and the row export. */
   accountability?: AccountabilityBench;
 }
@@ -165,7 +170,17 @@ export function accountabilityVerdicts(p: AccountabilityBench): Verdict[] {
 
 /** The report of `--only accountability`: A1 and A2 alone. */
 export function renderAccountabilityReport(p: AccountabilityBench, data: { referrals: number; events: number; notices: number }): string {
-  const rows = accountabilityVerdicts(p).map((v) => [v.id, v.work, v.baseline, v.target, v.figure, v.baselineFigure, v.ratio, v.pass ? '**PASS**' : '**MISS**', (v.load ?? os.loadavg()[0]).toFixed(1)]);
+  const rows = accountabilityVerdicts(p).map((v) => [
+    v.id,
+    v.work,
+    v.baseline,
+    v.target,
+    v.figure,
+    v.baselineFigure,
+    v.ratio,
+    v.pass ? '**PASS**' : '**MISS**',
+    (v.load ?? os.loadavg()[0]).toFixed(1),
+  ]);
   const [one, five, fifteen] = os.loadavg();
   return [
     '## A1 and A2 — the accountability view',
@@ -187,21 +202,39 @@ function machine(report: BenchReport): string[] {
 }
 
 function loadRows(rows: Array<[string, LoadResult]>): Array<Array<string | number>> {
-  return rows.map(([label, run]) => [label, int(run.requests), `${(run.elapsedMs / 1000).toFixed(1)} s`, run.throughput.toFixed(1), time(run.p50), time(run.p95), time(run.p99), time(run.max), run.errors, run.load.toFixed(1)]);
+  return rows.map(([label, run]) => [
+    label,
+    int(run.requests),
+    `${(run.elapsedMs / 1000).toFixed(1)} s`,
+    run.throughput.toFixed(1),
+    time(run.p50),
+    time(run.p95),
+    time(run.p99),
+    time(run.max),
+    run.errors,
+    run.load.toFixed(1),
+  ]);
 }
 const LOAD_HEADER = ['run', 'requests', 'elapsed', 'per second', 'p50', 'p95', 'p99', 'max', 'errors', 'load (1 min)'];
 
 /** How the HTTP rows were measured (one paragraph under every load table). */
-const LOAD_NOTE = 'HTTP rows: autocannon drives the closed loop (keep-alive connections, no pipelining); latencies are the response times it measures, in Node\'s built-in HDR histogram (perf_hooks.createHistogram), as are the non-HTTP rows\' own.';
+const LOAD_NOTE =
+  "HTTP rows: autocannon drives the closed loop (keep-alive connections, no pipelining); latencies are the response times it measures, in Node's built-in HDR histogram (perf_hooks.createHistogram), as are the non-HTTP rows' own.";
 
 function pagesSection(p7: PagesBench): string {
   return [
     `## P7 — a probation officer's pages at statewide scale (${p7.concurrency} at once)`,
     '',
-    table(LOAD_HEADER, loadRows([
-      [`\`GET /caseload\` (${p7.caseloadMen} men, first page, worst standing first; ${(p7.caseload.bytes / 1024).toFixed(0)} KiB)`, p7.caseload],
-      [`\`GET /referrals/:id\` (his men in turn: standing, history, notices; ${(p7.referral.bytes / 1024).toFixed(0)} KiB)`, p7.referral],
-    ])),
+    table(
+      LOAD_HEADER,
+      loadRows([
+        [
+          `\`GET /caseload\` (${p7.caseloadMen} men, first page, worst standing first; ${(p7.caseload.bytes / 1024).toFixed(0)} KiB)`,
+          p7.caseload,
+        ],
+        [`\`GET /referrals/:id\` (his men in turn: standing, history, notices; ${(p7.referral.bytes / 1024).toFixed(0)} KiB)`, p7.referral],
+      ]),
+    ),
     '',
     'Both are the server-rendered pages as a signed-in officer opens them (a `page` session cookie, checked on every request, each',
     'read audited), served by the api process. The target is absolute (p99 < 50 ms each), so there is no baseline row.',
@@ -213,10 +246,13 @@ function attendanceSection(p1: AttendanceLoadBench): string {
   return [
     `## P1 — attendance saves under load (${p1.concurrency} at once)`,
     '',
-    table(LOAD_HEADER, loadRows([
-      ['`PUT /api/v1/sessions/:id/attendance` (api process, over HTTP)', p1.app],
-      ['baseline: bare node + pg script, same transaction by hand', p1.baseline],
-    ])),
+    table(
+      LOAD_HEADER,
+      loadRows([
+        ['`PUT /api/v1/sessions/:id/attendance` (api process, over HTTP)', p1.app],
+        ['baseline: bare node + pg script, same transaction by hand', p1.baseline],
+      ]),
+    ),
     '',
     `Each side saves its own ${p1.rosters.app} rosters of 15 men twice, in the same order: first every man late and the one who`,
     'stands at three absences absent (his fourth: an `absence_limit_exceeded` event, two notices, non-compliant), then everyone',
@@ -242,10 +278,42 @@ function sweepSection(sweep: SweepBench): string {
     table(
       ['run', 'samples', 'median', 'min', 'ratio to baseline', 'statements (per batch)', 'events / notices / status changes / reminders'],
       [
-        ['baseline: one set-based SQL query, every standing and due crossing', baseline.samples, time(baseline.median), time(baseline.min), '1.00×', baseline.queries, `referrals with a new crossing due: ${int(baseline.crossings.first)} before the first run, ${int(baseline.crossings.steady)} in steady state`],
-        ['`ComplianceSweepService.run`, first run (crossings written)', first.samples, time(first.median), time(first.min), x(first.median / baseline.median), perBatch(first.queries), written(first)],
-        ['`ComplianceSweepService.run`, steady state (nothing new)', steady.samples, time(steady.median), time(steady.min), x(steady.median / baseline.median), perBatch(steady.queries), written(steady)],
-        ['diagnosis: raw `pg` read of the facts the sweep reads, batch by batch', rawRead.samples, time(rawRead.median), time(rawRead.min), x(rawRead.median / baseline.median), perBatch(rawRead.queries), '—'],
+        [
+          'baseline: one set-based SQL query, every standing and due crossing',
+          baseline.samples,
+          time(baseline.median),
+          time(baseline.min),
+          '1.00×',
+          baseline.queries,
+          `referrals with a new crossing due: ${int(baseline.crossings.first)} before the first run, ${int(baseline.crossings.steady)} in steady state`,
+        ],
+        [
+          '`ComplianceSweepService.run`, first run (crossings written)',
+          first.samples,
+          time(first.median),
+          time(first.min),
+          x(first.median / baseline.median),
+          perBatch(first.queries),
+          written(first),
+        ],
+        [
+          '`ComplianceSweepService.run`, steady state (nothing new)',
+          steady.samples,
+          time(steady.median),
+          time(steady.min),
+          x(steady.median / baseline.median),
+          perBatch(steady.queries),
+          written(steady),
+        ],
+        [
+          'diagnosis: raw `pg` read of the facts the sweep reads, batch by batch',
+          rawRead.samples,
+          time(rawRead.median),
+          time(rawRead.min),
+          x(rawRead.median / baseline.median),
+          perBatch(rawRead.queries),
+          '—',
+        ],
       ],
     ),
     '',
@@ -263,9 +331,27 @@ function noticesSection(p3: NoticeBench): string {
     table(
       ['run', 'messages', 'seconds', 'per second', 'notes'],
       [
-        ['app: outbox transaction → Bull → worker process (render e-mail + PDF letter, send)', int(p3.notices), p3.app.seconds.toFixed(2), p3.app.rate.toFixed(0), `events and notices written in ${time(p3.app.writeMs)}; worker RSS ${p3.worker.rssMb?.toFixed(0) ?? '?'} MB at the end`],
-        [`baseline: raw nodemailer, the same rendered messages, ${p3.workerConcurrency} at once over a pool of ${p3.workerConcurrency}`, int(p3.baseline.messages), p3.baseline.seconds.toFixed(2), p3.baseline.rate.toFixed(0), `${(p3.baseline.bytes / p3.baseline.messages / 1024).toFixed(1)} KiB a message; pooled, as the app`],
-        [`diagnosis: raw nodemailer with one connection per message`, int(p3.baseline.messages), p3.perConnection.seconds.toFixed(2), p3.perConnection.rate.toFixed(0), 'what the connection set-up per message would cost'],
+        [
+          'app: outbox transaction → Bull → worker process (render e-mail + PDF letter, send)',
+          int(p3.notices),
+          p3.app.seconds.toFixed(2),
+          p3.app.rate.toFixed(0),
+          `events and notices written in ${time(p3.app.writeMs)}; worker RSS ${p3.worker.rssMb?.toFixed(0) ?? '?'} MB at the end`,
+        ],
+        [
+          `baseline: raw nodemailer, the same rendered messages, ${p3.workerConcurrency} at once over a pool of ${p3.workerConcurrency}`,
+          int(p3.baseline.messages),
+          p3.baseline.seconds.toFixed(2),
+          p3.baseline.rate.toFixed(0),
+          `${(p3.baseline.bytes / p3.baseline.messages / 1024).toFixed(1)} KiB a message; pooled, as the app`,
+        ],
+        [
+          `diagnosis: raw nodemailer with one connection per message`,
+          int(p3.baseline.messages),
+          p3.perConnection.seconds.toFixed(2),
+          p3.perConnection.rate.toFixed(0),
+          'what the connection set-up per message would cost',
+        ],
       ],
     ),
     '',
@@ -280,13 +366,16 @@ function lookupSection(p4: LookupBench): string {
   return [
     `## P4 — court clerk's case lookup under load (${p4.concurrency} at once)`,
     '',
-    table(LOAD_HEADER, loadRows([
-      ['`GET /api/v1/referrals?caseNumber=` (api process, over HTTP, court clerk)', p4.app],
-      ['baseline: bare node http + pg, the same SELECT', p4.baseline],
-    ])),
+    table(
+      LOAD_HEADER,
+      loadRows([
+        ['`GET /api/v1/referrals?caseNumber=` (api process, over HTTP, court clerk)', p4.app],
+        ['baseline: bare node http + pg, the same SELECT', p4.baseline],
+      ]),
+    ),
     '',
     `Both walk the ${int(p4.caseNumbers)} case numbers of the clerk's court in the same order. The app also checks the bearer token and its`,
-    'session (cached up to 5 s), validates the query, scopes it to the clerk\'s court, and audits the read in the statement that reads it; the baseline runs the',
+    "session (cached up to 5 s), validates the query, scopes it to the clerk's court, and audits the read in the statement that reads it; the baseline runs the",
     'SELECT and answers.',
     LOAD_NOTE,
   ].join('\n');
@@ -311,15 +400,18 @@ function rosterSection(roster: RosterBench): string {
   return [
     `## Also measured: roster read, a ${roster.men}-man session (one call at a time, in process)`,
     '',
-    table(['call', 'samples', 'median', 'p95', 'min', 'ratio to baseline (median)', 'statements per call'], latencyRows(
-      [
-        ['baseline: raw `pg` select of the same roster rows and histories', baseline],
-        ['`RosterService.load` (facilitator view)', service],
-        ['`GET /api/v1/sessions/:id/roster` over HTTP (facilitator)', http],
-        [`\`RosterService.load\`, ${int(roster.bigMen)}-man session (query count check)`, big],
-      ],
-      baseline,
-    )),
+    table(
+      ['call', 'samples', 'median', 'p95', 'min', 'ratio to baseline (median)', 'statements per call'],
+      latencyRows(
+        [
+          ['baseline: raw `pg` select of the same roster rows and histories', baseline],
+          ['`RosterService.load` (facilitator view)', service],
+          ['`GET /api/v1/sessions/:id/roster` over HTTP (facilitator)', http],
+          [`\`RosterService.load\`, ${int(roster.bigMen)}-man session (query count check)`, big],
+        ],
+        baseline,
+      ),
+    ),
   ].join('\n');
 }
 
@@ -340,7 +432,17 @@ export function loadedRun(report: BenchReport): boolean {
 export function renderReport(report: BenchReport): string {
   const loaded = loadedRun(report);
   const result = (pass: boolean) => (loaded ? (pass ? 'pass (loaded)' : 'miss (loaded)') : pass ? '**PASS**' : '**MISS**');
-  const rows = verdicts(report).map((v) => [v.id, v.work, v.baseline, v.target, v.figure, v.baselineFigure, v.ratio, result(v.pass), v.load === undefined ? '—' : v.load.toFixed(1)]);
+  const rows = verdicts(report).map((v) => [
+    v.id,
+    v.work,
+    v.baseline,
+    v.target,
+    v.figure,
+    v.baselineFigure,
+    v.ratio,
+    result(v.pass),
+    v.load === undefined ? '—' : v.load.toFixed(1),
+  ]);
   const banner = loaded
     ? [
         `**Measured on a loaded machine: the 1-minute load average was ${report.loadDuring ? `${report.loadDuring.min.toFixed(1)}–${report.loadDuring.max.toFixed(1)} (mean ${report.loadDuring.mean.toFixed(1)})` : report.loadAtStart[0].toFixed(1)} during the run on 2 cores,`,
@@ -384,7 +486,16 @@ export function renderReport(report: BenchReport): string {
     '',
     rosterSection(report.roster),
     '',
-    ...(report.accountability ? [renderAccountabilityReport(report.accountability, { referrals: report.sweep.referrals, events: Number(report.parameters['compliance events before the benchmarks'] ?? 0), notices: Number(report.parameters['notices before the benchmarks'] ?? 0) }), ''] : []),
+    ...(report.accountability
+      ? [
+          renderAccountabilityReport(report.accountability, {
+            referrals: report.sweep.referrals,
+            events: Number(report.parameters['compliance events before the benchmarks'] ?? 0),
+            notices: Number(report.parameters['notices before the benchmarks'] ?? 0),
+          }),
+          '',
+        ]
+      : []),
     findings(),
     '',
   ].join('\n');

@@ -8,7 +8,16 @@ import { Role } from '../src/common/auth/role.enum';
 import { benchAccountability } from './accountability.bench';
 import { startBenchApp } from './app';
 import { benchAttendanceLoad } from './attendance.bench';
-import { assertBenchDatabaseName, benchDatabaseUrl, connect, createBenchDatabase, deleteRedisKeys, dropBenchDatabase, REDIS_URL, serverFacts } from './database';
+import {
+  assertBenchDatabaseName,
+  benchDatabaseUrl,
+  connect,
+  createBenchDatabase,
+  deleteRedisKeys,
+  dropBenchDatabase,
+  REDIS_URL,
+  serverFacts,
+} from './database';
 import { generate } from './generate';
 import { benchLookup } from './lookup.bench';
 import { QueryCounter } from './measure';
@@ -86,15 +95,14 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     else if (arg === '--scale') options.scale ??= SCALE_SIZES;
     else if (arg === '--scale-sizes') {
       const sizes = argv[++i].split(',').map(Number);
-      if (sizes.some((size) => !Number.isInteger(size) || size < 1000)) throw new Error(`--scale-sizes takes sizes of at least 1,000, comma-separated\n${USAGE}`);
+      if (sizes.some((size) => !Number.isInteger(size) || size < 1000))
+        throw new Error(`--scale-sizes takes sizes of at least 1,000, comma-separated\n${USAGE}`);
       options.scale = sizes;
-    }
-    else if (arg === '--out') options.out = argv[++i];
+    } else if (arg === '--out') options.out = argv[++i];
     else if (arg === '--only') {
       if (argv[++i] !== 'accountability') throw new Error(`--only takes accountability\n${USAGE}`);
       options.only = 'accountability';
-    }
-    else if (arg === '--api-node-options') options.apiNodeOptions = argv[++i].split(' ').filter(Boolean);
+    } else if (arg === '--api-node-options') options.apiNodeOptions = argv[++i].split(' ').filter(Boolean);
     else if (numeric[arg]) {
       const value = Number(argv[++i]);
       if (!Number.isInteger(value) || value < 1) throw new Error(`${arg} needs a positive integer\n${USAGE}`);
@@ -102,7 +110,8 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
     } else throw new Error(`Unknown argument ${arg}\n${USAGE}`);
   }
   if (options.referrals < 200) throw new Error('--referrals must be at least 200 (the crossing categories are per hundred)');
-  if (options.groups < 6 || options.groups * 8 > options.referrals) throw new Error('--groups must be at least 6 and at most referrals / 8');
+  if (options.groups < 6 || options.groups * 8 > options.referrals)
+    throw new Error('--groups must be at least 6 and at most referrals / 8');
   assertBenchDatabaseName(options.database);
   return options;
 }
@@ -135,13 +144,27 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   try {
     const policy = bench.reference.policies.find((candidate) => candidate.key === 'ca-pc-1203-097');
     if (!policy) throw new Error('The ca-pc-1203-097 policy preset is missing from the reference data');
-    log(`generating ${options.referrals.toLocaleString('en-US')} referrals in ${options.groups.toLocaleString('en-US')} groups (today is ${bench.today})`);
+    log(
+      `generating ${options.referrals.toLocaleString('en-US')} referrals in ${options.groups.toLocaleString('en-US')} groups (today is ${bench.today})`,
+    );
     const seedStarted = Date.now();
-    const fixture = await generate(client, { referrals: options.referrals, groups: options.groups, today: bench.today, policyId: policy.id, curriculumId: bench.reference.duluth.id, log });
+    const fixture = await generate(client, {
+      referrals: options.referrals,
+      groups: options.groups,
+      today: bench.today,
+      policyId: policy.id,
+      curriculumId: bench.reference.duluth.id,
+      log,
+    });
     const seedSeconds = (Date.now() - seedStarted) / 1000;
     log(`generated in ${seedSeconds.toFixed(0)} s: ${JSON.stringify(fixture.counts)}`);
     const user = async (id: string, role: Role): Promise<{ user: SignedInUser; token: string }> => {
-      const row = (await client.query<{ id: string; agency_id: string; email: string; name: string }>(`SELECT id, agency_id, email, name FROM users WHERE id = $1`, [id])).rows[0];
+      const row = (
+        await client.query<{ id: string; agency_id: string; email: string; name: string }>(
+          `SELECT id, agency_id, email, name FROM users WHERE id = $1`,
+          [id],
+        )
+      ).rows[0];
       const token = await bench.app.get(AuthService).issueSessionToken(id, { ttlSeconds: 3600 });
       if (!token) throw new Error(`Could not issue a token for ${row.email}`);
       return { user: { ...row, agencyId: row.agency_id, role }, token };
@@ -149,8 +172,18 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
     if (options.only === 'accountability') {
       log('only A1 and A2: the accountability summary and the row export, against raw SQL (nothing else runs)');
-      const accountability = await benchAccountability(bench, client, { admin: await user(fixture.adminId, Role.Admin), clerkId: fixture.clerkId, violations: options.violations, runs: options.steadyRuns, log });
-      const markdown = renderAccountabilityReport(accountability, { referrals: fixture.counts.referrals, events: fixture.counts.events, notices: fixture.counts.notices });
+      const accountability = await benchAccountability(bench, client, {
+        admin: await user(fixture.adminId, Role.Admin),
+        clerkId: fixture.clerkId,
+        violations: options.violations,
+        runs: options.steadyRuns,
+        log,
+      });
+      const markdown = renderAccountabilityReport(accountability, {
+        referrals: fixture.counts.referrals,
+        events: fixture.counts.events,
+        notices: fixture.counts.notices,
+      });
       log(`\n${markdown}`);
       return { onlyAccountability: markdown, accountability } as unknown as BenchReport;
     }
@@ -160,7 +193,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const mark = (id: string) => (loadBeside[id] = os.loadavg()[0]);
 
     log('P3: notices from event to the SMTP server, against raw nodemailer');
-    const notices = await benchNotices(bench, client, { main, databaseUrl, redisUrl: REDIS_URL, queuePrefix: options.queuePrefix, jwtSecret, noticeReferralIds: fixture.noticeReferralIds, log });
+    const notices = await benchNotices(bench, client, {
+      main,
+      databaseUrl,
+      redisUrl: REDIS_URL,
+      queuePrefix: options.queuePrefix,
+      jwtSecret,
+      noticeReferralIds: fixture.noticeReferralIds,
+      log,
+    });
     log(`  load average ${mark('P3').toFixed(2)}`);
 
     counter.install();
@@ -186,10 +227,14 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       PORT: String(apiPort),
     });
     processes.push(api);
-    const baselineServer = new BenchProcess('baseline server', ['-r', 'ts-node/register/transpile-only', join(__dirname, 'baseline-server.ts')], {
-      DATABASE_URL: databaseUrl,
-      PORT: String(baselinePort),
-    });
+    const baselineServer = new BenchProcess(
+      'baseline server',
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'baseline-server.ts')],
+      {
+        DATABASE_URL: databaseUrl,
+        PORT: String(baselinePort),
+      },
+    );
     processes.push(baselineServer);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const baselineUrl = `http://127.0.0.1:${baselinePort}`;
@@ -232,14 +277,30 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     log(`  load average ${mark('P4').toFixed(2)}`);
     mark('P5');
     const peak = api.memory();
-    log(`P5: api RSS ${String(rssAtStart?.rssMb.toFixed(0))} MB at start, ${attendanceRss.maxMb.toFixed(0)} MB max during P1, ${lookupRss.maxMb.toFixed(0)} MB max during P4, peak (VmHWM) ${String(peak?.peakMb.toFixed(0))} MB`);
+    log(
+      `P5: api RSS ${String(rssAtStart?.rssMb.toFixed(0))} MB at start, ${attendanceRss.maxMb.toFixed(0)} MB max during P1, ${lookupRss.maxMb.toFixed(0)} MB max during P4, peak (VmHWM) ${String(peak?.peakMb.toFixed(0))} MB`,
+    );
 
-    log(`P7: a probation officer's caseload (${fixture.counts.caseload} men) and referral pages over HTTP (${options.concurrency} at once)`);
-    const pages = await benchPages(bench, client, { apiUrl, officerId: fixture.caseloadOfficerId, concurrency: options.concurrency, durationMs: options.duration * 1000, log });
+    log(
+      `P7: a probation officer's caseload (${fixture.counts.caseload} men) and referral pages over HTTP (${options.concurrency} at once)`,
+    );
+    const pages = await benchPages(bench, client, {
+      apiUrl,
+      officerId: fixture.caseloadOfficerId,
+      concurrency: options.concurrency,
+      durationMs: options.duration * 1000,
+      log,
+    });
     log(`  load average ${mark('P7').toFixed(2)}`);
 
     log('A1 and A2: the accountability summary and the row export, against raw SQL');
-    const accountability = await benchAccountability(bench, client, { admin: await user(fixture.adminId, Role.Admin), clerkId: fixture.clerkId, violations: options.violations, runs: options.steadyRuns, log });
+    const accountability = await benchAccountability(bench, client, {
+      admin: await user(fixture.adminId, Role.Admin),
+      clerkId: fixture.clerkId,
+      violations: options.violations,
+      runs: options.steadyRuns,
+      log,
+    });
     log(`  load average ${mark('A1').toFixed(2)}`);
     loadBeside.A2 = loadBeside.A1;
 
@@ -249,7 +310,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       seedSeconds,
       postgres: (await serverFacts(options.database)).postgres,
       loadAtStart,
-      loadDuring: loadSamples.length ? { min: Math.min(...loadSamples), mean: loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length, max: Math.max(...loadSamples) } : null,
+      loadDuring: loadSamples.length
+        ? {
+            min: Math.min(...loadSamples),
+            mean: loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length,
+            max: Math.max(...loadSamples),
+          }
+        : null,
       parameters: {
         'open referrals (California PC 1203.097: 52 sessions)': fixture.counts.referrals,
         groups: fixture.counts.groups,
@@ -257,12 +324,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         'attendance marks': fixture.counts.marks,
         'compliance events before the benchmarks': fixture.counts.events,
         'notices before the benchmarks': fixture.counts.notices,
-        'crossing on the sweep’s first run': '5 % (1 % never enrolled, 2 % no attendance for 3 weeks, 1 % progress report due, 1 % at risk); P3 raised another 1 % first',
+        'crossing on the sweep’s first run':
+          '5 % (1 % never enrolled, 2 % no attendance for 3 weeks, 1 % progress report due, 1 % at risk); P3 raised another 1 % first',
         'sweep batch size': 1000,
         'sweep samples (first / steady)': `${options.firstRuns} / ${options.steadyRuns}`,
         'P1 / P4 / P7 load': `${options.concurrency} connections at once (autocannon, closed loop), at most ${options.duration} s a run after a short warm-up`,
         'P7 caseload': `one probation officer with ${fixture.counts.caseload} men picked across the state`,
-        'api process': options.apiNodeOptions.length ? `node ${options.apiNodeOptions.join(' ')} (as the Dockerfile's NODE_OPTIONS sets it)` : 'node with default V8 heap sizing',
+        'api process': options.apiNodeOptions.length
+          ? `node ${options.apiNodeOptions.join(' ')} (as the Dockerfile's NODE_OPTIONS sets it)`
+          : 'node with default V8 heap sizing',
         'program date (today)': bench.today,
       },
       notices,
@@ -303,20 +373,26 @@ if (require.main === module) {
   const options = { ...parseArgs(process.argv.slice(2)), log };
   if (options.scale) {
     // Its own Redis prefix: a default run beside it deletes only its own keys.
-    runScale({ ...options, queuePrefix: `${options.queuePrefix}-scale`, sizes: options.scale, outDir: options.out ? dirname(options.out) : null })
+    runScale({
+      ...options,
+      queuePrefix: `${options.queuePrefix}-scale`,
+      sizes: options.scale,
+      outDir: options.out ? dirname(options.out) : null,
+    })
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         process.stderr.write(`bench --scale failed: ${(error as Error).stack ?? (error as Error).message}\n`);
         process.exit(1);
       });
-  } else runBench(options)
-    .then((report) => {
-      const only = (report as unknown as { onlyAccountability?: string }).onlyAccountability;
-      process.stdout.write(`${only ?? renderReport(report)}\n`);
-      process.exit(0);
-    })
-    .catch((error: unknown) => {
-      process.stderr.write(`bench failed: ${(error as Error).stack ?? (error as Error).message}\n`);
-      process.exit(1);
-    });
+  } else
+    runBench(options)
+      .then((report) => {
+        const only = (report as unknown as { onlyAccountability?: string }).onlyAccountability;
+        process.stdout.write(`${only ?? renderReport(report)}\n`);
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        process.stderr.write(`bench failed: ${(error as Error).stack ?? (error as Error).message}\n`);
+        process.exit(1);
+      });
 }

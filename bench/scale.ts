@@ -48,7 +48,13 @@ export interface ScalePoint {
 
 /** The series whose cost per referral must stay flat, each from one point. */
 export const SERIES: Array<{ key: string; label: string; unit: string; cost: (point: ScalePoint) => number; color: string }> = [
-  { key: 'sweep', label: 'P2 sweep, steady run: time per open referral', unit: 'µs', cost: (p) => (1000 * p.sweep.steadyMs) / p.referrals, color: '#1f5fa8' },
+  {
+    key: 'sweep',
+    label: 'P2 sweep, steady run: time per open referral',
+    unit: 'µs',
+    cost: (p) => (1000 * p.sweep.steadyMs) / p.referrals,
+    color: '#1f5fa8',
+  },
   { key: 'lookup', label: 'P4 court lookup: mean time per lookup', unit: 'ms', cost: (p) => p.lookup.app.mean, color: '#b5461a' },
   { key: 'caseload', label: 'P7 caseload page (80 men): mean time per page', unit: 'ms', cost: (p) => p.caseload.mean, color: '#2e7d32' },
   { key: 'referral', label: 'P7 referral page: mean time per page', unit: 'ms', cost: (p) => p.referralPage.mean, color: '#6a3d9a' },
@@ -72,7 +78,8 @@ export function renderScaling(points: ScalePoint[], context: { startedAt: Date; 
   const flat = flatness(points);
   const loads = points.map((p) => p.load);
   const loaded = loads.some((load) => load > LOADED_ABOVE);
-  const verdict = (f: { flat: boolean }) => (points.length < 2 ? '—' : loaded ? (f.flat ? 'pass (loaded)' : 'miss (loaded)') : f.flat ? '**PASS**' : '**MISS**');
+  const verdict = (f: { flat: boolean }) =>
+    points.length < 2 ? '—' : loaded ? (f.flat ? 'pass (loaded)' : 'miss (loaded)') : f.flat ? '**PASS**' : '**MISS**';
   const banner = loaded
     ? [
         `**Measured on a loaded machine: the 1-minute load average was ${loads.map((l) => l.toFixed(1)).join(', ')} at the end of each size, on 2 cores, against`,
@@ -84,7 +91,20 @@ export function renderScaling(points: ScalePoint[], context: { startedAt: Date; 
     : [];
   const done = points.map((p) => p.referrals);
   const missing = context.sizesAsked.filter((size) => !done.includes(size));
-  const header = ['open referrals', 'attendance marks', 'seed', 'seed + run', 'load (1 min)', ...SERIES.map((s) => `${s.key} (${s.unit})`), 'P4 p99', 'P7 caseload p99', 'P7 referral p99', 'sweep steady / first / set-based', 'sweep ÷ set-based', 'P4 ÷ raw lookup (mean)'];
+  const header = [
+    'open referrals',
+    'attendance marks',
+    'seed',
+    'seed + run',
+    'load (1 min)',
+    ...SERIES.map((s) => `${s.key} (${s.unit})`),
+    'P4 p99',
+    'P7 caseload p99',
+    'P7 referral p99',
+    'sweep steady / first / set-based',
+    'sweep ÷ set-based',
+    'P4 ÷ raw lookup (mean)',
+  ];
   const rows = points.map((p, i) => [
     int(p.referrals),
     int(p.marks),
@@ -158,17 +178,28 @@ export function renderScalingSvg(points: ScalePoint[]): string {
   }
   for (const size of SCALE_SIZES) {
     parts.push(`<line x1="${xOf(size)}" y1="${top + plotH}" x2="${xOf(size)}" y2="${top + plotH + 5}" stroke="#333"/>`);
-    parts.push(`<text x="${xOf(size)}" y="${top + plotH + 20}" text-anchor="middle" fill="#333">${int(size)}${sizes.includes(size) ? '' : ' (not run)'}</text>`);
+    parts.push(
+      `<text x="${xOf(size)}" y="${top + plotH + 20}" text-anchor="middle" fill="#333">${int(size)}${sizes.includes(size) ? '' : ' (not run)'}</text>`,
+    );
   }
-  parts.push(`<text x="${left + plotW / 2}" y="${height - 8}" text-anchor="middle" fill="#333">open referrals (log scale; about 52 attendance marks each)</text>`);
+  parts.push(
+    `<text x="${left + plotW / 2}" y="${height - 8}" text-anchor="middle" fill="#333">open referrals (log scale; about 52 attendance marks each)</text>`,
+  );
   SERIES.forEach((series, i) => {
     const coords = points.map((p, j) => [xOf(p.referrals), yOf(flat[i].ratios[j])] as const);
-    if (coords.length > 1) parts.push(`<polyline fill="none" stroke="${series.color}" stroke-width="2" points="${coords.map(([cx, cy]) => `${cx.toFixed(1)},${cy.toFixed(1)}`).join(' ')}"/>`);
+    if (coords.length > 1)
+      parts.push(
+        `<polyline fill="none" stroke="${series.color}" stroke-width="2" points="${coords.map(([cx, cy]) => `${cx.toFixed(1)},${cy.toFixed(1)}`).join(' ')}"/>`,
+      );
     for (const [cx, cy] of coords) parts.push(`<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="4" fill="${series.color}"/>`);
     const ly = top + 10 + i * 44;
     parts.push(`<rect x="${left + plotW + 16}" y="${ly - 9}" width="12" height="12" fill="${series.color}"/>`);
-    parts.push(`<text x="${left + plotW + 34}" y="${ly + 1}">${esc(series.key)}: ${flat[i].ratios.map((r) => `${r.toFixed(2)}×`).join(' → ')}</text>`);
-    parts.push(`<text x="${left + plotW + 34}" y="${ly + 16}" fill="#555" font-size="10">${esc(series.label.length > 50 ? `${series.label.slice(0, 48)}…` : series.label)}</text>`);
+    parts.push(
+      `<text x="${left + plotW + 34}" y="${ly + 1}">${esc(series.key)}: ${flat[i].ratios.map((r) => `${r.toFixed(2)}×`).join(' → ')}</text>`,
+    );
+    parts.push(
+      `<text x="${left + plotW + 34}" y="${ly + 16}" fill="#555" font-size="10">${esc(series.label.length > 50 ? `${series.label.slice(0, 48)}…` : series.label)}</text>`,
+    );
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
@@ -190,7 +221,9 @@ export async function runScale(options: ScaleOptions): Promise<ScalePoint[]> {
   for (const referrals of options.sizes) {
     const started = performance.now();
     const groups = Math.max(6, Math.round(referrals * GROUPS_PER_REFERRAL));
-    log(`S: ${referrals.toLocaleString('en-US')} open referrals, ${groups.toLocaleString('en-US')} groups: creating and migrating ${options.database}`);
+    log(
+      `S: ${referrals.toLocaleString('en-US')} open referrals, ${groups.toLocaleString('en-US')} groups: creating and migrating ${options.database}`,
+    );
     await createBenchDatabase(options.database);
     await deleteRedisKeys(options.queuePrefix);
     const bench = await startBenchApp(options.database, options.queuePrefix, jwtSecret);
@@ -202,7 +235,14 @@ export async function runScale(options: ScaleOptions): Promise<ScalePoint[]> {
       const policy = bench.reference.policies.find((candidate) => candidate.key === 'ca-pc-1203-097');
       if (!policy) throw new Error('The ca-pc-1203-097 policy preset is missing from the reference data');
       const seedStarted = performance.now();
-      const fixture = await generate(client, { referrals, groups, today: bench.today, policyId: policy.id, curriculumId: bench.reference.duluth.id, log });
+      const fixture = await generate(client, {
+        referrals,
+        groups,
+        today: bench.today,
+        policyId: policy.id,
+        curriculumId: bench.reference.duluth.id,
+        log,
+      });
       const seedSeconds = (performance.now() - seedStarted) / 1000;
       log(`  seeded in ${seedSeconds.toFixed(0)} s: ${JSON.stringify(fixture.counts)}`);
 
@@ -219,13 +259,17 @@ export async function runScale(options: ScaleOptions): Promise<ScalePoint[]> {
         APP_ROLE: 'api',
         PORT: String(apiPort),
       });
-      baselineServer = new BenchProcess('baseline server', ['-r', 'ts-node/register/transpile-only', join(__dirname, 'baseline-server.ts')], { DATABASE_URL: databaseUrl, PORT: String(baselinePort) });
+      baselineServer = new BenchProcess(
+        'baseline server',
+        ['-r', 'ts-node/register/transpile-only', join(__dirname, 'baseline-server.ts')],
+        { DATABASE_URL: databaseUrl, PORT: String(baselinePort) },
+      );
       const apiUrl = `http://127.0.0.1:${apiPort}`;
       await waitForHttp(api, `${apiUrl}/health`);
       await waitForHttp(baselineServer, `http://127.0.0.1:${baselinePort}/health`);
       const clerkToken = await bench.app.get(AuthService).issueSessionToken(fixture.clerkId, { ttlSeconds: 3600 });
       if (!clerkToken) throw new Error('Could not issue the clerk a token');
-      log('  P4: the court clerk\'s case lookup');
+      log("  P4: the court clerk's case lookup");
       const lookup = await benchLookup(client, {
         apiUrl,
         baselineUrl: `http://127.0.0.1:${baselinePort}`,
@@ -236,7 +280,13 @@ export async function runScale(options: ScaleOptions): Promise<ScalePoint[]> {
         log,
       });
       log('  P7: the caseload and referral pages');
-      const pages = await benchPages(bench, client, { apiUrl, officerId: fixture.caseloadOfficerId, concurrency: options.concurrency, durationMs: options.duration * 1000, log });
+      const pages = await benchPages(bench, client, {
+        apiUrl,
+        officerId: fixture.caseloadOfficerId,
+        concurrency: options.concurrency,
+        durationMs: options.duration * 1000,
+        log,
+      });
       const point: ScalePoint = {
         referrals: sweep.referrals,
         marks: fixture.counts.marks,
@@ -249,12 +299,17 @@ export async function runScale(options: ScaleOptions): Promise<ScalePoint[]> {
         load: os.loadavg()[0],
       };
       points.push(point);
-      log(`S: ${referrals.toLocaleString('en-US')} done in ${point.seconds.toFixed(0)} s (seed ${seedSeconds.toFixed(0)} s); load average ${point.load.toFixed(2)}; ` +
-        SERIES.map((s) => `${s.key} ${s.cost(point).toFixed(2)} ${s.unit}`).join(', '));
+      log(
+        `S: ${referrals.toLocaleString('en-US')} done in ${point.seconds.toFixed(0)} s (seed ${seedSeconds.toFixed(0)} s); load average ${point.load.toFixed(2)}; ` +
+          SERIES.map((s) => `${s.key} ${s.cost(point).toFixed(2)} ${s.unit}`).join(', '),
+      );
       if (options.outDir) {
         writeFileSync(join(options.outDir, 'SCALING.md'), renderScaling(points, { startedAt, loadAtStart, sizesAsked: options.sizes }));
         writeFileSync(join(options.outDir, 'scaling.svg'), renderScalingSvg(points));
-        writeFileSync(join(options.outDir, 'scaling.json'), `${JSON.stringify({ startedAt, loadAtStart, sizesAsked: options.sizes, points }, null, 1)}\n`);
+        writeFileSync(
+          join(options.outDir, 'scaling.json'),
+          `${JSON.stringify({ startedAt, loadAtStart, sizesAsked: options.sizes, points }, null, 1)}\n`,
+        );
         log(`  wrote ${join(options.outDir, 'SCALING.md')}, scaling.svg and scaling.json (the measured points)`);
       }
     } finally {

@@ -83,11 +83,17 @@ SELECT s.id, s.attended, s.absences, s.unexcused, s.consecutive, s.longest_run, 
 
 /** P2's baseline: the standings of every open referral in one statement; answers how many have a crossing due. */
 export async function setBasedStandings(client: Client, today: string): Promise<{ referrals: number; crossings: number }> {
-  const { rows } = await client.query<{ failed_to_enroll: boolean; deadline_missed: boolean; no_attendance: boolean; at_risk: boolean; report_due: boolean; limit_crossed: boolean }>(
-    STANDINGS_SQL,
-    [today, OPEN_REFERRAL_STATUSES],
-  );
-  const crossings = rows.filter((row) => row.failed_to_enroll || row.deadline_missed || row.no_attendance || row.at_risk || row.report_due || row.limit_crossed).length;
+  const { rows } = await client.query<{
+    failed_to_enroll: boolean;
+    deadline_missed: boolean;
+    no_attendance: boolean;
+    at_risk: boolean;
+    report_due: boolean;
+    limit_crossed: boolean;
+  }>(STANDINGS_SQL, [today, OPEN_REFERRAL_STATUSES]);
+  const crossings = rows.filter(
+    (row) => row.failed_to_enroll || row.deadline_missed || row.no_attendance || row.at_risk || row.report_due || row.limit_crossed,
+  ).length;
   return { referrals: rows.length, crossings };
 }
 
@@ -156,19 +162,33 @@ export async function benchSweep(
   bench: BenchApp,
   client: Client,
   counter: QueryCounter,
-  options: { firstRuns: number; steadyRuns: number; log: (line: string) => void; /** The raw read of the sweep's facts (the scaling run skips it). */ diagnose?: boolean },
+  options: {
+    firstRuns: number;
+    steadyRuns: number;
+    log: (line: string) => void;
+    /** The raw read of the sweep's facts (the scaling run skips it). */ diagnose?: boolean;
+  },
 ): Promise<SweepBench> {
   const { app, today } = bench;
   const { log } = options;
   // Built by hand as the demo seed does: the worker module (and its processors) stays out.
-  const sweep = new ComplianceSweepService(bench.dataSource, app.get(ComplianceService), app.get(OutboxTransaction), app.get(ProgramClock), app.get(AppConfig));
+  const sweep = new ComplianceSweepService(
+    bench.dataSource,
+    app.get(ComplianceService),
+    app.get(OutboxTransaction),
+    app.get(ProgramClock),
+    app.get(AppConfig),
+  );
 
   // The warm-up baseline query is also the one whose statements are counted; the raw read of the
   // sweep's facts is a diagnosis, read once (its samples were three full reads of the facts).
-  log('  warming up (one unmeasured baseline query), then one raw read of the sweep\'s facts');
+  log("  warming up (one unmeasured baseline query), then one raw read of the sweep's facts");
   const warm = await counter.around(() => setBasedStandings(client, today));
   const crossingsFirst = warm.result.crossings;
-  const raw = options.diagnose === false ? { ms: NaN, result: { queries: NaN } } : await timed(() => counter.around(() => readSweepFacts(client, today)));
+  const raw =
+    options.diagnose === false
+      ? { ms: NaN, result: { queries: NaN } }
+      : await timed(() => counter.around(() => readSweepFacts(client, today)));
   const rawQueries = raw.result;
 
   const firstSamples: number[] = [];
@@ -179,7 +199,9 @@ export async function benchSweep(
     const dispatch = await settleDispatch(client, since);
     firstSamples.push(ms);
     first = { queries: result.queries, outcome: result.result, queued: dispatch.queued };
-    log(`  first run ${run + 1}/${options.firstRuns}: ${(ms / 1000).toFixed(2)} s, ${result.result.eventsCreated} events, ${result.result.noticesCreated} notices, ${result.queries} queries; ${dispatch.queued}/${dispatch.total} notices queued`);
+    log(
+      `  first run ${run + 1}/${options.firstRuns}: ${(ms / 1000).toFixed(2)} s, ${result.result.eventsCreated} events, ${result.result.noticesCreated} notices, ${result.queries} queries; ${dispatch.queued}/${dispatch.total} notices queued`,
+    );
     if (run < options.firstRuns - 1) await undoSweep(client, since);
   }
 

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Business days are the program's weekdays: Friday 20:00 in Chicago is Saturday in UTC, so
@@ -7,13 +7,13 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * `is_business_day` refuses — the place a holiday calendar will join.
  */
 export class BusinessDaysInProgramZone1796200100000 implements MigrationInterface {
-    name = 'BusinessDaysInProgramZone1796200100000'
+  name = 'BusinessDaysInProgramZone1796200100000';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP FUNCTION add_business_days(timestamptz, integer)`);
-        await queryRunner.query(`CREATE FUNCTION is_business_day(day date) RETURNS boolean
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP FUNCTION add_business_days(timestamptz, integer)`);
+    await queryRunner.query(`CREATE FUNCTION is_business_day(day date) RETURNS boolean
             LANGUAGE sql IMMUTABLE AS $$ SELECT extract(isodow FROM day) < 6 $$`);
-        await queryRunner.query(`CREATE FUNCTION add_business_days(start timestamptz, days integer, zone text) RETURNS timestamptz
+    await queryRunner.query(`CREATE FUNCTION add_business_days(start timestamptz, days integer, zone text) RETURNS timestamptz
             LANGUAGE plpgsql STABLE AS $$
             DECLARE local timestamp := start AT TIME ZONE zone; remaining integer := days;
             BEGIN
@@ -23,12 +23,12 @@ export class BusinessDaysInProgramZone1796200100000 implements MigrationInterfac
               END LOOP;
               RETURN local AT TIME ZONE zone;
             END $$`);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP FUNCTION add_business_days(timestamptz, integer, text)`);
-        await queryRunner.query(`DROP FUNCTION is_business_day(date)`);
-        await queryRunner.query(`CREATE FUNCTION add_business_days(start timestamptz, days integer) RETURNS timestamptz
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP FUNCTION add_business_days(timestamptz, integer, text)`);
+    await queryRunner.query(`DROP FUNCTION is_business_day(date)`);
+    await queryRunner.query(`CREATE FUNCTION add_business_days(start timestamptz, days integer) RETURNS timestamptz
             LANGUAGE plpgsql STABLE AS $$
             DECLARE result timestamptz := start; remaining integer := days;
             BEGIN
@@ -38,6 +38,5 @@ export class BusinessDaysInProgramZone1796200100000 implements MigrationInterfac
               END LOOP;
               RETURN result;
             END $$`);
-    }
-
+  }
 }

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The time within which each victim notification is due, per policy (Florida 65H-2.016: within
@@ -9,26 +9,25 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * in the policy, no due time.
  */
 export class VictimNotificationClocks1796430000000 implements MigrationInterface {
-    name = 'VictimNotificationClocks1796430000000'
+  name = 'VictimNotificationClocks1796430000000';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`ALTER TABLE "policies" ADD "victim_notice_enrollment_business_days" integer`);
-        await queryRunner.query(`ALTER TABLE "policies" ADD "victim_notice_discharge_hours" integer`);
-        await queryRunner.query(`ALTER TABLE "victim_notifications" ADD "due_at" TIMESTAMP WITH TIME ZONE`);
-        await queryRunner.query(`CREATE FUNCTION victim_notification_due_at(raised timestamptz, event text, enrollment_business_days integer, discharge_hours integer, zone text) RETURNS timestamptz
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "policies" ADD "victim_notice_enrollment_business_days" integer`);
+    await queryRunner.query(`ALTER TABLE "policies" ADD "victim_notice_discharge_hours" integer`);
+    await queryRunner.query(`ALTER TABLE "victim_notifications" ADD "due_at" TIMESTAMP WITH TIME ZONE`);
+    await queryRunner.query(`CREATE FUNCTION victim_notification_due_at(raised timestamptz, event text, enrollment_business_days integer, discharge_hours integer, zone text) RETURNS timestamptz
             LANGUAGE sql STABLE AS $$
               SELECT CASE
                 WHEN event = 'enrolled' AND enrollment_business_days IS NOT NULL THEN add_business_days(raised, enrollment_business_days, zone)
                 WHEN event IN ('completed', 'terminated') AND discharge_hours IS NOT NULL THEN raised + discharge_hours * interval '1 hour'
               END
             $$`);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`DROP FUNCTION victim_notification_due_at(timestamptz, text, integer, integer, text)`);
-        await queryRunner.query(`ALTER TABLE "victim_notifications" DROP COLUMN "due_at"`);
-        await queryRunner.query(`ALTER TABLE "policies" DROP COLUMN "victim_notice_discharge_hours"`);
-        await queryRunner.query(`ALTER TABLE "policies" DROP COLUMN "victim_notice_enrollment_business_days"`);
-    }
-
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP FUNCTION victim_notification_due_at(timestamptz, text, integer, integer, text)`);
+    await queryRunner.query(`ALTER TABLE "victim_notifications" DROP COLUMN "due_at"`);
+    await queryRunner.query(`ALTER TABLE "policies" DROP COLUMN "victim_notice_discharge_hours"`);
+    await queryRunner.query(`ALTER TABLE "policies" DROP COLUMN "victim_notice_enrollment_business_days"`);
+  }
 }

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The rules read, for every man, the weeks his groups met, did not meet and were not yet marked
@@ -8,15 +8,17 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * (a batch of 1,000 men visited ~50,000 pages three times).
  */
 export class SessionWindowIndex1796440000000 implements MigrationInterface {
-    name = 'SessionWindowIndex1796440000000'
+  name = 'SessionWindowIndex1796440000000';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`CREATE INDEX "sessions_group_window_idx" ON "sessions" ("group_id", "date", "kind", "status", "start_time", "id") `);
-        await queryRunner.query(`DROP INDEX "public"."sessions_group_date_idx"`);
-    }
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(
+      `CREATE INDEX "sessions_group_window_idx" ON "sessions" ("group_id", "date", "kind", "status", "start_time", "id") `,
+    );
+    await queryRunner.query(`DROP INDEX "public"."sessions_group_date_idx"`);
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`CREATE INDEX "sessions_group_date_idx" ON "sessions" ("group_id", "date") `);
-        await queryRunner.query(`DROP INDEX "public"."sessions_group_window_idx"`);
-    }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE INDEX "sessions_group_date_idx" ON "sessions" ("group_id", "date") `);
+    await queryRunner.query(`DROP INDEX "public"."sessions_group_window_idx"`);
+  }
 }

@@ -80,8 +80,9 @@ export class AppConfig {
       .map((key) => key.trim())
       .filter(Boolean)
       .map((key) => Buffer.from(key, 'base64'));
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- each name is checked against Role by validateEnvironment
-    this.secondFactorRoles = env.SECOND_FACTOR_ROLES.trim() === 'none' ? [] : (env.SECOND_FACTOR_ROLES.split(',').map((role) => role.trim()) as Role[]);
+    this.secondFactorRoles =
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- each name is checked against Role by validateEnvironment
+      env.SECOND_FACTOR_ROLES.trim() === 'none' ? [] : (env.SECOND_FACTOR_ROLES.split(',').map((role) => role.trim()) as Role[]);
     this.host = env.HOST;
     this.apiDocs = env.API_DOCS === 'true';
     this.faultPoints = env.NODE_ENV === 'test' ? parseFaultPoints(env.FAULT_POINTS) : {};
@@ -125,7 +126,10 @@ function parseTrustProxy(value: string): boolean | number | string[] {
   const trimmed = value.trim();
   if (trimmed === 'false') return false;
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  return trimmed.split(',').map((entry) => entry.trim()).filter(Boolean);
+  return trimmed
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 function parseFaultPoints(value: string | undefined): Record<string, number> {

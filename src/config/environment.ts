@@ -165,7 +165,8 @@ export class EnvironmentVariables {
   /** Browser origins allowed to call the API cross-origin, comma-separated; none by default. */
   @IsOptional()
   @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\s*,\s*https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {
-    message: 'CORS_ORIGINS must be a comma-separated list of origins like https://court.example.org (scheme, host, optional port; no path, no *)',
+    message:
+      'CORS_ORIGINS must be a comma-separated list of origins like https://court.example.org (scheme, host, optional port; no path, no *)',
   })
   CORS_ORIGINS?: string;
 
@@ -175,7 +176,8 @@ export class EnvironmentVariables {
    * It picks the address that rate limits, sign-in locks and the audit trail use.
    */
   @Matches(TRUST_PROXY_PATTERN, {
-    message: 'TRUST_PROXY must be false, a number of proxy hops (1-10), or comma-separated addresses, subnets or loopback/linklocal/uniquelocal',
+    message:
+      'TRUST_PROXY must be false, a number of proxy hops (1-10), or comma-separated addresses, subnets or loopback/linklocal/uniquelocal',
   })
   TRUST_PROXY: string;
 
@@ -188,9 +190,13 @@ export class EnvironmentVariables {
    * to admin, probation_officer, court_clerk, advocate in production (CJIS 5.6.2.2, advanced
    * authentication), to none in development and tests. A user who enrolled uses it in any case.
    */
-  @Matches(/^(none|(admin|facilitator|probation_officer|court_clerk|advocate|coordinator)(\s*,\s*(admin|facilitator|probation_officer|court_clerk|advocate|coordinator))*)$/, {
-    message: 'SECOND_FACTOR_ROLES must be none or roles separated by commas (admin, facilitator, probation_officer, court_clerk, advocate, coordinator)',
-  })
+  @Matches(
+    /^(none|(admin|facilitator|probation_officer|court_clerk|advocate|coordinator)(\s*,\s*(admin|facilitator|probation_officer|court_clerk|advocate|coordinator))*)$/,
+    {
+      message:
+        'SECOND_FACTOR_ROLES must be none or roles separated by commas (admin, facilitator, probation_officer, court_clerk, advocate, coordinator)',
+    },
+  )
   SECOND_FACTOR_ROLES: string;
 
   /** The address the HTTP server listens on: 127.0.0.1 by default outside production (the demo's known passwords stay on this machine). */
@@ -201,7 +207,6 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false'], { message: 'API_DOCS must be true or false' })
   API_DOCS: string;
 }
-
 
 const NUMERIC_KEYS = [
   'PORT',
@@ -246,7 +251,9 @@ export function defaultsFor(nodeEnv: string | undefined): Record<string, string>
   if (nodeEnv !== 'production') {
     // Only for local demo and tests: a real deployment must set its own secret and field key.
     defaults.JWT_SECRET = 'throughline-local-demo-secret-do-not-use-in-production';
-    defaults.FIELD_ENCRYPTION_KEY = createHash('sha256').update('throughline-local-demo-field-key-do-not-use-in-production').digest('base64');
+    defaults.FIELD_ENCRYPTION_KEY = createHash('sha256')
+      .update('throughline-local-demo-field-key-do-not-use-in-production')
+      .digest('base64');
   }
   return defaults;
 }

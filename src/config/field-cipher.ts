@@ -58,13 +58,21 @@ export class FieldCipher {
   rewrap(box: SealedBox): SealedBox | null {
     if (box.keyId === this.currentKeyId) return null;
     const dataKey = this.unwrap(box);
-    return { keyId: this.currentKeyId, wrappedKey: encrypt(this.currentKey, dataKey, `data-key:${this.currentKeyId}`), ciphertext: box.ciphertext };
+    return {
+      keyId: this.currentKeyId,
+      wrappedKey: encrypt(this.currentKey, dataKey, `data-key:${this.currentKeyId}`),
+      ciphertext: box.ciphertext,
+    };
   }
 
   private unwrap(box: SealedBox): Buffer {
     const key = this.keys.get(box.keyId);
     if (!key) {
-      throw new DomainError('unavailable', 'FIELD_KEY_UNAVAILABLE', 'This record was sealed with an encryption key the server no longer has; see SECURITY.md, key rotation');
+      throw new DomainError(
+        'unavailable',
+        'FIELD_KEY_UNAVAILABLE',
+        'This record was sealed with an encryption key the server no longer has; see SECURITY.md, key rotation',
+      );
     }
     return decrypt(key, box.wrappedKey, `data-key:${box.keyId}`);
   }

@@ -43,9 +43,15 @@ describe('the holiday calendar', () => {
 
   it('property: the n-th weekday agrees with counting the days of the month', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1900, max: 2200 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 6 }), fc.constantFrom(1, 2, 3, 4, -1), (year, month, dow, n) => {
-        expect(nthWeekday(year, month, dow, n)).toBe(modelNthWeekday(year, month, dow, n));
-      }),
+      fc.property(
+        fc.integer({ min: 1900, max: 2200 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.constantFrom(1, 2, 3, 4, -1),
+        (year, month, dow, n) => {
+          expect(nthWeekday(year, month, dow, n)).toBe(modelNthWeekday(year, month, dow, n));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

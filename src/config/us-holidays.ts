@@ -28,7 +28,7 @@ export function nthWeekday(year: number, month: number, dayOfWeek: number, n: nu
     const back = (weekday(year, month, last) - dayOfWeek + 7) % 7;
     return iso(year, month, last - back);
   }
-  const first = (dayOfWeek - weekday(year, month, 1) + 7) % 7 + 1;
+  const first = ((dayOfWeek - weekday(year, month, 1) + 7) % 7) + 1;
   return iso(year, month, first + (n - 1) * 7);
 }
 
@@ -81,7 +81,11 @@ export function stateHolidays(state: HolidayState, year: number): Holiday[] {
         day(dayAfterThanksgiving, 'Day after Thanksgiving'),
       ];
     case 'TX': // Tex. Gov't Code 662.003(a): national holidays the state observes
-      return [day(dayAfterThanksgiving, 'Day after Thanksgiving'), day(iso(year, 12, 24), 'Christmas Eve'), day(iso(year, 12, 26), 'Day after Christmas')];
+      return [
+        day(dayAfterThanksgiving, 'Day after Thanksgiving'),
+        day(iso(year, 12, 24), 'Christmas Eve'),
+        day(iso(year, 12, 26), 'Day after Christmas'),
+      ];
     case 'MA': // Mass. Gen. Laws ch. 4, sec. 7
       return [day(nthWeekday(year, 4, MON, 3), "Patriots' Day")];
     case 'FL': // Fla. Stat. 110.117 (state employees' paid holidays)

@@ -55,7 +55,8 @@ function readOptions(argv: string[]): Options | 'help' {
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw new Refusal('--email must be an e-mail address');
   if (name.length < 2 || name.length > 200) throw new Refusal('--name must be the admin’s name (2 to 200 characters)');
   const agency = values.agency?.trim();
-  if (agency !== undefined && (agency.length < 2 || agency.length > 200)) throw new Refusal('--agency must be the program agency’s name (2 to 200 characters)');
+  if (agency !== undefined && (agency.length < 2 || agency.length > 200))
+    throw new Refusal('--agency must be the program agency’s name (2 to 200 characters)');
   return { email, name, agency, passwordFile: values['password-file'], another: values.another };
 }
 
@@ -73,7 +74,9 @@ async function readPassword(options: Options): Promise<string> {
     try {
       text = readFileSync(options.passwordFile, 'utf8');
     } catch (error) {
-      throw new Refusal(`Cannot read --password-file ${options.passwordFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new Refusal(
+        `Cannot read --password-file ${options.passwordFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     return judge(text.split(/\r?\n/)[0]);
   }
@@ -97,12 +100,16 @@ async function programAgency(manager: EntityManager, name: string | undefined): 
   if (name) {
     const named = programs.find((agency) => agency.name.toLowerCase() === name.toLowerCase());
     if (named) return { agency: named, created: false };
-    if (programs.length) throw new Refusal(`No program agency is called "${name}"; there is: ${programs.map((agency) => `"${agency.name}"`).join(', ')}`);
+    if (programs.length)
+      throw new Refusal(`No program agency is called "${name}"; there is: ${programs.map((agency) => `"${agency.name}"`).join(', ')}`);
     return { agency: await manager.save(manager.create(Agency, { name, kind: AgencyKind.Program, noticeEmail: null })), created: true };
   }
   if (programs.length === 1) return { agency: programs[0], created: false };
-  if (!programs.length) throw new Refusal('There is no program agency yet: name it with --agency "<your program’s name>" and it is created with the admin');
-  throw new Refusal(`There are ${programs.length} program agencies: say which with --agency (${programs.map((agency) => `"${agency.name}"`).join(', ')})`);
+  if (!programs.length)
+    throw new Refusal('There is no program agency yet: name it with --agency "<your program’s name>" and it is created with the admin');
+  throw new Refusal(
+    `There are ${programs.length} program agencies: say which with --agency (${programs.map((agency) => `"${agency.name}"`).join(', ')})`,
+  );
 }
 
 async function main(): Promise<number> {
@@ -127,23 +134,58 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const dataSource = new DataSource(dataSourceOptions(config.databaseUrl, { extra: { max: 2, application_name: 'throughline-admin-create' } }));
+  const dataSource = new DataSource(
+    dataSourceOptions(config.databaseUrl, { extra: { max: 2, application_name: 'throughline-admin-create' } }),
+  );
   await dataSource.initialize();
   try {
     // Checked before the password is asked, so a second run by accident stops at once.
     const admins = await dataSource.getRepository(User).count({ where: { role: Role.Admin } });
     if (admins > 0 && !options.another) {
-      throw new Refusal(`The program already has ${admins === 1 ? 'an admin' : `${admins} admins`}; nothing was changed. To add another on purpose, run again with --another (or have an admin invite one from the users page).`);
+      throw new Refusal(
+        `The program already has ${admins === 1 ? 'an admin' : `${admins} admins`}; nothing was changed. To add another on purpose, run again with --another (or have an admin invite one from the users page).`,
+      );
     }
-    if (await dataSource.getRepository(User).existsBy({ email: options.email })) throw new Refusal(`A user with the address ${options.email} exists already; nothing was changed.`);
+    if (await dataSource.getRepository(User).existsBy({ email: options.email }))
+      throw new Refusal(`A user with the address ${options.email} exists already; nothing was changed.`);
     const password = await readPassword(options);
     const passwordHash = await PasswordHasher.hash(password);
     const audit = new AuditService(dataSource);
     const outcome = await dataSource.transaction(async (manager) => {
       const { agency, created } = await programAgency(manager, options.agency);
-      if (created) await audit.record({ action: 'agency.create', recordType: 'agency', recordId: agency.id, actorUserId: null, actorRole: null, details: { kind: agency.kind, via: 'admin:create' } }, manager);
-      const user = await manager.save(manager.create(User, { email: options.email, name: options.name, role: Role.Admin, agencyId: agency.id, passwordHash, active: true }));
-      await audit.record({ action: 'user.create', recordType: 'user', recordId: user.id, actorUserId: null, actorRole: null, details: { role: user.role, agencyId: agency.id, via: 'admin:create' } }, manager);
+      if (created)
+        await audit.record(
+          {
+            action: 'agency.create',
+            recordType: 'agency',
+            recordId: agency.id,
+            actorUserId: null,
+            actorRole: null,
+            details: { kind: agency.kind, via: 'admin:create' },
+          },
+          manager,
+        );
+      const user = await manager.save(
+        manager.create(User, {
+          email: options.email,
+          name: options.name,
+          role: Role.Admin,
+          agencyId: agency.id,
+          passwordHash,
+          active: true,
+        }),
+      );
+      await audit.record(
+        {
+          action: 'user.create',
+          recordType: 'user',
+          recordId: user.id,
+          actorUserId: null,
+          actorRole: null,
+          details: { role: user.role, agencyId: agency.id, via: 'admin:create' },
+        },
+        manager,
+      );
       return { agency, created, user };
     });
     process.stdout.write(

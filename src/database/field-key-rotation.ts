@@ -30,7 +30,10 @@ export async function rotateFieldKeys(dataSource: DataSource, cipher: FieldCiphe
           const next = cipher.rewrap({ keyId: row.key_id, wrappedKey: row.wrapped_key, ciphertext: Buffer.alloc(0) });
           // The statement chose rows under another key, so each is re-wrapped.
           if (!next) throw new Error(`${sealed.table} ${row.id} is already under the current key`);
-          await manager.query(`UPDATE ${sealed.table} SET ${sealed.keyId} = $2, ${sealed.wrappedKey} = $3 WHERE ${sealed.id ?? 'id'} = $1`, [row.id, next.keyId, next.wrappedKey]);
+          await manager.query(
+            `UPDATE ${sealed.table} SET ${sealed.keyId} = $2, ${sealed.wrappedKey} = $3 WHERE ${sealed.id ?? 'id'} = $1`,
+            [row.id, next.keyId, next.wrappedKey],
+          );
         }
         rewrapped += rows.length;
         return rows.length < batchSize;

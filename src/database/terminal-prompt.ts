@@ -16,8 +16,14 @@ export function askHidden(prompt: string): Promise<string> {
     };
     const onData = (chunk: string) => {
       for (const char of chunk) {
-        if (char === '\r' || char === '\n') { finish(() => resolve(value)); return; }
-        if (char === '\u0003' || char === '\u0004') { finish(() => reject(new Error('cancelled; nothing was changed'))); return; }
+        if (char === '\r' || char === '\n') {
+          finish(() => resolve(value));
+          return;
+        }
+        if (char === '\u0003' || char === '\u0004') {
+          finish(() => reject(new Error('cancelled; nothing was changed')));
+          return;
+        }
         if (char === '\u007f' || char === '\b') value = Array.from(value).slice(0, -1).join('');
         else if (char >= ' ') value += char;
       }

@@ -32,30 +32,54 @@ describe('acceptance: a Washington level 3 order, and a holiday in its notice wi
   let washington: Policy;
 
   beforeAll(async () => {
-    ({ testApp, staff, reference } = await startProgramApp({ env: { PROGRAM_HOLIDAYS: 'us', PROGRAM_STATE: 'WA', PROGRAM_TIMEZONE: ZONE } }));
+    ({ testApp, staff, reference } = await startProgramApp({
+      env: { PROGRAM_HOLIDAYS: 'us', PROGRAM_STATE: 'WA', PROGRAM_TIMEZONE: ZONE },
+    }));
     washington = reference.policies.find((policy) => policy.key === 'wa-wac-388-60b')!;
   });
   afterAll(() => testApp.close());
 
   const admin = () => bearer(staff.tokens[Role.Admin]);
   const closedDays = async () =>
-    new Set<string>((await testApp.dataSource.query(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map((row: { date: string }) => row.date));
+    new Set<string>(
+      (await testApp.dataSource.query(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map(
+        (row: { date: string }) => row.date,
+      ),
+    );
 
   /** A level-3 Washington order, enrolled, removed from a session: its violation notices' due dates. */
   async function levelThreeViolation(): Promise<{ referralId: string; completeBy: string; requiredSessions: number; due: string[] }> {
     const referral = await createReferral(testApp, staff, { policyId: washington.id, orderedOn: '2026-11-09' });
-    await testApp.http.post(`/api/v1/referrals/${referral.id}/assessments`).set(admin()).send(assessmentBody('3', { assessedOn: '2026-11-13' })).expect(201);
-    const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2, startsOn: '2026-11-03' });
+    await testApp.http
+      .post(`/api/v1/referrals/${referral.id}/assessments`)
+      .set(admin())
+      .send(assessmentBody('3', { assessedOn: '2026-11-13' }))
+      .expect(201);
+    const group = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 2,
+      startsOn: '2026-11-03',
+    });
     const session = (await sessionsOf(testApp, staff, group.id, '2026-11-17', '2026-11-17'))[0];
     const { enrollment } = await enroll(testApp, staff, referral.id, group.id, '2026-11-17');
-    await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status: 'removed', note: 'Threatened another man' }] }).expect(200);
+    await testApp.http
+      .put(`/api/v1/sessions/${session.id}/attendance`)
+      .set(admin())
+      .send({ marks: [{ enrollmentId: enrollment.id, status: 'removed', note: 'Threatened another man' }] })
+      .expect(200);
     const view = await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin()).expect(200);
     const due = await testApp.dataSource.query<Array<{ due: string }>>(
       `SELECT (n.due_by AT TIME ZONE $2)::date::text AS due FROM notices n JOIN compliance_events e ON e.id = n.event_id
         WHERE n.referral_id = $1 AND e.kind = 'removed_for_behaviour' ORDER BY n.recipient_kind`,
       [referral.id, ZONE],
     );
-    return { referralId: referral.id, completeBy: view.body.completeBy, requiredSessions: view.body.compliance.sessionsRequired, due: due.map((row) => row.due) };
+    return {
+      referralId: referral.id,
+      completeBy: view.body.completeBy,
+      requiredSessions: view.body.compliance.sessionsRequired,
+      due: due.map((row) => row.due),
+    };
   }
 
   it('a level 3 order runs 12 months with 52 sessions; a holiday the day after the violation pushes its notices due by one business day', async () => {
@@ -92,10 +116,19 @@ describe('acceptance: a Washington level 3 order, and a holiday in its notice wi
 
   it('the seeded calendar does the same on its own: a violation on Christmas Eve is due one business day later than without Christmas', async () => {
     const at = async (start: string) =>
-      (await testApp.dataSource.query<Array<{ due: string }>>(`SELECT (add_business_days(($1::timestamp) AT TIME ZONE $2, $3, $2) AT TIME ZONE $2)::date::text AS due`, [start, ZONE, washington.violationReportBusinessDays]))[0].due;
+      (
+        await testApp.dataSource.query<Array<{ due: string }>>(
+          `SELECT (add_business_days(($1::timestamp) AT TIME ZONE $2, $3, $2) AT TIME ZONE $2)::date::text AS due`,
+          [start, ZONE, washington.violationReportBusinessDays],
+        )
+      )[0].due;
     const seeded = await closedDays();
     const withChristmas = await at('2026-12-24 10:00');
-    const withoutChristmas = modelAddBusinessDays('2026-12-24', washington.violationReportBusinessDays, new Set([...seeded].filter((day) => day !== '2026-12-25')));
+    const withoutChristmas = modelAddBusinessDays(
+      '2026-12-24',
+      washington.violationReportBusinessDays,
+      new Set([...seeded].filter((day) => day !== '2026-12-25')),
+    );
     expect(withChristmas).toBe(modelAddBusinessDays('2026-12-24', washington.violationReportBusinessDays, seeded));
     expect(withChristmas).toBe(modelAddBusinessDays(withoutChristmas, 1, seeded));
     expect({ withoutChristmas, withChristmas }).toEqual({ withoutChristmas: '2026-12-30', withChristmas: '2026-12-31' });

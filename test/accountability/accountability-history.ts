@@ -47,10 +47,20 @@ export async function buildHistory(testApp: TestApp, staff: Staff, reference: Re
   const otherOfficer = (await createUser(db, Role.ProbationOfficer, otherProbation)).id;
   // A name a spreadsheet would run as a formula: the export must neutralise it.
   const groupName = '=SUM(1+1) Tuesday group';
-  const groupId = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], name: groupName, startsOn: '2026-11-03' })).id;
+  const groupId = (
+    await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      name: groupName,
+      startsOn: '2026-11-03',
+    })
+  ).id;
   const policyId = reference.duluthPolicy.id;
 
-  const referral = async (orderedOn: string, options: { courtAgencyId?: string; probationOfficerId?: string; firstName?: string; lastName?: string } = {}) => {
+  const referral = async (
+    orderedOn: string,
+    options: { courtAgencyId?: string; probationOfficerId?: string; firstName?: string; lastName?: string } = {},
+  ) => {
     const made = await createReferral(testApp, staff, { policyId, orderedOn, ...options });
     return { id: made.id, caseNumber: made.caseNumber };
   };
@@ -67,10 +77,18 @@ export async function buildHistory(testApp: TestApp, staff: Staff, reference: Re
     C2: await referral('2026-03-02'),
     X: await referral('2026-09-15'),
   };
-  await db.query(`UPDATE participants SET language = 'es' WHERE id = (SELECT participant_id FROM referrals WHERE id = $1)`, [referrals.R2.id]);
+  await db.query(`UPDATE participants SET language = 'es' WHERE id = (SELECT participant_id FROM referrals WHERE id = $1)`, [
+    referrals.R2.id,
+  ]);
 
   const enrollment = (referralId: string, startDate: string) =>
-    db.query(`INSERT INTO enrollments (referral_id, group_id, start_date) VALUES ($1, $2, $3) RETURNING id`, [referralId, groupId, startDate]).then((rows: Array<{ id: string }>) => rows[0].id);
+    db
+      .query(`INSERT INTO enrollments (referral_id, group_id, start_date) VALUES ($1, $2, $3) RETURNING id`, [
+        referralId,
+        groupId,
+        startDate,
+      ])
+      .then((rows: Array<{ id: string }>) => rows[0].id);
   await enrollment(referrals.R1.id, '2026-10-01');
   await enrollment(referrals.R2.id, '2026-10-02');
   await enrollment(referrals.R3.id, '2026-10-06');
@@ -90,16 +108,13 @@ export async function buildHistory(testApp: TestApp, staff: Staff, reference: Re
   );
   const marks = ['present', 'late', 'present', 'absent_unexcused'];
   for (const [i, session] of sessions.entries()) {
-    await db.query(`INSERT INTO attendance_marks (session_id, enrollment_id, referral_id, status, note, marked_by_id) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      session.id,
-      tEnrollment,
-      referrals.T.id,
-      marks[i],
-      i === 0 ? attendanceNote : null,
-      staff.users.facilitator.id,
-    ]);
+    await db.query(
+      `INSERT INTO attendance_marks (session_id, enrollment_id, referral_id, status, note, marked_by_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [session.id, tEnrollment, referrals.T.id, marks[i], i === 0 ? attendanceNote : null, staff.users.facilitator.id],
+    );
   }
-  const setStatus = (id: string, status: string, at: string) => db.query(`UPDATE referrals SET status = $2, status_changed_at = $3 WHERE id = $1`, [id, status, at]);
+  const setStatus = (id: string, status: string, at: string) =>
+    db.query(`UPDATE referrals SET status = $2, status_changed_at = $3 WHERE id = $1`, [id, status, at]);
   await setStatus(referrals.T.id, 'terminated', '2026-10-28T20:00:00Z');
   await setStatus(referrals.C.id, 'completed', '2026-10-30T15:00:00Z');
   await setStatus(referrals.C2.id, 'completed', '2026-11-01T04:00:00Z');
@@ -117,7 +132,13 @@ export async function buildHistory(testApp: TestApp, staff: Staff, reference: Re
     return row.id;
   };
   const plus = (at: string, hours: number) => new Date(new Date(at).getTime() + hours * 3_600_000).toISOString();
-  const notice = async (eventId: string, referralId: string, recipient: 'probation_officer' | 'court', crossedAt: string, timing: { sent: number; ack?: number; dueBy: string }) => {
+  const notice = async (
+    eventId: string,
+    referralId: string,
+    recipient: 'probation_officer' | 'court',
+    crossedAt: string,
+    timing: { sent: number; ack?: number; dueBy: string },
+  ) => {
     const officer = recipient === 'probation_officer';
     await db.query(
       `INSERT INTO notices (event_id, referral_id, purpose, recipient_kind, recipient_email, recipient_user_id, recipient_agency_id, status, due_by, sent_at, acknowledged_at, created_at)
@@ -140,7 +161,16 @@ export async function buildHistory(testApp: TestApp, staff: Staff, reference: Re
     db.query(
       `INSERT INTO event_responses (event_id, referral_id, agency, kind, occurs_on, details, recorded_by_id, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [eventId, referralId, ['hearing_set', 'hearing_held', 'warrant_issued'].includes(kind) ? 'court' : 'probation', kind, kind === 'hearing_set' ? '2026-11-20' : null, details, kind === 'warning_given' ? staff.users.probation_officer.id : staff.users.court_clerk.id, at],
+      [
+        eventId,
+        referralId,
+        ['hearing_set', 'hearing_held', 'warrant_issued'].includes(kind) ? 'court' : 'probation',
+        kind,
+        kind === 'hearing_set' ? '2026-11-20' : null,
+        details,
+        kind === 'warning_given' ? staff.users.probation_officer.id : staff.users.court_clerk.id,
+        at,
+      ],
     );
 
   const e1At = '2026-10-05T15:00:00Z';
@@ -188,8 +218,26 @@ export async function buildHistory(testApp: TestApp, staff: Staff, reference: Re
   await testApp.http
     .post(`/api/v1/referrals/${referrals.R1.id}/protected-parties`)
     .set(bearer(staff.tokens.advocate))
-    .send({ name: 'Jane VICTIM-9ZP', relationship: 'former partner', phone: '218 555 0100', safetyNotes: 'VICTIM-9ZP mornings only', preferredChannel: 'phone', notificationWish: 'wants' })
+    .send({
+      name: 'Jane VICTIM-9ZP',
+      relationship: 'former partner',
+      phone: '218 555 0100',
+      safetyNotes: 'VICTIM-9ZP mornings only',
+      preferredChannel: 'phone',
+      notificationWish: 'wants',
+    })
     .expect(201);
 
-  return { courtB, otherProbation, groupId, groupName, policyId, referrals, events: { E1, E2, E3, E4, F, EX, E5 }, participantName, attendanceNote, responseDetails };
+  return {
+    courtB,
+    otherProbation,
+    groupId,
+    groupName,
+    policyId,
+    referrals,
+    events: { E1, E2, E3, E4, F, EX, E5 },
+    participantName,
+    attendanceNote,
+    responseDetails,
+  };
 }

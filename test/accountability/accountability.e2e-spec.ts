@@ -15,14 +15,23 @@ describe('the accountability view computes every figure of a known history', () 
   let october: AccountabilitySummary;
 
   const summary = async (role: 'admin' | 'coordinator' | 'probation_officer' | 'court_clerk', query: string) =>
-    (await testApp.http.get(`/api/v1/accountability/summary?${query}`).set(bearer(staff.tokens[role])).expect(200)).body as AccountabilitySummary;
-  const csv = async (role: 'admin' | 'coordinator' | 'probation_officer' | 'court_clerk', table: string, query = 'from=2026-10-01&to=2026-10-31') => {
-    const response = await testApp.http.get(`/api/v1/accountability/export/${table}?${query}`).set(bearer(staff.tokens[role])).buffer(true).parse((res, done) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => done(null, text));
-    });
+    (await testApp.http.get(`/api/v1/accountability/summary?${query}`).set(bearer(staff.tokens[role])).expect(200))
+      .body as AccountabilitySummary;
+  const csv = async (
+    role: 'admin' | 'coordinator' | 'probation_officer' | 'court_clerk',
+    table: string,
+    query = 'from=2026-10-01&to=2026-10-31',
+  ) => {
+    const response = await testApp.http
+      .get(`/api/v1/accountability/export/${table}?${query}`)
+      .set(bearer(staff.tokens[role]))
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done(null, text));
+      });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     return response.body as string;
@@ -68,17 +77,29 @@ describe('the accountability view computes every figure of a known history', () 
     // Deadlines: E3's court notice went after its due-by. Acknowledging within 3 business days of sending: probation E1 and E2;
     // the court only E1 (Thu 8 Oct 15:00, an hour before Mon 16:00 + 3 business days). Answering within 10 / 22 business days:
     // probation E1 and E2, the court E1 (hearing set 15 Oct) and E4 (warrant the next day); the rest passed unanswered.
-    const within = (row: (typeof october.swift)[number]) => [row.toNotice.withinDeadline, row.toAcknowledgement.withinDeadline, row.toFirstResponse.withinDeadline].map((s) => `${s.count}/${s.of}`);
+    const within = (row: (typeof october.swift)[number]) =>
+      [row.toNotice.withinDeadline, row.toAcknowledgement.withinDeadline, row.toFirstResponse.withinDeadline].map(
+        (s) => `${s.count}/${s.of}`,
+      );
     expect(within(byAgency.probation)).toEqual(['4/4', '2/4', '2/4']);
     expect(within(byAgency.court)).toEqual(['3/4', '1/4', '2/4']);
     expect(within(byAgency.all)).toEqual(['7/8', '3/8', '4/8']);
   });
 
   it('Sure: the share of violations told to the court with a court action, by court; the share with no response at all, with the list', () => {
-    expect(october.sure.overall).toMatchObject({ violations: 5, courtAction: { count: 2, of: 4, share: 0.5 }, noResponse: { count: 2, of: 5, share: 0.4 } });
+    expect(october.sure.overall).toMatchObject({
+      violations: 5,
+      courtAction: { count: 2, of: 4, share: 0.5 },
+      noResponse: { count: 2, of: 5, share: 0.4 },
+    });
     const byCourt = Object.fromEntries(october.sure.byCourt.map((row) => [row.courtId, row]));
     expect(byCourt[staff.court.id]).toMatchObject({ violations: 3, courtAction: { count: 1, of: 2 }, noResponse: { count: 1, of: 3 } });
-    expect(byCourt[history.courtB]).toMatchObject({ court: 'Second District Court', violations: 2, courtAction: { count: 1, of: 2 }, noResponse: { count: 1, of: 2 } });
+    expect(byCourt[history.courtB]).toMatchObject({
+      court: 'Second District Court',
+      violations: 2,
+      courtAction: { count: 1, of: 2 },
+      noResponse: { count: 1, of: 2 },
+    });
     expect(october.sure.unanswered.total).toBe(2);
     expect(october.sure.unanswered.items.map((item) => [item.eventId, item.caseNumber, item.crossedOn])).toEqual([
       [history.events.F, history.referrals.RF.caseNumber, '2026-10-13'],
@@ -88,7 +109,12 @@ describe('the accountability view computes every figure of a known history', () 
 
   it('Outcomes: days to enrollment, failure to enroll, completion and termination, sessions before termination (a cancelled session counts for nobody)', () => {
     const overall = october.outcomes.overall;
-    expect({ ...overall.enrollmentDays, p90: Number(overall.enrollmentDays.p90!.toFixed(4)) }).toEqual({ count: 3, median: 11, p90: 30.2, max: 35 });
+    expect({ ...overall.enrollmentDays, p90: Number(overall.enrollmentDays.p90!.toFixed(4)) }).toEqual({
+      count: 3,
+      median: 11,
+      p90: 30.2,
+      max: 35,
+    });
     // Enroll-by in October: R1, R2, RF (failure stands), RF2 (withdrawn).
     expect(overall.failedToEnroll).toEqual({ count: 1, of: 4, share: 0.25 });
     // Ended in October: T terminated, C completed, C2 completed at 23:00 on 31 October; X closed, in neither.
@@ -120,7 +146,13 @@ describe('the accountability view computes every figure of a known history', () 
     const byMonth = Object.fromEntries(october.trends.map((month) => [month.month, month]));
     expect(byMonth['2026-09']).toMatchObject({ violations: 1, noResponse: { count: 1, of: 1 } });
     // October: first responses at 96 (E1), 24 (E2), 24 (E4) hours.
-    expect(byMonth['2026-10']).toMatchObject({ violations: 5, medianHoursToFirstResponse: 24, courtAction: { count: 2, of: 4 }, completed: { count: 2, of: 3 }, failedToEnroll: { count: 1, of: 4 } });
+    expect(byMonth['2026-10']).toMatchObject({
+      violations: 5,
+      medianHoursToFirstResponse: 24,
+      courtAction: { count: 2, of: 4 },
+      completed: { count: 2, of: 3 },
+      failedToEnroll: { count: 1, of: 4 },
+    });
     expect(byMonth['2026-08'].violations).toBe(0);
   });
 
@@ -146,10 +178,21 @@ describe('the accountability view computes every figure of a known history', () 
       .get('/api/v1/accountability/summary?from=2026-13-01&to=2026-01-01&courtId=nope&language=%3Dcmd&extra=1')
       .set(bearer(staff.tokens.admin))
       .expect(400);
-    expect(bad.body.fields).toEqual({ extra: ['extra is not an allowed field'], from: ['from must be a date written YYYY-MM-DD'], courtId: ['courtId must be an agency id (UUID)'], language: ['language must be a language code such as en or es'] });
-    const backwards = await testApp.http.get('/api/v1/accountability/summary?from=2026-10-31&to=2026-10-01').set(bearer(staff.tokens.admin)).expect(400);
+    expect(bad.body.fields).toEqual({
+      extra: ['extra is not an allowed field'],
+      from: ['from must be a date written YYYY-MM-DD'],
+      courtId: ['courtId must be an agency id (UUID)'],
+      language: ['language must be a language code such as en or es'],
+    });
+    const backwards = await testApp.http
+      .get('/api/v1/accountability/summary?from=2026-10-31&to=2026-10-01')
+      .set(bearer(staff.tokens.admin))
+      .expect(400);
     expect(backwards.body.fields.to).toEqual(['to must be on or after from']);
-    const long = await testApp.http.get('/api/v1/accountability/summary?from=2016-01-01&to=2026-01-01').set(bearer(staff.tokens.admin)).expect(400);
+    const long = await testApp.http
+      .get('/api/v1/accountability/summary?from=2016-01-01&to=2026-01-01')
+      .set(bearer(staff.tokens.admin))
+      .expect(400);
     expect(long.body.fields.to).toEqual(['the period may be at most 1830 days (five years)']);
     const table = await testApp.http.get('/api/v1/accountability/export/everything').set(bearer(staff.tokens.admin)).expect(400);
     expect(table.body.fields.table[0]).toMatch(/^table must be one of/);
@@ -157,9 +200,18 @@ describe('the accountability view computes every figure of a known history', () 
 
   it('exports the rows under the figures: each October violation with its dates and responses, oldest first, audited', async () => {
     const text = await csv('admin', 'violations');
-    const lines = text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0].split(',').slice(0, 4)).toEqual(['event id', 'case number', 'participant', 'court']);
-    expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual([history.events.E1, history.events.E2, history.events.F, history.events.E3, history.events.E4]);
+    expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual([
+      history.events.E1,
+      history.events.E2,
+      history.events.F,
+      history.events.E3,
+      history.events.E4,
+    ]);
     const e1 = lines[1];
     expect(e1).toContain(history.participantName);
     expect(e1).toContain('2026-10-05T15:00:00.000Z');
@@ -167,12 +219,20 @@ describe('the accountability view computes every figure of a known history', () 
     // The group's name began with "=": written as text, not a formula.
     expect(e1).toContain(`'${history.groupName}`);
     expect(text).not.toContain(`,${history.groupName}`);
-    const audits = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'accountability.export' ORDER BY id DESC LIMIT 1`);
-    expect(audits[0].details).toMatchObject({ table: 'violations', participantNames: true, filters: { from: '2026-10-01', to: '2026-10-31' } });
+    const audits = await testApp.dataSource.query(
+      `SELECT details FROM audit_entries WHERE action = 'accountability.export' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(audits[0].details).toMatchObject({
+      table: 'violations',
+      participantNames: true,
+      filters: { from: '2026-10-01', to: '2026-10-31' },
+    });
   });
 
   it('gives the coordinator no participant name, no victim data and no note in any export (the canary)', async () => {
-    const files = await Promise.all(['violations', 'unanswered', 'swift', 'sure', 'outcomes', 'disparity', 'trends'].map((table) => csv('coordinator', table)));
+    const files = await Promise.all(
+      ['violations', 'unanswered', 'swift', 'sure', 'outcomes', 'disparity', 'trends'].map((table) => csv('coordinator', table)),
+    );
     const admin = await Promise.all(['violations', 'unanswered'].map((table) => csv('admin', table)));
     for (const text of files) {
       expect(text).not.toContain('Zebulon');
@@ -191,8 +251,13 @@ describe('the accountability view computes every figure of a known history', () 
   });
 
   it('exports every table as the page shows it, every share with the counts it rests on', async () => {
-    const sure = (await csv('admin', 'sure')).replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(sure[0]).toBe('court,violations,court action: count,court action: of,court action: share,no response: count,no response: of,no response: share');
+    const sure = (await csv('admin', 'sure'))
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(sure[0]).toBe(
+      'court,violations,court action: count,court action: of,court action: share,no response: count,no response: of,no response: share',
+    );
     expect(sure[sure.length - 1]).toBe('All courts,5,2,4,0.5,2,5,0.4');
     const trends = (await csv('admin', 'trends')).trim().split('\r\n');
     expect(trends).toHaveLength(13);
@@ -201,7 +266,15 @@ describe('the accountability view computes every figure of a known history', () 
 
   it('counts business deadlines by the program calendar exactly as add_business_days does (property, through PostgreSQL)', async () => {
     const { calendarSql, businessDeadline } = await import('../../src/modules/accountability/accountability.sql');
-    const p = { zone: `'America/Chicago'::text`, from: `'2026-01-01'::date`, to: `'2026-12-31'::date`, windowFrom: `'2026-01-01'::date`, trendFrom: `'2026-01-01'::date`, now: `'2026-12-01T00:00:00Z'::timestamptz`, kinds: '' };
+    const p = {
+      zone: `'America/Chicago'::text`,
+      from: `'2026-01-01'::date`,
+      to: `'2026-12-31'::date`,
+      windowFrom: `'2026-01-01'::date`,
+      trendFrom: `'2026-01-01'::date`,
+      now: `'2026-12-01T00:00:00Z'::timestamptz`,
+      kinds: '',
+    };
     const deadline = businessDeadline('x.start', 'x.days', p.zone);
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 340 * 24 * 60 }), fc.integer({ min: 0, max: 25 }), async (minutes, days) => {
@@ -245,7 +318,11 @@ describe('the accountability view names a disparity of impact in plain words', (
     for (let i = 0; i < 24; i++) {
       const spanish = i < 12;
       const made = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-09-20' });
-      if (spanish) await testApp.dataSource.query(`UPDATE participants SET language = 'es' WHERE id = (SELECT participant_id FROM referrals WHERE id = $1)`, [made.id]);
+      if (spanish)
+        await testApp.dataSource.query(
+          `UPDATE participants SET language = 'es' WHERE id = (SELECT participant_id FROM referrals WHERE id = $1)`,
+          [made.id],
+        );
       if ((spanish && i < 8) || i === 12) {
         await testApp.dataSource.query(
           `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts, created_at) VALUES ($1, 'failed_to_enroll', 'enroll_by:2026-10-04', '2026-10-05', '{}', '2026-10-05T11:00:00Z')`,
@@ -257,13 +334,21 @@ describe('the accountability view names a disparity of impact in plain words', (
   afterAll(() => testApp.close());
 
   it('flags the language whose failure-to-enroll rate stands more than ten points from the rest, with the counts', async () => {
-    const { body } = await testApp.http.get('/api/v1/accountability/summary?from=2026-10-01&to=2026-10-31').set(bearer(staff.tokens.coordinator)).expect(200);
-    const words = (body as AccountabilitySummary).disparity.flags.filter((flag) => flag.dimension === 'language' && flag.rateName === 'failed to enroll').map((flag) => flag.words);
+    const { body } = await testApp.http
+      .get('/api/v1/accountability/summary?from=2026-10-01&to=2026-10-31')
+      .set(bearer(staff.tokens.coordinator))
+      .expect(200);
+    const words = (body as AccountabilitySummary).disparity.flags
+      .filter((flag) => flag.dimension === 'language' && flag.rateName === 'failed to enroll')
+      .map((flag) => flag.words);
     expect(words).toEqual([
       'English: failed to enroll 8 % (1 of 12), lower than the rest at 67 % (8 of 12)',
       'Spanish: failed to enroll 67 % (8 of 12), higher than the rest at 8 % (1 of 12)',
     ]);
-    const csv = await testApp.http.get('/api/v1/accountability/export/disparity?from=2026-10-01&to=2026-10-31').set(bearer(staff.tokens.coordinator)).expect(200);
+    const csv = await testApp.http
+      .get('/api/v1/accountability/export/disparity?from=2026-10-01&to=2026-10-31')
+      .set(bearer(staff.tokens.coordinator))
+      .expect(200);
     expect(csv.text).toMatch(/language,Spanish,8,12,0\.6667,.*,yes\r\n/);
   });
 });

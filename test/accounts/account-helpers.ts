@@ -5,9 +5,7 @@ import { waitFor } from '../helpers/wait-for';
 
 /** The mail's plain-text body as a mail program shows it (quoted-printable undone). */
 export function mailText(mail: ReceivedMail): string {
-  return mail.raw
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return mail.raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 /** The latest mail to this address whose text holds a link to `page`, once the SMTP server has it. */
@@ -27,7 +25,9 @@ export function mailsTo(testApp: TestApp, to: string): number {
 
 /** The code an authenticator app would show for this secret, `steps` periods from now. */
 export function totpCode(secretBase32: string, steps = 0): string {
-  return new TOTP({ secret: Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + steps * 30_000 });
+  return new TOTP({ secret: Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: 6, period: 30 }).generate({
+    timestamp: Date.now() + steps * 30_000,
+  });
 }
 
 /** Waits until the next 30-second step begins when fewer than `margin` ms are left, so a code stays valid while used. */

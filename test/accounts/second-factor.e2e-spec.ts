@@ -25,7 +25,8 @@ describe('second factor (TOTP)', () => {
     await testApp.close();
   });
 
-  const login = (email: string, code?: string, password = TEST_PASSWORD) => testApp.http.post('/api/v1/auth/login').send({ email, password, ...(code ? { code } : {}) });
+  const login = (email: string, code?: string, password = TEST_PASSWORD) =>
+    testApp.http.post('/api/v1/auth/login').send({ email, password, ...(code ? { code } : {}) });
 
   /** Enrols through the API with a code computed from the secret; answers the secret and the recovery codes. */
   async function enrol(role: Role): Promise<{ secret: string; recoveryCodes: string[] }> {
@@ -36,7 +37,11 @@ describe('second factor (TOTP)', () => {
     expect(Buffer.from(started.body.qrCode.split(',')[1], 'base64').toString()).toContain('<svg');
     const secret = started.body.secret as string;
     await freshStep();
-    const confirmed = await testApp.http.post('/api/v1/auth/second-factor/confirm').set(bearer(token)).send({ code: totpCode(secret) }).expect(200);
+    const confirmed = await testApp.http
+      .post('/api/v1/auth/second-factor/confirm')
+      .set(bearer(token))
+      .send({ code: totpCode(secret) })
+      .expect(200);
     expect(confirmed.body.recoveryCodes).toHaveLength(10);
     expect(new Set(confirmed.body.recoveryCodes).size).toBe(10);
     return { secret, recoveryCodes: confirmed.body.recoveryCodes };
@@ -45,28 +50,45 @@ describe('second factor (TOTP)', () => {
   it('enrols, then signs in only with a right code; a wrong one and a replayed one are refused', async () => {
     const { email } = staff.users.facilitator;
     const started = await testApp.http.post('/api/v1/auth/second-factor').set(bearer(staff.tokens.facilitator)).expect(200);
-    await testApp.http.post('/api/v1/auth/second-factor/confirm').set(bearer(staff.tokens.facilitator)).send({ code: '000000' }).expect(422)
+    await testApp.http
+      .post('/api/v1/auth/second-factor/confirm')
+      .set(bearer(staff.tokens.facilitator))
+      .send({ code: '000000' })
+      .expect(422)
       .expect((response) => expect(response.body.details.fields.code).toHaveLength(1));
     // Not yet confirmed: sign-in needs no code.
     await login(email).expect(200);
     await freshStep();
-    const { recoveryCodes } = await testApp.http.post('/api/v1/auth/second-factor/confirm').set(bearer(staff.tokens.facilitator)).send({ code: totpCode(started.body.secret) }).expect(200).then((r) => r.body);
+    const { recoveryCodes } = await testApp.http
+      .post('/api/v1/auth/second-factor/confirm')
+      .set(bearer(staff.tokens.facilitator))
+      .send({ code: totpCode(started.body.secret) })
+      .expect(200)
+      .then((r) => r.body);
     expect(recoveryCodes).toHaveLength(10);
     // Only hashes and a sealed secret are stored.
-    const [factor] = await testApp.dataSource.query(`SELECT ciphertext::text AS sealed FROM second_factors WHERE user_id = $1`, [staff.users.facilitator.id]);
+    const [factor] = await testApp.dataSource.query(`SELECT ciphertext::text AS sealed FROM second_factors WHERE user_id = $1`, [
+      staff.users.facilitator.id,
+    ]);
     expect(factor.sealed).not.toContain(started.body.secret);
     const codes = await testApp.dataSource.query(`SELECT code_hash FROM recovery_codes WHERE user_id = $1`, [staff.users.facilitator.id]);
     expect(codes.map((row: { code_hash: string }) => row.code_hash)).not.toContain(recoveryCodes[0]);
 
-    await login(email).expect(401).expect((response) => expect(response.body.code).toBe('SECOND_FACTOR_REQUIRED'));
-    await login(email, '123456').expect(401).expect((response) => expect(response.body.code).toBe('SECOND_FACTOR_WRONG'));
+    await login(email)
+      .expect(401)
+      .expect((response) => expect(response.body.code).toBe('SECOND_FACTOR_REQUIRED'));
+    await login(email, '123456')
+      .expect(401)
+      .expect((response) => expect(response.body.code).toBe('SECOND_FACTOR_WRONG'));
     // The code used to confirm is spent; the next step's code works once.
     const next = totpCode(started.body.secret, 1);
     const signedIn = await login(email, next).expect(200);
     await testApp.http.get('/api/v1/auth/me').set(bearer(signedIn.body.accessToken)).expect(200);
     await login(email, next).expect(401);
     // A right code with a wrong password is still a wrong password.
-    await login(email, totpCode(started.body.secret, 1), 'not the password at all').expect(401).expect((response) => expect(response.body.code).toBe('INVALID_CREDENTIALS'));
+    await login(email, totpCode(started.body.secret, 1), 'not the password at all')
+      .expect(401)
+      .expect((response) => expect(response.body.code).toBe('INVALID_CREDENTIALS'));
   });
 
   it('accepts each recovery code once', async () => {
@@ -75,9 +97,14 @@ describe('second factor (TOTP)', () => {
     await login(email, recoveryCodes[3].toUpperCase()).expect(200);
     await login(email, recoveryCodes[3]).expect(401);
     await login(email, recoveryCodes[4].replace(/-/g, ' ')).expect(200);
-    const [left] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, [staff.users.advocate.id]);
+    const [left] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, [
+      staff.users.advocate.id,
+    ]);
     expect(left.n).toBe(8);
-    const audit = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE action = 'auth.recovery_code_used' AND record_id = $1`, [staff.users.advocate.id]);
+    const audit = await testApp.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_entries WHERE action = 'auth.recovery_code_used' AND record_id = $1`,
+      [staff.users.advocate.id],
+    );
     expect(audit[0].n).toBe(2);
   });
 
@@ -85,7 +112,9 @@ describe('second factor (TOTP)', () => {
     const { secret } = await enrol(Role.CourtClerk);
     const { email } = staff.users.court_clerk;
     for (let attempt = 1; attempt < 5; attempt++) await login(email, '111111').expect(401);
-    await login(email, '111111').expect(423).expect((response) => expect(response.body.code).toBe('ACCOUNT_LOCKED'));
+    await login(email, '111111')
+      .expect(423)
+      .expect((response) => expect(response.body.code).toBe('ACCOUNT_LOCKED'));
     await login(email, totpCode(secret, 1)).expect(423);
     // The admin's unlock ends it.
     await testApp.http.post(`/api/v1/users/${staff.users.court_clerk.id}/unlock`).set(bearer(staff.tokens.admin)).expect(204);
@@ -100,7 +129,10 @@ describe('second factor (TOTP)', () => {
     await testApp.http.post(`/api/v1/users/${id}/second-factor/reset`).set(bearer(staff.tokens.admin)).expect(204);
     await testApp.http.get('/api/v1/auth/me').set(bearer(staff.tokens.coordinator)).expect(401);
     await login(email).expect(200);
-    const [entry] = await testApp.dataSource.query(`SELECT actor_user_id, details FROM audit_entries WHERE action = 'user.second_factor_reset' AND record_id = $1`, [id]);
+    const [entry] = await testApp.dataSource.query(
+      `SELECT actor_user_id, details FROM audit_entries WHERE action = 'user.second_factor_reset' AND record_id = $1`,
+      [id],
+    );
     expect(entry).toMatchObject({ actor_user_id: staff.users.admin.id, details: { hadFactor: true } });
     // The users page's view of him: no factor now; the admin's still there.
     const users = testApp.app.get(UsersService);
@@ -125,7 +157,10 @@ describe('second factor required for a role (SECOND_FACTOR_ROLES)', () => {
 
   it('issues no API token before the factor is set up, and none without its code after', async () => {
     const program = await createAgency(testApp.dataSource, AgencyKind.Program);
-    const users = { admin: await createUser(testApp.dataSource, Role.Admin, program.id), facilitator: await createUser(testApp.dataSource, Role.Facilitator, program.id) };
+    const users = {
+      admin: await createUser(testApp.dataSource, Role.Admin, program.id),
+      facilitator: await createUser(testApp.dataSource, Role.Facilitator, program.id),
+    };
     const response = await testApp.http.post('/api/v1/auth/login').send({ email: users.admin.email, password: TEST_PASSWORD }).expect(403);
     expect(response.body.code).toBe('SECOND_FACTOR_SETUP_REQUIRED');
     // A role that does not require it signs in as before.
@@ -134,7 +169,12 @@ describe('second factor required for a role (SECOND_FACTOR_ROLES)', () => {
     // On the pages: the sign-in leads to setting it up, and no other page opens meanwhile.
     const form = await testApp.http.get('/login').expect(200);
     const nonce = cookieOf(form, 'tl_login')!;
-    const signedIn = await testApp.http.post('/login').set('Cookie', nonce).type('form').send({ _csrf: csrfOf(form.text), email: users.admin.email, password: TEST_PASSWORD }).expect(303);
+    const signedIn = await testApp.http
+      .post('/login')
+      .set('Cookie', nonce)
+      .type('form')
+      .send({ _csrf: csrfOf(form.text), email: users.admin.email, password: TEST_PASSWORD })
+      .expect(303);
     expect(signedIn.headers.location).toBe('/account/second-factor');
     const session = cookieOf(signedIn, 'tl_session')!;
     await testApp.http.get('/referrals').set('Cookie', session).expect(303).expect('Location', '/account/second-factor');
@@ -142,9 +182,19 @@ describe('second factor required for a role (SECOND_FACTOR_ROLES)', () => {
     expect(setup.text).toContain('Your role signs in with a second factor');
     const secret = /data-secret>([A-Z2-7]+)</.exec(setup.text)![1];
     expect(setup.text).toMatch(/<img class="qr-code" src="data:image\/svg\+xml;base64,/);
-    await testApp.http.post('/account/second-factor').set('Cookie', session).type('form').send({ _csrf: csrfOf(setup.text), code: '000000' }).expect(422);
+    await testApp.http
+      .post('/account/second-factor')
+      .set('Cookie', session)
+      .type('form')
+      .send({ _csrf: csrfOf(setup.text), code: '000000' })
+      .expect(422);
     await freshStep();
-    const done = await testApp.http.post('/account/second-factor').set('Cookie', session).type('form').send({ _csrf: csrfOf(setup.text), code: totpCode(secret) }).expect(200);
+    const done = await testApp.http
+      .post('/account/second-factor')
+      .set('Cookie', session)
+      .type('form')
+      .send({ _csrf: csrfOf(setup.text), code: totpCode(secret) })
+      .expect(200);
     expect(done.text.match(/<li><code>[a-z0-9-]{14}<\/code><\/li>/g)).toHaveLength(10);
     const renewed = cookieOf(done, 'tl_session')!;
     await testApp.http.get('/referrals').set('Cookie', renewed).expect(200);
@@ -152,13 +202,28 @@ describe('second factor required for a role (SECOND_FACTOR_ROLES)', () => {
     // Next sign-in: password, then the code.
     const again = await testApp.http.get('/login').expect(200);
     const nonce2 = cookieOf(again, 'tl_login')!;
-    const step1 = await testApp.http.post('/login').set('Cookie', nonce2).type('form').send({ _csrf: csrfOf(again.text), email: users.admin.email, password: TEST_PASSWORD, next: '/groups' }).expect(303);
+    const step1 = await testApp.http
+      .post('/login')
+      .set('Cookie', nonce2)
+      .type('form')
+      .send({ _csrf: csrfOf(again.text), email: users.admin.email, password: TEST_PASSWORD, next: '/groups' })
+      .expect(303);
     expect(step1.headers.location).toBe('/login/code?next=%2Fgroups');
     expect(cookieOf(step1, 'tl_session')).toBeNull();
     const pending = cookieOf(step1, 'tl_factor')!;
     const codePage = await testApp.http.get(step1.headers.location).set('Cookie', [nonce2, pending]).expect(200);
-    await testApp.http.post('/login/code').set('Cookie', [nonce2, pending]).type('form').send({ _csrf: csrfOf(codePage.text), code: '999999', next: '/groups' }).expect(401);
-    const step2 = await testApp.http.post('/login/code').set('Cookie', [nonce2, pending]).type('form').send({ _csrf: csrfOf(codePage.text), code: totpCode(secret, 1), next: '/groups' }).expect(303);
+    await testApp.http
+      .post('/login/code')
+      .set('Cookie', [nonce2, pending])
+      .type('form')
+      .send({ _csrf: csrfOf(codePage.text), code: '999999', next: '/groups' })
+      .expect(401);
+    const step2 = await testApp.http
+      .post('/login/code')
+      .set('Cookie', [nonce2, pending])
+      .type('form')
+      .send({ _csrf: csrfOf(codePage.text), code: totpCode(secret, 1), next: '/groups' })
+      .expect(303);
     expect(step2.headers.location).toBe('/groups');
     await testApp.http.get('/groups').set('Cookie', cookieOf(step2, 'tl_session')!).expect(200);
     // And the API now issues a token with the code.

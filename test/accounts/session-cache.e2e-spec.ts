@@ -46,7 +46,11 @@ describe('the session check cache across api processes', () => {
       PROGRAM_HOLIDAYS: 'none',
     });
     second.start();
-    await waitFor(async () => (await fetch(`${secondUrl}/api/v1/auth/me`)).status === 401, { timeoutMs: 120_000, intervalMs: 500, what: 'the second api process to serve' });
+    await waitFor(async () => (await fetch(`${secondUrl}/api/v1/auth/me`)).status === 401, {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      what: 'the second api process to serve',
+    });
     programId = (await createAgency(first.dataSource, AgencyKind.Program)).id;
     const admin = await createUser(first.dataSource, Role.Admin, programId);
     adminToken = await signIn(first, admin.email);
@@ -131,15 +135,32 @@ describe('the session check cache across api processes', () => {
     ['logout', ({ token }) => first.http.post('/api/v1/auth/logout').set(bearer(token)).expect(204)],
     [
       'a password change',
-      ({ token }) => first.http.post('/api/v1/auth/password').set(bearer(token)).send({ currentPassword: TEST_PASSWORD, newPassword: 'a brand new long passphrase' }).expect(200),
+      ({ token }) =>
+        first.http
+          .post('/api/v1/auth/password')
+          .set(bearer(token))
+          .send({ currentPassword: TEST_PASSWORD, newPassword: 'a brand new long passphrase' })
+          .expect(200),
     ],
-    ['deactivation', ({ userId }) => first.http.patch(`/api/v1/users/${userId}`).set(bearer(adminToken)).send({ active: false }).expect(200)],
-    ['a second-factor reset', ({ userId }) => first.http.post(`/api/v1/users/${userId}/second-factor/reset`).set(bearer(adminToken)).expect(204)],
+    [
+      'deactivation',
+      ({ userId }) => first.http.patch(`/api/v1/users/${userId}`).set(bearer(adminToken)).send({ active: false }).expect(200),
+    ],
+    [
+      'a second-factor reset',
+      ({ userId }) => first.http.post(`/api/v1/users/${userId}/second-factor/reset`).set(bearer(adminToken)).expect(204),
+    ],
     [
       'a move to another role',
       async ({ userId }) => {
         const court = await createAgency(first.dataSource, AgencyKind.Court);
-        const admin = { id: '00000000-0000-4000-8000-000000000000', role: Role.Admin, agencyId: programId, email: 'admin@program.test', name: 'Admin' };
+        const admin = {
+          id: '00000000-0000-4000-8000-000000000000',
+          role: Role.Admin,
+          agencyId: programId,
+          email: 'admin@program.test',
+          name: 'Admin',
+        };
         await first.app.get(UserAdminService).reassign(admin, userId, { role: Role.CourtClerk, agencyId: court.id });
       },
     ],
@@ -148,7 +169,9 @@ describe('the session check cache across api processes', () => {
   it.each(endings)('a session ended by %s in one process is refused by the other within 100 ms', async (what, end) => {
     const who = await signedInOnBoth();
     const elapsed = await refusedAfter(who.token, () => end(who));
-    process.stdout.write(`session cache: after ${what}, the second api process refused the token at a request sent ${elapsed.toFixed(1)} ms after the first process answered (its answer came ${refusedIn.toFixed(1)} ms after)\n`);
+    process.stdout.write(
+      `session cache: after ${what}, the second api process refused the token at a request sent ${elapsed.toFixed(1)} ms after the first process answered (its answer came ${refusedIn.toFixed(1)} ms after)\n`,
+    );
     expect(elapsed).toBeLessThan(100);
   });
 
@@ -162,7 +185,11 @@ describe('the session check cache across api processes', () => {
     await proxy.cut();
     // What it had cached before the cut is gone: ended now (unheard, the channel is down), it is refused at once.
     await endInDatabaseOnly(beforeToken);
-    await waitFor(async () => (await me(beforeToken)) === 401, { timeoutMs: 1_000, intervalMs: 20, what: 'the second process to drop its cache when the channel went down' });
+    await waitFor(async () => (await me(beforeToken)) === 401, {
+      timeoutMs: 1_000,
+      intervalMs: 20,
+      what: 'the second process to drop its cache when the channel went down',
+    });
     // Nothing new is cached while it cannot hear: each request checks the database.
     expect(await me(duringToken)).toBe(200);
     await endInDatabaseOnly(duringToken);
@@ -172,9 +199,15 @@ describe('the session check cache across api processes', () => {
     const started = performance.now();
     await first.http.post('/api/v1/auth/logout').set(bearer(third)).expect(204);
     expect(await me(third)).toBe(401);
-    process.stdout.write(`session cache: with the subscription down, the second process refused a logged-out token at its first request, ${(performance.now() - started).toFixed(1)} ms after the logout was sent\n`);
+    process.stdout.write(
+      `session cache: with the subscription down, the second process refused a logged-out token at its first request, ${(performance.now() - started).toFixed(1)} ms after the logout was sent\n`,
+    );
 
     await proxy.start();
-    await waitFor(async () => secondCaches(), { timeoutMs: 20_000, intervalMs: 200, what: 'the second process to subscribe and cache again' });
+    await waitFor(async () => secondCaches(), {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+      what: 'the second process to subscribe and cache again',
+    });
   });
 });

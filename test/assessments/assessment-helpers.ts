@@ -14,7 +14,11 @@ export function assessmentBody(levelKey: string, overrides: Record<string, unkno
     assessedOn: '2026-11-20',
     assessedBy: 'J. Ortiz, MSW',
     reason: 'Prior DV conviction and a protection order; moderate risk on the screening instrument',
-    factors: WASHINGTON_FACTORS.map((factor, index) => ({ factor, present: index % 2 === 0, note: index === 2 ? 'two prior convictions' : undefined })),
+    factors: WASHINGTON_FACTORS.map((factor, index) => ({
+      factor,
+      present: index % 2 === 0,
+      note: index === 2 ? 'two prior convictions' : undefined,
+    })),
     ...overrides,
   };
 }

@@ -43,7 +43,14 @@ describe('the benchmark at tiny scale', () => {
     expect(report.sweep.first.outcome.eventsCreated).toBeGreaterThan(0);
     expect(report.notices.notices).toBeGreaterThan(0);
     expect(report.notices.notices % 2).toBe(0);
-    for (const run of [report.attendance.app, report.attendance.baseline, report.lookup.app, report.lookup.baseline, report.pages.caseload, report.pages.referral]) {
+    for (const run of [
+      report.attendance.app,
+      report.attendance.baseline,
+      report.lookup.app,
+      report.lookup.baseline,
+      report.pages.caseload,
+      report.pages.referral,
+    ]) {
       expect(run.requests).toBeGreaterThan(0);
       expect(run.errors).toBe(0);
     }
@@ -74,7 +81,20 @@ describe('the benchmark at tiny scale', () => {
     const database = `throughline_test_${runId()}_bench${suffix}`;
     const lines: string[] = [];
     const report = await runBench({
-      ...parseArgs(['--only', 'accountability', '--referrals', '300', '--groups', '18', '--violations', '3000', '--steady-runs', '2', '--database', database]),
+      ...parseArgs([
+        '--only',
+        'accountability',
+        '--referrals',
+        '300',
+        '--groups',
+        '18',
+        '--violations',
+        '3000',
+        '--steady-runs',
+        '2',
+        '--database',
+        database,
+      ]),
       queuePrefix: `throughline-bench-smoke-${suffix}`,
       out: null,
       log: (line) => lines.push(line),

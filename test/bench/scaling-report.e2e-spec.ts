@@ -7,7 +7,20 @@ import { flatness, renderScaling, renderScalingSvg, ScalePoint } from '../../ben
  * smallest size's.
  */
 function run(mean: number): LoadResult {
-  return { requests: 100, issued: 100, errors: 0, firstError: null, elapsedMs: 1000, throughput: 100, p50: mean, p95: mean, p99: 2 * mean, max: 3 * mean, mean, load: 1 };
+  return {
+    requests: 100,
+    issued: 100,
+    errors: 0,
+    firstError: null,
+    elapsedMs: 1000,
+    throughput: 100,
+    p50: mean,
+    p95: mean,
+    p99: 2 * mean,
+    max: 3 * mean,
+    mean,
+    load: 1,
+  };
 }
 
 function point(referrals: number, sweepUsPerReferral: number, lookupMs: number, pageMs = 10): ScalePoint {
@@ -43,7 +56,11 @@ describe('the scaling verdict (S)', () => {
 
   it('writes the table with the sizes not measured, and a chart with a point per size and series', () => {
     const points = [point(5_000, 500, 4), point(50_000, 520, 4.2)];
-    const markdown = renderScaling(points, { startedAt: new Date('2026-12-01T00:00:00Z'), loadAtStart: [1, 1, 1], sizesAsked: [5_000, 50_000, 500_000] });
+    const markdown = renderScaling(points, {
+      startedAt: new Date('2026-12-01T00:00:00Z'),
+      loadAtStart: [1, 1, 1],
+      sizesAsked: [5_000, 50_000, 500_000],
+    });
     expect(markdown).toMatch(/\| P2 sweep, steady run: time per open referral \| 1\.00× → 1\.04× \| \*\*PASS\*\* \|/);
     expect(markdown).toMatch(/Not measured in this run: 500,000 open referrals/);
     const svg = renderScalingSvg(points);
@@ -55,7 +72,11 @@ describe('the scaling verdict (S)', () => {
 
   it('says a size measured on a loaded machine is a measurement, not a verdict', () => {
     const points = [point(5_000, 500, 4), { ...point(50_000, 520, 4.2), load: 14 }];
-    const markdown = renderScaling(points, { startedAt: new Date('2026-12-01T00:00:00Z'), loadAtStart: [1, 1, 1], sizesAsked: [5_000, 50_000] });
+    const markdown = renderScaling(points, {
+      startedAt: new Date('2026-12-01T00:00:00Z'),
+      loadAtStart: [1, 1, 1],
+      sizesAsked: [5_000, 50_000],
+    });
     expect(markdown).toMatch(/Measured on a loaded machine/);
     expect(markdown).toMatch(/\| 1\.00× → 1\.04× \| pass \(loaded\) \|/);
     expect(markdown).not.toMatch(/\*\*PASS\*\*/);

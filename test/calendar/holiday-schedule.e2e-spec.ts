@@ -16,7 +16,12 @@ describe('the schedule over Thanksgiving (Chromium)', () => {
     staff = await createStaff(testApp);
     const reference = await seedReference(testApp);
     pinToday(testApp);
-    await createGroup(testApp, staff, { name: 'Thursday evening group', curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 4 });
+    await createGroup(testApp, staff, {
+      name: 'Thursday evening group',
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 4,
+    });
     page = await signedInPage(browser, baseUrl, staff.users.admin.email, { width: 1280, height: 900, timeout: 5_000 });
   });
   afterAll(async () => {

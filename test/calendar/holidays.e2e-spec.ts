@@ -25,7 +25,9 @@ describe('the program calendar: holidays, the schedule and business days', () =>
   let reference: Reference;
 
   beforeAll(async () => {
-    ({ testApp, staff, reference } = await startProgramApp({ env: { PROGRAM_HOLIDAYS: 'us', PROGRAM_STATE: 'MN', PROGRAM_TIMEZONE: ZONE } }));
+    ({ testApp, staff, reference } = await startProgramApp({
+      env: { PROGRAM_HOLIDAYS: 'us', PROGRAM_STATE: 'MN', PROGRAM_TIMEZONE: ZONE },
+    }));
   });
   afterAll(() => testApp.close());
 
@@ -44,13 +46,20 @@ describe('the program calendar: holidays, the schedule and business days', () =>
   });
 
   it('lays out a Thursday group with Thanksgiving closed: counting for nobody, the curriculum moving on to the next week', async () => {
-    const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 4, startsOn: '2026-11-05' });
+    const group = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 4,
+      startsOn: '2026-11-05',
+    });
     const sessions = await sessionsOf(testApp, staff, group.id, '2026-11-05', '2026-12-10');
     const week = (date: string) => sessions.find((session: { date: string }) => session.date === date);
     expect(week('2026-11-26')).toMatchObject({ status: 'cancelled', cancelledReason: 'Closed: Thanksgiving' });
     expect(week('2026-11-26')!.unit).toBeNull();
     // The unit Thanksgiving would have taught is taught the next week: held weeks run on without a gap.
-    const positions = sessions.filter((session: { status: string }) => session.status !== 'cancelled').map((session) => session.unit!.position);
+    const positions = sessions
+      .filter((session: { status: string }) => session.status !== 'cancelled')
+      .map((session) => session.unit!.position);
     expect(positions).toEqual(positions.map((_, index) => positions[0] + index));
     expect(week('2026-12-03')!.unit!.position).toBe(week('2026-11-19')!.unit!.position + 1);
     const marked = await testApp.http
@@ -62,7 +71,12 @@ describe('the program calendar: holidays, the schedule and business days', () =>
   });
 
   it('the admin closes a day and opens it again: its unmarked sessions from today on follow, audited; others may not', async () => {
-    const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 4, startsOn: '2026-11-05' });
+    const group = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 4,
+      startsOn: '2026-11-05',
+    });
     const day = '2026-12-03';
     const at = async () => (await sessionsOf(testApp, staff, group.id, day, day))[0];
     expect(await at()).toMatchObject({ status: 'scheduled' });
@@ -85,7 +99,9 @@ describe('the program calendar: holidays, the schedule and business days', () =>
     expect((await at()).unit).not.toBeNull();
     await testApp.http.delete('/api/v1/holidays/2026-12-09').set(as(Role.Admin)).expect(404);
 
-    const audit = await testApp.dataSource.query(`SELECT action, details FROM audit_entries WHERE record_type = 'program_holiday' ORDER BY id`);
+    const audit = await testApp.dataSource.query(
+      `SELECT action, details FROM audit_entries WHERE record_type = 'program_holiday' ORDER BY id`,
+    );
     expect(audit.map((entry: { action: string }) => entry.action)).toEqual(['holiday.closed', 'holiday.opened']);
     // Seeding again leaves the opened day open: the admin's word stands.
     const { body } = await testApp.http.get(`/api/v1/holidays?from=${day}&to=${day}`).set(as(Role.Admin)).expect(200);
@@ -104,7 +120,9 @@ describe('the program calendar: holidays, the schedule and business days', () =>
 
   it('property: business days in PostgreSQL agree with walking the calendar, holidays and late evenings included', async () => {
     const closed = new Set<string>(
-      (await testApp.dataSource.query(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map((row: { date: string }) => row.date),
+      (await testApp.dataSource.query(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map(
+        (row: { date: string }) => row.date,
+      ),
     );
     const cases = fc.sample(
       fc.record({ day: fc.integer({ min: 0, max: 760 }), hour: fc.integer({ min: 0, max: 23 }), days: fc.integer({ min: 0, max: 30 }) }),
@@ -120,14 +138,18 @@ describe('the program calendar: holidays, the schedule and business days', () =>
       const [date, time] = starts[index].split(' ');
       return rows[index].due !== `${modelAddBusinessDays(date, item.days, closed)} ${time}:00`;
     });
-    console.log(`business days: ${cases.length} generated starts over 2026–2027 (${closed.size} closed days), ${wrong.length} disagreements`);
+    console.log(
+      `business days: ${cases.length} generated starts over 2026–2027 (${closed.size} closed days), ${wrong.length} disagreements`,
+    );
     expect(wrong).toEqual([]);
   });
 
   it("a notice's due-by skips a day the admin closed", async () => {
     const [{ today }] = await testApp.dataSource.query(`SELECT (now() AT TIME ZONE $1)::date::text AS today`, [ZONE]);
     const closed = new Set<string>(
-      (await testApp.dataSource.query(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map((row: { date: string }) => row.date),
+      (await testApp.dataSource.query(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map(
+        (row: { date: string }) => row.date,
+      ),
     );
     const nextBusinessDay = modelAddBusinessDays(today, 1, closed);
     await testApp.http.put(`/api/v1/holidays/${nextBusinessDay}`).set(as(Role.Admin)).send({ name: 'County closed for snow' }).expect(200);

@@ -66,11 +66,25 @@ export interface RecordedEvent {
 
 const OPEN: readonly Status[] = ['referred', 'failed_to_enroll', 'active', 'non_compliant'];
 const ENROLLED: readonly Status[] = ['active', 'non_compliant'];
-const WITHDRAWABLE = ['absence_limit_exceeded', 'consecutive_absences', 'removed_for_behaviour', 'no_attendance', 'completion_deadline_missed', 'failed_to_enroll'];
-const VIOLATIONS = ['absence_limit_exceeded', 'consecutive_absences', 'removed_for_behaviour', 'no_attendance', 'completion_deadline_missed'];
+const WITHDRAWABLE = [
+  'absence_limit_exceeded',
+  'consecutive_absences',
+  'removed_for_behaviour',
+  'no_attendance',
+  'completion_deadline_missed',
+  'failed_to_enroll',
+];
+const VIOLATIONS = [
+  'absence_limit_exceeded',
+  'consecutive_absences',
+  'removed_for_behaviour',
+  'no_attendance',
+  'completion_deadline_missed',
+];
 const CALENDAR = ['no_attendance', 'completion_deadline_missed', 'failed_to_enroll'];
 
-const came = (mark: Mark, policy: ModelPolicy) => mark === 'present' || mark === 'late' || (mark === 'left_early' && policy.leftEarlyCounts);
+const came = (mark: Mark, policy: ModelPolicy) =>
+  mark === 'present' || mark === 'late' || (mark === 'left_early' && policy.leftEarlyCounts);
 const missed = (mark: Mark) => mark === 'absent_excused' || mark === 'absent_unexcused' || mark === 'removed';
 const missedWithoutExcuse = (mark: Mark) => mark === 'absent_unexcused' || mark === 'removed';
 
@@ -136,7 +150,14 @@ export function dueWithoutMark(world: World): number[] {
   const today = dayOf(world.today);
   return world.sessions
     .filter((session) => session.state !== 'cancelled' && !world.marks.has(session.id) && dayOf(session.date) <= today)
-    .filter((session) => world.enrollments.some((enrollment) => enrollment.group === session.group && enrollment.start <= session.date && (enrollment.end === null || session.date <= enrollment.end)))
+    .filter((session) =>
+      world.enrollments.some(
+        (enrollment) =>
+          enrollment.group === session.group &&
+          enrollment.start <= session.date &&
+          (enrollment.end === null || session.date <= enrollment.end),
+      ),
+    )
     .map((session) => dayOf(session.date))
     .sort((a, b) => a - b);
 }
@@ -177,14 +198,23 @@ export function crossingsOf(world: World, status: Status): ModelCrossings {
 
   // Runs walk the sessions he was due at, in order: an absence extends the run, anything else ends it.
   const runs: ModelCrossings['runs'] = [];
-  const due = [...history.map((entry) => ({ day: dayOf(entry.date), absent: missed(entry.mark) })), ...dueWithoutMark(world).map((day) => ({ day, absent: false }))].sort((a, b) => a.day - b.day);
+  const due = [
+    ...history.map((entry) => ({ day: dayOf(entry.date), absent: missed(entry.mark) })),
+    ...dueWithoutMark(world).map((day) => ({ day, absent: false })),
+  ].sort((a, b) => a.day - b.day);
   let current: number[] = [];
   for (const entry of [...due, null]) {
     if (entry && entry.absent) {
       current.push(entry.day);
       continue;
     }
-    if (current.length > 0) runs.push({ from: current[0], to: current[current.length - 1], toIncluded: true, crosses: current.length > policy.maxConsecutiveAbsences });
+    if (current.length > 0)
+      runs.push({
+        from: current[0],
+        to: current[current.length - 1],
+        toIncluded: true,
+        crosses: current.length > policy.maxConsecutiveAbsences,
+      });
     current = [];
   }
   for (const run of runs) if (run.crosses) marks.add(`run:${isoOf(run.from)}`);
@@ -207,7 +237,8 @@ export function crossingsOf(world: World, status: Status): ModelCrossings {
     for (const gap of gaps) if (gap.crosses) calendar.add(`lapse:${isoOf(gap.from)}`);
   }
   if (OPEN.includes(status)) {
-    if (today > dayOf(world.enrollBy) && !world.enrollments.some((enrollment) => dayOf(enrollment.start) <= dayOf(world.enrollBy))) calendar.add('enroll');
+    if (today > dayOf(world.enrollBy) && !world.enrollments.some((enrollment) => dayOf(enrollment.start) <= dayOf(world.enrollBy)))
+      calendar.add('enroll');
     const byDeadline = history.filter((entry) => dayOf(entry.date) <= dayOf(world.completeBy));
     if (today > dayOf(world.completeBy) && recount(byDeadline, policy).attended < policy.requiredSessions) calendar.add('complete');
   }
@@ -273,7 +304,8 @@ export function judge(
     const target = events.find((candidate) => candidate.id === event.correctsId);
     if (!target) problems.push(`a correction withdraws an event that does not exist`);
     else if (!WITHDRAWABLE.includes(target.kind)) problems.push(`a correction withdraws ${target.kind}, which is not withdrawable`);
-    if (event.correctsId && withdrawnBy.has(event.correctsId)) problems.push(`${String(target?.kind)}|${String(target?.key)} was withdrawn twice`);
+    if (event.correctsId && withdrawnBy.has(event.correctsId))
+      problems.push(`${String(target?.kind)}|${String(target?.key)} was withdrawn twice`);
     if (event.correctsId) withdrawnBy.set(event.correctsId, event.id);
   }
   const live = events.filter((event) => WITHDRAWABLE.includes(event.kind) && !withdrawnBy.has(event.id));
@@ -298,8 +330,11 @@ export function judge(
     if (standing.includes(crossing)) problems.push(`${crossing} stands twice (${event.kind}|${event.key})`);
     standing.push(crossing);
   }
-  for (const crossing of crossings.marks) if (!standing.includes(crossing)) problems.push(`${crossing} is crossed but no event stands for it`);
-  if (calendarSeen) for (const crossing of crossings.calendar) if (!standing.includes(crossing)) problems.push(`${crossing} is crossed but the sweep left no event standing for it`);
+  for (const crossing of crossings.marks)
+    if (!standing.includes(crossing)) problems.push(`${crossing} is crossed but no event stands for it`);
+  if (calendarSeen)
+    for (const crossing of crossings.calendar)
+      if (!standing.includes(crossing)) problems.push(`${crossing} is crossed but the sweep left no event standing for it`);
   for (const event of events.slice(previous.eventCount)) {
     if (!calendarSeen && CALENDAR.includes(event.kind)) problems.push(`a request raised the calendar event ${event.kind}|${event.key}`);
     // A withdrawal is true only if the crossing is gone, or an earlier report still stands for it:
@@ -315,9 +350,13 @@ export function judge(
   if (ENROLLED.includes(status)) {
     const uncovered = live.filter((event) => VIOLATIONS.includes(event.kind) && event.step > world.reinstatedAtStep);
     const expected: Status = uncovered.length > 0 ? 'non_compliant' : 'active';
-    if (status !== expected) problems.push(`status ${status}, expected ${expected} (${uncovered.map((event) => `${event.kind}|${event.key}`).join(', ') || 'nothing uncovered stands'})`);
+    if (status !== expected)
+      problems.push(
+        `status ${status}, expected ${expected} (${uncovered.map((event) => `${event.kind}|${event.key}`).join(', ') || 'nothing uncovered stands'})`,
+      );
   }
-  if (status === 'referred' && live.some((event) => event.kind === 'failed_to_enroll')) problems.push('failed to enroll stands but he is still referred');
+  if (status === 'referred' && live.some((event) => event.kind === 'failed_to_enroll'))
+    problems.push('failed to enroll stands but he is still referred');
   return { problems, standing: standing.sort() };
 }
 
@@ -346,14 +385,16 @@ export type Step =
 export const FIRST_MONDAYS = ['2026-09-21', '2026-10-19', '2026-12-14', '2027-02-22', '2027-03-01'];
 
 /** Limits as a program may set them (the product refuses more unexcused absences than absences). */
-export const policyArbitrary: fc.Arbitrary<ModelPolicy> = fc.record({
-  requiredSessions: fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }, fc.integer({ min: 4, max: 10 })),
-  leftEarlyCounts: fc.boolean(),
-  maxAbsences: fc.integer({ min: 0, max: 5 }),
-  maxUnexcusedAbsences: fc.integer({ min: 0, max: 4 }),
-  maxConsecutiveAbsences: fc.integer({ min: 1, max: 4 }),
-  noAttendanceDays: fc.integer({ min: 7, max: 28 }),
-}).map((policy) => ({ ...policy, maxUnexcusedAbsences: Math.min(policy.maxUnexcusedAbsences, policy.maxAbsences) }));
+export const policyArbitrary: fc.Arbitrary<ModelPolicy> = fc
+  .record({
+    requiredSessions: fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 1, max: 3 }) }, fc.integer({ min: 4, max: 10 })),
+    leftEarlyCounts: fc.boolean(),
+    maxAbsences: fc.integer({ min: 0, max: 5 }),
+    maxUnexcusedAbsences: fc.integer({ min: 0, max: 4 }),
+    maxConsecutiveAbsences: fc.integer({ min: 1, max: 4 }),
+    noAttendanceDays: fc.integer({ min: 7, max: 28 }),
+  })
+  .map((policy) => ({ ...policy, maxUnexcusedAbsences: Math.min(policy.maxUnexcusedAbsences, policy.maxAbsences) }));
 
 export const setupArbitrary: fc.Arbitrary<HistorySetup> = fc
   .record({
@@ -378,9 +419,18 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ type: fc.constant('cancel' as const), pick: fc.nat(40) }) },
   { weight: 4, arbitrary: fc.record({ type: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 9 }) }) },
   { weight: 3, arbitrary: fc.constant({ type: 'sweep' as const }) },
-  { weight: 3, arbitrary: fc.record({ type: fc.constant('enroll' as const), group: fc.constantFrom(0 as const, 1 as const), back: fc.nat(40) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ type: fc.constant('enroll' as const), group: fc.constantFrom(0 as const, 1 as const), back: fc.nat(40) }),
+  },
   { weight: 2, arbitrary: fc.constant({ type: 'reinstate' as const }) },
-  { weight: 1, arbitrary: fc.record({ type: fc.constant('end' as const), how: fc.constantFrom('terminated' as const, 'completed' as const, 'closed' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('end' as const),
+      how: fc.constantFrom('terminated' as const, 'completed' as const, 'closed' as const),
+    }),
+  },
 );
 
 export const WEEKS = 16;
@@ -434,7 +484,10 @@ export function resolveStep(world: World, step: Step, status: Status, attended: 
   const open = OPEN.includes(status);
   switch (step.type) {
     case 'mark': {
-      const candidates = world.sessions.filter((session) => session.state !== 'cancelled' && session.date <= world.today && enrollmentOn(world, session.date)?.group === session.group);
+      const candidates = world.sessions.filter(
+        (session) =>
+          session.state !== 'cancelled' && session.date <= world.today && enrollmentOn(world, session.date)?.group === session.group,
+      );
       if (candidates.length === 0) return { type: 'none' };
       const session = candidates[step.pick % candidates.length];
       if (world.marks.get(session.id) === step.mark) return { type: 'none' };
@@ -471,7 +524,9 @@ export function resolveStep(world: World, step: Step, status: Status, attended: 
       const current = world.enrollments.find((enrollment) => enrollment.end === null);
       if (current) {
         if (current.group === step.group || start <= current.start) return { type: 'none' };
-        const markedLater = world.sessions.some((session) => session.group === current.group && world.marks.has(session.id) && session.date >= start);
+        const markedLater = world.sessions.some(
+          (session) => session.group === current.group && world.marks.has(session.id) && session.date >= start,
+        );
         if (markedLater) return { type: 'none' };
         current.end = plusDays(start, -1);
       }

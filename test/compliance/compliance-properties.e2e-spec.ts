@@ -8,7 +8,20 @@ import { OutboxTransaction } from '../../src/modules/mail/outbox-transaction';
 import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, Reference, sessionsOf, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { Action, describeActions, historyArbitrary, judge, markedHistory, newWorld, plusDays, recount, RecordedEvent, resolveStep, Status, World } from './compliance-model';
+import {
+  Action,
+  describeActions,
+  historyArbitrary,
+  judge,
+  markedHistory,
+  newWorld,
+  plusDays,
+  recount,
+  RecordedEvent,
+  resolveStep,
+  Status,
+  World,
+} from './compliance-model';
 
 /**
  * The compliance properties through the product: generated histories replayed through
@@ -31,7 +44,9 @@ describe('compliance properties through the API and PostgreSQL', () => {
   // Notices are judged as written (the outbox); delivering them is the notice suites' business.
   beforeAll(async () => ({ testApp, staff, reference } = await startProgramApp({ env: { APP_ROLE: 'api' } })));
   afterAll(async () => {
-    console.log(`compliance properties through PostgreSQL: ${histories} histories, ${steps} steps, seed ${seed} (COMPLIANCE_PROPERTY_SEED=${seed} replays them)`);
+    console.log(
+      `compliance properties through PostgreSQL: ${histories} histories, ${steps} steps, seed ${seed} (COMPLIANCE_PROPERTY_SEED=${seed} replays them)`,
+    );
     await testApp.close();
   });
 
@@ -43,31 +58,40 @@ describe('compliance properties through the API and PostgreSQL', () => {
   };
 
   async function recorded(referralId: string, known: Map<string, number>, step: number): Promise<RecordedEvent[]> {
-    const rows: Array<{ id: string; kind: string; threshold_key: string; corrects_event_id: string | null }> = await testApp.dataSource.query(
-      // The program's own decisions (enrolled, reinstated, …) are told to the court but the rules neither raise nor withdraw them.
-      `SELECT id, kind, threshold_key, corrects_event_id FROM compliance_events WHERE referral_id = $1 AND NOT (kind = ANY($2::compliance_event_kind[])) ORDER BY created_at, id`,
-      [referralId, PROGRAM_DECISION_KINDS],
-    );
+    const rows: Array<{ id: string; kind: string; threshold_key: string; corrects_event_id: string | null }> =
+      await testApp.dataSource.query(
+        // The program's own decisions (enrolled, reinstated, …) are told to the court but the rules neither raise nor withdraw them.
+        `SELECT id, kind, threshold_key, corrects_event_id FROM compliance_events WHERE referral_id = $1 AND NOT (kind = ANY($2::compliance_event_kind[])) ORDER BY created_at, id`,
+        [referralId, PROGRAM_DECISION_KINDS],
+      );
     for (const row of rows) if (!known.has(row.id)) known.set(row.id, step);
-    return rows.map((row) => ({ id: row.id, kind: row.kind, key: row.threshold_key, correctsId: row.corrects_event_id, step: known.get(row.id)! }));
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      key: row.threshold_key,
+      correctsId: row.corrects_event_id,
+      step: known.get(row.id)!,
+    }));
   }
 
   /** Every event has its notices, and a correction reaches exactly whoever heard of what it withdraws. */
   async function noticeProblems(referralId: string): Promise<string[]> {
-    const rows: Array<{ id: string; kind: string; corrects_event_id: string | null; recipients: string[] | null }> = await testApp.dataSource.query(
-      `SELECT e.id, e.kind, e.corrects_event_id,
+    const rows: Array<{ id: string; kind: string; corrects_event_id: string | null; recipients: string[] | null }> =
+      await testApp.dataSource.query(
+        `SELECT e.id, e.kind, e.corrects_event_id,
               array_agg(n.recipient_kind::text ORDER BY n.recipient_kind::text) FILTER (WHERE n.id IS NOT NULL AND n.purpose = 'event') AS recipients
          FROM compliance_events e LEFT JOIN notices n ON n.event_id = e.id
         WHERE e.referral_id = $1 AND NOT (e.kind = ANY($2::compliance_event_kind[])) GROUP BY e.id`,
-      [referralId, PROGRAM_DECISION_KINDS],
-    );
+        [referralId, PROGRAM_DECISION_KINDS],
+      );
     const byId = new Map(rows.map((row) => [row.id, row]));
     const problems: string[] = [];
     for (const row of rows) {
       const expected = row.kind === 'at_risk' ? ['probation_officer'] : ['court', 'probation_officer'];
       const target = row.corrects_event_id ? byId.get(row.corrects_event_id) : undefined;
       const wanted = target ? (target.recipients ?? []) : expected;
-      if (JSON.stringify(row.recipients ?? []) !== JSON.stringify(wanted)) problems.push(`${row.kind} has notices to ${String(row.recipients)} (expected ${String(wanted)})`);
+      if (JSON.stringify(row.recipients ?? []) !== JSON.stringify(wanted))
+        problems.push(`${row.kind} has notices to ${String(row.recipients)} (expected ${String(wanted)})`);
     }
     return problems;
   }
@@ -87,32 +111,53 @@ describe('compliance properties through the API and PostgreSQL', () => {
         const { firstMonday } = setup;
         pinToday(testApp, plusDays(firstMonday, 56));
         const policy = await ok(
-          testApp.http.post('/api/v1/policies').set(admin()).send({
-            name: `Generated ${histories}-${Math.random().toString(36).slice(2, 7)}`,
-            sessionMinutes: 90,
-            enrollWithinDays: setup.enrollWithinDays,
-            completeWithinMonths: Math.max(Math.round(setup.completeWithinDays / 30), 1, Math.ceil((setup.policy.requiredSessions * 7) / 30.4) + 1),
-            progressReportEveryDays: 30,
-            violationReportBusinessDays: 1,
-            feesRequired: false,
-            ...setup.policy,
-          }),
+          testApp.http
+            .post('/api/v1/policies')
+            .set(admin())
+            .send({
+              name: `Generated ${histories}-${Math.random().toString(36).slice(2, 7)}`,
+              sessionMinutes: 90,
+              enrollWithinDays: setup.enrollWithinDays,
+              completeWithinMonths: Math.max(
+                Math.round(setup.completeWithinDays / 30),
+                1,
+                Math.ceil((setup.policy.requiredSessions * 7) / 30.4) + 1,
+              ),
+              progressReportEveryDays: 30,
+              violationReportBusinessDays: 1,
+              feesRequired: false,
+              ...setup.policy,
+            }),
           201,
           'policy',
         );
         const groups = [
-          await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 1, startsOn: firstMonday }),
-          await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 4, startsOn: plusDays(firstMonday, 3) }),
+          await createGroup(testApp, staff, {
+            curriculumId: reference.duluth.id,
+            facilitatorIds: [staff.users.facilitator.id],
+            weekday: 1,
+            startsOn: firstMonday,
+          }),
+          await createGroup(testApp, staff, {
+            curriculumId: reference.duluth.id,
+            facilitatorIds: [staff.users.facilitator.id],
+            weekday: 4,
+            startsOn: plusDays(firstMonday, 3),
+          }),
         ];
         const sessionIds = new Map<string, string>();
         for (const [index, group] of groups.entries()) {
-          for (const session of await sessionsOf(testApp, staff, group.id, firstMonday, plusDays(firstMonday, 7 * 17))) sessionIds.set(`${index}|${session.date}`, session.id);
+          for (const session of await sessionsOf(testApp, staff, group.id, firstMonday, plusDays(firstMonday, 7 * 17)))
+            sessionIds.set(`${index}|${session.date}`, session.id);
         }
         const world: World = newWorld(setup, (group, date) => sessionIds.get(`${group}|${date}`) ?? `missing ${group} ${date}`);
         // Another man in each group, whose attendance is how a week is known to have met without him.
         const others = [];
         for (const group of groups) {
-          const other = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: plusDays(firstMonday, -20) });
+          const other = await createReferral(testApp, staff, {
+            policyId: reference.duluthPolicy.id,
+            orderedOn: plusDays(firstMonday, -20),
+          });
           others.push((await enroll(testApp, staff, other.id, group.id, firstMonday)).enrollment.id);
         }
         const referral = await createReferral(testApp, staff, { policyId: policy.id as string, orderedOn: world.orderedOn });
@@ -132,16 +177,38 @@ describe('compliance properties through the API and PostgreSQL', () => {
           actions.push(action);
           /** His enrollment (its id in PostgreSQL) in the session's group on its date. */
           const enrollmentFor = (session: { group: number; date: string }) =>
-            enrollmentIds[world.enrollments.findIndex((e) => e.group === session.group && e.start <= session.date && (e.end === null || e.end >= session.date))];
+            enrollmentIds[
+              world.enrollments.findIndex(
+                (e) => e.group === session.group && e.start <= session.date && (e.end === null || e.end >= session.date),
+              )
+            ];
           switch (action.type) {
             case 'mark':
-              await ok(testApp.http.put(`/api/v1/sessions/${action.session.id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollmentFor(action.session), status: action.mark }] }), 200, 'mark');
+              await ok(
+                testApp.http
+                  .put(`/api/v1/sessions/${action.session.id}/attendance`)
+                  .set(admin())
+                  .send({ marks: [{ enrollmentId: enrollmentFor(action.session), status: action.mark }] }),
+                200,
+                'mark',
+              );
               break;
             case 'heldWithoutHim':
-              await ok(testApp.http.put(`/api/v1/sessions/${action.session.id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: others[action.session.group], status: 'present' }] }), 200, 'held');
+              await ok(
+                testApp.http
+                  .put(`/api/v1/sessions/${action.session.id}/attendance`)
+                  .set(admin())
+                  .send({ marks: [{ enrollmentId: others[action.session.group], status: 'present' }] }),
+                200,
+                'held',
+              );
               break;
             case 'cancel':
-              await ok(testApp.http.post(`/api/v1/sessions/${action.session.id}/cancel`).set(admin()).send({ reason: 'Facilitator ill' }), 200, 'cancel');
+              await ok(
+                testApp.http.post(`/api/v1/sessions/${action.session.id}/cancel`).set(admin()).send({ reason: 'Facilitator ill' }),
+                200,
+                'cancel',
+              );
               break;
             case 'advance':
               pinToday(testApp, action.today);
@@ -150,12 +217,23 @@ describe('compliance properties through the API and PostgreSQL', () => {
               await sweep.run(world.today);
               break;
             case 'enroll': {
-              const body = await ok(testApp.http.post('/api/v1/enrollments').set(admin()).send({ referralId: referral.id, groupId: groups[action.group].id, startDate: action.start }), 201, 'enroll');
+              const body = await ok(
+                testApp.http
+                  .post('/api/v1/enrollments')
+                  .set(admin())
+                  .send({ referralId: referral.id, groupId: groups[action.group].id, startDate: action.start }),
+                201,
+                'enroll',
+              );
               enrollmentIds.push((body.enrollment as { id: string }).id);
               break;
             }
             case 'reinstate':
-              await ok(testApp.http.post(`/api/v1/referrals/${referral.id}/reinstate`).set(admin()).send({ reason: 'Make-up plan' }), 200, 'reinstate');
+              await ok(
+                testApp.http.post(`/api/v1/referrals/${referral.id}/reinstate`).set(admin()).send({ reason: 'Make-up plan' }),
+                200,
+                'reinstate',
+              );
               world.reinstatedAtStep = index;
               break;
             case 'end': {
@@ -167,11 +245,15 @@ describe('compliance properties through the API and PostgreSQL', () => {
             }
           }
           events = await recorded(referral.id, known, index);
-          status = (await testApp.dataSource.query<Array<{ status: Status }>>(`SELECT status FROM referrals WHERE id = $1`, [referral.id]))[0].status;
+          status = (
+            await testApp.dataSource.query<Array<{ status: Status }>>(`SELECT status FROM referrals WHERE id = $1`, [referral.id])
+          )[0].status;
           const evaluated = action.type === 'mark' || action.type === 'cancel' || action.type === 'enroll' || action.type === 'sweep';
           const verdict = judge(world, events, status, previous, { evaluated, calendarSeen: action.type === 'sweep' });
           if (verdict.problems.length) {
-            throw new Error(`after step ${index + 1} (${describeActions([action]) || 'nothing'}): ${verdict.problems.join('; ')}\nhistory (${setup.firstMonday}, policy ${JSON.stringify(setup.policy)}): ${describeActions(actions)}`);
+            throw new Error(
+              `after step ${index + 1} (${describeActions([action]) || 'nothing'}): ${verdict.problems.join('; ')}\nhistory (${setup.firstMonday}, policy ${JSON.stringify(setup.policy)}): ${describeActions(actions)}`,
+            );
           }
         }
         const notices = await noticeProblems(referral.id);

@@ -46,7 +46,10 @@ describe('compliance tells the court the truth', () => {
       [referralId, kind],
     );
   const statusOf = async (referralId: string) =>
-    (await testApp.http.get(`/api/v1/referrals/${referralId}`).set(admin()).expect(200)).body as { status: string; statusReason: string | null };
+    (await testApp.http.get(`/api/v1/referrals/${referralId}`).set(admin()).expect(200)).body as {
+      status: string;
+      statusReason: string | null;
+    };
 
   /** A Monday group from 7 September 2026 and one man in it; `mark` and `cancel` go by session date. */
   async function mondayMan(options: { orderedOn: string; enrolledFrom?: string; policyId?: string; today: string }) {
@@ -63,7 +66,10 @@ describe('compliance tells the court the truth', () => {
       if (!session) throw new Error(`no session on ${date}`);
       return session;
     };
-    const referral = await createReferral(testApp, staff, { policyId: options.policyId ?? reference.duluthPolicy.id, orderedOn: options.orderedOn });
+    const referral = await createReferral(testApp, staff, {
+      policyId: options.policyId ?? reference.duluthPolicy.id,
+      orderedOn: options.orderedOn,
+    });
     let enrollmentId: string | null = null;
     const enrollFrom = async (date: string) => {
       enrollmentId = (await enroll(testApp, staff, referral.id, group.id, date)).enrollment.id;
@@ -76,13 +82,21 @@ describe('compliance tells the court the truth', () => {
         .send({ marks: [{ enrollmentId, status, ...(note ? { note } : {}) }] })
         .expect(200);
     const cancel = (date: string) =>
-      testApp.http.post(`/api/v1/sessions/${sessionOn(date).id}/cancel`).set(admin()).send({ reason: 'Building closed' }).expect(200);
+      testApp.http
+        .post(`/api/v1/sessions/${sessionOn(date).id}/cancel`)
+        .set(admin())
+        .send({ reason: 'Building closed' })
+        .expect(200);
     /** Another man attends, so the group is known to have met that week. */
     const held = async (...dates: string[]) => {
       const other = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-09-01' });
       const { enrollment } = await enroll(testApp, staff, other.id, group.id, '2026-09-07');
       for (const date of dates) {
-        await testApp.http.put(`/api/v1/sessions/${sessionOn(date).id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] }).expect(200);
+        await testApp.http
+          .put(`/api/v1/sessions/${sessionOn(date).id}/attendance`)
+          .set(admin())
+          .send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] })
+          .expect(200);
       }
     };
     return { referral, group, mark, cancel, held, enrollFrom };
@@ -121,7 +135,11 @@ describe('compliance tells the court the truth', () => {
     expect((await statusOf(man.referral.id)).status).toBe('non_compliant');
 
     // Terminated in the morning; his enrollment ends today, so he is still on tonight's roster.
-    await testApp.http.post(`/api/v1/referrals/${man.referral.id}/terminate`).set(admin()).send({ reason: 'Removed and did not return' }).expect(200);
+    await testApp.http
+      .post(`/api/v1/referrals/${man.referral.id}/terminate`)
+      .set(admin())
+      .send({ reason: 'Removed and did not return' })
+      .expect(200);
     await man.mark('2026-11-30', 'absent_unexcused');
     await man.mark('2026-11-16', 'absent_unexcused', 'Called in drunk, per the facilitator');
 
@@ -139,7 +157,8 @@ describe('compliance tells the court the truth', () => {
       ['2026-09-28', 'present'],
       ['2026-10-05', 'absent_excused'],
       ['2026-10-12', 'present'],
-    ]) await man.mark(date, status);
+    ])
+      await man.mark(date, status);
     expect((await statusOf(man.referral.id)).status).toBe('active');
     await man.mark('2026-10-19', 'absent_excused');
     expect(await standing(man.referral.id)).toEqual(['absence_limit_exceeded|absences:4']);
@@ -153,7 +172,12 @@ describe('compliance tells the court the truth', () => {
     expect(again).toHaveLength(1);
     expect(again[0]).toMatch(/^absence_limit_exceeded\|absences:4/);
     expect((await statusOf(man.referral.id)).status).toBe('non_compliant');
-    expect((await noticesFor(man.referral.id, 'absence_limit_exceeded')).map((n) => n.recipient_kind)).toEqual(['court', 'court', 'probation_officer', 'probation_officer']);
+    expect((await noticesFor(man.referral.id, 'absence_limit_exceeded')).map((n) => n.recipient_kind)).toEqual([
+      'court',
+      'court',
+      'probation_officer',
+      'probation_officer',
+    ]);
     await sweep('2026-11-30');
     expect((await statusOf(man.referral.id)).status).toBe('non_compliant');
 
@@ -167,7 +191,8 @@ describe('compliance tells the court the truth', () => {
       ['2026-10-05', 'absent_unexcused'],
       ['2026-10-05', 'present'],
       ['2026-10-12', 'absent_unexcused'],
-    ]) await other.mark(date, status);
+    ])
+      await other.mark(date, status);
     expect((await standing(other.referral.id)).filter((key) => key.includes('unexcused'))).toHaveLength(1);
     expect((await statusOf(other.referral.id)).status).toBe('non_compliant');
   });
@@ -222,17 +247,29 @@ describe('compliance tells the court the truth', () => {
       ['2026-10-19', 'present'],
       ['2026-10-26', 'absent_unexcused'],
       ['2026-11-02', 'present'],
-    ]) await man.mark(date, status);
+    ])
+      await man.mark(date, status);
     expect(await standing(man.referral.id)).toEqual(['absence_limit_exceeded|unexcused:3']);
-    await testApp.http.post(`/api/v1/referrals/${man.referral.id}/reinstate`).set(admin()).send({ reason: 'Court said continue' }).expect(200);
+    await testApp.http
+      .post(`/api/v1/referrals/${man.referral.id}/reinstate`)
+      .set(admin())
+      .send({ reason: 'Court said continue' })
+      .expect(200);
     await man.mark('2026-11-09', 'present');
     await man.mark('2026-11-16', 'present');
     await man.mark('2026-11-23', 'removed');
     expect((await statusOf(man.referral.id)).status).toBe('non_compliant');
     // The removal was also his fourth absence.
-    expect(await standing(man.referral.id)).toEqual(['absence_limit_exceeded|unexcused:3', 'absence_limit_exceeded|absences:4', 'removed_for_behaviour|removed:2026-11-23']);
+    expect(await standing(man.referral.id)).toEqual([
+      'absence_limit_exceeded|unexcused:3',
+      'absence_limit_exceeded|absences:4',
+      'removed_for_behaviour|removed:2026-11-23',
+    ]);
     await man.mark('2026-11-23', 'present'); // it was another man
-    expect((await corrections(man.referral.id)).map((c) => c.facts.corrects).sort()).toEqual(['absence_limit_exceeded', 'removed_for_behaviour']);
+    expect((await corrections(man.referral.id)).map((c) => c.facts.corrects).sort()).toEqual([
+      'absence_limit_exceeded',
+      'removed_for_behaviour',
+    ]);
     expect(await standing(man.referral.id)).toEqual(['absence_limit_exceeded|unexcused:3']);
     expect(await statusOf(man.referral.id)).toMatchObject({ status: 'active' });
   });
@@ -292,7 +329,8 @@ describe('compliance tells the court the truth', () => {
   it('9. business days are counted in the program’s time zone, by the one function the notices use', async () => {
     const at = async (sql: string, params: unknown[]) => (await testApp.dataSource.query<Array<{ at: string }>>(sql, params))[0].at;
     const chicago = `to_char(%s AT TIME ZONE 'America/Chicago', 'Dy YYYY-MM-DD HH24:MI')`;
-    const plus = (days: number) => chicago.replace('%s', `add_business_days('2026-11-20 20:00 America/Chicago'::timestamptz, ${days}, 'America/Chicago')`);
+    const plus = (days: number) =>
+      chicago.replace('%s', `add_business_days('2026-11-20 20:00 America/Chicago'::timestamptz, ${days}, 'America/Chicago')`);
     // Friday 20:00 in Chicago is already Saturday in UTC.
     expect(await at(`SELECT ${plus(2)} AS at`, [])).toBe('Tue 2026-11-24 20:00');
     expect(await at(`SELECT ${plus(1)} AS at`, [])).toBe('Mon 2026-11-23 20:00'); // Texas: next working day, not Sunday
@@ -302,7 +340,12 @@ describe('compliance tells the court the truth', () => {
     expect(await at(`SELECT ${dst} AS at`, [])).toBe('Mon 2026-11-02 20:00');
 
     // A Texas notice written now is due one business day later, counted in the program's time zone.
-    const tx = await mondayMan({ orderedOn: '2026-10-26', enrolledFrom: '2026-11-02', policyId: reference.txPolicy.id, today: '2026-11-30' });
+    const tx = await mondayMan({
+      orderedOn: '2026-10-26',
+      enrolledFrom: '2026-11-02',
+      policyId: reference.txPolicy.id,
+      today: '2026-11-30',
+    });
     await tx.mark('2026-11-02', 'removed');
     const [row] = await testApp.dataSource.query<Array<{ ok: boolean; dow: string }>>(
       `SELECT (n.due_by = add_business_days(n.created_at, 1, 'America/Chicago')) AS ok, extract(isodow FROM n.due_by AT TIME ZONE 'America/Chicago') AS dow

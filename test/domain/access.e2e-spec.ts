@@ -96,8 +96,16 @@ describe('access: who may call which route', () => {
       .expect(201);
     fx.onePolicyId = onePolicy.body.id;
 
-    fx.groupA = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], startsOn: '2026-10-20' })).id;
-    fx.groupB = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [colleague.user.id], startsOn: '2026-10-20' })).id;
+    fx.groupA = (
+      await createGroup(testApp, staff, {
+        curriculumId: reference.duluth.id,
+        facilitatorIds: [staff.users.facilitator.id],
+        startsOn: '2026-10-20',
+      })
+    ).id;
+    fx.groupB = (
+      await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [colleague.user.id], startsOn: '2026-10-20' })
+    ).id;
     const sessionsA = await sessionsOf(testApp, staff, fx.groupA, '2026-10-01', '2027-02-01');
     const sessionsB = await sessionsOf(testApp, staff, fx.groupB, '2026-10-01', '2027-02-01');
     const onDate = (sessions: typeof sessionsA, date: string) => sessions.find((session) => session.date === date)!.id;
@@ -151,7 +159,9 @@ describe('access: who may call which route', () => {
   const http = () => testApp.http;
 
   async function statusOf(referralId: string): Promise<string> {
-    const [{ status }] = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM referrals WHERE id = $1`, [referralId]);
+    const [{ status }] = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM referrals WHERE id = $1`, [
+      referralId,
+    ]);
     return status;
   }
 
@@ -172,7 +182,10 @@ describe('access: who may call which route', () => {
   const ROUTES: Record<string, (role: Role, token: string, expected: number) => Promise<void>> = {
     'POST /api/v1/agencies': async (_role, token, expected) => {
       const name = `Access court ${unique()}`;
-      expectStatus(await http().post('/api/v1/agencies').set(bearer(token)).send({ name, kind: 'court', noticeEmail: 'clerk@access.test' }), expected);
+      expectStatus(
+        await http().post('/api/v1/agencies').set(bearer(token)).send({ name, kind: 'court', noticeEmail: 'clerk@access.test' }),
+        expected,
+      );
       expect(await count(`agencies WHERE name = $1`, [name])).toBe(expected === 201 ? 1 : 0);
     },
     'GET /api/v1/agencies': async (_role, token, expected) => {
@@ -201,23 +214,20 @@ describe('access: who may call which route', () => {
     },
     'POST /api/v1/policies': async (_role, token, expected) => {
       const name = `Access policy ${unique()}`;
-      const response = await http()
-        .post('/api/v1/policies')
-        .set(bearer(token))
-        .send({
-          name,
-          requiredSessions: 24,
-          sessionMinutes: 90,
-          enrollWithinDays: 14,
-          completeWithinMonths: 9,
-          maxAbsences: 3,
-          maxUnexcusedAbsences: 2,
-          maxConsecutiveAbsences: 2,
-          noAttendanceDays: 14,
-          progressReportEveryDays: 30,
-          violationReportBusinessDays: 2,
-          feesRequired: false,
-        });
+      const response = await http().post('/api/v1/policies').set(bearer(token)).send({
+        name,
+        requiredSessions: 24,
+        sessionMinutes: 90,
+        enrollWithinDays: 14,
+        completeWithinMonths: 9,
+        maxAbsences: 3,
+        maxUnexcusedAbsences: 2,
+        maxConsecutiveAbsences: 2,
+        noAttendanceDays: 14,
+        progressReportEveryDays: 30,
+        violationReportBusinessDays: 2,
+        feesRequired: false,
+      });
       expectStatus(response, expected);
       expect(await count(`policies WHERE name = $1`, [name])).toBe(expected === 201 ? 1 : 0);
     },
@@ -258,7 +268,8 @@ describe('access: who may call which route', () => {
     'GET /api/v1/referrals/:id of his own caseload or court': async (_role, token, expected) => {
       const response = await http().get(`/api/v1/referrals/${fx.referral}`).set(bearer(token));
       expectStatus(response, expected);
-      if (expected === 200) expect(response.body).toMatchObject({ id: fx.referral, caseNumber: MAN_CASE, compliance: { sessionsRequired: 24 } });
+      if (expected === 200)
+        expect(response.body).toMatchObject({ id: fx.referral, caseNumber: MAN_CASE, compliance: { sessionsRequired: 24 } });
     },
     'GET /api/v1/referrals/:id of another officer and court': async (_role, token, expected) => {
       const response = await http().get(`/api/v1/referrals/${fx.otherReferral}`).set(bearer(token));
@@ -268,7 +279,8 @@ describe('access: who may call which route', () => {
     'GET /api/v1/referrals/:id/attendance of his own caseload': async (_role, token, expected) => {
       const response = await http().get(`/api/v1/referrals/${fx.referral}/attendance`).set(bearer(token));
       expectStatus(response, expected);
-      if (expected === 200) expect(response.body).toMatchObject({ referralId: fx.referral, enrollments: [expect.objectContaining({ id: fx.enrollment })] });
+      if (expected === 200)
+        expect(response.body).toMatchObject({ referralId: fx.referral, enrollments: [expect.objectContaining({ id: fx.enrollment })] });
     },
     'GET /api/v1/referrals/:id/attendance of another officer': async (_role, token, expected) => {
       expectStatus(await http().get(`/api/v1/referrals/${fx.otherReferral}/attendance`).set(bearer(token)), expected);
@@ -282,14 +294,20 @@ describe('access: who may call which route', () => {
     },
     'POST /api/v1/referrals/:id/terminate': async (_role, token, expected) => {
       const before = await statusOf(fx.toTerminate);
-      const response = await http().post(`/api/v1/referrals/${fx.toTerminate}/terminate`).set(bearer(token)).send({ reason: 'Three unexcused absences' });
+      const response = await http()
+        .post(`/api/v1/referrals/${fx.toTerminate}/terminate`)
+        .set(bearer(token))
+        .send({ reason: 'Three unexcused absences' });
       expectStatus(response, expected);
       if (expected === 200) expect(response.body.status).toBe('terminated');
       else expect(await statusOf(fx.toTerminate)).toBe(before);
     },
     'POST /api/v1/referrals/:id/close': async (_role, token, expected) => {
       const before = await statusOf(fx.toClose);
-      const response = await http().post(`/api/v1/referrals/${fx.toClose}/close`).set(bearer(token)).send({ reason: 'Order withdrawn by the court' });
+      const response = await http()
+        .post(`/api/v1/referrals/${fx.toClose}/close`)
+        .set(bearer(token))
+        .send({ reason: 'Order withdrawn by the court' });
       expectStatus(response, expected);
       if (expected === 200) expect(response.body.status).toBe('closed');
       else expect(await statusOf(fx.toClose)).toBe(before);
@@ -352,7 +370,10 @@ describe('access: who may call which route', () => {
     },
     'POST /api/v1/enrollments': async (_role, token, expected) => {
       const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-15' });
-      const response = await http().post('/api/v1/enrollments').set(bearer(token)).send({ referralId: referral.id, groupId: fx.groupA, startDate: '2026-11-30' });
+      const response = await http()
+        .post('/api/v1/enrollments')
+        .set(bearer(token))
+        .send({ referralId: referral.id, groupId: fx.groupA, startDate: '2026-11-30' });
       expectStatus(response, expected);
       expect(await count(`enrollments WHERE referral_id = $1`, [referral.id])).toBe(expected === 201 ? 1 : 0);
     },
@@ -374,7 +395,9 @@ describe('access: who may call which route', () => {
         .send({ marks: [{ enrollmentId: fx.enrollment, status: 'present' }] });
       expectStatus(response, expected);
       if (expected === 200) {
-        expect(response.body.entries.find((entry: { enrollmentId: string }) => entry.enrollmentId === fx.enrollment).mark.status).toBe('present');
+        expect(response.body.entries.find((entry: { enrollmentId: string }) => entry.enrollmentId === fx.enrollment).mark.status).toBe(
+          'present',
+        );
       }
     },
     "PUT /api/v1/sessions/:id/attendance in another facilitator's group": async (_role, token, expected) => {
@@ -394,9 +417,13 @@ describe('access: who may call which route', () => {
       expect(status).toBe(expected === 200 ? 'cancelled' : 'scheduled');
     },
     "POST /api/v1/sessions/:id/cancel in another facilitator's group": async (_role, token, expected) => {
-      const sessionStatus = async () => (await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM sessions WHERE id = $1`, [fx.futureB]))[0].status;
+      const sessionStatus = async () =>
+        (await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM sessions WHERE id = $1`, [fx.futureB]))[0].status;
       const before = await sessionStatus();
-      expectStatus(await http().post(`/api/v1/sessions/${fx.futureB}/cancel`).set(bearer(token)).send({ reason: 'Facilitator ill' }), expected);
+      expectStatus(
+        await http().post(`/api/v1/sessions/${fx.futureB}/cancel`).set(bearer(token)).send({ reason: 'Facilitator ill' }),
+        expected,
+      );
       expect(await sessionStatus()).toBe(before);
     },
   };
@@ -442,7 +469,9 @@ describe('access: who may call which route', () => {
     ["POST /api/v1/sessions/:id/cancel in another facilitator's group", 'POST /api/v1/sessions/{id}/cancel', 'other', NA],
   ];
   const attempts: Attempt[] = MATRIX.flatMap(([route, tableRoute, scope, forAdmin]) =>
-    ALL.flatMap((actor) => (actor === Role.Admin && forAdmin === NA ? [] : [{ route, actor, status: expectedStatus(ACCESS_TABLE[tableRoute], actor, scope) }])),
+    ALL.flatMap((actor) =>
+      actor === Role.Admin && forAdmin === NA ? [] : [{ route, actor, status: expectedStatus(ACCESS_TABLE[tableRoute], actor, scope) }],
+    ),
   );
 
   it('covers every route of the matrix with a request', () => {
@@ -457,7 +486,10 @@ describe('access: who may call which route', () => {
     /** Every route of the matrix, once. */
     const anonymous = [...new Set(MATRIX.map(([, tableRoute]) => tableRoute))].map((route) => route.split(' ') as [string, string]);
     it.each(anonymous)('%s %s answers 401', async (method, path) => {
-      const url = path.replace('{id}', path.startsWith('/api/v1/referrals') ? fx.referral : path.startsWith('/api/v1/groups') ? fx.groupA : fx.pastA);
+      const url = path.replace(
+        '{id}',
+        path.startsWith('/api/v1/referrals') ? fx.referral : path.startsWith('/api/v1/groups') ? fx.groupA : fx.pastA,
+      );
       const agent = testApp.http as unknown as Record<string, (url: string) => import('supertest').Test>;
       const response = await agent[method.toLowerCase()](url).send({});
       expect(response.status).toBe(401);
@@ -473,7 +505,18 @@ describe('access: who may call which route', () => {
       expect(entry).not.toHaveProperty('lastName');
       expect(entry).not.toHaveProperty('referralId');
       const json = JSON.stringify(response.body);
-      for (const leak of ['lastName', 'referralId', 'caseNumber', 'dateOfBirth', 'Quarrington', MAN.dateOfBirth, MAN_CASE, MAN.email, MAN.phone, fx.referral]) {
+      for (const leak of [
+        'lastName',
+        'referralId',
+        'caseNumber',
+        'dateOfBirth',
+        'Quarrington',
+        MAN.dateOfBirth,
+        MAN_CASE,
+        MAN.email,
+        MAN.phone,
+        fx.referral,
+      ]) {
         expect(json).not.toContain(leak);
       }
     });
@@ -582,7 +625,7 @@ describe('access: who may call which route', () => {
       expect(await readsBy(user.id, 'referral.attendance_read', fx.referral)).toBe(before + 1);
     });
 
-    it("writes nothing to the audit log when a facilitator reads his roster, but does when an admin reads it", async () => {
+    it('writes nothing to the audit log when a facilitator reads his roster, but does when an admin reads it', async () => {
       const facilitator = staff.users.facilitator;
       const before = await count(`audit_entries WHERE actor_user_id = $1`, [facilitator.id]);
       await testApp.http.get(`/api/v1/sessions/${fx.pastA}/roster`).set(bearer(staff.tokens.facilitator)).expect(200);

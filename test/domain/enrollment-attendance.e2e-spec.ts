@@ -60,8 +60,16 @@ describe('enrollment, roster and attendance', () => {
   it('refuses to enroll a referral that is no longer open (422) and an unknown group (404)', async () => {
     const { group } = await groupWithPastSessions();
     const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id });
-    await testApp.http.post(`/api/v1/referrals/${referral.id}/close`).set(admin()).send({ reason: 'Order withdrawn by the court' }).expect(200);
-    const closed = await testApp.http.post('/api/v1/enrollments').set(admin()).send({ referralId: referral.id, groupId: group.id, startDate: TODAY }).expect(422);
+    await testApp.http
+      .post(`/api/v1/referrals/${referral.id}/close`)
+      .set(admin())
+      .send({ reason: 'Order withdrawn by the court' })
+      .expect(200);
+    const closed = await testApp.http
+      .post('/api/v1/enrollments')
+      .set(admin())
+      .send({ referralId: referral.id, groupId: group.id, startDate: TODAY })
+      .expect(422);
     expect(closed.body.code).toBe('REFERRAL_NOT_OPEN');
     const open = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id });
     await testApp.http
@@ -69,8 +77,15 @@ describe('enrollment, roster and attendance', () => {
       .set(admin())
       .send({ referralId: open.id, groupId: '00000000-0000-4000-8000-000000000000', startDate: TODAY })
       .expect(404);
-    const bad = await testApp.http.post('/api/v1/enrollments').set(admin()).send({ referralId: 'x', groupId: group.id, startDate: '2026-02-30' }).expect(400);
-    expect(bad.body.fields).toEqual({ referralId: ['referralId must be a UUID'], startDate: ['startDate must be a date written YYYY-MM-DD'] });
+    const bad = await testApp.http
+      .post('/api/v1/enrollments')
+      .set(admin())
+      .send({ referralId: 'x', groupId: group.id, startDate: '2026-02-30' })
+      .expect(400);
+    expect(bad.body.fields).toEqual({
+      referralId: ['referralId must be a UUID'],
+      startDate: ['startDate must be a date written YYYY-MM-DD'],
+    });
   });
 
   it('transfers a man to another group, ending the first enrollment and keeping the history', async () => {
@@ -99,7 +114,11 @@ describe('enrollment, roster and attendance', () => {
     expect(history.body.attendance).toHaveLength(1);
     expect(history.body.attendance[0]).toMatchObject({ groupId: first.id, status: 'present', date: firstPast[0].date });
 
-    const again = await testApp.http.post('/api/v1/enrollments').set(admin()).send({ referralId: referral.id, groupId: second.id, startDate: TODAY }).expect(409);
+    const again = await testApp.http
+      .post('/api/v1/enrollments')
+      .set(admin())
+      .send({ referralId: referral.id, groupId: second.id, startDate: TODAY })
+      .expect(409);
     expect(again.body.code).toBe('ALREADY_ENROLLED');
   });
 
@@ -108,7 +127,11 @@ describe('enrollment, roster and attendance', () => {
     const { group: second } = await groupWithPastSessions();
     const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -50) });
     const { enrollment } = await enroll(testApp, staff, referral.id, first.id, past[0].date);
-    await testApp.http.put(`/api/v1/sessions/${past[2].id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] }).expect(200);
+    await testApp.http
+      .put(`/api/v1/sessions/${past[2].id}/attendance`)
+      .set(admin())
+      .send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] })
+      .expect(200);
     const response = await testApp.http
       .post('/api/v1/enrollments')
       .set(admin())
@@ -146,14 +169,24 @@ describe('enrollment, roster and attendance', () => {
       };
       const first = await testApp.http.put(`/api/v1/sessions/${past[0].id}/attendance`).set(facilitator()).send(body).expect(200);
       expect(first.body.session.status).toBe('held');
-      expect(first.body.entries.map((e: { mark: { status: string } }) => e.mark.status).sort()).toEqual(['absent_unexcused', 'late', 'present']);
+      expect(first.body.entries.map((e: { mark: { status: string } }) => e.mark.status).sort()).toEqual([
+        'absent_unexcused',
+        'late',
+        'present',
+      ]);
 
       const marksBefore = await auditCount('attendance.mark');
-      const [{ stamp: stampBefore }] = await testApp.dataSource.query(`SELECT max(marked_at) AS stamp FROM attendance_marks WHERE session_id = $1`, [past[0].id]);
+      const [{ stamp: stampBefore }] = await testApp.dataSource.query(
+        `SELECT max(marked_at) AS stamp FROM attendance_marks WHERE session_id = $1`,
+        [past[0].id],
+      );
       await testApp.http.put(`/api/v1/sessions/${past[0].id}/attendance`).set(facilitator()).send(body).expect(200);
       expect(await auditCount('attendance.mark')).toBe(marksBefore);
       expect(await auditCount('attendance.correct')).toBe(0);
-      const [{ stamp: stampAfter }] = await testApp.dataSource.query(`SELECT max(marked_at) AS stamp FROM attendance_marks WHERE session_id = $1`, [past[0].id]);
+      const [{ stamp: stampAfter }] = await testApp.dataSource.query(
+        `SELECT max(marked_at) AS stamp FROM attendance_marks WHERE session_id = $1`,
+        [past[0].id],
+      );
       expect(stampAfter).toEqual(stampBefore);
     });
 
@@ -181,7 +214,9 @@ describe('enrollment, roster and attendance', () => {
         .send({ marks: [{ enrollmentId: enrollmentIds[0], status: 'present' }] })
         .expect(422);
       expect(response.body.code).toBe('SESSION_IN_FUTURE');
-      const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM attendance_marks WHERE session_id = $1`, [future[0].id]);
+      const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM attendance_marks WHERE session_id = $1`, [
+        future[0].id,
+      ]);
       expect(count).toBe(0);
     });
 
@@ -192,10 +227,17 @@ describe('enrollment, roster and attendance', () => {
       const response = await testApp.http
         .put(`/api/v1/sessions/${past[1].id}/attendance`)
         .set(admin())
-        .send({ marks: [{ enrollmentId: enrollmentIds[0], status: 'present' }, { enrollmentId: strangerEnrollment.id, status: 'present' }] })
+        .send({
+          marks: [
+            { enrollmentId: enrollmentIds[0], status: 'present' },
+            { enrollmentId: strangerEnrollment.id, status: 'present' },
+          ],
+        })
         .expect(422);
       expect(response.body).toMatchObject({ code: 'NOT_ON_ROSTER', details: { enrollmentIds: [strangerEnrollment.id] } });
-      const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM attendance_marks WHERE session_id = $1`, [past[1].id]);
+      const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM attendance_marks WHERE session_id = $1`, [
+        past[1].id,
+      ]);
       expect(count).toBe(0);
       const [{ status }] = await testApp.dataSource.query(`SELECT status FROM sessions WHERE id = $1`, [past[1].id]);
       expect(status).toBe('scheduled');
@@ -216,7 +258,13 @@ describe('enrollment, roster and attendance', () => {
       const response = await testApp.http
         .put(`/api/v1/sessions/${past[1].id}/attendance`)
         .set(admin())
-        .send({ marks: [{ enrollmentId: 'nope', status: 'asleep', extra: 1 }, { enrollmentId: enrollmentIds[0], status: 'present' }, { enrollmentId: enrollmentIds[0], status: 'late' }] })
+        .send({
+          marks: [
+            { enrollmentId: 'nope', status: 'asleep', extra: 1 },
+            { enrollmentId: enrollmentIds[0], status: 'present' },
+            { enrollmentId: enrollmentIds[0], status: 'late' },
+          ],
+        })
         .expect(400);
       expect(response.body.fields).toMatchObject({
         'marks.0.enrollmentId': ['enrollmentId must be a UUID'],
@@ -227,7 +275,11 @@ describe('enrollment, roster and attendance', () => {
     });
 
     it('answers 400 when a mark is not an object', async () => {
-      const response = await testApp.http.put(`/api/v1/sessions/${past[1].id}/attendance`).set(admin()).send({ marks: [[]] }).expect(400);
+      const response = await testApp.http
+        .put(`/api/v1/sessions/${past[1].id}/attendance`)
+        .set(admin())
+        .send({ marks: [[]] })
+        .expect(400);
       expect(response.body.fields.marks).toContain('each mark must be an object');
     });
 
@@ -276,9 +328,17 @@ describe('enrollment, roster and attendance', () => {
     const { group, past } = await groupWithPastSessions();
     const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -50) });
     const { enrollment } = await enroll(testApp, staff, referral.id, group.id, past[0].date);
-    await testApp.http.put(`/api/v1/sessions/${past[0].id}/attendance`).set(facilitator()).send({ marks: [{ enrollmentId: enrollment.id, status: 'absent_unexcused' }] }).expect(200);
+    await testApp.http
+      .put(`/api/v1/sessions/${past[0].id}/attendance`)
+      .set(facilitator())
+      .send({ marks: [{ enrollmentId: enrollment.id, status: 'absent_unexcused' }] })
+      .expect(200);
     await testApp.http.post(`/api/v1/sessions/${past[1].id}/cancel`).set(admin()).send({ reason: 'Snow storm' }).expect(200);
-    await testApp.http.put(`/api/v1/sessions/${past[2].id}/attendance`).set(facilitator()).send({ marks: [{ enrollmentId: enrollment.id, status: 'absent_unexcused' }] }).expect(200);
+    await testApp.http
+      .put(`/api/v1/sessions/${past[2].id}/attendance`)
+      .set(facilitator())
+      .send({ marks: [{ enrollmentId: enrollment.id, status: 'absent_unexcused' }] })
+      .expect(200);
     const fetched = await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin()).expect(200);
     expect(fetched.body.compliance).toMatchObject({ absences: 2, consecutiveAbsences: 2, sessionsAttended: 0 });
   });
@@ -305,13 +365,20 @@ describe('enrollment, roster and attendance', () => {
       for (const session of past.slice(0, 3)) {
         await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(admin()).send({ marks }).expect(200);
       }
-      return { session: past[3], referralId: (await testApp.dataSource.query(`SELECT referral_id FROM enrollments WHERE id = $1`, [marks[0].enrollmentId]))[0].referral_id, marks };
+      return {
+        session: past[3],
+        referralId: (await testApp.dataSource.query(`SELECT referral_id FROM enrollments WHERE id = $1`, [marks[0].enrollmentId]))[0]
+          .referral_id,
+        marks,
+      };
     }
 
     it('reads a roster with the same number of queries for 2 men as for 15', async () => {
       const small = await rosterOf(2);
       const large = await rosterOf(15);
-      const smallCount = await countQueries(() => testApp.http.get(`/api/v1/sessions/${small.session.id}/roster`).set(facilitator()).expect(200));
+      const smallCount = await countQueries(() =>
+        testApp.http.get(`/api/v1/sessions/${small.session.id}/roster`).set(facilitator()).expect(200),
+      );
       const largeCount = await countQueries(async () => {
         const response = await testApp.http.get(`/api/v1/sessions/${large.session.id}/roster`).set(facilitator()).expect(200);
         expect(response.body.entries).toHaveLength(15);
@@ -323,8 +390,12 @@ describe('enrollment, roster and attendance', () => {
     it('saves a roster with the same number of queries for 2 men as for 15', async () => {
       const small = await rosterOf(2);
       const large = await rosterOf(15);
-      const smallCount = await countQueries(() => testApp.http.put(`/api/v1/sessions/${small.session.id}/attendance`).set(facilitator()).send({ marks: small.marks }).expect(200));
-      const largeCount = await countQueries(() => testApp.http.put(`/api/v1/sessions/${large.session.id}/attendance`).set(facilitator()).send({ marks: large.marks }).expect(200));
+      const smallCount = await countQueries(() =>
+        testApp.http.put(`/api/v1/sessions/${small.session.id}/attendance`).set(facilitator()).send({ marks: small.marks }).expect(200),
+      );
+      const largeCount = await countQueries(() =>
+        testApp.http.put(`/api/v1/sessions/${large.session.id}/attendance`).set(facilitator()).send({ marks: large.marks }).expect(200),
+      );
       expect(largeCount).toBe(smallCount);
     });
 
@@ -333,7 +404,11 @@ describe('enrollment, roster and attendance', () => {
       const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -50) });
       const { enrollment } = await enroll(testApp, staff, referral.id, group.id, past[0].date);
       const mark = (index: number) =>
-        testApp.http.put(`/api/v1/sessions/${past[index].id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] }).expect(200);
+        testApp.http
+          .put(`/api/v1/sessions/${past[index].id}/attendance`)
+          .set(admin())
+          .send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] })
+          .expect(200);
       for (const index of [0, 1, 2]) await mark(index);
       const read = () => testApp.http.get(`/api/v1/referrals/${referral.id}/attendance`).set(admin()).expect(200);
       const shortCount = await countQueries(read);

@@ -1,6 +1,16 @@
 import { addDays } from '../../src/common/dates';
 import { bearer, Staff } from '../helpers/fixtures';
-import { createGroup, createReferral, enroll, otherFacilitator, pinToday, sessionsOf, TODAY, Reference, startProgramApp } from '../helpers/domain';
+import {
+  createGroup,
+  createReferral,
+  enroll,
+  otherFacilitator,
+  pinToday,
+  sessionsOf,
+  TODAY,
+  Reference,
+  startProgramApp,
+} from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 
 /** Every `weekday`-th day from `from` through `to`, given `from` is on that weekday. */
@@ -130,7 +140,16 @@ describe('groups and sessions', () => {
       const response = await testApp.http
         .post('/api/v1/groups')
         .set(bearer(staff.tokens.admin))
-        .send(groupBody({ name: 'Thursday Spanish group', weekday: 4, startTime: '09:05', capacity: 8, language: 'es', startsOn: '2026-11-26' }))
+        .send(
+          groupBody({
+            name: 'Thursday Spanish group',
+            weekday: 4,
+            startTime: '09:05',
+            capacity: 8,
+            language: 'es',
+            startsOn: '2026-11-26',
+          }),
+        )
         .expect(201);
       expect(response.body).toMatchObject({
         name: 'Thursday Spanish group',
@@ -198,7 +217,12 @@ describe('groups and sessions', () => {
         .set(bearer(staff.tokens.admin))
         .send({ reason: 'Building closed for repairs' })
         .expect(200);
-      expect(response.body).toMatchObject({ id: target.id, status: 'cancelled', cancelledReason: 'Building closed for repairs', unit: null });
+      expect(response.body).toMatchObject({
+        id: target.id,
+        status: 'cancelled',
+        cancelledReason: 'Building closed for repairs',
+        unit: null,
+      });
 
       const after = await sessionsOf(testApp, staff, group.id, WIDE_FROM, WIDE_TO);
       expect(after.map((session) => session.date)).toEqual(before.map((session) => session.date));
@@ -209,9 +233,10 @@ describe('groups and sessions', () => {
       expect(byDate.get('2026-12-22')!.unit?.position).toBe(9);
       const held = after.filter((session) => session.status !== 'cancelled');
       expect(held.map((session) => session.unit?.position)).toEqual(Array.from({ length: 13 }, (_, index) => index + 1));
-      const audit = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE action = 'session.cancel' AND record_id = $1`, [
-        target.id,
-      ]);
+      const audit = await testApp.dataSource.query(
+        `SELECT count(*)::int AS n FROM audit_entries WHERE action = 'session.cancel' AND record_id = $1`,
+        [target.id],
+      );
       expect(audit[0].n).toBe(1);
     });
 
@@ -222,7 +247,11 @@ describe('groups and sessions', () => {
       const last = before[before.length - 1];
       expect(last.date).toBe('2027-01-19');
       for (const session of [middle, last]) {
-        await testApp.http.post(`/api/v1/sessions/${session.id}/cancel`).set(bearer(staff.tokens.admin)).send({ reason: 'Holiday week' }).expect(200);
+        await testApp.http
+          .post(`/api/v1/sessions/${session.id}/cancel`)
+          .set(bearer(staff.tokens.admin))
+          .send({ reason: 'Holiday week' })
+          .expect(200);
       }
 
       const again = await testApp.http.post(`/api/v1/groups/${group.id}/generate-sessions`).set(bearer(staff.tokens.admin)).expect(200);
@@ -234,8 +263,12 @@ describe('groups and sessions', () => {
 
       const after = await sessionsOf(testApp, staff, group.id, WIDE_FROM, WIDE_TO);
       expect(after.map((session) => session.date)).toEqual(weekly('2026-10-20', '2027-01-26'));
-      expect(after.filter((session) => session.date === '2026-12-15')).toEqual([expect.objectContaining({ id: middle.id, status: 'cancelled' })]);
-      expect(after.filter((session) => session.date === '2027-01-19')).toEqual([expect.objectContaining({ id: last.id, status: 'cancelled' })]);
+      expect(after.filter((session) => session.date === '2026-12-15')).toEqual([
+        expect.objectContaining({ id: middle.id, status: 'cancelled' }),
+      ]);
+      expect(after.filter((session) => session.date === '2027-01-19')).toEqual([
+        expect.objectContaining({ id: last.id, status: 'cancelled' }),
+      ]);
       const running = after.filter((session) => session.status !== 'cancelled');
       expect(running.map((session) => session.unit?.position)).toEqual(Array.from({ length: 13 }, (_, index) => index + 1));
     });
@@ -288,7 +321,11 @@ describe('groups and sessions', () => {
       const { enrollment } = await enrolledMan(group.id);
       const sessions = await sessionsOf(testApp, staff, group.id, WIDE_FROM, WIDE_TO);
       const past = sessions.find((session) => session.date === '2026-11-17')!;
-      await testApp.http.post(`/api/v1/sessions/${past.id}/cancel`).set(bearer(staff.tokens.admin)).send({ reason: 'Snow storm' }).expect(200);
+      await testApp.http
+        .post(`/api/v1/sessions/${past.id}/cancel`)
+        .set(bearer(staff.tokens.admin))
+        .send({ reason: 'Snow storm' })
+        .expect(200);
 
       const response = await testApp.http
         .put(`/api/v1/sessions/${past.id}/attendance`)
@@ -320,7 +357,9 @@ describe('groups and sessions', () => {
         .expect(422);
       expect(response.body.code).toBe('SESSION_ALREADY_HELD');
       const after = await sessionsOf(testApp, staff, group.id, '2026-11-24', '2026-11-24');
-      expect(after).toEqual([expect.objectContaining({ id: past.id, status: 'held', unit: expect.objectContaining({ position: past.unit!.position }) })]);
+      expect(after).toEqual([
+        expect.objectContaining({ id: past.id, status: 'held', unit: expect.objectContaining({ position: past.unit!.position }) }),
+      ]);
     });
 
     it('needs a reason: 400 for a missing or blank reason, and the session stays scheduled', async () => {
@@ -343,13 +382,22 @@ describe('groups and sessions', () => {
         .set(bearer(staff.tokens.admin))
         .send({ date: '2026-11-20' })
         .expect(201);
-      expect(response.body).toMatchObject({ groupId: group.id, date: '2026-11-20', kind: 'one_off', status: 'scheduled', startTime: '18:30', unit: null });
+      expect(response.body).toMatchObject({
+        groupId: group.id,
+        date: '2026-11-20',
+        kind: 'one_off',
+        status: 'scheduled',
+        startTime: '18:30',
+        unit: null,
+      });
 
       const after = await sessionsOf(testApp, staff, group.id, WIDE_FROM, WIDE_TO);
       expect(after).toHaveLength(before.length + 1);
       expect(after.filter((session) => session.kind === 'one_off').map((session) => session.id)).toEqual([response.body.id]);
       const regular = after.filter((session) => session.kind === 'regular');
-      expect(regular.map((session) => [session.date, session.unit?.position])).toEqual(before.map((session) => [session.date, session.unit?.position]));
+      expect(regular.map((session) => [session.date, session.unit?.position])).toEqual(
+        before.map((session) => [session.date, session.unit?.position]),
+      );
     });
 
     it('may cover a chosen unit of the group curriculum, and refuses a unit of no curriculum of the group with 422', async () => {
@@ -379,7 +427,11 @@ describe('groups and sessions', () => {
     ])('refuses a one-off session with %s: 400 naming the fields, nothing written', async (_case, body, fields) => {
       const group = await newGroup();
       const before = await sessionsOf(testApp, staff, group.id, WIDE_FROM, WIDE_TO);
-      const response = await testApp.http.post(`/api/v1/groups/${group.id}/sessions`).set(bearer(staff.tokens.admin)).send(body).expect(400);
+      const response = await testApp.http
+        .post(`/api/v1/groups/${group.id}/sessions`)
+        .set(bearer(staff.tokens.admin))
+        .send(body)
+        .expect(400);
       expect(Object.keys(response.body.fields).sort()).toEqual(fields);
       expect(await sessionsOf(testApp, staff, group.id, WIDE_FROM, WIDE_TO)).toEqual(before);
     });
@@ -420,7 +472,10 @@ describe('groups and sessions', () => {
         .set(bearer(staff.tokens.admin))
         .expect(422);
       expect(response.body.code).toBe('RANGE_TOO_LONG');
-      await testApp.http.get(`/api/v1/groups/${group.id}/sessions?from=2026-01-01&to=2027-02-05`).set(bearer(staff.tokens.admin)).expect(200);
+      await testApp.http
+        .get(`/api/v1/groups/${group.id}/sessions?from=2026-01-01&to=2027-02-05`)
+        .set(bearer(staff.tokens.admin))
+        .expect(200);
     });
 
     it.each([
@@ -444,7 +499,13 @@ describe('groups and sessions', () => {
         .send(groupBody({ weekday: 8, startTime: '25:00', capacity: 0, facilitatorIds: [], colour: 'blue' }))
         .expect(400);
       expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION_FAILED' });
-      expect(response.body.fields).toEqual({ colour: ['colour is not an allowed field'], weekday: ['weekday must be an integer from 1 (Monday) to 7 (Sunday)'], startTime: ['startTime must be a time written HH:MM (24-hour)'], capacity: ['capacity must not be less than 1'], facilitatorIds: ['facilitatorIds must name at least one facilitator'] });
+      expect(response.body.fields).toEqual({
+        colour: ['colour is not an allowed field'],
+        weekday: ['weekday must be an integer from 1 (Monday) to 7 (Sunday)'],
+        startTime: ['startTime must be a time written HH:MM (24-hour)'],
+        capacity: ['capacity must not be less than 1'],
+        facilitatorIds: ['facilitatorIds must name at least one facilitator'],
+      });
       expect(response.body.fields).toMatchObject({
         weekday: ['weekday must be an integer from 1 (Monday) to 7 (Sunday)'],
         startTime: ['startTime must be a time written HH:MM (24-hour)'],
@@ -486,7 +547,10 @@ describe('groups and sessions', () => {
         .set(bearer(staff.tokens.admin))
         .send(groupBody({ curriculumId: '00000000-0000-4000-8000-000000000000', facilitatorIds: ['00000000-0000-4000-8000-000000000001'] }))
         .expect(422);
-      expect(response.body.details.fields).toEqual({ curriculumId: ['curriculumId must name a curriculum'], facilitatorIds: ['every facilitatorId must name an active facilitator'] });
+      expect(response.body.details.fields).toEqual({
+        curriculumId: ['curriculumId must name a curriculum'],
+        facilitatorIds: ['every facilitatorId must name an active facilitator'],
+      });
     });
   });
 
@@ -494,7 +558,11 @@ describe('groups and sessions', () => {
     it('shows a facilitator only the groups he facilitates, and an admin all of them', async () => {
       const colleague = await otherFacilitator(testApp, staff);
       const mine = await newGroup({ weekday: 1 });
-      const theirs = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [colleague.user.id], weekday: 1 });
+      const theirs = await createGroup(testApp, staff, {
+        curriculumId: reference.duluth.id,
+        facilitatorIds: [colleague.user.id],
+        weekday: 1,
+      });
       const shared = await createGroup(testApp, staff, {
         curriculumId: reference.duluth.id,
         facilitatorIds: [colleague.user.id, staff.users.facilitator.id],

@@ -110,7 +110,13 @@ describe('policies and curricula', () => {
       const body = policyBody({ key: 'county-pilot-26' });
       const created = await testApp.http.post('/api/v1/policies').set(bearer(staff.tokens.admin)).send(body).expect(201);
       const { key: _key, ...numbers } = body;
-      expect(created.body).toMatchObject({ ...numbers, key: 'county-pilot-26', version: 1, isCurrent: true, createdById: staff.users.admin.id });
+      expect(created.body).toMatchObject({
+        ...numbers,
+        key: 'county-pilot-26',
+        version: 1,
+        isCurrent: true,
+        createdById: staff.users.admin.id,
+      });
 
       const fetched = await testApp.http.get(`/api/v1/policies/${created.body.id}`).set(bearer(staff.tokens.admin)).expect(200);
       expect(fetched.body).toMatchObject({ id: created.body.id, key: 'county-pilot-26', version: 1, requiredSessions: 26 });
@@ -145,19 +151,34 @@ describe('policies and curricula', () => {
     ];
 
     it.each<[string, () => Record<string, unknown>, string[], Record<string, string[]> | null]>([
-      ['a negative requiredSessions', () => policyBody({ requiredSessions: -4 }), ['requiredSessions'], {
-        requiredSessions: ['requiredSessions must not be less than 1'],
-      }],
+      [
+        'a negative requiredSessions',
+        () => policyBody({ requiredSessions: -4 }),
+        ['requiredSessions'],
+        {
+          requiredSessions: ['requiredSessions must not be less than 1'],
+        },
+      ],
       ['an empty body (every required field missing)', () => ({}), requiredFields, null],
-      ['a body missing name and sessionMinutes', () => {
-        const { name: _name, sessionMinutes: _minutes, ...rest } = policyBody();
-        return rest;
-      }, ['name', 'sessionMinutes'], null],
+      [
+        'a body missing name and sessionMinutes',
+        () => {
+          const { name: _name, sessionMinutes: _minutes, ...rest } = policyBody();
+          return rest;
+        },
+        ['name', 'sessionMinutes'],
+        null,
+      ],
       ['an unknown field', () => policyBody({ colour: 'red' }), ['colour'], { colour: ['colour is not an allowed field'] }],
       ['a string where an integer belongs', () => policyBody({ requiredSessions: '24' }), ['requiredSessions'], null],
-      ['a fraction where an integer belongs', () => policyBody({ maxAbsences: 2.5 }), ['maxAbsences'], {
-        maxAbsences: ['maxAbsences must be an integer number'],
-      }],
+      [
+        'a fraction where an integer belongs',
+        () => policyBody({ maxAbsences: 2.5 }),
+        ['maxAbsences'],
+        {
+          maxAbsences: ['maxAbsences must be an integer number'],
+        },
+      ],
       ['a string where a boolean belongs', () => policyBody({ feesRequired: 'yes' }), ['feesRequired'], null],
     ])('refuses a policy with %s: 400 naming each bad field, nothing written', async (_case, makeBody, badFields, exact) => {
       const before = await policyCount();
@@ -210,7 +231,14 @@ describe('policies and curricula', () => {
       expect(v2.id).not.toBe(v1.id);
 
       const oldVersion = await testApp.http.get(`/api/v1/policies/${v1.id}`).set(bearer(staff.tokens.admin)).expect(200);
-      expect(oldVersion.body).toMatchObject({ id: v1.id, key: v1.key, version: 1, isCurrent: false, requiredSessions: 26, enrollWithinDays: 21 });
+      expect(oldVersion.body).toMatchObject({
+        id: v1.id,
+        key: v1.key,
+        version: 1,
+        isCurrent: false,
+        requiredSessions: 26,
+        enrollWithinDays: 21,
+      });
 
       const current = await testApp.http.get('/api/v1/policies?limit=200').set(bearer(staff.tokens.admin)).expect(200);
       const currentOfKey = current.body.items.filter((policy: { key: string }) => policy.key === v1.key);
@@ -254,7 +282,10 @@ describe('policies and curricula', () => {
         .set(bearer(staff.tokens.admin))
         .send({ ...fields, requiredSessions: 0, key: 'renamed' })
         .expect(400);
-      expect(bad.body.fields).toEqual({ key: ['key is not an allowed field'], requiredSessions: ['requiredSessions must not be less than 1'] });
+      expect(bad.body.fields).toEqual({
+        key: ['key is not an allowed field'],
+        requiredSessions: ['requiredSessions must not be less than 1'],
+      });
 
       const inconsistent = await testApp.http
         .put(`/api/v1/policies/${v1.id}`)

@@ -37,20 +37,33 @@ describe('referrals', () => {
       policy: { key: 'ca-pc-1203-097', version: 1, requiredSessions: 52 },
       compliance: { sessionsRequired: 52, sessionsAttended: 0, absences: 0, unexcusedAbsences: 0, consecutiveAbsences: 0 },
     });
-    const [audit] = await testApp.dataSource.query(`SELECT actor_user_id FROM audit_entries WHERE action = 'referral.create' AND record_id = $1`, [response.body.id]);
+    const [audit] = await testApp.dataSource.query(
+      `SELECT actor_user_id FROM audit_entries WHERE action = 'referral.create' AND record_id = $1`,
+      [response.body.id],
+    );
     expect(audit.actor_user_id).toBe(staff.users.admin.id);
   });
 
   it('reuses the participant matched by name and date of birth and says so', async () => {
-    const first = await testApp.http.post('/api/v1/referrals').set(admin()).send(body({ participant: { firstName: 'Rory', lastName: 'Dunn', dateOfBirth: '1990-01-05' } })).expect(201);
+    const first = await testApp.http
+      .post('/api/v1/referrals')
+      .set(admin())
+      .send(body({ participant: { firstName: 'Rory', lastName: 'Dunn', dateOfBirth: '1990-01-05' } }))
+      .expect(201);
     const second = await testApp.http
       .post('/api/v1/referrals')
       .set(admin())
-      .send(body({ participant: { firstName: ' rory ', lastName: 'DUNN', dateOfBirth: '1990-01-05' }, policyId: reference.duluthPolicy.id }))
+      .send(
+        body({ participant: { firstName: ' rory ', lastName: 'DUNN', dateOfBirth: '1990-01-05' }, policyId: reference.duluthPolicy.id }),
+      )
       .expect(201);
     expect(second.body.participantMatched).toBe(true);
     expect(second.body.participant.id).toBe(first.body.participant.id);
-    const other = await testApp.http.post('/api/v1/referrals').set(admin()).send(body({ participant: { firstName: 'Rory', lastName: 'Dunn', dateOfBirth: '1990-01-06' } })).expect(201);
+    const other = await testApp.http
+      .post('/api/v1/referrals')
+      .set(admin())
+      .send(body({ participant: { firstName: 'Rory', lastName: 'Dunn', dateOfBirth: '1990-01-06' } }))
+      .expect(201);
     expect(other.body.participantMatched).toBe(false);
   });
 
@@ -72,14 +85,20 @@ describe('referrals', () => {
     const otherCourt = await createAgency(testApp.dataSource, AgencyKind.Court);
     const request = body();
     await testApp.http.post('/api/v1/referrals').set(admin()).send(request).expect(201);
-    await testApp.http.post('/api/v1/referrals').set(admin()).send({ ...request, courtAgencyId: otherCourt.id }).expect(201);
+    await testApp.http
+      .post('/api/v1/referrals')
+      .set(admin())
+      .send({ ...request, courtAgencyId: otherCourt.id })
+      .expect(201);
   });
 
   it('answers 409 to two identical intakes racing, creating exactly one referral', async () => {
     const request = body();
     const results = await Promise.all([1, 2, 3].map(() => testApp.http.post('/api/v1/referrals').set(admin()).send(request)));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
-    const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM referrals WHERE case_number = $1`, [request.caseNumber.toUpperCase()]);
+    const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM referrals WHERE case_number = $1`, [
+      request.caseNumber.toUpperCase(),
+    ]);
     expect(count).toBe(1);
   });
 
@@ -87,13 +106,35 @@ describe('referrals', () => {
     const response = await testApp.http
       .post('/api/v1/referrals')
       .set(admin())
-      .send({ participant: { firstName: '', dateOfBirth: '17/03/1984', email: 'x' }, caseNumber: '!', courtAgencyId: 'court', policyId: 1, orderedOn: 'yesterday', judge: 'X' })
+      .send({
+        participant: { firstName: '', dateOfBirth: '17/03/1984', email: 'x' },
+        caseNumber: '!',
+        courtAgencyId: 'court',
+        policyId: 1,
+        orderedOn: 'yesterday',
+        judge: 'X',
+      })
       .expect(400);
-    expect(response.body.fields).toEqual({ judge: ['judge is not an allowed field'], 'participant.firstName': ['firstName must be longer than or equal to 1 characters'], 'participant.lastName': ['lastName must be longer than or equal to 1 characters', 'lastName must be a string'], 'participant.dateOfBirth': ['dateOfBirth must be a date written YYYY-MM-DD'], 'participant.email': ['participant.email must be an e-mail address'], caseNumber: ['caseNumber must be 3-60 letters, digits and - . / _'], courtAgencyId: ['courtAgencyId must be a UUID'], probationOfficerId: ['probationOfficerId must be a UUID'], policyId: ['policyId must be a UUID'], orderedOn: ['orderedOn must be a date written YYYY-MM-DD'] });
+    expect(response.body.fields).toEqual({
+      judge: ['judge is not an allowed field'],
+      'participant.firstName': ['firstName must be longer than or equal to 1 characters'],
+      'participant.lastName': ['lastName must be longer than or equal to 1 characters', 'lastName must be a string'],
+      'participant.dateOfBirth': ['dateOfBirth must be a date written YYYY-MM-DD'],
+      'participant.email': ['participant.email must be an e-mail address'],
+      caseNumber: ['caseNumber must be 3-60 letters, digits and - . / _'],
+      courtAgencyId: ['courtAgencyId must be a UUID'],
+      probationOfficerId: ['probationOfficerId must be a UUID'],
+      policyId: ['policyId must be a UUID'],
+      orderedOn: ['orderedOn must be a date written YYYY-MM-DD'],
+    });
   });
 
   it('answers 400, never 500, to a NUL character or a list where the participant belongs', async () => {
-    const list = await testApp.http.post('/api/v1/referrals').set(admin()).send(body({ participant: [] })).expect(400);
+    const list = await testApp.http
+      .post('/api/v1/referrals')
+      .set(admin())
+      .send(body({ participant: [] }))
+      .expect(400);
     expect(list.body.fields.participant).toEqual(['participant must be an object']);
     const nul = await testApp.http
       .post('/api/v1/referrals')
@@ -113,13 +154,24 @@ describe('referrals', () => {
       .set(admin())
       .send(body({ courtAgencyId: staff.probation.id, probationOfficerId: staff.users.court_clerk.id }))
       .expect(422);
-    expect(wrong.body.details.fields).toEqual({ courtAgencyId: ['courtAgencyId must name a court'], probationOfficerId: ['probationOfficerId must name an active probation officer'] });
-    const future = await testApp.http.post('/api/v1/referrals').set(admin()).send(body({ orderedOn: addDays(TODAY, 1) })).expect(422);
+    expect(wrong.body.details.fields).toEqual({
+      courtAgencyId: ['courtAgencyId must name a court'],
+      probationOfficerId: ['probationOfficerId must name an active probation officer'],
+    });
+    const future = await testApp.http
+      .post('/api/v1/referrals')
+      .set(admin())
+      .send(body({ orderedOn: addDays(TODAY, 1) }))
+      .expect(422);
     expect(future.body.details.fields.orderedOn).toEqual(['orderedOn cannot be in the future']);
   });
 
   it('refuses an order date that cannot be right: a century ago, or before he was 14', async () => {
-    const ancient = await testApp.http.post('/api/v1/referrals').set(admin()).send(body({ orderedOn: '1900-01-01' })).expect(422);
+    const ancient = await testApp.http
+      .post('/api/v1/referrals')
+      .set(admin())
+      .send(body({ orderedOn: '1900-01-01' }))
+      .expect(422);
     expect(ancient.body.details.fields.orderedOn).toEqual(['orderedOn is more than five years ago; check the date']);
     const young = await testApp.http
       .post('/api/v1/referrals')
@@ -139,15 +191,26 @@ describe('referrals', () => {
     const page = await testApp.http.get('/api/v1/referrals?status=referred&limit=2&offset=1').set(admin()).expect(200);
     expect(page.body.items).toHaveLength(2);
     expect(page.body.total).toBeGreaterThan(3);
-    const byOfficer = await testApp.http.get(`/api/v1/referrals?probationOfficerId=${staff.users.probation_officer.id}&limit=1`).set(admin()).expect(200);
+    const byOfficer = await testApp.http
+      .get(`/api/v1/referrals?probationOfficerId=${staff.users.probation_officer.id}&limit=1`)
+      .set(admin())
+      .expect(200);
     expect(byOfficer.body.total).toBe(page.body.total);
     const bad = await testApp.http.get('/api/v1/referrals?status=asleep&probationOfficerId=x').set(admin()).expect(400);
-    expect(bad.body.fields).toEqual({ status: ['status must be one of: referred, failed_to_enroll, active, non_compliant, completed, terminated, closed'], probationOfficerId: ['probationOfficerId must be a UUID'] });
+    expect(bad.body.fields).toEqual({
+      status: ['status must be one of: referred, failed_to_enroll, active, non_compliant, completed, terminated, closed'],
+      probationOfficerId: ['probationOfficerId must be a UUID'],
+    });
   });
 
   describe('life cycle', () => {
     async function activeReferral(policyId = reference.duluthPolicy.id) {
-      const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], startsOn: addDays(TODAY, -400 + 3), capacity: 30 });
+      const group = await createGroup(testApp, staff, {
+        curriculumId: reference.duluth.id,
+        facilitatorIds: [staff.users.facilitator.id],
+        startsOn: addDays(TODAY, -400 + 3),
+        capacity: 30,
+      });
       const referral = await createReferral(testApp, staff, { policyId, orderedOn: addDays(TODAY, -400) });
       const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -399), TODAY)).filter((s) => s.date <= TODAY);
       const { enrollment } = await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
@@ -164,7 +227,11 @@ describe('referrals', () => {
     it('completes once the required sessions are attended, ending the enrollment', async () => {
       const { referral, sessions, enrollment } = await activeReferral();
       for (const session of sessions.slice(0, 24)) {
-        await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] }).expect(200);
+        await testApp.http
+          .put(`/api/v1/sessions/${session.id}/attendance`)
+          .set(admin())
+          .send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] })
+          .expect(200);
       }
       const response = await testApp.http.post(`/api/v1/referrals/${referral.id}/complete`).set(admin()).expect(200);
       expect(response.body).toMatchObject({ status: 'completed', compliance: { sessionsAttended: 24 } });
@@ -176,22 +243,38 @@ describe('referrals', () => {
     it('requires fees where the policy says so', async () => {
       const { referral, sessions, enrollment } = await activeReferral(reference.caPolicy.id);
       for (const session of sessions.slice(0, 52)) {
-        await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status: 'late' }] }).expect(200);
+        await testApp.http
+          .put(`/api/v1/sessions/${session.id}/attendance`)
+          .set(admin())
+          .send({ marks: [{ enrollmentId: enrollment.id, status: 'late' }] })
+          .expect(200);
       }
       // The program's fee, entered on the ledger (this preset charges nothing per session).
-      await testApp.http.post(`/api/v1/referrals/${referral.id}/fees/adjustments`).set(admin()).send({ amountCents: 5000, reason: 'Program fee' }).expect(201);
+      await testApp.http
+        .post(`/api/v1/referrals/${referral.id}/fees/adjustments`)
+        .set(admin())
+        .send({ amountCents: 5000, reason: 'Program fee' })
+        .expect(201);
       const unpaid = await testApp.http.post(`/api/v1/referrals/${referral.id}/complete`).set(admin()).expect(422);
       expect(unpaid.body.details.reasons).toEqual(['program fees are not paid: $50.00 owed']);
       // The old checkbox cannot declare fees paid: the ledger does.
       await testApp.http.post(`/api/v1/referrals/${referral.id}/fees`).set(admin()).send({ paid: true }).expect(409);
-      await testApp.http.post(`/api/v1/referrals/${referral.id}/fees/payments`).set(admin()).send({ amountCents: 5000, method: 'cash' }).expect(201);
+      await testApp.http
+        .post(`/api/v1/referrals/${referral.id}/fees/payments`)
+        .set(admin())
+        .send({ amountCents: 5000, method: 'cash' })
+        .expect(201);
       await testApp.http.post(`/api/v1/referrals/${referral.id}/complete`).set(admin()).expect(200);
     });
 
     it('terminates an active referral with a reason and audits the change; a referred one cannot be terminated', async () => {
       const { referral } = await activeReferral();
       await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(admin()).send({}).expect(400);
-      const response = await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(admin()).send({ reason: 'Removed twice for threats' }).expect(200);
+      const response = await testApp.http
+        .post(`/api/v1/referrals/${referral.id}/terminate`)
+        .set(admin())
+        .send({ reason: 'Removed twice for threats' })
+        .expect(200);
       expect(response.body).toMatchObject({ status: 'terminated', statusReason: 'Removed twice for threats' });
       const [audit] = await testApp.dataSource.query(
         `SELECT details FROM audit_entries WHERE action = 'referral.status_change' AND record_id = $1 ORDER BY id DESC LIMIT 1`,
@@ -200,13 +283,21 @@ describe('referrals', () => {
       expect(audit.details).toEqual({ from: 'active', to: 'terminated', reasonGiven: true });
 
       const referred = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id });
-      const illegal = await testApp.http.post(`/api/v1/referrals/${referred.id}/terminate`).set(admin()).send({ reason: 'Never came' }).expect(422);
+      const illegal = await testApp.http
+        .post(`/api/v1/referrals/${referred.id}/terminate`)
+        .set(admin())
+        .send({ reason: 'Never came' })
+        .expect(422);
       expect(illegal.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', details: { from: 'referred', to: 'terminated' } });
     });
 
     it('closes any open referral with a reason, but not a closed one', async () => {
       const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id });
-      await testApp.http.post(`/api/v1/referrals/${referral.id}/close`).set(admin()).send({ reason: 'Transferred to another county' }).expect(200);
+      await testApp.http
+        .post(`/api/v1/referrals/${referral.id}/close`)
+        .set(admin())
+        .send({ reason: 'Transferred to another county' })
+        .expect(200);
       const again = await testApp.http.post(`/api/v1/referrals/${referral.id}/close`).set(admin()).send({ reason: 'Again' }).expect(422);
       expect(again.body.code).toBe('ILLEGAL_TRANSITION');
     });

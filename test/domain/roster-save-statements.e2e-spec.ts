@@ -24,13 +24,19 @@ describe('the roster save in few statements', () => {
 
   beforeAll(async () => {
     ({ testApp, staff, reference } = await startProgramApp({ env: { SESSION_CACHE_MS: '5000' } }));
-    const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2 });
+    const group = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 2,
+    });
     const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -30) });
     referralId = referral.id;
     const sessions = await sessionsOf(testApp, staff, group.id, addDays(TODAY, -14), TODAY);
     const session = sessions[sessions.length - 1];
     sessionId = session.id;
-    ({ enrollment: { id: enrollmentId } } = await enroll(testApp, staff, referral.id, group.id, session.date));
+    ({
+      enrollment: { id: enrollmentId },
+    } = await enroll(testApp, staff, referral.id, group.id, session.date));
     await testApp.http.get('/api/v1/auth/me').set(bearer(staff.tokens.facilitator)).expect(200);
     counter.install();
   });
@@ -40,7 +46,9 @@ describe('the roster save in few statements', () => {
   });
 
   /** One save; the statements sent for it, including what it does after commit. */
-  async function save(status: string): Promise<{ statements: string[]; requestId: string; body: { entries: Array<{ mark: { status: string } | null }> } }> {
+  async function save(
+    status: string,
+  ): Promise<{ statements: string[]; requestId: string; body: { entries: Array<{ mark: { status: string } | null }> } }> {
     const requestId = randomUUID();
     const response = await testApp.http
       .put(`/api/v1/sessions/${sessionId}/attendance`)
@@ -53,8 +61,12 @@ describe('the roster save in few statements', () => {
     return { statements: counter.ofWork(requestId), requestId, body: response.body };
   }
   const auditOf = async (requestId: string) =>
-    (await testApp.dataSource.query<Array<{ action: string; details: Record<string, unknown> | null }>>(`SELECT action, details FROM audit_entries WHERE request_id = $1 ORDER BY id`, [requestId]));
-  const statusOf = async () => (await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM referrals WHERE id = $1`, [referralId]))[0].status;
+    await testApp.dataSource.query<Array<{ action: string; details: Record<string, unknown> | null }>>(
+      `SELECT action, details FROM audit_entries WHERE request_id = $1 ORDER BY id`,
+      [requestId],
+    );
+  const statusOf = async () =>
+    (await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM referrals WHERE id = $1`, [referralId]))[0].status;
   const print = (what: string, statements: string[]) => process.stdout.write(`roster save, ${what}: ${statements.length} statements\n`);
 
   it('a first save of the session: 6 statements (no crossing, so no writes of the rules)', async () => {
@@ -99,7 +111,11 @@ describe('the roster save in few statements', () => {
     const { statements, requestId } = await save('present');
     print('a correction', statements);
     expect(statements).toHaveLength(8);
-    expect((await auditOf(requestId)).map((entry) => entry.action)).toEqual(['attendance.correct', 'referral.status_change', 'compliance.event']);
+    expect((await auditOf(requestId)).map((entry) => entry.action)).toEqual([
+      'attendance.correct',
+      'referral.status_change',
+      'compliance.event',
+    ]);
     expect(await statusOf()).toBe('active');
   });
 });

@@ -14,7 +14,9 @@ async function enrolledMan(testApp: TestApp, staff: Staff, reference: Awaited<Re
   const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -60), TODAY)).filter((s) => s.date <= TODAY);
   const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -50) });
   // These faults are about the violation's two notices: this policy sends no enrollment confirmation.
-  await testApp.dataSource.query(`UPDATE policies SET notice_recipients = notice_recipients || '{"enrolled": []}'::jsonb WHERE id = $1`, [reference.duluthPolicy.id]);
+  await testApp.dataSource.query(`UPDATE policies SET notice_recipients = notice_recipients || '{"enrolled": []}'::jsonb WHERE id = $1`, [
+    reference.duluthPolicy.id,
+  ]);
   const { enrollment } = await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
   return { referral, sessions, enrollment };
 }
@@ -77,11 +79,13 @@ describe('a worker killed mid-delivery (SIGKILL, real child processes)', () => {
   }
 
   const noticeRows = async (referralId: string) =>
-    await testApp.dataSource.query<Array<{
-      id: string;
-      status: string;
-      last_response: string | null;
-    }>>(`SELECT id, status, last_response FROM notices WHERE referral_id = $1 ORDER BY recipient_kind::text`, [referralId]);
+    await testApp.dataSource.query<
+      Array<{
+        id: string;
+        status: string;
+        last_response: string | null;
+      }>
+    >(`SELECT id, status, last_response FROM notices WHERE referral_id = $1 ORDER BY recipient_kind::text`, [referralId]);
 
   const receivedCount = (id: string) => testApp.smtp.received.filter((mail) => mail.messageId === `<${id}${DOMAIN}`).length;
 
@@ -108,7 +112,10 @@ describe('a worker killed mid-delivery (SIGKILL, real child processes)', () => {
     expect((await noticeRows(man.referral.id)).map((n) => n.status)).toEqual(['pending', 'pending']);
 
     worker();
-    await waitFor(async () => (await noticeRows(man.referral.id)).every((n) => n.status === 'sent'), { what: 'sent by the second worker', timeoutMs: 60_000 });
+    await waitFor(async () => (await noticeRows(man.referral.id)).every((n) => n.status === 'sent'), {
+      what: 'sent by the second worker',
+      timeoutMs: 60_000,
+    });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const counts = notices.map((n) => receivedCount(n.id));
     process.stdout.write(`killed before send: received per notice ${JSON.stringify(counts)}\n`);
@@ -119,19 +126,25 @@ describe('a worker killed mid-delivery (SIGKILL, real child processes)', () => {
     const man = await nearUnexcusedLimit(testApp, staff, reference);
     const doomed = worker('after-accept=120000');
     await markThirdAbsence(man);
-    const notices = await waitFor(async () => {
-      const rows = await noticeRows(man.referral.id);
-      return rows.length === 2 && rows.every((n) => receivedCount(n.id) === 1) ? rows : null;
-    }, { what: 'both accepted by the SMTP server', timeoutMs: 60_000 });
+    const notices = await waitFor(
+      async () => {
+        const rows = await noticeRows(man.referral.id);
+        return rows.length === 2 && rows.every((n) => receivedCount(n.id) === 1) ? rows : null;
+      },
+      { what: 'both accepted by the SMTP server', timeoutMs: 60_000 },
+    );
     await doomed.waitForLine(/FAULT_POINT after-accept/);
     await doomed.kill('SIGKILL');
     expect((await noticeRows(man.referral.id)).map((n) => n.status)).toEqual(['sending', 'sending']);
 
     worker();
-    const unknown = await waitFor(async () => {
-      const rows = await noticeRows(man.referral.id);
-      return rows.every((n) => n.status === 'unknown') ? rows : null;
-    }, { what: 'marked unknown', timeoutMs: 60_000 });
+    const unknown = await waitFor(
+      async () => {
+        const rows = await noticeRows(man.referral.id);
+        return rows.every((n) => n.status === 'unknown') ? rows : null;
+      },
+      { what: 'marked unknown', timeoutMs: 60_000 },
+    );
     expect(unknown[0].last_response).toMatch(/may have accepted/);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const counts = notices.map((n) => receivedCount(n.id));
@@ -180,13 +193,26 @@ describe('concurrency and a lost database', () => {
     const man = await nearUnexcusedLimit(testApp, staff, reference);
     const body = { marks: [{ enrollmentId: man.enrollment.id, status: 'absent_unexcused' }] };
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => testApp.http.put(`/api/v1/sessions/${man.sessions[4].id}/attendance`).set(bearer(staff.tokens.facilitator)).send(body)),
+      Array.from({ length: 50 }, () =>
+        testApp.http.put(`/api/v1/sessions/${man.sessions[4].id}/attendance`).set(bearer(staff.tokens.facilitator)).send(body),
+      ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
-    const events = await testApp.dataSource.query(`SELECT kind, threshold_key FROM compliance_events WHERE referral_id = $1 AND kind <> 'enrolled'`, [man.referral.id]);
-    const notices = await testApp.dataSource.query(`SELECT recipient_kind FROM notices WHERE referral_id = $1 ORDER BY recipient_kind::text`, [man.referral.id]);
-    const marks = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM audit_entries WHERE action IN ('attendance.mark', 'attendance.correct') AND details->>'sessionId' = $1`, [man.sessions[4].id]);
-    process.stdout.write(`50 concurrent saves: ${events.length} event(s), ${notices.length} notice(s), ${marks[0].count} mark audit entr(ies)\n`);
+    const events = await testApp.dataSource.query(
+      `SELECT kind, threshold_key FROM compliance_events WHERE referral_id = $1 AND kind <> 'enrolled'`,
+      [man.referral.id],
+    );
+    const notices = await testApp.dataSource.query(
+      `SELECT recipient_kind FROM notices WHERE referral_id = $1 ORDER BY recipient_kind::text`,
+      [man.referral.id],
+    );
+    const marks = await testApp.dataSource.query(
+      `SELECT count(*)::int AS count FROM audit_entries WHERE action IN ('attendance.mark', 'attendance.correct') AND details->>'sessionId' = $1`,
+      [man.sessions[4].id],
+    );
+    process.stdout.write(
+      `50 concurrent saves: ${events.length} event(s), ${notices.length} notice(s), ${marks[0].count} mark audit entr(ies)\n`,
+    );
     expect(events).toEqual([{ kind: 'absence_limit_exceeded', threshold_key: 'unexcused:3' }]);
     expect(notices.map((n: { recipient_kind: string }) => n.recipient_kind)).toEqual(['court', 'probation_officer']);
     expect(marks[0].count).toBe(1);
@@ -209,16 +235,21 @@ describe('concurrency and a lost database', () => {
     } finally {
       await pgProxy.start();
     }
-    const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM attendance_marks WHERE session_id = $1`, [session.id]);
+    const [{ count }] = await testApp.dataSource.query(`SELECT count(*)::int AS count FROM attendance_marks WHERE session_id = $1`, [
+      session.id,
+    ]);
     expect(count).toBe(0);
     const [{ status }] = await testApp.dataSource.query(`SELECT status FROM sessions WHERE id = $1`, [session.id]);
     expect(status).toBe('scheduled');
-    await waitFor(async () => {
-      const response = await testApp.http
-        .put(`/api/v1/sessions/${session.id}/attendance`)
-        .set(bearer(staff.tokens.facilitator))
-        .send({ marks: [{ enrollmentId: man.enrollment.id, status: 'present' }] });
-      return response.status === 200;
-    }, { what: 'marking works again' });
+    await waitFor(
+      async () => {
+        const response = await testApp.http
+          .put(`/api/v1/sessions/${session.id}/attendance`)
+          .set(bearer(staff.tokens.facilitator))
+          .send({ marks: [{ enrollmentId: man.enrollment.id, status: 'present' }] });
+        return response.status === 200;
+      },
+      { what: 'marking works again' },
+    );
   });
 });

@@ -32,7 +32,11 @@ describe('the worker’s jobs', () => {
 
   it('replaces a nightly job whose schedule changed instead of running both', async () => {
     const maintenance = testApp.app.get<Queue>(getQueueToken(QueueName.Maintenance));
-    await maintenance.add(JobName.DailyComplianceSweep, {}, { jobId: JobName.DailyComplianceSweep, repeat: { cron: '0 1 * * *', tz: 'America/Chicago' } });
+    await maintenance.add(
+      JobName.DailyComplianceSweep,
+      {},
+      { jobId: JobName.DailyComplianceSweep, repeat: { cron: '0 1 * * *', tz: 'America/Chicago' } },
+    );
     expect((await maintenance.getRepeatableJobs()).filter((job) => job.name === (JobName.DailyComplianceSweep as string))).toHaveLength(2);
     await testApp.app.get(WorkerScheduler).scheduleNightlyJobs();
     const sweeps = (await maintenance.getRepeatableJobs()).filter((job) => job.name === (JobName.DailyComplianceSweep as string));

@@ -31,7 +31,11 @@ describe('agencies and users (admin only)', () => {
     async (role) => {
       const token = staff.tokens[role];
       await testApp.http.get('/api/v1/agencies').set(bearer(token)).expect(403);
-      await testApp.http.post('/api/v1/agencies').set(bearer(token)).send({ name: 'X court', kind: 'court', noticeEmail: 'x@x.test' }).expect(403);
+      await testApp.http
+        .post('/api/v1/agencies')
+        .set(bearer(token))
+        .send({ name: 'X court', kind: 'court', noticeEmail: 'x@x.test' })
+        .expect(403);
       await testApp.http.get('/api/v1/users').set(bearer(token)).expect(403);
       const response = await testApp.http
         .post('/api/v1/users')
@@ -56,7 +60,12 @@ describe('agencies and users (admin only)', () => {
       .expect(400);
     expect(response.body.statusCode).toBe(400);
     expect(response.body.error).toBe('Bad Request');
-    expect(response.body.fields).toEqual({ color: ['color is not an allowed field'], name: ['name must be longer than or equal to 2 characters'], kind: ['kind must be one of: court, probation, program, advocacy'], noticeEmail: ['noticeEmail must be an e-mail address'] });
+    expect(response.body.fields).toEqual({
+      color: ['color is not an allowed field'],
+      name: ['name must be longer than or equal to 2 characters'],
+      kind: ['kind must be one of: court, probation, program, advocacy'],
+      noticeEmail: ['noticeEmail must be an e-mail address'],
+    });
     expect(response.body.fields.kind).toEqual(['kind must be one of: court, probation, program, advocacy']);
     expect(response.body.fields.color).toEqual(['color is not an allowed field']);
     const after = await testApp.http.get('/api/v1/agencies').set(bearer(staff.tokens.admin));
@@ -76,12 +85,21 @@ describe('agencies and users (admin only)', () => {
     const created = await testApp.http
       .post('/api/v1/users')
       .set(bearer(staff.tokens.admin))
-      .send({ email: 'New.PO@Probation.test', name: 'New Officer', role: 'probation_officer', agencyId: staff.probation.id, password: 'a long enough password' })
+      .send({
+        email: 'New.PO@Probation.test',
+        name: 'New Officer',
+        role: 'probation_officer',
+        agencyId: staff.probation.id,
+        password: 'a long enough password',
+      })
       .expect(201);
     expect(created.body).toMatchObject({ email: 'new.po@probation.test', role: 'probation_officer', agencyId: staff.probation.id });
     expect(JSON.stringify(created.body)).not.toMatch(/hash|argon/i);
 
-    const login = await testApp.http.post('/api/v1/auth/login').send({ email: 'new.po@probation.test', password: 'a long enough password' }).expect(200);
+    const login = await testApp.http
+      .post('/api/v1/auth/login')
+      .send({ email: 'new.po@probation.test', password: 'a long enough password' })
+      .expect(200);
     expect(login.body.user).toMatchObject({ id: created.body.id, role: 'probation_officer', agencyId: staff.probation.id });
 
     const fetched = await testApp.http.get(`/api/v1/users/${created.body.id}`).set(bearer(staff.tokens.admin)).expect(200);
@@ -92,7 +110,13 @@ describe('agencies and users (admin only)', () => {
     const response = await testApp.http
       .post('/api/v1/users')
       .set(bearer(staff.tokens.admin))
-      .send({ email: staff.users.admin.email.toUpperCase(), name: 'Twin', role: 'admin', agencyId: staff.program.id, password: TEST_PASSWORD })
+      .send({
+        email: staff.users.admin.email.toUpperCase(),
+        name: 'Twin',
+        role: 'admin',
+        agencyId: staff.program.id,
+        password: TEST_PASSWORD,
+      })
       .expect(409);
     expect(response.body.code).toBe('EMAIL_TAKEN');
   });
@@ -135,25 +159,51 @@ describe('agencies and users (admin only)', () => {
   });
 
   it('lets an admin correct an agency’s notice address and a user’s e-mail, audited; others get 403', async () => {
-    const patched = await testApp.http.patch(`/api/v1/agencies/${staff.court.id}`).set(bearer(staff.tokens.admin)).send({ noticeEmail: 'New-Clerk@Court.test' }).expect(200);
+    const patched = await testApp.http
+      .patch(`/api/v1/agencies/${staff.court.id}`)
+      .set(bearer(staff.tokens.admin))
+      .send({ noticeEmail: 'New-Clerk@Court.test' })
+      .expect(200);
     expect(patched.body.noticeEmail).toBe('new-clerk@court.test');
     // The kind is a correction for an agency nothing depends on yet; this court has a clerk.
-    const kind = await testApp.http.patch(`/api/v1/agencies/${staff.court.id}`).set(bearer(staff.tokens.admin)).send({ kind: 'program' }).expect(422);
+    const kind = await testApp.http
+      .patch(`/api/v1/agencies/${staff.court.id}`)
+      .set(bearer(staff.tokens.admin))
+      .send({ kind: 'program' })
+      .expect(422);
     expect(kind.body.code).toBe('AGENCY_KIND_IN_USE');
     expect(kind.body.message).toMatch(/^The kind cannot change: 1 user depends on /);
-    await testApp.http.patch(`/api/v1/agencies/${staff.court.id}`).set(bearer(staff.tokens.court_clerk)).send({ name: 'Mine now' }).expect(403);
-    const [audit] = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'agency.update' AND record_id = $1`, [staff.court.id]);
+    await testApp.http
+      .patch(`/api/v1/agencies/${staff.court.id}`)
+      .set(bearer(staff.tokens.court_clerk))
+      .send({ name: 'Mine now' })
+      .expect(403);
+    const [audit] = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'agency.update' AND record_id = $1`, [
+      staff.court.id,
+    ]);
     expect(audit.details).toEqual({ fields: ['noticeEmail'] });
 
-    const user = await testApp.http.patch(`/api/v1/users/${staff.users.advocate.id}`).set(bearer(staff.tokens.admin)).send({ name: 'Renamed Advocate' }).expect(200);
+    const user = await testApp.http
+      .patch(`/api/v1/users/${staff.users.advocate.id}`)
+      .set(bearer(staff.tokens.admin))
+      .send({ name: 'Renamed Advocate' })
+      .expect(200);
     expect(user.body.name).toBe('Renamed Advocate');
-    const taken = await testApp.http.patch(`/api/v1/users/${staff.users.advocate.id}`).set(bearer(staff.tokens.admin)).send({ email: staff.users.admin.email }).expect(409);
+    const taken = await testApp.http
+      .patch(`/api/v1/users/${staff.users.advocate.id}`)
+      .set(bearer(staff.tokens.admin))
+      .send({ email: staff.users.admin.email })
+      .expect(409);
     expect(taken.body.code).toBe('EMAIL_TAKEN');
   });
 
   it('signs a deactivated user out at once and refuses his sign-in', async () => {
     await testApp.http.get('/api/v1/auth/me').set(bearer(staff.tokens.advocate)).expect(200);
-    await testApp.http.patch(`/api/v1/users/${staff.users.advocate.id}`).set(bearer(staff.tokens.admin)).send({ active: false }).expect(200);
+    await testApp.http
+      .patch(`/api/v1/users/${staff.users.advocate.id}`)
+      .set(bearer(staff.tokens.admin))
+      .send({ active: false })
+      .expect(200);
     await testApp.http.get('/api/v1/auth/me').set(bearer(staff.tokens.advocate)).expect(401);
     await testApp.http.post('/api/v1/auth/login').send({ email: staff.users.advocate.email, password: TEST_PASSWORD }).expect(401);
   });

@@ -25,10 +25,10 @@ describe('audit log', () => {
   afterAll(() => testApp.close());
 
   const entriesFor = (action: string, recordId?: string): Promise<AuditRow[]> =>
-    testApp.dataSource.query(
-      `SELECT * FROM audit_entries WHERE action = $1 AND ($2::text IS NULL OR record_id = $2) ORDER BY id`,
-      [action, recordId ?? null],
-    );
+    testApp.dataSource.query(`SELECT * FROM audit_entries WHERE action = $1 AND ($2::text IS NULL OR record_id = $2) ORDER BY id`, [
+      action,
+      recordId ?? null,
+    ]);
 
   it('records who created an agency, from where and in which request', async () => {
     const response = await testApp.http
@@ -69,11 +69,7 @@ describe('audit log', () => {
 
   it('writes nothing when the change is refused', async () => {
     const before = await entriesFor('agency.create');
-    await testApp.http
-      .post('/api/v1/agencies')
-      .set(bearer(staff.tokens.admin))
-      .send({ name: 'Silent Court', kind: 'court' })
-      .expect(422);
+    await testApp.http.post('/api/v1/agencies').set(bearer(staff.tokens.admin)).send({ name: 'Silent Court', kind: 'court' }).expect(422);
     expect(await entriesFor('agency.create')).toHaveLength(before.length);
   });
 

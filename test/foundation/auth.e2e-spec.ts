@@ -35,21 +35,24 @@ describe('signing in and bearer tokens', () => {
   /** The claims the app itself puts in a token (with a live server-side session), for forging variants of it. */
   async function claimsOf(user: User): Promise<Record<string, unknown>> {
     const { tokenVersion } = await testApp.dataSource.getRepository(User).findOneByOrFail({ id: user.id });
-    const [session] = await testApp.dataSource.query<Array<{ id: string }>>(`INSERT INTO auth_sessions (user_id, kind) VALUES ($1, 'api') RETURNING id`, [user.id]);
+    const [session] = await testApp.dataSource.query<Array<{ id: string }>>(
+      `INSERT INTO auth_sessions (user_id, kind) VALUES ($1, 'api') RETURNING id`,
+      [user.id],
+    );
     return { sub: user.id, sid: session.id, ver: tokenVersion, role: user.role, agencyId: user.agencyId };
   }
 
   const sessionIdOf = (token: string): string => (jwt.decode(token) as { sid: string }).sid;
   const ageSession = (token: string, column: 'last_seen_at' | 'started_at', minutes: number) =>
-    testApp.dataSource.query(`UPDATE auth_sessions SET ${column} = now() - make_interval(mins => $2) WHERE id = $1`, [sessionIdOf(token), minutes]);
+    testApp.dataSource.query(`UPDATE auth_sessions SET ${column} = now() - make_interval(mins => $2) WHERE id = $1`, [
+      sessionIdOf(token),
+      minutes,
+    ]);
 
   describe('login', () => {
     it('returns an access token and the user id, role and agency for the right password', async () => {
       const user = await newFacilitator();
-      const response = await testApp.http
-        .post('/api/v1/auth/login')
-        .send({ email: user.email, password: TEST_PASSWORD })
-        .expect(200);
+      const response = await testApp.http.post('/api/v1/auth/login').send({ email: user.email, password: TEST_PASSWORD }).expect(200);
       expect(response.body).toMatchObject({
         accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
         user: { id: user.id, role: 'facilitator', agencyId: programId },
@@ -80,12 +83,12 @@ describe('signing in and bearer tokens', () => {
     it('locks this address out of the account for 10 minutes after 5 wrong passwords, refusing even the right one with 423', async () => {
       const user = await newFacilitator();
       for (let attempt = 1; attempt <= 5; attempt++) {
-        await testApp.http.post('/api/v1/auth/login').send({ email: user.email, password: `wrong ${attempt}` }).expect(401);
+        await testApp.http
+          .post('/api/v1/auth/login')
+          .send({ email: user.email, password: `wrong ${attempt}` })
+          .expect(401);
       }
-      const locked = await testApp.http
-        .post('/api/v1/auth/login')
-        .send({ email: user.email, password: TEST_PASSWORD })
-        .expect(423);
+      const locked = await testApp.http.post('/api/v1/auth/login').send({ email: user.email, password: TEST_PASSWORD }).expect(423);
       expect(locked.body).toMatchObject({ statusCode: 423, error: 'Locked', code: 'ACCOUNT_LOCKED' });
       const minutes = (Date.parse(locked.body.details.lockedUntil) - Date.now()) / 60_000;
       expect(minutes).toBeGreaterThan(9.5);
@@ -95,7 +98,10 @@ describe('signing in and bearer tokens', () => {
     it('does not lock an account after 4 wrong passwords', async () => {
       const user = await newFacilitator();
       for (let attempt = 1; attempt <= 4; attempt++) {
-        await testApp.http.post('/api/v1/auth/login').send({ email: user.email, password: `wrong ${attempt}` }).expect(401);
+        await testApp.http
+          .post('/api/v1/auth/login')
+          .send({ email: user.email, password: `wrong ${attempt}` })
+          .expect(401);
       }
       await testApp.http.post('/api/v1/auth/login').send({ email: user.email, password: TEST_PASSWORD }).expect(200);
     });
@@ -223,7 +229,10 @@ describe('signing in and bearer tokens', () => {
       await ageSession(token, 'last_seen_at', 29);
       await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(200);
       // That request counted as activity: the session is fresh again.
-      const [seen] = await testApp.dataSource.query(`SELECT now() - last_seen_at < interval '1 minute' AS fresh FROM auth_sessions WHERE id = $1`, [sessionIdOf(token)]);
+      const [seen] = await testApp.dataSource.query(
+        `SELECT now() - last_seen_at < interval '1 minute' AS fresh FROM auth_sessions WHERE id = $1`,
+        [sessionIdOf(token)],
+      );
       expect(seen.fresh).toBe(true);
 
       await ageSession(token, 'last_seen_at', 31);
@@ -258,7 +267,10 @@ describe('signing in and bearer tokens', () => {
       const { sid: _sid, ...claims } = await claimsOf(user);
       const token = jwt.sign(claims, testApp.config.jwtSecret, { algorithm: 'HS256', expiresIn: 300 });
       expect((await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(401)).body.code).toBe('INVALID_TOKEN');
-      const made = jwt.sign({ ...claims, sid: '6f1c1c36-0000-4000-8000-000000000000' }, testApp.config.jwtSecret, { algorithm: 'HS256', expiresIn: 300 });
+      const made = jwt.sign({ ...claims, sid: '6f1c1c36-0000-4000-8000-000000000000' }, testApp.config.jwtSecret, {
+        algorithm: 'HS256',
+        expiresIn: 300,
+      });
       expect((await testApp.http.get('/api/v1/auth/me').set(bearer(made)).expect(401)).body.code).toBe('INVALID_TOKEN');
     });
 
@@ -323,10 +335,7 @@ describe('login rate limit', () => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       await testApp.http.post('/api/v1/auth/login').send({ email: user.email, password: TEST_PASSWORD }).expect(200);
     }
-    const limited = await testApp.http
-      .post('/api/v1/auth/login')
-      .send({ email: user.email, password: TEST_PASSWORD })
-      .expect(429);
+    const limited = await testApp.http.post('/api/v1/auth/login').send({ email: user.email, password: TEST_PASSWORD }).expect(429);
     expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
   });
 
@@ -338,7 +347,8 @@ describe('login rate limit', () => {
     try {
       await waitFor(async () => (await first.increment('warm-up', 60_000, 100, 60_000, 'login')).totalHits > 0);
       const hits = [];
-      for (const storage of [first, second, first, second]) hits.push(await storage.increment('::ffff:10.0.0.7', 60_000, 3, 60_000, 'login'));
+      for (const storage of [first, second, first, second])
+        hits.push(await storage.increment('::ffff:10.0.0.7', 60_000, 3, 60_000, 'login'));
       expect(hits.map((hit) => hit.totalHits)).toEqual([1, 2, 3, 4]);
       expect(hits.map((hit) => hit.isBlocked)).toEqual([false, false, false, true]);
       expect(hits[3].timeToBlockExpire).toBeGreaterThan(50);

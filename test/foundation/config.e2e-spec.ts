@@ -45,9 +45,7 @@ describe('start-up configuration check (the real process)', () => {
   it('exits with 78 and one line naming DATABASE_URL when it is not a postgres URL', async () => {
     const exit = await startMain({ DATABASE_URL: 'mysql://nope' });
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 78, signal: null });
-    expect(exit.stderr).toBe(
-      'throughline: Invalid configuration: DATABASE_URL must be a postgres:// URL naming a database\n',
-    );
+    expect(exit.stderr).toBe('throughline: Invalid configuration: DATABASE_URL must be a postgres:// URL naming a database\n');
     expect(exit.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(exit.stdout).toBe('');
   });

@@ -75,18 +75,28 @@ describe('health endpoints', () => {
       await testApp.http.get('/health/delivery').expect(200);
       // This process stops taking jobs (as a wedged worker would); the job itself is harmless.
       await notices.pause(true, true);
-      await notices.add(JobName.RenderNotice, { noticeId: '00000000-0000-4000-8000-000000000000' }, { jobId: 'render:stall-probe', removeOnComplete: true });
-      const stalled = await waitFor(async () => {
-        const response = await testApp.http.get('/health/delivery');
-        return response.status === 503 ? response : null;
-      }, { what: '/health/delivery 503', timeoutMs: 10_000, intervalMs: 200 });
+      await notices.add(
+        JobName.RenderNotice,
+        { noticeId: '00000000-0000-4000-8000-000000000000' },
+        { jobId: 'render:stall-probe', removeOnComplete: true },
+      );
+      const stalled = await waitFor(
+        async () => {
+          const response = await testApp.http.get('/health/delivery');
+          return response.status === 503 ? response : null;
+        },
+        { what: '/health/delivery 503', timeoutMs: 10_000, intervalMs: 200 },
+      );
       expect(stalled.body).toMatchObject({ code: 'NOT_READY', message: 'Not ready: delivery down' });
       expect(stalled.body.details.delivery).toMatchObject({ status: 'down', waiting: 1, active: 0, stalled: true });
       expect(stalled.body.details.delivery.oldestWaitingSeconds).toBeGreaterThanOrEqual(2);
       const ready = await testApp.http.get('/health/ready').expect(200);
       expect(ready.body.info.delivery).toMatchObject({ status: 'up', waiting: 1, stalled: true });
       await notices.resume(true);
-      await waitFor(async () => (await testApp.http.get('/health/delivery')).status === 200, { what: 'delivery healthy again', timeoutMs: 10_000 });
+      await waitFor(async () => (await testApp.http.get('/health/delivery')).status === 200, {
+        what: 'delivery healthy again',
+        timeoutMs: 10_000,
+      });
     });
   });
 

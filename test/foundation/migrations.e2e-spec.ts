@@ -43,10 +43,7 @@ describe('migrations and entities', () => {
     const triggers = await dataSource.query(
       `SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass AND NOT tgisinternal ORDER BY tgname`,
     );
-    expect(triggers.map((row: { tgname: string }) => row.tgname)).toEqual([
-      'audit_entries_no_truncate',
-      'audit_entries_no_update_delete',
-    ]);
+    expect(triggers.map((row: { tgname: string }) => row.tgname)).toEqual(['audit_entries_no_truncate', 'audit_entries_no_update_delete']);
   });
 
   describe('the drift check itself', () => {

@@ -9,7 +9,15 @@ import { TestApp } from './test-app';
 export async function insertActiveReferrals(
   testApp: TestApp,
   staff: Staff,
-  options: { count: number; policyId: string; groupId: string; today: string; orderedDaysAgo: number; enrollWithinDays: number; completeWithinMonths: number },
+  options: {
+    count: number;
+    policyId: string;
+    groupId: string;
+    today: string;
+    orderedDaysAgo: number;
+    enrollWithinDays: number;
+    completeWithinMonths: number;
+  },
 ): Promise<string[]> {
   const orderedOn = addDays(options.today, -options.orderedDaysAgo);
   const rows: Array<{ id: string }> = await testApp.dataSource.query(

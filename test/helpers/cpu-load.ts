@@ -9,7 +9,9 @@ export class CpuLoad {
 
   start(processes = 2, maxMs = 180_000): void {
     for (let i = 0; i < processes; i++) {
-      this.children.push(spawn(process.execPath, ['-e', `const end = Date.now() + ${maxMs}; while (Date.now() < end) {}`], { stdio: 'ignore' }));
+      this.children.push(
+        spawn(process.execPath, ['-e', `const end = Date.now() + ${maxMs}; while (Date.now() < end) {}`], { stdio: 'ignore' }),
+      );
     }
   }
 

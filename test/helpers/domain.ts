@@ -13,10 +13,18 @@ export function pinToday(testApp: TestApp, date = TODAY): void {
   testApp.app.get(ProgramClock).pinToday(date);
 }
 
-export async function seedReference(testApp: TestApp): Promise<ReferenceData & { duluthPolicy: Policy; caPolicy: Policy; txPolicy: Policy; flPolicy: Policy }> {
+export async function seedReference(
+  testApp: TestApp,
+): Promise<ReferenceData & { duluthPolicy: Policy; caPolicy: Policy; txPolicy: Policy; flPolicy: Policy }> {
   const data = await seedReferenceData(testApp.dataSource.manager);
   const byKey = (key: string) => data.policies.find((policy) => policy.key === key)!;
-  return { ...data, duluthPolicy: byKey('duluth-24'), caPolicy: byKey('ca-pc-1203-097'), txPolicy: byKey('tx-bipp'), flPolicy: byKey('fl-741-325') };
+  return {
+    ...data,
+    duluthPolicy: byKey('duluth-24'),
+    caPolicy: byKey('ca-pc-1203-097'),
+    txPolicy: byKey('tx-bipp'),
+    flPolicy: byKey('fl-741-325'),
+  };
 }
 
 export type Reference = Awaited<ReturnType<typeof seedReference>>;
@@ -64,7 +72,14 @@ export async function createReferral(testApp: TestApp, staff: Staff, options: Re
       orderedOn: options.orderedOn ?? addDays(TODAY, -10),
     });
   if (response.status !== 201) throw new Error(`createReferral failed: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body as { id: string; status: string; enrollBy: string; completeBy: string; participantMatched: boolean; caseNumber: string };
+  return response.body as {
+    id: string;
+    status: string;
+    enrollBy: string;
+    completeBy: string;
+    participantMatched: boolean;
+    caseNumber: string;
+  };
 }
 
 export interface GroupOptions {
@@ -99,10 +114,7 @@ export async function createGroup(testApp: TestApp, staff: Staff, options: Group
 }
 
 export async function enroll(testApp: TestApp, staff: Staff, referralId: string, groupId: string, startDate: string) {
-  const response = await testApp.http
-    .post('/api/v1/enrollments')
-    .set(bearer(staff.tokens.admin))
-    .send({ referralId, groupId, startDate });
+  const response = await testApp.http.post('/api/v1/enrollments').set(bearer(staff.tokens.admin)).send({ referralId, groupId, startDate });
   if (response.status !== 201) throw new Error(`enroll failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { enrollment: { id: string; groupId: string; startDate: string } };
 }
@@ -112,7 +124,13 @@ export async function sessionsOf(testApp: TestApp, staff: Staff, groupId: string
     .get(`/api/v1/groups/${groupId}/sessions?from=${from}&to=${to}`)
     .set(bearer(staff.tokens.admin))
     .expect(200);
-  return response.body.items as Array<{ id: string; date: string; status: string; kind: string; unit: { position: number; theme: string; title: string } | null }>;
+  return response.body.items as Array<{
+    id: string;
+    date: string;
+    status: string;
+    kind: string;
+    unit: { position: number; theme: string; title: string } | null;
+  }>;
 }
 
 /** A second facilitator with his own sign-in, for "not my group" checks. */

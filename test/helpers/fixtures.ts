@@ -19,7 +19,8 @@ export async function createAgency(dataSource: DataSource, kind: AgencyKind, nam
     repository.create({
       name: name ?? `${kind} ${Math.random().toString(36).slice(2, 7)}`,
       kind,
-      noticeEmail: kind === AgencyKind.Court || kind === AgencyKind.Probation ? `${kind}-${Math.random().toString(36).slice(2, 7)}@agency.test` : null,
+      noticeEmail:
+        kind === AgencyKind.Court || kind === AgencyKind.Probation ? `${kind}-${Math.random().toString(36).slice(2, 7)}@agency.test` : null,
     }),
   );
 }

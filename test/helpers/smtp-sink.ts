@@ -76,7 +76,7 @@ export class SmtpSink {
   }
 
   get port(): number {
-    return ((this.server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+    return (this.server as unknown as { server: { address(): AddressInfo } }).server.address().port;
   }
 
   get url(): string {

@@ -1,7 +1,10 @@
 /** Polls until the check passes (returns a truthy value) or the time runs out. */
 type Falsy = null | undefined | false | 0 | '';
 
-export async function waitFor<T>(check: () => Promise<T | Falsy> | T | Falsy, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | Falsy> | T | Falsy,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   let last: unknown;
   for (;;) {

@@ -19,7 +19,9 @@ describe('the mail outbox', () => {
 
   const queue = () => testApp.app.get<Queue>(getQueueToken(QueueName.Notices));
   const mailRow = async (id: string) =>
-    (await testApp.dataSource.query(`SELECT status, attempts, key_id, ciphertext, last_response FROM outgoing_mails WHERE id = $1`, [id]))[0];
+    (
+      await testApp.dataSource.query(`SELECT status, attempts, key_id, ciphertext, last_response FROM outgoing_mails WHERE id = $1`, [id])
+    )[0];
   const received = (address: string) => testApp.smtp.received.filter((mail) => mail.to.includes(address));
 
   async function addMail(to: string, text = 'Your link: https://example.test/one-time'): Promise<string> {
@@ -36,10 +38,13 @@ describe('the mail outbox', () => {
       const [row] = await testApp.dataSource.query(`SELECT to_jsonb(m)::text AS whole FROM outgoing_mails m WHERE id = $1`, [id]);
       expect(row.whole).not.toContain('sealed.one');
       expect(row.whole).not.toContain('SECRET-LINK');
-      const jobs = await waitFor(async () => {
-        const waiting = await queue().getJobs(['waiting', 'paused']);
-        return waiting.some((job) => job.data.mailId === id) && waiting;
-      }, { what: 'the mail job queued' });
+      const jobs = await waitFor(
+        async () => {
+          const waiting = await queue().getJobs(['waiting', 'paused']);
+          return waiting.some((job) => job.data.mailId === id) && waiting;
+        },
+        { what: 'the mail job queued' },
+      );
       const job = jobs.find((candidate) => candidate.data.mailId === id)!;
       expect(job.data).toEqual({ mailId: id });
     } finally {
@@ -70,7 +75,8 @@ describe('the mail outbox', () => {
   });
 
   it('a server that refuses for good leaves the mail dead, its words wiped and the address out of the answer', async () => {
-    testApp.smtp.answer = (mail) => (mail.to.includes('nobody@court.test') ? { code: 550, message: 'No such user nobody@court.test' } : null);
+    testApp.smtp.answer = (mail) =>
+      mail.to.includes('nobody@court.test') ? { code: 550, message: 'No such user nobody@court.test' } : null;
     try {
       const id = await addMail('nobody@court.test');
       await waitFor(async () => (await mailRow(id))?.status === 'dead', { what: 'mail dead' });
@@ -100,20 +106,31 @@ describe('the mail outbox', () => {
       const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id] });
       const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id });
       await enroll(testApp, staff, referral.id, group.id, TODAY);
-      noticeIds = (await testApp.dataSource.query(`SELECT id FROM notices WHERE referral_id = $1`, [referral.id])).map((row: { id: string }) => row.id);
+      noticeIds = (await testApp.dataSource.query(`SELECT id FROM notices WHERE referral_id = $1`, [referral.id])).map(
+        (row: { id: string }) => row.id,
+      );
       expect(noticeIds.length).toBeGreaterThan(0);
       mailId = await addMail('twice.never@court.test');
       const statuses = async () =>
-        (await testApp.dataSource.query(`SELECT status::text FROM notices WHERE id = ANY($1::uuid[]) UNION ALL SELECT status::text FROM outgoing_mails WHERE id = $2`, [noticeIds, mailId])).map(
-          (row: { status: string }) => row.status,
-        );
+        (
+          await testApp.dataSource.query(
+            `SELECT status::text FROM notices WHERE id = ANY($1::uuid[]) UNION ALL SELECT status::text FROM outgoing_mails WHERE id = $2`,
+            [noticeIds, mailId],
+          )
+        ).map((row: { status: string }) => row.status);
       // Sending, then (after the send timeout) unknown: never failed, never sent again.
-      await waitFor(async () => (await statuses()).every((status: string) => status === 'unknown'), { what: 'all unknown', timeoutMs: 40_000 });
+      await waitFor(async () => (await statuses()).every((status: string) => status === 'unknown'), {
+        what: 'all unknown',
+        timeoutMs: 40_000,
+      });
     } finally {
-      await testApp.dataSource.query(`DROP TRIGGER refuse_sent_notices ON notices; DROP TRIGGER refuse_sent_mails ON outgoing_mails; DROP FUNCTION refuse_sent();`);
+      await testApp.dataSource.query(
+        `DROP TRIGGER refuse_sent_notices ON notices; DROP TRIGGER refuse_sent_mails ON outgoing_mails; DROP FUNCTION refuse_sent();`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    for (const noticeId of noticeIds) expect(testApp.smtp.received.filter((mail) => mail.messageId === `<${noticeId}@${testApp.config.mailDomain}>`)).toHaveLength(1);
+    for (const noticeId of noticeIds)
+      expect(testApp.smtp.received.filter((mail) => mail.messageId === `<${noticeId}@${testApp.config.mailDomain}>`)).toHaveLength(1);
     expect(received('twice.never@court.test')).toHaveLength(1);
   }, 60_000);
 });

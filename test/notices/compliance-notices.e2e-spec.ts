@@ -10,7 +10,9 @@ describe('compliance events and their notices', () => {
   let staff: Staff;
   let reference: Reference;
 
-  beforeAll(async () => ({ testApp, staff, reference } = await startProgramApp({ env: { ADMIN_NOTICE_EMAIL: 'coordinator@program.test' } })));
+  beforeAll(
+    async () => ({ testApp, staff, reference } = await startProgramApp({ env: { ADMIN_NOTICE_EMAIL: 'coordinator@program.test' } })),
+  );
   afterAll(() => testApp.close());
 
   const admin = () => bearer(staff.tokens.admin);
@@ -21,14 +23,29 @@ describe('compliance events and their notices', () => {
     const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn });
     const { enrollment } = await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
     const mark = (index: number, status: string) =>
-      testApp.http.put(`/api/v1/sessions/${sessions[index].id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status }] }).expect(200);
+      testApp.http
+        .put(`/api/v1/sessions/${sessions[index].id}/attendance`)
+        .set(admin())
+        .send({ marks: [{ enrollmentId: enrollment.id, status }] })
+        .expect(200);
     return { referral, sessions, enrollment, mark };
   }
 
   // The enrollment confirmations and other program decisions have their own suite (test/recipients/program-decisions).
   const PROGRAM_DECISIONS = `('reinstated', 'closed', 'enrolled', 'transferred')`;
   const noticesOf = async (referralId: string) =>
-    await testApp.dataSource.query<Array<{ id: string; status: string; recipient_kind: string; recipient_email: string; purpose: string; kind: string; threshold_key: string; occurred_on: string }>>(
+    await testApp.dataSource.query<
+      Array<{
+        id: string;
+        status: string;
+        recipient_kind: string;
+        recipient_email: string;
+        purpose: string;
+        kind: string;
+        threshold_key: string;
+        occurred_on: string;
+      }>
+    >(
       `SELECT n.id, n.status, n.recipient_kind, n.recipient_email, n.purpose, e.kind, e.threshold_key, e.occurred_on::text AS occurred_on FROM notices n JOIN compliance_events e ON e.id = n.event_id WHERE n.referral_id = $1 AND e.kind NOT IN ${PROGRAM_DECISIONS} ORDER BY n.created_at, n.recipient_kind::text`,
       [referralId],
     );
@@ -90,8 +107,25 @@ describe('compliance events and their notices', () => {
 
     await mark(2, 'absent_excused'); // the court letter came in: excused after all
     await mark(3, 'present'); // and the facilitator had marked the wrong man
-    const events = await testApp.dataSource.query(`SELECT kind, threshold_key FROM compliance_events WHERE referral_id = $1 AND kind NOT IN ${PROGRAM_DECISIONS} ORDER BY created_at`, [referral.id]);
-    expect(events.filter((e: { kind: string }) => e.kind !== 'corrected').map((e: { threshold_key: string }) => e.threshold_key).sort()).toEqual(['streak:2026-10-20', 'unexcused:3'].map((key) => key.replace('2026-10-20', events.find((e: { threshold_key: string }) => e.threshold_key.startsWith('streak:')).threshold_key.slice(7))).sort());
+    const events = await testApp.dataSource.query(
+      `SELECT kind, threshold_key FROM compliance_events WHERE referral_id = $1 AND kind NOT IN ${PROGRAM_DECISIONS} ORDER BY created_at`,
+      [referral.id],
+    );
+    expect(
+      events
+        .filter((e: { kind: string }) => e.kind !== 'corrected')
+        .map((e: { threshold_key: string }) => e.threshold_key)
+        .sort(),
+    ).toEqual(
+      ['streak:2026-10-20', 'unexcused:3']
+        .map((key) =>
+          key.replace(
+            '2026-10-20',
+            events.find((e: { threshold_key: string }) => e.threshold_key.startsWith('streak:')).threshold_key.slice(7),
+          ),
+        )
+        .sort(),
+    );
     expect(events.filter((e: { kind: string }) => e.kind === 'corrected')).toHaveLength(2);
     expect((await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin())).body.status).toBe('active');
     const corrections = (await noticesOf(referral.id)).filter((n) => n.kind === 'corrected');
@@ -103,27 +137,52 @@ describe('compliance events and their notices', () => {
     const { referral, mark } = await enrolledMan();
     for (const index of [0, 1, 2]) await mark(index, 'absent_unexcused');
     expect((await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin())).body.status).toBe('non_compliant');
-    await testApp.http.post(`/api/v1/referrals/${referral.id}/reinstate`).set(bearer(staff.tokens.probation_officer)).send({ reason: 'x' }).expect(403);
-    const reinstated = await testApp.http.post(`/api/v1/referrals/${referral.id}/reinstate`).set(admin()).send({ reason: 'Make-up plan agreed with probation' }).expect(200);
+    await testApp.http
+      .post(`/api/v1/referrals/${referral.id}/reinstate`)
+      .set(bearer(staff.tokens.probation_officer))
+      .send({ reason: 'x' })
+      .expect(403);
+    const reinstated = await testApp.http
+      .post(`/api/v1/referrals/${referral.id}/reinstate`)
+      .set(admin())
+      .send({ reason: 'Make-up plan agreed with probation' })
+      .expect(200);
     expect(reinstated.body).toMatchObject({ status: 'active', statusReason: 'reinstated: Make-up plan agreed with probation' });
     await mark(3, 'present');
     expect((await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin())).body.status).toBe('active');
     await mark(4, 'absent_excused'); // the fourth absence: a new crossing
     expect((await testApp.http.get(`/api/v1/referrals/${referral.id}`).set(admin())).body.status).toBe('non_compliant');
-    const again = await testApp.http.post(`/api/v1/referrals/${referral.id}/reinstate`).set(admin()).send({ reason: 'Second chance' }).expect(200);
+    const again = await testApp.http
+      .post(`/api/v1/referrals/${referral.id}/reinstate`)
+      .set(admin())
+      .send({ reason: 'Second chance' })
+      .expect(200);
     expect(again.body.status).toBe('active');
-    const illegal = await testApp.http.post(`/api/v1/referrals/${referral.id}/reinstate`).set(admin()).send({ reason: 'Twice' }).expect(422);
+    const illegal = await testApp.http
+      .post(`/api/v1/referrals/${referral.id}/reinstate`)
+      .set(admin())
+      .send({ reason: 'Twice' })
+      .expect(422);
     expect(illegal.body.code).toBe('ILLEGAL_TRANSITION');
   });
 
   it('sends a completion notice with the certificate', async () => {
-    const longGroup = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], startsOn: addDays(TODAY, -200), capacity: 30 });
+    const longGroup = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      startsOn: addDays(TODAY, -200),
+      capacity: 30,
+    });
     const longSessions = (await sessionsOf(testApp, staff, longGroup.id, addDays(TODAY, -200), TODAY)).filter((s) => s.date <= TODAY);
     expect(longSessions.length).toBeGreaterThanOrEqual(24);
     const other = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -201) });
     const { enrollment: longEnrollment } = await enroll(testApp, staff, other.id, longGroup.id, longSessions[0].date);
     for (const session of longSessions.slice(0, 24)) {
-      await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: longEnrollment.id, status: 'present' }] }).expect(200);
+      await testApp.http
+        .put(`/api/v1/sessions/${session.id}/attendance`)
+        .set(admin())
+        .send({ marks: [{ enrollmentId: longEnrollment.id, status: 'present' }] })
+        .expect(200);
     }
     await testApp.http.post(`/api/v1/referrals/${other.id}/complete`).set(admin()).expect(200);
     const notices = await noticesOf(other.id);
@@ -155,11 +214,16 @@ describe('compliance events and their notices', () => {
       const { referral, sessions, mark } = await enrolledMan(addDays(TODAY, -45));
       await mark(0, 'present');
       // The group meets on without him: another man is marked at the next sessions.
-      const groupId = (await testApp.dataSource.query(`SELECT group_id FROM enrollments WHERE referral_id = $1`, [referral.id]))[0].group_id;
+      const groupId = (await testApp.dataSource.query(`SELECT group_id FROM enrollments WHERE referral_id = $1`, [referral.id]))[0]
+        .group_id;
       const other = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -45) });
       const { enrollment } = await enroll(testApp, staff, other.id, groupId, sessions[0].date);
       for (const session of sessions.slice(1, 4)) {
-        await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(admin()).send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] }).expect(200);
+        await testApp.http
+          .put(`/api/v1/sessions/${session.id}/attendance`)
+          .set(admin())
+          .send({ marks: [{ enrollmentId: enrollment.id, status: 'present' }] })
+          .expect(200);
       }
       await testApp.app.get(ComplianceSweepService).run(TODAY);
       const kinds = (await noticesOf(referral.id)).map((n) => `${n.kind}|${n.threshold_key}`);
@@ -168,10 +232,13 @@ describe('compliance events and their notices', () => {
       expect(kinds.filter((kind) => kind.startsWith('no_attendance'))).toHaveLength(2);
 
       // The progress report itself travels with its notice.
-      const reports = await waitFor(async () => {
-        const rows = (await noticesOf(referral.id)).filter((n) => n.kind === 'progress_report_due');
-        return rows.length === 2 && rows.every((n) => n.status === 'sent') ? rows : null;
-      }, { what: 'progress reports sent' });
+      const reports = await waitFor(
+        async () => {
+          const rows = (await noticesOf(referral.id)).filter((n) => n.kind === 'progress_report_due');
+          return rows.length === 2 && rows.every((n) => n.status === 'sent') ? rows : null;
+        },
+        { what: 'progress reports sent' },
+      );
       for (const notice of reports) {
         const mail = testApp.smtp.received.find((m) => m.messageId === `<${notice.id}@throughline.local>`)!;
         // Named by case number, kind and date, not "notice.pdf" on every one.
@@ -187,7 +254,11 @@ describe('compliance events and their notices', () => {
       const { referral, sessions, mark } = await enrolledMan(addDays(TODAY, -45));
       await mark(0, 'present');
       for (const session of sessions.slice(1)) {
-        await testApp.http.post(`/api/v1/sessions/${session.id}/cancel`).set(admin()).send({ reason: 'Building closed for repairs' }).expect(200);
+        await testApp.http
+          .post(`/api/v1/sessions/${session.id}/cancel`)
+          .set(admin())
+          .send({ reason: 'Building closed for repairs' })
+          .expect(200);
       }
       await testApp.app.get(ComplianceSweepService).run(TODAY);
       const kinds = (await noticesOf(referral.id)).map((n) => n.kind);
@@ -221,10 +292,16 @@ describe('compliance events and their notices', () => {
         const rows = await noticesOf(referral.id);
         return rows.length > 0 && rows.every((n) => n.status === 'sent') ? rows : null;
       });
-      const officerList = await testApp.http.get(`/api/v1/notices?referralId=${referral.id}`).set(bearer(staff.tokens.probation_officer)).expect(200);
+      const officerList = await testApp.http
+        .get(`/api/v1/notices?referralId=${referral.id}`)
+        .set(bearer(staff.tokens.probation_officer))
+        .expect(200);
       // Besides these, his enrollment confirmation to each recipient.
       expect(officerList.body.total).toBe(notices.length + 2);
-      const clerkList = await testApp.http.get(`/api/v1/notices?referralId=${referral.id}`).set(bearer(staff.tokens.court_clerk)).expect(200);
+      const clerkList = await testApp.http
+        .get(`/api/v1/notices?referralId=${referral.id}`)
+        .set(bearer(staff.tokens.court_clerk))
+        .expect(200);
       expect(clerkList.body.items.every((n: { recipientKind: string }) => n.recipientKind === 'court')).toBe(true);
 
       const toOfficer = notices.find((n) => n.recipient_kind === 'probation_officer')!;
@@ -232,7 +309,10 @@ describe('compliance events and their notices', () => {
       await testApp.http.post(`/api/v1/notices/${toCourt.id}/acknowledge`).set(bearer(staff.tokens.probation_officer)).expect(404);
       await testApp.http.post(`/api/v1/notices/${toOfficer.id}/acknowledge`).set(bearer(staff.tokens.court_clerk)).expect(404);
       await testApp.http.post(`/api/v1/notices/${toOfficer.id}/acknowledge`).set(admin()).expect(403);
-      const acknowledged = await testApp.http.post(`/api/v1/notices/${toOfficer.id}/acknowledge`).set(bearer(staff.tokens.probation_officer)).expect(200);
+      const acknowledged = await testApp.http
+        .post(`/api/v1/notices/${toOfficer.id}/acknowledge`)
+        .set(bearer(staff.tokens.probation_officer))
+        .expect(200);
       expect(acknowledged.body).toMatchObject({ status: 'acknowledged' });
       await testApp.http.post(`/api/v1/notices/${toOfficer.id}/acknowledge`).set(bearer(staff.tokens.probation_officer)).expect(200);
       await testApp.http.post(`/api/v1/notices/${toCourt.id}/acknowledge`).set(bearer(staff.tokens.court_clerk)).expect(200);
@@ -260,7 +340,10 @@ describe('compliance events and their notices', () => {
       expect(audit.actor_user_id).toBe(staff.users.probation_officer.id);
       expect(audit.details.referralIds).toHaveLength(response.body.items.length);
       await testApp.http.get('/api/v1/compliance/caseload').set(bearer(staff.tokens.court_clerk)).expect(403);
-      const page = await testApp.http.get('/api/v1/compliance/caseload?limit=1&offset=1').set(bearer(staff.tokens.probation_officer)).expect(200);
+      const page = await testApp.http
+        .get('/api/v1/compliance/caseload?limit=1&offset=1')
+        .set(bearer(staff.tokens.probation_officer))
+        .expect(200);
       expect(page.body.items).toHaveLength(1);
       expect(page.body.items[0].referralId).toBe(response.body.items[1].referralId);
       expect(page.body.total).toBe(response.body.items.length);
@@ -269,7 +352,10 @@ describe('compliance events and their notices', () => {
     it('serves a progress report as a PDF to the officer, and 404 to another officer', async () => {
       const { referral, mark } = await enrolledMan();
       await mark(0, 'present');
-      const response = await testApp.http.get(`/api/v1/referrals/${referral.id}/progress-report`).set(bearer(staff.tokens.probation_officer)).expect(200);
+      const response = await testApp.http
+        .get(`/api/v1/referrals/${referral.id}/progress-report`)
+        .set(bearer(staff.tokens.probation_officer))
+        .expect(200);
       expect(response.headers['content-type']).toBe('application/pdf');
       expect(response.body.subarray(0, 5).toString()).toBe('%PDF-');
     });

@@ -24,7 +24,16 @@ describe('the demo inbox (MailDev) shows a notice and opens its PDF letter', () 
     inbox = `http://127.0.0.1:${webPort}`;
     maildev = spawn(
       process.execPath,
-      [join(__dirname, '..', '..', 'node_modules', 'maildev', 'bin', 'maildev'), '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--silent'],
+      [
+        join(__dirname, '..', '..', 'node_modules', 'maildev', 'bin', 'maildev'),
+        '--smtp',
+        String(smtpPort),
+        '--web',
+        String(webPort),
+        '--ip',
+        '127.0.0.1',
+        '--silent',
+      ],
       { stdio: 'ignore' },
     );
     await waitFor(() => fetch(`${inbox}/healthz`).then((response) => response.ok), { what: 'MailDev answering' });
@@ -47,21 +56,31 @@ describe('the demo inbox (MailDev) shows a notice and opens its PDF letter', () 
     await enroll(testApp, staff, referral.id, group.id, first.date);
     const [notice] = (await waitFor(
       async () => {
-        const rows = await testApp.dataSource.query(`SELECT id, recipient_email FROM notices WHERE referral_id = $1 AND recipient_kind = 'court' AND status = 'sent'`, [referral.id]);
+        const rows = await testApp.dataSource.query(
+          `SELECT id, recipient_email FROM notices WHERE referral_id = $1 AND recipient_kind = 'court' AND status = 'sent'`,
+          [referral.id],
+        );
         return rows.length > 0 && rows;
       },
       { what: 'the court’s notice sent', timeoutMs: 60_000 },
     )) as Array<{ id: string; recipient_email: string }>;
 
     // The list the inbox page shows.
-    const emails = (await (await fetch(`${inbox}/email`)).json()) as Array<{ id: string; subject: string; to: Array<{ address: string }>; headers: Partial<Record<string, string>> }>;
+    const emails = (await (await fetch(`${inbox}/email`)).json()) as Array<{
+      id: string;
+      subject: string;
+      to: Array<{ address: string }>;
+      headers: Partial<Record<string, string>>;
+    }>;
     const email = emails.find((candidate) => candidate.headers['message-id']?.includes(notice.id));
     expect(email).toBeDefined();
     expect(email!.to.map((to) => to.address)).toEqual([notice.recipient_email]);
     expect(email!.subject).toContain(referral.caseNumber);
 
     // The e-mail itself, as the inbox opens it.
-    const opened = (await (await fetch(`${inbox}/email/${email!.id}`)).json()) as { attachments?: Array<{ generatedFileName: string; contentType: string }> };
+    const opened = (await (await fetch(`${inbox}/email/${email!.id}`)).json()) as {
+      attachments?: Array<{ generatedFileName: string; contentType: string }>;
+    };
     const html = await (await fetch(`${inbox}/email/${email!.id}/html`)).text();
     expect(html).toContain(`${testApp.config.publicUrl}/notices/${notice.id}`);
 

@@ -29,34 +29,38 @@ describe('accessibility of the pages (axe-core in Chromium, WCAG 2.1 AA)', () =>
 
   const path = (roleName: RolePages['role'], pageName: string) => role(roleName).pages.find((main) => main.name === pageName)!.path;
 
-  it.each([768, 390])('never hides the focused status button or Note field under the sticky Save bar (WCAG 2.4.11), at %i px', async (width) => {
-    const { context, page } = await openAs(browser, baseUrl, role('facilitator'), { width, height: 700 });
-    await page.goto(`${baseUrl}${path('facilitator', 'roster')}`);
-    const hidden: string[] = [];
-    let checked = 0;
-    // Tab through the whole roster as a keyboard user does, from the first control to Save.
-    await page.locator('[data-mark-rest]').focus();
-    for (let step = 0; step < 60; step += 1) {
-      await page.keyboard.press('Tab');
-      const focus = await page.evaluate(() => {
-        const doc = (globalThis as unknown as BrowserWindow).document;
-        const active = doc.activeElement;
-        if (!active || active.type === 'submit') return null;
-        // A status is a visually hidden radio: what the eye follows is its label.
-        const shown = active.classList.contains('choice__input') ? doc.querySelector(`label[for="${active.id}"]`) : active;
-        const box = shown!.getBoundingClientRect();
-        const bar = doc.querySelector('.roster__save')!.getBoundingClientRect();
-        return { what: active.name || active.id, bottom: box.bottom, top: box.top, barTop: bar.top };
-      });
-      if (!focus) break;
-      checked += 1;
-      if (focus.bottom > focus.barTop || focus.top < 0) hidden.push(`${focus.what}: ${Math.round(focus.top)}–${Math.round(focus.bottom)} px, bar from ${Math.round(focus.barTop)} px`);
-      // Move on to the next man's fieldset quickly: arrow keys stay within a radio group.
-    }
-    expect(checked).toBeGreaterThan(4);
-    expect(hidden).toEqual([]);
-    await context.close();
-  });
+  it.each([768, 390])(
+    'never hides the focused status button or Note field under the sticky Save bar (WCAG 2.4.11), at %i px',
+    async (width) => {
+      const { context, page } = await openAs(browser, baseUrl, role('facilitator'), { width, height: 700 });
+      await page.goto(`${baseUrl}${path('facilitator', 'roster')}`);
+      const hidden: string[] = [];
+      let checked = 0;
+      // Tab through the whole roster as a keyboard user does, from the first control to Save.
+      await page.locator('[data-mark-rest]').focus();
+      for (let step = 0; step < 60; step += 1) {
+        await page.keyboard.press('Tab');
+        const focus = await page.evaluate(() => {
+          const doc = (globalThis as unknown as BrowserWindow).document;
+          const active = doc.activeElement;
+          if (!active || active.type === 'submit') return null;
+          // A status is a visually hidden radio: what the eye follows is its label.
+          const shown = active.classList.contains('choice__input') ? doc.querySelector(`label[for="${active.id}"]`) : active;
+          const box = shown!.getBoundingClientRect();
+          const bar = doc.querySelector('.roster__save')!.getBoundingClientRect();
+          return { what: active.name || active.id, bottom: box.bottom, top: box.top, barTop: bar.top };
+        });
+        if (!focus) break;
+        checked += 1;
+        if (focus.bottom > focus.barTop || focus.top < 0)
+          hidden.push(`${focus.what}: ${Math.round(focus.top)}–${Math.round(focus.bottom)} px, bar from ${Math.round(focus.barTop)} px`);
+        // Move on to the next man's fieldset quickly: arrow keys stay within a radio group.
+      }
+      expect(checked).toBeGreaterThan(4);
+      expect(hidden).toEqual([]);
+      await context.close();
+    },
+  );
 
   it('keeps the focus on the acknowledged notice’s row after Acknowledge on the clerk’s case page, not the page top', async () => {
     const { context, page } = await openAs(browser, baseUrl, role('court_clerk'), { width: 390, height: 844 });
@@ -71,7 +75,15 @@ describe('accessibility of the pages (axe-core in Chromium, WCAG 2.1 AA)', () =>
       const doc = (globalThis as unknown as BrowserWindow).document;
       const active = doc.activeElement!;
       const box = active.getBoundingClientRect();
-      return { id: active.id, tag: active.tagName, text: active.innerText, row: active.closest('tr')?.querySelector('th')?.innerText, top: box.top, bottom: box.bottom, height: (globalThis as unknown as BrowserWindow).innerHeight };
+      return {
+        id: active.id,
+        tag: active.tagName,
+        text: active.innerText,
+        row: active.closest('tr')?.querySelector('th')?.innerText,
+        top: box.top,
+        bottom: box.bottom,
+        height: (globalThis as unknown as BrowserWindow).innerHeight,
+      };
     });
     expect(focused.tag).toBe('TD');
     expect(focused.id).toMatch(/^notice-/);

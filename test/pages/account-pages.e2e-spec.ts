@@ -5,7 +5,6 @@ import { bearer, createStaff, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { TestApp } from '../helpers/test-app';
 import { closeBrowserApp, screenshot, sidewaysOverflow, signIn, startBrowserApp, WIDTHS, navigatedBy } from './browser-harness';
 
-
 describe('accounts in Chromium: an invitation, the second factor', () => {
   let testApp: TestApp;
   let baseUrl: string;
@@ -31,8 +30,11 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
   }
 
   it('an invited facilitator opens the e-mail’s link, sets his password and signs in', async () => {
-    await testApp.http.post('/api/v1/users').set(bearer(staff.tokens.admin))
-      .send({ email: 'dana.new@program.test', name: 'Dana Newcomb', role: Role.Facilitator, agencyId: staff.program.id }).expect(201);
+    await testApp.http
+      .post('/api/v1/users')
+      .set(bearer(staff.tokens.admin))
+      .send({ email: 'dana.new@program.test', name: 'Dana Newcomb', role: Role.Facilitator, agencyId: staff.program.id })
+      .expect(201);
     const { link } = await mailWithLink(testApp, 'dana.new@program.test', '/invitation');
     // The mail's link, on the port this test app listens on.
     const opened = `${baseUrl}${link.pathname}${link.hash}`;
@@ -87,7 +89,13 @@ describe('accounts in Chromium: an invitation, the second factor', () => {
     const qr = page.locator('img.qr-code');
     await qr.waitFor();
     // The QR code is drawn (an SVG image the CSP allows), and the key is shown for typing by hand.
-    expect(await qr.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0)).toBe(true);
+    expect(
+      await qr.evaluate(
+        (img) =>
+          (img as unknown as { complete: boolean; naturalWidth: number }).complete &&
+          (img as unknown as { naturalWidth: number }).naturalWidth > 0,
+      ),
+    ).toBe(true);
     const secret = (await page.locator('[data-secret]').innerText()).trim();
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     // The QR code is a data: image, which the strict policy allows; nothing was refused.

@@ -51,18 +51,26 @@ describe('the accountability page (Chromium)', () => {
     await screenshot(page, 'accountability-admin');
 
     const swift = page.getByRole('table', { name: 'Swift: time from the crossing, by agency' });
-    await expect(swift.innerText()).resolves.toMatch(/Probation[\s\S]*Crossing → first response\s+2\s+2\.5 days\s+3\.7 days\s+4 days\s+50 %/);
+    await expect(swift.innerText()).resolves.toMatch(
+      /Probation[\s\S]*Crossing → first response\s+2\s+2\.5 days\s+3\.7 days\s+4 days\s+50 %/,
+    );
     const sure = page.getByRole('table', { name: 'Sure: court action and no response, by court' });
     await expect(sure.innerText()).resolves.toMatch(/All courts\s+5\s+50 % \(2 of 4\)\s+40 % \(2 of 5\)/);
     await expect(page.locator('svg.chart').count()).resolves.toBe(6);
     await expect(page.getByRole('img', { name: /Share of violations with a court action, by court/ }).count()).resolves.toBe(1);
 
     // Every download the page offers answers a CSV with this session.
-    const links = await page.locator('a[href^="/accountability/export/"]').evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')!));
+    const links = await page
+      .locator('a[href^="/accountability/export/"]')
+      .evaluateAll((anchors) => anchors.map((anchor) => anchor.getAttribute('href')!));
     expect(links).toHaveLength(7);
     for (const href of links) {
       const response = await page.request.get(`${baseUrl}${href}`);
-      expect({ href, status: response.status(), type: response.headers()['content-type'] }).toEqual({ href, status: 200, type: 'text/csv; charset=utf-8' });
+      expect({ href, status: response.status(), type: response.headers()['content-type'] }).toEqual({
+        href,
+        status: 200,
+        type: 'text/csv; charset=utf-8',
+      });
       expect(href).toContain('from=2026-10-01&to=2026-10-31');
     }
 
@@ -84,7 +92,9 @@ describe('the accountability page (Chromium)', () => {
       await page.goto(`${baseUrl}/accountability?from=2026-10-01&to=2026-10-31&language=es`);
       await expect(page.locator('.lead').innerText()).resolves.toContain('1 violation.');
       await expect(page.getByLabel('Language', { exact: true }).inputValue()).resolves.toBe('es');
-      await expect(page.getByRole('table', { name: 'Disparity of impact by language and group' }).innerText()).resolves.toContain('Spanish');
+      await expect(page.getByRole('table', { name: 'Disparity of impact by language and group' }).innerText()).resolves.toContain(
+        'Spanish',
+      );
       const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow).toBeLessThanOrEqual(0);
       await screenshot(page, width === 768 ? 'accountability-coordinator-tablet' : 'accountability-coordinator-phone');
@@ -105,7 +115,10 @@ describe('the accountability page (Chromium)', () => {
     await page.goto(`${baseUrl}/accountability?from=2026-10-01&to=2026-10-31`);
     await expect(page.locator('.lead').innerText()).resolves.toContain('your own agency only');
     await expect(page.locator('.lead').innerText()).resolves.toContain('3 violations');
-    await expect(page.getByLabel('Court', { exact: true }).locator('option').allInnerTexts()).resolves.toEqual(['Any court', 'St. Louis County District Court']);
+    await expect(page.getByLabel('Court', { exact: true }).locator('option').allInnerTexts()).resolves.toEqual([
+      'Any court',
+      'St. Louis County District Court',
+    ]);
     for (const role of ['facilitator', 'advocate'] as const) {
       const other = await newPage(1280);
       await signIn(other.page, baseUrl, staff.users[role].email);

@@ -42,7 +42,12 @@ describe('program admin pages (Chromium)', () => {
     lastSessionDate = sessions.at(-1)!.date;
     const fullSessions = await sessionsOf(testApp, staff, fullGroup.id, addDays(TODAY, -60), TODAY);
     for (const [index, [firstName, lastName]] of MEN.slice(0, 5).entries()) {
-      const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName, lastName, orderedOn: addDays(TODAY, -50) });
+      const referral = await createReferral(testApp, staff, {
+        policyId: reference.duluthPolicy.id,
+        firstName,
+        lastName,
+        orderedOn: addDays(TODAY, -50),
+      });
       if (index < 2) await enroll(testApp, staff, referral.id, fullGroup.id, fullSessions[0].date);
       else if (index < 4) await enroll(testApp, staff, referral.id, openGroup.id, sessions[0].date);
     }
@@ -137,8 +142,12 @@ describe('program admin pages (Chromium)', () => {
     await page.getByRole('link', { name: 'Enroll in a group' }).click();
     const full = page.getByRole('radio', { name: /Thursday morning group/ });
     await expect(full.isDisabled()).resolves.toBe(true);
-    await expect(page.locator('label[for^="g-"]', { hasText: 'Thursday morning group' }).innerText()).resolves.toContain('2 of 2 places taken — full');
-    await expect(page.locator('label[for^="g-"]', { hasText: 'Tuesday evening' }).innerText()).resolves.toContain('2 of 12 places taken — 10 left');
+    await expect(page.locator('label[for^="g-"]', { hasText: 'Thursday morning group' }).innerText()).resolves.toContain(
+      '2 of 2 places taken — full',
+    );
+    await expect(page.locator('label[for^="g-"]', { hasText: 'Tuesday evening' }).innerText()).resolves.toContain(
+      '2 of 12 places taken — 10 left',
+    );
     await page.getByRole('button', { name: 'Enroll' }).click();
     await expect(fieldError('groupId')).resolves.toBe('Choose a group');
     await screenshot(page, 'admin-enroll');
@@ -150,16 +159,26 @@ describe('program admin pages (Chromium)', () => {
     const refused = page.waitForResponse((res) => res.url().endsWith('/enroll') && res.request().method() === 'POST');
     await page.getByRole('button', { name: 'Enroll' }).click();
     expect((await refused).status()).toBe(422);
-    await expect(fieldError('startDate')).resolves.toBe(`Tuesday evening men’s group meets on Tuesdays: his first session could be Tuesday ${usDate(addDays(saturday, 3))}`);
-    await expect(testApp.dataSource.query(`SELECT count(*)::int AS n FROM enrollments WHERE referral_id = $1`, [id])).resolves.toEqual([{ n: 0 }]);
+    await expect(fieldError('startDate')).resolves.toBe(
+      `Tuesday evening men’s group meets on Tuesdays: his first session could be Tuesday ${usDate(addDays(saturday, 3))}`,
+    );
+    await expect(testApp.dataSource.query(`SELECT count(*)::int AS n FROM enrollments WHERE referral_id = $1`, [id])).resolves.toEqual([
+      { n: 0 },
+    ]);
     await page.locator('label', { hasText: 'Tuesday evening men’s group' }).click();
     await page.getByLabel('First session').fill(lastSessionDate);
     await page.getByRole('button', { name: 'Enroll' }).click();
     // He speaks Spanish and the group meets in English: asked once more, nothing written yet.
-    await expect(page.locator('[data-enroll-warnings]').innerText()).resolves.toContain('Raymond’s language is Spanish; the group meets in English.');
-    await expect(testApp.dataSource.query(`SELECT count(*)::int AS n FROM enrollments WHERE referral_id = $1`, [id])).resolves.toEqual([{ n: 0 }]);
+    await expect(page.locator('[data-enroll-warnings]').innerText()).resolves.toContain(
+      'Raymond’s language is Spanish; the group meets in English.',
+    );
+    await expect(testApp.dataSource.query(`SELECT count(*)::int AS n FROM enrollments WHERE referral_id = $1`, [id])).resolves.toEqual([
+      { n: 0 },
+    ]);
     await page.getByRole('button', { name: 'Enroll anyway' }).click();
-    await expect(page.getByRole('status').innerText()).resolves.toBe('Enrolled. A confirmation goes to the probation officer and the court.');
+    await expect(page.getByRole('status').innerText()).resolves.toBe(
+      'Enrolled. A confirmation goes to the probation officer and the court.',
+    );
     await expect(page.getByRole('region', { name: 'Groups' }).innerText()).resolves.toContain('Tuesday evening men’s group');
     const [referral] = await testApp.dataSource.query(`SELECT status FROM referrals WHERE id = $1`, [id]);
     expect(referral.status).toBe('active');
@@ -175,7 +194,12 @@ describe('program admin pages (Chromium)', () => {
   });
 
   it('decides on an order from the referral page: completion refused with its reasons, a reason required, then closed', async () => {
-    const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName: 'Owen', lastName: 'Marsh', orderedOn: addDays(TODAY, -50) });
+    const referral = await createReferral(testApp, staff, {
+      policyId: reference.duluthPolicy.id,
+      firstName: 'Owen',
+      lastName: 'Marsh',
+      orderedOn: addDays(TODAY, -50),
+    });
     await enroll(testApp, staff, referral.id, openGroup.id, lastSessionDate);
     await page.goto(`${baseUrl}/referrals/${referral.id}`);
     // At 0 of 24 sessions, Mark complete is not the button the page leads with.
@@ -206,10 +230,16 @@ describe('program admin pages (Chromium)', () => {
   });
 
   it('asks before terminating, names who is e-mailed and offers reinstatement instead for a non-compliant man', async () => {
-    const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName: 'Curtis', lastName: 'Fairbanks', orderedOn: addDays(TODAY, -50) });
+    const referral = await createReferral(testApp, staff, {
+      policyId: reference.duluthPolicy.id,
+      firstName: 'Curtis',
+      lastName: 'Fairbanks',
+      orderedOn: addDays(TODAY, -50),
+    });
     await enroll(testApp, staff, referral.id, openGroup.id, lastSessionDate);
     await testApp.dataSource.query(`UPDATE referrals SET status = 'non_compliant' WHERE id = $1`, [referral.id]);
-    const notices = async () => Number((await testApp.dataSource.query(`SELECT count(*) AS n FROM notices WHERE referral_id = $1`, [referral.id]))[0].n);
+    const notices = async () =>
+      Number((await testApp.dataSource.query(`SELECT count(*) AS n FROM notices WHERE referral_id = $1`, [referral.id]))[0].n);
     const before = await notices();
     await page.goto(`${baseUrl}/referrals/${referral.id}`);
     await page.getByLabel(/Reason/).fill('Threatened a group member');
@@ -254,7 +284,9 @@ describe('program admin pages (Chromium)', () => {
   });
 
   it('cancels a coming session from the group schedule with its reason', async () => {
-    const [next] = (await sessionsOf(testApp, staff, openGroup.id, addDays(TODAY, 1), addDays(TODAY, 30))).filter((s) => s.status === 'scheduled');
+    const [next] = (await sessionsOf(testApp, staff, openGroup.id, addDays(TODAY, 1), addDays(TODAY, 30))).filter(
+      (s) => s.status === 'scheduled',
+    );
     await page.goto(`${baseUrl}/groups`);
     const row = page.locator('tr', { has: page.locator(`a[href="/sessions/${next.id}/roster"]`) });
     await row.getByText('Cancel…').click();

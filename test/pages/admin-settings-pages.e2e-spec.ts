@@ -10,7 +10,6 @@ import { referralWithNotices } from '../security/security-fixtures';
 import { closeBrowserApp, MEN, screenshot, signedInPage, startBrowserApp, WIDTHS } from './browser-harness';
 import { DomElement } from './browser-dom';
 
-
 /**
  * The admin runs the program without a developer: users, agencies (a dead notice sent again once
  * the address is fixed), policies and groups, clicked through in Chromium at three widths.
@@ -43,24 +42,54 @@ describe('admin settings pages (Chromium)', () => {
     await createUser(testApp.dataSource, Role.Facilitator, staff.program.id, 'Omar Haddad');
     await testApp.dataSource.query(`UPDATE agencies SET name = 'St. Louis County District Court' WHERE id = $1`, [staff.court.id]);
     await testApp.dataSource.query(`UPDATE agencies SET name = 'Arrowhead Regional Corrections' WHERE id = $1`, [staff.probation.id]);
-    await testApp.dataSource.query(`UPDATE agencies SET name = 'Duluth Domestic Abuse Intervention Program' WHERE id = $1`, [staff.program.id]);
+    await testApp.dataSource.query(`UPDATE agencies SET name = 'Duluth Domestic Abuse Intervention Program' WHERE id = $1`, [
+      staff.program.id,
+    ]);
     await testApp.dataSource.query(`UPDATE agencies SET name = 'Safe Haven Shelter' WHERE id = $1`, [staff.advocacy.id]);
-    testApp.smtp.answer = (mail) => (mail.to.includes(bouncing) ? { code: 550, message: '5.1.2 <notices@stlouis-court.example.gvo>: domain not found' } : null);
+    testApp.smtp.answer = (mail) =>
+      mail.to.includes(bouncing) ? { code: 550, message: '5.1.2 <notices@stlouis-court.example.gvo>: domain not found' } : null;
 
-    group = await createGroup(testApp, staff, { name: 'Tuesday evening men’s group', curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2, capacity: 12 });
+    group = await createGroup(testApp, staff, {
+      name: 'Tuesday evening men’s group',
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 2,
+      capacity: 12,
+    });
     const sessions = await sessionsOf(testApp, staff, group.id, addDays(TODAY, -42), TODAY);
     for (const [firstName, lastName] of MEN.slice(0, 4)) {
-      const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName, lastName, orderedOn: addDays(TODAY, -45) });
+      const referral = await createReferral(testApp, staff, {
+        policyId: reference.duluthPolicy.id,
+        firstName,
+        lastName,
+        orderedOn: addDays(TODAY, -45),
+      });
       await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
     }
-    await waitFor(async () => (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM notices WHERE status <> 'sent'`))[0].n === 0, { what: 'the enrollment notices sent', timeoutMs: 20_000 });
+    await waitFor(
+      async () => (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM notices WHERE status <> 'sent'`))[0].n === 0,
+      { what: 'the enrollment notices sent', timeoutMs: 20_000 },
+    );
     // Then the court's address is typed wrong: the mail server refuses it.
     bouncing = 'notices@stlouis-court.example.gvo';
     await testApp.dataSource.query(`UPDATE agencies SET notice_email = $2 WHERE id = $1`, [staff.court.id, bouncing]);
     const [firstName, lastName] = MEN[4];
-    await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, firstName, lastName, orderedOn: addDays(TODAY, -45), groupId: group.id, sessionId: sessions.at(-1)!.id, startDate: sessions[0].date });
+    await referralWithNotices(testApp, staff, {
+      policyId: reference.duluthPolicy.id,
+      firstName,
+      lastName,
+      orderedOn: addDays(TODAY, -45),
+      groupId: group.id,
+      sessionId: sessions.at(-1)!.id,
+      startDate: sessions[0].date,
+    });
     // His enrollment and his removal were both told to the court, at the wrong address.
-    await waitFor(async () => (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM notices WHERE status = 'dead' AND recipient_kind = 'court'`))[0].n === 2, { what: 'the court notices dead', timeoutMs: 20_000 });
+    await waitFor(
+      async () =>
+        (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM notices WHERE status = 'dead' AND recipient_kind = 'court'`))[0]
+          .n === 2,
+      { what: 'the court notices dead', timeoutMs: 20_000 },
+    );
 
     page = await signedInPage(browser, baseUrl, staff.users.admin.email, { width: 1280, height: 900, timeout: 5_000 });
   });
@@ -75,7 +104,9 @@ describe('admin settings pages (Chromium)', () => {
       await page.setViewportSize({ width, height: 900 });
       // Tables fit too (nothing hidden to the right of a phone), except a side-by-side comparison meant to scroll.
       if (!options.tablesScroll) {
-        const clipped = await page.locator('.table-wrap').evaluateAll((wraps) => wraps.map((wrap) => wrap.scrollWidth - wrap.clientWidth).filter((extra) => extra > 0));
+        const clipped = await page
+          .locator('.table-wrap')
+          .evaluateAll((wraps) => wraps.map((wrap) => wrap.scrollWidth - wrap.clientWidth).filter((extra) => extra > 0));
         expect({ name, width, clipped }).toEqual({ name, width, clipped: [] });
       }
       const overflow = await page.locator('html').evaluate((root) => root.scrollWidth - root.clientWidth);
@@ -83,7 +114,10 @@ describe('admin settings pages (Chromium)', () => {
       const wide = overflow
         ? await page.locator('body *').evaluateAll((elements) => {
             const limit = (elements[0] as DomElement).ownerDocument.documentElement.clientWidth + 1;
-            return elements.filter((element) => element.getBoundingClientRect().right > limit).slice(-3).map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+            return elements
+              .filter((element) => element.getBoundingClientRect().right > limit)
+              .slice(-3)
+              .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
           })
         : [];
       expect({ name, width, overflow, wide }).toEqual({ name, width, overflow: 0, wide: [] });
@@ -97,7 +131,12 @@ describe('admin settings pages (Chromium)', () => {
 
   it('reaches users, agencies, policies and the queue dashboard from the navigation', async () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
-    for (const [label, path] of [['Users', '/admin/users'], ['Agencies', '/admin/agencies'], ['Policies', '/admin/policies'], ['Queues', '/admin/queues']] as const) {
+    for (const [label, path] of [
+      ['Users', '/admin/users'],
+      ['Agencies', '/admin/agencies'],
+      ['Policies', '/admin/policies'],
+      ['Queues', '/admin/queues'],
+    ] as const) {
       await nav.getByRole('link', { name: label, exact: true }).click();
       await page.waitForURL(`${baseUrl}${path}`);
       if (label === 'Queues') {
@@ -120,7 +159,9 @@ describe('admin settings pages (Chromium)', () => {
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Maria Santos');
     await page.getByRole('combobox', { name: 'Role', exact: true }).selectOption({ label: 'Court clerk' });
     await page.getByRole('button', { name: 'Save role and agency' }).click();
-    await expect(fieldError('agencyId')).resolves.toMatch(/A court clerk works for a court agency; Arrowhead Regional Corrections is a probation agency/);
+    await expect(fieldError('agencyId')).resolves.toMatch(
+      /A court clerk works for a court agency; Arrowhead Regional Corrections is a probation agency/,
+    );
     await fitsEveryWidth('admin-user');
   });
 
@@ -155,7 +196,9 @@ describe('admin settings pages (Chromium)', () => {
     await page.getByLabel('Name').fill('Nadia Petrov');
     await page.getByLabel('E-mail').fill('nadia.petrov@program.test');
     await page.getByRole('combobox', { name: 'Role', exact: true }).selectOption({ label: 'Facilitator' });
-    await page.getByRole('combobox', { name: 'Agency', exact: true }).selectOption({ label: 'Duluth Domestic Abuse Intervention Program (program: program admin, facilitator, CCR coordinator)' });
+    await page
+      .getByRole('combobox', { name: 'Agency', exact: true })
+      .selectOption({ label: 'Duluth Domestic Abuse Intervention Program (program: program admin, facilitator, CCR coordinator)' });
     await page.getByRole('button', { name: 'Send the invitation' }).click();
     await expect(page.getByRole('status').first().innerText()).resolves.toContain('Invitation sent');
     await mailWithLink(testApp, 'nadia.petrov@program.test', '/invitation');
@@ -167,12 +210,19 @@ describe('admin settings pages (Chromium)', () => {
     // Howard Lindqvist set up an authenticator app, then lost his phone.
     const started = await testApp.http.post('/api/v1/auth/second-factor').set(bearer(staff.tokens.court_clerk)).expect(200);
     await freshStep();
-    await testApp.http.post('/api/v1/auth/second-factor/confirm').set(bearer(staff.tokens.court_clerk)).send({ code: totpCode(started.body.secret) }).expect(200);
+    await testApp.http
+      .post('/api/v1/auth/second-factor/confirm')
+      .set(bearer(staff.tokens.court_clerk))
+      .send({ code: totpCode(started.body.secret) })
+      .expect(200);
     await page.goto(`${baseUrl}/admin/users/${staff.users.court_clerk.id}`);
     await page.getByRole('button', { name: 'Reset the second factor' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Second factor reset');
     await expect(page.getByRole('region', { name: 'Second factor' }).innerText()).resolves.toContain('Not set up');
-    expect((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM second_factors WHERE user_id = $1`, [staff.users.court_clerk.id]))[0].n).toBe(0);
+    expect(
+      (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM second_factors WHERE user_id = $1`, [staff.users.court_clerk.id]))[0]
+        .n,
+    ).toBe(0);
   });
 
   it('adds a probation department from the agencies page', async () => {
@@ -204,21 +254,32 @@ describe('admin settings pages (Chromium)', () => {
 
     for (const remaining of [2, 1]) {
       await expect(dead.locator('.stuck-notice').count()).resolves.toBe(remaining);
-      await dead.getByRole('button', { name: /Send again/ }).first().click();
+      await dead
+        .getByRole('button', { name: /Send again/ })
+        .first()
+        .click();
       await page.waitForURL(/\/admin\/agencies\/[0-9a-f-]{36}\?retried=1$/);
       await expect(page.getByRole('status').innerText()).resolves.toContain('queued to be sent again, to the address as it is now');
     }
-    await waitFor(() => testApp.smtp.received.filter((mail) => mail.to.includes('notices@stlouis-court.example.gov')).length === 2, { what: 'both notices at the fixed address' });
-    await waitFor(async () => (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM notices WHERE status <> 'sent'`))[0].n === 0, { what: 'every notice sent' });
+    await waitFor(() => testApp.smtp.received.filter((mail) => mail.to.includes('notices@stlouis-court.example.gov')).length === 2, {
+      what: 'both notices at the fixed address',
+    });
+    await waitFor(
+      async () => (await testApp.dataSource.query(`SELECT count(*)::int AS n FROM notices WHERE status <> 'sent'`))[0].n === 0,
+      { what: 'every notice sent' },
+    );
     await page.reload();
     await expect(dead.innerText()).resolves.toContain('None: every notice to this agency was delivered');
 
     await page.getByRole('button', { name: 'Send a test e-mail' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Test e-mail queued');
-    await waitFor(async () => {
-      await page.reload();
-      return (await page.getByRole('region', { name: 'Test e-mail' }).innerText()).includes('Sent');
-    }, { what: 'the test e-mail shown sent' });
+    await waitFor(
+      async () => {
+        await page.reload();
+        return (await page.getByRole('region', { name: 'Test e-mail' }).innerText()).includes('Sent');
+      },
+      { what: 'the test e-mail shown sent' },
+    );
     await fitsEveryWidth('admin-agency');
   });
 
@@ -229,7 +290,9 @@ describe('admin settings pages (Chromium)', () => {
     await page.getByRole('link', { name: /New version from version 1/ }).click();
     await page.getByLabel('Unexcused absences allowed').fill('50');
     await page.getByRole('button', { name: 'Save the new version' }).click();
-    await expect(fieldError('maxUnexcusedAbsences')).resolves.toBe('Unexcused absences allowed cannot be more than the absences allowed, excused or not');
+    await expect(fieldError('maxUnexcusedAbsences')).resolves.toBe(
+      'Unexcused absences allowed cannot be more than the absences allowed, excused or not',
+    );
     await expect(page.locator('.lead').innerText()).resolves.toContain('Saving writes version 2 and makes it current');
     await page.getByLabel('Unexcused absences allowed').fill(String(reference.duluthPolicy.maxUnexcusedAbsences + 1));
     await page.getByLabel('Absences allowed, excused or not').fill(String(reference.duluthPolicy.maxAbsences + 2));
@@ -237,8 +300,14 @@ describe('admin settings pages (Chromium)', () => {
     await page.getByRole('button', { name: 'Save the new version' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toContain('Version 2 saved');
     const changes = page.locator('.version-changes');
-    await expect(changes.innerText()).resolves.toContain(`Unexcused absences allowed: raised from ${reference.duluthPolicy.maxUnexcusedAbsences} to ${reference.duluthPolicy.maxUnexcusedAbsences + 1}.`);
-    await expect(page.locator('.policy-versions thead th').allInnerTexts()).resolves.toEqual(['Rule', expect.stringMatching(/^Version 2 \(current\)\n.* 0 referrals$/), expect.stringMatching(/^Version 1\n.* 5 referrals$/)]);
+    await expect(changes.innerText()).resolves.toContain(
+      `Unexcused absences allowed: raised from ${reference.duluthPolicy.maxUnexcusedAbsences} to ${reference.duluthPolicy.maxUnexcusedAbsences + 1}.`,
+    );
+    await expect(page.locator('.policy-versions thead th').allInnerTexts()).resolves.toEqual([
+      'Rule',
+      expect.stringMatching(/^Version 2 \(current\)\n.* 0 referrals$/),
+      expect.stringMatching(/^Version 1\n.* 5 referrals$/),
+    ]);
     await expect(page.locator('.policy-versions td.changed').count()).resolves.toBe(2);
     await fitsEveryWidth('admin-policy', { tablesScroll: true });
   });
@@ -266,7 +335,10 @@ describe('admin settings pages (Chromium)', () => {
     await expect(page.getByRole('status').innerText()).resolves.toContain('Group saved');
     await expect(page.locator('.lead').innerText()).resolves.toContain('at 19:00 for 90 minutes · Room 5, 202 W 2nd St');
     await expect(page.locator('.capacity').innerText()).resolves.toBe('5 of 14 enrolled');
-    const facilitators = await testApp.dataSource.query(`SELECT u.name FROM group_facilitators gf JOIN users u ON u.id = gf.user_id WHERE gf.group_id = $1 ORDER BY u.name`, [group.id]);
+    const facilitators = await testApp.dataSource.query(
+      `SELECT u.name FROM group_facilitators gf JOIN users u ON u.id = gf.user_id WHERE gf.group_id = $1 ORDER BY u.name`,
+      [group.id],
+    );
     expect(facilitators.map((row: { name: string }) => row.name)).toEqual(['Omar Haddad', 'Sam Okonkwo']);
     await expect(page.getByLabel('Omar Haddad').isChecked()).resolves.toBe(true);
   });

@@ -21,23 +21,45 @@ describe('advocate pages (Chromium)', () => {
     const reference = await seedReference(testApp);
     pinToday(testApp);
     await testApp.dataSource.query(`UPDATE users SET name = 'Renee Lindahl' WHERE id = $1`, [staff.users.advocate.id]);
-    const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 1 });
+    const group = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 1,
+    });
     terminated = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName: 'Marcus', lastName: 'Delgado' });
     fresh = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName: 'James', lastName: 'Whitfield' });
     await testApp.http
       .post(`/api/v1/referrals/${terminated.id}/protected-parties`)
       .set(bearer(staff.tokens.advocate))
-      .send({ name: 'Lena Delgado', relationship: 'former wife', email: 'lena@safe.example.org', phone: '218 555 0133', safetyNotes: 'Weekdays after 5 pm only', preferredChannel: 'email', notificationWish: 'wants' })
+      .send({
+        name: 'Lena Delgado',
+        relationship: 'former wife',
+        email: 'lena@safe.example.org',
+        phone: '218 555 0133',
+        safetyNotes: 'Weekdays after 5 pm only',
+        preferredChannel: 'email',
+        notificationWish: 'wants',
+      })
       .expect(201);
     byPhone = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName: 'Tyler', lastName: 'Anderson' });
     await testApp.http
       .post(`/api/v1/referrals/${byPhone.id}/protected-parties`)
       .set(bearer(staff.tokens.advocate))
-      .send({ name: 'Kayla Moore', relationship: 'former partner', phone: '218 555 0150', preferredChannel: 'phone', notificationWish: 'not_asked' })
+      .send({
+        name: 'Kayla Moore',
+        relationship: 'former partner',
+        phone: '218 555 0150',
+        preferredChannel: 'phone',
+        notificationWish: 'not_asked',
+      })
       .expect(201);
     for (const referral of [terminated, byPhone]) {
       await enroll(testApp, staff, referral.id, group.id, '2026-11-30');
-      await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(bearer(staff.tokens.admin)).send({ reason: 'Threats in group' }).expect(200);
+      await testApp.http
+        .post(`/api/v1/referrals/${referral.id}/terminate`)
+        .set(bearer(staff.tokens.admin))
+        .send({ reason: 'Threats in group' })
+        .expect(200);
     }
   });
 
@@ -70,10 +92,13 @@ describe('advocate pages (Chromium)', () => {
     // The send job may already have delivered it by the time the page is drawn.
     expect(await region.innerText()).toMatch(/On its way|E-mail sent/);
     expect(await page.getByRole('button', { name: 'Send the e-mail' }).count()).toBe(0);
-    await waitFor(async () => {
-      await page.reload();
-      return (await region.innerText()).includes('E-mail sent');
-    }, { what: 'the page to say the e-mail was sent' });
+    await waitFor(
+      async () => {
+        await page.reload();
+        return (await region.innerText()).includes('E-mail sent');
+      },
+      { what: 'the page to say the e-mail was sent' },
+    );
     expect(await page.getByRole('button', { name: 'Send the e-mail' }).count()).toBe(0);
     const sent = testApp.smtp.received.slice(before);
     expect(sent).toHaveLength(1);
@@ -89,9 +114,14 @@ describe('advocate pages (Chromium)', () => {
     expect(await notification.getByRole('button', { name: 'Send the e-mail' }).count()).toBe(0);
     await screenshot(page, 'advocate-case-pending', { fullPage: true });
     // The browser's own check is bypassed to see the server's answer to an empty note.
-    await notification.locator('textarea[name=note]').first().evaluate((element) => element.removeAttribute('required'));
+    await notification
+      .locator('textarea[name=note]')
+      .first()
+      .evaluate((element) => element.removeAttribute('required'));
     await notification.getByRole('button', { name: 'Record that she was told' }).click();
-    await expect(page.getByRole('region', { name: 'Notification for Kayla Moore' }).getByRole('alert').innerText()).resolves.toBe('note must be 1 to 2000 characters');
+    await expect(page.getByRole('region', { name: 'Notification for Kayla Moore' }).getByRole('alert').innerText()).resolves.toBe(
+      'note must be 1 to 2000 characters',
+    );
     const again = page.getByRole('region', { name: 'Notification for Kayla Moore' });
     await again.getByLabel('Told her by').selectOption('phone');
     await again.getByLabel('What was said, and when').fill('Called her at 5:30 pm; she knows.');
@@ -146,7 +176,9 @@ describe('advocate pages (Chromium)', () => {
     const row = await page.getByRole('table', { name: 'Protected parties' }).innerText();
     expect(row).toContain('218 555 0144');
     expect(row).not.toContain('lena@safe.example.org');
-    const [entry] = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'protected_party.update' ORDER BY id DESC LIMIT 1`);
+    const [entry] = await testApp.dataSource.query(
+      `SELECT details FROM audit_entries WHERE action = 'protected_party.update' ORDER BY id DESC LIMIT 1`,
+    );
     expect(entry.details).toEqual({ fields: ['phone', 'email'] });
     await context.close();
   });

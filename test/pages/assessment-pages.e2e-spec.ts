@@ -23,7 +23,13 @@ describe('the intake assessment on the referral page (Chromium)', () => {
     pinToday(testApp);
     await testApp.dataSource.query(`UPDATE agencies SET name = 'King County District Court' WHERE id = $1`, [staff.court.id]);
     await testApp.dataSource.query(`UPDATE users SET name = 'Maria Santos' WHERE id = $1`, [staff.users.probation_officer.id]);
-    const referral = await createReferral(testApp, staff, { policyId: washington.id, firstName: 'Marcus', lastName: 'Delgado', orderedOn: '2026-11-16', caseNumber: 'KC-DV-26-0412' });
+    const referral = await createReferral(testApp, staff, {
+      policyId: washington.id,
+      firstName: 'Marcus',
+      lastName: 'Delgado',
+      orderedOn: '2026-11-16',
+      caseNumber: 'KC-DV-26-0412',
+    });
     referralId = referral.id;
     caseNumber = referral.caseNumber;
   });
@@ -72,16 +78,23 @@ describe('the intake assessment on the referral page (Chromium)', () => {
     await section.getByLabel('Assessed on').fill('2026-11-20');
     await section.getByLabel('Assessed by').fill('J. Ortiz, MSW');
     for (const [index, factor] of washington.assessmentFactors.entries()) {
-      await section.getByRole('group', { name: factor }).getByLabel(index % 2 ? 'No' : 'Yes', { exact: true }).check();
+      await section
+        .getByRole('group', { name: factor })
+        .getByLabel(index % 2 ? 'No' : 'Yes', { exact: true })
+        .check();
     }
     await section.getByRole('group', { name: 'Legal history' }).getByLabel('Note (optional)').fill('Two prior DV convictions (2019, 2023)');
-    await section.getByLabel('Reason for this level').fill('Two prior convictions and a current protection order; moderate-high risk on the screening instrument.');
+    await section
+      .getByLabel('Reason for this level')
+      .fill('Two prior convictions and a current protection order; moderate-high risk on the screening instrument.');
     await Promise.all([page.waitForURL(/assessed=1/), section.getByRole('button', { name: 'Record the assessment' }).click()]);
     await expect(page.getByRole('status').first().innerText()).resolves.toContain('Assessment recorded');
     await expect(page.locator('dt:text-is("Complete by") + dd').first().innerText()).resolves.toBe('Nov 16, 2027');
     await expect(page.locator('dt:text-is("Level") + dd').innerText()).resolves.toContain('Level 3 (52 sessions, 12 months)');
     await expect(page.locator('dt:text-is("Sessions attended") + dd').innerText()).resolves.toBe('0 of 52');
-    await expect(page.locator('.assessments li').first().innerText()).resolves.toContain('Legal history: yes (Two prior DV convictions (2019, 2023))');
+    await expect(page.locator('.assessments li').first().innerText()).resolves.toContain(
+      'Legal history: yes (Two prior DV convictions (2019, 2023))',
+    );
     // Once assessed, the form for a new assessment waits behind its summary line.
     await expect(section.locator('details.assessment__new').getAttribute('open')).resolves.toBeNull();
     await page.locator('#assessment-heading').scrollIntoViewIfNeeded();
@@ -98,7 +111,9 @@ describe('the intake assessment on the referral page (Chromium)', () => {
   it('shows probation the level, date and reason, never the factors', async () => {
     const page = await pageAs(staff.users.probation_officer.email, 390);
     await page.goto(`${baseUrl}/referrals/${referralId}`);
-    await expect(page.locator('dt:text-is("Level") + dd').innerText()).resolves.toContain('Level 3 (52 sessions, 12 months) — assessed Nov 20, 2026: Two prior convictions');
+    await expect(page.locator('dt:text-is("Level") + dd').innerText()).resolves.toContain(
+      'Level 3 (52 sessions, 12 months) — assessed Nov 20, 2026: Two prior convictions',
+    );
     await expect(page.locator('form[action$="/assessment"]').count()).resolves.toBe(0);
     const html = await page.content();
     expect(html).not.toContain('Two prior DV convictions');

@@ -23,7 +23,10 @@ export interface AxeOutcome {
 /** The page's window with axe-core loaded, as far as it is read here. */
 interface AxeWindow extends BrowserWindow {
   axe: {
-    run(context: DomDocument, options: unknown): Promise<{ testEngine: { name: string; version: string }; passes: unknown[]; violations: AxeViolation[] }>;
+    run(
+      context: DomDocument,
+      options: unknown,
+    ): Promise<{ testEngine: { name: string; version: string }; passes: unknown[]; violations: AxeViolation[] }>;
   };
 }
 
@@ -52,5 +55,8 @@ export async function runAxe(page: Page): Promise<AxeOutcome> {
 
 /** One line per violation, with where: readable in a failed expectation. */
 export function describeViolations(where: string, violations: AxeViolation[]): string[] {
-  return violations.map((violation) => `${where}: ${violation.id} (${String(violation.impact)}) ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  return violations.map(
+    (violation) =>
+      `${where}: ${violation.id} (${String(violation.impact)}) ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+  );
 }

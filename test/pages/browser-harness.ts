@@ -28,7 +28,14 @@ export async function startPagesApp(options: TestAppOptions = {}): Promise<{ tes
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -63,7 +70,10 @@ export async function openPage(browser: Browser, { width = 1280, height = 900, t
 }
 
 /** A context (cookies shared by its pages) and its first page, at the given size. */
-export async function openContext(browser: Browser, { width = 1280, height = 900, timeout }: PageOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function openContext(
+  browser: Browser,
+  { width = 1280, height = 900, timeout }: PageOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   if (timeout !== undefined) page.setDefaultTimeout(timeout);

@@ -37,10 +37,16 @@ describe('the probation officer’s caseload at 80+ men (Chromium)', () => {
       [1, 'absence_limit_exceeded', 'unexcused:3', '2026-11-12'],
     ] as const) {
       await testApp.dataSource.query(`UPDATE referrals SET status = 'non_compliant' WHERE id = $1`, [ids[index]]);
-      await testApp.dataSource.query(`INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts) VALUES ($1, $2, $3, $4, '{}')`, [ids[index], kind, key, on]);
+      await testApp.dataSource.query(
+        `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts) VALUES ($1, $2, $3, $4, '{}')`,
+        [ids[index], kind, key, on],
+      );
     }
     // A name a spreadsheet would run as a formula if the export wrote it as it is.
-    await testApp.dataSource.query(`UPDATE participants SET first_name = '=HYPERLINK("http://evil.test","x")' WHERE id = (SELECT participant_id FROM referrals WHERE id = $1)`, [ids[2]]);
+    await testApp.dataSource.query(
+      `UPDATE participants SET first_name = '=HYPERLINK("http://evil.test","x")' WHERE id = (SELECT participant_id FROM referrals WHERE id = $1)`,
+      [ids[2]],
+    );
   });
 
   afterAll(async () => {
@@ -64,7 +70,10 @@ describe('the probation officer’s caseload at 80+ men (Chromium)', () => {
 
   it('filters by standing from the counts, and says which limit and since when', async () => {
     const page = await officer();
-    await page.getByRole('navigation', { name: 'Filter by standing' }).getByRole('link', { name: /2 Non-compliant/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Filter by standing' })
+      .getByRole('link', { name: /2 Non-compliant/ })
+      .click();
     await expect(page.getByRole('link', { name: /2 Non-compliant/ }).getAttribute('aria-current')).resolves.toBe('true');
     const rows = await page.locator('tbody tr').allInnerTexts();
     expect(rows).toHaveLength(2);
@@ -114,7 +123,9 @@ describe('the probation officer’s caseload at 80+ men (Chromium)', () => {
     expect(response.headers()['content-disposition']).toBe(`attachment; filename="caseload-${TODAY}.csv"`);
     const text = (await response.text()).replace(/^\uFEFF/, '');
     const lines = text.trim().split(/\r?\n/);
-    expect(lines[0]).toBe('Name,Case number,Standing,Why,Since,Sessions attended,Sessions required,Absences,Last attended,Next deadline,Deadline date,New notices');
+    expect(lines[0]).toBe(
+      'Name,Case number,Standing,Why,Since,Sessions attended,Sessions required,Absences,Last attended,Next deadline,Deadline date,New notices',
+    );
     expect(lines).toHaveLength(MEN_ON_CASELOAD + 1);
     const evil = lines.find((line) => line.includes('HYPERLINK'))!;
     // The cell begins with an apostrophe, so a spreadsheet shows it as text instead of running it.

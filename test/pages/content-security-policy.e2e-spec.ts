@@ -10,7 +10,9 @@ interface Violation {
 
 // Browser globals for the functions Playwright runs in the page (the test's tsconfig has no DOM lib).
 declare const window: { __violations: Violation[] };
-declare const document: { addEventListener(type: 'securitypolicyviolation', listener: (event: { effectiveDirective: string; blockedURI: string }) => void): void };
+declare const document: {
+  addEventListener(type: 'securitypolicyviolation', listener: (event: { effectiveDirective: string; blockedURI: string }) => void): void;
+};
 declare function getComputedStyle(element: unknown): { backgroundColor: string };
 
 /**
@@ -38,7 +40,9 @@ describe('Content-Security-Policy in a real browser (Chromium)', () => {
     await page.addInitScript(() => {
       const store: Violation[] = [];
       window.__violations = store;
-      document.addEventListener('securitypolicyviolation', (event) => store.push({ directive: event.effectiveDirective, blockedURI: event.blockedURI }));
+      document.addEventListener('securitypolicyviolation', (event) =>
+        store.push({ directive: event.effectiveDirective, blockedURI: event.blockedURI }),
+      );
     });
     return page;
   }
@@ -51,7 +55,9 @@ describe('Content-Security-Policy in a real browser (Chromium)', () => {
     for (const path of ['/referrals', '/intake', '/groups', '/groups/new', '/notices', '/sessions']) {
       await page.goto(`${baseUrl}${path}`);
       // The stylesheet applied: the header has the brand colour, not the browser's transparent default.
-      expect(await page.locator('.site-header').evaluate((element) => getComputedStyle(element).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+      expect(await page.locator('.site-header').evaluate((element) => getComputedStyle(element).backgroundColor)).not.toBe(
+        'rgba(0, 0, 0, 0)',
+      );
       expect({ path, violations: await violations(page) }).toEqual({ path, violations: [] });
     }
     await page.close();

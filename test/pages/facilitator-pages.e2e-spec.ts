@@ -32,7 +32,12 @@ describe('facilitator pages (Chromium, tablet)', () => {
     sessions = await sessionsOf(testApp, staff, group.id, addDays(TODAY, -60), addDays(TODAY, 14));
     enrollmentByName = new Map();
     for (const [firstName, lastName] of MEN) {
-      const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName, lastName, orderedOn: addDays(TODAY, -50) });
+      const referral = await createReferral(testApp, staff, {
+        policyId: reference.duluthPolicy.id,
+        firstName,
+        lastName,
+        orderedOn: addDays(TODAY, -50),
+      });
       const { enrollment } = await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
       enrollmentByName.set(`${firstName} ${lastName}`, enrollment.id);
     }
@@ -47,7 +52,11 @@ describe('facilitator pages (Chromium, tablet)', () => {
     const other = await otherFacilitator(testApp, staff);
     substitute = other.user;
     await testApp.dataSource.query(`UPDATE users SET name = 'Ray Dubois' WHERE id = $1`, [other.user.id]);
-    const otherGroup = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [other.user.id], weekday: 3 });
+    const otherGroup = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [other.user.id],
+      weekday: 3,
+    });
     otherGroupSessionId = (await sessionsOf(testApp, staff, otherGroup.id, TODAY, TODAY))[0].id;
   });
 
@@ -57,11 +66,13 @@ describe('facilitator pages (Chromium, tablet)', () => {
 
   const todaysSession = () => sessions.find((session) => session.date === TODAY)!;
   const marksOf = async (sessionId: string) =>
-    await testApp.dataSource.query<Array<{
-      enrollment_id: string;
-      status: string;
-      note: string | null;
-    }>>(`SELECT enrollment_id, status, note FROM attendance_marks WHERE session_id = $1`, [sessionId]);
+    await testApp.dataSource.query<
+      Array<{
+        enrollment_id: string;
+        status: string;
+        note: string | null;
+      }>
+    >(`SELECT enrollment_id, status, note FROM attendance_marks WHERE session_id = $1`, [sessionId]);
 
   async function tablet(): Promise<{ context: BrowserContext; page: Page }> {
     const { context, page } = await openContext(browser, { width: 768, height: 1024, timeout: 5_000 });
@@ -74,7 +85,10 @@ describe('facilitator pages (Chromium, tablet)', () => {
     expect(new URL(page.url()).pathname).toBe('/sessions');
     await screenshot(page, 'facilitator-sessions');
 
-    await page.getByRole('region', { name: 'Today' }).getByRole('link', { name: /Wednesday evening/ }).click();
+    await page
+      .getByRole('region', { name: 'Today' })
+      .getByRole('link', { name: /Wednesday evening/ })
+      .click();
     expect(new URL(page.url()).pathname).toBe(`/sessions/${todaysSession().id}/roster`);
     const men = page.locator('fieldset.man');
     await expect(men.count()).resolves.toBe(15);
@@ -89,7 +103,8 @@ describe('facilitator pages (Chromium, tablet)', () => {
     expect(box!.width).toBeGreaterThanOrEqual(80);
     await screenshot(page, 'facilitator-roster', { fullPage: false });
 
-    const choose = (name: string, label: string) => page.getByRole('group', { name }).locator('label.choice').getByText(label, { exact: true }).click();
+    const choose = (name: string, label: string) =>
+      page.getByRole('group', { name }).locator('label.choice').getByText(label, { exact: true }).click();
     const started = Date.now();
     for (const [firstName, lastName] of MEN.slice(0, 14)) {
       const name = `${firstName} ${lastName[0]}.`;
@@ -99,7 +114,9 @@ describe('facilitator pages (Chromium, tablet)', () => {
     // Jerome A. is left without a status: nothing may be saved, and the error sits beside him.
     await page.getByRole('button', { name: /Save attendance/ }).click();
     await expect(page.locator('.error-summary').innerText()).resolves.toContain('Jerome A.: Choose how he attended');
-    await expect(page.getByRole('group', { name: 'Jerome A.' }).locator('.field-errors').innerText()).resolves.toBe('Choose how he attended');
+    await expect(page.getByRole('group', { name: 'Jerome A.' }).locator('.field-errors').innerText()).resolves.toBe(
+      'Choose how he attended',
+    );
     await expect(marksOf(todaysSession().id)).resolves.toHaveLength(0);
     // What he had tapped is still there.
     await expect(page.getByRole('group', { name: 'Anthony R.' }).getByLabel('Late').isChecked()).resolves.toBe(true);
@@ -113,10 +130,14 @@ describe('facilitator pages (Chromium, tablet)', () => {
     await expect(page.locator('.error-summary').innerText()).resolves.not.toContain('Jerome A.');
     // Present and Late are told apart by a sign and a hue, not by a shade of green.
     const look = (name: string, label: string) =>
-      page.getByRole('group', { name }).locator('label.choice').getByText(label, { exact: true }).evaluate((element) => {
-        const view = element.ownerDocument.defaultView!;
-        return { background: view.getComputedStyle(element).backgroundColor, sign: view.getComputedStyle(element, '::before').content };
-      });
+      page
+        .getByRole('group', { name })
+        .locator('label.choice')
+        .getByText(label, { exact: true })
+        .evaluate((element) => {
+          const view = element.ownerDocument.defaultView!;
+          return { background: view.getComputedStyle(element).backgroundColor, sign: view.getComputedStyle(element, '::before').content };
+        });
     const present = await look('James W.', 'Present');
     const late = await look('Anthony R.', 'Late');
     expect(present.sign).toBe('"✓"');
@@ -160,11 +181,15 @@ describe('facilitator pages (Chromium, tablet)', () => {
     const james = page.getByRole('group', { name: 'James W.' });
     await james.locator('label.choice').getByText('Unexcused', { exact: true }).click();
     await page.getByRole('button', { name: /Save attendance/ }).click();
-    await expect(page.getByRole('status').innerText()).resolves.toMatch(/1 change saved:\s+James W\. present → unexcused \(a notice goes to probation and the court\)/);
+    await expect(page.getByRole('status').innerText()).resolves.toMatch(
+      /1 change saved:\s+James W\. present → unexcused \(a notice goes to probation and the court\)/,
+    );
     await page.getByRole('group', { name: 'James W.' }).locator('label.choice').getByText('Late', { exact: true }).click();
     await page.getByRole('group', { name: 'James W.' }).getByLabel('Note').fill('Bus broke down; came at 7:10');
     await page.getByRole('button', { name: /Save attendance/ }).click();
-    await expect(page.getByRole('status').innerText()).resolves.toMatch(/1 change saved:\s+James W\. unexcused → late \(the earlier notice to probation and the court was withdrawn\)/);
+    await expect(page.getByRole('status').innerText()).resolves.toMatch(
+      /1 change saved:\s+James W\. unexcused → late \(the earlier notice to probation and the court was withdrawn\)/,
+    );
     // No name in the address: the change rides as ids and codes only.
     expect(page.url()).not.toContain('James');
     await screenshot(page, 'facilitator-roster-changes', { fullPage: false });
@@ -222,7 +247,9 @@ describe('facilitator pages (Chromium, tablet)', () => {
     await expect(page.getByLabel(/Note for the session/).inputValue()).resolves.toBe('Fire drill at 19:15; the group resumed at 19:30');
     const [row] = await testApp.dataSource.query(`SELECT note, run_by_id FROM sessions WHERE id = $1`, [twoWeeksAgo.id]);
     expect(row).toEqual({ note: 'Fire drill at 19:15; the group resumed at 19:30', run_by_id: substitute.id });
-    const audits = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'session.details' AND record_id = $1`, [twoWeeksAgo.id]);
+    const audits = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'session.details' AND record_id = $1`, [
+      twoWeeksAgo.id,
+    ]);
     expect(audits).toEqual([{ details: { fields: ['note', 'runById'], runById: substitute.id } }]);
     await context.close();
 

@@ -6,7 +6,16 @@ import { addDays } from '../../src/common/dates';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
-import { closeBrowserApp, SCREENS_DIR, screenshot, sidewaysOverflow, signedInPage, signIn, startBrowserApp, navigatedBy } from './browser-harness';
+import {
+  closeBrowserApp,
+  SCREENS_DIR,
+  screenshot,
+  sidewaysOverflow,
+  signedInPage,
+  signIn,
+  startBrowserApp,
+  navigatedBy,
+} from './browser-harness';
 
 const ARTIFACTS = join(__dirname, '..', 'artifacts', 'fees');
 
@@ -32,9 +41,20 @@ describe('the Fees section of the referral page (Chromium)', () => {
       .set(admin)
       .send({
         name: 'County program with fees',
-        requiredSessions: 24, sessionMinutes: 90, enrollWithinDays: 14, completeWithinMonths: 9, maxAbsences: 4, maxUnexcusedAbsences: 4,
-        maxConsecutiveAbsences: 2, noAttendanceDays: 21, progressReportEveryDays: 30, violationReportBusinessDays: 2, feesRequired: true,
-        sessionFeeCents: 4000, intakeFeeCents: 5000, feeTotalCapCents: 80000,
+        requiredSessions: 24,
+        sessionMinutes: 90,
+        enrollWithinDays: 14,
+        completeWithinMonths: 9,
+        maxAbsences: 4,
+        maxUnexcusedAbsences: 4,
+        maxConsecutiveAbsences: 2,
+        noAttendanceDays: 21,
+        progressReportEveryDays: 30,
+        violationReportBusinessDays: 2,
+        feesRequired: true,
+        sessionFeeCents: 4000,
+        intakeFeeCents: 5000,
+        feeTotalCapCents: 80000,
         feeBrackets: [
           { key: 'A', label: 'Up to $1,000 a month: $5', period: 'month', upToIncomeCents: 100000, sessionFeeCents: 500 },
           { key: 'B', label: 'Up to $2,500 a month: half', period: 'month', upToIncomeCents: 250000, percentOfSessionFee: 50 },
@@ -43,13 +63,28 @@ describe('the Fees section of the referral page (Chromium)', () => {
       })
       .expect(201);
     policyId = policy.body.id;
-    const group = await createGroup(testApp, staff, { name: 'Tuesday evening men’s group', curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2, startsOn: addDays(TODAY, -40) });
-    const referral = await createReferral(testApp, staff, { policyId: policy.body.id, firstName: 'James', lastName: 'Whitfield', orderedOn: addDays(TODAY, -45) });
+    const group = await createGroup(testApp, staff, {
+      name: 'Tuesday evening men’s group',
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 2,
+      startsOn: addDays(TODAY, -40),
+    });
+    const referral = await createReferral(testApp, staff, {
+      policyId: policy.body.id,
+      firstName: 'James',
+      lastName: 'Whitfield',
+      orderedOn: addDays(TODAY, -45),
+    });
     referralId = referral.id;
     const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -40), TODAY)).filter((session) => session.date <= TODAY);
     const { enrollment } = await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
     for (const [index, session] of sessions.slice(0, 3).entries()) {
-      await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(admin).send({ marks: [{ enrollmentId: enrollment.id, status: index === 1 ? 'absent_excused' : 'present' }] }).expect(200);
+      await testApp.http
+        .put(`/api/v1/sessions/${session.id}/attendance`)
+        .set(admin)
+        .send({ marks: [{ enrollmentId: enrollment.id, status: index === 1 ? 'absent_excused' : 'present' }] })
+        .expect(200);
     }
     mkdirSync(ARTIFACTS, { recursive: true });
   });
@@ -111,7 +146,9 @@ describe('the Fees section of the referral page (Chromium)', () => {
     const alert = page.getByRole('alert');
     await expect(alert.innerText()).resolves.toContain('Give a positive amount in dollars');
     await expect(alert.innerText()).resolves.toContain('Choose how he paid.');
-    expect((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM fee_entries WHERE referral_id = $1`, [referralId]))[0].n).toBe(before);
+    expect((await testApp.dataSource.query(`SELECT count(*)::int AS n FROM fee_entries WHERE referral_id = $1`, [referralId]))[0].n).toBe(
+      before,
+    );
     await page.close();
   });
 
@@ -135,12 +172,16 @@ describe('the Fees section of the referral page (Chromium)', () => {
     await signIn(page, baseUrl, staff.users.admin.email);
     await page.goto(`${baseUrl}/admin/policies/${policyId}`);
     const rows = await page.locator('.policy-versions tbody tr').allInnerTexts();
-    expect(rows).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^Fee per session attended\s+\$40\.00$/),
-      expect.stringMatching(/^Intake fee\s+\$50\.00$/),
-      expect.stringMatching(/^Total fees capped at\s+\$800\.00$/),
-      expect.stringMatching(/^Sliding scale by income\s+Up to \$1,000 a month: \$5: \$5\.00; Up to \$2,500 a month: half: 50%; Above \$2,500 a month: full fee: 100%$/),
-    ]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Fee per session attended\s+\$40\.00$/),
+        expect.stringMatching(/^Intake fee\s+\$50\.00$/),
+        expect.stringMatching(/^Total fees capped at\s+\$800\.00$/),
+        expect.stringMatching(
+          /^Sliding scale by income\s+Up to \$1,000 a month: \$5: \$5\.00; Up to \$2,500 a month: half: 50%; Above \$2,500 a month: full fee: 100%$/,
+        ),
+      ]),
+    );
     await page.close();
   });
 
@@ -158,9 +199,17 @@ describe('the Fees section of the referral page (Chromium)', () => {
     await page.getByLabel('Total fees capped at ($)').fill('');
     await navigatedBy(page, () => page.getByRole('button', { name: 'Save the new version' }).click());
     const rows = await page.locator('.policy-versions tbody tr').allInnerTexts();
-    expect(rows).toEqual(expect.arrayContaining([expect.stringMatching(/^Fee per session attended\s+\$45\.00 changed\s+\$40\.00$/), expect.stringMatching(/^Total fees capped at\s+no cap changed\s+\$800\.00$/)]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Fee per session attended\s+\$45\.00 changed\s+\$40\.00$/),
+        expect.stringMatching(/^Total fees capped at\s+no cap changed\s+\$800\.00$/),
+      ]),
+    );
     // His referral keeps the version he was ordered under, and its fee.
-    expect((await testApp.http.get(`/api/v1/referrals/${referralId}/fees`).set(bearer(staff.tokens.admin)).expect(200)).body.schedule.sessionFeeCents).toBe(4000);
+    expect(
+      (await testApp.http.get(`/api/v1/referrals/${referralId}/fees`).set(bearer(staff.tokens.admin)).expect(200)).body.schedule
+        .sessionFeeCents,
+    ).toBe(4000);
     await page.close();
   });
 

@@ -161,9 +161,10 @@ describe('program admin: new group and make-up sessions (Chromium)', () => {
 
   const makeUpForm = () => page.getByRole('region', { name: tuesday.name }).locator('details.make-up');
   const oneOffs = () =>
-    testApp.dataSource.query<Array<{ date: string; start_time: string; status: string }>>(`SELECT date::text AS date, to_char(start_time, 'HH24:MI') AS start_time, status FROM sessions WHERE group_id = $1 AND kind = 'one_off'`, [
-      tuesday.id,
-    ]);
+    testApp.dataSource.query<Array<{ date: string; start_time: string; status: string }>>(
+      `SELECT date::text AS date, to_char(start_time, 'HH24:MI') AS start_time, status FROM sessions WHERE group_id = $1 AND kind = 'one_off'`,
+      [tuesday.id],
+    );
 
   it('adds a make-up session dated in the past to a group, linking its roster', async () => {
     await page.goto(`${baseUrl}/groups`);

@@ -58,7 +58,8 @@ describe('page widths and print (Chromium)', () => {
         for (const main of pages.pages) {
           await page.goto(`${baseUrl}${main.path}`);
           const { scrollWidth, innerWidth, widest } = await overflowOf(page);
-          if (scrollWidth > innerWidth) tooWide.push(`${main.name} (${main.path}) at ${width} px: ${scrollWidth} px wide (${widest || 'no element'})`);
+          if (scrollWidth > innerWidth)
+            tooWide.push(`${main.name} (${main.path}) at ${width} px: ${scrollWidth} px wide (${widest || 'no element'})`);
         }
       }
       expect(tooWide).toEqual([]);
@@ -111,11 +112,15 @@ describe('page widths and print (Chromium)', () => {
       await page.emulateMedia({ media: 'print' });
       await expect(page.locator('.site-header').isVisible()).resolves.toBe(false);
       await expect(page.locator('.site-nav').isVisible()).resolves.toBe(false);
-      const visibleButtons = await page.locator('button, .button').evaluateAll((elements) => elements.filter((element) => (element as DomElement).offsetParent !== null).length);
+      const visibleButtons = await page
+        .locator('button, .button')
+        .evaluateAll((elements) => elements.filter((element) => (element as DomElement).offsetParent !== null).length);
       expect(visibleButtons).toBe(0);
       // The tables fit the paper: nothing inside a table box needs scrolling at the printed width.
       await page.setViewportSize({ width: 720, height: 1000 });
-      const scrolling = await page.locator('.table-wrap').evaluateAll((wraps) => (wraps as DomElement[]).filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).length);
+      const scrolling = await page
+        .locator('.table-wrap')
+        .evaluateAll((wraps) => (wraps as DomElement[]).filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).length);
       expect(scrolling).toBe(0);
       const pdf = await page.pdf({ format: 'Letter', margin: { top: '0.5in', bottom: '0.5in', left: '0.5in', right: '0.5in' } });
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

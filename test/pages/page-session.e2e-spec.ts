@@ -21,11 +21,17 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
     staff = await createStaff(testApp);
     const reference = await seedReference(testApp);
     pinToday(testApp);
-    const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 3 });
+    const group = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 3,
+    });
     const [today] = await sessionsOf(testApp, staff, group.id, TODAY, TODAY);
     sessionId = today.id;
     const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id });
-    ({ enrollment: { id: enrollmentId } } = await enroll(testApp, staff, referral.id, group.id, TODAY));
+    ({
+      enrollment: { id: enrollmentId },
+    } = await enroll(testApp, staff, referral.id, group.id, TODAY));
   });
 
   afterAll(async () => {
@@ -45,7 +51,10 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
   }
 
   /** A page session as the app would have opened it (server-side row and cookie token), with a chosen age. */
-  async function forgeSession(user: User, ages: { issuedSecondsAgo: number; startedSecondsAgo: number; ttlSeconds?: number }): Promise<string> {
+  async function forgeSession(
+    user: User,
+    ages: { issuedSecondsAgo: number; startedSecondsAgo: number; ttlSeconds?: number },
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     const iat = now - ages.issuedSecondsAgo;
     const [session] = await testApp.dataSource.query<Array<{ id: string }>>(
@@ -77,7 +86,11 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
   }
 
   const markCount = async () =>
-    (await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM attendance_marks WHERE session_id = $1`, [sessionId]))[0].n;
+    (
+      await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM attendance_marks WHERE session_id = $1`, [
+        sessionId,
+      ])
+    )[0].n;
 
   it('keeps the session in an HttpOnly, SameSite=Lax cookie that is not Secure over plain HTTP', async () => {
     const { context } = await signedIn(staff.users.facilitator);
@@ -125,7 +138,9 @@ describe('page sessions: cookie, idle timeout, CSRF, sign-out (Chromium)', () =>
   it('refuses a sign-in post without the sign-in form’s token', async () => {
     const response = await testApp.http.post('/login').type('form').send({ email: staff.users.admin.email, password: TEST_PASSWORD });
     expect(response.status).toBe(403);
-    expect(((response.headers['set-cookie'] as unknown as string[] | undefined) ?? []).some((line) => line.startsWith('tl_session='))).toBe(false);
+    expect(((response.headers['set-cookie'] as unknown as string[] | undefined) ?? []).some((line) => line.startsWith('tl_session='))).toBe(
+      false,
+    );
   });
 
   it('signs out after 30 minutes without activity, saying why', async () => {

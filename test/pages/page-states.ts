@@ -33,9 +33,15 @@ export async function startPageStates(): Promise<{ testApp: TestApp; baseUrl: st
   pinToday(testApp);
   const admin = bearer(staff.tokens.admin);
   await testApp.dataSource.query(`UPDATE agencies SET name = 'St. Louis County District Court (Duluth)' WHERE id = $1`, [staff.court.id]);
-  const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2 });
+  const group = await createGroup(testApp, staff, {
+    curriculumId: reference.duluth.id,
+    facilitatorIds: [staff.users.facilitator.id],
+    weekday: 2,
+  });
   await testApp.dataSource.query(`UPDATE groups SET name = 'Tuesday evening group (Room 2, 202 W 2nd St)' WHERE id = $1`, [group.id]);
-  const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -60), TODAY)).filter((session) => session.date < TODAY).slice(-4);
+  const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -60), TODAY))
+    .filter((session) => session.date < TODAY)
+    .slice(-4);
   const man = (firstName: string, lastName: string, extra: Record<string, string> = {}) =>
     createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName, lastName, orderedOn: addDays(TODAY, -45), ...extra });
   const marcus = await man('Marcus', 'Delgado-Fairbanks');
@@ -43,7 +49,8 @@ export async function startPageStates(): Promise<{ testApp: TestApp; baseUrl: st
   const kevin = await man('Kevin', 'O’Brien', { orderedOn: addDays(TODAY, -3) }); // never enrolled
   const tyler = await man('Tyler', 'Anderson');
   const enrollments = [];
-  for (const referral of [marcus, james, tyler]) enrollments.push((await enroll(testApp, staff, referral.id, group.id, sessions[0].date)).enrollment);
+  for (const referral of [marcus, james, tyler])
+    enrollments.push((await enroll(testApp, staff, referral.id, group.id, sessions[0].date)).enrollment);
   for (const [index, session] of sessions.entries()) {
     await testApp.http
       .put(`/api/v1/sessions/${session.id}/attendance`)
@@ -51,8 +58,16 @@ export async function startPageStates(): Promise<{ testApp: TestApp; baseUrl: st
       .send({
         marks: [
           // Marcus misses every week without excuse: non-compliant, notices to probation and the court.
-          { enrollmentId: enrollments[0].id, status: 'absent_unexcused', ...(index === 0 ? { note: 'No call; his phone was off when the facilitator tried twice' } : {}) },
-          { enrollmentId: enrollments[1].id, status: index === 1 ? 'absent_excused' : 'present', ...(index === 1 ? { note: 'Sick; called ahead' } : {}) },
+          {
+            enrollmentId: enrollments[0].id,
+            status: 'absent_unexcused',
+            ...(index === 0 ? { note: 'No call; his phone was off when the facilitator tried twice' } : {}),
+          },
+          {
+            enrollmentId: enrollments[1].id,
+            status: index === 1 ? 'absent_excused' : 'present',
+            ...(index === 1 ? { note: 'Sick; called ahead' } : {}),
+          },
           { enrollmentId: enrollments[2].id, status: 'late' },
         ],
       })
@@ -61,13 +76,26 @@ export async function startPageStates(): Promise<{ testApp: TestApp; baseUrl: st
   await testApp.http
     .post(`/api/v1/referrals/${tyler.id}/protected-parties`)
     .set(bearer(staff.tokens.advocate))
-    .send({ name: 'Kayla Moore', relationship: 'former partner', email: 'kayla.moore@example.org', phone: '218 555 0150', preferredChannel: 'email', notificationWish: 'wants' })
+    .send({
+      name: 'Kayla Moore',
+      relationship: 'former partner',
+      email: 'kayla.moore@example.org',
+      phone: '218 555 0150',
+      preferredChannel: 'email',
+      notificationWish: 'wants',
+    })
     .expect(201);
-  await testApp.http.post(`/api/v1/referrals/${tyler.id}/terminate`).set(admin).send({ reason: 'Threatened a group member after session' }).expect(200);
+  await testApp.http
+    .post(`/api/v1/referrals/${tyler.id}/terminate`)
+    .set(admin)
+    .send({ reason: 'Threatened a group member after session' })
+    .expect(200);
   // Pages show notices as they stand: let the workers render and send what the marks raised.
   await waitFor(
     async () => {
-      const [{ waiting }] = await testApp.dataSource.query(`SELECT count(*)::int AS waiting FROM notices WHERE status IN ('pending', 'sending', 'failed')`);
+      const [{ waiting }] = await testApp.dataSource.query(
+        `SELECT count(*)::int AS waiting FROM notices WHERE status IN ('pending', 'sending', 'failed')`,
+      );
       return waiting === 0;
     },
     { what: 'the notices delivered', timeoutMs: 60_000 },
@@ -89,7 +117,10 @@ export async function startPageStates(): Promise<{ testApp: TestApp; baseUrl: st
     return rows[0].id;
   };
   const noticeTo = (referralId: string, kind: string) =>
-    one(`SELECT id FROM notices WHERE referral_id = $1 AND recipient_kind = $2 AND status <> 'dead' ORDER BY created_at DESC LIMIT 1`, [referralId, kind]);
+    one(`SELECT id FROM notices WHERE referral_id = $1 AND recipient_kind = $2 AND status <> 'dead' ORDER BY created_at DESC LIMIT 1`, [
+      referralId,
+      kind,
+    ]);
   const roster = sessions[sessions.length - 1].id;
   const login = (role: Role) => ({ email: staff.users[role].email, password: TEST_PASSWORD });
 
@@ -154,7 +185,12 @@ export async function startPageStates(): Promise<{ testApp: TestApp; baseUrl: st
 }
 
 /** A browser context signed in as the role (or not signed in), with a page to walk with. */
-export async function openAs(browser: Browser, baseUrl: string, role: RolePages, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+export async function openAs(
+  browser: Browser,
+  baseUrl: string,
+  role: RolePages,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);

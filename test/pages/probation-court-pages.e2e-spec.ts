@@ -31,11 +31,21 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     const otherCourt = await createAgency(testApp.dataSource, AgencyKind.Court, 'Carlton County District Court');
     const otherOfficer = await createUser(testApp.dataSource, Role.ProbationOfficer, staff.probation.id, 'Other Officer');
 
-    const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2 });
+    const group = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 2,
+    });
     const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -60), TODAY)).slice(-3);
     crossedOn = sessions[2].date;
     const make = async (key: string, firstName: string, lastName: string, extra: Record<string, string> = {}) => {
-      const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName, lastName, orderedOn: addDays(TODAY, -40), ...extra });
+      const referral = await createReferral(testApp, staff, {
+        policyId: reference.duluthPolicy.id,
+        firstName,
+        lastName,
+        orderedOn: addDays(TODAY, -40),
+        ...extra,
+      });
       ids[key] = referral.id;
       cases[key] = referral.caseNumber;
     };
@@ -56,7 +66,11 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
         .set(bearer(staff.tokens.facilitator))
         .send({
           marks: [
-            { enrollmentId: enrollment.id, status: excused ? 'absent_excused' : 'present', ...(excused ? { note: 'Sick; called ahead' } : {}) },
+            {
+              enrollmentId: enrollment.id,
+              status: excused ? 'absent_excused' : 'present',
+              ...(excused ? { note: 'Sick; called ahead' } : {}),
+            },
             // Marcus D. misses three in a row without excuse: the rules make him non-compliant and notify.
             { enrollmentId: delgado.id, status: 'absent_unexcused' },
           ],
@@ -71,15 +85,19 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
       { what: 'Marcus D.’s notices sent' },
     );
     // Standing the rules would reach over weeks, set directly: the page's job is to sort and show it.
-    for (const [key, status] of [['completed', 'completed'], ['failed', 'failed_to_enroll']]) {
+    for (const [key, status] of [
+      ['completed', 'completed'],
+      ['failed', 'failed_to_enroll'],
+    ]) {
       await testApp.dataSource.query(`UPDATE referrals SET status = $2 WHERE id = $1`, [ids[key], status]);
     }
   });
 
   const noticesOf = async (referralId: string) =>
-    await testApp.dataSource.query<Array<{ id: string; status: string; recipient_kind: string; last_response: string | null }>>(`SELECT id, status, recipient_kind, last_response FROM notices WHERE referral_id = $1 ORDER BY created_at, recipient_kind::text`, [
-      referralId,
-    ]);
+    await testApp.dataSource.query<Array<{ id: string; status: string; recipient_kind: string; last_response: string | null }>>(
+      `SELECT id, status, recipient_kind, last_response FROM notices WHERE referral_id = $1 ORDER BY created_at, recipient_kind::text`,
+      [referralId],
+    );
 
   afterAll(async () => {
     await closeBrowserApp(browser, testApp);
@@ -97,7 +115,9 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     expect(names).toEqual(['Marcus Delgado', 'Daniel Lindqvist', 'Anthony Reyes', 'James Whitfield', 'Robert Okafor']);
     await expect(page.locator('tbody tr').nth(2).innerText()).resolves.toMatch(/Enroll by/i);
     // The why: which limit he crossed, and since when (the crossing's day).
-    await expect(page.locator('tbody tr').first().innerText()).resolves.toMatch(/Non-compliant\s+(Unexcused absence limit exceeded|Consecutive absences)\s+since \d\d\/\d\d\/\d{4}\s+0 of 24\s+3/);
+    await expect(page.locator('tbody tr').first().innerText()).resolves.toMatch(
+      /Non-compliant\s+(Unexcused absence limit exceeded|Consecutive absences)\s+since \d\d\/\d\d\/\d{4}\s+0 of 24\s+3/,
+    );
     await expect(page.locator('.counts').innerText()).resolves.toContain('1 Non-compliant');
     // At 1280 px the whole table shows, its last header too (a pixel of sub-pixel rounding aside).
     await expect(page.locator('.table-wrap').evaluate((wrap) => wrap.scrollWidth - wrap.clientWidth)).resolves.toBeLessThanOrEqual(1);
@@ -123,7 +143,9 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     await page.getByRole('link', { name: 'Marcus Delgado' }).click();
     // His status dates from the absence that crossed the limit, not from when the mark was processed.
     expect(crossedOn < TODAY).toBe(true);
-    await expect(page.getByRole('region', { name: 'Standing' }).innerText()).resolves.toMatch(new RegExp(`Status since\\s+${usDate(crossedOn)}`));
+    await expect(page.getByRole('region', { name: 'Standing' }).innerText()).resolves.toMatch(
+      new RegExp(`Status since\\s+${usDate(crossedOn)}`),
+    );
     const notices = page.getByRole('region', { name: 'Events and notices' });
     // Three unexcused absences: the unexcused limit, named as such (not the total-absence limit).
     await expect(notices.innerText()).resolves.toContain('Unexcused absence limit exceeded');
@@ -132,7 +154,10 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     const officerNotices = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.recipient_kind === 'probation_officer');
     await expect(notices.getByRole('button', { name: /Acknowledge/ }).count()).resolves.toBe(officerNotices.length);
     await screenshot(page, 'probation-referral-notices');
-    await notices.getByRole('button', { name: /Acknowledge/ }).first().click();
+    await notices
+      .getByRole('button', { name: /Acknowledge/ })
+      .first()
+      .click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('Notice acknowledged.');
     expect(new URL(page.url()).pathname).toBe(`/referrals/${ids.nonCompliant}`);
     const after = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.recipient_kind === 'probation_officer');
@@ -146,7 +171,9 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     expect(report.headers()['content-disposition']).toBe(`inline; filename="${cases.nonCompliant}-progress-report-${TODAY}.pdf"`);
     const letterHref = await notices.getByRole('link', { name: 'Letter (PDF)' }).first().getAttribute('href');
     const letter = await page.request.get(`${baseUrl}${String(letterHref)}`);
-    expect(letter.headers()['content-disposition']).toMatch(new RegExp(`^inline; filename="${cases.nonCompliant}-letter-[a-z-]+-\\d{4}-\\d{2}-\\d{2}\\.pdf"$`));
+    expect(letter.headers()['content-disposition']).toMatch(
+      new RegExp(`^inline; filename="${cases.nonCompliant}-letter-[a-z-]+-\\d{4}-\\d{2}-\\d{2}\\.pdf"$`),
+    );
     await expect(page.getByRole('link', { name: 'Progress report (PDF)' }).getAttribute('href')).resolves.toBe(
       `/referrals/${ids.nonCompliant}/progress-report.pdf`,
     );
@@ -199,11 +226,16 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     const rows = page.getByRole('region', { name: /^Case / }).locator('tbody tr');
     await expect(rows.count()).resolves.toBe(courtNotices.length);
     await expect(rows.first().innerText()).resolves.toContain('Court');
-    await page.getByRole('button', { name: /Acknowledge/ }).first().click();
+    await page
+      .getByRole('button', { name: /Acknowledge/ })
+      .first()
+      .click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('Notice acknowledged.');
     expect(new URL(page.url()).pathname).toBe(`/lookup/${ids.nonCompliant}`);
     expect(page.url()).not.toContain(cases.nonCompliant);
-    const statuses = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.recipient_kind === 'court').map((notice) => notice.status);
+    const statuses = (await noticesOf(ids.nonCompliant))
+      .filter((notice) => notice.recipient_kind === 'court')
+      .map((notice) => notice.status);
     expect(statuses).toContain('acknowledged');
     await screenshot(page, 'court-lookup-notices');
     await page.close();
@@ -225,14 +257,18 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     await expect(page.getByRole('status').innerText()).resolves.toBe('The notice is queued to be sent again.');
     const [row] = (await noticesOf(ids.nonCompliant)).filter((notice) => notice.id === dead.id);
     expect(row.status).not.toBe('dead');
-    await waitFor(async () => (await noticesOf(ids.nonCompliant)).find((notice) => notice.id === dead.id)!.status === 'sent', { what: 'the retried notice sent' });
+    await waitFor(async () => (await noticesOf(ids.nonCompliant)).find((notice) => notice.id === dead.id)!.status === 'sent', {
+      what: 'the retried notice sent',
+    });
     await page.close();
   });
 
   it('tells a court clerk another court’s case is not found', async () => {
     const page = await signedIn(staff.users.court_clerk.email);
     expect(await lookUp(page, cases.otherCourt)).toBe(404);
-    await expect(page.getByRole('alert').innerText()).resolves.toContain(`No case ${cases.otherCourt} is referred to the program from your court`);
+    await expect(page.getByRole('alert').innerText()).resolves.toContain(
+      `No case ${cases.otherCourt} is referred to the program from your court`,
+    );
     await expect(page.content()).resolves.not.toContain('Greer');
     // Part of a number offers his own court's matching case numbers only, as buttons that post them.
     const fragment = cases.nonCompliant.slice(-6);
@@ -257,7 +293,9 @@ describe('probation officer, court clerk and notice pages (Chromium)', () => {
     const made: Record<string, string> = {};
     for (let n = 0; n < 15; n += 1) {
       const caseNumber = `69DU-CR-26-14${String(n).padStart(2, '0')}`;
-      made[caseNumber] = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, caseNumber, orderedOn: addDays(TODAY, -3) })).id;
+      made[caseNumber] = (
+        await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, caseNumber, orderedOn: addDays(TODAY, -3) })
+      ).id;
     }
     const page = await signedIn(staff.users.court_clerk.email);
     expect(await lookUp(page, '69du cr 26 1407')).toBe(200);

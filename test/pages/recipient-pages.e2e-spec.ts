@@ -26,7 +26,8 @@ describe('notice page, inbox and the coordinator (Chromium)', () => {
     await testApp.dataSource.query(`UPDATE users SET name = 'Ruth Lindahl' WHERE id = $1`, [staff.users.coordinator.id]);
     const group = await groupWithSessions(testApp, staff, reference);
     men = [];
-    for (const [firstName, lastName] of MEN.slice(0, 3)) men.push(await violation(testApp, staff, group, { policyId: reference.duluthPolicy.id, firstName, lastName }));
+    for (const [firstName, lastName] of MEN.slice(0, 3))
+      men.push(await violation(testApp, staff, group, { policyId: reference.duluthPolicy.id, firstName, lastName }));
   });
   afterAll(async () => {
     await closeBrowserApp(browser, testApp);
@@ -48,7 +49,9 @@ describe('notice page, inbox and the coordinator (Chromium)', () => {
     await navigatedBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
     expect(new URL(page.url()).pathname).toBe(`/notices/${men[0].courtNotice}`);
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Removed from a session for behavior');
-    await expect(page.getByRole('region', { name: 'The notice' }).innerText()).resolves.toContain('James Whitfield was removed from the session of Nov 24, 2026 for behavior.');
+    await expect(page.getByRole('region', { name: 'The notice' }).innerText()).resolves.toContain(
+      'James Whitfield was removed from the session of Nov 24, 2026 for behavior.',
+    );
     await screenshot(page, 'court-notice');
 
     await page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
@@ -81,7 +84,9 @@ describe('notice page, inbox and the coordinator (Chromium)', () => {
     for (const made of men) await page.locator(`#ack-${made.poNotice}`).check();
     await page.getByRole('button', { name: 'Acknowledge selected' }).click();
     await expect(page.getByRole('status').innerText()).resolves.toBe('3 notices acknowledged.');
-    const statuses = await testApp.dataSource.query(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [men.map((made) => made.poNotice)]);
+    const statuses = await testApp.dataSource.query(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [
+      men.map((made) => made.poNotice),
+    ]);
     expect(statuses.map((row: { status: string }) => row.status)).toEqual(['acknowledged', 'acknowledged', 'acknowledged']);
     // What is left are the three enrollment confirmations.
     await expect(page.getByRole('link', { name: /^Inbox/ }).innerText()).resolves.toMatch(/Inbox\s+3/);
@@ -92,10 +97,15 @@ describe('notice page, inbox and the coordinator (Chromium)', () => {
   });
 
   it('the coordinator sees the chain across agencies, read only', async () => {
-    await waitFor(async () => {
-      const [{ n }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM notices WHERE status IN ('pending', 'sending', 'failed')`);
-      return n === 0;
-    }, { what: 'every notice delivered' });
+    await waitFor(
+      async () => {
+        const [{ n }] = await testApp.dataSource.query(
+          `SELECT count(*)::int AS n FROM notices WHERE status IN ('pending', 'sending', 'failed')`,
+        );
+        return n === 0;
+      },
+      { what: 'every notice delivered' },
+    );
     const page = await newPage();
     await signIn(page, baseUrl, staff.users.coordinator.email);
     expect(new URL(page.url()).pathname).toBe('/coordinator');

@@ -51,8 +51,23 @@ describe('a Spanish group’s curriculum in Spanish', () => {
 
   beforeAll(async () => {
     ({ testApp, staff, reference } = await startProgramApp());
-    spanishGroup = (await createGroup(testApp, staff, { name: 'Grupo del jueves', curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 4, language: 'es' })).id;
-    englishGroup = (await createGroup(testApp, staff, { name: 'Thursday group', curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 4 })).id;
+    spanishGroup = (
+      await createGroup(testApp, staff, {
+        name: 'Grupo del jueves',
+        curriculumId: reference.duluth.id,
+        facilitatorIds: [staff.users.facilitator.id],
+        weekday: 4,
+        language: 'es',
+      })
+    ).id;
+    englishGroup = (
+      await createGroup(testApp, staff, {
+        name: 'Thursday group',
+        curriculumId: reference.duluth.id,
+        facilitatorIds: [staff.users.facilitator.id],
+        weekday: 4,
+      })
+    ).id;
   });
   afterAll(() => testApp.close());
 
@@ -60,14 +75,24 @@ describe('a Spanish group’s curriculum in Spanish', () => {
   const mailsTo = (address: string) => testApp.smtp.received.filter((mail) => mail.to.includes(address));
 
   async function man(groupId: string, language: string, email: string) {
-    const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, firstName: language === 'es' ? 'Juan' : 'John', language, orderedOn: addDays(TODAY, -30) });
-    await testApp.dataSource.query(`UPDATE participants p SET email = $2 FROM referrals r WHERE r.id = $1 AND p.id = r.participant_id`, [referral.id, email]);
+    const referral = await createReferral(testApp, staff, {
+      policyId: reference.duluthPolicy.id,
+      firstName: language === 'es' ? 'Juan' : 'John',
+      language,
+      orderedOn: addDays(TODAY, -30),
+    });
+    await testApp.dataSource.query(`UPDATE participants p SET email = $2 FROM referrals r WHERE r.id = $1 AND p.id = r.participant_id`, [
+      referral.id,
+      email,
+    ]);
     const sessions = await sessionsOf(testApp, staff, groupId, addDays(TODAY, -21), TODAY);
     await enroll(testApp, staff, referral.id, groupId, sessions[0].date);
   }
 
   it('the reminder for tomorrow’s Spanish group carries the unit’s Spanish theme and title', async () => {
-    const [tomorrow] = (await sessionsOf(testApp, staff, spanishGroup, TOMORROW, TOMORROW)) as Array<{ unit: { theme: string; title: string; position: number } | null }>;
+    const [tomorrow] = (await sessionsOf(testApp, staff, spanishGroup, TOMORROW, TOMORROW)) as Array<{
+      unit: { theme: string; title: string; position: number } | null;
+    }>;
     expect(tomorrow.unit).not.toBeNull();
     // Independent of the code under test: the Spanish words read straight from the catalog file.
     const catalog = (await import('../../templates/messages/es.json')).curriculum as Record<string, string>;
@@ -78,7 +103,10 @@ describe('a Spanish group’s curriculum in Spanish', () => {
     await man(spanishGroup, 'es', 'juan.reminder@participants.test');
     await man(englishGroup, 'en', 'john.reminder@participants.test');
     await testApp.app.get(ParticipantMessagesService).sendDue();
-    await waitFor(() => mailsTo('juan.reminder@participants.test').length === 1 && mailsTo('john.reminder@participants.test').length === 1, { what: 'both reminders delivered' });
+    await waitFor(
+      () => mailsTo('juan.reminder@participants.test').length === 1 && mailsTo('john.reminder@participants.test').length === 1,
+      { what: 'both reminders delivered' },
+    );
 
     const spanish = readable(mailsTo('juan.reminder@participants.test')[0].raw);
     mkdirSync(MAIL_DIR, { recursive: true });
@@ -89,24 +117,40 @@ describe('a Spanish group’s curriculum in Spanish', () => {
 
     const english = readable(mailsTo('john.reminder@participants.test')[0].raw);
     writeFileSync(join(MAIL_DIR, 'english-reminder.txt'), english);
-    const [englishTomorrow] = (await sessionsOf(testApp, staff, englishGroup, TOMORROW, TOMORROW)) as Array<{ unit: { theme: string; title: string } }>;
+    const [englishTomorrow] = (await sessionsOf(testApp, staff, englishGroup, TOMORROW, TOMORROW)) as Array<{
+      unit: { theme: string; title: string };
+    }>;
     expect(english).toContain(`Tomorrow's session: ${englishTomorrow.unit.theme} — ${englishTomorrow.unit.title}.`);
   });
 
   it('the Spanish group’s sessions say each unit in Spanish beside the words as written; an English group’s do not', async () => {
-    const spanish = (await testApp.http.get(`/api/v1/groups/${spanishGroup}/sessions?from=${TODAY}&to=${addDays(TODAY, 60)}`).set(as(Role.Admin)).expect(200)).body.items as Array<{
+    const spanish = (
+      await testApp.http
+        .get(`/api/v1/groups/${spanishGroup}/sessions?from=${TODAY}&to=${addDays(TODAY, 60)}`)
+        .set(as(Role.Admin))
+        .expect(200)
+    ).body.items as Array<{
       unit: { theme: string; title: string; inGroupLanguage?: { language: string; theme: string; title: string } } | null;
     }>;
     const catalog = (await import('../../templates/messages/es.json')).curriculum as Record<string, string>;
     const withUnits = spanish.filter((session) => session.unit);
     expect(withUnits.length).toBeGreaterThan(3);
-    for (const { unit } of withUnits) expect(unit!.inGroupLanguage).toEqual({ language: 'es', theme: catalog[unit!.theme], title: catalog[unit!.title] });
-    const english = (await testApp.http.get(`/api/v1/groups/${englishGroup}/sessions?from=${TODAY}&to=${addDays(TODAY, 60)}`).set(as(Role.Admin)).expect(200)).body.items as Array<{ unit: Record<string, unknown> | null }>;
+    for (const { unit } of withUnits)
+      expect(unit!.inGroupLanguage).toEqual({ language: 'es', theme: catalog[unit!.theme], title: catalog[unit!.title] });
+    const english = (
+      await testApp.http
+        .get(`/api/v1/groups/${englishGroup}/sessions?from=${TODAY}&to=${addDays(TODAY, 60)}`)
+        .set(as(Role.Admin))
+        .expect(200)
+    ).body.items as Array<{ unit: Record<string, unknown> | null }>;
     for (const { unit } of english.filter((session) => session.unit)) expect(unit).not.toHaveProperty('inGroupLanguage');
   });
 
   it('the facilitator’s roster of the Spanish group names the unit in Spanish', async () => {
-    const [tomorrow] = (await sessionsOf(testApp, staff, spanishGroup, TOMORROW, TOMORROW)) as Array<{ id: string; unit: { theme: string; title: string } }>;
+    const [tomorrow] = (await sessionsOf(testApp, staff, spanishGroup, TOMORROW, TOMORROW)) as Array<{
+      id: string;
+      unit: { theme: string; title: string };
+    }>;
     const catalog = (await import('../../templates/messages/es.json')).curriculum as Record<string, string>;
     const cookie = await pageSession(testApp, staff.users.facilitator.email);
     const roster = await testApp.http.get(`/sessions/${tomorrow.id}/roster`).set('Cookie', cookie).expect(200);

@@ -57,7 +57,9 @@ describe('protected parties (victim/partner data)', () => {
 
   beforeAll(async () => {
     ({ testApp, staff, reference } = await startProgramApp());
-    groupId = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 1 })).id;
+    groupId = (
+      await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 1 })
+    ).id;
   });
   afterAll(() => testApp.close());
 
@@ -71,16 +73,29 @@ describe('protected parties (victim/partner data)', () => {
     const marker = `CANARY${Date.now()}`;
     const created = await addParty(referral.id, party(marker));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ referralId: referral.id, name: `Jane ${marker}`, safetyNotes: `Call only after 6pm ${marker}`, notificationWish: 'wants' });
+    expect(created.body).toMatchObject({
+      referralId: referral.id,
+      name: `Jane ${marker}`,
+      safetyNotes: `Call only after 6pm ${marker}`,
+      notificationWish: 'wants',
+    });
 
     const listed = await testApp.http.get(`/api/v1/referrals/${referral.id}/protected-parties`).set(as(Role.Advocate)).expect(200);
     expect(listed.body).toEqual([expect.objectContaining({ id: created.body.id, email: `jane.${marker.toLowerCase()}@safe.example.org` })]);
 
-    const [row] = await testApp.dataSource.query(`SELECT encode(wrapped_key, 'escape') || encode(ciphertext, 'escape') AS stored, to_jsonb(p)::text AS whole FROM protected_parties p WHERE id = $1`, [created.body.id]);
+    const [row] = await testApp.dataSource.query(
+      `SELECT encode(wrapped_key, 'escape') || encode(ciphertext, 'escape') AS stored, to_jsonb(p)::text AS whole FROM protected_parties p WHERE id = $1`,
+      [created.body.id],
+    );
     expect(row.stored.toLowerCase()).not.toContain(marker.toLowerCase());
     expect(row.whole.toLowerCase()).not.toContain(marker.toLowerCase());
-    const audit = await testApp.dataSource.query(`SELECT action, details::text AS details FROM audit_entries WHERE record_id IN ($1, $2)`, [created.body.id, referral.id]);
-    expect(audit.map((entry: { action: string }) => entry.action)).toEqual(expect.arrayContaining(['protected_party.create', 'protected_party.read']));
+    const audit = await testApp.dataSource.query(`SELECT action, details::text AS details FROM audit_entries WHERE record_id IN ($1, $2)`, [
+      created.body.id,
+      referral.id,
+    ]);
+    expect(audit.map((entry: { action: string }) => entry.action)).toEqual(
+      expect.arrayContaining(['protected_party.create', 'protected_party.read']),
+    );
     for (const entry of audit) expect(entry.details.toLowerCase()).not.toContain(marker.toLowerCase());
     const create = audit.find((entry: { action: string }) => entry.action === 'protected_party.create');
     expect(JSON.parse(create.details).fields).toEqual(expect.arrayContaining(['name', 'email', 'safetyNotes', 'notificationWish']));
@@ -96,7 +111,11 @@ describe('protected parties (victim/partner data)', () => {
       await testApp.http.get('/api/v1/victim-notifications').set(as(role)).expect(403);
     }
     await testApp.http.get(`/api/v1/referrals/6f1c1c36-0000-4000-8000-000000000000/protected-parties`).set(as(Role.Advocate)).expect(404);
-    await testApp.http.patch(`/api/v1/protected-parties/6f1c1c36-0000-4000-8000-000000000000`).set(as(Role.Advocate)).send({ name: 'x' }).expect(404);
+    await testApp.http
+      .patch(`/api/v1/protected-parties/6f1c1c36-0000-4000-8000-000000000000`)
+      .set(as(Role.Advocate))
+      .send({ name: 'x' })
+      .expect(404);
   });
 
   it('an admin may enter her details but not read them back unless the policy allows it', async () => {
@@ -105,7 +124,11 @@ describe('protected parties (victim/partner data)', () => {
     expect(entered.status).toBe(201);
     expect(entered.body).toEqual({ id: expect.any(String), referralId: referral.id, createdAt: expect.any(String), detailsVisible: false });
     await testApp.http.get(`/api/v1/referrals/${referral.id}/protected-parties`).set(as(Role.Admin)).expect(404);
-    await testApp.http.patch(`/api/v1/protected-parties/${entered.body.id}`).set(as(Role.Admin)).send({ phone: '218 555 0199' }).expect(404);
+    await testApp.http
+      .patch(`/api/v1/protected-parties/${entered.body.id}`)
+      .set(as(Role.Admin))
+      .send({ phone: '218 555 0199' })
+      .expect(404);
 
     const { body: open } = await testApp.http
       .post('/api/v1/policies')
@@ -125,7 +148,9 @@ describe('protected parties (victim/partner data)', () => {
     expect(JSON.stringify(bad.body)).toMatch(/email must be an e-mail address/);
     expect(JSON.stringify(bad.body)).toMatch(/preferredChannel must be one of/);
     expect(JSON.stringify(bad.body)).toMatch(/role/);
-    const [{ n }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM protected_parties WHERE referral_id = $1`, [referral.id]);
+    const [{ n }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM protected_parties WHERE referral_id = $1`, [
+      referral.id,
+    ]);
     expect(n).toBe(0);
   });
 
@@ -133,21 +158,36 @@ describe('protected parties (victim/partner data)', () => {
     const referral = await newReferral();
     const created = await addParty(referral.id, party('U1'));
     const before = await testApp.dataSource.query(`SELECT ciphertext FROM protected_parties WHERE id = $1`, [created.body.id]);
-    const updated = await testApp.http.patch(`/api/v1/protected-parties/${created.body.id}`).set(as(Role.Advocate)).send({ phone: '218 555 0142', notificationWish: 'declined' }).expect(200);
+    const updated = await testApp.http
+      .patch(`/api/v1/protected-parties/${created.body.id}`)
+      .set(as(Role.Advocate))
+      .send({ phone: '218 555 0142', notificationWish: 'declined' })
+      .expect(200);
     expect(updated.body).toMatchObject({ phone: '218 555 0142', notificationWish: 'declined', name: 'Jane U1' });
     const after = await testApp.dataSource.query(`SELECT ciphertext FROM protected_parties WHERE id = $1`, [created.body.id]);
     expect(Buffer.compare(before[0].ciphertext, after[0].ciphertext)).not.toBe(0);
-    const [entry] = await testApp.dataSource.query(`SELECT details FROM audit_entries WHERE action = 'protected_party.update' AND record_id = $1`, [created.body.id]);
+    const [entry] = await testApp.dataSource.query(
+      `SELECT details FROM audit_entries WHERE action = 'protected_party.update' AND record_id = $1`,
+      [created.body.id],
+    );
     expect(entry.details).toEqual({ fields: ['phone', 'notificationWish'] });
   });
 
   it('a change may clear an optional field with null, never a required one', async () => {
     const referral = await newReferral();
     const created = await addParty(referral.id, party('Z1'));
-    const refused = await testApp.http.patch(`/api/v1/protected-parties/${created.body.id}`).set(as(Role.Advocate)).send({ name: null, preferredChannel: null }).expect(400);
+    const refused = await testApp.http
+      .patch(`/api/v1/protected-parties/${created.body.id}`)
+      .set(as(Role.Advocate))
+      .send({ name: null, preferredChannel: null })
+      .expect(400);
     expect(JSON.stringify(refused.body)).toMatch(/name must be 1 to 200 characters/);
     expect(JSON.stringify(refused.body)).toMatch(/preferredChannel must be one of/);
-    const cleared = await testApp.http.patch(`/api/v1/protected-parties/${created.body.id}`).set(as(Role.Advocate)).send({ email: null, safetyNotes: null }).expect(200);
+    const cleared = await testApp.http
+      .patch(`/api/v1/protected-parties/${created.body.id}`)
+      .set(as(Role.Advocate))
+      .send({ email: null, safetyNotes: null })
+      .expect(200);
     expect(cleared.body).toMatchObject({ name: 'Jane Z1', email: null, safetyNotes: null, phone: '+1 218 555 0100' });
   });
 
@@ -171,13 +211,24 @@ describe('protected parties (victim/partner data)', () => {
       const parties = [];
       for (const item of body) parties.push((await addParty(referral.id, item)).body);
       await enroll(testApp, staff, referral.id, groupId, '2026-11-30');
-      await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(as(Role.Admin)).send({ reason: 'Threatened a group member' }).expect(200);
-      const { body: list } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referral.id}`).set(as(Role.Advocate)).expect(200);
+      await testApp.http
+        .post(`/api/v1/referrals/${referral.id}/terminate`)
+        .set(as(Role.Admin))
+        .send({ reason: 'Threatened a group member' })
+        .expect(200);
+      const { body: list } = await testApp.http
+        .get(`/api/v1/victim-notifications?referralId=${referral.id}`)
+        .set(as(Role.Advocate))
+        .expect(200);
       return { referral, parties, notifications: list.items as Array<Record<string, unknown>> };
     }
 
     it('termination under an unless-declined policy raises one pending notification per party who did not decline, for advocates only', async () => {
-      const { parties, notifications } = await terminated([party('N1'), party('N2', { notificationWish: 'declined' }), party('N3', { notificationWish: 'not_asked' })]);
+      const { parties, notifications } = await terminated([
+        party('N1'),
+        party('N2', { notificationWish: 'declined' }),
+        party('N3', { notificationWish: 'not_asked' }),
+      ]);
       expect(notifications.map((item) => item.protectedPartyId).sort()).toEqual([parties[0].id, parties[2].id].sort());
       expect(notifications[0]).toMatchObject({ event: 'terminated', status: 'pending' });
       await testApp.http.get('/api/v1/victim-notifications').set(as(Role.Admin)).expect(403);
@@ -185,33 +236,52 @@ describe('protected parties (victim/partner data)', () => {
     });
 
     const notification = async (id: string) => {
-      const [{ referral_id: referralId }] = await testApp.dataSource.query(`SELECT referral_id FROM victim_notifications WHERE id = $1`, [id]);
-      const { body } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referralId}&open=false`).set(as(Role.Advocate)).expect(200);
+      const [{ referral_id: referralId }] = await testApp.dataSource.query(`SELECT referral_id FROM victim_notifications WHERE id = $1`, [
+        id,
+      ]);
+      const { body } = await testApp.http
+        .get(`/api/v1/victim-notifications?referralId=${referralId}&open=false`)
+        .set(as(Role.Advocate))
+        .expect(200);
       return body.items.find((item: { id: string }) => item.id === id);
     };
     const settled = (id: string, status: string) =>
-      waitFor(async () => {
-        const body = await notification(id);
-        return body.status === status && body;
-      }, { what: `victim notification ${status}` });
+      waitFor(
+        async () => {
+          const body = await notification(id);
+          return body.status === status && body;
+        },
+        { what: `victim notification ${status}` },
+      );
 
     it('the advocate sends the e-mail once, through the outbox: a second click is refused, the page says on its way, then sent', async () => {
       const { notifications } = await terminated([party('S1')]);
       const id = notifications[0].id as string;
       const before = testApp.smtp.received.length;
       const [first, second] = await Promise.all([
-        testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({ message: 'I will call you on Thursday.' }),
+        testApp.http
+          .post(`/api/v1/victim-notifications/${id}/send`)
+          .set(as(Role.Advocate))
+          .send({ message: 'I will call you on Thursday.' }),
         // The same double click: whichever request wins, her e-mail carries the advocate's words.
-        testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({ message: 'I will call you on Thursday.' }),
+        testApp.http
+          .post(`/api/v1/victim-notifications/${id}/send`)
+          .set(as(Role.Advocate))
+          .send({ message: 'I will call you on Thursday.' }),
       ]);
       expect([first.status, second.status].sort()).toEqual([200, 409]);
       const ok = first.status === 200 ? first : second;
       // The request only approves it; the send job delivers it.
       expect(ok.body).toMatchObject({ status: 'sending', delivery: 'on_its_way', channel: 'email', attempts: 1 });
       expect(await settled(id, 'sent')).toMatchObject({ delivery: null, lastError: null });
-      const [mail] = await testApp.dataSource.query(`SELECT id, status, key_id, ciphertext FROM outgoing_mails WHERE kind = 'victim_notification' AND ref_id = $1`, [id]);
+      const [mail] = await testApp.dataSource.query(
+        `SELECT id, status, key_id, ciphertext FROM outgoing_mails WHERE kind = 'victim_notification' AND ref_id = $1`,
+        [id],
+      );
       expect(mail).toMatchObject({ status: 'sent', key_id: null, ciphertext: null });
-      const mails = testApp.smtp.received.slice(before).filter((received) => received.messageId === `<mail-${mail.id}@${testApp.config.mailDomain}>`);
+      const mails = testApp.smtp.received
+        .slice(before)
+        .filter((received) => received.messageId === `<mail-${mail.id}@${testApp.config.mailDomain}>`);
       expect(mails).toHaveLength(1);
       expect(mails[0].to).toEqual(['jane.s1@safe.example.org']);
       const text = mails[0].raw.replace(/=\r?\n/g, '');
@@ -219,8 +289,14 @@ describe('protected parties (victim/partner data)', () => {
       expect(text).toContain('I will call you on Thursday.');
       expect(text).toContain(staff.users.advocate.email);
       await testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}).expect(409);
-      const actions = await testApp.dataSource.query(`SELECT action, actor_user_id FROM audit_entries WHERE record_id = $1 ORDER BY id`, [id]);
-      expect(actions.map((entry: { action: string }) => entry.action)).toEqual(['victim_notification.raised', 'victim_notification.approved', 'victim_notification.sent']);
+      const actions = await testApp.dataSource.query(`SELECT action, actor_user_id FROM audit_entries WHERE record_id = $1 ORDER BY id`, [
+        id,
+      ]);
+      expect(actions.map((entry: { action: string }) => entry.action)).toEqual([
+        'victim_notification.raised',
+        'victim_notification.approved',
+        'victim_notification.sent',
+      ]);
       expect(actions[1].actor_user_id).toBe(staff.users.advocate.id);
       // Her address and words were never in Redis: the job held the mail's id only.
       expect(await redisText(testApp.config.queuePrefix)).not.toContain('jane.s1');
@@ -231,7 +307,10 @@ describe('protected parties (victim/partner data)', () => {
       const { notifications } = await terminated([party('T1')]);
       const id = notifications[0].id as string;
       let refusals = 0;
-      testApp.smtp.answer = (mail) => (mail.to.includes('jane.t1@safe.example.org') && refusals++ < 2 ? { code: 451, message: 'Try again later jane.t1@safe.example.org' } : null);
+      testApp.smtp.answer = (mail) =>
+        mail.to.includes('jane.t1@safe.example.org') && refusals++ < 2
+          ? { code: 451, message: 'Try again later jane.t1@safe.example.org' }
+          : null;
       try {
         await testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}).expect(200);
         const sent = await settled(id, 'sent');
@@ -247,7 +326,8 @@ describe('protected parties (victim/partner data)', () => {
     it('a refused e-mail is marked failed without her address in the error, and can be closed by a recorded phone call whose note is sealed', async () => {
       const { notifications } = await terminated([party('F1')]);
       const id = notifications[0].id as string;
-      testApp.smtp.answer = (mail) => (mail.to.includes('jane.f1@safe.example.org') ? { code: 550, message: 'Mailbox unknown jane.f1@safe.example.org' } : null);
+      testApp.smtp.answer = (mail) =>
+        mail.to.includes('jane.f1@safe.example.org') ? { code: 550, message: 'Mailbox unknown jane.f1@safe.example.org' } : null;
       try {
         await testApp.http.post(`/api/v1/victim-notifications/${id}/send`).set(as(Role.Advocate)).send({}).expect(200);
         const failed = await settled(id, 'failed');
@@ -286,7 +366,11 @@ describe('protected parties (victim/partner data)', () => {
       }
       const [row] = await testApp.dataSource.query(`SELECT attempts, status FROM victim_notifications WHERE id = $1`, [id]);
       expect(row).toEqual({ attempts: 3, status: 'failed' });
-      await testApp.http.post(`/api/v1/victim-notifications/${id}/record`).set(as(Role.Advocate)).send({ channel: 'phone', note: 'Called her' }).expect(200);
+      await testApp.http
+        .post(`/api/v1/victim-notifications/${id}/record`)
+        .set(as(Role.Advocate))
+        .send({ channel: 'phone', note: 'Called her' })
+        .expect(200);
     });
 
     it('an e-mail approved while the queue is away is still sent once, by the relay; one recorded another way before it goes is not sent', async () => {
@@ -298,7 +382,11 @@ describe('protected parties (victim/partner data)', () => {
       try {
         await testApp.http.post(`/api/v1/victim-notifications/${first}/send`).set(as(Role.Advocate)).send({}).expect(200);
         await testApp.http.post(`/api/v1/victim-notifications/${second}/send`).set(as(Role.Advocate)).send({}).expect(200);
-        const recorded = await testApp.http.post(`/api/v1/victim-notifications/${second}/record`).set(as(Role.Advocate)).send({ channel: 'phone', note: 'She called first' }).expect(200);
+        const recorded = await testApp.http
+          .post(`/api/v1/victim-notifications/${second}/record`)
+          .set(as(Role.Advocate))
+          .send({ channel: 'phone', note: 'She called first' })
+          .expect(200);
         expect(recorded.body).toMatchObject({ status: 'recorded', delivery: null });
       } finally {
         await queue.resume(false);
@@ -313,22 +401,41 @@ describe('protected parties (victim/partner data)', () => {
 
     it('an e-mail needs an address: without one the advocate is told to record another channel', async () => {
       const { notifications } = await terminated([party('E1', { email: undefined, preferredChannel: 'phone' })]);
-      const response = await testApp.http.post(`/api/v1/victim-notifications/${String(notifications[0].id)}/send`).set(as(Role.Advocate)).send({}).expect(422);
+      const response = await testApp.http
+        .post(`/api/v1/victim-notifications/${String(notifications[0].id)}/send`)
+        .set(as(Role.Advocate))
+        .send({})
+        .expect(422);
       expect(response.body.code).toBe('NO_EMAIL_ADDRESS');
-      expect((await testApp.http.get(`/api/v1/victim-notifications?referralId=${String(notifications[0].referralId)}`).set(as(Role.Advocate))).body.items[0].status).toBe('pending');
+      expect(
+        (await testApp.http.get(`/api/v1/victim-notifications?referralId=${String(notifications[0].referralId)}`).set(as(Role.Advocate)))
+          .body.items[0].status,
+      ).toBe('pending');
     });
 
     it('a policy that covers enrollment raises one when he enrolls (Florida 65H-2.016); a bad event list is refused by field', async () => {
       const refused = await testApp.http
         .post('/api/v1/policies')
         .set(as(Role.Admin))
-        .send({ ...policyFields(reference), name: `Bad events ${Date.now()}`, victimNotification: 'unless_declined', victimNotificationEvents: ['enrolled', 'married'] })
+        .send({
+          ...policyFields(reference),
+          name: `Bad events ${Date.now()}`,
+          victimNotification: 'unless_declined',
+          victimNotificationEvents: ['enrolled', 'married'],
+        })
         .expect(400);
-      expect(refused.body.fields.victimNotificationEvents).toEqual(['victimNotificationEvents may hold only: enrolled, completed, terminated']);
+      expect(refused.body.fields.victimNotificationEvents).toEqual([
+        'victimNotificationEvents may hold only: enrolled, completed, terminated',
+      ]);
       const policy = await testApp.http
         .post('/api/v1/policies')
         .set(as(Role.Admin))
-        .send({ ...policyFields(reference), name: `Enrollment told ${Date.now()}`, victimNotification: 'unless_declined', victimNotificationEvents: ['enrolled', 'completed', 'terminated'] })
+        .send({
+          ...policyFields(reference),
+          name: `Enrollment told ${Date.now()}`,
+          victimNotification: 'unless_declined',
+          victimNotificationEvents: ['enrolled', 'completed', 'terminated'],
+        })
         .expect(201);
       const referral = await createReferral(testApp, staff, { policyId: policy.body.id });
       await addParty(referral.id, party('EN1'));
@@ -350,10 +457,20 @@ describe('protected parties (victim/partner data)', () => {
         .expect(201);
       const { parties, notifications } = await (async () => {
         const referral = await createReferral(testApp, staff, { policyId: policy.body.id });
-        const made = [(await addParty(referral.id, party('AF1', { notificationWish: 'not_asked' }))).body, (await addParty(referral.id, party('AF2', { notificationWish: 'declined' }))).body];
+        const made = [
+          (await addParty(referral.id, party('AF1', { notificationWish: 'not_asked' }))).body,
+          (await addParty(referral.id, party('AF2', { notificationWish: 'declined' }))).body,
+        ];
         await enroll(testApp, staff, referral.id, groupId, '2026-11-30');
-        await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(as(Role.Admin)).send({ reason: 'Threatened a group member' }).expect(200);
-        const { body: list } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referral.id}`).set(as(Role.Advocate)).expect(200);
+        await testApp.http
+          .post(`/api/v1/referrals/${referral.id}/terminate`)
+          .set(as(Role.Admin))
+          .send({ reason: 'Threatened a group member' })
+          .expect(200);
+        const { body: list } = await testApp.http
+          .get(`/api/v1/victim-notifications?referralId=${referral.id}`)
+          .set(as(Role.Advocate))
+          .expect(200);
         return { parties: made, notifications: list.items as Array<Record<string, unknown>> };
       })();
       expect(notifications).toEqual([expect.objectContaining({ protectedPartyId: parties[0].id, event: 'terminated', askFirst: true })]);
@@ -363,7 +480,11 @@ describe('protected parties (victim/partner data)', () => {
       const referral = await createReferral(testApp, staff, { policyId: reference.caPolicy.id });
       await addParty(referral.id, party('C1'));
       await enroll(testApp, staff, referral.id, groupId, '2026-11-30');
-      await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(as(Role.Admin)).send({ reason: 'Did not enroll' }).expect(200);
+      await testApp.http
+        .post(`/api/v1/referrals/${referral.id}/terminate`)
+        .set(as(Role.Admin))
+        .send({ reason: 'Did not enroll' })
+        .expect(200);
       const { body } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referral.id}`).set(as(Role.Advocate)).expect(200);
       expect(body.items).toHaveLength(0);
     });
@@ -371,10 +492,29 @@ describe('protected parties (victim/partner data)', () => {
 
   it('the advocate finds any case by number through a POST, and sees his standing but nothing of the program record', async () => {
     const referral = await newReferral();
-    const found = await testApp.http.post('/api/v1/advocate/referrals/lookup').set(as(Role.Advocate)).send({ caseNumber: referral.caseNumber.toLowerCase() }).expect(200);
-    expect(found.body.items).toEqual([expect.objectContaining({ id: referral.id, caseNumber: referral.caseNumber, status: 'referred', protectedParties: 0 })]);
-    expect(Object.keys(found.body.items[0]).sort()).toEqual(['caseNumber', 'completeBy', 'id', 'participantName', 'pendingNotifications', 'protectedParties', 'status', 'statusChangedAt']);
-    await testApp.http.post('/api/v1/advocate/referrals/lookup').set(as(Role.ProbationOfficer)).send({ caseNumber: referral.caseNumber }).expect(403);
+    const found = await testApp.http
+      .post('/api/v1/advocate/referrals/lookup')
+      .set(as(Role.Advocate))
+      .send({ caseNumber: referral.caseNumber.toLowerCase() })
+      .expect(200);
+    expect(found.body.items).toEqual([
+      expect.objectContaining({ id: referral.id, caseNumber: referral.caseNumber, status: 'referred', protectedParties: 0 }),
+    ]);
+    expect(Object.keys(found.body.items[0]).sort()).toEqual([
+      'caseNumber',
+      'completeBy',
+      'id',
+      'participantName',
+      'pendingNotifications',
+      'protectedParties',
+      'status',
+      'statusChangedAt',
+    ]);
+    await testApp.http
+      .post('/api/v1/advocate/referrals/lookup')
+      .set(as(Role.ProbationOfficer))
+      .send({ caseNumber: referral.caseNumber })
+      .expect(403);
   });
 });
 
@@ -394,11 +534,16 @@ describe('field-key rotation', () => {
   async function rotate(databaseName: string): Promise<void> {
     const first = await startProgramApp({ databaseName, env: { FIELD_ENCRYPTION_KEY: keyA } });
     const referral = await createReferral(first.testApp, first.staff, { policyId: first.reference.duluthPolicy.id });
-    const created = await first.testApp.http.post(`/api/v1/referrals/${referral.id}/protected-parties`).set(bearer(first.staff.tokens.advocate)).send(party('R1')).expect(201);
+    const created = await first.testApp.http
+      .post(`/api/v1/referrals/${referral.id}/protected-parties`)
+      .set(bearer(first.staff.tokens.advocate))
+      .send(party('R1'))
+      .expect(201);
     const advocateEmail = first.staff.users.advocate.email;
     await first.testApp.close();
 
-    const read = async (app: TestApp) => app.http.get(`/api/v1/referrals/${referral.id}/protected-parties`).set(bearer(await signIn(app, advocateEmail)));
+    const read = async (app: TestApp) =>
+      app.http.get(`/api/v1/referrals/${referral.id}/protected-parties`).set(bearer(await signIn(app, advocateEmail)));
 
     const withoutOld = await startTestApp({ databaseName, env: { FIELD_ENCRYPTION_KEY: keyB } });
     try {

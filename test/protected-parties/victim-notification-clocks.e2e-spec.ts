@@ -39,14 +39,17 @@ describe('victim-notification clocks', () => {
     staff = await createStaff(testApp);
     reference = await seedReference(testApp);
     pinToday(testApp);
-    groupId = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 1 })).id;
+    groupId = (
+      await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 1 })
+    ).id;
   });
   afterAll(async () => {
     await closeBrowserApp(browser, testApp);
   });
 
   const as = (role: Role) => bearer(staff.tokens[role]);
-  const closeDay = (date: string, name: string) => testApp.http.put(`/api/v1/holidays/${date}`).set(as(Role.Admin)).send({ name }).expect(200);
+  const closeDay = (date: string, name: string) =>
+    testApp.http.put(`/api/v1/holidays/${date}`).set(as(Role.Admin)).send({ name }).expect(200);
   /** The one function the raise uses, asked about a fixed instant; answers the due time in the program's zone. */
   async function dueAt(raised: string, event: string, businessDays: number | null, hours: number | null): Promise<string | null> {
     const [row] = await testApp.dataSource.query(
@@ -61,7 +64,14 @@ describe('victim-notification clocks', () => {
     testApp.http
       .post(`/api/v1/referrals/${referralId}/protected-parties`)
       .set(as(Role.Advocate))
-      .send({ name: `Rosa Clock${++partyCount}`, relationship: 'former partner', phone: '+1 305 555 0100', preferredChannel: 'phone', notificationWish: 'wants', ...overrides })
+      .send({
+        name: `Rosa Clock${++partyCount}`,
+        relationship: 'former partner',
+        phone: '+1 305 555 0100',
+        preferredChannel: 'phone',
+        notificationWish: 'wants',
+        ...overrides,
+      })
       .expect(201);
 
   describe('the due time, as the database computes it', () => {
@@ -88,8 +98,20 @@ describe('victim-notification clocks', () => {
       await closeDay('2027-07-05', 'Independence Day (observed)');
       await closeDay('2027-11-25', 'Thanksgiving');
       await closeDay('2027-11-26', 'Day after Thanksgiving');
-      const closed = new Set((await testApp.dataSource.query<Array<{ date: string }>>(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map((row) => row.date));
-      const local = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      const closed = new Set(
+        (await testApp.dataSource.query<Array<{ date: string }>>(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map(
+          (row) => row.date,
+        ),
+      );
+      const local = new Intl.DateTimeFormat('en-CA', {
+        timeZone: ZONE,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
       const wall = (instant: Date) => {
         const parts = Object.fromEntries(local.formatToParts(instant).map((part) => [part.type, part.value]));
         return { day: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
@@ -119,7 +141,12 @@ describe('victim-notification clocks', () => {
 
   describe('raised under a policy', () => {
     it('the Florida preset carries 3 business days and 24 hours and covers his enrollment; the others carry none', async () => {
-      expect(reference.flPolicy).toMatchObject({ victimNotification: 'unless_declined', victimNotificationEvents: ['enrolled', 'completed', 'terminated'], victimNoticeEnrollmentBusinessDays: 3, victimNoticeDischargeHours: 24 });
+      expect(reference.flPolicy).toMatchObject({
+        victimNotification: 'unless_declined',
+        victimNotificationEvents: ['enrolled', 'completed', 'terminated'],
+        victimNoticeEnrollmentBusinessDays: 3,
+        victimNoticeDischargeHours: 24,
+      });
       for (const other of [reference.duluthPolicy, reference.caPolicy, reference.txPolicy]) {
         expect(other).toMatchObject({ victimNoticeEnrollmentBusinessDays: null, victimNoticeDischargeHours: null });
       }
@@ -130,7 +157,19 @@ describe('victim-notification clocks', () => {
     it('a clock out of range is refused on its field, and no policy is written', async () => {
       const { body: fl } = await testApp.http.get(`/api/v1/policies/${reference.flPolicy.id}`).set(as(Role.Admin)).expect(200);
       const fields = Object.fromEntries(
-        ['requiredSessions', 'sessionMinutes', 'enrollWithinDays', 'completeWithinMonths', 'maxAbsences', 'maxUnexcusedAbsences', 'maxConsecutiveAbsences', 'noAttendanceDays', 'progressReportEveryDays', 'violationReportBusinessDays', 'feesRequired'].map((key) => [key, fl[key]]),
+        [
+          'requiredSessions',
+          'sessionMinutes',
+          'enrollWithinDays',
+          'completeWithinMonths',
+          'maxAbsences',
+          'maxUnexcusedAbsences',
+          'maxConsecutiveAbsences',
+          'noAttendanceDays',
+          'progressReportEveryDays',
+          'violationReportBusinessDays',
+          'feesRequired',
+        ].map((key) => [key, fl[key]]),
       );
       const [{ n: before }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM policies`);
       const refused = await testApp.http
@@ -151,9 +190,15 @@ describe('victim-notification clocks', () => {
       const referral = await createReferral(testApp, staff, { policyId: reference.flPolicy.id });
       await addParty(referral.id);
       await enroll(testApp, staff, referral.id, groupId, '2026-11-30');
-      await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(as(Role.Admin)).send({ reason: 'Violence in group' }).expect(200);
+      await testApp.http
+        .post(`/api/v1/referrals/${referral.id}/terminate`)
+        .set(as(Role.Admin))
+        .send({ reason: 'Violence in group' })
+        .expect(200);
 
-      const rows = await testApp.dataSource.query<Array<{ event: string; raised_day: string; raised_time: string; due_day: string; due_time: string; seconds: number }>>(
+      const rows = await testApp.dataSource.query<
+        Array<{ event: string; raised_day: string; raised_time: string; due_day: string; due_time: string; seconds: number }>
+      >(
         `SELECT event, to_char(created_at AT TIME ZONE $2, 'YYYY-MM-DD') AS raised_day, to_char(created_at AT TIME ZONE $2, 'HH24:MI:SS.US') AS raised_time,
                 to_char(due_at AT TIME ZONE $2, 'YYYY-MM-DD') AS due_day, to_char(due_at AT TIME ZONE $2, 'HH24:MI:SS.US') AS due_time,
                 extract(epoch FROM due_at - created_at)::float AS seconds
@@ -162,7 +207,11 @@ describe('victim-notification clocks', () => {
       );
       expect(rows.map((row) => row.event)).toEqual(['enrolled', 'terminated']);
       const [enrolled, terminated] = rows;
-      const closed = new Set((await testApp.dataSource.query<Array<{ date: string }>>(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map((row) => row.date));
+      const closed = new Set(
+        (await testApp.dataSource.query<Array<{ date: string }>>(`SELECT date::text AS date FROM program_holidays WHERE closed`)).map(
+          (row) => row.date,
+        ),
+      );
       expect(closed.has(closing)).toBe(true);
       expect(enrolled.due_day).toBe(businessDaysLater(enrolled.raised_day, 3, closed));
       expect(enrolled.due_day).toBe(businessDaysLater(enrolled.raised_day, 4, new Set()));
@@ -171,7 +220,13 @@ describe('victim-notification clocks', () => {
 
       const { body } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referral.id}`).set(as(Role.Advocate)).expect(200);
       // Both waiting: the termination's 24 hours fall before the enrollment's 3 business days, so it comes first.
-      expect(body.items.map((item: { event: string; dueAt: string | null; due: { state: string } }) => [item.event, item.dueAt !== null, item.due.state])).toEqual([
+      expect(
+        body.items.map((item: { event: string; dueAt: string | null; due: { state: string } }) => [
+          item.event,
+          item.dueAt !== null,
+          item.due.state,
+        ]),
+      ).toEqual([
         ['terminated', true, 'due'],
         ['enrolled', true, 'due'],
       ]);
@@ -185,11 +240,44 @@ describe('victim-notification clocks', () => {
       const value = (name: string) => new RegExp(`name="${name}" type="number" value="([^"]*)"`).exec(form.text)?.[1] ?? null;
       expect([value('victimNoticeEnrollmentBusinessDays'), value('victimNoticeDischargeHours')]).toEqual(['3', '24']);
       expect(form.text).toContain('The protected party told of his enrollment within');
-      const fields: Record<string, string> = { _csrf: csrf, name: reference.flPolicy.name, source: reference.flPolicy.source ?? '', victimNotification: 'unless_declined', basedOnVersion: '1', feesRequired: 'on' };
-      for (const name of ['requiredSessions', 'sessionMinutes', 'enrollWithinDays', 'completeWithinMonths', 'maxAbsences', 'maxUnexcusedAbsences', 'maxConsecutiveAbsences', 'noAttendanceDays', 'progressReportEveryDays', 'progressReportDayOfMonth', 'violationReportBusinessDays', 'escalateAfterBusinessDays', 'probationResponseBusinessDays', 'courtResponseBusinessDays']) fields[name] = value(name) ?? '';
-      const bad = await testApp.http.post(`/admin/policies/${reference.flPolicy.id}/new-version`).set('Cookie', cookie).type('form').send({ ...fields, victimNoticeEnrollmentBusinessDays: 'three', victimNoticeDischargeHours: '24' }).expect(400);
+      const fields: Record<string, string> = {
+        _csrf: csrf,
+        name: reference.flPolicy.name,
+        source: reference.flPolicy.source ?? '',
+        victimNotification: 'unless_declined',
+        basedOnVersion: '1',
+        feesRequired: 'on',
+      };
+      for (const name of [
+        'requiredSessions',
+        'sessionMinutes',
+        'enrollWithinDays',
+        'completeWithinMonths',
+        'maxAbsences',
+        'maxUnexcusedAbsences',
+        'maxConsecutiveAbsences',
+        'noAttendanceDays',
+        'progressReportEveryDays',
+        'progressReportDayOfMonth',
+        'violationReportBusinessDays',
+        'escalateAfterBusinessDays',
+        'probationResponseBusinessDays',
+        'courtResponseBusinessDays',
+      ])
+        fields[name] = value(name) ?? '';
+      const bad = await testApp.http
+        .post(`/admin/policies/${reference.flPolicy.id}/new-version`)
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ ...fields, victimNoticeEnrollmentBusinessDays: 'three', victimNoticeDischargeHours: '24' })
+        .expect(400);
       expect(bad.text).toContain('“The protected party told of his enrollment within” must be a whole number');
-      const created = await testApp.http.post(`/admin/policies/${reference.flPolicy.id}/new-version`).set('Cookie', cookie).type('form').send({ ...fields, victimNoticeEnrollmentBusinessDays: '5', victimNoticeDischargeHours: '' }).expect(303);
+      const created = await testApp.http
+        .post(`/admin/policies/${reference.flPolicy.id}/new-version`)
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ ...fields, victimNoticeEnrollmentBusinessDays: '5', victimNoticeDischargeHours: '' })
+        .expect(303);
       const newId = /\/admin\/policies\/([0-9a-f-]{36})/.exec(created.headers.location)![1];
       const [version2] = await testApp.dataSource.query(
         `SELECT version, victim_notice_enrollment_business_days AS days, victim_notice_discharge_hours AS hours, victim_notification_events AS events FROM policies WHERE id = $1`,
@@ -197,11 +285,18 @@ describe('victim-notification clocks', () => {
       );
       expect(version2).toEqual({ version: 2, days: 5, hours: null, events: ['enrolled', 'completed', 'terminated'] });
       const shown = await get(`/admin/policies/${newId}?created=1`).expect(200);
-      expect(shown.text).toContain('The protected party told of his completion or termination within: changed from 24 hours to no deadline.');
+      expect(shown.text).toContain(
+        'The protected party told of his completion or termination within: changed from 24 hours to no deadline.',
+      );
       // The rest of this suite raises under version 1's numbers: put them back as version 3.
       const back = await get(`/admin/policies/${newId}/new-version`).expect(200);
       const csrf2 = /name="_csrf" value="([^"]+)"/.exec(back.text)![1];
-      await testApp.http.post(`/admin/policies/${newId}/new-version`).set('Cookie', cookie).type('form').send({ ...fields, _csrf: csrf2, basedOnVersion: '2', victimNoticeEnrollmentBusinessDays: '3', victimNoticeDischargeHours: '24' }).expect(303);
+      await testApp.http
+        .post(`/admin/policies/${newId}/new-version`)
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ ...fields, _csrf: csrf2, basedOnVersion: '2', victimNoticeEnrollmentBusinessDays: '3', victimNoticeDischargeHours: '24' })
+        .expect(303);
       const [current] = await testApp.dataSource.query(`SELECT id FROM policies WHERE key = 'fl-741-325' AND is_current`);
       // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the fixture is read as plain fields only
       reference.flPolicy = { ...reference.flPolicy, id: current.id };
@@ -211,7 +306,11 @@ describe('victim-notification clocks', () => {
       const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id });
       await addParty(referral.id);
       await enroll(testApp, staff, referral.id, groupId, '2026-11-30');
-      await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(as(Role.Admin)).send({ reason: 'Violence in group' }).expect(200);
+      await testApp.http
+        .post(`/api/v1/referrals/${referral.id}/terminate`)
+        .set(as(Role.Admin))
+        .send({ reason: 'Violence in group' })
+        .expect(200);
       const { body } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referral.id}`).set(as(Role.Advocate)).expect(200);
       expect(body.items).toEqual([expect.objectContaining({ event: 'terminated', dueAt: null, due: { state: 'none', words: '' } })]);
     });
@@ -233,12 +332,25 @@ describe('victim-notification clocks', () => {
         const referral = await createReferral(testApp, staff, { policyId, lastName: `Clock${label.replace(/-/g, '')}` });
         await addParty(referral.id);
         await enroll(testApp, staff, referral.id, groupId, '2026-11-30');
-        await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(as(Role.Admin)).send({ reason: 'Violence in group' }).expect(200);
-        const [row] = await testApp.dataSource.query(`SELECT id FROM victim_notifications WHERE referral_id = $1 AND event = 'terminated'`, [referral.id]);
+        await testApp.http
+          .post(`/api/v1/referrals/${referral.id}/terminate`)
+          .set(as(Role.Admin))
+          .send({ reason: 'Violence in group' })
+          .expect(200);
+        const [row] = await testApp.dataSource.query(
+          `SELECT id FROM victim_notifications WHERE referral_id = $1 AND event = 'terminated'`,
+          [referral.id],
+        );
         made[label] = row.id;
-        await testApp.dataSource.query(`UPDATE victim_notifications SET status = 'skipped' WHERE referral_id = $1 AND event = 'enrolled'`, [referral.id]);
+        await testApp.dataSource.query(`UPDATE victim_notifications SET status = 'skipped' WHERE referral_id = $1 AND event = 'enrolled'`, [
+          referral.id,
+        ]);
         // As though raised earlier: the due time moved to where a real day would have put it.
-        if (shiftHours !== null) await testApp.dataSource.query(`UPDATE victim_notifications SET due_at = now() + $2 * interval '1 hour' WHERE id = $1`, [row.id, shiftHours]);
+        if (shiftHours !== null)
+          await testApp.dataSource.query(`UPDATE victim_notifications SET due_at = now() + $2 * interval '1 hour' WHERE id = $1`, [
+            row.id,
+            shiftHours,
+          ]);
       }
       expectedOrder = [made['overdue-most'], made.overdue, made.later, made.none];
     });

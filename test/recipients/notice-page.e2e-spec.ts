@@ -17,7 +17,12 @@ describe('the notice page (/notices/:id)', () => {
   beforeAll(async () => {
     ({ testApp, staff, reference } = await startProgramApp());
     const group = await groupWithSessions(testApp, staff, reference);
-    made = await violation(testApp, staff, group, { policyId: reference.duluthPolicy.id, firstName: 'Marcus', lastName: 'Delgado', dateOfBirth: '1984-03-17' });
+    made = await violation(testApp, staff, group, {
+      policyId: reference.duluthPolicy.id,
+      firstName: 'Marcus',
+      lastName: 'Delgado',
+      dateOfBirth: '1984-03-17',
+    });
     const otherCourt = await createAgency(testApp.dataSource, AgencyKind.Court);
     const otherClerk = await createUser(testApp.dataSource, Role.CourtClerk, otherCourt.id);
     const otherOfficer = await createUser(testApp.dataSource, Role.ProbationOfficer, staff.probation.id);
@@ -55,7 +60,14 @@ describe('the notice page (/notices/:id)', () => {
   });
 
   it('refuses an off-site return path after sign-in: the browser goes to the role’s home instead', async () => {
-    for (const next of ['https://evil.example/notices', '//evil.example/x', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', 'javascript:alert(1)']) {
+    for (const next of [
+      'https://evil.example/notices',
+      '//evil.example/x',
+      '/\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      'javascript:alert(1)',
+    ]) {
       const { location } = await signInWithNext(testApp, staff.users.court_clerk.email, next);
       expect({ next, location }).toEqual({ next, location: '/lookup' });
     }
@@ -97,7 +109,10 @@ describe('the notice page (/notices/:id)', () => {
     expect(after.text).not.toMatch(/>Acknowledge<\/button>/);
     const [row] = await testApp.dataSource.query(`SELECT status, acknowledged_by_id FROM notices WHERE id = $1`, [made.courtNotice]);
     expect(row).toEqual({ status: 'acknowledged', acknowledged_by_id: staff.users.court_clerk.id });
-    const [{ n }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE action = 'notice.acknowledge' AND record_id = $1`, [made.courtNotice]);
+    const [{ n }] = await testApp.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_entries WHERE action = 'notice.acknowledge' AND record_id = $1`,
+      [made.courtNotice],
+    );
     expect(n).toBe(1);
   });
 
@@ -108,7 +123,12 @@ describe('the notice page (/notices/:id)', () => {
     // The court's form offers the court's kinds only.
     expect(shown.text).toContain('value="hearing_set"');
     expect(shown.text).not.toContain('value="violation_filed"');
-    const post = (body: Record<string, string>) => testApp.http.post(`/notices/${made.courtNotice}/responses`).set('Cookie', cookie).type('form').send({ _csrf: csrfOf(shown.text), ...body });
+    const post = (body: Record<string, string>) =>
+      testApp.http
+        .post(`/notices/${made.courtNotice}/responses`)
+        .set('Cookie', cookie)
+        .type('form')
+        .send({ _csrf: csrfOf(shown.text), ...body });
     const missing = await post({ kind: 'hearing_set' }).expect(400);
     expect(missing.text).toContain('Enter the date as YYYY-MM-DD');
     expect(missing.text).toMatch(/value="hearing_set" checked/);
@@ -120,7 +140,12 @@ describe('the notice page (/notices/:id)', () => {
     // The officer cannot post the court's kinds, and his own form has his.
     const officerPage = await page(`/notices/${made.poNotice}`, cookies[Role.ProbationOfficer]).expect(200);
     expect(officerPage.text).toContain('value="violation_filed"');
-    const refused = await testApp.http.post(`/notices/${made.poNotice}/responses`).set('Cookie', cookies[Role.ProbationOfficer]).type('form').send({ _csrf: csrfOf(officerPage.text), kind: 'hearing_set', date: '2026-12-09' }).expect(403);
+    const refused = await testApp.http
+      .post(`/notices/${made.poNotice}/responses`)
+      .set('Cookie', cookies[Role.ProbationOfficer])
+      .type('form')
+      .send({ _csrf: csrfOf(officerPage.text), kind: 'hearing_set', date: '2026-12-09' })
+      .expect(403);
     expect(refused.text).toContain('records violation_filed');
 
     const held = await post({ kind: 'hearing_held', outcome: 'probation_revoked' }).expect(303);

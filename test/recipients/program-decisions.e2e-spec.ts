@@ -27,12 +27,18 @@ describe('program decisions as events with notices', () => {
 
   /** Every notice delivered, each exactly once (by Message-ID), also after the relay has had time to run again. */
   async function deliveredOnce(noticeIds: string[]): Promise<void> {
-    await waitFor(async () => {
-      const rows = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [noticeIds]);
-      return rows.length === noticeIds.length && rows.every((row) => row.status === 'sent');
-    }, { what: 'the decision notices sent', timeoutMs: 30_000 });
+    await waitFor(
+      async () => {
+        const rows = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [
+          noticeIds,
+        ]);
+        return rows.length === noticeIds.length && rows.every((row) => row.status === 'sent');
+      },
+      { what: 'the decision notices sent', timeoutMs: 30_000 },
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    for (const id of noticeIds) expect({ id, mails: testApp.smtp.received.filter((mail) => mail.messageId?.startsWith(`<${id}@`)).length }).toEqual({ id, mails: 1 });
+    for (const id of noticeIds)
+      expect({ id, mails: testApp.smtp.received.filter((mail) => mail.messageId?.startsWith(`<${id}@`)).length }).toEqual({ id, mails: 1 });
   }
 
   it('confirms an enrollment and a transfer to the officer and the court (the presets tell both)', async () => {
@@ -41,13 +47,22 @@ describe('program decisions as events with notices', () => {
     const [enrolled] = await eventsOf(referral.id, 'enrolled');
     expect(enrolled.recipients).toEqual(['court', 'probation_officer']);
     expect(enrolled.facts).toMatchObject({ startDate: '2026-11-16' });
-    const other = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 4, startsOn: '2026-10-22', name: 'Thursday men' });
+    const other = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 4,
+      startsOn: '2026-10-22',
+      name: 'Thursday men',
+    });
     await enroll(testApp, staff, referral.id, other.id, '2026-11-26');
     const [transferred] = await eventsOf(referral.id, 'transferred');
     expect(transferred.facts).toMatchObject({ groupName: 'Thursday men', startDate: '2026-11-26' });
     expect(transferred.recipients).toEqual(['court', 'probation_officer']);
     // The transfer ended his first enrollment the day before the new group's first session.
-    const [first] = await testApp.dataSource.query<Array<{ endDate: string | null }>>(`SELECT end_date::text AS "endDate" FROM enrollments WHERE id = $1`, [enrollment.id]);
+    const [first] = await testApp.dataSource.query<Array<{ endDate: string | null }>>(
+      `SELECT end_date::text AS "endDate" FROM enrollments WHERE id = $1`,
+      [enrollment.id],
+    );
     expect(first.endDate).toBe('2026-11-25');
     await deliveredOnce([...enrolled.notices, ...transferred.notices]);
     const mail = testApp.smtp.received.find((item) => item.messageId?.startsWith(`<${transferred.notices[0]}@`))!;
@@ -56,15 +71,27 @@ describe('program decisions as events with notices', () => {
 
   it('tells them of a reinstatement (each one its own event) and of a closed order', async () => {
     const made = await violation(testApp, staff, group, { policyId: reference.duluthPolicy.id });
-    await testApp.http.post(`/api/v1/referrals/${made.referral.id}/reinstate`).set(bearer(staff.tokens.admin)).send({ reason: 'Make-up plan agreed with probation' }).expect(200);
+    await testApp.http
+      .post(`/api/v1/referrals/${made.referral.id}/reinstate`)
+      .set(bearer(staff.tokens.admin))
+      .send({ reason: 'Make-up plan agreed with probation' })
+      .expect(200);
     const reinstated = await eventsOf(made.referral.id, 'reinstated');
     expect(reinstated).toHaveLength(1);
     expect(reinstated[0].facts).toMatchObject({ reason: 'Make-up plan agreed with probation' });
     // A second non-compliance and a second reinstatement: a second event, not swallowed by the first.
     await testApp.dataSource.query(`UPDATE referrals SET status = 'non_compliant' WHERE id = $1`, [made.referral.id]);
-    await testApp.http.post(`/api/v1/referrals/${made.referral.id}/reinstate`).set(bearer(staff.tokens.admin)).send({ reason: 'The court said so' }).expect(200);
+    await testApp.http
+      .post(`/api/v1/referrals/${made.referral.id}/reinstate`)
+      .set(bearer(staff.tokens.admin))
+      .send({ reason: 'The court said so' })
+      .expect(200);
     expect(await eventsOf(made.referral.id, 'reinstated')).toHaveLength(2);
-    await testApp.http.post(`/api/v1/referrals/${made.referral.id}/close`).set(bearer(staff.tokens.admin)).send({ reason: 'Order withdrawn by the court' }).expect(200);
+    await testApp.http
+      .post(`/api/v1/referrals/${made.referral.id}/close`)
+      .set(bearer(staff.tokens.admin))
+      .send({ reason: 'Order withdrawn by the court' })
+      .expect(200);
     const closed = await eventsOf(made.referral.id, 'closed');
     expect(closed).toHaveLength(1);
     expect(closed[0].recipients).toEqual(['court', 'probation_officer']);
@@ -72,7 +99,10 @@ describe('program decisions as events with notices', () => {
   });
 
   it('follows the policy’s noticeRecipients, and the referral page says who is told', async () => {
-    await testApp.dataSource.query(`UPDATE policies SET notice_recipients = notice_recipients || '{"enrolled": ["court"], "reinstated": ["probation_officer"]}'::jsonb WHERE id = $1`, [reference.caPolicy.id]);
+    await testApp.dataSource.query(
+      `UPDATE policies SET notice_recipients = notice_recipients || '{"enrolled": ["court"], "reinstated": ["probation_officer"]}'::jsonb WHERE id = $1`,
+      [reference.caPolicy.id],
+    );
     const referral = await createReferral(testApp, staff, { policyId: reference.caPolicy.id, orderedOn: '2026-11-10' });
     await enroll(testApp, staff, referral.id, group.groupId, '2026-11-16');
     expect((await eventsOf(referral.id, 'enrolled'))[0].recipients).toEqual(['court']);

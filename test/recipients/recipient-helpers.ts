@@ -7,7 +7,11 @@ import { bearer, TEST_PASSWORD } from '../helpers/fixtures';
 
 /** A weekly group that has met since October, for men to be removed from one of its sessions. */
 export async function groupWithSessions(testApp: TestApp, staff: Staff, reference: Reference) {
-  const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], startsOn: '2026-10-20' });
+  const group = await createGroup(testApp, staff, {
+    curriculumId: reference.duluth.id,
+    facilitatorIds: [staff.users.facilitator.id],
+    startsOn: '2026-10-20',
+  });
   const sessions = await sessionsOf(testApp, staff, group.id, '2026-10-01', '2027-01-31');
   const on = (date: string) => sessions.find((session) => session.date === date)!.id;
   return { groupId: group.id, on };
@@ -17,7 +21,12 @@ export async function groupWithSessions(testApp: TestApp, staff: Staff, referenc
  * A man removed for behaviour at the session of 24 Nov: one event, a notice to his probation
  * officer and one to his court. Answers the referral, the event and the notices by recipient.
  */
-export async function violation(testApp: TestApp, staff: Staff, group: { groupId: string; on(date: string): string }, options: ReferralOptions & { date?: string }) {
+export async function violation(
+  testApp: TestApp,
+  staff: Staff,
+  group: { groupId: string; on(date: string): string },
+  options: ReferralOptions & { date?: string },
+) {
   const referral = await createReferral(testApp, staff, { orderedOn: '2026-11-10', ...options });
   const { enrollment } = await enroll(testApp, staff, referral.id, group.groupId, '2026-11-16');
   await testApp.http
@@ -31,12 +40,21 @@ export async function violation(testApp: TestApp, staff: Staff, group: { groupId
     [referral.id],
   );
   const byKind = (kind: string) => rows.find((row) => row.recipient_kind === kind)!.id;
-  return { referral, enrollmentId: enrollment.id, eventId: rows[0].event_id, poNotice: byKind('probation_officer'), courtNotice: byKind('court') };
+  return {
+    referral,
+    enrollmentId: enrollment.id,
+    eventId: rows[0].event_id,
+    poNotice: byKind('probation_officer'),
+    courtNotice: byKind('court'),
+  };
 }
 
 /** The e-mail of a notice once the in-process SMTP server has it. */
 export async function mailOf(testApp: TestApp, noticeId: string): Promise<ReceivedMail> {
-  return waitFor(() => testApp.smtp.received.find((mail) => mail.messageId?.startsWith(`<${noticeId}@`)) ?? null, { what: `the e-mail of notice ${noticeId}`, timeoutMs: 30_000 });
+  return waitFor(() => testApp.smtp.received.find((mail) => mail.messageId?.startsWith(`<${noticeId}@`)) ?? null, {
+    what: `the e-mail of notice ${noticeId}`,
+    timeoutMs: 30_000,
+  });
 }
 
 /** The "Acknowledge in Throughline" link as the recipient's mail program shows it (quoted-printable undone). */
@@ -52,7 +70,12 @@ export async function signInWithNext(testApp: TestApp, email: string, next: stri
   const form = await testApp.http.get(`/login?next=${encodeURIComponent(next)}`).expect(200);
   const nonce = (form.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-  const signedIn = await testApp.http.post('/login').set('Cookie', nonce).type('form').send({ _csrf: csrf, email, password: TEST_PASSWORD, next }).expect(303);
+  const signedIn = await testApp.http
+    .post('/login')
+    .set('Cookie', nonce)
+    .type('form')
+    .send({ _csrf: csrf, email, password: TEST_PASSWORD, next })
+    .expect(303);
   const cookie = (signedIn.headers['set-cookie'] as unknown as string[]).find((line) => line.startsWith('tl_session='))!.split(';')[0];
   return { cookie, location: signedIn.headers.location };
 }

@@ -31,15 +31,21 @@ describe('the response clock', () => {
       [eventId],
     );
   /** As if the notice had been e-mailed this many calendar days ago. */
-  const sentDaysAgo = (noticeId: string, days: number) => testApp.dataSource.query(`UPDATE notices SET sent_at = now() - make_interval(days => $2) WHERE id = $1`, [noticeId, days]);
+  const sentDaysAgo = (noticeId: string, days: number) =>
+    testApp.dataSource.query(`UPDATE notices SET sent_at = now() - make_interval(days => $2) WHERE id = $1`, [noticeId, days]);
   const sweeps = async (times: number) => {
     for (let i = 0; i < times; i += 1) await sweep.run();
   };
   const allSent = (ids: string[]) =>
-    waitFor(async () => {
-      const rows = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [ids]);
-      return rows.length === ids.length && rows.every((row) => row.status === 'sent');
-    }, { what: 'the clock notices sent', timeoutMs: 30_000 });
+    waitFor(
+      async () => {
+        const rows = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [
+          ids,
+        ]);
+        return rows.length === ids.length && rows.every((row) => row.status === 'sent');
+      },
+      { what: 'the clock notices sent', timeoutMs: 30_000 },
+    );
   const mailsOf = (id: string) => testApp.smtp.received.filter((mail) => mail.messageId?.startsWith(`<${id}@`)).length;
 
   it('reminds probation after its period, escalates to the admin and the coordinator after two, each once over 5 sweeps', async () => {
@@ -53,7 +59,9 @@ describe('the response clock', () => {
     await sentDaysAgo(made.poNotice, 16);
     await sweeps(5);
     const reminded = await clockNotices(made.eventId);
-    expect(reminded.map((n) => [n.purpose, n.recipient_kind, n.recipient_email])).toEqual([['response_reminder', 'probation_officer', staff.users.probation_officer.email]]);
+    expect(reminded.map((n) => [n.purpose, n.recipient_kind, n.recipient_email])).toEqual([
+      ['response_reminder', 'probation_officer', staff.users.probation_officer.email],
+    ]);
 
     await sentDaysAgo(made.poNotice, 30);
     await sweeps(5);
@@ -75,7 +83,11 @@ describe('the response clock', () => {
     const made = await violation(testApp, staff, group, { policyId: reference.duluthPolicy.id });
     await allSent([made.poNotice, made.courtNotice]);
     // Probation answers in time; the court lets two periods pass.
-    await testApp.http.post(`/api/v1/events/${made.eventId}/responses`).set(bearer(staff.tokens.probation_officer)).send({ kind: 'violation_filed', date: '2026-11-26' }).expect(201);
+    await testApp.http
+      .post(`/api/v1/events/${made.eventId}/responses`)
+      .set(bearer(staff.tokens.probation_officer))
+      .send({ kind: 'violation_filed', date: '2026-11-26' })
+      .expect(201);
     await sentDaysAgo(made.poNotice, 90);
     await sentDaysAgo(made.courtNotice, 40);
     await sweeps(5);
@@ -101,10 +113,19 @@ describe('the response clock', () => {
     // Refused once, and its next attempt an hour away (the claim waits for next_attempt_at).
     await waitFor(
       async () =>
-        (await testApp.dataSource.query<[unknown[], number]>(`UPDATE notices SET next_attempt_at = now() + interval '1 hour' WHERE id = $1 AND status = 'failed' RETURNING id`, [reminder.id]))[1] === 1,
+        (
+          await testApp.dataSource.query<[unknown[], number]>(
+            `UPDATE notices SET next_attempt_at = now() + interval '1 hour' WHERE id = $1 AND status = 'failed' RETURNING id`,
+            [reminder.id],
+          )
+        )[1] === 1,
       { what: 'the reminder refused once' },
     );
-    await testApp.http.post(`/api/v1/events/${made.eventId}/responses`).set(bearer(staff.tokens.probation_officer)).send({ kind: 'no_action', details: 'In custody on another matter' }).expect(201);
+    await testApp.http
+      .post(`/api/v1/events/${made.eventId}/responses`)
+      .set(bearer(staff.tokens.probation_officer))
+      .send({ kind: 'no_action', details: 'In custody on another matter' })
+      .expect(201);
     expect((await clockNotices(made.eventId))[0].status).toBe('acknowledged');
     testApp.smtp.answer = () => null;
     await sentDaysAgo(made.poNotice, 60);

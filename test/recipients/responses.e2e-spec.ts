@@ -26,7 +26,8 @@ describe('responses to compliance events', () => {
   });
   afterAll(async () => testApp.close());
 
-  const record = (token: string, body: object, eventId = made.eventId) => testApp.http.post(`/api/v1/events/${eventId}/responses`).set(bearer(token)).send(body);
+  const record = (token: string, body: object, eventId = made.eventId) =>
+    testApp.http.post(`/api/v1/events/${eventId}/responses`).set(bearer(token)).send(body);
   const fieldsOf = async (token: string, body: object) => Object.keys((await record(token, body).expect(400)).body.fields).sort();
 
   it('validates each probation kind with field messages, and records each', async () => {
@@ -39,11 +40,26 @@ describe('responses to compliance events', () => {
     expect(await fieldsOf(po, { kind: 'warning_given', outcome: 'jail' })).toEqual(['outcome']);
     expect(await fieldsOf(po, { kind: 'warning_given', extra: 1 })).toEqual(['extra']);
     const filed = await record(po, { kind: 'violation_filed', date: '2026-11-27' }).expect(201);
-    expect(filed.body).toMatchObject({ agency: 'probation', kind: 'violation_filed', date: '2026-11-27', eventId: made.eventId, referralId: made.referral.id, supersedesId: null });
-    for (const body of [{ kind: 'warning_given' }, { kind: 'sanction_imposed', details: 'Two days of community work' }, { kind: 'no_action', details: 'Already in custody on another matter' }, { kind: 'returned_to_program', details: 'Told to attend next Tuesday' }]) {
+    expect(filed.body).toMatchObject({
+      agency: 'probation',
+      kind: 'violation_filed',
+      date: '2026-11-27',
+      eventId: made.eventId,
+      referralId: made.referral.id,
+      supersedesId: null,
+    });
+    for (const body of [
+      { kind: 'warning_given' },
+      { kind: 'sanction_imposed', details: 'Two days of community work' },
+      { kind: 'no_action', details: 'Already in custody on another matter' },
+      { kind: 'returned_to_program', details: 'Told to attend next Tuesday' },
+    ]) {
       await record(po, body).expect(201);
     }
-    const [{ n }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM audit_entries WHERE action = 'response.record' AND actor_user_id = $1`, [staff.users.probation_officer.id]);
+    const [{ n }] = await testApp.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_entries WHERE action = 'response.record' AND actor_user_id = $1`,
+      [staff.users.probation_officer.id],
+    );
     expect(n).toBe(5);
   });
 
@@ -61,9 +77,12 @@ describe('responses to compliance events', () => {
 
   it('lets each role record only its own agency’s kinds, on its own cases (403 role, 404 scope), writing nothing', async () => {
     const before = await tableCounts(testApp);
-    expect((await record(staff.tokens.probation_officer, { kind: 'hearing_set', date: '2026-12-09' }).expect(403)).body.code).toBe('RESPONSE_NOT_YOUR_AGENCY');
+    expect((await record(staff.tokens.probation_officer, { kind: 'hearing_set', date: '2026-12-09' }).expect(403)).body.code).toBe(
+      'RESPONSE_NOT_YOUR_AGENCY',
+    );
     await record(staff.tokens.court_clerk, { kind: 'violation_filed', date: '2026-12-09' }).expect(403);
-    for (const role of [Role.Admin, Role.Facilitator, Role.Advocate]) await record(staff.tokens[role], { kind: 'warning_given' }).expect(403);
+    for (const role of [Role.Admin, Role.Facilitator, Role.Advocate])
+      await record(staff.tokens[role], { kind: 'warning_given' }).expect(403);
     await record(tokens.otherOfficer, { kind: 'warning_given' }).expect(404);
     await record(tokens.otherClerk, { kind: 'warrant_issued' }).expect(404);
     await record(staff.tokens.court_clerk, { kind: 'warrant_issued' }, '00000000-0000-4000-8000-000000000000').expect(404);
@@ -94,9 +113,13 @@ describe('responses to compliance events', () => {
       .set(bearer(staff.tokens.admin))
       .send({ marks: [{ enrollmentId: withdrawn.enrollmentId, status: 'present' }] })
       .expect(200);
-    const [{ n }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM compliance_events WHERE corrects_event_id = $1`, [withdrawn.eventId]);
+    const [{ n }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM compliance_events WHERE corrects_event_id = $1`, [
+      withdrawn.eventId,
+    ]);
     expect(n).toBe(1);
-    expect((await record(staff.tokens.court_clerk, { kind: 'hearing_set', date: '2026-12-09' }, withdrawn.eventId).expect(409)).body.code).toBe('EVENT_WITHDRAWN');
+    expect(
+      (await record(staff.tokens.court_clerk, { kind: 'hearing_set', date: '2026-12-09' }, withdrawn.eventId).expect(409)).body.code,
+    ).toBe('EVENT_WITHDRAWN');
     await record(staff.tokens.probation_officer, { kind: 'warning_given' }, withdrawn.eventId).expect(409);
   });
 
@@ -106,7 +129,8 @@ describe('responses to compliance events', () => {
       const agencies = new Set(list.body.items.map((item: { agency: string }) => item.agency));
       expect({ role, agencies: [...agencies].sort() }).toEqual({ role, agencies: ['court', 'probation'] });
     }
-    for (const role of [Role.Facilitator, Role.Advocate]) await testApp.http.get(`/api/v1/referrals/${made.referral.id}/responses`).set(bearer(staff.tokens[role])).expect(403);
+    for (const role of [Role.Facilitator, Role.Advocate])
+      await testApp.http.get(`/api/v1/referrals/${made.referral.id}/responses`).set(bearer(staff.tokens[role])).expect(403);
     await testApp.http.get(`/api/v1/referrals/${made.referral.id}/responses`).set(bearer(tokens.otherOfficer)).expect(404);
     await testApp.http.get(`/api/v1/referrals/${made.referral.id}/responses`).set(bearer(tokens.otherClerk)).expect(404);
   });
@@ -119,7 +143,11 @@ describe('responses to compliance events', () => {
     expect((await responses.courtOutcomesToActOn()).filter((outcome) => outcome.referralId === man.referral.id)).toEqual([
       expect.objectContaining({ outcome: 'reinstated_to_program', caseNumber: man.referral.caseNumber }),
     ]);
-    await testApp.http.post(`/api/v1/referrals/${man.referral.id}/reinstate`).set(bearer(staff.tokens.admin)).send({ reason: 'The court reinstated him on 9 Dec' }).expect(200);
+    await testApp.http
+      .post(`/api/v1/referrals/${man.referral.id}/reinstate`)
+      .set(bearer(staff.tokens.admin))
+      .send({ reason: 'The court reinstated him on 9 Dec' })
+      .expect(200);
     expect((await responses.courtOutcomesToActOn()).filter((outcome) => outcome.referralId === man.referral.id)).toEqual([]);
   });
 });

@@ -65,11 +65,18 @@ describe('accessible PDFs: letters, certificates, progress reports', () => {
   it('tags the notice letter, with its language and embedded fonts', async () => {
     const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id] });
     const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -30), TODAY)).filter((s) => s.date <= TODAY);
-    const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -35), lastName: 'Łukasiewicz-Hernández' });
+    const referral = await createReferral(testApp, staff, {
+      policyId: reference.duluthPolicy.id,
+      orderedOn: addDays(TODAY, -35),
+      lastName: 'Łukasiewicz-Hernández',
+    });
     await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
     const [notice] = await waitFor(
       async () => {
-        const rows = await testApp.dataSource.query<Array<{ id: string }>>(`SELECT id FROM notices WHERE referral_id = $1 AND letter_pdf IS NOT NULL`, [referral.id]);
+        const rows = await testApp.dataSource.query<Array<{ id: string }>>(
+          `SELECT id FROM notices WHERE referral_id = $1 AND letter_pdf IS NOT NULL`,
+          [referral.id],
+        );
         return rows.length > 0 && rows;
       },
       { what: 'the enrollment notice rendered' },

@@ -57,10 +57,19 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
 
   /** Fails with the route, the caller and the answer in view; no answer carries a stack or a password hash. */
   function expectStatus(route: string, caller: string, response: Response, status: number): void {
-    expect({ route, caller, status: response.status, body: response.status === status ? undefined : response.body }).toEqual({ route, caller, status, body: undefined });
+    expect({ route, caller, status: response.status, body: response.status === status ? undefined : response.body }).toEqual({
+      route,
+      caller,
+      status,
+      body: undefined,
+    });
     // No text for a binary answer, whatever the type says.
     const text = (response.text as string | undefined) ?? '';
-    expect({ route, caller, leaks: /\$argon2|passwordHash|password_hash|\n\s+at \S+ \(/.test(text) }).toEqual({ route, caller, leaks: false });
+    expect({ route, caller, leaks: /\$argon2|passwordHash|password_hash|\n\s+at \S+ \(/.test(text) }).toEqual({
+      route,
+      caller,
+      leaks: false,
+    });
   }
 
   const routes = () => Object.entries<RouteAccess>(ACCESS_TABLE);
@@ -76,7 +85,7 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
 
   it('answers every route without a valid token with 401 (public routes ignore the token), writing nothing', async () => {
     const before = await tableCounts(testApp);
-    const admin = (await testApp.dataSource.getRepository(User).findOneByOrFail({ id: staff.users.admin.id }));
+    const admin = await testApp.dataSource.getRepository(User).findOneByOrFail({ id: staff.users.admin.id });
     const claims = { sub: admin.id, ver: admin.tokenVersion, role: admin.role, agencyId: admin.agencyId };
     const now = Math.floor(Date.now() / 1000);
     const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -90,7 +99,10 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
     for (const [route, access] of routes()) {
       for (const [caller, authorization] of Object.entries(badTokens)) {
         // A public route is sent a body its validation refuses: the answer shows the token was ignored.
-        const call = access.public && route.startsWith('POST') ? { path: CALLS[route](Role.Admin, 'own').path, body: {} } : CALLS[route](Role.Admin, 'own');
+        const call =
+          access.public && route.startsWith('POST')
+            ? { path: CALLS[route](Role.Admin, 'own').path, body: {} }
+            : CALLS[route](Role.Admin, 'own');
         const response = await send(route, call, null, authorization ?? undefined);
         const expected = !access.public ? 401 : route.startsWith('POST') ? 400 : access.allowed[Role.Admin]!;
         expectStatus(route, caller, response, expected);
@@ -143,7 +155,10 @@ describe('access sweep: every route of the OpenAPI document × every caller', ()
         // or an idempotent PUT/PATCH that a second role repeats with the same values (their audit is
         // tested in their own suites).
         if (route.startsWith('POST') && status < 300 && response.body?.created !== 0) {
-          const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM audit_entries WHERE request_id = $1`, [response.headers['x-request-id']]);
+          const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(
+            `SELECT count(*)::int AS n FROM audit_entries WHERE request_id = $1`,
+            [response.headers['x-request-id']],
+          );
           expect({ route, role, auditEntries: n > 0 }).toEqual({ route, role, auditEntries: true });
           counts.auditedWrites += 1;
         }

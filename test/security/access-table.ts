@@ -88,7 +88,10 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   'POST /api/v1/referrals/{id}/fees/adjustments': { allowed: { [Admin]: 201 } },
   'POST /api/v1/referrals/{id}/fees/waivers': { allowed: { [Admin]: 201 } },
   'PUT /api/v1/referrals/{id}/fees/income-bracket': { allowed: { [Admin]: 200 } },
-  'GET /api/v1/referrals/{id}/fees/payments/{paymentId}/receipt.pdf': { allowed: { [Admin]: 200, [ProbationOfficer]: 200 }, outOfScope: [ProbationOfficer] },
+  'GET /api/v1/referrals/{id}/fees/payments/{paymentId}/receipt.pdf': {
+    allowed: { [Admin]: 200, [ProbationOfficer]: 200 },
+    outOfScope: [ProbationOfficer],
+  },
 
   'POST /api/v1/groups': { allowed: { [Admin]: 201 } },
   'GET /api/v1/groups': { allowed: { [Admin]: 200, [Facilitator]: 200 } },
@@ -115,15 +118,24 @@ export const ACCESS_TABLE: Record<string, RouteAccess> = {
   // The recipients' inbox: what was sent to the officer himself or to the clerk's court.
   'GET /api/v1/notices/inbox': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 } },
   'POST /api/v1/notices/inbox/lookup': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 } },
-  'POST /api/v1/notices/acknowledge': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 }, outOfScope: [ProbationOfficer, CourtClerk] },
+  'POST /api/v1/notices/acknowledge': {
+    allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 },
+    outOfScope: [ProbationOfficer, CourtClerk],
+  },
   'GET /api/v1/notices/{id}': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
   'GET /api/v1/notices/{id}/letter.pdf': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
   'GET /api/v1/notices/{id}/preview': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
-  'POST /api/v1/notices/{id}/acknowledge': { allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 }, outOfScope: [ProbationOfficer, CourtClerk] },
+  'POST /api/v1/notices/{id}/acknowledge': {
+    allowed: { [ProbationOfficer]: 200, [CourtClerk]: 200 },
+    outOfScope: [ProbationOfficer, CourtClerk],
+  },
   'POST /api/v1/notices/{id}/retry': { allowed: { [Admin]: 200 } },
 
   // Responses: each agency records its own kinds on the events it was sent; the program and both agencies read.
-  'POST /api/v1/events/{id}/responses': { allowed: { [ProbationOfficer]: 201, [CourtClerk]: 201 }, outOfScope: [ProbationOfficer, CourtClerk] },
+  'POST /api/v1/events/{id}/responses': {
+    allowed: { [ProbationOfficer]: 201, [CourtClerk]: 201 },
+    outOfScope: [ProbationOfficer, CourtClerk],
+  },
   'GET /api/v1/referrals/{id}/responses': { allowed: NOTICE_READERS(200), outOfScope: [ProbationOfficer, CourtClerk] },
   // Intake assessments: the program records them; probation, the court and the coordinator read level, date and reason.
   'POST /api/v1/referrals/{id}/assessments': { allowed: { [Admin]: 201 } },

@@ -38,15 +38,20 @@ describe('read audit in the same statement as the read', () => {
     return { response, statements: counter.ofWork(requestId), requestId };
   }
   const entryOf = async (requestId: string) =>
-    await testApp.dataSource.query<Array<{
-      action: string;
-      record_id: string | null;
-      actor_user_id: string;
-      ip_address: string | null;
-      details: Record<string, unknown>;
-    }>>(`SELECT action, record_id, actor_user_id, ip_address, details FROM audit_entries WHERE request_id = $1`, [requestId]);
+    await testApp.dataSource.query<
+      Array<{
+        action: string;
+        record_id: string | null;
+        actor_user_id: string;
+        ip_address: string | null;
+        details: Record<string, unknown>;
+      }>
+    >(`SELECT action, record_id, actor_user_id, ip_address, details FROM audit_entries WHERE request_id = $1`, [requestId]);
   const lookup = (requestId: string) =>
-    testApp.http.get(`/api/v1/referrals?caseNumber=${encodeURIComponent(caseNumber)}`).set(bearer(staff.tokens.court_clerk)).set('X-Request-Id', requestId);
+    testApp.http
+      .get(`/api/v1/referrals?caseNumber=${encodeURIComponent(caseNumber)}`)
+      .set(bearer(staff.tokens.court_clerk))
+      .set('X-Request-Id', requestId);
 
   it("the court's case lookup is one statement, the read and its entry", async () => {
     await lookup(randomUUID()).expect(200); // the session check is cached from here on
@@ -57,13 +62,21 @@ describe('read audit in the same statement as the read', () => {
     expect(statements[0]).toMatch(/INSERT INTO audit_entries/);
     expect(statements[0]).toMatch(/FROM\s+referrals r/);
     const [entry] = await entryOf(requestId);
-    expect(entry).toMatchObject({ action: 'referral.list', actor_user_id: staff.users.court_clerk.id, details: { filters: expect.arrayContaining(['caseNumber']), returned: [referralId] } });
+    expect(entry).toMatchObject({
+      action: 'referral.list',
+      actor_user_id: staff.users.court_clerk.id,
+      details: { filters: expect.arrayContaining(['caseNumber']), returned: [referralId] },
+    });
     expect(entry.ip_address).toBeTruthy();
   });
 
   it('a lookup that finds nothing is audited as such, in the same statement', async () => {
     const { response, statements, requestId } = await traced((id) =>
-      testApp.http.post('/api/v1/referrals/lookup').set(bearer(staff.tokens.court_clerk)).set('X-Request-Id', id).send({ caseNumber: '99XX-CR-00-0000' }),
+      testApp.http
+        .post('/api/v1/referrals/lookup')
+        .set(bearer(staff.tokens.court_clerk))
+        .set('X-Request-Id', id)
+        .send({ caseNumber: '99XX-CR-00-0000' }),
     );
     expect(response.status).toBe(200);
     expect(statements).toHaveLength(1);
@@ -76,7 +89,9 @@ describe('read audit in the same statement as the read', () => {
     ["the man's attendance", () => `/api/v1/referrals/${referralId}/attendance`, 'referral.attendance_read'],
   ])('reading %s writes its entry in the statement that reads the record, not in one of its own', async (_what, path, action) => {
     await testApp.http.get(path()).set(bearer(staff.tokens.probation_officer)).expect(200);
-    const { response, statements, requestId } = await traced((id) => testApp.http.get(path()).set(bearer(staff.tokens.probation_officer)).set('X-Request-Id', id));
+    const { response, statements, requestId } = await traced((id) =>
+      testApp.http.get(path()).set(bearer(staff.tokens.probation_officer)).set('X-Request-Id', id),
+    );
     expect(response.status).toBe(200);
     const auditing = statements.filter((sql) => /audit_entries/.test(sql));
     expect(auditing).toHaveLength(1);

@@ -22,16 +22,27 @@ describe('audit trail of reads of a participant by non-facilitators', () => {
 
   beforeAll(async () => {
     ({ testApp, staff, reference } = await startProgramApp());
-    const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2 });
+    const group = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 2,
+    });
     const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -30) });
     referralId = referral.id;
     caseNumber = referral.caseNumber;
     const [session] = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -14), TODAY)).slice(-1);
     const { enrollment } = await enroll(testApp, staff, referral.id, group.id, session.date);
-    await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(bearer(staff.tokens.facilitator)).send({ marks: [{ enrollmentId: enrollment.id, status: 'removed', note: 'threats' }] }).expect(200);
+    await testApp.http
+      .put(`/api/v1/sessions/${session.id}/attendance`)
+      .set(bearer(staff.tokens.facilitator))
+      .send({ marks: [{ enrollmentId: enrollment.id, status: 'removed', note: 'threats' }] })
+      .expect(200);
     const notices = await waitFor(
       async () => {
-        const rows = await testApp.dataSource.query<Array<{ id: string; recipient_kind: string }>>(`SELECT id, recipient_kind FROM notices WHERE referral_id = $1 AND letter_pdf IS NOT NULL`, [referralId]);
+        const rows = await testApp.dataSource.query<Array<{ id: string; recipient_kind: string }>>(
+          `SELECT id, recipient_kind FROM notices WHERE referral_id = $1 AND letter_pdf IS NOT NULL`,
+          [referralId],
+        );
         return rows.length >= 2 ? rows : null;
       },
       { what: 'notices rendered' },
@@ -62,12 +73,25 @@ describe('audit trail of reads of a participant by non-facilitators', () => {
   ];
 
   const resolve = (path: string) =>
-    path.replace('{referral}', referralId).replace('{notice}', noticeId).replace('{courtNotice}', courtNoticeId).replace('{case}', encodeURIComponent(caseNumber));
+    path
+      .replace('{referral}', referralId)
+      .replace('{notice}', noticeId)
+      .replace('{courtNotice}', courtNoticeId)
+      .replace('{case}', encodeURIComponent(caseNumber));
 
   async function entriesOf(requestId: string) {
     return testApp.dataSource.query<
-      Array<{ actor_user_id: string; actor_role: string; action: string; record_type: string; ip_address: string | null; occurred_at: Date }>
-    >(`SELECT actor_user_id, actor_role, action, record_type, ip_address, occurred_at FROM audit_entries WHERE request_id = $1`, [requestId]);
+      Array<{
+        actor_user_id: string;
+        actor_role: string;
+        action: string;
+        record_type: string;
+        ip_address: string | null;
+        occurred_at: Date;
+      }>
+    >(`SELECT actor_user_id, actor_role, action, record_type, ip_address, occurred_at FROM audit_entries WHERE request_id = $1`, [
+      requestId,
+    ]);
   }
 
   it.each(apiReads)('%s: GET %s leaves an entry naming who, what, when and from where', async (role, path) => {
@@ -96,7 +120,15 @@ describe('audit trail of reads of a participant by non-facilitators', () => {
   });
 
   it("the facilitator's roster read is not counted as a participant read (he sees first name and attendance only)", async () => {
-    const [session] = (await sessionsOf(testApp, staff, (await testApp.dataSource.query(`SELECT group_id FROM enrollments WHERE referral_id = $1`, [referralId]))[0].group_id, addDays(TODAY, -14), TODAY)).slice(-1);
+    const [session] = (
+      await sessionsOf(
+        testApp,
+        staff,
+        (await testApp.dataSource.query(`SELECT group_id FROM enrollments WHERE referral_id = $1`, [referralId]))[0].group_id,
+        addDays(TODAY, -14),
+        TODAY,
+      )
+    ).slice(-1);
     const response = await testApp.http.get(`/api/v1/sessions/${session.id}/roster`).set(bearer(staff.tokens.facilitator)).expect(200);
     expect(JSON.stringify(response.body)).not.toContain(caseNumber);
   });

@@ -34,22 +34,53 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
   let testApp: TestApp;
   let staff: Staff;
   let reference: Reference;
-  const ids = { referral: '', caseNumber: '', group: '', enrollment: '', sessions: [] as string[], notices: [] as string[], parties: [] as string[], victimNotifications: [] as string[], payment: '' };
+  const ids = {
+    referral: '',
+    caseNumber: '',
+    group: '',
+    enrollment: '',
+    sessions: [] as string[],
+    notices: [] as string[],
+    parties: [] as string[],
+    victimNotifications: [] as string[],
+    payment: '',
+  };
   let checked = 0;
 
   beforeAll(async () => {
     ({ testApp, staff, reference } = await startProgramApp());
     const advocate = bearer(staff.tokens.advocate);
-    const group = await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], weekday: 2 });
+    const group = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 2,
+    });
     ids.group = group.id;
     const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -40) });
     ids.referral = referral.id;
     ids.caseNumber = referral.caseNumber;
     for (const body of [
-      { name: `Jane ${MARKER}`, relationship: `partner ${MARKER}`, email: `${MARKER.toLowerCase()}@safe.example.org`, address: `PO Box ${MARKER}`, safetyNotes: `Never say ${MARKER}`, preferredChannel: 'email', notificationWish: 'wants' },
-      { name: `Ann ${MARKER}`, relationship: 'sister', phone: '218 555 0100', safetyNotes: `Only mornings ${MARKER}`, preferredChannel: 'phone', notificationWish: 'not_asked' },
+      {
+        name: `Jane ${MARKER}`,
+        relationship: `partner ${MARKER}`,
+        email: `${MARKER.toLowerCase()}@safe.example.org`,
+        address: `PO Box ${MARKER}`,
+        safetyNotes: `Never say ${MARKER}`,
+        preferredChannel: 'email',
+        notificationWish: 'wants',
+      },
+      {
+        name: `Ann ${MARKER}`,
+        relationship: 'sister',
+        phone: '218 555 0100',
+        safetyNotes: `Only mornings ${MARKER}`,
+        preferredChannel: 'phone',
+        notificationWish: 'not_asked',
+      },
     ]) {
-      ids.parties.push((await testApp.http.post(`/api/v1/referrals/${referral.id}/protected-parties`).set(advocate).send(body).expect(201)).body.id);
+      ids.parties.push(
+        (await testApp.http.post(`/api/v1/referrals/${referral.id}/protected-parties`).set(advocate).send(body).expect(201)).body.id,
+      );
     }
 
     // His program record: enrolled, absent three times (non-compliance notices), then terminated.
@@ -58,25 +89,52 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
     const { enrollment } = await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
     ids.enrollment = enrollment.id;
     for (const session of sessions) {
-      await testApp.http.put(`/api/v1/sessions/${session.id}/attendance`).set(bearer(staff.tokens.facilitator)).send({ marks: [{ enrollmentId: enrollment.id, status: 'absent_unexcused' }] }).expect(200);
+      await testApp.http
+        .put(`/api/v1/sessions/${session.id}/attendance`)
+        .set(bearer(staff.tokens.facilitator))
+        .send({ marks: [{ enrollmentId: enrollment.id, status: 'absent_unexcused' }] })
+        .expect(200);
     }
-    await testApp.http.post(`/api/v1/referrals/${referral.id}/terminate`).set(bearer(staff.tokens.admin)).send({ reason: 'Three absences in a row' }).expect(200);
+    await testApp.http
+      .post(`/api/v1/referrals/${referral.id}/terminate`)
+      .set(bearer(staff.tokens.admin))
+      .send({ reason: 'Three absences in a row' })
+      .expect(200);
     // A payment of his, so the ledger and its receipt are read too.
-    ids.payment = (await testApp.http.post(`/api/v1/referrals/${referral.id}/fees/payments`).set(bearer(staff.tokens.admin)).send({ amountCents: 2500, method: 'cash' }).expect(201)).body.id;
+    ids.payment = (
+      await testApp.http
+        .post(`/api/v1/referrals/${referral.id}/fees/payments`)
+        .set(bearer(staff.tokens.admin))
+        .send({ amountCents: 2500, method: 'cash' })
+        .expect(201)
+    ).body.id;
 
     // The advocate acts: the e-mail to her, and a sealed note on the other.
     const { body: list } = await testApp.http.get(`/api/v1/victim-notifications?referralId=${referral.id}`).set(advocate).expect(200);
     ids.victimNotifications = list.items.map((item: { id: string }) => item.id);
     expect(ids.victimNotifications).toHaveLength(2);
     for (const item of list.items as Array<{ id: string; hasEmail: boolean }>) {
-      if (item.hasEmail) await testApp.http.post(`/api/v1/victim-notifications/${item.id}/send`).set(advocate).send({ message: `See you ${MARKER}` }).expect(200);
-      else await testApp.http.post(`/api/v1/victim-notifications/${item.id}/record`).set(advocate).send({ channel: 'phone', note: `Told her sister ${MARKER}` }).expect(200);
+      if (item.hasEmail)
+        await testApp.http
+          .post(`/api/v1/victim-notifications/${item.id}/send`)
+          .set(advocate)
+          .send({ message: `See you ${MARKER}` })
+          .expect(200);
+      else
+        await testApp.http
+          .post(`/api/v1/victim-notifications/${item.id}/record`)
+          .set(advocate)
+          .send({ channel: 'phone', note: `Told her sister ${MARKER}` })
+          .expect(200);
     }
 
     // Every notice rendered and sent, so letters, e-mails and previews exist to be read.
     ids.notices = await waitFor(
       async () => {
-        const rows = await testApp.dataSource.query<Array<{ id: string; status: string }>>(`SELECT id, status FROM notices WHERE referral_id = $1`, [referral.id]);
+        const rows = await testApp.dataSource.query<Array<{ id: string; status: string }>>(
+          `SELECT id, status FROM notices WHERE referral_id = $1`,
+          [referral.id],
+        );
         return rows.length >= 3 && rows.every((row) => row.status === 'sent') ? rows.map((row) => row.id) : null;
       },
       { what: 'the notices sent', timeoutMs: 30_000 },
@@ -84,7 +142,9 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
   });
 
   afterAll(async () => {
-    process.stdout.write(`canary: ${checked} responses checked for the marker, as ${NON_ADVOCATES.length} roles, plus ${testApp.smtp.received.length} e-mails, the log and every table\n`);
+    process.stdout.write(
+      `canary: ${checked} responses checked for the marker, as ${NON_ADVOCATES.length} roles, plus ${testApp.smtp.received.length} e-mails, the log and every table\n`,
+    );
     await testApp.close();
   });
 
@@ -141,7 +201,10 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
   }
 
   it('the advocate does see it (the control: the marker is really there to find)', async () => {
-    const { body } = await testApp.http.get(`/api/v1/referrals/${ids.referral}/protected-parties`).set(bearer(staff.tokens.advocate)).expect(200);
+    const { body } = await testApp.http
+      .get(`/api/v1/referrals/${ids.referral}/protected-parties`)
+      .set(bearer(staff.tokens.advocate))
+      .expect(200);
     expect(JSON.stringify(body)).toContain(MARKER);
     const toHer = testApp.smtp.received.filter((mail) => mail.to.includes(`${MARKER.toLowerCase()}@safe.example.org`));
     expect(toHer).toHaveLength(1);
@@ -222,7 +285,9 @@ describe(`canary: the protected party's details reach no one but the advocate`, 
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
     );
     for (const { table_name: table } of tables) {
-      const [{ n }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM "${table}" t WHERE lower(t::text) LIKE $1`, [`%${MARKER.toLowerCase()}%`]);
+      const [{ n }] = await testApp.dataSource.query(`SELECT count(*)::int AS n FROM "${table}" t WHERE lower(t::text) LIKE $1`, [
+        `%${MARKER.toLowerCase()}%`,
+      ]);
       checked += 1;
       expect({ table, rowsWithMarker: n }).toEqual({ table, rowsWithMarker: 0 });
     }

@@ -17,14 +17,38 @@ import { pageSession, referralWithNotices, tableCounts, waitUntilRendered } from
  * nothing written; what is accepted is stored verbatim and shown escaped on the pages.
  */
 
-type OpenApiSchema = { $ref?: string; type?: string; format?: string; nullable?: boolean; required?: string[]; properties?: Record<string, OpenApiSchema>; items?: OpenApiSchema; allOf?: OpenApiSchema[] };
+type OpenApiSchema = {
+  $ref?: string;
+  type?: string;
+  format?: string;
+  nullable?: boolean;
+  required?: string[];
+  properties?: Record<string, OpenApiSchema>;
+  items?: OpenApiSchema;
+  allOf?: OpenApiSchema[];
+};
 interface OpenApiDocument {
-  paths: Record<string, Partial<Record<string, { parameters?: Array<{ name: string; in: string }>; requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> } }>>>;
+  paths: Record<
+    string,
+    Partial<
+      Record<
+        string,
+        { parameters?: Array<{ name: string; in: string }>; requestBody?: { content?: Record<string, { schema?: OpenApiSchema }> } }
+      >
+    >
+  >;
   components: { schemas: Record<string, OpenApiSchema> };
 }
 
 const WRITE_METHODS = ['post', 'put', 'patch'] as const;
-const PRIVILEGED = { role: 'admin', agencyId: randomUUID(), status: 'completed', id: randomUUID(), tokenVersion: 999, createdAt: '2000-01-01T00:00:00.000Z' };
+const PRIVILEGED = {
+  role: 'admin',
+  agencyId: randomUUID(),
+  status: 'completed',
+  id: randomUUID(),
+  tokenVersion: 999,
+  createdAt: '2000-01-01T00:00:00.000Z',
+};
 const SCRIPT = '<script>alert(1)</script>';
 /** 2^63: one past PostgreSQL's bigint, where an OFFSET used to become a database error. */
 const OFFSET_2_63 = '9223372036854775808';
@@ -70,7 +94,13 @@ describe('input hardening on every write route', () => {
     return { role, token: call.ownToken ? await call.ownToken() : staff.tokens[role] };
   }
 
-  function send(route: string, path: string, token: string, body: string | object | undefined, contentType = 'application/json'): Promise<Response> {
+  function send(
+    route: string,
+    path: string,
+    token: string,
+    body: string | object | undefined,
+    contentType = 'application/json',
+  ): Promise<Response> {
     const method = route.split(' ')[0].toLowerCase() as (typeof WRITE_METHODS)[number];
     const request = testApp.http[method](path).set(bearer(token));
     return body === undefined ? request : request.set('Content-Type', contentType).send(body as string);
@@ -79,7 +109,8 @@ describe('input hardening on every write route', () => {
   function resolve(schema: OpenApiSchema | undefined): OpenApiSchema | undefined {
     if (!schema) return undefined;
     if (schema.$ref) return resolve(document.components.schemas[schema.$ref.split('/').pop()!]);
-    if (schema.allOf) return { type: 'object', properties: Object.assign({}, ...schema.allOf.map((part) => resolve(part)?.properties ?? {})) };
+    if (schema.allOf)
+      return { type: 'object', properties: Object.assign({}, ...schema.allOf.map((part) => resolve(part)?.properties ?? {})) };
     return schema;
   }
 
@@ -109,7 +140,9 @@ describe('input hardening on every write route', () => {
   }
 
   function valueAt(body: unknown, path: string): unknown {
-    return path.split('.').reduce<unknown>((value, part) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined), body);
+    return path
+      .split('.')
+      .reduce<unknown>((value, part) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined), body);
   }
 
   it('runs one global ValidationPipe that whitelists, refuses unknown fields and transforms', () => {
@@ -143,16 +176,27 @@ describe('input hardening on every write route', () => {
         [JSON.stringify({ ...valid, ...injected }), Object.keys(injected)],
       ] as Array<[string, string[]]>) {
         const response = await send(route, call.path, token, body);
-        expect({ route, status: response.status, body: response.status === 400 ? undefined : response.body }).toEqual({ route, status: 400, body: undefined });
+        expect({ route, status: response.status, body: response.status === 400 ? undefined : response.body }).toEqual({
+          route,
+          status: 400,
+          body: undefined,
+        });
         expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION_FAILED' });
         const fields = Object.keys(response.body.fields ?? {});
         expect({ route, missing: keys.filter((key) => !fields.includes(key)) }).toEqual({ route, missing: [] });
-        for (const key of keys) expect(response.body.fields[key][0]).toMatch(new RegExp(`^${key.replace(/_/g, '_')} is not an allowed field`));
+        for (const key of keys)
+          expect(response.body.fields[key][0]).toMatch(new RegExp(`^${key.replace(/_/g, '_')} is not an allowed field`));
       }
       if (route === 'POST /api/v1/referrals') {
-        const nested = await send(route, call.path, token, { ...valid, participant: { ...(valid.participant as object), id: randomUUID(), createdAt: '2000-01-01' } });
+        const nested = await send(route, call.path, token, {
+          ...valid,
+          participant: { ...(valid.participant as object), id: randomUUID(), createdAt: '2000-01-01' },
+        });
         expect(nested.status).toBe(400);
-        expect(nested.body.fields).toEqual({ 'participant.id': ['participant.id is not an allowed field'], 'participant.createdAt': ['participant.createdAt is not an allowed field'] });
+        expect(nested.body.fields).toEqual({
+          'participant.id': ['participant.id is not an allowed field'],
+          'participant.createdAt': ['participant.createdAt is not an allowed field'],
+        });
       }
       checked.massAssignment += 1;
     }
@@ -178,7 +222,8 @@ describe('input hardening on every write route', () => {
             const echoed = valueAt(response.body, field);
             if (echoed !== undefined) {
               // Stored as sent, up to the field's documented normalisation (trimmed; case numbers upper-case).
-              if (![probe, probe.trim(), probe.toUpperCase()].includes(echoed as string)) problems.push(`${route} ${field} came back as ${JSON.stringify(echoed)}`);
+              if (![probe, probe.trim(), probe.toUpperCase()].includes(echoed as string))
+                problems.push(`${route} ${field} came back as ${JSON.stringify(echoed)}`);
               checked.stored += 1;
             }
           }
@@ -187,7 +232,8 @@ describe('input hardening on every write route', () => {
     }
     expect(problems).toEqual([]);
     // Probing the sign-in's password field locked this address out of the accounts it named; later tests sign in.
-    for (const user of Object.values(staff.users)) await testApp.http.post(`/api/v1/users/${user.id}/unlock`).set(bearer(staff.tokens.admin)).expect(204);
+    for (const user of Object.values(staff.users))
+      await testApp.http.post(`/api/v1/users/${user.id}/unlock`).set(bearer(staff.tokens.admin)).expect(204);
     // Some 400 requests, a few dozen of them through argon2: minutes on a loaded 2-core machine.
   }, 240_000);
 
@@ -198,7 +244,10 @@ describe('input hardening on every write route', () => {
     expect(created.status).toBe(201);
     const stored = await testApp.http.get(`/api/v1/referrals/${created.body.id}`).set(bearer(staff.tokens.admin)).expect(200);
     expect(stored.body.participant).toMatchObject({ firstName: SCRIPT, lastName: "O'Brien {{7*7}}" });
-    const [row] = await testApp.dataSource.query(`SELECT p.first_name FROM referrals r JOIN participants p ON p.id = r.participant_id WHERE r.id = $1`, [created.body.id]);
+    const [row] = await testApp.dataSource.query(
+      `SELECT p.first_name FROM referrals r JOIN participants p ON p.id = r.participant_id WHERE r.id = $1`,
+      [created.body.id],
+    );
     expect(row.first_name).toBe(SCRIPT);
 
     const cookie = await pageSession(testApp, staff.users.admin.email);
@@ -227,8 +276,13 @@ describe('input hardening on every write route', () => {
 
   it('shows a group’s name escaped on the groups page', async () => {
     const call = calls['POST /api/v1/groups'](Role.Admin, 'own');
-    await send('POST /api/v1/groups', call.path, staff.tokens.admin, withValue(call.body!, 'name', `Group ${SCRIPT}`)).then((response) => expect(response.status).toBe(201));
-    const page = await testApp.http.get('/groups').set('Cookie', await pageSession(testApp, staff.users.admin.email)).expect(200);
+    await send('POST /api/v1/groups', call.path, staff.tokens.admin, withValue(call.body!, 'name', `Group ${SCRIPT}`)).then((response) =>
+      expect(response.status).toBe(201),
+    );
+    const page = await testApp.http
+      .get('/groups')
+      .set('Cookie', await pageSession(testApp, staff.users.admin.email))
+      .expect(200);
     expect(page.text).not.toContain(SCRIPT);
     expect(page.text).toContain('Group &lt;script&gt;alert(1)&lt;/script&gt;');
   });
@@ -237,7 +291,12 @@ describe('input hardening on every write route', () => {
     const cookie = await pageSession(testApp, staff.users.court_clerk.email);
     const form = await testApp.http.get('/lookup').set('Cookie', cookie).expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-    const page = await testApp.http.post('/lookup').set('Cookie', cookie).type('form').send({ _csrf: csrf, caseNumber: SCRIPT }).expect(404);
+    const page = await testApp.http
+      .post('/lookup')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, caseNumber: SCRIPT })
+      .expect(404);
     expect(page.text.toLowerCase()).not.toContain(SCRIPT);
     expect(page.text.toLowerCase()).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     const login = await testApp.http.get(`/login?next=${encodeURIComponent(`/"><script>alert(1)</script>`)}`).expect(200);
@@ -303,7 +362,8 @@ describe('input hardening on every write route', () => {
       const call = calls[route](Role.Admin, 'own');
       const { token } = await caller(route, call);
       const response = await testApp.http.get(`${call.path}${call.path.includes('?') ? '&' : '?'}offset=${OFFSET_2_63}`).set(bearer(token));
-      if (response.status !== 400 || !response.body.fields?.offset) problems.push(`${route} → ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
+      if (response.status !== 400 || !response.body.fields?.offset)
+        problems.push(`${route} → ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
       checked.offsets += 1;
     }
     for (const route of bodyRoutes) {
@@ -312,7 +372,8 @@ describe('input hardening on every write route', () => {
       // Written into the JSON text: as a JS number 2^63 would be rounded before it was sent.
       const raw = JSON.stringify({ ...call.body, offset: 0 }).replace('"offset":0', `"offset":${OFFSET_2_63}`);
       const response = await send(route, call.path, token, raw);
-      if (response.status !== 400 || !response.body.fields?.offset) problems.push(`${route} → ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
+      if (response.status !== 400 || !response.body.fields?.offset)
+        problems.push(`${route} → ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
       checked.offsets += 1;
     }
     expect(problems).toEqual([]);
@@ -333,18 +394,23 @@ describe('input hardening on every write route', () => {
       {
         const response = await send(route, call.path, token, withValue(call.body ?? {}, field, `ab${LONE_SURROGATE}@example.org`));
         if (/email/i.test(field)) emailFields.push(`${route} ${field}`);
-        if (response.status !== 400 || !response.body.fields?.[field]) problems.push(`${route} ${field} → ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
+        if (response.status !== 400 || !response.body.fields?.[field])
+          problems.push(`${route} ${field} → ${response.status} ${JSON.stringify(response.body).slice(0, 200)}`);
         checked.surrogates += 1;
       }
     }
-    expect(emailFields).toEqual(expect.arrayContaining(['POST /api/v1/auth/login email', 'POST /api/v1/users email', 'PATCH /api/v1/users/{id} email']));
+    expect(emailFields).toEqual(
+      expect.arrayContaining(['POST /api/v1/auth/login email', 'POST /api/v1/users email', 'PATCH /api/v1/users/{id} email']),
+    );
     expect(problems).toEqual([]);
     expect(await tableCounts(testApp, ['audit_entries', 'auth_sessions'])).toEqual(before);
   });
 
   it('unhandled 500s: answers null in every required field, and in every PATCH field not documented as nullable, with 400 naming it (PATCH user email, PATCH agency name …), writing nothing', async () => {
     const problems: string[] = [];
-    const refusedBy = Object.fromEntries(callable().map((route) => [route, nullRefusedFields(bodySchema(route), route.startsWith('PATCH '))]));
+    const refusedBy = Object.fromEntries(
+      callable().map((route) => [route, nullRefusedFields(bodySchema(route), route.startsWith('PATCH '))]),
+    );
     expect(refusedBy['PATCH /api/v1/users/{id}']).toEqual(expect.arrayContaining(['email', 'name', 'active']));
     expect(refusedBy['PATCH /api/v1/agencies/{id}']).toEqual(expect.arrayContaining(['name']));
     const prepared = [];
@@ -358,7 +424,10 @@ describe('input hardening on every write route', () => {
     for (const { route, field, call, token } of prepared) {
       {
         const response = await send(route, call.path, token, withValue(call.body ?? {}, field, null));
-        if (response.status !== 400 || !Object.keys(response.body.fields ?? {}).some((key) => key === field || key.startsWith(`${field}.`))) {
+        if (
+          response.status !== 400 ||
+          !Object.keys(response.body.fields ?? {}).some((key) => key === field || key.startsWith(`${field}.`))
+        ) {
           problems.push(`${route} ${field}=null → ${response.status} ${JSON.stringify(response.body).slice(0, 160)}`);
         }
         checked.nulls += 1;
@@ -385,7 +454,11 @@ describe('input hardening on every write route', () => {
     const cookie = await pageSession(testApp, staff.users.court_clerk.email);
     const form = await testApp.http.get('/lookup').set('Cookie', cookie).expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-    const page = await testApp.http.post('/lookup').set('Cookie', cookie).type('form').send(`_csrf=${encodeURIComponent(csrf)}&caseNumber=CR%00X`);
+    const page = await testApp.http
+      .post('/lookup')
+      .set('Cookie', cookie)
+      .type('form')
+      .send(`_csrf=${encodeURIComponent(csrf)}&caseNumber=CR%00X`);
     expect(page.status).toBe(400);
   });
 });

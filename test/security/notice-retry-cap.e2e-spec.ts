@@ -17,7 +17,8 @@ describe('cap on sending a notice again by hand', () => {
   let sessionId: string;
   /** Delivery attempts the SMTP server saw, by Message-ID. */
   const bounces = new Map<string, number>();
-  const bouncesOf = (id: string) => [...bounces.entries()].filter(([messageId]) => messageId.startsWith(`<${id}@`)).reduce((sum, [, n]) => sum + n, 0);
+  const bouncesOf = (id: string) =>
+    [...bounces.entries()].filter(([messageId]) => messageId.startsWith(`<${id}@`)).reduce((sum, [, n]) => sum + n, 0);
 
   beforeAll(async () => {
     ({ testApp, staff, reference } = await startProgramApp());
@@ -26,18 +27,36 @@ describe('cap on sending a notice again by hand', () => {
       bounces.set(mail.messageId ?? '', (bounces.get(mail.messageId ?? '') ?? 0) + 1);
       return { code: 550, message: '5.1.1 Mailbox unknown' };
     };
-    groupId = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], startsOn: '2026-10-20' })).id;
+    groupId = (
+      await createGroup(testApp, staff, {
+        curriculumId: reference.duluth.id,
+        facilitatorIds: [staff.users.facilitator.id],
+        startsOn: '2026-10-20',
+      })
+    ).id;
     sessionId = (await sessionsOf(testApp, staff, groupId, '2026-11-24', '2026-11-24'))[0].id;
   });
   afterAll(() => testApp.close());
 
-  const statusOf = async (id: string) => (await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM notices WHERE id = $1`, [id]))[0].status;
+  const statusOf = async (id: string) =>
+    (await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM notices WHERE id = $1`, [id]))[0].status;
   const retriesAudited = async (id: string) =>
-    (await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM audit_entries WHERE action = 'notice.retry' AND record_id = $1`, [id]))[0].n;
+    (
+      await testApp.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM audit_entries WHERE action = 'notice.retry' AND record_id = $1`,
+        [id],
+      )
+    )[0].n;
   const untilDead = (id: string) => waitFor(async () => (await statusOf(id)) === 'dead', { what: `notice ${id} dead`, timeoutMs: 20_000 });
 
   async function deadNotices(): Promise<string[]> {
-    const { notices } = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId, sessionId, startDate: '2026-11-16' });
+    const { notices } = await referralWithNotices(testApp, staff, {
+      policyId: reference.duluthPolicy.id,
+      orderedOn: '2026-11-10',
+      groupId,
+      sessionId,
+      startDate: '2026-11-16',
+    });
     for (const notice of notices) await untilDead(notice.id);
     return notices.map((notice) => notice.id);
   }

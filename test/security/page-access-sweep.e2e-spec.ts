@@ -18,7 +18,6 @@ import { pageSession } from './security-fixtures';
  * PAGE_ACCESS_TABLE behind the page guard. Then each page × no session / each role.
  */
 
-
 interface ServedRoute {
   route: string;
   isPublic: boolean;
@@ -46,7 +45,10 @@ describe('page access sweep: every route outside the OpenAPI document', () => {
           const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
           if (method === undefined) continue;
           const path = `/${[base, Reflect.getMetadata(PATH_METADATA, handler) as string].filter((part) => part && part !== '/').join('/')}`;
-          const guards = [...(Reflect.getMetadata(GUARDS_METADATA, controller) ?? []), ...(Reflect.getMetadata(GUARDS_METADATA, handler) ?? [])];
+          const guards = [
+            ...(Reflect.getMetadata(GUARDS_METADATA, controller) ?? []),
+            ...(Reflect.getMetadata(GUARDS_METADATA, handler) ?? []),
+          ];
           served.push({
             route: `${RequestMethod[method]} ${path}`,
             isPublic: Boolean(Reflect.getMetadata(IS_PUBLIC, handler) ?? Reflect.getMetadata(IS_PUBLIC, controller)),
@@ -74,7 +76,9 @@ describe('page access sweep: every route outside the OpenAPI document', () => {
     });
     expect(problems).toEqual([]);
     const pages = served.filter(({ route }) => route in PAGE_ACCESS_TABLE).map(({ route }) => route);
-    expect({ inTableNotServed: Object.keys(PAGE_ACCESS_TABLE).filter((route) => !pages.includes(route)) }).toEqual({ inTableNotServed: [] });
+    expect({ inTableNotServed: Object.keys(PAGE_ACCESS_TABLE).filter((route) => !pages.includes(route)) }).toEqual({
+      inTableNotServed: [],
+    });
     counts.pages = pages.length;
   });
 
@@ -111,11 +115,15 @@ describe('page access sweep: every route outside the OpenAPI document', () => {
       counts.cases += 1;
       if (access === 'anonymous') {
         if (route === 'GET /login' && response.status !== 200) problems.push(`${route} → ${response.status}`);
-        if (route === 'POST /login' && response.status !== 403) problems.push(`${route} without the sign-in form's token → ${response.status}`);
+        if (route === 'POST /login' && response.status !== 403)
+          problems.push(`${route} without the sign-in form's token → ${response.status}`);
         // The other anonymous pages: each form refuses a post without its token; the code page without a password first sends to sign in.
-        if (route.startsWith('POST ') && route !== 'POST /login' && response.status !== 403) problems.push(`${route} without the form's token → ${response.status}`);
-        if (route === 'GET /login/code' && !sentToSignIn(response)) problems.push(`${route} without a right password first → ${response.status}`);
-        if (['GET /password-reset', 'GET /password-reset/new', 'GET /invitation'].includes(route) && response.status !== 200) problems.push(`${route} → ${response.status}`);
+        if (route.startsWith('POST ') && route !== 'POST /login' && response.status !== 403)
+          problems.push(`${route} without the form's token → ${response.status}`);
+        if (route === 'GET /login/code' && !sentToSignIn(response))
+          problems.push(`${route} without a right password first → ${response.status}`);
+        if (['GET /password-reset', 'GET /password-reset/new', 'GET /invitation'].includes(route) && response.status !== 200)
+          problems.push(`${route} → ${response.status}`);
       } else if (!sentToSignIn(response)) {
         problems.push(`${route} → ${response.status} ${locationOf(response) ?? ''}`);
       }

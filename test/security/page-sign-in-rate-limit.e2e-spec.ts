@@ -30,7 +30,10 @@ describe('sign-in page rate limit', () => {
     expect(limited.headers['content-type']).toMatch(/^text\/html/);
     expect((limited.headers['set-cookie'] as unknown as string[] | undefined)?.some((line) => line.startsWith('tl_session='))).toBeFalsy();
     // The password was never checked: the three failures are all the account saw.
-    const [{ failures }] = await testApp.dataSource.query(`SELECT count(*)::int AS failures FROM audit_entries WHERE action IN ('auth.login_failed', 'auth.locked') AND record_id = $1`, [user.id]);
+    const [{ failures }] = await testApp.dataSource.query(
+      `SELECT count(*)::int AS failures FROM audit_entries WHERE action IN ('auth.login_failed', 'auth.locked') AND record_id = $1`,
+      [user.id],
+    );
     expect(failures).toBe(3);
   });
 });

@@ -21,25 +21,44 @@ describe('case numbers out of URLs and logs', () => {
     ownId = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, caseNumber: OWN_CASE })).id;
     const otherCourt = await createAgency(testApp.dataSource, AgencyKind.Court);
     const otherPo = await createUser(testApp.dataSource, Role.ProbationOfficer, staff.probation.id);
-    await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, caseNumber: OTHER_CASE, courtAgencyId: otherCourt.id, probationOfficerId: otherPo.id });
+    await createReferral(testApp, staff, {
+      policyId: reference.duluthPolicy.id,
+      caseNumber: OTHER_CASE,
+      courtAgencyId: otherCourt.id,
+      probationOfficerId: otherPo.id,
+    });
   });
   afterAll(() => testApp.close());
 
   describe('POST /api/v1/referrals/lookup', () => {
-    it.each([Role.Admin, Role.ProbationOfficer, Role.CourtClerk])('answers the %s exactly as GET ?caseNumber= does, for a case in scope', async (role) => {
-      const viaQuery = await testApp.http.get(`/api/v1/referrals?caseNumber=${OWN_CASE}`).set(bearer(staff.tokens[role])).expect(200);
-      const viaBody = await testApp.http.post('/api/v1/referrals/lookup').set(bearer(staff.tokens[role])).send({ caseNumber: ` ${OWN_CASE.toLowerCase()} ` }).expect(200);
-      expect(viaBody.body).toEqual(viaQuery.body);
-      expect(viaBody.body.total).toBe(1);
-      expect(viaBody.body.items[0].id).toBe(ownId);
-    });
+    it.each([Role.Admin, Role.ProbationOfficer, Role.CourtClerk])(
+      'answers the %s exactly as GET ?caseNumber= does, for a case in scope',
+      async (role) => {
+        const viaQuery = await testApp.http.get(`/api/v1/referrals?caseNumber=${OWN_CASE}`).set(bearer(staff.tokens[role])).expect(200);
+        const viaBody = await testApp.http
+          .post('/api/v1/referrals/lookup')
+          .set(bearer(staff.tokens[role]))
+          .send({ caseNumber: ` ${OWN_CASE.toLowerCase()} ` })
+          .expect(200);
+        expect(viaBody.body).toEqual(viaQuery.body);
+        expect(viaBody.body.total).toBe(1);
+        expect(viaBody.body.items[0].id).toBe(ownId);
+      },
+    );
 
-    it.each([Role.ProbationOfficer, Role.CourtClerk])('finds nothing for the %s when the case is another court’s or caseload’s, as the GET does', async (role) => {
-      const viaQuery = await testApp.http.get(`/api/v1/referrals?caseNumber=${OTHER_CASE}`).set(bearer(staff.tokens[role])).expect(200);
-      const viaBody = await testApp.http.post('/api/v1/referrals/lookup').set(bearer(staff.tokens[role])).send({ caseNumber: OTHER_CASE }).expect(200);
-      expect(viaBody.body).toEqual({ items: [], total: 0 });
-      expect(viaQuery.body).toEqual({ items: [], total: 0 });
-    });
+    it.each([Role.ProbationOfficer, Role.CourtClerk])(
+      'finds nothing for the %s when the case is another court’s or caseload’s, as the GET does',
+      async (role) => {
+        const viaQuery = await testApp.http.get(`/api/v1/referrals?caseNumber=${OTHER_CASE}`).set(bearer(staff.tokens[role])).expect(200);
+        const viaBody = await testApp.http
+          .post('/api/v1/referrals/lookup')
+          .set(bearer(staff.tokens[role]))
+          .send({ caseNumber: OTHER_CASE })
+          .expect(200);
+        expect(viaBody.body).toEqual({ items: [], total: 0 });
+        expect(viaQuery.body).toEqual({ items: [], total: 0 });
+      },
+    );
 
     it('refuses the roles the GET refuses, and anyone without a token', async () => {
       for (const role of [Role.Facilitator, Role.Advocate]) {
@@ -49,11 +68,20 @@ describe('case numbers out of URLs and logs', () => {
     });
 
     it('answers a missing, empty or over-long case number, or an extra field, with 400 per field', async () => {
-      const post = (body: object) => testApp.http.post('/api/v1/referrals/lookup').set(bearer(staff.tokens.court_clerk)).send(body).expect(400);
-      expect((await post({})).body.fields.caseNumber).toEqual(['caseNumber must be shorter than or equal to 60 characters', 'caseNumber is required', 'caseNumber must be a string']);
+      const post = (body: object) =>
+        testApp.http.post('/api/v1/referrals/lookup').set(bearer(staff.tokens.court_clerk)).send(body).expect(400);
+      expect((await post({})).body.fields.caseNumber).toEqual([
+        'caseNumber must be shorter than or equal to 60 characters',
+        'caseNumber is required',
+        'caseNumber must be a string',
+      ]);
       expect((await post({ caseNumber: '   ' })).body.fields.caseNumber).toEqual(['caseNumber is required']);
-      expect((await post({ caseNumber: 'X'.repeat(61) })).body.fields.caseNumber).toEqual(['caseNumber must be shorter than or equal to 60 characters']);
-      expect((await post({ caseNumber: OWN_CASE, courtAgencyId: staff.court.id })).body.fields.courtAgencyId).toEqual(['courtAgencyId is not an allowed field']);
+      expect((await post({ caseNumber: 'X'.repeat(61) })).body.fields.caseNumber).toEqual([
+        'caseNumber must be shorter than or equal to 60 characters',
+      ]);
+      expect((await post({ caseNumber: OWN_CASE, courtAgencyId: staff.court.id })).body.fields.courtAgencyId).toEqual([
+        'courtAgencyId is not an allowed field',
+      ]);
     });
   });
 
@@ -61,7 +89,10 @@ describe('case numbers out of URLs and logs', () => {
     const marker = 'CR-26-LOGGED-5150';
     testApp.logs.length = 0;
     const ok = await testApp.http.get(`/api/v1/referrals?caseNumber=${marker}&limit=5`).set(bearer(staff.tokens.admin)).expect(200);
-    const bad = await testApp.http.get(`/api/v1/referrals?caseNumber=${marker}&status=nonsense`).set(bearer(staff.tokens.admin)).expect(400);
+    const bad = await testApp.http
+      .get(`/api/v1/referrals?caseNumber=${marker}&status=nonsense`)
+      .set(bearer(staff.tokens.admin))
+      .expect(400);
     const unauthenticated = await testApp.http.get(`/api/v1/referrals?caseNumber=${marker}`).expect(401);
     const page = await testApp.http.get(`/lookup?caseNumber=${marker}`);
     await testApp.http.post('/api/v1/referrals/lookup').set(bearer(staff.tokens.admin)).send({ caseNumber: marker }).expect(200);

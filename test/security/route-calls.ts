@@ -106,14 +106,23 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   fx.spareAgencyId = (await createAgency(testApp.dataSource, AgencyKind.Probation)).id;
   fx.spareUserId = (await createUser(testApp.dataSource, Role.Facilitator, staff.program.id)).id;
   fx.invitedUserId = (
-    await testApp.http.post('/api/v1/users').set(bearer(staff.tokens.admin)).send({ email: 'invited.sweep@program.test', name: 'Invited Sweep', role: 'facilitator', agencyId: staff.program.id }).expect(201)
+    await testApp.http
+      .post('/api/v1/users')
+      .set(bearer(staff.tokens.admin))
+      .send({ email: 'invited.sweep@program.test', name: 'Invited Sweep', role: 'facilitator', agencyId: staff.program.id })
+      .expect(201)
   ).body.id;
   // Its mail is sent (and audited) before the sweeps count rows.
-  await waitFor(async () => {
-    const rows = await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status, attempts, last_response FROM outgoing_mails WHERE kind = 'invitation'`);
-    if (rows.length && rows.every((row) => ['sent', 'dead', 'unknown'].includes(row.status))) return true;
-    throw new Error(JSON.stringify(rows));
-  }, { what: 'the invitation mail of the sweep' });
+  await waitFor(
+    async () => {
+      const rows = await testApp.dataSource.query<Array<{ status: string }>>(
+        `SELECT status, attempts, last_response FROM outgoing_mails WHERE kind = 'invitation'`,
+      );
+      if (rows.length && rows.every((row) => ['sent', 'dead', 'unknown'].includes(row.status))) return true;
+      throw new Error(JSON.stringify(rows));
+    },
+    { what: 'the invitation mail of the sweep' },
+  );
 
   const policy = (name: string, requiredSessions: number) =>
     testApp.http
@@ -125,8 +134,16 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   fx.onePolicyId = await policy('One-session pilot', 1);
   fx.sparePolicyId = await policy('Spare policy', 10);
 
-  fx.groupA = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [staff.users.facilitator.id], startsOn: '2026-10-20' })).id;
-  fx.groupB = (await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [colleague.user.id], startsOn: '2026-10-20' })).id;
+  fx.groupA = (
+    await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      startsOn: '2026-10-20',
+    })
+  ).id;
+  fx.groupB = (
+    await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [colleague.user.id], startsOn: '2026-10-20' })
+  ).id;
   const sessionsA = await sessionsOf(testApp, staff, fx.groupA, '2026-10-01', '2027-01-31');
   const sessionsB = await sessionsOf(testApp, staff, fx.groupB, '2026-10-01', '2027-01-31');
   const on = (sessions: typeof sessionsA, date: string) => sessions.find((session) => session.date === date)!.id;
@@ -138,7 +155,13 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   fx.futureB = on(sessionsB, '2026-12-01');
 
   // His own: the staff probation officer's, the staff court's, in the staff facilitator's group.
-  const own = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId: fx.groupA, sessionId: fx.pastA, startDate: '2026-11-16' });
+  const own = await referralWithNotices(testApp, staff, {
+    policyId: reference.duluthPolicy.id,
+    orderedOn: '2026-11-10',
+    groupId: fx.groupA,
+    sessionId: fx.pastA,
+    startDate: '2026-11-16',
+  });
   // Another's: another officer's caseload, another court, a colleague's group.
   const other = await referralWithNotices(testApp, staff, {
     policyId: reference.duluthPolicy.id,
@@ -150,10 +173,21 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
     probationOfficerId: fx.otherPoId,
   });
   const describeReferral = async (made: typeof own) => {
-    const [{ case_number: caseNumber }] = await testApp.dataSource.query(`SELECT case_number FROM referrals WHERE id = $1`, [made.referralId]);
+    const [{ case_number: caseNumber }] = await testApp.dataSource.query(`SELECT case_number FROM referrals WHERE id = $1`, [
+      made.referralId,
+    ]);
     const byKind = (kind: string) => made.notices.find((notice) => notice.recipient_kind === kind)!.id;
-    const [{ event_id: eventId }] = await testApp.dataSource.query(`SELECT event_id FROM notices WHERE id = $1`, [byKind('probation_officer')]);
-    return { referralId: made.referralId, caseNumber, enrollmentId: made.enrollmentId, poNotice: byKind('probation_officer'), courtNotice: byKind('court'), eventId };
+    const [{ event_id: eventId }] = await testApp.dataSource.query(`SELECT event_id FROM notices WHERE id = $1`, [
+      byKind('probation_officer'),
+    ]);
+    return {
+      referralId: made.referralId,
+      caseNumber,
+      enrollmentId: made.enrollmentId,
+      poNotice: byKind('probation_officer'),
+      courtNotice: byKind('court'),
+      eventId,
+    };
   };
   fx.own = await describeReferral(own);
   fx.other = await describeReferral(other);
@@ -163,47 +197,101 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   await testApp.http
     .put(`/api/v1/sessions/${fx.attendedA}/attendance`)
     .set(bearer(staff.tokens.admin))
-    .send({ marks: [{ enrollmentId: fx.own.enrollmentId, status: 'present' }, { enrollmentId: fx.completeEnrollment, status: 'present' }] })
+    .send({
+      marks: [
+        { enrollmentId: fx.own.enrollmentId, status: 'present' },
+        { enrollmentId: fx.completeEnrollment, status: 'present' },
+      ],
+    })
     .expect(200);
   fx.toTerminate = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10' })).id;
   await enroll(testApp, staff, fx.toTerminate, fx.groupA, '2026-11-16');
   fx.toClose = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-20' })).id;
   fx.toEnroll = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-20' })).id;
   const feesPath = (referralId: string, what: string) => `/api/v1/referrals/${referralId}/fees/${what}`;
-  const payment = await testApp.http.post(feesPath(fx.own.referralId, 'payments')).set(bearer(staff.tokens.admin)).send({ amountCents: 100, method: 'cash' }).expect(201);
-  await testApp.http.post(feesPath(fx.toEnroll, 'adjustments')).set(bearer(staff.tokens.admin)).send({ amountCents: 100_000, reason: 'Program fee' }).expect(201);
+  const payment = await testApp.http
+    .post(feesPath(fx.own.referralId, 'payments'))
+    .set(bearer(staff.tokens.admin))
+    .send({ amountCents: 100, method: 'cash' })
+    .expect(201);
+  await testApp.http
+    .post(feesPath(fx.toEnroll, 'adjustments'))
+    .set(bearer(staff.tokens.admin))
+    .send({ amountCents: 100_000, reason: 'Program fee' })
+    .expect(201);
   const scaled = await testApp.http
     .post('/api/v1/policies')
     .set(bearer(staff.tokens.admin))
-    .send({ ...POLICY_FIELDS, name: 'Sliding-scale fees', requiredSessions: 10, sessionFeeCents: 4000, feeBrackets: [{ key: 'low', label: 'Up to $1,000 a month', period: 'month', upToIncomeCents: 100_000, sessionFeeCents: 500 }] })
+    .send({
+      ...POLICY_FIELDS,
+      name: 'Sliding-scale fees',
+      requiredSessions: 10,
+      sessionFeeCents: 4000,
+      feeBrackets: [{ key: 'low', label: 'Up to $1,000 a month', period: 'month', upToIncomeCents: 100_000, sessionFeeCents: 500 }],
+    })
     .expect(201);
   const bracketReferral = (await createReferral(testApp, staff, { policyId: scaled.body.id, orderedOn: '2026-11-20' })).id;
   fx.fees = { paymentId: payment.body.id, owingReferral: fx.toEnroll, bracketReferral };
 
-  fx.toAssess = (await createReferral(testApp, staff, { policyId: reference.policies.find((policy) => policy.key === 'wa-wac-388-60b')!.id, orderedOn: '2026-11-20' })).id;
+  fx.toAssess = (
+    await createReferral(testApp, staff, {
+      policyId: reference.policies.find((policy) => policy.key === 'wa-wac-388-60b')!.id,
+      orderedOn: '2026-11-20',
+    })
+  ).id;
 
   // A third man's probation notice is dead, for the admin's "send again".
-  const third = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId: fx.groupA, sessionId: fx.pastA, startDate: '2026-11-16' });
+  const third = await referralWithNotices(testApp, staff, {
+    policyId: reference.duluthPolicy.id,
+    orderedOn: '2026-11-10',
+    groupId: fx.groupA,
+    sessionId: fx.pastA,
+    startDate: '2026-11-16',
+  });
   fx.deadNotice = third.notices[0].id;
-  const fourth = await referralWithNotices(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10', groupId: fx.groupA, sessionId: fx.pastA, startDate: '2026-11-16' });
+  const fourth = await referralWithNotices(testApp, staff, {
+    policyId: reference.duluthPolicy.id,
+    orderedOn: '2026-11-10',
+    groupId: fx.groupA,
+    sessionId: fx.pastA,
+    startDate: '2026-11-16',
+  });
   const fourthOf = (kind: string) => fourth.notices.find((notice) => notice.recipient_kind === kind)!.id;
   fx.bulk = { poNotice: fourthOf('probation_officer'), courtNotice: fourthOf('court') };
 
-  const allNotices = [fx.own.poNotice, fx.own.courtNotice, fx.other.poNotice, fx.other.courtNotice, fx.deadNotice, fx.bulk.poNotice, fx.bulk.courtNotice];
+  const allNotices = [
+    fx.own.poNotice,
+    fx.own.courtNotice,
+    fx.other.poNotice,
+    fx.other.courtNotice,
+    fx.deadNotice,
+    fx.bulk.poNotice,
+    fx.bulk.courtNotice,
+  ];
   await waitUntilRendered(testApp, allNotices);
   await waitFor(
     async () => {
-      const rows: Array<{ status: string }> = await testApp.dataSource.query(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [allNotices]);
+      const rows: Array<{ status: string }> = await testApp.dataSource.query(`SELECT status FROM notices WHERE id = ANY($1::uuid[])`, [
+        allNotices,
+      ]);
       return rows.every((row) => row.status === 'sent');
     },
     { what: 'fixture notices sent' },
   );
-  await testApp.dataSource.query(`UPDATE notices SET status = 'dead', last_response = '550 5.1.1 Mailbox unknown' WHERE id = $1`, [fx.deadNotice]);
+  await testApp.dataSource.query(`UPDATE notices SET status = 'dead', last_response = '550 5.1.1 Mailbox unknown' WHERE id = $1`, [
+    fx.deadNotice,
+  ]);
   // A listed closed day for the admin to open again.
   await testApp.dataSource.query(`INSERT INTO program_holidays (date, name, source) VALUES ('2031-01-08', 'Staff retreat', 'program')`);
 
   const addParty = async (referralId: string, marker: string) =>
-    (await testApp.http.post(`/api/v1/referrals/${referralId}/protected-parties`).set(bearer(staff.tokens.advocate)).send(partyBody(marker)).expect(201)).body.id as string;
+    (
+      await testApp.http
+        .post(`/api/v1/referrals/${referralId}/protected-parties`)
+        .set(bearer(staff.tokens.advocate))
+        .send(partyBody(marker))
+        .expect(201)
+    ).body.id as string;
   const adminPolicyId = (
     await testApp.http
       .post('/api/v1/policies')
@@ -216,8 +304,15 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   const victims = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-10' });
   for (const marker of ['V1', 'V2', 'V3']) await addParty(victims.id, marker);
   await enroll(testApp, staff, victims.id, fx.groupA, '2026-11-16');
-  await testApp.http.post(`/api/v1/referrals/${victims.id}/terminate`).set(bearer(staff.tokens.admin)).send({ reason: 'Threatened a group member' }).expect(200);
-  const notifications = await testApp.http.get(`/api/v1/victim-notifications?referralId=${victims.id}`).set(bearer(staff.tokens.advocate)).expect(200);
+  await testApp.http
+    .post(`/api/v1/referrals/${victims.id}/terminate`)
+    .set(bearer(staff.tokens.admin))
+    .send({ reason: 'Threatened a group member' })
+    .expect(200);
+  const notifications = await testApp.http
+    .get(`/api/v1/victim-notifications?referralId=${victims.id}`)
+    .set(bearer(staff.tokens.advocate))
+    .expect(200);
   fx.pp = {
     openReferral: open.id,
     openCase: open.caseNumber,
@@ -230,7 +325,9 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
   // Quiet before the suites count rows: the workers have delivered every notice raised above.
   await waitFor(
     async () => {
-      const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM notices WHERE status IN ('pending', 'sending', 'failed')`);
+      const [{ n }] = await testApp.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM notices WHERE status IN ('pending', 'sending', 'failed')`,
+      );
       return n === 0;
     },
     { what: 'every fixture notice delivered' },
@@ -242,13 +339,25 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
  * How to call each route as `role` on a record of scope `scope`. A refused caller is sent the
  * admin's own call: a refusal must not depend on the body or the record being harmless.
  */
-export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference, fx: Fixtures): Record<string, (role: Role, scope: Scope) => Call> {
+export function routeCalls(
+  testApp: TestApp,
+  staff: Staff,
+  reference: Reference,
+  fx: Fixtures,
+): Record<string, (role: Role, scope: Scope) => Call> {
   let unique = 0;
   const next = () => `${Date.now().toString(36)}${(unique += 1)}`;
 
   /** A fresh signed-in user of the role, for calls that end the caller's own sessions. */
   async function throwawayToken(role: Role): Promise<string> {
-    const agency = { [Role.Admin]: staff.program, [Role.Facilitator]: staff.program, [Role.ProbationOfficer]: staff.probation, [Role.CourtClerk]: staff.court, [Role.Advocate]: staff.advocacy, [Role.Coordinator]: staff.program }[role];
+    const agency = {
+      [Role.Admin]: staff.program,
+      [Role.Facilitator]: staff.program,
+      [Role.ProbationOfficer]: staff.probation,
+      [Role.CourtClerk]: staff.court,
+      [Role.Advocate]: staff.advocacy,
+      [Role.Coordinator]: staff.program,
+    }[role];
     const user = await createUser(testApp.dataSource, role, agency.id);
     return signIn(testApp, user.email);
   }
@@ -256,7 +365,10 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
   const ids = (response: Response) => (response.body.items as Array<{ id: string }>).map((item) => item.id);
 
   const calls: Record<string, (role: Role, scope: Scope) => Call> = {
-    'POST /api/v1/auth/login': (role) => ({ path: '/api/v1/auth/login', body: { email: staff.users[role].email, password: TEST_PASSWORD } }),
+    'POST /api/v1/auth/login': (role) => ({
+      path: '/api/v1/auth/login',
+      body: { email: staff.users[role].email, password: TEST_PASSWORD },
+    }),
     'GET /api/v1/auth/me': (role) => ({ path: '/api/v1/auth/me', check: (response) => expect(response.body.role).toBe(role) }),
     'POST /api/v1/auth/logout': (role) => ({ path: '/api/v1/auth/logout', ownToken: () => throwawayToken(role) }),
     'POST /api/v1/auth/password': (role) => ({
@@ -266,23 +378,41 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
     }),
 
     'POST /api/v1/auth/password-reset': (role) => ({ path: '/api/v1/auth/password-reset', body: { email: staff.users[role].email } }),
-    'POST /api/v1/auth/password-reset/confirm': () => ({ path: '/api/v1/auth/password-reset/confirm', body: { token: 'A'.repeat(43), password: 'a long enough password' } }),
-    'POST /api/v1/auth/invitation/accept': () => ({ path: '/api/v1/auth/invitation/accept', body: { token: 'B'.repeat(43), password: 'a long enough password' } }),
-    'POST /api/v1/auth/second-factor': () => ({ path: '/api/v1/auth/second-factor', check: (response) => expect(response.body.otpauthUri).toMatch(/^otpauth:/) }),
+    'POST /api/v1/auth/password-reset/confirm': () => ({
+      path: '/api/v1/auth/password-reset/confirm',
+      body: { token: 'A'.repeat(43), password: 'a long enough password' },
+    }),
+    'POST /api/v1/auth/invitation/accept': () => ({
+      path: '/api/v1/auth/invitation/accept',
+      body: { token: 'B'.repeat(43), password: 'a long enough password' },
+    }),
+    'POST /api/v1/auth/second-factor': () => ({
+      path: '/api/v1/auth/second-factor',
+      check: (response) => expect(response.body.otpauthUri).toMatch(/^otpauth:/),
+    }),
     'POST /api/v1/auth/second-factor/confirm': () => ({ path: '/api/v1/auth/second-factor/confirm', body: { code: '000000' } }),
 
     'GET /health': () => ({ path: '/health' }),
     'GET /health/ready': () => ({ path: '/health/ready' }),
     'GET /health/delivery': () => ({ path: '/health/delivery' }),
 
-    'POST /api/v1/agencies': () => ({ path: '/api/v1/agencies', body: { name: `Sweep court ${next()}`, kind: 'court', noticeEmail: 'clerk@sweep.test' } }),
+    'POST /api/v1/agencies': () => ({
+      path: '/api/v1/agencies',
+      body: { name: `Sweep court ${next()}`, kind: 'court', noticeEmail: 'clerk@sweep.test' },
+    }),
     'GET /api/v1/agencies': () => ({ path: '/api/v1/agencies' }),
     'GET /api/v1/agencies/{id}': () => ({ path: `/api/v1/agencies/${fx.spareAgencyId}` }),
     'PATCH /api/v1/agencies/{id}': () => ({ path: `/api/v1/agencies/${fx.spareAgencyId}`, body: { noticeEmail: 'renamed@sweep.test' } }),
 
     'POST /api/v1/users': () => ({
       path: '/api/v1/users',
-      body: { email: `sweep.${next()}@program.test`, name: 'Sweep Facilitator', role: 'facilitator', agencyId: staff.program.id, password: 'a long enough password' },
+      body: {
+        email: `sweep.${next()}@program.test`,
+        name: 'Sweep Facilitator',
+        role: 'facilitator',
+        agencyId: staff.program.id,
+        password: 'a long enough password',
+      },
     }),
     'GET /api/v1/users': () => ({ path: '/api/v1/users' }),
     'GET /api/v1/users/{id}': () => ({ path: `/api/v1/users/${fx.spareUserId}` }),
@@ -293,8 +423,14 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
 
     'GET /api/v1/policies': () => ({ path: '/api/v1/policies' }),
     'GET /api/v1/policies/{id}': () => ({ path: `/api/v1/policies/${reference.duluthPolicy.id}` }),
-    'POST /api/v1/policies': () => ({ path: '/api/v1/policies', body: { ...POLICY_FIELDS, name: `Sweep policy ${next()}`, requiredSessions: 12 } }),
-    'PUT /api/v1/policies/{id}': () => ({ path: `/api/v1/policies/${fx.sparePolicyId}`, body: { ...POLICY_FIELDS, name: 'Spare policy', requiredSessions: 11 } }),
+    'POST /api/v1/policies': () => ({
+      path: '/api/v1/policies',
+      body: { ...POLICY_FIELDS, name: `Sweep policy ${next()}`, requiredSessions: 12 },
+    }),
+    'PUT /api/v1/policies/{id}': () => ({
+      path: `/api/v1/policies/${fx.sparePolicyId}`,
+      body: { ...POLICY_FIELDS, name: 'Spare policy', requiredSessions: 11 },
+    }),
 
     'GET /api/v1/curricula': () => ({ path: '/api/v1/curricula' }),
     'GET /api/v1/curricula/{id}': () => ({ path: `/api/v1/curricula/${reference.duluth.id}` }),
@@ -317,7 +453,10 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
         expect(ids(response)).toContain(fx.own.referralId);
         if (role !== Role.Admin) expect(ids(response)).not.toContain(fx.other.referralId);
         if (role === Role.CourtClerk) {
-          const elsewhere = await testApp.http.get(`/api/v1/referrals?caseNumber=${fx.other.caseNumber}`).set(bearer(staff.tokens[role])).expect(200);
+          const elsewhere = await testApp.http
+            .get(`/api/v1/referrals?caseNumber=${fx.other.caseNumber}`)
+            .set(bearer(staff.tokens[role]))
+            .expect(200);
           expect(elsewhere.body).toEqual({ items: [], total: 0 });
         }
       },
@@ -328,18 +467,28 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       check: async (response) => {
         expect(ids(response)).toEqual([fx.own.referralId]);
         if (role !== Role.Admin) {
-          const elsewhere = await testApp.http.post('/api/v1/referrals/lookup').set(bearer(staff.tokens[role])).send({ caseNumber: fx.other.caseNumber }).expect(200);
+          const elsewhere = await testApp.http
+            .post('/api/v1/referrals/lookup')
+            .set(bearer(staff.tokens[role]))
+            .send({ caseNumber: fx.other.caseNumber })
+            .expect(200);
           expect(elsewhere.body).toEqual({ items: [], total: 0 });
         }
       },
     }),
-    'GET /api/v1/referrals/{id}': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}`, check: (response) => expect(response.body.id).toBe(fx.own.referralId) }),
+    'GET /api/v1/referrals/{id}': (_role, scope) => ({
+      path: `/api/v1/referrals/${fx[scope].referralId}`,
+      check: (response) => expect(response.body.id).toBe(fx.own.referralId),
+    }),
     'GET /api/v1/referrals/{id}/attendance': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}/attendance` }),
     'GET /api/v1/referrals/{id}/progress-report': (_role, scope) => ({
       path: `/api/v1/referrals/${fx[scope].referralId}/progress-report`,
       check: (response) => expect(response.headers['content-type']).toBe('application/pdf'),
     }),
-    'POST /api/v1/referrals/{id}/complete': () => ({ path: `/api/v1/referrals/${fx.toComplete}/complete`, check: (response) => expect(response.body.status).toBe('completed') }),
+    'POST /api/v1/referrals/{id}/complete': () => ({
+      path: `/api/v1/referrals/${fx.toComplete}/complete`,
+      check: (response) => expect(response.body.status).toBe('completed'),
+    }),
     'POST /api/v1/referrals/{id}/terminate': () => ({
       path: `/api/v1/referrals/${fx.toTerminate}/terminate`,
       body: { reason: 'Stopped coming' },
@@ -350,13 +499,32 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       body: { reason: 'Make-up plan agreed' },
       check: (response) => expect(response.body.status).toBe('active'),
     }),
-    'POST /api/v1/referrals/{id}/close': () => ({ path: `/api/v1/referrals/${fx.toClose}/close`, body: { reason: 'Order withdrawn' }, check: (response) => expect(response.body.status).toBe('closed') }),
+    'POST /api/v1/referrals/{id}/close': () => ({
+      path: `/api/v1/referrals/${fx.toClose}/close`,
+      body: { reason: 'Order withdrawn' },
+      check: (response) => expect(response.body.status).toBe('closed'),
+    }),
     'POST /api/v1/referrals/{id}/fees': () => ({ path: `/api/v1/referrals/${fx.own.referralId}/fees`, body: { paid: true } }),
-    'GET /api/v1/referrals/{id}/fees': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}/fees`, check: (response) => expect(response.body.referralId).toBe(fx.own.referralId) }),
-    'POST /api/v1/referrals/{id}/fees/payments': () => ({ path: `/api/v1/referrals/${fx.own.referralId}/fees/payments`, body: { amountCents: 100, method: 'card' } }),
-    'POST /api/v1/referrals/{id}/fees/adjustments': () => ({ path: `/api/v1/referrals/${fx.own.referralId}/fees/adjustments`, body: { amountCents: 100, reason: 'Workbook' } }),
-    'POST /api/v1/referrals/{id}/fees/waivers': () => ({ path: `/api/v1/referrals/${fx.fees.owingReferral}/fees/waivers`, body: { amountCents: 100, reason: 'Hardship' } }),
-    'PUT /api/v1/referrals/{id}/fees/income-bracket': () => ({ path: `/api/v1/referrals/${fx.fees.bracketReferral}/fees/income-bracket`, body: { bracket: 'low' } }),
+    'GET /api/v1/referrals/{id}/fees': (_role, scope) => ({
+      path: `/api/v1/referrals/${fx[scope].referralId}/fees`,
+      check: (response) => expect(response.body.referralId).toBe(fx.own.referralId),
+    }),
+    'POST /api/v1/referrals/{id}/fees/payments': () => ({
+      path: `/api/v1/referrals/${fx.own.referralId}/fees/payments`,
+      body: { amountCents: 100, method: 'card' },
+    }),
+    'POST /api/v1/referrals/{id}/fees/adjustments': () => ({
+      path: `/api/v1/referrals/${fx.own.referralId}/fees/adjustments`,
+      body: { amountCents: 100, reason: 'Workbook' },
+    }),
+    'POST /api/v1/referrals/{id}/fees/waivers': () => ({
+      path: `/api/v1/referrals/${fx.fees.owingReferral}/fees/waivers`,
+      body: { amountCents: 100, reason: 'Hardship' },
+    }),
+    'PUT /api/v1/referrals/{id}/fees/income-bracket': () => ({
+      path: `/api/v1/referrals/${fx.fees.bracketReferral}/fees/income-bracket`,
+      body: { bracket: 'low' },
+    }),
     'GET /api/v1/referrals/{id}/fees/payments/{paymentId}/receipt.pdf': (_role, scope) => ({
       path: `/api/v1/referrals/${fx[scope].referralId}/fees/payments/${fx.fees.paymentId}/receipt.pdf`,
       check: (response) => expect(response.headers['content-type']).toBe('application/pdf'),
@@ -385,7 +553,9 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       },
     }),
     'GET /api/v1/groups/{id}': (_role, scope) => ({ path: `/api/v1/groups/${scope === 'own' ? fx.groupA : fx.groupB}` }),
-    'GET /api/v1/groups/{id}/sessions': (_role, scope) => ({ path: `/api/v1/groups/${scope === 'own' ? fx.groupA : fx.groupB}/sessions?from=2026-11-01&to=2026-11-30` }),
+    'GET /api/v1/groups/{id}/sessions': (_role, scope) => ({
+      path: `/api/v1/groups/${scope === 'own' ? fx.groupA : fx.groupB}/sessions?from=2026-11-01&to=2026-11-30`,
+    }),
     'POST /api/v1/groups/{id}/sessions': (role, scope) => ({
       path: `/api/v1/groups/${scope === 'own' ? fx.groupA : fx.groupB}/sessions`,
       body: { date: role === Role.Facilitator ? '2026-11-27' : '2026-11-26' },
@@ -400,8 +570,15 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       check: (response) => expect(response.body).toEqual({ optOut: false }),
     }),
     'GET /api/v1/holidays': () => ({ path: '/api/v1/holidays?from=2031-01-01&to=2031-12-31' }),
-    'PUT /api/v1/holidays/{date}': () => ({ path: '/api/v1/holidays/2031-01-07', body: { name: 'Staff training' }, check: (response) => expect(response.body.closed).toBe(true) }),
-    'DELETE /api/v1/holidays/{date}': () => ({ path: '/api/v1/holidays/2031-01-08', check: (response) => expect(response.body.closed).toBe(false) }),
+    'PUT /api/v1/holidays/{date}': () => ({
+      path: '/api/v1/holidays/2031-01-07',
+      body: { name: 'Staff training' },
+      check: (response) => expect(response.body.closed).toBe(true),
+    }),
+    'DELETE /api/v1/holidays/{date}': () => ({
+      path: '/api/v1/holidays/2031-01-08',
+      check: (response) => expect(response.body.closed).toBe(false),
+    }),
     'GET /api/v1/sessions/{id}': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}` }),
     'GET /api/v1/sessions/{id}/roster': (_role, scope) => ({ path: `/api/v1/sessions/${scope === 'own' ? fx.pastA : fx.pastB}/roster` }),
     'POST /api/v1/sessions/{id}/cancel': (role, scope) => ({
@@ -413,11 +590,22 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       scope === 'own'
         ? {
             path: `/api/v1/sessions/${fx.attendedA}/attendance`,
-            body: { marks: [{ enrollmentId: fx.own.enrollmentId, status: 'present' }, { enrollmentId: fx.completeEnrollment, status: 'present' }] },
+            body: {
+              marks: [
+                { enrollmentId: fx.own.enrollmentId, status: 'present' },
+                { enrollmentId: fx.completeEnrollment, status: 'present' },
+              ],
+            },
           }
-        : { path: `/api/v1/sessions/${fx.attendedB}/attendance`, body: { marks: [{ enrollmentId: fx.other.enrollmentId, status: 'absent_unexcused' }] } },
+        : {
+            path: `/api/v1/sessions/${fx.attendedB}/attendance`,
+            body: { marks: [{ enrollmentId: fx.other.enrollmentId, status: 'absent_unexcused' }] },
+          },
 
-    'POST /api/v1/enrollments': () => ({ path: '/api/v1/enrollments', body: { referralId: fx.toEnroll, groupId: fx.groupA, startDate: '2026-11-24' } }),
+    'POST /api/v1/enrollments': () => ({
+      path: '/api/v1/enrollments',
+      body: { referralId: fx.toEnroll, groupId: fx.groupA, startDate: '2026-11-24' },
+    }),
 
     'GET /api/v1/notices': (role) => ({
       path: '/api/v1/notices',
@@ -465,11 +653,17 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       path: `/api/v1/notices/${noticeFor(role, scope)}/acknowledge`,
       check: (response) => expect(response.body.status).toBe('acknowledged'),
     }),
-    'POST /api/v1/notices/{id}/retry': () => ({ path: `/api/v1/notices/${fx.deadNotice}/retry`, check: (response) => expect(response.body.status).not.toBe('dead') }),
+    'POST /api/v1/notices/{id}/retry': () => ({
+      path: `/api/v1/notices/${fx.deadNotice}/retry`,
+      check: (response) => expect(response.body.status).not.toBe('dead'),
+    }),
 
     'POST /api/v1/events/{id}/responses': (role, scope) => ({
       path: `/api/v1/events/${fx[scope].eventId}/responses`,
-      body: role === Role.CourtClerk ? { kind: 'hearing_set', date: '2026-12-09' } : { kind: 'warning_given', details: 'Told him at the office' },
+      body:
+        role === Role.CourtClerk
+          ? { kind: 'hearing_set', date: '2026-12-09' }
+          : { kind: 'warning_given', details: 'Told him at the office' },
       check: (response) => expect(response.body.agency).toBe(role === Role.CourtClerk ? 'court' : 'probation'),
     }),
     'GET /api/v1/referrals/{id}/responses': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}/responses` }),
@@ -480,14 +674,23 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
         assessedOn: '2026-11-24',
         assessedBy: 'Sweep Assessor',
         reason: 'Moderate risk',
-        factors: ['Behavioral assessment and screening interview', 'Collateral information from third-party sources', 'Legal history', 'Standardized test results', 'Risk, needs and responsivity'].map((factor) => ({ factor, present: false })),
+        factors: [
+          'Behavioral assessment and screening interview',
+          'Collateral information from third-party sources',
+          'Legal history',
+          'Standardized test results',
+          'Risk, needs and responsivity',
+        ].map((factor) => ({ factor, present: false })),
       },
       check: (response) => expect(response.body.levelKey).toBe('3'),
     }),
     'GET /api/v1/referrals/{id}/assessments': (_role, scope) => ({ path: `/api/v1/referrals/${fx[scope].referralId}/assessments` }),
 
     'GET /api/v1/compliance/caseload': (role) => ({
-      path: role === Role.Admin ? `/api/v1/compliance/caseload?probationOfficerId=${staff.users.probation_officer.id}` : '/api/v1/compliance/caseload',
+      path:
+        role === Role.Admin
+          ? `/api/v1/compliance/caseload?probationOfficerId=${staff.users.probation_officer.id}`
+          : '/api/v1/compliance/caseload',
       check: (response) => {
         const referralIds = JSON.stringify(response.body);
         expect(referralIds).toContain(fx.own.referralId);
@@ -520,12 +723,18 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       path: `/api/v1/referrals/${scope === 'own' ? fx.pp.openReferral : fx.pp.sealedReferral}/protected-parties`,
       check: (response) => expect(response.body).toEqual([expect.objectContaining({ id: fx.pp.openParty, name: 'Jane OPEN' })]),
     }),
-    'POST /api/v1/referrals/{id}/protected-parties': () => ({ path: `/api/v1/referrals/${fx.pp.openReferral}/protected-parties`, body: partyBody(`P${next()}`) }),
+    'POST /api/v1/referrals/{id}/protected-parties': () => ({
+      path: `/api/v1/referrals/${fx.pp.openReferral}/protected-parties`,
+      body: partyBody(`P${next()}`),
+    }),
     'PATCH /api/v1/protected-parties/{id}': (_role, scope) => ({
       path: `/api/v1/protected-parties/${scope === 'own' ? fx.pp.openParty : fx.pp.sealedParty}`,
       body: { safetyNotes: 'Call only after 7pm' },
     }),
-    'GET /api/v1/advocate/referrals': () => ({ path: '/api/v1/advocate/referrals', check: (response) => expect(ids(response)).toContain(fx.pp.openReferral) }),
+    'GET /api/v1/advocate/referrals': () => ({
+      path: '/api/v1/advocate/referrals',
+      check: (response) => expect(ids(response)).toContain(fx.pp.openReferral),
+    }),
     'POST /api/v1/advocate/referrals/lookup': () => ({
       path: '/api/v1/advocate/referrals/lookup',
       body: { caseNumber: fx.pp.openCase },
@@ -535,12 +744,18 @@ export function routeCalls(testApp: TestApp, staff: Staff, reference: Reference,
       path: '/api/v1/victim-notifications',
       check: (response) => expect(ids(response)).toEqual(expect.arrayContaining(fx.pp.notifications)),
     }),
-    'POST /api/v1/victim-notifications/{id}/send': () => ({ path: `/api/v1/victim-notifications/${fx.pp.notifications[0]}/send`, body: { message: 'I will call you on Thursday.' } }),
+    'POST /api/v1/victim-notifications/{id}/send': () => ({
+      path: `/api/v1/victim-notifications/${fx.pp.notifications[0]}/send`,
+      body: { message: 'I will call you on Thursday.' },
+    }),
     'POST /api/v1/victim-notifications/{id}/record': () => ({
       path: `/api/v1/victim-notifications/${fx.pp.notifications[1]}/record`,
       body: { channel: 'phone', note: 'Told her by phone at 6.30pm' },
     }),
-    'POST /api/v1/victim-notifications/{id}/skip': () => ({ path: `/api/v1/victim-notifications/${fx.pp.notifications[2]}/skip`, body: { note: 'She asked not to be told' } }),
+    'POST /api/v1/victim-notifications/{id}/skip': () => ({
+      path: `/api/v1/victim-notifications/${fx.pp.notifications[2]}/skip`,
+      body: { note: 'She asked not to be told' },
+    }),
   };
 
   /** The notice of the caller's own scope (his, or his court's), or the same kind in another's. */

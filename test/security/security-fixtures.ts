@@ -31,7 +31,9 @@ export async function referralWithNotices(
 }
 
 export async function noticesOf(testApp: TestApp, referralId: string): Promise<NoticeRow[]> {
-  return testApp.dataSource.query(`SELECT id, recipient_kind, status FROM notices WHERE referral_id = $1 ORDER BY recipient_kind`, [referralId]);
+  return testApp.dataSource.query(`SELECT id, recipient_kind, status FROM notices WHERE referral_id = $1 ORDER BY recipient_kind`, [
+    referralId,
+  ]);
 }
 
 /** Waits until the worker has rendered these notices (letter and e-mail stored). */
@@ -67,6 +69,11 @@ export async function pageSession(testApp: TestApp, email: string): Promise<stri
   const form = await testApp.http.get('/login').expect(200);
   const nonce = (form.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-  const signedIn = await testApp.http.post('/login').set('Cookie', nonce).type('form').send({ _csrf: csrf, email, password: TEST_PASSWORD }).expect(303);
+  const signedIn = await testApp.http
+    .post('/login')
+    .set('Cookie', nonce)
+    .type('form')
+    .send({ _csrf: csrf, email, password: TEST_PASSWORD })
+    .expect(303);
   return (signedIn.headers['set-cookie'] as unknown as string[]).find((line) => line.startsWith('tl_session='))!.split(';')[0];
 }

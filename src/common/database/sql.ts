@@ -32,7 +32,11 @@ export async function one<T>(runner: SqlRunner, sql: string, params?: readonly u
  * many rows it changed, not a row list.
  */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the RETURNING rows' type
-export async function changes<T = never>(runner: SqlRunner, sql: string, params?: readonly unknown[]): Promise<{ rows: T[]; count: number }> {
+export async function changes<T = never>(
+  runner: SqlRunner,
+  sql: string,
+  params?: readonly unknown[],
+): Promise<{ rows: T[]; count: number }> {
   const [returned, count] = (await runner.query(sql, params as unknown[] | undefined)) as [T[], number];
   return { rows: returned, count };
 }

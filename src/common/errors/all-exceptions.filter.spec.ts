@@ -6,7 +6,11 @@ describe('the exception filter', () => {
   const filter = new AllExceptionsFilter();
 
   it('logs an error without the query or its parameters, which may hold a man’s name', () => {
-    const error = new QueryFailedError('SELECT pg_advisory_xact_lock(hashtext($1))', ['participant:whitfield:james:1984-03-17'], new Error('boom'));
+    const error = new QueryFailedError(
+      'SELECT pg_advisory_xact_lock(hashtext($1))',
+      ['participant:whitfield:james:1984-03-17'],
+      new Error('boom'),
+    );
     const logged = JSON.stringify(loggableError(error));
     expect(logged).not.toContain('whitfield');
     expect(logged).not.toContain('1984-03-17');
@@ -14,7 +18,9 @@ describe('the exception filter', () => {
   });
 
   it('answers a character PostgreSQL cannot store with 400, not 500', () => {
-    const error = Object.assign(new QueryFailedError('INSERT …', [], new Error('invalid byte sequence for encoding "UTF8": 0x00')), { code: '22021' });
+    const error = Object.assign(new QueryFailedError('INSERT …', [], new Error('invalid byte sequence for encoding "UTF8": 0x00')), {
+      code: '22021',
+    });
     expect(filter.toBody(error)).toMatchObject({ statusCode: 400, code: 'INVALID_VALUE' });
   });
 

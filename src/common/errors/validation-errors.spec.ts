@@ -1,11 +1,15 @@
 import { FieldValidationException, MAX_FIELDS_LISTED } from './validation-errors';
 
 describe('FieldValidationException', () => {
-  const unknown = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`k${index}`, [`k${index} is not an allowed field`]]));
+  const unknown = (count: number) =>
+    Object.fromEntries(Array.from({ length: count }, (_, index) => [`k${index}`, [`k${index} is not an allowed field`]]));
 
   it('lists every field while there are few', () => {
     const error = new FieldValidationException({ email: ['email must be an e-mail address'] });
-    expect(error.getResponse()).toEqual({ message: ['email must be an e-mail address'], fields: { email: ['email must be an e-mail address'] } });
+    expect(error.getResponse()).toEqual({
+      message: ['email must be an e-mail address'],
+      fields: { email: ['email must be an e-mail address'] },
+    });
   });
 
   it('lists the first 20 fields and counts the rest', () => {

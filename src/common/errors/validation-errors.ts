@@ -28,9 +28,13 @@ export class FieldValidationException extends BadRequestException {
     const message = Object.values(listed).flat();
     const more = names.length - MAX_FIELDS_LISTED;
     if (more > 0) {
-      const allUnknown = names.slice(MAX_FIELDS_LISTED).every((name) => fields[name].every((text) => text.endsWith('is not an allowed field')));
+      const allUnknown = names
+        .slice(MAX_FIELDS_LISTED)
+        .every((name) => fields[name].every((text) => text.endsWith('is not an allowed field')));
       const noun = more === 1 ? 'field' : 'fields';
-      message.push(`and ${more} more ${noun} ${allUnknown ? (more === 1 ? 'is not allowed' : 'are not allowed') : more === 1 ? 'has problems' : 'have problems'}`);
+      message.push(
+        `and ${more} more ${noun} ${allUnknown ? (more === 1 ? 'is not allowed' : 'are not allowed') : more === 1 ? 'has problems' : 'have problems'}`,
+      );
     }
     super({ message, fields: listed });
     this.fields = listed;

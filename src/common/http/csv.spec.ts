@@ -47,7 +47,9 @@ describe('CSV downloads', () => {
     await streamCsv(res, 'test', columns, rows());
     expect(headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(headers['content-disposition']).toBe('attachment; filename="test.csv"');
-    expect(body()).toBe('\uFEFFname,at,ok,figure,missing\r\n"\'=HYPERLINK(""http://x"")",2026-10-05T15:00:00.000Z,yes,-1.5,\r\n"Smith, ""Bob""",,no,3,\r\n');
+    expect(body()).toBe(
+      '\uFEFFname,at,ok,figure,missing\r\n"\'=HYPERLINK(""http://x"")",2026-10-05T15:00:00.000Z,yes,-1.5,\r\n"Smith, ""Bob""",,no,3,\r\n',
+    );
   });
 
   it('cuts the download short when the source fails midway, and says so to the caller', async () => {

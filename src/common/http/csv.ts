@@ -29,7 +29,13 @@ const CAST = {
 
 /** A CSV stringifier with the header row and the casts above (RFC 4180 quoting, CRLF line ends). */
 export function csvStringifier<Row>(columns: readonly CsvColumn<Row>[]) {
-  return stringify({ header: true, columns: columns.map((column) => ({ key: column.key, header: column.header })), cast: CAST, record_delimiter: 'windows', bom: true });
+  return stringify({
+    header: true,
+    columns: columns.map((column) => ({ key: column.key, header: column.header })),
+    cast: CAST,
+    record_delimiter: 'windows',
+    bom: true,
+  });
 }
 
 /** A file name safe in a Content-Disposition header: letters, digits, dot, dash and underscore only. */
@@ -69,7 +75,12 @@ function gather(size: number): Transform {
  * The headers go out before the first row; a failure after that cuts the download short (a
  * truncated file, never a file that looks complete), and the error is passed on to be logged.
  */
-export async function streamCsv<Row>(res: Response, fileName: string, columns: readonly CsvColumn<Row>[], rows: Iterable<Row> | AsyncIterable<Row>): Promise<void> {
+export async function streamCsv<Row>(
+  res: Response,
+  fileName: string,
+  columns: readonly CsvColumn<Row>[],
+  rows: Iterable<Row> | AsyncIterable<Row>,
+): Promise<void> {
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${csvFileName(fileName)}"`);

@@ -58,7 +58,8 @@ export class InputScreenInterceptor implements NestInterceptor {
 function screen(value: unknown, path: string, fields: Record<string, string[]>): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) setField(fields, path || 'body', `${path || 'body'} must not contain a NUL character`);
-    else if (LONE_SURROGATE.test(value)) setField(fields, path || 'body', `${path || 'body'} must be valid text (it holds half of a UTF-16 character pair)`);
+    else if (LONE_SURROGATE.test(value))
+      setField(fields, path || 'body', `${path || 'body'} must be valid text (it holds half of a UTF-16 character pair)`);
     return;
   }
   if (typeof value !== 'object' || value === null) return;

@@ -18,7 +18,10 @@ export interface LoggingSettings {
 export class LoggingModule {
   static forRoot(config: LoggingSettings, stream?: Writable): DynamicModule {
     const destination = stream
-      ? pino.multistream([{ stream: process.stdout, level: config.logLevel }, { stream, level: 'trace' }])
+      ? pino.multistream([
+          { stream: process.stdout, level: config.logLevel },
+          { stream, level: 'trace' },
+        ])
       : undefined;
     return {
       module: LoggingModule,

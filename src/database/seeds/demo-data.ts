@@ -46,9 +46,13 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
   if (await dataSource.getRepository(Agency).existsBy({ name: DEMO_AGENCIES.program.name })) return 'exists';
 
   const agencies = {} as Record<keyof typeof DEMO_AGENCIES, Agency>;
-  for (const [key, agency] of Object.entries(DEMO_AGENCIES) as Array<[keyof typeof DEMO_AGENCIES, (typeof DEMO_AGENCIES)[keyof typeof DEMO_AGENCIES]]>) {
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the demo's kinds are written as AgencyKind's values
-    agencies[key] = await dataSource.getRepository(Agency).save({ name: agency.name, kind: agency.kind as AgencyKind, noticeEmail: agency.noticeEmail });
+  for (const [key, agency] of Object.entries(DEMO_AGENCIES) as Array<
+    [keyof typeof DEMO_AGENCIES, (typeof DEMO_AGENCIES)[keyof typeof DEMO_AGENCIES]]
+  >) {
+    agencies[key] = await dataSource
+      .getRepository(Agency)
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the demo's kinds are written as AgencyKind's values
+      .save({ name: agency.name, kind: agency.kind as AgencyKind, noticeEmail: agency.noticeEmail });
   }
   const users = {} as Record<(typeof DEMO_STAFF)[number]['key'], User>;
   for (const person of DEMO_STAFF) {
@@ -62,21 +66,53 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
       passwordHash: await PasswordHasher.hash(password),
     });
   }
-  const asUser = (user: User): SignedInUser => ({ id: user.id, role: user.role, agencyId: user.agencyId, email: user.email, name: user.name });
+  const asUser = (user: User): SignedInUser => ({
+    id: user.id,
+    role: user.role,
+    agencyId: user.agencyId,
+    email: user.email,
+    name: user.name,
+  });
   const admin = asUser(users.admin);
-  const run = <T>(user: SignedInUser, work: () => Promise<T>) => RequestContext.run({ requestId: 'demo-seed', ipAddress: null, user }, work);
+  const run = <T>(user: SignedInUser, work: () => Promise<T>) =>
+    RequestContext.run({ requestId: 'demo-seed', ipAddress: null, user }, work);
 
   const today = app.get(ProgramClock).today();
   const groups = app.get(GroupsService);
   const duluth = reference.duluth.id;
   const schedule = [
-    { name: 'Tuesday evening group', weekday: 2, startTime: '18:30', facilitatorIds: [users.facilitator.id], language: 'en', location: 'Room 2, 202 W 2nd St, Duluth' },
-    { name: 'Thursday evening group', weekday: 4, startTime: '18:00', facilitatorIds: [users.facilitator2.id], language: 'en', location: 'Room 2, 202 W 2nd St, Duluth' },
-    { name: 'Grupo del sábado (español)', weekday: 6, startTime: '10:00', facilitatorIds: [users.facilitator.id, users.facilitator2.id], language: 'es', location: 'Community Room, 14 E Central Entrance' },
+    {
+      name: 'Tuesday evening group',
+      weekday: 2,
+      startTime: '18:30',
+      facilitatorIds: [users.facilitator.id],
+      language: 'en',
+      location: 'Room 2, 202 W 2nd St, Duluth',
+    },
+    {
+      name: 'Thursday evening group',
+      weekday: 4,
+      startTime: '18:00',
+      facilitatorIds: [users.facilitator2.id],
+      language: 'en',
+      location: 'Room 2, 202 W 2nd St, Duluth',
+    },
+    {
+      name: 'Grupo del sábado (español)',
+      weekday: 6,
+      startTime: '10:00',
+      facilitatorIds: [users.facilitator.id, users.facilitator2.id],
+      language: 'es',
+      location: 'Community Room, 14 E Central Entrance',
+    },
   ];
   const created = [];
   for (const group of schedule) {
-    created.push(await run(admin, () => groups.create({ ...group, curriculumId: duluth, durationMinutes: 90, capacity: 12, startsOn: addDays(today, -70) })));
+    created.push(
+      await run(admin, () =>
+        groups.create({ ...group, curriculumId: duluth, durationMinutes: 90, capacity: 12, startsOn: addDays(today, -70) }),
+      ),
+    );
   }
 
   const referrals = app.get(ReferralsService);
@@ -105,7 +141,9 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
     // One man was ordered two months ago and never came: the sweep flags him as failed to enroll.
     if (index === NEVER_ENROLLED) continue;
     const group = created[index % 7 === 4 ? 2 : index % 2];
-    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(orderedOn, 3), addDays(orderedOn, 20)))).filter((s) => s.date <= today && s.status !== SessionStatus.Cancelled);
+    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(orderedOn, 3), addDays(orderedOn, 20)))).filter(
+      (s) => s.date <= today && s.status !== SessionStatus.Cancelled,
+    );
     const startDate = sessions[0]?.date ?? addDays(today, 1);
     if (startDate > today) continue;
     await run(admin, () => enrollments.enroll(admin, { referralId: referral.id, groupId: group.id, startDate }));
@@ -116,13 +154,23 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
   const troubled = new Set(['Marcus', 'Tyler', 'Jorge']);
   for (const group of created) {
     const facilitator = asUser(group.facilitators[0].id === users.facilitator.id ? users.facilitator : users.facilitator2);
-    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(today, -70), today))).filter((s) => s.date < today && s.status !== SessionStatus.Cancelled);
+    const sessions = (await run(admin, () => groups.sessions(admin, group.id, addDays(today, -70), today))).filter(
+      (s) => s.date < today && s.status !== SessionStatus.Cancelled,
+    );
     for (const session of sessions) {
       const roster = await app.get(RosterService).load(dataSource.manager, session.id, Role.Admin);
       if (roster.entries.length === 0) continue;
-      const marks = roster.entries.map((entry) => ({ enrollmentId: entry.enrollmentId, status: demoStatus(random(), troubled.has(entry.firstName)), note: undefined as string | undefined }));
+      const marks = roster.entries.map((entry) => ({
+        enrollmentId: entry.enrollmentId,
+        status: demoStatus(random(), troubled.has(entry.firstName)),
+        note: undefined as string | undefined,
+      }));
       if (session === sessions[sessions.length - 3] && marks.length > 1) {
-        marks[1] = { ...marks[1], status: AttendanceStatus.Removed, note: 'Left after raising his voice at another member; talked with facilitator' };
+        marks[1] = {
+          ...marks[1],
+          status: AttendanceStatus.Removed,
+          note: 'Left after raising his voice at another member; talked with facilitator',
+        };
       }
       await run(facilitator, () => attendance.mark(facilitator, session.id, marks));
     }
@@ -135,10 +183,18 @@ export async function seedDemoProgram(app: INestApplicationContext, reference: R
   for (const [man, party] of DEMO_PROTECTED_PARTIES) {
     await run(advocate, () => parties.create(advocate, referralOf[man], party));
   }
-  await run(admin, () => app.get(ReferralLifecycleService).terminate(admin, referralOf.Tyler, 'Threatened a group member after session; program terminated'));
+  await run(admin, () =>
+    app.get(ReferralLifecycleService).terminate(admin, referralOf.Tyler, 'Threatened a group member after session; program terminated'),
+  );
 
   // The nightly sweep, once, so calendar rules (failure to enroll, progress reports) show too.
-  const sweep = new ComplianceSweepService(dataSource, app.get(ComplianceService), app.get(OutboxTransaction), app.get(ProgramClock), app.get(AppConfig));
+  const sweep = new ComplianceSweepService(
+    dataSource,
+    app.get(ComplianceService),
+    app.get(OutboxTransaction),
+    app.get(ProgramClock),
+    app.get(AppConfig),
+  );
   await sweep.run(today);
   await seedUndeliveredNotices(app, { dead: referralOf.Marcus, unknown: referralOf.Anthony });
   return 'created';
@@ -148,9 +204,41 @@ const NEVER_ENROLLED = 5;
 
 /** Invented people at invented addresses (example.org, 555 numbers). */
 const DEMO_PROTECTED_PARTIES: Array<[string, CreateProtectedPartyDto]> = [
-  ['Marcus', { name: 'Dana Bell', relationship: 'wife (separated)', phone: '218 555 0142', email: 'dana.bell@example.org', safetyNotes: 'Call her work phone only, weekdays 9–5. Do not leave messages.', preferredChannel: 'phone', notificationWish: NotificationWish.Wants }],
-  ['Tyler', { name: 'Kayla Moore', relationship: 'former partner', email: 'kayla.moore@example.org', address: 'Safe at Home program, PO Box 17370, St. Paul MN 55117', safetyNotes: 'Has an order for protection. E-mail is safe; he does not know the address.', preferredChannel: 'email', notificationWish: NotificationWish.Wants }],
-  ['Jorge', { name: 'Rosa Castillo', relationship: 'partner', phone: '218 555 0199', safetyNotes: 'Speaks Spanish; use an interpreter.', preferredChannel: 'phone', notificationWish: NotificationWish.NotAsked }],
+  [
+    'Marcus',
+    {
+      name: 'Dana Bell',
+      relationship: 'wife (separated)',
+      phone: '218 555 0142',
+      email: 'dana.bell@example.org',
+      safetyNotes: 'Call her work phone only, weekdays 9–5. Do not leave messages.',
+      preferredChannel: 'phone',
+      notificationWish: NotificationWish.Wants,
+    },
+  ],
+  [
+    'Tyler',
+    {
+      name: 'Kayla Moore',
+      relationship: 'former partner',
+      email: 'kayla.moore@example.org',
+      address: 'Safe at Home program, PO Box 17370, St. Paul MN 55117',
+      safetyNotes: 'Has an order for protection. E-mail is safe; he does not know the address.',
+      preferredChannel: 'email',
+      notificationWish: NotificationWish.Wants,
+    },
+  ],
+  [
+    'Jorge',
+    {
+      name: 'Rosa Castillo',
+      relationship: 'partner',
+      phone: '218 555 0199',
+      safetyNotes: 'Speaks Spanish; use an interpreter.',
+      preferredChannel: 'phone',
+      notificationWish: NotificationWish.NotAsked,
+    },
+  ],
 ];
 
 function demoStatus(roll: number, troubled: boolean): AttendanceStatus {

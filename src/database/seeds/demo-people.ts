@@ -16,13 +16,23 @@ export const DEMO_STAFF = [
   { key: 'probation_officer2', email: 'po2@demo.throughline.test', name: 'Tom Lindqvist', role: 'probation_officer', agency: 'probation' },
   { key: 'court_clerk', email: 'clerk@demo.throughline.test', name: 'Janet Kowalski', role: 'court_clerk', agency: 'court' },
   { key: 'advocate', email: 'advocate@demo.throughline.test', name: 'Lena Fairbanks', role: 'advocate', agency: 'advocacy' },
-  { key: 'coordinator', email: 'ccr@demo.throughline.test', name: 'Ruth Lindahl (CCR coordinator)', role: 'coordinator', agency: 'program' },
+  {
+    key: 'coordinator',
+    email: 'ccr@demo.throughline.test',
+    name: 'Ruth Lindahl (CCR coordinator)',
+    role: 'coordinator',
+    agency: 'program',
+  },
 ] as const;
 
 export const DEMO_AGENCIES = {
   program: { name: 'Arrowhead Men’s Nonviolence Program', kind: 'program', noticeEmail: 'coordinator@demo.throughline.test' },
   court: { name: 'St. Louis County District Court (Duluth)', kind: 'court', noticeEmail: 'court-notices@demo.throughline.test' },
-  probation: { name: 'Arrowhead Regional Corrections — Probation', kind: 'probation', noticeEmail: 'probation-notices@demo.throughline.test' },
+  probation: {
+    name: 'Arrowhead Regional Corrections — Probation',
+    kind: 'probation',
+    noticeEmail: 'probation-notices@demo.throughline.test',
+  },
   advocacy: { name: 'Safe Haven Advocacy Center', kind: 'advocacy', noticeEmail: null },
 } as const;
 

@@ -22,17 +22,23 @@ export async function seedUndeliveredNotices(app: INestApplicationContext, refer
   // The seed runs without workers, where the renderer lives: the same class, built by hand.
   const renderer = new NoticeRenderer(dataSource, app.get(AppConfig), app.get(ProgramClock));
   const firstNotice = async (referralId: string, recipientKind: 'court' | 'probation_officer') =>
-    (await dataSource.query<Array<{ id: string }>>(
-      `SELECT n.id FROM notices n JOIN compliance_events e ON e.id = n.event_id
+    (
+      await dataSource.query<Array<{ id: string }>>(
+        `SELECT n.id FROM notices n JOIN compliance_events e ON e.id = n.event_id
         WHERE n.referral_id = $1 AND n.recipient_kind = $2 AND n.status = 'pending' AND e.kind NOT IN ('enrolled', 'transferred')
         ORDER BY n.created_at LIMIT 1`,
-      [referralId, recipientKind],
-    ))[0]?.id;
+        [referralId, recipientKind],
+      )
+    )[0]?.id;
   const dead = await firstNotice(referrals.dead, 'court');
   const unknown = await firstNotice(referrals.unknown, 'probation_officer');
   for (const [noticeId, status, lastResponse] of [
     [dead, 'dead', `550 5.1.1 <${DEMO_BOUNCED_COURT_ADDRESS}>: Recipient address rejected: User unknown in virtual mailbox table`],
-    [unknown, 'unknown', 'The worker stopped while sending; the mail server may have accepted it. Check with the recipient before resending.'],
+    [
+      unknown,
+      'unknown',
+      'The worker stopped while sending; the mail server may have accepted it. Check with the recipient before resending.',
+    ],
   ] as const) {
     if (!noticeId) continue;
     const rendered = await renderer.render(noticeId);

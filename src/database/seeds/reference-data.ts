@@ -46,9 +46,7 @@ export async function seedReferenceData(manager: EntityManager): Promise<Referen
 
   let duluth = await manager.findOneBy(Curriculum, { name: DULUTH_CURRICULUM.name });
   if (!duluth) {
-    duluth = await manager.save(
-      manager.create(Curriculum, { name: DULUTH_CURRICULUM.name, description: DULUTH_CURRICULUM.description }),
-    );
+    duluth = await manager.save(manager.create(Curriculum, { name: DULUTH_CURRICULUM.name, description: DULUTH_CURRICULUM.description }));
     let position = 0;
     const curriculumId = duluth.id;
     const units = DULUTH_CURRICULUM.themes.flatMap(({ theme, titles }) =>

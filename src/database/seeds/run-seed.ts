@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   try {
     const reference = await app.get(DataSource).transaction((manager) => seedReferenceData(manager));
     // The holiday calendar seeds itself when the application context starts (HolidayCalendar).
-    process.stdout.write(`Reference data: ${reference.policies.length} policy presets, the Duluth curriculum, the program's holiday calendar.\n`);
+    process.stdout.write(
+      `Reference data: ${reference.policies.length} policy presets, the Duluth curriculum, the program's holiday calendar.\n`,
+    );
     if (!withDemo) return;
     const outcome = await seedDemoProgram(app, reference);
     process.stdout.write(outcome === 'created' ? 'Demo program created.\n' : 'Demo program already present; left as it is.\n');

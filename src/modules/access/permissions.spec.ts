@@ -7,9 +7,9 @@ import { AccessFacts, AccessTable, allows, guardedAlias, Permission, PERMISSIONS
 const PEOPLE = ['u1', 'u2', 'u3'];
 const AGENCIES = ['a1', 'a2'];
 
-const user = fc.record({ id: fc.constantFrom(...PEOPLE), role: fc.constantFrom(...ALL_ROLES), agencyId: fc.constantFrom(...AGENCIES) }).map(
-  (each): SignedInUser => ({ ...each, email: `${each.id}@example.org`, name: each.id }),
-);
+const user = fc
+  .record({ id: fc.constantFrom(...PEOPLE), role: fc.constantFrom(...ALL_ROLES), agencyId: fc.constantFrom(...AGENCIES) })
+  .map((each): SignedInUser => ({ ...each, email: `${each.id}@example.org`, name: each.id }));
 
 /** One record as the rules see it: the referral, group, session, notice, officer and policy around it. */
 const facts = fc
@@ -32,7 +32,11 @@ const facts = fc
         referral: { probation_officer_id: record.officer, court_agency_id: record.court },
         group: { id: record.group },
         session: { group_id: record.group, run_by_id: record.runBy },
-        notice: { recipient_kind: record.recipientKind, recipient_user_id: record.recipientUser, recipient_agency_id: record.recipientAgency },
+        notice: {
+          recipient_kind: record.recipientKind,
+          recipient_user_id: record.recipientUser,
+          recipient_agency_id: record.recipientAgency,
+        },
         probationOfficer: { agency_id: record.officerAgency },
         policy: { protected_party_admin_access: record.adminMayRead },
       },
@@ -40,7 +44,18 @@ const facts = fc
     } satisfies AccessFacts,
   }));
 
-type CaseRecord = { officer: string; officerAgency: string; court: string; group: 'g1' | 'g2'; runBy: string | null; recipientKind: string; recipientUser: string | null; recipientAgency: string | null; adminMayRead: boolean; facilitators: { g1: string[]; g2: string[] } };
+type CaseRecord = {
+  officer: string;
+  officerAgency: string;
+  court: string;
+  group: 'g1' | 'g2';
+  runBy: string | null;
+  recipientKind: string;
+  recipientUser: string | null;
+  recipientAgency: string | null;
+  adminMayRead: boolean;
+  facilitators: { g1: string[]; g2: string[] };
+};
 
 /** Who may see what, said again from the program's rules, independently of the table. */
 function mayTouch(who: SignedInUser, permission: Permission, record: CaseRecord): boolean {
@@ -53,7 +68,12 @@ function mayTouch(who: SignedInUser, permission: Permission, record: CaseRecord)
   switch (permission) {
     case 'referral.read':
     case 'referral.write':
-      return role === Role.Admin || role === Role.Coordinator || (role === Role.ProbationOfficer && hisCase) || (role === Role.CourtClerk && herCourt);
+      return (
+        role === Role.Admin ||
+        role === Role.Coordinator ||
+        (role === Role.ProbationOfficer && hisCase) ||
+        (role === Role.CourtClerk && herCourt)
+      );
     case 'group.read':
     case 'group.manage':
       return role === Role.Admin || (role === Role.Facilitator && facilitates);
@@ -62,14 +82,24 @@ function mayTouch(who: SignedInUser, permission: Permission, record: CaseRecord)
       // A facilitator also reaches a session of another group that he covered.
       return role === Role.Admin || (role === Role.Facilitator && (facilitates || record.runBy === who.id));
     case 'notice.read':
-      return role === Role.Admin || role === Role.Coordinator || (role === Role.ProbationOfficer && hisCase) || (role === Role.CourtClerk && toHerCourt);
+      return (
+        role === Role.Admin ||
+        role === Role.Coordinator ||
+        (role === Role.ProbationOfficer && hisCase) ||
+        (role === Role.CourtClerk && toHerCourt)
+      );
     case 'notice.inbox':
       return (role === Role.ProbationOfficer && toHim) || (role === Role.CourtClerk && toHerCourt);
     case 'response.record':
       return (role === Role.ProbationOfficer && hisCase) || (role === Role.CourtClerk && herCourt);
     case 'accountability.read':
       // The officer sees his whole department's orders, not only his own.
-      return role === Role.Admin || role === Role.Coordinator || (role === Role.ProbationOfficer && record.officerAgency === who.agencyId) || (role === Role.CourtClerk && herCourt);
+      return (
+        role === Role.Admin ||
+        role === Role.Coordinator ||
+        (role === Role.ProbationOfficer && record.officerAgency === who.agencyId) ||
+        (role === Role.CourtClerk && herCourt)
+      );
     case 'protected-party.read':
     case 'protected-party.write':
       return role === Role.Advocate || (role === Role.Admin && record.adminMayRead);
@@ -139,7 +169,10 @@ describe('the scope as SQL', () => {
   it("puts the officer's own cases and the clerk's court on the referral's alias", () => {
     expect(sql(Role.ProbationOfficer, 'referral.read', 'r')).toEqual({ text: 'r.probation_officer_id = $1', values: ['me'] });
     expect(sql(Role.CourtClerk, 'referral.read', 'referral')).toEqual({ text: 'referral.court_agency_id = $1', values: ['mine'] });
-    expect(sql(Role.ProbationOfficer, 'accountability.read', { referral: 'r', probationOfficer: 'po' })).toEqual({ text: 'po.agency_id = $1', values: ['mine'] });
+    expect(sql(Role.ProbationOfficer, 'accountability.read', { referral: 'r', probationOfficer: 'po' })).toEqual({
+      text: 'po.agency_id = $1',
+      values: ['mine'],
+    });
   });
 
   it("writes the inbox's recipient kind literally, so the partial inbox indexes match", () => {
@@ -147,11 +180,15 @@ describe('the scope as SQL', () => {
       text: "(n.recipient_kind = 'probation_officer' AND n.recipient_user_id = $1)",
       values: ['me'],
     });
-    expect(sql(Role.CourtClerk, 'notice.read', { notice: 'n', referral: 'r' }).text).toBe("(n.recipient_kind = 'court' AND n.recipient_agency_id = $1)");
+    expect(sql(Role.CourtClerk, 'notice.read', { notice: 'n', referral: 'r' }).text).toBe(
+      "(n.recipient_kind = 'court' AND n.recipient_agency_id = $1)",
+    );
   });
 
   it("reaches a facilitator's groups through group_facilitators, and a session he covered by who ran it", () => {
-    expect(sql(Role.Facilitator, 'group.read', 'g').text).toBe('EXISTS (SELECT 1 FROM group_facilitators gf WHERE gf.group_id = g.id AND gf.user_id = $1)');
+    expect(sql(Role.Facilitator, 'group.read', 'g').text).toBe(
+      'EXISTS (SELECT 1 FROM group_facilitators gf WHERE gf.group_id = g.id AND gf.user_id = $1)',
+    );
     expect(sql(Role.Facilitator, 'session.mark', 's')).toEqual({
       text: '(EXISTS (SELECT 1 FROM group_facilitators gf WHERE gf.group_id = s.group_id AND gf.user_id = $1) OR s.run_by_id = $2)',
       values: ['me', 'me'],

@@ -198,7 +198,12 @@ export function ruleFor(user: Pick<SignedInUser, 'role'>, permission: Permission
  * table's alias, or an alias for each table the rule looks at; `bind` turns a value into a
  * positional parameter (SqlParams.bind), so the parameters join the caller's.
  */
-export function scopeSql(user: SignedInUser, permission: Permission, alias: string | AccessAliases, bind: (value: unknown) => string): string {
+export function scopeSql(
+  user: SignedInUser,
+  permission: Permission,
+  alias: string | AccessAliases,
+  bind: (value: unknown) => string,
+): string {
   const aliases: AccessAliases = typeof alias === 'string' ? { [PERMISSIONS[permission].guards]: alias } : alias;
   const rule = ruleFor(user, permission);
   return rule ? ruleSql(rule, user, aliases, bind) : 'FALSE';

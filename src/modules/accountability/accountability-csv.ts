@@ -9,7 +9,13 @@ import { AccountabilityExportService, ExportTable } from './accountability-expor
  * before the headers go out, so a database that fails at the start is a clean error answer,
  * not a download cut off after its first byte.
  */
-export async function sendAccountabilityCsv(exports: AccountabilityExportService, user: SignedInUser, query: AccountabilityQuery, table: ExportTable, res: Response): Promise<void> {
+export async function sendAccountabilityCsv(
+  exports: AccountabilityExportService,
+  user: SignedInUser,
+  query: AccountabilityQuery,
+  table: ExportTable,
+  res: Response,
+): Promise<void> {
   const fileName = `accountability-${table}${query.from ? `-from-${query.from}` : ''}${query.to ? `-to-${query.to}` : ''}.csv`;
   if (table === 'violations' || table === 'unanswered') {
     const rows = exports.violationRows(user, query, { onlyUnanswered: table === 'unanswered', table });

@@ -90,10 +90,18 @@ export class AccountabilityExportService {
   ) {}
 
   /** One table of the page: computed as the page computes it, as columns and rows. */
-  async table(user: SignedInUser, query: AccountabilityQuery, table: SummaryTableName): Promise<{ columns: Array<CsvColumn<Record<string, unknown>>>; rows: Array<Record<string, unknown>> }> {
+  async table(
+    user: SignedInUser,
+    query: AccountabilityQuery,
+    table: SummaryTableName,
+  ): Promise<{ columns: Array<CsvColumn<Record<string, unknown>>>; rows: Array<Record<string, unknown>> }> {
     const summary = await this.figures.summary(user, query, { audit: false });
     const result = summaryTable(summary, table);
-    await this.audit.record({ action: 'accountability.export', recordType: 'accountability', details: { table, filters: auditFilters(query, summary.period), rows: result.rows.length } });
+    await this.audit.record({
+      action: 'accountability.export',
+      recordType: 'accountability',
+      details: { table, filters: auditFilters(query, summary.period), rows: result.rows.length },
+    });
     return result;
   }
 
@@ -108,7 +116,11 @@ export class AccountabilityExportService {
    * first, read through a cursor in a read-only transaction: one statement, fetched in batches,
    * so 50,000 rows stream in flat memory. The audit entry is written before the first row.
    */
-  async *violationRows(user: SignedInUser, query: AccountabilityQuery, options: { onlyUnanswered?: boolean; table?: ExportTable } = {}): AsyncGenerator<ViolationCsvRow> {
+  async *violationRows(
+    user: SignedInUser,
+    query: AccountabilityQuery,
+    options: { onlyUnanswered?: boolean; table?: ExportTable } = {},
+  ): AsyncGenerator<ViolationCsvRow> {
     const period = resolvePeriod(query, this.clock.today());
     const params = new SqlParams();
     const scoped = scopedReferralsSql(user, query, params.bind);
@@ -158,7 +170,11 @@ export class AccountabilityExportService {
     await this.audit.record({
       action: 'accountability.export',
       recordType: 'accountability',
-      details: { table: options.table ?? (options.onlyUnanswered ? 'unanswered' : 'violations'), filters: auditFilters(query, period), participantNames: withName },
+      details: {
+        table: options.table ?? (options.onlyUnanswered ? 'unanswered' : 'violations'),
+        filters: auditFilters(query, period),
+        participantNames: withName,
+      },
     });
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();

@@ -1,5 +1,16 @@
 import fc from 'fast-check';
-import { disparityFlags, DISPARITY_RULE, durationText, max, median, p90, percentile, percentText, share, spread } from './accountability-figures';
+import {
+  disparityFlags,
+  DISPARITY_RULE,
+  durationText,
+  max,
+  median,
+  p90,
+  percentile,
+  percentText,
+  share,
+  spread,
+} from './accountability-figures';
 
 /** The textbook median: the middle value, or the mean of the two middle ones. */
 function naiveMedian(values: number[]): number | null {
@@ -23,7 +34,8 @@ function naivePercentile(values: number[], q: number): number | null {
 }
 
 const delays = fc.array(fc.double({ min: 0, max: 10_000, noNaN: true }), { maxLength: 60 });
-const close = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b)));
+const close = (a: number | null, b: number | null) =>
+  a === null || b === null ? a === b : Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
 
 describe('the figures of the accountability view', () => {
   it('takes the median as the middle value, or the mean of the two middle ones', () => {
@@ -89,15 +101,30 @@ describe('the figures of the accountability view', () => {
 
     it('raises no flag at exactly the margin, and one just past it', () => {
       // 30 % against 20 %: exactly ten points.
-      expect(disparityFlags('terminated', [{ value: 'a', label: 'A', count: 3, of: 10 }, { value: 'b', label: 'B', count: 2, of: 10 }])).toEqual([]);
-      expect(disparityFlags('terminated', [{ value: 'a', label: 'A', count: 31, of: 100 }, { value: 'b', label: 'B', count: 20, of: 100 }])).toHaveLength(2);
+      expect(
+        disparityFlags('terminated', [
+          { value: 'a', label: 'A', count: 3, of: 10 },
+          { value: 'b', label: 'B', count: 2, of: 10 },
+        ]),
+      ).toEqual([]);
+      expect(
+        disparityFlags('terminated', [
+          { value: 'a', label: 'A', count: 31, of: 100 },
+          { value: 'b', label: 'B', count: 20, of: 100 },
+        ]),
+      ).toHaveLength(2);
     });
 
     it('agrees with a naive model that pools the rest by hand (property)', () => {
       const value = fc.record({ of: fc.integer({ min: 0, max: 40 }), ratio: fc.double({ min: 0, max: 1, noNaN: true }) });
       fc.assert(
         fc.property(fc.array(value, { minLength: 1, maxLength: 6 }), (generated) => {
-          const values = generated.map((entry, i) => ({ value: `v${i}`, label: `V${i}`, of: entry.of, count: Math.floor(entry.of * entry.ratio) }));
+          const values = generated.map((entry, i) => ({
+            value: `v${i}`,
+            label: `V${i}`,
+            of: entry.of,
+            count: Math.floor(entry.of * entry.ratio),
+          }));
           const expected = values
             .filter((candidate) => {
               const others = values.filter((other) => other !== candidate);

@@ -46,7 +46,8 @@ export interface Share {
 }
 
 export function share(count: number, of: number): Share {
-  if (!Number.isInteger(count) || !Number.isInteger(of) || count < 0 || of < 0 || count > of) throw new RangeError(`a share is a count out of a larger count, not ${count} of ${of}`);
+  if (!Number.isInteger(count) || !Number.isInteger(of) || count < 0 || of < 0 || count > of)
+    throw new RangeError(`a share is a count out of a larger count, not ${count} of ${of}`);
   return { count, of, share: of === 0 ? null : count / of };
 }
 

@@ -14,7 +14,12 @@ const KIND_LABELS: Record<string, string> = {
 };
 
 const shareCell = (value: Share) => ({ text: percentText(value.share), counts: `${value.count} of ${value.of}` });
-const spreadCells = (value: Spread, format: (n: number | null) => string) => ({ median: format(value.median), p90: format(value.p90), max: format(value.max), count: value.count });
+const spreadCells = (value: Spread, format: (n: number | null) => string) => ({
+  median: format(value.median),
+  p90: format(value.p90),
+  max: format(value.max),
+  count: value.count,
+});
 const days = (value: number | null) => (value === null ? '—' : `${Math.round(value * 10) / 10}`);
 
 /** The query string of the filters, for the export links (ids and dates only). */
@@ -45,30 +50,60 @@ export function accountabilityPageModel(summary: AccountabilitySummary, query: A
     agency: AGENCY_LABELS[row.agency],
     notices: row.notices,
     stages: [
-      { name: 'Crossing → notice reached the agency', ...spreadCells(row.toNotice, durationText), within: shareCell(row.toNotice.withinDeadline) },
-      { name: 'Crossing → acknowledged', ...spreadCells(row.toAcknowledgement, durationText), within: shareCell(row.toAcknowledgement.withinDeadline) },
-      { name: 'Crossing → first response', ...spreadCells(row.toFirstResponse, durationText), within: shareCell(row.toFirstResponse.withinDeadline) },
+      {
+        name: 'Crossing → notice reached the agency',
+        ...spreadCells(row.toNotice, durationText),
+        within: shareCell(row.toNotice.withinDeadline),
+      },
+      {
+        name: 'Crossing → acknowledged',
+        ...spreadCells(row.toAcknowledgement, durationText),
+        within: shareCell(row.toAcknowledgement.withinDeadline),
+      },
+      {
+        name: 'Crossing → first response',
+        ...spreadCells(row.toFirstResponse, durationText),
+        within: shareCell(row.toFirstResponse.withinDeadline),
+      },
     ],
   }));
   const agencies = summary.swift.filter((row) => row.agency !== 'all');
   const swiftChart = barChart({
     id: 'chart-swift',
     title: 'Median days from the crossing to the first response, by agency',
-    description: agencies.map((row) => `${AGENCY_LABELS[row.agency]}: ${durationText(row.toFirstResponse.median)}`).join('; ') || 'No violations in the period',
+    description:
+      agencies.map((row) => `${AGENCY_LABELS[row.agency]}: ${durationText(row.toFirstResponse.median)}`).join('; ') ||
+      'No violations in the period',
     points: agencies.flatMap((row) => [
       { label: `Notice\n${AGENCY_LABELS[row.agency]}`, value: row.toNotice.median === null ? null : row.toNotice.median / 24 },
-      { label: `Acknowledged\n${AGENCY_LABELS[row.agency]}`, value: row.toAcknowledgement.median === null ? null : row.toAcknowledgement.median / 24 },
-      { label: `First response\n${AGENCY_LABELS[row.agency]}`, value: row.toFirstResponse.median === null ? null : row.toFirstResponse.median / 24 },
+      {
+        label: `Acknowledged\n${AGENCY_LABELS[row.agency]}`,
+        value: row.toAcknowledgement.median === null ? null : row.toAcknowledgement.median / 24,
+      },
+      {
+        label: `First response\n${AGENCY_LABELS[row.agency]}`,
+        value: row.toFirstResponse.median === null ? null : row.toFirstResponse.median / 24,
+      },
     ]),
     format: (value) => `${Math.round(value * 10) / 10} d`,
   });
 
-  const sureRows = [...summary.sure.byCourt, summary.sure.overall].map((row) => ({ court: row.court, violations: row.violations, courtAction: shareCell(row.courtAction), noResponse: shareCell(row.noResponse), overall: row.courtId === null }));
+  const sureRows = [...summary.sure.byCourt, summary.sure.overall].map((row) => ({
+    court: row.court,
+    violations: row.violations,
+    courtAction: shareCell(row.courtAction),
+    noResponse: shareCell(row.noResponse),
+    overall: row.courtId === null,
+  }));
   const sureChart = barChart({
     id: 'chart-sure',
     title: 'Share of violations with a court action, by court',
-    description: summary.sure.byCourt.map((row) => `${row.court}: ${percentText(row.courtAction.share)}`).join('; ') || 'No violations in the period',
-    points: summary.sure.byCourt.map((row) => ({ label: row.court, value: row.courtAction.share === null ? null : row.courtAction.share * 100 })),
+    description:
+      summary.sure.byCourt.map((row) => `${row.court}: ${percentText(row.courtAction.share)}`).join('; ') || 'No violations in the period',
+    points: summary.sure.byCourt.map((row) => ({
+      label: row.court,
+      value: row.courtAction.share === null ? null : row.courtAction.share * 100,
+    })),
     format: (value) => `${Math.round(value)} %`,
     max: 100,
   });
@@ -84,8 +119,13 @@ export function accountabilityPageModel(summary: AccountabilitySummary, query: A
   const outcomesChart = barChart({
     id: 'chart-outcomes',
     title: 'Completion rate of the orders that ended in the period, by group',
-    description: summary.outcomes.byGroup.map((row) => `${row.label}: ${percentText(row.completed.share)}`).join('; ') || 'No orders ended in the period',
-    points: summary.outcomes.byGroup.map((row) => ({ label: row.label, value: row.completed.share === null ? null : row.completed.share * 100 })),
+    description:
+      summary.outcomes.byGroup.map((row) => `${row.label}: ${percentText(row.completed.share)}`).join('; ') ||
+      'No orders ended in the period',
+    points: summary.outcomes.byGroup.map((row) => ({
+      label: row.label,
+      value: row.completed.share === null ? null : row.completed.share * 100,
+    })),
     format: (value) => `${Math.round(value)} %`,
     max: 100,
   });
@@ -102,8 +142,13 @@ export function accountabilityPageModel(summary: AccountabilitySummary, query: A
   const disparityChart = barChart({
     id: 'chart-disparity',
     title: 'Termination rate by participant language',
-    description: summary.disparity.byLanguage.map((row) => `${row.label}: ${percentText(row.terminated.share)}`).join('; ') || 'No orders ended in the period',
-    points: summary.disparity.byLanguage.map((row) => ({ label: row.label, value: row.terminated.share === null ? null : row.terminated.share * 100 })),
+    description:
+      summary.disparity.byLanguage.map((row) => `${row.label}: ${percentText(row.terminated.share)}`).join('; ') ||
+      'No orders ended in the period',
+    points: summary.disparity.byLanguage.map((row) => ({
+      label: row.label,
+      value: row.terminated.share === null ? null : row.terminated.share * 100,
+    })),
     format: (value) => `${Math.round(value)} %`,
     max: 100,
   });
@@ -112,11 +157,34 @@ export function accountabilityPageModel(summary: AccountabilitySummary, query: A
   const trendShares = lineChart({
     id: 'chart-trend-shares',
     title: 'By month: court action, no response, completion',
-    description: summary.trends.map((month) => `${month.label}: court action ${percentText(month.courtAction.share)}, no response ${percentText(month.noResponse.share)}, completed ${percentText(month.completed.share)}`).join('; '),
+    description: summary.trends
+      .map(
+        (month) =>
+          `${month.label}: court action ${percentText(month.courtAction.share)}, no response ${percentText(month.noResponse.share)}, completed ${percentText(month.completed.share)}`,
+      )
+      .join('; '),
     series: [
-      { name: 'Court action', points: summary.trends.map((month, i) => ({ label: months[i], value: month.courtAction.share === null ? null : month.courtAction.share * 100 })) },
-      { name: 'No response', points: summary.trends.map((month, i) => ({ label: months[i], value: month.noResponse.share === null ? null : month.noResponse.share * 100 })) },
-      { name: 'Completed', points: summary.trends.map((month, i) => ({ label: months[i], value: month.completed.share === null ? null : month.completed.share * 100 })) },
+      {
+        name: 'Court action',
+        points: summary.trends.map((month, i) => ({
+          label: months[i],
+          value: month.courtAction.share === null ? null : month.courtAction.share * 100,
+        })),
+      },
+      {
+        name: 'No response',
+        points: summary.trends.map((month, i) => ({
+          label: months[i],
+          value: month.noResponse.share === null ? null : month.noResponse.share * 100,
+        })),
+      },
+      {
+        name: 'Completed',
+        points: summary.trends.map((month, i) => ({
+          label: months[i],
+          value: month.completed.share === null ? null : month.completed.share * 100,
+        })),
+      },
     ],
     format: (value) => `${Math.round(value)} %`,
     max: 100,
@@ -155,6 +223,11 @@ export function accountabilityPageModel(summary: AccountabilitySummary, query: A
     trends,
     trendShares,
     trendViolations,
-    exports: Object.fromEntries(['swift', 'sure', 'unanswered', 'outcomes', 'disparity', 'trends', 'violations'].map((table) => [table, `/accountability/export/${table}${exportQuery}`])),
+    exports: Object.fromEntries(
+      ['swift', 'sure', 'unanswered', 'outcomes', 'disparity', 'trends', 'violations'].map((table) => [
+        table,
+        `/accountability/export/${table}${exportQuery}`,
+      ]),
+    ),
   };
 }

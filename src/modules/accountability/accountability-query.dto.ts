@@ -17,7 +17,10 @@ function bothDates(query: unknown, to: unknown): boolean {
  * Ids and a language code only: nothing here names a man, so it may travel in the address.
  */
 export class AccountabilityQuery {
-  @ApiPropertyOptional({ description: 'First day of the period (program time zone); default: the first day of the month eleven months before `to`', example: '2026-01-01' })
+  @ApiPropertyOptional({
+    description: 'First day of the period (program time zone); default: the first day of the month eleven months before `to`',
+    example: '2026-01-01',
+  })
   @IsOptional()
   @IsCalendarDate()
   from?: string;
@@ -28,16 +31,18 @@ export class AccountabilityQuery {
   @ValidateBy({
     name: 'periodInOrder',
     validator: {
-      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- bothDates() found both dates
-      validate: (to: unknown, args) => !bothDates(args?.object, to) || daysBetween((args!.object as AccountabilityQuery).from!, to as string) >= 0,
+      validate: (to: unknown, args) =>
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- bothDates() found both dates
+        !bothDates(args?.object, to) || daysBetween((args!.object as AccountabilityQuery).from!, to as string) >= 0,
       defaultMessage: () => 'to must be on or after from',
     },
   })
   @ValidateBy({
     name: 'periodLength',
     validator: {
-      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- bothDates() found both dates
-      validate: (to: unknown, args) => !bothDates(args?.object, to) || daysBetween((args!.object as AccountabilityQuery).from!, to as string) <= MAX_PERIOD_DAYS,
+      validate: (to: unknown, args) =>
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- bothDates() found both dates
+        !bothDates(args?.object, to) || daysBetween((args!.object as AccountabilityQuery).from!, to as string) <= MAX_PERIOD_DAYS,
       defaultMessage: () => `the period may be at most ${MAX_PERIOD_DAYS} days (five years)`,
     },
   })

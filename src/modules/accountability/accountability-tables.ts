@@ -7,8 +7,17 @@ export const SUMMARY_TABLES: readonly SummaryTableName[] = ['swift', 'sure', 'ou
 
 type Cells = Record<string, unknown>;
 const round = (value: number | null, places = 1) => (value === null ? null : Math.round(value * 10 ** places) / 10 ** places);
-const shareCells = (prefix: string, value: Share): Cells => ({ [`${prefix}Count`]: value.count, [`${prefix}Of`]: value.of, [`${prefix}Share`]: round(value.share, 4) });
-const spreadCells = (prefix: string, value: Spread): Cells => ({ [`${prefix}Count`]: value.count, [`${prefix}Median`]: round(value.median), [`${prefix}P90`]: round(value.p90), [`${prefix}Max`]: round(value.max) });
+const shareCells = (prefix: string, value: Share): Cells => ({
+  [`${prefix}Count`]: value.count,
+  [`${prefix}Of`]: value.of,
+  [`${prefix}Share`]: round(value.share, 4),
+});
+const spreadCells = (prefix: string, value: Spread): Cells => ({
+  [`${prefix}Count`]: value.count,
+  [`${prefix}Median`]: round(value.median),
+  [`${prefix}P90`]: round(value.p90),
+  [`${prefix}Max`]: round(value.max),
+});
 const shareColumns = (prefix: string, words: string): Array<CsvColumn<Cells>> => [
   { key: `${prefix}Count`, header: `${words}: count` },
   { key: `${prefix}Of`, header: `${words}: of` },
@@ -49,11 +58,26 @@ export function summaryTable(summary: AccountabilitySummary, table: SummaryTable
       };
     case 'sure':
       return {
-        columns: [{ key: 'court', header: 'court' }, { key: 'violations', header: 'violations' }, ...shareColumns('action', 'court action'), ...shareColumns('none', 'no response')],
-        rows: [...summary.sure.byCourt, summary.sure.overall].map((row) => ({ court: row.court, violations: row.violations, ...shareCells('action', row.courtAction), ...shareCells('none', row.noResponse) })),
+        columns: [
+          { key: 'court', header: 'court' },
+          { key: 'violations', header: 'violations' },
+          ...shareColumns('action', 'court action'),
+          ...shareColumns('none', 'no response'),
+        ],
+        rows: [...summary.sure.byCourt, summary.sure.overall].map((row) => ({
+          court: row.court,
+          violations: row.violations,
+          ...shareCells('action', row.courtAction),
+          ...shareCells('none', row.noResponse),
+        })),
       };
     case 'outcomes': {
-      const rows: OutcomeRow[] = [summary.outcomes.overall, ...summary.outcomes.byPolicy, ...summary.outcomes.byGroup, ...summary.outcomes.byCourt];
+      const rows: OutcomeRow[] = [
+        summary.outcomes.overall,
+        ...summary.outcomes.byPolicy,
+        ...summary.outcomes.byGroup,
+        ...summary.outcomes.byCourt,
+      ];
       return {
         columns: [
           { key: 'dimension', header: 'by' },

@@ -39,7 +39,12 @@ export class AccountabilityController {
   @Get('export/:table')
   @Roles(...ACCOUNTABILITY_ROLES)
   @ApiProduces('text/csv')
-  async export(@Param() params: ExportTableParams, @Query() query: AccountabilityQuery, @CurrentUser() user: SignedInUser, @Res() res: Response): Promise<void> {
+  async export(
+    @Param() params: ExportTableParams,
+    @Query() query: AccountabilityQuery,
+    @CurrentUser() user: SignedInUser,
+    @Res() res: Response,
+  ): Promise<void> {
     await sendAccountabilityCsv(this.exports, user, query, params.table, res);
   }
 }

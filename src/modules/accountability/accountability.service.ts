@@ -9,7 +9,17 @@ import { Role } from '../../common/auth/role.enum';
 import { DISPARITY_RULE, disparityFlags, share, Share, Spread } from './accountability-figures';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { monthLabel, resolvePeriod } from './accountability-period';
-import { bindPeriod, calendarSql, COURT_TOLD_SQL, hours, legsSql, FIRST_RESPONSES_SQL, scopedReferralsSql, spreadSql, violationsSql } from './accountability.sql';
+import {
+  bindPeriod,
+  calendarSql,
+  COURT_TOLD_SQL,
+  hours,
+  legsSql,
+  FIRST_RESPONSES_SQL,
+  scopedReferralsSql,
+  spreadSql,
+  violationsSql,
+} from './accountability.sql';
 import { AccountabilitySummary, DisparityRow, OutcomeRow, SureRow, SwiftRow, TrendMonth, UnansweredViolation } from './accountability.view';
 import { languageLabel } from './languages';
 
@@ -58,14 +68,21 @@ export class AccountabilityService {
 
   async summary(user: SignedInUser, query: AccountabilityQuery, options: { audit?: boolean } = {}): Promise<AccountabilitySummary> {
     const period = resolvePeriod(query, this.clock.today());
-    const [violationFigures, outcomeFigures] = await Promise.all([this.violationFigures(user, query, period), this.outcomeFigures(user, query, period)]);
+    const [violationFigures, outcomeFigures] = await Promise.all([
+      this.violationFigures(user, query, period),
+      this.outcomeFigures(user, query, period),
+    ]);
     const names = await this.names(violationFigures, outcomeFigures);
     const summary = this.assemble(user, query, period, violationFigures, outcomeFigures, names);
     if (options.audit !== false) {
       await this.audit.record({
         action: 'accountability.summary',
         recordType: 'accountability',
-        details: { filters: auditFilters(query, period), violations: summary.violations, unansweredListed: summary.sure.unanswered.items.map((item) => item.eventId) },
+        details: {
+          filters: auditFilters(query, period),
+          violations: summary.violations,
+          unansweredListed: summary.sure.unanswered.items.map((item) => item.eventId),
+        },
       });
     }
     return summary;
@@ -75,7 +92,9 @@ export class AccountabilityService {
    * What the filter form offers this user: courts, probation departments, policies, groups and
    * languages. An agency's own user is offered only his agency (the figures cover nothing else).
    */
-  async filterOptions(user: SignedInUser): Promise<{ courts: Option[]; probationAgencies: Option[]; policies: Option[]; groups: Option[]; languages: Option[] }> {
+  async filterOptions(
+    user: SignedInUser,
+  ): Promise<{ courts: Option[]; probationAgencies: Option[]; policies: Option[]; groups: Option[]; languages: Option[] }> {
     const own = user.role === Role.ProbationOfficer || user.role === Role.CourtClerk ? user.agencyId : null;
     const rows = await this.dataSource.query<Array<{ kind: string; value: string; label: string }>>(
       `SELECT 'court' AS kind, id::text AS value, name AS label FROM agencies WHERE kind = 'court' AND ($1::uuid IS NULL OR id = $1 OR $2 <> 'court_clerk')
@@ -86,8 +105,17 @@ export class AccountabilityService {
        ORDER BY 1, 3 LIMIT 2000`,
       [own, user.role],
     );
-    const of = (kind: string) => rows.filter((row) => row.kind === kind).map((row) => ({ value: row.value, label: kind === 'language' ? languageLabel(row.value) : row.label }));
-    return { courts: of('court'), probationAgencies: of('probation'), policies: of('policy'), groups: of('group'), languages: of('language') };
+    const of = (kind: string) =>
+      rows
+        .filter((row) => row.kind === kind)
+        .map((row) => ({ value: row.value, label: kind === 'language' ? languageLabel(row.value) : row.label }));
+    return {
+      courts: of('court'),
+      probationAgencies: of('probation'),
+      policies: of('policy'),
+      groups: of('group'),
+      languages: of('language'),
+    };
   }
 
   /** One figure statement in a read-only transaction of its own, with room to sort. */
@@ -239,7 +267,10 @@ export class AccountabilityService {
   }
 
   /** The names the figures are shown under: courts, groups, policies (their latest version's name). */
-  private async names(violations: { sure: Row[]; by_value: Row[]; unanswered: Row[] }, outcomes: { figures: Row[] }): Promise<Map<string, string>> {
+  private async names(
+    violations: { sure: Row[]; by_value: Row[]; unanswered: Row[] },
+    outcomes: { figures: Row[] },
+  ): Promise<Map<string, string>> {
     const ids = new Set<string>();
     const keys = new Set<string>();
     /* eslint-disable @typescript-eslint/no-base-to-string -- ids and policy keys, text in the rows */
@@ -331,7 +362,9 @@ export class AccountabilityService {
       terminated: rate('terminated', dimension, value),
       sessionsBeforeTermination: spreadFor('sessions_before_termination', dimension, value),
     });
-    const valuesOf = (dimension: string) => [...new Set(outcomes.figures.filter((row) => row.dimension === dimension).map((row) => (row.value ?? null) as string | null))];
+    const valuesOf = (dimension: string) => [
+      ...new Set(outcomes.figures.filter((row) => row.dimension === dimension).map((row) => (row.value ?? null) as string | null)),
+    ];
     const byLabel = <T extends { label: string }>(rows: T[]) => rows.sort((a, b) => a.label.localeCompare(b.label));
 
     const courtActionOf = (dimension: string, value: string | null): Share => {
@@ -339,7 +372,10 @@ export class AccountabilityService {
       return share(int(row?.court_action), int(row?.court_told));
     };
     const disparityRows = (dimension: 'language' | 'group'): DisparityRow[] => {
-      const values = new Set<string | null>([...valuesOf(dimension), ...violations.by_value.filter((row) => row.dimension === dimension).map((row) => (row.value ?? null) as string | null)]);
+      const values = new Set<string | null>([
+        ...valuesOf(dimension),
+        ...violations.by_value.filter((row) => row.dimension === dimension).map((row) => (row.value ?? null) as string | null),
+      ]);
       return byLabel(
         [...values].map((value) => ({
           dimension,
@@ -364,13 +400,19 @@ export class AccountabilityService {
       rates.flatMap(([key, rateName]) =>
         disparityFlags(
           rateName,
-          (dimension === 'language' ? byLanguage : byGroup).map((row) => ({ value: row.value ?? '', label: row.label, count: row[key].count, of: row[key].of })),
+          (dimension === 'language' ? byLanguage : byGroup).map((row) => ({
+            value: row.value ?? '',
+            label: row.label,
+            count: row[key].count,
+            of: row[key].of,
+          })),
           DISPARITY_RULE,
         ).map((flag) => ({ ...flag, dimension, rateName })),
       ),
     );
 
-    const monthRow = (rows: Row[], month: string, measure?: string) => rows.find((row) => row.month === month && (measure === undefined || row.measure === measure));
+    const monthRow = (rows: Row[], month: string, measure?: string) =>
+      rows.find((row) => row.month === month && (measure === undefined || row.measure === measure));
     const trends: TrendMonth[] = period.months.map((month) => {
       const v = monthRow(violations.trend, month);
       const completed = monthRow(outcomes.trend, month, 'completed');

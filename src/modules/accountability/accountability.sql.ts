@@ -20,7 +20,12 @@ const LATEST_GROUP_JOIN = `LEFT JOIN (SELECT DISTINCT ON (en.referral_id) en.ref
                     ORDER BY en.referral_id, en.start_date DESC, en.created_at DESC) lg ON lg.referral_id = r.id`;
 
 /** The referrals the figures are about: the user's scope and the filters, with what each figure groups by. */
-export function scopedReferralsSql(user: SignedInUser, query: AccountabilityQuery, bind: (value: unknown) => string, options: { group?: boolean } = {}): string {
+export function scopedReferralsSql(
+  user: SignedInUser,
+  query: AccountabilityQuery,
+  bind: (value: unknown) => string,
+  options: { group?: boolean } = {},
+): string {
   // The group costs a pass over every enrollment: read only where a figure groups or filters by it.
   const withGroup = options.group !== false || Boolean(query.groupId);
   // Whose orders the figures cover (access/permissions.ts, accountability.read).
@@ -108,13 +113,27 @@ export function bindPeriod(period: AccountabilityPeriod, timeZone: string, now: 
     kinds: lazy(ACCOUNTABLE_KINDS, 'compliance_event_kind[]'),
   };
   return {
-    get zone() { return values.zone(); },
-    get from() { return values.from(); },
-    get to() { return values.to(); },
-    get windowFrom() { return values.windowFrom(); },
-    get trendFrom() { return values.trendFrom(); },
-    get now() { return values.now(); },
-    get kinds() { return values.kinds(); },
+    get zone() {
+      return values.zone();
+    },
+    get from() {
+      return values.from();
+    },
+    get to() {
+      return values.to();
+    },
+    get windowFrom() {
+      return values.windowFrom();
+    },
+    get trendFrom() {
+      return values.trendFrom();
+    },
+    get now() {
+      return values.now();
+    },
+    get kinds() {
+      return values.kinds();
+    },
   };
 }
 
@@ -144,7 +163,12 @@ export function violationsSql(p: PeriodParams): string {
  */
 export function legsSql(p: PeriodParams): string {
   const acknowledgeBy = businessDeadlineFromLocal('x.started_at', 'x.started_local', 'v.acknowledge_days', p.zone);
-  const respondBy = businessDeadlineFromLocal('x.started_at', 'x.started_local', `CASE n.recipient_kind WHEN 'court' THEN v.court_days ELSE v.probation_days END`, p.zone);
+  const respondBy = businessDeadlineFromLocal(
+    'x.started_at',
+    'x.started_local',
+    `CASE n.recipient_kind WHEN 'court' THEN v.court_days ELSE v.probation_days END`,
+    p.zone,
+  );
   return `
     SELECT v.id AS event_id, v.crossed_at, v.crossed_on, v.court_agency_id,
            CASE n.recipient_kind WHEN 'court' THEN 'court' ELSE 'probation' END AS agency,

@@ -79,6 +79,12 @@ export interface AccountabilitySummary {
   swift: SwiftRow[];
   sure: { overall: SureRow; byCourt: SureRow[]; unanswered: { items: UnansweredViolation[]; total: number; shown: number } };
   outcomes: { overall: OutcomeRow; byPolicy: OutcomeRow[]; byGroup: OutcomeRow[]; byCourt: OutcomeRow[] };
-  disparity: { margin: number; minimumCount: number; byLanguage: DisparityRow[]; byGroup: DisparityRow[]; flags: Array<DisparityFlag & { dimension: 'language' | 'group'; rateName: string }> };
+  disparity: {
+    margin: number;
+    minimumCount: number;
+    byLanguage: DisparityRow[];
+    byGroup: DisparityRow[];
+    flags: Array<DisparityFlag & { dimension: 'language' | 'group'; rateName: string }>;
+  };
   trends: TrendMonth[];
 }

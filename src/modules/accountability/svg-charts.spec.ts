@@ -6,7 +6,17 @@ describe('the SVG charts', () => {
   });
 
   it('draws one bar per value, none for a missing one, with a title and description for screen readers and no style attribute', () => {
-    const svg = barChart({ id: 'c', title: 'Court action <by court>', description: 'A: 50 %', points: [{ label: 'A', value: 50 }, { label: 'B', value: null }, { label: 'C & D', value: 100 }], max: 100 });
+    const svg = barChart({
+      id: 'c',
+      title: 'Court action <by court>',
+      description: 'A: 50 %',
+      points: [
+        { label: 'A', value: 50 },
+        { label: 'B', value: null },
+        { label: 'C & D', value: 100 },
+      ],
+      max: 100,
+    });
     expect(svg.match(/<rect class="chart__bar"/g)).toHaveLength(2);
     expect(svg).toContain('<title id="c-title">Court action &lt;by court&gt;</title>');
     expect(svg).toContain('aria-labelledby="c-title c-desc"');
@@ -18,7 +28,22 @@ describe('the SVG charts', () => {
   });
 
   it('draws a line per series, broken where a value is missing, with a legend', () => {
-    const svg = lineChart({ id: 'l', title: 'T', description: 'D', series: [{ name: 'Court action', points: [{ label: 'Jan', value: 10 }, { label: 'Feb', value: 20 }, { label: 'Mar', value: null }, { label: 'Apr', value: 5 }] }] });
+    const svg = lineChart({
+      id: 'l',
+      title: 'T',
+      description: 'D',
+      series: [
+        {
+          name: 'Court action',
+          points: [
+            { label: 'Jan', value: 10 },
+            { label: 'Feb', value: 20 },
+            { label: 'Mar', value: null },
+            { label: 'Apr', value: 5 },
+          ],
+        },
+      ],
+    });
     expect(svg.match(/<polyline/g)).toHaveLength(1);
     expect(svg.match(/<circle/g)).toHaveLength(3);
     expect(svg).toContain('>Court action</text>');

@@ -54,7 +54,15 @@ export class AgenciesService {
       }
       if (input.noticeEmail !== undefined) agency.noticeEmail = input.noticeEmail;
       await manager.save(agency);
-      await this.audit.record({ action: 'agency.update', recordType: 'agency', recordId: id, details: { fields: definedFields(input), ...(kindFrom !== agency.kind ? { kind: { from: kindFrom, to: agency.kind } } : {}) } }, manager);
+      await this.audit.record(
+        {
+          action: 'agency.update',
+          recordType: 'agency',
+          recordId: id,
+          details: { fields: definedFields(input), ...(kindFrom !== agency.kind ? { kind: { from: kindFrom, to: agency.kind } } : {}) },
+        },
+        manager,
+      );
       return agency;
     });
   }
@@ -98,5 +106,7 @@ function needsNoticeAddress(kind: AgencyKind): boolean {
 
 /** Audit entries name the fields given, never their values (a notice address is a person's e-mail). */
 function definedFields(input: object): string[] {
-  return Object.entries(input).filter(([, value]) => value !== undefined).map(([name]) => name);
+  return Object.entries(input)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name);
 }

@@ -30,14 +30,18 @@ export class AgencyTestMail {
     return this.outbox.run(async (manager) => {
       const agency = await manager.findOne(Agency, { where: { id: agencyId }, lock: { mode: 'pessimistic_write' } });
       if (!agency) throw new NotFoundError('agency');
-      if (!agency.noticeEmail) throw new UnprocessableError('NOTICE_EMAIL_MISSING', `${agency.name} has no notice address to test; save one first`);
+      if (!agency.noticeEmail)
+        throw new UnprocessableError('NOTICE_EMAIL_MISSING', `${agency.name} has no notice address to test; save one first`);
       const latest = await this.agencies.latestTestMailStatus(manager, agencyId);
       if (latest && ON_ITS_WAY.includes(latest)) {
         throw new UnprocessableError('TEST_MAIL_ON_ITS_WAY', 'The last test e-mail is still on its way; wait until it is sent or refused');
       }
       const today = await this.agencies.testMailsInLastDay(manager, agencyId);
       if (today >= TEST_MAILS_PER_DAY) {
-        throw new UnprocessableError('TEST_MAIL_LIMIT', `${TEST_MAILS_PER_DAY} test e-mails were sent to ${agency.name} in the last 24 hours; check the address with its owner first`);
+        throw new UnprocessableError(
+          'TEST_MAIL_LIMIT',
+          `${TEST_MAILS_PER_DAY} test e-mails were sent to ${agency.name} in the last 24 hours; check the address with its owner first`,
+        );
       }
       const mailId = await this.mails.add(manager, {
         kind: 'agency_test',

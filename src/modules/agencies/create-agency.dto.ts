@@ -36,7 +36,11 @@ export class UpdateAgencyDto {
   @Length(2, 200)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'notices@court.example.gov', nullable: true, description: 'null clears it; courts and probation departments must keep one' })
+  @ApiPropertyOptional({
+    example: 'notices@court.example.gov',
+    nullable: true,
+    description: 'null clears it; courts and probation departments must keep one',
+  })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsEmail({}, { message: 'noticeEmail must be an e-mail address' })

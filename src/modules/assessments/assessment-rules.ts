@@ -23,8 +23,10 @@ export function assessmentProblems(
   else if (input.assessedOn < orderedOn) fields.assessedOn = ['assessedOn cannot be before the order'];
   const listed = new Set(policy.assessmentFactors);
   input.factors.forEach((answer, index) => {
-    if (!listed.has(answer.factor)) fields[`factors.${index}.factor`] = [`"${answer.factor}" is not one of the policy’s assessment factors`];
-    else if (answer.present === undefined && !answer.note) fields[`factors.${index}`] = [`${answer.factor}: answer yes or no, or write a note`];
+    if (!listed.has(answer.factor))
+      fields[`factors.${index}.factor`] = [`"${answer.factor}" is not one of the policy’s assessment factors`];
+    else if (answer.present === undefined && !answer.note)
+      fields[`factors.${index}`] = [`${answer.factor}: answer yes or no, or write a note`];
   });
   const answered = new Set(input.factors.map((answer) => answer.factor));
   const missing = policy.assessmentFactors.filter((factor) => !answered.has(factor));

@@ -15,7 +15,11 @@ export class AssessmentsController {
   /** The program records an intake assessment; the order's level, sessions and complete-by follow it. */
   @Post()
   @Roles(Role.Admin)
-  record(@Param('id', ParseUUIDPipe) referralId: string, @Body() body: RecordAssessmentDto, @CurrentUser() user: SignedInUser): Promise<AssessmentView> {
+  record(
+    @Param('id', ParseUUIDPipe) referralId: string,
+    @Body() body: RecordAssessmentDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<AssessmentView> {
     return this.assessments.record(user, referralId, body);
   }
 
@@ -25,7 +29,10 @@ export class AssessmentsController {
    */
   @Get()
   @Roles(Role.Admin, Role.ProbationOfficer, Role.CourtClerk, Role.Coordinator)
-  async history(@Param('id', ParseUUIDPipe) referralId: string, @CurrentUser() user: SignedInUser): Promise<{ items: Array<AssessmentSummary | AssessmentView>; total: number }> {
+  async history(
+    @Param('id', ParseUUIDPipe) referralId: string,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<{ items: Array<AssessmentSummary | AssessmentView>; total: number }> {
     const items = await this.assessments.history(user, referralId);
     return { items, total: items.length };
   }

@@ -47,7 +47,9 @@ export class AssessmentsService {
       // The referral's row lock orders two assessments of one man: each supersedes the one before.
       const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
       if (!isOpen(referral.status)) {
-        throw new UnprocessableError('REFERRAL_ENDED', `The order is ${referral.status}; its level can no longer change`, { fields: { levelKey: [`the order is ${referral.status}`] } });
+        throw new UnprocessableError('REFERRAL_ENDED', `The order is ${referral.status}; its level can no longer change`, {
+          fields: { levelKey: [`the order is ${referral.status}`] },
+        });
       }
       const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
       const fields = assessmentProblems(input, policy, referral.orderedOn, this.clock.today());
@@ -78,18 +80,28 @@ export class AssessmentsService {
         }),
       );
       const terms = termsFor(referral.orderedOn, level);
-      await manager.update(Referral, { id: referral.id }, {
-        levelKey: level.key,
-        requiredSessions: terms.requiredSessions,
-        completeWithinMonths: terms.completeWithinMonths,
-        completeBy: terms.completeBy,
-      });
+      await manager.update(
+        Referral,
+        { id: referral.id },
+        {
+          levelKey: level.key,
+          requiredSessions: terms.requiredSessions,
+          completeWithinMonths: terms.completeWithinMonths,
+          completeBy: terms.completeBy,
+        },
+      );
       await this.audit.record(
         {
           action: 'referral.assessment',
           recordType: 'referral',
           recordId: referral.id,
-          details: { assessmentId: assessment.id, levelKey: level.key, fromLevelKey: previous?.level_key ?? null, completeBy: terms.completeBy, requiredSessions: terms.requiredSessions },
+          details: {
+            assessmentId: assessment.id,
+            levelKey: level.key,
+            fromLevelKey: previous?.level_key ?? null,
+            completeBy: terms.completeBy,
+            requiredSessions: terms.requiredSessions,
+          },
         },
         manager,
       );
@@ -124,8 +136,16 @@ export class AssessmentsService {
   /** Newest first; the program sees everything, probation and the court the level, date and reason. */
   async history(user: SignedInUser, referralId: string): Promise<Array<AssessmentSummary | AssessmentView>> {
     await this.access.requireAccess(user, 'referral.read', [referralId]);
-    const rows = await this.dataSource.query<AssessmentRow[]>(`${ASSESSMENT_SELECT} WHERE a.referral_id = $1 ORDER BY a.recorded_at DESC, a.id LIMIT 200`, [referralId]);
-    await this.audit.record({ action: 'referral.assessments.read', recordType: 'referral', recordId: referralId, details: { returned: rows.length } });
+    const rows = await this.dataSource.query<AssessmentRow[]>(
+      `${ASSESSMENT_SELECT} WHERE a.referral_id = $1 ORDER BY a.recorded_at DESC, a.id LIMIT 200`,
+      [referralId],
+    );
+    await this.audit.record({
+      action: 'referral.assessments.read',
+      recordType: 'referral',
+      recordId: referralId,
+      details: { returned: rows.length },
+    });
     return rows.map((row) => toAssessmentView(row, user.role));
   }
 

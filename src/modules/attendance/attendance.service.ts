@@ -79,7 +79,8 @@ export class AttendanceService {
         // writeMarks locked the men's referrals, so their facts, marks and events are read in one statement.
         const summary = await this.compliance.evaluate(manager, changedReferrals, { referralsLocked: true });
         for (const mark of marks) {
-          for (const event of summary.events) if (event.referralId === referralOf.get(mark.enrollmentId)) raised.push({ enrollmentId: mark.enrollmentId, kind: event.kind });
+          for (const event of summary.events)
+            if (event.referralId === referralOf.get(mark.enrollmentId)) raised.push({ enrollmentId: mark.enrollmentId, kind: event.kind });
         }
       }
     });
@@ -94,7 +95,17 @@ export class AttendanceService {
     enrollmentIds: string[],
   ): Promise<{ session: MarkableSession; referralOf: Map<string, string> }> {
     const params = new SqlParams();
-    const rows = await manager.query<Array<{ id: string; group_id: string; date: string; status: SessionStatus; note: string | null; run_by_id: string | null; eligible: Array<{ id: string; referral_id: string }> }>>(
+    const rows = await manager.query<
+      Array<{
+        id: string;
+        group_id: string;
+        date: string;
+        status: SessionStatus;
+        note: string | null;
+        run_by_id: string | null;
+        eligible: Array<{ id: string; referral_id: string }>;
+      }>
+    >(
       `SELECT s.id, s.group_id, s.date::text AS date, s.status, s.note, s.run_by_id,
               COALESCE((SELECT json_agg(json_build_object('id', e.id, 'referral_id', e.referral_id)) FROM enrollments e
                          WHERE e.id = ANY(${params.bind(enrollmentIds)}::uuid[]) AND e.group_id = s.group_id
@@ -117,9 +128,13 @@ export class AttendanceService {
     const note = details.note?.trim() ? details.note.trim().slice(0, 2000) : null;
     const runById = details.runById || null;
     if (runById) {
-      const [facilitator] = await manager.query<unknown[]>(`SELECT 1 FROM users WHERE id = $1 AND role = 'facilitator' AND active`, [runById]);
+      const [facilitator] = await manager.query<unknown[]>(`SELECT 1 FROM users WHERE id = $1 AND role = 'facilitator' AND active`, [
+        runById,
+      ]);
       if (!facilitator) {
-        throw new UnprocessableError('NOT_A_FACILITATOR', 'Who ran the session must be an active facilitator', { fields: { runById: ['Choose a facilitator from the list'] } });
+        throw new UnprocessableError('NOT_A_FACILITATOR', 'Who ran the session must be an active facilitator', {
+          fields: { runById: ['Choose a facilitator from the list'] },
+        });
       }
     }
     if (note === (session.note ?? null) && runById === (session.runById ?? null)) return;
@@ -130,7 +145,10 @@ export class AttendanceService {
         recordType: 'session',
         recordId: session.id,
         // The note is free text: the entry says which fields changed, and who ran it (an id).
-        details: { fields: [...(note !== (session.note ?? null) ? ['note'] : []), ...(runById !== (session.runById ?? null) ? ['runById'] : [])], runById },
+        details: {
+          fields: [...(note !== (session.note ?? null) ? ['note'] : []), ...(runById !== (session.runById ?? null) ? ['runById'] : [])],
+          runById,
+        },
       },
       manager,
     );
@@ -180,7 +198,11 @@ export class AttendanceService {
        DO UPDATE SET status = EXCLUDED.status, note = EXCLUDED.note, marked_by_id = EXCLUDED.marked_by_id, marked_at = now()`,
     );
     // Referenced below, so it runs: the rules' locks, taken in id order like every evaluation's.
-    write.with('locked_referrals', `SELECT r.id FROM referrals r WHERE r.id IN (SELECT c.referral_id FROM changed c) ORDER BY r.id FOR UPDATE OF r`, { returned: true });
+    write.with(
+      'locked_referrals',
+      `SELECT r.id FROM referrals r WHERE r.id IN (SELECT c.referral_id FROM changed c) ORDER BY r.id FOR UPDATE OF r`,
+      { returned: true },
+    );
     write.with('held', `UPDATE sessions SET status = 'held' WHERE id = ${sessionParam}::uuid AND status = 'scheduled' RETURNING id`);
     // The note is the facilitator's free text: it stays on the mark, the entry says only that it changed.
     write.audit(

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsEnum, IsObject, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsEnum,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { Trim } from '../../common/http/validators';
 import { AttendanceStatus } from './attendance-status.enum';
 
@@ -26,7 +38,9 @@ export class MarkAttendanceDto {
   @IsArray()
   @ArrayMinSize(1, { message: 'marks must hold at least one mark' })
   @ArrayMaxSize(60)
-  @ArrayUnique((mark: AttendanceMarkDto | null | undefined) => mark?.enrollmentId, { message: 'marks must not mark the same enrollmentId twice' })
+  @ArrayUnique((mark: AttendanceMarkDto | null | undefined) => mark?.enrollmentId, {
+    message: 'marks must not mark the same enrollmentId twice',
+  })
   @IsObject({ each: true, message: 'each mark must be an object' })
   @ValidateNested({ each: true })
   @Type(() => AttendanceMarkDto)

@@ -51,7 +51,10 @@ export class AuditedWrite {
     const select = returned.length
       ? returned.map((cte) => `(SELECT COALESCE(json_agg(t), '[]'::json) FROM ${cte.name} t) AS ${cte.name}`).join(', ')
       : '1 AS done';
-    const [row] = await manager.query<[Record<string, Array<Record<string, unknown>>>?]>(`WITH ${ctes.join(',\n')} SELECT ${select}`, this.params.values);
+    const [row] = await manager.query<[Record<string, Array<Record<string, unknown>>>?]>(
+      `WITH ${ctes.join(',\n')} SELECT ${select}`,
+      this.params.values,
+    );
     return row ?? {};
   }
 }

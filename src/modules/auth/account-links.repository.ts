@@ -22,27 +22,46 @@ export interface UsableLinkRow {
 export class AccountLinksRepository {
   /** The active account with a password at this address (already trimmed and lower-cased), locked. */
   resettableUserForUpdate(manager: EntityManager, email: string): Promise<LinkUserRow | null> {
-    return maybeOne<LinkUserRow>(manager, `SELECT id, email, name, role FROM users WHERE email = $1 AND active AND password_hash IS NOT NULL FOR UPDATE`, [email]);
+    return maybeOne<LinkUserRow>(
+      manager,
+      `SELECT id, email, name, role FROM users WHERE email = $1 AND active AND password_hash IS NOT NULL FOR UPDATE`,
+      [email],
+    );
   }
 
   async setFirstPassword(manager: EntityManager, userId: string, passwordHash: string): Promise<void> {
-    await manager.query(`UPDATE users SET password_hash = $2, active = true, token_version = token_version + 1, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
+    await manager.query(
+      `UPDATE users SET password_hash = $2, active = true, token_version = token_version + 1, updated_at = now() WHERE id = $1`,
+      [userId, passwordHash],
+    );
   }
 
   async setNewPassword(manager: EntityManager, userId: string, passwordHash: string): Promise<void> {
-    await manager.query(`UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
+    await manager.query(`UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now() WHERE id = $1`, [
+      userId,
+      passwordHash,
+    ]);
   }
 
   async endSessionsForReset(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = 'password_reset' WHERE user_id = $1 AND ended_at IS NULL`, [userId]);
+    await manager.query(
+      `UPDATE auth_sessions SET ended_at = now(), end_reason = 'password_reset' WHERE user_id = $1 AND ended_at IS NULL`,
+      [userId],
+    );
   }
 
   async revokeOpenResets(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`UPDATE account_links SET revoked_at = now() WHERE user_id = $1 AND purpose = 'password_reset' AND used_at IS NULL AND revoked_at IS NULL`, [userId]);
+    await manager.query(
+      `UPDATE account_links SET revoked_at = now() WHERE user_id = $1 AND purpose = 'password_reset' AND used_at IS NULL AND revoked_at IS NULL`,
+      [userId],
+    );
   }
 
   async revokeOpen(manager: EntityManager, userId: string, purpose: AccountLinkPurpose): Promise<void> {
-    await manager.query(`UPDATE account_links SET revoked_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL AND revoked_at IS NULL`, [userId, purpose]);
+    await manager.query(
+      `UPDATE account_links SET revoked_at = now() WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL AND revoked_at IS NULL`,
+      [userId, purpose],
+    );
   }
 
   lockUsable(manager: EntityManager, tokenHash: string, purpose: AccountLinkPurpose): Promise<UsableLinkRow | null> {

@@ -47,7 +47,10 @@ export class AccountLinksService {
   ) {}
 
   /** Inside the caller's OutboxTransaction: a new invitation for a user without a password (any earlier one dies). */
-  async writeInvitation(manager: EntityManager, user: Pick<User, 'id' | 'email' | 'name' | 'role'>): Promise<{ linkId: string; expiresAt: Date }> {
+  async writeInvitation(
+    manager: EntityManager,
+    user: Pick<User, 'id' | 'email' | 'name' | 'role'>,
+  ): Promise<{ linkId: string; expiresAt: Date }> {
     return this.writeLink(manager, user, 'invitation', RequestContext.current()?.user?.id ?? null);
   }
 
@@ -59,15 +62,27 @@ export class AccountLinksService {
     const client = RequestContext.current()?.ipAddress ?? 'unknown';
     const retryAt = await this.limits.hit(email, client);
     if (retryAt) {
-      throw new DomainError('too_many_requests', 'RESET_RATE_LIMITED', `Too many reset requests; try again after ${retryAt.toISOString()}`, {
-        retryAt: retryAt.toISOString(),
-      });
+      throw new DomainError(
+        'too_many_requests',
+        'RESET_RATE_LIMITED',
+        `Too many reset requests; try again after ${retryAt.toISOString()}`,
+        {
+          retryAt: retryAt.toISOString(),
+        },
+      );
     }
     await this.outbox.run(async (manager) => {
       const user = await this.links.resettableUserForUpdate(manager, email.trim().toLowerCase());
       // Audited either way, under the account when there is one (never the typed address).
       await this.audit.record(
-        { action: 'auth.password_reset_requested', recordType: 'user', recordId: user?.id ?? null, actorUserId: null, actorRole: null, details: { known: Boolean(user) } },
+        {
+          action: 'auth.password_reset_requested',
+          recordType: 'user',
+          recordId: user?.id ?? null,
+          actorUserId: null,
+          actorRole: null,
+          details: { known: Boolean(user) },
+        },
         manager,
       );
       if (user) await this.writeLink(manager, user, 'password_reset', null);
@@ -78,7 +93,10 @@ export class AccountLinksService {
   async acceptInvitation(token: unknown, password: string): Promise<LinkOutcome> {
     return this.spend(token, 'invitation', password, async (manager, user, passwordHash) => {
       await this.links.setFirstPassword(manager, user.id, passwordHash);
-      await this.audit.record({ action: 'user.invitation_accepted', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role }, manager);
+      await this.audit.record(
+        { action: 'user.invitation_accepted', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role },
+        manager,
+      );
     });
   }
 
@@ -89,7 +107,10 @@ export class AccountLinksService {
       await this.links.endSessionsForReset(manager, user.id);
       // Any other reset link still open dies with this one.
       await this.links.revokeOpenResets(manager, user.id);
-      await this.audit.record({ action: 'auth.password_reset', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role }, manager);
+      await this.audit.record(
+        { action: 'auth.password_reset', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role },
+        manager,
+      );
     });
   }
 
@@ -102,8 +123,16 @@ export class AccountLinksService {
     await this.links.revokeOpen(manager, user.id, purpose);
     const token = newLinkToken();
     const expiresAt = new Date(Date.now() + LINK_LIFETIME_MS[purpose]);
-    const link = await manager.save(manager.create(AccountLink, { userId: user.id, purpose, tokenHash: hashLinkToken(token), expiresAt, createdById }));
-    const content = accountMail(purpose, { name: user.name, role: user.role, link: linkUrl(this.config.publicUrl, purpose, token), expiresAt, timeZone: this.config.programTimeZone });
+    const link = await manager.save(
+      manager.create(AccountLink, { userId: user.id, purpose, tokenHash: hashLinkToken(token), expiresAt, createdById }),
+    );
+    const content = accountMail(purpose, {
+      name: user.name,
+      role: user.role,
+      link: linkUrl(this.config.publicUrl, purpose, token),
+      expiresAt,
+      timeZone: this.config.programTimeZone,
+    });
     await this.mail.add(manager, { kind: purpose, refId: link.id, to: user.email, ...content });
     return { linkId: link.id, expiresAt };
   }

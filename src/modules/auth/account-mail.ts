@@ -13,7 +13,9 @@ export function accountMail(
   purpose: AccountLinkPurpose,
   input: { name: string; role: string; link: string; expiresAt: Date; timeZone: string },
 ): AccountMailContent {
-  const until = new Intl.DateTimeFormat('en-US', { timeZone: input.timeZone, dateStyle: 'full', timeStyle: 'short' }).format(input.expiresAt);
+  const until = new Intl.DateTimeFormat('en-US', { timeZone: input.timeZone, dateStyle: 'full', timeStyle: 'short' }).format(
+    input.expiresAt,
+  );
   const lines =
     purpose === 'invitation'
       ? {

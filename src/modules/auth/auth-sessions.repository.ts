@@ -39,7 +39,13 @@ export class AuthSessionsRepository {
     return live.length > 0;
   }
 
-  sessionOf(userId: string, sessionId: string, idleSeconds: number, maxSeconds: number, touchAfterSeconds: number): Promise<SessionRow | null> {
+  sessionOf(
+    userId: string,
+    sessionId: string,
+    idleSeconds: number,
+    maxSeconds: number,
+    touchAfterSeconds: number,
+  ): Promise<SessionRow | null> {
     return maybeOne<SessionRow>(
       this.dataSource,
       `SELECT u.id, u.email, u.name, u.role, u.agency_id, u.token_version, u.active, s.ended_at, s.kind,
@@ -61,6 +67,9 @@ export class AuthSessionsRepository {
 
   /** Ends one session (`id`) or every open one of a user (`user_id`); already ended ones keep their reason. */
   async end(manager: EntityManager, column: 'id' | 'user_id', value: string, reason: AuthSessionEnd): Promise<void> {
-    await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = $2 WHERE ${column} = $1 AND ended_at IS NULL`, [value, reason]);
+    await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = $2 WHERE ${column} = $1 AND ended_at IS NULL`, [
+      value,
+      reason,
+    ]);
   }
 }

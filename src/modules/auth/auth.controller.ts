@@ -9,7 +9,8 @@ import { ChangePasswordDto, LinkPasswordDto, LoginDto, PasswordResetRequestDto, 
 import { Enrolment, SecondFactorService } from './second-factor.service';
 
 const RESET_ANSWER = {
-  message: 'If an account has this address, an e-mail with a link to choose a new password is on its way. The link works once, for 30 minutes.',
+  message:
+    'If an account has this address, an e-mail with a link to choose a new password is on its way. The link works once, for 30 minutes.',
 };
 
 @ApiTags('auth')

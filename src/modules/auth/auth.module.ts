@@ -14,7 +14,13 @@ import { SignInLockoutModule } from './sign-in-lockout';
 
 /** The shared sign-in counts, as a provider so its Redis connection closes with the app. */
 @Module({
-  providers: [{ provide: RedisThrottlerStorage, inject: [AppConfig], useFactory: (config: AppConfig) => new RedisThrottlerStorage(config.redisUrl, config.queuePrefix) }],
+  providers: [
+    {
+      provide: RedisThrottlerStorage,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new RedisThrottlerStorage(config.redisUrl, config.queuePrefix),
+    },
+  ],
   exports: [RedisThrottlerStorage],
 })
 class ThrottleStorageModule {}

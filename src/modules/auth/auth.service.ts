@@ -57,10 +57,18 @@ export class AuthService {
   async login(email: string, password: string, code?: string): Promise<LoginResult> {
     const { user, factor } = await this.checkPassword(email, password);
     if (factor === 'enrol') {
-      throw new DomainError('forbidden', 'SECOND_FACTOR_SETUP_REQUIRED', `Your role signs in with a second factor: sign in once at ${this.config.publicUrl}/login to set it up, then use the API with its code`);
+      throw new DomainError(
+        'forbidden',
+        'SECOND_FACTOR_SETUP_REQUIRED',
+        `Your role signs in with a second factor: sign in once at ${this.config.publicUrl}/login to set it up, then use the API with its code`,
+      );
     }
     if (factor === 'code') {
-      if (!code) throw new UnauthorizedError('SECOND_FACTOR_REQUIRED', 'Send the 6-digit code of your authenticator app (or a recovery code) as `code`');
+      if (!code)
+        throw new UnauthorizedError(
+          'SECOND_FACTOR_REQUIRED',
+          'Send the 6-digit code of your authenticator app (or a recovery code) as `code`',
+        );
       await this.checkSecondFactor(user, code);
     }
     const { token } = await this.startSession(user, 'api', this.apiTokenTtlSeconds);
@@ -127,14 +135,29 @@ export class AuthService {
         details: locked ? { reason: 'wrong_code', lockedUntil: locked } : { reason: 'wrong_code' },
       });
       if (locked) throw this.lockedError(locked);
-      throw new UnauthorizedError('SECOND_FACTOR_WRONG', 'That code is not right; type the 6 digits your app shows now, or a recovery code');
+      throw new UnauthorizedError(
+        'SECOND_FACTOR_WRONG',
+        'That code is not right; type the 6 digits your app shows now, or a recovery code',
+      );
     }
     await this.lockout.recordSuccess(user.email, client);
-    await this.audit.record({ action: 'auth.login', recordType: 'user', recordId: user.id, actorUserId: user.id, actorRole: user.role, details: { secondFactor: result.method } });
+    await this.audit.record({
+      action: 'auth.login',
+      recordType: 'user',
+      recordId: user.id,
+      actorUserId: user.id,
+      actorRole: user.role,
+      details: { secondFactor: result.method },
+    });
   }
 
   /** Counts the failure for this address and client; the fifth in a row locks the pair. */
-  private async recordFailedSignIn(email: string, client: string, user: User | null, reason: 'inactive' | 'unknown_email' | 'wrong_password' | 'wrong_current_password'): Promise<void> {
+  private async recordFailedSignIn(
+    email: string,
+    client: string,
+    user: User | null,
+    reason: 'inactive' | 'unknown_email' | 'wrong_password' | 'wrong_current_password',
+  ): Promise<void> {
     const lockedUntil = await this.lockout.recordFailure(email, client);
     await this.audit.record({
       action: lockedUntil ? 'auth.locked' : reason === 'wrong_current_password' ? 'auth.password_change_failed' : 'auth.login_failed',
@@ -169,7 +192,12 @@ export class AuthService {
     };
   }
 
-  private signToken(user: Pick<User, 'id' | 'tokenVersion' | 'role' | 'agencyId'>, sessionId: string, ttlSeconds: number, extra: Record<string, string | number> = {}): string {
+  private signToken(
+    user: Pick<User, 'id' | 'tokenVersion' | 'role' | 'agencyId'>,
+    sessionId: string,
+    ttlSeconds: number,
+    extra: Record<string, string | number> = {},
+  ): string {
     const claims: TokenClaims = { sub: user.id, sid: sessionId, ver: user.tokenVersion, role: user.role, agencyId: user.agencyId };
     return this.jwt.sign({ ...extra, ...claims }, { algorithm: 'HS256', expiresIn: ttlSeconds });
   }
@@ -239,7 +267,14 @@ export class AuthService {
         : new UnauthorizedError('SESSION_EXPIRED', 'Sessions end 12 hours after sign-in; sign in again');
     }
     if (row.touch) await this.sessions.touch(claims.sid);
-    const user: SignedInUser = { id: row.id, email: row.email, name: row.name, role: row.role, agencyId: row.agency_id, sessionId: claims.sid };
+    const user: SignedInUser = {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      agencyId: row.agency_id,
+      sessionId: claims.sid,
+    };
     const tokenLeftMs = claims.exp ? claims.exp * 1000 - Date.now() : 0;
     this.revocations.cache.put(cacheKey, user, checkpoint, Math.min(row.valid_for_ms, tokenLeftMs));
     return user;
@@ -249,13 +284,20 @@ export class AuthService {
   async logout(user: SignedInUser): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       if (user.sessionId) await this.endSessions({ sessionId: user.sessionId }, 'logout', manager);
-      await this.audit.record({ action: 'auth.logout', recordType: 'user', recordId: user.id, details: { sessionId: user.sessionId ?? null } }, manager);
+      await this.audit.record(
+        { action: 'auth.logout', recordType: 'user', recordId: user.id, details: { sessionId: user.sessionId ?? null } },
+        manager,
+      );
     });
     if (user.sessionId) await this.revocations.revoke({ sessionId: user.sessionId });
   }
 
   /** Ends sessions (one, or every open one of a user) with a reason; already ended ones keep theirs. */
-  async endSessions(which: { sessionId: string } | { userId: string }, reason: AuthSessionEnd, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  async endSessions(
+    which: { sessionId: string } | { userId: string },
+    reason: AuthSessionEnd,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
     if ('sessionId' in which) await this.sessions.end(manager, 'id', which.sessionId, reason);
     else await this.sessions.end(manager, 'user_id', which.userId, reason);
   }

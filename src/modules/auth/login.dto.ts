@@ -15,7 +15,10 @@ export class LoginDto {
   @MaxLength(200)
   password: string;
 
-  @ApiPropertyOptional({ description: 'The 6-digit code of the authenticator app, or a recovery code, for a user with a second factor', writeOnly: true })
+  @ApiPropertyOptional({
+    description: 'The 6-digit code of the authenticator app, or a recovery code, for a user with a second factor',
+    writeOnly: true,
+  })
   @IsOptional()
   @IsString({ message: 'code must be a string' })
   @MaxLength(40)

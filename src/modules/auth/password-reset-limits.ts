@@ -21,7 +21,11 @@ export class PasswordResetLimits implements OnModuleDestroy {
   private readonly hashKey: Buffer;
   private readonly memory = new Map<string, { hits: number; resetAt: number }>();
 
-  constructor(redisUrl: string, private readonly prefix: string, secret: string) {
+  constructor(
+    redisUrl: string,
+    private readonly prefix: string,
+    secret: string,
+  ) {
     this.hashKey = createHmac('sha256', secret).update('throughline:password-reset-limits').digest();
     this.redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000, commandTimeout: 1_000 });
     this.redis.on('error', () => undefined);

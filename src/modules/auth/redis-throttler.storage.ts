@@ -14,7 +14,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnModuleDestroy 
   private readonly redis: Redis;
   private readonly fallback = new ThrottlerStorageService();
 
-  constructor(redisUrl: string, private readonly prefix: string) {
+  constructor(
+    redisUrl: string,
+    private readonly prefix: string,
+  ) {
     // A command waits for the connection being made, but never long: a sign-in must not hang on a Redis that is down.
     this.redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000, commandTimeout: 1_000 });
     this.redis.on('error', () => undefined);

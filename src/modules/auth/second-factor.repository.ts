@@ -11,7 +11,11 @@ export interface FactorStatusRow {
 @Injectable()
 export class SecondFactorRepository {
   async isEnrolled(runner: SqlRunner, userId: string): Promise<boolean> {
-    const found = await rows<{ '?column?': number }>(runner, `SELECT 1 FROM second_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL`, [userId]);
+    const found = await rows<{ '?column?': number }>(
+      runner,
+      `SELECT 1 FROM second_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL`,
+      [userId],
+    );
     return found.length > 0;
   }
 
@@ -27,10 +31,11 @@ export class SecondFactorRepository {
 
   /** Spends the recovery code with this hash if it is still unused; whether one was. */
   async spendRecoveryCode(manager: EntityManager, userId: string, codeHash: string): Promise<boolean> {
-    const spent = await changes<{ id: string }>(manager, `UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id`, [
-      userId,
-      codeHash,
-    ]);
+    const spent = await changes<{ id: string }>(
+      manager,
+      `UPDATE recovery_codes SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id`,
+      [userId, codeHash],
+    );
     return spent.rows.length > 0;
   }
 
@@ -42,7 +47,11 @@ export class SecondFactorRepository {
   }
 
   async codesLeft(manager: EntityManager, userId: string): Promise<number> {
-    const row = await one<{ left: number }>(manager, `SELECT count(*)::int AS left FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, [userId]);
+    const row = await one<{ left: number }>(
+      manager,
+      `SELECT count(*)::int AS left FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`,
+      [userId],
+    );
     return row.left;
   }
 }

@@ -8,7 +8,15 @@ import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../../common/auth/role.enum';
 import { RecoveryCode, SecondFactor } from './second-factor.entity';
-import { hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret, otpauthUri, qrDataUrl, totpStep } from './second-factor-codes';
+import {
+  hashRecoveryCode,
+  looksLikeRecoveryCode,
+  newRecoveryCodes,
+  newTotpSecret,
+  otpauthUri,
+  qrDataUrl,
+  totpStep,
+} from './second-factor-codes';
 import { SecondFactorRepository } from './second-factor.repository';
 
 export interface Enrolment {
@@ -51,9 +59,17 @@ export class SecondFactorService {
     return this.factors.isEnrolled(manager, userId);
   }
 
-  async status(userId: string, role: Role): Promise<{ enrolled: boolean; required: boolean; recoveryCodesLeft: number; enrolledAt: Date | null }> {
+  async status(
+    userId: string,
+    role: Role,
+  ): Promise<{ enrolled: boolean; required: boolean; recoveryCodesLeft: number; enrolledAt: Date | null }> {
     const factor = await this.factors.confirmed(this.dataSource, userId);
-    return { enrolled: Boolean(factor), required: this.requiredFor(role), recoveryCodesLeft: factor?.left ?? 0, enrolledAt: factor?.confirmed_at ?? null };
+    return {
+      enrolled: Boolean(factor),
+      required: this.requiredFor(role),
+      recoveryCodesLeft: factor?.left ?? 0,
+      enrolledAt: factor?.confirmed_at ?? null,
+    };
   }
 
   /**
@@ -75,7 +91,10 @@ export class SecondFactorService {
         await manager.save(manager.create(SecondFactor, { userId: user.id, ...box, confirmedAt: null, lastStep: null }));
       }
       // Audited: showing the secret is handing out a key, even before it is confirmed.
-      await this.audit.record({ action: 'auth.second_factor_started', recordType: 'user', recordId: user.id, details: { newSecret: !existing } }, manager);
+      await this.audit.record(
+        { action: 'auth.second_factor_started', recordType: 'user', recordId: user.id, details: { newSecret: !existing } },
+        manager,
+      );
       const uri = otpauthUri(secret, user.email);
       return { secret, otpauthUri: uri, qrCode: qrDataUrl(uri) };
     });
@@ -92,7 +111,11 @@ export class SecondFactorService {
       await manager.update(SecondFactor, { userId }, { confirmedAt: new Date(), lastStep: String(step) });
       const recoveryCodes = newRecoveryCodes();
       await manager.delete(RecoveryCode, { userId });
-      await manager.save(recoveryCodes.map((recovery) => manager.create(RecoveryCode, { userId, codeHash: hashRecoveryCode(this.codeKey, recovery), usedAt: null })));
+      await manager.save(
+        recoveryCodes.map((recovery) =>
+          manager.create(RecoveryCode, { userId, codeHash: hashRecoveryCode(this.codeKey, recovery), usedAt: null }),
+        ),
+      );
       await this.audit.record({ action: 'auth.second_factor_enrolled', recordType: 'user', recordId: userId }, manager);
       return { recoveryCodes };
     });
@@ -116,7 +139,16 @@ export class SecondFactorService {
       if (!looksLikeRecoveryCode(typed)) return { ok: false };
       if (!(await this.factors.spendRecoveryCode(manager, userId, hashRecoveryCode(this.codeKey, typed)))) return { ok: false };
       const left = await this.codesLeft(manager, userId);
-      await this.audit.record({ action: 'auth.recovery_code_used', recordType: 'user', recordId: userId, actorUserId: userId, details: { recoveryCodesLeft: left } }, manager);
+      await this.audit.record(
+        {
+          action: 'auth.recovery_code_used',
+          recordType: 'user',
+          recordId: userId,
+          actorUserId: userId,
+          details: { recoveryCodesLeft: left },
+        },
+        manager,
+      );
       return { ok: true, method: 'recovery_code', recoveryCodesLeft: left };
     });
   }

@@ -23,7 +23,7 @@ describe('SessionCache', () => {
     expect(cache.get('k')).toBeNull();
   });
 
-  it('keeps an entry for its age at most, and never past the session\'s own validity', () => {
+  it("keeps an entry for its age at most, and never past the session's own validity", () => {
     const cache = new SessionCache(5_000, clock);
     cache.open();
     cache.put('long', user('u1', 's1'), cache.checkpoint(), 60_000);
@@ -50,7 +50,12 @@ describe('SessionCache', () => {
   it('ends one session, or every session of a user', () => {
     const cache = new SessionCache(5_000, clock);
     cache.open();
-    for (const [key, u, s] of [['a', 'u1', 's1'], ['b', 'u1', 's2'], ['c', 'u2', 's3']]) cache.put(key, user(u, s), cache.checkpoint(), 60_000);
+    for (const [key, u, s] of [
+      ['a', 'u1', 's1'],
+      ['b', 'u1', 's2'],
+      ['c', 'u2', 's3'],
+    ])
+      cache.put(key, user(u, s), cache.checkpoint(), 60_000);
     cache.revoke({ sessionId: 's1' });
     expect([cache.get('a'), cache.get('b'), cache.get('c')].map(Boolean)).toEqual([false, true, true]);
     cache.revoke({ userId: 'u1' });
@@ -64,7 +69,7 @@ describe('SessionCache', () => {
     expect(cache.get('k')).toBeNull();
   });
 
-  it('never serves a session after its revocation or the channel\'s loss, whatever the order of events (against a model)', () => {
+  it("never serves a session after its revocation or the channel's loss, whatever the order of events (against a model)", () => {
     type Step =
       | { op: 'check'; key: number; user: number; session: number; validFor: number; revokedMidway: boolean }
       | { op: 'revokeSession'; session: number }
@@ -73,7 +78,14 @@ describe('SessionCache', () => {
       | { op: 'open' }
       | { op: 'tick'; ms: number };
     const step: fc.Arbitrary<Step> = fc.oneof(
-      fc.record({ op: fc.constant('check' as const), key: fc.nat(5), user: fc.nat(2), session: fc.nat(5), validFor: fc.integer({ min: 0, max: 8_000 }), revokedMidway: fc.boolean() }),
+      fc.record({
+        op: fc.constant('check' as const),
+        key: fc.nat(5),
+        user: fc.nat(2),
+        session: fc.nat(5),
+        validFor: fc.integer({ min: 0, max: 8_000 }),
+        revokedMidway: fc.boolean(),
+      }),
       fc.record({ op: fc.constant('revokeSession' as const), session: fc.nat(5) }),
       fc.record({ op: fc.constant('revokeUser' as const), user: fc.nat(2) }),
       fc.constant({ op: 'close' as const }),
@@ -95,7 +107,12 @@ describe('SessionCache', () => {
               for (const entry of model.values()) if (entry.session === s.session) entry.dead = true;
             }
             cache.put(`k${s.key}`, user(`u${s.user}`, `s${s.session}`), checkpoint, s.validFor);
-            model.set(s.key, { user: s.user, session: s.session, until: now + Math.min(5_000, s.validFor), dead: !live || s.revokedMidway || s.validFor === 0 });
+            model.set(s.key, {
+              user: s.user,
+              session: s.session,
+              until: now + Math.min(5_000, s.validFor),
+              dead: !live || s.revokedMidway || s.validFor === 0,
+            });
           } else if (s.op === 'revokeSession') {
             cache.revoke({ sessionId: `s${s.session}` });
             for (const entry of model.values()) if (entry.session === s.session) entry.dead = true;

@@ -31,7 +31,12 @@ export class SessionRevocations implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.publisher = new Redis(this.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1_000, commandTimeout: 1_000 });
+    this.publisher = new Redis(this.config.redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 1_000,
+      commandTimeout: 1_000,
+    });
     this.publisher.on('error', () => undefined);
     this.publisher.connect().catch(() => undefined);
     // A process that caches nothing (or serves no requests: a worker) still publishes, for the processes that do.
@@ -63,7 +68,9 @@ export class SessionRevocations implements OnModuleInit, OnModuleDestroy {
     try {
       await this.publisher?.publish(this.channel, JSON.stringify(which));
     } catch (error) {
-      this.logger.warn(`A session revocation could not be published (${(error as Error).message}); other processes check sessions again within ${this.config.sessionCacheMs} ms`);
+      this.logger.warn(
+        `A session revocation could not be published (${(error as Error).message}); other processes check sessions again within ${this.config.sessionCacheMs} ms`,
+      );
     }
   }
 

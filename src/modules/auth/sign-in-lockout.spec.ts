@@ -9,7 +9,8 @@ describe('SignInLockout without Redis', () => {
   afterAll(() => lockout.onModuleDestroy());
 
   it('locks the fifth failure of one client for 10 minutes, not another client, and unlocks on request', async () => {
-    for (let attempt = 1; attempt < MAX_FAILED_SIGN_INS; attempt++) expect(await lockout.recordFailure('Him@Example.org', '10.0.0.1')).toBeNull();
+    for (let attempt = 1; attempt < MAX_FAILED_SIGN_INS; attempt++)
+      expect(await lockout.recordFailure('Him@Example.org', '10.0.0.1')).toBeNull();
     const until = await lockout.recordFailure('him@example.org', '10.0.0.1');
     expect(until!.getTime() - Date.now()).toBeGreaterThan(LOCK_MINUTES * 60_000 - 5_000);
     expect(await lockout.lockedUntil('him@example.org', '10.0.0.1')).toEqual(until);

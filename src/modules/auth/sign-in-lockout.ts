@@ -73,7 +73,10 @@ export class SignInLockout implements OnModuleDestroy {
     const key = this.key(email);
     const now = Date.now();
     try {
-      const [, until] = (await this.redis.eval(FAIL, 1, key, client, String(now), String(LOCK_MS), String(MAX_FAILED_SIGN_INS))) as [number, number];
+      const [, until] = (await this.redis.eval(FAIL, 1, key, client, String(now), String(LOCK_MS), String(MAX_FAILED_SIGN_INS))) as [
+        number,
+        number,
+      ];
       return until > now ? new Date(until) : null;
     } catch (error) {
       this.fellBack(error);

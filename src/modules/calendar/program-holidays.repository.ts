@@ -30,7 +30,11 @@ export class ProgramHolidaysRepository {
   }
 
   list(from: string, to: string): Promise<HolidayView[]> {
-    return rows<HolidayView>(this.dataSource, `SELECT date::text AS date, name, source, closed FROM program_holidays WHERE date BETWEEN $1 AND $2 ORDER BY date`, [from, to]);
+    return rows<HolidayView>(
+      this.dataSource,
+      `SELECT date::text AS date, name, source, closed FROM program_holidays WHERE date BETWEEN $1 AND $2 ORDER BY date`,
+      [from, to],
+    );
   }
 
   close(manager: EntityManager, date: string, name: string, userId: string): Promise<HolidayView> {

@@ -8,7 +8,13 @@ const marks = (...statuses: S[]): MarkFact[] =>
 describe('countAttendance', () => {
   it('counts present and late as attended and remembers the last date he came', () => {
     const counts = countAttendance(marks(S.Present, S.Late, S.AbsentExcused), policy);
-    expect(counts).toMatchObject({ sessionsRequired: 24, sessionsAttended: 2, absences: 1, unexcusedAbsences: 0, lastAttendedOn: '2026-01-02' });
+    expect(counts).toMatchObject({
+      sessionsRequired: 24,
+      sessionsAttended: 2,
+      absences: 1,
+      unexcusedAbsences: 0,
+      lastAttendedOn: '2026-01-02',
+    });
   });
 
   it('counts left early only when the policy says so, and never as an absence', () => {

@@ -39,11 +39,7 @@ export function countsAsAttended(status: AttendanceStatus, policy: Pick<Counting
  * Leaving early is neither attended (unless the policy says so) nor an absence.
  */
 export function isAbsence(status: AttendanceStatus): boolean {
-  return (
-    status === AttendanceStatus.AbsentExcused ||
-    status === AttendanceStatus.AbsentUnexcused ||
-    status === AttendanceStatus.Removed
-  );
+  return status === AttendanceStatus.AbsentExcused || status === AttendanceStatus.AbsentUnexcused || status === AttendanceStatus.Removed;
 }
 
 export function isUnexcusedAbsence(status: AttendanceStatus): boolean {

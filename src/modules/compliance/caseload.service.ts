@@ -9,7 +9,16 @@ import { scopeSql } from '../access/permissions';
 import { VIOLATION_KINDS } from './compliance-event-kind.enum';
 
 /** Worst first: what a probation officer must act on comes to the top. */
-export const STANDING_ORDER = ['non_compliant', 'at_risk', 'failed_to_enroll', 'referred', 'active', 'completed', 'terminated', 'closed'] as const;
+export const STANDING_ORDER = [
+  'non_compliant',
+  'at_risk',
+  'failed_to_enroll',
+  'referred',
+  'active',
+  'completed',
+  'terminated',
+  'closed',
+] as const;
 export type Standing = (typeof STANDING_ORDER)[number];
 
 export interface CaseloadEntry {
@@ -83,7 +92,10 @@ export class CaseloadService {
     // An officer's own cases (his scope); the admin every case, or one officer's when he asks for them.
     const where = [scopeSql(user, 'referral.read', 'r', params.bind)];
     if (user.role !== Role.ProbationOfficer && officerId) where.push(`r.probation_officer_id = ${params.bind(officerId)}`);
-    if (!options.includeClosed) where.push(`(r.status IN ('referred', 'failed_to_enroll', 'active', 'non_compliant') OR r.status_changed_at > now() - interval '30 days')`);
+    if (!options.includeClosed)
+      where.push(
+        `(r.status IN ('referred', 'failed_to_enroll', 'active', 'non_compliant') OR r.status_changed_at > now() - interval '30 days')`,
+      );
     const search = options.search?.trim().slice(0, 80);
     if (search) {
       const name = `%${search.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
@@ -101,7 +113,8 @@ export class CaseloadService {
       params.values,
     );
     const listed = [...where];
-    if (options.standing && (STANDING_ORDER as readonly string[]).includes(options.standing)) listed.push(`${standing} = ${params.bind(options.standing)}`);
+    if (options.standing && (STANDING_ORDER as readonly string[]).includes(options.standing))
+      listed.push(`${standing} = ${params.bind(options.standing)}`);
     const deadline = `CASE WHEN r.status IN ('referred', 'failed_to_enroll') THEN r.enroll_by ELSE r.complete_by END`;
     const orderBy: Record<CaseloadSort, string> = {
       standing: rank,
@@ -116,8 +129,9 @@ export class CaseloadService {
     const sort = options.sort && orderBy[options.sort] ? options.sort : 'standing';
     const direction = options.descending ? 'DESC' : 'ASC';
     // Names and standing of many men at once: a read of participant records, audited in the same statement.
-    const rows = await this.audit.auditedRead<CaseloadRow>({
-      sql: `SELECT r.id, r.case_number, p.first_name, p.last_name, r.status, ${standing} AS standing,
+    const rows = await this.audit.auditedRead<CaseloadRow>(
+      {
+        sql: `SELECT r.id, r.case_number, p.first_name, p.last_name, r.status, ${standing} AS standing,
               r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, r.required_sessions,
               COALESCE(att.attended, 0)::int AS attended, COALESCE(att.absences, 0)::int AS absences, att.last_attended::text AS last_attended,
               (SELECT count(*)::int FROM notices n WHERE n.referral_id = r.id AND n.recipient_kind = 'probation_officer'
@@ -147,8 +161,15 @@ export class CaseloadService {
         WHERE ${listed.join(' AND ')}
         ORDER BY ${orderBy[sort]} ${direction} NULLS LAST, ${rank}, ${deadline}, r.case_number
         LIMIT ${params.bind(Math.min(options.limit ?? 200, 1000))} OFFSET ${params.bind(options.offset ?? 0)}`,
-      params: params.values,
-    }, { action: 'caseload.read', recordType: 'referral', details: { probationOfficerId: officerId ?? null }, returned: { column: 'id', as: 'referralIds' } });
+        params: params.values,
+      },
+      {
+        action: 'caseload.read',
+        recordType: 'referral',
+        details: { probationOfficerId: officerId ?? null },
+        returned: { column: 'id', as: 'referralIds' },
+      },
+    );
     const items = rows.map(toEntry);
     const counts = Object.fromEntries(STANDING_ORDER.map((name) => [name, 0])) as Record<Standing, number>;
     for (const row of countRows) counts[row.standing] = row.count;

@@ -64,7 +64,10 @@ export const ATTENDANCE_CHOICES: ReadonlyArray<{ status: AttendanceStatus; label
   { status: AttendanceStatus.Removed, label: 'Removed' },
 ];
 
-export const ATTENDANCE_LABELS = Object.fromEntries(ATTENDANCE_CHOICES.map((choice) => [choice.status, choice.label])) as Record<AttendanceStatus, string>;
+export const ATTENDANCE_LABELS = Object.fromEntries(ATTENDANCE_CHOICES.map((choice) => [choice.status, choice.label])) as Record<
+  AttendanceStatus,
+  string
+>;
 
 /** Where a mark stands alone (a letter, a report), the longer words. */
 export const ATTENDANCE_LONG_LABELS: Record<AttendanceStatus, string> = {

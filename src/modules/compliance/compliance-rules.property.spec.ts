@@ -83,7 +83,13 @@ class PureSystem {
     const result = this.evaluation(calendar);
     for (const draft of result.events) {
       // Recorded even when the key repeats, so the model sees what the unique index would have hidden.
-      this.events.push({ id: `e${this.nextId++}`, kind: draft.kind, key: draft.thresholdKey, correctsId: draft.correctsEventId ?? null, step });
+      this.events.push({
+        id: `e${this.nextId++}`,
+        kind: draft.kind,
+        key: draft.thresholdKey,
+        correctsId: draft.correctsEventId ?? null,
+        step,
+      });
     }
     this.status = result.status;
   }
@@ -125,12 +131,17 @@ function replay(setup: HistorySetup, steps: Step[], onStep?: (system: PureSystem
     actions.push(action);
     const how = system.perform(action, index);
     const verdict = judge(world, system.events, system.status, previous, how);
-    if (verdict.problems.length) throw new Error(`after step ${index + 1} (${describeActions([action]) || 'nothing'}): ${verdict.problems.join('; ')}\nhistory: ${describeActions(actions)}`);
+    if (verdict.problems.length)
+      throw new Error(
+        `after step ${index + 1} (${describeActions([action]) || 'nothing'}): ${verdict.problems.join('; ')}\nhistory: ${describeActions(actions)}`,
+      );
     if (how.evaluated) {
       // Evaluating the same facts again changes nothing.
       const again = system.evaluation(how.calendarSeen);
       if (again.events.length || again.status !== system.status) {
-        throw new Error(`re-evaluating after step ${index + 1} gave ${again.events.map((e) => `${e.kind}|${e.thresholdKey}`).join(', ')} ${again.status}\nhistory: ${describeActions(actions)}`);
+        throw new Error(
+          `re-evaluating after step ${index + 1} gave ${again.events.map((e) => `${e.kind}|${e.thresholdKey}`).join(', ')} ${again.status}\nhistory: ${describeActions(actions)}`,
+        );
       }
     }
     onStep?.(system, world, index);
@@ -156,29 +167,51 @@ describe('compliance rules, as properties against an independent model', () => {
   });
 
   it('the order in which the same marks are entered changes nothing but event dates', () => {
-    const marksArbitrary = fc.uniqueArray(fc.record({ week: fc.nat(11), mark: fc.constantFrom(...MARKS) }), { selector: (entry) => entry.week, minLength: 1, maxLength: 12 });
+    const marksArbitrary = fc.uniqueArray(fc.record({ week: fc.nat(11), mark: fc.constantFrom(...MARKS) }), {
+      selector: (entry) => entry.week,
+      minLength: 1,
+      maxLength: 12,
+    });
     fc.assert(
       fc.property(fc.constantFrom(...FIRST_MONDAYS), policyArbitrary, marksArbitrary, fc.nat(), (firstMonday, policy, marks, shuffle) => {
         cases += 1;
-        const setup: HistorySetup = { firstMonday, orderedBefore: 3, startAfter: 7 * 12, enrollWithinDays: 14, completeWithinDays: 200, policy };
+        const setup: HistorySetup = {
+          firstMonday,
+          orderedBefore: 3,
+          startAfter: 7 * 12,
+          enrollWithinDays: 14,
+          completeWithinDays: 200,
+          policy,
+        };
         const outcome = (order: typeof marks) => {
           const world = newWorld(setup);
           const system = new PureSystem(world);
           world.enrollments.push({ group: 0, start: firstMonday, end: null });
           system.status = 'active';
           order.forEach((entry, index) => {
-            const session = world.sessions.find((candidate) => candidate.group === 0 && candidate.date === plusDays(firstMonday, entry.week * 7))!;
+            const session = world.sessions.find(
+              (candidate) => candidate.group === 0 && candidate.date === plusDays(firstMonday, entry.week * 7),
+            )!;
             world.marks.set(session.id, entry.mark);
             session.state = 'held';
             system.evaluate(false, index);
           });
           system.evaluate(true, order.length);
           // Each step's own withdrawals are judged by the history property; here, what stands at the end.
-          const verdict = judge(world, system.events, system.status, { status: 'active', eventCount: system.events.length, step: order.length + 1 }, { evaluated: true, calendarSeen: true });
+          const verdict = judge(
+            world,
+            system.events,
+            system.status,
+            { status: 'active', eventCount: system.events.length, step: order.length + 1 },
+            { evaluated: true, calendarSeen: true },
+          );
           expect(verdict.problems).toEqual([]);
           return { status: system.status, standing: verdict.standing };
         };
-        const shuffled = [...marks].map((entry, index) => ({ entry, key: (index * 7919 + shuffle) % 104729 })).sort((a, b) => a.key - b.key).map(({ entry }) => entry);
+        const shuffled = [...marks]
+          .map((entry, index) => ({ entry, key: (index * 7919 + shuffle) % 104729 }))
+          .sort((a, b) => a.key - b.key)
+          .map(({ entry }) => entry);
         expect(outcome(shuffled)).toEqual(outcome(marks));
       }),
       { numRuns: RUNS.order },
@@ -188,26 +221,42 @@ describe('compliance rules, as properties against an independent model', () => {
   it('the counts equal a plain recount, and days without attendance those the model counts', () => {
     const entries = fc.array(fc.constantFrom(...MARKS), { maxLength: 30 });
     fc.assert(
-      fc.property(entries, fc.boolean(), fc.array(fc.nat(29), { maxLength: 5 }), fc.nat(20), (statuses, leftEarlyCounts, cancelledWeeks, extra) => {
-        cases += 1;
-        const history = statuses.map((mark, index) => ({ date: plusDays('2026-10-26', index * 7), mark }));
-        const policy = { requiredSessions: 24, leftEarlyCounts, maxAbsences: 3, maxUnexcusedAbsences: 2, maxConsecutiveAbsences: 2, noAttendanceDays: 14 };
-        const counts = countAttendance(history.map((entry) => ({ date: entry.date, status: entry.mark as AttendanceStatus })), policy);
-        const expected = recount(history, policy);
-        expect(counts).toMatchObject({
-          sessionsAttended: expected.attended,
-          absences: expected.absences,
-          unexcusedAbsences: expected.unexcused,
-          removals: expected.removals,
-          consecutiveAbsences: expected.currentRun,
-          longestAbsenceRun: expected.longestRun,
-          lastAttendedOn: expected.lastAttendedOn,
-        });
-        const from = expected.lastAttendedOn ?? '2026-10-26';
-        const to = plusDays('2026-10-26', statuses.length * 7 + extra);
-        const cancelled = cancelledWeeks.map((week) => plusDays('2026-10-26', week * 7));
-        expect(daysWithoutAttendance(from, to, cancelled)).toBe(daysAway(dayOf(from), dayOf(to), cancelled.map(dayOf)));
-      }),
+      fc.property(
+        entries,
+        fc.boolean(),
+        fc.array(fc.nat(29), { maxLength: 5 }),
+        fc.nat(20),
+        (statuses, leftEarlyCounts, cancelledWeeks, extra) => {
+          cases += 1;
+          const history = statuses.map((mark, index) => ({ date: plusDays('2026-10-26', index * 7), mark }));
+          const policy = {
+            requiredSessions: 24,
+            leftEarlyCounts,
+            maxAbsences: 3,
+            maxUnexcusedAbsences: 2,
+            maxConsecutiveAbsences: 2,
+            noAttendanceDays: 14,
+          };
+          const counts = countAttendance(
+            history.map((entry) => ({ date: entry.date, status: entry.mark as AttendanceStatus })),
+            policy,
+          );
+          const expected = recount(history, policy);
+          expect(counts).toMatchObject({
+            sessionsAttended: expected.attended,
+            absences: expected.absences,
+            unexcusedAbsences: expected.unexcused,
+            removals: expected.removals,
+            consecutiveAbsences: expected.currentRun,
+            longestAbsenceRun: expected.longestRun,
+            lastAttendedOn: expected.lastAttendedOn,
+          });
+          const from = expected.lastAttendedOn ?? '2026-10-26';
+          const to = plusDays('2026-10-26', statuses.length * 7 + extra);
+          const cancelled = cancelledWeeks.map((week) => plusDays('2026-10-26', week * 7));
+          expect(daysWithoutAttendance(from, to, cancelled)).toBe(daysAway(dayOf(from), dayOf(to), cancelled.map(dayOf)));
+        },
+      ),
       { numRuns: RUNS.counts },
     );
   });
@@ -219,14 +268,32 @@ describe('compliance rules, as properties against an independent model', () => {
       startAfter: 35,
       enrollWithinDays: 14,
       completeWithinDays: 100,
-      policy: { requiredSessions: 4, leftEarlyCounts: false, maxAbsences: 3, maxUnexcusedAbsences: 2, maxConsecutiveAbsences: 2, noAttendanceDays: 14, ...policy },
+      policy: {
+        requiredSessions: 4,
+        leftEarlyCounts: false,
+        maxAbsences: 3,
+        maxUnexcusedAbsences: 2,
+        maxConsecutiveAbsences: 2,
+        noAttendanceDays: 14,
+        ...policy,
+      },
     });
     const standingOf = (world: World, events: RecordedEvent[], status: Status) =>
       judge(world, events, status, { status, eventCount: events.length, step: 0 }, { evaluated: true, calendarSeen: true }).standing;
 
     it('a correction that joins two reported runs leaves the first report standing for the whole run', () => {
       const absent = (pick: number): Step => ({ type: 'mark', pick, mark: 'absent_excused' });
-      const steps: Step[] = [{ type: 'enroll', group: 0, back: 49 }, absent(0), absent(1), absent(2), { type: 'mark', pick: 3, mark: 'present' }, absent(4), absent(5), absent(6), absent(3)];
+      const steps: Step[] = [
+        { type: 'enroll', group: 0, back: 49 },
+        absent(0),
+        absent(1),
+        absent(2),
+        { type: 'mark', pick: 3, mark: 'present' },
+        absent(4),
+        absent(5),
+        absent(6),
+        absent(3),
+      ];
       const { world, system } = replay({ ...setup({ maxAbsences: 20, maxUnexcusedAbsences: 20 }), startAfter: 49 }, steps);
       expect(standingOf(world, system.events, system.status)).toEqual(['run:2026-10-19']);
       const corrections = system.events.filter((event) => event.kind === ComplianceEventKind.Corrected);
@@ -244,7 +311,14 @@ describe('compliance rules, as properties against an independent model', () => {
         { type: 'mark', pick: 2, mark: 'present' },
         { type: 'mark', pick: 1, mark: 'removed' },
       ];
-      const { system } = replay({ ...setup({ maxAbsences: 0, maxUnexcusedAbsences: 0, maxConsecutiveAbsences: 1, requiredSessions: 1, noAttendanceDays: 7 }), firstMonday: '2026-09-21', startAfter: 84 }, steps);
+      const { system } = replay(
+        {
+          ...setup({ maxAbsences: 0, maxUnexcusedAbsences: 0, maxConsecutiveAbsences: 1, requiredSessions: 1, noAttendanceDays: 7 }),
+          firstMonday: '2026-09-21',
+          startAfter: 84,
+        },
+        steps,
+      );
       const runs = system.events.filter((event) => event.kind === ComplianceEventKind.ConsecutiveAbsences).map((event) => event.key);
       expect(runs).toEqual(['streak:2026-09-21']);
       expect(system.events.filter((event) => event.kind === ComplianceEventKind.Corrected)).toEqual([]);
@@ -259,7 +333,14 @@ describe('compliance rules, as properties against an independent model', () => {
         startAfter: 2,
         enrollWithinDays: 5,
         completeWithinDays: 20,
-        policy: { requiredSessions: 4, leftEarlyCounts: false, maxAbsences: 0, maxUnexcusedAbsences: 0, maxConsecutiveAbsences: 1, noAttendanceDays: 7 },
+        policy: {
+          requiredSessions: 4,
+          leftEarlyCounts: false,
+          maxAbsences: 0,
+          maxUnexcusedAbsences: 0,
+          maxConsecutiveAbsences: 1,
+          noAttendanceDays: 7,
+        },
       };
       const steps: Step[] = [
         { type: 'advance', days: 4 },
@@ -286,7 +367,9 @@ describe('compliance rules, as properties against an independent model', () => {
         ...[0, 1, 2, 3, 4].map((pick): Step => ({ type: 'mark', pick, mark: 'present' })),
       ];
       const { system } = replay(setup(), steps);
-      expect(system.events.map((event) => event.kind)).toEqual(expect.arrayContaining([ComplianceEventKind.NoAttendance, ComplianceEventKind.Corrected]));
+      expect(system.events.map((event) => event.kind)).toEqual(
+        expect.arrayContaining([ComplianceEventKind.NoAttendance, ComplianceEventKind.Corrected]),
+      );
       expect(system.status).toBe('active');
     });
   });
@@ -300,11 +383,27 @@ describe('the reference model', () => {
   });
 
   it('names a lengthened run by the run it is in now', () => {
-    const world = newWorld({ firstMonday: '2026-10-05', orderedBefore: 0, startAfter: 35, enrollWithinDays: 14, completeWithinDays: 100, policy: { requiredSessions: 4, leftEarlyCounts: false, maxAbsences: 9, maxUnexcusedAbsences: 9, maxConsecutiveAbsences: 2, noAttendanceDays: 14 } });
+    const world = newWorld({
+      firstMonday: '2026-10-05',
+      orderedBefore: 0,
+      startAfter: 35,
+      enrollWithinDays: 14,
+      completeWithinDays: 100,
+      policy: {
+        requiredSessions: 4,
+        leftEarlyCounts: false,
+        maxAbsences: 9,
+        maxUnexcusedAbsences: 9,
+        maxConsecutiveAbsences: 2,
+        noAttendanceDays: 14,
+      },
+    });
     world.enrollments.push({ group: 0, start: '2026-10-05', end: null });
     for (const date of ['2026-10-12', '2026-10-19', '2026-10-26', '2026-11-02']) world.marks.set(`g0-${date}`, 'absent_excused');
     const crossings = crossingsOf(world, 'active');
     expect([...crossings.marks]).toEqual(['run:2026-10-12']);
-    expect(crossingNamedBy({ id: 'x', kind: 'consecutive_absences', key: 'streak:2026-10-19', correctsId: null, step: 0 }, crossings)).toBe('run:2026-10-12');
+    expect(crossingNamedBy({ id: 'x', kind: 'consecutive_absences', key: 'streak:2026-10-19', correctsId: null, step: 0 }, crossings)).toBe(
+      'run:2026-10-12',
+    );
   });
 });

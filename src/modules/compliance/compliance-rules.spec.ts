@@ -49,15 +49,19 @@ describe('attendance crossings', () => {
   });
 
   it('raises the total-absence limit on the fourth absence of any kind', () => {
-    const crossings = attendanceCrossings(weekly(S.AbsentExcused, S.Present, S.AbsentExcused, S.Present, S.AbsentExcused, S.Present, S.AbsentExcused), duluth);
+    const crossings = attendanceCrossings(
+      weekly(S.AbsentExcused, S.Present, S.AbsentExcused, S.Present, S.AbsentExcused, S.Present, S.AbsentExcused),
+      duluth,
+    );
     expect(keys(crossings)).toEqual(['absence_limit_exceeded|absences:4']);
   });
 
   it('raises one event per run of absences that goes past the consecutive limit', () => {
-    const crossings = attendanceCrossings(
-      weekly(S.AbsentExcused, S.AbsentExcused, S.AbsentExcused, S.AbsentExcused, S.Present),
-      { ...duluth, maxAbsences: 10, maxUnexcusedAbsences: 10 },
-    );
+    const crossings = attendanceCrossings(weekly(S.AbsentExcused, S.AbsentExcused, S.AbsentExcused, S.AbsentExcused, S.Present), {
+      ...duluth,
+      maxAbsences: 10,
+      maxUnexcusedAbsences: 10,
+    });
     expect(keys(crossings)).toEqual(['consecutive_absences|streak:2026-10-06']);
     expect(crossings[0].occurredOn).toBe('2026-10-20');
   });
@@ -76,20 +80,38 @@ describe('evaluateReferral', () => {
     const result = evaluate(weekly(S.Present, S.AbsentUnexcused, S.AbsentUnexcused, S.AbsentUnexcused), [], active, '2026-10-27');
     expect(result.status).toBe(ReferralStatus.NonCompliant);
     expect(result.statusReason).toBe('3 unexcused absences (limit 2)');
-    expect(keys(result.events)).toEqual(['absence_limit_exceeded|unexcused:3', 'consecutive_absences|streak:2026-10-13', 'no_attendance|since:2026-10-06']);
+    expect(keys(result.events)).toEqual([
+      'absence_limit_exceeded|unexcused:3',
+      'consecutive_absences|streak:2026-10-13',
+      'no_attendance|since:2026-10-06',
+    ]);
   });
 
   it('does not raise again what is already on record', () => {
     const marks = weekly(S.Present, S.AbsentUnexcused, S.AbsentUnexcused, S.AbsentUnexcused);
-    const existing = evaluate(marks, [], active, '2026-10-27').events.map((draft, index) => ({ id: `e${index}`, kind: draft.kind, thresholdKey: draft.thresholdKey, corrected: false, reinstated: false }));
+    const existing = evaluate(marks, [], active, '2026-10-27').events.map((draft, index) => ({
+      id: `e${index}`,
+      kind: draft.kind,
+      thresholdKey: draft.thresholdKey,
+      corrected: false,
+      reinstated: false,
+    }));
     expect(evaluate(marks, existing, { ...active, status: ReferralStatus.NonCompliant }, '2026-10-27').events).toEqual([]);
   });
 
   it('records a correction when a corrected mark undoes a crossing, and restores the status', () => {
-    const existing: ExistingEvent[] = [{ id: 'e1', kind: Kind.AbsenceLimitExceeded, thresholdKey: 'unexcused:3', corrected: false, reinstated: false }];
+    const existing: ExistingEvent[] = [
+      { id: 'e1', kind: Kind.AbsenceLimitExceeded, thresholdKey: 'unexcused:3', corrected: false, reinstated: false },
+    ];
     const corrected = weekly(S.Present, S.AbsentUnexcused, S.AbsentExcused, S.Present);
     // The request that saves the corrected mark (the sweep would also see the three weeks he did not come).
-    const result = evaluateReferral({ referral: { ...active, status: ReferralStatus.NonCompliant }, policy: duluth, marks: corrected, existing, today: '2026-10-27' });
+    const result = evaluateReferral({
+      referral: { ...active, status: ReferralStatus.NonCompliant },
+      policy: duluth,
+      marks: corrected,
+      existing,
+      today: '2026-10-27',
+    });
     expect(result.events).toEqual([expect.objectContaining({ kind: Kind.Corrected, thresholdKey: 'corrects:e1', correctsEventId: 'e1' })]);
     expect(result.status).toBe(ReferralStatus.Active);
   });
@@ -105,16 +127,30 @@ describe('evaluateReferral', () => {
   });
 
   it('withdraws a no-attendance event once the attendance entered late shows he came', () => {
-    const existing: ExistingEvent[] = [{ id: 'e1', kind: Kind.NoAttendance, thresholdKey: 'since:2026-10-06', corrected: false, reinstated: false }];
-    const result = evaluate(weekly(S.Present, S.Present, S.Present, S.Present), existing, { ...active, status: ReferralStatus.NonCompliant }, '2026-10-28');
+    const existing: ExistingEvent[] = [
+      { id: 'e1', kind: Kind.NoAttendance, thresholdKey: 'since:2026-10-06', corrected: false, reinstated: false },
+    ];
+    const result = evaluate(
+      weekly(S.Present, S.Present, S.Present, S.Present),
+      existing,
+      { ...active, status: ReferralStatus.NonCompliant },
+      '2026-10-28',
+    );
     expect(result.events.map((draft) => draft.thresholdKey)).toEqual(['corrects:e1']);
     expect(result.status).toBe(ReferralStatus.Active);
   });
 
   it('leaves a reinstated man active on his next mark, until he crosses something new', () => {
     const marks = weekly(S.Present, S.AbsentUnexcused, S.AbsentUnexcused, S.AbsentUnexcused);
-    const existing = evaluate(marks, [], active, '2026-10-27').events.map((draft, index) => ({ id: `e${index}`, kind: draft.kind, thresholdKey: draft.thresholdKey, corrected: false, reinstated: true }));
-    const onMark = (extra: MarkFact) => evaluateReferral({ referral: active, policy: duluth, marks: [...marks, extra], existing, today: '2026-11-03' });
+    const existing = evaluate(marks, [], active, '2026-10-27').events.map((draft, index) => ({
+      id: `e${index}`,
+      kind: draft.kind,
+      thresholdKey: draft.thresholdKey,
+      corrected: false,
+      reinstated: true,
+    }));
+    const onMark = (extra: MarkFact) =>
+      evaluateReferral({ referral: active, policy: duluth, marks: [...marks, extra], existing, today: '2026-11-03' });
     expect(onMark({ date: '2026-11-03', status: S.Present })).toMatchObject({ events: [], status: ReferralStatus.Active });
     const again = onMark({ date: '2026-11-03', status: S.AbsentExcused });
     expect(again.events.map((draft) => draft.thresholdKey)).toEqual(['absences:4']);
@@ -137,7 +173,11 @@ describe('evaluateReferral', () => {
 
   it('does not count weeks his group cancelled as days without attendance', () => {
     const marks = weekly(S.Present);
-    const cancelledSince: ReferralFacts = { ...active, cancelledSessionDates: ['2026-10-13', '2026-10-20'], lastHeldSessionOn: '2026-10-27' };
+    const cancelledSince: ReferralFacts = {
+      ...active,
+      cancelledSessionDates: ['2026-10-13', '2026-10-20'],
+      lastHeldSessionOn: '2026-10-27',
+    };
     expect(evaluate(marks, [], cancelledSince, '2026-10-27').events.map((draft) => draft.kind)).not.toContain(Kind.NoAttendance);
     const notMetSince: ReferralFacts = { ...active, lastHeldSessionOn: '2026-10-06' };
     expect(evaluate(marks, [], notMetSince, '2026-10-27').events.map((draft) => draft.kind)).not.toContain(Kind.NoAttendance);
@@ -160,7 +200,10 @@ describe('evaluateReferral', () => {
   });
 
   it('evaluates nothing for a closed referral', () => {
-    const result = evaluate(weekly(S.AbsentUnexcused, S.AbsentUnexcused, S.AbsentUnexcused), [], { ...active, status: ReferralStatus.Closed });
+    const result = evaluate(weekly(S.AbsentUnexcused, S.AbsentUnexcused, S.AbsentUnexcused), [], {
+      ...active,
+      status: ReferralStatus.Closed,
+    });
     expect(result.events).toEqual([]);
     expect(result.status).toBe(ReferralStatus.Closed);
   });
@@ -190,13 +233,27 @@ describe('evaluation inside a request', () => {
 });
 
 describe('the decisions the spec left open (README, Compliance rules)', () => {
-  const ev = (id: string, kind: Kind, thresholdKey: string, extra: Partial<ExistingEvent> = {}): ExistingEvent => ({ id, kind, thresholdKey, corrected: false, reinstated: false, ...extra });
+  const ev = (id: string, kind: Kind, thresholdKey: string, extra: Partial<ExistingEvent> = {}): ExistingEvent => ({
+    id,
+    kind,
+    thresholdKey,
+    corrected: false,
+    reinstated: false,
+    ...extra,
+  });
   const lenient = { ...duluth, maxAbsences: 20, maxUnexcusedAbsences: 20 };
   const run = (marks: MarkFact[], existing: ExistingEvent[], status = ReferralStatus.NonCompliant) =>
     evaluateReferral({ referral: { ...active, status }, policy: lenient, marks, existing, today: '2026-12-30' });
 
   it('re-judges nothing once the referral is terminated, whatever is marked', () => {
-    const result = evaluateReferral({ referral: { ...active, status: ReferralStatus.Terminated }, policy: duluth, marks: weekly(S.Present), existing: [ev('e1', Kind.RemovedForBehaviour, 'removed:2026-10-13')], today: '2026-11-25', includeCalendar: true });
+    const result = evaluateReferral({
+      referral: { ...active, status: ReferralStatus.Terminated },
+      policy: duluth,
+      marks: weekly(S.Present),
+      existing: [ev('e1', Kind.RemovedForBehaviour, 'removed:2026-10-13')],
+      today: '2026-11-25',
+      includeCalendar: true,
+    });
     expect(result).toMatchObject({ events: [], status: ReferralStatus.Terminated });
   });
 
@@ -212,31 +269,72 @@ describe('the decisions the spec left open (README, Compliance rules)', () => {
     const existing = [ev('e1', Kind.ConsecutiveAbsences, 'streak:2026-10-06'), ev('e2', Kind.ConsecutiveAbsences, 'streak:2026-11-03')];
     const marks = weekly(S.AbsentExcused, S.AbsentExcused, S.AbsentExcused, S.AbsentExcused, S.AbsentExcused, S.AbsentExcused);
     const result = run(marks, existing);
-    expect(result.events).toEqual([expect.objectContaining({ thresholdKey: 'corrects:e2', facts: expect.objectContaining({ reason: 'the absences it reported are part of a run already reported' }) })]);
+    expect(result.events).toEqual([
+      expect.objectContaining({
+        thresholdKey: 'corrects:e2',
+        facts: expect.objectContaining({ reason: 'the absences it reported are part of a run already reported' }),
+      }),
+    ]);
     expect(result.status).toBe(ReferralStatus.NonCompliant);
   });
 
   it('counts a man who finished on the complete-by date as finished in time', () => {
     const policy = { ...duluth, requiredSessions: 2 };
     const referral = { ...active, completeBy: '2026-10-13' };
-    const inTime = evaluateReferral({ referral, policy, marks: weekly(S.Present, S.Present), existing: [], today: '2026-10-14', includeCalendar: true });
+    const inTime = evaluateReferral({
+      referral,
+      policy,
+      marks: weekly(S.Present, S.Present),
+      existing: [],
+      today: '2026-10-14',
+      includeCalendar: true,
+    });
     expect(keys(inTime.events).filter((key) => key.startsWith('completion'))).toEqual([]);
-    const late = evaluateReferral({ referral, policy, marks: weekly(S.Present, S.AbsentExcused, S.Present), existing: [], today: '2026-10-21', includeCalendar: true });
+    const late = evaluateReferral({
+      referral,
+      policy,
+      marks: weekly(S.Present, S.AbsentExcused, S.Present),
+      existing: [],
+      today: '2026-10-21',
+      includeCalendar: true,
+    });
     expect(keys(late.events)).toContain('completion_deadline_missed|complete_by:2026-10-13');
   });
 
   it('judges enroll-by by the start date: a late start is reported, an in-time one withdraws the report', () => {
-    const late = evaluateReferral({ referral: { ...active, enrollments: [{ startDate: '2026-10-20', endDate: null }] }, policy: duluth, marks: [], existing: [], today: '2026-10-21', includeCalendar: true });
+    const late = evaluateReferral({
+      referral: { ...active, enrollments: [{ startDate: '2026-10-20', endDate: null }] },
+      policy: duluth,
+      marks: [],
+      existing: [],
+      today: '2026-10-21',
+      includeCalendar: true,
+    });
     expect(keys(late.events)).toContain('failed_to_enroll|enroll_by:2026-10-15');
     expect(late.status).toBe(ReferralStatus.Active);
-    const inTime = evaluateReferral({ referral: active, policy: duluth, marks: [], existing: [ev('e1', Kind.FailedToEnroll, 'enroll_by:2026-10-15')], today: '2026-10-16' });
+    const inTime = evaluateReferral({
+      referral: active,
+      policy: duluth,
+      marks: [],
+      existing: [ev('e1', Kind.FailedToEnroll, 'enroll_by:2026-10-15')],
+      today: '2026-10-16',
+    });
     expect(keys(inTime.events)).toEqual(['corrected|corrects:e1']);
   });
 
   it('keeps a reinstated man active when a correction withdraws the only crossing since', () => {
-    const existing = [ev('e1', Kind.AbsenceLimitExceeded, 'unexcused:3', { reinstated: true }), ev('e2', Kind.RemovedForBehaviour, 'removed:2026-11-03')];
+    const existing = [
+      ev('e1', Kind.AbsenceLimitExceeded, 'unexcused:3', { reinstated: true }),
+      ev('e2', Kind.RemovedForBehaviour, 'removed:2026-11-03'),
+    ];
     const marks = weekly(S.AbsentUnexcused, S.Present, S.AbsentUnexcused, S.Present, S.AbsentUnexcused, S.Present);
-    const result = evaluateReferral({ referral: { ...active, status: ReferralStatus.NonCompliant }, policy: duluth, marks, existing, today: '2026-11-25' });
+    const result = evaluateReferral({
+      referral: { ...active, status: ReferralStatus.NonCompliant },
+      policy: duluth,
+      marks,
+      existing,
+      today: '2026-11-25',
+    });
     expect(keys(result.events)).toEqual(['corrected|corrects:e2']);
     expect(result.status).toBe(ReferralStatus.Active);
   });

@@ -1,7 +1,15 @@
 import { addDays, daysBetween } from '../../common/dates';
 import { AttendanceStatus } from '../attendance/attendance-status.enum';
 import { ReferralStatus } from '../referrals/referral-status.enum';
-import { AttendanceCounts, countAttendance, CountingPolicy, countsAsAttended, isAbsence, isUnexcusedAbsence, MarkFact } from './attendance-counts';
+import {
+  AttendanceCounts,
+  countAttendance,
+  CountingPolicy,
+  countsAsAttended,
+  isAbsence,
+  isUnexcusedAbsence,
+  MarkFact,
+} from './attendance-counts';
 import { ComplianceEventKind as Kind, CORRECTABLE_KINDS, VIOLATION_KINDS } from './compliance-event-kind.enum';
 import { AbsenceLimits } from './limit-warnings';
 
@@ -73,7 +81,11 @@ const OPEN_STATES = [ReferralStatus.Referred, ReferralStatus.FailedToEnroll, Ref
  * Crossings that follow from the marks alone. A limit is crossed when a count goes past the
  * policy's maximum; the key names the crossing so it is raised once, whatever re-evaluates it.
  */
-export function attendanceCrossings(marks: readonly MarkFact[], policy: RulePolicy, unmarkedSessionDates: readonly string[] = []): EventDraft[] {
+export function attendanceCrossings(
+  marks: readonly MarkFact[],
+  policy: RulePolicy,
+  unmarkedSessionDates: readonly string[] = [],
+): EventDraft[] {
   return markCrossings(marks, policy, unmarkedSessionDates).map(({ period: _period, ...draft }) => draft);
 }
 
@@ -172,7 +184,10 @@ export function daysWithoutAttendance(from: string, to: string, cancelledSession
  * start (or an attendance) to the next attendance, or to today.
  */
 function lapses(referral: ReferralFacts, marks: readonly MarkFact[], policy: RulePolicy, today: string): Crossing[] {
-  const starts = referral.enrollments.map((enrollment) => enrollment.startDate).filter((date) => date <= today).sort();
+  const starts = referral.enrollments
+    .map((enrollment) => enrollment.startDate)
+    .filter((date) => date <= today)
+    .sort();
   if (starts.length === 0) return [];
   const attended = marks.filter((mark) => countsAsAttended(mark.status, policy) && mark.date >= starts[0]).map((mark) => mark.date);
   const bounds = [starts[0], ...attended];
@@ -188,7 +203,14 @@ function lapses(referral: ReferralFacts, marks: readonly MarkFact[], policy: Rul
       kind: Kind.NoAttendance,
       thresholdKey: `since:${since}`,
       occurredOn: today,
-      facts: { lastAttendedOn: index === 0 ? null : since, since, ...(open ? {} : { until }), days, limit: policy.noAttendanceDays, clause: 'no attendance for the policy’s days while active' },
+      facts: {
+        lastAttendedOn: index === 0 ? null : since,
+        since,
+        ...(open ? {} : { until }),
+        days,
+        limit: policy.noAttendanceDays,
+        clause: 'no attendance for the policy’s days while active',
+      },
       period: { from: since, to: until, toIncluded: open },
     });
   });
@@ -209,13 +231,21 @@ function calendarViolations(referral: ReferralFacts, marks: readonly MarkFact[],
     });
   }
   // Judged by the sessions he attended by complete-by, not by whether completion was recorded.
-  const attendedInTime = countAttendance(marks.filter((mark) => mark.date <= referral.completeBy), policy).sessionsAttended;
+  const attendedInTime = countAttendance(
+    marks.filter((mark) => mark.date <= referral.completeBy),
+    policy,
+  ).sessionsAttended;
   if (today > referral.completeBy && attendedInTime < policy.requiredSessions) {
     crossings.push({
       kind: Kind.CompletionDeadlineMissed,
       thresholdKey: `complete_by:${referral.completeBy}`,
       occurredOn: today,
-      facts: { completeBy: referral.completeBy, sessionsAttended: attendedInTime, sessionsRequired: policy.requiredSessions, clause: 'complete within the policy’s months of the order' },
+      facts: {
+        completeBy: referral.completeBy,
+        sessionsAttended: attendedInTime,
+        sessionsRequired: policy.requiredSessions,
+        clause: 'complete within the policy’s months of the order',
+      },
     });
   }
   if (ACTIVE_STATES.includes(referral.status)) crossings.push(...lapses(referral, marks, policy, today));
@@ -233,7 +263,12 @@ function calendarReports(referral: ReferralFacts, counts: AttendanceCounts, poli
       kind: Kind.AtRisk,
       thresholdKey: 'at_risk',
       occurredOn: today,
-      facts: { sessionsRemaining: remaining, weeksLeft: Math.floor(daysLeft / 7) + 1, completeBy: referral.completeBy, clause: 'required sessions at one a week before complete-by' },
+      facts: {
+        sessionsRemaining: remaining,
+        weeksLeft: Math.floor(daysLeft / 7) + 1,
+        completeBy: referral.completeBy,
+        clause: 'required sessions at one a week before complete-by',
+      },
     });
   }
   const report = progressReportKey(referral.orderedOn, policy, today);
@@ -242,14 +277,24 @@ function calendarReports(referral: ReferralFacts, counts: AttendanceCounts, poli
       kind: Kind.ProgressReportDue,
       thresholdKey: report.key,
       occurredOn: today,
-      facts: { dueOn: report.dueOn, sessionsAttended: counts.sessionsAttended, sessionsRequired: counts.sessionsRequired, absences: counts.absences, clause: 'periodic progress report' },
+      facts: {
+        dueOn: report.dueOn,
+        sessionsAttended: counts.sessionsAttended,
+        sessionsRequired: counts.sessionsRequired,
+        absences: counts.absences,
+        clause: 'periodic progress report',
+      },
     });
   }
   return reports;
 }
 
 /** The progress report currently due, if one is: monthly by a day of month, or every N days since the order. */
-export function progressReportKey(orderedOn: string, policy: Pick<RulePolicy, 'progressReportEveryDays' | 'progressReportDayOfMonth'>, today: string): { key: string; dueOn: string } | null {
+export function progressReportKey(
+  orderedOn: string,
+  policy: Pick<RulePolicy, 'progressReportEveryDays' | 'progressReportDayOfMonth'>,
+  today: string,
+): { key: string; dueOn: string } | null {
   if (policy.progressReportDayOfMonth) {
     const month = today.slice(0, 7);
     if (month <= orderedOn.slice(0, 7)) return null;
@@ -310,8 +355,19 @@ export function evaluateReferral(input: {
     const { period, raise, ...draft } = crossing;
     const base = baseKey(draft.thresholdKey);
     const matches = live
-      .filter((event) => event.kind === draft.kind && (period ? inPeriod(periodDate(event.thresholdKey), period) : baseKey(event.thresholdKey) === base))
-      .sort((a, b) => (periodDate(a.thresholdKey) < periodDate(b.thresholdKey) ? -1 : periodDate(a.thresholdKey) > periodDate(b.thresholdKey) ? 1 : a.thresholdKey < b.thresholdKey ? -1 : 1));
+      .filter(
+        (event) =>
+          event.kind === draft.kind && (period ? inPeriod(periodDate(event.thresholdKey), period) : baseKey(event.thresholdKey) === base),
+      )
+      .sort((a, b) =>
+        periodDate(a.thresholdKey) < periodDate(b.thresholdKey)
+          ? -1
+          : periodDate(a.thresholdKey) > periodDate(b.thresholdKey)
+            ? 1
+            : a.thresholdKey < b.thresholdKey
+              ? -1
+              : 1,
+      );
     if (matches.length > 0) {
       // Two reported runs joined by a correction are one run: the earlier report stands for it.
       const [first, ...rest] = matches;
@@ -338,12 +394,16 @@ export function evaluateReferral(input: {
       facts: {
         corrects: event.kind,
         thresholdKey: event.thresholdKey,
-        reason: merged.has(event.id) ? 'the absences it reported are part of a run already reported' : 'the record as it now stands no longer shows it',
+        reason: merged.has(event.id)
+          ? 'the absences it reported are part of a run already reported'
+          : 'the record as it now stands no longer shows it',
       },
     }));
 
   const onRecord = new Set(existing.map((event) => `${event.kind}|${event.thresholdKey}`));
-  const reports = calendar ? calendarReports(referral, counts, policy, today).filter((draft) => !onRecord.has(`${draft.kind}|${draft.thresholdKey}`)) : [];
+  const reports = calendar
+    ? calendarReports(referral, counts, policy, today).filter((draft) => !onRecord.has(`${draft.kind}|${draft.thresholdKey}`))
+    : [];
   const events = [...raised, ...reports, ...corrections];
   return { counts, events, ...nextStatus(referral, raised, standing) };
 }
@@ -362,13 +422,16 @@ function nextStatus(
     return { status: ReferralStatus.FailedToEnroll, statusReason: `not enrolled by ${referral.enrollBy}` };
   }
   if (!ACTIVE_STATES.includes(referral.status)) return { status: referral.status, statusReason: null };
-  const uncovered = standing.filter(({ draft, reinstated }) => VIOLATION_KINDS.includes(draft.kind) && !reinstated).map(({ draft }) => draft);
+  const uncovered = standing
+    .filter(({ draft, reinstated }) => VIOLATION_KINDS.includes(draft.kind) && !reinstated)
+    .map(({ draft }) => draft);
   if (uncovered.length > 0) {
     if (referral.status === ReferralStatus.NonCompliant) return { status: referral.status, statusReason: null };
     const reason = raised.find((draft) => VIOLATION_KINDS.includes(draft.kind)) ?? uncovered[0];
     return { status: ReferralStatus.NonCompliant, statusReason: describe(reason) };
   }
-  if (referral.status === ReferralStatus.NonCompliant) return { status: ReferralStatus.Active, statusReason: 'attendance corrected; no limit crossed' };
+  if (referral.status === ReferralStatus.NonCompliant)
+    return { status: ReferralStatus.Active, statusReason: 'attendance corrected; no limit crossed' };
   return { status: referral.status, statusReason: null };
 }
 

@@ -42,7 +42,14 @@ export class ComplianceSweepService {
   ) {}
 
   async run(today = this.clock.today()): Promise<SweepResult> {
-    const result: SweepResult = { referralsEvaluated: 0, eventsCreated: 0, noticesCreated: 0, statusChanges: 0, remindersCreated: 0, batches: 0 };
+    const result: SweepResult = {
+      referralsEvaluated: 0,
+      eventsCreated: 0,
+      noticesCreated: 0,
+      statusChanges: 0,
+      remindersCreated: 0,
+      batches: 0,
+    };
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
       const batch: Array<{ id: string }> = await this.dataSource.query(
@@ -61,7 +68,11 @@ export class ComplianceSweepService {
     }
     result.remindersCreated = await this.escalate();
     const clock = await this.outbox.run(async (manager) => {
-      const { result: counts, noticeIds } = await runResponseClock(manager, this.config.adminNoticeEmail ?? null, this.config.programTimeZone);
+      const { result: counts, noticeIds } = await runResponseClock(
+        manager,
+        this.config.adminNoticeEmail ?? null,
+        this.config.programTimeZone,
+      );
       OutboxTransaction.enlist(manager, noticeIds);
       return counts;
     });
@@ -101,11 +112,13 @@ export class ComplianceSweepService {
          RETURNING id`,
         [adminEmail, this.config.programTimeZone],
       );
-      await manager.query(
-        `UPDATE notices n SET escalated_at = now() FROM (${overdue('$1')}) o WHERE n.id = o.id`,
-        [this.config.programTimeZone],
+      await manager.query(`UPDATE notices n SET escalated_at = now() FROM (${overdue('$1')}) o WHERE n.id = o.id`, [
+        this.config.programTimeZone,
+      ]);
+      OutboxTransaction.enlist(
+        manager,
+        reminders.map((row) => row.id),
       );
-      OutboxTransaction.enlist(manager, reminders.map((row) => row.id));
       return reminders.length;
     });
   }

@@ -48,7 +48,12 @@ export class ComplianceController {
   async sweep(): Promise<{ queued: true }> {
     const job = await this.maintenance.add(JobName.DailyComplianceSweep, {}, { removeOnComplete: 50, removeOnFail: 50 });
     // Who ran the rules by hand, and when: the sweep's own changes are audited as the system's.
-    await this.audit.record({ action: 'compliance.sweep_requested', recordType: 'compliance_sweep', recordId: null, details: { jobId: String(job.id) } });
+    await this.audit.record({
+      action: 'compliance.sweep_requested',
+      recordType: 'compliance_sweep',
+      recordId: null,
+      details: { jobId: String(job.id) },
+    });
     return { queued: true };
   }
 }

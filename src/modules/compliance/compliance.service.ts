@@ -48,7 +48,14 @@ const FACTS_FROM = `referrals r JOIN policies p ON p.id = r.policy_id
      WHERE e.referral_id = r.id) w ON true
  WHERE r.id = ANY($1::uuid[])`;
 
-type EventRow = { id: string; referral_id: string; kind: ComplianceEventKind; threshold_key: string; corrects_event_id: string | null; reinstated: boolean };
+type EventRow = {
+  id: string;
+  referral_id: string;
+  kind: ComplianceEventKind;
+  threshold_key: string;
+  corrects_event_id: string | null;
+  reinstated: boolean;
+};
 
 interface EvaluationInput {
   facts: FactsRow[];
@@ -91,7 +98,9 @@ export class ComplianceService {
     const summary: EvaluationSummary = { eventsCreated: 0, noticesCreated: 0, statusChanges: 0, events: [] };
     if (referralIds.length === 0) return summary;
     const ids = [...new Set(referralIds)].sort();
-    const { facts, marks, existing } = options.referralsLocked ? await this.readLocked(manager, ids, today) : await this.lockAndRead(manager, ids, today);
+    const { facts, marks, existing } = options.referralsLocked
+      ? await this.readLocked(manager, ids, today)
+      : await this.lockAndRead(manager, ids, today);
 
     const drafts: Array<EventDraft & { referralId: string }> = [];
     const statusChanges: Array<{ id: string; from: ReferralStatus; to: ReferralStatus; reason: string | null }> = [];
@@ -178,7 +187,9 @@ export class ComplianceService {
          RETURNING id, referral_id, kind, corrects_event_id`,
         { returned: true },
       );
-      write.audit(`SELECT 'compliance.event', 'referral', e.referral_id, jsonb_build_object('eventId', e.id, 'kind', e.kind), row_number() OVER () FROM raised_events e`);
+      write.audit(
+        `SELECT 'compliance.event', 'referral', e.referral_id, jsonb_build_object('eventId', e.id, 'kind', e.kind), row_number() OVER () FROM raised_events e`,
+      );
       addEventNotices(write, 'raised_notices', 'raised_events', this.config.programTimeZone);
     }
     const result = await write.run(manager);
@@ -189,15 +200,14 @@ export class ComplianceService {
   }
 
   private async existingEvents(manager: EntityManager, referralIds: string[]): Promise<Map<string, ExistingEvent[]>> {
-    const rows: EventRow[] =
-      await manager.query(
-        // Each man's events by the crossing index (OFFSET 0 keeps the probe per man: joined flat, the
-        // planner hashed the whole events table for every batch of the sweep).
-        `SELECT e.id, e.referral_id, e.kind, e.threshold_key, e.corrects_event_id, COALESCE(e.created_at <= r.reinstated_at, false) AS reinstated
+    const rows: EventRow[] = await manager.query(
+      // Each man's events by the crossing index (OFFSET 0 keeps the probe per man: joined flat, the
+      // planner hashed the whole events table for every batch of the sweep).
+      `SELECT e.id, e.referral_id, e.kind, e.threshold_key, e.corrects_event_id, COALESCE(e.created_at <= r.reinstated_at, false) AS reinstated
            FROM referrals r CROSS JOIN LATERAL (SELECT * FROM compliance_events e WHERE e.referral_id = r.id OFFSET 0) e
           WHERE r.id = ANY($1::uuid[])`,
-        [referralIds],
-      );
+      [referralIds],
+    );
     return groupEvents(rows);
   }
 }
@@ -209,7 +219,13 @@ function groupEvents(rows: EventRow[]): Map<string, ExistingEvent[]> {
   const byReferral = new Map<string, ExistingEvent[]>();
   for (const row of rows) {
     const list = byReferral.get(row.referral_id) ?? [];
-    list.push({ id: row.id, kind: row.kind, thresholdKey: row.threshold_key, corrected: corrected.has(row.id), reinstated: row.reinstated });
+    list.push({
+      id: row.id,
+      kind: row.kind,
+      thresholdKey: row.threshold_key,
+      corrected: corrected.has(row.id),
+      reinstated: row.reinstated,
+    });
     byReferral.set(row.referral_id, list);
   }
   return byReferral;
@@ -227,4 +243,3 @@ function toReferralFacts(row: FactsRow): ReferralFacts {
     unmarkedSessionDates: row.unmarked_session_dates,
   };
 }
-

@@ -29,7 +29,10 @@ export class ReferralStatusService {
     if (real.length === 0) return real;
     const illegal = real.find((change) => !canTransition(change.from, change.to));
     if (illegal) {
-      throw new UnprocessableError('ILLEGAL_TRANSITION', `A referral that is ${illegal.from} cannot become ${illegal.to}`, { from: illegal.from, to: illegal.to });
+      throw new UnprocessableError('ILLEGAL_TRANSITION', `A referral that is ${illegal.from} cannot become ${illegal.to}`, {
+        from: illegal.from,
+        to: illegal.to,
+      });
     }
     const { bind } = write;
     const changed = `unnest(${bind(real.map((change) => change.id))}::uuid[], ${bind(real.map((change) => change.from))}::text[], ${bind(real.map((change) => change.to))}::text[], ${bind(real.map((change) => change.reason))}::text[])
@@ -42,7 +45,9 @@ export class ReferralStatusService {
        RETURNING r.id`,
     );
     // The reason is free text kept on the referral (status_reason), not in the append-only log.
-    write.audit(`SELECT 'referral.status_change', 'referral', x.id, jsonb_build_object('from', x.expected, 'to', x.status, 'reasonGiven', x.reason IS NOT NULL), x.ord FROM ${changed}`);
+    write.audit(
+      `SELECT 'referral.status_change', 'referral', x.id, jsonb_build_object('from', x.expected, 'to', x.status, 'reasonGiven', x.reason IS NOT NULL), x.ord FROM ${changed}`,
+    );
     return real;
   }
 }

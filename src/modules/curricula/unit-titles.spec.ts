@@ -13,7 +13,11 @@ describe('curriculum units in the group’s language', () => {
   });
 
   it('says a unit in Spanish for a Spanish group', () => {
-    expect(unitInLanguage({ theme: 'Non-violence', title: 'Time-outs and self-talk' }, 'es')).toEqual({ language: 'es', theme: 'No violencia', title: 'Tiempos fuera y diálogo interno' });
+    expect(unitInLanguage({ theme: 'Non-violence', title: 'Time-outs and self-talk' }, 'es')).toEqual({
+      language: 'es',
+      theme: 'No violencia',
+      title: 'Tiempos fuera y diálogo interno',
+    });
   });
 
   it('leaves English, and languages without a catalog, to the words as written', () => {
@@ -23,6 +27,10 @@ describe('curriculum units in the group’s language', () => {
   });
 
   it('shows a unit that has no translation as it is written', () => {
-    expect(unitInLanguage({ theme: 'Local theme', title: 'A unit added here' }, 'es')).toEqual({ language: 'es', theme: 'Local theme', title: 'A unit added here' });
+    expect(unitInLanguage({ theme: 'Local theme', title: 'A unit added here' }, 'es')).toEqual({
+      language: 'es',
+      theme: 'Local theme',
+      title: 'A unit added here',
+    });
   });
 });

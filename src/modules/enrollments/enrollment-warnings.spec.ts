@@ -12,6 +12,8 @@ describe('warnings at enrollment', () => {
   });
 
   it('names a language recorded before the list by its code rather than guessing', () => {
-    expect(enrollmentWarnings({ firstName: 'Ali', language: 'so-SO' }, { language: 'so' })[0].message).toBe('Ali’s language is so-SO; the group meets in Somali');
+    expect(enrollmentWarnings({ firstName: 'Ali', language: 'so-SO' }, { language: 'so' })[0].message).toBe(
+      'Ali’s language is so-SO; the group meets in Somali',
+    );
   });
 });

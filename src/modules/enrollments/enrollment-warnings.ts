@@ -11,7 +11,10 @@ export interface EnrollmentWarning {
  * without following it; the admin is told, and decides (an interpreter, a later Spanish group).
  * Pure.
  */
-export function enrollmentWarnings(participant: { firstName: string; language: string | null }, group: { language: string }): EnrollmentWarning[] {
+export function enrollmentWarnings(
+  participant: { firstName: string; language: string | null },
+  group: { language: string },
+): EnrollmentWarning[] {
   if (!participant.language || participant.language === group.language) return [];
   return [
     {

@@ -4,5 +4,10 @@ import { EnrollmentsController } from './enrollments.controller';
 import { EnrollmentsRepository } from './enrollments.repository';
 import { EnrollmentsService } from './enrollments.service';
 
-@Module({ imports: [ReferralsModule], controllers: [EnrollmentsController], providers: [EnrollmentsService, EnrollmentsRepository], exports: [EnrollmentsService] })
+@Module({
+  imports: [ReferralsModule],
+  controllers: [EnrollmentsController],
+  providers: [EnrollmentsService, EnrollmentsRepository],
+  exports: [EnrollmentsService],
+})
 export class EnrollmentsModule {}

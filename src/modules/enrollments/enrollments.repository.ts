@@ -7,7 +7,11 @@ import { maybeOne, one } from '../../common/database/sql';
 export class EnrollmentsRepository {
   /** Whether the group has a session that day that is not cancelled (a make-up meeting counts). */
   async meetsOn(manager: EntityManager, groupId: string, date: string): Promise<boolean> {
-    const makeUp = await maybeOne<{ '?column?': number }>(manager, `SELECT 1 FROM sessions WHERE group_id = $1 AND date = $2 AND status <> 'cancelled' LIMIT 1`, [groupId, date]);
+    const makeUp = await maybeOne<{ '?column?': number }>(
+      manager,
+      `SELECT 1 FROM sessions WHERE group_id = $1 AND date = $2 AND status <> 'cancelled' LIMIT 1`,
+      [groupId, date],
+    );
     return makeUp !== null;
   }
 

@@ -63,9 +63,13 @@ async function assertMeetsOn(enrollments: EnrollmentsRepository, manager: Entity
   if (await enrollments.meetsOn(manager, group.id, startDate)) return;
   const meets = WEEKDAY_NAMES[group.weekday - 1];
   const first = nextWeekday(startDate, group.weekday);
-  throw new UnprocessableError('NOT_A_MEETING_DAY', `${group.name} meets on ${meets}s, not on ${WEEKDAY_NAMES[isoWeekday(startDate) - 1]} ${startDate}`, {
-    fields: { startDate: [`${group.name} meets on ${meets}s: his first session could be ${meets} ${usDate(first)}`] },
-  });
+  throw new UnprocessableError(
+    'NOT_A_MEETING_DAY',
+    `${group.name} meets on ${meets}s, not on ${WEEKDAY_NAMES[isoWeekday(startDate) - 1]} ${startDate}`,
+    {
+      fields: { startDate: [`${group.name} meets on ${meets}s: his first session could be ${meets} ${usDate(first)}`] },
+    },
+  );
 }
 
 @Injectable()
@@ -90,7 +94,11 @@ export class EnrollmentsService {
       if (!isOpen(referral.status)) {
         throw new UnprocessableError('REFERRAL_NOT_OPEN', `A referral that is ${referral.status} cannot be enrolled`);
       }
-      const group = await manager.createQueryBuilder(Group, 'group').setLock('pessimistic_write').where('group.id = :id', { id: input.groupId }).getOne();
+      const group = await manager
+        .createQueryBuilder(Group, 'group')
+        .setLock('pessimistic_write')
+        .where('group.id = :id', { id: input.groupId })
+        .getOne();
       if (!group) throw new NotFoundError('group');
       this.assertStartDate(input.startDate, referral.orderedOn, group);
       if (options.firstSessionOnMeetingDay) await assertMeetsOn(this.enrollments, manager, group, input.startDate);
@@ -124,7 +132,9 @@ export class EnrollmentsService {
         // His first enrollment makes him active, and is a step a protected party may have to hear of.
         const reason = `enrolled in ${group.name}`;
         const write = new AuditedWrite();
-        const changes = this.statuses.addTransitions(write, [{ id: referral.id, from: referral.status, to: ReferralStatus.Active, reason }]);
+        const changes = this.statuses.addTransitions(write, [
+          { id: referral.id, from: referral.status, to: ReferralStatus.Active, reason },
+        ]);
         addVictimNotifications(write, changes, this.clock.timeZone);
         await write.run(manager);
         referral.status = ReferralStatus.Active;
@@ -138,7 +148,12 @@ export class EnrollmentsService {
         kind: current ? ComplianceEventKind.Transferred : ComplianceEventKind.Enrolled,
         key: `${current ? 'transferred' : 'enrolled'}:${enrollment.id}`,
         occurredOn: this.clock.today(),
-        facts: { groupName: group.name, startDate: input.startDate, ...(fromGroup ? { fromGroup: fromGroup.name } : {}), clause: current ? 'transferred to another group' : 'enrolled in a group' },
+        facts: {
+          groupName: group.name,
+          startDate: input.startDate,
+          ...(fromGroup ? { fromGroup: fromGroup.name } : {}),
+          clause: current ? 'transferred to another group' : 'enrolled in a group',
+        },
       });
       const participant = await manager.findOneByOrFail(Participant, { id: referral.participantId });
       const warnings = enrollmentWarnings(participant, group);

@@ -17,10 +17,16 @@ export type ChargeFor = 'intake' | 'session';
 @Entity('fee_entries')
 @Index('fee_entries_referral_idx', ['referralId', 'createdAt'])
 // A session's charge and its reversal are each written once per round: a re-save adds nothing.
-@Index('fee_entries_session_round_unique', ['referralId', 'sessionId', 'kind', 'sessionRound'], { unique: true, where: 'session_id IS NOT NULL' })
+@Index('fee_entries_session_round_unique', ['referralId', 'sessionId', 'kind', 'sessionRound'], {
+  unique: true,
+  where: 'session_id IS NOT NULL',
+})
 @Index('fee_entries_intake_unique', ['referralId'], { unique: true, where: `charge_for = 'intake'` })
 @Index('fee_entries_receipt_unique', ['receiptNumber'], { unique: true, where: 'receipt_number IS NOT NULL' })
-@Check('fee_entries_amount_sign', `(kind = 'charge' AND amount_cents > 0) OR (kind IN ('payment', 'waiver') AND amount_cents < 0) OR (kind = 'adjustment' AND amount_cents <> 0)`)
+@Check(
+  'fee_entries_amount_sign',
+  `(kind = 'charge' AND amount_cents > 0) OR (kind IN ('payment', 'waiver') AND amount_cents < 0) OR (kind = 'adjustment' AND amount_cents <> 0)`,
+)
 @Check('fee_entries_payment_fields', `kind <> 'payment' OR (method IS NOT NULL AND receipt_number IS NOT NULL)`)
 @Check('fee_entries_reason', `kind NOT IN ('adjustment', 'waiver') OR reason IS NOT NULL`)
 export class FeeEntry extends ReferralRecord {

@@ -58,7 +58,10 @@ const ENTRY_SELECT = `
 
 /** The referral's ledger, oldest first (one query). */
 export async function loadLedger(manager: EntityManager, referralId: string): Promise<FeeEntryView[]> {
-  const rows = await manager.query<FeeEntryRow[]>(`${ENTRY_SELECT} WHERE f.referral_id = $1 ORDER BY f.created_at, (f.charge_for = $$intake$$) DESC, f.kind, f.id LIMIT ${LEDGER_LIMIT}`, [referralId]);
+  const rows = await manager.query<FeeEntryRow[]>(
+    `${ENTRY_SELECT} WHERE f.referral_id = $1 ORDER BY f.created_at, (f.charge_for = $$intake$$) DESC, f.kind, f.id LIMIT ${LEDGER_LIMIT}`,
+    [referralId],
+  );
   return rows.map(toView);
 }
 
@@ -69,7 +72,10 @@ export async function loadEntry(manager: EntityManager, referralId: string, entr
 
 /** What he owes now (positive) or has in credit (negative): the sum of his ledger. */
 export async function feeBalanceOf(manager: EntityManager, referralId: string): Promise<number> {
-  const [{ balance }] = await manager.query<Array<{ balance: number }>>(`SELECT COALESCE(sum(amount_cents), 0)::int AS balance FROM fee_entries WHERE referral_id = $1`, [referralId]);
+  const [{ balance }] = await manager.query<Array<{ balance: number }>>(
+    `SELECT COALESCE(sum(amount_cents), 0)::int AS balance FROM fee_entries WHERE referral_id = $1`,
+    [referralId],
+  );
   return balance;
 }
 
@@ -93,5 +99,10 @@ export async function loadIncomeBrackets(manager: EntityManager, referralId: str
       WHERE b.referral_id = $1 ORDER BY b.recorded_at DESC, b.id DESC LIMIT 100`,
     [referralId],
   );
-  return rows.map((row) => ({ bracket: row.bracket, sessionFeeCents: row.session_fee_cents, recordedBy: row.recorded_by, recordedAt: row.recorded_at }));
+  return rows.map((row) => ({
+    bracket: row.bracket,
+    sessionFeeCents: row.session_fee_cents,
+    recordedBy: row.recorded_by,
+    recordedAt: row.recorded_at,
+  }));
 }

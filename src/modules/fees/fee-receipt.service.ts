@@ -18,7 +18,9 @@ export class FeeReceiptService {
   /** The receipt of one payment, named by case and receipt number. */
   async render(user: SignedInUser, referralId: string, paymentId: string): Promise<{ pdf: Buffer; fileName: string }> {
     const { referral, payment, balanceCents } = await this.fees.payment(user, referralId, paymentId);
-    const [facts] = await this.dataSource.query<Array<{ first_name: string; last_name: string; court_name: string; program_name: string | null }>>(
+    const [facts] = await this.dataSource.query<
+      Array<{ first_name: string; last_name: string; court_name: string; program_name: string | null }>
+    >(
       `SELECT p.first_name, p.last_name, court.name AS court_name,
               (SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1) AS program_name
          FROM referrals r JOIN participants p ON p.id = r.participant_id JOIN agencies court ON court.id = r.court_agency_id

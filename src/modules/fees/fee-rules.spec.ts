@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { FeeBracket } from '../policies/fee-schedule';
 import { feeScheduleProblems } from '../policies/fee-schedule-problems';
-import { bracketForIncome, chargedTowardsCap, LedgerLine, nextCharge, percentOf, sessionFeeFor, summarise, waiverAmount } from './fee-rules';
+import {
+  bracketForIncome,
+  chargedTowardsCap,
+  LedgerLine,
+  nextCharge,
+  percentOf,
+  sessionFeeFor,
+  summarise,
+  waiverAmount,
+} from './fee-rules';
 
 const line = fc.oneof(
   fc.record({ kind: fc.constant('charge' as const), amountCents: fc.integer({ min: 1, max: 100_000 }) }),
@@ -12,7 +21,8 @@ const line = fc.oneof(
 
 /** The model: what he owes is what he was charged, less what he paid and was forgiven, plus the corrections. */
 function modelBalance(lines: LedgerLine[]): number {
-  const total = (kind: LedgerLine['kind']) => lines.filter((entry) => entry.kind === kind).reduce((sum, entry) => sum + Math.abs(entry.amountCents), 0);
+  const total = (kind: LedgerLine['kind']) =>
+    lines.filter((entry) => entry.kind === kind).reduce((sum, entry) => sum + Math.abs(entry.amountCents), 0);
   const adjustments = lines.filter((entry) => entry.kind === 'adjustment').reduce((sum, entry) => sum + entry.amountCents, 0);
   return total('charge') - total('payment') - total('waiver') + adjustments;
 }
@@ -33,9 +43,14 @@ describe('the fees ledger arithmetic', () => {
 
   it('never depends on the order of the entries', () => {
     fc.assert(
-      fc.property(fc.array(line, { maxLength: 40 }).chain((lines) => fc.tuple(fc.constant(lines), fc.shuffledSubarray(lines, { minLength: lines.length, maxLength: lines.length }))), ([lines, shuffled]) => {
-        expect(summarise(shuffled)).toEqual(summarise(lines));
-      }),
+      fc.property(
+        fc
+          .array(line, { maxLength: 40 })
+          .chain((lines) => fc.tuple(fc.constant(lines), fc.shuffledSubarray(lines, { minLength: lines.length, maxLength: lines.length }))),
+        ([lines, shuffled]) => {
+          expect(summarise(shuffled)).toEqual(summarise(lines));
+        },
+      ),
     );
   });
 
@@ -88,7 +103,12 @@ describe('the cap on the total (Massachusetts guidelines)', () => {
         }
         expect(charged).toBeLessThanOrEqual(cap);
         // The model: uncapped, he would owe the sum; capped, the lesser of the two.
-        expect(charged).toBe(Math.min(cap, fees.reduce((sum, fee) => sum + fee, 0)));
+        expect(charged).toBe(
+          Math.min(
+            cap,
+            fees.reduce((sum, fee) => sum + fee, 0),
+          ),
+        );
       }),
     );
   });
@@ -118,18 +138,35 @@ describe('the sliding scale', () => {
   });
 
   it('puts an income in the narrowest bracket that holds it (against a brute-force model)', () => {
-    const bracket = fc.record({ upToIncomeCents: fc.option(fc.integer({ min: 0, max: 1_000_000 }), { nil: null }), period: fc.constantFrom('month' as const, 'year' as const) });
+    const bracket = fc.record({
+      upToIncomeCents: fc.option(fc.integer({ min: 0, max: 1_000_000 }), { nil: null }),
+      period: fc.constantFrom('month' as const, 'year' as const),
+    });
     fc.assert(
-      fc.property(fc.array(bracket, { maxLength: 6 }), fc.integer({ min: 0, max: 2_000_000 }), fc.constantFrom('month' as const, 'year' as const), (bounds, income, period) => {
-        const scale: FeeBracket[] = bounds.map((bound, index) => ({ ...bound, key: `k${index}`, label: `k${index}`, sessionFeeCents: index }));
-        const yearly = (cents: number, per: 'month' | 'year') => (per === 'month' ? cents * 12 : cents);
-        const holding = scale.filter((candidate) => candidate.upToIncomeCents === null || yearly(income, period) <= yearly(candidate.upToIncomeCents, candidate.period));
-        const found = bracketForIncome(scale, income, period);
-        if (!holding.length) return expect(found).toBeNull();
-        const boundOf = (candidate: FeeBracket) => (candidate.upToIncomeCents === null ? Infinity : yearly(candidate.upToIncomeCents, candidate.period));
-        expect(found).not.toBeNull();
-        expect(boundOf(found!)).toBe(Math.min(...holding.map(boundOf)));
-      }),
+      fc.property(
+        fc.array(bracket, { maxLength: 6 }),
+        fc.integer({ min: 0, max: 2_000_000 }),
+        fc.constantFrom('month' as const, 'year' as const),
+        (bounds, income, period) => {
+          const scale: FeeBracket[] = bounds.map((bound, index) => ({
+            ...bound,
+            key: `k${index}`,
+            label: `k${index}`,
+            sessionFeeCents: index,
+          }));
+          const yearly = (cents: number, per: 'month' | 'year') => (per === 'month' ? cents * 12 : cents);
+          const holding = scale.filter(
+            (candidate) =>
+              candidate.upToIncomeCents === null || yearly(income, period) <= yearly(candidate.upToIncomeCents, candidate.period),
+          );
+          const found = bracketForIncome(scale, income, period);
+          if (!holding.length) return expect(found).toBeNull();
+          const boundOf = (candidate: FeeBracket) =>
+            candidate.upToIncomeCents === null ? Infinity : yearly(candidate.upToIncomeCents, candidate.period);
+          expect(found).not.toBeNull();
+          expect(boundOf(found!)).toBe(Math.min(...holding.map(boundOf)));
+        },
+      ),
     );
   });
 

@@ -38,7 +38,10 @@ export function summarise(lines: readonly LedgerLine[]): LedgerSummary {
 
 /** What counts against the cap: charges, less the reversals of session charges. */
 export function chargedTowardsCap(lines: readonly LedgerLine[]): number {
-  return lines.reduce((sum, line) => sum + (line.kind === 'charge' || (line.kind === 'adjustment' && line.sessionId) ? line.amountCents : 0), 0);
+  return lines.reduce(
+    (sum, line) => sum + (line.kind === 'charge' || (line.kind === 'adjustment' && line.sessionId) ? line.amountCents : 0),
+    0,
+  );
 }
 
 /** The next charge at `feeCents`, trimmed so the total never passes the cap (0: nothing to charge). */

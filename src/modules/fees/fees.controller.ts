@@ -32,13 +32,21 @@ export class FeesController {
   @Post('payments')
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'Record a payment; it gets the next receipt number' })
-  payment(@Param('id', ParseUUIDPipe) id: string, @Body() body: RecordPaymentDto, @CurrentUser() user: SignedInUser): Promise<FeeEntryView> {
+  payment(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RecordPaymentDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<FeeEntryView> {
     return this.fees.recordPayment(user, id, body);
   }
 
   @Post('adjustments')
   @Roles(Role.Admin)
-  adjustment(@Param('id', ParseUUIDPipe) id: string, @Body() body: RecordAdjustmentDto, @CurrentUser() user: SignedInUser): Promise<FeeEntryView> {
+  adjustment(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RecordAdjustmentDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<FeeEntryView> {
     return this.fees.recordAdjustment(user, id, body);
   }
 
@@ -53,14 +61,22 @@ export class FeesController {
   @Roles(Role.Admin)
   @HttpCode(200)
   @ApiOperation({ summary: 'Record his income bracket: it sets the per-session fee of later charges' })
-  incomeBracket(@Param('id', ParseUUIDPipe) id: string, @Body() body: IncomeBracketDto, @CurrentUser() user: SignedInUser): Promise<FeeLedgerView> {
+  incomeBracket(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: IncomeBracketDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<FeeLedgerView> {
     return this.fees.setIncomeBracket(user, id, body);
   }
 
   @Get('payments/:paymentId/receipt.pdf')
   @Roles(Role.Admin, Role.ProbationOfficer)
   @ApiProduces('application/pdf')
-  async receipt(@Param('id', ParseUUIDPipe) id: string, @Param('paymentId', ParseUUIDPipe) paymentId: string, @CurrentUser() user: SignedInUser): Promise<StreamableFile> {
+  async receipt(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('paymentId', ParseUUIDPipe) paymentId: string,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<StreamableFile> {
     const { pdf, fileName } = await this.receipts.render(user, id, paymentId);
     return new StreamableFile(pdf, { type: 'application/pdf', disposition: inlinePdf(fileName) });
   }

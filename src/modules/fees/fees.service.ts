@@ -37,16 +37,28 @@ export class FeesService {
     return this.ledgerOf(this.dataSource.manager, referral);
   }
 
-  async recordPayment(user: SignedInUser, referralId: string, input: { amountCents: number; method: PaymentMethod; note?: string }): Promise<FeeEntryView> {
+  async recordPayment(
+    user: SignedInUser,
+    referralId: string,
+    input: { amountCents: number; method: PaymentMethod; note?: string },
+  ): Promise<FeeEntryView> {
     return this.write(user, referralId, async (manager, referral) => {
       // One counter row, taken in this transaction: receipt numbers run without gaps or repeats.
-      const [[{ last_number: receiptNumber }]] = await manager.query<[Array<{ last_number: number }>, number]>(`UPDATE fee_receipt_counter SET last_number = last_number + 1 WHERE id = 1 RETURNING last_number`);
-      return this.insert(manager, user, referral, 'payment', -input.amountCents, { method: input.method, receiptNumber, reason: input.note?.trim() || null });
+      const [[{ last_number: receiptNumber }]] = await manager.query<[Array<{ last_number: number }>, number]>(
+        `UPDATE fee_receipt_counter SET last_number = last_number + 1 WHERE id = 1 RETURNING last_number`,
+      );
+      return this.insert(manager, user, referral, 'payment', -input.amountCents, {
+        method: input.method,
+        receiptNumber,
+        reason: input.note?.trim() || null,
+      });
     });
   }
 
   async recordAdjustment(user: SignedInUser, referralId: string, input: { amountCents: number; reason: string }): Promise<FeeEntryView> {
-    return this.write(user, referralId, (manager, referral) => this.insert(manager, user, referral, 'adjustment', input.amountCents, { reason: input.reason }));
+    return this.write(user, referralId, (manager, referral) =>
+      this.insert(manager, user, referral, 'adjustment', input.amountCents, { reason: input.reason }),
+    );
   }
 
   /** Waives the amount asked, or the whole remaining balance; never more than he owes. */
@@ -54,13 +66,18 @@ export class FeesService {
     return this.write(user, referralId, async (manager, referral) => {
       const balance = summarise(await loadLedger(manager, referral.id)).balanceCents;
       const amount = waiverAmount(balance, input.amountCents ?? null);
-      if (amount <= 0) throw new UnprocessableError('NOTHING_TO_WAIVE', 'He owes nothing: there is nothing to waive', { balanceCents: balance });
+      if (amount <= 0)
+        throw new UnprocessableError('NOTHING_TO_WAIVE', 'He owes nothing: there is nothing to waive', { balanceCents: balance });
       return this.insert(manager, user, referral, 'waiver', -amount, { reason: input.reason });
     });
   }
 
   /** Records his income bracket; it sets the per-session fee of charges from now on (earlier ones stand). */
-  async setIncomeBracket(user: SignedInUser, referralId: string, choice: { bracket?: string; incomeCents?: number; period?: 'month' | 'year' }): Promise<FeeLedgerView> {
+  async setIncomeBracket(
+    user: SignedInUser,
+    referralId: string,
+    choice: { bracket?: string; incomeCents?: number; period?: 'month' | 'year' },
+  ): Promise<FeeLedgerView> {
     return this.dataSource.transaction(async (manager) => {
       const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
       const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
@@ -75,7 +92,9 @@ export class FeesService {
       }
       if (!bracket) {
         const keys = policy.feeBrackets.map((candidate) => candidate.key);
-        const message = keys.length ? `bracket must be one of: ${keys.join(', ')}` : 'his policy has no sliding scale: every session is charged the standard fee';
+        const message = keys.length
+          ? `bracket must be one of: ${keys.join(', ')}`
+          : 'his policy has no sliding scale: every session is charged the standard fee';
         throw new UnprocessableError('UNKNOWN_BRACKET', message, { fields: { bracket: [message] } });
       }
       const sessionFeeCents = sessionFeeFor(policy, bracket);
@@ -84,24 +103,45 @@ export class FeesService {
         [referral.id, bracket.key, sessionFeeCents, user.id],
       );
       // The bracket is written down, never his income.
-      await this.audit.record({ action: 'fees.income_bracket', recordType: 'referral', recordId: referral.id, details: { bracket: bracket.key, sessionFeeCents, recordId: id } }, manager);
+      await this.audit.record(
+        {
+          action: 'fees.income_bracket',
+          recordType: 'referral',
+          recordId: referral.id,
+          details: { bracket: bracket.key, sessionFeeCents, recordId: id },
+        },
+        manager,
+      );
       return this.ledgerOf(manager, referral);
     });
   }
 
   /** A payment of his, for its receipt. */
-  async payment(user: SignedInUser, referralId: string, paymentId: string): Promise<{ referral: Referral; payment: FeeEntryView; balanceCents: number }> {
+  async payment(
+    user: SignedInUser,
+    referralId: string,
+    paymentId: string,
+  ): Promise<{ referral: Referral; payment: FeeEntryView; balanceCents: number }> {
     const referral = await this.access.requireRecord(user, 'referral.read', Referral, referralId);
     const payment = await loadEntry(this.dataSource.manager, referral.id, paymentId);
     if (!payment || payment.kind !== 'payment') throw new NotFoundError('payment');
     const entries = await loadLedger(this.dataSource.manager, referral.id);
     // The balance as it stood once this payment was in: a receipt printed again reads the same.
     const upTo = entries.findIndex((entry) => entry.id === payment.id);
-    await this.audit.record({ action: 'fees.receipt', recordType: 'fee_entry', recordId: payment.id, details: { referralId: referral.id } });
+    await this.audit.record({
+      action: 'fees.receipt',
+      recordType: 'fee_entry',
+      recordId: payment.id,
+      details: { referralId: referral.id },
+    });
     return { referral, payment, balanceCents: summarise(entries.slice(0, upTo + 1)).balanceCents };
   }
 
-  private async write(user: SignedInUser, referralId: string, work: (manager: EntityManager, referral: Referral) => Promise<FeeEntryView>): Promise<FeeEntryView> {
+  private async write(
+    user: SignedInUser,
+    referralId: string,
+    work: (manager: EntityManager, referral: Referral) => Promise<FeeEntryView>,
+  ): Promise<FeeEntryView> {
     return this.dataSource.transaction(async (manager) => {
       // The referral row lock makes a waiver of "the balance" see every entry written before it.
       const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
@@ -117,14 +157,21 @@ export class FeesService {
     amountCents: number,
     fields: Partial<Pick<FeeEntry, 'method' | 'receiptNumber' | 'reason'>>,
   ): Promise<FeeEntryView> {
-    const entry = await manager.save(manager.create(FeeEntry, { referralId: referral.id, kind, amountCents, recordedById: user.id, ...fields }));
+    const entry = await manager.save(
+      manager.create(FeeEntry, { referralId: referral.id, kind, amountCents, recordedById: user.id, ...fields }),
+    );
     await this.audit.record(
       {
         action: `fees.${kind}`,
         recordType: 'fee_entry',
         recordId: entry.id,
         // Reasons are free text: the entry says that there is one, the ledger keeps it.
-        details: { referralId: referral.id, amountCents, ...(fields.method ? { method: fields.method } : {}), ...(fields.receiptNumber ? { receiptNumber: fields.receiptNumber } : {}) },
+        details: {
+          referralId: referral.id,
+          amountCents,
+          ...(fields.method ? { method: fields.method } : {}),
+          ...(fields.receiptNumber ? { receiptNumber: fields.receiptNumber } : {}),
+        },
       },
       manager,
     );
@@ -141,9 +188,16 @@ export class FeesService {
     return {
       referralId: referral.id,
       feesRequired: policy.feesRequired,
-      schedule: { sessionFeeCents: policy.sessionFeeCents, intakeFeeCents: policy.intakeFeeCents, totalCapCents: policy.feeTotalCapCents, brackets: policy.feeBrackets },
+      schedule: {
+        sessionFeeCents: policy.sessionFeeCents,
+        intakeFeeCents: policy.intakeFeeCents,
+        totalCapCents: policy.feeTotalCapCents,
+        brackets: policy.feeBrackets,
+      },
       sessionFeeCents: current ? current.sessionFeeCents : policy.sessionFeeCents,
-      incomeBracket: current ? { ...current, label: policy.feeBrackets.find((bracket) => bracket.key === current.bracket)?.label ?? null } : null,
+      incomeBracket: current
+        ? { ...current, label: policy.feeBrackets.find((bracket) => bracket.key === current.bracket)?.label ?? null }
+        : null,
       incomeBracketHistory: brackets,
       ...summarise(entries),
       entries,

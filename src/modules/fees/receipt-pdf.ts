@@ -21,7 +21,13 @@ export function receiptLabel(receiptNumber: number): string {
   return `R-${String(receiptNumber).padStart(6, '0')}`;
 }
 
-export const METHOD_LABELS: Record<string, string> = { cash: 'Cash', card: 'Card', check: 'Check', money_order: 'Money order', other: 'Other' };
+export const METHOD_LABELS: Record<string, string> = {
+  cash: 'Cash',
+  card: 'Card',
+  check: 'Check',
+  money_order: 'Money order',
+  other: 'Other',
+};
 
 /** The receipt for one payment: tagged, with the embedded font, like the letters. */
 export function renderReceipt(content: ReceiptContent): Promise<Buffer> {
@@ -38,11 +44,21 @@ export function renderReceipt(content: ReceiptContent): Promise<Buffer> {
         { label: 'Amount received', value: formatCents(content.amountCents) },
         { label: 'Paid by', value: METHOD_LABELS[content.method] ?? content.method },
         ...(content.note ? [{ label: 'Note', value: content.note }] : []),
-        { label: 'Balance after this payment', value: content.balanceAfterCents < 0 ? `${formatCents(-content.balanceAfterCents)} in credit` : formatCents(content.balanceAfterCents) },
+        {
+          label: 'Balance after this payment',
+          value:
+            content.balanceAfterCents < 0 ? `${formatCents(-content.balanceAfterCents)} in credit` : formatCents(content.balanceAfterCents),
+        },
         ...(content.recordedBy ? [{ label: 'Received by', value: content.recordedBy }] : []),
       ]);
       doc.moveDown(2);
-      doc.font(PDF_FONT.regular).fontSize(10).text('Keep this receipt. No one is refused the program for inability to pay: ask the program about the sliding scale or a waiver.', tagged(pdf));
+      doc
+        .font(PDF_FONT.regular)
+        .fontSize(10)
+        .text(
+          'Keep this receipt. No one is refused the program for inability to pay: ask the program about the sliding scale or a waiver.',
+          tagged(pdf),
+        );
       footer(pdf, `${content.receiptNumber}. Contains no information about any victim or partner.`);
     },
     { Title: `Receipt ${content.receiptNumber}` },

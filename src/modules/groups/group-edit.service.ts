@@ -44,8 +44,10 @@ export class GroupEditService {
       const enrolled = await this.groups.enrolledNow(manager, groupId);
       if (input.capacity < enrolled) fields.capacity = [`${enrolled} men are enrolled now; the capacity cannot be below that`];
       const facilitators = await manager.findBy(User, { id: In(input.facilitatorIds), role: Role.Facilitator, active: true });
-      if (facilitators.length !== input.facilitatorIds.length) fields.facilitatorIds = ['every facilitatorId must name an active facilitator'];
-      if (Object.keys(fields).length) throw new UnprocessableError('GROUP_UPDATE_REFUSED', Object.values(fields).flat().join('; '), { fields });
+      if (facilitators.length !== input.facilitatorIds.length)
+        fields.facilitatorIds = ['every facilitatorId must name an active facilitator'];
+      if (Object.keys(fields).length)
+        throw new UnprocessableError('GROUP_UPDATE_REFUSED', Object.values(fields).flat().join('; '), { fields });
 
       const before = await this.groups.facilitatorIds(manager, groupId);
       const oldTime = group.startTime.slice(0, 5);
@@ -72,7 +74,13 @@ export class GroupEditService {
           action: 'group.update',
           recordType: 'group',
           recordId: groupId,
-          details: { fields: changed, facilitatorsAdded: added, facilitatorsRemoved: removed, sessionsMoved, capacity: { from: group.capacity, to: input.capacity } },
+          details: {
+            fields: changed,
+            facilitatorsAdded: added,
+            facilitatorsRemoved: removed,
+            sessionsMoved,
+            capacity: { from: group.capacity, to: input.capacity },
+          },
         },
         manager,
       );
@@ -83,7 +91,19 @@ export class GroupEditService {
   async members(user: SignedInUser, groupId: string): Promise<GroupMember[]> {
     await this.access.requireAccess(user, 'group.read', [groupId]);
     const rows = await this.groups.members(groupId);
-    await this.audit.record({ action: 'group.members_read', recordType: 'group', recordId: groupId, details: { returned: rows.map((row) => row.referral_id) } });
-    return rows.map((row) => ({ referralId: row.referral_id, caseNumber: row.case_number, firstName: row.first_name, lastName: row.last_name, status: row.status, since: row.since }));
+    await this.audit.record({
+      action: 'group.members_read',
+      recordType: 'group',
+      recordId: groupId,
+      details: { returned: rows.map((row) => row.referral_id) },
+    });
+    return rows.map((row) => ({
+      referralId: row.referral_id,
+      caseNumber: row.case_number,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      status: row.status,
+      since: row.since,
+    }));
   }
 }

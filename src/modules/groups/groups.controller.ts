@@ -46,7 +46,11 @@ export class GroupsController {
 
   @Post(':id/sessions')
   @Roles(Role.Admin, Role.Facilitator)
-  addSession(@Param('id', ParseUUIDPipe) id: string, @Body() body: OneOffSessionDto, @CurrentUser() user: SignedInUser): Promise<SessionView> {
+  addSession(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: OneOffSessionDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<SessionView> {
     return this.groups.addOneOffSession(user, id, body);
   }
 

@@ -74,7 +74,11 @@ export class GroupsRepository {
   }
 
   async enrolledNow(manager: EntityManager, groupId: string): Promise<number> {
-    const { enrolled } = await one<{ enrolled: number }>(manager, `SELECT count(*)::int AS enrolled FROM enrollments WHERE group_id = $1 AND end_date IS NULL`, [groupId]);
+    const { enrolled } = await one<{ enrolled: number }>(
+      manager,
+      `SELECT count(*)::int AS enrolled FROM enrollments WHERE group_id = $1 AND end_date IS NULL`,
+      [groupId],
+    );
     return enrolled;
   }
 
@@ -95,7 +99,13 @@ export class GroupsRepository {
   }
 
   /** Scheduled sessions from `fromDate` still at `oldTime` (HH:MM) move to `newTime`; how many did. */
-  async moveScheduledSessions(manager: EntityManager, groupId: string, newTime: string, fromDate: string, oldTime: string): Promise<number> {
+  async moveScheduledSessions(
+    manager: EntityManager,
+    groupId: string,
+    newTime: string,
+    fromDate: string,
+    oldTime: string,
+  ): Promise<number> {
     const moved = await changes<{ id: string }>(
       manager,
       `UPDATE sessions SET start_time = $2 WHERE group_id = $1 AND status = 'scheduled' AND date >= $3 AND to_char(start_time, 'HH24:MI') = $4 RETURNING id`,

@@ -146,7 +146,10 @@ export class GroupsService {
       await this.access.requireAccess(user, 'group.manage', [groupId], { manager });
       const created = await this.schedule.generate(manager, [groupId]);
       if (created > 0) {
-        await this.audit.record({ action: 'group.generate_sessions', recordType: 'group', recordId: groupId, details: { created } }, manager);
+        await this.audit.record(
+          { action: 'group.generate_sessions', recordType: 'group', recordId: groupId, details: { created } },
+          manager,
+        );
       }
       return { created };
     });

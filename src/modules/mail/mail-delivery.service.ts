@@ -52,7 +52,10 @@ export class MailDelivery {
     );
     const claimed = rows.at(0);
     if (!claimed) return 'skipped';
-    const mail = this.cipher.open<SealedMail>({ keyId: claimed.key_id, wrappedKey: claimed.wrapped_key, ciphertext: claimed.ciphertext }, sealedMailContext(claimed.id));
+    const mail = this.cipher.open<SealedMail>(
+      { keyId: claimed.key_id, wrappedKey: claimed.wrapped_key, ciphertext: claimed.ciphertext },
+      sealedMailContext(claimed.id),
+    );
     let info: { response?: string; messageId?: string };
     try {
       info = await this.transport.send({
@@ -95,14 +98,25 @@ export class MailDelivery {
       // The relay may have called a long send abandoned meanwhile; its word stands.
       if (changed === 0) return;
       await this.audit.record(
-        { action: `mail.${status}`, recordType: 'outgoing_mail', recordId: claimed.id, actorUserId: null, actorRole: null, details: { kind: claimed.kind, attempt: claimed.attempts } },
+        {
+          action: `mail.${status}`,
+          recordType: 'outgoing_mail',
+          recordId: claimed.id,
+          actorUserId: null,
+          actorRole: null,
+          details: { kind: claimed.kind, attempt: claimed.attempts },
+        },
         manager,
       );
       await this.outcomes.tell(manager, claimed.kind, { mailId: claimed.id, refId: claimed.ref_id, status, lastResponse: answer });
     });
     if (status !== MailStatus.Failed) return;
     try {
-      await this.queue.add(JobName.SendMail, { mailId: claimed.id }, { ...MAIL_JOB_OPTIONS, jobId: mailJobId(claimed.id, claimed.attempts), delay });
+      await this.queue.add(
+        JobName.SendMail,
+        { mailId: claimed.id },
+        { ...MAIL_JOB_OPTIONS, jobId: mailJobId(claimed.id, claimed.attempts), delay },
+      );
     } catch (error) {
       this.logger.warn({ mailId: claimed.id, err: (error as Error).message }, 'could not queue the next attempt; the relay will');
     }

@@ -33,7 +33,13 @@ export class MailDispatcher {
   async dispatch(mailIds: string[]): Promise<boolean> {
     try {
       await withTimeout(
-        this.queue.addBulk(mailIds.map((mailId) => ({ name: JobName.SendMail, data: { mailId }, opts: { ...MAIL_JOB_OPTIONS, jobId: mailJobId(mailId, 0) } }))),
+        this.queue.addBulk(
+          mailIds.map((mailId) => ({
+            name: JobName.SendMail,
+            data: { mailId },
+            opts: { ...MAIL_JOB_OPTIONS, jobId: mailJobId(mailId, 0) },
+          })),
+        ),
         ENQUEUE_TIMEOUT_MS,
         `queue did not answer within ${ENQUEUE_TIMEOUT_MS} ms`,
       );

@@ -46,10 +46,14 @@ export class MailOutbox {
     const id = randomUUID();
     const sealed: SealedMail = { to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, replyTo: mail.replyTo };
     const box = this.cipher.seal(sealed, sealedMailContext(id));
-    await manager.query(
-      `INSERT INTO outgoing_mails (id, kind, ref_id, key_id, wrapped_key, ciphertext) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, mail.kind, mail.refId, box.keyId, box.wrappedKey, box.ciphertext],
-    );
+    await manager.query(`INSERT INTO outgoing_mails (id, kind, ref_id, key_id, wrapped_key, ciphertext) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      id,
+      mail.kind,
+      mail.refId,
+      box.keyId,
+      box.wrappedKey,
+      box.ciphertext,
+    ]);
     OutboxTransaction.enlist(manager, [id], 'mails');
     return id;
   }
@@ -74,14 +78,34 @@ export class MailOutbox {
 
   async latestForMany(kind: MailKind, refIds: string[]): Promise<Map<string, MailState>> {
     if (refIds.length === 0) return new Map();
-    const rows = await this.dataSource.query<Array<{ ref_id: string; id: string; status: MailStatus; attempts: number; sent_at: Date | null; last_response: string | null; created_at: Date }>>(
+    const rows = await this.dataSource.query<
+      Array<{
+        ref_id: string;
+        id: string;
+        status: MailStatus;
+        attempts: number;
+        sent_at: Date | null;
+        last_response: string | null;
+        created_at: Date;
+      }>
+    >(
       `SELECT DISTINCT ON (ref_id) ref_id, id, status, attempts, sent_at, last_response, created_at
          FROM outgoing_mails WHERE kind = $1 AND ref_id = ANY($2::uuid[])
         ORDER BY ref_id, created_at DESC, id DESC`,
       [kind, refIds],
     );
     return new Map(
-      rows.map((row) => [row.ref_id, { id: row.id, status: row.status, attempts: row.attempts, sentAt: row.sent_at, lastResponse: row.last_response, createdAt: row.created_at }]),
+      rows.map((row) => [
+        row.ref_id,
+        {
+          id: row.id,
+          status: row.status,
+          attempts: row.attempts,
+          sentAt: row.sent_at,
+          lastResponse: row.last_response,
+          createdAt: row.created_at,
+        },
+      ]),
     );
   }
 }

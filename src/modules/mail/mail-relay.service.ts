@@ -11,8 +11,7 @@ import { MailKind, MailStatus } from './mail-kind';
 import { MailOutcomes } from './mail-outcomes';
 import { RelayResult, requeueDue } from './outbox-requeue';
 
-const ABANDONED =
-  'The worker stopped while sending; the mail server may have accepted it. Check with the recipient before sending again.';
+const ABANDONED = 'The worker stopped while sending; the mail server may have accepted it. Check with the recipient before sending again.';
 
 /**
  * The mail outbox's relay, like the notices' (see notice-relay): what the database says is still
@@ -43,7 +42,17 @@ export class MailRelay {
         RETURNING id, attempts`,
       [this.config.noticeRelayGraceMs, batchSize],
     );
-    return requeueDue(this.queue, this.logger, due, (mail) => ({ name: JobName.SendMail, data: { mailId: mail.id }, opts: { ...MAIL_JOB_OPTIONS, jobId: mailJobId(mail.id, mail.attempts) } }), markedUnknown);
+    return requeueDue(
+      this.queue,
+      this.logger,
+      due,
+      (mail) => ({
+        name: JobName.SendMail,
+        data: { mailId: mail.id },
+        opts: { ...MAIL_JOB_OPTIONS, jobId: mailJobId(mail.id, mail.attempts) },
+      }),
+      markedUnknown,
+    );
   }
 
   private async markAbandonedSends(): Promise<number> {
@@ -55,10 +64,23 @@ export class MailRelay {
         [this.config.sendingTimeoutMs, ABANDONED],
       );
       await this.audit.recordMany(
-        rows.map((row) => ({ action: 'mail.unknown', recordType: 'outgoing_mail', recordId: row.id, actorUserId: null, actorRole: null, details: { kind: row.kind, reason: 'worker stopped while sending' } })),
+        rows.map((row) => ({
+          action: 'mail.unknown',
+          recordType: 'outgoing_mail',
+          recordId: row.id,
+          actorUserId: null,
+          actorRole: null,
+          details: { kind: row.kind, reason: 'worker stopped while sending' },
+        })),
         manager,
       );
-      for (const row of rows) await this.outcomes.tell(manager, row.kind, { mailId: row.id, refId: row.ref_id, status: MailStatus.Unknown, lastResponse: ABANDONED });
+      for (const row of rows)
+        await this.outcomes.tell(manager, row.kind, {
+          mailId: row.id,
+          refId: row.ref_id,
+          status: MailStatus.Unknown,
+          lastResponse: ABANDONED,
+        });
       return rows.length;
     });
   }

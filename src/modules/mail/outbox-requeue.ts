@@ -14,7 +14,13 @@ export type RelayJob = Parameters<Queue['addBulk']>[0][number];
  * go back on the queue in one call. If the queue cannot be reached nothing is lost: the rows are
  * still due, and the next pass queues them.
  */
-export async function requeueDue<Row>(queue: Queue, logger: Logger, due: Row[], jobFor: (row: Row) => RelayJob, markedUnknown: number): Promise<RelayResult> {
+export async function requeueDue<Row>(
+  queue: Queue,
+  logger: Logger,
+  due: Row[],
+  jobFor: (row: Row) => RelayJob,
+  markedUnknown: number,
+): Promise<RelayResult> {
   if (due.length === 0) return { requeued: 0, markedUnknown };
   try {
     await queue.addBulk(due.map(jobFor));

@@ -11,10 +11,21 @@ export { renderPdf } from './pdf-document';
 /** The program's letterhead: name, a line of purpose and a rule. */
 export function letterhead(pdf: PdfPage, programName: string, subtitle: string): void {
   const { doc } = pdf;
-  doc.fillColor(ACCENT).font(BOLD).fontSize(20).text(programName, tagged(pdf, 'P', { align: 'left' }));
+  doc
+    .fillColor(ACCENT)
+    .font(BOLD)
+    .fontSize(20)
+    .text(programName, tagged(pdf, 'P', { align: 'left' }));
   doc.fillColor(MUTED).font(REGULAR).fontSize(9).text(subtitle, tagged(pdf));
   const y = doc.y + 6;
-  artifact(pdf, () => doc.moveTo(doc.page.margins.left, y).lineTo(doc.page.width - doc.page.margins.right, y).lineWidth(2).strokeColor(ACCENT).stroke());
+  artifact(pdf, () =>
+    doc
+      .moveTo(doc.page.margins.left, y)
+      .lineTo(doc.page.width - doc.page.margins.right, y)
+      .lineWidth(2)
+      .strokeColor(ACCENT)
+      .stroke(),
+  );
   doc.moveDown(1.5);
   doc.fillColor(INK);
 }
@@ -25,8 +36,15 @@ export function factTable(pdf: PdfPage, facts: Array<{ label: string; value: str
   const left = doc.page.margins.left;
   for (const fact of facts) {
     const y = doc.y;
-    doc.font(REGULAR).fontSize(10).fillColor(MUTED).text(fact.label, left, y, tagged(pdf, 'P', { width: 200 }));
-    doc.font(BOLD).fillColor(INK).text(fact.value, left + 210, y, tagged(pdf, 'P', { width: 270 }));
+    doc
+      .font(REGULAR)
+      .fontSize(10)
+      .fillColor(MUTED)
+      .text(fact.label, left, y, tagged(pdf, 'P', { width: 200 }));
+    doc
+      .font(BOLD)
+      .fillColor(INK)
+      .text(fact.value, left + 210, y, tagged(pdf, 'P', { width: 270 }));
     doc.moveDown(0.3);
   }
   doc.x = left;
@@ -86,8 +104,16 @@ function certificatePage(pdf: PdfPage, content: NoticeContent): void {
   const { width, height } = doc.page;
   const centred = (type: 'P' | 'H1' = 'P') => tagged(pdf, type, { align: 'center' });
   artifact(pdf, () => {
-    doc.rect(36, 36, width - 72, height - 72).lineWidth(3).strokeColor(ACCENT).stroke();
-    doc.rect(44, 44, width - 88, height - 88).lineWidth(0.75).strokeColor(ACCENT).stroke();
+    doc
+      .rect(36, 36, width - 72, height - 72)
+      .lineWidth(3)
+      .strokeColor(ACCENT)
+      .stroke();
+    doc
+      .rect(44, 44, width - 88, height - 88)
+      .lineWidth(0.75)
+      .strokeColor(ACCENT)
+      .stroke();
   });
   doc.y = 160;
   doc.font(BOLD).fontSize(30).fillColor(ACCENT).text('Certificate of Completion', centred('H1'));
@@ -114,11 +140,20 @@ export function footer(pdf: PdfPage, text: string): void {
   // Writing inside the bottom margin would make pdfkit start a new page; lift the margin meanwhile.
   const margin = doc.page.margins.bottom;
   doc.page.margins.bottom = 0;
-  doc.font(REGULAR).fontSize(8).fillColor(MUTED).text(text, doc.page.margins.left, doc.page.height - margin + 20, tagged(pdf, 'P', {
-    width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
-    align: 'center',
-    lineBreak: false,
-  }));
+  doc
+    .font(REGULAR)
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text(
+      text,
+      doc.page.margins.left,
+      doc.page.height - margin + 20,
+      tagged(pdf, 'P', {
+        width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
+        align: 'center',
+        lineBreak: false,
+      }),
+    );
   doc.page.margins.bottom = margin;
   doc.fillColor(INK);
 }

@@ -59,12 +59,20 @@ export interface NoticeContentRow {
   reminds_sent_at: Date | null;
 }
 
-
 /** The response clock's notices say what is missing before what happened. */
 const RESPONSE_CHASE: Partial<Record<NoticePurpose, { subject: string; headline: string }>> = {
-  [NoticePurpose.ResponseReminder]: { subject: 'No response recorded', headline: 'No response to this notice has been recorded in Throughline yet; please record what was done.' },
-  [NoticePurpose.ProbationResponseEscalation]: { subject: 'Escalation: probation has not responded', headline: 'Probation has recorded no response to this violation within twice the policy’s time.' },
-  [NoticePurpose.CourtResponseEscalation]: { subject: 'Escalation: the court has not responded', headline: 'The court has recorded no response to this violation within twice the policy’s time.' },
+  [NoticePurpose.ResponseReminder]: {
+    subject: 'No response recorded',
+    headline: 'No response to this notice has been recorded in Throughline yet; please record what was done.',
+  },
+  [NoticePurpose.ProbationResponseEscalation]: {
+    subject: 'Escalation: probation has not responded',
+    headline: 'Probation has recorded no response to this violation within twice the policy’s time.',
+  },
+  [NoticePurpose.CourtResponseEscalation]: {
+    subject: 'Escalation: the court has not responded',
+    headline: 'The court has recorded no response to this violation within twice the policy’s time.',
+  },
 };
 
 const FACT_LABELS: Record<string, string> = {
@@ -102,7 +110,17 @@ export function eventFacts(facts: Record<string, unknown>): Array<{ label: strin
 }
 
 /** The facts that are calendar days, written as the court reads them. */
-const DATE_FACTS = ['since', 'sessionDate', 'lastAttendedOn', 'dueOn', 'enrollBy', 'completeBy', 'startDate', 'assessedOn', 'levelCompleteBy'];
+const DATE_FACTS = [
+  'since',
+  'sessionDate',
+  'lastAttendedOn',
+  'dueOn',
+  'enrollBy',
+  'completeBy',
+  'startDate',
+  'assessedOn',
+  'levelCompleteBy',
+];
 
 function withUsDates(facts: Record<string, unknown>): Record<string, unknown> {
   const written = { ...facts };
@@ -183,14 +201,19 @@ export function buildNoticeContent(row: NoticeContentRow, appUrl: string, today:
     // The letter about a 5 Nov absence is dated 5 Nov, however late the mark was typed in.
     letterDate: usDate(isReminder || chase ? today : row.occurred_on),
     occurredOn: usDate(row.occurred_on),
-    dueBy: row.kind === Kind.ProgressReportDue || row.kind === Kind.Completed || PROGRAM_DECISION_KINDS.includes(row.kind) ? null : usDate(row.due_by, { timeZone }),
+    dueBy:
+      row.kind === Kind.ProgressReportDue || row.kind === Kind.Completed || PROGRAM_DECISION_KINDS.includes(row.kind)
+        ? null
+        : usDate(row.due_by, { timeZone }),
     isReminder,
     isCorrection: row.kind === Kind.Corrected,
     remindsSentOn: row.reminds_sent_at ? usDate(row.reminds_sent_at, { timeZone }) : null,
     appUrl,
     eventKind: row.kind,
     certificate:
-      row.kind === Kind.Completed ? { sessionsAttended: Number(row.facts.sessionsAttended ?? 0), completedOn: usDate(row.occurred_on) } : null,
+      row.kind === Kind.Completed
+        ? { sessionsAttended: Number(row.facts.sessionsAttended ?? 0), completedOn: usDate(row.occurred_on) }
+        : null,
   };
 }
 

@@ -90,7 +90,13 @@ export class NoticeDelivery {
         attachments: [
           { filename: letterFileName(letterOf(claimed)), content: claimed.letter_pdf, contentType: 'application/pdf' },
           ...(claimed.report_pdf
-            ? [{ filename: progressReportFileName(claimed.case_number, claimed.event_occurred_on), content: claimed.report_pdf, contentType: 'application/pdf' }]
+            ? [
+                {
+                  filename: progressReportFileName(claimed.case_number, claimed.event_occurred_on),
+                  content: claimed.report_pdf,
+                  contentType: 'application/pdf',
+                },
+              ]
             : []),
         ],
       });
@@ -106,7 +112,10 @@ export class NoticeDelivery {
         `UPDATE notices SET status = 'sent', sent_at = now(), message_id = $2, last_response = $3 WHERE id = $1 AND status = 'sending'`,
         [claimed.id, info.messageId, (info.response ?? '').slice(0, 1000)],
       );
-      await this.audit.record({ action: 'notice.sent', recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null }, manager);
+      await this.audit.record(
+        { action: 'notice.sent', recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null },
+        manager,
+      );
     });
     return 'sent';
   }
@@ -155,7 +164,14 @@ export class NoticeDelivery {
       );
       // The server's answer may name the address it refused: it stays on the notice, not in the audit.
       await this.audit.record(
-        { action: `notice.${status}`, recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null, details: { attempt: claimed.attempts, fields: ['last_response'] } },
+        {
+          action: `notice.${status}`,
+          recordType: 'notice',
+          recordId: claimed.id,
+          actorUserId: null,
+          actorRole: null,
+          details: { attempt: claimed.attempts, fields: ['last_response'] },
+        },
         manager,
       );
     });
@@ -174,5 +190,10 @@ export class NoticeDelivery {
 }
 
 function letterOf(claimed: ClaimedNotice) {
-  return { caseNumber: claimed.case_number, eventKind: claimed.event_kind, eventKey: claimed.event_key, eventOccurredOn: claimed.event_occurred_on };
+  return {
+    caseNumber: claimed.case_number,
+    eventKind: claimed.event_kind,
+    eventKey: claimed.event_key,
+    eventOccurredOn: claimed.event_occurred_on,
+  };
 }

@@ -39,7 +39,12 @@ const ACKNOWLEDGEABLE = [NoticeStatus.Pending, NoticeStatus.Failed, NoticeStatus
  * count. Literal conditions, so they match the partial inbox indexes (notice.entity.ts).
  */
 function openInboxSql(user: SignedInUser, bind: (value: unknown) => string): string[] {
-  return [scopeSql(user, 'notice.inbox', 'n', bind), `n.purpose = 'event'`, `n.status <> 'acknowledged'`, `n.status = ANY(${bind(OPEN_STATUSES)}::notice_status[])`];
+  return [
+    scopeSql(user, 'notice.inbox', 'n', bind),
+    `n.purpose = 'event'`,
+    `n.status <> 'acknowledged'`,
+    `n.status = ANY(${bind(OPEN_STATUSES)}::notice_status[])`,
+  ];
 }
 
 /**
@@ -48,7 +53,12 @@ function openInboxSql(user: SignedInUser, bind: (value: unknown) => string): str
  * notices is a 404 for the whole request, and each notice acknowledged gets its own audit entry.
  * Reminders of a notice are settled with it. Already acknowledged ones are left as they are.
  */
-export async function acknowledgeNotices(manager: EntityManager, audit: AuditService, user: SignedInUser, noticeIds: string[]): Promise<string[]> {
+export async function acknowledgeNotices(
+  manager: EntityManager,
+  audit: AuditService,
+  user: SignedInUser,
+  noticeIds: string[],
+): Promise<string[]> {
   const ids = [...new Set(noticeIds)];
   const params = new SqlParams();
   const rows = await manager.query<Array<{ id: string; status: NoticeStatus }>>(
@@ -61,7 +71,9 @@ export async function acknowledgeNotices(manager: EntityManager, audit: AuditSer
     const dead = blocked.some((row) => row.status === NoticeStatus.Dead);
     throw new UnprocessableError(
       'NOTICE_NOT_ACKNOWLEDGEABLE',
-      dead ? 'This notice could not be delivered; the program will resend it' : 'This notice is being sent right now; try again in a moment',
+      dead
+        ? 'This notice could not be delivered; the program will resend it'
+        : 'This notice is being sent right now; try again in a moment',
       { noticeIds: blocked.map((row) => row.id) },
     );
   }
@@ -74,7 +86,12 @@ export async function acknowledgeNotices(manager: EntityManager, audit: AuditSer
     [todoIds, user.id],
   );
   await audit.recordMany(
-    todo.map((row) => ({ action: 'notice.acknowledge', recordType: 'notice', recordId: row.id, details: { from: row.status, bulk: ids.length > 1 } })),
+    todo.map((row) => ({
+      action: 'notice.acknowledge',
+      recordType: 'notice',
+      recordId: row.id,
+      details: { from: row.status, bulk: ids.length > 1 },
+    })),
     manager,
   );
   return todoIds;
@@ -94,7 +111,8 @@ export class NoticeInboxService {
     const base = openInboxSql(user, params.bind);
     const where = [...base];
     if (filters.kind) where.push(`e.kind = ${params.bind(filters.kind)}`);
-    if (filters.olderThanDays !== undefined) where.push(`n.created_at <= now() - make_interval(days => ${params.bind(filters.olderThanDays)}::int)`);
+    if (filters.olderThanDays !== undefined)
+      where.push(`n.created_at <= now() - make_interval(days => ${params.bind(filters.olderThanDays)}::int)`);
     if (filters.caseNumber) where.push(`r.case_number = ${params.bind(filters.caseNumber.trim().toUpperCase())}`);
     const [{ total, unacknowledged }] = await this.dataSource.query<Array<{ total: number; unacknowledged: number }>>(
       `SELECT count(*) FILTER (WHERE ${where.join(' AND ')})::int AS total, count(*)::int AS unacknowledged
@@ -111,7 +129,10 @@ export class NoticeInboxService {
       action: 'notice.inbox',
       recordType: 'notice',
       // The case number is not kept in the audit details either: it is the man's, not the query's.
-      details: { filters: { kind: filters.kind ?? null, olderThanDays: filters.olderThanDays ?? null, byCaseNumber: Boolean(filters.caseNumber) }, returned: rows.map((row) => row.id) },
+      details: {
+        filters: { kind: filters.kind ?? null, olderThanDays: filters.olderThanDays ?? null, byCaseNumber: Boolean(filters.caseNumber) },
+        returned: rows.map((row) => row.id),
+      },
     });
     return { items: rows.map((row) => ({ ...toNoticeView(row), participantName: row.participant_name })), total, unacknowledged };
   }

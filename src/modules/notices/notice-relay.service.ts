@@ -52,7 +52,9 @@ export class NoticeRelay {
       (notice) => ({
         name: notice.rendered ? JobName.SendNotice : JobName.RenderNotice,
         data: { noticeId: notice.id },
-        opts: notice.rendered ? { ...SEND_JOB_OPTIONS, jobId: sendJobId(notice.id, notice.attempts) } : { ...RENDER_JOB_OPTIONS, jobId: renderJobId(notice.id) },
+        opts: notice.rendered
+          ? { ...SEND_JOB_OPTIONS, jobId: sendJobId(notice.id, notice.attempts) }
+          : { ...RENDER_JOB_OPTIONS, jobId: renderJobId(notice.id) },
       }),
       markedUnknown,
     );

@@ -39,7 +39,8 @@ export class NoticeRenderer {
   private compiled() {
     if (!this.templates) {
       // The text/plain part is not HTML: escaping it would show O'Brien as O&#x27;Brien.
-      const load = (name: string, noEscape: boolean) => Handlebars.compile(readFileSync(join(templatesDir(), 'notices', name), 'utf8'), { strict: false, noEscape });
+      const load = (name: string, noEscape: boolean) =>
+        Handlebars.compile(readFileSync(join(templatesDir(), 'notices', name), 'utf8'), { strict: false, noEscape });
       this.templates = { html: load('notice.html.hbs', false), text: load('notice.text.hbs', true) };
     }
     return this.templates;

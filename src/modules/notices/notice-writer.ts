@@ -11,7 +11,10 @@ import { AuditedWrite } from '../audit/audited-write';
 export async function writeEventNotices(manager: EntityManager, eventIds: string[], timeZone: string): Promise<string[]> {
   if (eventIds.length === 0) return [];
   // INSERT … RETURNING answers with the rows themselves.
-  const rows = await manager.query<Array<{ id: string }>>(eventNoticesInsertSql('compliance_events', '$2', 'e.id = ANY($1::uuid[])'), [eventIds, timeZone]);
+  const rows = await manager.query<Array<{ id: string }>>(eventNoticesInsertSql('compliance_events', '$2', 'e.id = ANY($1::uuid[])'), [
+    eventIds,
+    timeZone,
+  ]);
   return rows.map((row) => row.id);
 }
 

@@ -89,7 +89,11 @@ export class NoticesController {
   /** The e-mail as the recipient sees it; nothing in it may run (strict CSP). */
   @Get(':id/preview')
   @Roles(...READERS)
-  async preview(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SignedInUser, @Res({ passthrough: true }) res: Response): Promise<string> {
+  async preview(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: SignedInUser,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
     const html = await this.notices.preview(user, id);
     res.type('text/html').setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
     return html;

@@ -60,13 +60,20 @@ export class NoticesService {
     if (filters.status) where.push(`n.status = ${params.bind(filters.status)}`);
     if (filters.referralId) where.push(`n.referral_id = ${params.bind(filters.referralId)}`);
     const whereSql = where.join(' AND ');
-    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM ${NOTICE_ROW_FROM} WHERE ${whereSql}`, params.values);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(
+      `SELECT count(*)::int AS total FROM ${NOTICE_ROW_FROM} WHERE ${whereSql}`,
+      params.values,
+    );
     const rows: NoticeRow[] = await this.dataSource.query(
       `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM} WHERE ${whereSql}
         ORDER BY n.created_at DESC, n.id LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
       params.values,
     );
-    await this.audit.record({ action: 'notice.list', recordType: 'notice', details: { filters: { ...filters }, returned: rows.map((row) => row.id) } });
+    await this.audit.record({
+      action: 'notice.list',
+      recordType: 'notice',
+      details: { filters: { ...filters }, returned: rows.map((row) => row.id) },
+    });
     return { items: rows.map((row) => toNoticeView(row)), total };
   }
 
@@ -84,7 +91,11 @@ export class NoticesService {
         ORDER BY n.created_at DESC, n.id LIMIT ${params.bind(limit)}`,
       params.values,
     );
-    await this.audit.record({ action: 'notice.list', recordType: 'notice', details: { filters: { agencyId, needsStaff: true }, returned: rows.map((row) => row.id) } });
+    await this.audit.record({
+      action: 'notice.list',
+      recordType: 'notice',
+      details: { filters: { agencyId, needsStaff: true }, returned: rows.map((row) => row.id) },
+    });
     return rows.map((row) => toNoticeView(row));
   }
 
@@ -105,7 +116,15 @@ export class NoticesService {
    */
   async detail(user: SignedInUser, noticeId: string): Promise<NoticeDetail> {
     const notice = await this.get(user, noticeId);
-    const [event] = await this.dataSource.query<Array<{ facts: Record<string, unknown>; corrected_kind: ComplianceEventKind | null; first_name: string; last_name: string; withdrawn_by: string | null }>>(
+    const [event] = await this.dataSource.query<
+      Array<{
+        facts: Record<string, unknown>;
+        corrected_kind: ComplianceEventKind | null;
+        first_name: string;
+        last_name: string;
+        withdrawn_by: string | null;
+      }>
+    >(
       `SELECT e.facts, e.corrects_event_id, ce.kind AS corrected_kind, p.first_name, p.last_name,
               (SELECT w.id FROM compliance_events w WHERE w.corrects_event_id = e.id LIMIT 1) AS withdrawn_by
          FROM compliance_events e
@@ -117,8 +136,13 @@ export class NoticesService {
     );
     return {
       notice,
-      // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the view carries the event kind as its text
-      headline: headlineFor(notice.eventKind as ComplianceEventKind, `${event.first_name} ${event.last_name}`, event.facts, event.corrected_kind),
+      headline: headlineFor(
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the view carries the event kind as its text
+        notice.eventKind as ComplianceEventKind,
+        `${event.first_name} ${event.last_name}`,
+        event.facts,
+        event.corrected_kind,
+      ),
       facts: eventFacts(event.facts),
       withdrawn: event.withdrawn_by !== null,
     };
@@ -129,7 +153,8 @@ export class NoticesService {
     const notice = await this.get(user, noticeId, { audit: false });
     await this.audit.record({ action: 'notice.letter_read', recordType: 'notice', recordId: noticeId });
     const [row] = await this.dataSource.query<[{ letter_pdf: Buffer | null }?]>(`SELECT letter_pdf FROM notices WHERE id = $1`, [noticeId]);
-    if (!row?.letter_pdf) throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
+    if (!row?.letter_pdf)
+      throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
     return { pdf: row.letter_pdf, fileName: letterFileName(notice) };
   }
 
@@ -137,7 +162,8 @@ export class NoticesService {
   async preview(user: SignedInUser, noticeId: string): Promise<string> {
     await this.get(user, noticeId, { audit: false });
     const [row] = await this.dataSource.query<[{ body_html: string | null }?]>(`SELECT body_html FROM notices WHERE id = $1`, [noticeId]);
-    if (!row?.body_html) throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
+    if (!row?.body_html)
+      throw new UnprocessableError('NOTICE_NOT_RENDERED', 'This notice has not been rendered yet; try again in a moment');
     await this.audit.record({ action: 'notice.preview', recordType: 'notice', recordId: noticeId });
     return row.body_html;
   }
@@ -154,14 +180,21 @@ export class NoticesService {
   /** Staff resolve a dead or unknown notice by sending it again, deliberately. */
   async retry(user: SignedInUser, noticeId: string): Promise<NoticeView> {
     await this.dataSource.transaction(async (manager) => {
-      const [notice] = await manager.query<[{
-        id: string;
-        status: NoticeStatus;
-        last_response: string | null;
-      }?]>(`SELECT id, status, last_response FROM notices WHERE id = $1 FOR UPDATE`, [noticeId]);
+      const [notice] = await manager.query<
+        [
+          {
+            id: string;
+            status: NoticeStatus;
+            last_response: string | null;
+          }?,
+        ]
+      >(`SELECT id, status, last_response FROM notices WHERE id = $1 FOR UPDATE`, [noticeId]);
       if (!notice) throw new NotFoundError('notice');
       if (notice.status !== NoticeStatus.Dead && notice.status !== NoticeStatus.Unknown) {
-        throw new UnprocessableError('NOTICE_NOT_RETRYABLE', `Only dead or unknown notices are retried by hand; this one is ${notice.status}`);
+        throw new UnprocessableError(
+          'NOTICE_NOT_RETRYABLE',
+          `Only dead or unknown notices are retried by hand; this one is ${notice.status}`,
+        );
       }
       await this.refuseRetryOverLimit(manager, noticeId);
       // Staff usually fixed the address first (agency or user); the resend uses the address and
@@ -217,7 +250,9 @@ export class NoticesService {
   /** The report of undelivered and overdue notices: one query. */
   async summary(): Promise<NoticeSummary> {
     // An aggregate: always one row; a status no notice has is missing from by_status.
-    const [row] = await this.dataSource.query<[{ by_status: Partial<Record<string, number>>; undelivered: number; oldest: number | null; overdue: number }]>(
+    const [row] = await this.dataSource.query<
+      [{ by_status: Partial<Record<string, number>>; undelivered: number; oldest: number | null; overdue: number }]
+    >(
       `SELECT COALESCE(jsonb_object_agg(status, count) FILTER (WHERE status IS NOT NULL), '{}'::jsonb) AS by_status,
               COALESCE(sum(count) FILTER (WHERE status IN ('pending', 'sending', 'failed')), 0)::int AS undelivered,
               (SELECT extract(epoch FROM now() - min(created_at))::int FROM notices WHERE status IN ('pending', 'sending', 'failed')) AS oldest,

@@ -79,7 +79,11 @@ export function sfntFromWoff(woff: Buffer): Buffer {
     const compLength = woff.readUInt32BE(entry + 8);
     const origLength = woff.readUInt32BE(entry + 12);
     const packed = woff.subarray(offset, offset + compLength);
-    return { tag: woff.subarray(entry, entry + 4), checksum: woff.readUInt32BE(entry + 16), data: compLength < origLength ? inflateSync(packed) : packed };
+    return {
+      tag: woff.subarray(entry, entry + 4),
+      checksum: woff.readUInt32BE(entry + 16),
+      data: compLength < origLength ? inflateSync(packed) : packed,
+    };
   });
   const entrySelector = Math.floor(Math.log2(numTables));
   const header = Buffer.alloc(12 + numTables * 16);

@@ -13,7 +13,12 @@ function part(text: string): string {
     .slice(0, 60);
 }
 
-export function letterFileName(notice: { caseNumber: string; eventKind: string; eventKey?: string | null; eventOccurredOn: string }): string {
+export function letterFileName(notice: {
+  caseNumber: string;
+  eventKind: string;
+  eventKey?: string | null;
+  eventOccurredOn: string;
+}): string {
   const kind = part(eventLabel(notice.eventKind, notice.eventKey).toLowerCase());
   const what = notice.eventKind === 'completed' ? `${kind}-and-certificate` : kind;
   return `${part(notice.caseNumber)}-letter-${what}-${part(notice.eventOccurredOn)}.pdf`;

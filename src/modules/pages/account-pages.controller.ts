@@ -73,15 +73,22 @@ export class AccountPagesController {
     const pending = this.sessions.pendingFactor(req);
     const user = pending ? await this.dataSource.getRepository(User).findOneBy({ id: pending.userId, active: true }) : null;
     // Five minutes after the password, or after a password change or deactivation meanwhile: from the start.
-    if (!pending || !user || user.tokenVersion !== pending.tokenVersion) { res.redirect(303, '/login?reason=ended'); return; }
+    if (!pending || !user || user.tokenVersion !== pending.tokenVersion) {
+      res.redirect(303, '/login?reason=ended');
+      return;
+    }
     const code = formText(body, 'code');
-    if (!code) { this.renderCode(req, res, { next, errors: { code: ['Type the code from the app'] } }, 400); return; }
+    if (!code) {
+      this.renderCode(req, res, { next, errors: { code: ['Type the code from the app'] } }, 400);
+      return;
+    }
     try {
       await this.auth.checkSecondFactor(user, code);
     } catch (error) {
       if (!(error instanceof DomainError) || (error.kind !== 'unauthorized' && error.kind !== 'locked')) throw error;
       if (error.kind === 'locked') this.sessions.clearPendingFactor(req, res);
-      this.renderCode(req, res, { next, problem: error.message }, error.kind === 'locked' ? 423 : 401); return;
+      this.renderCode(req, res, { next, problem: error.message }, error.kind === 'locked' ? 423 : 401);
+      return;
     }
     await this.sessions.start(req, res, user);
     res.redirect(303, next ?? HOME_BY_ROLE[user.role]);
@@ -100,12 +107,26 @@ export class AccountPagesController {
     if (!this.sessions.loginCsrfValid(req, body._csrf)) throw new PageCsrfRejected();
     const email = formText(body, 'email');
     const form = await validateForm(PasswordResetRequestDto, { email });
-    if (form.errors) { this.renderResetRequest(req, res, { email, errors: plainEmptyMessages(form.errors, { email }, { email: 'Enter your e-mail address' }) }, 400); return; }
+    if (form.errors) {
+      this.renderResetRequest(
+        req,
+        res,
+        { email, errors: plainEmptyMessages(form.errors, { email }, { email: 'Enter your e-mail address' }) },
+        400,
+      );
+      return;
+    }
     try {
       await this.links.requestPasswordReset(form.value.email);
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'too_many_requests') throw error;
-      this.renderResetRequest(req, res, { email, problem: 'Too many requests for a new password from here or for this address: try again in an hour.' }, 429); return;
+      this.renderResetRequest(
+        req,
+        res,
+        { email, problem: 'Too many requests for a new password from here or for this address: try again in an hour.' },
+        429,
+      );
+      return;
     }
     this.renderResetRequest(req, res, { sent: `If an account has the address ${form.value.email}, an e-mail with a link is on its way.` });
   }
@@ -149,7 +170,8 @@ export class AccountPagesController {
         enrolled: true,
         enrolledAt: usDateTime(status.enrolledAt, this.config.programTimeZone),
         recoveryCodesLeft: status.recoveryCodesLeft,
-      }); return;
+      });
+      return;
     }
     await this.renderEnrolment(req, res, {});
   }
@@ -173,10 +195,21 @@ export class AccountPagesController {
     this.renderer.render(req, res, 'second-factor', { title: 'Second factor', recoveryCodes, continueTo: HOME_BY_ROLE[session.user.role] });
   }
 
-  private async renderEnrolment(req: PageRequest, res: Response, model: { errors?: Record<string, string[]> }, status = 200): Promise<void> {
+  private async renderEnrolment(
+    req: PageRequest,
+    res: Response,
+    model: { errors?: Record<string, string[]> },
+    status = 200,
+  ): Promise<void> {
     const session = signedInSession(req);
     const enrolment = await this.secondFactor.startEnrolment(session.user);
-    this.renderer.render(req, res, 'second-factor', { title: 'Set up the second factor', mustEnrol: session.mustEnrol, ...enrolment, ...model }, status);
+    this.renderer.render(
+      req,
+      res,
+      'second-factor',
+      { title: 'Set up the second factor', mustEnrol: session.mustEnrol, ...enrolment, ...model },
+      status,
+    );
   }
 
   private async spendLink(req: PageRequest, res: Response, body: FormBody, page: LinkPage): Promise<void> {
@@ -185,32 +218,85 @@ export class AccountPagesController {
     const password = typeof body.password === 'string' ? body.password : '';
     const passwordConfirm = typeof body.passwordConfirm === 'string' ? body.passwordConfirm : '';
     const form = await validateForm(LinkPasswordDto, { token, password });
-    const errors = form.errors ? plainEmptyMessages(form.errors, { token, password }, { token: 'Open the link from the e-mail', password: 'Choose a password' }) : {};
+    const errors = form.errors
+      ? plainEmptyMessages(form.errors, { token, password }, { token: 'Open the link from the e-mail', password: 'Choose a password' })
+      : {};
     if (!form.errors && password !== passwordConfirm) errors.passwordConfirm = ['The two passwords are not the same'];
-    if (Object.keys(errors).length) { this.renderLinkPage(req, res, page, { token, errors }, 400); return; }
+    if (Object.keys(errors).length) {
+      this.renderLinkPage(req, res, page, { token, errors }, 400);
+      return;
+    }
     try {
       if (page === 'invitation') await this.links.acceptInvitation(token, password);
       else await this.links.resetPassword(token, password);
     } catch (error) {
       const fields = domainFieldErrors(error);
       if (!fields) throw error;
-      this.renderLinkPage(req, res, page, { token, errors: fields, problem: 'token' in fields ? 'This link no longer works: it was used, has run out, or a newer one was sent. Ask for a new one.' : undefined }, 422); return;
+      this.renderLinkPage(
+        req,
+        res,
+        page,
+        {
+          token,
+          errors: fields,
+          problem:
+            'token' in fields
+              ? 'This link no longer works: it was used, has run out, or a newer one was sent. Ask for a new one.'
+              : undefined,
+        },
+        422,
+      );
+      return;
     }
     // A reset also ended this browser's session, if it had one.
     this.sessions.clear(req, res);
     res.redirect(303, `/login?reason=${LINK_PAGES[page].done}`);
   }
 
-  private renderLinkPage(req: PageRequest, res: Response, page: LinkPage, model: { token?: string; errors?: Record<string, string[]>; problem?: string }, status = 200): void {
+  private renderLinkPage(
+    req: PageRequest,
+    res: Response,
+    page: LinkPage,
+    model: { token?: string; errors?: Record<string, string[]>; problem?: string },
+    status = 200,
+  ): void {
     const { title, heading, intro, button, action } = LINK_PAGES[page];
-    this.renderer.render(req, res, 'set-password', { title, heading, intro, button, action, csrfToken: this.sessions.loginCsrfToken(req, res), ...model }, status);
+    this.renderer.render(
+      req,
+      res,
+      'set-password',
+      { title, heading, intro, button, action, csrfToken: this.sessions.loginCsrfToken(req, res), ...model },
+      status,
+    );
   }
 
-  private renderResetRequest(req: PageRequest, res: Response, model: { email?: string; errors?: Record<string, string[]>; problem?: string; sent?: string }, status = 200): void {
-    this.renderer.render(req, res, 'password-reset', { title: 'Forgot password', csrfToken: this.sessions.loginCsrfToken(req, res), ...model }, status);
+  private renderResetRequest(
+    req: PageRequest,
+    res: Response,
+    model: { email?: string; errors?: Record<string, string[]>; problem?: string; sent?: string },
+    status = 200,
+  ): void {
+    this.renderer.render(
+      req,
+      res,
+      'password-reset',
+      { title: 'Forgot password', csrfToken: this.sessions.loginCsrfToken(req, res), ...model },
+      status,
+    );
   }
 
-  private renderCode(req: PageRequest, res: Response, model: { next?: string | null; errors?: Record<string, string[]>; problem?: string }, status = 200): void {
-    this.renderer.render(req, res, 'second-factor-code', { title: 'Sign-in code', csrfToken: this.sessions.loginCsrfToken(req, res), ...model }, status);
+  private renderCode(
+    req: PageRequest,
+    res: Response,
+    model: { next?: string | null; errors?: Record<string, string[]>; problem?: string },
+    status = 200,
+  ): void {
+    this.renderer.render(
+      req,
+      res,
+      'second-factor-code',
+      { title: 'Sign-in code', csrfToken: this.sessions.loginCsrfToken(req, res), ...model },
+      status,
+    );
   }
 }

@@ -15,11 +15,21 @@ import { PagesController } from './page-controller.decorator';
 import { fieldId } from './page-format';
 import { PageRenderer } from './page-renderer';
 
-const FIELD_LABELS: Record<string, string> = { from: 'From', to: 'To', courtId: 'Court', probationAgencyId: 'Probation department', policyId: 'Policy', groupId: 'Group', language: 'Language' };
+const FIELD_LABELS: Record<string, string> = {
+  from: 'From',
+  to: 'To',
+  courtId: 'Court',
+  probationAgencyId: 'Probation department',
+  policyId: 'Policy',
+  groupId: 'Group',
+  language: 'Language',
+};
 
 /** The filters as typed into the form: empty fields are "any", unknown ones are dropped, the rest validated as the API does. */
 function readFilters(raw: Record<string, unknown>): { query: AccountabilityQuery; fields: Record<string, string[]> } {
-  const known = Object.fromEntries(Object.entries(raw).filter(([key, value]) => key in FIELD_LABELS && typeof value === 'string' && value.trim() !== ''));
+  const known = Object.fromEntries(
+    Object.entries(raw).filter(([key, value]) => key in FIELD_LABELS && typeof value === 'string' && value.trim() !== ''),
+  );
   const query = plainToInstance(AccountabilityQuery, known);
   const fields = fieldMessages(validateSync(query, { whitelist: true }));
   return { query, fields };
@@ -46,7 +56,8 @@ export class AccountabilityPagesController {
     // With a bad filter the page says which and shows the default period instead of nothing.
     const shown = invalid ? new AccountabilityQuery() : query;
     const [summary, options] = await Promise.all([this.figures.summary(user, shown), this.figures.filterOptions(user)]);
-    const selected = (list: Array<{ value: string; label: string }>, value: string | undefined) => list.map((option) => ({ ...option, selected: option.value === value }));
+    const selected = (list: Array<{ value: string; label: string }>, value: string | undefined) =>
+      list.map((option) => ({ ...option, selected: option.value === value }));
     this.renderer.render(
       req,
       res,
@@ -67,7 +78,10 @@ export class AccountabilityPagesController {
         errorSummary: {
           show: invalid,
           heading: 'Check the filters',
-          links: Object.keys(fields).map((name) => ({ id: fieldId(name), label: `${FIELD_LABELS[name] ?? name}: ${fields[name].join('; ')}` })),
+          links: Object.keys(fields).map((name) => ({
+            id: fieldId(name),
+            label: `${FIELD_LABELS[name] ?? name}: ${fields[name].join('; ')}`,
+          })),
         },
         scopeNote: summary.scope === 'agency' ? 'These figures cover the orders of your own agency only.' : null,
       },
@@ -77,7 +91,12 @@ export class AccountabilityPagesController {
 
   /** A table of the page, or the rows under it, as CSV (the same filters). */
   @Get('export/:table')
-  async export(@Req() req: PageRequest, @Res() res: Response, @Param('table') table: string, @Query() raw: Record<string, unknown>): Promise<void> {
+  async export(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('table') table: string,
+    @Query() raw: Record<string, unknown>,
+  ): Promise<void> {
     if (!(EXPORT_TABLES as readonly string[]).includes(table)) throw new NotFoundError('export');
     const { query, fields } = readFilters(raw);
     if (Object.keys(fields).length > 0) throw new NotFoundError('export');

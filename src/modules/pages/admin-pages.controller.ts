@@ -17,7 +17,17 @@ import { UsersService } from '../users/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks, REFERRAL_STATUS_LABELS } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formText, humanFieldMessages, isFormProblem, oneOf, plainEmptyMessages, validateForm } from './page-forms';
+import {
+  domainFieldErrors,
+  FieldErrors,
+  FormBody,
+  formText,
+  humanFieldMessages,
+  isFormProblem,
+  oneOf,
+  plainEmptyMessages,
+  validateForm,
+} from './page-forms';
 import { LANGUAGES } from './languages';
 import { ResponsesService } from '../responses/responses.service';
 import { PageRenderer } from './page-renderer';
@@ -120,11 +130,20 @@ export class AdminPagesController {
     await this.renderReferralList(req, res, { status: formText(body, 'status'), search: formText(body, 'search').slice(0, 80), offset: 0 });
   }
 
-  private async renderReferralList(req: PageRequest, res: Response, form: { status?: string; search: string; offset: number }): Promise<void> {
+  private async renderReferralList(
+    req: PageRequest,
+    res: Response,
+    form: { status?: string; search: string; offset: number },
+  ): Promise<void> {
     const statusFilter = oneOf(Object.values(ReferralStatus), form.status);
     const search = form.search || undefined;
     const offset = form.offset;
-    const page = await this.referrals.list(signedInUser(req), { status: statusFilter, search, limit: search ? SEARCH_LIMIT : PAGE_SIZE, offset });
+    const page = await this.referrals.list(signedInUser(req), {
+      status: statusFilter,
+      search,
+      limit: search ? SEARCH_LIMIT : PAGE_SIZE,
+      offset,
+    });
     // Pages of a search would carry the name in a link: a search shows its matches on one page.
     const link = (nextOffset: number) => {
       const params = new URLSearchParams();
@@ -143,7 +162,11 @@ export class AdminPagesController {
       previous: !search && offset > 0 ? link(Math.max(0, offset - PAGE_SIZE)) : null,
       next: !search && offset + page.items.length < page.total ? link(offset + PAGE_SIZE) : null,
       search: search ?? '',
-      statuses: Object.values(ReferralStatus).map((value) => ({ value, label: REFERRAL_STATUS_LABELS[value], selected: value === statusFilter })),
+      statuses: Object.values(ReferralStatus).map((value) => ({
+        value,
+        label: REFERRAL_STATUS_LABELS[value],
+        selected: value === statusFilter,
+      })),
     });
   }
 
@@ -170,7 +193,8 @@ export class AdminPagesController {
       policyId: values.policyId,
       orderedOn: values.orderedOn,
     });
-    if (form.errors) return this.renderIntake(req, res, { values, errors: plainEmptyMessages(form.errors, values, INTAKE_EMPTY_MESSAGES) }, 400);
+    if (form.errors)
+      return this.renderIntake(req, res, { values, errors: plainEmptyMessages(form.errors, values, INTAKE_EMPTY_MESSAGES) }, 400);
     try {
       const referral = await this.referrals.create(form.value, signedInUser(req));
       res.redirect(303, `/referrals/${referral.id}?created=1`);
@@ -187,11 +211,19 @@ export class AdminPagesController {
 
   @Post('referrals/:id/enroll')
   @HttpCode(200)
-  async enroll(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
+  async enroll(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) referralId: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const values = { groupId: formText(body, 'groupId'), startDate: formText(body, 'startDate') };
     const form = await validateForm(CreateEnrollmentDto, { referralId, ...values });
     if (form.errors) {
-      const errors = plainEmptyMessages(form.errors, values, { groupId: 'Choose a group', startDate: 'Enter the date of his first session' });
+      const errors = plainEmptyMessages(form.errors, values, {
+        groupId: 'Choose a group',
+        startDate: 'Enter the date of his first session',
+      });
       return this.renderEnroll(req, res, referralId, { values, errors }, 400);
     }
     // A warning (his language is not the group's) is shown before anything is written; the admin
@@ -235,7 +267,11 @@ export class AdminPagesController {
         errorLinks: errorLinks(errors),
         languages: LANGUAGES.map((language) => ({ ...language, selected: language.value === form.values['participant.language'] })),
         courts: options(courts.items, (court) => court.name, form.values.courtAgencyId),
-        officers: options(officers.items.filter((officer) => officer.active), (officer) => officer.name, form.values.probationOfficerId),
+        officers: options(
+          officers.items.filter((officer) => officer.active),
+          (officer) => officer.name,
+          form.values.probationOfficerId,
+        ),
         policies: options(
           policies.items,
           // A policy with levels: the length follows the intake assessment, so the choice names the range.

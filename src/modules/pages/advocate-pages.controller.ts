@@ -54,18 +54,31 @@ export class AdvocatePagesController {
     const caseNumber = formText(body, 'caseNumber').toUpperCase().slice(0, 60);
     if (!caseNumber) return this.renderHome(req, res, { caseNumber, lookupProblem: 'Enter a case number.' }, 400);
     const { items } = await this.parties.advocateReferrals(1, 0, { caseNumber });
-    if (items[0]) { res.redirect(303, `/advocate/referrals/${items[0].id}`); return; }
+    if (items[0]) {
+      res.redirect(303, `/advocate/referrals/${items[0].id}`);
+      return;
+    }
     return this.renderHome(req, res, { caseNumber, lookupProblem: `No case ${caseNumber} is referred to the program.` }, 404);
   }
 
   @Get('referrals/:id')
-  async referral(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Query('done') done?: string): Promise<void> {
+  async referral(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('done') done?: string,
+  ): Promise<void> {
     await this.renderCase(req, res, id, { done: done && DONE_MESSAGES[done] ? DONE_MESSAGES[done] : null });
   }
 
   @Post('referrals/:id/parties')
   @HttpCode(200)
-  async addParty(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+  async addParty(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const values: Record<string, string> = Object.fromEntries(PARTY_FIELDS.map((name) => [name, formText(body, name)]));
     // Optional fields left empty are absent, as when an API client leaves them out.
     const plain = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
@@ -75,7 +88,10 @@ export class AdvocatePagesController {
       const errors = plainEmptyMessages(form.errors, values, PARTY_EMPTY_MESSAGES);
       return this.renderCase(req, res, id, { form: { values, errors }, errorLinks: errorLinks(errors) }, 400);
     }
-    await this.parties.create(signedInUser(req), id, { ...fieldsOf(form.value), noProgramContact: formText(body, 'noProgramContact') === 'yes' });
+    await this.parties.create(signedInUser(req), id, {
+      ...fieldsOf(form.value),
+      noProgramContact: formText(body, 'noProgramContact') === 'yes',
+    });
     res.redirect(303, `/advocate/referrals/${id}?done=added`);
   }
 
@@ -90,7 +106,12 @@ export class AdvocatePagesController {
   /** Every field is sent; one left empty is cleared (optional ones) or refused (required ones). */
   @Post('parties/:id/edit')
   @HttpCode(200)
-  async updateParty(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+  async updateParty(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const user = signedInUser(req);
     const party = await this.parties.one(user, id);
     const values: Record<string, string> = Object.fromEntries(PARTY_FIELDS.map((name) => [name, formText(body, name)]));
@@ -102,7 +123,11 @@ export class AdvocatePagesController {
       return this.renderEdit(req, res, id, party.referralId, { values, errors }, 400);
     }
     const cleared = Object.fromEntries(OPTIONAL_PARTY_FIELDS.filter((name) => values[name] === '').map((name) => [name, null]));
-    await this.parties.update(user, id, { ...fieldsOf(form.value), ...cleared, noProgramContact: formText(body, 'noProgramContact') === 'yes' });
+    await this.parties.update(user, id, {
+      ...fieldsOf(form.value),
+      ...cleared,
+      noProgramContact: formText(body, 'noProgramContact') === 'yes',
+    });
     res.redirect(303, `/advocate/referrals/${party.referralId}?done=updated`);
   }
 
@@ -120,7 +145,12 @@ export class AdvocatePagesController {
 
   @Post('notifications/:id/record')
   @HttpCode(200)
-  async record(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+  async record(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const form = await validateForm(RecordVictimNotificationDto, { channel: formText(body, 'channel'), note: formText(body, 'note') });
     if (form.errors) return this.showProblem(req, res, id, null, form.errors);
     try {
@@ -155,11 +185,27 @@ export class AdvocatePagesController {
   }
 
   private async renderHome(req: PageRequest, res: Response, model: Record<string, unknown>, status = 200): Promise<void> {
-    const [waiting, cases] = await Promise.all([this.notifications.list({ open: true, limit: 100, offset: 0 }), this.parties.advocateReferrals(50, 0)]);
-    this.renderer.render(req, res, 'advocate', { title: 'Victim notification', waiting: waiting.items, cases: cases.items, casesTotal: cases.total, ...model }, status);
+    const [waiting, cases] = await Promise.all([
+      this.notifications.list({ open: true, limit: 100, offset: 0 }),
+      this.parties.advocateReferrals(50, 0),
+    ]);
+    this.renderer.render(
+      req,
+      res,
+      'advocate',
+      { title: 'Victim notification', waiting: waiting.items, cases: cases.items, casesTotal: cases.total, ...model },
+      status,
+    );
   }
 
-  private async renderEdit(req: PageRequest, res: Response, id: string, referralId: string, form: { values: Record<string, string>; errors: FieldErrors }, status = 200): Promise<void> {
+  private async renderEdit(
+    req: PageRequest,
+    res: Response,
+    id: string,
+    referralId: string,
+    form: { values: Record<string, string>; errors: FieldErrors },
+    status = 200,
+  ): Promise<void> {
     const referral = await this.parties.advocateReferral(referralId);
     const wish = oneOf(Object.values(NotificationWish), form.values.notificationWish);
     this.renderer.render(
@@ -172,14 +218,24 @@ export class AdvocatePagesController {
         partyId: id,
         form,
         errorLinks: errorLinks(form.errors),
-        channelOptions: CONTACT_CHANNELS.map((value) => ({ value, label: CONTACT_CHANNEL_LABELS[value], selected: form.values.preferredChannel === value })),
+        channelOptions: CONTACT_CHANNELS.map((value) => ({
+          value,
+          label: CONTACT_CHANNEL_LABELS[value],
+          selected: form.values.preferredChannel === value,
+        })),
         wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: value === wish })),
       },
       status,
     );
   }
 
-  private async renderCase(req: PageRequest, res: Response, referralId: string, model: Record<string, unknown>, status = 200): Promise<void> {
+  private async renderCase(
+    req: PageRequest,
+    res: Response,
+    referralId: string,
+    model: Record<string, unknown>,
+    status = 200,
+  ): Promise<void> {
     const user = signedInUser(req);
     const referral = await this.parties.advocateReferral(referralId);
     const [parties, notifications] = await Promise.all([
@@ -195,7 +251,11 @@ export class AdvocatePagesController {
       {
         title: `Case ${referral.caseNumber}`,
         referral,
-        parties: parties.map((party) => ({ ...party, channelLabel: CONTACT_CHANNEL_LABELS[party.preferredChannel], wishLabel: WISH_LABELS[party.notificationWish] })),
+        parties: parties.map((party) => ({
+          ...party,
+          channelLabel: CONTACT_CHANNEL_LABELS[party.preferredChannel],
+          wishLabel: WISH_LABELS[party.notificationWish],
+        })),
         notifications: notifications.items.map((item) => ({
           ...item,
           open: ['pending', 'failed', 'sending'].includes(item.status),
@@ -203,7 +263,11 @@ export class AdvocatePagesController {
           unknown: item.delivery === 'not_confirmed',
           channelLabel: item.channel ? CONTACT_CHANNEL_LABELS[item.channel] : null,
         })),
-        channelOptions: CONTACT_CHANNELS.map((value) => ({ value, label: CONTACT_CHANNEL_LABELS[value], selected: values.preferredChannel === value })),
+        channelOptions: CONTACT_CHANNELS.map((value) => ({
+          value,
+          label: CONTACT_CHANNEL_LABELS[value],
+          selected: values.preferredChannel === value,
+        })),
         wishOptions: Object.values(NotificationWish).map((value) => ({ value, label: WISH_LABELS[value], selected: value === wish })),
         ...model,
       },

@@ -61,10 +61,17 @@ export class AgencyPagesController {
   @HttpCode(200)
   async create(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
     const values = { name: formText(body, 'name'), noticeEmail: formText(body, 'noticeEmail'), kind: formText(body, 'kind') };
-    const form = await validateForm(CreateAgencyDto, { name: values.name, kind: values.kind, ...(values.noticeEmail ? { noticeEmail: values.noticeEmail } : {}) });
+    const form = await validateForm(CreateAgencyDto, {
+      name: values.name,
+      kind: values.kind,
+      ...(values.noticeEmail ? { noticeEmail: values.noticeEmail } : {}),
+    });
     if (form.errors) {
-      const errors = Object.fromEntries(Object.keys(form.errors).map((field) => [field, [PLAIN_AGENCY_ERRORS[field] ?? form.errors[field][0]]]));
-      this.renderNew(req, res, { values, errors }, 400); return;
+      const errors = Object.fromEntries(
+        Object.keys(form.errors).map((field) => [field, [PLAIN_AGENCY_ERRORS[field] ?? form.errors[field][0]]]),
+      );
+      this.renderNew(req, res, { values, errors }, 400);
+      return;
     }
     try {
       const agency = await this.agencies.create(form.value);
@@ -72,7 +79,9 @@ export class AgencyPagesController {
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       const fields = domainFieldErrors(error);
-      const errors = fields?.noticeEmail ? { ...fields, noticeEmail: ['A court or probation department needs an address for its notices'] } : fields;
+      const errors = fields?.noticeEmail
+        ? { ...fields, noticeEmail: ['A court or probation department needs an address for its notices'] }
+        : fields;
       this.renderNew(req, res, { values, errors: errors ?? {}, problem: errors ? null : error.message }, 422);
     }
   }
@@ -96,7 +105,9 @@ export class AgencyPagesController {
     // An empty address clears it, as null does in the API; the service says whether this kind may be without one.
     const form = await validateForm(UpdateAgencyDto, { name: values.name, kind: values.kind, noticeEmail: values.noticeEmail || null });
     if (form.errors) {
-      const errors = Object.fromEntries(Object.keys(form.errors).map((field) => [field, [PLAIN_AGENCY_ERRORS[field] ?? form.errors[field][0]]]));
+      const errors = Object.fromEntries(
+        Object.keys(form.errors).map((field) => [field, [PLAIN_AGENCY_ERRORS[field] ?? form.errors[field][0]]]),
+      );
       return this.renderAgency(req, res, id, { values, errors }, {}, 400);
     }
     try {
@@ -104,7 +115,9 @@ export class AgencyPagesController {
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       const fields = domainFieldErrors(error);
-      const errors = fields?.noticeEmail ? { ...fields, noticeEmail: ['A court or probation department needs an address for its notices'] } : fields;
+      const errors = fields?.noticeEmail
+        ? { ...fields, noticeEmail: ['A court or probation department needs an address for its notices'] }
+        : fields;
       return this.renderAgency(req, res, id, { values, errors: errors ?? {}, problem: errors ? null : error.message }, {}, 422);
     }
     res.redirect(303, `/admin/agencies/${id}?saved=1`);
@@ -135,13 +148,24 @@ export class AgencyPagesController {
         problem: form.problem ?? null,
         errorCount: Object.keys(form.errors).length,
         errorLinks: errorLinks(form.errors),
-        kinds: Object.values(AgencyKind).map((value) => ({ value, label: AGENCY_KIND_LABELS[value], selected: value === oneOf(Object.values(AgencyKind), form.values.kind) })),
+        kinds: Object.values(AgencyKind).map((value) => ({
+          value,
+          label: AGENCY_KIND_LABELS[value],
+          selected: value === oneOf(Object.values(AgencyKind), form.values.kind),
+        })),
       },
       status,
     );
   }
 
-  private async renderAgency(req: PageRequest, res: Response, id: string, form: AgencyForm | null, flags: Record<string, unknown>, status = 200): Promise<void> {
+  private async renderAgency(
+    req: PageRequest,
+    res: Response,
+    id: string,
+    form: AgencyForm | null,
+    flags: Record<string, unknown>,
+    status = 200,
+  ): Promise<void> {
     const user = signedInUser(req);
     const agency = await this.agencies.findById(id);
     if (!agency) throw new NotFoundError('agency');

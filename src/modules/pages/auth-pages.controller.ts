@@ -44,9 +44,17 @@ export class AuthPagesController {
 
   @Get('login')
   @PageAnonymous()
-  async loginForm(@Req() req: PageRequest, @Res() res: Response, @Query('next') next?: string, @Query('reason') reason?: string): Promise<void> {
+  async loginForm(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query('next') next?: string,
+    @Query('reason') reason?: string,
+  ): Promise<void> {
     const current = await this.sessions.check(req, res);
-    if (current.ok) { res.redirect(303, safeNext(next) ?? HOME_BY_ROLE[current.session.user.role]); return; }
+    if (current.ok) {
+      res.redirect(303, safeNext(next) ?? HOME_BY_ROLE[current.session.user.role]);
+      return;
+    }
     this.renderLogin(req, res, { next: safeNext(next), note: reason ? (SIGN_IN_NOTES[reason] ?? null) : null });
   }
 
@@ -61,15 +69,21 @@ export class AuthPagesController {
     const password = typeof body.password === 'string' ? body.password : '';
     const form = await validateForm(LoginDto, { email, password });
     if (form.errors) {
-      const errors = plainEmptyMessages(form.errors, { email, password }, { email: 'Enter your e-mail address', password: 'Enter your password' });
-      this.renderLogin(req, res, { next, email, errors }, 400); return;
+      const errors = plainEmptyMessages(
+        form.errors,
+        { email, password },
+        { email: 'Enter your e-mail address', password: 'Enter your password' },
+      );
+      this.renderLogin(req, res, { next, email, errors }, 400);
+      return;
     }
     try {
       const { user, factor } = await this.auth.checkPassword(form.value.email, form.value.password);
       if (factor === 'code') {
         // The password was right; the session starts only after the code (/login/code).
         this.sessions.startPendingFactor(req, res, user);
-        res.redirect(303, next ? `/login/code?next=${encodeURIComponent(next)}` : '/login/code'); return;
+        res.redirect(303, next ? `/login/code?next=${encodeURIComponent(next)}` : '/login/code');
+        return;
       }
       await this.sessions.start(req, res, user, { mustEnrol: factor === 'enrol' });
       res.redirect(303, factor === 'enrol' ? '/account/second-factor' : (next ?? HOME_BY_ROLE[user.role]));

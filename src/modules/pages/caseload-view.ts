@@ -30,7 +30,13 @@ export const CASELOAD_COLUMNS: ReadonlyArray<{ sort: CaseloadSort; label: string
   { sort: 'notices', label: 'New notices' },
 ];
 
-export function readCaseloadView(input: { standing?: string; sort?: string; dir?: string; offset?: string; search?: string }): CaseloadView {
+export function readCaseloadView(input: {
+  standing?: string;
+  sort?: string;
+  dir?: string;
+  offset?: string;
+  search?: string;
+}): CaseloadView {
   return {
     standing: (STANDING_ORDER as readonly string[]).includes(input.standing ?? '') ? (input.standing as Standing) : undefined,
     sort: (CASELOAD_SORTS as readonly string[]).includes(input.sort ?? '') ? (input.sort as CaseloadSort) : 'standing',
@@ -112,6 +118,10 @@ async function* caseloadRows(page: (index: number, size: number) => Promise<Case
 }
 
 /** Writes the whole caseload as a CSV download through the shared streaming writer. */
-export function streamCaseloadCsv(res: Response, fileName: string, page: (index: number, size: number) => Promise<Caseload>): Promise<void> {
+export function streamCaseloadCsv(
+  res: Response,
+  fileName: string,
+  page: (index: number, size: number) => Promise<Caseload>,
+): Promise<void> {
   return streamCsv(res, fileName, CSV_COLUMNS, caseloadRows(page));
 }

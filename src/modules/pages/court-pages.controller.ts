@@ -13,7 +13,12 @@ import { buildChain } from './page-chain';
 import { ResponsesService } from '../responses/responses.service';
 import { AssessmentsService } from '../assessments/assessments.service';
 
-const REASON_SHOWN: ReferralStatus[] = [ReferralStatus.NonCompliant, ReferralStatus.Terminated, ReferralStatus.Closed, ReferralStatus.FailedToEnroll];
+const REASON_SHOWN: ReferralStatus[] = [
+  ReferralStatus.NonCompliant,
+  ReferralStatus.Terminated,
+  ReferralStatus.Closed,
+  ReferralStatus.FailedToEnroll,
+];
 
 /**
  * The court clerk's lookup by case number: the case's standing in the program and the notices
@@ -45,24 +50,39 @@ export class CourtPagesController {
     const user = signedInUser(req);
     const caseNumber = formText(body, 'caseNumber').toUpperCase().slice(0, 60);
     if (!caseNumber) {
-      this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '', missing: true }, 400); return;
+      this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '', missing: true }, 400);
+      return;
     }
     // Scoped to the clerk's own court: another court's case is simply not found.
     const { items } = await this.referrals.list(user, { caseNumber, limit: 1, offset: 0 });
-    if (items.length > 0) { res.redirect(303, `/lookup/${items[0].id}`); return; }
+    if (items.length > 0) {
+      res.redirect(303, `/lookup/${items[0].id}`);
+      return;
+    }
     // Part of a number typed, or the whole one with spaces? Offer the court's matching case numbers (numbers only, no names).
     const { caseNumbers, total } = await this.referrals.caseNumbersLike(user, caseNumber);
     const typed = normaliseCaseNumber(caseNumber);
     const same = caseNumbers.find((number) => normaliseCaseNumber(number) === typed);
     if (same) {
       const { items: exact } = await this.referrals.list(user, { caseNumber: same, limit: 1, offset: 0 });
-      if (exact.length > 0) { res.redirect(303, `/lookup/${exact[0].id}`); return; }
+      if (exact.length > 0) {
+        res.redirect(303, `/lookup/${exact[0].id}`);
+        return;
+      }
     }
     this.renderer.render(
       req,
       res,
       'lookup',
-      { title: caseNumbers.length ? 'Matching cases' : 'Case not found', caseNumber, notFound: caseNumbers.length === 0, partial: caseNumbers.length > 0, suggestions: caseNumbers, total, more: total - caseNumbers.length },
+      {
+        title: caseNumbers.length ? 'Matching cases' : 'Case not found',
+        caseNumber,
+        notFound: caseNumbers.length === 0,
+        partial: caseNumbers.length > 0,
+        suggestions: caseNumbers,
+        total,
+        more: total - caseNumbers.length,
+      },
       404,
     );
   }
@@ -81,7 +101,7 @@ export class CourtPagesController {
     const notices = await this.notices.list(user, { referralId: referral.id, limit: NOTICES_SHOWN, offset: 0 });
     const responses = await this.responses.forReferral(user, referral.id);
     // The court is told the level, its date and the reason; the assessment's factors stay with the program.
-    const level = referral.levelKey ? (await this.assessments.history(user, referral.id)).find((item) => !item.superseded) ?? null : null;
+    const level = referral.levelKey ? ((await this.assessments.history(user, referral.id)).find((item) => !item.superseded) ?? null) : null;
     this.renderer.render(req, res, 'lookup', {
       chain: buildChain(notices.items, responses),
       title: `Case ${referral.caseNumber}`,

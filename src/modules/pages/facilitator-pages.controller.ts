@@ -115,7 +115,12 @@ export class FacilitatorPagesController {
   /** One Save for the whole roster: a man without a status, or any refusal, saves nothing. */
   @Post(':id/roster')
   @HttpCode(200)
-  async saveRoster(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) sessionId: string, @Body() body: FormBody): Promise<void> {
+  async saveRoster(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) sessionId: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const user = signedInUser(req);
     const submitted: SubmittedMark[] = formList(body, 'enrollment').map((enrollmentId) => ({
       enrollmentId,
@@ -145,7 +150,8 @@ export class FacilitatorPagesController {
         const before = await this.rosters.roster(user, sessionId);
         const { raised } = await this.attendance.markAndTell(user, sessionId, form.value.marks, details);
         const changed = encodeChanges(before, form.value.marks, raised);
-        res.redirect(303, `/sessions/${sessionId}/roster?saved=${submitted.length}${changed ? `&changed=${changed}` : ''}`); return;
+        res.redirect(303, `/sessions/${sessionId}/roster?saved=${submitted.length}${changed ? `&changed=${changed}` : ''}`);
+        return;
       } catch (error) {
         if (!isFormProblem(error)) throw error;
         const strangers = (error.details?.enrollmentIds as string[] | undefined) ?? [];
@@ -217,7 +223,9 @@ export class FacilitatorPagesController {
         markedCount: roster.entries.filter((entry) => entry.mark).length,
         notMarkable,
         problem: form.problem ?? null,
-        errorLinks: entries.flatMap((entry) => (entry.errors ? [{ id: `man-${entry.enrollmentId}`, label: `${entry.name}: ${entry.errors[0]}` }] : [])),
+        errorLinks: entries.flatMap((entry) =>
+          entry.errors ? [{ id: `man-${entry.enrollmentId}`, label: `${entry.name}: ${entry.errors[0]}` }] : [],
+        ),
         savedCount: form.savedCount ?? null,
         sessionNote: details.note ?? '',
         runBy: facilitators

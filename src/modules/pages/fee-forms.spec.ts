@@ -18,9 +18,18 @@ describe('the fees forms', () => {
   });
 
   it('turns each form into the API body, or says per field what is wrong', () => {
-    expect(feeFormBody('payment', { amount: '60', method: 'check', note: 'No. 1041' })).toEqual({ value: { amountCents: 6000, method: 'check', note: 'No. 1041' }, errors: null });
-    expect(feeFormBody('payment', { amount: '-5', method: 'gold' }).errors).toEqual({ amount: ['Give a positive amount in dollars, e.g. 25.00.'], method: ['Choose how he paid.'] });
-    expect(feeFormBody('adjustment', { amount: '-15', reason: 'Charged twice' })).toEqual({ value: { amountCents: -1500, reason: 'Charged twice' }, errors: null });
+    expect(feeFormBody('payment', { amount: '60', method: 'check', note: 'No. 1041' })).toEqual({
+      value: { amountCents: 6000, method: 'check', note: 'No. 1041' },
+      errors: null,
+    });
+    expect(feeFormBody('payment', { amount: '-5', method: 'gold' }).errors).toEqual({
+      amount: ['Give a positive amount in dollars, e.g. 25.00.'],
+      method: ['Choose how he paid.'],
+    });
+    expect(feeFormBody('adjustment', { amount: '-15', reason: 'Charged twice' })).toEqual({
+      value: { amountCents: -1500, reason: 'Charged twice' },
+      errors: null,
+    });
     expect(Object.keys(feeFormBody('adjustment', { amount: '0', reason: '' }).errors ?? {})).toEqual(['amount', 'reason']);
     expect(feeFormBody('waiver', { amount: '', reason: 'Unable to pay' })).toEqual({ value: { reason: 'Unable to pay' }, errors: null });
     expect(feeFormBody('income-bracket', {}).errors).toEqual({ bracket: ['Choose his income bracket.'] });

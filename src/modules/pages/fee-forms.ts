@@ -27,7 +27,10 @@ export function dollarsToCents(text: string): number | null {
 }
 
 /** The API body a fees form stands for, or its field errors (named as the page's fields). */
-export function feeFormBody(form: FeeForm, body: FormBody): { value: Record<string, unknown>; errors: null } | { value: null; errors: FieldErrors } {
+export function feeFormBody(
+  form: FeeForm,
+  body: FormBody,
+): { value: Record<string, unknown>; errors: null } | { value: null; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const amountText = formText(body, 'amount');
   const reason = formText(body, 'reason');
@@ -39,9 +42,15 @@ export function feeFormBody(form: FeeForm, body: FormBody): { value: Record<stri
   }
   if (form === 'payment' || form === 'adjustment') {
     if (!amountText) errors.amount = ['Give the amount in dollars, e.g. 25.00.'];
-    else if (amount === null || amount === 0 || (form === 'payment' && amount < 0)) errors.amount = [form === 'payment' ? 'Give a positive amount in dollars, e.g. 25.00.' : 'Give an amount in dollars, e.g. 25.00 or -15.00; not zero.'];
+    else if (amount === null || amount === 0 || (form === 'payment' && amount < 0))
+      errors.amount = [
+        form === 'payment'
+          ? 'Give a positive amount in dollars, e.g. 25.00.'
+          : 'Give an amount in dollars, e.g. 25.00 or -15.00; not zero.',
+      ];
   }
-  if (form === 'waiver' && amountText && (amount === null || amount <= 0)) errors.amount = ['Give a positive amount in dollars, or leave it empty to waive the whole balance.'];
+  if (form === 'waiver' && amountText && (amount === null || amount <= 0))
+    errors.amount = ['Give a positive amount in dollars, or leave it empty to waive the whole balance.'];
   if (form === 'payment') {
     const method = formText(body, 'method');
     if (!(PAYMENT_METHODS as readonly string[]).includes(method)) errors.method = ['Choose how he paid.'];
@@ -94,13 +103,21 @@ export function feesSection(ledger: FeeLedgerView, referralId: string) {
 }
 
 /** A version's fees in the policy page's words, a row each (set through the API; shown beside the rules). */
-export function feeScheduleRows(policy: { sessionFeeCents: number; intakeFeeCents: number; feeTotalCapCents: number | null; feeBrackets: FeeBracket[] }): Array<{ label: string; value: string }> {
+export function feeScheduleRows(policy: {
+  sessionFeeCents: number;
+  intakeFeeCents: number;
+  feeTotalCapCents: number | null;
+  feeBrackets: FeeBracket[];
+}): Array<{ label: string; value: string }> {
   const bracket = (entry: FeeBracket) =>
     `${entry.label}: ${entry.sessionFeeCents !== undefined ? formatCents(entry.sessionFeeCents) : `${String(entry.percentOfSessionFee)}%`}`;
   return [
     { label: 'Fee per session attended', value: formatCents(policy.sessionFeeCents) },
     { label: 'Intake fee', value: formatCents(policy.intakeFeeCents) },
     { label: 'Total fees capped at', value: policy.feeTotalCapCents === null ? 'no cap' : formatCents(policy.feeTotalCapCents) },
-    { label: 'Sliding scale by income', value: policy.feeBrackets.length ? policy.feeBrackets.map(bracket).join('; ') : 'none: everyone pays the fee per session' },
+    {
+      label: 'Sliding scale by income',
+      value: policy.feeBrackets.length ? policy.feeBrackets.map(bracket).join('; ') : 'none: everyone pays the fee per session',
+    },
   ];
 }

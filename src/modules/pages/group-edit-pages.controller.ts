@@ -8,7 +8,16 @@ import { UsersService } from '../users/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formList, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import {
+  domainFieldErrors,
+  FieldErrors,
+  FormBody,
+  formList,
+  formText,
+  isFormProblem,
+  plainEmptyMessages,
+  validateForm,
+} from './page-forms';
 import { PageRenderer } from './page-renderer';
 
 const REFERENCE_LIMIT = 200;
@@ -53,10 +62,27 @@ export class GroupEditPagesController {
   ) {}
 
   @Get(':id')
-  async show(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Query('saved') saved?: string): Promise<void> {
+  async show(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('saved') saved?: string,
+  ): Promise<void> {
     const group = await this.groups.get(signedInUser(req), id);
-    const values = { name: group.name, startTime: group.startTime, durationMinutes: String(group.durationMinutes), capacity: String(group.capacity), location: group.location };
-    await this.renderGroup(req, res, id, { values, facilitatorIds: group.facilitators.map((facilitator) => facilitator.id), errors: {} }, { saved: saved === '1' });
+    const values = {
+      name: group.name,
+      startTime: group.startTime,
+      durationMinutes: String(group.durationMinutes),
+      capacity: String(group.capacity),
+      location: group.location,
+    };
+    await this.renderGroup(
+      req,
+      res,
+      id,
+      { values, facilitatorIds: group.facilitators.map((facilitator) => facilitator.id), errors: {} },
+      { saved: saved === '1' },
+    );
   }
 
   @Post(':id/edit')
@@ -73,7 +99,9 @@ export class GroupEditPagesController {
       facilitatorIds,
     });
     if (form.errors) {
-      const plain = Object.fromEntries(Object.entries(form.errors).map(([field, messages]) => [field, [PLAIN_MESSAGES[field] ?? messages[0]]]));
+      const plain = Object.fromEntries(
+        Object.entries(form.errors).map(([field, messages]) => [field, [PLAIN_MESSAGES[field] ?? messages[0]]]),
+      );
       const errors = plainEmptyMessages(plain, { ...values, facilitatorIds: facilitatorIds.join(',') }, EMPTY_MESSAGES);
       return this.renderGroup(req, res, id, { values, facilitatorIds, errors }, {}, 400);
     }
@@ -82,12 +110,26 @@ export class GroupEditPagesController {
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       const fields = domainFieldErrors(error);
-      return this.renderGroup(req, res, id, { values, facilitatorIds, errors: fields ?? {}, problem: fields ? null : error.message }, {}, 422);
+      return this.renderGroup(
+        req,
+        res,
+        id,
+        { values, facilitatorIds, errors: fields ?? {}, problem: fields ? null : error.message },
+        {},
+        422,
+      );
     }
     res.redirect(303, `/groups/${id}?saved=1`);
   }
 
-  private async renderGroup(req: PageRequest, res: Response, id: string, form: GroupEditForm, flags: Record<string, unknown>, status = 200): Promise<void> {
+  private async renderGroup(
+    req: PageRequest,
+    res: Response,
+    id: string,
+    form: GroupEditForm,
+    flags: Record<string, unknown>,
+    status = 200,
+  ): Promise<void> {
     const user = signedInUser(req);
     const [group, members, facilitators] = await Promise.all([
       this.groups.get(user, id),
@@ -95,7 +137,9 @@ export class GroupEditPagesController {
       this.users.list(REFERENCE_LIMIT, 0, Role.Facilitator),
     ]);
     // A facilitator deactivated since stays listed while he is still named on the group.
-    const offered = facilitators.items.filter((facilitator) => facilitator.active || group.facilitators.some((named) => named.id === facilitator.id));
+    const offered = facilitators.items.filter(
+      (facilitator) => facilitator.active || group.facilitators.some((named) => named.id === facilitator.id),
+    );
     this.renderer.render(
       req,
       res,
@@ -109,7 +153,11 @@ export class GroupEditPagesController {
         problem: form.problem ?? null,
         errorCount: Object.keys(form.errors).length,
         errorLinks: errorLinks(form.errors),
-        facilitators: offered.map((facilitator) => ({ id: facilitator.id, name: facilitator.active ? facilitator.name : `${facilitator.name} (deactivated)`, checked: form.facilitatorIds.includes(facilitator.id) })),
+        facilitators: offered.map((facilitator) => ({
+          id: facilitator.id,
+          name: facilitator.active ? facilitator.name : `${facilitator.name} (deactivated)`,
+          checked: form.facilitatorIds.includes(facilitator.id),
+        })),
         ...flags,
       },
       status,

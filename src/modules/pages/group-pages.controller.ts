@@ -14,7 +14,16 @@ import { UsersService } from '../users/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks, weekdayName } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formList, formText, isFormProblem, plainEmptyMessages, validateForm } from './page-forms';
+import {
+  domainFieldErrors,
+  FieldErrors,
+  FormBody,
+  formList,
+  formText,
+  isFormProblem,
+  plainEmptyMessages,
+  validateForm,
+} from './page-forms';
 import { LANGUAGES } from './languages';
 import { PageRenderer } from './page-renderer';
 
@@ -22,7 +31,17 @@ const REFERENCE_LIMIT = 200;
 /** How many weeks of each group's schedule the groups page shows. */
 const SCHEDULE_WEEKS = 4;
 
-const GROUP_FIELDS = ['name', 'curriculumId', 'weekday', 'startTime', 'durationMinutes', 'capacity', 'location', 'language', 'startsOn'] as const;
+const GROUP_FIELDS = [
+  'name',
+  'curriculumId',
+  'weekday',
+  'startTime',
+  'durationMinutes',
+  'capacity',
+  'location',
+  'language',
+  'startsOn',
+] as const;
 
 const GROUP_EMPTY_MESSAGES: Record<string, string> = {
   name: 'Enter the name of the group',
@@ -35,7 +54,6 @@ const GROUP_EMPTY_MESSAGES: Record<string, string> = {
   language: 'Choose the language it is held in',
   facilitatorIds: 'Choose at least one facilitator',
 };
-
 
 interface GroupForm {
   values: Record<string, string>;
@@ -129,7 +147,12 @@ export class GroupPagesController {
   /** A make-up or extra meeting of one group, possibly recorded after it took place. */
   @Post(':id/sessions')
   @HttpCode(200)
-  async addMakeUpSession(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) groupId: string, @Body() body: FormBody): Promise<void> {
+  async addMakeUpSession(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) groupId: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const values = { date: formText(body, 'date'), startTime: formText(body, 'startTime') };
     // An empty start time means the group's usual one, as when an API client leaves it out.
     const form = await validateForm(OneOffSessionDto, { date: values.date, ...(values.startTime ? { startTime: values.startTime } : {}) });
@@ -150,9 +173,20 @@ export class GroupPagesController {
   /** A week that will not happen (snow, illness): later sessions move up one unit; nobody is marked. */
   @Post('sessions/:id/cancel')
   @HttpCode(200)
-  async cancelSession(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) sessionId: string, @Body() body: FormBody): Promise<void> {
+  async cancelSession(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) sessionId: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const reason = formText(body, 'reason').trim();
-    if (reason.length < 3) return this.renderGroups(req, res, { problem: 'Say why the session is cancelled (at least 3 characters).', problemSession: sessionId }, 400);
+    if (reason.length < 3)
+      return this.renderGroups(
+        req,
+        res,
+        { problem: 'Say why the session is cancelled (at least 3 characters).', problemSession: sessionId },
+        400,
+      );
     try {
       await this.sessions.cancel(signedInUser(req), sessionId, reason);
       res.redirect(303, '/groups?cancelled=1');
@@ -162,7 +196,12 @@ export class GroupPagesController {
     }
   }
 
-  private async renderGroups(req: PageRequest, res: Response, extra: { makeUp?: MakeUpForm } & Record<string, unknown>, status = 200): Promise<void> {
+  private async renderGroups(
+    req: PageRequest,
+    res: Response,
+    extra: { makeUp?: MakeUpForm } & Record<string, unknown>,
+    status = 200,
+  ): Promise<void> {
     const user = signedInUser(req);
     const today = this.clock.today();
     const { items } = await this.groups.list(user, REFERENCE_LIMIT, 0);

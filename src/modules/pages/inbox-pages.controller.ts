@@ -47,14 +47,25 @@ export class InboxPagesController {
     @Query('acknowledged') acknowledged?: string,
   ): Promise<void> {
     const done = acknowledged && /^\d{1,3}$/.test(acknowledged) ? Number(acknowledged) : null;
-    await this.render(req, res, { kind: kind ?? '', age: age ?? '', caseNumber: '' }, offset && /^\d{1,6}$/.test(offset) ? Number(offset) : 0, { acknowledged: done });
+    await this.render(
+      req,
+      res,
+      { kind: kind ?? '', age: age ?? '', caseNumber: '' },
+      offset && /^\d{1,6}$/.test(offset) ? Number(offset) : 0,
+      { acknowledged: done },
+    );
   }
 
   /** The filter form with a case number (a POST, so the number stays out of the address). */
   @Post()
   @HttpCode(200)
   async filter(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
-    await this.render(req, res, { kind: formText(body, 'kind'), age: formText(body, 'age'), caseNumber: formText(body, 'caseNumber').toUpperCase().slice(0, 60) }, 0);
+    await this.render(
+      req,
+      res,
+      { kind: formText(body, 'kind'), age: formText(body, 'age'), caseNumber: formText(body, 'caseNumber').toUpperCase().slice(0, 60) },
+      0,
+    );
   }
 
   /** Acknowledges the ticked notices, all or none. */
@@ -62,18 +73,33 @@ export class InboxPagesController {
   @HttpCode(200)
   async acknowledge(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
     const ids = formList(body, 'ids').filter((id) => UUID.test(id));
-    if (ids.length === 0) return this.render(req, res, { kind: '', age: '', caseNumber: '' }, 0, { problem: 'Tick the notices to acknowledge first.' }, 400);
+    if (ids.length === 0)
+      return this.render(req, res, { kind: '', age: '', caseNumber: '' }, 0, { problem: 'Tick the notices to acknowledge first.' }, 400);
     const { acknowledged } = await this.inboxes.acknowledgeMany(signedInUser(req), ids.slice(0, 200));
     res.redirect(303, `/inbox?acknowledged=${acknowledged.length}`);
   }
 
-  private async render(req: PageRequest, res: Response, form: InboxForm, offset: number, extra: Record<string, unknown> = {}, status = 200): Promise<void> {
+  private async render(
+    req: PageRequest,
+    res: Response,
+    form: InboxForm,
+    offset: number,
+    extra: Record<string, unknown> = {},
+    status = 200,
+  ): Promise<void> {
     const kind = oneOf(Object.values(ComplianceEventKind), form.kind);
     const age = AGES.find((choice) => choice.value === form.age)?.value;
-    const filters: InboxFilters = { kind, olderThanDays: age ? Number(age) : undefined, caseNumber: form.caseNumber || undefined, limit: INBOX_PAGE_SIZE, offset };
+    const filters: InboxFilters = {
+      kind,
+      olderThanDays: age ? Number(age) : undefined,
+      caseNumber: form.caseNumber || undefined,
+      limit: INBOX_PAGE_SIZE,
+      offset,
+    };
     const page = await this.inboxes.inbox(signedInUser(req), filters);
     const now = Date.now();
-    const link = (nextOffset: number) => `/inbox?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(age ? { age } : {}), offset: String(nextOffset) }).toString()}`;
+    const link = (nextOffset: number) =>
+      `/inbox?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(age ? { age } : {}), offset: String(nextOffset) }).toString()}`;
     const filtered = Boolean(kind || age || form.caseNumber);
     this.renderer.render(
       req,

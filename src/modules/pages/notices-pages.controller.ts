@@ -67,7 +67,8 @@ export class NoticesPagesController {
       this.notices.list(user, { status: NoticeStatus.Unknown, limit: NOTICES_SHOWN, offset: 0 }),
       this.notices.list(user, { status: statusFilter, limit: QUEUE_PAGE_SIZE, offset }),
     ]);
-    const link = (nextOffset: number) => `/notices?${new URLSearchParams({ ...(statusFilter ? { status: statusFilter } : {}), offset: String(nextOffset) }).toString()}`;
+    const link = (nextOffset: number) =>
+      `/notices?${new URLSearchParams({ ...(statusFilter ? { status: statusFilter } : {}), offset: String(nextOffset) }).toString()}`;
     const retryable = (notice: NoticeView) => ({ ...notice, canRetry: NEEDS_STAFF.includes(notice.status) });
     this.renderer.render(req, res, 'notices', {
       title: 'Notice queue',
@@ -75,13 +76,21 @@ export class NoticesPagesController {
         ...summary,
         oldestUndelivered: summary.oldestUndeliveredSeconds === null ? null : formatAge(summary.oldestUndeliveredSeconds * 1000),
       },
-      counts: Object.values(NoticeStatus).map((value) => ({ status: value, label: NOTICE_STATUS_LABELS[value], count: summary.byStatus[value] ?? 0 })),
+      counts: Object.values(NoticeStatus).map((value) => ({
+        status: value,
+        label: NOTICE_STATUS_LABELS[value],
+        count: summary.byStatus[value] ?? 0,
+      })),
       needsStaff: [...dead.items, ...unknown.items].map(retryable),
       notices: page.items.map(retryable),
       total: page.total,
       previous: offset > 0 ? link(Math.max(0, offset - QUEUE_PAGE_SIZE)) : null,
       next: offset + page.items.length < page.total ? link(offset + QUEUE_PAGE_SIZE) : null,
-      statuses: Object.values(NoticeStatus).map((value) => ({ value, label: NOTICE_STATUS_LABELS[value], selected: value === statusFilter })),
+      statuses: Object.values(NoticeStatus).map((value) => ({
+        value,
+        label: NOTICE_STATUS_LABELS[value],
+        selected: value === statusFilter,
+      })),
       retried: retried === '1',
     });
   }
@@ -89,7 +98,12 @@ export class NoticesPagesController {
   @Post(':id/retry')
   @PageRoles(Role.Admin)
   @HttpCode(200)
-  async retry(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
+  async retry(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) noticeId: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     await this.notices.retry(signedInUser(req), noticeId);
     // "Send again" is also on an agency's page, where its address was just fixed: back there.
     const back = safeNext(formText(body, 'back'));
@@ -99,7 +113,12 @@ export class NoticesPagesController {
   @Post(':id/acknowledge')
   @PageRoles(Role.ProbationOfficer, Role.CourtClerk)
   @HttpCode(200)
-  async acknowledge(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
+  async acknowledge(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) noticeId: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const user = signedInUser(req);
     await this.notices.acknowledge(user, noticeId);
     // Back to the row acted on (#notice-…), where pages.js puts the focus, not to the page's top.
@@ -126,7 +145,12 @@ export class NoticesPagesController {
   @Post(':id/responses')
   @PageRoles(Role.ProbationOfficer, Role.CourtClerk)
   @HttpCode(200)
-  async respond(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) noticeId: string, @Body() body: FormBody): Promise<void> {
+  async respond(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) noticeId: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const user = signedInUser(req);
     const notice = await this.notices.get(user, noticeId, { audit: false });
     const values: Record<string, string> = {};
@@ -136,19 +160,27 @@ export class NoticesPagesController {
     }
     const form = await validateForm(RecordResponseDto, values);
     if (form.errors) {
-      const plain = Object.fromEntries(Object.entries(form.errors).map(([field, messages]) => [field, [PLAIN_RESPONSE_ERRORS[field] ?? messages[0]]]));
+      const plain = Object.fromEntries(
+        Object.entries(form.errors).map(([field, messages]) => [field, [PLAIN_RESPONSE_ERRORS[field] ?? messages[0]]]),
+      );
       return this.renderNotice(req, res, noticeId, { responseErrors: plain, responseValues: values }, 400);
     }
     try {
       await this.responses.record(user, notice.eventId, form.value);
     } catch (error) {
       if (!isFormProblem(error) && !(error instanceof DomainError && error.kind === 'forbidden')) throw error;
-      return this.renderNotice(req, res, noticeId, { responseProblem: (error).message, responseValues: values }, STATUS_BY_KIND[(error).kind]);
+      return this.renderNotice(req, res, noticeId, { responseProblem: error.message, responseValues: values }, STATUS_BY_KIND[error.kind]);
     }
     res.redirect(303, `/notices/${noticeId}?responded=1`);
   }
 
-  private async renderNotice(req: PageRequest, res: Response, noticeId: string, extra: Record<string, unknown>, status = 200): Promise<void> {
+  private async renderNotice(
+    req: PageRequest,
+    res: Response,
+    noticeId: string,
+    extra: Record<string, unknown>,
+    status = 200,
+  ): Promise<void> {
     const user = signedInUser(req);
     const detail = await this.notices.detail(user, noticeId);
     const referral = await this.referrals.get(user, detail.notice.referralId, { audit: false });
@@ -156,7 +188,11 @@ export class NoticesPagesController {
     const seesWholeRecord = user.role === Role.Admin || user.role === Role.ProbationOfficer;
     const agency = agencyOfRole(user.role);
     // The form is for the agency the notice went to, while the event stands.
-    const mayRespond = agency !== null && !detail.withdrawn && detail.notice.eventKind !== 'corrected' && detail.notice.recipientKind === (agency === ResponseAgency.Court ? NoticeRecipientKind.Court : NoticeRecipientKind.ProbationOfficer);
+    const mayRespond =
+      agency !== null &&
+      !detail.withdrawn &&
+      detail.notice.eventKind !== 'corrected' &&
+      detail.notice.recipientKind === (agency === ResponseAgency.Court ? NoticeRecipientKind.Court : NoticeRecipientKind.ProbationOfficer);
     const values = (extra.responseValues as Record<string, string> | undefined) ?? {};
     const typedKind = oneOf(Object.values(ResponseKind), values.kind);
     const typedOutcome = oneOf(Object.values(HearingOutcome), values.outcome);
@@ -179,10 +215,24 @@ export class NoticesPagesController {
         back: `/notices/${noticeId}`,
         respond: mayRespond
           ? {
-              kinds: KINDS_BY_AGENCY[agency].map((kind) => ({ value: kind, label: RESPONSE_KIND_LABELS[kind], checked: kind === typedKind })),
-              outcomes: Object.values(HearingOutcome).map((value) => ({ value, label: HEARING_OUTCOME_LABELS[value], selected: value === typedOutcome })),
+              kinds: KINDS_BY_AGENCY[agency].map((kind) => ({
+                value: kind,
+                label: RESPONSE_KIND_LABELS[kind],
+                checked: kind === typedKind,
+              })),
+              outcomes: Object.values(HearingOutcome).map((value) => ({
+                value,
+                label: HEARING_OUTCOME_LABELS[value],
+                selected: value === typedOutcome,
+              })),
               isCourt: agency === ResponseAgency.Court,
-              corrections: responses.filter((response) => response.agency === agency && !response.supersededById).map((response) => ({ id: response.id, label: `${RESPONSE_KIND_LABELS[response.kind]}${response.date ? `, ${response.date}` : ''}`, selected: values.supersedesId === response.id })),
+              corrections: responses
+                .filter((response) => response.agency === agency && !response.supersededById)
+                .map((response) => ({
+                  id: response.id,
+                  label: `${RESPONSE_KIND_LABELS[response.kind]}${response.date ? `, ${response.date}` : ''}`,
+                  selected: values.supersedesId === response.id,
+                })),
               values,
               errors: extra.responseErrors ?? null,
               errorLinks: extra.responseErrors ? errorLinks(extra.responseErrors as Record<string, string[]>) : null,

@@ -62,7 +62,8 @@ export class PageAuthGuard implements CanActivate {
     req.pageSession = result.session;
     RequestContext.setUser(result.session.user);
 
-    if (result.session.mustEnrol && !this.reflector.getAllAndOverride<boolean>(PAGE_DURING_SETUP, targets)) throw new PageSecondFactorSetupRequired();
+    if (result.session.mustEnrol && !this.reflector.getAllAndOverride<boolean>(PAGE_DURING_SETUP, targets))
+      throw new PageSecondFactorSetupRequired();
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(PAGE_ROLES, targets);
     if (roles && !roles.includes(result.session.user.role)) throw new PageRoleRefused();
     if (req.method === 'POST' && !this.sessions.csrfValid(result.session, (req.body as Record<string, unknown> | undefined)?._csrf)) {

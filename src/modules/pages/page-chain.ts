@@ -26,7 +26,16 @@ export function buildChain(notices: NoticeView[], responses: ResponseView[]): Ch
     let link = links.get(notice.eventId);
     if (!link) {
       const expectsResponse = (VIOLATION_KINDS as readonly string[]).includes(notice.eventKind);
-      link = { eventId: notice.eventId, eventKind: notice.eventKind, eventKey: notice.eventKey, eventOccurredOn: notice.eventOccurredOn, notices: [], responses: [], expectsResponse, unanswered: expectsResponse };
+      link = {
+        eventId: notice.eventId,
+        eventKind: notice.eventKind,
+        eventKey: notice.eventKey,
+        eventOccurredOn: notice.eventOccurredOn,
+        notices: [],
+        responses: [],
+        expectsResponse,
+        unanswered: expectsResponse,
+      };
       links.set(notice.eventId, link);
     }
     link.notices.push(notice);

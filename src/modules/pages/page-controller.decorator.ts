@@ -10,5 +10,11 @@ import { PageExceptionFilter } from './page-exception.filter';
  * open it is said beside it with PageRoles.
  */
 export function PagesController(path?: string): ClassDecorator {
-  return applyDecorators(ApiExcludeController(), Public(), path === undefined ? Controller() : Controller(path), UseGuards(PageAuthGuard), UseFilters(PageExceptionFilter));
+  return applyDecorators(
+    ApiExcludeController(),
+    Public(),
+    path === undefined ? Controller() : Controller(path),
+    UseGuards(PageAuthGuard),
+    UseFilters(PageExceptionFilter),
+  );
 }

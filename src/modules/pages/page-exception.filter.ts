@@ -1,4 +1,13 @@
-import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
 import { STATUS_BY_KIND } from '../../common/errors/error-response';
@@ -49,10 +58,22 @@ export class PageExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof PageCsrfRejected) {
-      return this.error(req, res, 403, 'This form could not be accepted', 'The form was missing its security token or had been open too long. Go back, reload the page and try again.');
+      return this.error(
+        req,
+        res,
+        403,
+        'This form could not be accepted',
+        'The form was missing its security token or had been open too long. Go back, reload the page and try again.',
+      );
     }
     if (exception instanceof PageRoleRefused) {
-      return this.error(req, res, 403, 'Not part of your role', 'This page belongs to another role. Use the links above to reach your own pages.');
+      return this.error(
+        req,
+        res,
+        403,
+        'Not part of your role',
+        'This page belongs to another role. Use the links above to reach your own pages.',
+      );
     }
     if (this.isNotFound(exception)) {
       return this.error(req, res, 404, 'Not found', 'There is nothing here, or it is not something you have access to.');
@@ -64,7 +85,13 @@ export class PageExceptionFilter implements ExceptionFilter {
       return this.error(req, res, exception.getStatus(), 'This could not be done', exception.message);
     }
     this.logger.error({ err: exception }, 'page failed');
-    this.error(req, res, 500, 'Something went wrong', 'Something went wrong on our side; it has been logged. Please try again in a moment.');
+    this.error(
+      req,
+      res,
+      500,
+      'Something went wrong',
+      'Something went wrong on our side; it has been logged. Please try again in a moment.',
+    );
   }
 
   private isNotFound(exception: unknown): boolean {

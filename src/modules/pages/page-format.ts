@@ -4,7 +4,13 @@ import { HearingOutcome, ResponseAgency, ResponseKind } from '../responses/respo
 import { Role } from '../../common/auth/role.enum';
 
 /** Words the pages show for the program's codes; the compliance labels are shared with e-mails and letters. */
-export { ATTENDANCE_CHOICES, ATTENDANCE_LABELS, EVENT_KIND_LABELS, eventLabel, REFERRAL_STATUS_LABELS } from '../compliance/compliance-labels';
+export {
+  ATTENDANCE_CHOICES,
+  ATTENDANCE_LABELS,
+  EVENT_KIND_LABELS,
+  eventLabel,
+  REFERRAL_STATUS_LABELS,
+} from '../compliance/compliance-labels';
 
 /** Caseload standing: the referral's status, with "at risk" for an active order that can no longer finish in time. */
 export const STANDING_LABELS: Record<string, string> = { ...REFERRAL_STATUS_LABELS, at_risk: 'At risk' };
@@ -30,7 +36,10 @@ export const HEARING_OUTCOME_LABELS: Record<HearingOutcome, string> = {
   [HearingOutcome.Dismissed]: 'Dismissed',
 };
 
-export const RESPONSE_AGENCY_LABELS: Record<ResponseAgency, string> = { [ResponseAgency.Probation]: 'Probation', [ResponseAgency.Court]: 'Court' };
+export const RESPONSE_AGENCY_LABELS: Record<ResponseAgency, string> = {
+  [ResponseAgency.Probation]: 'Probation',
+  [ResponseAgency.Court]: 'Court',
+};
 
 export const VICTIM_NOTIFICATION_STATUS_LABELS: Record<string, string> = {
   pending: 'Waiting for you',

@@ -2,7 +2,12 @@ import { languageChoiceMessage } from '../participants/program-languages';
 import { humanFieldMessages } from './page-forms';
 
 describe('field messages a person reads beside a form', () => {
-  const labels = { 'participant.dateOfBirth': 'Date of birth', orderedOn: 'Ordered on', caseNumber: 'Case number', startDate: 'First session' };
+  const labels = {
+    'participant.dateOfBirth': 'Date of birth',
+    orderedOn: 'Ordered on',
+    caseNumber: 'Case number',
+    startDate: 'First session',
+  };
 
   it('names the field by its label and says the rule in plain words', () => {
     expect(
@@ -31,7 +36,12 @@ describe('field messages a person reads beside a form', () => {
   });
 
   it('says a language outside the list as a choice from the list', () => {
-    expect(humanFieldMessages({ 'participant.language': [languageChoiceMessage('participant.language')] }, { 'participant.language': 'Preferred language' })).toEqual({
+    expect(
+      humanFieldMessages(
+        { 'participant.language': [languageChoiceMessage('participant.language')] },
+        { 'participant.language': 'Preferred language' },
+      ),
+    ).toEqual({
       'participant.language': ['Preferred language: choose a language from the list'],
     });
   });

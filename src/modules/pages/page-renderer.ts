@@ -73,7 +73,14 @@ export class PageRenderer {
     );
   }
 
-  private renderNow(req: PageRequest, res: Response, view: string, model: { title: string } & Record<string, unknown>, status: number, inboxCount: number | null): void {
+  private renderNow(
+    req: PageRequest,
+    res: Response,
+    view: string,
+    model: { title: string } & Record<string, unknown>,
+    status: number,
+    inboxCount: number | null,
+  ): void {
     const user = req.pageSession?.user ?? null;
     const nav = user
       ? NAV[user.role].map((link) => ({

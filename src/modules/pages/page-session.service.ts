@@ -67,13 +67,20 @@ export class PageSessionService {
 
   /** The second factor is set up: the same session, without the set-up restriction. */
   async finishEnrolment(req: Request, res: Response, session: PageSession): Promise<void> {
-    const token = await this.auth.issueSessionToken(session.user.id, { ttlSeconds: IDLE_TIMEOUT_SECONDS, claims: pageClaims(false), sessionId: session.sessionId });
+    const token = await this.auth.issueSessionToken(session.user.id, {
+      ttlSeconds: IDLE_TIMEOUT_SECONDS,
+      claims: pageClaims(false),
+      sessionId: session.sessionId,
+    });
     if (token) this.setCookie(req, res, token);
   }
 
   /** A right password of a user with a second factor: a short-lived signed cookie until his code. */
   startPendingFactor(req: Request, res: Response, user: Pick<User, 'id' | 'tokenVersion'>): void {
-    const token = this.jwt.sign({ typ: 'factor', sub: user.id, ver: user.tokenVersion }, { secret: this.config.jwtSecret, algorithm: 'HS256', expiresIn: PENDING_FACTOR_SECONDS });
+    const token = this.jwt.sign(
+      { typ: 'factor', sub: user.id, ver: user.tokenVersion },
+      { secret: this.config.jwtSecret, algorithm: 'HS256', expiresIn: PENDING_FACTOR_SECONDS },
+    );
     res.cookie(PENDING_FACTOR_COOKIE, token, { ...this.cookieOptions(req), maxAge: PENDING_FACTOR_SECONDS * 1000 });
   }
 
@@ -82,15 +89,21 @@ export class PageSessionService {
     const token = (req.cookies as Record<string, string> | undefined)?.[PENDING_FACTOR_COOKIE];
     if (!token) return null;
     try {
-      const claims = this.jwt.verify<{ typ?: string; sub?: string; ver?: number }>(token, { secret: this.config.jwtSecret, algorithms: ['HS256'] });
-      return claims.typ === 'factor' && typeof claims.sub === 'string' && typeof claims.ver === 'number' ? { userId: claims.sub, tokenVersion: claims.ver } : null;
+      const claims = this.jwt.verify<{ typ?: string; sub?: string; ver?: number }>(token, {
+        secret: this.config.jwtSecret,
+        algorithms: ['HS256'],
+      });
+      return claims.typ === 'factor' && typeof claims.sub === 'string' && typeof claims.ver === 'number'
+        ? { userId: claims.sub, tokenVersion: claims.ver }
+        : null;
     } catch {
       return null;
     }
   }
 
   clearPendingFactor(req: Request, res: Response): void {
-    if ((req.cookies as Record<string, string> | undefined)?.[PENDING_FACTOR_COOKIE]) res.clearCookie(PENDING_FACTOR_COOKIE, this.cookieOptions(req));
+    if ((req.cookies as Record<string, string> | undefined)?.[PENDING_FACTOR_COOKIE])
+      res.clearCookie(PENDING_FACTOR_COOKIE, this.cookieOptions(req));
   }
 
   /** Reads and checks the cookie; slides the idle timeout when the token is over a minute old. */
@@ -124,7 +137,15 @@ export class PageSessionService {
       }
       this.setCookie(req, res, renewed);
     }
-    return { ok: true, session: { user, sessionId: user.sessionId, csrfToken: this.csrfToken(`session:${user.sessionId}`), mustEnrol: Boolean(claims.enrol) } };
+    return {
+      ok: true,
+      session: {
+        user,
+        sessionId: user.sessionId,
+        csrfToken: this.csrfToken(`session:${user.sessionId}`),
+        mustEnrol: Boolean(claims.enrol),
+      },
+    };
   }
 
   clear(req: Request, res: Response): void {

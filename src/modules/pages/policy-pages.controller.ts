@@ -27,7 +27,11 @@ const NUMBER_HINTS: Partial<Record<NumberField, string>> = {
   victimNoticeDischargeHours: 'Hours from his completion or termination (Florida 65H-2.016: 24). Leave empty where no rule sets one',
 };
 /** Number fields that may be left empty: none set (no day of the month, no victim-notification clock). */
-const OPTIONAL_NUMBER_FIELDS: ReadonlyArray<NumberField> = ['progressReportDayOfMonth', 'victimNoticeEnrollmentBusinessDays', 'victimNoticeDischargeHours'];
+const OPTIONAL_NUMBER_FIELDS: ReadonlyArray<NumberField> = [
+  'progressReportDayOfMonth',
+  'victimNoticeEnrollmentBusinessDays',
+  'victimNoticeDischargeHours',
+];
 
 const VICTIM_NOTIFICATION_LABELS: Record<string, string> = {
   none: 'She is not told',
@@ -39,7 +43,12 @@ const VICTIM_NOTIFICATION_LABELS: Record<string, string> = {
 const MONEY_FIELDS = [
   { name: 'sessionFee', cents: 'sessionFeeCents', label: 'Fee per session attended ($)', hint: null },
   { name: 'intakeFee', cents: 'intakeFeeCents', label: 'Intake fee ($), charged at his first session', hint: null },
-  { name: 'feeTotalCap', cents: 'feeTotalCapCents', label: 'Total fees capped at ($)', hint: 'Empty: no cap. The sliding scale is set through the API.' },
+  {
+    name: 'feeTotalCap',
+    cents: 'feeTotalCapCents',
+    label: 'Total fees capped at ($)',
+    hint: 'Empty: no cap. The sliding scale is set through the API.',
+  },
 ] as const;
 
 function dollarsOf(cents: number | null): string {
@@ -95,7 +104,12 @@ export class PolicyPagesController {
   }
 
   @Get(':id')
-  async show(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Query('created') created?: string): Promise<void> {
+  async show(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('created') created?: string,
+  ): Promise<void> {
     const policy = await this.policies.get(id);
     const versions = await this.policies.versions(policy.key);
     const counts = await this.policies.referralCounts(versions.map((version) => version.id));
@@ -118,7 +132,10 @@ export class PolicyPagesController {
       label: POLICY_FIELD_WORDS[field].label,
       cells: shown.map((version) => {
         const previous = versions.find((other) => other.version === version.version - 1);
-        return { value: describeValue(field, version[field]), changed: previous ? policyChanges(previous, version).some((change) => change.field === field) : false };
+        return {
+          value: describeValue(field, version[field]),
+          changed: previous ? policyChanges(previous, version).some((change) => change.field === field) : false,
+        };
       }),
     }));
     // The fees beside the rules, marked where a version changed them.
@@ -134,10 +151,18 @@ export class PolicyPagesController {
 
     // Levels and assessment factors read as one line each; shown only for a policy that has them.
     const levelWords = (version: (typeof versions)[number]) =>
-      version.levels.length ? version.levels.map((level) => `${level.name}: ${level.requiredSessions} sessions, ${level.completeWithinMonths} months`).join('; ') : 'none (one fixed length)';
-    const factorWords = (version: (typeof versions)[number]) => (version.assessmentFactors.length ? version.assessmentFactors.join('; ') : 'none');
+      version.levels.length
+        ? version.levels
+            .map((level) => `${level.name}: ${level.requiredSessions} sessions, ${level.completeWithinMonths} months`)
+            .join('; ')
+        : 'none (one fixed length)';
+    const factorWords = (version: (typeof versions)[number]) =>
+      version.assessmentFactors.length ? version.assessmentFactors.join('; ') : 'none';
     if (versions.some((version) => version.levels.length)) {
-      for (const [label, words] of [['Levels (set by the intake assessment)', levelWords], ['Assessment factors', factorWords]] as const) {
+      for (const [label, words] of [
+        ['Levels (set by the intake assessment)', levelWords],
+        ['Assessment factors', factorWords],
+      ] as const) {
         rows.push({
           label,
           cells: shown.map((version) => {
@@ -154,7 +179,9 @@ export class PolicyPagesController {
       current,
       columns,
       rows,
-      older: versions.filter((version) => !shown.includes(version)).map((version) => ({ id: version.id, version: version.version, createdAt: version.createdAt, referrals: counts[version.id] ?? 0 })),
+      older: versions
+        .filter((version) => !shown.includes(version))
+        .map((version) => ({ id: version.id, version: version.version, createdAt: version.createdAt, referrals: counts[version.id] ?? 0 })),
       created: created === '1',
     });
   }
@@ -167,16 +194,26 @@ export class PolicyPagesController {
 
   @Post(':id/new-version')
   @HttpCode(200)
-  async createVersion(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+  async createVersion(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const current = await this.currentOf(id);
-    const values: Record<string, string> = { name: formText(body, 'name'), source: formText(body, 'source'), victimNotification: formText(body, 'victimNotification') };
+    const values: Record<string, string> = {
+      name: formText(body, 'name'),
+      source: formText(body, 'source'),
+      victimNotification: formText(body, 'victimNotification'),
+    };
     for (const field of NUMBER_FIELDS) values[field] = formText(body, field);
     for (const field of SWITCH_FIELDS) values[field] = formText(body, field);
     const basedOn = Number(formText(body, 'basedOnVersion'));
     const plain: Record<string, unknown> = { name: values.name, victimNotification: values.victimNotification };
     // Left empty, the optional ones are absent, as when an API client leaves them out.
     if (values.source) plain.source = values.source;
-    for (const field of NUMBER_FIELDS) if (values[field] || !OPTIONAL_NUMBER_FIELDS.includes(field)) plain[field] = formInteger(values[field]);
+    for (const field of NUMBER_FIELDS)
+      if (values[field] || !OPTIONAL_NUMBER_FIELDS.includes(field)) plain[field] = formInteger(values[field]);
     for (const field of SWITCH_FIELDS) plain[field] = values[field] === 'on';
     // Not on the form: which of his steps she hears of stays as the current version has it.
     plain.victimNotificationEvents = current.victimNotificationEvents;
@@ -197,15 +234,34 @@ export class PolicyPagesController {
       victimNoticeDischargeHours: form.value.victimNoticeDischargeHours ?? null,
     });
     const feesChanged = Object.entries(money.cents).some(([field, cents]) => current[field as 'sessionFeeCents'] !== cents);
-    if (!changes.length && !feesChanged) return this.renderForm(req, res, current, { values, errors: {}, problem: `Nothing was changed: a new version needs at least one rule that differs from version ${current.version}.` }, 422);
+    if (!changes.length && !feesChanged)
+      return this.renderForm(
+        req,
+        res,
+        current,
+        {
+          values,
+          errors: {},
+          problem: `Nothing was changed: a new version needs at least one rule that differs from version ${current.version}.`,
+        },
+        422,
+      );
     try {
-      const created = await this.policies.createNextVersion(current.id, form.value, signedInUser(req).id, { basedOnVersion: Number.isInteger(basedOn) ? basedOn : current.version });
+      const created = await this.policies.createNextVersion(current.id, form.value, signedInUser(req).id, {
+        basedOnVersion: Number.isInteger(basedOn) ? basedOn : current.version,
+      });
       res.redirect(303, `/admin/policies/${created.id}?created=1`);
     } catch (error) {
       if (!isFormProblem(error)) throw error;
       const fields = domainFieldErrors(error);
       const errors = fields ? plainRuleConflicts(fields, values) : {};
-      await this.renderForm(req, res, current, { values, errors, problem: fields ? null : error.message }, error.kind === 'conflict' ? 409 : 422);
+      await this.renderForm(
+        req,
+        res,
+        current,
+        { values, errors, problem: fields ? null : error.message },
+        error.kind === 'conflict' ? 409 : 422,
+      );
     }
   }
 
@@ -216,7 +272,13 @@ export class PolicyPagesController {
     return versions.find((version) => version.isCurrent) ?? versions[0];
   }
 
-  private async renderForm(req: PageRequest, res: Response, current: Policy, form: { values: Record<string, string>; errors: FieldErrors; problem?: string | null }, status = 200): Promise<void> {
+  private async renderForm(
+    req: PageRequest,
+    res: Response,
+    current: Policy,
+    form: { values: Record<string, string>; errors: FieldErrors; problem?: string | null },
+    status = 200,
+  ): Promise<void> {
     const counts = await this.policies.referralCounts([current.id]);
     this.renderer.render(
       req,
@@ -232,7 +294,11 @@ export class PolicyPagesController {
         problem: form.problem ?? null,
         errorCount: Object.keys(form.errors).length,
         errorLinks: errorLinks(form.errors),
-        victimNotifications: VICTIM_NOTIFICATION_RULES.map((value) => ({ value, label: VICTIM_NOTIFICATION_LABELS[value], selected: value === form.values.victimNotification })),
+        victimNotifications: VICTIM_NOTIFICATION_RULES.map((value) => ({
+          value,
+          label: VICTIM_NOTIFICATION_LABELS[value],
+          selected: value === form.values.victimNotification,
+        })),
         numbers: NUMBER_FIELDS.map((field) => ({
           name: field,
           label: POLICY_FIELD_WORDS[field].label,
@@ -241,8 +307,18 @@ export class PolicyPagesController {
           required: !OPTIONAL_NUMBER_FIELDS.includes(field),
           hint: NUMBER_HINTS[field] ?? null,
         })),
-        money: MONEY_FIELDS.map((field) => ({ name: field.name, label: field.label, hint: field.hint, value: form.values[field.name], messages: form.errors[field.name] })),
-        switches: SWITCH_FIELDS.map((field) => ({ name: field, label: POLICY_FIELD_WORDS[field].label, checked: form.values[field] === 'on' })),
+        money: MONEY_FIELDS.map((field) => ({
+          name: field.name,
+          label: field.label,
+          hint: field.hint,
+          value: form.values[field.name],
+          messages: form.errors[field.name],
+        })),
+        switches: SWITCH_FIELDS.map((field) => ({
+          name: field,
+          label: POLICY_FIELD_WORDS[field].label,
+          checked: form.values[field] === 'on',
+        })),
       },
       status,
     );
@@ -252,8 +328,12 @@ export class PolicyPagesController {
 /** The rules that contradict each other (the service's POLICY_INCONSISTENT), in the form's words. */
 function plainRuleConflicts(fields: FieldErrors, values: Record<string, string>): FieldErrors {
   const plain: FieldErrors = { ...fields };
-  if ('maxUnexcusedAbsences' in plain) plain.maxUnexcusedAbsences = ['Unexcused absences allowed cannot be more than the absences allowed, excused or not'];
-  if ('requiredSessions' in plain) plain.requiredSessions = [`${values.requiredSessions} sessions cannot all be held, at one a week, within ${values.completeWithinMonths} months`];
+  if ('maxUnexcusedAbsences' in plain)
+    plain.maxUnexcusedAbsences = ['Unexcused absences allowed cannot be more than the absences allowed, excused or not'];
+  if ('requiredSessions' in plain)
+    plain.requiredSessions = [
+      `${values.requiredSessions} sessions cannot all be held, at one a week, within ${values.completeWithinMonths} months`,
+    ];
   return plain;
 }
 

@@ -5,7 +5,16 @@ import { CaseloadService, STANDING_ORDER } from '../compliance/caseload.service'
 import { AuditService } from '../audit/audit.service';
 import { ProgramClock } from '../../config/program-clock';
 import { eventLabel } from '../compliance/compliance-labels';
-import { CASELOAD_COLUMNS, CASELOAD_PAGE_SIZE, caseloadLink, caseloadOptions, CaseloadView, readCaseloadView, SEARCH_LIMIT, streamCaseloadCsv } from './caseload-view';
+import {
+  CASELOAD_COLUMNS,
+  CASELOAD_PAGE_SIZE,
+  caseloadLink,
+  caseloadOptions,
+  CaseloadView,
+  readCaseloadView,
+  SEARCH_LIMIT,
+  streamCaseloadCsv,
+} from './caseload-view';
 import { NoticesService } from '../notices/notices.service';
 import { ProgressReportService } from '../reports/progress-report.service';
 import { DomainError } from '../../common/errors/domain-error';
@@ -111,26 +120,52 @@ export class ReferralPagesController {
   @PageRoles(Role.ProbationOfficer)
   @HttpCode(200)
   async searchCaseload(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
-    const view = readCaseloadView({ standing: formText(body, 'standing'), sort: formText(body, 'sort'), dir: formText(body, 'dir'), offset: '0', search: formText(body, 'search') });
+    const view = readCaseloadView({
+      standing: formText(body, 'standing'),
+      sort: formText(body, 'sort'),
+      dir: formText(body, 'dir'),
+      offset: '0',
+      search: formText(body, 'search'),
+    });
     await this.renderCaseload(req, res, view);
   }
 
   /** The caseload as CSV (the filters in the address, never a name), streamed a page at a time; audited. */
   @Get('caseload.csv')
   @PageRoles(Role.ProbationOfficer)
-  async caseloadCsv(@Req() req: PageRequest, @Res() res: Response, @Query('standing') standing?: string, @Query('sort') sort?: string, @Query('dir') dir?: string): Promise<void> {
+  async caseloadCsv(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query('standing') standing?: string,
+    @Query('sort') sort?: string,
+    @Query('dir') dir?: string,
+  ): Promise<void> {
     const view = readCaseloadView({ standing, sort, dir, offset: '0', search: '' });
     const user = signedInUser(req);
-    await this.audit.record({ action: 'caseload.export', recordType: 'referral', details: { probationOfficerId: user.id, standing: view.standing ?? null } });
-    await streamCaseloadCsv(res, `caseload-${this.clock.today()}.csv`, (page, size) => this.caseloads.caseload(user, { ...caseloadOptions(view), limit: size, offset: page * size }));
+    await this.audit.record({
+      action: 'caseload.export',
+      recordType: 'referral',
+      details: { probationOfficerId: user.id, standing: view.standing ?? null },
+    });
+    await streamCaseloadCsv(res, `caseload-${this.clock.today()}.csv`, (page, size) =>
+      this.caseloads.caseload(user, { ...caseloadOptions(view), limit: size, offset: page * size }),
+    );
   }
 
   private async renderCaseload(req: PageRequest, res: Response, view: CaseloadView): Promise<void> {
-    const caseload = await this.caseloads.caseload(signedInUser(req), { ...caseloadOptions(view), limit: view.search ? SEARCH_LIMIT : CASELOAD_PAGE_SIZE, offset: view.offset });
+    const caseload = await this.caseloads.caseload(signedInUser(req), {
+      ...caseloadOptions(view),
+      limit: view.search ? SEARCH_LIMIT : CASELOAD_PAGE_SIZE,
+      offset: view.offset,
+    });
     const link = (changes: Partial<CaseloadView>) => caseloadLink({ ...view, search: '', ...changes });
     this.renderer.render(req, res, 'caseload', {
       title: 'My caseload',
-      rows: caseload.items.map((entry) => ({ ...entry, attention: ATTENTION.includes(entry.standing), whyLabel: entry.why ? eventLabel(entry.why.kind, entry.why.key) : null })),
+      rows: caseload.items.map((entry) => ({
+        ...entry,
+        attention: ATTENTION.includes(entry.standing),
+        whyLabel: entry.why ? eventLabel(entry.why.kind, entry.why.key) : null,
+      })),
       counts: STANDING_ORDER.filter((standing) => caseload.counts[standing] > 0).map((standing) => ({
         standing,
         label: STANDING_LABELS[standing],
@@ -150,13 +185,18 @@ export class ReferralPagesController {
         // A second click on the sorted column turns it round.
         href: link({ sort: column.sort, descending: view.sort === column.sort ? !view.descending : false, offset: 0 }),
       })),
-      standings: STANDING_ORDER.map((standing) => ({ value: standing, label: STANDING_LABELS[standing], selected: standing === view.standing })),
+      standings: STANDING_ORDER.map((standing) => ({
+        value: standing,
+        label: STANDING_LABELS[standing],
+        selected: standing === view.standing,
+      })),
       sorts: CASELOAD_COLUMNS.map((column) => ({ value: column.sort, label: column.label, selected: column.sort === view.sort })),
       descending: view.descending,
       from: caseload.total ? view.offset + 1 : 0,
       to: view.offset + caseload.items.length,
       previous: !view.search && view.offset > 0 ? link({ offset: Math.max(0, view.offset - CASELOAD_PAGE_SIZE) }) : null,
-      next: !view.search && view.offset + caseload.items.length < caseload.total ? link({ offset: view.offset + CASELOAD_PAGE_SIZE }) : null,
+      next:
+        !view.search && view.offset + caseload.items.length < caseload.total ? link({ offset: view.offset + CASELOAD_PAGE_SIZE }) : null,
       csvHref: `/caseload.csv${caseloadLink({ ...view, search: '', offset: 0 }).slice('/caseload'.length)}`,
     });
   }
@@ -179,7 +219,8 @@ export class ReferralPagesController {
     await this.renderReferral(req, res, referralId, {
       feesDone,
       // The receipt's link after a payment; the id is checked against his ledger by the PDF route.
-      feesReceiptHref: feesDone && receipt && /^[0-9a-f-]{36}$/.test(receipt) ? `/referrals/${referralId}/fees/payments/${receipt}/receipt.pdf` : null,
+      feesReceiptHref:
+        feesDone && receipt && /^[0-9a-f-]{36}$/.test(receipt) ? `/referrals/${referralId}/fees/payments/${receipt}/receipt.pdf` : null,
       assessed: assessed === '1',
       created: created === '1',
       enrolled: enrolled === '1',
@@ -192,14 +233,25 @@ export class ReferralPagesController {
   @Post('referrals/:id/decision')
   @PageRoles(Role.Admin)
   @HttpCode(200)
-  async decide(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
+  async decide(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) referralId: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const user = signedInUser(req);
     const action = formText(body, 'action');
     const reason = formText(body, 'reason').trim();
     const needsReason = ['reinstate', 'terminate', 'close'].includes(action);
     if (!DECISION_DONE[action]) return this.renderReferral(req, res, referralId, { decisionError: 'Choose what to do.' }, 400);
     if (needsReason && reason.length < 3) {
-      return this.renderReferral(req, res, referralId, { decisionError: 'Give the reason (at least 3 characters): it goes on the record and in the notice of the decision.', reason }, 400);
+      return this.renderReferral(
+        req,
+        res,
+        referralId,
+        { decisionError: 'Give the reason (at least 3 characters): it goes on the record and in the notice of the decision.', reason },
+        400,
+      );
     }
     // Terminating and closing end the order and e-mail the court: the page asks once more, saying what follows.
     if (CONFIRMED_DECISIONS.includes(action) && formText(body, 'confirmed') !== '1') {
@@ -214,7 +266,13 @@ export class ReferralPagesController {
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'unprocessable') throw error;
       const reasons = (error.details?.reasons as string[] | undefined) ?? [];
-      await this.renderReferral(req, res, referralId, { decisionError: reasons.length ? 'He cannot be marked complete yet:' : error.message, decisionReasons: reasons, reason }, 422);
+      await this.renderReferral(
+        req,
+        res,
+        referralId,
+        { decisionError: reasons.length ? 'He cannot be marked complete yet:' : error.message, decisionReasons: reasons, reason },
+        422,
+      );
     }
   }
 
@@ -222,10 +280,22 @@ export class ReferralPagesController {
   @Post('referrals/:id/fees')
   @PageRoles(Role.Admin)
   @HttpCode(200)
-  async recordFees(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
+  async recordFees(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) referralId: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const user = signedInUser(req);
     const form = formText(body, 'form') as FeeForm;
-    if (!FEE_FORMS.includes(form)) return this.renderReferral(req, res, referralId, { feesError: { form: 'payment', fields: { form: ['Choose what to record.'] } } }, 400);
+    if (!FEE_FORMS.includes(form))
+      return this.renderReferral(
+        req,
+        res,
+        referralId,
+        { feesError: { form: 'payment', fields: { form: ['Choose what to record.'] } } },
+        400,
+      );
     const parsed = feeFormBody(form, body);
     const typed = { amount: formText(body, 'amount'), reason: formText(body, 'reason'), note: formText(body, 'note') };
     if (parsed.errors) return this.renderReferral(req, res, referralId, { feesError: { form, fields: parsed.errors, typed } }, 400);
@@ -239,14 +309,25 @@ export class ReferralPagesController {
       res.redirect(303, `/referrals/${referralId}?fees=${form}${receipt}#fees-heading`);
     } catch (error) {
       if (!isFormProblem(error)) throw error;
-      await this.renderReferral(req, res, referralId, { feesError: { form, fields: domainFieldErrors(error) ?? { form: [error.message] }, typed } }, 422);
+      await this.renderReferral(
+        req,
+        res,
+        referralId,
+        { feesError: { form, fields: domainFieldErrors(error) ?? { form: [error.message] }, typed } },
+        422,
+      );
     }
   }
 
   /** A payment's receipt, reached with the page session. */
   @Get('referrals/:id/fees/payments/:paymentId/receipt.pdf')
   @PageRoles(Role.ProbationOfficer, Role.Admin)
-  async feeReceipt(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Param('paymentId', ParseUUIDPipe) paymentId: string): Promise<void> {
+  async feeReceipt(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) referralId: string,
+    @Param('paymentId', ParseUUIDPipe) paymentId: string,
+  ): Promise<void> {
     const { pdf, fileName } = await this.receipts.render(signedInUser(req), referralId, paymentId);
     res.type('application/pdf').setHeader('Content-Disposition', inlinePdf(fileName));
     res.send(pdf);
@@ -256,7 +337,12 @@ export class ReferralPagesController {
   @Post('referrals/:id/assessment')
   @PageRoles(Role.Admin)
   @HttpCode(200)
-  async assess(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) referralId: string, @Body() body: FormBody): Promise<void> {
+  async assess(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) referralId: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const user = signedInUser(req);
     const referral = await this.referrals.get(user, referralId, { audit: false });
     const policy = await this.policies.get(referral.policy.id);
@@ -265,7 +351,13 @@ export class ReferralPagesController {
     if (form.errors) {
       // Everything wrong at once: what the policy's rules say too (a factor left unanswered), beside what the shape says.
       const problems = assessmentProblems(plain as unknown as RecordAssessmentDto, policy, referral.orderedOn, this.clock.today());
-      return this.renderReferral(req, res, referralId, { assessmentValues: values, assessmentErrors: { ...problems, ...form.errors } }, 400);
+      return this.renderReferral(
+        req,
+        res,
+        referralId,
+        { assessmentValues: values, assessmentErrors: { ...problems, ...form.errors } },
+        400,
+      );
     }
     try {
       await this.assessments.record(user, referralId, form.value);
@@ -277,7 +369,13 @@ export class ReferralPagesController {
     }
   }
 
-  private async renderReferral(req: PageRequest, res: Response, referralId: string, extra: Record<string, unknown>, status = 200): Promise<void> {
+  private async renderReferral(
+    req: PageRequest,
+    res: Response,
+    referralId: string,
+    extra: Record<string, unknown>,
+    status = 200,
+  ): Promise<void> {
     const user = signedInUser(req);
     const referral = await this.referrals.get(user, referralId);
     const history = await this.history.attendance(user, referralId);
@@ -293,49 +391,64 @@ export class ReferralPagesController {
     const confirm = extra.confirm as { action: string; reason: string } | undefined;
     const assessments = user.role === Role.CourtClerk || !policy.levels.length ? [] : await this.assessments.history(user, referralId);
     const requirementsMet =
-      (referral.compliance?.sessionsAttended ?? 0) >= (referral.compliance?.sessionsRequired ?? Infinity) && (!referral.policy.feesRequired || Boolean(referral.feesPaid));
+      (referral.compliance?.sessionsAttended ?? 0) >= (referral.compliance?.sessionsRequired ?? Infinity) &&
+      (!referral.policy.feesRequired || Boolean(referral.feesPaid));
     const feesError = extra.feesError as { form: string; fields: Record<string, string[]>; typed?: Record<string, string> } | undefined;
-    this.renderer.render(req, res, 'referral', {
-      decided: decidedAction ? `${DECISION_DONE[decidedAction]}${toldOfDecision ? ` ${capitalise(toldOfDecision)} ${toldOfDecision === 'nobody outside the program' ? 'is' : 'are being'} told.` : ''}` : null,
-      enrolledTold: told('enrolled'),
-      decisionTold: { reinstate: told('reinstate'), terminate: told('terminate'), close: told('close'), complete: told('complete') },
-      chain: buildChain(notices.items, responses),
-      title: `${referral.participant.firstName} ${referral.participant.lastName} — ${referral.caseNumber}`,
-      referral,
-      // The crossing's day (a 5 Nov absence typed in on 1 Dec reads "since Nov 5"); else when it changed.
-      statusSince: (await this.history.statusSince(referralId, referral.status)) ?? referral.statusChangedAt,
-      attendance: [...history.attendance].reverse(),
-      enrollments: history.enrollments,
-      notices: notices.items.map((notice) => ({ ...notice, canAcknowledge: acknowledgeable(user, notice) })),
-      noticesTruncated: notices.total > notices.items.length,
-      back: req.path,
-      isAdmin: user.role === Role.Admin,
-      canEnroll: user.role === Role.Admin && isOpen(referral.status),
-      decisions: user.role === Role.Admin ? decisionsFor(referral.status) : null,
-      fees: { ...feesSection(await this.fees.ledger(user, referralId), referralId), canRecord: user.role === Role.Admin },
-      // "Mark complete" leads only when he has met the requirements; at 0 of 24 it is a plain button.
-      completeIsPrimary: requirementsMet,
-      levelled: policy.levels.length > 0,
-      currentAssessment: assessments.find((item) => !item.superseded) ?? null,
-      assessments,
-      assessment:
-        user.role === Role.Admin && policy.levels.length
-          ? assessmentForm(policy, (extra.assessmentValues as AssessmentFormValues | undefined) ?? null, (extra.assessmentErrors as Record<string, string[]> | undefined) ?? {}, this.clock.today(), isOpen(referral.status))
+    this.renderer.render(
+      req,
+      res,
+      'referral',
+      {
+        decided: decidedAction
+          ? `${DECISION_DONE[decidedAction]}${toldOfDecision ? ` ${capitalise(toldOfDecision)} ${toldOfDecision === 'nobody outside the program' ? 'is' : 'are being'} told.` : ''}`
           : null,
-      assessed: extra.assessed ?? null,
-      ...extra,
-      feesError: feesError ? { ...feesError, [feesError.form]: true, messages: Object.values(feesError.fields).flat() } : null,
-      confirm: confirm
-        ? {
-            ...confirm,
-            terminate: confirm.action === 'terminate',
-            told: told(confirm.action),
-            // The rules allow a way back from non-compliance (reinstate), never from an ended order.
-            mayReinstateInstead: referral.status === ReferralStatus.NonCompliant,
-            enrolled: history.enrollments.some((enrollment) => !enrollment.endDate),
-          }
-        : null,
-    }, status);
+        enrolledTold: told('enrolled'),
+        decisionTold: { reinstate: told('reinstate'), terminate: told('terminate'), close: told('close'), complete: told('complete') },
+        chain: buildChain(notices.items, responses),
+        title: `${referral.participant.firstName} ${referral.participant.lastName} — ${referral.caseNumber}`,
+        referral,
+        // The crossing's day (a 5 Nov absence typed in on 1 Dec reads "since Nov 5"); else when it changed.
+        statusSince: (await this.history.statusSince(referralId, referral.status)) ?? referral.statusChangedAt,
+        attendance: [...history.attendance].reverse(),
+        enrollments: history.enrollments,
+        notices: notices.items.map((notice) => ({ ...notice, canAcknowledge: acknowledgeable(user, notice) })),
+        noticesTruncated: notices.total > notices.items.length,
+        back: req.path,
+        isAdmin: user.role === Role.Admin,
+        canEnroll: user.role === Role.Admin && isOpen(referral.status),
+        decisions: user.role === Role.Admin ? decisionsFor(referral.status) : null,
+        fees: { ...feesSection(await this.fees.ledger(user, referralId), referralId), canRecord: user.role === Role.Admin },
+        // "Mark complete" leads only when he has met the requirements; at 0 of 24 it is a plain button.
+        completeIsPrimary: requirementsMet,
+        levelled: policy.levels.length > 0,
+        currentAssessment: assessments.find((item) => !item.superseded) ?? null,
+        assessments,
+        assessment:
+          user.role === Role.Admin && policy.levels.length
+            ? assessmentForm(
+                policy,
+                (extra.assessmentValues as AssessmentFormValues | undefined) ?? null,
+                (extra.assessmentErrors as Record<string, string[]> | undefined) ?? {},
+                this.clock.today(),
+                isOpen(referral.status),
+              )
+            : null,
+        assessed: extra.assessed ?? null,
+        ...extra,
+        feesError: feesError ? { ...feesError, [feesError.form]: true, messages: Object.values(feesError.fields).flat() } : null,
+        confirm: confirm
+          ? {
+              ...confirm,
+              terminate: confirm.action === 'terminate',
+              told: told(confirm.action),
+              // The rules allow a way back from non-compliance (reinstate), never from an ended order.
+              mayReinstateInstead: referral.status === ReferralStatus.NonCompliant,
+              enrolled: history.enrollments.some((enrollment) => !enrollment.endDate),
+            }
+          : null,
+      },
+      status,
+    );
   }
 
   /** The API's progress report, reached with the page session (a link cannot carry a bearer token). */

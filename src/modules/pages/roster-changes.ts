@@ -48,7 +48,12 @@ export function describeChanges(roster: Roster, encoded: string | undefined): st
       if (!entry?.mark || (from !== '-' && !STATUSES.has(from))) return [];
       const name = `${entry.firstName} ${entry.lastInitial}.`;
       const change = from === '-' ? `marked ${word(entry.mark.status)}` : `${word(from)} → ${word(entry.mark.status)}`;
-      const note = effect === EFFECT_CODES.withdrawn ? ' (the earlier notice to probation and the court was withdrawn)' : effect === EFFECT_CODES.raised ? ' (a notice goes to probation and the court)' : '';
+      const note =
+        effect === EFFECT_CODES.withdrawn
+          ? ' (the earlier notice to probation and the court was withdrawn)'
+          : effect === EFFECT_CODES.raised
+            ? ' (a notice goes to probation and the court)'
+            : '';
       return [`${name} ${change}${note}`];
     });
 }

@@ -51,7 +51,8 @@ function offsetOf(value: string | undefined): number {
 function formErrorsOf(error: DomainError): { errors: FieldErrors; problem: string | null } {
   const fields = domainFieldErrors(error);
   if (fields) return { errors: fields, problem: null };
-  if (error.code === 'EMAIL_TAKEN') return { errors: { email: ['Somebody already has an account with this e-mail address'] }, problem: null };
+  if (error.code === 'EMAIL_TAKEN')
+    return { errors: { email: ['Somebody already has an account with this e-mail address'] }, problem: null };
   return { errors: {}, problem: error.message };
 }
 
@@ -75,7 +76,12 @@ export class UserPagesController {
     @Query('offset') offset?: string,
     @Query('invited') invited?: string,
   ): Promise<void> {
-    await this.renderList(req, res, { text: '', role: roleOf(role), agencyId: agencyId && isUUID(agencyId) ? agencyId : undefined, offset: offsetOf(offset) }, { invited: invited === '1' });
+    await this.renderList(
+      req,
+      res,
+      { text: '', role: roleOf(role), agencyId: agencyId && isUUID(agencyId) ? agencyId : undefined, offset: offsetOf(offset) },
+      { invited: invited === '1' },
+    );
   }
 
   /** A search by name or e-mail: the text travels in the body, never in the address or the logs. */
@@ -100,9 +106,20 @@ export class UserPagesController {
   @Post('invite')
   @HttpCode(200)
   async invite(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
-    const values = { name: formText(body, 'name'), email: formText(body, 'email'), role: formText(body, 'role'), agencyId: formText(body, 'agencyId') };
+    const values = {
+      name: formText(body, 'name'),
+      email: formText(body, 'email'),
+      role: formText(body, 'role'),
+      agencyId: formText(body, 'agencyId'),
+    };
     const form = await validateForm(InviteUserForm, values);
-    if (form.errors) return this.renderInvite(req, res, { values, errors: plainEmptyMessages(plainInviteMessages(form.errors), values, INVITE_EMPTY_MESSAGES) }, 400);
+    if (form.errors)
+      return this.renderInvite(
+        req,
+        res,
+        { values, errors: plainEmptyMessages(plainInviteMessages(form.errors), values, INVITE_EMPTY_MESSAGES) },
+        400,
+      );
     try {
       // No password: the service writes the invitation and its e-mail, as for POST /api/v1/users.
       await this.users.create(form.value);
@@ -120,12 +137,19 @@ export class UserPagesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Query('saved') saved?: string,
   ): Promise<void> {
-    await this.renderUser(req, res, id, { saved: ['role', 'active', 'inactive', 'unlocked', 'factor', 'invited'].includes(saved ?? '') ? saved : null });
+    await this.renderUser(req, res, id, {
+      saved: ['role', 'active', 'inactive', 'unlocked', 'factor', 'invited'].includes(saved ?? '') ? saved : null,
+    });
   }
 
   @Post(':id/role')
   @HttpCode(200)
-  async reassign(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+  async reassign(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const values = { role: formText(body, 'role'), agencyId: formText(body, 'agencyId') };
     const errors: FieldErrors = {};
     const role = roleOf(values.role);
@@ -144,9 +168,15 @@ export class UserPagesController {
   /** Deactivate (every session ends at once, sign-in refused) or reactivate. */
   @Post(':id/active')
   @HttpCode(200)
-  async setActive(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+  async setActive(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const active = formText(body, 'active');
-    if (active !== 'true' && active !== 'false') return this.renderUser(req, res, id, { activeProblem: 'Choose to deactivate or reactivate the account.' }, 400);
+    if (active !== 'true' && active !== 'false')
+      return this.renderUser(req, res, id, { activeProblem: 'Choose to deactivate or reactivate the account.' }, 400);
     try {
       if (active === 'false') await this.admin.assertMayDeactivate(signedInUser(req), id);
       await this.users.update(id, { active: active === 'true' });
@@ -188,7 +218,13 @@ export class UserPagesController {
 
   private async renderList(req: PageRequest, res: Response, filters: UserFilters, extra: Record<string, unknown> = {}): Promise<void> {
     const [page, agencies] = await Promise.all([
-      this.admin.search({ text: filters.text || undefined, role: filters.role, agencyId: filters.agencyId, limit: PAGE_SIZE, offset: filters.offset }),
+      this.admin.search({
+        text: filters.text || undefined,
+        role: filters.role,
+        agencyId: filters.agencyId,
+        limit: PAGE_SIZE,
+        offset: filters.offset,
+      }),
       this.agencies.list(REFERENCE_LIMIT, 0),
     ]);
     // Paging keeps the filters; with a search text the pager is a form, so the text stays out of the address.
@@ -230,7 +266,13 @@ export class UserPagesController {
         problem: form.problem ?? null,
         errorCount: Object.keys(form.errors).length,
         // The summary lists the problems in the form's order.
-        errorLinks: errorLinks(Object.fromEntries(Object.keys(INVITE_EMPTY_MESSAGES).filter((name) => Object.hasOwn(form.errors, name)).map((name) => [name, form.errors[name]]))),
+        errorLinks: errorLinks(
+          Object.fromEntries(
+            Object.keys(INVITE_EMPTY_MESSAGES)
+              .filter((name) => Object.hasOwn(form.errors, name))
+              .map((name) => [name, form.errors[name]]),
+          ),
+        ),
         ...this.roleAndAgencyOptions(agencies.items, form.values),
       },
       status,
@@ -244,7 +286,11 @@ export class UserPagesController {
     extra: { form?: UserForm; saved?: string | null; activeProblem?: string },
     status = 200,
   ): Promise<void> {
-    const [user, agencies, account] = await Promise.all([this.users.get(id), this.agencies.list(REFERENCE_LIMIT, 0), this.admin.accountState(id)]);
+    const [user, agencies, account] = await Promise.all([
+      this.users.get(id),
+      this.agencies.list(REFERENCE_LIMIT, 0),
+      this.admin.accountState(id),
+    ]);
     const agency = agencies.items.find((item) => item.id === user.agencyId) ?? (await this.agencies.findById(user.agencyId));
     const form = extra.form ?? { values: { role: user.role, agencyId: user.agencyId }, errors: {} };
     this.renderer.render(
@@ -276,7 +322,9 @@ export class UserPagesController {
       roles: ALL_ROLES.map((value) => ({ value, label: ROLE_LABELS[value], selected: value === role })),
       agencies: agencies.map((agency) => ({
         value: agency.id,
-        label: `${agency.name} (${agency.kind}: ${ALL_ROLES.filter((role) => AGENCY_KIND_FOR_ROLE[role] === agency.kind).map((role) => ROLE_LABELS[role].replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase())).join(', ')})`,
+        label: `${agency.name} (${agency.kind}: ${ALL_ROLES.filter((role) => AGENCY_KIND_FOR_ROLE[role] === agency.kind)
+          .map((role) => ROLE_LABELS[role].replace(/^[A-Z](?=[a-z])/, (first) => first.toLowerCase()))
+          .join(', ')})`,
         selected: agency.id === values.agencyId,
       })),
     };

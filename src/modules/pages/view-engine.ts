@@ -66,17 +66,22 @@ function registerHelpers(engine: ReturnType<typeof hbs.create>, timeZone: string
   engine.registerHelper('date', (value: string | Date | null | undefined) => usDate(value, { timeZone }));
   engine.registerHelper('language', (value: string | null | undefined) => languageLabel(value));
   // A session's unit as its group hears it: a Spanish group's facilitator reads the Spanish titles.
-  engine.registerHelper('unitWords', (unit: { theme: string; title: string; inGroupLanguage?: { theme: string; title: string } } | null | undefined) => {
-    if (!unit) return '';
-    const words = unit.inGroupLanguage ?? unit;
-    return `${words.theme}: ${words.title}`;
-  });
+  engine.registerHelper(
+    'unitWords',
+    (unit: { theme: string; title: string; inGroupLanguage?: { theme: string; title: string } } | null | undefined) => {
+      if (!unit) return '';
+      const words = unit.inGroupLanguage ?? unit;
+      return `${words.theme}: ${words.title}`;
+    },
+  );
   engine.registerHelper('weekday', (value: number) => weekdayName(value));
   engine.registerHelper('referralStatus', (value: string) => labelOr(REFERRAL_STATUS_LABELS, value));
   engine.registerHelper('attendance', (value: string) => labelOr(ATTENDANCE_LABELS, value));
   engine.registerHelper('standing', (value: string) => STANDING_LABELS[value] ?? value);
   // {{eventKind kind key}}: the key tells the unexcused absence limit from the total one.
-  engine.registerHelper('eventKind', (value: string, ...rest: unknown[]) => eventLabel(value, typeof rest[0] === 'string' ? rest[0] : null));
+  engine.registerHelper('eventKind', (value: string, ...rest: unknown[]) =>
+    eventLabel(value, typeof rest[0] === 'string' ? rest[0] : null),
+  );
   engine.registerHelper('noticeStatus', (value: string) => labelOr(NOTICE_STATUS_LABELS, value));
   engine.registerHelper('recipient', (value: string) => labelOr(RECIPIENT_LABELS, value));
   engine.registerHelper('responseKind', (value: string) => labelOr(RESPONSE_KIND_LABELS, value));

@@ -21,7 +21,10 @@ let catalog: i18n | null = null;
 export function messageCatalog(): i18n {
   if (catalog) return catalog;
   const resources = Object.fromEntries(
-    MESSAGE_LANGUAGES.map((language) => [language, JSON.parse(readFileSync(join(templatesDir(), 'messages', `${language}.json`), 'utf8')) as Record<string, Record<string, string>>]),
+    MESSAGE_LANGUAGES.map((language) => [
+      language,
+      JSON.parse(readFileSync(join(templatesDir(), 'messages', `${language}.json`), 'utf8')) as Record<string, Record<string, string>>,
+    ]),
   );
   const instance = i18next.createInstance();
   void instance.init({

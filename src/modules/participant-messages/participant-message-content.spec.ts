@@ -38,14 +38,30 @@ describe('messages to the man', () => {
   });
 
   it('after a missed session says where he stands and what happens at the limit, singular and plural, before and past it', () => {
-    const one = participantMessage({ ...base, kind: 'missed_session', sessionDate: '2026-11-19', standing: { unexcusedAbsences: 1, limit: 3 } });
+    const one = participantMessage({
+      ...base,
+      kind: 'missed_session',
+      sessionDate: '2026-11-19',
+      standing: { unexcusedAbsences: 1, limit: 3 },
+    });
     expect(one.subject).toBe('You missed group on Thursday, November 19');
     expect(one.text).toContain('You now have 1 unexcused absence. The program allows 3.');
     expect(one.text).toContain('If you miss more without an excuse, your probation officer and the court will be told');
-    const past = participantMessage({ ...base, kind: 'missed_session', sessionDate: '2026-11-19', standing: { unexcusedAbsences: 4, limit: 3 } });
+    const past = participantMessage({
+      ...base,
+      kind: 'missed_session',
+      sessionDate: '2026-11-19',
+      standing: { unexcusedAbsences: 4, limit: 3 },
+    });
     expect(past.text).toContain('You now have 4 unexcused absences.');
     expect(past.text).toContain('Your probation officer and the court have been told.');
-    const spanish = participantMessage({ ...base, language: 'es', kind: 'missed_session', sessionDate: '2026-11-19', standing: { unexcusedAbsences: 2, limit: 3 } });
+    const spanish = participantMessage({
+      ...base,
+      language: 'es',
+      kind: 'missed_session',
+      sessionDate: '2026-11-19',
+      standing: { unexcusedAbsences: 2, limit: 3 },
+    });
     expect(spanish.text).toContain('Ahora tiene 2 ausencias sin excusa. El programa permite 3.');
   });
 

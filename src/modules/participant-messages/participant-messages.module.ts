@@ -5,5 +5,10 @@ import { ParticipantMessagesRepository } from './participant-messages.repository
 import { ParticipantMessagesService } from './participant-messages.service';
 
 /** Messages to the men themselves, through the mail outbox. */
-@Module({ imports: [MailModule], controllers: [ParticipantMessagesController], providers: [ParticipantMessagesService, ParticipantMessagesRepository], exports: [ParticipantMessagesService] })
+@Module({
+  imports: [MailModule],
+  controllers: [ParticipantMessagesController],
+  providers: [ParticipantMessagesService, ParticipantMessagesRepository],
+  exports: [ParticipantMessagesService],
+})
 export class ParticipantMessagesModule {}

@@ -125,7 +125,10 @@ export class ParticipantMessagesRepository {
   }
 
   async programName(manager: EntityManager): Promise<string | null> {
-    const program = await maybeOne<{ name: string }>(manager, `SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`);
+    const program = await maybeOne<{ name: string }>(
+      manager,
+      `SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`,
+    );
     return program?.name ?? null;
   }
 }

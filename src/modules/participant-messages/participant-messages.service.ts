@@ -16,7 +16,6 @@ import { messageLanguage } from './message-catalog';
 import { participantMessage, ParticipantMessageKind } from './participant-message-content';
 import { DueRow, ParticipantMessagesRepository } from './participant-messages.repository';
 
-
 export interface MessagesWritten {
   session_reminder: number;
   session_cancelled: number;
@@ -58,7 +57,10 @@ export class ParticipantMessagesService {
   async writeDue(manager: EntityManager, options: { sessionIds?: string[] } = {}): Promise<MessagesWritten> {
     const today = this.clock.today();
     const due = await this.claimDue(manager, today, options.sessionIds ?? null);
-    const standings = await this.standings(manager, due.filter((row) => row.kind === 'missed_session'));
+    const standings = await this.standings(
+      manager,
+      due.filter((row) => row.kind === 'missed_session'),
+    );
     const programName = await this.programName(manager);
     for (const row of due) {
       const language = messageLanguage(row.language);
@@ -76,7 +78,13 @@ export class ParticipantMessagesService {
         next: row.next_date && row.next_time ? { date: row.next_date, time: row.next_time } : null,
         standing: standings.get(row.message_id) ?? null,
       });
-      const mailId = await this.mails.add(manager, { kind: 'participant_message', refId: row.message_id, to: row.email, subject: content.subject, text: content.text });
+      const mailId = await this.mails.add(manager, {
+        kind: 'participant_message',
+        refId: row.message_id,
+        to: row.email,
+        subject: content.subject,
+        text: content.text,
+      });
       await this.messages.setMail(manager, row.message_id, mailId);
     }
     const written = { session_reminder: 0, session_cancelled: 0, missed_session: 0 };
@@ -86,20 +94,32 @@ export class ParticipantMessagesService {
   }
 
   /** What he was sent for this referral, newest first, with whether each mail went. */
-  async list(referralId: string): Promise<{ optOut: boolean; items: Array<{ kind: ParticipantMessageKind; sessionDate: string; language: string; status: string | null; createdAt: Date }> }> {
+  async list(referralId: string): Promise<{
+    optOut: boolean;
+    items: Array<{ kind: ParticipantMessageKind; sessionDate: string; language: string; status: string | null; createdAt: Date }>;
+  }> {
     const participant = await this.messages.optOutOf(referralId);
     if (!participant) throw new NotFoundError('referral');
     const rows = await this.messages.sentFor(referralId);
     return {
       optOut: participant.messages_opt_out,
-      items: rows.map((row) => ({ kind: row.kind, sessionDate: row.session_date, language: row.language, status: row.status, createdAt: row.created_at })),
+      items: rows.map((row) => ({
+        kind: row.kind,
+        sessionDate: row.session_date,
+        language: row.language,
+        status: row.status,
+        createdAt: row.created_at,
+      })),
     };
   }
 
   async setOptOut(user: SignedInUser, referralId: string, optOut: boolean): Promise<{ optOut: boolean }> {
     await this.dataSource.transaction(async (manager) => {
       if (!(await this.messages.setOptOut(manager, referralId, optOut))) throw new NotFoundError('referral');
-      await this.audit.record({ action: optOut ? 'participant.messages_opt_out' : 'participant.messages_opt_in', recordType: 'referral', recordId: referralId }, manager);
+      await this.audit.record(
+        { action: optOut ? 'participant.messages_opt_out' : 'participant.messages_opt_in', recordType: 'referral', recordId: referralId },
+        manager,
+      );
     });
     return { optOut };
   }

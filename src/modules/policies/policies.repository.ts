@@ -15,6 +15,10 @@ export class PoliciesRepository {
 
   /** How many referrals were ordered under each of these versions (versions without any are absent). */
   referralCounts(policyIds: string[]): Promise<Array<{ policy_id: string; count: number }>> {
-    return rows<{ policy_id: string; count: number }>(this.dataSource, `SELECT policy_id, count(*)::int AS count FROM referrals WHERE policy_id = ANY($1) GROUP BY policy_id`, [policyIds]);
+    return rows<{ policy_id: string; count: number }>(
+      this.dataSource,
+      `SELECT policy_id, count(*)::int AS count FROM referrals WHERE policy_id = ANY($1) GROUP BY policy_id`,
+      [policyIds],
+    );
   }
 }

@@ -64,15 +64,23 @@ export class PoliciesService {
         .getRawOne()) as { max: number | string };
       // A form filled in from version n must not silently undo a version n+1 saved meanwhile.
       if (options.basedOnVersion !== undefined && Number(max) !== options.basedOnVersion) {
-        throw new ConflictError('POLICY_VERSION_MOVED', `Version ${Number(max)} of this policy was saved after you opened version ${options.basedOnVersion}; review it and start again from it`);
+        throw new ConflictError(
+          'POLICY_VERSION_MOVED',
+          `Version ${Number(max)} of this policy was saved after you opened version ${options.basedOnVersion}; review it and start again from it`,
+        );
       }
       await manager.update(Policy, { key: base.key }, { isCurrent: false });
       // Fees the form did not send stay as they were (the policy page edits the rules, not the fees);
       // a form that does not speak of levels (the settings page's) keeps the version's levels and factors.
       const fees = feesOf(input, base);
       assertFeesConsistent(fees);
-      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the form's fields, not its class
-      const carried = { ...input, ...fees, levels: input.levels ?? base.levels, assessmentFactors: input.assessmentFactors ?? base.assessmentFactors };
+      const carried = {
+        // eslint-disable-next-line @typescript-eslint/no-misused-spread -- the form's fields, not its class
+        ...input,
+        ...fees,
+        levels: input.levels ?? base.levels,
+        assessmentFactors: input.assessmentFactors ?? base.assessmentFactors,
+      };
       return this.insertVersion(manager, base.key, Number(max) + 1, carried, createdById);
     });
   }
@@ -112,7 +120,12 @@ export class PoliciesService {
         victimNoticeEnrollmentBusinessDays: input.victimNoticeEnrollmentBusinessDays ?? null,
         victimNoticeDischargeHours: input.victimNoticeDischargeHours ?? null,
         protectedPartyAdminAccess: input.protectedPartyAdminAccess ?? false,
-        levels: (input.levels ?? []).map(({ key, name, requiredSessions, completeWithinMonths }) => ({ key, name, requiredSessions, completeWithinMonths })),
+        levels: (input.levels ?? []).map(({ key, name, requiredSessions, completeWithinMonths }) => ({
+          key,
+          name,
+          requiredSessions,
+          completeWithinMonths,
+        })),
         assessmentFactors: (input.assessmentFactors ?? []).map((factor) => factor.trim()),
         noticeRecipients: DEFAULT_NOTICE_RECIPIENTS,
         isCurrent: true,
@@ -120,7 +133,12 @@ export class PoliciesService {
       }),
     );
     await this.audit.record(
-      { action: version === 1 ? 'policy.create' : 'policy.new_version', recordType: 'policy', recordId: policy.id, details: { key, version } },
+      {
+        action: version === 1 ? 'policy.create' : 'policy.new_version',
+        recordType: 'policy',
+        recordId: policy.id,
+        details: { key, version },
+      },
       manager,
     );
     return policy;
@@ -159,7 +177,10 @@ export class PoliciesService {
 }
 
 /** The fee schedule a version gets: what the input says, else the base version's, else none. */
-function feesOf(input: PolicyFieldsDto, base: Policy | null): Pick<Policy, 'sessionFeeCents' | 'intakeFeeCents' | 'feeTotalCapCents' | 'feeBrackets'> {
+function feesOf(
+  input: PolicyFieldsDto,
+  base: Policy | null,
+): Pick<Policy, 'sessionFeeCents' | 'intakeFeeCents' | 'feeTotalCapCents' | 'feeBrackets'> {
   return {
     sessionFeeCents: input.sessionFeeCents ?? base?.sessionFeeCents ?? 0,
     intakeFeeCents: input.intakeFeeCents ?? base?.intakeFeeCents ?? 0,
@@ -169,7 +190,12 @@ function feesOf(input: PolicyFieldsDto, base: Policy | null): Pick<Policy, 'sess
 }
 
 function assertFeesConsistent(fees: ReturnType<typeof feesOf>): void {
-  const schedule: FeeSchedule = { sessionFeeCents: fees.sessionFeeCents, intakeFeeCents: fees.intakeFeeCents, totalCapCents: fees.feeTotalCapCents, brackets: fees.feeBrackets };
+  const schedule: FeeSchedule = {
+    sessionFeeCents: fees.sessionFeeCents,
+    intakeFeeCents: fees.intakeFeeCents,
+    totalCapCents: fees.feeTotalCapCents,
+    brackets: fees.feeBrackets,
+  };
   const fields = feeScheduleProblems(schedule);
   if (Object.keys(fields).length) throw new UnprocessableError('POLICY_INCONSISTENT', Object.values(fields).flat().join('; '), { fields });
 }

@@ -32,7 +32,15 @@ describe('policyChanges', () => {
   });
 
   it('words a limit raised, a number lowered, a switch turned and a rule chosen', () => {
-    const after: PolicyRules = { ...base, maxUnexcusedAbsences: 3, requiredSessions: 20, feesRequired: true, violationReportBusinessDays: 0, victimNotification: 'unless_declined', progressReportDayOfMonth: 10 };
+    const after: PolicyRules = {
+      ...base,
+      maxUnexcusedAbsences: 3,
+      requiredSessions: 20,
+      feesRequired: true,
+      violationReportBusinessDays: 0,
+      victimNotification: 'unless_declined',
+      progressReportDayOfMonth: 10,
+    };
     expect(policyChanges(base, after).map((change) => change.sentence)).toEqual([
       'Sessions required: lowered from 24 sessions to 20 sessions.',
       'Unexcused absences allowed: raised from 2 to 3.',

@@ -57,12 +57,24 @@ export const POLICY_FIELD_WORDS: Record<PolicyRuleField, { label: string; value:
     label: 'Progress report due on a day of the month',
     value: (value: number | null) => (value === null ? 'no (every so many days)' : `the ${ordinal(value)}`),
   },
-  violationReportBusinessDays: { label: 'Violations reported within', value: (value: number) => (value === 0 ? 'immediately' : plural(value, 'business day')) },
+  violationReportBusinessDays: {
+    label: 'Violations reported within',
+    value: (value: number) => (value === 0 ? 'immediately' : plural(value, 'business day')),
+  },
   escalateAfterBusinessDays: { label: 'Unacknowledged notices escalated after', value: (value: number) => plural(value, 'business day') },
-  probationResponseBusinessDays: { label: 'Probation’s time to respond to a violation', value: (value: number) => plural(value, 'business day') },
-  courtResponseBusinessDays: { label: 'The court’s time to respond to a violation', value: (value: number) => plural(value, 'business day') },
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a value stored before this build's words for it is shown as it is
-  victimNotification: { label: 'The protected party, at the end', value: (value: VictimNotificationRule) => VICTIM_NOTIFICATION_WORDS[value] ?? value },
+  probationResponseBusinessDays: {
+    label: 'Probation’s time to respond to a violation',
+    value: (value: number) => plural(value, 'business day'),
+  },
+  courtResponseBusinessDays: {
+    label: 'The court’s time to respond to a violation',
+    value: (value: number) => plural(value, 'business day'),
+  },
+  victimNotification: {
+    label: 'The protected party, at the end',
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a value stored before this build's words for it is shown as it is
+    value: (value: VictimNotificationRule) => VICTIM_NOTIFICATION_WORDS[value] ?? value,
+  },
   victimNoticeEnrollmentBusinessDays: {
     label: 'The protected party told of his enrollment within',
     value: (value: number | null) => (value === null ? 'no deadline' : plural(value, 'business day')),
@@ -75,7 +87,7 @@ export const POLICY_FIELD_WORDS: Record<PolicyRuleField, { label: string; value:
 };
 
 function ordinal(day: number): string {
-  const suffix = day % 100 >= 11 && day % 100 <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[day % 10] ?? 'th';
+  const suffix = day % 100 >= 11 && day % 100 <= 13 ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[day % 10] ?? 'th');
   return `${day}${suffix}`;
 }
 

@@ -77,6 +77,8 @@ describe('the Washington preset (WAC 388-60B-0420)', () => {
   });
 
   it('lists the assessment factors of WAC 388-60B-0400(4)', () => {
-    expect(washington.assessmentFactors).toEqual(expect.arrayContaining(['Behavioral assessment and screening interview', 'Legal history']));
+    expect(washington.assessmentFactors).toEqual(
+      expect.arrayContaining(['Behavioral assessment and screening interview', 'Legal history']),
+    );
   });
 });

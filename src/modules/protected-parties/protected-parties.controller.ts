@@ -22,13 +22,21 @@ export class ProtectedPartiesController {
 
   @Post('referrals/:id/protected-parties')
   @Roles(Role.Advocate, Role.Admin)
-  create(@Param('id', ParseUUIDPipe) id: string, @Body() body: CreateProtectedPartyDto, @CurrentUser() user: SignedInUser): Promise<ProtectedPartyView | ProtectedPartyReceipt> {
+  create(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: CreateProtectedPartyDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<ProtectedPartyView | ProtectedPartyReceipt> {
     return this.parties.create(user, id, body);
   }
 
   @Patch('protected-parties/:id')
   @Roles(Role.Advocate, Role.Admin)
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateProtectedPartyDto, @CurrentUser() user: SignedInUser): Promise<ProtectedPartyView> {
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateProtectedPartyDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<ProtectedPartyView> {
     return this.parties.update(user, id, body);
   }
 

@@ -33,8 +33,16 @@ export class ProtectedPartiesService {
 
   async list(user: SignedInUser, referralId: string): Promise<ProtectedPartyView[]> {
     await this.access.requireAccess(user, 'protected-party.read', [referralId]);
-    const parties = await this.sealedQuery().where('party.referralId = :referralId', { referralId }).orderBy('party.createdAt', 'ASC').getMany();
-    await this.audit.record({ action: 'protected_party.read', recordType: 'referral', recordId: referralId, details: { protectedPartyIds: parties.map((party) => party.id) } });
+    const parties = await this.sealedQuery()
+      .where('party.referralId = :referralId', { referralId })
+      .orderBy('party.createdAt', 'ASC')
+      .getMany();
+    await this.audit.record({
+      action: 'protected_party.read',
+      recordType: 'referral',
+      recordId: referralId,
+      details: { protectedPartyIds: parties.map((party) => party.id) },
+    });
     return parties.map((party) => this.view(party));
   }
 
@@ -49,18 +57,36 @@ export class ProtectedPartiesService {
     return this.view(party);
   }
 
-  async create(user: SignedInUser, referralId: string, input: CreateProtectedPartyDto): Promise<ProtectedPartyView | ProtectedPartyReceipt> {
+  async create(
+    user: SignedInUser,
+    referralId: string,
+    input: CreateProtectedPartyDto,
+  ): Promise<ProtectedPartyView | ProtectedPartyReceipt> {
     const { party, adminAccess } = await this.dataSource.transaction(async (manager) => {
       // An admin may enter what he may not read back: the policy says which. Reading covers entering.
-      const adminAccess = user.role === Role.Admin && (await this.access.allowedIds(user, 'protected-party.read', [referralId], { manager })).length > 0;
+      const adminAccess =
+        user.role === Role.Admin && (await this.access.allowedIds(user, 'protected-party.read', [referralId], { manager })).length > 0;
       if (!adminAccess) await this.access.requireAccess(user, 'protected-party.enter', [referralId], { manager });
       const id = randomUUID();
       const sealed = this.cipher.seal(detailsOf(input), partyContext(id, referralId));
       const saved = await manager.save(
-        manager.create(ProtectedParty, { id, referralId, notificationWish: input.notificationWish, noProgramContact: input.noProgramContact ?? false, ...sealed, createdById: user.id, updatedById: user.id }),
+        manager.create(ProtectedParty, {
+          id,
+          referralId,
+          notificationWish: input.notificationWish,
+          noProgramContact: input.noProgramContact ?? false,
+          ...sealed,
+          createdById: user.id,
+          updatedById: user.id,
+        }),
       );
       await this.audit.record(
-        { action: 'protected_party.create', recordType: 'protected_party', recordId: id, details: { referralId, fields: filledFields(input) } },
+        {
+          action: 'protected_party.create',
+          recordType: 'protected_party',
+          recordId: id,
+          details: { referralId, fields: filledFields(input) },
+        },
         manager,
       );
       return { party: saved, adminAccess };
@@ -98,7 +124,10 @@ export class ProtectedPartiesService {
       if (changed.length > 0) {
         Object.assign(party, this.cipher.seal(after, partyContext(party.id, party.referralId)), { updatedById: user.id });
         await manager.save(party);
-        await this.audit.record({ action: 'protected_party.update', recordType: 'protected_party', recordId: id, details: { fields: changed } }, manager);
+        await this.audit.record(
+          { action: 'protected_party.update', recordType: 'protected_party', recordId: id, details: { fields: changed } },
+          manager,
+        );
       }
       return this.view(party);
     });
@@ -112,7 +141,11 @@ export class ProtectedPartiesService {
   }
 
   /** The advocate's list: referrals with protected parties, newest status change first; or those matching a case number or id. */
-  async advocateReferrals(limit: number, offset: number, match: { caseNumber?: string; referralId?: string } = {}): Promise<Page<AdvocateReferralView>> {
+  async advocateReferrals(
+    limit: number,
+    offset: number,
+    match: { caseNumber?: string; referralId?: string } = {},
+  ): Promise<Page<AdvocateReferralView>> {
     const params: unknown[] = [limit, offset];
     let filter = 'EXISTS (SELECT 1 FROM protected_parties pp WHERE pp.referral_id = r.id)';
     if (match.caseNumber) {
@@ -122,8 +155,17 @@ export class ProtectedPartiesService {
       params.push(match.referralId);
       filter = `r.id = $${params.length}`;
     }
-    type Row = { id: string; case_number: string; participant_name: string; status: AdvocateReferralView['status']; status_changed_at: AdvocateReferralView['statusChangedAt'];
-      complete_by: AdvocateReferralView['completeBy']; protected_parties: number; pending_notifications: number; total: number };
+    type Row = {
+      id: string;
+      case_number: string;
+      participant_name: string;
+      status: AdvocateReferralView['status'];
+      status_changed_at: AdvocateReferralView['statusChangedAt'];
+      complete_by: AdvocateReferralView['completeBy'];
+      protected_parties: number;
+      pending_notifications: number;
+      total: number;
+    };
     const rows = await this.dataSource.query<Row[]>(
       `SELECT r.id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status, r.status_changed_at, r.complete_by::text AS complete_by,
               (SELECT count(*)::int FROM protected_parties pp WHERE pp.referral_id = r.id) AS protected_parties,
@@ -145,7 +187,11 @@ export class ProtectedPartiesService {
       protectedParties: row.protected_parties,
       pendingNotifications: row.pending_notifications,
     }));
-    await this.audit.record({ action: 'advocate.referrals_read', recordType: 'referral', details: { referralIds: items.map((item) => item.id) } });
+    await this.audit.record({
+      action: 'advocate.referrals_read',
+      recordType: 'referral',
+      details: { referralIds: items.map((item) => item.id) },
+    });
     return { items, total: rows.at(0)?.total ?? 0 };
   }
 
@@ -182,5 +228,7 @@ function detailsOf(input: CreateProtectedPartyDto): ProtectedPartyDetails {
 }
 
 function filledFields(input: CreateProtectedPartyDto): string[] {
-  return [...DETAIL_FIELDS, 'notificationWish', 'noProgramContact'].filter((field) => (input as unknown as Record<string, unknown>)[field] != null);
+  return [...DETAIL_FIELDS, 'notificationWish', 'noProgramContact'].filter(
+    (field) => (input as unknown as Record<string, unknown>)[field] != null,
+  );
 }

@@ -66,7 +66,9 @@ export class CreateProtectedPartyDto {
  * A change: any field may be left out; optional ones are cleared with null, but the required ones
  * (name, relationship, preferredChannel, notificationWish) cannot be (null is refused, 400).
  */
-export class UpdateProtectedPartyDto extends PartialType(OmitType(CreateProtectedPartyDto, ['name', 'relationship', 'preferredChannel', 'notificationWish'] as const)) {
+export class UpdateProtectedPartyDto extends PartialType(
+  OmitType(CreateProtectedPartyDto, ['name', 'relationship', 'preferredChannel', 'notificationWish'] as const),
+) {
   @ApiPropertyOptional()
   @ValidateIf((_object, value) => value !== undefined)
   @Transform(trim)

@@ -9,7 +9,9 @@ export function victimNotificationEvent(change: { from: string; to: string }): V
 }
 
 /** The changes that are a step some protected party may have to hear of. */
-export function victimNotificationSteps(changes: Array<{ id: string; from: string; to: string }>): Array<{ id: string; event: VictimNotificationEvent }> {
+export function victimNotificationSteps(
+  changes: Array<{ id: string; from: string; to: string }>,
+): Array<{ id: string; event: VictimNotificationEvent }> {
   return changes
     .map((change) => ({ id: change.id, event: victimNotificationEvent(change) }))
     .filter((change): change is { id: string; event: VictimNotificationEvent } => change.event !== null);
@@ -50,6 +52,11 @@ export function addVictimNotifications(write: AuditedWrite, changes: Array<{ id:
   const steps = victimNotificationSteps(changes);
   if (steps.length === 0) return;
   const { bind } = write;
-  write.with('victim_notifications_raised', victimNotificationInsertSql(bind(steps.map((step) => step.id)), bind(steps.map((step) => step.event)), bind(zone)));
-  write.audit(`SELECT 'victim_notification.raised', 'victim_notification', v.id, NULL::jsonb, row_number() OVER () FROM victim_notifications_raised v`);
+  write.with(
+    'victim_notifications_raised',
+    victimNotificationInsertSql(bind(steps.map((step) => step.id)), bind(steps.map((step) => step.event)), bind(zone)),
+  );
+  write.audit(
+    `SELECT 'victim_notification.raised', 'victim_notification', v.id, NULL::jsonb, row_number() OVER () FROM victim_notifications_raised v`,
+  );
 }

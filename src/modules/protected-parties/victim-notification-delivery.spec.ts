@@ -10,7 +10,8 @@ describe('what the advocate is told of her e-mail', () => {
   });
 
   it('says on its way while the mail waits, is being sent or is to be tried again', () => {
-    for (const mail of [MailStatus.Pending, MailStatus.Sending, MailStatus.Failed]) expect(victimNotificationDelivery(VictimNotificationStatus.Sending, mail)).toBe('on_its_way');
+    for (const mail of [MailStatus.Pending, MailStatus.Sending, MailStatus.Failed])
+      expect(victimNotificationDelivery(VictimNotificationStatus.Sending, mail)).toBe('on_its_way');
   });
 
   // A page drawn between the two reads saw the notification before the outcome and the mail after

@@ -9,7 +9,10 @@ import { VictimNotificationStatus } from './victim-notification.entity';
  * as far as that page knows. Only a mail the server may or may not have (unknown), or a sending
  * notification with no mail at all, is "not confirmed": never resent blindly, she is asked.
  */
-export function victimNotificationDelivery(status: VictimNotificationStatus, mailStatus: MailStatus | undefined): 'on_its_way' | 'not_confirmed' | null {
+export function victimNotificationDelivery(
+  status: VictimNotificationStatus,
+  mailStatus: MailStatus | undefined,
+): 'on_its_way' | 'not_confirmed' | null {
   if (status !== VictimNotificationStatus.Sending) return null;
   if (mailStatus === undefined || mailStatus === MailStatus.Unknown) return 'not_confirmed';
   return 'on_its_way';

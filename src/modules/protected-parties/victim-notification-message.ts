@@ -25,13 +25,7 @@ export function victimNotificationMessage(input: MessageInput): { subject: strin
     terminated: `On ${date}, ${input.participantName} was terminated from the court-ordered program in case ${input.caseNumber}, and the court and his probation officer have been told.`,
   };
   const fact = facts[input.event];
-  const lines = [
-    `Dear ${input.recipientName},`,
-    '',
-    'You asked to be told about the program ordered in this case.',
-    '',
-    fact,
-  ];
+  const lines = [`Dear ${input.recipientName},`, '', 'You asked to be told about the program ordered in this case.', '', fact];
   if (input.message) lines.push('', input.message);
   lines.push(
     '',

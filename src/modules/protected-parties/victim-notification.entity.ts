@@ -48,7 +48,12 @@ export class VictimNotification extends ProtectedPartyRecord {
   @Column({ type: 'timestamptz', nullable: true })
   dueAt: Date | null;
 
-  @Column({ type: 'enum', enum: VictimNotificationStatus, enumName: 'victim_notification_status', default: VictimNotificationStatus.Pending })
+  @Column({
+    type: 'enum',
+    enum: VictimNotificationStatus,
+    enumName: 'victim_notification_status',
+    default: VictimNotificationStatus.Pending,
+  })
   status: VictimNotificationStatus;
 
   @Column({ type: 'varchar', length: 20, nullable: true })

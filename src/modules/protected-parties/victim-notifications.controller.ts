@@ -37,19 +37,31 @@ export class VictimNotificationsController {
 
   @Post(':id/send')
   @HttpCode(200)
-  send(@Param('id', ParseUUIDPipe) id: string, @Body() body: SendVictimNotificationDto, @CurrentUser() user: SignedInUser): Promise<VictimNotificationView> {
+  send(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: SendVictimNotificationDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<VictimNotificationView> {
     return this.notifications.sendEmail(user, id, body.message);
   }
 
   @Post(':id/record')
   @HttpCode(200)
-  record(@Param('id', ParseUUIDPipe) id: string, @Body() body: RecordVictimNotificationDto, @CurrentUser() user: SignedInUser): Promise<VictimNotificationView> {
+  record(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: RecordVictimNotificationDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<VictimNotificationView> {
     return this.notifications.record(user, id, body);
   }
 
   @Post(':id/skip')
   @HttpCode(200)
-  skip(@Param('id', ParseUUIDPipe) id: string, @Body() body: SkipVictimNotificationDto, @CurrentUser() user: SignedInUser): Promise<VictimNotificationView> {
+  skip(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: SkipVictimNotificationDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<VictimNotificationView> {
     return this.notifications.skip(user, id, body.note);
   }
 }

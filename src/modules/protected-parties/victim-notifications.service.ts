@@ -22,7 +22,12 @@ import { victimNotificationDelivery } from './victim-notification-delivery';
 export const MAX_EMAIL_ATTEMPTS = 3;
 const OPEN = [VictimNotificationStatus.Pending, VictimNotificationStatus.Failed, VictimNotificationStatus.Sending];
 const sendLimitReached = () =>
-  new DomainError('too_many_requests', 'SEND_LIMIT_REACHED', `The e-mail was refused ${MAX_EMAIL_ATTEMPTS} times; reach her another way and record it`, { maxAttempts: MAX_EMAIL_ATTEMPTS });
+  new DomainError(
+    'too_many_requests',
+    'SEND_LIMIT_REACHED',
+    `The e-mail was refused ${MAX_EMAIL_ATTEMPTS} times; reach her another way and record it`,
+    { maxAttempts: MAX_EMAIL_ATTEMPTS },
+  );
 const noteContext = (id: string) => `victim_notification:${id}`;
 /** Marks a claim that another request won, so the transaction rolls back and says why after. */
 class NotClaimed extends Error {}
@@ -77,7 +82,12 @@ export class VictimNotificationsService {
     mailOutcomes.on('victim_notification', (manager, outcome) => this.mailOutcome(manager, outcome));
   }
 
-  async list(options: { open?: boolean; referralId?: string; limit: number; offset: number }): Promise<{ items: VictimNotificationView[]; total: number }> {
+  async list(options: {
+    open?: boolean;
+    referralId?: string;
+    limit: number;
+    offset: number;
+  }): Promise<{ items: VictimNotificationView[]; total: number }> {
     const conditions: string[] = [];
     const params: unknown[] = [options.limit, options.offset];
     if (options.open) {
@@ -92,8 +102,15 @@ export class VictimNotificationsService {
     // no rule sets a time for, oldest first. A case's whole history stays in the order it came.
     const order = options.open ? 'ORDER BY vn.due_at ASC NULLS LAST, vn.created_at ASC, vn.id' : 'ORDER BY vn.created_at ASC, vn.id';
     const rows = await this.rows(conditions.length ? conditions.join(' AND ') : 'TRUE', params, `${order} LIMIT $1 OFFSET $2`);
-    await this.audit.record({ action: 'victim_notification.list', recordType: 'victim_notification', details: { returned: rows.map((row) => row.id) } });
-    const mails = await this.mails.latestForMany('victim_notification', rows.map((row) => row.id));
+    await this.audit.record({
+      action: 'victim_notification.list',
+      recordType: 'victim_notification',
+      details: { returned: rows.map((row) => row.id) },
+    });
+    const mails = await this.mails.latestForMany(
+      'victim_notification',
+      rows.map((row) => row.id),
+    );
     return { items: rows.map((row) => this.view(row, mails.get(row.id)?.status)), total: rows[0]?.total ?? 0 };
   }
 
@@ -131,10 +148,23 @@ export class VictimNotificationsService {
           [id, user.id, MAX_EMAIL_ATTEMPTS],
         );
         if (claimed === 0) throw new NotClaimed();
-        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- an e-mail is offered only for a party with an address
-        const mailId = await this.mails.add(manager, { kind: 'victim_notification', refId: id, to: party.email!, replyTo: user.email, subject: mail.subject, text: mail.text });
-        await manager.query(`UPDATE victim_notifications SET message_id = $2 WHERE id = $1`, [id, `<mail-${mailId}@${this.config.mailDomain}>`]);
-        await this.audit.record({ action: 'victim_notification.approved', recordType: 'victim_notification', recordId: id, details: { channel: 'email' } }, manager);
+        const mailId = await this.mails.add(manager, {
+          kind: 'victim_notification',
+          refId: id,
+          // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- an e-mail is offered only for a party with an address
+          to: party.email!,
+          replyTo: user.email,
+          subject: mail.subject,
+          text: mail.text,
+        });
+        await manager.query(`UPDATE victim_notifications SET message_id = $2 WHERE id = $1`, [
+          id,
+          `<mail-${mailId}@${this.config.mailDomain}>`,
+        ]);
+        await this.audit.record(
+          { action: 'victim_notification.approved', recordType: 'victim_notification', recordId: id, details: { channel: 'email' } },
+          manager,
+        );
       });
     } catch (error) {
       if (!(error instanceof NotClaimed)) throw error;
@@ -153,7 +183,11 @@ export class VictimNotificationsService {
     const next: Partial<Record<MailStatus, { status: VictimNotificationStatus; action: string | null; lastError: string | null }>> = {
       [MailStatus.Sent]: { status: VictimNotificationStatus.Sent, action: 'victim_notification.sent', lastError: null },
       [MailStatus.Dead]: { status: VictimNotificationStatus.Failed, action: 'victim_notification.failed', lastError: outcome.lastResponse },
-      [MailStatus.Unknown]: { status: VictimNotificationStatus.Sending, action: 'victim_notification.unknown', lastError: outcome.lastResponse },
+      [MailStatus.Unknown]: {
+        status: VictimNotificationStatus.Sending,
+        action: 'victim_notification.unknown',
+        lastError: outcome.lastResponse,
+      },
       [MailStatus.Failed]: { status: VictimNotificationStatus.Sending, action: null, lastError: outcome.lastResponse },
     };
     const change = next[outcome.status];
@@ -162,7 +196,11 @@ export class VictimNotificationsService {
       `UPDATE victim_notifications SET status = $2, last_error = $3, updated_at = now() WHERE id = $1 AND status = 'sending'`,
       [outcome.refId, change.status, change.lastError],
     );
-    if (changed && change.action) await this.audit.record({ action: change.action, recordType: 'victim_notification', recordId: outcome.refId, actorUserId: null, actorRole: null }, manager);
+    if (changed && change.action)
+      await this.audit.record(
+        { action: change.action, recordType: 'victim_notification', recordId: outcome.refId, actorUserId: null, actorRole: null },
+        manager,
+      );
   }
 
   /** She was told by phone, in person or by letter; the note is sealed. */
@@ -178,7 +216,14 @@ export class VictimNotificationsService {
     return this.view(await this.one(id), (await this.mails.latestFor('victim_notification', id))?.status);
   }
 
-  private async decide(user: SignedInUser, id: string, status: VictimNotificationStatus, channel: VictimNotification['channel'], note: string, action: string): Promise<VictimNotificationView> {
+  private async decide(
+    user: SignedInUser,
+    id: string,
+    status: VictimNotificationStatus,
+    channel: VictimNotification['channel'],
+    note: string,
+    action: string,
+  ): Promise<VictimNotificationView> {
     await this.dataSource.transaction(async (manager) => {
       const sealed = this.cipher.seal(note, noteContext(id));
       // A notification still "sending" may be closed this way too: the advocate checked with her.
@@ -191,14 +236,26 @@ export class VictimNotificationsService {
       if (changed === 0) throw this.notOpen((await this.one(id, manager)).status);
       // She was reached another way: an e-mail still waiting to go is not sent after all.
       const withdrawn = await this.mails.withdraw(manager, 'victim_notification', id);
-      await this.audit.record({ action, recordType: 'victim_notification', recordId: id, details: { channel, ...(withdrawn ? { withdrawnMails: withdrawn } : {}) } }, manager);
+      await this.audit.record(
+        {
+          action,
+          recordType: 'victim_notification',
+          recordId: id,
+          details: { channel, ...(withdrawn ? { withdrawnMails: withdrawn } : {}) },
+        },
+        manager,
+      );
     });
     return this.get(id);
   }
 
   private notOpen(status: VictimNotificationStatus): ConflictError {
     if (status === VictimNotificationStatus.Sending) {
-      return new ConflictError('SEND_OUTCOME_UNKNOWN', 'An e-mail for this notification is on its way or its outcome is unknown; check with her, then record or skip it', { status });
+      return new ConflictError(
+        'SEND_OUTCOME_UNKNOWN',
+        'An e-mail for this notification is on its way or its outcome is unknown; check with her, then record or skip it',
+        { status },
+      );
     }
     return new ConflictError('NOTIFICATION_CLOSED', `This notification is already ${status}`, { status });
   }
@@ -209,7 +266,12 @@ export class VictimNotificationsService {
     return row;
   }
 
-  private rows(where: string, params: unknown[], tail: string, manager: EntityManager = this.dataSource.manager): Promise<NotificationRow[]> {
+  private rows(
+    where: string,
+    params: unknown[],
+    tail: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<NotificationRow[]> {
     return manager.query<NotificationRow[]>(
       `SELECT vn.id, vn.referral_id, r.case_number, pa.first_name || ' ' || pa.last_name AS participant_name, r.status_changed_at,
               vn.protected_party_id, pp.key_id AS party_key_id, pp.wrapped_key AS party_wrapped_key, pp.ciphertext AS party_ciphertext,
@@ -231,7 +293,10 @@ export class VictimNotificationsService {
     );
     const note =
       row.note_key_id && row.note_wrapped_key && row.note_ciphertext
-        ? this.cipher.open<string>({ keyId: row.note_key_id, wrappedKey: row.note_wrapped_key, ciphertext: row.note_ciphertext }, noteContext(row.id))
+        ? this.cipher.open<string>(
+            { keyId: row.note_key_id, wrappedKey: row.note_wrapped_key, ciphertext: row.note_ciphertext },
+            noteContext(row.id),
+          )
         : null;
     return {
       id: row.id,

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { IsCalendarDate, Trim } from '../../common/http/validators';
 import { languageChoiceMessage, PROGRAM_LANGUAGE_CODES } from '../participants/program-languages';
 
@@ -33,7 +45,11 @@ export class ParticipantInputDto {
   @Matches(/^[0-9+() .-]{7,40}$/, { message: 'phone must be a phone number' })
   phone?: string;
 
-  @ApiPropertyOptional({ example: 'en', enum: PROGRAM_LANGUAGE_CODES, description: 'Preferred language, from the program list (the groups are held in the same)' })
+  @ApiPropertyOptional({
+    example: 'en',
+    enum: PROGRAM_LANGUAGE_CODES,
+    description: 'Preferred language, from the program list (the groups are held in the same)',
+  })
   @IsOptional()
   @IsIn(PROGRAM_LANGUAGE_CODES as string[], { message: languageChoiceMessage('participant.language') })
   language?: string;

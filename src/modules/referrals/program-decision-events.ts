@@ -7,7 +7,10 @@ import { OutboxTransaction } from '../mail/outbox-transaction';
 export type NoticeRecipient = 'probation_officer' | 'court';
 
 /** Who the policy tells of an event kind: its noticeRecipients, or the officer and the court. */
-export function recipientsOf(noticeRecipients: Record<string, NoticeRecipient[]> | null | undefined, kind: ComplianceEventKind): NoticeRecipient[] {
+export function recipientsOf(
+  noticeRecipients: Record<string, NoticeRecipient[]> | null | undefined,
+  kind: ComplianceEventKind,
+): NoticeRecipient[] {
   return noticeRecipients?.[kind] ?? ['probation_officer', 'court'];
 }
 
@@ -36,7 +39,15 @@ export async function raiseProgramDecision(
     [decision.referralId, decision.kind, decision.key, decision.occurredOn, JSON.stringify(decision.facts)],
   );
   if (!event) return null;
-  await audit.record({ action: 'compliance.event', recordType: 'referral', recordId: decision.referralId, details: { eventId: event.id, kind: decision.kind } }, manager);
+  await audit.record(
+    {
+      action: 'compliance.event',
+      recordType: 'referral',
+      recordId: decision.referralId,
+      details: { eventId: event.id, kind: decision.kind },
+    },
+    manager,
+  );
   OutboxTransaction.enlist(manager, await writeEventNotices(manager, [event.id], timeZone));
   return event.id;
 }

@@ -60,9 +60,10 @@ export class ReferralHistoryService {
       status: AttendanceStatus;
       note: string | null;
       marked_at: Date;
-    }> = await this.audit.auditedRead({
-      // Audited by the statement that reads his marks.
-      sql: `SELECT s.id AS session_id, s.date::text AS date, s.status AS session_status, g.id AS group_id, g.name AS group_name,
+    }> = await this.audit.auditedRead(
+      {
+        // Audited by the statement that reads his marks.
+        sql: `SELECT s.id AS session_id, s.date::text AS date, s.status AS session_status, g.id AS group_id, g.name AS group_name,
               u.theme, u.title, m.enrollment_id, m.status, m.note, m.marked_at
          FROM attendance_marks m
          JOIN sessions s ON s.id = m.session_id
@@ -70,8 +71,10 @@ export class ReferralHistoryService {
          LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
         WHERE m.referral_id = $1
         ORDER BY s.date, s.start_time`,
-      params: [referralId],
-    }, { action: 'referral.attendance_read', recordType: 'referral', recordId: referralId });
+        params: [referralId],
+      },
+      { action: 'referral.attendance_read', recordType: 'referral', recordId: referralId },
+    );
     return {
       referralId,
       enrollments,
@@ -91,13 +94,19 @@ export class ReferralHistoryService {
   }
 
   async enrollments(referralId: string): Promise<EnrollmentHistoryEntry[]> {
-    const rows: Array<{ id: string; group_id: string; group_name: string; start_date: string; end_date: string | null; end_reason: string | null }> =
-      await this.dataSource.query(
-        `SELECT e.id, e.group_id, g.name AS group_name, e.start_date::text AS start_date, e.end_date::text AS end_date, e.end_reason
+    const rows: Array<{
+      id: string;
+      group_id: string;
+      group_name: string;
+      start_date: string;
+      end_date: string | null;
+      end_reason: string | null;
+    }> = await this.dataSource.query(
+      `SELECT e.id, e.group_id, g.name AS group_name, e.start_date::text AS start_date, e.end_date::text AS end_date, e.end_reason
            FROM enrollments e JOIN groups g ON g.id = e.group_id
           WHERE e.referral_id = $1 ORDER BY e.start_date, e.created_at`,
-        [referralId],
-      );
+      [referralId],
+    );
     return rows.map((row) => ({
       id: row.id,
       groupId: row.group_id,
@@ -110,7 +119,9 @@ export class ReferralHistoryService {
 
   /** The day his current status dates from (the crossing's day), or null when no event says. */
   async statusSince(referralId: string, status: ReferralStatus): Promise<string | null> {
-    const rows = await this.dataSource.query<Array<{ kind: StatusEvent['kind']; occurred_on: string; created_at: Date; withdrawn: boolean }>>(
+    const rows = await this.dataSource.query<
+      Array<{ kind: StatusEvent['kind']; occurred_on: string; created_at: Date; withdrawn: boolean }>
+    >(
       `SELECT e.kind, e.occurred_on::text AS occurred_on, e.created_at,
               EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id) AS withdrawn
          FROM compliance_events e WHERE e.referral_id = $1`,

@@ -87,16 +87,29 @@ export class ReferralLifecycleService {
     return this.outbox.run(async (manager) => {
       const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
       if (referral.status !== ReferralStatus.NonCompliant) {
-        throw new UnprocessableError('ILLEGAL_TRANSITION', `Only a non-compliant referral can be reinstated; this one is ${referral.status}`, {
-          from: referral.status,
-          to: ReferralStatus.Active,
-        });
+        throw new UnprocessableError(
+          'ILLEGAL_TRANSITION',
+          `Only a non-compliant referral can be reinstated; this one is ${referral.status}`,
+          {
+            from: referral.status,
+            to: ReferralStatus.Active,
+          },
+        );
       }
       const reinstated = await this.changeStatus(manager, referral, ReferralStatus.Active, `reinstated: ${reason}`);
       // What stands now was weighed by the program; the rules keep him active until something new.
       await manager.query(`UPDATE referrals SET reinstated_at = now() WHERE id = $1`, [referral.id]);
-      const [{ n }] = await manager.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM compliance_events WHERE referral_id = $1 AND kind = 'reinstated'`, [referral.id]);
-      await raiseProgramDecision(manager, this.audit, this.clock.timeZone, { referralId: referral.id, kind: ComplianceEventKind.Reinstated, key: `reinstated:${n + 1}`, occurredOn: this.clock.today(), facts: { reason, clause: 'reinstated by the program' } });
+      const [{ n }] = await manager.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM compliance_events WHERE referral_id = $1 AND kind = 'reinstated'`,
+        [referral.id],
+      );
+      await raiseProgramDecision(manager, this.audit, this.clock.timeZone, {
+        referralId: referral.id,
+        kind: ComplianceEventKind.Reinstated,
+        key: `reinstated:${n + 1}`,
+        occurredOn: this.clock.today(),
+        facts: { reason, clause: 'reinstated by the program' },
+      });
       return reinstated;
     });
   }
@@ -112,7 +125,13 @@ export class ReferralLifecycleService {
         });
       }
       const closed = await this.changeStatus(manager, referral, ReferralStatus.Closed, reason, this.clock.today());
-      await raiseProgramDecision(manager, this.audit, this.clock.timeZone, { referralId: referral.id, kind: ComplianceEventKind.Closed, key: 'closed', occurredOn: this.clock.today(), facts: { reason, clause: 'order closed by the program' } });
+      await raiseProgramDecision(manager, this.audit, this.clock.timeZone, {
+        referralId: referral.id,
+        kind: ComplianceEventKind.Closed,
+        key: 'closed',
+        occurredOn: this.clock.today(),
+        facts: { reason, clause: 'order closed by the program' },
+      });
       return closed;
     });
   }
@@ -124,7 +143,7 @@ export class ReferralLifecycleService {
   async setFeesPaid(user: SignedInUser, referralId: string, paid: boolean): Promise<Referral> {
     const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId);
     const balance = await feeBalanceOf(this.dataSource.manager, referral.id);
-    if ((balance <= 0) !== paid) {
+    if (balance <= 0 !== paid) {
       throw new ConflictError(
         'FEES_FROM_LEDGER',
         paid
@@ -134,7 +153,12 @@ export class ReferralLifecycleService {
       );
     }
     // Nothing changes, but the program asserted it: the record shows who checked, and what the ledger said.
-    await this.audit.record({ action: 'referral.fees', recordType: 'referral', recordId: referral.id, details: { paid, balanceCents: balance } });
+    await this.audit.record({
+      action: 'referral.fees',
+      recordType: 'referral',
+      recordId: referral.id,
+      details: { paid, balanceCents: balance },
+    });
     return referral;
   }
 
@@ -144,7 +168,13 @@ export class ReferralLifecycleService {
    * leaves the program (`endEnrollmentOn`), his open enrollment ended. No write at all if he is
    * already there.
    */
-  private async changeStatus(manager: EntityManager, referral: Referral, to: ReferralStatus, reason: string | null, endEnrollmentOn?: string): Promise<Referral> {
+  private async changeStatus(
+    manager: EntityManager,
+    referral: Referral,
+    to: ReferralStatus,
+    reason: string | null,
+    endEnrollmentOn?: string,
+  ): Promise<Referral> {
     if (referral.status === to) return referral;
     const write = new AuditedWrite();
     const changes = this.statuses.addTransitions(write, [{ id: referral.id, from: referral.status, to, reason }]);
@@ -164,5 +194,8 @@ export class ReferralLifecycleService {
 async function standingOf(manager: EntityManager, referral: Referral): Promise<{ policy: Policy; counts: AttendanceCounts }> {
   const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
   const marks = (await loadMarkFacts(manager, [referral.id])).get(referral.id) ?? [];
-  return { policy, counts: countAttendance(marks, { requiredSessions: referral.requiredSessions, leftEarlyCounts: policy.leftEarlyCounts }) };
+  return {
+    policy,
+    counts: countAttendance(marks, { requiredSessions: referral.requiredSessions, leftEarlyCounts: policy.leftEarlyCounts }),
+  };
 }

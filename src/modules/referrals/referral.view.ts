@@ -78,7 +78,14 @@ export interface ReferralView {
   probationOfficer?: { id: string; name: string };
   /** `requiredSessions` here is this order's too (the level's once assessed), as pages have always read it. */
   policy: { id: string; key: string; version: number; name: string; requiredSessions: number; feesRequired: boolean };
-  enrollments?: Array<{ id: string; groupId: string; groupName: string; startDate: string; endDate: string | null; endReason: string | null }>;
+  enrollments?: Array<{
+    id: string;
+    groupId: string;
+    groupName: string;
+    startDate: string;
+    endDate: string | null;
+    endReason: string | null;
+  }>;
   compliance?: Pick<
     AttendanceCounts,
     'sessionsRequired' | 'sessionsAttended' | 'absences' | 'unexcusedAbsences' | 'consecutiveAbsences'
@@ -114,14 +121,14 @@ export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
     ...caseTermsOf(row),
     feesPaid: row.fees_paid,
     participant: {
-          id: row.participant_id,
-          firstName: row.first_name,
-          lastName: row.last_name,
-          dateOfBirth: row.date_of_birth,
-          email: row.email,
-          phone: row.phone,
-          language: row.language,
-        },
+      id: row.participant_id,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      dateOfBirth: row.date_of_birth,
+      email: row.email,
+      phone: row.phone,
+      language: row.language,
+    },
     court: { id: row.court_agency_id, name: row.court_name },
     probationOfficer: { id: row.probation_officer_id, name: row.probation_officer_name },
     policy: policyOf(row),
@@ -129,7 +136,9 @@ export function toReferralView(row: ReferralRow, viewer: Role): ReferralView {
 }
 
 /** The order's dates and terms: every viewer who may read the case reads the same ones. */
-function caseTermsOf(row: ReferralRow): Pick<ReferralView, 'statusChangedAt' | 'orderedOn' | 'enrollBy' | 'completeBy' | 'requiredSessions' | 'levelKey'> {
+function caseTermsOf(
+  row: ReferralRow,
+): Pick<ReferralView, 'statusChangedAt' | 'orderedOn' | 'enrollBy' | 'completeBy' | 'requiredSessions' | 'levelKey'> {
   return {
     statusChangedAt: row.status_changed_at,
     orderedOn: row.ordered_on,
@@ -141,7 +150,14 @@ function caseTermsOf(row: ReferralRow): Pick<ReferralView, 'statusChangedAt' | '
 }
 
 function policyOf(row: ReferralRow): ReferralView['policy'] {
-  return { id: row.policy_id, key: row.policy_key, version: row.policy_version, name: row.policy_name, requiredSessions: row.required_sessions, feesRequired: row.fees_required };
+  return {
+    id: row.policy_id,
+    key: row.policy_key,
+    version: row.policy_version,
+    name: row.policy_name,
+    requiredSessions: row.required_sessions,
+    feesRequired: row.fees_required,
+  };
 }
 
 /** Counts for everyone who may read the referral; the court gets the counts, not the dates. */

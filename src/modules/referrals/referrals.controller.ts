@@ -101,7 +101,11 @@ export class ReferralsController {
   @Post(':id/terminate')
   @Roles(Role.Admin)
   @HttpCode(200)
-  async terminate(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentUser() user: SignedInUser): Promise<ReferralView> {
+  async terminate(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ReasonDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<ReferralView> {
     await this.lifecycle.terminate(user, id, body.reason);
     return this.referrals.get(user, id, { audit: false });
   }
@@ -110,7 +114,11 @@ export class ReferralsController {
   @Post(':id/reinstate')
   @Roles(Role.Admin)
   @HttpCode(200)
-  async reinstate(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentUser() user: SignedInUser): Promise<ReferralView> {
+  async reinstate(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ReasonDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<ReferralView> {
     await this.lifecycle.reinstate(user, id, body.reason);
     return this.referrals.get(user, id, { audit: false });
   }

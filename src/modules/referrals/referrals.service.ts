@@ -57,7 +57,8 @@ export class ReferralsService {
     const bornTooRecently = input.participant.dateOfBirth >= addDays(today, -365 * 14);
     if (bornTooRecently) fields['participant.dateOfBirth'] = ['participant.dateOfBirth must be at least 14 years ago'];
     if (input.orderedOn > today) fields.orderedOn = ['orderedOn cannot be in the future'];
-    else if (input.orderedOn < addDays(today, -MAX_ORDER_AGE_DAYS)) fields.orderedOn = ['orderedOn is more than five years ago; check the date'];
+    else if (input.orderedOn < addDays(today, -MAX_ORDER_AGE_DAYS))
+      fields.orderedOn = ['orderedOn is more than five years ago; check the date'];
     // Only worth saying when the date of birth itself is plausible; otherwise that is the mistake.
     else if (!bornTooRecently && input.orderedOn < addDays(input.participant.dateOfBirth, 365 * 14)) {
       fields.orderedOn = ['orderedOn is before he was 14; check the dates'];
@@ -164,7 +165,11 @@ export class ReferralsService {
     const where = [this.access.scopeSql(user, 'referral.read', 'r', params.bind)];
     if (filters.caseNumber) where.push(`r.case_number = ${params.bind(filters.caseNumber.trim().toUpperCase())}`);
     if (filters.search?.trim()) {
-      const name = `%${filters.search.trim().toLowerCase().slice(0, 80).replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const name = `%${filters.search
+        .trim()
+        .toLowerCase()
+        .slice(0, 80)
+        .replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
       const number = normaliseCaseNumber(filters.search);
       where.push(
         `(r.participant_id IN (SELECT p2.id FROM participants p2 WHERE lower(p2.first_name || ' ' || p2.last_name) LIKE ${params.bind(name)})` +
@@ -198,7 +203,12 @@ export class ReferralsService {
     const total =
       rows.length < filters.limit && (rows.length > 0 || filters.offset === 0)
         ? filters.offset + rows.length
-        : (await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM referrals r WHERE ${whereSql}`, filterValues))[0].total;
+        : (
+            await this.dataSource.query<Array<{ total: number }>>(
+              `SELECT count(*)::int AS total FROM referrals r WHERE ${whereSql}`,
+              filterValues,
+            )
+          )[0].total;
     return { items: rows.map((row) => toReferralView(row, user.role)), total };
   }
 
@@ -228,13 +238,16 @@ export class ReferralsService {
     // Audited in the statement that reads his record, not a round trip after it.
     const [row] =
       options.audit === false
-        ? (await this.dataSource.query<[ReferralRow?]>(read.sql, read.params))
+        ? await this.dataSource.query<[ReferralRow?]>(read.sql, read.params)
         : await this.audit.auditedRead<ReferralRow>(read, { action: 'referral.read', recordType: 'referral', recordId: referralId });
     if (!row) throw new NotFoundError('referral');
     const marks = (await loadMarkFacts(this.dataSource.manager, [referralId])).get(referralId) ?? [];
     const policy = await this.dataSource.getRepository(Policy).findOneByOrFail({ id: row.policy_id });
     const view = toReferralView(row, user.role);
-    view.compliance = complianceBlock(countAttendance(marks, { requiredSessions: row.required_sessions, leftEarlyCounts: policy.leftEarlyCounts }), user.role);
+    view.compliance = complianceBlock(
+      countAttendance(marks, { requiredSessions: row.required_sessions, leftEarlyCounts: policy.leftEarlyCounts }),
+      user.role,
+    );
     if (user.role !== Role.CourtClerk) view.enrollments = await this.history.enrollments(referralId);
     return view;
   }

@@ -2,11 +2,19 @@ import { ComplianceEventKind as Kind } from '../compliance/compliance-event-kind
 import { ReferralStatus } from './referral-status.enum';
 import { StatusEvent, statusSince } from './status-since';
 
-const event = (kind: Kind, occurredOn: string, createdAt: string, withdrawn = false): StatusEvent => ({ kind, occurredOn, createdAt: new Date(createdAt), withdrawn });
+const event = (kind: Kind, occurredOn: string, createdAt: string, withdrawn = false): StatusEvent => ({
+  kind,
+  occurredOn,
+  createdAt: new Date(createdAt),
+  withdrawn,
+});
 
 describe('status since: the day of the crossing, not of the processing', () => {
   it('dates non-compliance from the absence of 5 Nov even when the mark was typed in on 1 Dec', () => {
-    const events = [event(Kind.AbsenceLimitExceeded, '2026-11-05', '2026-12-01T18:00:00Z'), event(Kind.ConsecutiveAbsences, '2026-11-12', '2026-12-01T18:00:00Z')];
+    const events = [
+      event(Kind.AbsenceLimitExceeded, '2026-11-05', '2026-12-01T18:00:00Z'),
+      event(Kind.ConsecutiveAbsences, '2026-11-12', '2026-12-01T18:00:00Z'),
+    ];
     expect(statusSince(ReferralStatus.NonCompliant, events)).toBe('2026-11-05');
   });
 

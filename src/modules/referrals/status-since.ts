@@ -26,7 +26,9 @@ const DECIDED_BY: Partial<Record<ReferralStatus, Kind>> = {
 export function statusSince(status: ReferralStatus, events: StatusEvent[]): string | null {
   const standing = events.filter((event) => !event.withdrawn);
   if (status === ReferralStatus.NonCompliant) {
-    const reinstatedAt = standing.filter((event) => event.kind === Kind.Reinstated).reduce<Date | null>((last, event) => (!last || event.createdAt > last ? event.createdAt : last), null);
+    const reinstatedAt = standing
+      .filter((event) => event.kind === Kind.Reinstated)
+      .reduce<Date | null>((last, event) => (!last || event.createdAt > last ? event.createdAt : last), null);
     const uncovered = standing.filter((event) => VIOLATION_KINDS.includes(event.kind) && (!reinstatedAt || event.createdAt > reinstatedAt));
     return earliest(uncovered);
   }

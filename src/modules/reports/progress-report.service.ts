@@ -14,7 +14,6 @@ import { usDate, usDateNumeric } from '../../common/dates';
 import { ReferralHistoryService } from '../referrals/referral-history.service';
 import { ReferralsService } from '../referrals/referrals.service';
 
-
 /** The progress report a probation officer or the court reads: standing, attendance and events. */
 @Injectable()
 export class ProgressReportService {
@@ -38,7 +37,9 @@ export class ProgressReportService {
       `SELECT kind, occurred_on::text AS occurred_on, facts FROM compliance_events WHERE referral_id = $1 ORDER BY occurred_on, created_at`,
       [referralId],
     );
-    const [program] = await this.dataSource.query<[{ name: string }?]>(`SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`);
+    const [program] = await this.dataSource.query<[{ name: string }?]>(
+      `SELECT name FROM agencies WHERE kind = 'program' ORDER BY created_at LIMIT 1`,
+    );
     await this.audit.record({ action: 'referral.progress_report', recordType: 'referral', recordId: referralId });
     const name = `${referral.participant.firstName} ${referral.participant.lastName}`;
     // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the referral is read with its compliance

@@ -3,5 +3,10 @@ import { ReferralsModule } from '../referrals/referrals.module';
 import { ProgressReportService } from './progress-report.service';
 import { ReportsController } from './reports.controller';
 
-@Module({ imports: [ReferralsModule], controllers: [ReportsController], providers: [ProgressReportService], exports: [ProgressReportService] })
+@Module({
+  imports: [ReferralsModule],
+  controllers: [ReportsController],
+  providers: [ProgressReportService],
+  exports: [ProgressReportService],
+})
 export class ReportsModule {}

@@ -10,7 +10,10 @@ const NEEDS_DETAILS = [ResponseKind.SanctionImposed, ResponseKind.NoAction];
 function OnlyForKinds(kinds: readonly ResponseKind[], message: string) {
   return ValidateBy({
     name: 'onlyForKinds',
-    validator: { validate: (value: unknown, args) => value === undefined || kinds.includes((args?.object as RecordResponseDto).kind), defaultMessage: () => message },
+    validator: {
+      validate: (value: unknown, args) => value === undefined || kinds.includes((args?.object as RecordResponseDto).kind),
+      defaultMessage: () => message,
+    },
   });
 }
 
@@ -24,7 +27,10 @@ export class RecordResponseDto {
   @IsEnum(ResponseKind, { message: `kind must be one of: ${Object.values(ResponseKind).join(', ')}` })
   kind: ResponseKind;
 
-  @ApiPropertyOptional({ example: '2026-12-09', description: 'violation_filed: the date filed; hearing_set: the hearing; others: optional' })
+  @ApiPropertyOptional({
+    example: '2026-12-09',
+    description: 'violation_filed: the date filed; hearing_set: the hearing; others: optional',
+  })
   @ValidateIf((dto: RecordResponseDto) => NEEDS_DATE.includes(dto.kind) || (dto.date !== undefined && dto.date !== ''))
   @IsCalendarDate({ message: 'date must be a date written YYYY-MM-DD (required for violation_filed and hearing_set)' })
   date?: string;

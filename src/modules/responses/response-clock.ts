@@ -15,7 +15,11 @@ export interface ResponseClockResult {
  * stops the clock for its agency (and ResponsesService settles what is still undelivered).
  * Withdrawn events, and orders closed or completed, expect no response.
  */
-export async function runResponseClock(manager: EntityManager, programEmail: string | null, programTimeZone: string): Promise<{ result: ResponseClockResult; noticeIds: string[] }> {
+export async function runResponseClock(
+  manager: EntityManager,
+  programEmail: string | null,
+  programTimeZone: string,
+): Promise<{ result: ResponseClockResult; noticeIds: string[] }> {
   const waiting = (zone: string) => `
     SELECT n.id AS notice_id, n.event_id, n.referral_id, n.recipient_kind, n.recipient_email, n.recipient_user_id, n.recipient_agency_id,
            CASE n.recipient_kind WHEN 'court' THEN 'court' ELSE 'probation' END AS agency,
@@ -57,5 +61,8 @@ export async function runResponseClock(manager: EntityManager, programEmail: str
      RETURNING id`,
     [VIOLATION_KINDS, programEmail, programTimeZone],
   );
-  return { result: { reminders: reminders.length, escalations: escalations.length }, noticeIds: [...reminders, ...escalations].map((row) => row.id) };
+  return {
+    result: { reminders: reminders.length, escalations: escalations.length },
+    noticeIds: [...reminders, ...escalations].map((row) => row.id),
+  };
 }

@@ -32,7 +32,13 @@ export enum HearingOutcome {
 }
 
 export const KINDS_BY_AGENCY: Record<ResponseAgency, readonly ResponseKind[]> = {
-  [ResponseAgency.Probation]: [ResponseKind.ViolationFiled, ResponseKind.WarningGiven, ResponseKind.SanctionImposed, ResponseKind.NoAction, ResponseKind.ReturnedToProgram],
+  [ResponseAgency.Probation]: [
+    ResponseKind.ViolationFiled,
+    ResponseKind.WarningGiven,
+    ResponseKind.SanctionImposed,
+    ResponseKind.NoAction,
+    ResponseKind.ReturnedToProgram,
+  ],
   [ResponseAgency.Court]: [ResponseKind.HearingSet, ResponseKind.HearingHeld, ResponseKind.WarrantIssued],
 };
 

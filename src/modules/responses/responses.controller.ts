@@ -15,13 +15,20 @@ export class ResponsesController {
   /** Probation or the court records what it did about an event it was sent. */
   @Post('events/:id/responses')
   @Roles(Role.ProbationOfficer, Role.CourtClerk)
-  record(@Param('id', ParseUUIDPipe) eventId: string, @Body() body: RecordResponseDto, @CurrentUser() user: SignedInUser): Promise<ResponseView> {
+  record(
+    @Param('id', ParseUUIDPipe) eventId: string,
+    @Body() body: RecordResponseDto,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<ResponseView> {
     return this.responses.record(user, eventId, body);
   }
 
   @Get('referrals/:id/responses')
   @Roles(Role.Admin, Role.ProbationOfficer, Role.CourtClerk, Role.Coordinator)
-  async list(@Param('id', ParseUUIDPipe) referralId: string, @CurrentUser() user: SignedInUser): Promise<{ items: ResponseView[]; total: number }> {
+  async list(
+    @Param('id', ParseUUIDPipe) referralId: string,
+    @CurrentUser() user: SignedInUser,
+  ): Promise<{ items: ResponseView[]; total: number }> {
     const items = await this.responses.forReferral(user, referralId);
     return { items, total: items.length };
   }

@@ -48,7 +48,11 @@ export class ResponsesService {
     const agency = agencyOfRole(user.role);
     if (!agency) throw new ForbiddenError();
     if (agencyOfKind(input.kind) !== agency) {
-      throw new DomainError('forbidden', 'RESPONSE_NOT_YOUR_AGENCY', `${agency === ResponseAgency.Court ? 'The court' : 'Probation'} records ${KINDS_BY_AGENCY[agency].join(', ')}; ${input.kind} is the other agency's to record`);
+      throw new DomainError(
+        'forbidden',
+        'RESPONSE_NOT_YOUR_AGENCY',
+        `${agency === ResponseAgency.Court ? 'The court' : 'Probation'} records ${KINDS_BY_AGENCY[agency].join(', ')}; ${input.kind} is the other agency's to record`,
+      );
     }
     const id = await this.dataSource.transaction(async (manager) => {
       const params = new SqlParams();
@@ -65,7 +69,10 @@ export class ResponsesService {
       );
       if (!event) throw new NotFoundError('event');
       if (event.withdrawn || event.kind === 'corrected') {
-        throw new ConflictError('EVENT_WITHDRAWN', 'A correction of the attendance record withdrew this event: there is nothing to respond to');
+        throw new ConflictError(
+          'EVENT_WITHDRAWN',
+          'A correction of the attendance record withdrew this event: there is nothing to respond to',
+        );
       }
       if (input.supersedesId) {
         const [earlier] = await manager.query<[{ id: string; superseded: boolean }?]>(
@@ -74,12 +81,23 @@ export class ResponsesService {
           [input.supersedesId, eventId, agency],
         );
         if (!earlier) throw new NotFoundError('response');
-        if (earlier.superseded) throw new ConflictError('RESPONSE_SUPERSEDED', 'That response was already corrected; correct the latest one');
+        if (earlier.superseded)
+          throw new ConflictError('RESPONSE_SUPERSEDED', 'That response was already corrected; correct the latest one');
       }
       const [row] = await manager.query<Array<{ id: string }>>(
         `INSERT INTO event_responses (event_id, referral_id, agency, kind, occurs_on, outcome, details, supersedes_id, recorded_by_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-        [eventId, event.referral_id, agency, input.kind, input.date || null, input.outcome ?? null, input.details || null, input.supersedesId ?? null, user.id],
+        [
+          eventId,
+          event.referral_id,
+          agency,
+          input.kind,
+          input.date || null,
+          input.outcome ?? null,
+          input.details || null,
+          input.supersedesId ?? null,
+          user.id,
+        ],
       );
       // The clock stops: its reminders and escalations not yet e-mailed are settled, not sent.
       await manager.query(
@@ -93,13 +111,21 @@ export class ResponsesService {
           action: input.supersedesId ? 'response.correct' : 'response.record',
           recordType: 'event_response',
           recordId: row.id,
-          details: { eventId, referralId: event.referral_id, kind: input.kind, outcome: input.outcome ?? null, supersedesId: input.supersedesId ?? null },
+          details: {
+            eventId,
+            referralId: event.referral_id,
+            kind: input.kind,
+            outcome: input.outcome ?? null,
+            supersedesId: input.supersedesId ?? null,
+          },
         },
         manager,
       );
       return row.id;
     });
-    const [row] = await this.dataSource.query<ResponseRow[]>(`SELECT ${RESPONSE_ROW_SELECT} FROM ${RESPONSE_ROW_FROM} WHERE er.id = $1`, [id]);
+    const [row] = await this.dataSource.query<ResponseRow[]>(`SELECT ${RESPONSE_ROW_SELECT} FROM ${RESPONSE_ROW_FROM} WHERE er.id = $1`, [
+      id,
+    ]);
     return toResponseView(row);
   }
 
@@ -113,7 +139,13 @@ export class ResponsesService {
       `SELECT ${RESPONSE_ROW_SELECT} FROM ${RESPONSE_ROW_FROM} WHERE ${where.join(' AND ')} ORDER BY er.recorded_at DESC, er.id`,
       params.values,
     );
-    if (options.audit !== false) await this.audit.record({ action: 'response.list', recordType: 'referral', recordId: referralId, details: { returned: rows.map((row) => row.id) } });
+    if (options.audit !== false)
+      await this.audit.record({
+        action: 'response.list',
+        recordType: 'referral',
+        recordId: referralId,
+        details: { returned: rows.map((row) => row.id) },
+      });
     return rows.map(toResponseView);
   }
 
@@ -134,7 +166,9 @@ export class ResponsesService {
    * pages show them at once; nothing is stored, so nothing can go stale.
    */
   async courtOutcomesToActOn(): Promise<CourtOutcome[]> {
-    const rows = await this.dataSource.query<Array<{ id: string; referral_id: string; case_number: string; participant_name: string; outcome: HearingOutcome; recorded_at: Date }>>(
+    const rows = await this.dataSource.query<
+      Array<{ id: string; referral_id: string; case_number: string; participant_name: string; outcome: HearingOutcome; recorded_at: Date }>
+    >(
       `SELECT er.id, er.referral_id, r.case_number, p.first_name || ' ' || p.last_name AS participant_name, er.outcome, er.recorded_at
          FROM event_responses er
          JOIN referrals r ON r.id = er.referral_id

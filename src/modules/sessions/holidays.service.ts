@@ -32,7 +32,8 @@ export class HolidaysService {
   async list(from?: string, to?: string): Promise<{ items: HolidayView[] }> {
     const start = from ?? this.clock.today();
     const end = to ?? addDays(start, 366);
-    if (end < start) throw new UnprocessableError('BAD_RANGE', 'to must not be before from', { fields: { to: ['to must not be before from'] } });
+    if (end < start)
+      throw new UnprocessableError('BAD_RANGE', 'to must not be before from', { fields: { to: ['to must not be before from'] } });
     return { items: await this.calendar.list(start, end) };
   }
 
@@ -41,7 +42,10 @@ export class HolidaysService {
       const day = await this.calendar.close(manager, date, name, user.id);
       const { closed, reopened } = await this.schedule.applyCalendar(manager);
       await this.schedule.assignUnits(manager);
-      await this.audit.record({ action: 'holiday.closed', recordType: 'program_holiday', details: { date, name, sessionsClosed: closed } }, manager);
+      await this.audit.record(
+        { action: 'holiday.closed', recordType: 'program_holiday', details: { date, name, sessionsClosed: closed } },
+        manager,
+      );
       return { ...day, sessionsClosed: closed, sessionsReopened: reopened };
     });
   }
@@ -52,7 +56,10 @@ export class HolidaysService {
       if (!day) throw new NotFoundError('holiday');
       const { closed, reopened } = await this.schedule.applyCalendar(manager);
       await this.schedule.assignUnits(manager);
-      await this.audit.record({ action: 'holiday.opened', recordType: 'program_holiday', details: { date, sessionsReopened: reopened } }, manager);
+      await this.audit.record(
+        { action: 'holiday.opened', recordType: 'program_holiday', details: { date, sessionsReopened: reopened } },
+        manager,
+      );
       return { ...day, sessionsClosed: closed, sessionsReopened: reopened };
     });
   }

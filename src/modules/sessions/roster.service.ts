@@ -42,7 +42,6 @@ export interface Roster {
   entries: RosterEntry[];
 }
 
-
 /**
  * Everyone enrolled in the session's group on its date, with the current mark and standing,
  * in one query with the session itself, whatever the roster's size.
@@ -77,7 +76,9 @@ export class RosterService {
     const [sessionRow] = rows;
     return {
       session: { ...toSessionView(sessionRow), groupName: sessionRow.group_name },
-      entries: rows.filter((row): row is RosterSessionRow & RosterRow => row.enrollment_id !== null).map((row) => toRosterEntry(row, viewer)),
+      entries: rows
+        .filter((row): row is RosterSessionRow & RosterRow => row.enrollment_id !== null)
+        .map((row) => toRosterEntry(row, viewer)),
     };
   }
 }

@@ -1,7 +1,10 @@
 import { unitInLanguage, UnitWords } from '../curricula/unit-titles';
 import { SessionKind, SessionStatus } from './session.entity';
 
-function withGroupLanguage<T extends { theme: string; title: string }>(unit: T, language: string | null): T & { inGroupLanguage?: UnitWords } {
+function withGroupLanguage<T extends { theme: string; title: string }>(
+  unit: T,
+  language: string | null,
+): T & { inGroupLanguage?: UnitWords } {
   const words = unitInLanguage(unit, language);
   return words ? { ...unit, inGroupLanguage: words } : unit;
 }
@@ -54,7 +57,10 @@ export function toSessionView(row: SessionRow): SessionView {
     cancelledReason: row.cancelled_reason,
     unit:
       row.unit_id && row.unit_position !== null && row.unit_theme && row.unit_title
-        ? withGroupLanguage({ id: row.unit_id, position: row.unit_position, theme: row.unit_theme, title: row.unit_title }, row.group_language)
+        ? withGroupLanguage(
+            { id: row.unit_id, position: row.unit_position, theme: row.unit_theme, title: row.unit_title },
+            row.group_language,
+          )
         : null,
     ...(row.marked_count !== undefined ? { markedCount: row.marked_count } : {}),
   };

@@ -41,7 +41,11 @@ export class SessionsService {
       if (session.status === SessionStatus.Held) {
         throw new UnprocessableError('SESSION_ALREADY_HELD', 'This session has attendance recorded and cannot be cancelled');
       }
-      await manager.update(Session, { id: session.id }, { status: SessionStatus.Cancelled, cancelledReason: reason, curriculumUnitId: null });
+      await manager.update(
+        Session,
+        { id: session.id },
+        { status: SessionStatus.Cancelled, cancelledReason: reason, curriculumUnitId: null },
+      );
       await this.schedule.assignUnits(manager, [session.groupId]);
       await this.audit.record(
         { action: 'session.cancel', recordType: 'session', recordId: session.id, details: { date: session.date } },

@@ -15,5 +15,4 @@ export const PasswordHasher = {
 };
 
 /** Verified against when the e-mail is unknown, so timing does not reveal which accounts exist. */
-export const UNKNOWN_USER_HASH =
-  '$argon2id$v=19$m=65536,t=3,p=4$5WTspi7UXDP/sXs0WMfKmQ$yHvCfKAmmRwv/RB4oUn63VYyiPByoIdWC+Ko2JPLzoU';
+export const UNKNOWN_USER_HASH = '$argon2id$v=19$m=65536,t=3,p=4$5WTspi7UXDP/sXs0WMfKmQ$yHvCfKAmmRwv/RB4oUn63VYyiPByoIdWC+Ko2JPLzoU';

@@ -27,7 +27,15 @@ function commonPasswords(): Set<string> {
   return common;
 }
 
-const RUNS = ['abcdefghijklmnopqrstuvwxyz', '0123456789', 'qwertyuiopasdfghjklzxcvbnm', '1234567890qwertyuiop', 'qwertzuiopasdfghjklyxcvbnm', 'azertyuiopqsdfghjklmwxcvbn', '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p'];
+const RUNS = [
+  'abcdefghijklmnopqrstuvwxyz',
+  '0123456789',
+  'qwertyuiopasdfghjklzxcvbnm',
+  '1234567890qwertyuiop',
+  'qwertzuiopasdfghjklyxcvbnm',
+  'azertyuiopqsdfghjklmwxcvbn',
+  '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p',
+];
 const PRODUCT_WORDS = ['throughline'];
 
 /** What is wrong with a password, in words for the person choosing it; empty when it is acceptable. */
@@ -47,7 +55,10 @@ export function passwordProblems(password: string, context: PasswordContext = {}
   const own = ownWords(context);
   const letters = compact.replace(/[^\p{L}\p{N}]/gu, '');
   const address = (context.email ?? '').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
-  if ((address && address.includes(letters)) || own.some((word) => letters === word || (word.length >= 4 && letters.replace(word, '').length < 6 && letters.includes(word)))) {
+  if (
+    (address && address.includes(letters)) ||
+    own.some((word) => letters === word || (word.length >= 4 && letters.replace(word, '').length < 6 && letters.includes(word)))
+  ) {
     return ['Do not build the password from your name, your e-mail address or the name of this service'];
   }
   return [];
@@ -71,7 +82,9 @@ function isRun(value: string): boolean {
 /** "passwordpassword", "monkeymonkey1": a listed word said twice. */
 function isRepeatedWord(value: string, list: Set<string>): boolean {
   const core = value.replace(/\d+$/, '');
-  return core.length % 2 === 0 && core.slice(0, core.length / 2) === core.slice(core.length / 2) && list.has(core.slice(0, core.length / 2));
+  return (
+    core.length % 2 === 0 && core.slice(0, core.length / 2) === core.slice(core.length / 2) && list.has(core.slice(0, core.length / 2))
+  );
 }
 
 function ownWords(context: PasswordContext): string[] {

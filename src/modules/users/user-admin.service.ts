@@ -74,7 +74,11 @@ export class UserAdminService {
     const whereSql = where.join(' AND ');
     // The count runs with the filters' parameters alone, before the page's are bound.
     const total = await this.users.countWhere(whereSql, [...params.values]);
-    const rows = await this.users.listWhere(whereSql, `LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`, params.values);
+    const rows = await this.users.listWhere(
+      whereSql,
+      `LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
+      params.values,
+    );
     return {
       items: rows.map((row) => ({
         id: row.id,
@@ -104,7 +108,11 @@ export class UserAdminService {
       if (!agency) throw refusal('AGENCY_NOT_FOUND', 'agencyId', 'Choose one of the agencies listed');
       const expectedKind = AGENCY_KIND_FOR_ROLE[input.role];
       if (agency.kind !== expectedKind) {
-        throw refusal('ROLE_AGENCY_MISMATCH', 'agencyId', `A ${roleWords(input.role)} works for a ${expectedKind} agency; ${agency.name} is a ${agency.kind} agency`);
+        throw refusal(
+          'ROLE_AGENCY_MISMATCH',
+          'agencyId',
+          `A ${roleWords(input.role)} works for a ${expectedKind} agency; ${agency.name} is a ${agency.kind} agency`,
+        );
       }
       if (input.role !== user.role) await this.refuseLosingRole(manager, actor, user);
       const from = { role: user.role, agencyId: user.agencyId };
@@ -113,7 +121,15 @@ export class UserAdminService {
       user.tokenVersion += 1;
       await manager.save(user);
       await this.users.endSessions(manager, userId, 'reassigned');
-      await this.audit.record({ action: 'user.reassign', recordType: 'user', recordId: userId, details: { from, to: { role: input.role, agencyId: input.agencyId } } }, manager);
+      await this.audit.record(
+        {
+          action: 'user.reassign',
+          recordType: 'user',
+          recordId: userId,
+          details: { from, to: { role: input.role, agencyId: input.agencyId } },
+        },
+        manager,
+      );
     });
     await this.revocations.revoke({ userId });
   }
@@ -130,7 +146,8 @@ export class UserAdminService {
     const user = await this.dataSource.getRepository(User).findOneBy({ id: userId });
     if (!user) throw new NotFoundError('user');
     // The one doing it is an active admin, so refusing his own account keeps at least one.
-    if (user.id === actor.id) throw refusal('CANNOT_DEACTIVATE_SELF', 'active', 'You cannot deactivate your own account; another admin can');
+    if (user.id === actor.id)
+      throw refusal('CANNOT_DEACTIVATE_SELF', 'active', 'You cannot deactivate your own account; another admin can');
   }
 
   private async refuseLosingRole(manager: EntityManager, actor: SignedInUser, user: User): Promise<void> {
@@ -138,11 +155,21 @@ export class UserAdminService {
     if (user.id === actor.id) throw refusal('CANNOT_CHANGE_OWN_ROLE', 'role', 'You cannot change your own role; another admin can');
     if (user.role === Role.ProbationOfficer) {
       const open = await this.users.openReferralsOf(manager, user.id, OPEN_REFERRAL_STATUSES);
-      if (open > 0) throw refusal('OPEN_CASELOAD', 'role', `${user.name} is the probation officer of ${open} open referral${open === 1 ? '' : 's'}; give them to another officer first`);
+      if (open > 0)
+        throw refusal(
+          'OPEN_CASELOAD',
+          'role',
+          `${user.name} is the probation officer of ${open} open referral${open === 1 ? '' : 's'}; give them to another officer first`,
+        );
     }
     if (user.role === Role.Facilitator) {
       const groups = await this.users.activeGroupsOf(manager, user.id);
-      if (groups > 0) throw refusal('FACILITATES_GROUPS', 'role', `${user.name} facilitates ${groups} group${groups === 1 ? '' : 's'}; name another facilitator on ${groups === 1 ? 'it' : 'them'} first`);
+      if (groups > 0)
+        throw refusal(
+          'FACILITATES_GROUPS',
+          'role',
+          `${user.name} facilitates ${groups} group${groups === 1 ? '' : 's'}; name another facilitator on ${groups === 1 ? 'it' : 'them'} first`,
+        );
     }
   }
 }

@@ -41,7 +41,11 @@ export class UsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   lockForInvitation(manager: EntityManager, userId: string): Promise<InvitedUserRow | null> {
-    return maybeOne<InvitedUserRow>(manager, `SELECT id, email, name, role, password_hash IS NULL AS pending FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+    return maybeOne<InvitedUserRow>(
+      manager,
+      `SELECT id, email, name, role, password_hash IS NULL AS pending FROM users WHERE id = $1 FOR UPDATE`,
+      [userId],
+    );
   }
 
   /** Every token he holds stops working. */
@@ -50,12 +54,16 @@ export class UsersRepository {
   }
 
   async endSessions(manager: EntityManager, userId: string, reason: SessionEndReason): Promise<void> {
-    await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = '${reason}' WHERE user_id = $1 AND ended_at IS NULL`, [userId]);
+    await manager.query(`UPDATE auth_sessions SET ended_at = now(), end_reason = '${reason}' WHERE user_id = $1 AND ended_at IS NULL`, [
+      userId,
+    ]);
   }
 
   /** An invitation or reset link still open stops working. */
   async revokeOpenLinks(manager: EntityManager, userId: string): Promise<void> {
-    await manager.query(`UPDATE account_links SET revoked_at = now() WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL`, [userId]);
+    await manager.query(`UPDATE account_links SET revoked_at = now() WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL`, [
+      userId,
+    ]);
   }
 
   accountStates(userIds: string[]): Promise<AccountStatesRow[]> {
@@ -100,10 +108,11 @@ export class UsersRepository {
   }
 
   async openReferralsOf(manager: EntityManager, probationOfficerId: string, openStatuses: readonly string[]): Promise<number> {
-    const { open } = await one<{ open: number }>(manager, `SELECT count(*)::int AS open FROM referrals WHERE probation_officer_id = $1 AND status = ANY($2)`, [
-      probationOfficerId,
-      openStatuses,
-    ]);
+    const { open } = await one<{ open: number }>(
+      manager,
+      `SELECT count(*)::int AS open FROM referrals WHERE probation_officer_id = $1 AND status = ANY($2)`,
+      [probationOfficerId, openStatuses],
+    );
     return open;
   }
 

@@ -61,7 +61,10 @@ export class UsersService {
     const passwordHash = await PasswordHasher.hash(input.password);
     return this.dataSource.transaction(async (manager) => {
       const user = await this.insertUser(manager, input, passwordHash, true);
-      await this.audit.record({ action: 'user.create', recordType: 'user', recordId: user.id, details: { role: user.role, agencyId: user.agencyId } }, manager);
+      await this.audit.record(
+        { action: 'user.create', recordType: 'user', recordId: user.id, details: { role: user.role, agencyId: user.agencyId } },
+        manager,
+      );
       return toUserView(user);
     });
   }
@@ -77,7 +80,12 @@ export class UsersService {
       const user = await this.insertUser(manager, input, null, false);
       const { expiresAt } = await this.links.writeInvitation(manager, user);
       await this.audit.record(
-        { action: 'user.invite', recordType: 'user', recordId: user.id, details: { role: user.role, agencyId: user.agencyId, expiresAt: expiresAt.toISOString() } },
+        {
+          action: 'user.invite',
+          recordType: 'user',
+          recordId: user.id,
+          details: { role: user.role, agencyId: user.agencyId, expiresAt: expiresAt.toISOString() },
+        },
         manager,
       );
       return toUserView(user);
@@ -89,9 +97,16 @@ export class UsersService {
     return this.outbox.run(async (manager) => {
       const user = await this.users.lockForInvitation(manager, userId);
       if (!user) throw new NotFoundError('user');
-      if (!user.pending) throw new ConflictError('INVITATION_ACCEPTED', 'This user has already chosen a password; a forgotten one is reset from the sign-in page');
+      if (!user.pending)
+        throw new ConflictError(
+          'INVITATION_ACCEPTED',
+          'This user has already chosen a password; a forgotten one is reset from the sign-in page',
+        );
       const { expiresAt } = await this.links.writeInvitation(manager, user);
-      await this.audit.record({ action: 'user.invitation_resent', recordType: 'user', recordId: userId, details: { expiresAt: expiresAt.toISOString() } }, manager);
+      await this.audit.record(
+        { action: 'user.invitation_resent', recordType: 'user', recordId: userId, details: { expiresAt: expiresAt.toISOString() } },
+        manager,
+      );
       return { expiresAt };
     });
   }
@@ -107,7 +122,10 @@ export class UsersService {
       const removed = await this.secondFactor.remove(manager, userId);
       await this.users.bumpTokenVersion(manager, userId);
       await this.users.endSessions(manager, userId, 'factor_reset');
-      await this.audit.record({ action: 'user.second_factor_reset', recordType: 'user', recordId: userId, details: { hadFactor: removed } }, manager);
+      await this.audit.record(
+        { action: 'user.second_factor_reset', recordType: 'user', recordId: userId, details: { hadFactor: removed } },
+        manager,
+      );
     });
     await this.revocations.revoke({ userId });
   }
@@ -119,7 +137,12 @@ export class UsersService {
   async accountStates(userIds: string[]): Promise<Map<string, AccountState>> {
     if (userIds.length === 0) return new Map();
     const rows = await this.users.accountStates(userIds);
-    return new Map(rows.map((row) => [row.id, { invited: row.invited, invitationExpiresAt: row.invitation_expires_at, secondFactor: row.second_factor }]));
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { invited: row.invited, invitationExpiresAt: row.invitation_expires_at, secondFactor: row.second_factor },
+      ]),
+    );
   }
 
   private async checkAgency(input: Pick<CreateUserDto, 'agencyId' | 'role'>): Promise<void> {
@@ -139,10 +162,17 @@ export class UsersService {
     }
   }
 
-  private async insertUser(manager: EntityManager, input: Omit<CreateUserDto, 'password'>, passwordHash: string | null, active: boolean): Promise<User> {
+  private async insertUser(
+    manager: EntityManager,
+    input: Omit<CreateUserDto, 'password'>,
+    passwordHash: string | null,
+    active: boolean,
+  ): Promise<User> {
     const existing = await manager.getRepository(User).exists({ where: { email: input.email } });
     if (existing) throw new ConflictError('EMAIL_TAKEN', 'A user with this e-mail already exists');
-    return manager.save(manager.create(User, { email: input.email, name: input.name, role: input.role, agencyId: input.agencyId, passwordHash, active }));
+    return manager.save(
+      manager.create(User, { email: input.email, name: input.name, role: input.role, agencyId: input.agencyId, passwordHash, active }),
+    );
   }
 
   async update(id: string, input: UpdateUserDto): Promise<UserView> {
@@ -200,6 +230,8 @@ export class UsersService {
 
 /** What an audit entry says of a change: the fields it set (and whether it (de)activated), never their values. */
 function changedFields(input: UpdateUserDto): Record<string, unknown> {
-  const fields = Object.entries(input).filter(([, value]) => value !== undefined).map(([name]) => name);
+  const fields = Object.entries(input)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name);
   return input.active === undefined ? { fields } : { fields, active: input.active };
 }

@@ -32,7 +32,9 @@ export function mountQueueDashboard(app: INestApplication): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
-    queues: Object.values(QueueName).map((name) => new BullAdapter(app.get<Queue>(getQueueToken(name)), { readOnlyMode: !config.queueDashboardWrite })),
+    queues: Object.values(QueueName).map(
+      (name) => new BullAdapter(app.get<Queue>(getQueueToken(name)), { readOnlyMode: !config.queueDashboardWrite }),
+    ),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'Throughline queues' } },
   });
@@ -49,24 +51,35 @@ type ExpressApp = { engines: Record<string, (path: string, options: object, call
  * falls back to system fonts, so the link is taken out of the rendered page.
  */
 export function stripExternalStylesheets(html: string): string {
-  return html.replace(/<link\b[^>]*\bhref="https?:\/\/[^"]*"[^>]*rel="stylesheet"[^>]*>\s*/gi, '').replace(/<link\b[^>]*rel="stylesheet"[^>]*\bhref="https?:\/\/[^"]*"[^>]*>\s*/gi, '');
+  return html
+    .replace(/<link\b[^>]*\bhref="https?:\/\/[^"]*"[^>]*rel="stylesheet"[^>]*>\s*/gi, '')
+    .replace(/<link\b[^>]*rel="stylesheet"[^>]*\bhref="https?:\/\/[^"]*"[^>]*>\s*/gi, '');
 }
 
 function withoutExternalStylesheets(router: ExpressApp): void {
   const render = router.engines['.ejs'] as ExpressApp['engines'][string] | undefined;
   if (!render) throw new Error('bull-board no longer renders its page with ejs: check stripExternalStylesheets');
-  router.engines['.ejs'] = (path, options, callback) => render(path, options, (error, html) => callback(error, html === undefined ? html : stripExternalStylesheets(html)));
+  router.engines['.ejs'] = (path, options, callback) =>
+    render(path, options, (error, html) => callback(error, html === undefined ? html : stripExternalStylesheets(html)));
 }
 
 /** Every change refused in read-only mode (bull-board's own check is per queue); same origin only in write mode. */
 function writeGuard(config: AppConfig) {
   const publicOrigin = new URL(config.publicUrl).origin;
   return (req: Request, res: Response, next: NextFunction) => {
-    if (SAFE_METHODS.has(req.method)) { next(); return; }
-    if (!config.queueDashboardWrite) {
-      return res.status(405).json(errorBody(405, 'The queue dashboard is read-only (QUEUE_DASHBOARD_WRITE=false)', { code: 'DASHBOARD_READ_ONLY' }));
+    if (SAFE_METHODS.has(req.method)) {
+      next();
+      return;
     }
-    if ((req as Request & { signedInBy?: string }).signedInBy === 'bearer') { next(); return; }
+    if (!config.queueDashboardWrite) {
+      return res
+        .status(405)
+        .json(errorBody(405, 'The queue dashboard is read-only (QUEUE_DASHBOARD_WRITE=false)', { code: 'DASHBOARD_READ_ONLY' }));
+    }
+    if ((req as Request & { signedInBy?: string }).signedInBy === 'bearer') {
+      next();
+      return;
+    }
     const origin = requestOrigin(req);
     const own = [publicOrigin, `${req.protocol}://${req.get('host') ?? ''}`];
     if (!origin || !own.includes(origin)) {
@@ -100,11 +113,15 @@ function adminOnly(app: INestApplication) {
         (req as Request & { signedInBy?: string }).signedInBy = 'bearer';
       } else {
         const check = await sessions.check(req, res);
-        if (!check.ok) { res.redirect(302, `/login?next=${encodeURIComponent(QUEUE_DASHBOARD_PATH)}`); return; }
+        if (!check.ok) {
+          res.redirect(302, `/login?next=${encodeURIComponent(QUEUE_DASHBOARD_PATH)}`);
+          return;
+        }
         role = check.session.user.role;
       }
       if (role !== Role.Admin) return res.status(404).json(errorBody(404, 'Not found'));
-      next(); return;
+      next();
+      return;
     } catch {
       return res.status(404).json(errorBody(404, 'Not found'));
     }

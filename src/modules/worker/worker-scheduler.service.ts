@@ -69,7 +69,11 @@ export class WorkerScheduler implements OnApplicationBootstrap, OnModuleDestroy 
         for (const stale of existing.filter((e) => e.name === (job.name as string) && (e.cron !== job.cron || e.tz !== tz))) {
           await this.maintenance.removeRepeatableByKey(stale.key);
         }
-        await this.maintenance.add(job.name, {}, { jobId: job.name, repeat: { cron: job.cron, tz }, removeOnComplete: 50, removeOnFail: 50 });
+        await this.maintenance.add(
+          job.name,
+          {},
+          { jobId: job.name, repeat: { cron: job.cron, tz }, removeOnComplete: 50, removeOnFail: 50 },
+        );
       }
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'could not schedule nightly jobs yet; will when Redis is back');

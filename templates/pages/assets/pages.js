@@ -8,7 +8,9 @@
 
   // The sign-in sheet's Print button (the browser's own Print works as well).
   Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), function (button) {
-    button.addEventListener('click', function () { window.print(); });
+    button.addEventListener('click', function () {
+      window.print();
+    });
   });
 
   // After a refused save, a man marked since is no longer in the wrong: his red message goes.

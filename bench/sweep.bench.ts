@@ -4,7 +4,7 @@ import { AppConfig } from '../src/config/app-config';
 import { ComplianceSweepService, SWEEP_BATCH_SIZE, SweepResult } from '../src/modules/compliance/compliance-sweep.service';
 import { ComplianceService } from '../src/modules/compliance/compliance.service';
 import { OutboxTransaction } from '../src/modules/mail/outbox-transaction';
-import { OPEN_REFERRAL_STATUSES } from '../src/modules/referrals/referral-status.enum';
+import { OPEN_REFERRAL_STATUSES } from '../src/common/program/referral-status.enum';
 import { BenchApp } from './app';
 import { undoSweep } from './generate';
 import { QueryCounter, stats, Stats, timed } from './measure';

@@ -1,4 +1,4 @@
-import { PROGRAM_DECISION_KINDS } from '../../src/modules/compliance/compliance-event-kind.enum';
+import { PROGRAM_DECISION_KINDS } from '../../src/common/program/compliance-event-kind.enum';
 import fc from 'fast-check';
 import { ProgramClock } from '../../src/config/program-clock';
 import { AppConfig } from '../../src/config/app-config';

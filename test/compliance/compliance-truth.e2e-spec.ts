@@ -1,4 +1,4 @@
-import { PROGRAM_DECISION_KINDS } from '../../src/modules/compliance/compliance-event-kind.enum';
+import { PROGRAM_DECISION_KINDS } from '../../src/common/program/compliance-event-kind.enum';
 import { ComplianceSweepService } from '../../src/modules/compliance/compliance-sweep.service';
 import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, Reference, sessionsOf, startProgramApp } from '../helpers/domain';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addDays } from '../../src/common/dates';
-import { ComplianceEventKind } from '../../src/modules/compliance/compliance-event-kind.enum';
+import { ComplianceEventKind } from '../../src/common/program/compliance-event-kind.enum';
 import { renderNoticeLetter } from '../../src/modules/notices/letter-pdf';
 import { NoticeContent } from '../../src/modules/notices/notice-content';
 import { NoticePurpose, NoticeRecipientKind } from '../../src/modules/notices/notice-status.enum';

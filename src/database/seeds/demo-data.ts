@@ -7,7 +7,7 @@ import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { Agency, AgencyKind } from '../../modules/agencies/agency.entity';
 import { AttendanceService } from '../../modules/attendance/attendance.service';
-import { AttendanceStatus } from '../../modules/attendance/attendance-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 import { ComplianceSweepService } from '../../modules/compliance/compliance-sweep.service';
 import { ComplianceService } from '../../modules/compliance/compliance.service';
 import { EnrollmentsService } from '../../modules/enrollments/enrollments.service';

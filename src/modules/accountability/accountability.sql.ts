@@ -1,5 +1,5 @@
 import { SignedInUser } from '../../common/auth/signed-in-user';
-import { ComplianceEventKind, VIOLATION_KINDS } from '../compliance/compliance-event-kind.enum';
+import { ComplianceEventKind, VIOLATION_KINDS } from '../../common/program/compliance-event-kind.enum';
 import { scopeSql } from '../access/permissions';
 import { AccountabilityQuery } from './accountability-query.dto';
 import { AccountabilityPeriod } from './accountability-period';

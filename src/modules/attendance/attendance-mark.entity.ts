@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Enrollment } from '../enrollments/enrollment.entity';
 import { Session } from '../sessions/session.entity';
-import { AttendanceStatus } from './attendance-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 
 /** One mark per enrollment per session. Earlier values live in the audit trail. */
 @Entity('attendance_marks')

@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Trim } from '../../common/http/validators';
-import { AttendanceStatus } from './attendance-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 
 export class AttendanceMarkDto {
   @ApiProperty({ format: 'uuid' })

@@ -1,4 +1,4 @@
-import { AttendanceStatus as S } from '../attendance/attendance-status.enum';
+import { AttendanceStatus as S } from '../../common/program/attendance-status.enum';
 import { countAttendance, MarkFact } from './attendance-counts';
 
 const policy = { requiredSessions: 24, leftEarlyCounts: false };

@@ -1,4 +1,4 @@
-import { AttendanceStatus } from '../attendance/attendance-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 
 /** The facts of one mark that the rules need, oldest first. */
 export interface MarkFact {

@@ -6,7 +6,7 @@ import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../../common/auth/role.enum';
 import { scopeSql } from '../access/permissions';
-import { VIOLATION_KINDS } from './compliance-event-kind.enum';
+import { VIOLATION_KINDS } from '../../common/program/compliance-event-kind.enum';
 
 /** Worst first: what a probation officer must act on comes to the top. */
 export const STANDING_ORDER = [

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Referral } from '../referrals/referral.entity';
-import { ComplianceEventKind } from './compliance-event-kind.enum';
+import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 
 /**
  * A fact the court or probation must hear of. The unique (referral, kind, threshold) key is what

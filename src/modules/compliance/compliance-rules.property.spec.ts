@@ -26,10 +26,10 @@ import {
   World,
   HistorySetup,
 } from '../../../test/compliance/compliance-model';
-import { AttendanceStatus } from '../attendance/attendance-status.enum';
-import { ReferralStatus } from '../referrals/referral-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { countAttendance } from './attendance-counts';
-import { ComplianceEventKind } from './compliance-event-kind.enum';
+import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { daysWithoutAttendance, evaluateReferral, Evaluation } from './compliance-rules';
 
 /**

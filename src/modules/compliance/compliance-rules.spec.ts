@@ -1,7 +1,7 @@
-import { AttendanceStatus as S } from '../attendance/attendance-status.enum';
-import { ReferralStatus } from '../referrals/referral-status.enum';
+import { AttendanceStatus as S } from '../../common/program/attendance-status.enum';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { MarkFact } from './attendance-counts';
-import { ComplianceEventKind as Kind } from './compliance-event-kind.enum';
+import { ComplianceEventKind as Kind } from '../../common/program/compliance-event-kind.enum';
 import { attendanceCrossings, evaluateReferral, ExistingEvent, progressReportKey, ReferralFacts, RulePolicy } from './compliance-rules';
 
 const duluth: RulePolicy = {

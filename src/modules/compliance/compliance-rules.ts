@@ -1,6 +1,6 @@
 import { addDays, daysBetween } from '../../common/dates';
-import { AttendanceStatus } from '../attendance/attendance-status.enum';
-import { ReferralStatus } from '../referrals/referral-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
 import {
   AttendanceCounts,
   countAttendance,
@@ -10,7 +10,7 @@ import {
   isUnexcusedAbsence,
   MarkFact,
 } from './attendance-counts';
-import { ComplianceEventKind as Kind, CORRECTABLE_KINDS, VIOLATION_KINDS } from './compliance-event-kind.enum';
+import { ComplianceEventKind as Kind, CORRECTABLE_KINDS, VIOLATION_KINDS } from '../../common/program/compliance-event-kind.enum';
 import { AbsenceLimits } from './limit-warnings';
 
 /** The policy numbers the rules read (one version of a policy). */

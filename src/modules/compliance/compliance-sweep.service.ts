@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { OutboxTransaction } from '../mail/outbox-transaction';
-import { OPEN_REFERRAL_STATUSES } from '../referrals/referral-status.enum';
+import { OPEN_REFERRAL_STATUSES } from '../../common/program/referral-status.enum';
 import { ComplianceService } from './compliance.service';
 import { runResponseClock } from '../responses/response-clock';
 

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { AttendanceStatus } from '../attendance/attendance-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 import { MarkFact } from './attendance-counts';
 
 /**

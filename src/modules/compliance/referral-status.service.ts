@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { UnprocessableError } from '../../common/errors/domain-error';
 import { AuditedWrite } from '../audit/audited-write';
-import { ReferralStatus } from '../referrals/referral-status.enum';
-import { canTransition } from '../referrals/referral-transitions';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
+import { canTransition } from '../../common/program/referral-transitions';
 
 /** A referral status change: which referral, from what it is now (checked in the UPDATE), to what, and why. */
 export interface StatusChange {

@@ -1,6 +1,6 @@
-import { ComplianceEventKind as Kind, PROGRAM_DECISION_KINDS } from '../compliance/compliance-event-kind.enum';
+import { ComplianceEventKind as Kind, PROGRAM_DECISION_KINDS } from '../../common/program/compliance-event-kind.enum';
 import { usDate } from '../../common/dates';
-import { eventLabel, REFERRAL_STATUS_LABELS } from '../compliance/compliance-labels';
+import { eventLabel, REFERRAL_STATUS_LABELS } from '../../common/program/labels';
 import { NoticePurpose, NoticeRecipientKind } from './notice-status.enum';
 
 /** Everything a notice says, gathered by one query and shaped for templates and the letter. */

@@ -17,7 +17,7 @@ import {
 } from 'class-validator';
 import { PaginationQuery } from '../../common/http/pagination.dto';
 import { Trim } from '../../common/http/validators';
-import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { MAX_BULK_ACKNOWLEDGE } from './notice-inbox.service';
 
 /** Filters of the inbox that may travel in an address: nothing here names a man. */

@@ -6,7 +6,7 @@ import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Page } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';
-import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { ruleFor, scopeSql } from '../access/permissions';
 import { NoticeStatus } from './notice-status.enum';
 import { NOTICE_ROW_FROM, NOTICE_ROW_SELECT, NoticeRow, NoticeView, toNoticeView } from './notice.view';

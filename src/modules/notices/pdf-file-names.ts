@@ -1,4 +1,4 @@
-import { eventLabel } from '../compliance/compliance-labels';
+import { eventLabel } from '../../common/program/labels';
 
 /**
  * What a downloaded or attached PDF is called: the case number, what it is and its date, so a clerk's

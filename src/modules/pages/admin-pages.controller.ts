@@ -10,7 +10,7 @@ import { EnrollmentWarning } from '../enrollments/enrollment-warnings';
 import { GroupsService } from '../groups/groups.service';
 import { PoliciesService } from '../policies/policies.service';
 import { CreateReferralDto } from '../referrals/create-referral.dto';
-import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
+import { isOpen, ReferralStatus } from '../../common/program/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../users/users.service';

@@ -2,7 +2,7 @@ import { CsvColumn, streamCsv } from '../../common/http/csv';
 import { Response } from 'express';
 import { usDateNumeric } from '../../common/dates';
 import { Caseload, CaseloadOptions, CaseloadSort, CASELOAD_SORTS, Standing, STANDING_ORDER } from '../compliance/caseload.service';
-import { eventLabel } from '../compliance/compliance-labels';
+import { eventLabel } from '../../common/program/labels';
 import { STANDING_LABELS } from './page-format';
 
 export const CASELOAD_PAGE_SIZE = 50;

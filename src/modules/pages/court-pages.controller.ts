@@ -1,7 +1,7 @@
 import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { NoticesService } from '../notices/notices.service';
-import { ReferralStatus } from '../referrals/referral-status.enum';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { normaliseCaseNumber, ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../../common/auth/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';

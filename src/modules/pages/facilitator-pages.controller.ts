@@ -2,7 +2,7 @@ import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from
 import { Response } from 'express';
 import { addDays } from '../../common/dates';
 import { ProgramClock } from '../../config/program-clock';
-import { AttendanceStatus } from '../attendance/attendance-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 import { AttendanceService } from '../attendance/attendance.service';
 import { MarkAttendanceDto } from '../attendance/mark-attendance.dto';
 import { GroupsService } from '../groups/groups.service';

@@ -1,6 +1,6 @@
 import { Body, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
-import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { InboxFilters, NoticeInboxService } from '../notices/notice-inbox.service';
 import { Role } from '../../common/auth/role.enum';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';

@@ -1,4 +1,4 @@
-import { VIOLATION_KINDS } from '../compliance/compliance-event-kind.enum';
+import { VIOLATION_KINDS } from '../../common/program/compliance-event-kind.enum';
 import { NoticeView } from '../notices/notice.view';
 import { ResponseView } from '../responses/response.view';
 

@@ -1,16 +1,10 @@
 import { NoticeRecipientKind, NoticeStatus } from '../notices/notice-status.enum';
-import { REFERRAL_STATUS_LABELS } from '../compliance/compliance-labels';
+import { REFERRAL_STATUS_LABELS } from '../../common/program/labels';
 import { HearingOutcome, ResponseAgency, ResponseKind } from '../responses/response-kind.enum';
 import { Role } from '../../common/auth/role.enum';
 
 /** Words the pages show for the program's codes; the compliance labels are shared with e-mails and letters. */
-export {
-  ATTENDANCE_CHOICES,
-  ATTENDANCE_LABELS,
-  EVENT_KIND_LABELS,
-  eventLabel,
-  REFERRAL_STATUS_LABELS,
-} from '../compliance/compliance-labels';
+export { ATTENDANCE_CHOICES, ATTENDANCE_LABELS, EVENT_KIND_LABELS, eventLabel, REFERRAL_STATUS_LABELS } from '../../common/program/labels';
 
 /** Caseload standing: the referral's status, with "at risk" for an active order that can no longer finish in time. */
 export const STANDING_LABELS: Record<string, string> = { ...REFERRAL_STATUS_LABELS, at_risk: 'At risk' };

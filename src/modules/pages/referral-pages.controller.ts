@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/app-config';
 import { CaseloadService, STANDING_ORDER } from '../compliance/caseload.service';
 import { AuditService } from '../audit/audit.service';
 import { ProgramClock } from '../../config/program-clock';
-import { eventLabel } from '../compliance/compliance-labels';
+import { eventLabel } from '../../common/program/labels';
 import {
   CASELOAD_COLUMNS,
   CASELOAD_PAGE_SIZE,
@@ -21,7 +21,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { ReferralHistoryService } from '../referrals/referral-history.service';
 import { ReferralLifecycleService } from '../referrals/referral-lifecycle.service';
 import { FormBody, formText } from './page-forms';
-import { isOpen, ReferralStatus } from '../referrals/referral-status.enum';
+import { isOpen, ReferralStatus } from '../../common/program/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../../common/auth/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
@@ -31,7 +31,7 @@ import { STANDING_LABELS } from './page-format';
 import { inlinePdf } from '../notices/pdf-file-names';
 import { PageRenderer } from './page-renderer';
 import { buildChain } from './page-chain';
-import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { PoliciesService } from '../policies/policies.service';
 import { describeRecipients, recipientsOf } from '../referrals/program-decision-events';
 

@@ -1,7 +1,7 @@
-import { AttendanceStatus } from '../attendance/attendance-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 import { RaisedByMark } from '../attendance/attendance.service';
-import { ComplianceEventKind, VIOLATION_KINDS } from '../compliance/compliance-event-kind.enum';
-import { ATTENDANCE_LABELS } from '../compliance/compliance-labels';
+import { ComplianceEventKind, VIOLATION_KINDS } from '../../common/program/compliance-event-kind.enum';
+import { ATTENDANCE_LABELS } from '../../common/program/labels';
 import { labelOr } from './page-format';
 import { Roster } from '../sessions/roster.service';
 

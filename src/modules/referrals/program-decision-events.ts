@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { ComplianceEventKind } from '../compliance/compliance-event-kind.enum';
+import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { writeEventNotices } from '../notices/notice-writer';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 

@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { AuditService } from '../audit/audit.service';
-import { AttendanceStatus } from '../attendance/attendance-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 import { AccessService } from '../access/access.service';
-import { ReferralStatus } from './referral-status.enum';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { StatusEvent, statusSince } from './status-since';
 
 export interface AttendanceHistoryEntry {

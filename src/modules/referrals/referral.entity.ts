@@ -3,7 +3,7 @@ import { Agency } from '../agencies/agency.entity';
 import { Participant } from '../participants/participant.entity';
 import { Policy } from '../policies/policy.entity';
 import { User } from '../users/user.entity';
-import { ReferralStatus } from './referral-status.enum';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
 
 /** One court order for one participant. A case number is unique per court. */
 @Entity('referrals')

@@ -1,7 +1,7 @@
 import { AttendanceCounts } from '../compliance/attendance-counts';
 import { feesSettledSql } from '../fees/fee-ledger.repository';
 import { Role } from '../../common/auth/role.enum';
-import { ReferralStatus } from './referral-status.enum';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
 
 export interface ReferralRow {
   id: string;

@@ -9,7 +9,7 @@ import { Role } from '../../common/auth/role.enum';
 import { CreateReferralDto, FeesDto, ReasonDto } from './create-referral.dto';
 import { AttendanceHistory, ReferralHistoryService } from './referral-history.service';
 import { ReferralLifecycleService } from './referral-lifecycle.service';
-import { ReferralStatus } from './referral-status.enum';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { ReferralView } from './referral.view';
 import { ReferralsService } from './referrals.service';
 

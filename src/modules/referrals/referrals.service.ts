@@ -20,7 +20,7 @@ import { CreateReferralDto, ParticipantInputDto } from './create-referral.dto';
 import { AccessService } from '../access/access.service';
 import { ReferralHistoryService } from './referral-history.service';
 import { SqlParams } from '../../common/http/sql-params';
-import { ReferralStatus } from './referral-status.enum';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { Referral } from './referral.entity';
 import { complianceBlock, REFERRAL_ROW_FROM, REFERRAL_ROW_SELECT, ReferralRow, ReferralView, toReferralView } from './referral.view';
 

@@ -1,5 +1,5 @@
-import { ComplianceEventKind as Kind } from '../compliance/compliance-event-kind.enum';
-import { ReferralStatus } from './referral-status.enum';
+import { ComplianceEventKind as Kind } from '../../common/program/compliance-event-kind.enum';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { StatusEvent, statusSince } from './status-since';
 
 const event = (kind: Kind, occurredOn: string, createdAt: string, withdrawn = false): StatusEvent => ({

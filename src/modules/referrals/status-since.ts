@@ -1,5 +1,5 @@
-import { ComplianceEventKind as Kind, VIOLATION_KINDS } from '../compliance/compliance-event-kind.enum';
-import { ReferralStatus } from './referral-status.enum';
+import { ComplianceEventKind as Kind, VIOLATION_KINDS } from '../../common/program/compliance-event-kind.enum';
+import { ReferralStatus } from '../../common/program/referral-status.enum';
 
 export interface StatusEvent {
   kind: Kind;

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { VIOLATION_KINDS } from '../compliance/compliance-event-kind.enum';
+import { VIOLATION_KINDS } from '../../common/program/compliance-event-kind.enum';
 
 export interface ResponseClockResult {
   reminders: number;

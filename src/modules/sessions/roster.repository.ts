@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { maybeOne, rows } from '../../common/database/sql';
-import { AttendanceStatus } from '../attendance/attendance-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 import { marksAggregate } from '../compliance/mark-facts.repository';
 import { AbsenceRulesRow } from '../compliance/rule-policy.row';
 import { SESSION_ROW_SELECT, SessionRow } from './session.view';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { AuditService } from '../audit/audit.service';
-import { AttendanceStatus } from '../attendance/attendance-status.enum';
+import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 import { countAttendance } from '../compliance/attendance-counts';
 import { limitWarnings } from '../compliance/limit-warnings';
 import { parseMarkFacts } from '../compliance/mark-facts.repository';

@@ -8,7 +8,7 @@ import { SqlParams } from '../../common/http/sql-params';
 import { Agency } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
 import { SessionRevocations } from '../auth/session-revocations';
-import { OPEN_REFERRAL_STATUSES } from '../referrals/referral-status.enum';
+import { OPEN_REFERRAL_STATUSES } from '../../common/program/referral-status.enum';
 import { Role } from '../../common/auth/role.enum';
 import { User } from './user.entity';
 import { AGENCY_KIND_FOR_ROLE } from './users.service';

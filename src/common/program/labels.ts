@@ -1,5 +1,5 @@
-import { AttendanceStatus } from '../attendance/attendance-status.enum';
-import { ReferralStatus } from '../referrals/referral-status.enum';
+import { AttendanceStatus } from './attendance-status.enum';
+import { ReferralStatus } from './referral-status.enum';
 import { ComplianceEventKind as Kind } from './compliance-event-kind.enum';
 
 /**

@@ -66,7 +66,7 @@ module.exports = {
     {
       name: 'common-is-the-bottom',
       comment:
-        'common holds what every layer shares (errors, auth decorators, Role, request context, dates, the program\'s codes and their names); it imports nothing of ours above it.',
+        "common holds what every layer shares (errors, auth decorators, Role, request context, dates, the program's codes and their names); it imports nothing of ours above it.",
       severity: 'error',
       from: { path: '^src/common/' },
       to: { path: '^src/(modules|config|database)/|^src/[^/]+\\.ts$' },

@@ -16,9 +16,11 @@ import { appEnvironment, BenchProcess, buildApp, freePort, RssSampler, waitForHt
 async function main(): Promise<void> {
   const which = process.argv[2] ?? 'lookup';
   const seconds = Number(process.argv[3] ?? 15);
-  const database = 'throughline_bench';
+  // BENCH_DATABASE: the database a `npm run bench -- --keep --database …` run left (two people profiling at once each keep their own).
+  const database = process.env.BENCH_DATABASE ?? 'throughline_bench';
+  const queuePrefix = `${database.replace(/_/g, '-')}-profile`;
   const jwtSecret = randomBytes(32).toString('hex');
-  const bench = await startBenchApp(database, 'throughline-bench-profile', jwtSecret);
+  const bench = await startBenchApp(database, queuePrefix, jwtSecret);
   const client = await connect(database);
   const main = await buildApp(console.log);
   const port = await freePort();
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     ...appEnvironment({
       databaseUrl: benchDatabaseUrl(database),
       redisUrl: REDIS_URL,
-      queuePrefix: 'throughline-bench-profile',
+      queuePrefix,
       jwtSecret,
     }),
     APP_ROLE: 'api',
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     await api.stop();
     await bench.close();
     await client.end();
-    await deleteRedisKeys('throughline-bench-profile');
+    await deleteRedisKeys(queuePrefix);
   }
   console.log(`profile in ${profileDir}`, join(profileDir));
 }

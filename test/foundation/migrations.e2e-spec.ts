@@ -73,5 +73,21 @@ describe('migrations and entities', () => {
         ]),
       );
     });
+
+    it('fails when a foreign key that an entity names only by its table is missing', async () => {
+      // compliance_events keeps its referral as an id (References), not a relation: the key is still the entities'.
+      const [{ name }] = await drifted.query<Array<{ name: string }>>(
+        `SELECT conname AS name FROM pg_constraint WHERE conrelid = 'compliance_events'::regclass AND confrelid = 'referrals'::regclass`,
+      );
+      await drifted.query(`ALTER TABLE compliance_events DROP CONSTRAINT "${name}"`);
+
+      expect(await pendingSchemaChanges(drifted)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(
+            /ALTER TABLE "compliance_events" ADD CONSTRAINT "[^"]+" FOREIGN KEY \("referral_id"\) REFERENCES "referrals"\("id"\) ON DELETE RESTRICT/,
+          ),
+        ]),
+      );
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
-import { ReferralRecord } from '../referrals/referral-record.entity';
+import { ReferralRecord } from '../../common/database/referral-record.entity';
 
 /** One factor of the policy's list as the assessor answered it. */
 export interface AssessmentFactorAnswer {

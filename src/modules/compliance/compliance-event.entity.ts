@@ -1,5 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Referral } from '../referrals/referral.entity';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { ReferralRecord } from '../../common/database/referral-record.entity';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 
 /**
@@ -11,17 +11,7 @@ import { ComplianceEventKind } from '../../common/program/compliance-event-kind.
 @Index('compliance_events_created_idx', ['createdAt'])
 // "Has this event been corrected?" is asked for every event the rules look at (bench/RESULTS.md).
 @Index('compliance_events_corrects_idx', ['correctsEventId'], { where: '"corrects_event_id" IS NOT NULL' })
-export class ComplianceEvent {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ type: 'uuid' })
-  referralId: string;
-
-  @ManyToOne(() => Referral, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'referral_id' })
-  referral?: Referral;
-
+export class ComplianceEvent extends ReferralRecord {
   @Column({ type: 'enum', enum: ComplianceEventKind, enumName: 'compliance_event_kind' })
   kind: ComplianceEventKind;
 

@@ -1,6 +1,6 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { Group } from '../groups/group.entity';
-import { ReferralRecord } from '../referrals/referral-record.entity';
+import { Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { References } from '../../common/database/references';
+import { ReferralRecord } from '../../common/database/referral-record.entity';
 
 /** A referral placed in a group from a start date; a transfer ends one and starts another. */
 @Entity('enrollments')
@@ -8,12 +8,8 @@ import { ReferralRecord } from '../referrals/referral-record.entity';
 @Index('enrollments_referral_idx', ['referralId', 'startDate'])
 @Index('enrollments_one_open_per_referral', ['referralId'], { unique: true, where: '"end_date" IS NULL' })
 export class Enrollment extends ReferralRecord {
-  @Column({ type: 'uuid' })
+  @References('groups')
   groupId: string;
-
-  @ManyToOne(() => Group, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'group_id' })
-  group?: Group;
 
   @Column({ type: 'date' })
   startDate: string;

@@ -1,6 +1,6 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { ReferralRecord } from '../referrals/referral-record.entity';
-import { Session } from '../sessions/session.entity';
+import { Check, Column, CreateDateColumn, Entity, Index } from 'typeorm';
+import { ReferralRecord } from '../../common/database/referral-record.entity';
+import { References } from '../../common/database/references';
 
 export const FEE_ENTRY_KINDS = ['charge', 'payment', 'adjustment', 'waiver'] as const;
 export type FeeEntryKind = (typeof FEE_ENTRY_KINDS)[number];
@@ -41,12 +41,8 @@ export class FeeEntry extends ReferralRecord {
   chargeFor: ChargeFor | null;
 
   /** The session a session charge (or its reversal) is for. */
-  @Column({ type: 'uuid', nullable: true })
+  @References('sessions', { nullable: true })
   sessionId: string | null;
-
-  @ManyToOne(() => Session, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'session_id' })
-  session?: Session;
 
   /** 1 for a session's first charge; a mark corrected away and back again charges round 2. */
   @Column({ type: 'integer', nullable: true })

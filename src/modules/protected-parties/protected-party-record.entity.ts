@@ -1,5 +1,4 @@
-import { Column, JoinColumn, ManyToOne } from 'typeorm';
-import { Referral } from '../referrals/referral.entity';
+import { References } from '../../common/database/references';
 
 /**
  * A row about the person the order protects (her sealed record, a notification owed to her): it
@@ -7,10 +6,6 @@ import { Referral } from '../referrals/referral.entity';
  * its own id (the protected party's is chosen before sealing) and its own indexes.
  */
 export abstract class ProtectedPartyRecord {
-  @Column({ type: 'uuid' })
+  @References('referrals', { onDelete: 'CASCADE' })
   referralId: string;
-
-  @ManyToOne(() => Referral, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'referral_id' })
-  referral?: Referral;
 }

@@ -1,6 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { ComplianceEvent } from '../compliance/compliance-event.entity';
-import { Referral } from '../referrals/referral.entity';
+import { References } from '../../common/database/references';
 import { User } from '../users/user.entity';
 import { HearingOutcome, ResponseAgency, ResponseKind } from './response-kind.enum';
 
@@ -17,19 +16,11 @@ export class EventResponse {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ type: 'uuid' })
+  @References('compliance_events')
   eventId: string;
 
-  @ManyToOne(() => ComplianceEvent, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'event_id' })
-  event?: ComplianceEvent;
-
-  @Column({ type: 'uuid' })
+  @References('referrals')
   referralId: string;
-
-  @ManyToOne(() => Referral, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'referral_id' })
-  referral?: Referral;
 
   @Column({ type: 'enum', enum: ResponseAgency, enumName: 'response_agency' })
   agency: ResponseAgency;

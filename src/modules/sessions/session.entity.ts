@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { CurriculumUnit } from '../curricula/curriculum-unit.entity';
-import { Group } from '../groups/group.entity';
+import { References } from '../../common/database/references';
 
 export enum SessionStatus {
   Scheduled = 'scheduled',
@@ -25,12 +25,8 @@ export class Session {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ type: 'uuid' })
+  @References('groups')
   groupId: string;
-
-  @ManyToOne(() => Group, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'group_id' })
-  group?: Group;
 
   @Column({ type: 'date' })
   date: string;

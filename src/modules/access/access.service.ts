@@ -78,6 +78,32 @@ export class AccessService {
     return record;
   }
 
+  /**
+   * Columns of one record the user may touch (`columns` maps each field to its column), read in the
+   * statement that checks it; otherwise the record's 404. For a feature below the record's module,
+   * which reads what it needs of the row without its entity (the fees ledger, of its referral).
+   */
+  async requireColumns<T extends { id: string }>(
+    user: SignedInUser,
+    permission: Permission,
+    id: string,
+    columns: { [K in Exclude<keyof T, 'id'>]: string },
+    options: AccessOptions = {},
+  ): Promise<T> {
+    const rules = PERMISSIONS[permission];
+    if (!ruleFor(user, permission)) throw new NotFoundError(rules.notFound);
+    const params = new SqlParams();
+    const alias = guardedAlias(permission);
+    const selected = Object.entries<string>(columns).map(([field, column]) => `${alias}.${column} AS "${field}"`);
+    const [record] = await (options.manager ?? this.dataSource.manager).query<Array<T | undefined>>(
+      `SELECT ${[`${alias}.id`, ...selected].join(', ')} FROM ${rules.from}
+        WHERE ${alias}.id = ${params.bind(id)} AND ${scopeSql(user, permission, rules.aliases, params.bind)}${options.lock ? ` FOR UPDATE OF ${alias}` : ''}`,
+      params.values,
+    );
+    if (!record) throw new NotFoundError(rules.notFound);
+    return record;
+  }
+
   /** The permission as a condition for a list's (or a read's own) WHERE; see permissions.ts. */
   scopeSql(user: SignedInUser, permission: Permission, alias: string | AccessAliases, bind: (value: unknown) => string): string {
     return scopeSql(user, permission, alias, bind);

@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ReferralsModule } from '../referrals/referrals.module';
 import { FeeReceiptService } from './fee-receipt.service';
 import { FeesController } from './fees.controller';
 import { FeesService } from './fees.service';
 
 /** The fees ledger of each referral (charges come from the attendance save: attendance-charges.ts). */
 @Module({
-  imports: [ReferralsModule],
   controllers: [FeesController],
   providers: [FeesService, FeeReceiptService],
   exports: [FeesService, FeeReceiptService],

@@ -7,7 +7,6 @@ import { AuditService } from '../audit/audit.service';
 import { FeeSchedule } from '../policies/fee-schedule';
 import { Policy } from '../policies/policy.entity';
 import { AccessService } from '../access/access.service';
-import { Referral } from '../referrals/referral.entity';
 import { FeeEntry, FeeEntryKind, PaymentMethod } from './fee-entry.entity';
 import { FeeEntryView, IncomeBracketRecord, loadEntry, loadIncomeBrackets, loadLedger } from './fee-ledger.repository';
 import { bracketForIncome, LedgerSummary, sessionFeeFor, summarise, waiverAmount } from './fee-rules';
@@ -23,6 +22,15 @@ export interface FeeLedgerView extends LedgerSummary {
   entries: FeeEntryView[];
 }
 
+/** What the ledger needs of its referral: whose policy sets the fees, and the case a receipt names. */
+export interface LedgerReferral {
+  id: string;
+  policyId: string;
+  caseNumber: string;
+}
+
+const LEDGER_REFERRAL_COLUMNS = { policyId: 'policy_id', caseNumber: 'case_number' } as const;
+
 /** The fees ledger of a referral: read by the program and his probation officer, written by the program. */
 @Injectable()
 export class FeesService {
@@ -33,7 +41,7 @@ export class FeesService {
   ) {}
 
   async ledger(user: SignedInUser, referralId: string): Promise<FeeLedgerView> {
-    const referral = await this.access.requireRecord(user, 'referral.read', Referral, referralId);
+    const referral = await this.access.requireColumns<LedgerReferral>(user, 'referral.read', referralId, LEDGER_REFERRAL_COLUMNS);
     return this.ledgerOf(this.dataSource.manager, referral);
   }
 
@@ -79,7 +87,10 @@ export class FeesService {
     choice: { bracket?: string; incomeCents?: number; period?: 'month' | 'year' },
   ): Promise<FeeLedgerView> {
     return this.dataSource.transaction(async (manager) => {
-      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
+      const referral = await this.access.requireColumns<LedgerReferral>(user, 'referral.write', referralId, LEDGER_REFERRAL_COLUMNS, {
+        manager,
+        lock: true,
+      });
       const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
       // His income, when given, only finds the bracket: it is not stored or audited.
       const bracket =
@@ -121,8 +132,8 @@ export class FeesService {
     user: SignedInUser,
     referralId: string,
     paymentId: string,
-  ): Promise<{ referral: Referral; payment: FeeEntryView; balanceCents: number }> {
-    const referral = await this.access.requireRecord(user, 'referral.read', Referral, referralId);
+  ): Promise<{ referral: LedgerReferral; payment: FeeEntryView; balanceCents: number }> {
+    const referral = await this.access.requireColumns<LedgerReferral>(user, 'referral.read', referralId, LEDGER_REFERRAL_COLUMNS);
     const payment = await loadEntry(this.dataSource.manager, referral.id, paymentId);
     if (!payment || payment.kind !== 'payment') throw new NotFoundError('payment');
     const entries = await loadLedger(this.dataSource.manager, referral.id);
@@ -140,11 +151,14 @@ export class FeesService {
   private async write(
     user: SignedInUser,
     referralId: string,
-    work: (manager: EntityManager, referral: Referral) => Promise<FeeEntryView>,
+    work: (manager: EntityManager, referral: LedgerReferral) => Promise<FeeEntryView>,
   ): Promise<FeeEntryView> {
     return this.dataSource.transaction(async (manager) => {
       // The referral row lock makes a waiver of "the balance" see every entry written before it.
-      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
+      const referral = await this.access.requireColumns<LedgerReferral>(user, 'referral.write', referralId, LEDGER_REFERRAL_COLUMNS, {
+        manager,
+        lock: true,
+      });
       return work(manager, referral);
     });
   }
@@ -152,7 +166,7 @@ export class FeesService {
   private async insert(
     manager: EntityManager,
     user: SignedInUser,
-    referral: Referral,
+    referral: LedgerReferral,
     kind: FeeEntryKind,
     amountCents: number,
     fields: Partial<Pick<FeeEntry, 'method' | 'receiptNumber' | 'reason'>>,
@@ -180,7 +194,7 @@ export class FeesService {
     return written;
   }
 
-  private async ledgerOf(manager: EntityManager, referral: Referral): Promise<FeeLedgerView> {
+  private async ledgerOf(manager: EntityManager, referral: LedgerReferral): Promise<FeeLedgerView> {
     const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
     const entries = await loadLedger(manager, referral.id);
     const brackets = await loadIncomeBrackets(manager, referral.id);

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { ReferralsModule } from '../referrals/referrals.module';
 import { ResponsesController } from './responses.controller';
 import { ResponsesService } from './responses.service';
 
 /** What the court and probation did about each event: the other half of the notice. */
-@Module({ imports: [ReferralsModule], controllers: [ResponsesController], providers: [ResponsesService], exports: [ResponsesService] })
+@Module({ controllers: [ResponsesController], providers: [ResponsesService], exports: [ResponsesService] })
 export class ResponsesModule {}

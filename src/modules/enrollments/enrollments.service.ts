@@ -9,7 +9,6 @@ import { ComplianceService } from '../compliance/compliance.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { raiseProgramDecision } from '../referrals/program-decision-events';
-import { Group } from '../groups/group.entity';
 import { AccessService } from '../access/access.service';
 import { isOpen, ReferralStatus } from '../../common/program/referral-status.enum';
 import { Referral } from '../referrals/referral.entity';
@@ -20,7 +19,7 @@ import { Enrollment } from './enrollment.entity';
 import { CreateEnrollmentDto } from './create-enrollment.dto';
 import { enrollmentWarnings, EnrollmentWarning } from './enrollment-warnings';
 import { Participant } from '../participants/participant.entity';
-import { EnrollmentsRepository } from './enrollments.repository';
+import { EnrollmentsRepository, PlacementGroup } from './enrollments.repository';
 
 const MAX_DAYS_AHEAD = 90;
 
@@ -58,7 +57,12 @@ export class EnrollmentHeld extends Error {
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** Refuses a first session on a day the group does not meet, naming the day it does. */
-async function assertMeetsOn(enrollments: EnrollmentsRepository, manager: EntityManager, group: Group, startDate: string): Promise<void> {
+async function assertMeetsOn(
+  enrollments: EnrollmentsRepository,
+  manager: EntityManager,
+  group: PlacementGroup,
+  startDate: string,
+): Promise<void> {
   if (isoWeekday(startDate) === group.weekday) return;
   if (await enrollments.meetsOn(manager, group.id, startDate)) return;
   const meets = WEEKDAY_NAMES[group.weekday - 1];
@@ -94,11 +98,7 @@ export class EnrollmentsService {
       if (!isOpen(referral.status)) {
         throw new UnprocessableError('REFERRAL_NOT_OPEN', `A referral that is ${referral.status} cannot be enrolled`);
       }
-      const group = await manager
-        .createQueryBuilder(Group, 'group')
-        .setLock('pessimistic_write')
-        .where('group.id = :id', { id: input.groupId })
-        .getOne();
+      const group = await this.enrollments.lockGroup(manager, input.groupId);
       if (!group) throw new NotFoundError('group');
       this.assertStartDate(input.startDate, referral.orderedOn, group);
       if (options.firstSessionOnMeetingDay) await assertMeetsOn(this.enrollments, manager, group, input.startDate);
@@ -142,7 +142,7 @@ export class EnrollmentsService {
       }
       await this.compliance.evaluate(manager, [referral.id]);
       // The court and probation hear that he is placed (or moved) the day it is done.
-      const fromGroup = current ? await manager.findOneBy(Group, { id: current.groupId }) : null;
+      const fromGroup = current ? await this.enrollments.groupName(manager, current.groupId) : null;
       await raiseProgramDecision(manager, this.audit, this.clock.timeZone, {
         referralId: referral.id,
         kind: current ? ComplianceEventKind.Transferred : ComplianceEventKind.Enrolled,
@@ -151,7 +151,7 @@ export class EnrollmentsService {
         facts: {
           groupName: group.name,
           startDate: input.startDate,
-          ...(fromGroup ? { fromGroup: fromGroup.name } : {}),
+          ...(fromGroup ? { fromGroup } : {}),
           clause: current ? 'transferred to another group' : 'enrolled in a group',
         },
       });
@@ -163,7 +163,7 @@ export class EnrollmentsService {
     });
   }
 
-  private assertStartDate(startDate: string, orderedOn: string, group: Group): void {
+  private assertStartDate(startDate: string, orderedOn: string, group: PlacementGroup): void {
     if (!group.active) throw new UnprocessableError('GROUP_INACTIVE', `${group.name} no longer meets`);
     if (startDate < orderedOn) {
       throw new UnprocessableError('START_BEFORE_ORDER', 'startDate cannot be before the court order', {
@@ -177,7 +177,7 @@ export class EnrollmentsService {
     }
   }
 
-  private async endForTransfer(manager: EntityManager, current: Enrollment, startDate: string, group: Group): Promise<void> {
+  private async endForTransfer(manager: EntityManager, current: Enrollment, startDate: string, group: PlacementGroup): Promise<void> {
     const endDate = addDays(startDate, -1);
     if (endDate < current.startDate) {
       throw new UnprocessableError('TRANSFER_BEFORE_START', `He only joined his current group on ${current.startDate}`, {

@@ -10,7 +10,9 @@
 
 /**
  * The feature modules, lowest first: a module may import the ones before it, never one after.
- * referrals → compliance → notices → mail is the spine; pages and the worker sit on top.
+ * referrals → compliance → notices → mail is the spine; pages and the worker sit on top. A progress
+ * report reads the referral and its history, so reports sit above referrals; the referral life
+ * cycle sits above every feature its decisions call out (rules, fees, her notifications, enrollments).
  */
 const LAYERS = [
   'access',
@@ -26,13 +28,14 @@ const LAYERS = [
   'participant-messages',
   'participants',
   'notices',
-  'reports',
   'responses',
   'protected-parties',
   'compliance',
   'fees',
   'referrals',
+  'reports',
   'enrollments',
+  'referral-lifecycle',
   'groups',
   'sessions',
   'attendance',

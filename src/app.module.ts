@@ -19,6 +19,7 @@ import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { GroupsModule } from './modules/groups/groups.module';
 import { PoliciesModule } from './modules/policies/policies.module';
 import { ReferralsModule } from './modules/referrals/referrals.module';
+import { ReferralLifecycleModule } from './modules/referral-lifecycle/referral-lifecycle.module';
 import { FeesModule } from './modules/fees/fees.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
 import { PagesModule } from './modules/pages/pages.module';
@@ -64,6 +65,7 @@ export class AppModule {
         GroupsModule,
         SessionsModule,
         EnrollmentsModule,
+        ReferralLifecycleModule,
         AttendanceModule,
         ComplianceModule,
         NoticesModule,

@@ -14,7 +14,7 @@ import { EnrollmentsService } from '../../modules/enrollments/enrollments.servic
 import { GroupsService } from '../../modules/groups/groups.service';
 import { OutboxTransaction } from '../../modules/mail/outbox-transaction';
 import { ReferralsService } from '../../modules/referrals/referrals.service';
-import { ReferralLifecycleService } from '../../modules/referrals/referral-lifecycle.service';
+import { ReferralLifecycleService } from '../../modules/referral-lifecycle/referral-lifecycle.service';
 import { ProtectedPartiesService } from '../../modules/protected-parties/protected-parties.service';
 import { CreateProtectedPartyDto } from '../../modules/protected-parties/protected-party.dto';
 import { NotificationWish } from '../../modules/protected-parties/protected-party.entity';

@@ -12,9 +12,7 @@ import { raiseProgramDecision } from '../referrals/program-decision-events';
 import { AccessService } from '../access/access.service';
 import { isOpen, ReferralStatus } from '../../common/program/referral-status.enum';
 import { Referral } from '../referrals/referral.entity';
-import { ReferralStatusService } from '../compliance/referral-status.service';
-import { AuditedWrite } from '../audit/audited-write';
-import { addVictimNotifications } from '../protected-parties/raise-victim-notifications';
+import { ReferralStatusStep } from '../referrals/referral-status-step';
 import { Enrollment } from './enrollment.entity';
 import { CreateEnrollmentDto } from './create-enrollment.dto';
 import { enrollmentWarnings, EnrollmentWarning } from './enrollment-warnings';
@@ -80,7 +78,7 @@ async function assertMeetsOn(
 export class EnrollmentsService {
   constructor(
     private readonly access: AccessService,
-    private readonly statuses: ReferralStatusService,
+    private readonly steps: ReferralStatusStep,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
     private readonly outbox: OutboxTransaction,
@@ -130,15 +128,7 @@ export class EnrollmentsService {
       );
       if (referral.status === ReferralStatus.Referred || referral.status === ReferralStatus.FailedToEnroll) {
         // His first enrollment makes him active, and is a step a protected party may have to hear of.
-        const reason = `enrolled in ${group.name}`;
-        const write = new AuditedWrite();
-        const changes = this.statuses.addTransitions(write, [
-          { id: referral.id, from: referral.status, to: ReferralStatus.Active, reason },
-        ]);
-        addVictimNotifications(write, changes, this.clock.timeZone);
-        await write.run(manager);
-        referral.status = ReferralStatus.Active;
-        referral.statusReason = reason;
+        await this.steps.move(manager, referral, ReferralStatus.Active, `enrolled in ${group.name}`);
       }
       await this.compliance.evaluate(manager, [referral.id]);
       // The court and probation hear that he is placed (or moved) the day it is done.

@@ -11,6 +11,7 @@ import { GroupsModule } from '../groups/groups.module';
 import { NoticesModule } from '../notices/notices.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { ReferralsModule } from '../referrals/referrals.module';
+import { ReferralLifecycleModule } from '../referral-lifecycle/referral-lifecycle.module';
 import { ReportsModule } from '../reports/reports.module';
 import { ResponsesModule } from '../responses/responses.module';
 import { SessionsModule } from '../sessions/sessions.module';
@@ -54,6 +55,7 @@ import { UserPagesController } from './user-pages.controller';
     PoliciesModule,
     CurriculaModule,
     ReferralsModule,
+    ReferralLifecycleModule,
     GroupsModule,
     SessionsModule,
     EnrollmentsModule,

@@ -19,7 +19,7 @@ import { NoticesService } from '../notices/notices.service';
 import { ProgressReportService } from '../reports/progress-report.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { ReferralHistoryService } from '../referrals/referral-history.service';
-import { ReferralLifecycleService } from '../referrals/referral-lifecycle.service';
+import { ReferralLifecycleService } from '../referral-lifecycle/referral-lifecycle.service';
 import { FormBody, formText } from './page-forms';
 import { isOpen, ReferralStatus } from '../../common/program/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';

@@ -7,6 +7,7 @@ import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 import { AccessService } from '../access/access.service';
 import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { StatusEvent, statusSince } from './status-since';
+import { EnrollmentHistoryEntry } from './referral.view';
 
 export interface AttendanceHistoryEntry {
   sessionId: string;
@@ -19,15 +20,6 @@ export interface AttendanceHistoryEntry {
   status: AttendanceStatus;
   note: string | null;
   markedAt: Date;
-}
-
-export interface EnrollmentHistoryEntry {
-  id: string;
-  groupId: string;
-  groupName: string;
-  startDate: string;
-  endDate: string | null;
-  endReason: string | null;
 }
 
 export interface AttendanceHistory {

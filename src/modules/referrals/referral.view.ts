@@ -50,6 +50,16 @@ export const REFERRAL_ROW_FROM = `
   JOIN users po ON po.id = r.probation_officer_id
   JOIN policies pol ON pol.id = r.policy_id`;
 
+/** One of his placements, as the referral and his history list them (oldest first). */
+export interface EnrollmentHistoryEntry {
+  id: string;
+  groupId: string;
+  groupName: string;
+  startDate: string;
+  endDate: string | null;
+  endReason: string | null;
+}
+
 export interface ReferralView {
   id: string;
   caseNumber: string;
@@ -78,14 +88,7 @@ export interface ReferralView {
   probationOfficer?: { id: string; name: string };
   /** `requiredSessions` here is this order's too (the level's once assessed), as pages have always read it. */
   policy: { id: string; key: string; version: number; name: string; requiredSessions: number; feesRequired: boolean };
-  enrollments?: Array<{
-    id: string;
-    groupId: string;
-    groupName: string;
-    startDate: string;
-    endDate: string | null;
-    endReason: string | null;
-  }>;
+  enrollments?: EnrollmentHistoryEntry[];
   compliance?: Pick<
     AttendanceCounts,
     'sessionsRequired' | 'sessionsAttended' | 'absences' | 'unexcusedAbsences' | 'consecutiveAbsences'

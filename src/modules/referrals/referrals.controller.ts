@@ -6,9 +6,8 @@ import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Page, PaginationQuery } from '../../common/http/pagination.dto';
 import { Role } from '../../common/auth/role.enum';
-import { CreateReferralDto, FeesDto, ReasonDto } from './create-referral.dto';
+import { CreateReferralDto } from './create-referral.dto';
 import { AttendanceHistory, ReferralHistoryService } from './referral-history.service';
-import { ReferralLifecycleService } from './referral-lifecycle.service';
 import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { ReferralView } from './referral.view';
 import { ReferralsService } from './referrals.service';
@@ -54,7 +53,6 @@ const READERS = [Role.Admin, Role.ProbationOfficer, Role.CourtClerk];
 export class ReferralsController {
   constructor(
     private readonly referrals: ReferralsService,
-    private readonly lifecycle: ReferralLifecycleService,
     private readonly history: ReferralHistoryService,
   ) {}
 
@@ -88,54 +86,5 @@ export class ReferralsController {
   @Roles(Role.Admin, Role.ProbationOfficer)
   attendance(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SignedInUser): Promise<AttendanceHistory> {
     return this.history.attendance(user, id);
-  }
-
-  @Post(':id/complete')
-  @Roles(Role.Admin)
-  @HttpCode(200)
-  async complete(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: SignedInUser): Promise<ReferralView> {
-    await this.lifecycle.complete(user, id);
-    return this.referrals.get(user, id, { audit: false });
-  }
-
-  @Post(':id/terminate')
-  @Roles(Role.Admin)
-  @HttpCode(200)
-  async terminate(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: ReasonDto,
-    @CurrentUser() user: SignedInUser,
-  ): Promise<ReferralView> {
-    await this.lifecycle.terminate(user, id, body.reason);
-    return this.referrals.get(user, id, { audit: false });
-  }
-
-  /** Back to active after non-compliance, with the program's reason (e.g. a make-up plan). */
-  @Post(':id/reinstate')
-  @Roles(Role.Admin)
-  @HttpCode(200)
-  async reinstate(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: ReasonDto,
-    @CurrentUser() user: SignedInUser,
-  ): Promise<ReferralView> {
-    await this.lifecycle.reinstate(user, id, body.reason);
-    return this.referrals.get(user, id, { audit: false });
-  }
-
-  @Post(':id/close')
-  @Roles(Role.Admin)
-  @HttpCode(200)
-  async close(@Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto, @CurrentUser() user: SignedInUser): Promise<ReferralView> {
-    await this.lifecycle.close(user, id, body.reason);
-    return this.referrals.get(user, id, { audit: false });
-  }
-
-  @Post(':id/fees')
-  @Roles(Role.Admin)
-  @HttpCode(200)
-  async fees(@Param('id', ParseUUIDPipe) id: string, @Body() body: FeesDto, @CurrentUser() user: SignedInUser): Promise<ReferralView> {
-    await this.lifecycle.setFeesPaid(user, id, body.paid);
-    return this.referrals.get(user, id, { audit: false });
   }
 }

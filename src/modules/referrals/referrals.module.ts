@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ComplianceModule } from '../compliance/compliance.module';
 import { ReferralHistoryService } from './referral-history.service';
-import { ReferralLifecycleService } from './referral-lifecycle.service';
+import { ReferralStatusStep } from './referral-status-step';
 import { ReferralsController } from './referrals.controller';
 import { ReferralsService } from './referrals.service';
 
 @Module({
   imports: [ComplianceModule],
   controllers: [ReferralsController],
-  providers: [ReferralsService, ReferralLifecycleService, ReferralHistoryService],
-  exports: [ReferralsService, ReferralHistoryService, ReferralLifecycleService, ComplianceModule],
+  providers: [ReferralsService, ReferralHistoryService, ReferralStatusStep],
+  exports: [ReferralsService, ReferralHistoryService, ReferralStatusStep, ComplianceModule],
 })
 export class ReferralsModule {}

@@ -13,21 +13,23 @@ import { loadMarkFacts } from '../compliance/mark-facts.repository';
 import { Policy } from '../policies/policy.entity';
 import { feeBalanceOf } from '../fees/fee-ledger.repository';
 import { formatCents } from '../fees/fee-rules';
-import { raiseProgramDecision } from './program-decision-events';
+import { raiseProgramDecision } from '../referrals/program-decision-events';
 import { AccessService } from '../access/access.service';
 import { isOpen, ReferralStatus } from '../../common/program/referral-status.enum';
-import { ReferralStatusService } from '../compliance/referral-status.service';
-import { AuditedWrite } from '../audit/audited-write';
 import { endOpenEnrollments } from '../enrollments/end-enrollments';
-import { addVictimNotifications } from '../protected-parties/raise-victim-notifications';
-import { Referral } from './referral.entity';
+import { ReferralStatusStep } from '../referrals/referral-status-step';
+import { Referral } from '../referrals/referral.entity';
 
-/** Completion, termination, closing and fees: the program's decisions about an order. */
+/**
+ * Completion, termination, reinstatement, closing and fees: the program's decisions about an order.
+ * Above what they set off (the rules, the fees ledger, her notifications, his enrollment), which
+ * each decision calls out itself.
+ */
 @Injectable()
 export class ReferralLifecycleService {
   constructor(
     private readonly access: AccessService,
-    private readonly statuses: ReferralStatusService,
+    private readonly steps: ReferralStatusStep,
     private readonly audit: AuditService,
     private readonly clock: ProgramClock,
     private readonly outbox: OutboxTransaction,
@@ -163,10 +165,9 @@ export class ReferralLifecycleService {
   }
 
   /**
-   * The status write and what the change sets off, in the order they always ran: one statement for
-   * the status, the victim notifications the step raises and their audit entries; then, where he
-   * leaves the program (`endEnrollmentOn`), his open enrollment ended. No write at all if he is
-   * already there.
+   * The status step (the status and the victim notifications it raises, one statement); then,
+   * where he leaves the program (`endEnrollmentOn`), his open enrollment ended. No write at all if
+   * he is already there.
    */
   private async changeStatus(
     manager: EntityManager,
@@ -176,13 +177,8 @@ export class ReferralLifecycleService {
     endEnrollmentOn?: string,
   ): Promise<Referral> {
     if (referral.status === to) return referral;
-    const write = new AuditedWrite();
-    const changes = this.statuses.addTransitions(write, [{ id: referral.id, from: referral.status, to, reason }]);
-    addVictimNotifications(write, changes, this.clock.timeZone);
-    await write.run(manager);
+    await this.steps.move(manager, referral, to, reason);
     if (endEnrollmentOn) await endOpenEnrollments(manager, referral.id, endEnrollmentOn, to);
-    referral.status = to;
-    referral.statusReason = reason;
     return referral;
   }
 }

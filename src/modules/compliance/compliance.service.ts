@@ -11,7 +11,7 @@ import { addVictimNotifications } from '../protected-parties/raise-victim-notifi
 import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { EventDraft, evaluateReferral, ExistingEvent, ReferralFacts } from './compliance-rules';
-import { loadMarkFacts, MARKS_AGGREGATE, parseMarkFacts } from './mark-facts.repository';
+import { loadMarkFacts, markHistory, parseMarkFacts } from './mark-facts.repository';
 import { RulePolicyRow, toRulePolicy } from './rule-policy.row';
 
 interface FactsRow extends RulePolicyRow {
@@ -148,8 +148,7 @@ export class ComplianceService {
   private async readLocked(manager: EntityManager, ids: string[], today: string): Promise<EvaluationInput> {
     const rows: Array<FactsRow & { marks: string | null; events: EventRow[] }> = await manager.query(
       `SELECT ${FACTS_SELECT},
-              (SELECT ${MARKS_AGGREGATE} FROM attendance_marks m JOIN sessions s ON s.id = m.session_id
-                WHERE m.referral_id = r.id AND s.status = 'held') AS marks,
+              (${markHistory('r.id')}) AS marks,
               COALESCE((SELECT json_agg(json_build_object('id', e.id, 'referral_id', e.referral_id, 'kind', e.kind, 'threshold_key', e.threshold_key,
                                                           'corrects_event_id', e.corrects_event_id, 'reinstated', COALESCE(e.created_at <= r.reinstated_at, false)))
                           FROM compliance_events e WHERE e.referral_id = r.id), '[]'::json) AS events

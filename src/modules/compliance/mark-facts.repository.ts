@@ -11,11 +11,8 @@ export async function loadMarkFacts(manager: EntityManager, referralIds: string[
   if (referralIds.length === 0) return byReferral;
   // One row per man ("date status,date status,…"), not one per mark: a sweep batch is ~50,000
   // marks, and parsing that many rows cost more than the query (bench/RESULTS.md, P2).
-  const rows: Array<{ referral_id: string; marks: string }> = await manager.query(
-    `SELECT m.referral_id, ${MARKS_AGGREGATE} AS marks
-       FROM attendance_marks m JOIN sessions s ON s.id = m.session_id
-      WHERE m.referral_id = ANY($1::uuid[]) AND s.status = 'held'
-      GROUP BY m.referral_id`,
+  const rows: Array<{ referral_id: string; marks: string | null }> = await manager.query(
+    `SELECT b.referral_id, h.marks FROM unnest($1::uuid[]) AS b(referral_id) LEFT JOIN LATERAL (${markHistory('b.referral_id')}) h ON TRUE`,
     [referralIds],
   );
   for (const row of rows) {
@@ -25,15 +22,29 @@ export async function loadMarkFacts(manager: EntityManager, referralIds: string[
 }
 
 /**
- * One man's marks as one string, "date status,date status,…" in date order: the one way a mark
- * history is read (mark: the attendance_marks alias, session: their sessions'), parsed by parseMarkFacts.
+ * One man's mark history as one row, one column `marks`: "date status,date status,…" in date order,
+ * every mark of his on a held session (NULL: none), the one way a mark history is read (parsed by
+ * parseMarkFacts). `referral` is the SQL of his referral id, e.g. a lateral's outer column.
+ *
+ * Why not a plain join of his marks to their sessions: the planner either probes the sessions'
+ * primary key once per mark (~51 probes a man, the slowest part of a save's read and of its roster
+ * read back) or, for a sweep batch, hashes every session of the program (240,000 at 50,000
+ * referrals) to join ~51,000 marks. A man's marks are on his groups' sessions, which are a short
+ * range of sessions_group_window_idx each, so those are read and hashed instead. A mark on a session
+ * of a group he is no longer enrolled in (nothing in the schema forbids it) still counts: its session
+ * is then looked up by id, which costs nothing when no such mark exists (the fallbacks never run).
  */
-export function marksAggregate(mark: string, session: string): string {
-  return `string_agg(${session}.date::text || ' ' || ${mark}.status::text, ',' ORDER BY ${session}.date, ${session}.start_time)`;
+export function markHistory(referral: string): string {
+  // Aliases of their own (h…), so the caller's (r, e, m, s) stay free for `referral`.
+  const session = (column: string) => `COALESCE(hg.${column}, (SELECT hf.${column} FROM sessions hf WHERE hf.id = hm.session_id))`;
+  return `SELECT string_agg(hx.date::text || ' ' || hx.mark, ',' ORDER BY hx.date, hx.start_time) AS marks
+    FROM (SELECT ${session('date')} AS date, ${session('start_time')} AS start_time, ${session('status')} AS session_status, hm.status::text AS mark
+            FROM attendance_marks hm
+            LEFT JOIN (SELECT hs.id, hs.date, hs.start_time, hs.status FROM sessions hs
+                        WHERE hs.group_id IN (SELECT he.group_id FROM enrollments he WHERE he.referral_id = ${referral})) hg ON hg.id = hm.session_id
+           WHERE hm.referral_id = ${referral}) hx
+   WHERE hx.session_status = 'held'`;
 }
-
-/** The mark history where the marks are `m` and their sessions `s`. */
-export const MARKS_AGGREGATE = marksAggregate('m', 's');
 
 /** The marks of a mark-history string; none when the aggregate was NULL (no held session marked). */
 export function parseMarkFacts(aggregate: string | null): MarkFact[] {

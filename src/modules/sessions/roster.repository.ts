@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { maybeOne, rows } from '../../common/database/sql';
 import { AttendanceStatus } from '../../common/program/attendance-status.enum';
-import { marksAggregate } from '../compliance/mark-facts.repository';
+import { markHistory } from '../compliance/mark-facts.repository';
 import { AbsenceRulesRow } from '../compliance/rule-policy.row';
 import { SESSION_ROW_SELECT, SessionRow } from './session.view';
 
@@ -18,7 +18,7 @@ export interface RosterRow extends AbsenceRulesRow {
   mark_note: string | null;
   marked_at: Date | null;
   level_key: string | null;
-  /** His mark history (marksAggregate), NULL before his first marked held session. */
+  /** His mark history (markHistory), NULL before his first marked held session. */
   history_marks: string | null;
 }
 
@@ -60,11 +60,7 @@ export class RosterRepository {
              JOIN participants p ON p.id = r.participant_id
              JOIN policies pol ON pol.id = r.policy_id
              LEFT JOIN attendance_marks m ON m.session_id = s.id AND m.enrollment_id = e.id
-             LEFT JOIN LATERAL (
-               SELECT ${marksAggregate('am', 'hs')} AS marks
-                 FROM attendance_marks am JOIN sessions hs ON hs.id = am.session_id
-                WHERE am.referral_id = e.referral_id AND hs.status = 'held'
-             ) h ON TRUE
+             LEFT JOIN LATERAL (${markHistory('e.referral_id')}) h ON TRUE
             WHERE e.group_id = s.group_id AND e.start_date <= s.date AND (e.end_date IS NULL OR e.end_date >= s.date)
          ) ro ON TRUE
         WHERE s.id = $1

@@ -1,5 +1,5 @@
 import { Role } from '../../src/common/auth/role.enum';
-import { UsersService } from '../../src/modules/users/users.service';
+import { UsersService } from '../../src/modules/user-admin/users.service';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { bearer, createAgency, createStaff, createUser, signIn, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';

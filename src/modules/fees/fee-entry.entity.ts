@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { ReferralRecord } from '../referrals/referral-record.entity';
-import { Session } from '../sessions/session.entity';
+import { Session } from '../groups/session.entity';
 
 export const FEE_ENTRY_KINDS = ['charge', 'payment', 'adjustment', 'waiver'] as const;
 export type FeeEntryKind = (typeof FEE_ENTRY_KINDS)[number];

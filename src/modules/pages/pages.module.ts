@@ -14,7 +14,7 @@ import { ReferralsModule } from '../referrals/referrals.module';
 import { ReportsModule } from '../reports/reports.module';
 import { ResponsesModule } from '../responses/responses.module';
 import { SessionsModule } from '../sessions/sessions.module';
-import { UsersModule } from '../users/users.module';
+import { UsersModule } from '../user-admin/users.module';
 import { AccountabilityModule } from '../accountability/accountability.module';
 import { AssessmentsModule } from '../assessments/assessments.module';
 import { AccountabilityPagesController } from './accountability-pages.controller';

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { CurriculumUnit } from '../curricula/curriculum-unit.entity';
-import { Group } from '../groups/group.entity';
+import { Group } from './group.entity';
 
 export enum SessionStatus {
   Scheduled = 'scheduled',

@@ -12,7 +12,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { QueuesModule } from './modules/queues/queues.module';
-import { UsersModule } from './modules/users/users.module';
+import { UsersModule } from './modules/user-admin/users.module';
 import { AttendanceModule } from './modules/attendance/attendance.module';
 import { CurriculaModule } from './modules/curricula/curricula.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';

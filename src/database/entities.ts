@@ -21,7 +21,7 @@ import { ProtectedParty } from '../modules/protected-parties/protected-party.ent
 import { VictimNotification } from '../modules/protected-parties/victim-notification.entity';
 import { Referral } from '../modules/referrals/referral.entity';
 import { EventResponse } from '../modules/responses/event-response.entity';
-import { Session } from '../modules/sessions/session.entity';
+import { Session } from '../modules/groups/session.entity';
 import { User } from '../modules/users/user.entity';
 
 /** Every entity, listed once so the app, the CLI and the drift check see the same schema. */

@@ -1,6 +1,6 @@
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { Role } from '../../src/common/auth/role.enum';
-import { UsersService } from '../../src/modules/users/users.service';
+import { UsersService } from '../../src/modules/user-admin/users.service';
 import { bearer, createAgency, createStaff, signIn, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { mailsTo, mailWithLink } from './account-helpers';

@@ -1,5 +1,5 @@
 import { Role } from '../../src/common/auth/role.enum';
-import { UsersService } from '../../src/modules/users/users.service';
+import { UsersService } from '../../src/modules/user-admin/users.service';
 import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { bearer, createAgency, createStaff, createUser, signIn, Staff, TEST_PASSWORD } from '../helpers/fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';
@@ -228,6 +228,26 @@ describe('second factor required for a role (SECOND_FACTOR_ROLES)', () => {
     await testApp.http.get('/groups').set('Cookie', cookieOf(step2, 'tl_session')!).expect(200);
     // And the API now issues a token with the code.
     await testApp.http.post('/api/v1/auth/login').send({ email: users.admin.email, password: TEST_PASSWORD }).expect(401);
+
+    // A password changed (or the account deactivated) between the two steps: the code step starts over.
+    const third = await testApp.http.get('/login').expect(200);
+    const nonce3 = cookieOf(third, 'tl_login')!;
+    const step1again = await testApp.http
+      .post('/login')
+      .set('Cookie', nonce3)
+      .type('form')
+      .send({ _csrf: csrfOf(third.text), email: users.admin.email, password: TEST_PASSWORD })
+      .expect(303);
+    const pendingAgain = cookieOf(step1again, 'tl_factor')!;
+    const codePageAgain = await testApp.http.get(step1again.headers.location).set('Cookie', [nonce3, pendingAgain]).expect(200);
+    await testApp.dataSource.query(`UPDATE users SET token_version = token_version + 1 WHERE id = $1`, [users.admin.id]);
+    await testApp.http
+      .post('/login/code')
+      .set('Cookie', [nonce3, pendingAgain])
+      .type('form')
+      .send({ _csrf: csrfOf(codePageAgain.text), code: totpCode(secret, 2) })
+      .expect(303)
+      .expect('Location', '/login?reason=ended');
   });
 });
 

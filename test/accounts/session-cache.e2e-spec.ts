@@ -9,7 +9,7 @@ import { startTestApp, TestApp } from '../helpers/test-app';
 import { TEST_REDIS_URL } from '../helpers/test-database';
 import { freePort } from '../helpers/free-port';
 import { WorkerProcess } from '../helpers/worker-process';
-import { UserAdminService } from '../../src/modules/users/user-admin.service';
+import { UserAdminService } from '../../src/modules/user-admin/user-admin.service';
 import { waitFor } from '../helpers/wait-for';
 
 /**

@@ -19,7 +19,7 @@ import { ProtectedPartiesService } from '../../modules/protected-parties/protect
 import { CreateProtectedPartyDto } from '../../modules/protected-parties/protected-party.dto';
 import { NotificationWish } from '../../modules/protected-parties/protected-party.entity';
 import { RosterService } from '../../modules/sessions/roster.service';
-import { SessionStatus } from '../../modules/sessions/session.entity';
+import { SessionStatus } from '../../modules/groups/session.entity';
 import { PasswordHasher } from '../../modules/users/password-hasher';
 import { Role } from '../../common/auth/role.enum';
 import { User } from '../../modules/users/user.entity';

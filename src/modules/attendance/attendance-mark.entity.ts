@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Enrollment } from '../enrollments/enrollment.entity';
-import { Session } from '../sessions/session.entity';
+import { Session } from '../groups/session.entity';
 import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 
 /** One mark per enrollment per session. Earlier values live in the audit trail. */

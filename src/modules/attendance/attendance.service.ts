@@ -12,7 +12,7 @@ import { addAttendanceCharges } from '../fees/attendance-charges';
 import { AccessService } from '../access/access.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { Roster, RosterService } from '../sessions/roster.service';
-import { Session, SessionStatus } from '../sessions/session.entity';
+import { Session, SessionStatus } from '../groups/session.entity';
 import { AttendanceMarkDto } from './mark-attendance.dto';
 
 /** The session as a whole: its note, and who ran it when someone covered (null: the group's own facilitators). */

@@ -116,6 +116,15 @@ export class AuthService {
   }
 
   /**
+   * Who is between his password and his code (the pages keep his id and token version for a few
+   * minutes). Null when he was deactivated or his password changed meanwhile: he starts again.
+   */
+  async awaitingSecondFactor(userId: string, tokenVersion: number): Promise<User | null> {
+    const user = await this.dataSource.getRepository(User).findOneBy({ id: userId, active: true });
+    return user && user.tokenVersion === tokenVersion ? user : null;
+  }
+
+  /**
    * The second step: a code from his app or a recovery code. A wrong one counts against the same
    * lock as a wrong password (address + client), so the code cannot be guessed either.
    */

@@ -11,7 +11,7 @@ export class CurriculumUnit {
   @Column({ type: 'uuid' })
   curriculumId: string;
 
-  @ManyToOne(() => Curriculum, (curriculum) => curriculum.units, { onDelete: 'CASCADE' })
+  @ManyToOne(() => Curriculum, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'curriculum_id' })
   curriculum?: Curriculum;
 

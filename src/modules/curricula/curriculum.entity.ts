@@ -1,6 +1,6 @@
-import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
-import { CurriculumUnit } from './curriculum-unit.entity';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
+/** A curriculum; its units point to it (CurriculumUnit.curriculum) and are read by curriculum id. */
 @Entity('curricula')
 export class Curriculum {
   @PrimaryGeneratedColumn('uuid')
@@ -11,9 +11,6 @@ export class Curriculum {
 
   @Column({ type: 'text', nullable: true })
   description: string | null;
-
-  @OneToMany(() => CurriculumUnit, (unit) => unit.curriculum)
-  units?: CurriculumUnit[];
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

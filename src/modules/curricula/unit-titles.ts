@@ -1,4 +1,4 @@
-import { messageLanguage, translator } from '../participant-messages/message-catalog';
+import { messageLanguage, translator } from '../../common/message-catalog';
 
 export interface UnitWords {
   language: string;

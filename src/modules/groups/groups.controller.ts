@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../../common/auth/auth.decorators';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Page, PaginationQuery } from '../../common/http/pagination.dto';
-import { SessionView } from '../sessions/session.view';
+import { SessionView } from './session.view';
 import { Role } from '../../common/auth/role.enum';
 import { CreateGroupDto, OneOffSessionDto, SessionRangeQuery } from './create-group.dto';
 import { GroupView } from './group.view';

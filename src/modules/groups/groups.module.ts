@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SessionScheduleService } from '../sessions/session-schedule.service';
+import { SessionScheduleService } from './session-schedule.service';
 import { GroupEditService } from './group-edit.service';
 import { GroupsController } from './groups.controller';
 import { GroupsRepository } from './groups.repository';

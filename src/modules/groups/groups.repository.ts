@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { changes, maybeOne, one, rows } from '../../common/database/sql';
-import { SESSION_MARKED_COUNT, SESSION_ROW_SELECT, SessionRow } from '../sessions/session.view';
+import { SESSION_MARKED_COUNT, SESSION_ROW_SELECT, SessionRow } from './session.view';
 import { GROUP_ROW_FROM, GROUP_ROW_SELECT, GroupRow } from './group.view';
 
 /** A man enrolled in the group now. */

@@ -1,12 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { SYSTEM_READER } from '../../common/context/request-context';
 import { AuditService } from '../audit/audit.service';
-import { ProgressReportService } from '../reports/progress-report.service';
 import { JobName, QueueName } from '../queues/queue-names';
 import { FaultPoints } from './fault-points';
 import { SEND_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
@@ -14,6 +13,7 @@ import { NoticeRenderer } from './notice-renderer.service';
 import { MailTransport } from '../mail/mail-transport.service';
 import { describeSmtpFailure, retryDelayMs, statusAfterFailure } from '../mail/smtp-outcome';
 import { letterFileName, progressReportFileName } from './pdf-file-names';
+import { PROGRESS_REPORT_ATTACHMENT, ProgressReportAttachment } from './progress-report-attachment';
 
 interface ClaimedNotice {
   id: string;
@@ -45,7 +45,7 @@ export class NoticeDelivery {
     private readonly renderer: NoticeRenderer,
     private readonly faults: FaultPoints,
     private readonly audit: AuditService,
-    private readonly progressReports: ProgressReportService,
+    @Inject(PROGRESS_REPORT_ATTACHMENT) private readonly progressReports: ProgressReportAttachment,
     private readonly transport: MailTransport,
   ) {}
 

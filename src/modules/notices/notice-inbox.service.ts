@@ -31,8 +31,14 @@ export interface InboxPage extends Page<InboxItem> {
 }
 
 /** Still to be acknowledged by its recipient (a dead one is the program's to resend first). */
-const OPEN_STATUSES = [NoticeStatus.Pending, NoticeStatus.Sending, NoticeStatus.Sent, NoticeStatus.Failed, NoticeStatus.Unknown];
-const ACKNOWLEDGEABLE = [NoticeStatus.Pending, NoticeStatus.Failed, NoticeStatus.Sent, NoticeStatus.Unknown];
+const OPEN_STATUSES: NoticeStatus[] = [
+  NoticeStatus.Pending,
+  NoticeStatus.Sending,
+  NoticeStatus.Sent,
+  NoticeStatus.Failed,
+  NoticeStatus.Unknown,
+];
+const ACKNOWLEDGEABLE: NoticeStatus[] = [NoticeStatus.Pending, NoticeStatus.Failed, NoticeStatus.Sent, NoticeStatus.Unknown];
 
 /**
  * The recipient's unacknowledged notices: the inbox, whatever its filters, and the navigation's

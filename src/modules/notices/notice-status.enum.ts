@@ -1,15 +1,12 @@
-export enum NoticeStatus {
-  Pending = 'pending',
-  Sending = 'sending',
-  Sent = 'sent',
-  /** Refused for now (4xx or no connection); retried with backoff. */
-  Failed = 'failed',
-  /** Gave up (5xx or too many attempts): shown to staff until someone resolves it. */
-  Dead = 'dead',
-  /** The worker died after the SMTP server may have accepted it: shown to staff, never resent blindly. */
-  Unknown = 'unknown',
-  Acknowledged = 'acknowledged',
-}
+import { MailStatus } from '../mail/mail-kind';
+
+/**
+ * A notice goes through the same outbox as every other mail, so it passes the mail's delivery
+ * states (pending, sending, sent; failed and retried; dead or unknown, shown to staff and never
+ * resent blindly) and then one of its own: acknowledged by the agency it went to.
+ */
+export const NoticeStatus = { ...MailStatus, Acknowledged: 'acknowledged' } as const;
+export type NoticeStatus = (typeof NoticeStatus)[keyof typeof NoticeStatus];
 
 export enum NoticeRecipientKind {
   ProbationOfficer = 'probation_officer',

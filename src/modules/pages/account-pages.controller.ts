@@ -1,14 +1,11 @@
 import { Body, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Response } from 'express';
-import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { AccountLinksService } from '../auth/account-links.service';
 import { AuthService } from '../auth/auth.service';
 import { LinkPasswordDto, PasswordResetRequestDto } from '../auth/login.dto';
 import { SecondFactorService } from '../auth/second-factor.service';
-import { User } from '../users/user.entity';
 import { PageAnonymous, PageDuringSecondFactorSetup, PageRequest, signedInSession } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { PageCsrfRejected } from './page-errors';
@@ -47,7 +44,6 @@ const LINK_PAGES: Record<LinkPage, { action: string; title: string; heading: str
 @PagesController()
 export class AccountPagesController {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly auth: AuthService,
     private readonly links: AccountLinksService,
     private readonly secondFactor: SecondFactorService,
@@ -71,9 +67,9 @@ export class AccountPagesController {
     if (!this.sessions.loginCsrfValid(req, body._csrf)) throw new PageCsrfRejected();
     const next = safeNext(formText(body, 'next'));
     const pending = this.sessions.pendingFactor(req);
-    const user = pending ? await this.dataSource.getRepository(User).findOneBy({ id: pending.userId, active: true }) : null;
+    const user = pending ? await this.auth.awaitingSecondFactor(pending.userId, pending.tokenVersion) : null;
     // Five minutes after the password, or after a password change or deactivation meanwhile: from the start.
-    if (!pending || !user || user.tokenVersion !== pending.tokenVersion) {
+    if (!user) {
       res.redirect(303, '/login?reason=ended');
       return;
     }

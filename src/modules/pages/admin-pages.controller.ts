@@ -13,7 +13,7 @@ import { CreateReferralDto } from '../referrals/create-referral.dto';
 import { isOpen, ReferralStatus } from '../../common/program/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../../common/auth/role.enum';
-import { UsersService } from '../users/users.service';
+import { UsersService } from '../user-admin/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks, REFERRAL_STATUS_LABELS } from './page-format';

@@ -4,7 +4,7 @@ import { UpdateGroupDto } from '../groups/create-group.dto';
 import { GroupEditService } from '../groups/group-edit.service';
 import { GroupsService } from '../groups/groups.service';
 import { Role } from '../../common/auth/role.enum';
-import { UsersService } from '../users/users.service';
+import { UsersService } from '../user-admin/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
 import { errorLinks } from './page-format';

@@ -15,7 +15,7 @@ import { ReferralLifecycleModule } from '../referral-lifecycle/referral-lifecycl
 import { ReportsModule } from '../reports/reports.module';
 import { ResponsesModule } from '../responses/responses.module';
 import { SessionsModule } from '../sessions/sessions.module';
-import { UsersModule } from '../users/users.module';
+import { UsersModule } from '../user-admin/users.module';
 import { AccountabilityModule } from '../accountability/accountability.module';
 import { AssessmentsModule } from '../assessments/assessments.module';
 import { AccountabilityPagesController } from './accountability-pages.controller';

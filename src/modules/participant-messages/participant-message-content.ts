@@ -1,5 +1,5 @@
 import { unitInLanguage } from '../curricula/unit-titles';
-import { MessageLanguage, translator } from './message-catalog';
+import { MessageLanguage, translator } from '../../common/message-catalog';
 
 export type ParticipantMessageKind = 'session_reminder' | 'session_cancelled' | 'missed_session';
 

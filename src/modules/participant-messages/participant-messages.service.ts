@@ -12,7 +12,7 @@ import { loadMarkFacts } from '../compliance/mark-facts.repository';
 import { toCountingPolicy } from '../compliance/rule-policy.row';
 import { MailOutbox } from '../mail/mail-outbox.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
-import { messageLanguage } from './message-catalog';
+import { messageLanguage } from '../../common/message-catalog';
 import { participantMessage, ParticipantMessageKind } from './participant-message-content';
 import { DueRow, ParticipantMessagesRepository } from './participant-messages.repository';
 

@@ -7,7 +7,7 @@ import { NotFoundError, UnprocessableError } from '../../common/errors/domain-er
 import { ProgramClock } from '../../config/program-clock';
 import { AuditService } from '../audit/audit.service';
 import { HolidayCalendar, HolidayView } from '../calendar/holiday-calendar.service';
-import { SessionScheduleService } from './session-schedule.service';
+import { SessionScheduleService } from '../groups/session-schedule.service';
 
 export interface HolidayChange extends HolidayView {
   /** Sessions from today on that the change cancelled or brought back. */

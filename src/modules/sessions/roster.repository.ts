@@ -5,7 +5,7 @@ import { maybeOne, rows } from '../../common/database/sql';
 import { AttendanceStatus } from '../../common/program/attendance-status.enum';
 import { markHistory } from '../compliance/mark-facts.repository';
 import { AbsenceRulesRow } from '../compliance/rule-policy.row';
-import { SESSION_ROW_SELECT, SessionRow } from './session.view';
+import { SESSION_ROW_SELECT, SessionRow } from '../groups/session.view';
 
 export interface RosterRow extends AbsenceRulesRow {
   other_language: string | null;

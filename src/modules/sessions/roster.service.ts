@@ -11,7 +11,7 @@ import { toAbsenceRules } from '../compliance/rule-policy.row';
 import { AccessService } from '../access/access.service';
 import { Role } from '../../common/auth/role.enum';
 import { RosterRepository, RosterRow, RosterSessionRow } from './roster.repository';
-import { SessionView, toSessionView } from './session.view';
+import { SessionView, toSessionView } from '../groups/session.view';
 
 export interface RosterEntry {
   enrollmentId: string;

@@ -2,7 +2,7 @@ import { Processor } from '@nestjs/bull';
 import { HolidayCalendar } from '../calendar/holiday-calendar.service';
 import { JobHandler } from '../queues/job-handler.decorator';
 import { JobName, QueueName } from '../queues/queue-names';
-import { SessionScheduleService } from './session-schedule.service';
+import { SessionScheduleService } from '../groups/session-schedule.service';
 
 /** Lays out the coming weeks of every group's sessions, each night before the sweep. */
 @Processor(QueueName.Maintenance)

@@ -5,7 +5,7 @@ import { SignedInUser } from '../../common/auth/signed-in-user';
 import { CancelSessionDto } from '../groups/create-group.dto';
 import { Role } from '../../common/auth/role.enum';
 import { Roster, RosterService } from './roster.service';
-import { SessionView } from './session.view';
+import { SessionView } from '../groups/session.view';
 import { SessionsService } from './sessions.service';
 
 @ApiTags('sessions')

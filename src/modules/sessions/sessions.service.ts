@@ -7,9 +7,9 @@ import { OutboxTransaction } from '../mail/outbox-transaction';
 import { AccessService } from '../access/access.service';
 import { GroupsService } from '../groups/groups.service';
 import { ParticipantMessagesService } from '../participant-messages/participant-messages.service';
-import { SessionScheduleService } from './session-schedule.service';
-import { Session, SessionStatus } from './session.entity';
-import { SessionView } from './session.view';
+import { SessionScheduleService } from '../groups/session-schedule.service';
+import { Session, SessionStatus } from '../groups/session.entity';
+import { SessionView } from '../groups/session.view';
 import { RosterRepository } from './roster.repository';
 
 @Injectable()

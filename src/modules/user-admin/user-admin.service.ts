@@ -10,7 +10,7 @@ import { AuditService } from '../audit/audit.service';
 import { SessionRevocations } from '../auth/session-revocations';
 import { OPEN_REFERRAL_STATUSES } from '../../common/program/referral-status.enum';
 import { Role } from '../../common/auth/role.enum';
-import { User } from './user.entity';
+import { User } from '../users/user.entity';
 import { AGENCY_KIND_FOR_ROLE } from './users.service';
 import { UsersRepository } from './users.repository';
 

@@ -1,7 +1,7 @@
 import i18next, { i18n, TFunction } from 'i18next';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { templatesDir } from '../../common/templates-dir';
+import { templatesDir } from './templates-dir';
 
 /** The languages a participant's messages are written in; anything else falls back to English. */
 export const MESSAGE_LANGUAGES = ['en', 'es'] as const;
@@ -16,7 +16,8 @@ let catalog: i18n | null = null;
 /**
  * The words of every message to a participant, from templates/messages/<language>.json. Keys are
  * flat ("missed.body") and the curriculum's titles are keys of their own, so neither separator is
- * used; a title with no translation is shown as it is.
+ * used; a title with no translation is shown as it is. It lives in common because both the
+ * curriculum (a unit's title in the group's language) and the participant messages read it.
  */
 export function messageCatalog(): i18n {
   if (catalog) return catalog;

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { maybeOne, one, rows } from '../../common/database/sql';
 import { Role } from '../../common/auth/role.enum';
-import { User } from './user.entity';
+import { User } from '../users/user.entity';
 
 /** A user locked for a new invitation, and whether he has yet to choose a password. */
 export type InvitedUserRow = Pick<User, 'id' | 'email' | 'name' | 'role'> & { pending: boolean };

@@ -10,11 +10,11 @@ import { SecondFactorService } from '../auth/second-factor.service';
 import { SessionRevocations } from '../auth/session-revocations';
 import { SignInLockout } from '../auth/sign-in-lockout';
 import { OutboxTransaction } from '../mail/outbox-transaction';
-import { assertAcceptablePassword } from './password-rules';
+import { assertAcceptablePassword } from '../users/password-rules';
 import { CreateUserDto, UpdateUserDto } from './create-user.dto';
-import { PasswordHasher } from './password-hasher';
+import { PasswordHasher } from '../users/password-hasher';
 import { Role } from '../../common/auth/role.enum';
-import { User } from './user.entity';
+import { User } from '../users/user.entity';
 import { toUserView, UserView } from './user.view';
 import { UsersRepository } from './users.repository';
 

@@ -7,6 +7,11 @@ import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
+/**
+ * The admin's work on accounts: create, invite, edit, deactivate, unlock, reset a second factor.
+ * It sits above auth (it ends sessions, lifts locks, sends invitations), while the account itself
+ * (users: the entity, the password rules) sits below auth, which signs those accounts in.
+ */
 @Module({
   imports: [SignInLockoutModule, AccountsModule, MailModule],
   controllers: [UsersController],

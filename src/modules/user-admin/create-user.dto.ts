@@ -4,8 +4,8 @@ import { IsBoolean, IsEmail, IsEnum, IsOptional, IsString, IsUUID, Length, MaxLe
 import { OptionalNotNull } from '../../common/http/validators';
 import { Role } from '../../common/auth/role.enum';
 
-export { PASSWORD_MIN_LENGTH } from './password-policy';
-import { PASSWORD_MIN_LENGTH } from './password-policy';
+export { PASSWORD_MIN_LENGTH } from '../users/password-policy';
+import { PASSWORD_MIN_LENGTH } from '../users/password-policy';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'po.garcia@probation.example.gov' })

@@ -1,4 +1,4 @@
-import { User } from './user.entity';
+import { User } from '../users/user.entity';
 
 /** What the API shows of a user: never the hash or token version. */
 export interface UserView {

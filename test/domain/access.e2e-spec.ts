@@ -1,10 +1,10 @@
 import { Response } from 'supertest';
-import { AgencyKind } from '../../src/modules/agencies/agency.entity';
 import { Role } from '../../src/common/auth/role.enum';
-import { bearer, createAgency, createStaff, createUser, Staff } from '../helpers/fixtures';
-import { createGroup, createReferral, enroll, otherFacilitator, pinToday, seedReference, sessionsOf } from '../helpers/domain';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { bearer, Staff } from '../helpers/fixtures';
+import { createReferral, Reference, startProgramApp } from '../helpers/domain';
+import { TestApp } from '../helpers/test-app';
 import { ACCESS_TABLE, RouteAccess } from '../security/access-table';
+import { buildFixtures, Fixtures, OWN_MAN, POLICY_FIELDS, routeCalls } from '../security/route-calls';
 
 /**
  * The access matrix of the spec: a role that may not use a route gets 403; a role that may,
@@ -20,36 +20,6 @@ function expectedStatus(access: RouteAccess, role: Role, scope: 'own' | 'other')
   return scope === 'other' && access.outOfScope?.includes(role) ? 404 : status;
 }
 
-/** The man whose referral the in-scope readers look at; his details must not reach a facilitator or a clerk. */
-const MAN = {
-  firstName: 'Dashiell',
-  lastName: 'Quarrington',
-  dateOfBirth: '1984-03-17',
-  email: 'd.quarrington@mail.test',
-  phone: '+1 218 555 0142',
-};
-const MAN_CASE = 'CR-26-ACCESS-0001';
-const OTHER_CASE = 'CR-26-ELSEWHERE-0002';
-
-interface Fixtures {
-  colleagueToken: string;
-  otherCourtId: string;
-  onePolicyId: string;
-  groupA: string; // facilitated by staff.users.facilitator
-  groupB: string; // facilitated by a colleague only
-  pastA: string; // 2026-11-24, group A
-  pastB: string; // 2026-11-24, group B
-  futureA: Record<string, string>; // one scheduled future session of group A per actor, to cancel
-  futureB: string;
-  referral: string; // the man: staff PO, staff court, enrolled in A
-  enrollment: string;
-  otherReferral: string; // another PO, another court, enrolled in B
-  otherEnrollment: string;
-  toComplete: string; // one-session policy, attended once
-  toTerminate: string; // active
-  toClose: string; // referred
-}
-
 interface Attempt {
   /** The route as the spec writes it, and which record it is aimed at. */
   route: string;
@@ -60,98 +30,15 @@ interface Attempt {
 describe('access: who may call which route', () => {
   let testApp: TestApp;
   let staff: Staff;
-  let reference: Awaited<ReturnType<typeof seedReference>>;
-  const fx = {} as Fixtures;
+  let reference: Reference;
+  /** The access sweep's records (test/security/route-calls.ts): "own" in the staff users' scope, "other" in nobody's of theirs. */
+  let fx: Fixtures;
   let counter = 0;
   const unique = () => `${Date.now().toString(36)}${(counter += 1)}`;
 
   beforeAll(async () => {
-    testApp = await startTestApp();
-    staff = await createStaff(testApp);
-    reference = await seedReference(testApp);
-    pinToday(testApp);
-
-    const colleague = await otherFacilitator(testApp, staff);
-    fx.colleagueToken = colleague.token;
-    const otherPo = await createUser(testApp.dataSource, Role.ProbationOfficer, staff.probation.id);
-    fx.otherCourtId = (await createAgency(testApp.dataSource, AgencyKind.Court)).id;
-
-    const onePolicy = await testApp.http
-      .post('/api/v1/policies')
-      .set(bearer(staff.tokens.admin))
-      .send({
-        name: 'One-session pilot',
-        requiredSessions: 1,
-        sessionMinutes: 90,
-        enrollWithinDays: 14,
-        completeWithinMonths: 3,
-        maxAbsences: 3,
-        maxUnexcusedAbsences: 2,
-        maxConsecutiveAbsences: 2,
-        noAttendanceDays: 14,
-        progressReportEveryDays: 30,
-        violationReportBusinessDays: 2,
-        feesRequired: false,
-      })
-      .expect(201);
-    fx.onePolicyId = onePolicy.body.id;
-
-    fx.groupA = (
-      await createGroup(testApp, staff, {
-        curriculumId: reference.duluth.id,
-        facilitatorIds: [staff.users.facilitator.id],
-        startsOn: '2026-10-20',
-      })
-    ).id;
-    fx.groupB = (
-      await createGroup(testApp, staff, { curriculumId: reference.duluth.id, facilitatorIds: [colleague.user.id], startsOn: '2026-10-20' })
-    ).id;
-    const sessionsA = await sessionsOf(testApp, staff, fx.groupA, '2026-10-01', '2027-02-01');
-    const sessionsB = await sessionsOf(testApp, staff, fx.groupB, '2026-10-01', '2027-02-01');
-    const onDate = (sessions: typeof sessionsA, date: string) => sessions.find((session) => session.date === date)!.id;
-    fx.pastA = onDate(sessionsA, '2026-11-24');
-    fx.pastB = onDate(sessionsB, '2026-11-24');
-    const futureDates = ['2026-12-01', '2026-12-08', '2026-12-15', '2026-12-22', '2026-12-29'];
-    fx.futureA = Object.fromEntries(ALL.map((role, index) => [role, onDate(sessionsA, futureDates[index])]));
-    fx.futureB = onDate(sessionsB, '2026-12-01');
-
-    const man = await testApp.http
-      .post('/api/v1/referrals')
-      .set(bearer(staff.tokens.admin))
-      .send({
-        participant: MAN,
-        caseNumber: MAN_CASE,
-        courtAgencyId: staff.court.id,
-        probationOfficerId: staff.users.probation_officer.id,
-        policyId: reference.duluthPolicy.id,
-        orderedOn: '2026-11-15',
-      })
-      .expect(201);
-    fx.referral = man.body.id;
-    fx.enrollment = (await enroll(testApp, staff, fx.referral, fx.groupA, '2026-11-16')).enrollment.id;
-
-    const other = await createReferral(testApp, staff, {
-      policyId: reference.duluthPolicy.id,
-      caseNumber: OTHER_CASE,
-      courtAgencyId: fx.otherCourtId,
-      probationOfficerId: otherPo.id,
-      orderedOn: '2026-11-15',
-    });
-    fx.otherReferral = other.id;
-    fx.otherEnrollment = (await enroll(testApp, staff, fx.otherReferral, fx.groupB, '2026-11-16')).enrollment.id;
-
-    const toComplete = await createReferral(testApp, staff, { policyId: fx.onePolicyId, orderedOn: '2026-11-15' });
-    fx.toComplete = toComplete.id;
-    const completeEnrollment = await enroll(testApp, staff, fx.toComplete, fx.groupA, '2026-11-16');
-    await testApp.http
-      .put(`/api/v1/sessions/${onDate(sessionsA, '2026-11-17')}/attendance`)
-      .set(bearer(staff.tokens.admin))
-      .send({ marks: [{ enrollmentId: completeEnrollment.enrollment.id, status: 'present' }] })
-      .expect(200);
-
-    fx.toTerminate = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-15' })).id;
-    await enroll(testApp, staff, fx.toTerminate, fx.groupA, '2026-11-16');
-    fx.toClose = (await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: '2026-11-15' })).id;
+    ({ testApp, staff, reference } = await startProgramApp());
+    fx = await buildFixtures(testApp, staff, reference);
   });
   afterAll(() => testApp.close());
 
@@ -174,6 +61,22 @@ describe('access: who may call which route', () => {
   function expectStatus(response: Response, status: number): void {
     expect({ status: response.status, body: response.body }).toMatchObject({ status });
   }
+
+  /** The access sweep's own call of a route (test/security/route-calls.ts), made once the fixtures are there. */
+  let sweepCalls: ReturnType<typeof routeCalls> | undefined;
+  const calls = () => (sweepCalls ??= routeCalls(testApp, staff, reference, fx));
+
+  /** A decision on an order: the allowed role's changes his status; a refused one leaves it as it was. */
+  const decision =
+    (action: string, referralId: () => string, decided: string, body?: object) =>
+    async (_role: Role, token: string, expected: number): Promise<void> => {
+      const before = await statusOf(referralId());
+      const request = http().post(`/api/v1/referrals/${referralId()}/${action}`).set(bearer(token));
+      const response = await (body === undefined ? request : request.send(body));
+      expectStatus(response, expected);
+      if (expected === 200) expect(response.body.status).toBe(decided);
+      else expect(await statusOf(referralId())).toBe(before);
+    };
 
   /**
    * Each route: the request (given the caller's role and token) and any check of what it did.
@@ -214,20 +117,10 @@ describe('access: who may call which route', () => {
     },
     'POST /api/v1/policies': async (_role, token, expected) => {
       const name = `Access policy ${unique()}`;
-      const response = await http().post('/api/v1/policies').set(bearer(token)).send({
-        name,
-        requiredSessions: 24,
-        sessionMinutes: 90,
-        enrollWithinDays: 14,
-        completeWithinMonths: 9,
-        maxAbsences: 3,
-        maxUnexcusedAbsences: 2,
-        maxConsecutiveAbsences: 2,
-        noAttendanceDays: 14,
-        progressReportEveryDays: 30,
-        violationReportBusinessDays: 2,
-        feesRequired: false,
-      });
+      const response = await http()
+        .post('/api/v1/policies')
+        .set(bearer(token))
+        .send({ ...POLICY_FIELDS, name, requiredSessions: 24, completeWithinMonths: 9 });
       expectStatus(response, expected);
       expect(await count(`policies WHERE name = $1`, [name])).toBe(expected === 201 ? 1 : 0);
     },
@@ -254,82 +147,49 @@ describe('access: who may call which route', () => {
     },
     'GET /api/v1/referrals': async (role, token, expected) => {
       // A court clerk looks a case up by number; browsing the list is refused (422).
-      const query = role === Role.CourtClerk ? `?caseNumber=${MAN_CASE}&limit=200` : '?limit=200';
+      const query = role === Role.CourtClerk ? `?caseNumber=${fx.own.caseNumber}&limit=200` : '?limit=200';
       if (role === Role.CourtClerk) expectStatus(await http().get('/api/v1/referrals?limit=200').set(bearer(token)), 422);
       const response = await http().get(`/api/v1/referrals${query}`).set(bearer(token));
       expectStatus(response, expected);
       if (expected !== 200) return;
       const ids = response.body.items.map((referral: { id: string }) => referral.id);
-      expect(ids).toContain(fx.referral);
-      if (role === Role.Admin) expect(ids).toContain(fx.otherReferral);
-      else expect(ids).not.toContain(fx.otherReferral);
+      expect(ids).toContain(fx.own.referralId);
+      if (role === Role.Admin) expect(ids).toContain(fx.other.referralId);
+      else expect(ids).not.toContain(fx.other.referralId);
       expect(response.body.total).toBe(ids.length);
     },
     'GET /api/v1/referrals/:id of his own caseload or court': async (_role, token, expected) => {
-      const response = await http().get(`/api/v1/referrals/${fx.referral}`).set(bearer(token));
+      const response = await http().get(`/api/v1/referrals/${fx.own.referralId}`).set(bearer(token));
       expectStatus(response, expected);
       if (expected === 200)
-        expect(response.body).toMatchObject({ id: fx.referral, caseNumber: MAN_CASE, compliance: { sessionsRequired: 24 } });
+        expect(response.body).toMatchObject({ id: fx.own.referralId, caseNumber: fx.own.caseNumber, compliance: { sessionsRequired: 24 } });
     },
     'GET /api/v1/referrals/:id of another officer and court': async (_role, token, expected) => {
-      const response = await http().get(`/api/v1/referrals/${fx.otherReferral}`).set(bearer(token));
+      const response = await http().get(`/api/v1/referrals/${fx.other.referralId}`).set(bearer(token));
       expectStatus(response, expected);
       if (expected === 404) expect(response.body.code).toBe('REFERRAL_NOT_FOUND');
     },
     'GET /api/v1/referrals/:id/attendance of his own caseload': async (_role, token, expected) => {
-      const response = await http().get(`/api/v1/referrals/${fx.referral}/attendance`).set(bearer(token));
+      const response = await http().get(`/api/v1/referrals/${fx.own.referralId}/attendance`).set(bearer(token));
       expectStatus(response, expected);
       if (expected === 200)
-        expect(response.body).toMatchObject({ referralId: fx.referral, enrollments: [expect.objectContaining({ id: fx.enrollment })] });
+        expect(response.body).toMatchObject({
+          referralId: fx.own.referralId,
+          enrollments: [expect.objectContaining({ id: fx.own.enrollmentId })],
+        });
     },
     'GET /api/v1/referrals/:id/attendance of another officer': async (_role, token, expected) => {
-      expectStatus(await http().get(`/api/v1/referrals/${fx.otherReferral}/attendance`).set(bearer(token)), expected);
+      expectStatus(await http().get(`/api/v1/referrals/${fx.other.referralId}/attendance`).set(bearer(token)), expected);
     },
-    'POST /api/v1/referrals/:id/complete': async (_role, token, expected) => {
-      const before = await statusOf(fx.toComplete);
-      const response = await http().post(`/api/v1/referrals/${fx.toComplete}/complete`).set(bearer(token));
-      expectStatus(response, expected);
-      if (expected === 200) expect(response.body.status).toBe('completed');
-      else expect(await statusOf(fx.toComplete)).toBe(before);
-    },
-    'POST /api/v1/referrals/:id/terminate': async (_role, token, expected) => {
-      const before = await statusOf(fx.toTerminate);
-      const response = await http()
-        .post(`/api/v1/referrals/${fx.toTerminate}/terminate`)
-        .set(bearer(token))
-        .send({ reason: 'Three unexcused absences' });
-      expectStatus(response, expected);
-      if (expected === 200) expect(response.body.status).toBe('terminated');
-      else expect(await statusOf(fx.toTerminate)).toBe(before);
-    },
-    'POST /api/v1/referrals/:id/close': async (_role, token, expected) => {
-      const before = await statusOf(fx.toClose);
-      const response = await http()
-        .post(`/api/v1/referrals/${fx.toClose}/close`)
-        .set(bearer(token))
-        .send({ reason: 'Order withdrawn by the court' });
-      expectStatus(response, expected);
-      if (expected === 200) expect(response.body.status).toBe('closed');
-      else expect(await statusOf(fx.toClose)).toBe(before);
-    },
-    'POST /api/v1/groups': async (_role, token, expected) => {
-      const name = `Access group ${unique()}`;
-      const response = await http()
-        .post('/api/v1/groups')
-        .set(bearer(token))
-        .send({
-          name,
-          curriculumId: reference.duluth.id,
-          weekday: 4,
-          startTime: '18:00',
-          durationMinutes: 90,
-          capacity: 10,
-          location: 'Room 5',
-          language: 'en',
-          facilitatorIds: [staff.users.facilitator.id],
-        });
-      expectStatus(response, expected);
-      expect(await count(`groups WHERE name = $1`, [name])).toBe(expected === 201 ? 1 : 0);
+    'POST /api/v1/referrals/:id/complete': decision('complete', () => fx.toComplete, 'completed'),
+    'POST /api/v1/referrals/:id/terminate': decision('terminate', () => fx.toTerminate, 'terminated', {
+      reason: 'Three unexcused absences',
+    }),
+    'POST /api/v1/referrals/:id/close': decision('close', () => fx.toClose, 'closed', { reason: 'Order withdrawn by the court' }),
+    'POST /api/v1/groups': async (role, token, expected) => {
+      const { path, body } = calls()['POST /api/v1/groups'](role, 'own');
+      expectStatus(await http().post(path).set(bearer(token)).send(body), expected);
+      expect(await count(`groups WHERE name = $1`, [(body as { name: string }).name])).toBe(expected === 201 ? 1 : 0);
     },
     'GET /api/v1/groups': async (role, token, expected) => {
       const response = await http().get('/api/v1/groups?limit=200').set(bearer(token));
@@ -382,7 +242,7 @@ describe('access: who may call which route', () => {
       expectStatus(response, expected);
       if (expected === 200) {
         expect(response.body.session.id).toBe(fx.pastA);
-        expect(response.body.entries.map((entry: { enrollmentId: string }) => entry.enrollmentId)).toContain(fx.enrollment);
+        expect(response.body.entries.map((entry: { enrollmentId: string }) => entry.enrollmentId)).toContain(fx.own.enrollmentId);
       }
     },
     "GET /api/v1/sessions/:id/roster of another facilitator's group": async (_role, token, expected) => {
@@ -392,12 +252,12 @@ describe('access: who may call which route', () => {
       const response = await http()
         .put(`/api/v1/sessions/${fx.pastA}/attendance`)
         .set(bearer(token))
-        .send({ marks: [{ enrollmentId: fx.enrollment, status: 'present' }] });
+        .send({ marks: [{ enrollmentId: fx.own.enrollmentId, status: 'present' }] });
       expectStatus(response, expected);
       if (expected === 200) {
-        expect(response.body.entries.find((entry: { enrollmentId: string }) => entry.enrollmentId === fx.enrollment).mark.status).toBe(
-          'present',
-        );
+        expect(
+          response.body.entries.find((entry: { enrollmentId: string }) => entry.enrollmentId === fx.own.enrollmentId).mark.status,
+        ).toBe('present');
       }
     },
     "PUT /api/v1/sessions/:id/attendance in another facilitator's group": async (_role, token, expected) => {
@@ -405,16 +265,19 @@ describe('access: who may call which route', () => {
       const response = await http()
         .put(`/api/v1/sessions/${fx.pastB}/attendance`)
         .set(bearer(token))
-        .send({ marks: [{ enrollmentId: fx.otherEnrollment, status: 'absent_unexcused' }] });
+        .send({ marks: [{ enrollmentId: fx.other.enrollmentId, status: 'absent_unexcused' }] });
       expectStatus(response, expected);
       expect(await count(`attendance_marks WHERE session_id = $1`, [fx.pastB])).toBe(before);
     },
     'POST /api/v1/sessions/:id/cancel in his own group': async (role, token, expected) => {
-      const sessionId = fx.futureA[role];
+      // The admin and the facilitator each cancel a week of their own; a refused role is sent the admin's.
+      const sessionId = fx.futureA[role] ?? fx.futureA[Role.Admin]!;
+      const sessionStatus = async () =>
+        (await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM sessions WHERE id = $1`, [sessionId]))[0].status;
+      const before = await sessionStatus();
       const response = await http().post(`/api/v1/sessions/${sessionId}/cancel`).set(bearer(token)).send({ reason: 'Facilitator ill' });
       expectStatus(response, expected);
-      const [{ status }] = await testApp.dataSource.query(`SELECT status FROM sessions WHERE id = $1`, [sessionId]);
-      expect(status).toBe(expected === 200 ? 'cancelled' : 'scheduled');
+      expect(await sessionStatus()).toBe(expected === 200 ? 'cancelled' : before);
     },
     "POST /api/v1/sessions/:id/cancel in another facilitator's group": async (_role, token, expected) => {
       const sessionStatus = async () =>
@@ -488,7 +351,7 @@ describe('access: who may call which route', () => {
     it.each(anonymous)('%s %s answers 401', async (method, path) => {
       const url = path.replace(
         '{id}',
-        path.startsWith('/api/v1/referrals') ? fx.referral : path.startsWith('/api/v1/groups') ? fx.groupA : fx.pastA,
+        path.startsWith('/api/v1/referrals') ? fx.own.referralId : path.startsWith('/api/v1/groups') ? fx.groupA : fx.pastA,
       );
       const agent = testApp.http as unknown as Record<string, (url: string) => import('supertest').Test>;
       const response = await agent[method.toLowerCase()](url).send({});
@@ -500,8 +363,8 @@ describe('access: who may call which route', () => {
   describe('what each role sees', () => {
     it("shows a facilitator's roster with first name and last initial only: no last name, referral, case or date of birth", async () => {
       const response = await testApp.http.get(`/api/v1/sessions/${fx.pastA}/roster`).set(bearer(staff.tokens.facilitator)).expect(200);
-      const entry = response.body.entries.find((candidate: { enrollmentId: string }) => candidate.enrollmentId === fx.enrollment);
-      expect(entry).toMatchObject({ firstName: 'Dashiell', lastInitial: 'Q' });
+      const entry = response.body.entries.find((candidate: { enrollmentId: string }) => candidate.enrollmentId === fx.own.enrollmentId);
+      expect(entry).toMatchObject({ firstName: OWN_MAN.firstName, lastInitial: 'Q' });
       expect(entry).not.toHaveProperty('lastName');
       expect(entry).not.toHaveProperty('referralId');
       const json = JSON.stringify(response.body);
@@ -510,12 +373,12 @@ describe('access: who may call which route', () => {
         'referralId',
         'caseNumber',
         'dateOfBirth',
-        'Quarrington',
-        MAN.dateOfBirth,
-        MAN_CASE,
-        MAN.email,
-        MAN.phone,
-        fx.referral,
+        OWN_MAN.lastName,
+        OWN_MAN.dateOfBirth,
+        fx.own.caseNumber,
+        OWN_MAN.email,
+        OWN_MAN.phone,
+        fx.own.referralId,
       ]) {
         expect(json).not.toContain(leak);
       }
@@ -525,28 +388,42 @@ describe('access: who may call which route', () => {
       const response = await testApp.http
         .put(`/api/v1/sessions/${fx.pastA}/attendance`)
         .set(bearer(staff.tokens.facilitator))
-        .send({ marks: [{ enrollmentId: fx.enrollment, status: 'late' }] })
+        .send({ marks: [{ enrollmentId: fx.own.enrollmentId, status: 'late' }] })
         .expect(200);
       const json = JSON.stringify(response.body);
-      expect(json).toContain('Dashiell');
-      for (const leak of ['lastName', 'referralId', 'caseNumber', 'dateOfBirth', 'Quarrington', MAN.dateOfBirth, MAN_CASE, fx.referral]) {
+      expect(json).toContain(OWN_MAN.firstName);
+      for (const leak of [
+        'lastName',
+        'referralId',
+        'caseNumber',
+        'dateOfBirth',
+        OWN_MAN.lastName,
+        OWN_MAN.dateOfBirth,
+        fx.own.caseNumber,
+        fx.own.referralId,
+      ]) {
         expect(json).not.toContain(leak);
       }
     });
 
     it("shows an admin the roster with the man's full name and referral", async () => {
       const response = await testApp.http.get(`/api/v1/sessions/${fx.pastA}/roster`).set(bearer(staff.tokens.admin)).expect(200);
-      const entry = response.body.entries.find((candidate: { enrollmentId: string }) => candidate.enrollmentId === fx.enrollment);
-      expect(entry).toMatchObject({ firstName: 'Dashiell', lastName: 'Quarrington', lastInitial: 'Q', referralId: fx.referral });
+      const entry = response.body.entries.find((candidate: { enrollmentId: string }) => candidate.enrollmentId === fx.own.enrollmentId);
+      expect(entry).toMatchObject({
+        firstName: OWN_MAN.firstName,
+        lastName: OWN_MAN.lastName,
+        lastInitial: 'Q',
+        referralId: fx.own.referralId,
+      });
     });
 
     it('shows a court clerk the case and its counts, but no date of birth, contact details or enrollments', async () => {
-      const response = await testApp.http.get(`/api/v1/referrals/${fx.referral}`).set(bearer(staff.tokens.court_clerk)).expect(200);
+      const response = await testApp.http.get(`/api/v1/referrals/${fx.own.referralId}`).set(bearer(staff.tokens.court_clerk)).expect(200);
       expect(response.body).toMatchObject({
-        id: fx.referral,
-        caseNumber: MAN_CASE,
-        status: 'active',
-        participant: { firstName: 'Dashiell', lastName: 'Quarrington' },
+        id: fx.own.referralId,
+        caseNumber: fx.own.caseNumber,
+        status: await statusOf(fx.own.referralId),
+        participant: { firstName: OWN_MAN.firstName, lastName: OWN_MAN.lastName },
         compliance: { sessionsRequired: 24 },
       });
       expect(response.body).not.toHaveProperty('enrollments');
@@ -554,24 +431,27 @@ describe('access: who may call which route', () => {
       expect(response.body.participant).not.toHaveProperty('email');
       expect(response.body.participant).not.toHaveProperty('phone');
       const json = JSON.stringify(response.body);
-      for (const leak of ['dateOfBirth', 'email', 'phone', 'enrollments', MAN.dateOfBirth, MAN.email, MAN.phone]) {
+      for (const leak of ['dateOfBirth', 'email', 'phone', 'enrollments', OWN_MAN.dateOfBirth, OWN_MAN.email, OWN_MAN.phone]) {
         expect(json).not.toContain(leak);
       }
     });
 
     it('shows a court clerk the same trimmed referral in a list by case number', async () => {
-      const response = await testApp.http.get(`/api/v1/referrals?caseNumber=${MAN_CASE}`).set(bearer(staff.tokens.court_clerk)).expect(200);
+      const response = await testApp.http
+        .get(`/api/v1/referrals?caseNumber=${fx.own.caseNumber}`)
+        .set(bearer(staff.tokens.court_clerk))
+        .expect(200);
       expect(response.body.total).toBe(1);
-      expect(response.body.items[0].id).toBe(fx.referral);
+      expect(response.body.items[0].id).toBe(fx.own.referralId);
       const json = JSON.stringify(response.body);
-      for (const leak of ['dateOfBirth', MAN.dateOfBirth, MAN.email, MAN.phone]) expect(json).not.toContain(leak);
+      for (const leak of ['dateOfBirth', OWN_MAN.dateOfBirth, OWN_MAN.email, OWN_MAN.phone]) expect(json).not.toContain(leak);
     });
 
     it('shows the probation officer and the admin the date of birth, contact details and enrollments', async () => {
       for (const role of [Role.Admin, Role.ProbationOfficer]) {
-        const response = await testApp.http.get(`/api/v1/referrals/${fx.referral}`).set(bearer(staff.tokens[role])).expect(200);
-        expect(response.body.participant).toMatchObject({ dateOfBirth: MAN.dateOfBirth, email: MAN.email, phone: MAN.phone });
-        expect(response.body.enrollments).toEqual([expect.objectContaining({ id: fx.enrollment, groupId: fx.groupA })]);
+        const response = await testApp.http.get(`/api/v1/referrals/${fx.own.referralId}`).set(bearer(staff.tokens[role])).expect(200);
+        expect(response.body.participant).toMatchObject({ dateOfBirth: OWN_MAN.dateOfBirth, email: OWN_MAN.email, phone: OWN_MAN.phone });
+        expect(response.body.enrollments).toEqual([expect.objectContaining({ id: fx.own.enrollmentId, groupId: fx.groupA })]);
       }
     });
 
@@ -579,16 +459,22 @@ describe('access: who may call which route', () => {
       [Role.CourtClerk, 'another court'],
       [Role.ProbationOfficer, 'another officer'],
     ])('finds nothing for a %s who asks by the case number of %s', async (role) => {
-      const response = await testApp.http.get(`/api/v1/referrals?caseNumber=${OTHER_CASE}`).set(bearer(staff.tokens[role])).expect(200);
+      const response = await testApp.http
+        .get(`/api/v1/referrals?caseNumber=${fx.other.caseNumber}`)
+        .set(bearer(staff.tokens[role]))
+        .expect(200);
       expect(response.body).toEqual({ items: [], total: 0 });
-      const mine = await testApp.http.get(`/api/v1/referrals?caseNumber=${MAN_CASE}`).set(bearer(staff.tokens[role])).expect(200);
+      const mine = await testApp.http.get(`/api/v1/referrals?caseNumber=${fx.own.caseNumber}`).set(bearer(staff.tokens[role])).expect(200);
       expect(mine.body.total).toBe(1);
     });
 
     it('finds the other court’s case for an admin, so the clerk’s empty answer is his scope, not a missing case', async () => {
-      const response = await testApp.http.get(`/api/v1/referrals?caseNumber=${OTHER_CASE}`).set(bearer(staff.tokens.admin)).expect(200);
+      const response = await testApp.http
+        .get(`/api/v1/referrals?caseNumber=${fx.other.caseNumber}`)
+        .set(bearer(staff.tokens.admin))
+        .expect(200);
       expect(response.body.total).toBe(1);
-      expect(response.body.items[0].id).toBe(fx.otherReferral);
+      expect(response.body.items[0].id).toBe(fx.other.referralId);
     });
   });
 
@@ -600,9 +486,9 @@ describe('access: who may call which route', () => {
       'writes a referral.read entry when the %s reads a referral, naming the reader and the role',
       async (role) => {
         const user = staff.users[role];
-        const before = await readsBy(user.id, 'referral.read', fx.referral);
-        await testApp.http.get(`/api/v1/referrals/${fx.referral}`).set(bearer(staff.tokens[role])).expect(200);
-        expect(await readsBy(user.id, 'referral.read', fx.referral)).toBe(before + 1);
+        const before = await readsBy(user.id, 'referral.read', fx.own.referralId);
+        await testApp.http.get(`/api/v1/referrals/${fx.own.referralId}`).set(bearer(staff.tokens[role])).expect(200);
+        expect(await readsBy(user.id, 'referral.read', fx.own.referralId)).toBe(before + 1);
         const [entry] = await testApp.dataSource.query(
           `SELECT actor_role, record_type FROM audit_entries WHERE actor_user_id = $1 AND action = 'referral.read' ORDER BY id DESC LIMIT 1`,
           [user.id],
@@ -613,16 +499,16 @@ describe('access: who may call which route', () => {
 
     it('writes no read entry when a read is refused as out of scope', async () => {
       const user = staff.users.court_clerk;
-      const before = await count(`audit_entries WHERE actor_user_id = $1 AND record_id = $2`, [user.id, fx.otherReferral]);
-      await testApp.http.get(`/api/v1/referrals/${fx.otherReferral}`).set(bearer(staff.tokens.court_clerk)).expect(404);
-      expect(await count(`audit_entries WHERE actor_user_id = $1 AND record_id = $2`, [user.id, fx.otherReferral])).toBe(before);
+      const before = await count(`audit_entries WHERE actor_user_id = $1 AND record_id = $2`, [user.id, fx.other.referralId]);
+      await testApp.http.get(`/api/v1/referrals/${fx.other.referralId}`).set(bearer(staff.tokens.court_clerk)).expect(404);
+      expect(await count(`audit_entries WHERE actor_user_id = $1 AND record_id = $2`, [user.id, fx.other.referralId])).toBe(before);
     });
 
     it("writes a referral.attendance_read entry when the probation officer reads a man's attendance", async () => {
       const user = staff.users.probation_officer;
-      const before = await readsBy(user.id, 'referral.attendance_read', fx.referral);
-      await testApp.http.get(`/api/v1/referrals/${fx.referral}/attendance`).set(bearer(staff.tokens.probation_officer)).expect(200);
-      expect(await readsBy(user.id, 'referral.attendance_read', fx.referral)).toBe(before + 1);
+      const before = await readsBy(user.id, 'referral.attendance_read', fx.own.referralId);
+      await testApp.http.get(`/api/v1/referrals/${fx.own.referralId}/attendance`).set(bearer(staff.tokens.probation_officer)).expect(200);
+      expect(await readsBy(user.id, 'referral.attendance_read', fx.own.referralId)).toBe(before + 1);
     });
 
     it('writes nothing to the audit log when a facilitator reads his roster, but does when an admin reads it', async () => {

@@ -45,6 +45,8 @@ export interface ReferralOptions {
   firstName?: string;
   lastName?: string;
   dateOfBirth?: string;
+  email?: string;
+  phone?: string;
   orderedOn?: string;
   caseNumber?: string;
   probationOfficerId?: string;
@@ -63,6 +65,8 @@ export async function createReferral(testApp: TestApp, staff: Staff, options: Re
         firstName: options.firstName ?? `Man${caseCounter}`,
         lastName: options.lastName ?? `Tester${String.fromCharCode(65 + (caseCounter % 26))}`,
         dateOfBirth: options.dateOfBirth ?? `19${70 + (caseCounter % 25)}-0${1 + (caseCounter % 9)}-1${caseCounter % 10}`,
+        ...(options.email ? { email: options.email } : {}),
+        ...(options.phone ? { phone: options.phone } : {}),
         ...(options.language ? { language: options.language } : {}),
       },
       caseNumber: options.caseNumber ?? `CR-26-${String(1000 + caseCounter)}-${Math.random().toString(36).slice(2, 6).toUpperCase()}`,

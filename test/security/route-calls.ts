@@ -83,6 +83,18 @@ export function partyBody(marker: string): Record<string, string> {
   };
 }
 
+/**
+ * The "own" man, named in full and with his contact details, so a suite can look for each of them
+ * in what a role must not see (a facilitator's roster, a clerk's view).
+ */
+export const OWN_MAN = {
+  firstName: 'Dashiell',
+  lastName: 'Quarrington',
+  dateOfBirth: '1984-03-17',
+  email: 'd.quarrington@mail.test',
+  phone: '+1 218 555 0142',
+};
+
 export const POLICY_FIELDS = {
   sessionMinutes: 90,
   enrollWithinDays: 14,
@@ -156,6 +168,7 @@ export async function buildFixtures(testApp: TestApp, staff: Staff, reference: R
 
   // His own: the staff probation officer's, the staff court's, in the staff facilitator's group.
   const own = await referralWithNotices(testApp, staff, {
+    ...OWN_MAN,
     policyId: reference.duluthPolicy.id,
     orderedOn: '2026-11-10',
     groupId: fx.groupA,

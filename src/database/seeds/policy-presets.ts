@@ -5,6 +5,41 @@ export interface PolicyPreset extends PolicyFieldsDto {
 }
 
 /**
+ * The response clock: no statute we know of sets these. Local choices, editable (an edit makes a
+ * new version): 10 business days for probation to file or decide; about 30 calendar days (22
+ * business days) to a compliance hearing, the interval at which NIJ found compliance hearings
+ * raised completion from under 50% to 65%. Every preset keeps it.
+ */
+const RESPONSE_CLOCK = { probationResponseBusinessDays: 10, courtResponseBusinessDays: 22 };
+
+/** Duluth's figures, which the Florida preset starts from (its type keeps which fields it sets). */
+export const DULUTH_PRESET = {
+  // Domestic Abuse Intervention Programs (Duluth), "Creating a Process of Change for Men Who
+  // Batter": eight Equality Wheel themes of three weeks each = 24 sessions, rolling enrollment.
+  // Enroll within 14 days and finish within 9 months are local choices (POLICIES.md, bold);
+  // 2 consecutive absences trigger the non-compliance letter.
+  key: 'duluth-24',
+  name: 'Duluth 24-session program',
+  source: 'DAIP Duluth curriculum (8 themes × 3 sessions); local adaptation per POLICIES.md',
+  requiredSessions: 24,
+  sessionMinutes: 90,
+  enrollWithinDays: 14,
+  completeWithinMonths: 9,
+  maxAbsences: 3,
+  maxUnexcusedAbsences: 2,
+  maxConsecutiveAbsences: 2,
+  noAttendanceDays: 14,
+  progressReportEveryDays: 30,
+  violationReportBusinessDays: 2,
+  feesRequired: false,
+  leftEarlyCounts: false,
+  escalateAfterBusinessDays: 3,
+  ...RESPONSE_CLOCK,
+  // Duluth is in Minnesota: 518B.02 has the victim notified unless she declines (POLICIES.md).
+  victimNotification: 'unless_declined',
+} satisfies PolicyPreset;
+
+/**
  * Presets from ../shared/POLICIES.md; where a figure is local, the preset takes the value shown
  * there in bold and stays editable (an edit makes a new version).
  */
@@ -30,43 +65,9 @@ export const POLICY_PRESETS: PolicyPreset[] = [
     feesRequired: true,
     leftEarlyCounts: false,
     escalateAfterBusinessDays: 2,
-    // The response clock: no statute we know of sets these. Local choices, editable (an edit
-    // makes a new version): 10 business days for probation to file or decide; about 30 calendar
-    // days (22 business days) to a compliance hearing, the interval at which NIJ found compliance
-    // hearings raised completion from under 50% to 65%.
-    probationResponseBusinessDays: 10,
-    courtResponseBusinessDays: 22,
+    ...RESPONSE_CLOCK,
   },
-  {
-    // Domestic Abuse Intervention Programs (Duluth), "Creating a Process of Change for Men Who
-    // Batter": eight Equality Wheel themes of three weeks each = 24 sessions, rolling enrollment.
-    // Enroll within 14 days and finish within 9 months are local choices (POLICIES.md, bold);
-    // 2 consecutive absences trigger the non-compliance letter.
-    key: 'duluth-24',
-    name: 'Duluth 24-session program',
-    source: 'DAIP Duluth curriculum (8 themes × 3 sessions); local adaptation per POLICIES.md',
-    requiredSessions: 24,
-    sessionMinutes: 90,
-    enrollWithinDays: 14,
-    completeWithinMonths: 9,
-    maxAbsences: 3,
-    maxUnexcusedAbsences: 2,
-    maxConsecutiveAbsences: 2,
-    noAttendanceDays: 14,
-    progressReportEveryDays: 30,
-    violationReportBusinessDays: 2,
-    feesRequired: false,
-    leftEarlyCounts: false,
-    escalateAfterBusinessDays: 3,
-    // The response clock: no statute we know of sets these. Local choices, editable (an edit
-    // makes a new version): 10 business days for probation to file or decide; about 30 calendar
-    // days (22 business days) to a compliance hearing, the interval at which NIJ found compliance
-    // hearings raised completion from under 50% to 65%.
-    probationResponseBusinessDays: 10,
-    courtResponseBusinessDays: 22,
-    // Duluth is in Minnesota: 518B.02 has the victim notified unless she declines (POLICIES.md).
-    victimNotification: 'unless_declined',
-  },
+  DULUTH_PRESET,
   {
     // Texas BIPP: TDCJ-CJAD "Battering Intervention and Prevention Program Accreditation
     // Guidelines" (sections Program Duration, Exits, Reporting Requirements; authority Texas Code
@@ -91,12 +92,7 @@ export const POLICY_PRESETS: PolicyPreset[] = [
     feesRequired: false,
     leftEarlyCounts: false,
     escalateAfterBusinessDays: 2,
-    // The response clock: no statute we know of sets these. Local choices, editable (an edit
-    // makes a new version): 10 business days for probation to file or decide; about 30 calendar
-    // days (22 business days) to a compliance hearing, the interval at which NIJ found compliance
-    // hearings raised completion from under 50% to 65%.
-    probationResponseBusinessDays: 10,
-    courtResponseBusinessDays: 22,
+    ...RESPONSE_CLOCK,
   },
   {
     // Florida: § 741.325 sets at least 29 weeks including 24 weekly sessions, and the participant
@@ -104,26 +100,14 @@ export const POLICY_PRESETS: PolicyPreset[] = [
     // victim within 3 business days of his enrollment and within 24 hours of his discharge
     // (completion or termination): the victim-notification clocks below. The session length,
     // enrollment and completion windows and absence limits are local choices, as in the Duluth
-    // preset, editable (an edit makes a new version); 8 months holds the 29 weeks with room.
+    // preset it is built from, editable (an edit makes a new version); 8 months holds the 29 weeks
+    // with room.
+    ...DULUTH_PRESET,
     key: 'fl-741-325',
     name: 'Florida § 741.325 (29 weeks)',
     source: 'Florida Statutes § 741.325; Fla. Admin. Code 65H-2.016 (victim notification)',
-    requiredSessions: 24,
-    sessionMinutes: 90,
-    enrollWithinDays: 14,
     completeWithinMonths: 8,
-    maxAbsences: 3,
-    maxUnexcusedAbsences: 2,
-    maxConsecutiveAbsences: 2,
-    noAttendanceDays: 14,
-    progressReportEveryDays: 30,
-    violationReportBusinessDays: 2,
     feesRequired: true,
-    leftEarlyCounts: false,
-    escalateAfterBusinessDays: 3,
-    // The response clock: local choices, as in the other presets.
-    probationResponseBusinessDays: 10,
-    courtResponseBusinessDays: 22,
     victimNotification: 'unless_declined',
     victimNotificationEvents: ['enrolled', 'completed', 'terminated'],
     victimNoticeEnrollmentBusinessDays: 3,
@@ -161,8 +145,7 @@ export const POLICY_PRESETS: PolicyPreset[] = [
     feesRequired: false,
     leftEarlyCounts: false,
     escalateAfterBusinessDays: 3,
-    probationResponseBusinessDays: 10,
-    courtResponseBusinessDays: 22,
+    ...RESPONSE_CLOCK,
     levels: [
       { key: '1', name: 'Level 1', requiredSessions: 26, completeWithinMonths: 6 },
       { key: '2', name: 'Level 2', requiredSessions: 39, completeWithinMonths: 9 },

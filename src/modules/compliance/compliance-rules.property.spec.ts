@@ -149,6 +149,24 @@ function replay(setup: HistorySetup, steps: Step[], onStep?: (system: PureSystem
   return { world, system, actions };
 }
 
+/** A four-session order with Duluth's limits, for the cases written by hand (counter-examples, the model's own checks). */
+const setup = (policy: Partial<HistorySetup['policy']> = {}): HistorySetup => ({
+  firstMonday: '2026-10-19',
+  orderedBefore: 0,
+  startAfter: 35,
+  enrollWithinDays: 14,
+  completeWithinDays: 100,
+  policy: {
+    requiredSessions: 4,
+    leftEarlyCounts: false,
+    maxAbsences: 3,
+    maxUnexcusedAbsences: 2,
+    maxConsecutiveAbsences: 2,
+    noAttendanceDays: 14,
+    ...policy,
+  },
+});
+
 describe('compliance rules, as properties against an independent model', () => {
   beforeAll(() => fc.configureGlobal({ seed }));
   afterAll(() => {
@@ -262,22 +280,6 @@ describe('compliance rules, as properties against an independent model', () => {
   });
 
   describe('counter-examples the properties found, kept', () => {
-    const setup = (policy: Partial<HistorySetup['policy']> = {}): HistorySetup => ({
-      firstMonday: '2026-10-19',
-      orderedBefore: 0,
-      startAfter: 35,
-      enrollWithinDays: 14,
-      completeWithinDays: 100,
-      policy: {
-        requiredSessions: 4,
-        leftEarlyCounts: false,
-        maxAbsences: 3,
-        maxUnexcusedAbsences: 2,
-        maxConsecutiveAbsences: 2,
-        noAttendanceDays: 14,
-        ...policy,
-      },
-    });
     const standingOf = (world: World, events: RecordedEvent[], status: Status) =>
       judge(world, events, status, { status, eventCount: events.length, step: 0 }, { evaluated: true, calendarSeen: true }).standing;
 
@@ -383,21 +385,7 @@ describe('the reference model', () => {
   });
 
   it('names a lengthened run by the run it is in now', () => {
-    const world = newWorld({
-      firstMonday: '2026-10-05',
-      orderedBefore: 0,
-      startAfter: 35,
-      enrollWithinDays: 14,
-      completeWithinDays: 100,
-      policy: {
-        requiredSessions: 4,
-        leftEarlyCounts: false,
-        maxAbsences: 9,
-        maxUnexcusedAbsences: 9,
-        maxConsecutiveAbsences: 2,
-        noAttendanceDays: 14,
-      },
-    });
+    const world = newWorld({ ...setup({ maxAbsences: 9, maxUnexcusedAbsences: 9 }), firstMonday: '2026-10-05' });
     world.enrollments.push({ group: 0, start: '2026-10-05', end: null });
     for (const date of ['2026-10-12', '2026-10-19', '2026-10-26', '2026-11-02']) world.marks.set(`g0-${date}`, 'absent_excused');
     const crossings = crossingsOf(world, 'active');

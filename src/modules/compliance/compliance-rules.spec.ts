@@ -72,6 +72,10 @@ describe('attendance crossings', () => {
   });
 });
 
+/** Drafts as the events they became, numbered e0, e1, … */
+const onRecord = (drafts: Array<{ kind: Kind; thresholdKey: string }>, { reinstated }: { reinstated: boolean }): ExistingEvent[] =>
+  drafts.map((draft, index) => ({ id: `e${index}`, kind: draft.kind, thresholdKey: draft.thresholdKey, corrected: false, reinstated }));
+
 describe('evaluateReferral', () => {
   const evaluate = (marks: MarkFact[], existing: ExistingEvent[] = [], referral = active, today = '2026-11-25') =>
     evaluateReferral({ referral, policy: duluth, marks, existing, today, includeCalendar: true });
@@ -89,13 +93,7 @@ describe('evaluateReferral', () => {
 
   it('does not raise again what is already on record', () => {
     const marks = weekly(S.Present, S.AbsentUnexcused, S.AbsentUnexcused, S.AbsentUnexcused);
-    const existing = evaluate(marks, [], active, '2026-10-27').events.map((draft, index) => ({
-      id: `e${index}`,
-      kind: draft.kind,
-      thresholdKey: draft.thresholdKey,
-      corrected: false,
-      reinstated: false,
-    }));
+    const existing = onRecord(evaluate(marks, [], active, '2026-10-27').events, { reinstated: false });
     expect(evaluate(marks, existing, { ...active, status: ReferralStatus.NonCompliant }, '2026-10-27').events).toEqual([]);
   });
 
@@ -142,13 +140,7 @@ describe('evaluateReferral', () => {
 
   it('leaves a reinstated man active on his next mark, until he crosses something new', () => {
     const marks = weekly(S.Present, S.AbsentUnexcused, S.AbsentUnexcused, S.AbsentUnexcused);
-    const existing = evaluate(marks, [], active, '2026-10-27').events.map((draft, index) => ({
-      id: `e${index}`,
-      kind: draft.kind,
-      thresholdKey: draft.thresholdKey,
-      corrected: false,
-      reinstated: true,
-    }));
+    const existing = onRecord(evaluate(marks, [], active, '2026-10-27').events, { reinstated: true });
     const onMark = (extra: MarkFact) =>
       evaluateReferral({ referral: active, policy: duluth, marks: [...marks, extra], existing, today: '2026-11-03' });
     expect(onMark({ date: '2026-11-03', status: S.Present })).toMatchObject({ events: [], status: ReferralStatus.Active });

@@ -16,16 +16,18 @@ import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../user-admin/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
-import { errorLinks, REFERRAL_STATUS_LABELS } from './page-format';
+import { formView, REFERRAL_STATUS_LABELS } from './page-format';
 import {
   domainFieldErrors,
   FieldErrors,
   FormBody,
+  formErrorsOf,
   formText,
   humanFieldMessages,
   isFormProblem,
   oneOf,
   plainEmptyMessages,
+  REFERENCE_LIMIT,
   validateForm,
 } from './page-forms';
 import { LANGUAGES } from './languages';
@@ -34,7 +36,6 @@ import { PageRenderer } from './page-renderer';
 
 const PAGE_SIZE = 50;
 const SEARCH_LIMIT = 200;
-const REFERENCE_LIMIT = 200;
 
 const INTAKE_FIELDS = [
   'participant.firstName',
@@ -87,11 +88,11 @@ const FIELD_BY_CODE: Record<string, string> = {
   GROUP_NOT_FOUND: 'groupId',
 };
 
-function formErrorsOf(error: DomainError): { errors: FieldErrors; problem: string | null } {
-  const fields = domainFieldErrors(error);
-  if (fields) return { errors: fields, problem: null };
+/** A refusal beside the field it names or its code belongs to, else above the form. */
+function referralRefusal(error: DomainError): { errors: FieldErrors; problem: string | null } {
   const field = FIELD_BY_CODE[error.code];
-  return field ? { errors: { [field]: [error.message] }, problem: null } : { errors: {}, problem: error.message };
+  if (field && !domainFieldErrors(error)) return { errors: { [field]: [error.message] }, problem: null };
+  return formErrorsOf(error);
 }
 
 /** Program staff: referrals, intake and enrollment (the groups pages: group-pages.controller.ts). */
@@ -200,7 +201,7 @@ export class AdminPagesController {
       res.redirect(303, `/referrals/${referral.id}?created=1`);
     } catch (error) {
       if (!isFormProblem(error)) throw error;
-      await this.renderIntake(req, res, { values, ...formErrorsOf(error) }, error.kind === 'conflict' ? 409 : 422);
+      await this.renderIntake(req, res, { values, ...referralRefusal(error) }, error.kind === 'conflict' ? 409 : 422);
     }
   }
 
@@ -236,7 +237,7 @@ export class AdminPagesController {
       if (error instanceof EnrollmentHeld) return this.renderEnroll(req, res, referralId, { values, errors: {}, warnings: error.warnings });
       const refusal = error instanceof DomainError && (error.code === 'GROUP_NOT_FOUND' || isFormProblem(error));
       if (!refusal) throw error;
-      await this.renderEnroll(req, res, referralId, { values, ...formErrorsOf(error) }, error.kind === 'conflict' ? 409 : 422);
+      await this.renderEnroll(req, res, referralId, { values, ...referralRefusal(error) }, error.kind === 'conflict' ? 409 : 422);
     }
   }
 
@@ -253,18 +254,13 @@ export class AdminPagesController {
     ]);
     const options = <T extends { id: string }>(items: T[], label: (item: T) => string, selected: string | undefined) =>
       items.map((item) => ({ value: item.id, label: label(item), selected: item.id === selected }));
-    const errors = humanFieldMessages(form.errors, INTAKE_LABELS);
     this.renderer.render(
       req,
       res,
       'intake',
       {
         title: 'New referral',
-        values: form.values,
-        errors,
-        problem: form.problem ?? null,
-        errorCount: Object.keys(errors).length,
-        errorLinks: errorLinks(errors),
+        ...formView({ ...form, errors: humanFieldMessages(form.errors, INTAKE_LABELS) }),
         languages: LANGUAGES.map((language) => ({ ...language, selected: language.value === form.values['participant.language'] })),
         courts: options(courts.items, (court) => court.name, form.values.courtAgencyId),
         officers: options(

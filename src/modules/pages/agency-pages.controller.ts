@@ -10,12 +10,22 @@ import { Role } from '../../common/auth/role.enum';
 import { AGENCY_KIND_LABELS } from './admin-format';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
-import { errorLinks } from './page-format';
-import { domainFieldErrors, FieldErrors, fieldsOf, FormBody, formText, isFormProblem, oneOf, validateForm } from './page-forms';
+import { formView } from './page-format';
+import { DomainError } from '../../common/errors/domain-error';
+import {
+  FieldErrors,
+  fieldsOf,
+  FormBody,
+  formErrorsOf,
+  formText,
+  oneOf,
+  PageForm,
+  REFERENCE_LIMIT,
+  refusalOf,
+  validateForm,
+} from './page-forms';
 import { NOTICES_SHOWN } from './page-notices';
 import { PageRenderer } from './page-renderer';
-
-const REFERENCE_LIMIT = 200;
 
 const PLAIN_AGENCY_ERRORS: Record<string, string> = {
   name: 'Enter the agency’s name (2 to 200 characters)',
@@ -23,10 +33,21 @@ const PLAIN_AGENCY_ERRORS: Record<string, string> = {
   kind: 'Choose what kind of agency it is',
 };
 
-interface AgencyForm {
-  values: Record<string, string>;
-  errors: FieldErrors;
-  problem?: string | null;
+/** The agency form's fields as typed, on the new agency's page and an agency's own. */
+function agencyValues(body: FormBody): Record<string, string> {
+  return { name: formText(body, 'name'), noticeEmail: formText(body, 'noticeEmail'), kind: formText(body, 'kind') };
+}
+
+/** The DTO's first message of each field, in the form's words where it has them. */
+function plainAgencyErrors(errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(Object.keys(errors).map((field) => [field, [PLAIN_AGENCY_ERRORS[field] ?? errors[field][0]]]));
+}
+
+/** The service's refusal of a new or changed agency; a missing notice address is said as what it is for. */
+function agencyRefusal(error: DomainError): { errors: FieldErrors; problem: string | null } {
+  const { errors, problem } = formErrorsOf(error);
+  if (!Object.hasOwn(errors, 'noticeEmail')) return { errors, problem };
+  return { errors: { ...errors, noticeEmail: ['A court or probation department needs an address for its notices'] }, problem };
 }
 
 /** The agencies: their notice address (with a test-send), and the notices to them that need staff. */
@@ -60,30 +81,21 @@ export class AgencyPagesController {
   @Post('new')
   @HttpCode(200)
   async create(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
-    const values = { name: formText(body, 'name'), noticeEmail: formText(body, 'noticeEmail'), kind: formText(body, 'kind') };
+    const values = agencyValues(body);
     const form = await validateForm(CreateAgencyDto, {
       name: values.name,
       kind: values.kind,
       ...(values.noticeEmail ? { noticeEmail: values.noticeEmail } : {}),
     });
     if (form.errors) {
-      const errors = Object.fromEntries(
-        Object.keys(form.errors).map((field) => [field, [PLAIN_AGENCY_ERRORS[field] ?? form.errors[field][0]]]),
-      );
-      this.renderNew(req, res, { values, errors }, 400);
+      this.renderNew(req, res, { values, errors: plainAgencyErrors(form.errors) }, 400);
       return;
     }
-    try {
+    const refused = await refusalOf(async () => {
       const agency = await this.agencies.create(form.value);
       res.redirect(303, `/admin/agencies/${agency.id}?saved=1`);
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      const fields = domainFieldErrors(error);
-      const errors = fields?.noticeEmail
-        ? { ...fields, noticeEmail: ['A court or probation department needs an address for its notices'] }
-        : fields;
-      this.renderNew(req, res, { values, errors: errors ?? {}, problem: errors ? null : error.message }, 422);
-    }
+    });
+    if (refused) this.renderNew(req, res, { values, ...agencyRefusal(refused) }, 422);
   }
 
   @Get(':id')
@@ -101,25 +113,12 @@ export class AgencyPagesController {
   @Post(':id')
   @HttpCode(200)
   async save(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
-    const values = { name: formText(body, 'name'), noticeEmail: formText(body, 'noticeEmail'), kind: formText(body, 'kind') };
+    const values = agencyValues(body);
     // An empty address clears it, as null does in the API; the service says whether this kind may be without one.
     const form = await validateForm(UpdateAgencyDto, { name: values.name, kind: values.kind, noticeEmail: values.noticeEmail || null });
-    if (form.errors) {
-      const errors = Object.fromEntries(
-        Object.keys(form.errors).map((field) => [field, [PLAIN_AGENCY_ERRORS[field] ?? form.errors[field][0]]]),
-      );
-      return this.renderAgency(req, res, id, { values, errors }, {}, 400);
-    }
-    try {
-      await this.agencies.update(id, form.value);
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      const fields = domainFieldErrors(error);
-      const errors = fields?.noticeEmail
-        ? { ...fields, noticeEmail: ['A court or probation department needs an address for its notices'] }
-        : fields;
-      return this.renderAgency(req, res, id, { values, errors: errors ?? {}, problem: errors ? null : error.message }, {}, 422);
-    }
+    if (form.errors) return this.renderAgency(req, res, id, { values, errors: plainAgencyErrors(form.errors) }, {}, 400);
+    const refused = await refusalOf(() => this.agencies.update(id, form.value));
+    if (refused) return this.renderAgency(req, res, id, { values, ...agencyRefusal(refused) }, {}, 422);
     res.redirect(303, `/admin/agencies/${id}?saved=1`);
   }
 
@@ -127,27 +126,19 @@ export class AgencyPagesController {
   @Post(':id/test-mail')
   @HttpCode(200)
   async sendTest(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    try {
-      await this.testMails.send(id);
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      return this.renderAgency(req, res, id, null, { testProblem: error.message }, 422);
-    }
+    const refused = await refusalOf(() => this.testMails.send(id));
+    if (refused) return this.renderAgency(req, res, id, null, { testProblem: refused.message }, 422);
     res.redirect(303, `/admin/agencies/${id}?tested=1`);
   }
 
-  private renderNew(req: PageRequest, res: Response, form: AgencyForm, status = 200): void {
+  private renderNew(req: PageRequest, res: Response, form: PageForm, status = 200): void {
     this.renderer.render(
       req,
       res,
       'admin-agency-new',
       {
         title: 'New agency',
-        values: form.values,
-        errors: form.errors,
-        problem: form.problem ?? null,
-        errorCount: Object.keys(form.errors).length,
-        errorLinks: errorLinks(form.errors),
+        ...formView(form),
         kinds: Object.values(AgencyKind).map((value) => ({
           value,
           label: AGENCY_KIND_LABELS[value],
@@ -162,7 +153,7 @@ export class AgencyPagesController {
     req: PageRequest,
     res: Response,
     id: string,
-    form: AgencyForm | null,
+    form: PageForm | null,
     flags: Record<string, unknown>,
     status = 200,
   ): Promise<void> {
@@ -170,9 +161,8 @@ export class AgencyPagesController {
     const agency = await this.agencies.findById(id);
     if (!agency) throw new NotFoundError('agency');
     const [needsStaff, latestTest] = await Promise.all([this.notices.needingStaffFor(user, id, NOTICES_SHOWN), this.testMails.latest(id)]);
-    const values = form?.values ?? { name: agency.name, noticeEmail: agency.noticeEmail ?? '', kind: agency.kind };
-    const errors = form?.errors ?? {};
-    const kind = oneOf(Object.values(AgencyKind), values.kind);
+    const shown = form ?? { values: { name: agency.name, noticeEmail: agency.noticeEmail ?? '', kind: agency.kind }, errors: {} };
+    const kind = oneOf(Object.values(AgencyKind), shown.values.kind);
     this.renderer.render(
       req,
       res,
@@ -180,11 +170,7 @@ export class AgencyPagesController {
       {
         title: agency.name,
         agency: { ...fieldsOf(agency), kindLabel: AGENCY_KIND_LABELS[agency.kind] },
-        values,
-        errors,
-        problem: form?.problem ?? null,
-        errorCount: Object.keys(errors).length,
-        errorLinks: errorLinks(errors),
+        ...formView(shown),
         kinds: Object.values(AgencyKind).map((value) => ({ value, label: AGENCY_KIND_LABELS[value], selected: value === kind })),
         notices: needsStaff.map((notice) => ({ ...notice, canRetry: true })),
         back: `/admin/agencies/${id}`,

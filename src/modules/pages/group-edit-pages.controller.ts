@@ -7,30 +7,12 @@ import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../user-admin/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
-import { errorLinks } from './page-format';
-import {
-  domainFieldErrors,
-  FieldErrors,
-  FormBody,
-  formList,
-  formText,
-  isFormProblem,
-  plainEmptyMessages,
-  validateForm,
-} from './page-forms';
+import { formView } from './page-format';
+import { FormBody, formErrorsOf, formInteger, formList, formText, REFERENCE_LIMIT, refusalOf, validateForm } from './page-forms';
+import { GROUP_EMPTY_MESSAGES, GroupForm, plainGroupErrors } from './group-form';
 import { PageRenderer } from './page-renderer';
 
-const REFERENCE_LIMIT = 200;
 const GROUP_EDIT_FIELDS = ['name', 'startTime', 'durationMinutes', 'capacity', 'location'] as const;
-
-const EMPTY_MESSAGES: Record<string, string> = {
-  name: 'Enter the name of the group',
-  startTime: 'Enter the time it starts',
-  durationMinutes: 'Enter how many minutes it lasts',
-  capacity: 'Enter how many men it can take',
-  location: 'Enter where it meets',
-  facilitatorIds: 'Choose at least one facilitator',
-};
 
 const PLAIN_MESSAGES: Record<string, string> = {
   durationMinutes: 'A session lasts 30 to 480 minutes',
@@ -38,17 +20,6 @@ const PLAIN_MESSAGES: Record<string, string> = {
   startTime: 'Enter the time as HH:MM, like 18:30',
   facilitatorIds: 'Choose one to six of the facilitators listed',
 };
-
-function formInteger(value: string): number | string {
-  return /^-?\d{1,6}$/.test(value) ? Number(value) : value;
-}
-
-interface GroupEditForm {
-  values: Record<string, string>;
-  facilitatorIds: string[];
-  errors: FieldErrors;
-  problem?: string | null;
-}
 
 /** One group: the men in it now (with their referrals) and its time, place, capacity and facilitators. */
 @PagesController('groups')
@@ -102,23 +73,11 @@ export class GroupEditPagesController {
       const plain = Object.fromEntries(
         Object.entries(form.errors).map(([field, messages]) => [field, [PLAIN_MESSAGES[field] ?? messages[0]]]),
       );
-      const errors = plainEmptyMessages(plain, { ...values, facilitatorIds: facilitatorIds.join(',') }, EMPTY_MESSAGES);
+      const errors = plainGroupErrors(plain, { values, facilitatorIds }, GROUP_EMPTY_MESSAGES);
       return this.renderGroup(req, res, id, { values, facilitatorIds, errors }, {}, 400);
     }
-    try {
-      await this.edits.update(signedInUser(req), id, form.value);
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      const fields = domainFieldErrors(error);
-      return this.renderGroup(
-        req,
-        res,
-        id,
-        { values, facilitatorIds, errors: fields ?? {}, problem: fields ? null : error.message },
-        {},
-        422,
-      );
-    }
+    const refused = await refusalOf(() => this.edits.update(signedInUser(req), id, form.value));
+    if (refused) return this.renderGroup(req, res, id, { values, facilitatorIds, ...formErrorsOf(refused) }, {}, 422);
     res.redirect(303, `/groups/${id}?saved=1`);
   }
 
@@ -126,7 +85,7 @@ export class GroupEditPagesController {
     req: PageRequest,
     res: Response,
     id: string,
-    form: GroupEditForm,
+    form: GroupForm,
     flags: Record<string, unknown>,
     status = 200,
   ): Promise<void> {
@@ -148,11 +107,7 @@ export class GroupEditPagesController {
         title: group.name,
         group: { ...group, full: group.enrolledCount >= group.capacity },
         members,
-        values: form.values,
-        errors: form.errors,
-        problem: form.problem ?? null,
-        errorCount: Object.keys(form.errors).length,
-        errorLinks: errorLinks(form.errors),
+        ...formView(form),
         facilitators: offered.map((facilitator) => ({
           id: facilitator.id,
           name: facilitator.active ? facilitator.name : `${facilitator.name} (deactivated)`,

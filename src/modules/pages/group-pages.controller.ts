@@ -13,21 +13,23 @@ import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../user-admin/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
-import { errorLinks, weekdayName } from './page-format';
+import { formView, weekdayName } from './page-format';
 import {
-  domainFieldErrors,
   FieldErrors,
   FormBody,
+  formErrorsOf,
+  formInteger,
   formList,
   formText,
-  isFormProblem,
   plainEmptyMessages,
+  REFERENCE_LIMIT,
+  refusalOf,
   validateForm,
 } from './page-forms';
+import { GROUP_EMPTY_MESSAGES, GroupForm, plainGroupErrors } from './group-form';
 import { LANGUAGES } from './languages';
 import { PageRenderer } from './page-renderer';
 
-const REFERENCE_LIMIT = 200;
 /** How many weeks of each group's schedule the groups page shows. */
 const SCHEDULE_WEEKS = 4;
 
@@ -43,24 +45,12 @@ const GROUP_FIELDS = [
   'startsOn',
 ] as const;
 
-const GROUP_EMPTY_MESSAGES: Record<string, string> = {
-  name: 'Enter the name of the group',
+const NEW_GROUP_EMPTY_MESSAGES: Record<string, string> = {
+  ...GROUP_EMPTY_MESSAGES,
   curriculumId: 'Choose the curriculum',
   weekday: 'Choose the day it meets',
-  startTime: 'Enter the time it starts',
-  durationMinutes: 'Enter how many minutes it lasts',
-  capacity: 'Enter how many men it can take',
-  location: 'Enter where it meets',
   language: 'Choose the language it is held in',
-  facilitatorIds: 'Choose at least one facilitator',
 };
-
-interface GroupForm {
-  values: Record<string, string>;
-  facilitatorIds: string[];
-  errors: FieldErrors;
-  problem?: string | null;
-}
 
 /** The make-up session form of one group on the groups page, shown again with what went wrong. */
 interface MakeUpForm {
@@ -68,16 +58,6 @@ interface MakeUpForm {
   values: { date: string; startTime: string };
   errors: FieldErrors;
   problem: string | null;
-}
-
-/** "90" → 90, so the DTO checks a number as the API would receive it; anything else stays text and is refused. */
-function formInteger(value: string): number | string {
-  return /^-?\d{1,6}$/.test(value) ? Number(value) : value;
-}
-
-function formErrorsOf(error: DomainError): { errors: FieldErrors; problem: string | null } {
-  const fields = domainFieldErrors(error);
-  return fields ? { errors: fields, problem: null } : { errors: {}, problem: error.message };
 }
 
 /** Program staff: the groups, their schedules, a new group and make-up sessions. */
@@ -132,16 +112,13 @@ export class GroupPagesController {
       ...(values.startsOn ? { startsOn: values.startsOn } : {}),
     });
     if (form.errors) {
-      const errors = plainEmptyMessages(form.errors, { ...values, facilitatorIds: facilitatorIds.join(',') }, GROUP_EMPTY_MESSAGES);
+      const errors = plainGroupErrors(form.errors, { values, facilitatorIds }, NEW_GROUP_EMPTY_MESSAGES);
       return this.renderNewGroup(req, res, { values, facilitatorIds, errors }, 400);
     }
-    try {
-      await this.groups.create(form.value);
-      res.redirect(303, '/groups?created=1');
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      await this.renderNewGroup(req, res, { values, facilitatorIds, ...formErrorsOf(error) }, error.kind === 'conflict' ? 409 : 422);
-    }
+    const refused = await refusalOf(() => this.groups.create(form.value));
+    if (refused)
+      return this.renderNewGroup(req, res, { values, facilitatorIds, ...formErrorsOf(refused) }, refused.kind === 'conflict' ? 409 : 422);
+    res.redirect(303, '/groups?created=1');
   }
 
   /** A make-up or extra meeting of one group, possibly recorded after it took place. */
@@ -160,13 +137,13 @@ export class GroupPagesController {
       const errors = plainEmptyMessages(form.errors, values, { date: 'Enter the date of the make-up session' });
       return this.renderGroups(req, res, { makeUp: { groupId, values, errors, problem: null } satisfies MakeUpForm }, 400);
     }
-    try {
+    const refused = await refusalOf(async () => {
       const session = await this.groups.addOneOffSession(signedInUser(req), groupId, form.value);
       res.redirect(303, `/groups?added=1&session=${session.id}`);
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      const makeUp: MakeUpForm = { groupId, values, ...formErrorsOf(error) };
-      await this.renderGroups(req, res, { makeUp }, error.kind === 'conflict' ? 409 : 422);
+    });
+    if (refused) {
+      const makeUp: MakeUpForm = { groupId, values, ...formErrorsOf(refused) };
+      await this.renderGroups(req, res, { makeUp }, refused.kind === 'conflict' ? 409 : 422);
     }
   }
 
@@ -241,11 +218,7 @@ export class GroupPagesController {
       'group-new',
       {
         title: 'New group',
-        values: form.values,
-        errors: form.errors,
-        problem: form.problem ?? null,
-        errorCount: Object.keys(form.errors).length,
-        errorLinks: errorLinks(form.errors),
+        ...formView(form),
         weeksAhead: SCHEDULE_WEEKS_AHEAD,
         curricula: options(
           curricula.items.map((curriculum) => ({ value: curriculum.id, label: `${curriculum.name} (${curriculum.unitCount} units)` })),

@@ -2,6 +2,7 @@ import { NoticeRecipientKind, NoticeStatus } from '../notices/notice-status.enum
 import { REFERRAL_STATUS_LABELS } from '../../common/program/labels';
 import { HearingOutcome, ResponseAgency, ResponseKind } from '../responses/response-kind.enum';
 import { Role } from '../../common/auth/role.enum';
+import { FieldErrors, PageForm } from './page-forms';
 
 /** Words the pages show for the program's codes; the compliance labels are shared with e-mails and letters. */
 export { ATTENDANCE_CHOICES, ATTENDANCE_LABELS, EVENT_KIND_LABELS, eventLabel, REFERRAL_STATUS_LABELS } from '../../common/program/labels';
@@ -102,4 +103,18 @@ export function fieldId(name: string): string {
 /** Links for an error summary: one per field, to the field itself. */
 export function errorLinks(errors: Record<string, string[]>): Array<{ id: string; label: string }> {
   return Object.entries(errors).map(([name, messages]) => ({ id: fieldId(name), label: messages[0] }));
+}
+
+/**
+ * What a form's view shows of it: the values typed, the errors beside the fields, the problem
+ * above them and the summary linking to each field (`summary` orders it; the errors' own order else).
+ */
+export function formView(form: PageForm, summary: FieldErrors = form.errors) {
+  return {
+    values: form.values,
+    errors: form.errors,
+    problem: form.problem ?? null,
+    errorCount: Object.keys(form.errors).length,
+    errorLinks: errorLinks(summary),
+  };
 }

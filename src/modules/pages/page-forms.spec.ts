@@ -1,5 +1,6 @@
 import { languageChoiceMessage } from '../participants/program-languages';
-import { humanFieldMessages } from './page-forms';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
+import { formErrorsOf, formInteger, humanFieldMessages, refusalOf } from './page-forms';
 
 describe('field messages a person reads beside a form', () => {
   const labels = {
@@ -44,5 +45,37 @@ describe('field messages a person reads beside a form', () => {
     ).toEqual({
       'participant.language': ['Preferred language: choose a language from the list'],
     });
+  });
+});
+
+describe('a form’s refusals', () => {
+  it('hands back a refusal the form shows, and nothing when the action was done', async () => {
+    const taken = new ConflictError('NAME_TAKEN', 'That name is taken');
+    expect(await refusalOf(() => Promise.reject(taken))).toBe(taken);
+    let done = false;
+    expect(await refusalOf(() => Promise.resolve((done = true)))).toBeNull();
+    expect(done).toBe(true);
+  });
+
+  it('lets any other error go on to the error page', async () => {
+    const missing = new NotFoundError('agency');
+    await expect(refusalOf(() => Promise.reject(missing))).rejects.toBe(missing);
+    await expect(refusalOf(() => Promise.reject(new Error('database gone')))).rejects.toThrow('database gone');
+  });
+
+  it('puts a refusal beside the fields it names, else above the form', () => {
+    const fields = { noticeEmail: ['noticeEmail is required for a court'] };
+    expect(formErrorsOf(new UnprocessableError('AGENCY_EMAIL', 'Needs an address', { fields }))).toEqual({ errors: fields, problem: null });
+    expect(formErrorsOf(new ConflictError('GROUP_FULL', 'The group is full'))).toEqual({ errors: {}, problem: 'The group is full' });
+  });
+
+  it('reads a number as the API would receive it, and leaves anything else as text to be refused', () => {
+    expect([formInteger('90'), formInteger('-3'), formInteger('ninety'), formInteger('1234567'), formInteger('')]).toEqual([
+      90,
+      -3,
+      'ninety',
+      '1234567',
+      '',
+    ]);
   });
 });

@@ -6,6 +6,16 @@ import { fieldMessages } from '../../common/errors/validation-errors';
 export type FieldErrors = Record<string, string[]>;
 export type FormBody = Record<string, unknown>;
 
+/** A form drawn again: what was typed, what is wrong beside each field, and a problem above it all. */
+export interface PageForm {
+  values: Record<string, string>;
+  errors: FieldErrors;
+  problem?: string | null;
+}
+
+/** How many agencies, users, curricula or groups a page's lists and choices offer at most. */
+export const REFERENCE_LIMIT = 200;
+
 /**
  * A DTO's or record's fields as plain data. Pages copy them into view models and API bodies
  * (`{ ...agency, kindLabel }`); the copy has no prototype, and none of them needs one.
@@ -26,6 +36,11 @@ export function formText(body: FormBody, name: string): string {
   const value = body[name];
   const first: unknown = Array.isArray(value) ? value[0] : value;
   return typeof first === 'string' ? first.trim() : '';
+}
+
+/** "90" → 90, so the DTO checks a number as the API would receive it; anything else stays text and is refused. */
+export function formInteger(value: string): number | string {
+  return /^-?\d{1,6}$/.test(value) ? Number(value) : value;
 }
 
 /** Every value of a repeated form name. */
@@ -57,6 +72,26 @@ export function domainFieldErrors(error: unknown): FieldErrors | null {
 /** Domain errors a form shows to the user; anything else goes on to the error page. */
 export function isFormProblem(error: unknown): error is DomainError {
   return error instanceof DomainError && (error.kind === 'unprocessable' || error.kind === 'conflict' || error.kind === 'bad_request');
+}
+
+/**
+ * Does what a form asks. A refusal the form shows (see `isFormProblem`) comes back, for the page
+ * to draw with the form; null when it was done; anything else goes on to the error page.
+ */
+export async function refusalOf(action: () => Promise<unknown>): Promise<DomainError | null> {
+  try {
+    await action();
+    return null;
+  } catch (error) {
+    if (!isFormProblem(error)) throw error;
+    return error;
+  }
+}
+
+/** A refusal of the service beside the fields it names, else above the form. */
+export function formErrorsOf(error: DomainError): { errors: FieldErrors; problem: string | null } {
+  const fields = domainFieldErrors(error);
+  return fields ? { errors: fields, problem: null } : { errors: {}, problem: error.message };
 }
 
 /**

@@ -239,24 +239,19 @@ export class ReferralPagesController {
     @Param('id', ParseUUIDPipe) referralId: string,
     @Body() body: FormBody,
   ): Promise<void> {
+    const again = this.referralAgain(req, res, referralId);
     const user = signedInUser(req);
     const action = formText(body, 'action');
     const reason = formText(body, 'reason').trim();
     const needsReason = ['reinstate', 'terminate', 'close'].includes(action);
-    if (!DECISION_DONE[action]) return this.renderReferral(req, res, referralId, { decisionError: 'Choose what to do.' }, 400);
-    if (needsReason && reason.length < 3) {
-      return this.renderReferral(
-        req,
-        res,
-        referralId,
+    if (!DECISION_DONE[action]) return again({ decisionError: 'Choose what to do.' }, 400);
+    if (needsReason && reason.length < 3)
+      return again(
         { decisionError: 'Give the reason (at least 3 characters): it goes on the record and in the notice of the decision.', reason },
         400,
       );
-    }
     // Terminating and closing end the order and e-mail the court: the page asks once more, saying what follows.
-    if (CONFIRMED_DECISIONS.includes(action) && formText(body, 'confirmed') !== '1') {
-      return this.renderReferral(req, res, referralId, { confirm: { action, reason } });
-    }
+    if (CONFIRMED_DECISIONS.includes(action) && formText(body, 'confirmed') !== '1') return again({ confirm: { action, reason } });
     try {
       if (action === 'complete') await this.lifecycle.complete(user, referralId);
       if (action === 'reinstate') await this.lifecycle.reinstate(user, referralId, reason);
@@ -266,10 +261,7 @@ export class ReferralPagesController {
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'unprocessable') throw error;
       const reasons = (error.details?.reasons as string[] | undefined) ?? [];
-      await this.renderReferral(
-        req,
-        res,
-        referralId,
+      await again(
         { decisionError: reasons.length ? 'He cannot be marked complete yet:' : error.message, decisionReasons: reasons, reason },
         422,
       );
@@ -286,19 +278,13 @@ export class ReferralPagesController {
     @Param('id', ParseUUIDPipe) referralId: string,
     @Body() body: FormBody,
   ): Promise<void> {
+    const again = this.referralAgain(req, res, referralId);
     const user = signedInUser(req);
     const form = formText(body, 'form') as FeeForm;
-    if (!FEE_FORMS.includes(form))
-      return this.renderReferral(
-        req,
-        res,
-        referralId,
-        { feesError: { form: 'payment', fields: { form: ['Choose what to record.'] } } },
-        400,
-      );
+    if (!FEE_FORMS.includes(form)) return again({ feesError: { form: 'payment', fields: { form: ['Choose what to record.'] } } }, 400);
     const parsed = feeFormBody(form, body);
     const typed = { amount: formText(body, 'amount'), reason: formText(body, 'reason'), note: formText(body, 'note') };
-    if (parsed.errors) return this.renderReferral(req, res, referralId, { feesError: { form, fields: parsed.errors, typed } }, 400);
+    if (parsed.errors) return again({ feesError: { form, fields: parsed.errors, typed } }, 400);
     try {
       const value = parsed.value as never;
       let receipt = '';
@@ -309,13 +295,7 @@ export class ReferralPagesController {
       res.redirect(303, `/referrals/${referralId}?fees=${form}${receipt}#fees-heading`);
     } catch (error) {
       if (!isFormProblem(error)) throw error;
-      await this.renderReferral(
-        req,
-        res,
-        referralId,
-        { feesError: { form, fields: domainFieldErrors(error) ?? { form: [error.message] }, typed } },
-        422,
-      );
+      await again({ feesError: { form, fields: domainFieldErrors(error) ?? { form: [error.message] }, typed } }, 422);
     }
   }
 
@@ -343,6 +323,7 @@ export class ReferralPagesController {
     @Param('id', ParseUUIDPipe) referralId: string,
     @Body() body: FormBody,
   ): Promise<void> {
+    const again = this.referralAgain(req, res, referralId);
     const user = signedInUser(req);
     const referral = await this.referrals.get(user, referralId, { audit: false });
     const policy = await this.policies.get(referral.policy.id);
@@ -351,13 +332,7 @@ export class ReferralPagesController {
     if (form.errors) {
       // Everything wrong at once: what the policy's rules say too (a factor left unanswered), beside what the shape says.
       const problems = assessmentProblems(plain as unknown as RecordAssessmentDto, policy, referral.orderedOn, this.clock.today());
-      return this.renderReferral(
-        req,
-        res,
-        referralId,
-        { assessmentValues: values, assessmentErrors: { ...problems, ...form.errors } },
-        400,
-      );
+      return again({ assessmentValues: values, assessmentErrors: { ...problems, ...form.errors } }, 400);
     }
     try {
       await this.assessments.record(user, referralId, form.value);
@@ -365,8 +340,13 @@ export class ReferralPagesController {
     } catch (error) {
       const fields = domainFieldErrors(error);
       if (!fields) throw error;
-      await this.renderReferral(req, res, referralId, { assessmentValues: values, assessmentErrors: fields }, 422);
+      await again({ assessmentValues: values, assessmentErrors: fields }, 422);
     }
+  }
+
+  /** The referral page drawn again after one of its forms, with what went wrong or what to confirm. */
+  private referralAgain(req: PageRequest, res: Response, referralId: string) {
+    return (extra: Record<string, unknown>, status = 200) => this.renderReferral(req, res, referralId, extra, status);
   }
 
   private async renderReferral(

@@ -10,12 +10,23 @@ import { AGENCY_KIND_FOR_ROLE, UsersService } from '../user-admin/users.service'
 import { InviteUserForm } from './admin-forms';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
 import { PagesController } from './page-controller.decorator';
-import { errorLinks, ROLE_LABELS } from './page-format';
-import { domainFieldErrors, FieldErrors, FormBody, formText, isFormProblem, oneOf, plainEmptyMessages, validateForm } from './page-forms';
+import { formView, ROLE_LABELS } from './page-format';
+import {
+  domainFieldErrors,
+  FieldErrors,
+  FormBody,
+  formErrorsOf,
+  formText,
+  oneOf,
+  PageForm,
+  plainEmptyMessages,
+  REFERENCE_LIMIT,
+  refusalOf,
+  validateForm,
+} from './page-forms';
 import { PageRenderer } from './page-renderer';
 
 const PAGE_SIZE = 50;
-const REFERENCE_LIMIT = 200;
 const SEARCH_MAX = 100;
 
 const INVITE_EMPTY_MESSAGES: Record<string, string> = {
@@ -33,12 +44,6 @@ interface UserFilters {
   offset: number;
 }
 
-interface UserForm {
-  values: Record<string, string>;
-  errors: FieldErrors;
-  problem?: string | null;
-}
-
 function roleOf(value: string | undefined): Role | undefined {
   return oneOf(ALL_ROLES, value);
 }
@@ -47,13 +52,11 @@ function offsetOf(value: string | undefined): number {
   return value && /^\d{1,6}$/.test(value) ? Number(value) : 0;
 }
 
-/** A refusal of the service beside its field, else above the form. */
-function formErrorsOf(error: DomainError): { errors: FieldErrors; problem: string | null } {
-  const fields = domainFieldErrors(error);
-  if (fields) return { errors: fields, problem: null };
-  if (error.code === 'EMAIL_TAKEN')
+/** A refusal of the service beside its field, else above the form; a taken address is said beside the e-mail. */
+function userRefusal(error: DomainError): { errors: FieldErrors; problem: string | null } {
+  if (error.code === 'EMAIL_TAKEN' && !domainFieldErrors(error))
     return { errors: { email: ['Somebody already has an account with this e-mail address'] }, problem: null };
-  return { errors: {}, problem: error.message };
+  return formErrorsOf(error);
 }
 
 /** The program's staff accounts: find, invite, move to another role or agency, deactivate, unlock. */
@@ -120,13 +123,9 @@ export class UserPagesController {
         { values, errors: plainEmptyMessages(plainInviteMessages(form.errors), values, INVITE_EMPTY_MESSAGES) },
         400,
       );
-    try {
-      // No password: the service writes the invitation and its e-mail, as for POST /api/v1/users.
-      await this.users.create(form.value);
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      return this.renderInvite(req, res, { values, ...formErrorsOf(error) }, error.kind === 'conflict' ? 409 : 422);
-    }
+    // No password: the service writes the invitation and its e-mail, as for POST /api/v1/users.
+    const refused = await refusalOf(() => this.users.create(form.value));
+    if (refused) return this.renderInvite(req, res, { values, ...userRefusal(refused) }, refused.kind === 'conflict' ? 409 : 422);
     res.redirect(303, '/admin/users?invited=1');
   }
 
@@ -156,12 +155,8 @@ export class UserPagesController {
     if (!role) errors.role = ['Choose a role'];
     if (!isUUID(values.agencyId)) errors.agencyId = ['Choose the agency the person works for'];
     if (!role || Object.keys(errors).length) return this.renderUser(req, res, id, { form: { values, errors } }, 400);
-    try {
-      await this.admin.reassign(signedInUser(req), id, { role, agencyId: values.agencyId });
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      return this.renderUser(req, res, id, { form: { values, ...formErrorsOf(error) } }, 422);
-    }
+    const refused = await refusalOf(() => this.admin.reassign(signedInUser(req), id, { role, agencyId: values.agencyId }));
+    if (refused) return this.renderUser(req, res, id, { form: { values, ...userRefusal(refused) } }, 422);
     res.redirect(303, `/admin/users/${id}?saved=role`);
   }
 
@@ -177,13 +172,11 @@ export class UserPagesController {
     const active = formText(body, 'active');
     if (active !== 'true' && active !== 'false')
       return this.renderUser(req, res, id, { activeProblem: 'Choose to deactivate or reactivate the account.' }, 400);
-    try {
+    const refused = await refusalOf(async () => {
       if (active === 'false') await this.admin.assertMayDeactivate(signedInUser(req), id);
       await this.users.update(id, { active: active === 'true' });
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      return this.renderUser(req, res, id, { activeProblem: error.message }, 422);
-    }
+    });
+    if (refused) return this.renderUser(req, res, id, { activeProblem: refused.message }, 422);
     res.redirect(303, `/admin/users/${id}?saved=${active === 'true' ? 'active' : 'inactive'}`);
   }
 
@@ -199,12 +192,8 @@ export class UserPagesController {
   @Post(':id/invitation')
   @HttpCode(200)
   async resendInvitation(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    try {
-      await this.users.resendInvitation(id);
-    } catch (error) {
-      if (!isFormProblem(error)) throw error;
-      return this.renderUser(req, res, id, { activeProblem: error.message }, 409);
-    }
+    const refused = await refusalOf(() => this.users.resendInvitation(id));
+    if (refused) return this.renderUser(req, res, id, { activeProblem: refused.message }, 409);
     res.redirect(303, `/admin/users/${id}?saved=invited`);
   }
 
@@ -253,7 +242,7 @@ export class UserPagesController {
     });
   }
 
-  private async renderInvite(req: PageRequest, res: Response, form: UserForm, status = 200): Promise<void> {
+  private async renderInvite(req: PageRequest, res: Response, form: PageForm, status = 200): Promise<void> {
     const agencies = await this.agencies.list(REFERENCE_LIMIT, 0);
     this.renderer.render(
       req,
@@ -261,12 +250,9 @@ export class UserPagesController {
       'admin-user-invite',
       {
         title: 'Invite a user',
-        values: form.values,
-        errors: form.errors,
-        problem: form.problem ?? null,
-        errorCount: Object.keys(form.errors).length,
         // The summary lists the problems in the form's order.
-        errorLinks: errorLinks(
+        ...formView(
+          form,
           Object.fromEntries(
             Object.keys(INVITE_EMPTY_MESSAGES)
               .filter((name) => Object.hasOwn(form.errors, name))
@@ -283,7 +269,7 @@ export class UserPagesController {
     req: PageRequest,
     res: Response,
     id: string,
-    extra: { form?: UserForm; saved?: string | null; activeProblem?: string },
+    extra: { form?: PageForm; saved?: string | null; activeProblem?: string },
     status = 200,
   ): Promise<void> {
     const [user, agencies, account] = await Promise.all([
@@ -302,11 +288,7 @@ export class UserPagesController {
         user: { ...user, roleLabel: ROLE_LABELS[user.role], agencyName: agency?.name ?? '' },
         self: user.id === signedInUser(req).id,
         account,
-        values: form.values,
-        errors: form.errors,
-        problem: form.problem ?? null,
-        errorCount: Object.keys(form.errors).length,
-        errorLinks: errorLinks(form.errors),
+        ...formView(form),
         saved: extra.saved ?? null,
         activeProblem: extra.activeProblem ?? null,
         ...this.roleAndAgencyOptions(agencies.items, form.values),

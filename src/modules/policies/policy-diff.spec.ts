@@ -1,25 +1,12 @@
 import fc from 'fast-check';
+import { DULUTH_PRESET } from '../../database/seeds/policy-presets';
 import { POLICY_RULE_FIELDS, policyChanges, PolicyRules } from './policy-diff';
 
+/** The Duluth preset, with the rules it leaves unset spelled out as a stored version has them. */
 const base: PolicyRules = {
-  name: 'Duluth 24-session program',
+  ...DULUTH_PRESET,
   source: 'Minn. Stat. 518B.02',
-  requiredSessions: 24,
-  sessionMinutes: 90,
-  enrollWithinDays: 14,
-  completeWithinMonths: 9,
-  maxAbsences: 3,
-  maxUnexcusedAbsences: 2,
-  maxConsecutiveAbsences: 2,
-  noAttendanceDays: 14,
-  leftEarlyCounts: false,
-  feesRequired: false,
-  progressReportEveryDays: 30,
   progressReportDayOfMonth: null,
-  violationReportBusinessDays: 2,
-  escalateAfterBusinessDays: 3,
-  probationResponseBusinessDays: 10,
-  courtResponseBusinessDays: 22,
   victimNotification: 'none',
   victimNoticeEnrollmentBusinessDays: null,
   victimNoticeDischargeHours: null,

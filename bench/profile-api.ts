@@ -1,13 +1,22 @@
 /**
- * Diagnosis helper, not part of `npm run bench`: runs P1 or P4's load against an api process
- * started with --cpu-prof on a database kept by `npm run bench -- --keep`, and writes the CPU
- * profile. npx ts-node --transpile-only bench/profile-api.ts lookup|attendance [seconds]
+ * Diagnosis helper, not part of `npm run bench`: runs P1's, P4's or P7's load against an api
+ * process started with --cpu-prof on a database kept by `npm run bench -- --keep`, and writes the
+ * CPU profile. `pages` alternates P7's two pages (the caseload and a referral page of his men).
+ * `statements` starts no process: it prints the SQL statements one lookup and each page send
+ * (their first request, then one with the session check cached).
+ * npx ts-node --transpile-only bench/profile-api.ts lookup|attendance|pages|statements [seconds]
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthService } from '../src/modules/auth/auth.service';
-import { startBenchApp } from './app';
+import { IDLE_TIMEOUT_SECONDS } from '../src/modules/auth/session-limits';
+import { SESSION_COOKIE } from '../src/modules/pages/page-session.service';
+import { RequestContext } from '../src/common/context/request-context';
+import { Client as PgClient } from 'pg';
+import { Role } from '../src/common/auth/role.enum';
+import { BenchApp, startBenchApp } from './app';
 import { loadRosters, rosterSave } from './attendance.bench';
 import { benchDatabaseUrl, connect, deleteRedisKeys, REDIS_URL } from './database';
 import { runLoad } from './load';
@@ -22,6 +31,16 @@ async function main(): Promise<void> {
   const jwtSecret = randomBytes(32).toString('hex');
   const bench = await startBenchApp(database, queuePrefix, jwtSecret);
   const client = await connect(database);
+  if (which === 'statements') {
+    try {
+      await printStatements(bench, client);
+    } finally {
+      await bench.close();
+      await client.end();
+      await deleteRedisKeys(queuePrefix);
+    }
+    return;
+  }
   const main = await buildApp(console.log);
   const port = await freePort();
   const profileDir = process.env.PROFILE_DIR ?? '/tmp/prof';
@@ -43,12 +62,20 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(api, `${url}/health`);
-    const email = which === 'lookup' ? 'clerk@bench.test' : 'facilitator@bench.test';
+    const email = { lookup: 'clerk@bench.test', pages: 'caseload-po@bench.test' }[which] ?? 'facilitator@bench.test';
     const user = (await client.query<{ id: string; agency_id: string }>(`SELECT id, agency_id FROM users WHERE email = $1`, [email]))
       .rows[0];
     const token = (await bench.app.get(AuthService).issueSessionToken(user.id, { ttlSeconds: 3600 }))!;
     let next: (i: number) => { method: 'GET' | 'PUT'; path: string; headers: Record<string, string>; body?: string };
-    if (which === 'lookup') {
+    if (which === 'pages') {
+      const cookie = await pageCookie(bench, user.id);
+      const referrals = (await client.query<{ id: string }>(`SELECT id FROM referrals WHERE probation_officer_id = $1`, [user.id])).rows;
+      next = (i) => ({
+        method: 'GET',
+        path: i % 2 ? `/referrals/${referrals[(i >> 1) % referrals.length].id}` : '/caseload',
+        headers: { cookie },
+      });
+    } else if (which === 'lookup') {
       const cases = (
         await client.query<{ case_number: string }>(`SELECT case_number FROM referrals WHERE court_agency_id = $1`, [user.agency_id])
       ).rows.map((r) => r.case_number);
@@ -89,6 +116,86 @@ async function main(): Promise<void> {
     await deleteRedisKeys(queuePrefix);
   }
   console.log(`profile in ${profileDir}`, join(profileDir));
+}
+
+/** A page session for the user, as signing in starts one. */
+async function pageCookie(bench: BenchApp, userId: string): Promise<string> {
+  const user = await bench.dataSource.query<Array<{ id: string; token_version: number; role: Role; agency_id: string }>>(
+    `SELECT id, token_version, role, agency_id FROM users WHERE id = $1`,
+    [userId],
+  );
+  const [row] = user;
+  const { token } = await bench.app
+    .get(AuthService)
+    .startSession({ id: row.id, tokenVersion: row.token_version, role: row.role, agencyId: row.agency_id }, 'page', IDLE_TIMEOUT_SECONDS, {
+      typ: 'page',
+    });
+  return `${SESSION_COOKIE}=${token}`;
+}
+
+/**
+ * The statements the in-process app sends for one case lookup, one caseload page and one referral
+ * page, each twice: the first request checks the session in the database, the second finds it cached.
+ */
+async function printStatements(bench: BenchApp, client: PgClient): Promise<void> {
+  const seen: Array<{ requestId: string | null; sql: string; params: unknown; ms: number }> = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, and called with the client as `this`
+  const original = PgClient.prototype.query;
+  PgClient.prototype.query = function (this: PgClient, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string } | undefined;
+    const entry = {
+      requestId: RequestContext.current()?.requestId ?? null,
+      sql: typeof first === 'string' ? first : (first?.text ?? ''),
+      params: typeof first === 'string' ? args[1] : (first as { values?: unknown } | undefined)?.values,
+      ms: NaN,
+    };
+    seen.push(entry);
+    const started = performance.now();
+    const answer = (original as (...a: unknown[]) => unknown).apply(this, args);
+    if (answer instanceof Promise) void answer.finally(() => (entry.ms = performance.now() - started)).catch(() => undefined);
+    return answer;
+  } as typeof PgClient.prototype.query;
+  const ids = async (email: string) =>
+    (await client.query<{ id: string; agency_id: string }>(`SELECT id, agency_id FROM users WHERE email = $1`, [email])).rows[0];
+  const clerk = await ids('clerk@bench.test');
+  const officer = await ids('caseload-po@bench.test');
+  const token = (await bench.app.get(AuthService).issueSessionToken(clerk.id, { ttlSeconds: 3600 }))!;
+  const cookie = await pageCookie(bench, officer.id);
+  const caseNumber = (
+    await client.query<{ case_number: string }>(`SELECT case_number FROM referrals WHERE court_agency_id = $1 LIMIT 1`, [clerk.agency_id])
+  ).rows[0].case_number;
+  const referralId = (await client.query<{ id: string }>(`SELECT id FROM referrals WHERE probation_officer_id = $1 LIMIT 1`, [officer.id]))
+    .rows[0].id;
+  const requests: Array<[string, string, Record<string, string>]> = [
+    ['lookup', `/api/v1/referrals?caseNumber=${encodeURIComponent(caseNumber)}`, { authorization: `Bearer ${token}` }],
+    ['caseload page', '/caseload', { cookie }],
+    ['referral page', `/referrals/${referralId}`, { cookie }],
+  ];
+  try {
+    for (const [label, path, headers] of requests) {
+      for (const round of ['session checked', 'session cached']) {
+        const requestId = `statements-${label.replace(/ /g, '-')}-${round.replace(/ /g, '-')}`;
+        const response = await fetch(`${bench.baseUrl}${path}`, { headers: { ...headers, 'x-request-id': requestId } });
+        await response.arrayBuffer();
+        const sql = seen.filter((entry) => entry.requestId === requestId);
+        console.log(`\n${label} (${round}): HTTP ${response.status}, ${sql.length} statements`);
+        for (const statement of sql)
+          console.log(`  - ${statement.ms.toFixed(1).padStart(6)} ms  ${statement.sql.replace(/\s+/g, ' ').trim().slice(0, 140)}`);
+      }
+    }
+  } finally {
+    PgClient.prototype.query = original;
+  }
+  // STATEMENTS_OUT: every statement with its parameters, for EXPLAIN ANALYZE by hand.
+  if (process.env.STATEMENTS_OUT)
+    writeFileSync(
+      process.env.STATEMENTS_OUT,
+      JSON.stringify(
+        seen.filter((entry) => entry.requestId),
+        null,
+        1,
+      ),
+    );
 }
 
 void main().then(() => process.exit(0));

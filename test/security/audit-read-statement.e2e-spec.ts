@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { addDays } from '../../src/common/dates';
-import { bearer, Staff } from '../helpers/fixtures';
+import { AuthService } from '../../src/modules/auth/auth.service';
+import { IDLE_TIMEOUT_SECONDS } from '../../src/modules/auth/session-limits';
+import { SESSION_COOKIE } from '../../src/modules/pages/page-session.service';
+import { Role } from '../../src/common/auth/role.enum';
+import { bearer, createUser, Staff } from '../helpers/fixtures';
 import { createReferral, Reference, startProgramApp, TODAY } from '../helpers/domain';
 import { StatementCounter } from '../helpers/statement-counter';
 import { TestApp } from '../helpers/test-app';
@@ -100,11 +104,74 @@ describe('read audit in the same statement as the read', () => {
     expect((await entryOf(requestId)).map((entry) => entry.action)).toEqual([action]);
   });
 
+  it.each([
+    ["the man's notices", () => `/api/v1/notices?referralId=${referralId}`, 'notice.list', /FROM\s+notices n/],
+    ['the responses to his events', () => `/api/v1/referrals/${referralId}/responses`, 'response.list', /FROM\s+event_responses er/],
+  ])('reading %s writes its entry in the statement that reads them', async (_what, path, action, from) => {
+    await testApp.http.get(path()).set(bearer(staff.tokens.probation_officer)).expect(200);
+    const { response, statements, requestId } = await traced((id) =>
+      testApp.http.get(path()).set(bearer(staff.tokens.probation_officer)).set('X-Request-Id', id),
+    );
+    expect(response.status).toBe(200);
+    const auditing = statements.filter((sql) => /audit_entries/.test(sql));
+    expect(auditing).toHaveLength(1);
+    expect(auditing[0]).toMatch(/WITH audited_read AS/);
+    expect(auditing[0]).toMatch(from);
+    // A list that fits one page tells its own total: no count of its own.
+    expect(statements.filter((sql) => /count\(\*\)/.test(sql))).toHaveLength(0);
+    const entries = await entryOf(requestId);
+    expect(entries.map((entry) => entry.action)).toEqual([action]);
+    expect(entries[0].details).toMatchObject({ returned: [] });
+  });
+
+  /** A page session for the probation officer, as signing in starts one. */
+  async function officerPageCookie(): Promise<string> {
+    const officer = staff.users.probation_officer;
+    const { token } = await testApp.app.get(AuthService).startSession(officer, 'page', IDLE_TIMEOUT_SECONDS, { typ: 'page' });
+    return `${SESSION_COOKIE}=${token}`;
+  }
+
+  it('the referral page checks his reach once, reads his policy once, and audits each read of his record in the statement that reads it', async () => {
+    const cookie = await officerPageCookie();
+    const page = (id: string) => testApp.http.get(`/referrals/${referralId}`).set('Cookie', cookie).set('X-Request-Id', id);
+    await page(randomUUID()).expect(200);
+    const { response, statements, requestId } = await traced(page);
+    expect(response.status).toBe(200);
+    expect(response.text).toContain(caseNumber);
+    // The access check, asked of the database once though four services ask it.
+    expect(statements.filter((sql) => /^\s*SELECT r\.id FROM referrals r\s+WHERE r\.id = ANY/.test(sql))).toHaveLength(1);
+    expect(statements.filter((sql) => /FROM "policies"/.test(sql))).toHaveLength(1);
+    expect(statements.filter((sql) => /FROM enrollments e/.test(sql))).toHaveLength(1);
+    // No audit entry of its own: each is written by the statement that reads.
+    expect(statements.filter((sql) => /audit_entries/.test(sql) && !/WITH audited_read AS/.test(sql))).toEqual([]);
+    expect((await entryOf(requestId)).map((entry) => entry.action).sort()).toEqual(
+      ['notice.list', 'referral.attendance_read', 'referral.read', 'response.list'].sort(),
+    );
+    expect(statements.length).toBeLessThanOrEqual(13);
+  });
+
+  it('the referral page of a man out of reach is the 404, and nothing of his is read or audited', async () => {
+    const colleague = await createUser(testApp.dataSource, Role.ProbationOfficer, staff.probation.id);
+    const other = await createReferral(testApp, staff, {
+      policyId: reference.duluthPolicy.id,
+      orderedOn: addDays(TODAY, -30),
+      probationOfficerId: colleague.id,
+    });
+    const cookie = await officerPageCookie();
+    const { response, statements, requestId } = await traced((id) =>
+      testApp.http.get(`/referrals/${other.id}`).set('Cookie', cookie).set('X-Request-Id', id),
+    );
+    expect(response.status).toBe(404);
+    expect(response.text).not.toContain(other.caseNumber);
+    expect(statements.filter((sql) => /audit_entries|attendance_marks|notices n JOIN|event_responses/.test(sql))).toEqual([]);
+    expect(await entryOf(requestId)).toEqual([]);
+  });
+
   it('a read whose audit entry cannot be written answers nothing of the record', async () => {
     await testApp.dataSource.query(`
       CREATE FUNCTION refuse_read_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$;
       CREATE TRIGGER refuse_read_audit BEFORE INSERT ON audit_entries FOR EACH ROW
-        WHEN (NEW.action IN ('referral.list', 'referral.read', 'caseload.read', 'referral.attendance_read')) EXECUTE FUNCTION refuse_read_audit();`);
+        WHEN (NEW.action IN ('referral.list', 'referral.read', 'caseload.read', 'referral.attendance_read', 'notice.list', 'response.list')) EXECUTE FUNCTION refuse_read_audit();`);
     try {
       const refused = await lookup(randomUUID());
       expect(refused.status).toBeGreaterThanOrEqual(500);
@@ -118,6 +185,22 @@ describe('read audit in the same statement as the read', () => {
       const attendance = await testApp.http.get(`/api/v1/referrals/${referralId}/attendance`).set(bearer(staff.tokens.probation_officer));
       expect(attendance.status).toBeGreaterThanOrEqual(500);
       expect(attendance.body.attendance).toBeUndefined();
+      const notices = await testApp.http.get(`/api/v1/notices?referralId=${referralId}`).set(bearer(staff.tokens.probation_officer));
+      expect(notices.status).toBeGreaterThanOrEqual(500);
+      expect(notices.body.items).toBeUndefined();
+      const responses = await testApp.http.get(`/api/v1/referrals/${referralId}/responses`).set(bearer(staff.tokens.probation_officer));
+      expect(responses.status).toBeGreaterThanOrEqual(500);
+      expect(responses.body.items).toBeUndefined();
+      const before = await testApp.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM audit_entries WHERE action IN ('notice.list', 'response.list')`,
+      );
+      const referralPage = await testApp.http.get(`/referrals/${referralId}`).set('Cookie', await officerPageCookie());
+      expect(referralPage.status).toBeGreaterThanOrEqual(500);
+      expect(referralPage.text).not.toContain(caseNumber);
+      const after = await testApp.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM audit_entries WHERE action IN ('notice.list', 'response.list')`,
+      );
+      expect(after[0].n).toBe(before[0].n);
     } finally {
       await testApp.dataSource.query(`DROP TRIGGER refuse_read_audit ON audit_entries; DROP FUNCTION refuse_read_audit();`);
     }

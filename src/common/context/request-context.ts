@@ -7,6 +7,8 @@ export interface RequestContextState {
   requestId: string;
   ipAddress: string | null;
   user?: SignedInUser;
+  /** Answers already read for this request (see `RequestContext.remember`). */
+  remembered?: Map<string, Promise<unknown>>;
 }
 
 /**
@@ -33,5 +35,23 @@ export const RequestContext = {
   setUser(user: SignedInUser): void {
     const state = storage.getStore();
     if (state) state.user = user;
+  },
+  /**
+   * The answer `read` gave earlier in this request under the same key, else `read`'s (shared by
+   * calls made meanwhile). A page that asks one question of several services (may he read this
+   * referral?) sends it once. Outside a request it is just `read`. Only for reads whose answer
+   * cannot change within one request's lifetime in a way that matters to it, and never inside a
+   * transaction that writes (whose reads must see its own changes). A failed read is forgotten.
+   */
+  remember<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const state = storage.getStore();
+    if (!state) return read();
+    state.remembered ??= new Map();
+    const known = state.remembered.get(key) as Promise<T> | undefined;
+    if (known) return known;
+    const answer = read();
+    state.remembered.set(key, answer);
+    answer.catch(() => state.remembered?.delete(key));
+    return answer;
   },
 };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { SignedInUser } from '../../common/auth/signed-in-user';
+import { RequestContext } from '../../common/context/request-context';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { SqlParams } from '../../common/http/sql-params';
 import { AccessAliases, guardedAlias, PERMISSIONS, Permission, ruleFor, scopeSql } from './permissions';
@@ -34,9 +35,18 @@ export class AccessService {
 
   /** Of these ids, those the user may touch (one statement; none asked, none sent). */
   async allowedIds(user: SignedInUser, permission: Permission, ids: string[], options: AccessOptions = {}): Promise<string[]> {
-    const rules = PERMISSIONS[permission];
     const asked = [...new Set(ids)];
     if (asked.length === 0 || !ruleFor(user, permission)) return [];
+    // Outside a transaction the same question in one request (a page built from several services,
+    // each checking the referral) is asked of the database once; a check that locks, or belongs
+    // to a change, is always asked.
+    if (options.manager || options.lock) return this.askAllowedIds(user, permission, asked, options);
+    const key = `access ${user.id} ${user.role} ${user.agencyId} ${permission} ${[...asked].sort().join(',')}`;
+    return [...(await RequestContext.remember(key, () => this.askAllowedIds(user, permission, asked, options)))];
+  }
+
+  private async askAllowedIds(user: SignedInUser, permission: Permission, asked: string[], options: AccessOptions): Promise<string[]> {
+    const rules = PERMISSIONS[permission];
     const params = new SqlParams();
     const alias = guardedAlias(permission);
     const rows = await (options.manager ?? this.dataSource.manager).query<Array<{ id: string }>>(

@@ -6,6 +6,7 @@ import { SignedInUser } from '../../common/auth/signed-in-user';
 import { AuditService } from '../audit/audit.service';
 import { FeeSchedule } from '../policies/fee-schedule';
 import { Policy } from '../policies/policy.entity';
+import { policyOf } from '../policies/policy-of';
 import { AccessService } from '../access/access.service';
 import { FeeEntry, FeeEntryKind, PaymentMethod } from './fee-entry.entity';
 import { FeeEntryView, IncomeBracketRecord, loadEntry, loadIncomeBrackets, loadLedger } from './fee-ledger.repository';
@@ -195,7 +196,12 @@ export class FeesService {
   }
 
   private async ledgerOf(manager: EntityManager, referral: LedgerReferral): Promise<FeeLedgerView> {
-    const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
+    // Read once per request with the page's other readers of his policy, unless a change is under way.
+    const policy =
+      manager === this.dataSource.manager
+        ? await policyOf(this.dataSource, referral.policyId)
+        : await manager.findOneByOrFail(Policy, { id: referral.policyId });
+    if (!policy) throw new Error(`Referral ${referral.id} names a policy version that does not exist`);
     const entries = await loadLedger(manager, referral.id);
     const brackets = await loadIncomeBrackets(manager, referral.id);
     const current = brackets.at(0) ?? null;

@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { CreatePolicyDto, PolicyFieldsDto } from './policy-fields.dto';
 import { Policy } from './policy.entity';
 import { PoliciesRepository } from './policies.repository';
+import { policyOf } from './policy-of';
 import { FeeSchedule } from './fee-schedule';
 import { feeScheduleProblems } from './fee-schedule-problems';
 import { weeksWithin } from './policy-level';
@@ -170,7 +171,7 @@ export class PoliciesService {
   }
 
   async get(id: string): Promise<Policy> {
-    const policy = await this.dataSource.getRepository(Policy).findOneBy({ id });
+    const policy = await policyOf(this.dataSource, id);
     if (!policy) throw new NotFoundError('policy');
     return policy;
   }

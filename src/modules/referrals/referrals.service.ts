@@ -14,6 +14,7 @@ import { OutboxTransaction } from '../mail/outbox-transaction';
 import { loadMarkFacts } from '../compliance/mark-facts.repository';
 import { Participant } from '../participants/participant.entity';
 import { Policy } from '../policies/policy.entity';
+import { policyOf } from '../policies/policy-of';
 import { Role } from '../../common/auth/role.enum';
 import { User } from '../users/user.entity';
 import { CreateReferralDto, ParticipantInputDto } from './create-referral.dto';
@@ -232,7 +233,7 @@ export class ReferralsService {
   }
 
   /** One referral with its compliance block; reading it is audited (participant data). */
-  async get(user: SignedInUser, referralId: string, options: { audit?: boolean } = {}): Promise<ReferralView> {
+  async get(user: SignedInUser, referralId: string, options: { audit?: boolean; enrollments?: boolean } = {}): Promise<ReferralView> {
     await this.access.requireAccess(user, 'referral.read', [referralId]);
     const read = { sql: `SELECT ${REFERRAL_ROW_SELECT} FROM ${REFERRAL_ROW_FROM} WHERE r.id = $1`, params: [referralId] };
     // Audited in the statement that reads his record, not a round trip after it.
@@ -242,13 +243,15 @@ export class ReferralsService {
         : await this.audit.auditedRead<ReferralRow>(read, { action: 'referral.read', recordType: 'referral', recordId: referralId });
     if (!row) throw new NotFoundError('referral');
     const marks = (await loadMarkFacts(this.dataSource.manager, [referralId])).get(referralId) ?? [];
-    const policy = await this.dataSource.getRepository(Policy).findOneByOrFail({ id: row.policy_id });
+    const policy = await policyOf(this.dataSource, row.policy_id);
+    if (!policy) throw new Error(`Referral ${referralId} names a policy version that does not exist`);
     const view = toReferralView(row, user.role);
     view.compliance = complianceBlock(
       countAttendance(marks, { requiredSessions: row.required_sessions, leftEarlyCounts: policy.leftEarlyCounts }),
       user.role,
     );
-    if (user.role !== Role.CourtClerk) view.enrollments = await this.history.enrollments(referralId);
+    // The referral page reads his enrollments with his attendance, and asks for them once.
+    if (user.role !== Role.CourtClerk && options.enrollments !== false) view.enrollments = await this.history.enrollments(referralId);
     return view;
   }
 }

@@ -135,17 +135,20 @@ export class ResponsesService {
     const params = new SqlParams();
     const where = [`er.referral_id = ${params.bind(referralId)}`];
     if (options.eventId) where.push(`er.event_id = ${params.bind(options.eventId)}`);
-    const rows = await this.dataSource.query<ResponseRow[]>(
-      `SELECT ${RESPONSE_ROW_SELECT} FROM ${RESPONSE_ROW_FROM} WHERE ${where.join(' AND ')} ORDER BY er.recorded_at DESC, er.id`,
-      params.values,
-    );
-    if (options.audit !== false)
-      await this.audit.record({
-        action: 'response.list',
-        recordType: 'referral',
-        recordId: referralId,
-        details: { returned: rows.map((row) => row.id) },
-      });
+    const read = {
+      sql: `SELECT ${RESPONSE_ROW_SELECT} FROM ${RESPONSE_ROW_FROM} WHERE ${where.join(' AND ')} ORDER BY er.recorded_at DESC, er.id`,
+      params: params.values,
+    };
+    // Audited in the statement that reads them.
+    const rows =
+      options.audit === false
+        ? await this.dataSource.query<ResponseRow[]>(read.sql, read.params)
+        : await this.audit.auditedRead<ResponseRow>(read, {
+            action: 'response.list',
+            recordType: 'referral',
+            recordId: referralId,
+            returned: 'id',
+          });
     return rows.map(toResponseView);
   }
 

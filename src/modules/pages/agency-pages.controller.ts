@@ -101,13 +101,13 @@ export class AgencyPagesController {
   async show(
     @Req() req: PageRequest,
     @Res() res: Response,
-    @Param('id', ParseUUIDPipe) id: string,
-    @PageFlags() flags: PageFlags,
+    @Param('id', ParseUUIDPipe) agencyId: string,
+    @PageFlags() { saved, retried, tested }: PageFlags,
   ): Promise<void> {
-    await this.renderAgency(req, res, id, null, {
-      saved: flags.saved === '1',
-      retried: flags.retried === '1',
-      tested: flags.tested === '1',
+    await this.renderAgency(req, res, agencyId, null, {
+      saved: saved === '1',
+      retried: retried === '1',
+      tested: tested === '1',
     });
   }
 

@@ -36,10 +36,10 @@ export class GroupEditPagesController {
   async show(
     @Req() req: PageRequest,
     @Res() res: Response,
-    @Param('id', ParseUUIDPipe) id: string,
-    @PageFlags() flags: PageFlags,
+    @Param('id', ParseUUIDPipe) groupId: string,
+    @PageFlags() { saved }: PageFlags,
   ): Promise<void> {
-    const group = await this.groups.get(signedInUser(req), id);
+    const group = await this.groups.get(signedInUser(req), groupId);
     const values = {
       name: group.name,
       startTime: group.startTime,
@@ -50,9 +50,9 @@ export class GroupEditPagesController {
     await this.renderGroup(
       req,
       res,
-      id,
+      groupId,
       { values, facilitatorIds: group.facilitators.map((facilitator) => facilitator.id), errors: {} },
-      { saved: flags.saved === '1' },
+      { saved: saved === '1' },
     );
   }
 

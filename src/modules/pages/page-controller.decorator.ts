@@ -47,7 +47,7 @@ export const SignedInForm = createParamDecorator((_: unknown, context: Execution
 });
 
 /**
- * The flags a page's address carries after a form redirected to it (`?saved=1`): only plain
+ * The plain values of a page's address: its filters, or the flags a form redirected with (`?saved=1`). Only plain
  * values, so a repeated flag (`?saved=1&saved=1`) counts as absent, as `@Query(name)` compared it.
  */
 export type PageFlags = Readonly<Record<string, string | undefined>>;

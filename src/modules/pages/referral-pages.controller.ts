@@ -26,7 +26,7 @@ import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../../common/auth/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
+import { PageFlags, PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
 import { STANDING_LABELS } from './page-format';
 import { inlinePdf } from '../notices/pdf-file-names';
 import { PageRenderer } from './page-renderer';
@@ -104,14 +104,7 @@ export class ReferralPagesController {
 
   @Get('caseload')
   @PageRoles(Role.ProbationOfficer)
-  async caseload(
-    @Req() req: PageRequest,
-    @Res() res: Response,
-    @Query('standing') standing?: string,
-    @Query('sort') sort?: string,
-    @Query('dir') dir?: string,
-    @Query('offset') offset?: string,
-  ): Promise<void> {
+  async caseload(@Req() req: PageRequest, @Res() res: Response, @PageFlags() { standing, sort, dir, offset }: PageFlags): Promise<void> {
     await this.renderCaseload(req, res, readCaseloadView({ standing, sort, dir, offset, search: '' }));
   }
 
@@ -131,13 +124,7 @@ export class ReferralPagesController {
   /** The caseload as CSV (the filters in the address, never a name), streamed a page at a time; audited. */
   @Get('caseload.csv')
   @PageRoles(Role.ProbationOfficer)
-  async caseloadCsv(
-    @Req() req: PageRequest,
-    @Res() res: Response,
-    @Query('standing') standing?: string,
-    @Query('sort') sort?: string,
-    @Query('dir') dir?: string,
-  ): Promise<void> {
+  async caseloadCsv(@Req() req: PageRequest, @Res() res: Response, @PageFlags() { standing, sort, dir }: PageFlags): Promise<void> {
     const view = readCaseloadView({ standing, sort, dir, offset: '0', search: '' });
     const user = signedInUser(req);
     await this.audit.record({
@@ -235,10 +222,10 @@ export class ReferralPagesController {
     @Param('id', ParseUUIDPipe) referralId: string,
     @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
-    const again = this.referralAgain(req, res, referralId);
     const action = formText(body, 'action');
     const reason = formText(body, 'reason').trim();
     const needsReason = ['reinstate', 'terminate', 'close'].includes(action);
+    const again = this.referralAgain(req, res, referralId);
     if (!DECISION_DONE[action]) return again({ decisionError: 'Choose what to do.' }, 400);
     if (needsReason && reason.length < 3)
       return again(
@@ -271,8 +258,8 @@ export class ReferralPagesController {
     @Param('id', ParseUUIDPipe) referralId: string,
     @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
-    const again = this.referralAgain(req, res, referralId);
     const form = formText(body, 'form') as FeeForm;
+    const again = this.referralAgain(req, res, referralId);
     if (!FEE_FORMS.includes(form)) return again({ feesError: { form: 'payment', fields: { form: ['Choose what to record.'] } } }, 400);
     const parsed = feeFormBody(form, body);
     const typed = { amount: formText(body, 'amount'), reason: formText(body, 'reason'), note: formText(body, 'note') };

@@ -130,10 +130,10 @@ export class UserPagesController {
   async show(
     @Req() req: PageRequest,
     @Res() res: Response,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', ParseUUIDPipe) userId: string,
     @PageFlags() { saved }: PageFlags,
   ): Promise<void> {
-    await this.renderUser(req, res, id, {
+    await this.renderUser(req, res, userId, {
       saved: ['role', 'active', 'inactive', 'unlocked', 'factor', 'invited'].includes(saved ?? '') ? saved : null,
     });
   }

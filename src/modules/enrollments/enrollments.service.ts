@@ -3,16 +3,9 @@ import { EntityManager, IsNull } from 'typeorm';
 import { addDays, isoWeekday, nextWeekday, usDate } from '../../common/dates';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/auth/signed-in-user';
-import { ProgramClock } from '../../config/program-clock';
-import { AuditService } from '../audit/audit.service';
-import { ComplianceService } from '../compliance/compliance.service';
-import { OutboxTransaction } from '../mail/outbox-transaction';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
-import { raiseProgramDecision } from '../referrals/program-decision-events';
-import { AccessService } from '../access/access.service';
+import { ProgramDecisionWriter } from '../referrals/program-decision-writer';
 import { isOpen, ReferralStatus } from '../../common/program/referral-status.enum';
-import { Referral } from '../referrals/referral.entity';
-import { ReferralStatusStep } from '../referrals/referral-status-step';
 import { Enrollment } from './enrollment.entity';
 import { CreateEnrollmentDto } from './create-enrollment.dto';
 import { enrollmentWarnings, EnrollmentWarning } from './enrollment-warnings';
@@ -77,12 +70,7 @@ async function assertMeetsOn(
 @Injectable()
 export class EnrollmentsService {
   constructor(
-    private readonly access: AccessService,
-    private readonly steps: ReferralStatusStep,
-    private readonly audit: AuditService,
-    private readonly clock: ProgramClock,
-    private readonly outbox: OutboxTransaction,
-    private readonly compliance: ComplianceService,
+    private readonly decisions: ProgramDecisionWriter,
     private readonly enrollments: EnrollmentsRepository,
   ) {}
 
@@ -91,8 +79,7 @@ export class EnrollmentsService {
    * enrollment ends the day before and stays in his history. Capacity is checked under a lock.
    */
   async enroll(user: SignedInUser, input: CreateEnrollmentDto, options: EnrollOptions = {}): Promise<EnrollmentResult> {
-    return this.outbox.run(async (manager) => {
-      const referral = await this.access.requireRecord(user, 'referral.write', Referral, input.referralId, { manager, lock: true });
+    return this.decisions.decide(user, input.referralId, async (manager, referral) => {
       if (!isOpen(referral.status)) {
         throw new UnprocessableError('REFERRAL_NOT_OPEN', `A referral that is ${referral.status} cannot be enrolled`);
       }
@@ -117,7 +104,7 @@ export class EnrollmentsService {
       const enrollment = await manager.save(
         manager.create(Enrollment, { referralId: referral.id, groupId: group.id, startDate: input.startDate }),
       );
-      await this.audit.record(
+      await this.decisions.audit.record(
         {
           action: current ? 'enrollment.transfer' : 'enrollment.create',
           recordType: 'enrollment',
@@ -128,16 +115,15 @@ export class EnrollmentsService {
       );
       if (referral.status === ReferralStatus.Referred || referral.status === ReferralStatus.FailedToEnroll) {
         // His first enrollment makes him active, and is a step a protected party may have to hear of.
-        await this.steps.move(manager, referral, ReferralStatus.Active, `enrolled in ${group.name}`);
+        await this.decisions.steps.move(manager, referral, ReferralStatus.Active, `enrolled in ${group.name}`);
       }
-      await this.compliance.evaluate(manager, [referral.id]);
+      await this.decisions.compliance.evaluate(manager, [referral.id]);
       // The court and probation hear that he is placed (or moved) the day it is done.
       const fromGroup = current ? await this.enrollments.groupName(manager, current.groupId) : null;
-      await raiseProgramDecision(manager, this.audit, this.clock.timeZone, {
+      await this.decisions.announce(manager, {
         referralId: referral.id,
         kind: current ? ComplianceEventKind.Transferred : ComplianceEventKind.Enrolled,
         key: `${current ? 'transferred' : 'enrolled'}:${enrollment.id}`,
-        occurredOn: this.clock.today(),
         facts: {
           groupName: group.name,
           startDate: input.startDate,
@@ -160,7 +146,7 @@ export class EnrollmentsService {
         fields: { startDate: [`startDate cannot be before the order date ${orderedOn}`] },
       });
     }
-    if (startDate > addDays(this.clock.today(), MAX_DAYS_AHEAD)) {
+    if (startDate > addDays(this.decisions.clock.today(), MAX_DAYS_AHEAD)) {
       throw new UnprocessableError('START_TOO_FAR', `startDate can be at most ${MAX_DAYS_AHEAD} days ahead`, {
         fields: { startDate: [`startDate can be at most ${MAX_DAYS_AHEAD} days ahead`] },
       });

@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
@@ -7,7 +7,7 @@ import { AuthService } from '../auth/auth.service';
 import { LinkPasswordDto, PasswordResetRequestDto } from '../auth/login.dto';
 import { SecondFactorService } from '../auth/second-factor.service';
 import { PageAnonymous, PageDuringSecondFactorSetup, PageRequest, signedInSession } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageFormPost, PagesController } from './page-controller.decorator';
 import { PageCsrfRejected } from './page-errors';
 import { safeNext } from './page-exception.filter';
 import { domainFieldErrors, FormBody, formText, plainEmptyMessages, validateForm } from './page-forms';
@@ -59,10 +59,9 @@ export class AccountPagesController {
     this.renderCode(req, res, { next: safeNext(next) });
   }
 
-  @Post('login/code')
+  @PageFormPost('login/code')
   @PageAnonymous()
   @UseGuards(ThrottlerGuard)
-  @HttpCode(200)
   async code(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
     if (!this.sessions.loginCsrfValid(req, body._csrf)) throw new PageCsrfRejected();
     const next = safeNext(formText(body, 'next'));
@@ -96,9 +95,8 @@ export class AccountPagesController {
     this.renderResetRequest(req, res, {});
   }
 
-  @Post('password-reset')
+  @PageFormPost('password-reset')
   @PageAnonymous()
-  @HttpCode(200)
   async requestReset(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
     if (!this.sessions.loginCsrfValid(req, body._csrf)) throw new PageCsrfRejected();
     const email = formText(body, 'email');
@@ -133,10 +131,9 @@ export class AccountPagesController {
     this.renderLinkPage(req, res, 'reset', {});
   }
 
-  @Post('password-reset/new')
+  @PageFormPost('password-reset/new')
   @PageAnonymous()
   @UseGuards(ThrottlerGuard)
-  @HttpCode(200)
   resetPassword(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
     return this.spendLink(req, res, body, 'reset');
   }
@@ -147,10 +144,9 @@ export class AccountPagesController {
     this.renderLinkPage(req, res, 'invitation', {});
   }
 
-  @Post('invitation')
+  @PageFormPost('invitation')
   @PageAnonymous()
   @UseGuards(ThrottlerGuard)
-  @HttpCode(200)
   acceptInvitation(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
     return this.spendLink(req, res, body, 'invitation');
   }
@@ -172,9 +168,8 @@ export class AccountPagesController {
     await this.renderEnrolment(req, res, {});
   }
 
-  @Post('account/second-factor')
+  @PageFormPost('account/second-factor')
   @PageDuringSecondFactorSetup()
-  @HttpCode(200)
   async enrol(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
     const session = signedInSession(req);
     const code = formText(body, 'code');

@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
 import { ProgramClock } from '../../config/program-clock';
@@ -15,12 +15,11 @@ import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../user-admin/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
 import { formView, REFERRAL_STATUS_LABELS } from './page-format';
 import {
   domainFieldErrors,
   FieldErrors,
-  FormBody,
   formErrorsOf,
   formText,
   humanFieldMessages,
@@ -125,9 +124,8 @@ export class AdminPagesController {
   }
 
   /** Search by his name or the case number: a POST, so neither goes into an address. */
-  @Post('referrals')
-  @HttpCode(200)
-  async searchReferrals(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  @PageFormPost('referrals')
+  async searchReferrals(@Req() req: PageRequest, @Res() res: Response, @SignedInForm() { body }: SignedInForm): Promise<void> {
     await this.renderReferralList(req, res, { status: formText(body, 'status'), search: formText(body, 'search').slice(0, 80), offset: 0 });
   }
 
@@ -176,9 +174,8 @@ export class AdminPagesController {
     await this.renderIntake(req, res, { values: { 'participant.language': 'en', orderedOn: this.clock.today() }, errors: {} });
   }
 
-  @Post('intake')
-  @HttpCode(200)
-  async intake(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  @PageFormPost('intake')
+  async intake(@Req() req: PageRequest, @Res() res: Response, @SignedInForm() { user, body }: SignedInForm): Promise<void> {
     const values: Record<string, string> = Object.fromEntries(INTAKE_FIELDS.map((name) => [name, formText(body, name)]));
     const participant: Record<string, string> = {};
     for (const key of ['firstName', 'lastName', 'dateOfBirth', 'email', 'phone', 'language']) {
@@ -197,7 +194,7 @@ export class AdminPagesController {
     if (form.errors)
       return this.renderIntake(req, res, { values, errors: plainEmptyMessages(form.errors, values, INTAKE_EMPTY_MESSAGES) }, 400);
     try {
-      const referral = await this.referrals.create(form.value, signedInUser(req));
+      const referral = await this.referrals.create(form.value, user);
       res.redirect(303, `/referrals/${referral.id}?created=1`);
     } catch (error) {
       if (!isFormProblem(error)) throw error;
@@ -210,13 +207,12 @@ export class AdminPagesController {
     await this.renderEnroll(req, res, referralId, { values: { startDate: this.clock.today() }, errors: {} });
   }
 
-  @Post('referrals/:id/enroll')
-  @HttpCode(200)
+  @PageFormPost('referrals/:id/enroll')
   async enroll(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) referralId: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
     const values = { groupId: formText(body, 'groupId'), startDate: formText(body, 'startDate') };
     const form = await validateForm(CreateEnrollmentDto, { referralId, ...values });
@@ -231,7 +227,7 @@ export class AdminPagesController {
     // confirms with the same group (another group chosen there is asked about afresh).
     const confirmed = formText(body, 'confirmedGroupId') === form.value.groupId;
     try {
-      await this.enrollments.enroll(signedInUser(req), form.value, { firstSessionOnMeetingDay: true, holdForWarnings: !confirmed });
+      await this.enrollments.enroll(user, form.value, { firstSessionOnMeetingDay: true, holdForWarnings: !confirmed });
       res.redirect(303, `/referrals/${referralId}?enrolled=1`);
     } catch (error) {
       if (error instanceof EnrollmentHeld) return this.renderEnroll(req, res, referralId, { values, errors: {}, warnings: error.warnings });

@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { ProtectedPartiesService } from '../protected-parties/protected-parties.service';
 import { CONTACT_CHANNELS, CreateProtectedPartyDto, RecordVictimNotificationDto } from '../protected-parties/protected-party.dto';
@@ -6,8 +6,8 @@ import { NotificationWish } from '../protected-parties/protected-party.entity';
 import { VictimNotificationsService } from '../protected-parties/victim-notifications.service';
 import { Role } from '../../common/auth/role.enum';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
-import { FieldErrors, fieldsOf, FormBody, formText, isFormProblem, oneOf, plainEmptyMessages, validateForm } from './page-forms';
+import { PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
+import { FieldErrors, fieldsOf, formText, isFormProblem, oneOf, plainEmptyMessages, validateForm } from './page-forms';
 import { CONTACT_CHANNEL_LABELS, errorLinks } from './page-format';
 import { PageRenderer } from './page-renderer';
 
@@ -48,9 +48,8 @@ export class AdvocatePagesController {
   }
 
   /** By POST, so the case number stays out of addresses and logs. */
-  @Post('lookup')
-  @HttpCode(200)
-  async lookup(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  @PageFormPost('lookup')
+  async lookup(@Req() req: PageRequest, @Res() res: Response, @SignedInForm() { body }: SignedInForm): Promise<void> {
     const caseNumber = formText(body, 'caseNumber').toUpperCase().slice(0, 60);
     if (!caseNumber) return this.renderHome(req, res, { caseNumber, lookupProblem: 'Enter a case number.' }, 400);
     const { items } = await this.parties.advocateReferrals(1, 0, { caseNumber });
@@ -71,13 +70,12 @@ export class AdvocatePagesController {
     await this.renderCase(req, res, id, { done: done && DONE_MESSAGES[done] ? DONE_MESSAGES[done] : null });
   }
 
-  @Post('referrals/:id/parties')
-  @HttpCode(200)
+  @PageFormPost('referrals/:id/parties')
   async addParty(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
     const values: Record<string, string> = Object.fromEntries(PARTY_FIELDS.map((name) => [name, formText(body, name)]));
     // Optional fields left empty are absent, as when an API client leaves them out.
@@ -88,7 +86,7 @@ export class AdvocatePagesController {
       const errors = plainEmptyMessages(form.errors, values, PARTY_EMPTY_MESSAGES);
       return this.renderCase(req, res, id, { form: { values, errors }, errorLinks: errorLinks(errors) }, 400);
     }
-    await this.parties.create(signedInUser(req), id, {
+    await this.parties.create(user, id, {
       ...fieldsOf(form.value),
       noProgramContact: formText(body, 'noProgramContact') === 'yes',
     });
@@ -104,15 +102,13 @@ export class AdvocatePagesController {
   }
 
   /** Every field is sent; one left empty is cleared (optional ones) or refused (required ones). */
-  @Post('parties/:id/edit')
-  @HttpCode(200)
+  @PageFormPost('parties/:id/edit')
   async updateParty(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
-    const user = signedInUser(req);
     const party = await this.parties.one(user, id);
     const values: Record<string, string> = Object.fromEntries(PARTY_FIELDS.map((name) => [name, formText(body, name)]));
     const present = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
@@ -131,43 +127,50 @@ export class AdvocatePagesController {
     res.redirect(303, `/advocate/referrals/${party.referralId}?done=updated`);
   }
 
-  @Post('notifications/:id/send')
-  @HttpCode(200)
-  async send(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+  @PageFormPost('notifications/:id/send')
+  async send(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @SignedInForm() { user, body }: SignedInForm,
+  ): Promise<void> {
     const message = formText(body, 'message').slice(0, 2000);
     try {
-      const result = await this.notifications.sendEmail(signedInUser(req), id, message || undefined);
+      const result = await this.notifications.sendEmail(user, id, message || undefined);
       res.redirect(303, `/advocate/referrals/${result.referralId}?done=queued#notification-${id}`);
     } catch (error) {
       await this.showProblem(req, res, id, error);
     }
   }
 
-  @Post('notifications/:id/record')
-  @HttpCode(200)
+  @PageFormPost('notifications/:id/record')
   async record(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
     const form = await validateForm(RecordVictimNotificationDto, { channel: formText(body, 'channel'), note: formText(body, 'note') });
     if (form.errors) return this.showProblem(req, res, id, null, form.errors);
     try {
-      const result = await this.notifications.record(signedInUser(req), id, form.value);
+      const result = await this.notifications.record(user, id, form.value);
       res.redirect(303, `/advocate/referrals/${result.referralId}?done=recorded`);
     } catch (error) {
       await this.showProblem(req, res, id, error);
     }
   }
 
-  @Post('notifications/:id/skip')
-  @HttpCode(200)
-  async skip(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+  @PageFormPost('notifications/:id/skip')
+  async skip(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @SignedInForm() { user, body }: SignedInForm,
+  ): Promise<void> {
     const note = formText(body, 'note');
     if (!note) return this.showProblem(req, res, id, null, { note: ['Say why she is not told'] });
     try {
-      const result = await this.notifications.skip(signedInUser(req), id, note.slice(0, 2000));
+      const result = await this.notifications.skip(user, id, note.slice(0, 2000));
       res.redirect(303, `/advocate/referrals/${result.referralId}?done=skipped`);
     } catch (error) {
       await this.showProblem(req, res, id, error);

@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { AgenciesService } from '../agencies/agencies.service';
@@ -9,7 +9,7 @@ import { NoticesService } from '../notices/notices.service';
 import { Role } from '../../common/auth/role.enum';
 import { AGENCY_KIND_LABELS } from './admin-format';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageFlags, PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
 import { formView } from './page-format';
 import { DomainError } from '../../common/errors/domain-error';
 import {
@@ -78,9 +78,8 @@ export class AgencyPagesController {
     this.renderNew(req, res, { values: { name: '', kind: '', noticeEmail: '' }, errors: {} });
   }
 
-  @Post('new')
-  @HttpCode(200)
-  async create(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  @PageFormPost('new')
+  async create(@Req() req: PageRequest, @Res() res: Response, @SignedInForm() { body }: SignedInForm): Promise<void> {
     const values = agencyValues(body);
     const form = await validateForm(CreateAgencyDto, {
       name: values.name,
@@ -102,17 +101,23 @@ export class AgencyPagesController {
   async show(
     @Req() req: PageRequest,
     @Res() res: Response,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Query('saved') saved?: string,
-    @Query('retried') retried?: string,
-    @Query('tested') tested?: string,
+    @Param('id', ParseUUIDPipe) agencyId: string,
+    @PageFlags() { saved, retried, tested }: PageFlags,
   ): Promise<void> {
-    await this.renderAgency(req, res, id, null, { saved: saved === '1', retried: retried === '1', tested: tested === '1' });
+    await this.renderAgency(req, res, agencyId, null, {
+      saved: saved === '1',
+      retried: retried === '1',
+      tested: tested === '1',
+    });
   }
 
-  @Post(':id')
-  @HttpCode(200)
-  async save(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+  @PageFormPost(':id')
+  async save(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @SignedInForm() { body }: SignedInForm,
+  ): Promise<void> {
     const values = agencyValues(body);
     // An empty address clears it, as null does in the API; the service says whether this kind may be without one.
     const form = await validateForm(UpdateAgencyDto, { name: values.name, kind: values.kind, noticeEmail: values.noticeEmail || null });
@@ -123,8 +128,7 @@ export class AgencyPagesController {
   }
 
   /** Queues a test e-mail to the notice address; the page shows how it went. */
-  @Post(':id/test-mail')
-  @HttpCode(200)
+  @PageFormPost(':id/test-mail')
   async sendTest(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     const refused = await refusalOf(() => this.testMails.send(id));
     if (refused) return this.renderAgency(req, res, id, null, { testProblem: refused.message }, 422);

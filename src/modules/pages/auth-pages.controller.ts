@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
@@ -6,7 +6,7 @@ import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/login.dto';
 import { Role } from '../../common/auth/role.enum';
 import { PageAnonymous, PageDuringSecondFactorSetup, PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageFormPost, PagesController } from './page-controller.decorator';
 import { PageCsrfRejected } from './page-errors';
 import { safeNext } from './page-exception.filter';
 import { FormBody, formText, plainEmptyMessages, validateForm } from './page-forms';
@@ -58,10 +58,9 @@ export class AuthPagesController {
     this.renderLogin(req, res, { next: safeNext(next), note: reason ? (SIGN_IN_NOTES[reason] ?? null) : null });
   }
 
-  @Post('login')
+  @PageFormPost('login')
   @PageAnonymous()
   @UseGuards(ThrottlerGuard)
-  @HttpCode(200)
   async login(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
     const next = safeNext(formText(body, 'next'));
     const email = formText(body, 'email');
@@ -93,9 +92,8 @@ export class AuthPagesController {
     }
   }
 
-  @Post('logout')
+  @PageFormPost('logout')
   @PageDuringSecondFactorSetup()
-  @HttpCode(200)
   async logout(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
     // Ends this browser's session; the user's other devices stay signed in.
     await this.auth.logout(signedInUser(req));

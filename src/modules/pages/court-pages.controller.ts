@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { NoticesService } from '../notices/notices.service';
 import { ReferralStatus } from '../../common/program/referral-status.enum';
@@ -6,8 +6,8 @@ import { normaliseCaseNumber, ReferralsService } from '../referrals/referrals.se
 import { Role } from '../../common/auth/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
-import { FormBody, formText } from './page-forms';
+import { PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
+import { formText } from './page-forms';
 import { PageRenderer } from './page-renderer';
 import { buildChain } from './page-chain';
 import { ResponsesService } from '../responses/responses.service';
@@ -44,10 +44,8 @@ export class CourtPagesController {
     this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '' });
   }
 
-  @Post()
-  @HttpCode(200)
-  async lookup(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
-    const user = signedInUser(req);
+  @PageFormPost()
+  async lookup(@Req() req: PageRequest, @Res() res: Response, @SignedInForm() { user, body }: SignedInForm): Promise<void> {
     const caseNumber = formText(body, 'caseNumber').toUpperCase().slice(0, 60);
     if (!caseNumber) {
       this.renderer.render(req, res, 'lookup', { title: 'Case lookup', caseNumber: '', missing: true }, 400);

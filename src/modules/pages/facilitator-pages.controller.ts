@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { addDays } from '../../common/dates';
 import { ProgramClock } from '../../config/program-clock';
@@ -11,11 +11,11 @@ import { SessionStatus } from '../groups/session.entity';
 import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../user-admin/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
 import { ATTENDANCE_CHOICES } from './page-format';
 import { describeChanges, encodeChanges } from './roster-changes';
 import { usDate } from '../../common/dates';
-import { FieldErrors, FormBody, formList, formText, isFormProblem, validateForm } from './page-forms';
+import { FieldErrors, formList, formText, isFormProblem, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
 
 const RECENT_DAYS = 14;
@@ -113,15 +113,13 @@ export class FacilitatorPagesController {
   }
 
   /** One Save for the whole roster: a man without a status, or any refusal, saves nothing. */
-  @Post(':id/roster')
-  @HttpCode(200)
+  @PageFormPost(':id/roster')
   async saveRoster(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) sessionId: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
-    const user = signedInUser(req);
     const submitted: SubmittedMark[] = formList(body, 'enrollment').map((enrollmentId) => ({
       enrollmentId,
       status: formText(body, `status:${enrollmentId}`),

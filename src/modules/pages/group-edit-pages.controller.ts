@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { UpdateGroupDto } from '../groups/create-group.dto';
 import { GroupEditService } from '../groups/group-edit.service';
@@ -6,9 +6,9 @@ import { GroupsService } from '../groups/groups.service';
 import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../user-admin/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageFlags, PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
 import { formView } from './page-format';
-import { FormBody, formErrorsOf, formInteger, formList, formText, REFERENCE_LIMIT, refusalOf, validateForm } from './page-forms';
+import { formErrorsOf, formInteger, formList, formText, REFERENCE_LIMIT, refusalOf, validateForm } from './page-forms';
 import { GROUP_EMPTY_MESSAGES, GroupForm, plainGroupErrors } from './group-form';
 import { PageRenderer } from './page-renderer';
 
@@ -36,10 +36,10 @@ export class GroupEditPagesController {
   async show(
     @Req() req: PageRequest,
     @Res() res: Response,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Query('saved') saved?: string,
+    @Param('id', ParseUUIDPipe) groupId: string,
+    @PageFlags() { saved }: PageFlags,
   ): Promise<void> {
-    const group = await this.groups.get(signedInUser(req), id);
+    const group = await this.groups.get(signedInUser(req), groupId);
     const values = {
       name: group.name,
       startTime: group.startTime,
@@ -50,15 +50,19 @@ export class GroupEditPagesController {
     await this.renderGroup(
       req,
       res,
-      id,
+      groupId,
       { values, facilitatorIds: group.facilitators.map((facilitator) => facilitator.id), errors: {} },
       { saved: saved === '1' },
     );
   }
 
-  @Post(':id/edit')
-  @HttpCode(200)
-  async save(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string, @Body() body: FormBody): Promise<void> {
+  @PageFormPost(':id/edit')
+  async save(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+    @SignedInForm() { user, body }: SignedInForm,
+  ): Promise<void> {
     const values: Record<string, string> = Object.fromEntries(GROUP_EDIT_FIELDS.map((name) => [name, formText(body, name)]));
     const facilitatorIds = formList(body, 'facilitatorIds');
     const form = await validateForm(UpdateGroupDto, {
@@ -76,7 +80,7 @@ export class GroupEditPagesController {
       const errors = plainGroupErrors(plain, { values, facilitatorIds }, GROUP_EMPTY_MESSAGES);
       return this.renderGroup(req, res, id, { values, facilitatorIds, errors }, {}, 400);
     }
-    const refused = await refusalOf(() => this.edits.update(signedInUser(req), id, form.value));
+    const refused = await refusalOf(() => this.edits.update(user, id, form.value));
     if (refused) return this.renderGroup(req, res, id, { values, facilitatorIds, ...formErrorsOf(refused) }, {}, 422);
     res.redirect(303, `/groups/${id}?saved=1`);
   }

@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { Response } from 'express';
 import { addDays } from '../../common/dates';
@@ -12,11 +12,10 @@ import { SessionsService } from '../sessions/sessions.service';
 import { Role } from '../../common/auth/role.enum';
 import { UsersService } from '../user-admin/users.service';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
 import { formView, weekdayName } from './page-format';
 import {
   FieldErrors,
-  FormBody,
   formErrorsOf,
   formInteger,
   formList,
@@ -93,9 +92,8 @@ export class GroupPagesController {
     await this.renderNewGroup(req, res, { values, facilitatorIds: [], errors: {} });
   }
 
-  @Post('new')
-  @HttpCode(200)
-  async createGroup(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  @PageFormPost('new')
+  async createGroup(@Req() req: PageRequest, @Res() res: Response, @SignedInForm() { body }: SignedInForm): Promise<void> {
     const values: Record<string, string> = Object.fromEntries(GROUP_FIELDS.map((name) => [name, formText(body, name)]));
     const facilitatorIds = formList(body, 'facilitatorIds');
     const form = await validateForm(CreateGroupDto, {
@@ -122,13 +120,12 @@ export class GroupPagesController {
   }
 
   /** A make-up or extra meeting of one group, possibly recorded after it took place. */
-  @Post(':id/sessions')
-  @HttpCode(200)
+  @PageFormPost(':id/sessions')
   async addMakeUpSession(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) groupId: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
     const values = { date: formText(body, 'date'), startTime: formText(body, 'startTime') };
     // An empty start time means the group's usual one, as when an API client leaves it out.
@@ -138,7 +135,7 @@ export class GroupPagesController {
       return this.renderGroups(req, res, { makeUp: { groupId, values, errors, problem: null } satisfies MakeUpForm }, 400);
     }
     const refused = await refusalOf(async () => {
-      const session = await this.groups.addOneOffSession(signedInUser(req), groupId, form.value);
+      const session = await this.groups.addOneOffSession(user, groupId, form.value);
       res.redirect(303, `/groups?added=1&session=${session.id}`);
     });
     if (refused) {
@@ -148,13 +145,12 @@ export class GroupPagesController {
   }
 
   /** A week that will not happen (snow, illness): later sessions move up one unit; nobody is marked. */
-  @Post('sessions/:id/cancel')
-  @HttpCode(200)
+  @PageFormPost('sessions/:id/cancel')
   async cancelSession(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) sessionId: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
     const reason = formText(body, 'reason').trim();
     if (reason.length < 3)
@@ -165,7 +161,7 @@ export class GroupPagesController {
         400,
       );
     try {
-      await this.sessions.cancel(signedInUser(req), sessionId, reason);
+      await this.sessions.cancel(user, sessionId, reason);
       res.redirect(303, '/groups?cancelled=1');
     } catch (error) {
       if (!(error instanceof DomainError) || error.kind !== 'unprocessable') throw error;

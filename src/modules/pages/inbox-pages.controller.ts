@@ -1,12 +1,12 @@
-import { Body, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { InboxFilters, NoticeInboxService } from '../notices/notice-inbox.service';
 import { Role } from '../../common/auth/role.enum';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
 import { EVENT_KIND_LABELS, formatAge } from './page-format';
-import { FormBody, formList, formText, oneOf } from './page-forms';
+import { formList, formText, oneOf } from './page-forms';
 import { PageRenderer } from './page-renderer';
 
 const INBOX_PAGE_SIZE = 50;
@@ -57,9 +57,8 @@ export class InboxPagesController {
   }
 
   /** The filter form with a case number (a POST, so the number stays out of the address). */
-  @Post()
-  @HttpCode(200)
-  async filter(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  @PageFormPost()
+  async filter(@Req() req: PageRequest, @Res() res: Response, @SignedInForm() { body }: SignedInForm): Promise<void> {
     await this.render(
       req,
       res,
@@ -69,13 +68,12 @@ export class InboxPagesController {
   }
 
   /** Acknowledges the ticked notices, all or none. */
-  @Post('acknowledge')
-  @HttpCode(200)
-  async acknowledge(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  @PageFormPost('acknowledge')
+  async acknowledge(@Req() req: PageRequest, @Res() res: Response, @SignedInForm() { user, body }: SignedInForm): Promise<void> {
     const ids = formList(body, 'ids').filter((id) => UUID.test(id));
     if (ids.length === 0)
       return this.render(req, res, { kind: '', age: '', caseNumber: '' }, 0, { problem: 'Tick the notices to acknowledge first.' }, 400);
-    const { acknowledged } = await this.inboxes.acknowledgeMany(signedInUser(req), ids.slice(0, 200));
+    const { acknowledged } = await this.inboxes.acknowledgeMany(user, ids.slice(0, 200));
     res.redirect(303, `/inbox?acknowledged=${acknowledged.length}`);
   }
 

@@ -1,11 +1,11 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { NoticeRecipientKind, NoticeStatus } from '../notices/notice-status.enum';
 import { NoticeView } from '../notices/notice.view';
 import { NoticesService } from '../notices/notices.service';
 import { Role } from '../../common/auth/role.enum';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
 import { NOTICES_SHOWN } from './page-notices';
 import { safeNext } from './page-exception.filter';
 import { errorLinks, eventLabel, formatAge, HEARING_OUTCOME_LABELS, NOTICE_STATUS_LABELS, RESPONSE_KIND_LABELS } from './page-format';
@@ -14,7 +14,7 @@ import { HearingOutcome, KINDS_BY_AGENCY, ResponseAgency, ResponseKind } from '.
 import { agencyOfRole, ResponsesService } from '../responses/responses.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { STATUS_BY_KIND } from '../../common/errors/error-response';
-import { FormBody, formText, isFormProblem, oneOf, validateForm } from './page-forms';
+import { formText, isFormProblem, oneOf, validateForm } from './page-forms';
 import { HOME_BY_ROLE, PageRenderer } from './page-renderer';
 import { inlinePdf } from '../notices/pdf-file-names';
 import { ReferralsService } from '../referrals/referrals.service';
@@ -95,31 +95,26 @@ export class NoticesPagesController {
     });
   }
 
-  @Post(':id/retry')
-  @PageRoles(Role.Admin)
-  @HttpCode(200)
+  @PageFormPost(':id/retry', Role.Admin)
   async retry(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) noticeId: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
-    await this.notices.retry(signedInUser(req), noticeId);
+    await this.notices.retry(user, noticeId);
     // "Send again" is also on an agency's page, where its address was just fixed: back there.
     const back = safeNext(formText(body, 'back'));
     res.redirect(303, back ? withFlag(back, 'retried') : '/notices?retried=1');
   }
 
-  @Post(':id/acknowledge')
-  @PageRoles(Role.ProbationOfficer, Role.CourtClerk)
-  @HttpCode(200)
+  @PageFormPost(':id/acknowledge', Role.ProbationOfficer, Role.CourtClerk)
   async acknowledge(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) noticeId: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
-    const user = signedInUser(req);
     await this.notices.acknowledge(user, noticeId);
     // Back to the row acted on (#notice-…), where pages.js puts the focus, not to the page's top.
     res.redirect(303, `${withFlag(safeNext(formText(body, 'back')) ?? HOME_BY_ROLE[user.role], 'acknowledged')}#notice-${noticeId}`);
@@ -142,16 +137,13 @@ export class NoticesPagesController {
   }
 
   /** "Record a response" on the notice page: the API's validation and rules, the form's words. */
-  @Post(':id/responses')
-  @PageRoles(Role.ProbationOfficer, Role.CourtClerk)
-  @HttpCode(200)
+  @PageFormPost(':id/responses', Role.ProbationOfficer, Role.CourtClerk)
   async respond(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) noticeId: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
-    const user = signedInUser(req);
     const notice = await this.notices.get(user, noticeId, { audit: false });
     const values: Record<string, string> = {};
     for (const name of ['kind', 'date', 'outcome', 'details', 'supersedesId']) {

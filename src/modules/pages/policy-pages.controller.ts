@@ -1,12 +1,12 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { PoliciesService } from '../policies/policies.service';
 import { describeValue, POLICY_FIELD_WORDS, POLICY_RULE_FIELDS, policyChanges, PolicyRuleField } from '../policies/policy-diff';
 import { PolicyFieldsDto } from '../policies/policy-fields.dto';
 import { Policy, VICTIM_NOTIFICATION_RULES } from '../policies/policy.entity';
 import { Role } from '../../common/auth/role.enum';
-import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageRequest, PageRoles } from './page-auth.guard';
+import { PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
 import { errorLinks } from './page-format';
 import { domainFieldErrors, FieldErrors, fieldsOf, FormBody, formText, isFormProblem, validateForm } from './page-forms';
 import { PageRenderer } from './page-renderer';
@@ -192,13 +192,12 @@ export class PolicyPagesController {
     await this.renderForm(req, res, current, { values: formValuesOf(current), errors: {} });
   }
 
-  @Post(':id/new-version')
-  @HttpCode(200)
+  @PageFormPost(':id/new-version')
   async createVersion(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
     const current = await this.currentOf(id);
     const values: Record<string, string> = {
@@ -247,7 +246,7 @@ export class PolicyPagesController {
         422,
       );
     try {
-      const created = await this.policies.createNextVersion(current.id, form.value, signedInUser(req).id, {
+      const created = await this.policies.createNextVersion(current.id, form.value, user.id, {
         basedOnVersion: Number.isInteger(basedOn) ? basedOn : current.version,
       });
       res.redirect(303, `/admin/policies/${created.id}?created=1`);

@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { AppConfig } from '../../config/app-config';
 import { CaseloadService, STANDING_ORDER } from '../compliance/caseload.service';
@@ -20,13 +20,13 @@ import { ProgressReportService } from '../reports/progress-report.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { ReferralHistoryService } from '../referrals/referral-history.service';
 import { ReferralLifecycleService } from '../referral-lifecycle/referral-lifecycle.service';
-import { FormBody, formText } from './page-forms';
+import { formText } from './page-forms';
 import { isOpen, ReferralStatus } from '../../common/program/referral-status.enum';
 import { ReferralsService } from '../referrals/referrals.service';
 import { Role } from '../../common/auth/role.enum';
 import { acknowledgeable, NOTICES_SHOWN } from './page-notices';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageFlags, PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
 import { STANDING_LABELS } from './page-format';
 import { inlinePdf } from '../notices/pdf-file-names';
 import { PageRenderer } from './page-renderer';
@@ -104,22 +104,13 @@ export class ReferralPagesController {
 
   @Get('caseload')
   @PageRoles(Role.ProbationOfficer)
-  async caseload(
-    @Req() req: PageRequest,
-    @Res() res: Response,
-    @Query('standing') standing?: string,
-    @Query('sort') sort?: string,
-    @Query('dir') dir?: string,
-    @Query('offset') offset?: string,
-  ): Promise<void> {
+  async caseload(@Req() req: PageRequest, @Res() res: Response, @PageFlags() { standing, sort, dir, offset }: PageFlags): Promise<void> {
     await this.renderCaseload(req, res, readCaseloadView({ standing, sort, dir, offset, search: '' }));
   }
 
   /** The caseload searched by name or case number: a POST, so neither lands in an address. */
-  @Post('caseload')
-  @PageRoles(Role.ProbationOfficer)
-  @HttpCode(200)
-  async searchCaseload(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  @PageFormPost('caseload', Role.ProbationOfficer)
+  async searchCaseload(@Req() req: PageRequest, @Res() res: Response, @SignedInForm() { body }: SignedInForm): Promise<void> {
     const view = readCaseloadView({
       standing: formText(body, 'standing'),
       sort: formText(body, 'sort'),
@@ -133,13 +124,7 @@ export class ReferralPagesController {
   /** The caseload as CSV (the filters in the address, never a name), streamed a page at a time; audited. */
   @Get('caseload.csv')
   @PageRoles(Role.ProbationOfficer)
-  async caseloadCsv(
-    @Req() req: PageRequest,
-    @Res() res: Response,
-    @Query('standing') standing?: string,
-    @Query('sort') sort?: string,
-    @Query('dir') dir?: string,
-  ): Promise<void> {
+  async caseloadCsv(@Req() req: PageRequest, @Res() res: Response, @PageFlags() { standing, sort, dir }: PageFlags): Promise<void> {
     const view = readCaseloadView({ standing, sort, dir, offset: '0', search: '' });
     const user = signedInUser(req);
     await this.audit.record({
@@ -230,20 +215,17 @@ export class ReferralPagesController {
   }
 
   /** The program's decisions about an order, from the referral page (admins). */
-  @Post('referrals/:id/decision')
-  @PageRoles(Role.Admin)
-  @HttpCode(200)
+  @PageFormPost('referrals/:id/decision', Role.Admin)
   async decide(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) referralId: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
-    const again = this.referralAgain(req, res, referralId);
-    const user = signedInUser(req);
     const action = formText(body, 'action');
     const reason = formText(body, 'reason').trim();
     const needsReason = ['reinstate', 'terminate', 'close'].includes(action);
+    const again = this.referralAgain(req, res, referralId);
     if (!DECISION_DONE[action]) return again({ decisionError: 'Choose what to do.' }, 400);
     if (needsReason && reason.length < 3)
       return again(
@@ -269,18 +251,15 @@ export class ReferralPagesController {
   }
 
   /** A payment, adjustment, waiver or income bracket, from the Fees section (admins). */
-  @Post('referrals/:id/fees')
-  @PageRoles(Role.Admin)
-  @HttpCode(200)
+  @PageFormPost('referrals/:id/fees', Role.Admin)
   async recordFees(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) referralId: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
-    const again = this.referralAgain(req, res, referralId);
-    const user = signedInUser(req);
     const form = formText(body, 'form') as FeeForm;
+    const again = this.referralAgain(req, res, referralId);
     if (!FEE_FORMS.includes(form)) return again({ feesError: { form: 'payment', fields: { form: ['Choose what to record.'] } } }, 400);
     const parsed = feeFormBody(form, body);
     const typed = { amount: formText(body, 'amount'), reason: formText(body, 'reason'), note: formText(body, 'note') };
@@ -314,17 +293,14 @@ export class ReferralPagesController {
   }
 
   /** The program records an intake assessment from the referral page; the level sets his sessions and complete-by. */
-  @Post('referrals/:id/assessment')
-  @PageRoles(Role.Admin)
-  @HttpCode(200)
+  @PageFormPost('referrals/:id/assessment', Role.Admin)
   async assess(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) referralId: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
     const again = this.referralAgain(req, res, referralId);
-    const user = signedInUser(req);
     const referral = await this.referrals.get(user, referralId, { audit: false });
     const policy = await this.policies.get(referral.policy.id);
     const { plain, values } = assessmentFormBody(body, policy.assessmentFactors);

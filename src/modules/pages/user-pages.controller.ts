@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, Param, ParseUUIDPipe, Query, Req, Res } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { Response } from 'express';
 import { DomainError } from '../../common/errors/domain-error';
@@ -9,12 +9,11 @@ import { UserAdminService } from '../user-admin/user-admin.service';
 import { AGENCY_KIND_FOR_ROLE, UsersService } from '../user-admin/users.service';
 import { InviteUserForm } from './admin-forms';
 import { PageRequest, PageRoles, signedInUser } from './page-auth.guard';
-import { PagesController } from './page-controller.decorator';
+import { PageFlags, PageFormPost, PagesController, SignedInForm } from './page-controller.decorator';
 import { formView, ROLE_LABELS } from './page-format';
 import {
   domainFieldErrors,
   FieldErrors,
-  FormBody,
   formErrorsOf,
   formText,
   oneOf,
@@ -88,9 +87,8 @@ export class UserPagesController {
   }
 
   /** A search by name or e-mail: the text travels in the body, never in the address or the logs. */
-  @Post()
-  @HttpCode(200)
-  async search(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  @PageFormPost()
+  async search(@Req() req: PageRequest, @Res() res: Response, @SignedInForm() { body }: SignedInForm): Promise<void> {
     const agencyId = formText(body, 'agencyId');
     await this.renderList(req, res, {
       text: formText(body, 'q').slice(0, SEARCH_MAX),
@@ -106,9 +104,8 @@ export class UserPagesController {
   }
 
   /** Invites by e-mail, as POST /api/v1/users does without a password: the person sets his own. */
-  @Post('invite')
-  @HttpCode(200)
-  async invite(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  @PageFormPost('invite')
+  async invite(@Req() req: PageRequest, @Res() res: Response, @SignedInForm() { body }: SignedInForm): Promise<void> {
     const values = {
       name: formText(body, 'name'),
       email: formText(body, 'email'),
@@ -133,21 +130,20 @@ export class UserPagesController {
   async show(
     @Req() req: PageRequest,
     @Res() res: Response,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Query('saved') saved?: string,
+    @Param('id', ParseUUIDPipe) userId: string,
+    @PageFlags() { saved }: PageFlags,
   ): Promise<void> {
-    await this.renderUser(req, res, id, {
+    await this.renderUser(req, res, userId, {
       saved: ['role', 'active', 'inactive', 'unlocked', 'factor', 'invited'].includes(saved ?? '') ? saved : null,
     });
   }
 
-  @Post(':id/role')
-  @HttpCode(200)
+  @PageFormPost(':id/role')
   async reassign(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
     const values = { role: formText(body, 'role'), agencyId: formText(body, 'agencyId') };
     const errors: FieldErrors = {};
@@ -155,25 +151,24 @@ export class UserPagesController {
     if (!role) errors.role = ['Choose a role'];
     if (!isUUID(values.agencyId)) errors.agencyId = ['Choose the agency the person works for'];
     if (!role || Object.keys(errors).length) return this.renderUser(req, res, id, { form: { values, errors } }, 400);
-    const refused = await refusalOf(() => this.admin.reassign(signedInUser(req), id, { role, agencyId: values.agencyId }));
+    const refused = await refusalOf(() => this.admin.reassign(user, id, { role, agencyId: values.agencyId }));
     if (refused) return this.renderUser(req, res, id, { form: { values, ...userRefusal(refused) } }, 422);
     res.redirect(303, `/admin/users/${id}?saved=role`);
   }
 
   /** Deactivate (every session ends at once, sign-in refused) or reactivate. */
-  @Post(':id/active')
-  @HttpCode(200)
+  @PageFormPost(':id/active')
   async setActive(
     @Req() req: PageRequest,
     @Res() res: Response,
     @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: FormBody,
+    @SignedInForm() { user, body }: SignedInForm,
   ): Promise<void> {
     const active = formText(body, 'active');
     if (active !== 'true' && active !== 'false')
       return this.renderUser(req, res, id, { activeProblem: 'Choose to deactivate or reactivate the account.' }, 400);
     const refused = await refusalOf(async () => {
-      if (active === 'false') await this.admin.assertMayDeactivate(signedInUser(req), id);
+      if (active === 'false') await this.admin.assertMayDeactivate(user, id);
       await this.users.update(id, { active: active === 'true' });
     });
     if (refused) return this.renderUser(req, res, id, { activeProblem: refused.message }, 422);
@@ -181,16 +176,14 @@ export class UserPagesController {
   }
 
   /** Ends the sign-in locks on the user's address (five wrong passwords), as POST /api/v1/users/:id/unlock. */
-  @Post(':id/unlock')
-  @HttpCode(200)
+  @PageFormPost(':id/unlock')
   async unlock(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.users.unlock(id);
     res.redirect(303, `/admin/users/${id}?saved=unlocked`);
   }
 
   /** A new link for somebody who has not used the first (the earlier one stops working). */
-  @Post(':id/invitation')
-  @HttpCode(200)
+  @PageFormPost(':id/invitation')
   async resendInvitation(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     const refused = await refusalOf(() => this.users.resendInvitation(id));
     if (refused) return this.renderUser(req, res, id, { activeProblem: refused.message }, 409);
@@ -198,8 +191,7 @@ export class UserPagesController {
   }
 
   /** A lost phone: the second factor and recovery codes go and his sessions end; he sets it up again at the next sign-in. */
-  @Post(':id/second-factor/reset')
-  @HttpCode(200)
+  @PageFormPost(':id/second-factor/reset')
   async resetSecondFactor(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     await this.users.resetSecondFactor(id);
     res.redirect(303, `/admin/users/${id}?saved=factor`);

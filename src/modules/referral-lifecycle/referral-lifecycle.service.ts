@@ -1,23 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/auth/signed-in-user';
-import { ProgramClock } from '../../config/program-clock';
-import { AuditService } from '../audit/audit.service';
 import { DataSource, EntityManager } from 'typeorm';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AttendanceCounts, countAttendance } from '../compliance/attendance-counts';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
-import { ComplianceService } from '../compliance/compliance.service';
-import { OutboxTransaction } from '../mail/outbox-transaction';
 import { loadMarkFacts } from '../compliance/mark-facts.repository';
 import { Policy } from '../policies/policy.entity';
 import { feeBalanceOf } from '../fees/fee-ledger.repository';
 import { formatCents } from '../fees/fee-rules';
-import { raiseProgramDecision } from '../referrals/program-decision-events';
-import { AccessService } from '../access/access.service';
+import { ProgramDecisionWriter } from '../referrals/program-decision-writer';
 import { isOpen, ReferralStatus } from '../../common/program/referral-status.enum';
 import { endOpenEnrollments } from '../enrollments/end-enrollments';
-import { ReferralStatusStep } from '../referrals/referral-status-step';
 import { Referral } from '../referrals/referral.entity';
 
 /**
@@ -28,19 +22,13 @@ import { Referral } from '../referrals/referral.entity';
 @Injectable()
 export class ReferralLifecycleService {
   constructor(
-    private readonly access: AccessService,
-    private readonly steps: ReferralStatusStep,
-    private readonly audit: AuditService,
-    private readonly clock: ProgramClock,
-    private readonly outbox: OutboxTransaction,
-    private readonly compliance: ComplianceService,
+    private readonly decisions: ProgramDecisionWriter,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** Marks the order complete, or refuses with every unmet requirement listed. */
   async complete(user: SignedInUser, referralId: string): Promise<Referral> {
-    return this.outbox.run(async (manager) => {
-      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
+    return this.decisions.decide(user, referralId, async (manager, referral) => {
       const { policy, counts } = await standingOf(manager, referral);
       const reasons: string[] = [];
       if (referral.status !== ReferralStatus.Active) reasons.push(`the referral is ${referral.status}, not active`);
@@ -53,8 +41,8 @@ export class ReferralLifecycleService {
       if (reasons.length) {
         throw new UnprocessableError('REQUIREMENTS_UNMET', `Cannot complete: ${reasons.join('; ')}`, { reasons });
       }
-      await this.changeStatus(manager, referral, ReferralStatus.Completed, 'requirements met', this.clock.today());
-      await this.compliance.raise(manager, referral.id, ComplianceEventKind.Completed, {
+      await this.changeStatus(manager, referral, ReferralStatus.Completed, 'requirements met', this.decisions.clock.today());
+      await this.decisions.compliance.raise(manager, referral.id, ComplianceEventKind.Completed, {
         sessionsAttended: counts.sessionsAttended,
         sessionsRequired: referral.requiredSessions,
         clause: 'required sessions attended and the policy’s conditions met',
@@ -64,12 +52,11 @@ export class ReferralLifecycleService {
   }
 
   async terminate(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
-    return this.outbox.run(async (manager) => {
-      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
-      await this.changeStatus(manager, referral, ReferralStatus.Terminated, reason, this.clock.today());
+    return this.decisions.decide(user, referralId, async (manager, referral) => {
+      await this.changeStatus(manager, referral, ReferralStatus.Terminated, reason, this.decisions.clock.today());
       // The court reads the termination letter with his record in front of it.
       const { counts } = await standingOf(manager, referral);
-      await this.compliance.raise(manager, referral.id, ComplianceEventKind.Terminated, {
+      await this.decisions.compliance.raise(manager, referral.id, ComplianceEventKind.Terminated, {
         reason,
         sessionsAttended: counts.sessionsAttended,
         sessionsRequired: referral.requiredSessions,
@@ -86,8 +73,7 @@ export class ReferralLifecycleService {
    * already reported do not make him non-compliant again; a new one does.
    */
   async reinstate(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
-    return this.outbox.run(async (manager) => {
-      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
+    return this.decisions.decide(user, referralId, async (manager, referral) => {
       if (referral.status !== ReferralStatus.NonCompliant) {
         throw new UnprocessableError(
           'ILLEGAL_TRANSITION',
@@ -105,11 +91,10 @@ export class ReferralLifecycleService {
         `SELECT count(*)::int AS n FROM compliance_events WHERE referral_id = $1 AND kind = 'reinstated'`,
         [referral.id],
       );
-      await raiseProgramDecision(manager, this.audit, this.clock.timeZone, {
+      await this.decisions.announce(manager, {
         referralId: referral.id,
         kind: ComplianceEventKind.Reinstated,
         key: `reinstated:${n + 1}`,
-        occurredOn: this.clock.today(),
         facts: { reason, clause: 'reinstated by the program' },
       });
       return reinstated;
@@ -118,20 +103,18 @@ export class ReferralLifecycleService {
 
   /** Order withdrawn, transferred out, deceased …: any open referral, with a reason. */
   async close(user: SignedInUser, referralId: string, reason: string): Promise<Referral> {
-    return this.outbox.run(async (manager) => {
-      const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId, { manager, lock: true });
+    return this.decisions.decide(user, referralId, async (manager, referral) => {
       if (!isOpen(referral.status)) {
         throw new UnprocessableError('ILLEGAL_TRANSITION', `A referral that is ${referral.status} cannot be closed`, {
           from: referral.status,
           to: ReferralStatus.Closed,
         });
       }
-      const closed = await this.changeStatus(manager, referral, ReferralStatus.Closed, reason, this.clock.today());
-      await raiseProgramDecision(manager, this.audit, this.clock.timeZone, {
+      const closed = await this.changeStatus(manager, referral, ReferralStatus.Closed, reason, this.decisions.clock.today());
+      await this.decisions.announce(manager, {
         referralId: referral.id,
         kind: ComplianceEventKind.Closed,
         key: 'closed',
-        occurredOn: this.clock.today(),
         facts: { reason, clause: 'order closed by the program' },
       });
       return closed;
@@ -143,7 +126,7 @@ export class ReferralLifecycleService {
    * already says answers with the referral; asking otherwise is refused with what to do instead.
    */
   async setFeesPaid(user: SignedInUser, referralId: string, paid: boolean): Promise<Referral> {
-    const referral = await this.access.requireRecord(user, 'referral.write', Referral, referralId);
+    const referral = await this.decisions.requireOrder(user, referralId);
     const balance = await feeBalanceOf(this.dataSource.manager, referral.id);
     if (balance <= 0 !== paid) {
       throw new ConflictError(
@@ -155,7 +138,7 @@ export class ReferralLifecycleService {
       );
     }
     // Nothing changes, but the program asserted it: the record shows who checked, and what the ledger said.
-    await this.audit.record({
+    await this.decisions.audit.record({
       action: 'referral.fees',
       recordType: 'referral',
       recordId: referral.id,
@@ -177,7 +160,7 @@ export class ReferralLifecycleService {
     endEnrollmentOn?: string,
   ): Promise<Referral> {
     if (referral.status === to) return referral;
-    await this.steps.move(manager, referral, to, reason);
+    await this.decisions.steps.move(manager, referral, to, reason);
     if (endEnrollmentOn) await endOpenEnrollments(manager, referral.id, endEnrollmentOn, to);
     return referral;
   }

@@ -42,7 +42,7 @@ export class FeesService {
   ) {}
 
   async ledger(user: SignedInUser, referralId: string): Promise<FeeLedgerView> {
-    const referral = await this.access.requireColumns<LedgerReferral>(user, 'referral.read', referralId, LEDGER_REFERRAL_COLUMNS);
+    const referral = await this.readReferral(user, referralId);
     return this.ledgerOf(this.dataSource.manager, referral);
   }
 
@@ -87,11 +87,7 @@ export class FeesService {
     referralId: string,
     choice: { bracket?: string; incomeCents?: number; period?: 'month' | 'year' },
   ): Promise<FeeLedgerView> {
-    return this.dataSource.transaction(async (manager) => {
-      const referral = await this.access.requireColumns<LedgerReferral>(user, 'referral.write', referralId, LEDGER_REFERRAL_COLUMNS, {
-        manager,
-        lock: true,
-      });
+    return this.write(user, referralId, async (manager, referral) => {
       const policy = await manager.findOneByOrFail(Policy, { id: referral.policyId });
       // His income, when given, only finds the bracket: it is not stored or audited.
       const bracket =
@@ -134,7 +130,7 @@ export class FeesService {
     referralId: string,
     paymentId: string,
   ): Promise<{ referral: LedgerReferral; payment: FeeEntryView; balanceCents: number }> {
-    const referral = await this.access.requireColumns<LedgerReferral>(user, 'referral.read', referralId, LEDGER_REFERRAL_COLUMNS);
+    const referral = await this.readReferral(user, referralId);
     const payment = await loadEntry(this.dataSource.manager, referral.id, paymentId);
     if (!payment || payment.kind !== 'payment') throw new NotFoundError('payment');
     const entries = await loadLedger(this.dataSource.manager, referral.id);
@@ -149,11 +145,16 @@ export class FeesService {
     return { referral, payment, balanceCents: summarise(entries.slice(0, upTo + 1)).balanceCents };
   }
 
-  private async write(
+  /** What the ledger needs of his referral, if this user may read it (a 404 otherwise). */
+  private readReferral(user: SignedInUser, referralId: string): Promise<LedgerReferral> {
+    return this.access.requireColumns<LedgerReferral>(user, 'referral.read', referralId, LEDGER_REFERRAL_COLUMNS);
+  }
+
+  private async write<T>(
     user: SignedInUser,
     referralId: string,
-    work: (manager: EntityManager, referral: LedgerReferral) => Promise<FeeEntryView>,
-  ): Promise<FeeEntryView> {
+    work: (manager: EntityManager, referral: LedgerReferral) => Promise<T>,
+  ): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       // The referral row lock makes a waiver of "the balance" see every entry written before it.
       const referral = await this.access.requireColumns<LedgerReferral>(user, 'referral.write', referralId, LEDGER_REFERRAL_COLUMNS, {

@@ -46,16 +46,31 @@ export class AccessService {
   }
 
   private async askAllowedIds(user: SignedInUser, permission: Permission, asked: string[], options: AccessOptions): Promise<string[]> {
+    const rows = await this.checkedRows<{ id: string }>(user, permission, [], (id, bind) => `${id} = ANY(${bind(asked)}::uuid[])`, options);
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * The one statement every check by id sends: the guarded records whose id meets `which`, within
+   * the user's scope, with `columns` beside the id, in id order (locks taken in one order), locked
+   * when asked.
+   */
+  private checkedRows<R extends { id: string }>(
+    user: SignedInUser,
+    permission: Permission,
+    columns: string[],
+    which: (id: string, bind: (value: unknown) => string) => string,
+    options: AccessOptions,
+  ): Promise<R[]> {
     const rules = PERMISSIONS[permission];
     const params = new SqlParams();
     const alias = guardedAlias(permission);
-    const rows = await (options.manager ?? this.dataSource.manager).query<Array<{ id: string }>>(
-      `SELECT ${alias}.id FROM ${rules.from}
-        WHERE ${alias}.id = ANY(${params.bind(asked)}::uuid[]) AND ${scopeSql(user, permission, rules.aliases, params.bind)}
+    return (options.manager ?? this.dataSource.manager).query<R[]>(
+      `SELECT ${[`${alias}.id`, ...columns.map((column) => `${alias}.${column}`)].join(', ')} FROM ${rules.from}
+        WHERE ${which(`${alias}.id`, params.bind)} AND ${scopeSql(user, permission, rules.aliases, params.bind)}
         ORDER BY ${alias}.id${options.lock ? ` FOR UPDATE OF ${alias}` : ''}`,
       params.values,
     );
-    return rows.map((row) => row.id);
   }
 
   /**
@@ -102,14 +117,9 @@ export class AccessService {
   ): Promise<T> {
     const rules = PERMISSIONS[permission];
     if (!ruleFor(user, permission)) throw new NotFoundError(rules.notFound);
-    const params = new SqlParams();
-    const alias = guardedAlias(permission);
-    const selected = Object.entries<string>(columns).map(([field, column]) => `${alias}.${column} AS "${field}"`);
-    const [record] = await (options.manager ?? this.dataSource.manager).query<Array<T | undefined>>(
-      `SELECT ${[`${alias}.id`, ...selected].join(', ')} FROM ${rules.from}
-        WHERE ${alias}.id = ${params.bind(id)} AND ${scopeSql(user, permission, rules.aliases, params.bind)}${options.lock ? ` FOR UPDATE OF ${alias}` : ''}`,
-      params.values,
-    );
+    const selected = Object.entries<string>(columns).map(([field, column]) => `${column} AS "${field}"`);
+    const rows = await this.checkedRows<T>(user, permission, selected, (recordId, bind) => `${recordId} = ${bind(id)}`, options);
+    const record = rows.at(0);
     if (!record) throw new NotFoundError(rules.notFound);
     return record;
   }

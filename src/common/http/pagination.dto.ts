@@ -29,3 +29,12 @@ export interface Page<T> {
   items: T[];
   total: number;
 }
+
+/**
+ * A list's total: a page that is not full tells it itself (offset + what came back), so only a full
+ * page, or an empty one past the start, asks `count` — one round trip fewer for most reads (a case
+ * lookup, one man's notices).
+ */
+export async function pageTotal(returned: number, page: { limit: number; offset: number }, count: () => Promise<number>): Promise<number> {
+  return returned < page.limit && (returned > 0 || page.offset === 0) ? page.offset + returned : count();
+}

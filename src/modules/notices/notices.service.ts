@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/auth/signed-in-user';
-import { Page } from '../../common/http/pagination.dto';
+import { Page, pageTotal } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
@@ -70,16 +70,13 @@ export class NoticesService {
       },
       { action: 'notice.list', recordType: 'notice', details: { filters: { ...filters } }, returned: 'id' },
     );
-    // A page that is not full tells the total itself (one man's notices on his page mostly are): one round trip fewer.
-    const total =
-      rows.length < filters.limit && (rows.length > 0 || filters.offset === 0)
-        ? filters.offset + rows.length
-        : (
-            await this.dataSource.query<Array<{ total: number }>>(
-              `SELECT count(*)::int AS total FROM ${NOTICE_ROW_FROM} WHERE ${whereSql}`,
-              filterValues,
-            )
-          )[0].total;
+    const total = await pageTotal(rows.length, filters, async () => {
+      const [counted] = await this.dataSource.query<Array<{ total: number }>>(
+        `SELECT count(*)::int AS total FROM ${NOTICE_ROW_FROM} WHERE ${whereSql}`,
+        filterValues,
+      );
+      return counted.total;
+    });
     return { items: rows.map((row) => toNoticeView(row)), total };
   }
 

@@ -4,7 +4,7 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { addDays, addMonths } from '../../common/dates';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/auth/signed-in-user';
-import { Page } from '../../common/http/pagination.dto';
+import { Page, pageTotal } from '../../common/http/pagination.dto';
 import { ProgramClock } from '../../config/program-clock';
 import { Agency, AgencyKind } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
@@ -200,16 +200,13 @@ export class ReferralsService {
         returned: 'id',
       },
     );
-    // A page that is not full tells the total itself (a case lookup always is): one round trip fewer.
-    const total =
-      rows.length < filters.limit && (rows.length > 0 || filters.offset === 0)
-        ? filters.offset + rows.length
-        : (
-            await this.dataSource.query<Array<{ total: number }>>(
-              `SELECT count(*)::int AS total FROM referrals r WHERE ${whereSql}`,
-              filterValues,
-            )
-          )[0].total;
+    const total = await pageTotal(rows.length, filters, async () => {
+      const [counted] = await this.dataSource.query<Array<{ total: number }>>(
+        `SELECT count(*)::int AS total FROM referrals r WHERE ${whereSql}`,
+        filterValues,
+      );
+      return counted.total;
+    });
     return { items: rows.map((row) => toReferralView(row, user.role)), total };
   }
 

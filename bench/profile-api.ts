@@ -2,7 +2,7 @@
  * Diagnosis helper, not part of `npm run bench`: runs P1's, P4's or P7's load against an api
  * process started with --cpu-prof on a database kept by `npm run bench -- --keep`, and writes the
  * CPU profile. `pages` alternates P7's two pages (the caseload and a referral page of his men).
- * `statements` starts no process: it prints the SQL statements one lookup and each page send
+ * PAGE=caseload or PAGE=referral runs that page alone. `statements` starts no process: it prints the SQL statements one lookup and each page send
  * (their first request, then one with the session check cached).
  * npx ts-node --transpile-only bench/profile-api.ts lookup|attendance|pages|statements [seconds]
  */
@@ -70,9 +70,12 @@ async function main(): Promise<void> {
     if (which === 'pages') {
       const cookie = await pageCookie(bench, user.id);
       const referrals = (await client.query<{ id: string }>(`SELECT id FROM referrals WHERE probation_officer_id = $1`, [user.id])).rows;
+      // PAGE=caseload or PAGE=referral: that page alone (P7 measures each alone), else the two alternating.
+      const page = process.env.PAGE;
+      const referralPath = (n: number) => `/referrals/${referrals[n % referrals.length].id}`;
       next = (i) => ({
         method: 'GET',
-        path: i % 2 ? `/referrals/${referrals[(i >> 1) % referrals.length].id}` : '/caseload',
+        path: page === 'caseload' ? '/caseload' : page === 'referral' ? referralPath(i) : i % 2 ? referralPath(i >> 1) : '/caseload',
         headers: { cookie },
       });
     } else if (which === 'lookup') {

@@ -113,6 +113,9 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
   if (options.groups < 6 || options.groups * 8 > options.referrals)
     throw new Error('--groups must be at least 6 and at most referrals / 8');
   assertBenchDatabaseName(options.database);
+  // Runs on their own databases at once must not share Bull's queues: one run's worker would take
+  // another's notice jobs (their notices are not in its database) and P3 would wait for mail in vain.
+  if (options.database !== 'throughline_bench') options.queuePrefix = options.database.replace(/_/g, '-');
   return options;
 }
 

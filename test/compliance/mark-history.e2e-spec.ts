@@ -16,6 +16,7 @@ describe('the mark history read through his groups', () => {
   let reference: Reference;
   let referralId: string;
   let otherReferralId: string;
+  let lateOn: string;
 
   /** The history as the plain join reads it: every mark on a held session, by date. */
   const plainJoin = async (id: string): Promise<string | null> =>
@@ -50,6 +51,7 @@ describe('the mark history read through his groups', () => {
     const { enrollment } = await enroll(testApp, staff, referral.id, group.id, sessions[0].date);
     const { enrollment: otherEnrollment } = await enroll(testApp, staff, other.id, otherGroup.id, otherSessions[0].date);
     const statuses = ['present', 'absent_unexcused', 'late', 'absent_excused'];
+    lateOn = sessions[2].date;
     for (const [index, session] of sessions.slice(0, 4).entries()) {
       await testApp.http
         .put(`/api/v1/sessions/${session.id}/attendance`)
@@ -94,5 +96,41 @@ describe('the mark history read through his groups', () => {
     const asText = (id: string) => (facts.get(id) ?? []).map((mark) => `${mark.date} ${mark.status}`).join(',');
     expect(asText(referralId)).toBe(await plainJoin(referralId));
     expect(asText(otherReferralId)).toBe(await plainJoin(otherReferralId));
+  });
+
+  it('is what the caseload counts his attendance from, and his new notices are his own', async () => {
+    const caseload = async () => {
+      const response = await testApp.http.get('/api/v1/compliance/caseload').set(bearer(staff.tokens.probation_officer)).expect(200);
+      const items = (response.body as { items: Array<{ referralId: string; unacknowledgedNotices: number }> }).items;
+      return {
+        his: items.find((item) => item.referralId === referralId)!,
+        other: items.find((item) => item.referralId === otherReferralId)!,
+      };
+    };
+    const before = await caseload();
+    // His officer's new notice, one he has acknowledged, the court's, and a reminder: only the first is new to the officer.
+    const event = async (key: string) =>
+      (
+        await testApp.dataSource.query<Array<{ id: string }>>(
+          `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts) VALUES ($1, 'progress_report_due', $2, $3, '{}') RETURNING id`,
+          [referralId, key, TODAY],
+        )
+      )[0].id;
+    const notice = (eventId: string, purpose: string, recipient: string, status: string) =>
+      testApp.dataSource.query(
+        `INSERT INTO notices (event_id, referral_id, purpose, recipient_kind, recipient_email, status, due_by)
+         VALUES ($1, $2, $3, $4, 'someone@example.test', $5, now())`,
+        [eventId, referralId, purpose, recipient, status],
+      );
+    const first = await event('report:1');
+    await notice(first, 'event', 'probation_officer', 'sent');
+    await notice(first, 'reminder', 'probation_officer', 'sent');
+    await notice(first, 'event', 'court', 'sent');
+    await notice(await event('report:2'), 'event', 'probation_officer', 'acknowledged');
+    const after = await caseload();
+    expect(after.his.unacknowledgedNotices).toBe(before.his.unacknowledgedNotices + 1);
+    // Present and late attended; unexcused and the removal on the other group's session missed; the cancelled session not at all.
+    expect(after.his).toMatchObject({ sessionsAttended: 2, absences: 2, lastAttendedOn: lateOn });
+    expect(after.other).toMatchObject({ sessionsAttended: 1, absences: 0, unacknowledgedNotices: before.other.unacknowledgedNotices });
   });
 });

@@ -198,13 +198,15 @@ export class FeesService {
 
   private async ledgerOf(manager: EntityManager, referral: LedgerReferral): Promise<FeeLedgerView> {
     // Read once per request with the page's other readers of his policy, unless a change is under way.
-    const policy =
+    // Three independent reads sent together (in a transaction its one connection still runs them in turn).
+    const [policy, entries, brackets] = await Promise.all([
       manager === this.dataSource.manager
-        ? await policyOf(this.dataSource, referral.policyId)
-        : await manager.findOneByOrFail(Policy, { id: referral.policyId });
+        ? policyOf(this.dataSource, referral.policyId)
+        : manager.findOneByOrFail(Policy, { id: referral.policyId }),
+      loadLedger(manager, referral.id),
+      loadIncomeBrackets(manager, referral.id),
+    ]);
     if (!policy) throw new Error(`Referral ${referral.id} names a policy version that does not exist`);
-    const entries = await loadLedger(manager, referral.id);
-    const brackets = await loadIncomeBrackets(manager, referral.id);
     const current = brackets.at(0) ?? null;
     return {
       referralId: referral.id,

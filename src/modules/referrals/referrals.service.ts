@@ -234,12 +234,16 @@ export class ReferralsService {
     await this.access.requireAccess(user, 'referral.read', [referralId]);
     const read = { sql: `SELECT ${REFERRAL_ROW_SELECT} FROM ${REFERRAL_ROW_FROM} WHERE r.id = $1`, params: [referralId] };
     // Audited in the statement that reads his record, not a round trip after it.
-    const [row] =
+    // His marks are read beside his record, not after it: the access check above has already let him
+    // through, and the marks (unaudited, of no one else) are dropped unread if the record is gone.
+    const [[row], facts] = await Promise.all([
       options.audit === false
-        ? await this.dataSource.query<[ReferralRow?]>(read.sql, read.params)
-        : await this.audit.auditedRead<ReferralRow>(read, { action: 'referral.read', recordType: 'referral', recordId: referralId });
+        ? this.dataSource.query<[ReferralRow?]>(read.sql, read.params)
+        : this.audit.auditedRead<ReferralRow>(read, { action: 'referral.read', recordType: 'referral', recordId: referralId }),
+      loadMarkFacts(this.dataSource.manager, [referralId]),
+    ]);
     if (!row) throw new NotFoundError('referral');
-    const marks = (await loadMarkFacts(this.dataSource.manager, [referralId])).get(referralId) ?? [];
+    const marks = facts.get(referralId) ?? [];
     const policy = await policyOf(this.dataSource, row.policy_id);
     if (!policy) throw new Error(`Referral ${referralId} names a policy version that does not exist`);
     const view = toReferralView(row, user.role);

@@ -22,6 +22,9 @@ export function configureHttpApp(app: INestApplication): void {
   // the address his sign-in attempts are counted and audited under.
   expressApp.set('trust proxy', app.get(AppConfig).trustProxy);
   expressApp.disable('x-powered-by');
+  // Every API answer and page is made for its caller (no-store on the pages), so a validator would
+  // only cost a SHA-1 of each body; the static assets keep their own ETag (serve-static).
+  expressApp.set('etag', false);
   expressApp.useLogger(app.get(Logger));
   expressApp.use(requestContextMiddleware);
   expressApp.use(securityHeaders());

@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
 import { errorBody } from './common/errors/error-response';
 import { createValidationPipe } from './common/errors/validation-errors';
-import { InputScreenInterceptor } from './common/http/input-screen.interceptor';
+import { GlobalInputScreenGuard } from './common/http/input-screen.guard';
 import { enableCorsAllowList, securityHeaders } from './common/http/security-headers';
 import { AppConfig } from './config/app-config';
 import { configurePageViews } from './modules/pages/view-engine';
@@ -36,7 +36,8 @@ export function configureHttpApp(app: INestApplication): void {
   configurePageViews(expressApp);
   mountQueueDashboard(app);
   expressApp.useGlobalPipes(createValidationPipe());
-  expressApp.useGlobalInterceptors(new InputScreenInterceptor());
+  // After the bearer guard (an APP_GUARD, given when the app was created); pages screen after their own guard.
+  expressApp.useGlobalGuards(new GlobalInputScreenGuard());
   // API_DOCS=false closes /docs and /docs-json (the document is still built for nobody).
   if (app.get(AppConfig).apiDocs) setUpOpenApi(app);
 }

@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { requestContextMiddleware } from './common/context/request-context.middleware';
 import { errorBody } from './common/errors/error-response';
 import { createValidationPipe } from './common/errors/validation-errors';
-import { InputScreenInterceptor } from './common/http/input-screen.interceptor';
+import { GlobalInputScreenGuard } from './common/http/input-screen.guard';
 import { enableCorsAllowList, securityHeaders } from './common/http/security-headers';
 import { AppConfig } from './config/app-config';
 import { configurePageViews } from './modules/pages/view-engine';
@@ -22,6 +22,9 @@ export function configureHttpApp(app: INestApplication): void {
   // the address his sign-in attempts are counted and audited under.
   expressApp.set('trust proxy', app.get(AppConfig).trustProxy);
   expressApp.disable('x-powered-by');
+  // Every API answer and page is made for its caller (no-store on the pages), so a validator would
+  // only cost a SHA-1 of each body; the static assets keep their own ETag (serve-static).
+  expressApp.set('etag', false);
   expressApp.useLogger(app.get(Logger));
   expressApp.use(requestContextMiddleware);
   expressApp.use(securityHeaders());
@@ -33,7 +36,8 @@ export function configureHttpApp(app: INestApplication): void {
   configurePageViews(expressApp);
   mountQueueDashboard(app);
   expressApp.useGlobalPipes(createValidationPipe());
-  expressApp.useGlobalInterceptors(new InputScreenInterceptor());
+  // After the bearer guard (an APP_GUARD, given when the app was created); pages screen after their own guard.
+  expressApp.useGlobalGuards(new GlobalInputScreenGuard());
   // API_DOCS=false closes /docs and /docs-json (the document is still built for nobody).
   if (app.get(AppConfig).apiDocs) setUpOpenApi(app);
 }

@@ -7,7 +7,7 @@ import { RequestContext } from '../../src/common/context/request-context';
  * timers and workers of the same process send their own.
  */
 export class StatementCounter {
-  private readonly seen: Array<{ requestId: string | null; sql: string }> = [];
+  private readonly seen: Array<{ requestId: string | null; sql: string; name?: string }> = [];
   // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, and called with the client as `this`
   private readonly original = Client.prototype.query;
 
@@ -16,7 +16,11 @@ export class StatementCounter {
     const seen = this.seen;
     Client.prototype.query = function (this: Client, ...args: unknown[]) {
       const first = args[0] as string | { text?: string } | undefined;
-      seen.push({ requestId: RequestContext.current()?.requestId ?? null, sql: typeof first === 'string' ? first : (first?.text ?? '') });
+      seen.push({
+        requestId: RequestContext.current()?.requestId ?? null,
+        sql: typeof first === 'string' ? first : (first?.text ?? ''),
+        name: typeof first === 'string' ? undefined : (first as { name?: string } | undefined)?.name,
+      });
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof Client.prototype.query;
     return this;
@@ -29,6 +33,11 @@ export class StatementCounter {
   /** The statements sent for one request, in order. */
   of(requestId: string): string[] {
     return this.seen.filter((entry) => entry.requestId === requestId).map((entry) => entry.sql);
+  }
+
+  /** The prepared statement names of one request's statements, in order (undefined: not prepared). */
+  namesOf(requestId: string): Array<string | undefined> {
+    return this.seen.filter((entry) => entry.requestId === requestId && !isSessionCheck(entry.sql)).map((entry) => entry.name);
   }
 
   /**

@@ -74,6 +74,28 @@ describe('read audit in the same statement as the read', () => {
     expect(entry.ip_address).toBeTruthy();
   });
 
+  it("the court's lookup is one named statement whatever the case number, so each connection plans it once", async () => {
+    await lookup(randomUUID()).expect(200);
+    const found = await traced(lookup);
+    const missing = await traced((id) =>
+      testApp.http.get('/api/v1/referrals?caseNumber=99XX-CR-00-0000').set(bearer(staff.tokens.court_clerk)).set('X-Request-Id', id),
+    );
+    expect(found.response.status).toBe(200);
+    expect(missing.response.status).toBe(200);
+    const [name] = counter.namesOf(found.requestId);
+    expect(name).toMatch(/^tl_[0-9a-f]{32}$/);
+    expect(counter.namesOf(missing.requestId)).toEqual([name]);
+    // Still the read and its entry in that one statement, for the case found and the one not found.
+    expect((await entryOf(found.requestId))[0]).toMatchObject({ action: 'referral.list', details: { returned: [referralId] } });
+    expect((await entryOf(missing.requestId))[0]).toMatchObject({ action: 'referral.list', details: { returned: [] } });
+    // An admin's browse by status is not prepared: its plan depends on the status asked for.
+    const browse = await traced((id) =>
+      testApp.http.get('/api/v1/referrals?status=active').set(bearer(staff.tokens.admin)).set('X-Request-Id', id),
+    );
+    expect(browse.response.status).toBe(200);
+    expect(counter.namesOf(browse.requestId)[0]).toBeUndefined();
+  });
+
   it('a lookup that finds nothing is audited as such, in the same statement', async () => {
     const { response, statements, requestId } = await traced((id) =>
       testApp.http

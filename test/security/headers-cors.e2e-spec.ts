@@ -40,6 +40,15 @@ describe('security headers', () => {
     }
   });
 
+  it('sends no ETag on answers made for their caller (a SHA-1 of each body for nothing); the static assets keep theirs', async () => {
+    const api = await testApp.http.get('/api/v1/auth/me').set(bearer(token)).expect(200);
+    expect(api.headers.etag).toBeUndefined();
+    const page = await testApp.http.get('/login').expect(200);
+    expect(page.headers.etag).toBeUndefined();
+    const script = await testApp.http.get('/assets/pages.js').expect(200);
+    expect(script.headers.etag).toBeTruthy();
+  });
+
   it('gives the pages a policy with no inline script or style, and the page still loads its own script and stylesheet', async () => {
     const login = await testApp.http.get('/login').expect(200);
     const csp = cspOf(login.headers['content-security-policy']);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext } from '../../common/context/request-context';
+import { queryPrepared } from '../../common/database/prepared-statement';
 import { AuditEntry } from './audit-entry.entity';
 
 export interface AuditRecord {
@@ -38,9 +39,11 @@ export class AuditService {
    * are not answered unless the entry is written, and the entry names exactly the rows answered.
    * `returned` names the column whose values the entry lists (details.returned, or the key given
    * as `as`, in the read's order). The read's SQL uses $1…$n of `params`; its column names must be unique.
+   * `prepared`: sent as a named prepared statement (common/database/prepared-statement.ts), for a hot
+   * read whose plan does not depend on its values; only outside a transaction (no manager given).
    */
   async auditedRead<T>(
-    read: { sql: string; params: unknown[] },
+    read: { sql: string; params: unknown[]; prepared?: boolean },
     entry: AuditRecord & { returned?: string | { column: string; as: string } },
     manager: EntityManager = this.dataSource.manager,
   ): Promise<T[]> {
@@ -52,16 +55,17 @@ export class AuditService {
     const detailsSql = returned
       ? `COALESCE(${bind(details)}::jsonb, '{}'::jsonb) || jsonb_build_object(${bind(returned.as)}::text, COALESCE((SELECT jsonb_agg(a.${quoteIdentifier(returned.column)} ORDER BY a.audited_read_order) FROM audited_read a), '[]'::jsonb))`
       : `${bind(details)}::jsonb`;
-    const rows = await manager.query<Array<T & { audited_read_order?: unknown }>>(
-      `WITH audited_read AS (SELECT q.*, row_number() OVER () AS audited_read_order FROM (${read.sql}) q),
+    const sql = `WITH audited_read AS (SELECT q.*, row_number() OVER () AS audited_read_order FROM (${read.sql}) q),
             audited_entry AS (
               INSERT INTO audit_entries (actor_user_id, actor_role, action, record_type, record_id, ip_address, request_id, details)
               SELECT ${bind(columns.actorUserId)}::uuid, ${bind(columns.actorRole)}, ${bind(columns.action)}, ${bind(columns.recordType)}, ${bind(columns.recordId)},
                      ${bind(columns.ipAddress)}, ${bind(columns.requestId)}, ${detailsSql}
             )
-       SELECT * FROM audited_read ORDER BY audited_read_order`,
-      params,
-    );
+       SELECT * FROM audited_read ORDER BY audited_read_order`;
+    const rows =
+      read.prepared && manager === this.dataSource.manager
+        ? await queryPrepared<T & { audited_read_order?: unknown }>(this.dataSource, sql, params)
+        : await manager.query<Array<T & { audited_read_order?: unknown }>>(sql, params);
     for (const row of rows) delete row.audited_read_order;
     return rows;
   }

@@ -1,6 +1,7 @@
 import { applyDecorators, Controller, createParamDecorator, ExecutionContext, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../../common/auth/auth.decorators';
+import { InputScreenGuard, ScreensInputAfterPageSession } from '../../common/http/input-screen.guard';
 import { Role } from '../../common/auth/role.enum';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { PageAuthGuard, PageRequest, PageRoles, signedInUser } from './page-auth.guard';
@@ -17,7 +18,9 @@ export function PagesController(path?: string): ClassDecorator {
     ApiExcludeController(),
     Public(),
     path === undefined ? Controller() : Controller(path),
-    UseGuards(PageAuthGuard),
+    // The input screen after the session's guard: a visitor not signed in is sent to sign in first.
+    ScreensInputAfterPageSession(),
+    UseGuards(PageAuthGuard, InputScreenGuard),
     UseFilters(PageExceptionFilter),
   );
 }

@@ -191,6 +191,8 @@ export class ReferralsService {
                ORDER BY r.created_at DESC, r.id
                LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
         params: params.values,
+        // A lookup by case number is the court's hot read, and the unique index answers it whatever the values.
+        prepared: Boolean(filters.caseNumber) && !filters.search,
       },
       {
         action: 'referral.list',

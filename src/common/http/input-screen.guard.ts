@@ -1,8 +1,7 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Request } from 'express';
-import { Observable } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
 import { FieldValidationException } from '../errors/validation-errors';
 
@@ -22,7 +21,7 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * What the ValidationPipe cannot see, refused with 400 and a message per field before any
- * handler runs (after the guards, so a caller without access still gets 401/403 first):
+ * handler runs (after the sign-in check, so a caller without access still gets 401/403 first):
  * - `__proto__`, `constructor` and `prototype` keys, which class-transformer drops silently;
  * - more than MAX_INPUT_KEYS keys or MAX_INPUT_DEPTH levels in the body or query (one message);
  * - a NUL character or a lone surrogate in any value of the body or query, which PostgreSQL or
@@ -30,10 +29,17 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * - any JSON body sent to an API route that takes none (complete, acknowledge, retry, logout …),
  *   where `{"status": "completed"}` would otherwise be ignored without a word.
  */
+/**
+ * A guard, not an interceptor: with no interceptor at all Nest answers a request without building an
+ * rxjs pipeline and binding async resources around the handler (~6 % of a case lookup's CPU,
+ * bench/findings.md 2026-12-02 afternoon). Given globally after the bearer guard (http-app.ts), so
+ * it runs once the API caller is known; a page controller names it after the page session's guard
+ * (`ScreensInputAfterPageSession`), and the global one leaves those to it.
+ */
 @Injectable()
-export class InputScreenInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+export class InputScreenGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
     const fields: Record<string, string[]> = {};
     const oversized = shapeProblem(req.body) ?? shapeProblem(req.query);
@@ -51,8 +57,30 @@ export class InputScreenInterceptor implements NestInterceptor {
       if (req.path.startsWith('/api/')) throw new FieldValidationException(fields);
       throw new DomainError('bad_request', 'UNSAFE_INPUT', Object.values(fields).flat().join('; '), { fields });
     }
-    return next.handle();
+    return true;
   }
+}
+
+/** The global one: every route but those whose controller screens after its own guard. */
+export class GlobalInputScreenGuard extends InputScreenGuard {
+  override canActivate(context: ExecutionContext): boolean {
+    return screenedByTheController(context.getClass()) || super.canActivate(context);
+  }
+}
+
+const SCREENED_AFTER_PAGE_SESSION = 'throughline:screened-after-page-session';
+
+/** On a controller whose own guards end with InputScreenGuard (the pages: after the session's guard). */
+export const ScreensInputAfterPageSession = (): ClassDecorator => SetMetadata(SCREENED_AFTER_PAGE_SESSION, true);
+
+const screenedByController = new WeakMap<object, boolean>();
+function screenedByTheController(controller: object): boolean {
+  let known = screenedByController.get(controller);
+  if (known === undefined) {
+    known = Reflect.getMetadata(SCREENED_AFTER_PAGE_SESSION, controller) === true;
+    screenedByController.set(controller, known);
+  }
+  return known;
 }
 
 function screen(value: unknown, path: string, fields: Record<string, string[]>): void {

@@ -113,6 +113,9 @@ export function parseArgs(argv: string[]): Omit<BenchOptions, 'log'> {
   if (options.groups < 6 || options.groups * 8 > options.referrals)
     throw new Error('--groups must be at least 6 and at most referrals / 8');
   assertBenchDatabaseName(options.database);
+  // Each bench database gets its own Bull keys: two benches at once on one Redis would otherwise
+  // delete each other's keys at start and their workers would take each other's jobs.
+  if (options.database !== 'throughline_bench') options.queuePrefix = `throughline-bench-${options.database}`;
   return options;
 }
 

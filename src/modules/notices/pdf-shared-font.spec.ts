@@ -55,9 +55,19 @@ function textOf(pdf: Buffer): string {
 describe('letters share one embedded font file', () => {
   it('embeds the same font file in letters whose names use different letters', async () => {
     const first = fontFiles(await renderNoticeLetter(letter('James Whitfield')));
-    const second = fontFiles(await renderNoticeLetter(letter('Dariusz Łukasiewicz-Peña')));
+    const second = fontFiles(await renderNoticeLetter(letter('Mark Olsen-Yazzie')));
     expect([...first.keys()].sort()).toEqual(['DejaVuSans', 'DejaVuSans-Bold']);
     for (const [name, file] of first) expect({ name, same: file.equals(second.get(name) as Buffer) }).toEqual({ name, same: true });
+  });
+
+  it('embeds the wider Latin file, the same for every such letter, when a name needs it', async () => {
+    const ascii = fontFiles(await renderNoticeLetter(letter('James Whitfield')));
+    const first = fontFiles(await renderNoticeLetter(letter('Dariusz Łukasiewicz')));
+    const second = fontFiles(await renderNoticeLetter(letter('José Peña Çelik')));
+    for (const [name, file] of first) {
+      expect({ name, same: file.equals(second.get(name) as Buffer) }).toEqual({ name, same: true });
+      expect(file.length).toBeGreaterThan(ascii.get(name)!.length);
+    }
   });
 
   it('reads back as typed, Latin Extended and the templates’ punctuation included', async () => {

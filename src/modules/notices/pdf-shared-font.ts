@@ -1,21 +1,31 @@
 import { deflateSync } from 'node:zlib';
 
 /**
- * The characters the program's letters, certificates and reports are written in: Latin, Latin-1
- * and Latin Extended-A (names such as Łukasiewicz, Peña, Çelik), Romanian's ș and ț, the
- * punctuation the templates use (’ — “ ” … ·), the euro and the trade mark. Their glyphs are
- * embedded once per process as one font file, about 29 KB compressed a weight. Latin Extended-B
- * and the rest of general punctuation would double that for every letter; a document that uses a
- * glyph outside these gets a font file of its own instead (see `embed`).
+ * The characters the program's letters, certificates and reports are written in, in two nested
+ * sets. Most letters need only the first: ASCII and the punctuation the templates use (’ — “ ” …
+ * ·), about 15 KB compressed a weight, so a letter is little larger than with its own subset. A
+ * name such as Łukasiewicz, Peña or Çelik takes the second: Latin-1, Latin Extended-A, Romanian's
+ * ș and ț, the euro and the trade mark, about 29 KB a weight. Its glyphs are numbered after the
+ * first set's, so a document can move to it after it has drawn text. A document that uses a glyph
+ * outside both gets a font file of its own (see `embed`).
  */
-const SHARED_RANGES: ReadonlyArray<readonly [number, number]> = [
-  [0x20, 0x7e],
-  [0xa0, 0x17f],
-  [0x218, 0x21b],
-  [0x2010, 0x2027],
-  [0x2030, 0x203a],
-  [0x20ac, 0x20ac],
-  [0x2122, 0x2122],
+const SHARED_SETS: ReadonlyArray<ReadonlyArray<readonly [number, number]>> = [
+  [
+    [0x20, 0x7e],
+    [0xb7, 0xb7],
+    [0x2013, 0x2014],
+    [0x2018, 0x201d],
+    [0x2022, 0x2022],
+    [0x2026, 0x2026],
+  ],
+  [
+    [0xa0, 0x17f],
+    [0x218, 0x21b],
+    [0x2010, 0x2027],
+    [0x2030, 0x203a],
+    [0x20ac, 0x20ac],
+    [0x2122, 0x2122],
+  ],
 ];
 /** Glyphs the default layout substitutes for runs of these characters (ligatures). */
 const SHARED_RUNS = ['ff', 'fi', 'fl', 'ffi', 'ffl'];
@@ -38,13 +48,13 @@ interface ParsedFont {
   unitsPerEm: number;
 }
 
-/** The font file of the shared glyphs, encoded and compressed once, and what the PDF says of each glyph. */
+/** The shared glyphs' font files, encoded and compressed once, and what the PDF says of each glyph. */
 interface SharedFontFile {
-  /** The font's glyph ids, in the order of the file (the PDF's CIDs). */
+  /** The font's glyph ids, in the order of the files (the PDF's CIDs); each file holds a prefix of them. */
   glyphs: number[];
   cids: Map<number, number>;
-  file: Buffer;
-  compressedFile: Buffer;
+  /** The nested files, smallest first: `count` CIDs each. */
+  files: Array<{ count: number; file: Buffer; compressed: Buffer }>;
   /** Advance widths in PDF text space (1000 a em), by CID (none past the shared glyphs). */
   widths: Array<number | undefined>;
   /** What each CID reads as, when the document's own layout did not say (ToUnicode). */
@@ -52,22 +62,28 @@ interface SharedFontFile {
 }
 
 function buildSharedFile(font: ParsedFont, createSubset: () => FontSubset): SharedFontFile {
-  const subset = createSubset();
-  for (const [first, last] of SHARED_RANGES)
-    for (let codePoint = first; codePoint <= last; codePoint++) {
-      if (!font.hasGlyphForCodePoint(codePoint)) continue;
-      for (const glyph of font.layout(String.fromCodePoint(codePoint)).glyphs) subset.includeGlyph(glyph.id);
-    }
-  for (const run of SHARED_RUNS) for (const glyph of font.layout(run).glyphs) subset.includeGlyph(glyph.id);
-  // Encoding adds the parts of composite glyphs (é is e and ´) to the subset: read its order after.
-  const file = Buffer.from(subset.encode());
-  const glyphs = (subset as unknown as { glyphs: number[] }).glyphs.slice();
+  let glyphs: number[] = [];
+  const files: SharedFontFile['files'] = [];
+  SHARED_SETS.forEach((ranges, index) => {
+    const subset = createSubset();
+    // The previous file's glyphs first, in their order, so their CIDs stay the same in this one.
+    for (const id of glyphs) subset.includeGlyph(id);
+    for (const [first, last] of ranges)
+      for (let codePoint = first; codePoint <= last; codePoint++) {
+        if (!font.hasGlyphForCodePoint(codePoint)) continue;
+        for (const glyph of font.layout(String.fromCodePoint(codePoint)).glyphs) subset.includeGlyph(glyph.id);
+      }
+    if (index === 0) for (const run of SHARED_RUNS) for (const glyph of font.layout(run).glyphs) subset.includeGlyph(glyph.id);
+    // Encoding adds the parts of composite glyphs (é is e and ´) to the subset: read its order after.
+    const file = Buffer.from(subset.encode());
+    glyphs = (subset as unknown as { glyphs: number[] }).glyphs.slice();
+    files.push({ count: glyphs.length, file, compressed: deflateSync(file) });
+  });
   const scale = 1000 / font.unitsPerEm;
   return {
     glyphs,
     cids: new Map(glyphs.map((id, cid) => [id, cid])),
-    file,
-    compressedFile: deflateSync(file),
+    files,
     widths: glyphs.map((id) => font.getGlyph(id).advanceWidth * scale),
     codePoints: glyphs.map((id) => font.getGlyph(id).codePoints),
   };
@@ -116,9 +132,14 @@ class DocumentGlyphs implements FontSubset {
     return runs;
   }
 
-  /** The shared file, or one of this document's own: the shared glyphs first, in their order, then its others. */
+  /** The smallest shared file that holds every glyph drawn, or none (then `encode` makes one of its own). */
+  sharedFile(): SharedFontFile['files'][number] | undefined {
+    const highest = Math.max(...this.used);
+    return this.shared.files.find((file) => file.count > highest);
+  }
+
+  /** A font file of this document's own: the shared glyphs first, in their order, then its others. */
   encode(): Uint8Array {
-    if (this.extra.length === 0) return this.shared.file;
     const subset = this.createSubset();
     for (const id of [...this.shared.glyphs, ...this.extra]) subset.includeGlyph(id);
     return subset.encode();
@@ -186,11 +207,11 @@ export function embedSharedFonts(doc: PDFKit.PDFDocument): void {
 function embed(font: EmbeddedFont, glyphs: DocumentGlyphs): void {
   const { document, font: parsed, scale } = font;
   const { shared } = glyphs;
-  const own = glyphs.extra.length > 0;
-  const file = own ? Buffer.from(glyphs.encode()) : shared.file;
+  const sharedFile = glyphs.sharedFile();
+  const file = sharedFile?.file ?? Buffer.from(glyphs.encode());
   // Already compressed: a stream made with its Filter is written as it is (Length1: its size unpacked).
   const fontFile = document.ref({ Filter: 'FlateDecode', Length1: file.length });
-  fontFile.end(own ? deflateSync(file) : shared.compressedFile);
+  fontFile.end(sharedFile?.compressed ?? deflateSync(file));
 
   const familyClass = (parsed['OS/2']?.sFamilyClass ?? 0) >> 8;
   let flags = 1 << 2; // symbolic: glyphs are addressed by CID, not by a standard encoding

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
-import { embedSharedFonts, withSharedFontFile } from './pdf-shared-font';
+import { embedSharedFonts, shareWordLayouts, withSharedFontFile } from './pdf-shared-font';
 
 /**
  * Letters, certificates and progress reports are PDF/UA-minded: tagged (a structure tree a
@@ -134,7 +134,9 @@ export function renderPdf(draw: (pdf: PdfPage) => void, info: { Title: string })
     });
     doc.registerFont(PDF_FONT.regular, regular as never);
     doc.registerFont(PDF_FONT.bold, bold as never);
-    doc.font(PDF_FONT.regular);
+    // Both opened now (regular last, as the one drawn with first), so both share the words laid out before.
+    doc.font(PDF_FONT.regular).font(PDF_FONT.bold).font(PDF_FONT.regular);
+    shareWordLayouts(doc);
     const chunks: Buffer[] = [];
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
     doc.on('end', () => resolve(Buffer.concat(chunks)));

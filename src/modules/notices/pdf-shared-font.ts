@@ -161,6 +161,34 @@ export function withSharedFontFile<Font extends object>(parsed: Font): Font {
   return parsed;
 }
 
+/** Documents a process-wide word cache serves before it starts again: it holds every word met, names and ids too. */
+const DOCUMENTS_A_LAYOUT_CACHE = 500;
+const layoutCaches = new WeakMap<object, { documents: number; words: Record<string, unknown> }>();
+
+/** pdfkit's embedded fonts of this document that draw from a shared font file, each once. */
+function sharedFontsOf(doc: PDFKit.PDFDocument): EmbeddedFont[] {
+  const families = (doc as unknown as { _fontFamilies?: Record<string, EmbeddedFont> })._fontFamilies ?? {};
+  return [...new Set(Object.values(families))].filter((font) => font.subset instanceof DocumentGlyphs);
+}
+
+/**
+ * Gives this document's fonts (open them first) pdfkit's word cache of every earlier document
+ * instead of an empty one. pdfkit lays out each word once per document and keeps the scaled run,
+ * which it never changes afterwards (word spacing copies it); the font and its scale are the same
+ * in every document, so a run laid out for one letter serves the next as it is.
+ */
+export function shareWordLayouts(doc: PDFKit.PDFDocument): void {
+  for (const font of sharedFontsOf(doc)) {
+    let cache = layoutCaches.get(font.font);
+    if (!cache || cache.documents >= DOCUMENTS_A_LAYOUT_CACHE) {
+      cache = { documents: 0, words: Object.create(null) as Record<string, unknown> };
+      layoutCaches.set(font.font, cache);
+    }
+    cache.documents++;
+    if (font.layoutCache) font.layoutCache = cache.words;
+  }
+}
+
 /** What pdfkit's embedded font (one per font and document) holds that the embedding reads and writes. */
 interface EmbeddedFont {
   document: PDFKit.PDFDocument & { ref(data?: object): PdfReference };
@@ -181,6 +209,8 @@ interface EmbeddedFont {
   descender: number;
   subset: unknown;
   unicode: Array<number[] | undefined>;
+  /** Absent when the document was made with `fontLayoutCache: false`. */
+  layoutCache?: Record<string, unknown>;
   dictionary: PdfReference;
   embed(): void;
 }
@@ -196,11 +226,7 @@ interface PdfReference {
  * pdfkit's own embedding.
  */
 export function embedSharedFonts(doc: PDFKit.PDFDocument): void {
-  const families = (doc as unknown as { _fontFamilies?: Record<string, EmbeddedFont> })._fontFamilies ?? {};
-  for (const font of new Set(Object.values(families))) {
-    const glyphs = font.subset;
-    if (glyphs instanceof DocumentGlyphs) font.embed = () => embed(font, glyphs);
-  }
+  for (const font of sharedFontsOf(doc)) font.embed = () => embed(font, font.subset as DocumentGlyphs);
 }
 
 /** pdfkit's EmbeddedFont.embed (0.20), with the shared file, its widths and its ToUnicode map. */

@@ -82,6 +82,21 @@ describe('compliance events and their notices', () => {
     expect(text).toContain(`Date: ${usDate(sessions[4].date)}`);
     expect(text).not.toContain(`Date: ${usDate(TODAY)}`);
     expect(text).toContain('Referral status: Non-compliant');
+    // Each sent notice is audited once, by the worker, with the server's answer kept on the notice.
+    const audited: Array<{ record_id: string; actor_user_id: string | null; n: number }> = await testApp.dataSource.query(
+      `SELECT record_id, actor_user_id, count(*)::int AS n FROM audit_entries
+        WHERE action = 'notice.sent' AND record_type = 'notice' AND record_id = ANY($1::text[]) GROUP BY 1, 2`,
+      [notices.map((n) => n.id)],
+    );
+    expect(audited.map((row) => ({ ...row })).sort((a, b) => a.record_id.localeCompare(b.record_id))).toEqual(
+      notices.map((n) => ({ record_id: n.id, actor_user_id: null, n: 1 })).sort((a, b) => a.record_id.localeCompare(b.record_id)),
+    );
+    const answers: Array<{ last_response: string; message_id: string }> = await testApp.dataSource.query(
+      `SELECT last_response, message_id FROM notices WHERE id = ANY($1::uuid[])`,
+      [notices.map((n) => n.id)],
+    );
+    for (const answer of answers)
+      expect(answer).toEqual({ last_response: expect.stringMatching(/^250/), message_id: expect.stringMatching(/@throughline\.local>$/) });
   });
 
   it('does not raise the same crossing twice when the roster is saved again', async () => {

@@ -6,6 +6,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { SYSTEM_READER } from '../../common/context/request-context';
 import { AuditService } from '../audit/audit.service';
+import { AuditedWrite } from '../audit/audited-write';
+import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { JobName, QueueName } from '../queues/queue-names';
 import { FaultPoints } from './fault-points';
 import { SEND_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
@@ -60,7 +62,8 @@ export class NoticeDelivery {
     if (!notice.rendered_at) {
       const rendered = await this.renderer.render(noticeId);
       if (!rendered) return 'nothing';
-      const report = await this.progressReportFor(noticeId);
+      // Only a progress-report notice carries a report: the others need no look for one.
+      const report = rendered.content.eventKind === ComplianceEventKind.ProgressReportDue ? await this.progressReportFor(noticeId) : null;
       await this.dataSource.query(
         `UPDATE notices SET subject = $2, body_text = $3, body_html = $4, letter_pdf = $5, report_pdf = $6, rendered_at = now()
           WHERE id = $1 AND rendered_at IS NULL`,
@@ -107,16 +110,18 @@ export class NoticeDelivery {
     // for a moment) must not count as a refusal and send it again. The notice stays "sending",
     // and the relay calls it unknown after the timeout, for staff to check.
     await this.faults.reach('after-accept', noticeId);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `UPDATE notices SET status = 'sent', sent_at = now(), message_id = $2, last_response = $3 WHERE id = $1 AND status = 'sending'`,
-        [claimed.id, info.messageId, (info.response ?? '').slice(0, 1000)],
-      );
-      await this.audit.record(
-        { action: 'notice.sent', recordType: 'notice', recordId: claimed.id, actorUserId: null, actorRole: null },
-        manager,
-      );
-    });
+    // The status and its audit entry in one statement: as atomic as a transaction of the two, one
+    // round trip instead of four (BEGIN, UPDATE, INSERT, COMMIT) for every notice sent.
+    const write = new AuditedWrite();
+    const { bind } = write;
+    await write
+      .with(
+        'sent',
+        `UPDATE notices SET status = 'sent', sent_at = now(), message_id = ${bind(info.messageId ?? null)}, last_response = ${bind((info.response ?? '').slice(0, 1000))}
+          WHERE id = ${bind(claimed.id)} AND status = 'sending'`,
+      )
+      .audit(`SELECT 'notice.sent', 'notice', ${bind(claimed.id)}::text, NULL::jsonb, 0`)
+      .run(this.dataSource.manager);
     return 'sent';
   }
 

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
-import { OutboxTransaction } from '../mail/outbox-transaction';
 import { addEventNotices } from '../notices/notice-writer';
 import { AuditedWrite } from '../audit/audited-write';
 import { MarkFact } from './attendance-counts';
@@ -194,7 +193,6 @@ export class ComplianceService {
     const result = await write.run(manager);
     const events = (result.raised_events ?? []) as Array<{ referral_id: string; kind: string }>;
     const noticeIds = ((result.raised_notices ?? []) as Array<{ id: string }>).map((row) => row.id);
-    if (noticeIds.length) OutboxTransaction.enlist(manager, noticeIds);
     return { events: events.map((event) => ({ referralId: event.referral_id, kind: event.kind })), notices: noticeIds.length };
   }
 

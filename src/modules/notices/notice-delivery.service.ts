@@ -8,7 +8,7 @@ import { SYSTEM_READER } from '../../common/context/request-context';
 import { AuditService } from '../audit/audit.service';
 import { JobName, QueueName } from '../queues/queue-names';
 import { FaultPoints } from './fault-points';
-import { SEND_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
+import { SEND_JOB_OPTIONS, sendJobId } from './notice-jobs';
 import { NoticeRenderer } from './notice-renderer.service';
 import { MailTransport } from '../mail/mail-transport.service';
 import { describeSmtpFailure, retryDelayMs, statusAfterFailure } from '../mail/smtp-outcome';

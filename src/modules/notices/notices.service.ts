@@ -9,7 +9,6 @@ import { AuditService } from '../audit/audit.service';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { eventFacts, headlineFor } from './notice-content';
 import { letterFileName } from './pdf-file-names';
-import { NoticeDispatcher } from './notice-dispatcher';
 import { acknowledgeNotices } from './notice-inbox.service';
 import { NoticeStatus } from './notice-status.enum';
 import { NOTICE_ROW_FROM, NOTICE_ROW_SELECT, NoticeRow, NoticeView, toNoticeView } from './notice.view';
@@ -51,7 +50,6 @@ export class NoticesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly dispatcher: NoticeDispatcher,
   ) {}
 
   async list(user: SignedInUser, filters: NoticeFilters): Promise<Page<NoticeView>> {
@@ -223,7 +221,7 @@ export class NoticesService {
         manager,
       );
     });
-    await this.dispatcher.dispatch([noticeId]);
+    // Queued by the worker on commit: the notice's trigger signals it (queued_at is NULL again).
     return this.get(user, noticeId, { audit: false });
   }
 

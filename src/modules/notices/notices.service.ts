@@ -10,6 +10,7 @@ import { ComplianceEventKind } from '../../common/program/compliance-event-kind.
 import { eventFacts, headlineFor } from './notice-content';
 import { letterFileName } from './pdf-file-names';
 import { acknowledgeNotices } from './notice-inbox.service';
+import { NOTICES_DUE_CHANNEL } from './notice-wakeups';
 import { NoticeStatus } from './notice-status.enum';
 import { NOTICE_ROW_FROM, NOTICE_ROW_SELECT, NoticeRow, NoticeView, toNoticeView } from './notice.view';
 import { scopeSql } from '../access/permissions';
@@ -210,6 +211,8 @@ export class NoticesService {
           WHERE n.id = $1`,
         [noticeId],
       );
+      // Queued by the worker when this commits, as a new notice is (queued_at is NULL again).
+      await manager.query(`SELECT pg_notify($1, '')`, [NOTICES_DUE_CHANNEL]);
       await this.audit.record(
         {
           action: 'notice.retry',
@@ -221,7 +224,6 @@ export class NoticesService {
         manager,
       );
     });
-    // Queued by the worker on commit: the notice's trigger signals it (queued_at is NULL again).
     return this.get(user, noticeId, { audit: false });
   }
 

@@ -1,4 +1,10 @@
+import { getQueueToken } from '@nestjs/bull';
+import { Queue } from 'bull';
 import { Client } from 'pg';
+import { AuditService } from '../src/modules/audit/audit.service';
+import { NoticeRelay } from '../src/modules/notices/notice-relay.service';
+import { NoticeWakeups } from '../src/modules/notices/notice-wakeups';
+import { QueueName } from '../src/modules/queues/queue-names';
 import { ProgramClock } from '../src/config/program-clock';
 import { AppConfig } from '../src/config/app-config';
 import { ComplianceSweepService, SWEEP_BATCH_SIZE, SweepResult } from '../src/modules/compliance/compliance-sweep.service';
@@ -144,7 +150,7 @@ export async function readSweepFacts(client: Client, today: string): Promise<{ r
   return totals;
 }
 
-/** Waits until the notices written since `since` were queued (the dispatch is not awaited by the sweep). */
+/** Waits until the notices written since `since` were queued (by the listener, on the signal of each batch's commit). */
 async function settleDispatch(client: Client, since: Date): Promise<{ queued: number; total: number }> {
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -169,8 +175,7 @@ export async function benchSweep(
     /** The raw read of the sweep's facts (the scaling run skips it). */ diagnose?: boolean;
   },
 ): Promise<SweepBench> {
-  const { app, today } = bench;
-  const { log } = options;
+  const { app } = bench;
   // Built by hand as the demo seed does: the worker module (and its processors) stays out.
   const sweep = new ComplianceSweepService(
     bench.dataSource,
@@ -179,7 +184,29 @@ export async function benchSweep(
     app.get(ProgramClock),
     app.get(AppConfig),
   );
+  // The sweep runs in a worker, whose listener queues each batch's notices when it commits: built
+  // by hand beside it, in this process as in the worker.
+  const config = app.get(AppConfig);
+  const wakeups = new NoticeWakeups(
+    new NoticeRelay(bench.dataSource, app.get<Queue>(getQueueToken(QueueName.Notices)), config, app.get(AuditService)),
+    config,
+  );
+  wakeups.onApplicationBootstrap();
+  try {
+    return await measureSweep(sweep, bench, client, counter, options);
+  } finally {
+    await wakeups.onModuleDestroy();
+  }
+}
 
+async function measureSweep(
+  sweep: ComplianceSweepService,
+  { today }: BenchApp,
+  client: Client,
+  counter: QueryCounter,
+  options: Parameters<typeof benchSweep>[3],
+): Promise<SweepBench> {
+  const { log } = options;
   // The warm-up baseline query is also the one whose statements are counted; the raw read of the
   // sweep's facts is a diagnosis, read once (its samples were three full reads of the facts).
   log("  warming up (one unmeasured baseline query), then one raw read of the sweep's facts");

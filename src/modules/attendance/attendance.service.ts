@@ -58,7 +58,7 @@ export class AttendanceService {
     details?: SessionDetails,
   ): Promise<{ roster: Roster; raised: RaisedByMark[] }> {
     const raised: RaisedByMark[] = [];
-    await this.outbox.run(async (manager) => {
+    const read = await this.outbox.run(async (manager): Promise<Roster | null> => {
       const enrollmentIds = marks.map((mark) => mark.enrollmentId);
       // The row lock makes concurrent saves of one roster take turns, so a replay sees the first one's
       // result; who may mark it, and which of the marks name a man on its roster, come in the same read.
@@ -74,17 +74,23 @@ export class AttendanceService {
       }
       if (details) await this.recordDetails(manager, session, details);
       const changedReferrals = await this.writeMarks(manager, session, marks, referralOf, user);
-      if (changedReferrals.length) {
-        // Rules run in this transaction: a crossing and its notices commit with the mark, or neither does.
-        // writeMarks locked the men's referrals, so their facts, marks and events are read in one statement.
-        const summary = await this.compliance.evaluate(manager, changedReferrals, { referralsLocked: true });
-        for (const mark of marks) {
-          for (const event of summary.events)
-            if (event.referralId === referralOf.get(mark.enrollmentId)) raised.push({ enrollmentId: mark.enrollmentId, kind: event.kind });
-        }
+      if (!changedReferrals.length) return null;
+      // Rules run in this transaction: a crossing and its notices commit with the mark, or neither does.
+      // writeMarks locked the men's referrals, so their facts, marks and events are read in one statement;
+      // the roster is read back in the rules' last statement (it shows marks and standing, which that
+      // statement does not write), not in one more after commit.
+      const summary = await this.compliance.evaluate(manager, changedReferrals, {
+        referralsLocked: true,
+        alongside: (write) => this.rosters.readWith(write, 'saved_roster', sessionId),
+      });
+      for (const mark of marks) {
+        for (const event of summary.events)
+          if (event.referralId === referralOf.get(mark.enrollmentId)) raised.push({ enrollmentId: mark.enrollmentId, kind: event.kind });
       }
+      return this.rosters.fromStatement(summary.alongside.saved_roster ?? [], user.role);
     });
-    return { roster: await this.rosters.load(this.dataSource.manager, sessionId, user.role), raised };
+    // Nothing changed (a replay): the roster as recorded, read after the transaction as before.
+    return { roster: read ?? (await this.rosters.load(this.dataSource.manager, sessionId, user.role)), raised };
   }
 
   /** The session, locked, if this user may mark it (else 404), with the referral of each enrollment named that is on its roster that day. */

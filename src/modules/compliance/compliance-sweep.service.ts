@@ -68,12 +68,7 @@ export class ComplianceSweepService {
     }
     result.remindersCreated = await this.escalate();
     const clock = await this.outbox.run(async (manager) => {
-      const { result: counts, noticeIds } = await runResponseClock(
-        manager,
-        this.config.adminNoticeEmail ?? null,
-        this.config.programTimeZone,
-      );
-      OutboxTransaction.enlist(manager, noticeIds);
+      const { result: counts } = await runResponseClock(manager, this.config.adminNoticeEmail ?? null, this.config.programTimeZone);
       return counts;
     });
     result.responseReminders = clock.reminders;
@@ -115,10 +110,6 @@ export class ComplianceSweepService {
       await manager.query(`UPDATE notices n SET escalated_at = now() FROM (${overdue('$1')}) o WHERE n.id = o.id`, [
         this.config.programTimeZone,
       ]);
-      OutboxTransaction.enlist(
-        manager,
-        reminders.map((row) => row.id),
-      );
       return reminders.length;
     });
   }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
-import { OutboxTransaction } from '../mail/outbox-transaction';
 import { addEventNotices } from '../notices/notice-writer';
 import { AuditedWrite } from '../audit/audited-write';
 import { MarkFact } from './attendance-counts';
@@ -69,6 +68,8 @@ export interface EvaluationSummary {
   statusChanges: number;
   /** The events written, by referral. */
   events: Array<{ referralId: string; kind: string }>;
+  /** The rows of what the caller added to the rules' last statement (`alongside`), by name. */
+  alongside: Partial<Record<string, Array<Record<string, unknown>>>>;
 }
 
 /**
@@ -87,15 +88,16 @@ export class ComplianceService {
   /**
    * `calendar: true` raises the time-based rules too (the sweep); a request raises only what its
    * marks cross, so back-entering old attendance does not raise stale lapses, but withdraws any
-   * event its change no longer bears out.
+   * event its change no longer bears out. `alongside` adds the caller's own parts to the rules'
+   * last statement (which then always runs): a read there sees the transaction's earlier writes.
    */
   async evaluate(
     manager: EntityManager,
     referralIds: string[],
-    options: { calendar?: boolean; today?: string; referralsLocked?: boolean } = {},
+    options: { calendar?: boolean; today?: string; referralsLocked?: boolean; alongside?: (write: AuditedWrite) => void } = {},
   ): Promise<EvaluationSummary> {
     const today = options.today ?? this.clock.today();
-    const summary: EvaluationSummary = { eventsCreated: 0, noticesCreated: 0, statusChanges: 0, events: [] };
+    const summary: EvaluationSummary = { eventsCreated: 0, noticesCreated: 0, statusChanges: 0, events: [], alongside: {} };
     if (referralIds.length === 0) return summary;
     const ids = [...new Set(referralIds)].sort();
     const { facts, marks, existing } = options.referralsLocked
@@ -124,10 +126,12 @@ export class ComplianceService {
     const changed = this.statuses.addTransitions(write, statusChanges);
     addVictimNotifications(write, changed, this.clock.timeZone);
     summary.statusChanges = statusChanges.length;
+    options.alongside?.(write);
     const written = await this.writeEvents(manager, drafts, write);
     summary.eventsCreated = written.events.length;
     summary.noticesCreated = written.notices;
     summary.events = written.events;
+    summary.alongside = written.result;
     return summary;
   }
 
@@ -170,7 +174,11 @@ export class ComplianceService {
     manager: EntityManager,
     drafts: Array<EventDraft & { referralId: string }>,
     write: AuditedWrite,
-  ): Promise<{ events: Array<{ referralId: string; kind: string }>; notices: number }> {
+  ): Promise<{
+    events: Array<{ referralId: string; kind: string }>;
+    notices: number;
+    result: Partial<Record<string, Array<Record<string, unknown>>>>;
+  }> {
     if (drafts.length) {
       const { bind } = write;
       write.with(
@@ -194,8 +202,7 @@ export class ComplianceService {
     const result = await write.run(manager);
     const events = (result.raised_events ?? []) as Array<{ referral_id: string; kind: string }>;
     const noticeIds = ((result.raised_notices ?? []) as Array<{ id: string }>).map((row) => row.id);
-    if (noticeIds.length) OutboxTransaction.enlist(manager, noticeIds);
-    return { events: events.map((event) => ({ referralId: event.referral_id, kind: event.kind })), notices: noticeIds.length };
+    return { events: events.map((event) => ({ referralId: event.referral_id, kind: event.kind })), notices: noticeIds.length, result };
   }
 
   private async existingEvents(manager: EntityManager, referralIds: string[]): Promise<Map<string, ExistingEvent[]>> {

@@ -2,16 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 
-/** The two outboxes: compliance notices (rendered with letters) and every other mail. */
-export type OutboxName = 'notices' | 'mails';
+/**
+ * The outboxes queued from here after commit: every mail that is not a notice. Compliance notices
+ * are not: their table's trigger signals the worker on commit (migration NoticesDueSignal) and
+ * its relay queues them, so no request waits on Redis for them.
+ */
+export type OutboxName = 'mails';
 type Dispatch = (ids: string[]) => Promise<unknown>;
 
 const pendingByManager = new WeakMap<EntityManager, Record<OutboxName, string[]>>();
 
 /**
- * A transaction that may write notices or mails: they are queued only after it commits, so a
- * rolled-back change never sends anything, and a committed one never loses it (the relays back
- * this up). The outboxes register how they queue, so this module imports none of them.
+ * A transaction that may write mails: they are queued only after it commits, so a rolled-back
+ * change never sends anything, and a committed one never loses it (the mail relay backs this up). The outboxes register how they queue, so this module imports none of them.
  */
 @Injectable()
 export class OutboxTransaction {
@@ -24,7 +27,7 @@ export class OutboxTransaction {
   }
 
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const pending: Record<OutboxName, string[]> = { notices: [], mails: [] };
+    const pending: Record<OutboxName, string[]> = { mails: [] };
     const result = await this.dataSource.transaction(async (manager) => {
       pendingByManager.set(manager, pending);
       return work(manager);
@@ -37,10 +40,10 @@ export class OutboxTransaction {
     return result;
   }
 
-  /** Called by whoever wrote notices inside `run`. */
-  static enlist(manager: EntityManager, noticeIds: string[], outbox: OutboxName = 'notices'): void {
+  /** Called by whoever wrote mails inside `run`. */
+  static enlist(manager: EntityManager, ids: string[], outbox: OutboxName): void {
     const pending = pendingByManager.get(manager);
     if (!pending) throw new Error(`${outbox} written outside an OutboxTransaction would never be queued after commit`);
-    pending[outbox].push(...noticeIds);
+    pending[outbox].push(...ids);
   }
 }

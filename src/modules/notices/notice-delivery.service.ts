@@ -10,7 +10,7 @@ import { AuditedWrite } from '../audit/audited-write';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { JobName, QueueName } from '../queues/queue-names';
 import { FaultPoints } from './fault-points';
-import { SEND_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
+import { SEND_JOB_OPTIONS, sendJobId } from './notice-jobs';
 import { NoticeRenderer } from './notice-renderer.service';
 import { MailTransport } from '../mail/mail-transport.service';
 import { describeSmtpFailure, retryDelayMs, statusAfterFailure } from '../mail/smtp-outcome';

@@ -7,7 +7,7 @@ import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { RelayResult, requeueDue } from '../mail/outbox-requeue';
 import { JobName, QueueName } from '../queues/queue-names';
-import { RENDER_JOB_OPTIONS, renderJobId, SEND_JOB_OPTIONS, sendJobId } from './notice-dispatcher';
+import { RENDER_JOB_OPTIONS, renderJobId, SEND_JOB_OPTIONS, sendJobId } from './notice-jobs';
 
 /**
  * The outbox relay: whatever the database says is still to be delivered goes back on the
@@ -27,12 +27,30 @@ export class NoticeRelay {
 
   async runOnce(batchSize = 500): Promise<RelayResult> {
     const markedUnknown = await this.markAbandonedSends();
+    return this.queueDue(batchSize, markedUnknown);
+  }
+
+  /**
+   * The notices just written: what the worker runs when a transaction says on `notices_due` that
+   * it wrote some (a batch at a time until none is left). Nobody else queues a new notice, so one
+   * never queued is due at once; one queued before waits out the grace, its job may still be in Redis.
+   */
+  async relayWritten(batchSize = 500): Promise<number> {
+    let queued = 0;
+    for (;;) {
+      const { requeued } = await this.queueDue(batchSize, 0);
+      queued += requeued;
+      if (requeued < batchSize) return queued;
+    }
+  }
+
+  private async queueDue(batchSize: number, markedUnknown: number): Promise<RelayResult> {
     const [due] = await this.dataSource.query<[Array<{ id: string; rendered: boolean; attempts: number }>, number]>(
       `UPDATE notices SET queued_at = now()
         WHERE id IN (
           SELECT id FROM notices
            WHERE status IN ('pending', 'failed') AND next_attempt_at <= now()
-             AND COALESCE(queued_at, created_at) < now() - make_interval(secs => $1::double precision / 1000)
+             AND (queued_at IS NULL OR queued_at < now() - make_interval(secs => $1::double precision / 1000))
            ORDER BY next_attempt_at
            LIMIT $2
            FOR UPDATE SKIP LOCKED)

@@ -9,8 +9,8 @@ import { AuditService } from '../audit/audit.service';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { eventFacts, headlineFor } from './notice-content';
 import { letterFileName } from './pdf-file-names';
-import { NoticeDispatcher } from './notice-dispatcher';
 import { acknowledgeNotices } from './notice-inbox.service';
+import { NOTICES_DUE_CHANNEL } from './notice-wakeups';
 import { NoticeStatus } from './notice-status.enum';
 import { NOTICE_ROW_FROM, NOTICE_ROW_SELECT, NoticeRow, NoticeView, toNoticeView } from './notice.view';
 import { scopeSql } from '../access/permissions';
@@ -51,7 +51,6 @@ export class NoticesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly dispatcher: NoticeDispatcher,
   ) {}
 
   async list(user: SignedInUser, filters: NoticeFilters): Promise<Page<NoticeView>> {
@@ -212,6 +211,8 @@ export class NoticesService {
           WHERE n.id = $1`,
         [noticeId],
       );
+      // Queued by the worker when this commits, as a new notice is (queued_at is NULL again).
+      await manager.query(`SELECT pg_notify($1, '')`, [NOTICES_DUE_CHANNEL]);
       await this.audit.record(
         {
           action: 'notice.retry',
@@ -223,7 +224,6 @@ export class NoticesService {
         manager,
       );
     });
-    await this.dispatcher.dispatch([noticeId]);
     return this.get(user, noticeId, { audit: false });
   }
 

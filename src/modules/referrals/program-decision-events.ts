@@ -2,7 +2,6 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { writeEventNotices } from '../notices/notice-writer';
-import { OutboxTransaction } from '../mail/outbox-transaction';
 
 export type NoticeRecipient = 'probation_officer' | 'court';
 
@@ -48,6 +47,7 @@ export async function raiseProgramDecision(
     },
     manager,
   );
-  OutboxTransaction.enlist(manager, await writeEventNotices(manager, [event.id], timeZone));
+  // Queued by the worker once this commits (the notices' trigger signals it).
+  await writeEventNotices(manager, [event.id], timeZone);
   return event.id;
 }

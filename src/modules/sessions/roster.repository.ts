@@ -44,10 +44,27 @@ export class RosterRepository {
     );
   }
 
-  sessionAndRoster(manager: EntityManager, sessionId: string): Promise<Array<RosterSessionRow & ({ enrollment_id: null } | RosterRow)>> {
-    return rows<RosterSessionRow & ({ enrollment_id: null } | RosterRow)>(
+  sessionAndRoster(manager: EntityManager, sessionId: string): Promise<SessionAndRosterRow[]> {
+    return rows<SessionAndRosterRow>(manager, sessionAndRosterSql('$1'), [sessionId]);
+  }
+
+  /** Who was on the group's roster on that date (any enrollment open then). */
+  async referralsEnrolledOn(manager: EntityManager, groupId: string, date: string): Promise<string[]> {
+    const roster = await rows<{ referral_id: string }>(
       manager,
-      `SELECT ${SESSION_ROW_SELECT}, g.name AS group_name, ro.*
+      `SELECT DISTINCT referral_id FROM enrollments WHERE group_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date >= $2)`,
+      [groupId, date],
+    );
+    return roster.map((row) => row.referral_id);
+  }
+}
+
+/** A row of the roster's read: the session's columns, and one man's (none when nobody is on it). */
+export type SessionAndRosterRow = RosterSessionRow & ({ enrollment_id: null } | RosterRow);
+
+/** The session `session` (a parameter or expression of its id) and everyone on its roster, ordered by name. */
+export function sessionAndRosterSql(session: string): string {
+  return `SELECT ${SESSION_ROW_SELECT}, g.name AS group_name, ro.*
          FROM sessions s JOIN groups g ON g.id = s.group_id LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
          LEFT JOIN LATERAL (
            SELECT e.id AS enrollment_id, e.referral_id, e.start_date::text AS start_date, p.first_name, p.last_name,
@@ -63,19 +80,6 @@ export class RosterRepository {
              LEFT JOIN LATERAL (${markHistory('e.referral_id')}) h ON TRUE
             WHERE e.group_id = s.group_id AND e.start_date <= s.date AND (e.end_date IS NULL OR e.end_date >= s.date)
          ) ro ON TRUE
-        WHERE s.id = $1
-        ORDER BY ro.last_name, ro.first_name, ro.enrollment_id`,
-      [sessionId],
-    );
-  }
-
-  /** Who was on the group's roster on that date (any enrollment open then). */
-  async referralsEnrolledOn(manager: EntityManager, groupId: string, date: string): Promise<string[]> {
-    const roster = await rows<{ referral_id: string }>(
-      manager,
-      `SELECT DISTINCT referral_id FROM enrollments WHERE group_id = $1 AND start_date <= $2 AND (end_date IS NULL OR end_date >= $2)`,
-      [groupId, date],
-    );
-    return roster.map((row) => row.referral_id);
-  }
+        WHERE s.id = ${session}
+        ORDER BY ro.last_name, ro.first_name, ro.enrollment_id`;
 }

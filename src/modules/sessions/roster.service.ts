@@ -10,7 +10,8 @@ import { parseMarkFacts } from '../compliance/mark-facts.repository';
 import { toAbsenceRules } from '../compliance/rule-policy.row';
 import { AccessService } from '../access/access.service';
 import { Role } from '../../common/auth/role.enum';
-import { RosterRepository, RosterRow, RosterSessionRow } from './roster.repository';
+import { AuditedWrite } from '../audit/audited-write';
+import { RosterRepository, RosterRow, RosterSessionRow, SessionAndRosterRow, sessionAndRosterSql } from './roster.repository';
 import { SessionView, toSessionView } from '../groups/session.view';
 
 export interface RosterEntry {
@@ -72,15 +73,43 @@ export class RosterService {
 
   /** The session and its roster in one statement (a roster with nobody on it is the session's row alone). */
   async load(manager: EntityManager, sessionId: string, viewer: Role): Promise<Roster> {
-    const rows = await this.rosters.sessionAndRoster(manager, sessionId);
-    const [sessionRow] = rows;
-    return {
-      session: { ...toSessionView(sessionRow), groupName: sessionRow.group_name },
-      entries: rows
-        .filter((row): row is RosterSessionRow & RosterRow => row.enrollment_id !== null)
-        .map((row) => toRosterEntry(row, viewer)),
-    };
+    return toRoster(await this.rosters.sessionAndRoster(manager, sessionId), viewer);
   }
+
+  /**
+   * The same read as a part (`name`) of a larger statement of the caller's transaction, which sees
+   * what the transaction's earlier statements wrote (a save's marks), not what the statement itself
+   * writes; `fromStatement` makes the roster of its rows.
+   */
+  readWith(write: AuditedWrite, name: string, sessionId: string): void {
+    write.with(
+      name,
+      `SELECT row_number() OVER (ORDER BY x.last_name, x.first_name, x.enrollment_id) AS roster_ord, x.*
+         FROM (${sessionAndRosterSql(`${write.bind(sessionId)}::uuid`)}) x`,
+      { returned: true },
+    );
+  }
+
+  /** The roster of the rows `readWith` brought back (as JSON: ordered again, and the mark's time a Date again). */
+  fromStatement(rows: Array<Record<string, unknown>>, viewer: Role): Roster {
+    const ordered = [...(rows as unknown as Array<SessionAndRosterRow & { roster_ord: number }>)].sort(
+      (a, b) => a.roster_ord - b.roster_ord,
+    );
+    return toRoster(
+      ordered.map((row) =>
+        row.enrollment_id !== null && row.marked_at !== null ? { ...row, marked_at: new Date(row.marked_at as unknown as string) } : row,
+      ),
+      viewer,
+    );
+  }
+}
+
+function toRoster(rows: SessionAndRosterRow[], viewer: Role): Roster {
+  const [sessionRow] = rows;
+  return {
+    session: { ...toSessionView(sessionRow), groupName: sessionRow.group_name },
+    entries: rows.filter((row): row is RosterSessionRow & RosterRow => row.enrollment_id !== null).map((row) => toRosterEntry(row, viewer)),
+  };
 }
 
 function toRosterEntry(row: RosterRow, viewer: Role): RosterEntry {

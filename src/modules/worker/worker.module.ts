@@ -8,6 +8,7 @@ import { FaultPoints } from '../notices/fault-points';
 import { NoticeDelivery } from '../notices/notice-delivery.service';
 import { NoticeJob } from '../notices/notice.job';
 import { NoticeRelay } from '../notices/notice-relay.service';
+import { NoticeWakeups } from '../notices/notice-wakeups';
 import { NoticeRenderer } from '../notices/notice-renderer.service';
 import { MailDelivery } from '../mail/mail-delivery.service';
 import { MailJob } from '../mail/mail.job';
@@ -28,6 +29,7 @@ import { WorkerScheduler } from './worker-scheduler.service';
     NoticeRenderer,
     NoticeDelivery,
     NoticeRelay,
+    NoticeWakeups,
     FaultPoints,
     NoticeJob,
     MailDelivery,

@@ -28,8 +28,7 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  *   the validators refuse with an error of their own (a 500, if it got that far);
  * - any JSON body sent to an API route that takes none (complete, acknowledge, retry, logout …),
  *   where `{"status": "completed"}` would otherwise be ignored without a word.
- */
-/**
+ *
  * A guard, not an interceptor: with no interceptor at all Nest answers a request without building an
  * rxjs pipeline and binding async resources around the handler (~6 % of a case lookup's CPU,
  * bench/findings.md 2026-12-02 afternoon). Given globally after the bearer guard (http-app.ts), so

@@ -67,10 +67,9 @@ export class ComplianceSweepService {
       after = ids[ids.length - 1];
     }
     result.remindersCreated = await this.escalate();
-    const clock = await this.outbox.run(async (manager) => {
-      const { result: counts } = await runResponseClock(manager, this.config.adminNoticeEmail ?? null, this.config.programTimeZone);
-      return counts;
-    });
+    const clock = await this.outbox.run((manager) =>
+      runResponseClock(manager, this.config.adminNoticeEmail ?? null, this.config.programTimeZone),
+    );
     result.responseReminders = clock.reminders;
     result.responseEscalations = clock.escalations;
     this.logger.log({ ...result, today }, 'compliance sweep finished');

@@ -14,7 +14,8 @@ const pendingByManager = new WeakMap<EntityManager, Record<OutboxName, string[]>
 
 /**
  * A transaction that may write mails: they are queued only after it commits, so a rolled-back
- * change never sends anything, and a committed one never loses it (the mail relay backs this up). The outboxes register how they queue, so this module imports none of them.
+ * change never sends anything, and a committed one never loses it (the mail relay backs this up).
+ * The outboxes register how they queue, so this module imports none of them.
  */
 @Injectable()
 export class OutboxTransaction {

@@ -19,7 +19,7 @@ export async function runResponseClock(
   manager: EntityManager,
   programEmail: string | null,
   programTimeZone: string,
-): Promise<{ result: ResponseClockResult; noticeIds: string[] }> {
+): Promise<ResponseClockResult> {
   const waiting = (zone: string) => `
     SELECT n.id AS notice_id, n.event_id, n.referral_id, n.recipient_kind, n.recipient_email, n.recipient_user_id, n.recipient_agency_id,
            CASE n.recipient_kind WHEN 'court' THEN 'court' ELSE 'probation' END AS agency,
@@ -61,8 +61,6 @@ export async function runResponseClock(
      RETURNING id`,
     [VIOLATION_KINDS, programEmail, programTimeZone],
   );
-  return {
-    result: { reminders: reminders.length, escalations: escalations.length },
-    noticeIds: [...reminders, ...escalations].map((row) => row.id),
-  };
+  // Queued by the worker once the sweep's transaction commits (the notices' trigger signals it).
+  return { reminders: reminders.length, escalations: escalations.length };
 }

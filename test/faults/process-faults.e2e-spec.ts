@@ -1,4 +1,5 @@
 import { addDays } from '../../src/common/dates';
+import { Role } from '../../src/common/auth/role.enum';
 import { bearer, createStaff, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, pinToday, seedReference, sessionsOf, TODAY } from '../helpers/domain';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -252,4 +253,37 @@ describe('concurrency and a lost database', () => {
       { what: 'marking works again' },
     );
   });
+
+  it('answers 503 to the court clerk’s case lookup (a prepared statement) while PostgreSQL is unreachable, and finds the case again after', async () => {
+    const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -10) });
+    const lookup = () =>
+      testApp.http
+        .get(`/api/v1/referrals?caseNumber=${encodeURIComponent(referral.caseNumber)}`)
+        .set(bearer(staff.tokens[Role.CourtClerk]));
+    // Prepared on every pooled connection it ran on: the cut connections take their statements with them.
+    for (let i = 0; i < 8; i++) expect((await lookup()).body.items.map((item: { id: string }) => item.id)).toEqual([referral.id]);
+    const auditedBefore = await lookupAudits(referral.id);
+    await pgProxy.cut();
+    try {
+      const response = await lookup();
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ statusCode: 503, code: 'DATABASE_UNAVAILABLE' });
+      expect(JSON.stringify(response.body)).not.toContain(referral.caseNumber);
+    } finally {
+      await pgProxy.start();
+    }
+    // New connections prepare the lookup again; the read and its audit entry stay one statement.
+    await waitFor(async () => (await lookup()).status === 200, { what: 'the lookup works again' });
+    const found = await lookup();
+    expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([referral.id]);
+    expect(await lookupAudits(referral.id)).toBeGreaterThan(auditedBefore);
+  });
+
+  async function lookupAudits(referralId: string): Promise<number> {
+    const [{ count }] = await testApp.dataSource.query(
+      `SELECT count(*)::int AS count FROM audit_entries WHERE action = 'referral.list' AND details::text LIKE '%' || $1 || '%'`,
+      [referralId],
+    );
+    return count as number;
+  }
 });

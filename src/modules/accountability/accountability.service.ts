@@ -462,9 +462,13 @@ export class AccountabilityService {
   }
 }
 
-/** A figure row's key: its columns as text, a missing value (null or absent) as null. */
+/**
+ * A figure row's key: its columns as text between separators no figure holds, a missing value
+ * (null or absent) as a character of its own, so that it never equals the text "null".
+ */
 function lookupKey(values: readonly unknown[]): string {
-  return JSON.stringify(values.map((value) => value ?? null));
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- ids, measures and months, text in the rows
+  return values.map((value) => (value === null || value === undefined ? '\u0000' : String(value))).join('\u0001');
 }
 
 /** The rows by key, the first row of each key kept (what a search from the top would find). */

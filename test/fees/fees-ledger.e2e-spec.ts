@@ -172,6 +172,27 @@ describe('the fees ledger', () => {
       expect(audit.details).toMatchObject({ bracket: 'B', sessionFeeCents: 2000 });
     });
 
+    it('reads the same ledger in the one statement that checks his reach as a change reads in its transaction', async () => {
+      const { referral, sessions, enrollment } = await enrolled();
+      await mark(sessions[0].id, enrollment.id, 'present');
+      await mark(sessions[1].id, enrollment.id, 'present');
+      await testApp.http
+        .post(`/api/v1/referrals/${referral.id}/fees/payments`)
+        .set(admin())
+        .send({ amountCents: 2500, method: 'money_order', note: 'MO 88213' })
+        .expect(201);
+      await testApp.http.put(`/api/v1/referrals/${referral.id}/fees/income-bracket`).set(admin()).send({ bracket: 'A' }).expect(200);
+      // The bracket's answer is the ledger read row by row in the change's transaction; the GET reads it as json.
+      const written = await testApp.http
+        .put(`/api/v1/referrals/${referral.id}/fees/income-bracket`)
+        .set(admin())
+        .send({ bracket: 'B' })
+        .expect(200);
+      expect(written.body.entries.length).toBeGreaterThanOrEqual(4);
+      expect(written.body.incomeBracketHistory).toHaveLength(2);
+      expect(await ledger(referral.id)).toEqual(written.body);
+    });
+
     it('stops charging at the policy’s cap, trimming the charge that reaches it', async () => {
       const { referral, sessions, enrollment } = await enrolled(cappedPolicyId);
       for (const session of sessions.slice(0, 4)) await mark(session.id, enrollment.id, 'present');

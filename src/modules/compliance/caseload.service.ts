@@ -117,6 +117,10 @@ export class CaseloadService {
     if (options.standing && (STANDING_ORDER as readonly string[]).includes(options.standing))
       listed.push(`${standing} = ${params.bind(options.standing)}`);
     const deadline = `CASE WHEN r.status IN ('referred', 'failed_to_enroll') THEN r.enroll_by ELSE r.complete_by END`;
+    // Counted among his own few notices: with the inbox's conditions in the WHERE, the planner
+    // also scanned the whole officer-inbox partial index for every man (0.8 ms each).
+    const unacknowledged = `(SELECT (count(*) FILTER (WHERE n.recipient_kind = 'probation_officer' AND n.purpose = 'event' AND n.status <> 'acknowledged'))::int
+                 FROM notices n WHERE n.referral_id = r.id)`;
     const orderBy: Record<CaseloadSort, string> = {
       standing: rank,
       name: 'lower(p.last_name), lower(p.first_name)',
@@ -124,32 +128,24 @@ export class CaseloadService {
       attended: 'COALESCE(att.attended, 0)',
       absences: 'COALESCE(att.absences, 0)',
       deadline,
-      notices: 'unacknowledged',
+      notices: unacknowledged,
       since: 'why.occurred_on',
     };
     const sort = options.sort && orderBy[options.sort] ? options.sort : 'standing';
     const direction = options.descending ? 'DESC' : 'ASC';
-    // Names and standing of many men at once: a read of participant records, audited in the same statement.
-    const rows = await this.audit.auditedRead<CaseloadRow>(
-      {
-        sql: `SELECT r.id, r.case_number, p.first_name, p.last_name, r.status, ${standing} AS standing,
-              r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, r.required_sessions,
-              COALESCE(att.attended, 0)::int AS attended, COALESCE(att.absences, 0)::int AS absences, att.last_attended::text AS last_attended,
-              -- Counted among his own few notices: with the inbox's conditions in the WHERE, the planner
-              -- also scanned the whole officer-inbox partial index for every man (0.8 ms each).
-              (SELECT (count(*) FILTER (WHERE n.recipient_kind = 'probation_officer' AND n.purpose = 'event' AND n.status <> 'acknowledged'))::int
-                 FROM notices n WHERE n.referral_id = r.id) AS unacknowledged,
-              why.kind::text AS why_kind, why.threshold_key AS why_key, why.occurred_on::text AS why_since
+    // His attendance is the costly part of a man's row (his groups' sessions hashed against his marks):
+    // counted for the page's men only, after the LIMIT, unless the page is sorted by it.
+    const attendanceFirst = sort === 'attended' || sort === 'absences';
+    const pageSql = `SELECT r.id, r.case_number, p.first_name, p.last_name, r.status, ${standing} AS standing,
+              r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, r.required_sessions, pol.left_early_counts,
+              ${attendanceFirst ? 'att.attended, att.absences, att.last_attended,' : ''}
+              ${unacknowledged} AS unacknowledged,
+              why.kind::text AS why_kind, why.threshold_key AS why_key, why.occurred_on::text AS why_since,
+              row_number() OVER (ORDER BY ${orderBy[sort]} ${direction} NULLS LAST, ${rank}, ${deadline}, r.case_number) AS caseload_order
          FROM referrals r
          JOIN participants p ON p.id = r.participant_id
          JOIN policies pol ON pol.id = r.policy_id
-         -- His marks through his groups' sessions (heldMarks), not one probe of sessions per mark (~4,000 a page).
-         LEFT JOIN LATERAL (
-           SELECT count(*) FILTER (WHERE m.mark IN ('present', 'late') OR (m.mark = 'left_early' AND pol.left_early_counts)) AS attended,
-                  count(*) FILTER (WHERE m.mark IN ('absent_excused', 'absent_unexcused', 'removed')) AS absences,
-                  max(m.date) FILTER (WHERE m.mark IN ('present', 'late') OR (m.mark = 'left_early' AND pol.left_early_counts)) AS last_attended
-             FROM (${heldMarks('r.id')}) m
-         ) att ON TRUE
+         ${attendanceFirst ? `LEFT JOIN LATERAL (${attendanceOf('r.id', 'pol.left_early_counts')}) att ON TRUE` : ''}
          -- Why: the first crossing still standing that no reinstatement covers (as on his page's "Status since").
          LEFT JOIN LATERAL (
            SELECT e.kind, e.threshold_key, e.occurred_on FROM compliance_events e
@@ -162,8 +158,18 @@ export class CaseloadService {
             ORDER BY e.occurred_on, e.created_at LIMIT 1
          ) why ON TRUE
         WHERE ${listed.join(' AND ')}
-        ORDER BY ${orderBy[sort]} ${direction} NULLS LAST, ${rank}, ${deadline}, r.case_number
-        LIMIT ${params.bind(Math.min(options.limit ?? 200, 1000))} OFFSET ${params.bind(options.offset ?? 0)}`,
+        ORDER BY caseload_order
+        LIMIT ${params.bind(Math.min(options.limit ?? 200, 1000))} OFFSET ${params.bind(options.offset ?? 0)}`;
+    const att = attendanceFirst ? 'pg' : 'att';
+    // Names and standing of many men at once: a read of participant records, audited in the same statement.
+    const rows = await this.audit.auditedRead<CaseloadRow>(
+      {
+        sql: `SELECT pg.id, pg.case_number, pg.first_name, pg.last_name, pg.status, pg.standing, pg.enroll_by, pg.complete_by, pg.required_sessions,
+              COALESCE(${att}.attended, 0)::int AS attended, COALESCE(${att}.absences, 0)::int AS absences, ${att}.last_attended::text AS last_attended,
+              pg.unacknowledged, pg.why_kind, pg.why_key, pg.why_since
+         FROM (${pageSql}) pg
+         ${attendanceFirst ? '' : `LEFT JOIN LATERAL (${attendanceOf('pg.id', 'pg.left_early_counts')}) att ON TRUE`}
+        ORDER BY pg.caseload_order`,
         params: params.values,
       },
       {
@@ -180,6 +186,18 @@ export class CaseloadService {
     const total = options.standing ? (counts[options.standing] ?? 0) : countRows.reduce((sum, row) => sum + row.count, 0);
     return { counts, items, total };
   }
+}
+
+/**
+ * A man's attended sessions, absences and last attended day, counted from his marks through his
+ * groups' sessions (heldMarks), not one probe of sessions per mark (~4,000 a page).
+ */
+function attendanceOf(referral: string, leftEarlyCounts: string): string {
+  const attended = `m.mark IN ('present', 'late') OR (m.mark = 'left_early' AND ${leftEarlyCounts})`;
+  return `SELECT count(*) FILTER (WHERE ${attended}) AS attended,
+                 count(*) FILTER (WHERE m.mark IN ('absent_excused', 'absent_unexcused', 'removed')) AS absences,
+                 max(m.date) FILTER (WHERE ${attended}) AS last_attended
+            FROM (${heldMarks(referral)}) m`;
 }
 
 function toEntry(row: CaseloadRow): CaseloadEntry {

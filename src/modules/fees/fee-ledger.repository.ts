@@ -56,10 +56,12 @@ const ENTRY_SELECT = `
     LEFT JOIN sessions s ON s.id = f.session_id
     LEFT JOIN users u ON u.id = f.recorded_by_id`;
 
+const LEDGER_ORDER = `f.created_at, (f.charge_for = $$intake$$) DESC, f.kind, f.id`;
+
 /** The referral's ledger, oldest first (one query). */
 export async function loadLedger(manager: EntityManager, referralId: string): Promise<FeeEntryView[]> {
   const rows = await manager.query<FeeEntryRow[]>(
-    `${ENTRY_SELECT} WHERE f.referral_id = $1 ORDER BY f.created_at, (f.charge_for = $$intake$$) DESC, f.kind, f.id LIMIT ${LEDGER_LIMIT}`,
+    `${ENTRY_SELECT} WHERE f.referral_id = $1 ORDER BY ${LEDGER_ORDER} LIMIT ${LEDGER_LIMIT}`,
     [referralId],
   );
   return rows.map(toView);
@@ -91,18 +93,47 @@ export interface IncomeBracketRecord {
   recordedAt: Date;
 }
 
+interface IncomeBracketRow {
+  bracket: string;
+  session_fee_cents: number;
+  recorded_by: string | null;
+  recorded_at: Date;
+}
+
+/** His recorded income brackets, newest first ($1: his referral id). */
+const BRACKETS_SELECT = `SELECT b.bracket, b.session_fee_cents, u.name AS recorded_by, b.recorded_at
+       FROM referral_income_brackets b LEFT JOIN users u ON u.id = b.recorded_by_id
+      WHERE b.referral_id = $1 ORDER BY b.recorded_at DESC, b.id DESC LIMIT 100`;
+
+function toBracket(row: IncomeBracketRow): IncomeBracketRecord {
+  return { bracket: row.bracket, sessionFeeCents: row.session_fee_cents, recordedBy: row.recorded_by, recordedAt: row.recorded_at };
+}
+
 /** His recorded income brackets, newest first. */
 export async function loadIncomeBrackets(manager: EntityManager, referralId: string): Promise<IncomeBracketRecord[]> {
-  const rows = await manager.query<Array<{ bracket: string; session_fee_cents: number; recorded_by: string | null; recorded_at: Date }>>(
-    `SELECT b.bracket, b.session_fee_cents, u.name AS recorded_by, b.recorded_at
-       FROM referral_income_brackets b LEFT JOIN users u ON u.id = b.recorded_by_id
-      WHERE b.referral_id = $1 ORDER BY b.recorded_at DESC, b.id DESC LIMIT 100`,
-    [referralId],
-  );
-  return rows.map((row) => ({
-    bracket: row.bracket,
-    sessionFeeCents: row.session_fee_cents,
-    recordedBy: row.recorded_by,
-    recordedAt: row.recorded_at,
-  }));
+  return (await manager.query<IncomeBracketRow[]>(BRACKETS_SELECT, [referralId])).map(toBracket);
+}
+
+/**
+ * The SQL of two json columns, `ledger_entries` (oldest first) and `income_brackets` (newest
+ * first), of referral `referral` (the SQL of his id, e.g. an outer column): the ledger and the
+ * brackets read by the statement that reads his referral, not in two more. Read by parseLedgerRows.
+ */
+export function ledgerColumnsSql(referral: string): string {
+  return `COALESCE((SELECT json_agg(le ORDER BY le.created_at, (le.charge_for = 'intake') DESC, le.kind, le.id) FROM (
+              ${ENTRY_SELECT} WHERE f.referral_id = ${referral} ORDER BY ${LEDGER_ORDER} LIMIT ${LEDGER_LIMIT}) le), '[]'::json) AS ledger_entries,
+          COALESCE((SELECT json_agg(ib ORDER BY ib.recorded_at DESC, ib.id DESC) FROM (
+              ${BRACKETS_SELECT.replace('SELECT b.bracket', 'SELECT b.id, b.bracket').replace('$1', referral)}) ib), '[]'::json) AS income_brackets`;
+}
+
+/** The entries and brackets of ledgerColumnsSql's columns, as loadLedger and loadIncomeBrackets give them. */
+export function parseLedgerRows(row: { ledger_entries: FeeEntryRow[]; income_brackets: IncomeBracketRow[] }): {
+  entries: FeeEntryView[];
+  brackets: IncomeBracketRecord[];
+} {
+  // json gives the instants as text; the rows give them as Dates.
+  return {
+    entries: row.ledger_entries.map((entry) => toView({ ...entry, created_at: new Date(entry.created_at) })),
+    brackets: row.income_brackets.map((bracket) => toBracket({ ...bracket, recorded_at: new Date(bracket.recorded_at) })),
+  };
 }

@@ -9,7 +9,16 @@ import { Policy } from '../policies/policy.entity';
 import { policyOf } from '../policies/policy-of';
 import { AccessService } from '../access/access.service';
 import { FeeEntry, FeeEntryKind, PaymentMethod } from './fee-entry.entity';
-import { FeeEntryView, IncomeBracketRecord, loadEntry, loadIncomeBrackets, loadLedger } from './fee-ledger.repository';
+import { SqlParams } from '../../common/http/sql-params';
+import {
+  FeeEntryView,
+  IncomeBracketRecord,
+  ledgerColumnsSql,
+  loadEntry,
+  loadIncomeBrackets,
+  loadLedger,
+  parseLedgerRows,
+} from './fee-ledger.repository';
 import { bracketForIncome, LedgerSummary, sessionFeeFor, summarise, waiverAmount } from './fee-rules';
 
 export interface FeeLedgerView extends LedgerSummary {
@@ -42,8 +51,17 @@ export class FeesService {
   ) {}
 
   async ledger(user: SignedInUser, referralId: string): Promise<FeeLedgerView> {
-    const referral = await this.readReferral(user, referralId);
-    return this.ledgerOf(this.dataSource.manager, referral);
+    // His reach, his policy, his entries and his brackets in one statement, not a check and two reads
+    // after it (the referral page sends it beside its other reads); a referral out of reach is no row.
+    const params = new SqlParams();
+    const [row] = await this.dataSource.query<[({ policy_id: string } & Parameters<typeof parseLedgerRows>[0])?]>(
+      `SELECT r.policy_id, ${ledgerColumnsSql('r.id')} FROM referrals r
+        WHERE r.id = ${params.bind(referralId)} AND ${this.access.scopeSql(user, 'referral.read', 'r', params.bind)}`,
+      params.values,
+    );
+    if (!row) throw new NotFoundError('referral');
+    const { entries, brackets } = parseLedgerRows(row);
+    return this.ledgerView(referralId, await policyOf(this.dataSource, row.policy_id), entries, brackets);
   }
 
   async recordPayment(
@@ -196,20 +214,21 @@ export class FeesService {
     return written;
   }
 
+  /** The ledger as a change in `manager`'s transaction leaves it (its one connection runs the reads in turn). */
   private async ledgerOf(manager: EntityManager, referral: LedgerReferral): Promise<FeeLedgerView> {
-    // Read once per request with the page's other readers of his policy, unless a change is under way.
-    // Three independent reads sent together (in a transaction its one connection still runs them in turn).
     const [policy, entries, brackets] = await Promise.all([
-      manager === this.dataSource.manager
-        ? policyOf(this.dataSource, referral.policyId)
-        : manager.findOneByOrFail(Policy, { id: referral.policyId }),
+      manager.findOneByOrFail(Policy, { id: referral.policyId }),
       loadLedger(manager, referral.id),
       loadIncomeBrackets(manager, referral.id),
     ]);
-    if (!policy) throw new Error(`Referral ${referral.id} names a policy version that does not exist`);
+    return this.ledgerView(referral.id, policy, entries, brackets);
+  }
+
+  private ledgerView(referralId: string, policy: Policy | null, entries: FeeEntryView[], brackets: IncomeBracketRecord[]): FeeLedgerView {
+    if (!policy) throw new Error(`Referral ${referralId} names a policy version that does not exist`);
     const current = brackets.at(0) ?? null;
     return {
-      referralId: referral.id,
+      referralId,
       feesRequired: policy.feesRequired,
       schedule: {
         sessionFeeCents: policy.sessionFeeCents,

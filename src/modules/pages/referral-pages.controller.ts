@@ -18,7 +18,7 @@ import {
 import { NoticesService } from '../notices/notices.service';
 import { ProgressReportService } from '../reports/progress-report.service';
 import { DomainError } from '../../common/errors/domain-error';
-import { ReferralHistoryService } from '../referrals/referral-history.service';
+import { heldMarksOf, ReferralHistoryService } from '../referrals/referral-history.service';
 import { ReferralLifecycleService } from '../referral-lifecycle/referral-lifecycle.service';
 import { formText } from './page-forms';
 import { isOpen, ReferralStatus } from '../../common/program/referral-status.enum';
@@ -333,13 +333,19 @@ export class ReferralPagesController {
     status = 200,
   ): Promise<void> {
     const user = signedInUser(req);
-    // His record first: it checks he is within reach (else the 404) before anything else is read.
-    const referral = await this.referrals.get(user, referralId, { enrollments: false });
+    // His attendance history waits for the reach check his record's read makes (remembered for this
+    // request: else the 404 and nothing read), then is read beside his record; his compliance block
+    // is counted from its marks, not from a read of the same marks of its own.
+    const historyRead = this.history.attendance(user, referralId);
+    const marks = historyRead.then(heldMarksOf);
+    // Out of reach, both fail with the 404 that the record's read answers first: not unhandled.
+    void marks.catch(() => undefined);
+    const referral = await this.referrals.get(user, referralId, { enrollments: false, marks });
     // The rest are independent reads, each audited in its own statement: sent together, the page
     // waits for the slowest of them rather than for their sum. The access check they each make is
     // the one just made (remembered for this request).
     const [history, notices, responses, policy, statusSince, ledger] = await Promise.all([
-      this.history.attendance(user, referralId),
+      historyRead,
       this.notices.list(user, { referralId, limit: NOTICES_SHOWN, offset: 0 }),
       this.responses.forReferral(user, referralId),
       this.policies.get(referral.policy.id),

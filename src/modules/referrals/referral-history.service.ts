@@ -8,6 +8,7 @@ import { AccessService } from '../access/access.service';
 import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { StatusEvent, statusSince } from './status-since';
 import { EnrollmentHistoryEntry } from './referral.view';
+import { MarkFact } from '../compliance/attendance-counts';
 
 export interface AttendanceHistoryEntry {
   sessionId: string;
@@ -28,6 +29,14 @@ export interface AttendanceHistory {
   attendance: AttendanceHistoryEntry[];
 }
 
+/**
+ * The marks of a history on held sessions, oldest first: what loadMarkFacts reads (the same marks,
+ * in the same order), for a page that shows his history and counts his attendance from it.
+ */
+export function heldMarksOf(history: AttendanceHistory): MarkFact[] {
+  return history.attendance.filter((entry) => entry.sessionStatus === 'held').map((entry) => ({ date: entry.date, status: entry.status }));
+}
+
 /** A man's whole history across groups: two queries whatever its length. */
 @Injectable()
 export class ReferralHistoryService {
@@ -39,34 +48,8 @@ export class ReferralHistoryService {
 
   async attendance(user: SignedInUser, referralId: string): Promise<AttendanceHistory> {
     await this.access.requireAccess(user, 'referral.read', [referralId]);
-    const enrollments = await this.enrollments(referralId);
-    const rows: Array<{
-      session_id: string;
-      date: string;
-      session_status: string;
-      group_id: string;
-      group_name: string;
-      theme: string | null;
-      title: string | null;
-      enrollment_id: string;
-      status: AttendanceStatus;
-      note: string | null;
-      marked_at: Date;
-    }> = await this.audit.auditedRead(
-      {
-        // Audited by the statement that reads his marks.
-        sql: `SELECT s.id AS session_id, s.date::text AS date, s.status AS session_status, g.id AS group_id, g.name AS group_name,
-              u.theme, u.title, m.enrollment_id, m.status, m.note, m.marked_at
-         FROM attendance_marks m
-         JOIN sessions s ON s.id = m.session_id
-         JOIN groups g ON g.id = s.group_id
-         LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
-        WHERE m.referral_id = $1
-        ORDER BY s.date, s.start_time`,
-        params: [referralId],
-      },
-      { action: 'referral.attendance_read', recordType: 'referral', recordId: referralId },
-    );
+    // His enrollments and his marks are independent reads: sent together, not one after the other.
+    const [enrollments, rows] = await Promise.all([this.enrollments(referralId), this.markRows(referralId)]);
     return {
       referralId,
       enrollments,
@@ -83,6 +66,36 @@ export class ReferralHistoryService {
         markedAt: row.marked_at,
       })),
     };
+  }
+
+  private markRows(referralId: string) {
+    return this.audit.auditedRead<{
+      session_id: string;
+      date: string;
+      session_status: string;
+      group_id: string;
+      group_name: string;
+      theme: string | null;
+      title: string | null;
+      enrollment_id: string;
+      status: AttendanceStatus;
+      note: string | null;
+      marked_at: Date;
+    }>(
+      {
+        // Audited by the statement that reads his marks.
+        sql: `SELECT s.id AS session_id, s.date::text AS date, s.status AS session_status, g.id AS group_id, g.name AS group_name,
+              u.theme, u.title, m.enrollment_id, m.status, m.note, m.marked_at
+         FROM attendance_marks m
+         JOIN sessions s ON s.id = m.session_id
+         JOIN groups g ON g.id = s.group_id
+         LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
+        WHERE m.referral_id = $1
+        ORDER BY s.date, s.start_time`,
+        params: [referralId],
+      },
+      { action: 'referral.attendance_read', recordType: 'referral', recordId: referralId },
+    );
   }
 
   async enrollments(referralId: string): Promise<EnrollmentHistoryEntry[]> {

@@ -8,7 +8,7 @@ import { Page, pageTotal } from '../../common/http/pagination.dto';
 import { ProgramClock } from '../../config/program-clock';
 import { Agency, AgencyKind } from '../agencies/agency.entity';
 import { AuditService } from '../audit/audit.service';
-import { countAttendance } from '../compliance/attendance-counts';
+import { countAttendance, MarkFact } from '../compliance/attendance-counts';
 import { ComplianceService } from '../compliance/compliance.service';
 import { OutboxTransaction } from '../mail/outbox-transaction';
 import { loadMarkFacts } from '../compliance/mark-facts.repository';
@@ -232,20 +232,28 @@ export class ReferralsService {
   }
 
   /** One referral with its compliance block; reading it is audited (participant data). */
-  async get(user: SignedInUser, referralId: string, options: { audit?: boolean; enrollments?: boolean } = {}): Promise<ReferralView> {
+  async get(
+    user: SignedInUser,
+    referralId: string,
+    options: {
+      audit?: boolean;
+      enrollments?: boolean;
+      /** His marks on held sessions, oldest first, when the caller reads them anyway (the referral page's attendance history). */
+      marks?: Promise<MarkFact[]>;
+    } = {},
+  ): Promise<ReferralView> {
     await this.access.requireAccess(user, 'referral.read', [referralId]);
     const read = { sql: `SELECT ${REFERRAL_ROW_SELECT} FROM ${REFERRAL_ROW_FROM} WHERE r.id = $1`, params: [referralId] };
     // Audited in the statement that reads his record, not a round trip after it.
     // His marks are read beside his record, not after it: the access check above has already let him
     // through, and the marks (unaudited, of no one else) are dropped unread if the record is gone.
-    const [[row], facts] = await Promise.all([
+    const [[row], marks] = await Promise.all([
       options.audit === false
         ? this.dataSource.query<[ReferralRow?]>(read.sql, read.params)
         : this.audit.auditedRead<ReferralRow>(read, { action: 'referral.read', recordType: 'referral', recordId: referralId }),
-      loadMarkFacts(this.dataSource.manager, [referralId]),
+      options.marks ?? loadMarkFacts(this.dataSource.manager, [referralId]).then((facts) => facts.get(referralId) ?? []),
     ]);
     if (!row) throw new NotFoundError('referral');
-    const marks = facts.get(referralId) ?? [];
     const policy = await policyOf(this.dataSource, row.policy_id);
     if (!policy) throw new Error(`Referral ${referralId} names a policy version that does not exist`);
     const view = toReferralView(row, user.role);

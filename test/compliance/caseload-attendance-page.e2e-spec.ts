@@ -1,0 +1,76 @@
+import { addDays } from '../../src/common/dates';
+import { Role } from '../../src/common/auth/role.enum';
+import { SignedInUser } from '../../src/common/auth/signed-in-user';
+import { Caseload, CaseloadOptions, CaseloadService } from '../../src/modules/compliance/caseload.service';
+import { bearer, Staff } from '../helpers/fixtures';
+import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp, TODAY } from '../helpers/domain';
+import { TestApp } from '../helpers/test-app';
+
+/**
+ * The caseload counts a man's attendance for the page's men only (after the LIMIT) unless it is
+ * sorted by attendance: with more men than a page holds, a page sorted by attended or absences
+ * must still be the men with the most (or fewest) of the whole caseload, and any other page must
+ * show each man's own figures, as the whole caseload read at once shows them.
+ */
+describe('the caseload’s attendance with more men than its page', () => {
+  let testApp: TestApp;
+  let staff: Staff;
+  let reference: Reference;
+  let officer: SignedInUser;
+  /** The men by how many of the four sessions they attended (index = sessions attended). */
+  const men: string[] = [];
+
+  const read = (options: CaseloadOptions): Promise<Caseload> => testApp.app.get(CaseloadService).caseload(officer, options);
+  const ids = (caseload: Caseload) => caseload.items.map((item) => item.referralId);
+
+  beforeAll(async () => {
+    ({ testApp, staff, reference } = await startProgramApp());
+    const user = staff.users.probation_officer;
+    officer = { id: user.id, role: Role.ProbationOfficer, agencyId: user.agencyId, email: user.email, name: user.name };
+    const group = await createGroup(testApp, staff, {
+      curriculumId: reference.duluth.id,
+      facilitatorIds: [staff.users.facilitator.id],
+      weekday: 2,
+    });
+    const sessions = (await sessionsOf(testApp, staff, group.id, addDays(TODAY, -35), TODAY)).slice(0, 4);
+    const enrollments: string[] = [];
+    for (let attended = 0; attended <= 4; attended++) {
+      const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -60) });
+      men.push(referral.id);
+      enrollments.push((await enroll(testApp, staff, referral.id, group.id, sessions[0].date)).enrollment.id);
+    }
+    // Man k is present at the first k sessions and excused from the rest: k attended, 4 − k absences.
+    for (const [week, session] of sessions.entries()) {
+      await testApp.http
+        .put(`/api/v1/sessions/${session.id}/attendance`)
+        .set(bearer(staff.tokens.facilitator))
+        .send({ marks: enrollments.map((enrollmentId, k) => ({ enrollmentId, status: week < k ? 'present' : 'absent_excused' })) })
+        .expect(200);
+    }
+  });
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('sorted by attended or absences, pages through the whole caseload’s order', async () => {
+    expect(ids(await read({ sort: 'attended', descending: true, limit: 2 }))).toEqual([men[4], men[3]]);
+    expect(ids(await read({ sort: 'attended', limit: 2, offset: 2 }))).toEqual([men[2], men[3]]);
+    expect(ids(await read({ sort: 'absences', limit: 2 }))).toEqual([men[4], men[3]]);
+    const mostAbsent = await read({ sort: 'absences', descending: true, limit: 1 });
+    expect(mostAbsent.items[0]).toMatchObject({ referralId: men[0], sessionsAttended: 0, absences: 4, lastAttendedOn: null });
+  });
+
+  it('sorted otherwise, shows each man’s own figures and the whole caseload’s counts', async () => {
+    const whole = await read({ limit: 1000 });
+    expect(whole.items).toHaveLength(5);
+    const byId = new Map(whole.items.map((item) => [item.referralId, item]));
+    for (const [k, id] of men.entries()) expect(byId.get(id)).toMatchObject({ sessionsAttended: k, absences: 4 - k });
+    for (const sort of ['standing', 'name', 'case', 'deadline', 'notices', 'since'] as const) {
+      const pages = [await read({ sort, limit: 2 }), await read({ sort, limit: 2, offset: 2 }), await read({ sort, limit: 2, offset: 4 })];
+      expect(pages.flatMap((page) => page.items).sort((a, b) => a.referralId.localeCompare(b.referralId))).toEqual(
+        [...whole.items].sort((a, b) => a.referralId.localeCompare(b.referralId)),
+      );
+      for (const page of pages) expect({ counts: page.counts, total: page.total }).toEqual({ counts: whole.counts, total: whole.total });
+    }
+  });
+});

@@ -56,12 +56,13 @@ const ENTRY_SELECT = `
     LEFT JOIN sessions s ON s.id = f.session_id
     LEFT JOIN users u ON u.id = f.recorded_by_id`;
 
-const LEDGER_ORDER = `f.created_at, (f.charge_for = $$intake$$) DESC, f.kind, f.id`;
+/** The ledger's order, oldest first, over entries under `alias` (the table's, or a subquery's of ENTRY_SELECT). */
+const ledgerOrder = (alias: string) => `${alias}.created_at, (${alias}.charge_for = 'intake') DESC, ${alias}.kind, ${alias}.id`;
 
 /** The referral's ledger, oldest first (one query). */
 export async function loadLedger(manager: EntityManager, referralId: string): Promise<FeeEntryView[]> {
   const rows = await manager.query<FeeEntryRow[]>(
-    `${ENTRY_SELECT} WHERE f.referral_id = $1 ORDER BY ${LEDGER_ORDER} LIMIT ${LEDGER_LIMIT}`,
+    `${ENTRY_SELECT} WHERE f.referral_id = $1 ORDER BY ${ledgerOrder('f')} LIMIT ${LEDGER_LIMIT}`,
     [referralId],
   );
   return rows.map(toView);
@@ -100,10 +101,13 @@ interface IncomeBracketRow {
   recorded_at: Date;
 }
 
-/** His recorded income brackets, newest first ($1: his referral id). */
-const BRACKETS_SELECT = `SELECT b.bracket, b.session_fee_cents, u.name AS recorded_by, b.recorded_at
+/** The brackets' order, newest first, over brackets under `alias`. */
+const bracketOrder = (alias: string) => `${alias}.recorded_at DESC, ${alias}.id DESC`;
+
+/** His recorded income brackets, newest first (`referral`: the SQL of his referral id). */
+const bracketsSql = (referral: string) => `SELECT b.id, b.bracket, b.session_fee_cents, u.name AS recorded_by, b.recorded_at
        FROM referral_income_brackets b LEFT JOIN users u ON u.id = b.recorded_by_id
-      WHERE b.referral_id = $1 ORDER BY b.recorded_at DESC, b.id DESC LIMIT 100`;
+      WHERE b.referral_id = ${referral} ORDER BY ${bracketOrder('b')} LIMIT 100`;
 
 function toBracket(row: IncomeBracketRow): IncomeBracketRecord {
   return { bracket: row.bracket, sessionFeeCents: row.session_fee_cents, recordedBy: row.recorded_by, recordedAt: row.recorded_at };
@@ -111,7 +115,7 @@ function toBracket(row: IncomeBracketRow): IncomeBracketRecord {
 
 /** His recorded income brackets, newest first. */
 export async function loadIncomeBrackets(manager: EntityManager, referralId: string): Promise<IncomeBracketRecord[]> {
-  return (await manager.query<IncomeBracketRow[]>(BRACKETS_SELECT, [referralId])).map(toBracket);
+  return (await manager.query<IncomeBracketRow[]>(bracketsSql('$1'), [referralId])).map(toBracket);
 }
 
 /**
@@ -120,10 +124,9 @@ export async function loadIncomeBrackets(manager: EntityManager, referralId: str
  * brackets read by the statement that reads his referral, not in two more. Read by parseLedgerRows.
  */
 export function ledgerColumnsSql(referral: string): string {
-  return `COALESCE((SELECT json_agg(le ORDER BY le.created_at, (le.charge_for = 'intake') DESC, le.kind, le.id) FROM (
-              ${ENTRY_SELECT} WHERE f.referral_id = ${referral} ORDER BY ${LEDGER_ORDER} LIMIT ${LEDGER_LIMIT}) le), '[]'::json) AS ledger_entries,
-          COALESCE((SELECT json_agg(ib ORDER BY ib.recorded_at DESC, ib.id DESC) FROM (
-              ${BRACKETS_SELECT.replace('SELECT b.bracket', 'SELECT b.id, b.bracket').replace('$1', referral)}) ib), '[]'::json) AS income_brackets`;
+  return `COALESCE((SELECT json_agg(le ORDER BY ${ledgerOrder('le')}) FROM (
+              ${ENTRY_SELECT} WHERE f.referral_id = ${referral} ORDER BY ${ledgerOrder('f')} LIMIT ${LEDGER_LIMIT}) le), '[]'::json) AS ledger_entries,
+          COALESCE((SELECT json_agg(ib ORDER BY ${bracketOrder('ib')}) FROM (${bracketsSql(referral)}) ib), '[]'::json) AS income_brackets`;
 }
 
 /** The entries and brackets of ledgerColumnsSql's columns, as loadLedger and loadIncomeBrackets give them. */

@@ -1,4 +1,6 @@
 import { ComplianceSweepService } from '../../src/modules/compliance/compliance-sweep.service';
+import { AppConfig } from '../../src/config/app-config';
+import { runResponseClock } from '../../src/modules/responses/response-clock';
 import { bearer, Staff } from '../helpers/fixtures';
 import { Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
@@ -133,5 +135,39 @@ describe('the response clock', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await clockNotices(made.eventId)).map((n) => n.purpose)).toEqual(['response_reminder']);
     expect(mailsOf(reminder.id)).toBe(0);
+  });
+
+  it('works out the business-day clocks only for what is still to be raised, not every night again for every notice already reminded and escalated', async () => {
+    // One pass of the clock, rolled back, counting its calls of add_business_days (this
+    // transaction's own function statistics).
+    const config = testApp.app.get(AppConfig);
+    const clockCalls = async () => {
+      const runner = testApp.dataSource.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        await runner.query(`SET LOCAL track_functions = 'all'`);
+        await runResponseClock(runner.manager, 'director@program.test', config.programTimeZone);
+        const [row] = (await runner.query(
+          `SELECT calls FROM pg_stat_xact_user_functions WHERE schemaname = 'public' AND funcname = 'add_business_days'`,
+        )) as Array<{ calls: string }>;
+        return Number(row?.calls ?? 0);
+      } finally {
+        await runner.rollbackTransaction();
+        await runner.release();
+      }
+    };
+    const before = await clockCalls();
+    // Three violations past both agencies' periods twice over: everything the clock raises for them is raised.
+    const made = [];
+    for (let i = 0; i < 3; i += 1) made.push(await violation(testApp, staff, group, { policyId: reference.duluthPolicy.id }));
+    await allSent(made.flatMap((m) => [m.poNotice, m.courtNotice]));
+    for (const m of made) {
+      await sentDaysAgo(m.poNotice, 120);
+      await sentDaysAgo(m.courtNotice, 120);
+    }
+    await sweeps(1);
+    for (const m of made) expect(await clockNotices(m.eventId)).toHaveLength(6);
+    // Their six notices cost the next passes nothing (before: both clocks of each, in both passes, every night).
+    expect(await clockCalls()).toBeLessThanOrEqual(before);
   });
 });

@@ -51,33 +51,52 @@ export class NoticeDelivery {
     private readonly transport: MailTransport,
   ) {}
 
-  /** Render once, then hand over to the send job. */
+  /**
+   * Render once. A notice drawn here and due now is sent from this job, with the letter still in
+   * hand: a second job and reading the letter back from the database (twice its size as text)
+   * were a third of a notice's work besides its drawing. Otherwise, or when another worker drew it
+   * first, the send job takes it, as it takes every retry.
+   */
   async render(noticeId: string): Promise<'rendered' | 'already' | 'nothing'> {
     const [notice] = await this.dataSource.query<[{ status: string; rendered_at: Date | null; attempts: number; next_attempt_at: Date }?]>(
       `SELECT status, rendered_at, attempts, next_attempt_at FROM notices WHERE id = $1`,
       [noticeId],
     );
     if (!notice || !['pending', 'failed'].includes(notice.status)) return 'nothing';
-    let outcome: 'rendered' | 'already' = 'already';
-    if (!notice.rendered_at) {
-      const rendered = await this.renderer.render(noticeId);
-      if (!rendered) return 'nothing';
-      // Only a progress-report notice carries a report: the others need no look for one.
-      const report = rendered.content.eventKind === ComplianceEventKind.ProgressReportDue ? await this.progressReportFor(noticeId) : null;
-      await this.dataSource.query(
-        `UPDATE notices SET subject = $2, body_text = $3, body_html = $4, letter_pdf = $5, report_pdf = $6, rendered_at = now()
-          WHERE id = $1 AND rendered_at IS NULL`,
-        [noticeId, rendered.content.subject, rendered.text, rendered.html, rendered.pdf, report],
-      );
-      outcome = 'rendered';
+    if (notice.rendered_at) {
+      await this.queueSend(noticeId, notice.attempts, notice.next_attempt_at);
+      return 'already';
     }
-    await this.queueSend(noticeId, notice.attempts, notice.next_attempt_at);
-    return outcome;
+    const rendered = await this.renderer.render(noticeId);
+    if (!rendered) return 'nothing';
+    // Only a progress-report notice carries a report: the others need no look for one.
+    const report = rendered.content.eventKind === ComplianceEventKind.ProgressReportDue ? await this.progressReportFor(noticeId) : null;
+    const [stored] = await this.dataSource.query<[Array<{ due: boolean }>, number]>(
+      `UPDATE notices SET subject = $2, body_text = $3, body_html = $4, letter_pdf = $5, report_pdf = $6, rendered_at = now()
+        WHERE id = $1 AND rendered_at IS NULL
+        RETURNING next_attempt_at <= now() + interval '1 second' AS due`,
+      [noticeId, rendered.content.subject, rendered.text, rendered.html, rendered.pdf, report],
+    );
+    if (stored.length === 1 && stored[0].due) await this.deliver(noticeId, { letter: rendered.pdf, report });
+    else await this.queueSend(noticeId, notice.attempts, notice.next_attempt_at);
+    return 'rendered';
   }
 
-  async send(noticeId: string): Promise<'sent' | 'failed' | 'dead' | 'unknown' | 'skipped'> {
+  send(noticeId: string): Promise<'sent' | 'failed' | 'dead' | 'unknown' | 'skipped'> {
+    return this.deliver(noticeId, null);
+  }
+
+  /**
+   * One attempt: claim, send, record. `drawn`: the letter and report this process has just stored
+   * for the notice (the same bytes as its row: they are written once, where none was), so the
+   * claim need not read them back.
+   */
+  private async deliver(
+    noticeId: string,
+    drawn: { letter: Buffer; report: Buffer | null } | null,
+  ): Promise<'sent' | 'failed' | 'dead' | 'unknown' | 'skipped'> {
     await this.faults.reach('before-send', noticeId);
-    const claimed = await this.claim(noticeId);
+    const claimed = await this.claim(noticeId, drawn);
     if (!claimed) return 'skipped';
     let info: { response?: string; messageId?: string };
     try {
@@ -143,17 +162,18 @@ export class NoticeDelivery {
   }
 
   /** Atomically takes the notice for this attempt; only one worker can hold it. */
-  private async claim(noticeId: string): Promise<ClaimedNotice | null> {
+  private async claim(noticeId: string, drawn: { letter: Buffer; report: Buffer | null } | null): Promise<ClaimedNotice | null> {
     const [rows] = await this.dataSource.query<[ClaimedNotice[], number]>(
       `UPDATE notices n SET status = 'sending', sending_started_at = now(), attempts = n.attempts + 1
          FROM compliance_events e, referrals r
         WHERE n.id = $1 AND e.id = n.event_id AND r.id = n.referral_id AND n.status IN ('pending', 'failed')
           AND n.next_attempt_at <= now() + interval '1 second' AND n.rendered_at IS NOT NULL
-        RETURNING n.id, n.attempts, n.recipient_email, n.subject, n.body_text, n.body_html, n.letter_pdf, n.report_pdf, e.kind AS event_kind,
+        RETURNING n.id, n.attempts, n.recipient_email, n.subject, n.body_text, n.body_html, ${drawn ? '' : 'n.letter_pdf, n.report_pdf, '}e.kind AS event_kind,
                   e.threshold_key AS event_key, e.occurred_on::text AS event_occurred_on, r.case_number`,
       [noticeId],
     );
-    return rows[0] ?? null;
+    if (rows.length === 0) return null;
+    return drawn ? { ...rows[0], letter_pdf: drawn.letter, report_pdf: drawn.report } : rows[0];
   }
 
   private async recordFailure(claimed: ClaimedNotice, error: unknown): Promise<'failed' | 'dead' | 'unknown'> {

@@ -29,6 +29,7 @@ export class AppConfig {
   readonly noticeRelayGraceMs: number;
   readonly noticeRetryBaseMs: number;
   readonly noticeMaxAttempts: number;
+  readonly letterThreads: number;
   /** Exact origins that get CORS headers (CORS_ORIGINS); empty means no CORS at all. */
   readonly corsOrigins: readonly string[];
   /** Express's `trust proxy`: false (nobody), a hop count, or addresses/subnets (TRUST_PROXY). */
@@ -70,6 +71,7 @@ export class AppConfig {
     this.noticeRelayGraceMs = env.NOTICE_RELAY_GRACE_MS;
     this.noticeRetryBaseMs = env.NOTICE_RETRY_BASE_MS;
     this.noticeMaxAttempts = env.NOTICE_MAX_ATTEMPTS;
+    this.letterThreads = env.LETTER_THREADS;
     this.corsOrigins = (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim().toLowerCase())

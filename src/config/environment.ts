@@ -126,6 +126,15 @@ export class EnvironmentVariables {
   @Min(10, { message: 'NOTICE_RETRY_BASE_MS must be at least 10' })
   NOTICE_RETRY_BASE_MS: number;
 
+  /**
+   * Threads of the worker process that draw the PDF letters beside its main thread, which keeps to
+   * the database, the queue and the mail server. 0 draws them on the main thread.
+   */
+  @IsInt({ message: 'LETTER_THREADS must be an integer' })
+  @Min(0, { message: 'LETTER_THREADS must be between 0 and 8' })
+  @Max(8, { message: 'LETTER_THREADS must be between 0 and 8' })
+  LETTER_THREADS: number;
+
   @IsInt({ message: 'NOTICE_MAX_ATTEMPTS must be an integer' })
   @Min(1, { message: 'NOTICE_MAX_ATTEMPTS must be between 1 and 50' })
   @Max(50, { message: 'NOTICE_MAX_ATTEMPTS must be between 1 and 50' })
@@ -218,6 +227,7 @@ const NUMERIC_KEYS = [
   'NOTICE_RELAY_GRACE_MS',
   'NOTICE_RETRY_BASE_MS',
   'NOTICE_MAX_ATTEMPTS',
+  'LETTER_THREADS',
 ] as const;
 
 /** Local defaults so the demo runs with no setup; production gets none for secrets. */
@@ -242,6 +252,8 @@ export function defaultsFor(nodeEnv: string | undefined): Record<string, string>
     NOTICE_RELAY_GRACE_MS: '15000',
     NOTICE_RETRY_BASE_MS: '30000',
     NOTICE_MAX_ATTEMPTS: '8',
+    // One thread beside the main one uses a second core; tests draw on the main thread unless they ask.
+    LETTER_THREADS: nodeEnv === 'test' ? '0' : '1',
     TRUST_PROXY: 'false',
     QUEUE_DASHBOARD_WRITE: 'false',
     SECOND_FACTOR_ROLES: nodeEnv === 'production' ? 'admin,probation_officer,court_clerk,advocate' : 'none',

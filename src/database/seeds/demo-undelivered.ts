@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ProgramClock } from '../../config/program-clock';
 import { AppConfig } from '../../config/app-config';
 import { NoticeRenderer } from '../../modules/notices/notice-renderer.service';
+import { NoticeLetters } from '../../modules/notices/notice-letters.service';
 
 /** The address the court gave up; its mail server refuses it, as a real one would. */
 export const DEMO_BOUNCED_COURT_ADDRESS = 'clerk-old@stlouiscountycourts.demo.throughline.test';
@@ -19,8 +20,21 @@ export const DEMO_BOUNCED_COURT_ADDRESS = 'clerk-old@stlouiscountycourts.demo.th
  */
 export async function seedUndeliveredNotices(app: INestApplicationContext, referrals: { dead: string; unknown: string }): Promise<void> {
   const dataSource = app.get(DataSource);
-  // The seed runs without workers, where the renderer lives: the same class, built by hand.
-  const renderer = new NoticeRenderer(dataSource, app.get(AppConfig), app.get(ProgramClock));
+  // The seed runs without workers, where the renderer lives: the same classes, built by hand.
+  const letters = new NoticeLetters(app.get(AppConfig));
+  const renderer = new NoticeRenderer(dataSource, app.get(AppConfig), app.get(ProgramClock), letters);
+  try {
+    await markUndelivered(dataSource, renderer, referrals);
+  } finally {
+    await letters.onModuleDestroy();
+  }
+}
+
+async function markUndelivered(
+  dataSource: DataSource,
+  renderer: NoticeRenderer,
+  referrals: { dead: string; unknown: string },
+): Promise<void> {
   const firstNotice = async (referralId: string, recipientKind: 'court' | 'probation_officer') =>
     (
       await dataSource.query<Array<{ id: string }>>(

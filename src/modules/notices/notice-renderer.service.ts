@@ -7,8 +7,8 @@ import { DataSource } from 'typeorm';
 import { ProgramClock } from '../../config/program-clock';
 import { templatesDir } from '../../common/templates-dir';
 import { AppConfig } from '../../config/app-config';
-import { renderNoticeLetter } from './letter-pdf';
 import { buildNoticeContent, NOTICE_CONTENT_QUERY, NoticeContent, NoticeContentRow } from './notice-content';
+import { NoticeLetters } from './notice-letters.service';
 
 export interface RenderedNotice {
   content: NoticeContent;
@@ -26,6 +26,7 @@ export class NoticeRenderer {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly clock: ProgramClock,
+    private readonly letters: NoticeLetters,
   ) {}
 
   async render(noticeId: string): Promise<RenderedNotice | null> {
@@ -33,7 +34,7 @@ export class NoticeRenderer {
     if (!row) return null;
     const content = buildNoticeContent(row, this.config.publicUrl, this.clock.today(), this.config.programTimeZone);
     const templates = this.compiled();
-    return { content, html: templates.html(content), text: templates.text(content), pdf: await renderNoticeLetter(content) };
+    return { content, html: templates.html(content), text: templates.text(content), pdf: await this.letters.draw(content) };
   }
 
   private compiled() {

@@ -10,6 +10,7 @@ import { NoticeJob } from '../notices/notice.job';
 import { NoticeRelay } from '../notices/notice-relay.service';
 import { NoticeWakeups } from '../notices/notice-wakeups';
 import { NoticeRenderer } from '../notices/notice-renderer.service';
+import { NoticeLetters } from '../notices/notice-letters.service';
 import { MailDelivery } from '../mail/mail-delivery.service';
 import { MailJob } from '../mail/mail.job';
 import { MailModule } from '../mail/mail.module';
@@ -26,6 +27,7 @@ import { WorkerScheduler } from './worker-scheduler.service';
 @Module({
   imports: [DiscoveryModule, ComplianceModule, GroupsModule, ReportsModule, MailModule, CalendarModule, ParticipantMessagesModule],
   providers: [
+    NoticeLetters,
     NoticeRenderer,
     NoticeDelivery,
     NoticeRelay,

@@ -174,6 +174,11 @@ describe('read audit in the same statement as the read', () => {
     expect(statements.filter((sql) => /attendance_marks/.test(sql))).toHaveLength(1);
     expect(statements.filter((sql) => /FROM fee_entries f\s+LEFT JOIN sessions|referral_income_brackets/.test(sql))).toHaveLength(1);
     expect(statements.length).toBeLessThanOrEqual(10);
+    // Each by his id (or the officer's) whatever it is: named prepared statements, planned once per
+    // connection; only his policy's read (TypeORM's) is not.
+    const names = counter.namesOf(requestId);
+    expect(statements.filter((sql, i) => !names[i])).toEqual([expect.stringMatching(/FROM "policies"/)]);
+    for (const name of names.filter(Boolean)) expect(name).toMatch(/^tl_[0-9a-f]{32}$/);
   });
 
   it('the referral page of a man out of reach is the 404, and nothing of his is read or audited', async () => {

@@ -9,6 +9,7 @@ import { ReferralStatus } from '../../common/program/referral-status.enum';
 import { StatusEvent, statusSince } from './status-since';
 import { EnrollmentHistoryEntry } from './referral.view';
 import { MarkFact } from '../compliance/attendance-counts';
+import { queryPrepared } from '../../common/database/prepared-statement';
 
 export interface AttendanceHistoryEntry {
   sessionId: string;
@@ -93,6 +94,8 @@ export class ReferralHistoryService {
         WHERE m.referral_id = $1
         ORDER BY s.date, s.start_time`,
         params: [referralId],
+        // His own marks by his id, whatever the id: planned once per connection.
+        prepared: true,
       },
       { action: 'referral.attendance_read', recordType: 'referral', recordId: referralId },
     );
@@ -106,7 +109,8 @@ export class ReferralHistoryService {
       start_date: string;
       end_date: string | null;
       end_reason: string | null;
-    }> = await this.dataSource.query(
+    }> = await queryPrepared(
+      this.dataSource,
       `SELECT e.id, e.group_id, g.name AS group_name, e.start_date::text AS start_date, e.end_date::text AS end_date, e.end_reason
            FROM enrollments e JOIN groups g ON g.id = e.group_id
           WHERE e.referral_id = $1 ORDER BY e.start_date, e.created_at`,
@@ -124,9 +128,8 @@ export class ReferralHistoryService {
 
   /** The day his current status dates from (the crossing's day), or null when no event says. */
   async statusSince(referralId: string, status: ReferralStatus): Promise<string | null> {
-    const rows = await this.dataSource.query<
-      Array<{ kind: StatusEvent['kind']; occurred_on: string; created_at: Date; withdrawn: boolean }>
-    >(
+    const rows = await queryPrepared<{ kind: StatusEvent['kind']; occurred_on: string; created_at: Date; withdrawn: boolean }>(
+      this.dataSource,
       `SELECT e.kind, e.occurred_on::text AS occurred_on, e.created_at,
               EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id) AS withdrawn
          FROM compliance_events e WHERE e.referral_id = $1`,

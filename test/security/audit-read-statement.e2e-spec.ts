@@ -181,6 +181,23 @@ describe('read audit in the same statement as the read', () => {
     for (const name of names.filter(Boolean)) expect(name).toMatch(/^tl_[0-9a-f]{32}$/);
   });
 
+  it('the caseload page sends its counts, its audited read and the inbox count, each a named prepared statement', async () => {
+    const cookie = await officerPageCookie();
+    const page = (id: string) => testApp.http.get('/caseload?sort=name').set('Cookie', cookie).set('X-Request-Id', id);
+    await page(randomUUID()).expect(200);
+    const { response, statements, requestId } = await traced(page);
+    expect(response.status).toBe(200);
+    expect(response.text).toContain(caseNumber);
+    expect(statements).toHaveLength(3);
+    expect(statements.filter((sql) => /WITH audited_read AS/.test(sql))).toHaveLength(1);
+    expect(counter.namesOf(requestId)).toEqual([
+      expect.stringMatching(/^tl_/),
+      expect.stringMatching(/^tl_/),
+      expect.stringMatching(/^tl_/),
+    ]);
+    expect((await entryOf(requestId)).map((entry) => entry.action)).toEqual(['caseload.read']);
+  });
+
   it('the referral page of a man out of reach is the 404, and nothing of his is read or audited', async () => {
     const colleague = await createUser(testApp.dataSource, Role.ProbationOfficer, staff.probation.id);
     const other = await createReferral(testApp, staff, {

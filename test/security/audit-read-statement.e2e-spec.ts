@@ -174,7 +174,11 @@ describe('read audit in the same statement as the read', () => {
     // his fees ledger read with its reach check in one statement, not a check and two reads.
     expect(statements.filter((sql) => /attendance_marks/.test(sql))).toHaveLength(1);
     expect(statements.filter((sql) => /FROM fee_entries f\s+LEFT JOIN sessions|referral_income_brackets/.test(sql))).toHaveLength(1);
-    expect(statements.length).toBeLessThanOrEqual(9);
+    // His events (for "status since") read with his enrollments, in their statement.
+    expect(statements.filter((sql) => /FROM compliance_events e WHERE e\.referral_id/.test(sql))).toEqual([
+      expect.stringMatching(/FROM enrollments e/),
+    ]);
+    expect(statements.length).toBeLessThanOrEqual(8);
     // Each by his id (or the officer's) whatever it is: named prepared statements, planned once per connection.
     const names = counter.namesOf(requestId);
     expect(statements.filter((sql, i) => !names[i])).toEqual([]);

@@ -336,7 +336,8 @@ export class ReferralPagesController {
     // His attendance history waits for the reach check his record's read makes (remembered for this
     // request: else the 404 and nothing read), then is read beside his record; his compliance block
     // is counted from its marks, not from a read of the same marks of its own.
-    const historyRead = this.history.attendance(user, referralId);
+    // His events come with his enrollments (statusSince below reads none of its own).
+    const historyRead = this.history.attendance(user, referralId, { statusEvents: true });
     const marks = historyRead.then(heldMarksOf);
     // Out of reach, both fail with the 404 that the record's read answers first: not unhandled.
     void marks.catch(() => undefined);

@@ -1,6 +1,6 @@
-import { types } from 'pg';
 import { DataSource } from 'typeorm';
 import { RequestContext } from '../../common/context/request-context';
+import { parseInstant } from '../../common/database/instant';
 import { Policy } from './policy.entity';
 
 /**
@@ -21,9 +21,6 @@ export function policyOf(dataSource: DataSource, id: string): Promise<Policy | n
 export function policyJsonSql(alias: string): string {
   return `to_jsonb(${alias}) || jsonb_build_object('created_at', ${alias}.created_at::text)`;
 }
-
-// The driver's own parser of a timestamptz column (the same Date to the millisecond).
-const parseInstant = types.getTypeParser(types.builtins.TIMESTAMPTZ) as (text: string) => Date;
 
 /**
  * The version read by policyJsonSql, as TypeORM's read of it answers it (every column, by its

@@ -179,6 +179,8 @@ describe('read audit in the same statement as the read', () => {
       expect.stringMatching(/FROM enrollments e/),
     ]);
     expect(statements.length).toBeLessThanOrEqual(8);
+    // The inbox's count is sent first, beside his reads, not in turn after them.
+    expect(statements[0]).toMatch(/FROM notices n WHERE \(n\.recipient_kind/);
     // Each by his id (or the officer's) whatever it is: named prepared statements, planned once per connection.
     const names = counter.namesOf(requestId);
     expect(statements.filter((sql, i) => !names[i])).toEqual([]);
@@ -193,6 +195,7 @@ describe('read audit in the same statement as the read', () => {
     expect(response.status).toBe(200);
     expect(response.text).toContain(caseNumber);
     expect(statements).toHaveLength(3);
+    expect(statements[0]).toMatch(/FROM notices n WHERE \(n\.recipient_kind/);
     expect(statements.filter((sql) => /WITH audited_read AS/.test(sql))).toHaveLength(1);
     expect(counter.namesOf(requestId)).toEqual([
       expect.stringMatching(/^tl_/),

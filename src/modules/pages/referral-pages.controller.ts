@@ -105,6 +105,7 @@ export class ReferralPagesController {
   @Get('caseload')
   @PageRoles(Role.ProbationOfficer)
   async caseload(@Req() req: PageRequest, @Res() res: Response, @PageFlags() { standing, sort, dir, offset }: PageFlags): Promise<void> {
+    this.renderer.countInboxNow(req);
     await this.renderCaseload(req, res, readCaseloadView({ standing, sort, dir, offset, search: '' }));
   }
 
@@ -200,6 +201,7 @@ export class ReferralPagesController {
     @Query('receipt') receipt?: string,
     @Query('assessed') assessed?: string,
   ): Promise<void> {
+    this.renderer.countInboxNow(req);
     const feesDone = (FEE_DONE as Partial<Record<string, string>>)[fees ?? ''] ?? null;
     await this.renderReferral(req, res, referralId, {
       feesDone,

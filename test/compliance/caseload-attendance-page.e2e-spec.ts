@@ -5,14 +5,17 @@ import { Caseload, CaseloadOptions, CaseloadService } from '../../src/modules/co
 import { bearer, Staff } from '../helpers/fixtures';
 import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp, TODAY } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
+import { StatementCounter } from '../helpers/statement-counter';
+import { RequestContext } from '../../src/common/context/request-context';
 
 /**
- * The caseload counts a man's attendance for the page's men only (after the LIMIT) unless it is
- * sorted by attendance: with more men than a page holds, a page sorted by attended or absences
- * must still be the men with the most (or fewest) of the whole caseload, and any other page must
- * show each man's own figures, as the whole caseload read at once shows them.
+ * The caseload counts a man's attendance, why he stands where he does and his new notices for the
+ * page's men only (after the LIMIT) unless it is sorted by them: with more men than a page holds, a
+ * page sorted by attended or absences must still be the men with the most (or fewest) of the whole
+ * caseload, and any other page must show each man's own figures, as the whole caseload read at once
+ * shows them.
  */
-describe('the caseload’s attendance with more men than its page', () => {
+describe('the caseload’s attendance, why and notices with more men than its page', () => {
   let testApp: TestApp;
   let staff: Staff;
   let reference: Reference;
@@ -65,12 +68,38 @@ describe('the caseload’s attendance with more men than its page', () => {
     expect(whole.items).toHaveLength(5);
     const byId = new Map(whole.items.map((item) => [item.referralId, item]));
     for (const [k, id] of men.entries()) expect(byId.get(id)).toMatchObject({ sessionsAttended: k, absences: 4 - k });
+    // Four absences in a row cross the policy's limit: his why and his officer's notices are on the page.
+    expect(byId.get(men[0])).toMatchObject({ standing: 'non_compliant', why: { kind: 'consecutive_absences' } });
+    expect(byId.get(men[0])?.unacknowledgedNotices).toBeGreaterThan(0);
+    expect(byId.get(men[4])).toMatchObject({ standing: 'active', why: null });
     for (const sort of ['standing', 'name', 'case', 'deadline', 'notices', 'since'] as const) {
       const pages = [await read({ sort, limit: 2 }), await read({ sort, limit: 2, offset: 2 }), await read({ sort, limit: 2, offset: 4 })];
       expect(pages.flatMap((page) => page.items).sort((a, b) => a.referralId.localeCompare(b.referralId))).toEqual(
         [...whole.items].sort((a, b) => a.referralId.localeCompare(b.referralId)),
       );
       for (const page of pages) expect({ counts: page.counts, total: page.total }).toEqual({ counts: whole.counts, total: whole.total });
+    }
+  });
+
+  it('reads why and the notices of the page’s men only, unless sorted by them', async () => {
+    const counter = new StatementCounter().install();
+    /** The page's own rows, chosen before the LIMIT: the statement's text from the page's select to its LIMIT. */
+    const pageOf = async (options: CaseloadOptions) => {
+      const requestId = `caseload-${options.sort ?? 'standing'}`;
+      await RequestContext.run({ requestId, ipAddress: null }, () => read({ ...options, limit: 2 }));
+      const [sql] = counter.of(requestId).filter((statement) => /caseload_order/.test(statement));
+      return sql.slice(sql.indexOf('FROM (SELECT r.id'), sql.indexOf('LIMIT $'));
+    };
+    try {
+      for (const sort of ['standing', 'name', 'case', 'deadline'] as const) {
+        const page = await pageOf({ sort });
+        expect(page).not.toMatch(/FROM notices n/);
+        expect(page).not.toMatch(/FROM compliance_events e\s+WHERE e\.referral_id/);
+      }
+      expect(await pageOf({ sort: 'notices' })).toMatch(/FROM notices n/);
+      expect(await pageOf({ sort: 'since' })).toMatch(/FROM compliance_events e\s+WHERE e\.referral_id/);
+    } finally {
+      counter.uninstall();
     }
   });
 });

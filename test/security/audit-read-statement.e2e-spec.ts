@@ -153,7 +153,7 @@ describe('read audit in the same statement as the read', () => {
     return `${SESSION_COOKIE}=${token}`;
   }
 
-  it('the referral page checks his reach once, reads his policy once, and audits each read of his record in the statement that reads it', async () => {
+  it('the referral page checks his reach once, reads his policy with his record, and audits each read of his record in the statement that reads it', async () => {
     const cookie = await officerPageCookie();
     const page = (id: string) => testApp.http.get(`/referrals/${referralId}`).set('Cookie', cookie).set('X-Request-Id', id);
     await page(randomUUID()).expect(200);
@@ -162,7 +162,8 @@ describe('read audit in the same statement as the read', () => {
     expect(response.text).toContain(caseNumber);
     // The access check, asked of the database once though four services ask it.
     expect(statements.filter((sql) => /^\s*SELECT r\.id FROM referrals r\s+WHERE r\.id = ANY/.test(sql))).toHaveLength(1);
-    expect(statements.filter((sql) => /FROM "policies"/.test(sql))).toHaveLength(1);
+    // His policy comes with his record's read, not in a statement of its own after it.
+    expect(statements.filter((sql) => /FROM "policies"/.test(sql))).toHaveLength(0);
     expect(statements.filter((sql) => /FROM enrollments e/.test(sql))).toHaveLength(1);
     // No audit entry of its own: each is written by the statement that reads.
     expect(statements.filter((sql) => /audit_entries/.test(sql) && !/WITH audited_read AS/.test(sql))).toEqual([]);
@@ -173,7 +174,35 @@ describe('read audit in the same statement as the read', () => {
     // his fees ledger read with its reach check in one statement, not a check and two reads.
     expect(statements.filter((sql) => /attendance_marks/.test(sql))).toHaveLength(1);
     expect(statements.filter((sql) => /FROM fee_entries f\s+LEFT JOIN sessions|referral_income_brackets/.test(sql))).toHaveLength(1);
-    expect(statements.length).toBeLessThanOrEqual(10);
+    // His events (for "status since") read with his enrollments, in their statement.
+    expect(statements.filter((sql) => /FROM compliance_events e WHERE e\.referral_id/.test(sql))).toEqual([
+      expect.stringMatching(/FROM enrollments e/),
+    ]);
+    expect(statements.length).toBeLessThanOrEqual(8);
+    // The inbox's count is sent first, beside his reads, not in turn after them.
+    expect(statements[0]).toMatch(/FROM notices n WHERE \(n\.recipient_kind/);
+    // Each by his id (or the officer's) whatever it is: named prepared statements, planned once per connection.
+    const names = counter.namesOf(requestId);
+    expect(statements.filter((sql, i) => !names[i])).toEqual([]);
+    for (const name of names) expect(name).toMatch(/^tl_[0-9a-f]{32}$/);
+  });
+
+  it('the caseload page sends its counts, its audited read and the inbox count, each a named prepared statement', async () => {
+    const cookie = await officerPageCookie();
+    const page = (id: string) => testApp.http.get('/caseload?sort=name').set('Cookie', cookie).set('X-Request-Id', id);
+    await page(randomUUID()).expect(200);
+    const { response, statements, requestId } = await traced(page);
+    expect(response.status).toBe(200);
+    expect(response.text).toContain(caseNumber);
+    expect(statements).toHaveLength(3);
+    expect(statements[0]).toMatch(/FROM notices n WHERE \(n\.recipient_kind/);
+    expect(statements.filter((sql) => /WITH audited_read AS/.test(sql))).toHaveLength(1);
+    expect(counter.namesOf(requestId)).toEqual([
+      expect.stringMatching(/^tl_/),
+      expect.stringMatching(/^tl_/),
+      expect.stringMatching(/^tl_/),
+    ]);
+    expect((await entryOf(requestId)).map((entry) => entry.action)).toEqual(['caseload.read']);
   });
 
   it('the referral page of a man out of reach is the 404, and nothing of his is read or audited', async () => {

@@ -5,6 +5,7 @@ import { SignedInUser } from '../../common/auth/signed-in-user';
 import { RequestContext } from '../../common/context/request-context';
 import { NotFoundError } from '../../common/errors/domain-error';
 import { SqlParams } from '../../common/http/sql-params';
+import { queryPrepared } from '../../common/database/prepared-statement';
 import { AccessAliases, guardedAlias, PERMISSIONS, Permission, ruleFor, scopeSql } from './permissions';
 
 export interface AccessOptions {
@@ -65,12 +66,13 @@ export class AccessService {
     const rules = PERMISSIONS[permission];
     const params = new SqlParams();
     const alias = guardedAlias(permission);
-    return (options.manager ?? this.dataSource.manager).query<R[]>(
-      `SELECT ${[`${alias}.id`, ...columns.map((column) => `${alias}.${column}`)].join(', ')} FROM ${rules.from}
+    const sql = `SELECT ${[`${alias}.id`, ...columns.map((column) => `${alias}.${column}`)].join(', ')} FROM ${rules.from}
         WHERE ${which(`${alias}.id`, params.bind)} AND ${scopeSql(user, permission, rules.aliases, params.bind)}
-        ORDER BY ${alias}.id${options.lock ? ` FOR UPDATE OF ${alias}` : ''}`,
-      params.values,
-    );
+        ORDER BY ${alias}.id${options.lock ? ` FOR UPDATE OF ${alias}` : ''}`;
+    // A check outside a change is the pages' first statement, by primary key whatever the ids:
+    // prepared, so each connection plans it once (a change's check goes through its transaction).
+    if (!options.manager && !options.lock) return queryPrepared<R>(this.dataSource, sql, params.values);
+    return (options.manager ?? this.dataSource.manager).query<R[]>(sql, params.values);
   }
 
   /**

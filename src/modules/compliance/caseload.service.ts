@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { SqlParams } from '../../common/http/sql-params';
+import { queryPrepared } from '../../common/database/prepared-statement';
 import { AuditService } from '../audit/audit.service';
 import { Role } from '../../common/auth/role.enum';
 import { scopeSql } from '../access/permissions';
@@ -109,18 +110,15 @@ export class CaseloadService {
     const standing = `CASE WHEN r.status = 'active' AND EXISTS (SELECT 1 FROM compliance_events ev WHERE ev.referral_id = r.id AND ev.kind = 'at_risk')
                            THEN 'at_risk' ELSE r.status::text END`;
     const rank = `array_position(ARRAY[${STANDING_ORDER.map((name) => `'${name}'`).join(',')}]::text[], ${standing})`;
-    const countRows: Array<{ standing: Standing; count: number }> = await this.dataSource.query(
-      `SELECT ${standing} AS standing, count(*)::int AS count FROM referrals r JOIN participants p ON p.id = r.participant_id WHERE ${where.join(' AND ')} GROUP BY 1`,
-      params.values,
-    );
+    const countSql = `SELECT ${standing} AS standing, count(*)::int AS count FROM referrals r JOIN participants p ON p.id = r.participant_id WHERE ${where.join(' AND ')} GROUP BY 1`;
+    // Without a search, by his id whatever it is: planned once per connection (as the read below).
+    const countRows: Array<{ standing: Standing; count: number }> = search
+      ? await this.dataSource.query(countSql, params.values)
+      : await queryPrepared(this.dataSource, countSql, params.values);
     const listed = [...where];
     if (options.standing && (STANDING_ORDER as readonly string[]).includes(options.standing))
       listed.push(`${standing} = ${params.bind(options.standing)}`);
     const deadline = `CASE WHEN r.status IN ('referred', 'failed_to_enroll') THEN r.enroll_by ELSE r.complete_by END`;
-    // Counted among his own few notices: with the inbox's conditions in the WHERE, the planner
-    // also scanned the whole officer-inbox partial index for every man (0.8 ms each).
-    const unacknowledged = `(SELECT (count(*) FILTER (WHERE n.recipient_kind = 'probation_officer' AND n.purpose = 'event' AND n.status <> 'acknowledged'))::int
-                 FROM notices n WHERE n.referral_id = r.id)`;
     const orderBy: Record<CaseloadSort, string> = {
       standing: rank,
       name: 'lower(p.last_name), lower(p.first_name)',
@@ -128,35 +126,30 @@ export class CaseloadService {
       attended: 'COALESCE(att.attended, 0)',
       absences: 'COALESCE(att.absences, 0)',
       deadline,
-      notices: unacknowledged,
+      notices: unacknowledgedOf('r.id'),
       since: 'why.occurred_on',
     };
     const sort = options.sort && orderBy[options.sort] ? options.sort : 'standing';
     const direction = options.descending ? 'DESC' : 'ASC';
-    // His attendance is the costly part of a man's row (his groups' sessions hashed against his marks):
-    // counted for the page's men only, after the LIMIT, unless the page is sorted by it.
+    // His attendance, why he stands where he does and his new notices are each a read of his own
+    // rows: done for the page's men only, after the LIMIT, unless the page is sorted by it (50 of
+    // 80 men on his first page; the lateral of his events and the count of his notices were
+    // otherwise run for every man of the caseload).
     const attendanceFirst = sort === 'attended' || sort === 'absences';
+    const whyFirst = sort === 'since';
+    const noticesFirst = sort === 'notices';
+    const whyColumns = 'why.kind::text AS why_kind, why.threshold_key AS why_key, why.occurred_on::text AS why_since';
     const pageSql = `SELECT r.id, r.case_number, p.first_name, p.last_name, r.status, ${standing} AS standing,
               r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, r.required_sessions, pol.left_early_counts,
               ${attendanceFirst ? 'att.attended, att.absences, att.last_attended,' : ''}
-              ${unacknowledged} AS unacknowledged,
-              why.kind::text AS why_kind, why.threshold_key AS why_key, why.occurred_on::text AS why_since,
+              ${noticesFirst ? `${unacknowledgedOf('r.id')} AS unacknowledged,` : ''}
+              ${whyFirst ? `${whyColumns},` : 'r.reinstated_at,'}
               row_number() OVER (ORDER BY ${orderBy[sort]} ${direction} NULLS LAST, ${rank}, ${deadline}, r.case_number) AS caseload_order
          FROM referrals r
          JOIN participants p ON p.id = r.participant_id
          JOIN policies pol ON pol.id = r.policy_id
          ${attendanceFirst ? `LEFT JOIN LATERAL (${attendanceOf('r.id', 'pol.left_early_counts')}) att ON TRUE` : ''}
-         -- Why: the first crossing still standing that no reinstatement covers (as on his page's "Status since").
-         LEFT JOIN LATERAL (
-           SELECT e.kind, e.threshold_key, e.occurred_on FROM compliance_events e
-            WHERE e.referral_id = r.id
-              AND e.kind::text = ANY(CASE ${standing}
-                    WHEN 'non_compliant' THEN ARRAY[${VIOLATION_KINDS.map((kind) => `'${kind}'`).join(',')}]
-                    WHEN 'at_risk' THEN ARRAY['at_risk'] WHEN 'failed_to_enroll' THEN ARRAY['failed_to_enroll'] ELSE ARRAY[]::text[] END)
-              AND NOT EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id)
-              AND (r.reinstated_at IS NULL OR e.created_at > r.reinstated_at OR e.kind <> ALL(ARRAY[${VIOLATION_KINDS.map((kind) => `'${kind}'`).join(',')}]::compliance_event_kind[]))
-            ORDER BY e.occurred_on, e.created_at LIMIT 1
-         ) why ON TRUE
+         ${whyFirst ? `LEFT JOIN LATERAL (${whyOf('r.id', standing, 'r.reinstated_at')}) why ON TRUE` : ''}
         WHERE ${listed.join(' AND ')}
         ORDER BY caseload_order
         LIMIT ${params.bind(Math.min(options.limit ?? 200, 1000))} OFFSET ${params.bind(options.offset ?? 0)}`;
@@ -166,11 +159,16 @@ export class CaseloadService {
       {
         sql: `SELECT pg.id, pg.case_number, pg.first_name, pg.last_name, pg.status, pg.standing, pg.enroll_by, pg.complete_by, pg.required_sessions,
               COALESCE(${att}.attended, 0)::int AS attended, COALESCE(${att}.absences, 0)::int AS absences, ${att}.last_attended::text AS last_attended,
-              pg.unacknowledged, pg.why_kind, pg.why_key, pg.why_since
+              ${noticesFirst ? 'pg.unacknowledged' : `${unacknowledgedOf('pg.id')} AS unacknowledged`},
+              ${whyFirst ? 'pg.why_kind, pg.why_key, pg.why_since' : whyColumns}
          FROM (${pageSql}) pg
          ${attendanceFirst ? '' : `LEFT JOIN LATERAL (${attendanceOf('pg.id', 'pg.left_early_counts')}) att ON TRUE`}
+         ${whyFirst ? '' : `LEFT JOIN LATERAL (${whyOf('pg.id', 'pg.standing', 'pg.reinstated_at')}) why ON TRUE`}
         ORDER BY pg.caseload_order`,
         params: params.values,
+        // Without a search the plan does not depend on the values (his id, the page's LIMIT and
+        // OFFSET; the sort and the standing are in the text): planned once per connection.
+        prepared: !search,
       },
       {
         action: 'caseload.read',
@@ -186,6 +184,32 @@ export class CaseloadService {
     const total = options.standing ? (counts[options.standing] ?? 0) : countRows.reduce((sum, row) => sum + row.count, 0);
     return { counts, items, total };
   }
+}
+
+/**
+ * His new notices: counted among his own (~8 each) with the inbox's conditions in the aggregate's
+ * FILTER; with them in the WHERE, the planner also scanned the whole officer-inbox partial index
+ * for every man (0.8 ms each).
+ */
+function unacknowledgedOf(referral: string): string {
+  return `(SELECT (count(*) FILTER (WHERE n.recipient_kind = 'probation_officer' AND n.purpose = 'event' AND n.status <> 'acknowledged'))::int
+             FROM notices n WHERE n.referral_id = ${referral})`;
+}
+
+/**
+ * Why he stands where he does: the first crossing still standing that no reinstatement covers (as
+ * on his page's "Status since"), for his standing (text) and when he was last reinstated.
+ */
+function whyOf(referral: string, standing: string, reinstatedAt: string): string {
+  const violations = VIOLATION_KINDS.map((kind) => `'${kind}'`).join(',');
+  return `SELECT e.kind, e.threshold_key, e.occurred_on FROM compliance_events e
+            WHERE e.referral_id = ${referral}
+              AND e.kind::text = ANY(CASE ${standing}
+                    WHEN 'non_compliant' THEN ARRAY[${violations}]
+                    WHEN 'at_risk' THEN ARRAY['at_risk'] WHEN 'failed_to_enroll' THEN ARRAY['failed_to_enroll'] ELSE ARRAY[]::text[] END)
+              AND NOT EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id)
+              AND (${reinstatedAt} IS NULL OR e.created_at > ${reinstatedAt} OR e.kind <> ALL(ARRAY[${violations}]::compliance_event_kind[]))
+            ORDER BY e.occurred_on, e.created_at LIMIT 1`;
 }
 
 /**

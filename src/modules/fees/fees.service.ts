@@ -10,6 +10,7 @@ import { policyOf } from '../policies/policy-of';
 import { AccessService } from '../access/access.service';
 import { FeeEntry, FeeEntryKind, PaymentMethod } from './fee-entry.entity';
 import { SqlParams } from '../../common/http/sql-params';
+import { queryPrepared } from '../../common/database/prepared-statement';
 import {
   FeeEntryView,
   IncomeBracketRecord,
@@ -54,11 +55,14 @@ export class FeesService {
     // His reach, his policy, his entries and his brackets in one statement, not a check and two reads
     // after it (the referral page sends it beside its other reads); a referral out of reach is no row.
     const params = new SqlParams();
-    const [row] = await this.dataSource.query<[({ policy_id: string } & Parameters<typeof parseLedgerRows>[0])?]>(
+    // By his id whatever it is: prepared, planned once per connection.
+    const rows = await queryPrepared<{ policy_id: string } & Parameters<typeof parseLedgerRows>[0]>(
+      this.dataSource,
       `SELECT r.policy_id, ${ledgerColumnsSql('r.id')} FROM referrals r
         WHERE r.id = ${params.bind(referralId)} AND ${this.access.scopeSql(user, 'referral.read', 'r', params.bind)}`,
       params.values,
     );
+    const row = rows.at(0);
     if (!row) throw new NotFoundError('referral');
     const { entries, brackets } = parseLedgerRows(row);
     return this.ledgerView(referralId, await policyOf(this.dataSource, row.policy_id), entries, brackets);

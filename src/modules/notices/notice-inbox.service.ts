@@ -5,6 +5,7 @@ import { NotFoundError, UnprocessableError } from '../../common/errors/domain-er
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { Page } from '../../common/http/pagination.dto';
 import { SqlParams } from '../../common/http/sql-params';
+import { queryPrepared } from '../../common/database/prepared-statement';
 import { AuditService } from '../audit/audit.service';
 import { ComplianceEventKind } from '../../common/program/compliance-event-kind.enum';
 import { ruleFor, scopeSql } from '../access/permissions';
@@ -148,7 +149,10 @@ export class NoticeInboxService {
     // Only recipients have an inbox: nobody else's count needs a statement.
     if (!ruleFor(user, 'notice.inbox')) return 0;
     const params = new SqlParams();
-    const [{ n }] = await this.dataSource.query<Array<{ n: number }>>(
+    // On every page of a recipient, by his id (the inbox's partial index whatever it is): prepared,
+    // planned once per connection.
+    const [{ n }] = await queryPrepared<{ n: number }>(
+      this.dataSource,
       `SELECT count(*)::int AS n FROM notices n WHERE ${openInboxSql(user, params.bind).join(' AND ')}`,
       params.values,
     );

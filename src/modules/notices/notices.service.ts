@@ -66,6 +66,9 @@ export class NoticesService {
         sql: `SELECT ${NOTICE_ROW_SELECT} FROM ${NOTICE_ROW_FROM} WHERE ${whereSql}
                ORDER BY n.created_at DESC, n.id LIMIT ${params.bind(filters.limit)} OFFSET ${params.bind(filters.offset)}`,
         params: params.values,
+        // One man's notices (the referral page's) come by his id whatever it is: planned once per
+        // connection. A list by status is not: how many notices have a status is the plan's question.
+        prepared: Boolean(filters.referralId) && !filters.status,
       },
       { action: 'notice.list', recordType: 'notice', details: { filters: { ...filters } }, returned: 'id' },
     );

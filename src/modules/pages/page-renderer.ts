@@ -4,6 +4,7 @@ import { Response } from 'express';
 import { Role } from '../../common/auth/role.enum';
 import { PageRequest } from './page-auth.guard';
 import { ROLE_LABELS } from './page-format';
+import { RequestContext } from '../../common/context/request-context';
 
 interface NavLink {
   href: string;
@@ -65,12 +66,28 @@ export class PageRenderer {
    * (the database going away) leaves the number out rather than the page.
    */
   render(req: PageRequest, res: Response, view: string, model: { title: string } & Record<string, unknown>, status = 200): void {
-    const user = req.pageSession?.user ?? null;
-    if (!user || !NAV[user.role].some((link) => link.inbox)) return this.renderNow(req, res, view, model, status, null);
-    this.inboxes.unacknowledgedCount(user).then(
+    const count = this.inboxCount(req);
+    if (!count) return this.renderNow(req, res, view, model, status, null);
+    count.then(
       (count) => this.renderNow(req, res, view, model, status, count),
       () => this.renderNow(req, res, view, model, status, null),
     );
+  }
+
+  /**
+   * Starts the inbox's count at once, for a page read that renders after reads of its own (the
+   * caseload, the referral page): the count goes beside them, not in turn after them. Only where
+   * nothing the page does before rendering changes the inbox (a GET).
+   */
+  countInboxNow(req: PageRequest): void {
+    void this.inboxCount(req)?.catch(() => undefined);
+  }
+
+  /** The signed-in recipient's inbox count, asked once per request; none for a role without an inbox. */
+  private inboxCount(req: PageRequest): Promise<number> | null {
+    const user = req.pageSession?.user ?? null;
+    if (!user || !NAV[user.role].some((link) => link.inbox)) return null;
+    return RequestContext.remember(`inbox count ${user.id}`, () => this.inboxes.unacknowledgedCount(user));
   }
 
   private renderNow(

@@ -105,6 +105,7 @@ export class ReferralPagesController {
   @Get('caseload')
   @PageRoles(Role.ProbationOfficer)
   async caseload(@Req() req: PageRequest, @Res() res: Response, @PageFlags() { standing, sort, dir, offset }: PageFlags): Promise<void> {
+    this.renderer.countInboxNow(req);
     await this.renderCaseload(req, res, readCaseloadView({ standing, sort, dir, offset, search: '' }));
   }
 
@@ -200,6 +201,7 @@ export class ReferralPagesController {
     @Query('receipt') receipt?: string,
     @Query('assessed') assessed?: string,
   ): Promise<void> {
+    this.renderer.countInboxNow(req);
     const feesDone = (FEE_DONE as Partial<Record<string, string>>)[fees ?? ''] ?? null;
     await this.renderReferral(req, res, referralId, {
       feesDone,
@@ -336,7 +338,8 @@ export class ReferralPagesController {
     // His attendance history waits for the reach check his record's read makes (remembered for this
     // request: else the 404 and nothing read), then is read beside his record; his compliance block
     // is counted from its marks, not from a read of the same marks of its own.
-    const historyRead = this.history.attendance(user, referralId);
+    // His events come with his enrollments (statusSince below reads none of its own).
+    const historyRead = this.history.attendance(user, referralId, { statusEvents: true });
     const marks = historyRead.then(heldMarksOf);
     // Out of reach, both fail with the 404 that the record's read answers first: not unhandled.
     void marks.catch(() => undefined);

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError } from '../../common/errors/domain-error';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { SqlParams } from '../../common/http/sql-params';
+import { queryPrepared } from '../../common/database/prepared-statement';
 import { AuditService } from '../audit/audit.service';
 import { AccessService } from '../access/access.service';
 import { Role } from '../../common/auth/role.enum';
@@ -138,11 +139,13 @@ export class ResponsesService {
     const read = {
       sql: `SELECT ${RESPONSE_ROW_SELECT} FROM ${RESPONSE_ROW_FROM} WHERE ${where.join(' AND ')} ORDER BY er.recorded_at DESC, er.id`,
       params: params.values,
+      // By his id (and an event's): planned once per connection.
+      prepared: true,
     };
     // Audited in the statement that reads them.
     const rows =
       options.audit === false
-        ? await this.dataSource.query<ResponseRow[]>(read.sql, read.params)
+        ? await queryPrepared<ResponseRow>(this.dataSource, read.sql, read.params)
         : await this.audit.auditedRead<ResponseRow>(read, {
             action: 'response.list',
             recordType: 'referral',

@@ -3,7 +3,7 @@
  * process started with --cpu-prof on a database kept by `npm run bench -- --keep`, and writes the
  * CPU profile. `pages` alternates P7's two pages (the caseload and a referral page of his men).
  * PAGE=caseload or PAGE=referral runs that page alone. FRESH=1 (attendance) starts from the same rosters every run
- * (bench/roster-reset.ts). It prints the api's and PostgreSQL's CPU per request (utime + stime from /proc). `statements` starts no process: it prints the SQL statements one lookup and each page send
+ * (bench/roster-reset.ts); BASELINE=1 then runs P1's baseline on them as long. It prints the api's and PostgreSQL's CPU per request (utime + stime from /proc). `statements` starts no process: it prints the SQL statements one lookup and each page send
  * (their first request, then one with the session check cached).
  * npx ts-node --transpile-only bench/profile-api.ts lookup|attendance|pages|statements [seconds]
  */
@@ -16,12 +16,12 @@ import { AuthService } from '../src/modules/auth/auth.service';
 import { IDLE_TIMEOUT_SECONDS } from '../src/modules/auth/session-limits';
 import { SESSION_COOKIE } from '../src/modules/pages/page-session.service';
 import { RequestContext } from '../src/common/context/request-context';
-import { Client as PgClient } from 'pg';
+import { Client as PgClient, Pool } from 'pg';
 import { Role } from '../src/common/auth/role.enum';
 import { BenchApp, startBenchApp } from './app';
-import { loadRosters, rosterSave } from './attendance.bench';
+import { baselineSave, loadRosters, rosterSave } from './attendance.bench';
 import { benchDatabaseUrl, connect, deleteRedisKeys, REDIS_URL } from './database';
-import { runLoad } from './load';
+import { runLoad, runWork } from './load';
 import { freshRosters } from './roster-reset';
 import { appEnvironment, BenchProcess, buildApp, freePort, RssSampler, waitForHttp } from './processes';
 
@@ -130,6 +130,9 @@ async function main(): Promise<void> {
         memory: api.memory(),
       }),
     );
+    // BASELINE=1 (attendance, with FRESH=1): then P1's bare node + pg script on the same rosters, from the same state, for as long.
+    if (which === 'attendance' && process.env.BASELINE === '1')
+      console.log(JSON.stringify(await baselineRun(client, database, user.id, seconds)));
   } finally {
     process.kill(api.pid, 'SIGUSR2');
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -146,6 +149,38 @@ function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are the 12th and 13th.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** P1's baseline (attendance.bench.ts) at the same concurrency on the same rosters, restored first; its CPU per save, the bench process's and PostgreSQL's. */
+async function baselineRun(client: PgClient, database: string, userId: string, seconds: number): Promise<Record<string, number>> {
+  const sessions = await rosterSessions(client);
+  await freshRosters(client, sessions);
+  const rosters = await loadRosters(client, sessions);
+  const pool = new Pool({ connectionString: benchDatabaseUrl(database), max: 20, application_name: 'throughline-bench-baseline' });
+  try {
+    const cpuBefore = process.cpuUsage();
+    const backendsBefore = await backendCpu(client, database);
+    const result = await runWork({
+      concurrency: 4,
+      durationMs: seconds * 1000,
+      work: (index) => baselineSave(pool, userId, rosterSave(rosters, index + 1)),
+    });
+    const cpu = process.cpuUsage(cpuBefore);
+    const backendsAfter = await backendCpu(client, database);
+    let backendMs = 0;
+    for (const [pid, ms] of backendsAfter) backendMs += ms - (backendsBefore.get(pid) ?? 0);
+    const answered = Math.max(1, result.throughput * seconds);
+    return {
+      baselineThroughput: result.throughput,
+      baselineP99: result.p99,
+      baselineErrors: result.errors,
+      benchCpuPerSaveMs: (cpu.user + cpu.system) / 1000 / answered,
+      pgCpuPerSaveMs: backendMs / answered,
+      load: loadavg()[0],
+    };
+  } finally {
+    await pool.end();
+  }
 }
 
 /** P1's rosters here: the latest held session of each of the first 600 groups. */

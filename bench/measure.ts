@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { PipelineQuery } from '../src/common/database/statement-pipeline';
 
 export interface Stats {
   samples: number;
@@ -45,9 +46,10 @@ export class QueryCounter {
 
   install(): void {
     const original = this.original;
-    const count = () => (this.count += 1);
+    const count = (statements: number) => (this.count += statements);
     Client.prototype.query = function (this: Client, ...args: unknown[]) {
-      count();
+      // A pipeline is several statements in one round trip: each is counted.
+      count(args[0] instanceof PipelineQuery ? args[0].statements.length : 1);
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof Client.prototype.query;
   }

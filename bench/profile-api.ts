@@ -2,24 +2,27 @@
  * Diagnosis helper, not part of `npm run bench`: runs P1's, P4's or P7's load against an api
  * process started with --cpu-prof on a database kept by `npm run bench -- --keep`, and writes the
  * CPU profile. `pages` alternates P7's two pages (the caseload and a referral page of his men).
- * PAGE=caseload or PAGE=referral runs that page alone. `statements` starts no process: it prints the SQL statements one lookup and each page send
+ * PAGE=caseload or PAGE=referral runs that page alone. FRESH=1 (attendance) starts from the same rosters every run
+ * (bench/roster-reset.ts); BASELINE=1 then runs P1's baseline on them as long. It prints the api's and PostgreSQL's CPU per request (utime + stime from /proc). `statements` starts no process: it prints the SQL statements one lookup and each page send
  * (their first request, then one with the session check cached).
  * npx ts-node --transpile-only bench/profile-api.ts lookup|attendance|pages|statements [seconds]
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AuthService } from '../src/modules/auth/auth.service';
 import { IDLE_TIMEOUT_SECONDS } from '../src/modules/auth/session-limits';
 import { SESSION_COOKIE } from '../src/modules/pages/page-session.service';
 import { RequestContext } from '../src/common/context/request-context';
-import { Client as PgClient } from 'pg';
+import { Client as PgClient, Pool } from 'pg';
 import { Role } from '../src/common/auth/role.enum';
 import { BenchApp, startBenchApp } from './app';
-import { loadRosters, rosterSave } from './attendance.bench';
+import { baselineSave, loadRosters, rosterSave } from './attendance.bench';
 import { benchDatabaseUrl, connect, deleteRedisKeys, REDIS_URL } from './database';
-import { runLoad } from './load';
+import { runLoad, runWork } from './load';
+import { freshRosters } from './roster-reset';
 import { appEnvironment, BenchProcess, buildApp, freePort, RssSampler, waitForHttp } from './processes';
 
 async function main(): Promise<void> {
@@ -41,7 +44,8 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const main = await buildApp(console.log);
+  // API_MAIN: another build's main.js to run (an A/B's other side), instead of this tree's.
+  const main = process.env.API_MAIN ?? (await buildApp(console.log));
   const port = await freePort();
   const profileDir = process.env.PROFILE_DIR ?? '/tmp/prof';
   // API_NODE_FLAGS: extra node flags for the api process (e.g. heap limits); PROFILE=0: no CPU profile.
@@ -88,11 +92,9 @@ async function main(): Promise<void> {
         headers: { authorization: `Bearer ${token}` },
       });
     } else {
-      const sessions = (
-        await client.query<{ id: string }>(
-          `SELECT s.id FROM sessions s JOIN bench_groups g ON g.id = s.group_id WHERE g.idx < 600 AND s.date = (SELECT max(date) FROM sessions WHERE status = 'held')`,
-        )
-      ).rows.map((r) => r.id);
+      const sessions = await rosterSessions(client);
+      // FRESH=1: the rosters as the first FRESH run left them (bench/roster-reset.ts), so A/B runs make the same saves.
+      if (process.env.FRESH === '1') console.log(`rosters ${await freshRosters(client, sessions)}`);
       const rosters = await loadRosters(client, sessions);
       next = (i) => {
         const save = rosterSave(rosters, i + 1);
@@ -107,19 +109,30 @@ async function main(): Promise<void> {
     const sampler = new RssSampler(api);
     sampler.start();
     const cpuBefore = cpuMs(api.pid);
+    const backendsBefore = await backendCpu(client, database);
     const result = await runLoad({ baseUrl: url, concurrency: 4, durationMs: seconds * 1000, next });
     // The api's own CPU per request: what a loaded machine changes least (throughput and p99 wait on the others' load).
-    const cpuPerRequestMs = (cpuMs(api.pid) - cpuBefore) / Math.max(1, result.throughput * seconds);
+    const answered = Math.max(1, result.throughput * seconds);
+    const cpuPerRequestMs = (cpuMs(api.pid) - cpuBefore) / answered;
+    // PostgreSQL's: every backend of the database, what it used during the run (new ones: since they started).
+    const backendsAfter = await backendCpu(client, database);
+    let backendMs = 0;
+    for (const [pid, ms] of backendsAfter) backendMs += ms - (backendsBefore.get(pid) ?? 0);
     console.log(
       JSON.stringify({
         throughput: result.throughput,
         p99: result.p99,
         errors: result.errors,
         cpuPerRequestMs,
+        pgCpuPerRequestMs: backendMs / answered,
+        load: loadavg()[0],
         rss: sampler.stop(),
         memory: api.memory(),
       }),
     );
+    // BASELINE=1 (attendance, with FRESH=1): then P1's bare node + pg script on the same rosters, from the same state, for as long.
+    if (which === 'attendance' && process.env.BASELINE === '1')
+      console.log(JSON.stringify(await baselineRun(client, database, user.id, seconds)));
   } finally {
     process.kill(api.pid, 'SIGUSR2');
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -136,6 +149,63 @@ function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are the 12th and 13th.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** P1's baseline (attendance.bench.ts) at the same concurrency on the same rosters, restored first; its CPU per save, the bench process's and PostgreSQL's. */
+async function baselineRun(client: PgClient, database: string, userId: string, seconds: number): Promise<Record<string, number>> {
+  const sessions = await rosterSessions(client);
+  await freshRosters(client, sessions);
+  const rosters = await loadRosters(client, sessions);
+  const pool = new Pool({ connectionString: benchDatabaseUrl(database), max: 20, application_name: 'throughline-bench-baseline' });
+  try {
+    const cpuBefore = process.cpuUsage();
+    const backendsBefore = await backendCpu(client, database);
+    const result = await runWork({
+      concurrency: 4,
+      durationMs: seconds * 1000,
+      work: (index) => baselineSave(pool, userId, rosterSave(rosters, index + 1)),
+    });
+    const cpu = process.cpuUsage(cpuBefore);
+    const backendsAfter = await backendCpu(client, database);
+    let backendMs = 0;
+    for (const [pid, ms] of backendsAfter) backendMs += ms - (backendsBefore.get(pid) ?? 0);
+    const answered = Math.max(1, result.throughput * seconds);
+    return {
+      baselineThroughput: result.throughput,
+      baselineP99: result.p99,
+      baselineErrors: result.errors,
+      benchCpuPerSaveMs: (cpu.user + cpu.system) / 1000 / answered,
+      pgCpuPerSaveMs: backendMs / answered,
+      load: loadavg()[0],
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+/** P1's rosters here: the latest held session of each of the first 600 groups. */
+async function rosterSessions(client: PgClient): Promise<string[]> {
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT s.id FROM sessions s JOIN bench_groups g ON g.id = s.group_id WHERE g.idx < 600 AND s.date = (SELECT max(date) FROM sessions WHERE status = 'held') ORDER BY s.id`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** CPU (ms) of each PostgreSQL backend connected to the database, by pid (the server runs on this machine). */
+async function backendCpu(client: PgClient, database: string): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    [database],
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      cpu.set(pid, cpuMs(pid));
+    } catch {
+      // gone since
+    }
+  }
+  return cpu;
 }
 
 /** A page session for the user, as signing in starts one. */
@@ -202,6 +272,29 @@ async function printStatements(bench: BenchApp, client: PgClient): Promise<void>
         for (const statement of sql)
           console.log(`  - ${statement.ms.toFixed(1).padStart(6)} ms  ${statement.sql.replace(/\s+/g, ' ').trim().slice(0, 140)}`);
       }
+    }
+    // A roster save of P1's (its first roster: a crossing, then its correction). It writes: with FRESH=1 the next run restores it.
+    const facilitator = await ids('facilitator@bench.test');
+    const facilitatorToken = (await bench.app.get(AuthService).issueSessionToken(facilitator.id, { ttlSeconds: 3600 }))!;
+    const sessions = await rosterSessions(client);
+    if (process.env.FRESH === '1') console.log(`rosters ${await freshRosters(client, sessions)}`);
+    const [roster] = await loadRosters(client, sessions);
+    for (const [round, index] of [
+      ['a crossing', 0],
+      ['its correction', 1],
+    ] as const) {
+      const save = rosterSave([roster], index);
+      const requestId = `statements-roster-save-${round.replace(/ /g, '-')}`;
+      const response = await fetch(`${bench.baseUrl}/api/v1/sessions/${roster.sessionId}/attendance`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${facilitatorToken}`, 'content-type': 'application/json', 'x-request-id': requestId },
+        body: JSON.stringify({ marks: save.marks.map((m) => ({ enrollmentId: m.enrollmentId, status: m.status })) }),
+      });
+      await response.arrayBuffer();
+      const sql = seen.filter((entry) => entry.requestId === requestId);
+      console.log(`\nroster save (${round}): HTTP ${response.status}, ${sql.length} statements`);
+      for (const statement of sql)
+        console.log(`  - ${statement.ms.toFixed(1).padStart(6)} ms  ${statement.sql.replace(/\s+/g, ' ').trim().slice(0, 140)}`);
     }
   } finally {
     PgClient.prototype.query = original;

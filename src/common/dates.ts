@@ -40,7 +40,18 @@ export function isoWeekday(value: string): number {
 }
 
 export function daysBetween(from: string, to: string): number {
-  return Math.round((parse(to).getTime() - parse(from).getTime()) / 86_400_000);
+  return Math.round((utcTime(to) - utcTime(from)) / 86_400_000);
+}
+
+/**
+ * The same instant as `parse(value).getTime()` for a YYYY-MM-DD date, from its numbers rather than by
+ * parsing a date string: the rules count days between every attendance and every cancelled week of
+ * a man's history on each save, and the string parse was most of their time (bench/findings.md,
+ * 2026-12-03). A day past the month's end rolls over as `new Date` does.
+ */
+function utcTime(value: string): number {
+  if (value.length !== 10) return parse(value).getTime();
+  return Date.UTC(Number(value.slice(0, 4)), Number(value.slice(5, 7)) - 1, Number(value.slice(8, 10)));
 }
 
 /** The first date on or after `from` that falls on the ISO weekday. */

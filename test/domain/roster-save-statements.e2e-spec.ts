@@ -9,12 +9,13 @@ import { waitFor } from '../helpers/wait-for';
 /**
  * The roster save keeps every guarantee (one transaction with the rules and the outbox inside,
  * idempotent, audited) in as few round trips as that needs, counted here so they cannot creep
- * back: BEGIN; the session locked with who may mark it and who is on its roster; the marks that
- * changed written and audited with the men's referrals locked; the rules' facts, marks and
- * events; their status changes, events, notices and audit entries with the roster read back, in
- * one statement; COMMIT. Nothing after commit: the notices' trigger signals the worker, which
- * queues them (the request sends nothing to Redis). A replay, which changes nothing, reads the
- * roster after its COMMIT. The session check is cached (SESSION_CACHE_MS).
+ * back. Three round trips: (1) BEGIN with the session locked, who may mark it and who is on its
+ * roster; (2) the marks that changed written and audited with the men's referrals locked, then the
+ * rules' facts, marks and events, then the roster read back; (3) the rules' status changes,
+ * events, notices and audit entries in one statement, with COMMIT. Nothing after commit: the
+ * notices' trigger signals the worker, which queues them (the request sends nothing to Redis). A
+ * replay, which changes nothing, sends COMMIT alone in its third. The session check is cached
+ * (SESSION_CACHE_MS). The save's statements are prepared (named), so each connection plans them once.
  */
 describe('the roster save in few statements', () => {
   let testApp: TestApp;
@@ -49,9 +50,13 @@ describe('the roster save in few statements', () => {
   });
 
   /** One save; the statements sent for it, including what it does after commit. */
-  async function save(
-    status: string,
-  ): Promise<{ statements: string[]; requestId: string; body: { entries: Array<{ mark: { status: string } | null }> } }> {
+  async function save(status: string): Promise<{
+    statements: string[];
+    trips: string[][];
+    names: Array<string | undefined>;
+    requestId: string;
+    body: { entries: Array<{ mark: { status: string } | null }> };
+  }> {
     const requestId = randomUUID();
     const response = await testApp.http
       .put(`/api/v1/sessions/${sessionId}/attendance`)
@@ -61,7 +66,13 @@ describe('the roster save in few statements', () => {
     expect(response.status).toBe(200);
     // Anything the request still sent after answering would be counted too.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    return { statements: counter.ofWork(requestId), requestId, body: response.body };
+    return {
+      statements: counter.ofWork(requestId),
+      trips: counter.tripsOf(requestId),
+      names: counter.namesOf(requestId),
+      requestId,
+      body: response.body as { entries: Array<{ mark: { status: string } | null }> },
+    };
   }
   const auditOf = async (requestId: string) =>
     await testApp.dataSource.query<Array<{ action: string; details: Record<string, unknown> | null }>>(
@@ -70,23 +81,37 @@ describe('the roster save in few statements', () => {
     );
   const statusOf = async () =>
     (await testApp.dataSource.query<Array<{ status: string }>>(`SELECT status FROM referrals WHERE id = $1`, [referralId]))[0].status;
-  const print = (what: string, statements: string[]) => process.stdout.write(`roster save, ${what}: ${statements.length} statements\n`);
+  const print = (what: string, statements: string[], trips: string[][]) =>
+    process.stdout.write(`roster save, ${what}: ${statements.length} statements in ${trips.length} round trips\n`);
+  /** BEGIN, the lock | the marks, the rules' read, the roster | [the rules' write,] COMMIT. */
+  const expectTrips = (trips: string[][], last: number) => {
+    expect(trips.map((trip) => trip.length)).toEqual([2, 3, last]);
+    expect(trips[0][0]).toBe('BEGIN');
+    expect(trips[0][1]).toMatch(/FOR UPDATE OF s/);
+    expect(trips[1][0]).toMatch(/^WITH changed AS/);
+    expect(trips[2][last - 1]).toBe('COMMIT');
+  };
+  /** Every statement but BEGIN and COMMIT is a named prepared statement. */
+  const expectPrepared = (statements: string[], names: Array<string | undefined>) =>
+    statements.forEach((sql, index) => expect([sql, names[index] === undefined]).toEqual([sql, sql === 'BEGIN' || sql === 'COMMIT']));
 
-  it('a first save of the session: 6 statements (no crossing: the rules write nothing, their last statement reads the roster back)', async () => {
-    const { statements, requestId, body } = await save('present');
-    print('first marks', statements);
+  it('a first save of the session: 6 statements in 3 round trips (no crossing: the rules write nothing)', async () => {
+    const { statements, trips, names, requestId, body } = await save('present');
+    print('first marks', statements, trips);
     expect(statements).toHaveLength(6);
-    expect(statements[0]).toMatch(/^START TRANSACTION|^BEGIN/);
-    expect(statements[5]).toBe('COMMIT');
+    expectTrips(trips, 1);
+    expectPrepared(statements, names);
     expect(body.entries[0].mark?.status).toBe('present');
     expect((await auditOf(requestId)).map((entry) => entry.action)).toEqual(['attendance.mark', 'session.held']);
   });
 
-  it('a save with a crossing: 6 statements, the event, its notices, the status change and every entry', async () => {
-    const { statements, requestId, body } = await save('removed');
-    print('a crossing', statements);
-    expect(statements).toHaveLength(6);
-    expect(statements[5]).toBe('COMMIT');
+  it('a save with a crossing: 7 statements in 3 round trips, the event, its notices, the status change and every entry', async () => {
+    const { statements, trips, names, requestId, body } = await save('removed');
+    print('a crossing', statements, trips);
+    expect(statements).toHaveLength(7);
+    expectTrips(trips, 2);
+    expect(trips[2][0]).toMatch(/^WITH status_changes AS/);
+    expectPrepared(statements, names);
     // The roster as the save left it, read inside its transaction.
     expect(body.entries[0].mark?.status).toBe('removed');
     const audit = await auditOf(requestId);
@@ -108,18 +133,19 @@ describe('the roster save in few statements', () => {
     ]);
   });
 
-  it('the same save again changes nothing, audits nothing and sends 5 statements', async () => {
-    const { statements, requestId } = await save('removed');
-    print('a replay', statements);
-    expect(statements).toHaveLength(5);
+  it('the same save again changes nothing, audits nothing and sends 6 statements in 3 round trips', async () => {
+    const { statements, trips, requestId } = await save('removed');
+    print('a replay', statements, trips);
+    expect(statements).toHaveLength(6);
+    expectTrips(trips, 1);
     expect(await auditOf(requestId)).toEqual([]);
   });
 
-  it('its correction: 6 statements, the corrected follow-up and the man active again', async () => {
-    const { statements, requestId, body } = await save('present');
-    print('a correction', statements);
-    expect(statements).toHaveLength(6);
-    expect(statements[5]).toBe('COMMIT');
+  it('its correction: 7 statements in 3 round trips, the corrected follow-up and the man active again', async () => {
+    const { statements, trips, requestId, body } = await save('present');
+    print('a correction', statements, trips);
+    expect(statements).toHaveLength(7);
+    expectTrips(trips, 2);
     expect(body.entries[0].mark?.status).toBe('present');
     expect((await auditOf(requestId)).map((entry) => entry.action)).toEqual([
       'attendance.correct',

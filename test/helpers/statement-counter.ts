@@ -1,5 +1,7 @@
 import { Client } from 'pg';
 import { RequestContext } from '../../src/common/context/request-context';
+import { statementName } from '../../src/common/database/prepared-statement';
+import { PipelineQuery } from '../../src/common/database/statement-pipeline';
 
 /**
  * Every SQL statement the app's pg clients send, with the request it was sent for (the request
@@ -7,19 +9,30 @@ import { RequestContext } from '../../src/common/context/request-context';
  * timers and workers of the same process send their own.
  */
 export class StatementCounter {
-  private readonly seen: Array<{ requestId: string | null; sql: string; name?: string }> = [];
+  private readonly seen: Array<{ requestId: string | null; sql: string; name?: string; trip: number }> = [];
+  private trips = 0;
   // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, and called with the client as `this`
   private readonly original = Client.prototype.query;
 
   install(): this {
     const original = this.original;
     const seen = this.seen;
+    const trip = () => (this.trips += 1);
     Client.prototype.query = function (this: Client, ...args: unknown[]) {
       const first = args[0] as string | { text?: string } | undefined;
+      const requestId = RequestContext.current()?.requestId ?? null;
+      const number = trip();
+      if (first instanceof PipelineQuery) {
+        // Several statements in one round trip: each counted, with the trip it went in.
+        for (const statement of first.statements)
+          seen.push({ requestId, sql: statement.text, name: statement.prepared ? statementName(statement.text) : undefined, trip: number });
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      }
       seen.push({
-        requestId: RequestContext.current()?.requestId ?? null,
+        requestId,
         sql: typeof first === 'string' ? first : (first?.text ?? ''),
         name: typeof first === 'string' ? undefined : (first as { name?: string } | undefined)?.name,
+        trip: number,
       });
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof Client.prototype.query;
@@ -33,6 +46,14 @@ export class StatementCounter {
   /** The statements sent for one request, in order. */
   of(requestId: string): string[] {
     return this.seen.filter((entry) => entry.requestId === requestId).map((entry) => entry.sql);
+  }
+
+  /** The request's own statements (no session check) by round trip, in order. */
+  tripsOf(requestId: string): string[][] {
+    const trips = new Map<number, string[]>();
+    for (const entry of this.seen)
+      if (entry.requestId === requestId && !isSessionCheck(entry.sql)) trips.set(entry.trip, [...(trips.get(entry.trip) ?? []), entry.sql]);
+    return [...trips.values()];
   }
 
   /** The prepared statement names of one request's statements, in order (undefined: not prepared). */

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { inPipelinedTransaction, PipelinedTransaction } from '../../common/database/pipelined-transaction';
+import { Statement } from '../../common/database/statement-pipeline';
 import { NotFoundError, UnprocessableError } from '../../common/errors/domain-error';
 import { SqlParams } from '../../common/http/sql-params';
 import { AuditedWrite } from '../audit/audited-write';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { ProgramClock } from '../../config/program-clock';
-import { AuditService } from '../audit/audit.service';
 import { ComplianceService } from '../compliance/compliance.service';
 import { addAttendanceCharges } from '../fees/attendance-charges';
 import { AccessService } from '../access/access.service';
-import { OutboxTransaction } from '../mail/outbox-transaction';
 import { Roster, RosterService } from '../sessions/roster.service';
 import { Session, SessionStatus } from '../groups/session.entity';
 import { AttendanceMarkDto } from './mark-attendance.dto';
@@ -31,11 +31,9 @@ export interface RaisedByMark {
 export class AttendanceService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly outbox: OutboxTransaction,
     private readonly compliance: ComplianceService,
     private readonly access: AccessService,
     private readonly rosters: RosterService,
-    private readonly audit: AuditService,
     private readonly clock: ProgramClock,
   ) {}
 
@@ -50,6 +48,11 @@ export class AttendanceService {
   /**
    * The same save, also saying which events it raised for whom (by enrollment: a facilitator does not
    * see the case), so the roster can tell him "the court notice was withdrawn".
+   *
+   * Three round trips (see test/domain/roster-save-statements.e2e-spec.ts): BEGIN with the session's
+   * lock; the marks' write, the rules' read and the roster's read, in that order, each seeing the
+   * one before; the rules' write with COMMIT. Each waits for what the save decides in between: who
+   * is on the roster, then what the rules raise.
    */
   async markAndTell(
     user: SignedInUser,
@@ -57,12 +60,11 @@ export class AttendanceService {
     marks: AttendanceMarkDto[],
     details?: SessionDetails,
   ): Promise<{ roster: Roster; raised: RaisedByMark[] }> {
-    const raised: RaisedByMark[] = [];
-    const read = await this.outbox.run(async (manager): Promise<Roster | null> => {
+    return inPipelinedTransaction(this.dataSource, async (transaction) => {
       const enrollmentIds = marks.map((mark) => mark.enrollmentId);
       // The row lock makes concurrent saves of one roster take turns, so a replay sees the first one's
       // result; who may mark it, and which of the marks name a man on its roster, come in the same read.
-      const { session, referralOf } = await this.lockSession(manager, user, sessionId, enrollmentIds);
+      const { session, referralOf } = await this.lockSession(transaction, user, sessionId, enrollmentIds);
       this.assertMarkable(session);
       const strangers = enrollmentIds.filter((id) => !referralOf.has(id));
       if (strangers.length) {
@@ -72,55 +74,63 @@ export class AttendanceService {
           { enrollmentIds: strangers },
         );
       }
-      if (details) await this.recordDetails(manager, session, details);
-      const changedReferrals = await this.writeMarks(manager, session, marks, referralOf, user);
-      if (!changedReferrals.length) return null;
+      if (details) await this.recordDetails(transaction, session, details);
+      // The rules' read comes after the statement that locks the changed men's referrals, so it sees
+      // what any save it waited for wrote. It reads every man named (which of them changed is known
+      // only from the write's answer); the rules judge the changed ones. The roster read sees the
+      // marks and their standing, which the rules' write does not change.
+      const named = marks.map((mark) => referralOf.get(mark.enrollmentId) as string);
+      const rulesRead = this.compliance.lockedRead(named);
+      const [written, facts, rosterRows] = await transaction.send([
+        this.marksWrite(session, marks, referralOf, user),
+        rulesRead.statement,
+        this.rosters.statement(sessionId),
+      ]);
+      const changedReferrals = ((AuditedWrite.answer(written).locked_referrals ?? []) as Array<{ id: string }>).map((row) => row.id);
+      const roster = this.rosters.fromRows(rosterRows, user.role);
+      // Nothing changed (a replay): nothing to judge; the transaction commits having written nothing.
+      if (!changedReferrals.length) return { roster, raised: [] };
       // Rules run in this transaction: a crossing and its notices commit with the mark, or neither does.
-      // writeMarks locked the men's referrals, so their facts, marks and events are read in one statement;
-      // the roster is read back in the rules' last statement (it shows marks and standing, which that
-      // statement does not write), not in one more after commit.
-      const summary = await this.compliance.evaluate(manager, changedReferrals, {
-        referralsLocked: true,
-        alongside: (write) => this.rosters.readWith(write, 'saved_roster', sessionId),
-      });
+      const decision = this.compliance.decide(rulesRead.read(facts), changedReferrals);
+      const [decided] = decision.statement ? await transaction.send([decision.statement], { commit: true }) : [[]];
+      const summary = decision.summarise(decided);
+      const raised: RaisedByMark[] = [];
       for (const mark of marks) {
         for (const event of summary.events)
           if (event.referralId === referralOf.get(mark.enrollmentId)) raised.push({ enrollmentId: mark.enrollmentId, kind: event.kind });
       }
-      return this.rosters.fromStatement(summary.alongside.saved_roster ?? [], user.role);
+      return { roster, raised };
     });
-    // Nothing changed (a replay): the roster as recorded, read after the transaction as before.
-    return { roster: read ?? (await this.rosters.load(this.dataSource.manager, sessionId, user.role)), raised };
   }
 
   /** The session, locked, if this user may mark it (else 404), with the referral of each enrollment named that is on its roster that day. */
   private async lockSession(
-    manager: EntityManager,
+    transaction: PipelinedTransaction,
     user: SignedInUser,
     sessionId: string,
     enrollmentIds: string[],
   ): Promise<{ session: MarkableSession; referralOf: Map<string, string> }> {
     const params = new SqlParams();
-    const rows = await manager.query<
-      Array<{
-        id: string;
-        group_id: string;
-        date: string;
-        status: SessionStatus;
-        note: string | null;
-        run_by_id: string | null;
-        eligible: Array<{ id: string; referral_id: string }>;
-      }>
-    >(
-      `SELECT s.id, s.group_id, s.date::text AS date, s.status, s.note, s.run_by_id,
+    const rows = await transaction.query<{
+      id: string;
+      group_id: string;
+      date: string;
+      status: SessionStatus;
+      note: string | null;
+      run_by_id: string | null;
+      eligible: Array<{ id: string; referral_id: string }>;
+    }>({
+      text: `SELECT s.id, s.group_id, s.date::text AS date, s.status, s.note, s.run_by_id,
               COALESCE((SELECT json_agg(json_build_object('id', e.id, 'referral_id', e.referral_id)) FROM enrollments e
                          WHERE e.id = ANY(${params.bind(enrollmentIds)}::uuid[]) AND e.group_id = s.group_id
                            AND e.start_date <= s.date AND (e.end_date IS NULL OR e.end_date >= s.date)), '[]'::json) AS eligible
          FROM sessions s JOIN groups g ON g.id = s.group_id
         WHERE s.id = ${params.bind(sessionId)} AND ${this.access.scopeSql(user, 'session.mark', 's', params.bind)}
         FOR UPDATE OF s`,
-      params.values,
-    );
+      values: params.values,
+      // The text is one per role's scope; the plan is the session's primary key whatever the values.
+      prepared: true,
+    });
     const row = rows.at(0);
     if (!row) throw new NotFoundError('session');
     return {
@@ -130,13 +140,14 @@ export class AttendanceService {
   }
 
   /** The session's note and who ran it, with the marks in one transaction; audited when they change. */
-  private async recordDetails(manager: EntityManager, session: MarkableSession, details: SessionDetails): Promise<void> {
+  private async recordDetails(transaction: PipelinedTransaction, session: MarkableSession, details: SessionDetails): Promise<void> {
     const note = details.note?.trim() ? details.note.trim().slice(0, 2000) : null;
     const runById = details.runById || null;
     if (runById) {
-      const [facilitator] = await manager.query<unknown[]>(`SELECT 1 FROM users WHERE id = $1 AND role = 'facilitator' AND active`, [
-        runById,
-      ]);
+      const [facilitator] = await transaction.query({
+        text: `SELECT 1 FROM users WHERE id = $1 AND role = 'facilitator' AND active`,
+        values: [runById],
+      });
       if (!facilitator) {
         throw new UnprocessableError('NOT_A_FACILITATOR', 'Who ran the session must be an active facilitator', {
           fields: { runById: ['Choose a facilitator from the list'] },
@@ -144,20 +155,19 @@ export class AttendanceService {
       }
     }
     if (note === (session.note ?? null) && runById === (session.runById ?? null)) return;
-    await manager.update(Session, { id: session.id }, { note, runById });
-    await this.audit.record(
-      {
-        action: 'session.details',
-        recordType: 'session',
-        recordId: session.id,
-        // The note is free text: the entry says which fields changed, and who ran it (an id).
-        details: {
-          fields: [...(note !== (session.note ?? null) ? ['note'] : []), ...(runById !== (session.runById ?? null) ? ['runById'] : [])],
-          runById,
-        },
-      },
-      manager,
+    const write = new AuditedWrite();
+    const { bind } = write;
+    write.with(
+      'session_details',
+      `UPDATE sessions SET note = ${bind(note)}, run_by_id = ${bind(runById)}::uuid WHERE id = ${bind(session.id)}::uuid`,
     );
+    // The note is free text: the entry says which fields changed, and who ran it (an id).
+    const changed = {
+      fields: [...(note !== (session.note ?? null) ? ['note'] : []), ...(runById !== (session.runById ?? null) ? ['runById'] : [])],
+      runById,
+    };
+    write.audit(`SELECT 'session.details', 'session', ${bind(session.id)}::text, ${bind(JSON.stringify(changed))}::jsonb, 1`);
+    await transaction.query(write.statement() as Statement);
   }
 
   private assertMarkable(session: MarkableSession): void {
@@ -174,15 +184,10 @@ export class AttendanceService {
    * audited ("mark" or "correct", from what they were), a scheduled session becomes held (audited),
    * and the referrals of the men whose marks changed are locked, in id order, for the rules. The
    * marks as they were are read by the same statement that overwrites them, after the session's
-   * lock, so a replay of a save finds nothing changed and writes nothing. Answers those referrals.
+   * lock, so a replay of a save finds nothing changed and writes nothing. Answers those referrals
+   * (`locked_referrals`).
    */
-  private async writeMarks(
-    manager: EntityManager,
-    session: MarkableSession,
-    marks: AttendanceMarkDto[],
-    referralOf: Map<string, string>,
-    user: SignedInUser,
-  ): Promise<string[]> {
+  private marksWrite(session: MarkableSession, marks: AttendanceMarkDto[], referralOf: Map<string, string>, user: SignedInUser): Statement {
     const write = new AuditedWrite();
     const { bind } = write;
     const sessionParam = bind(session.id);
@@ -223,8 +228,7 @@ export class AttendanceService {
     write.audit(`SELECT 'session.held', 'session', h.id, NULL::jsonb, 1 FROM held h`);
     // A session attended is charged, a corrected one reversed, with the marks or not at all.
     addAttendanceCharges(write, 'changed', sessionParam);
-    const result = await write.run(manager);
-    return ((result.locked_referrals ?? []) as Array<{ id: string }>).map((row) => row.id);
+    return write.statement() as Statement;
   }
 }
 

@@ -33,7 +33,17 @@ export class AuditedWrite {
 
   /** Runs it; answers the rows of every CTE marked `returned`, by name. */
   async run(manager: EntityManager): Promise<Partial<Record<string, Array<Record<string, unknown>>>>> {
-    if (this.empty) return {};
+    const statement = this.statement();
+    if (!statement) return {};
+    return AuditedWrite.answer(await manager.query<Array<Record<string, unknown>>>(statement.text, statement.values));
+  }
+
+  /**
+   * The same as a statement for the caller to send (with others, in one round trip: a pipelined
+   * transaction); `answer` reads its rows. Null when there is nothing to write.
+   */
+  statement(): { text: string; values: unknown[]; prepared: true } | null {
+    if (this.empty) return null;
     const ctes = [...this.ctes.map((cte) => `${cte.name} AS (${cte.sql})`)];
     if (this.entries.length) {
       const who = auditColumns({ action: '', recordType: '' });
@@ -51,10 +61,13 @@ export class AuditedWrite {
     const select = returned.length
       ? returned.map((cte) => `(SELECT COALESCE(json_agg(t), '[]'::json) FROM ${cte.name} t) AS ${cte.name}`).join(', ')
       : '1 AS done';
-    const [row] = await manager.query<[Record<string, Array<Record<string, unknown>>>?]>(
-      `WITH ${ctes.join(',\n')} SELECT ${select}`,
-      this.params.values,
-    );
-    return row ?? {};
+    // Its text depends on which parts were added, not on the values (lists are bound as arrays):
+    // few texts, each prepared once per connection.
+    return { text: `WITH ${ctes.join(',\n')} SELECT ${select}`, values: this.params.values, prepared: true };
+  }
+
+  /** The rows of every CTE marked `returned`, by name, from the statement's rows. */
+  static answer(rows: Array<Record<string, unknown>>): Partial<Record<string, Array<Record<string, unknown>>>> {
+    return (rows[0] ?? {}) as Partial<Record<string, Array<Record<string, unknown>>>>;
   }
 }

@@ -12,6 +12,7 @@ import { ComplianceEventKind } from '../../common/program/compliance-event-kind.
 import { EventDraft, evaluateReferral, ExistingEvent, ReferralFacts } from './compliance-rules';
 import { loadMarkFacts, markHistory, parseMarkFacts } from './mark-facts.repository';
 import { RulePolicyRow, toRulePolicy } from './rule-policy.row';
+import { Statement } from '../../common/database/statement-pipeline';
 
 interface FactsRow extends RulePolicyRow {
   id: string;
@@ -47,6 +48,17 @@ const FACTS_FROM = `referrals r JOIN policies p ON p.id = r.policy_id
      WHERE e.referral_id = r.id) w ON true
  WHERE r.id = ANY($1::uuid[])`;
 
+/**
+ * The facts, marks and events of locked referrals in one statement ($1: their ids, $2: today). Its
+ * text is fixed, so it is prepared once per connection.
+ */
+const LOCKED_FACTS_SQL = `SELECT ${FACTS_SELECT},
+              (${markHistory('r.id')}) AS marks,
+              COALESCE((SELECT json_agg(json_build_object('id', e.id, 'referral_id', e.referral_id, 'kind', e.kind, 'threshold_key', e.threshold_key,
+                                                          'corrects_event_id', e.corrects_event_id, 'reinstated', COALESCE(e.created_at <= r.reinstated_at, false)))
+                          FROM compliance_events e WHERE e.referral_id = r.id), '[]'::json) AS events
+         FROM ${FACTS_FROM} ORDER BY r.id`;
+
 type EventRow = {
   id: string;
   referral_id: string;
@@ -56,7 +68,16 @@ type EventRow = {
   reinstated: boolean;
 };
 
-interface EvaluationInput {
+type LockedFactsRow = FactsRow & { marks: string | null; events: EventRow[] };
+
+/** What the rules read, from the rows of LOCKED_FACTS_SQL. */
+function lockedInput(rows: LockedFactsRow[], ids: string[]): EvaluationInput {
+  const marks = new Map(ids.map((id) => [id, [] as MarkFact[]]));
+  for (const row of rows) if (row.marks) marks.set(row.id, parseMarkFacts(row.marks));
+  return { facts: rows, marks, existing: groupEvents(rows.flatMap((row) => row.events)) };
+}
+
+export interface EvaluationInput {
   facts: FactsRow[];
   marks: Map<string, MarkFact[]>;
   existing: Map<string, ExistingEvent[]>;
@@ -68,8 +89,25 @@ export interface EvaluationSummary {
   statusChanges: number;
   /** The events written, by referral. */
   events: Array<{ referralId: string; kind: string }>;
-  /** The rows of what the caller added to the rules' last statement (`alongside`), by name. */
-  alongside: Partial<Record<string, Array<Record<string, unknown>>>>;
+}
+
+/** Options of an evaluation: see `evaluate`. */
+interface EvaluationOptions {
+  calendar?: boolean;
+  today?: string;
+}
+
+/** What the rules decided, as the one statement that writes it (not yet sent), and how to read its answer. */
+export interface Decision {
+  /** Null when the rules write nothing. */
+  statement: Statement | null;
+  summarise(rows: Array<Record<string, unknown>>): EvaluationSummary;
+}
+
+/** The read of locked referrals' facts, as a statement to send with others, and how to read its rows. */
+export interface LockedRead {
+  statement: Statement;
+  read(rows: Array<Record<string, unknown>>): EvaluationInput;
 }
 
 /**
@@ -88,30 +126,38 @@ export class ComplianceService {
   /**
    * `calendar: true` raises the time-based rules too (the sweep); a request raises only what its
    * marks cross, so back-entering old attendance does not raise stale lapses, but withdraws any
-   * event its change no longer bears out. `alongside` adds the caller's own parts to the rules'
-   * last statement (which then always runs): a read there sees the transaction's earlier writes.
+   * event its change no longer bears out.
    */
   async evaluate(
     manager: EntityManager,
     referralIds: string[],
-    options: { calendar?: boolean; today?: string; referralsLocked?: boolean; alongside?: (write: AuditedWrite) => void } = {},
+    options: EvaluationOptions & { referralsLocked?: boolean } = {},
   ): Promise<EvaluationSummary> {
     const today = options.today ?? this.clock.today();
-    const summary: EvaluationSummary = { eventsCreated: 0, noticesCreated: 0, statusChanges: 0, events: [], alongside: {} };
-    if (referralIds.length === 0) return summary;
+    if (referralIds.length === 0) return { eventsCreated: 0, noticesCreated: 0, statusChanges: 0, events: [] };
     const ids = [...new Set(referralIds)].sort();
-    const { facts, marks, existing } = options.referralsLocked
-      ? await this.readLocked(manager, ids, today)
-      : await this.lockAndRead(manager, ids, today);
+    const input = options.referralsLocked ? await this.readLocked(manager, ids, today) : await this.lockAndRead(manager, ids, today);
+    const decision = this.decide(input, ids, { ...options, today });
+    return decision.summarise(decision.statement ? await manager.query(decision.statement.text, decision.statement.values) : []);
+  }
 
+  /**
+   * The rules applied to what was read, for the referrals `referralIds` among them (the read may
+   * hold more), as one set-based statement: the status changes, the events, their notices and
+   * every audit entry, however many men change status.
+   */
+  decide(input: EvaluationInput, referralIds: string[], options: EvaluationOptions = {}): Decision {
+    const today = options.today ?? this.clock.today();
+    const wanted = new Set(referralIds);
     const drafts: Array<EventDraft & { referralId: string }> = [];
     const statusChanges: Array<{ id: string; from: ReferralStatus; to: ReferralStatus; reason: string | null }> = [];
-    for (const row of facts) {
+    for (const row of input.facts) {
+      if (!wanted.has(row.id)) continue;
       const evaluation = evaluateReferral({
         referral: toReferralFacts(row),
         policy: toRulePolicy(row),
-        marks: marks.get(row.id) ?? [],
-        existing: existing.get(row.id) ?? [],
+        marks: input.marks.get(row.id) ?? [],
+        existing: input.existing.get(row.id) ?? [],
         today,
         includeCalendar: options.calendar ?? false,
       });
@@ -120,19 +166,35 @@ export class ComplianceService {
         statusChanges.push({ id: row.id, from: row.status, to: evaluation.status, reason: evaluation.statusReason });
       }
     }
-    // Set-based and one statement: the status changes, the events, their notices and every audit
-    // entry, however many men change status.
     const write = new AuditedWrite();
     const changed = this.statuses.addTransitions(write, statusChanges);
     addVictimNotifications(write, changed, this.clock.timeZone);
-    summary.statusChanges = statusChanges.length;
-    options.alongside?.(write);
-    const written = await this.writeEvents(manager, drafts, write);
-    summary.eventsCreated = written.events.length;
-    summary.noticesCreated = written.notices;
-    summary.events = written.events;
-    summary.alongside = written.result;
-    return summary;
+    this.addEvents(write, drafts);
+    return {
+      statement: write.statement(),
+      summarise: (rows) => {
+        const result = AuditedWrite.answer(rows);
+        const events = (result.raised_events ?? []) as Array<{ referral_id: string; kind: string }>;
+        return {
+          eventsCreated: events.length,
+          noticesCreated: (result.raised_notices ?? []).length,
+          statusChanges: statusChanges.length,
+          events: events.map((event) => ({ referralId: event.referral_id, kind: event.kind })),
+        };
+      },
+    };
+  }
+
+  /**
+   * The facts, marks and events of referrals the caller has locked, as one statement to send after
+   * the statement that took the locks (so its snapshot is not older than any write they waited for).
+   */
+  lockedRead(referralIds: string[], today: string = this.clock.today()): LockedRead {
+    const ids = [...new Set(referralIds)].sort();
+    return {
+      statement: { text: LOCKED_FACTS_SQL, values: [ids, today], prepared: true },
+      read: (rows) => lockedInput(rows as unknown as LockedFactsRow[], ids),
+    };
   }
 
   /**
@@ -145,64 +207,39 @@ export class ComplianceService {
     return { facts, marks: await loadMarkFacts(manager, ids), existing: await this.existingEvents(manager, ids) };
   }
 
-  /**
-   * The same in one statement, for a caller that already holds the referrals' locks (taken before
-   * this statement began, so its snapshot is not older than any write it waited for).
-   */
+  /** `lockedRead`, sent on the caller's manager. */
   private async readLocked(manager: EntityManager, ids: string[], today: string): Promise<EvaluationInput> {
-    const rows: Array<FactsRow & { marks: string | null; events: EventRow[] }> = await manager.query(
-      `SELECT ${FACTS_SELECT},
-              (${markHistory('r.id')}) AS marks,
-              COALESCE((SELECT json_agg(json_build_object('id', e.id, 'referral_id', e.referral_id, 'kind', e.kind, 'threshold_key', e.threshold_key,
-                                                          'corrects_event_id', e.corrects_event_id, 'reinstated', COALESCE(e.created_at <= r.reinstated_at, false)))
-                          FROM compliance_events e WHERE e.referral_id = r.id), '[]'::json) AS events
-         FROM ${FACTS_FROM} ORDER BY r.id`,
-      [ids, today],
-    );
-    const marks = new Map(ids.map((id) => [id, [] as MarkFact[]]));
-    for (const row of rows) if (row.marks) marks.set(row.id, parseMarkFacts(row.marks));
-    return { facts: rows, marks, existing: groupEvents(rows.flatMap((row) => row.events)) };
+    return lockedInput(await manager.query(LOCKED_FACTS_SQL, [ids, today]), ids);
   }
 
   /** An event the program raises by decision (completed, terminated), with its notices. */
   async raise(manager: EntityManager, referralId: string, kind: ComplianceEventKind, facts: Record<string, unknown>): Promise<void> {
-    await this.writeEvents(manager, [{ referralId, kind, thresholdKey: kind, occurredOn: this.clock.today(), facts }], new AuditedWrite());
+    const write = new AuditedWrite();
+    this.addEvents(write, [{ referralId, kind, thresholdKey: kind, occurredOn: this.clock.today(), facts }]);
+    await write.run(manager);
   }
 
-  /** Adds the events (the unique crossing key makes a second writer a no-op), their audit entries and notices to `write`, and runs it. */
-  private async writeEvents(
-    manager: EntityManager,
-    drafts: Array<EventDraft & { referralId: string }>,
-    write: AuditedWrite,
-  ): Promise<{
-    events: Array<{ referralId: string; kind: string }>;
-    notices: number;
-    result: Partial<Record<string, Array<Record<string, unknown>>>>;
-  }> {
-    if (drafts.length) {
-      const { bind } = write;
-      write.with(
-        'raised_events',
-        `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id)
-         SELECT x.referral_id, x.kind::compliance_event_kind, x.threshold_key, x.occurred_on, x.facts, x.corrects_event_id
-           FROM unnest(${bind(drafts.map((draft) => draft.referralId))}::uuid[], ${bind(drafts.map((draft) => draft.kind))}::text[],
-                       ${bind(drafts.map((draft) => draft.thresholdKey))}::text[], ${bind(drafts.map((draft) => draft.occurredOn))}::date[],
-                       ${bind(drafts.map((draft) => JSON.stringify(draft.facts)))}::jsonb[], ${bind(drafts.map((draft) => draft.correctsEventId ?? null))}::uuid[])
-             WITH ORDINALITY AS x(referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id, ord)
-          ORDER BY x.ord
-         ON CONFLICT (referral_id, kind, threshold_key) DO NOTHING
-         RETURNING id, referral_id, kind, corrects_event_id`,
-        { returned: true },
-      );
-      write.audit(
-        `SELECT 'compliance.event', 'referral', e.referral_id, jsonb_build_object('eventId', e.id, 'kind', e.kind), row_number() OVER () FROM raised_events e`,
-      );
-      addEventNotices(write, 'raised_notices', 'raised_events', this.config.programTimeZone);
-    }
-    const result = await write.run(manager);
-    const events = (result.raised_events ?? []) as Array<{ referral_id: string; kind: string }>;
-    const noticeIds = ((result.raised_notices ?? []) as Array<{ id: string }>).map((row) => row.id);
-    return { events: events.map((event) => ({ referralId: event.referral_id, kind: event.kind })), notices: noticeIds.length, result };
+  /** Adds the events (the unique crossing key makes a second writer a no-op), their audit entries and notices to `write`. */
+  private addEvents(write: AuditedWrite, drafts: Array<EventDraft & { referralId: string }>): void {
+    if (!drafts.length) return;
+    const { bind } = write;
+    write.with(
+      'raised_events',
+      `INSERT INTO compliance_events (referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id)
+       SELECT x.referral_id, x.kind::compliance_event_kind, x.threshold_key, x.occurred_on, x.facts, x.corrects_event_id
+         FROM unnest(${bind(drafts.map((draft) => draft.referralId))}::uuid[], ${bind(drafts.map((draft) => draft.kind))}::text[],
+                     ${bind(drafts.map((draft) => draft.thresholdKey))}::text[], ${bind(drafts.map((draft) => draft.occurredOn))}::date[],
+                     ${bind(drafts.map((draft) => JSON.stringify(draft.facts)))}::jsonb[], ${bind(drafts.map((draft) => draft.correctsEventId ?? null))}::uuid[])
+           WITH ORDINALITY AS x(referral_id, kind, threshold_key, occurred_on, facts, corrects_event_id, ord)
+        ORDER BY x.ord
+       ON CONFLICT (referral_id, kind, threshold_key) DO NOTHING
+       RETURNING id, referral_id, kind, corrects_event_id`,
+      { returned: true },
+    );
+    write.audit(
+      `SELECT 'compliance.event', 'referral', e.referral_id, jsonb_build_object('eventId', e.id, 'kind', e.kind), row_number() OVER () FROM raised_events e`,
+    );
+    addEventNotices(write, 'raised_notices', 'raised_events', this.config.programTimeZone);
   }
 
   private async existingEvents(manager: EntityManager, referralIds: string[]): Promise<Map<string, ExistingEvent[]>> {

@@ -10,7 +10,7 @@ import { parseMarkFacts } from '../compliance/mark-facts.repository';
 import { toAbsenceRules } from '../compliance/rule-policy.row';
 import { AccessService } from '../access/access.service';
 import { Role } from '../../common/auth/role.enum';
-import { AuditedWrite } from '../audit/audited-write';
+import { Statement } from '../../common/database/statement-pipeline';
 import { RosterRepository, RosterRow, RosterSessionRow, SessionAndRosterRow, sessionAndRosterSql } from './roster.repository';
 import { SessionView, toSessionView } from '../groups/session.view';
 
@@ -77,32 +77,19 @@ export class RosterService {
   }
 
   /**
-   * The same read as a part (`name`) of a larger statement of the caller's transaction, which sees
-   * what the transaction's earlier statements wrote (a save's marks), not what the statement itself
-   * writes; `fromStatement` makes the roster of its rows.
+   * The same read as a statement for the caller's pipelined transaction (sent after its marks'
+   * write, it sees them); `fromRows` makes the roster of its rows.
    */
-  readWith(write: AuditedWrite, name: string, sessionId: string): void {
-    write.with(
-      name,
-      `SELECT row_number() OVER (ORDER BY x.last_name, x.first_name, x.enrollment_id) AS roster_ord, x.*
-         FROM (${sessionAndRosterSql(`${write.bind(sessionId)}::uuid`)}) x`,
-      { returned: true },
-    );
+  statement(sessionId: string): Statement {
+    return { text: SESSION_AND_ROSTER_SQL, values: [sessionId], prepared: true };
   }
 
-  /** The roster of the rows `readWith` brought back (as JSON: ordered again, and the mark's time a Date again). */
-  fromStatement(rows: Array<Record<string, unknown>>, viewer: Role): Roster {
-    const ordered = [...(rows as unknown as Array<SessionAndRosterRow & { roster_ord: number }>)].sort(
-      (a, b) => a.roster_ord - b.roster_ord,
-    );
-    return toRoster(
-      ordered.map((row) =>
-        row.enrollment_id !== null && row.marked_at !== null ? { ...row, marked_at: new Date(row.marked_at as unknown as string) } : row,
-      ),
-      viewer,
-    );
+  fromRows(rows: Array<Record<string, unknown>>, viewer: Role): Roster {
+    return toRoster(rows as unknown as SessionAndRosterRow[], viewer);
   }
 }
+
+const SESSION_AND_ROSTER_SQL = sessionAndRosterSql('$1');
 
 function toRoster(rows: SessionAndRosterRow[], viewer: Role): Roster {
   const [sessionRow] = rows;

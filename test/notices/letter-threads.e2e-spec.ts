@@ -1,11 +1,11 @@
-import { addDays } from '../../src/common/dates';
 import { renderNoticeLetter } from '../../src/modules/notices/letter-pdf';
 import { NoticeLetters } from '../../src/modules/notices/notice-letters.service';
 import { NoticeRenderer } from '../../src/modules/notices/notice-renderer.service';
-import { bearer, Staff } from '../helpers/fixtures';
-import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp, TODAY } from '../helpers/domain';
+import { Staff } from '../helpers/fixtures';
+import { Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
+import { removedToday } from './removed-today';
 
 /**
  * With LETTER_THREADS=1 (the default outside tests) the worker draws its PDF letters on a thread of
@@ -25,26 +25,12 @@ describe('letters drawn on a thread of their own', () => {
 
   /** A man removed for behaviour on today's session: his event's two notices, once both are sent. */
   async function removeOne(): Promise<Array<{ id: string; letter: Buffer }>> {
-    const group = await createGroup(testApp, staff, {
-      curriculumId: reference.duluth.id,
-      facilitatorIds: [staff.users.facilitator.id],
-      weekday: 2,
-    });
-    const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -30) });
-    const sessions = await sessionsOf(testApp, staff, group.id, addDays(TODAY, -14), TODAY);
-    const session = sessions[sessions.length - 1];
-    const { enrollment } = await enroll(testApp, staff, referral.id, group.id, session.date);
-    await testApp.http
-      .put(`/api/v1/sessions/${session.id}/attendance`)
-      .set(bearer(staff.tokens.facilitator))
-      .send({ marks: [{ enrollmentId: enrollment.id, status: 'removed' }] })
-      .expect(200);
+    const { noticeIds } = await removedToday(testApp, staff, reference);
     return waitFor(
       async () => {
         const rows = await testApp.dataSource.query<Array<{ id: string; letter: Buffer }>>(
-          `SELECT n.id, n.letter_pdf AS letter FROM notices n JOIN compliance_events e ON e.id = n.event_id
-            WHERE e.referral_id = $1 AND e.kind = 'removed_for_behaviour' AND n.status = 'sent'`,
-          [referral.id],
+          `SELECT id, letter_pdf AS letter FROM notices WHERE id = ANY($1::uuid[]) AND status = 'sent'`,
+          [noticeIds],
         );
         return rows.length === 2 ? rows : null;
       },

@@ -1,11 +1,11 @@
 import { getQueueToken } from '@nestjs/bull';
 import { Job, Queue } from 'bull';
-import { addDays } from '../../src/common/dates';
 import { JobName, QueueName } from '../../src/modules/queues/queue-names';
-import { bearer, Staff } from '../helpers/fixtures';
-import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp, TODAY } from '../helpers/domain';
+import { Staff } from '../helpers/fixtures';
+import { Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
+import { removedToday } from './removed-today';
 
 /**
  * A roster save does not queue its notices itself: the notices' trigger signals `notices_due` on
@@ -38,31 +38,7 @@ describe('notices reach the queue on commit, signalled by their table', () => {
       )
     )[0].count;
 
-  /** A man removed for behaviour on today's session: an event and its two notices; answers them, and when the save answered. */
-  async function removeOne(): Promise<{ noticeIds: string[]; savedAt: number }> {
-    const group = await createGroup(testApp, staff, {
-      curriculumId: reference.duluth.id,
-      facilitatorIds: [staff.users.facilitator.id],
-      weekday: 2,
-    });
-    const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -30) });
-    const sessions = await sessionsOf(testApp, staff, group.id, addDays(TODAY, -14), TODAY);
-    const session = sessions[sessions.length - 1];
-    const { enrollment } = await enroll(testApp, staff, referral.id, group.id, session.date);
-    // Enrolling raised notices of its own; they are queued by now or by the time this save's are.
-    await testApp.http
-      .put(`/api/v1/sessions/${session.id}/attendance`)
-      .set(bearer(staff.tokens.facilitator))
-      .send({ marks: [{ enrollmentId: enrollment.id, status: 'removed' }] })
-      .expect(200);
-    const savedAt = Date.now();
-    const notices = await testApp.dataSource.query<Array<{ id: string }>>(
-      `SELECT n.id FROM notices n JOIN compliance_events e ON e.id = n.event_id WHERE e.referral_id = $1 AND e.kind = 'removed_for_behaviour'`,
-      [referral.id],
-    );
-    expect(notices).toHaveLength(2);
-    return { noticeIds: notices.map((notice) => notice.id), savedAt };
-  }
+  const removeOne = () => removedToday(testApp, staff, reference);
 
   async function secondsToQueue(noticeIds: string[], savedAt: number): Promise<number> {
     await waitFor(() => noticeIds.every((id) => takenAt.has(id)), { what: 'both notices taken from the queue', timeoutMs: 10_000 });

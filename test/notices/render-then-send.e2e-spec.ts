@@ -1,12 +1,12 @@
 import { getQueueToken } from '@nestjs/bull';
 import { Job, Queue } from 'bull';
-import { addDays } from '../../src/common/dates';
 import { AppConfig } from '../../src/config/app-config';
 import { JobName, QueueName } from '../../src/modules/queues/queue-names';
-import { bearer, Staff } from '../helpers/fixtures';
-import { createGroup, createReferral, enroll, Reference, sessionsOf, startProgramApp, TODAY } from '../helpers/domain';
+import { Staff } from '../helpers/fixtures';
+import { Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
+import { removedToday } from './removed-today';
 
 /**
  * A notice drawn and due goes out from the job that drew it, with the letter still in hand; the
@@ -34,29 +34,7 @@ describe('a notice is sent by the job that drew it', () => {
     await testApp.close();
   });
 
-  /** A man removed for behaviour on today's session: an event and its two notices (probation, court). */
-  async function removeOne(): Promise<string[]> {
-    const group = await createGroup(testApp, staff, {
-      curriculumId: reference.duluth.id,
-      facilitatorIds: [staff.users.facilitator.id],
-      weekday: 2,
-    });
-    const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -30) });
-    const sessions = await sessionsOf(testApp, staff, group.id, addDays(TODAY, -14), TODAY);
-    const session = sessions[sessions.length - 1];
-    const { enrollment } = await enroll(testApp, staff, referral.id, group.id, session.date);
-    await testApp.http
-      .put(`/api/v1/sessions/${session.id}/attendance`)
-      .set(bearer(staff.tokens.facilitator))
-      .send({ marks: [{ enrollmentId: enrollment.id, status: 'removed' }] })
-      .expect(200);
-    const notices = await testApp.dataSource.query<Array<{ id: string }>>(
-      `SELECT n.id FROM notices n JOIN compliance_events e ON e.id = n.event_id WHERE e.referral_id = $1 AND e.kind = 'removed_for_behaviour'`,
-      [referral.id],
-    );
-    expect(notices).toHaveLength(2);
-    return notices.map((notice) => notice.id);
-  }
+  const removeOne = async () => (await removedToday(testApp, staff, reference)).noticeIds;
 
   const sent = (ids: string[]) =>
     waitFor(

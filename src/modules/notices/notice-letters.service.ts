@@ -37,10 +37,10 @@ export class NoticeLetters implements OnModuleDestroy {
       const extension = extname(__filename);
       this.pool = new Piscina({
         filename: join(__dirname, `letter-thread${extension}`),
+        // A thread is ~40 MB (pdfkit, the parsed font, the words' shapes), started with the first
+        // letter and kept for the process's life: minThreads threads never idle out.
         minThreads: this.config.letterThreads,
         maxThreads: this.config.letterThreads,
-        // A thread is ~40 MB (pdfkit, the parsed font, the words' shapes): kept while letters come, let go after a quiet minute.
-        idleTimeout: 60_000,
         execArgv: extension === '.ts' ? ['--require', 'ts-node/register/transpile-only'] : [],
       });
     }

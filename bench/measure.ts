@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { PipelineQuery } from '../src/common/database/statement-pipeline';
 
@@ -63,4 +64,28 @@ export class QueryCounter {
     const result = await work();
     return { queries: this.count - before, result };
   }
+}
+
+/** CPU time (user + system) a process has used, from /proc (Linux), in ms. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are the 12th and 13th.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** CPU (ms) of each PostgreSQL backend connected to the database, by pid (the server runs on this machine). */
+export async function backendCpu(client: Client, database: string): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    [database],
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      cpu.set(pid, cpuMs(pid));
+    } catch {
+      // gone since
+    }
+  }
+  return cpu;
 }

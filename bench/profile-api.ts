@@ -23,6 +23,7 @@ import { baselineSave, loadRosters, rosterSave } from './attendance.bench';
 import { benchDatabaseUrl, connect, deleteRedisKeys, REDIS_URL } from './database';
 import { runLoad, runWork } from './load';
 import { freshRosters } from './roster-reset';
+import { backendCpu, cpuMs } from './measure';
 import { appEnvironment, BenchProcess, buildApp, freePort, RssSampler, waitForHttp } from './processes';
 
 async function main(): Promise<void> {
@@ -144,13 +145,6 @@ async function main(): Promise<void> {
   console.log(`profile in ${profileDir}`, join(profileDir));
 }
 
-/** CPU time (user + system) a process has used, from /proc (Linux), in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime and stime are fields 14 and 15 of stat; after "pid (comm) " they are the 12th and 13th.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
 /** P1's baseline (attendance.bench.ts) at the same concurrency on the same rosters, restored first; its CPU per save, the bench process's and PostgreSQL's. */
 async function baselineRun(client: PgClient, database: string, userId: string, seconds: number): Promise<Record<string, number>> {
   const sessions = await rosterSessions(client);
@@ -189,23 +183,6 @@ async function rosterSessions(client: PgClient): Promise<string[]> {
     `SELECT s.id FROM sessions s JOIN bench_groups g ON g.id = s.group_id WHERE g.idx < 600 AND s.date = (SELECT max(date) FROM sessions WHERE status = 'held') ORDER BY s.id`,
   );
   return rows.map((r) => r.id);
-}
-
-/** CPU (ms) of each PostgreSQL backend connected to the database, by pid (the server runs on this machine). */
-async function backendCpu(client: PgClient, database: string): Promise<Map<number, number>> {
-  const { rows } = await client.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
-    [database],
-  );
-  const cpu = new Map<number, number>();
-  for (const { pid } of rows) {
-    try {
-      cpu.set(pid, cpuMs(pid));
-    } catch {
-      // gone since
-    }
-  }
-  return cpu;
 }
 
 /** A page session for the user, as signing in starts one. */

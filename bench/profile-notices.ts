@@ -13,7 +13,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { ComplianceService } from '../src/modules/compliance/compliance.service';
 import { OutboxTransaction } from '../src/modules/mail/outbox-transaction';
@@ -32,6 +32,22 @@ function machineJiffies(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+/** CPU time (user + system, ms) of a process's threads, summed by thread name ("main" for the main thread), from /proc (Linux). */
+function threadsCpuMs(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = Number(tid) === pid ? 'main' : `${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}:${tid}`;
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      byName.set(name, (byName.get(name) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    } catch {
+      // the thread ended
+    }
+  }
+  return byName;
+}
+
 async function resetNoticeMen(client: Client, ids: string[]): Promise<void> {
   await client.query('BEGIN');
   // Event responses are append-only (a trigger refuses deletes): this is the bench's own database.
@@ -40,9 +56,10 @@ async function resetNoticeMen(client: Client, ids: string[]): Promise<void> {
   await client.query(`DELETE FROM event_responses WHERE event_id IN (${events})`, [ids]);
   await client.query(`DELETE FROM notices WHERE event_id IN (${events})`, [ids]);
   await client.query(`DELETE FROM compliance_events WHERE id IN (${events})`, [ids]);
-  await client.query(`UPDATE referrals SET status = 'active', status_reason = NULL WHERE id = ANY($1::uuid[]) AND status = 'non_compliant'`, [
-    ids,
-  ]);
+  await client.query(
+    `UPDATE referrals SET status = 'active', status_reason = NULL WHERE id = ANY($1::uuid[]) AND status = 'non_compliant'`,
+    [ids],
+  );
   await client.query(`UPDATE notices SET status = 'sent', sent_at = now() WHERE status IN ('pending', 'failed', 'sending')`);
   await client.query('COMMIT');
   await client.query('VACUUM ANALYZE notices, compliance_events, referrals');
@@ -60,7 +77,9 @@ async function main(): Promise<void> {
   const sink = new BenchSmtpSink();
   await sink.start();
   const ids = (
-    await client.query<{ referral_id: string }>(`SELECT referral_id FROM bench_referrals WHERE category = 'notice' ORDER BY n LIMIT $1`, [count])
+    await client.query<{ referral_id: string }>(`SELECT referral_id FROM bench_referrals WHERE category = 'notice' ORDER BY n LIMIT $1`, [
+      count,
+    ])
   ).rows.map((row) => row.referral_id);
   const warm = ids.slice(0, 5);
   const measured = ids.slice(5);
@@ -86,6 +105,7 @@ async function main(): Promise<void> {
         await waitFor(() => sink.accepted >= warmed.noticesCreated, worker);
         sink.accepted = 0;
         const workerBefore = cpuMs(worker.pid);
+        const threadsBefore = threadsCpuMs(worker.pid);
         const backendsBefore = await backendCpu(client, database);
         const selfBefore = process.cpuUsage();
         const machineBefore = machineJiffies();
@@ -107,6 +127,12 @@ async function main(): Promise<void> {
             seconds: Number(seconds.toFixed(2)),
             rate: Math.round(n / seconds),
             workerMs: perNotice(cpuMs(worker.pid) - workerBefore),
+            // The worker's threads by name (main, the letter thread, V8's GC helpers, libuv's pool).
+            workerThreadsMs: Object.fromEntries(
+              [...threadsCpuMs(worker.pid)]
+                .map(([name, ms]) => [name, perNotice(ms - (threadsBefore.get(name) ?? 0))])
+                .filter(([, ms]) => ms !== 0),
+            ),
             postgresMs: perNotice(backendMs),
             benchMs: perNotice((self.user + self.system) / 1000),
             // jiffies are 10 ms
@@ -137,7 +163,7 @@ async function waitFor(done: () => boolean, worker: BenchProcess): Promise<void>
   }
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -7,6 +7,9 @@ import { Reference, startProgramApp } from '../helpers/domain';
 import { TestApp } from '../helpers/test-app';
 import { waitFor } from '../helpers/wait-for';
 import { removedToday } from './removed-today';
+import { StatementCounter } from '../helpers/statement-counter';
+import { RequestContext } from '../../src/common/context/request-context';
+import { NoticeDelivery } from '../../src/modules/notices/notice-delivery.service';
 
 /**
  * A notice drawn and due goes out from the job that drew it, with the letter still in hand; the
@@ -90,6 +93,31 @@ describe('a notice is sent by the job that drew it', () => {
       // Both attempts carried the stored letter (compared as booleans: a letter is 50 KB of base64).
       const stored = row.letter.replace(/\s+/g, '');
       expect((letters.get(`<${row.id}@${domain}>`) ?? []).map((letter) => letter === stored)).toEqual([true, true]);
+    }
+  });
+
+  it('sends a fresh notice in three statements, each prepared: its content and state, the drawing stored and claimed, the record of it sent', async () => {
+    // The queue held in this process, so the notice's render job runs here, in a context of our own, and nowhere else.
+    const queue = testApp.app.get<Queue>(getQueueToken(QueueName.Notices));
+    testApp.smtp.answer = () => null;
+    await queue.pause(true);
+    const counter = new StatementCounter().install();
+    try {
+      const [id] = await removeOne();
+      const requestId = `render-${id}`;
+      const outcome = await RequestContext.run({ requestId, ipAddress: null }, () => testApp.app.get(NoticeDelivery).render(id));
+      expect(outcome).toBe('rendered');
+      const statements = counter.of(requestId);
+      expect(statements).toHaveLength(3);
+      expect(counter.namesOf(requestId).every((name) => name !== undefined)).toBe(true);
+      expect(statements[1]).toMatch(/UPDATE notices n SET subject/);
+      const [row] = await sent([id]);
+      expect(row.attempts).toBe(1);
+      expect(mailsOf(id)).toHaveLength(1);
+      expect(letterIn(mailsOf(id)[0].raw) === row.letter.replace(/\s+/g, '')).toBe(true);
+    } finally {
+      counter.uninstall();
+      await queue.resume(true);
     }
   });
 });

@@ -1,4 +1,5 @@
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { queryPrepared } from '../../common/database/prepared-statement';
 import { SqlParams } from '../../common/http/sql-params';
 import { auditColumns } from './audit.service';
 
@@ -36,6 +37,16 @@ export class AuditedWrite {
     const statement = this.statement();
     if (!statement) return {};
     return AuditedWrite.answer(await manager.query<Array<Record<string, unknown>>>(statement.text, statement.values));
+  }
+
+  /**
+   * Runs it as a named prepared statement on the pool, outside any transaction: for a write sent
+   * again and again with the same text (a notice recorded sent), planned once per connection.
+   */
+  async runPrepared(dataSource: DataSource): Promise<Partial<Record<string, Array<Record<string, unknown>>>>> {
+    const statement = this.statement();
+    if (!statement) return {};
+    return AuditedWrite.answer(await queryPrepared<Record<string, unknown>>(dataSource, statement.text, statement.values));
   }
 
   /**

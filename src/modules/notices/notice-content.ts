@@ -39,6 +39,12 @@ export interface NoticeContentRow {
   purpose: NoticePurpose;
   recipient_kind: NoticeRecipientKind;
   due_by: Date;
+  recipient_email: string;
+  /** Where its delivery stands, read with the content so the render job needs no read of its own. */
+  notice_status: string;
+  rendered_at: Date | null;
+  attempts: number;
+  next_attempt_at: Date;
   kind: Kind;
   threshold_key: string;
   facts: Record<string, unknown>;
@@ -231,7 +237,8 @@ function recipientName(row: NoticeContentRow): string {
 }
 
 export const NOTICE_CONTENT_QUERY = `
-  SELECT n.id, n.purpose, n.recipient_kind, n.due_by, e.kind, e.threshold_key, e.facts, e.occurred_on::text AS occurred_on, ce.kind AS corrected_kind,
+  SELECT n.id, n.purpose, n.recipient_kind, n.due_by, n.recipient_email,
+         n.status AS notice_status, n.rendered_at, n.attempts, n.next_attempt_at, e.kind, e.threshold_key, e.facts, e.occurred_on::text AS occurred_on, ce.kind AS corrected_kind,
          r.case_number, r.enroll_by::text AS enroll_by, r.complete_by::text AS complete_by, r.status,
          p.first_name, p.last_name, p.date_of_birth::text AS date_of_birth, court.name AS court_name, po.name AS officer_name,
          pol.name AS policy_name, pol.version AS policy_version,

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bull';
 import { DataSource } from 'typeorm';
+import { queryPrepared } from '../../common/database/prepared-statement';
 import { AppConfig } from '../../config/app-config';
 import { SYSTEM_READER } from '../../common/context/request-context';
 import { AuditService } from '../audit/audit.service';
@@ -33,6 +34,31 @@ interface ClaimedNotice {
 }
 
 /**
+ * The drawing stored (where none was) and, when the notice is due and still to be delivered, the
+ * notice claimed for this attempt in the same statement: as the claim on its own would take it
+ * (status, due, drawn), so only one worker can hold it. The conditions are on the row itself, not on
+ * a read of it beside the update, so a change that committed while this waited for the row is
+ * judged as it now stands. "sending" afterwards is this claim: no other
+ * statement sets it, and every other claim needs a stored drawing, which this one was the first to write.
+ */
+const DUE = `(n.status IN ('pending', 'failed') AND n.next_attempt_at <= now() + interval '1 second')`;
+const STORE_AND_CLAIM_SQL = `
+  UPDATE notices n SET subject = $2, body_text = $3, body_html = $4, letter_pdf = $5, report_pdf = $6, rendered_at = now(),
+         status = CASE WHEN ${DUE} THEN 'sending'::notice_status ELSE n.status END,
+         sending_started_at = CASE WHEN ${DUE} THEN now() ELSE n.sending_started_at END,
+         attempts = n.attempts + CASE WHEN ${DUE} THEN 1 ELSE 0 END
+   WHERE n.id = $1 AND n.rendered_at IS NULL
+  RETURNING n.status = 'sending' AS claimed, n.attempts, n.next_attempt_at`;
+
+const CLAIM_SQL = `
+  UPDATE notices n SET status = 'sending', sending_started_at = now(), attempts = n.attempts + 1
+    FROM compliance_events e, referrals r
+   WHERE n.id = $1 AND e.id = n.event_id AND r.id = n.referral_id AND n.status IN ('pending', 'failed')
+     AND n.next_attempt_at <= now() + interval '1 second' AND n.rendered_at IS NOT NULL
+  RETURNING n.id, n.attempts, n.recipient_email, n.subject, n.body_text, n.body_html, n.letter_pdf, n.report_pdf, e.kind AS event_kind,
+            e.threshold_key AS event_key, e.occurred_on::text AS event_occurred_on, r.case_number`;
+
+/**
  * The two jobs of a notice. Jobs carry only the notice id; each handler reloads the row and
  * does nothing when there is nothing left to do, so a repeated or duplicated job is harmless.
  */
@@ -55,49 +81,64 @@ export class NoticeDelivery {
    * Render once. A notice drawn here and due now is sent from this job, with the letter still in
    * hand: a second job and reading the letter back from the database (twice its size as text)
    * were a third of a notice's work besides its drawing. Otherwise, or when another worker drew it
-   * first, the send job takes it, as it takes every retry.
+   * first, the send job takes it, as it takes every retry. Three statements a notice sent: its
+   * content with its delivery state, the drawing stored and claimed in one, and the record of it sent.
    */
   async render(noticeId: string): Promise<'rendered' | 'already' | 'nothing'> {
-    const [notice] = await this.dataSource.query<[{ status: string; rendered_at: Date | null; attempts: number; next_attempt_at: Date }?]>(
-      `SELECT status, rendered_at, attempts, next_attempt_at FROM notices WHERE id = $1`,
-      [noticeId],
-    );
-    if (!notice || !['pending', 'failed'].includes(notice.status)) return 'nothing';
-    if (notice.rendered_at) {
-      await this.queueSend(noticeId, notice.attempts, notice.next_attempt_at);
+    const row = await this.renderer.read(noticeId);
+    if (!row || !['pending', 'failed'].includes(row.notice_status)) return 'nothing';
+    if (row.rendered_at) {
+      await this.queueSend(noticeId, row.attempts, row.next_attempt_at);
       return 'already';
     }
-    const rendered = await this.renderer.render(noticeId);
-    if (!rendered) return 'nothing';
+    const rendered = await this.renderer.draw(row);
     // Only a progress-report notice carries a report: the others need no look for one.
     const report = rendered.content.eventKind === ComplianceEventKind.ProgressReportDue ? await this.progressReportFor(noticeId) : null;
-    const [stored] = await this.dataSource.query<[Array<{ due: boolean }>, number]>(
-      `UPDATE notices SET subject = $2, body_text = $3, body_html = $4, letter_pdf = $5, report_pdf = $6, rendered_at = now()
-        WHERE id = $1 AND rendered_at IS NULL
-        RETURNING next_attempt_at <= now() + interval '1 second' AS due`,
-      [noticeId, rendered.content.subject, rendered.text, rendered.html, rendered.pdf, report],
-    );
-    if (stored.length === 1 && stored[0].due) await this.deliver(noticeId, { letter: rendered.pdf, report });
-    else await this.queueSend(noticeId, notice.attempts, notice.next_attempt_at);
+    await this.faults.reach('before-send', noticeId);
+    const stored = (
+      await queryPrepared<{ claimed: boolean; attempts: number; next_attempt_at: Date }>(this.dataSource, STORE_AND_CLAIM_SQL, [
+        noticeId,
+        rendered.content.subject,
+        rendered.text,
+        rendered.html,
+        rendered.pdf,
+        report,
+      ])
+    ).at(0);
+    // Nothing stored: another worker drew it first, and its job sends it.
+    if (!stored) return 'rendered';
+    if (!stored.claimed) {
+      await this.queueSend(noticeId, stored.attempts, stored.next_attempt_at);
+      return 'rendered';
+    }
+    await this.deliver({
+      id: noticeId,
+      attempts: stored.attempts,
+      recipient_email: row.recipient_email,
+      subject: rendered.content.subject,
+      body_text: rendered.text,
+      body_html: rendered.html,
+      letter_pdf: rendered.pdf,
+      report_pdf: report,
+      event_kind: row.kind,
+      event_key: row.threshold_key,
+      event_occurred_on: row.occurred_on,
+      case_number: row.case_number,
+    });
     return 'rendered';
   }
 
-  send(noticeId: string): Promise<'sent' | 'failed' | 'dead' | 'unknown' | 'skipped'> {
-    return this.deliver(noticeId, null);
+  /** A notice drawn before (a retry, or drawn by a job whose notice was not yet due): claimed with its stored letter. */
+  async send(noticeId: string): Promise<'sent' | 'failed' | 'dead' | 'unknown' | 'skipped'> {
+    await this.faults.reach('before-send', noticeId);
+    const claimed = await this.claim(noticeId);
+    if (!claimed) return 'skipped';
+    return this.deliver(claimed);
   }
 
-  /**
-   * One attempt: claim, send, record. `drawn`: the letter and report this process has just stored
-   * for the notice (the same bytes as its row: they are written once, where none was), so the
-   * claim need not read them back.
-   */
-  private async deliver(
-    noticeId: string,
-    drawn: { letter: Buffer; report: Buffer | null } | null,
-  ): Promise<'sent' | 'failed' | 'dead' | 'unknown' | 'skipped'> {
-    await this.faults.reach('before-send', noticeId);
-    const claimed = await this.claim(noticeId, drawn);
-    if (!claimed) return 'skipped';
+  /** One attempt of a claimed notice: send, record. */
+  private async deliver(claimed: ClaimedNotice): Promise<'sent' | 'failed' | 'dead' | 'unknown'> {
+    const noticeId = claimed.id;
     let info: { response?: string; messageId?: string };
     try {
       info = await this.transport.send({
@@ -130,7 +171,8 @@ export class NoticeDelivery {
     // and the relay calls it unknown after the timeout, for staff to check.
     await this.faults.reach('after-accept', noticeId);
     // The status and its audit entry in one statement: as atomic as a transaction of the two, one
-    // round trip instead of four (BEGIN, UPDATE, INSERT, COMMIT) for every notice sent.
+    // round trip instead of four (BEGIN, UPDATE, INSERT, COMMIT) for every notice sent. Its text is
+    // the same for every notice, so it is prepared once per connection.
     const write = new AuditedWrite();
     const { bind } = write;
     await write
@@ -140,7 +182,7 @@ export class NoticeDelivery {
           WHERE id = ${bind(claimed.id)} AND status = 'sending'`,
       )
       .audit(`SELECT 'notice.sent', 'notice', ${bind(claimed.id)}::text, NULL::jsonb, 0`)
-      .run(this.dataSource.manager);
+      .runPrepared(this.dataSource);
     return 'sent';
   }
 
@@ -161,19 +203,9 @@ export class NoticeDelivery {
     return row.sibling_report ?? this.progressReports.render(SYSTEM_READER, row.referral_id);
   }
 
-  /** Atomically takes the notice for this attempt; only one worker can hold it. */
-  private async claim(noticeId: string, drawn: { letter: Buffer; report: Buffer | null } | null): Promise<ClaimedNotice | null> {
-    const [rows] = await this.dataSource.query<[ClaimedNotice[], number]>(
-      `UPDATE notices n SET status = 'sending', sending_started_at = now(), attempts = n.attempts + 1
-         FROM compliance_events e, referrals r
-        WHERE n.id = $1 AND e.id = n.event_id AND r.id = n.referral_id AND n.status IN ('pending', 'failed')
-          AND n.next_attempt_at <= now() + interval '1 second' AND n.rendered_at IS NOT NULL
-        RETURNING n.id, n.attempts, n.recipient_email, n.subject, n.body_text, n.body_html, ${drawn ? '' : 'n.letter_pdf, n.report_pdf, '}e.kind AS event_kind,
-                  e.threshold_key AS event_key, e.occurred_on::text AS event_occurred_on, r.case_number`,
-      [noticeId],
-    );
-    if (rows.length === 0) return null;
-    return drawn ? { ...rows[0], letter_pdf: drawn.letter, report_pdf: drawn.report } : rows[0];
+  /** Atomically takes the notice for this attempt, with its stored letter; only one worker can hold it. */
+  private async claim(noticeId: string): Promise<ClaimedNotice | null> {
+    return (await queryPrepared<ClaimedNotice>(this.dataSource, CLAIM_SQL, [noticeId])).at(0) ?? null;
   }
 
   private async recordFailure(claimed: ClaimedNotice, error: unknown): Promise<'failed' | 'dead' | 'unknown'> {

@@ -13,7 +13,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { ComplianceService } from '../src/modules/compliance/compliance.service';
 import { OutboxTransaction } from '../src/modules/mail/outbox-transaction';
@@ -87,7 +87,11 @@ async function main(): Promise<void> {
   const compliance = bench.app.get(ComplianceService);
   const raise = (referralIds: string[]) =>
     outbox.run((manager) => compliance.evaluate(manager, referralIds, { calendar: true, today: bench.today }));
-  const flags = process.env.PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR ?? '/tmp/prof-notices'}`] : [];
+  // WORKER_NODE_FLAGS: extra node flags for the worker (e.g. --trace-gc; its output goes to WORKER_LOG).
+  const flags = [
+    ...(process.env.PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR ?? '/tmp/prof-notices'}`] : []),
+    ...(process.env.WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+  ];
   try {
     for (let run = 0; run < runs; run++) {
       await resetNoticeMen(client, ids);
@@ -141,6 +145,7 @@ async function main(): Promise<void> {
           }),
         );
       } finally {
+        if (process.env.WORKER_LOG) writeFileSync(process.env.WORKER_LOG, `${worker.lines.join('\n')}\n`);
         process.kill(worker.pid, 'SIGUSR2');
         await new Promise((resolve) => setTimeout(resolve, 1500));
         await worker.stop();

@@ -78,20 +78,22 @@ export class AttendanceService {
       // The rules' read comes after the statement that locks the changed men's referrals, so it sees
       // what any save it waited for wrote. It reads every man named (which of them changed is known
       // only from the write's answer); the rules judge the changed ones. The roster read sees the
-      // marks and their standing, which the rules' write does not change.
+      // marks and their standing, which the rules' write does not change; the standing of the men
+      // named is counted from the rules' read of their marks, not read a second time.
       const named = marks.map((mark) => referralOf.get(mark.enrollmentId) as string);
       const rulesRead = this.compliance.lockedRead(named);
       const [written, facts, rosterRows] = await transaction.send([
         this.marksWrite(session, marks, referralOf, user),
         rulesRead.statement,
-        this.rosters.statement(sessionId),
+        this.rosters.statement(sessionId, named),
       ]);
       const changedReferrals = ((AuditedWrite.answer(written).locked_referrals ?? []) as Array<{ id: string }>).map((row) => row.id);
-      const roster = this.rosters.fromRows(rosterRows, user.role);
+      const input = rulesRead.read(facts);
+      const roster = this.rosters.fromRows(rosterRows, user.role, input.marks);
       // Nothing changed (a replay): nothing to judge; the transaction commits having written nothing.
       if (!changedReferrals.length) return { roster, raised: [] };
       // Rules run in this transaction: a crossing and its notices commit with the mark, or neither does.
-      const decision = this.compliance.decide(rulesRead.read(facts), changedReferrals);
+      const decision = this.compliance.decide(input, changedReferrals);
       const [decided] = decision.statement ? await transaction.send([decision.statement], { commit: true }) : [[]];
       const summary = decision.summarise(decided);
       const raised: RaisedByMark[] = [];

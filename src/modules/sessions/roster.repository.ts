@@ -62,8 +62,16 @@ export class RosterRepository {
 /** A row of the roster's read: the session's columns, and one man's (none when nobody is on it). */
 export type SessionAndRosterRow = RosterSessionRow & ({ enrollment_id: null } | RosterRow);
 
-/** The session `session` (a parameter or expression of its id) and everyone on its roster, ordered by name. */
-export function sessionAndRosterSql(session: string): string {
+/**
+ * The session `session` (a parameter or expression of its id) and everyone on its roster, ordered by
+ * name. `historyRead`, the SQL of a uuid[] of referrals whose mark histories the caller has read
+ * already in the same transaction (the roster save's rules' read): theirs come back NULL, not read
+ * a second time (it was most of this statement's time).
+ */
+export function sessionAndRosterSql(session: string, historyRead?: string): string {
+  const history = historyRead
+    ? `CASE WHEN e.referral_id = ANY(${historyRead}) THEN NULL ELSE (${markHistory('e.referral_id')}) END`
+    : 'h.marks';
   return `SELECT ${SESSION_ROW_SELECT}, g.name AS group_name, ro.*
          FROM sessions s JOIN groups g ON g.id = s.group_id LEFT JOIN curriculum_units u ON u.id = s.curriculum_unit_id
          LEFT JOIN LATERAL (
@@ -71,13 +79,13 @@ export function sessionAndRosterSql(session: string): string {
                   NULLIF(p.language, g.language) AS other_language,
                   m.status AS mark_status, m.note AS mark_note, m.marked_at,
                   r.required_sessions, r.level_key, pol.left_early_counts, pol.max_absences, pol.max_unexcused_absences, pol.max_consecutive_absences,
-                  h.marks AS history_marks
+                  ${history} AS history_marks
              FROM enrollments e
              JOIN referrals r ON r.id = e.referral_id
              JOIN participants p ON p.id = r.participant_id
              JOIN policies pol ON pol.id = r.policy_id
              LEFT JOIN attendance_marks m ON m.session_id = s.id AND m.enrollment_id = e.id
-             LEFT JOIN LATERAL (${markHistory('e.referral_id')}) h ON TRUE
+             ${historyRead ? '' : `LEFT JOIN LATERAL (${markHistory('e.referral_id')}) h ON TRUE`}
             WHERE e.group_id = s.group_id AND e.start_date <= s.date AND (e.end_date IS NULL OR e.end_date >= s.date)
          ) ro ON TRUE
         WHERE s.id = ${session}

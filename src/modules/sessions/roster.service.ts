@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { SignedInUser } from '../../common/auth/signed-in-user';
 import { AuditService } from '../audit/audit.service';
 import { AttendanceStatus } from '../../common/program/attendance-status.enum';
-import { countAttendance } from '../compliance/attendance-counts';
+import { countAttendance, MarkFact } from '../compliance/attendance-counts';
 import { limitWarnings } from '../compliance/limit-warnings';
 import { parseMarkFacts } from '../compliance/mark-facts.repository';
 import { toAbsenceRules } from '../compliance/rule-policy.row';
@@ -78,30 +78,34 @@ export class RosterService {
 
   /**
    * The same read as a statement for the caller's pipelined transaction (sent after its marks'
-   * write, it sees them); `fromRows` makes the roster of its rows.
+   * write, it sees them), less the mark histories of `historyRead`, which the caller read in the
+   * same transaction (the rules' read) and hands to `fromRows`, which makes the roster of its rows.
    */
-  statement(sessionId: string): Statement {
-    return { text: SESSION_AND_ROSTER_SQL, values: [sessionId], prepared: true };
+  statement(sessionId: string, historyRead: string[]): Statement {
+    return { text: SESSION_AND_ROSTER_WITHOUT_SQL, values: [sessionId, historyRead], prepared: true };
   }
 
-  fromRows(rows: Array<Record<string, unknown>>, viewer: Role): Roster {
-    return toRoster(rows as unknown as SessionAndRosterRow[], viewer);
+  /** `historyOf`: the mark histories left out of the statement, by referral (every one of `historyRead`). */
+  fromRows(rows: Array<Record<string, unknown>>, viewer: Role, historyOf: ReadonlyMap<string, readonly MarkFact[]>): Roster {
+    return toRoster(rows as unknown as SessionAndRosterRow[], viewer, historyOf);
   }
 }
 
-const SESSION_AND_ROSTER_SQL = sessionAndRosterSql('$1');
+const SESSION_AND_ROSTER_WITHOUT_SQL = sessionAndRosterSql('$1', '$2::uuid[]');
 
-function toRoster(rows: SessionAndRosterRow[], viewer: Role): Roster {
+function toRoster(rows: SessionAndRosterRow[], viewer: Role, historyOf?: ReadonlyMap<string, readonly MarkFact[]>): Roster {
   const [sessionRow] = rows;
   return {
     session: { ...toSessionView(sessionRow), groupName: sessionRow.group_name },
-    entries: rows.filter((row): row is RosterSessionRow & RosterRow => row.enrollment_id !== null).map((row) => toRosterEntry(row, viewer)),
+    entries: rows
+      .filter((row): row is RosterSessionRow & RosterRow => row.enrollment_id !== null)
+      .map((row) => toRosterEntry(row, viewer, historyOf?.get(row.referral_id) ?? parseMarkFacts(row.history_marks))),
   };
 }
 
-function toRosterEntry(row: RosterRow, viewer: Role): RosterEntry {
+function toRosterEntry(row: RosterRow, viewer: Role, history: readonly MarkFact[]): RosterEntry {
   const policy = toAbsenceRules(row);
-  const counts = countAttendance(parseMarkFacts(row.history_marks), policy);
+  const counts = countAttendance(history, policy);
   const fullName = viewer !== Role.Facilitator;
   return {
     enrollmentId: row.enrollment_id,

@@ -1,4 +1,5 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { preCheckedBody } from '../http/pre-checked-body';
 
 /** Flattens nested class-validator errors into { 'participant.firstName': ['...'] }. */
 export function fieldMessages(errors: ValidationError[], prefix = ''): Record<string, string[]> {
@@ -41,13 +42,30 @@ export class FieldValidationException extends BadRequestException {
   }
 }
 
-/** The single global pipe: strip nothing silently — unknown fields are refused, values are converted. */
+/**
+ * The global pipe, first asking a body's hand-written check (common/http/pre-checked-body.ts): a
+ * body it accepts is the DTO instance the pass would have made; anything else takes the pass.
+ */
+class PreCheckedValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype) {
+      const checked = preCheckedBody(metadata.metatype, value);
+      if (checked !== undefined) return Promise.resolve(checked);
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}
+
+/** The global pipe's options: strip nothing silently — unknown fields are refused, values are converted. */
+export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  transformOptions: { enableImplicitConversion: false },
+  exceptionFactory: (errors) => new FieldValidationException(fieldMessages(errors)),
+};
+
+/** The single global pipe. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors) => new FieldValidationException(fieldMessages(errors)),
-  });
+  return new PreCheckedValidationPipe(VALIDATION_PIPE_OPTIONS);
 }

@@ -324,6 +324,43 @@ describe('enrollment, roster and attendance', () => {
     ]);
   });
 
+  it('answers a save with the roster as read afterwards: the standing of the men it marks and of the men it leaves out', async () => {
+    const { group, past } = await groupWithPastSessions();
+    const marked = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -50) });
+    const left = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -50) });
+    const { enrollment: markedEnrollment } = await enroll(testApp, staff, marked.id, group.id, past[0].date);
+    const { enrollment: leftEnrollment } = await enroll(testApp, staff, left.id, group.id, past[0].date);
+    for (const [index, [first, second]] of [
+      ['present', 'absent_excused'],
+      ['absent_unexcused', 'late'],
+      ['late', 'absent_unexcused'],
+    ].entries()) {
+      await testApp.http
+        .put(`/api/v1/sessions/${past[index].id}/attendance`)
+        .set(facilitator())
+        .send({
+          marks: [
+            { enrollmentId: markedEnrollment.id, status: first },
+            { enrollmentId: leftEnrollment.id, status: second },
+          ],
+        })
+        .expect(200);
+    }
+    // The save names one man: his standing comes from the rules' read of his marks, the other's from the roster's.
+    const saved = await testApp.http
+      .put(`/api/v1/sessions/${past[3].id}/attendance`)
+      .set(facilitator())
+      .send({ marks: [{ enrollmentId: markedEnrollment.id, status: 'absent_excused' }] })
+      .expect(200);
+    const read = await testApp.http.get(`/api/v1/sessions/${past[3].id}/roster`).set(facilitator()).expect(200);
+    expect(saved.body).toEqual(read.body);
+    const standing = (id: string) =>
+      (saved.body.entries as Array<{ enrollmentId: string; standing: Record<string, unknown> }>).find((e) => e.enrollmentId === id)
+        ?.standing;
+    expect(standing(markedEnrollment.id)).toMatchObject({ sessionsAttended: 2, absences: 2, unexcusedAbsences: 1, consecutiveAbsences: 1 });
+    expect(standing(leftEnrollment.id)).toMatchObject({ sessionsAttended: 1, absences: 2, unexcusedAbsences: 1, consecutiveAbsences: 1 });
+  });
+
   it('ignores a cancelled session: it counts for nobody and against nobody', async () => {
     const { group, past } = await groupWithPastSessions();
     const referral = await createReferral(testApp, staff, { policyId: reference.duluthPolicy.id, orderedOn: addDays(TODAY, -50) });

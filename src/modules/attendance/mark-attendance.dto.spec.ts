@@ -33,7 +33,7 @@ function described(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(described);
   if (typeof value !== 'object' || value === null) return value;
   const fields = Object.entries(value).filter(([, field]) => field !== undefined);
-  return { class: value.constructor?.name, ...Object.fromEntries(fields.map(([key, field]) => [key, described(field)])) };
+  return { class: value.constructor.name, ...Object.fromEntries(fields.map(([key, field]) => [key, described(field)])) };
 }
 
 const uuids = ['3f2b8c1e-4d5a-4b6c-8d7e-9f0a1b2c3d4e', '00000000-0000-0000-0000-000000000000', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'];

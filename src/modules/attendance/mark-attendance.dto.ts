@@ -54,7 +54,8 @@ export class MarkAttendanceDto {
 }
 
 const MARK_FIELDS = new Set(['enrollmentId', 'status', 'note']);
-const STATUSES = new Set<unknown>(Object.values(AttendanceStatus));
+/** Each status by its text, so a checked string is read back as the enum's own member. */
+const STATUSES = new Map<unknown, AttendanceStatus>(Object.values(AttendanceStatus).map((status) => [status, status]));
 
 /**
  * The roster save's body checked by hand: the MarkAttendanceDto the global pipe would make of a body
@@ -76,10 +77,11 @@ export function checkMarkAttendance(body: unknown): MarkAttendanceDto | undefine
     const { enrollmentId, status, note } = mark;
     if (typeof enrollmentId !== 'string' || !isUUID(enrollmentId, 'all') || seen.has(enrollmentId)) return undefined;
     seen.add(enrollmentId);
-    if (typeof status !== 'string' || !STATUSES.has(status)) return undefined;
+    const known = typeof status === 'string' ? STATUSES.get(status) : undefined;
+    if (known === undefined) return undefined;
     const dto = new AttendanceMarkDto();
     dto.enrollmentId = enrollmentId;
-    dto.status = status as AttendanceStatus;
+    dto.status = known;
     if ('note' in mark) {
       // IsOptional lets null through as it is, as the pass does.
       if (note === null) dto.note = note as unknown as undefined;

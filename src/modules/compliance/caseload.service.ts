@@ -209,12 +209,14 @@ function unacknowledgedOf(referral: string): string {
  * on his page's "Status since"), for his standing (text) and when he was last reinstated.
  * "Not corrected" is a probe of the corrections index per event (a subquery that answers NULL when
  * there is none): as NOT EXISTS the planner chose a merge anti join that read that index from its
- * start for every man with a crossing (~900 entries each) and sorted his events to do it.
+ * start for every man with a crossing (~900 entries each) and sorted his events to do it. A man
+ * whose standing has no crossing (most of a caseload: active) reads none of his events: the
+ * standing first, a condition on him alone, which the plan checks once before the scan.
  */
 function whyOf(referral: string, standing: string, reinstatedAt: string): string {
   const violations = VIOLATION_KINDS.map((kind) => `'${kind}'`).join(',');
   return `SELECT e.kind, e.threshold_key, e.occurred_on FROM compliance_events e
-            WHERE e.referral_id = ${referral}
+            WHERE ${standing} IN ('non_compliant', 'at_risk', 'failed_to_enroll') AND e.referral_id = ${referral}
               AND e.kind::text = ANY(CASE ${standing}
                     WHEN 'non_compliant' THEN ARRAY[${violations}]
                     WHEN 'at_risk' THEN ARRAY['at_risk'] WHEN 'failed_to_enroll' THEN ARRAY['failed_to_enroll'] ELSE ARRAY[]::text[] END)

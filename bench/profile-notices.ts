@@ -40,9 +40,10 @@ async function resetNoticeMen(client: Client, ids: string[]): Promise<void> {
   await client.query(`DELETE FROM event_responses WHERE event_id IN (${events})`, [ids]);
   await client.query(`DELETE FROM notices WHERE event_id IN (${events})`, [ids]);
   await client.query(`DELETE FROM compliance_events WHERE id IN (${events})`, [ids]);
-  await client.query(`UPDATE referrals SET status = 'active', status_reason = NULL WHERE id = ANY($1::uuid[]) AND status = 'non_compliant'`, [
-    ids,
-  ]);
+  await client.query(
+    `UPDATE referrals SET status = 'active', status_reason = NULL WHERE id = ANY($1::uuid[]) AND status = 'non_compliant'`,
+    [ids],
+  );
   await client.query(`UPDATE notices SET status = 'sent', sent_at = now() WHERE status IN ('pending', 'failed', 'sending')`);
   await client.query('COMMIT');
   await client.query('VACUUM ANALYZE notices, compliance_events, referrals');
@@ -60,7 +61,9 @@ async function main(): Promise<void> {
   const sink = new BenchSmtpSink();
   await sink.start();
   const ids = (
-    await client.query<{ referral_id: string }>(`SELECT referral_id FROM bench_referrals WHERE category = 'notice' ORDER BY n LIMIT $1`, [count])
+    await client.query<{ referral_id: string }>(`SELECT referral_id FROM bench_referrals WHERE category = 'notice' ORDER BY n LIMIT $1`, [
+      count,
+    ])
   ).rows.map((row) => row.referral_id);
   const warm = ids.slice(0, 5);
   const measured = ids.slice(5);
@@ -137,7 +140,7 @@ async function waitFor(done: () => boolean, worker: BenchProcess): Promise<void>
   }
 }
 
-main().catch((error) => {
+main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

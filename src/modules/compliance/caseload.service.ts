@@ -211,12 +211,12 @@ function unacknowledgedOf(referral: string): string {
  * there is none): as NOT EXISTS the planner chose a merge anti join that read that index from its
  * start for every man with a crossing (~900 entries each) and sorted his events to do it. A man
  * whose standing has no crossing (most of a caseload: active) reads none of his events: the
- * standing first, a condition on him alone, which the plan checks once before the scan.
+ * standing, a condition on him alone, which the plan checks once before the scan.
  */
 function whyOf(referral: string, standing: string, reinstatedAt: string): string {
   const violations = VIOLATION_KINDS.map((kind) => `'${kind}'`).join(',');
   return `SELECT e.kind, e.threshold_key, e.occurred_on FROM compliance_events e
-            WHERE ${standing} IN ('non_compliant', 'at_risk', 'failed_to_enroll') AND e.referral_id = ${referral}
+            WHERE e.referral_id = ${referral} AND ${standing} IN ('non_compliant', 'at_risk', 'failed_to_enroll')
               AND e.kind::text = ANY(CASE ${standing}
                     WHEN 'non_compliant' THEN ARRAY[${violations}]
                     WHEN 'at_risk' THEN ARRAY['at_risk'] WHEN 'failed_to_enroll' THEN ARRAY['failed_to_enroll'] ELSE ARRAY[]::text[] END)

@@ -81,6 +81,30 @@ describe('the caseload’s attendance, why and notices with more men than its pa
     }
   });
 
+  it('has the whole caseload’s counts on every page: with its rows, filtered by standing, searched, and empty', async () => {
+    const whole = await read({ limit: 1000 });
+    const same = (page: Caseload) => expect(page.counts).toEqual(whole.counts);
+    same(await read({ limit: 2 }));
+    // Filtered by a standing: the counts are still every standing's, the total that standing's.
+    const active = await read({ standing: 'active', limit: 1 });
+    same(active);
+    expect(active.total).toBe(whole.counts.active);
+    // An offset past the last man, and a standing no man has: no rows, the same counts.
+    const past = await read({ limit: 2, offset: 10 });
+    expect(past.items).toEqual([]);
+    same(past);
+    expect(past.total).toBe(whole.total);
+    const none = await read({ standing: 'terminated', limit: 2 });
+    expect({ items: none.items, total: none.total }).toEqual({ items: [], total: 0 });
+    same(none);
+    // A search counts the men it finds, with rows or without.
+    const found = await read({ search: whole.items[0].caseNumber, limit: 2 });
+    expect(found.total).toBe(1);
+    expect(found.counts[whole.items[0].standing]).toBe(1);
+    const nobody = await read({ search: 'no such man anywhere', limit: 2 });
+    expect({ items: nobody.items, total: nobody.total }).toEqual({ items: [], total: 0 });
+  });
+
   it('reads why and the notices of the page’s men only, unless sorted by them', async () => {
     const counter = new StatementCounter().install();
     /** The page's own rows, chosen before the LIMIT: the statement's text from the page's select to its LIMIT. */

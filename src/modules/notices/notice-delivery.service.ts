@@ -33,6 +33,9 @@ interface ClaimedNotice {
   case_number: string;
 }
 
+/** Still to be delivered and due now: what every claim of a notice asks of its row. */
+const DUE = `(n.status IN ('pending', 'failed') AND n.next_attempt_at <= now() + interval '1 second')`;
+
 /**
  * The drawing stored (where none was) and, when the notice is due and still to be delivered, the
  * notice claimed for this attempt in the same statement: as the claim on its own would take it
@@ -41,7 +44,6 @@ interface ClaimedNotice {
  * judged as it now stands. "sending" afterwards is this claim: no other
  * statement sets it, and every other claim needs a stored drawing, which this one was the first to write.
  */
-const DUE = `(n.status IN ('pending', 'failed') AND n.next_attempt_at <= now() + interval '1 second')`;
 const STORE_AND_CLAIM_SQL = `
   UPDATE notices n SET subject = $2, body_text = $3, body_html = $4, letter_pdf = $5, report_pdf = $6, rendered_at = now(),
          status = CASE WHEN ${DUE} THEN 'sending'::notice_status ELSE n.status END,
@@ -53,8 +55,7 @@ const STORE_AND_CLAIM_SQL = `
 const CLAIM_SQL = `
   UPDATE notices n SET status = 'sending', sending_started_at = now(), attempts = n.attempts + 1
     FROM compliance_events e, referrals r
-   WHERE n.id = $1 AND e.id = n.event_id AND r.id = n.referral_id AND n.status IN ('pending', 'failed')
-     AND n.next_attempt_at <= now() + interval '1 second' AND n.rendered_at IS NOT NULL
+   WHERE n.id = $1 AND e.id = n.event_id AND r.id = n.referral_id AND ${DUE} AND n.rendered_at IS NOT NULL
   RETURNING n.id, n.attempts, n.recipient_email, n.subject, n.body_text, n.body_html, n.letter_pdf, n.report_pdf, e.kind AS event_kind,
             e.threshold_key AS event_key, e.occurred_on::text AS event_occurred_on, r.case_number`;
 

@@ -10,7 +10,7 @@ export interface Roster {
 
 export interface AttendanceLoadBench {
   concurrency: number;
-  rosters: { app: number; baseline: number };
+  rosters: { app: number; baseline: number; warmUp: number };
   app: LoadResult;
   baseline: LoadResult;
   /** What the saves wrote, from the database (events, notices, status changes). */
@@ -63,6 +63,9 @@ export function rosterSave(
 }
 
 const ABSENCES = `('absent_excused', 'absent_unexcused', 'removed')`;
+
+/** Rosters each side saves (twice: a crossing, its correction) before it is measured. */
+const WARM_UP_ROSTERS = 25;
 
 /**
  * P1's baseline: the same save written by hand with plain `pg`, one transaction: lock the
@@ -246,16 +249,21 @@ export async function benchAttendanceLoad(
     log: (line: string) => void;
   },
 ): Promise<AttendanceLoadBench> {
-  // Two rosters are kept out of the load to count one save's statements on each side.
-  const [appCountSession, baselineCountSession, ...loadSessions] = options.rosterSessions;
+  // Two rosters are kept out of the load to count one save's statements on each side, and a few
+  // for each side's warm-up.
+  const [appCountSession, baselineCountSession, ...rest] = options.rosterSessions;
+  const warmUp = Math.min(WARM_UP_ROSTERS, Math.floor(rest.length / 10));
+  const appWarmRosters = await loadRosters(client, rest.slice(0, warmUp));
+  const baselineWarmRosters = await loadRosters(client, rest.slice(warmUp, 2 * warmUp));
+  const loadSessions = rest.slice(2 * warmUp);
   const half = Math.floor(loadSessions.length / 2);
   const appRosters = await loadRosters(client, loadSessions.slice(0, half));
   const baselineRosters = await loadRosters(client, loadSessions.slice(half, 2 * half));
   const saves = 2 * half;
   const referralsOf = (rosters: Roster[]) => rosters.flatMap((roster) => roster.marks.map((mark) => mark.referralId));
 
-  const request = (index: number): LoadRequest => {
-    const save = rosterSave(appRosters, index);
+  const request = (index: number, rosters = appRosters): LoadRequest => {
+    const save = rosterSave(rosters, index);
     return {
       method: 'PUT',
       path: `/api/v1/sessions/${save.roster.sessionId}/attendance`,
@@ -263,26 +271,19 @@ export async function benchAttendanceLoad(
       body: JSON.stringify({ marks: save.marks.map((mark) => ({ enrollmentId: mark.enrollmentId, status: mark.status })) }),
     };
   };
-  // Warm the api process up (JIT, pools) with replays of a roster as it stands: no writes, so the
-  // roster kept for counting statements stays as seeded.
+  // Warm the api process up (JIT, pools, each connection's plans of the save's statements) with the
+  // same saves as the load's, a crossing and its correction, on rosters of its own: replays alone
+  // never reach the rules' write, whose first plans on each connection then fell in the measured
+  // run's first second, where all of its slowest 1 % were (bench/findings.md, 2026-12-04).
   const countRoster = (await loadRosters(client, [appCountSession]))[0];
-  const standing = await client.query<{ enrollment_id: string; status: string }>(
-    `SELECT enrollment_id, status FROM attendance_marks WHERE session_id = $1`,
-    [appCountSession],
-  );
-  const replay = JSON.stringify({ marks: standing.rows.map((mark) => ({ enrollmentId: mark.enrollment_id, status: mark.status })) });
-  await runLoad({
-    baseUrl: options.apiUrl,
-    concurrency: options.concurrency,
-    durationMs: options.durationMs,
-    maxRequests: 40,
-    next: () => ({
-      method: 'PUT',
-      path: `/api/v1/sessions/${appCountSession}/attendance`,
-      headers: { authorization: `Bearer ${options.token}` },
-      body: replay,
-    }),
-  });
+  if (warmUp)
+    await runLoad({
+      baseUrl: options.apiUrl,
+      concurrency: options.concurrency,
+      durationMs: options.durationMs,
+      maxRequests: 2 * appWarmRosters.length,
+      next: (index) => request(index, appWarmRosters),
+    });
   const since = (await client.query<{ now: Date }>('SELECT now() AS now')).rows[0].now;
   const app = await runLoad({
     baseUrl: options.apiUrl,
@@ -297,6 +298,14 @@ export async function benchAttendanceLoad(
 
   const pool = new Pool({ connectionString: options.databaseUrl, max: 20, application_name: 'throughline-bench-baseline' });
   try {
+    // The baseline is warmed up the same way (its pool's connections, the same saves on rosters of its own).
+    if (warmUp)
+      await runWork({
+        concurrency: options.concurrency,
+        durationMs: options.durationMs,
+        maxCalls: 2 * baselineWarmRosters.length,
+        work: (index) => baselineSave(pool, options.facilitatorId, rosterSave(baselineWarmRosters, index)),
+      });
     const baseline = await runWork({
       concurrency: options.concurrency,
       durationMs: options.durationMs,
@@ -321,7 +330,7 @@ export async function benchAttendanceLoad(
     );
     return {
       concurrency: options.concurrency,
-      rosters: { app: appRosters.length, baseline: baselineRosters.length },
+      rosters: { app: appRosters.length, baseline: baselineRosters.length, warmUp },
       app,
       baseline,
       written: {

@@ -260,6 +260,8 @@ function attendanceSection(p1: AttendanceLoadBench): string {
     `15 men over their whole history and writes an event with its outbox notices and a status change. Written: app ${int(p1.written.app.events)} events /`,
     `${int(p1.written.app.notices)} notices, baseline ${int(p1.written.baseline.events)} / ${int(p1.written.baseline.notices)}. Neither side queues the notices on Redis:`,
     "the app's notices table signals a worker on commit (none runs during P1), whose relay queues them; the baseline skips Redis.",
+    `Before it is measured, each side makes the same saves on ${p1.rosters.warmUp} rosters of its own (so the api's connections have planned the rules' write`,
+    'and its code is compiled, as in a process that has been serving for a while).',
     LOAD_NOTE,
     '',
     `SQL statements per save (a crossing, then its correction), counted on a roster kept out of the load: the app ${p1.statements.app.join(' and ')}`,

@@ -14,20 +14,26 @@ export const ACCOUNTABLE_KINDS: readonly ComplianceEventKind[] = [...VIOLATION_K
 /**
  * His group: the group of his latest enrollment (where he is, or where he ended), for every order
  * in one sorted pass. Probed per order (a lateral walk of the index and a sort each) it took a
- * third of the summary's time; an array_agg per order three times this.
+ * third of the summary's time; an array_agg per order three times this. With `firstStart`, the
+ * start of his first enrollment from the same sorted pass (a window over his enrollments).
  */
-const LATEST_GROUP_JOIN = `LEFT JOIN (SELECT DISTINCT ON (en.referral_id) en.referral_id, en.group_id FROM enrollments en
+const latestGroupJoin = (firstStart: boolean) => `LEFT JOIN (SELECT DISTINCT ON (en.referral_id) en.referral_id, en.group_id${
+  firstStart ? ', min(en.start_date) OVER (PARTITION BY en.referral_id) AS first_start' : ''
+} FROM enrollments en
                     ORDER BY en.referral_id, en.start_date DESC, en.created_at DESC) lg ON lg.referral_id = r.id`;
 
-/** The referrals the figures are about: the user's scope and the filters, with what each figure groups by. */
+/**
+ * The referrals the figures are about: the user's scope and the filters, with what each figure
+ * groups by; with `firstStart`, the start of each one's first enrollment (`first_start`).
+ */
 export function scopedReferralsSql(
   user: SignedInUser,
   query: AccountabilityQuery,
   bind: (value: unknown) => string,
-  options: { group?: boolean; language?: boolean } = {},
+  options: { group?: boolean; language?: boolean; firstStart?: boolean } = {},
 ): string {
   // The group costs a pass over every enrollment: read only where a figure groups or filters by it.
-  const withGroup = options.group !== false || Boolean(query.groupId);
+  const withGroup = options.group !== false || Boolean(query.groupId) || Boolean(options.firstStart);
   // The language, a join of every participant (each referral has exactly one: participant_id is
   // a required foreign key, so leaving it out drops no referral): likewise.
   const withLanguage = options.language !== false || Boolean(query.language);
@@ -42,14 +48,14 @@ export function scopedReferralsSql(
   return `
     SELECT r.id, r.case_number, r.court_agency_id, po.agency_id AS probation_agency_id, pol.key AS policy_key,
            ${withLanguage ? 'pa.language' : 'NULL::text AS language'},
-           lg.group_id, r.ordered_on, r.enroll_by, r.status, r.status_changed_at, r.participant_id, pol.left_early_counts,
+           lg.group_id,${options.firstStart ? ' lg.first_start,' : ''} r.ordered_on, r.enroll_by, r.status, r.status_changed_at, r.participant_id, pol.left_early_counts,
            pol.escalate_after_business_days AS acknowledge_days,
            pol.probation_response_business_days AS probation_days, pol.court_response_business_days AS court_days
       FROM referrals r
       JOIN users po ON po.id = r.probation_officer_id
       JOIN policies pol ON pol.id = r.policy_id
       ${withLanguage ? 'JOIN participants pa ON pa.id = r.participant_id' : ''}
-      ${withGroup ? LATEST_GROUP_JOIN : 'CROSS JOIN (SELECT NULL::uuid AS group_id) lg'}
+      ${withGroup ? latestGroupJoin(Boolean(options.firstStart)) : 'CROSS JOIN (SELECT NULL::uuid AS group_id) lg'}
      WHERE ${where.join(' AND ')}`;
 }
 

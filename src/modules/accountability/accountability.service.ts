@@ -162,7 +162,10 @@ export class AccountabilityService {
   private async swiftFigures(user: SignedInUser, query: AccountabilityQuery, period: ReturnType<typeof resolvePeriod>) {
     const params = new SqlParams();
     const scoped = scopedReferralsSql(user, query, params.bind, { group: false, language: false });
-    const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind, { sessionZone: true });
+    // A name with a slash is a zone, never an abbreviation, which AT TIME ZONE would read as a
+    // fixed offset where the session's TimeZone reads the zone (CET, EET): only then the casts.
+    const sessionZone = this.clock.timeZone.includes('/');
+    const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind, { sessionZone });
     const inTime = (at: string, by: string) => `CASE WHEN ${at} IS NOT NULL THEN ${at} <= ${by} WHEN ${by} < ${p.now} THEN FALSE END`;
     const [row] = (await this.figureQuery(
       `WITH scoped AS (${scoped}),
@@ -185,7 +188,7 @@ export class AccountabilityService {
                 FROM timed GROUP BY GROUPING SETS ((recipient_kind), ()))
        SELECT (SELECT coalesce(json_agg(swift), '[]') FROM swift) AS swift`,
       params.values,
-      { programZone: true },
+      { programZone: sessionZone },
     )) as Array<{ swift: Row[] }>;
     return row;
   }

@@ -265,17 +265,24 @@ describe('the accountability view computes every figure of a known history', () 
   });
 
   it('counts business deadlines by the program calendar exactly as add_business_days does (property, through PostgreSQL)', async () => {
-    const { calendarSql, businessDeadline } = await import('../../src/modules/accountability/accountability.sql');
+    const { calendarSql, businessDeadline, businessDeadlineFromLocal, PROGRAM_ZONE_SESSION } =
+      await import('../../src/modules/accountability/accountability.sql');
+    const zone = `'America/Chicago'::text`;
     const p = {
-      zone: `'America/Chicago'::text`,
+      zone,
       from: `'2026-01-01'::date`,
       to: `'2026-12-31'::date`,
       windowFrom: `'2026-01-01'::date`,
       trendFrom: `'2026-01-01'::date`,
       now: `'2026-12-01T00:00:00Z'::timestamptz`,
       kinds: '',
+      local: (instant: string) => `((${instant}) AT TIME ZONE ${zone})`,
+      instant: (local: string) => `((${local}) AT TIME ZONE ${zone})`,
     };
     const deadline = businessDeadline('x.start', 'x.days', p.zone);
+    // The same calendar and deadline with the program's zone as the session's (bindPeriod's sessionZone, the Swift figures).
+    const inZone = { ...p, local: (instant: string) => `(${instant})::timestamp`, instant: (local: string) => `(${local})::timestamptz` };
+    const deadlineInZone = businessDeadlineFromLocal('x.start', inZone.local('x.start'), 'x.days', inZone.instant);
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 340 * 24 * 60 }), fc.integer({ min: 0, max: 25 }), async (minutes, days) => {
         const start = new Date(Date.UTC(2026, 0, 1) + minutes * 60_000).toISOString();
@@ -285,6 +292,14 @@ describe('the accountability view computes every figure of a known history', () 
           [start, days],
         );
         expect(new Date(row.ours).toISOString()).toBe(new Date(row.theirs).toISOString());
+        const [inZoneRow] = await testApp.dataSource.transaction(async (manager) => {
+          await manager.query(PROGRAM_ZONE_SESSION, ['America/Chicago']);
+          return manager.query(
+            `WITH cal AS (${calendarSql(inZone)}), x AS (SELECT $1::timestamptz AS start, $2::int AS days) SELECT ${deadlineInZone} AS ours FROM x`,
+            [start, days],
+          );
+        });
+        expect(new Date(inZoneRow.ours).toISOString()).toBe(new Date(row.theirs).toISOString());
       }),
       { numRuns: 60 },
     );

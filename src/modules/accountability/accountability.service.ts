@@ -12,10 +12,12 @@ import { monthLabel, resolvePeriod } from './accountability-period';
 import {
   bindPeriod,
   calendarSql,
-  COURT_TOLD_SQL,
+  COURT_NOTICE_JOIN,
   hours,
   legsSql,
   FIRST_RESPONSES_SQL,
+  PeriodParams,
+  PROGRAM_ZONE_SESSION,
   scopedReferralsSql,
   spreadSql,
   violationsSql,
@@ -35,6 +37,13 @@ export const FIGURES_WORK_MEM = '64MB';
  * compiling took 7 of the export's 11 seconds (EXPLAIN's JIT timing). These statements run once.
  */
 export const NO_JIT = 'SET LOCAL jit = off';
+
+/**
+ * No parallel workers for a figure statement: the summary runs its three side by side, which
+ * keeps two cores busy already; workers on top of them only contend (the three side by side
+ * finished ~11 % later with them, on 2 cores) and the workers' CPU is spent besides.
+ */
+export const NO_PARALLEL = 'SET LOCAL max_parallel_workers_per_gather = 0';
 
 /** How many unanswered violations the summary lists (the CSV of the rows has all of them). */
 export const UNANSWERED_LISTED = 100;
@@ -118,12 +127,17 @@ export class AccountabilityService {
     };
   }
 
-  /** One figure statement in a read-only transaction of its own, with room to sort. */
-  private figureQuery(sql: string, params: unknown[]): Promise<unknown> {
+  /**
+   * One figure statement in a read-only transaction of its own, with room to sort; with
+   * `programZone`, the session's time zone the program's for it (bindPeriod's `sessionZone`).
+   */
+  private figureQuery(sql: string, params: unknown[], options: { programZone?: boolean } = {}): Promise<unknown> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SET TRANSACTION READ ONLY`);
       await manager.query(`SET LOCAL work_mem = '${FIGURES_WORK_MEM}'`);
       await manager.query(NO_JIT);
+      await manager.query(NO_PARALLEL);
+      if (options.programZone) await manager.query(PROGRAM_ZONE_SESSION, [this.clock.timeZone]);
       return manager.query<unknown>(sql, params);
     });
   }
@@ -139,11 +153,19 @@ export class AccountabilityService {
     return { ...swift, ...sure };
   }
 
-  /** Swift: for each agency's notice, the hours from the crossing to its sending, acknowledgement and first response, and each against its deadline. */
+  /**
+   * Swift: for each agency's notice, the hours from the crossing to its sending, acknowledgement
+   * and first response, and each against its deadline. It returns numbers only, so it runs in
+   * the program's zone (three conversions a notice as casts). Grouped by the recipient kind, an
+   * enum, not by the agency's name as text: the same two groups, sorted without collation.
+   */
   private async swiftFigures(user: SignedInUser, query: AccountabilityQuery, period: ReturnType<typeof resolvePeriod>) {
     const params = new SqlParams();
-    const scoped = scopedReferralsSql(user, query, params.bind, { group: false });
-    const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind);
+    const scoped = scopedReferralsSql(user, query, params.bind, { group: false, language: false });
+    // A name with a slash is a zone, never an abbreviation, which AT TIME ZONE would read as a
+    // fixed offset where the session's TimeZone reads the zone (CET, EET): only then the casts.
+    const sessionZone = this.clock.timeZone.includes('/');
+    const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind, { sessionZone });
     const inTime = (at: string, by: string) => `CASE WHEN ${at} IS NOT NULL THEN ${at} <= ${by} WHEN ${by} < ${p.now} THEN FALSE END`;
     const [row] = (await this.figureQuery(
       `WITH scoped AS (${scoped}),
@@ -152,19 +174,21 @@ export class AccountabilityService {
             first_responses AS (${FIRST_RESPONSES_SQL}),
             legs AS (${legsSql(p)}),
             timed AS (
-              SELECT l.agency,
+              SELECT l.recipient_kind,
                      ${hours('l.reached_at', 'l.crossed_at')} AS notice_h, ${inTime('l.reached_at', 'l.due_by')} AS notice_ok,
                      ${hours('l.acknowledged_at', 'l.crossed_at')} AS ack_h, ${inTime('l.acknowledged_at', 'l.acknowledge_by')} AS ack_ok,
                      ${hours('l.responded_at', 'l.crossed_at')} AS resp_h, ${inTime('l.responded_at', 'l.respond_by')} AS resp_ok
                 FROM legs l WHERE l.crossed_on >= ${p.from}),
             swift AS (
-              SELECT COALESCE(agency, 'all') AS agency, count(*)::int AS notices,
+              SELECT CASE WHEN GROUPING(recipient_kind) = 1 THEN 'all' WHEN recipient_kind = 'court' THEN 'court' ELSE 'probation' END AS agency,
+                     count(*)::int AS notices,
                      ${spreadSql('notice', 'notice_h')}, count(notice_ok)::int AS notice_decided, count(*) FILTER (WHERE notice_ok)::int AS notice_within,
                      ${spreadSql('ack', 'ack_h')}, count(ack_ok)::int AS ack_decided, count(*) FILTER (WHERE ack_ok)::int AS ack_within,
                      ${spreadSql('resp', 'resp_h')}, count(resp_ok)::int AS resp_decided, count(*) FILTER (WHERE resp_ok)::int AS resp_within
-                FROM timed GROUP BY GROUPING SETS ((agency), ()))
+                FROM timed GROUP BY GROUPING SETS ((recipient_kind), ()))
        SELECT (SELECT coalesce(json_agg(swift), '[]') FROM swift) AS swift`,
       params.values,
+      { programZone: sessionZone },
     )) as Array<{ swift: Row[] }>;
     return row;
   }
@@ -180,8 +204,8 @@ export class AccountabilityService {
             first_responses AS (${FIRST_RESPONSES_SQL}),
             pv AS (
               SELECT v.id, v.referral_id, v.kind, v.crossed_at, v.crossed_on, v.case_number, v.court_agency_id, lower(v.language) AS language, v.group_id,
-                     ${COURT_TOLD_SQL} AS court_told, rf.court_at IS NOT NULL AS court_action, rf.first_at AS first_response_at
-                FROM v LEFT JOIN first_responses rf ON rf.event_id = v.id),
+                     cn.event_id IS NOT NULL AS court_told, rf.court_at IS NOT NULL AS court_action, rf.first_at AS first_response_at
+                FROM v LEFT JOIN first_responses rf ON rf.event_id = v.id ${COURT_NOTICE_JOIN}),
             sure AS (
               SELECT court_agency_id, GROUPING(court_agency_id) AS overall, count(*)::int AS violations,
                      count(*) FILTER (WHERE court_told)::int AS court_told, count(*) FILTER (WHERE court_told AND court_action)::int AS court_action,
@@ -215,21 +239,23 @@ export class AccountabilityService {
   /** The orders: enrollment, failure to enroll, completion, termination, by policy, group, court and language, and by month. */
   private async outcomeFigures(user: SignedInUser, query: AccountabilityQuery, period: ReturnType<typeof resolvePeriod>) {
     const params = new SqlParams();
-    const scoped = scopedReferralsSql(user, query, params.bind);
+    const scoped = scopedReferralsSql(user, query, params.bind, { firstStart: true });
     const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind);
     const endedOn = `(s.status_changed_at AT TIME ZONE ${p.zone})::date`;
     const [row] = (await this.figureQuery(
-      `WITH scoped AS (${scoped}),
+      // Kept (three readers) with only the columns read here: every column of it was copied into
+      // the stored rows (a sixth of this statement).
+      `WITH scoped AS (SELECT s.id, s.court_agency_id, s.policy_key, s.language, s.group_id, s.first_start, s.ordered_on, s.enroll_by, s.status,
+                              s.status_changed_at, s.left_early_counts FROM (${scoped}) s),
             -- Each order's facts gathered once per table (hash joins), not probed per order.
-            first_enrollment AS (SELECT en.referral_id, min(en.start_date) AS first_start FROM enrollments en GROUP BY en.referral_id),
             -- A failure to enroll stands unless a correction withdrew it.
             failed AS (SELECT DISTINCT fe.referral_id FROM compliance_events fe WHERE fe.kind = 'failed_to_enroll'
                           AND NOT EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = fe.id)),
             ended AS (SELECT s.*, ${endedOn} AS ended_on FROM scoped s WHERE s.status IN ('completed', 'terminated')),
             facts AS (
-              SELECT s.policy_key, s.group_id, s.court_agency_id, lower(s.language) AS language, 'enrollment_days' AS measure, fe.first_start AS on_day, (fe.first_start - s.ordered_on)::float8 AS value
-                FROM scoped s JOIN first_enrollment fe ON fe.referral_id = s.id
-               WHERE fe.first_start >= ${p.windowFrom} AND fe.first_start <= ${p.to}
+              SELECT s.policy_key, s.group_id, s.court_agency_id, lower(s.language) AS language, 'enrollment_days' AS measure, s.first_start AS on_day, (s.first_start - s.ordered_on)::float8 AS value
+                FROM scoped s
+               WHERE s.first_start >= ${p.windowFrom} AND s.first_start <= ${p.to}
               UNION ALL
               -- Decided once the enroll-by date has passed.
               SELECT s.policy_key, s.group_id, s.court_agency_id, lower(s.language), 'failed_to_enroll', s.enroll_by, CASE WHEN f.referral_id IS NOT NULL THEN 1 ELSE 0 END::float8
@@ -248,19 +274,20 @@ export class AccountabilityService {
                        WHERE am.referral_id = e.id AND se.status = 'held' AND se.date <= e.ended_on
                          AND (am.status IN ('present', 'late') OR (am.status = 'left_early' AND e.left_early_counts)))::float8
                 FROM ended e WHERE e.status = 'terminated' AND e.ended_on >= ${p.windowFrom} AND e.ended_on <= ${p.to}),
-            figures AS (
-              SELECT measure,
-                     CASE WHEN GROUPING(policy_key) = 0 THEN 'policy' WHEN GROUPING(group_id) = 0 THEN 'group'
-                          WHEN GROUPING(court_agency_id) = 0 THEN 'court' WHEN GROUPING(language) = 0 THEN 'language' ELSE 'all' END AS dimension,
-                     COALESCE(CASE WHEN GROUPING(policy_key) = 0 THEN policy_key END, CASE WHEN GROUPING(group_id) = 0 THEN group_id::text END,
-                              CASE WHEN GROUPING(court_agency_id) = 0 THEN court_agency_id::text END, CASE WHEN GROUPING(language) = 0 THEN language END) AS value,
-                     count(*)::int AS n, sum(value)::float8 AS total, ${spreadSql('v', 'value')}
-                FROM facts WHERE on_day >= ${p.from}
-               GROUP BY GROUPING SETS ((measure, policy_key), (measure, group_id), (measure, court_agency_id), (measure, language), (measure))),
+            -- The two measures shown as spreads by sorted grouping sets (a percentile, an ordered-set
+            -- aggregate, allows no hashing), the rates of the rest by hashed ones: sorting all the
+            -- facts four times over for the percentiles of two measures took a fifth of this statement.
+            figures AS (${figureSetsSql(p, { spreads: true })}
+              UNION ALL ${figureSetsSql(p, { spreads: false })}),
             trend AS (
               SELECT measure, to_char(on_day, 'YYYY-MM') AS month, count(*)::int AS n, sum(value)::float8 AS total
                 FROM facts WHERE on_day >= ${p.trendFrom} AND measure IN ('completed', 'failed_to_enroll') GROUP BY 1, 2)
-       SELECT (SELECT coalesce(json_agg(figures), '[]') FROM figures) AS figures, (SELECT coalesce(json_agg(trend), '[]') FROM trend) AS trend`,
+       -- In the order one sorted pass gave them (set by set, measure, value): the page lists a
+       -- dimension's values in the order they first come, where two share a name.
+       SELECT (SELECT coalesce(json_agg((SELECT r FROM (SELECT f.measure, f.dimension, f.value, f.n, f.total, f.v_count, f.v_percentiles, f.v_max) r)
+                                        ORDER BY f.grouping_set, f.measure, f.by_policy, f.by_group, f.by_court, f.by_language, f.dimension = 'all'), '[]')
+                 FROM figures f) AS figures,
+              (SELECT coalesce(json_agg(trend), '[]') FROM trend) AS trend`,
       params.values,
     )) as Array<{ figures: Row[]; trend: Row[] }>;
     return row;
@@ -339,7 +366,7 @@ export class AccountabilityService {
     // Looked up by key, not searched: at statewide scale there are thousands of groups, each row
     // asked for several figures, and a search of the rows for each took 0.4 s of the summary.
     const figures = firstByKey(outcomes.figures, (row) => [row.measure, row.dimension, row.value]);
-    const figure = (measure: string, dimension: string, value: string | null) => figures.get(lookupKey([measure, dimension, value]));
+    const figure = (measure: string, dimension: string, value: string | null) => figures.get([measure, dimension, value]);
     const rate = (measure: string, dimension: string, value: string | null): Share => {
       const row = figure(measure, dimension, value);
       return share(Math.round(Number(row?.total ?? 0)), int(row?.n));
@@ -375,7 +402,7 @@ export class AccountabilityService {
 
     const byValue = firstByKey(violations.by_value, (row) => [row.dimension, row.value]);
     const courtActionOf = (dimension: string, value: string | null): Share => {
-      const row = byValue.get(lookupKey([dimension, value]));
+      const row = byValue.get([dimension, value]);
       return share(int(row?.court_action), int(row?.court_told));
     };
     const disparityRows = (dimension: 'language' | 'group'): DisparityRow[] => {
@@ -421,9 +448,9 @@ export class AccountabilityService {
     const violationMonths = firstByKey(violations.trend, (row) => [row.month]);
     const outcomeMonths = firstByKey(outcomes.trend, (row) => [row.month, row.measure]);
     const trends: TrendMonth[] = period.months.map((month) => {
-      const v = violationMonths.get(lookupKey([month]));
-      const completed = outcomeMonths.get(lookupKey([month, 'completed']));
-      const failed = outcomeMonths.get(lookupKey([month, 'failed_to_enroll']));
+      const v = violationMonths.get([month]);
+      const completed = outcomeMonths.get([month, 'completed']);
+      const failed = outcomeMonths.get([month, 'failed_to_enroll']);
       return {
         month,
         label: monthLabel(month),
@@ -463,22 +490,71 @@ export class AccountabilityService {
 }
 
 /**
- * A figure row's key: its columns as text between separators no figure holds, a missing value
- * (null or absent) as a character of its own, so that it never equals the text "null".
+ * One column of a figure row's key as text, a missing value (null or absent) as a character of
+ * its own, so that it never equals the text "null".
  */
-function lookupKey(values: readonly unknown[]): string {
+function keyPart(value: unknown): string {
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- ids, measures and months, text in the rows
-  return values.map((value) => (value === null || value === undefined ? '\u0000' : String(value))).join('\u0001');
+  return value === null || value === undefined ? '\u0000' : String(value);
 }
 
-/** The rows by key, the first row of each key kept (what a search from the top would find). */
-function firstByKey(rows: readonly Row[], key: (row: Row) => unknown[]): Map<string, Row> {
-  const byKey = new Map<string, Row>();
+/** Rows by a key of several columns: a map per column, the last one to the row. */
+interface RowsByKey {
+  get(key: readonly unknown[]): Row | undefined;
+}
+
+/**
+ * The rows by key, the first row of each key kept (what a search from the top would find). A
+ * map per column, not one map of the columns joined as text: the summary asks it ~30,000 times
+ * at statewide scale, and building and hashing a joined key each time was most of `assemble`.
+ */
+function firstByKey(rows: readonly Row[], key: (row: Row) => unknown[]): RowsByKey {
+  type Level = Map<string, Level | Row>;
+  const root: Level = new Map();
   for (const row of rows) {
-    const k = lookupKey(key(row));
-    if (!byKey.has(k)) byKey.set(k, row);
+    const columns = key(row);
+    let level = root;
+    for (let i = 0; i < columns.length - 1; i++) {
+      const part = keyPart(columns[i]);
+      let next = level.get(part) as Level | undefined;
+      if (!next) level.set(part, (next = new Map()));
+      level = next;
+    }
+    const last = keyPart(columns[columns.length - 1]);
+    if (!level.has(last)) level.set(last, row);
   }
-  return byKey;
+  return {
+    get(columns) {
+      let found: Level | Row | undefined = root;
+      for (const column of columns) found = (found as Level | undefined)?.get(keyPart(column));
+      return found as Row | undefined;
+    },
+  };
+}
+
+/** The orders' measures shown as spreads (median, 90th percentile), the others as rates. */
+const SPREAD_MEASURES = `('enrollment_days', 'sessions_before_termination')`;
+
+/**
+ * The figures of the orders by each dimension (policy, group, court, language, all) for the
+ * measures shown as spreads, with their percentiles, or for the rest, without (a rate reads
+ * `n` and `total` only). Each row also carries the set it belongs to and its typed value, to
+ * be ordered by.
+ */
+function figureSetsSql(p: PeriodParams, options: { spreads: boolean }): string {
+  return `
+              SELECT measure,
+                     CASE WHEN GROUPING(policy_key) = 0 THEN 'policy' WHEN GROUPING(group_id) = 0 THEN 'group'
+                          WHEN GROUPING(court_agency_id) = 0 THEN 'court' WHEN GROUPING(language) = 0 THEN 'language' ELSE 'all' END AS dimension,
+                     COALESCE(CASE WHEN GROUPING(policy_key) = 0 THEN policy_key END, CASE WHEN GROUPING(group_id) = 0 THEN group_id::text END,
+                              CASE WHEN GROUPING(court_agency_id) = 0 THEN court_agency_id::text END, CASE WHEN GROUPING(language) = 0 THEN language END) AS value,
+                     count(*)::int AS n, sum(value)::float8 AS total, count(value)::int AS v_count,
+                     ${options.spreads ? 'percentile_cont(ARRAY[0.5, 0.9]::float8[]) WITHIN GROUP (ORDER BY value)' : 'NULL::float8[]'} AS v_percentiles,
+                     max(value)::float8 AS v_max,
+                     CASE WHEN GROUPING(group_id) = 0 THEN 1 WHEN GROUPING(court_agency_id) = 0 THEN 2 WHEN GROUPING(language) = 0 THEN 3 ELSE 0 END AS grouping_set,
+                     policy_key AS by_policy, group_id AS by_group, court_agency_id AS by_court, language AS by_language
+                FROM facts WHERE on_day >= ${p.from} AND measure ${options.spreads ? '' : 'NOT '}IN ${SPREAD_MEASURES}
+               GROUP BY GROUPING SETS ((measure, policy_key), (measure, group_id), (measure, court_agency_id), (measure, language), (measure))`;
 }
 
 function emptySwift(): SwiftRow {

@@ -14,20 +14,29 @@ export const ACCOUNTABLE_KINDS: readonly ComplianceEventKind[] = [...VIOLATION_K
 /**
  * His group: the group of his latest enrollment (where he is, or where he ended), for every order
  * in one sorted pass. Probed per order (a lateral walk of the index and a sort each) it took a
- * third of the summary's time; an array_agg per order three times this.
+ * third of the summary's time; an array_agg per order three times this. With `firstStart`, the
+ * start of his first enrollment from the same sorted pass (a window over his enrollments).
  */
-const LATEST_GROUP_JOIN = `LEFT JOIN (SELECT DISTINCT ON (en.referral_id) en.referral_id, en.group_id FROM enrollments en
+const latestGroupJoin = (firstStart: boolean) => `LEFT JOIN (SELECT DISTINCT ON (en.referral_id) en.referral_id, en.group_id${
+  firstStart ? ', min(en.start_date) OVER (PARTITION BY en.referral_id) AS first_start' : ''
+} FROM enrollments en
                     ORDER BY en.referral_id, en.start_date DESC, en.created_at DESC) lg ON lg.referral_id = r.id`;
 
-/** The referrals the figures are about: the user's scope and the filters, with what each figure groups by. */
+/**
+ * The referrals the figures are about: the user's scope and the filters, with what each figure
+ * groups by; with `firstStart`, the start of each one's first enrollment (`first_start`).
+ */
 export function scopedReferralsSql(
   user: SignedInUser,
   query: AccountabilityQuery,
   bind: (value: unknown) => string,
-  options: { group?: boolean } = {},
+  options: { group?: boolean; language?: boolean; firstStart?: boolean } = {},
 ): string {
   // The group costs a pass over every enrollment: read only where a figure groups or filters by it.
-  const withGroup = options.group !== false || Boolean(query.groupId);
+  const withGroup = options.group !== false || Boolean(query.groupId) || Boolean(options.firstStart);
+  // The language, a join of every participant (each referral has exactly one: participant_id is
+  // a required foreign key, so leaving it out drops no referral): likewise.
+  const withLanguage = options.language !== false || Boolean(query.language);
   // Whose orders the figures cover (access/permissions.ts, accountability.read).
   const where = [scopeSql(user, 'accountability.read', { referral: 'r', probationOfficer: 'po' }, bind)];
   if (query.courtId) where.push(`r.court_agency_id = ${bind(query.courtId)}`);
@@ -37,15 +46,16 @@ export function scopedReferralsSql(
   if (query.groupId) where.push(`lg.group_id = ${bind(query.groupId)}`);
   if (query.language) where.push(`lower(pa.language) = lower(${bind(query.language)})`);
   return `
-    SELECT r.id, r.case_number, r.court_agency_id, po.agency_id AS probation_agency_id, pol.key AS policy_key, pa.language,
-           lg.group_id, r.ordered_on, r.enroll_by, r.status, r.status_changed_at, r.participant_id, pol.left_early_counts,
+    SELECT r.id, r.case_number, r.court_agency_id, po.agency_id AS probation_agency_id, pol.key AS policy_key,
+           ${withLanguage ? 'pa.language' : 'NULL::text AS language'},
+           lg.group_id,${options.firstStart ? ' lg.first_start,' : ''} r.ordered_on, r.enroll_by, r.status, r.status_changed_at, r.participant_id, pol.left_early_counts,
            pol.escalate_after_business_days AS acknowledge_days,
            pol.probation_response_business_days AS probation_days, pol.court_response_business_days AS court_days
       FROM referrals r
       JOIN users po ON po.id = r.probation_officer_id
       JOIN policies pol ON pol.id = r.policy_id
-      JOIN participants pa ON pa.id = r.participant_id
-      ${withGroup ? LATEST_GROUP_JOIN : 'CROSS JOIN (SELECT NULL::uuid AS group_id) lg'}
+      ${withLanguage ? 'JOIN participants pa ON pa.id = r.participant_id' : ''}
+      ${withGroup ? latestGroupJoin(Boolean(options.firstStart)) : 'CROSS JOIN (SELECT NULL::uuid AS group_id) lg'}
      WHERE ${where.join(' AND ')}`;
 }
 
@@ -63,7 +73,7 @@ export function calendarSql(p: PeriodParams): string {
            array_agg(n ORDER BY d) AS number_of_day,
            array_agg(d::date ORDER BY d) FILTER (WHERE business) AS business_days
       FROM (SELECT d, is_business_day(d::date) AS business, count(*) FILTER (WHERE is_business_day(d::date)) OVER (ORDER BY d) AS n
-              FROM generate_series(${p.windowFrom} - 7, GREATEST(${p.to}, (${p.now} AT TIME ZONE ${p.zone})::date) + 400, interval '1 day') d) days`;
+              FROM generate_series(${p.windowFrom} - 7, GREATEST(${p.to}, ${p.local(p.now)}::date) + 400, interval '1 day') d) days`;
 }
 
 /**
@@ -72,17 +82,18 @@ export function calendarSql(p: PeriodParams): string {
  * along in every row through every sort (kilobytes a row; a summary took 20 s that way).
  */
 export function businessDeadline(start: string, days: string, zone: string): string {
-  return businessDeadlineFromLocal(start, `(${start} AT TIME ZONE ${zone})`, days, zone);
+  return businessDeadlineFromLocal(start, `(${start} AT TIME ZONE ${zone})`, days, (local) => `((${local}) AT TIME ZONE ${zone})`);
 }
 
 /**
  * The same, given the start's local wall-clock time already converted (a lateral column): the
- * conversion is then made once a row instead of three times in each deadline.
+ * conversion is then made once a row instead of three times in each deadline. `instant` turns
+ * the deadline's local wall-clock time back into an instant (PeriodParams.instant).
  */
-export function businessDeadlineFromLocal(start: string, local: string, days: string, zone: string): string {
+export function businessDeadlineFromLocal(start: string, local: string, days: string, instant: (local: string) => string): string {
   const numberOfDay = `(SELECT c.number_of_day FROM cal c)[(${local}::date - (SELECT c.first_day FROM cal c)) + 1]`;
   return `CASE WHEN ${days} <= 0 THEN ${start}
-               ELSE (((SELECT c.business_days FROM cal c)[${numberOfDay} + ${days}] + ${local}::time) AT TIME ZONE ${zone}) END`;
+               ELSE ${instant(`(SELECT c.business_days FROM cal c)[${numberOfDay} + ${days}] + ${local}::time`)} END`;
 }
 
 /** The parameters every statement binds, in one place so the statements cannot disagree. */
@@ -95,9 +106,26 @@ export interface PeriodParams {
   /** The instant "now" for deadlines still running. */
   now: string;
   kinds: string;
+  /** An instant's wall-clock time in the program's zone (a timestamp). */
+  local: (instant: string) => string;
+  /** The instant a wall-clock time in the program's zone names (a timestamptz). */
+  instant: (local: string) => string;
 }
 
-export function bindPeriod(period: AccountabilityPeriod, timeZone: string, now: Date, bind: (value: unknown) => string): PeriodParams {
+/**
+ * With `sessionZone`, the statement runs with the session's TimeZone set to the program's (see
+ * PROGRAM_ZONE_SESSION): the conversions are then plain casts, which read the session's zone
+ * directly, instead of an AT TIME ZONE that looks the zone's name up again on every row (three
+ * times a notice in the Swift figures). The same conversion, the same instants. Only for a
+ * statement that returns no timestamptz, which the session's zone would print differently.
+ */
+export function bindPeriod(
+  period: AccountabilityPeriod,
+  timeZone: string,
+  now: Date,
+  bind: (value: unknown) => string,
+  options: { sessionZone?: boolean } = {},
+): PeriodParams {
   // Bound on first use: PostgreSQL refuses a parameter the statement never mentions.
   const lazy = (value: unknown, cast: string) => {
     let placeholder: string | null = null;
@@ -134,8 +162,13 @@ export function bindPeriod(period: AccountabilityPeriod, timeZone: string, now: 
     get kinds() {
       return values.kinds();
     },
+    local: (instant) => (options.sessionZone ? `(${instant})::timestamp` : `((${instant}) AT TIME ZONE ${values.zone()})`),
+    instant: (local) => (options.sessionZone ? `(${local})::timestamptz` : `((${local}) AT TIME ZONE ${values.zone()})`),
   };
 }
+
+/** The statement's setting for a `sessionZone` PeriodParams: the program's zone as the session's, for its transaction only. */
+export const PROGRAM_ZONE_SESSION = `SELECT set_config('TimeZone', $1, true)`;
 
 /**
  * The violations raised in the window (the instant the rules raised them, counted by its day in
@@ -144,13 +177,13 @@ export function bindPeriod(period: AccountabilityPeriod, timeZone: string, now: 
  */
 export function violationsSql(p: PeriodParams): string {
   return `
-    SELECT e.id, e.referral_id, e.kind, e.created_at AS crossed_at, (e.created_at AT TIME ZONE ${p.zone})::date AS crossed_on,
+    SELECT e.id, e.referral_id, e.kind, e.created_at AS crossed_at, ${p.local('e.created_at')}::date AS crossed_on,
            s.case_number, s.court_agency_id, s.probation_agency_id, s.policy_key, s.language, s.group_id, s.participant_id,
            s.acknowledge_days, s.probation_days, s.court_days
       FROM compliance_events e JOIN scoped s ON s.id = e.referral_id
      WHERE e.kind = ANY(${p.kinds})
-       AND e.created_at >= (${p.windowFrom}::timestamp AT TIME ZONE ${p.zone})
-       AND e.created_at < ((${p.to} + 1)::timestamp AT TIME ZONE ${p.zone})
+       AND e.created_at >= ${p.instant(`${p.windowFrom}::timestamp`)}
+       AND e.created_at < ${p.instant(`(${p.to} + 1)::timestamp`)}
        AND NOT EXISTS (SELECT 1 FROM compliance_events w WHERE w.corrects_event_id = e.id)`;
 }
 
@@ -162,37 +195,39 @@ export function violationsSql(p: PeriodParams): string {
  * deadline is "decided" once met or passed; one still running counts for neither side.
  */
 export function legsSql(p: PeriodParams): string {
-  const acknowledgeBy = businessDeadlineFromLocal('x.started_at', 'x.started_local', 'v.acknowledge_days', p.zone);
+  const acknowledgeBy = businessDeadlineFromLocal('x.started_at', 'x.started_local', 'v.acknowledge_days', p.instant);
   const respondBy = businessDeadlineFromLocal(
     'x.started_at',
     'x.started_local',
     `CASE n.recipient_kind WHEN 'court' THEN v.court_days ELSE v.probation_days END`,
-    p.zone,
+    p.instant,
   );
   return `
-    SELECT v.id AS event_id, v.crossed_at, v.crossed_on, v.court_agency_id,
-           CASE n.recipient_kind WHEN 'court' THEN 'court' ELSE 'probation' END AS agency,
+    SELECT v.id AS event_id, v.crossed_at, v.crossed_on, v.court_agency_id, n.recipient_kind,
            x.reached_at, n.acknowledged_at, fr.responded_at, n.due_by,
            ${acknowledgeBy} AS acknowledge_by, ${respondBy} AS respond_by
       FROM v
       JOIN notices n ON n.event_id = v.id AND n.purpose = 'event' AND n.recipient_kind IN ('probation_officer', 'court')
       -- The clocks run from the sending (or, not yet sent, from the writing), as the response clock does.
       CROSS JOIN LATERAL (SELECT LEAST(n.sent_at, n.acknowledged_at) AS reached_at, COALESCE(n.sent_at, n.created_at) AS started_at,
-                                 COALESCE(n.sent_at, n.created_at) AT TIME ZONE ${p.zone} AS started_local
+                                 ${p.local('COALESCE(n.sent_at, n.created_at)')} AS started_local
                           OFFSET 0) x  -- not pulled up into the deadlines, where each use would convert again
       LEFT JOIN first_responses rf ON rf.event_id = v.id
       CROSS JOIN LATERAL (SELECT CASE n.recipient_kind WHEN 'court' THEN rf.court_at ELSE rf.probation_at END AS responded_at) fr`;
 }
 
 /**
- * Each violation's responses in one pass (a hash aggregate, not a probe per row): the first of
- * any agency, of probation and of the court, with the kind each first one was. Needs the CTE `v`.
+ * Each crossing's responses in one pass (a hash aggregate, not a probe per row): the first of any
+ * agency, of probation and of the court; joined to the violations `v`, which keep their own.
+ * Not restricted to `v` (an `IN (SELECT id FROM v)` here): the statement reads every response
+ * either way, and a `v` read twice is kept in memory without statistics, so the planner hashed
+ * all the notices (450,000 rows) to meet it instead of the violations' 50,000.
  */
 export const FIRST_RESPONSES_SQL = `
     SELECT er.event_id, min(er.recorded_at) AS first_at,
            min(er.recorded_at) FILTER (WHERE er.agency = 'probation') AS probation_at,
            min(er.recorded_at) FILTER (WHERE er.agency = 'court') AS court_at
-      FROM event_responses er WHERE er.event_id IN (SELECT id FROM v) GROUP BY er.event_id`;
+      FROM event_responses er GROUP BY er.event_id`;
 
 /** The same with the kind of each agency's first response, for the rows of the export. */
 export const RESPONSE_FACTS_SQL = `
@@ -204,10 +239,13 @@ export const RESPONSE_FACTS_SQL = `
       FROM event_responses er WHERE er.event_id IN (SELECT id FROM v) GROUP BY er.event_id`;
 
 /**
- * Whether the court was sent a notice of violation `v`: the court-action share counts only those
- * (the court cannot act on what it was never told). A probe of the notices' unique index.
+ * Whether the court was sent a notice of violation `v` (`cn.event_id IS NOT NULL` after this
+ * join): the court-action share counts only those (the court cannot act on what it was never
+ * told). At most one row (the notices' unique index on event, recipient and purpose). Joined,
+ * not an EXISTS per violation: that became a hashed subplan reading every court notice ever
+ * sent through the index (a quarter of the Sure figures' time at statewide scale).
  */
-export const COURT_TOLD_SQL = `EXISTS (SELECT 1 FROM notices cn WHERE cn.event_id = v.id AND cn.recipient_kind = 'court' AND cn.purpose = 'event')`;
+export const COURT_NOTICE_JOIN = `LEFT JOIN notices cn ON cn.event_id = v.id AND cn.recipient_kind = 'court' AND cn.purpose = 'event'`;
 
 /** Hours between two instants (null when either is missing). */
 export const hours = (later: string, earlier: string) => `(EXTRACT(EPOCH FROM (${later}) - (${earlier})) / 3600.0)::float8`;

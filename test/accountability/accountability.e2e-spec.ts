@@ -279,7 +279,7 @@ describe('the accountability view computes every figure of a known history', () 
       local: (instant: string) => `((${instant}) AT TIME ZONE ${zone})`,
       instant: (local: string) => `((${local}) AT TIME ZONE ${zone})`,
     };
-    const deadline = businessDeadline('x.start', 'x.days', p.zone);
+    const deadline = businessDeadline('x.start', 'x.days', p);
     // The same calendar and deadline with the program's zone as the session's (bindPeriod's sessionZone, the Swift figures).
     const inZone = { ...p, local: (instant: string) => `(${instant})::timestamp`, instant: (local: string) => `(${local})::timestamptz` };
     const deadlineInZone = businessDeadlineFromLocal('x.start', inZone.local('x.start'), 'x.days', inZone.instant);

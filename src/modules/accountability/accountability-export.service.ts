@@ -128,7 +128,7 @@ export class AccountabilityExportService {
     const withName = user.role === Role.Admin;
     const leg = (alias: string, recipient: string, agency: 'probation' | 'court', days: string) => {
       const start = `COALESCE(nf.${alias}_sent_at, nf.${alias}_created_at)`;
-      const respondBy = businessDeadline(start, days, p.zone);
+      const respondBy = businessDeadline(start, days, p);
       return {
         notice: `max(n.sent_at) FILTER (WHERE n.recipient_kind = '${recipient}') AS ${alias}_sent_at,
                  max(n.due_by) FILTER (WHERE n.recipient_kind = '${recipient}') AS ${alias}_due_by,

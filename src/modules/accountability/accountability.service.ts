@@ -224,7 +224,7 @@ export class AccountabilityService {
                 FROM pv WHERE crossed_on >= ${p.trendFrom} GROUP BY 1),
             unanswered AS (
               SELECT id, referral_id, case_number, kind, court_agency_id, crossed_at, crossed_on::text AS crossed_on,
-                     ((${p.now} AT TIME ZONE ${p.zone})::date - crossed_on)::int AS days_waiting
+                     (${p.local(p.now)}::date - crossed_on)::int AS days_waiting
                 FROM pv WHERE first_response_at IS NULL AND crossed_on >= ${p.from}
                ORDER BY crossed_at, id LIMIT ${UNANSWERED_LISTED})
        SELECT (SELECT coalesce(json_agg(sure), '[]') FROM sure) AS sure,
@@ -241,7 +241,7 @@ export class AccountabilityService {
     const params = new SqlParams();
     const scoped = scopedReferralsSql(user, query, params.bind, { firstStart: true });
     const p = bindPeriod(period, this.clock.timeZone, this.clock.now(), params.bind);
-    const endedOn = `(s.status_changed_at AT TIME ZONE ${p.zone})::date`;
+    const endedOn = `${p.local('s.status_changed_at')}::date`;
     const [row] = (await this.figureQuery(
       // Kept (three readers) with only the columns read here: every column of it was copied into
       // the stored rows (a sixth of this statement).
@@ -260,7 +260,7 @@ export class AccountabilityService {
               -- Decided once the enroll-by date has passed.
               SELECT s.policy_key, s.group_id, s.court_agency_id, lower(s.language), 'failed_to_enroll', s.enroll_by, CASE WHEN f.referral_id IS NOT NULL THEN 1 ELSE 0 END::float8
                 FROM scoped s LEFT JOIN failed f ON f.referral_id = s.id
-               WHERE s.enroll_by < (${p.now} AT TIME ZONE ${p.zone})::date AND s.enroll_by >= ${p.windowFrom} AND s.enroll_by <= ${p.to}
+               WHERE s.enroll_by < ${p.local(p.now)}::date AND s.enroll_by >= ${p.windowFrom} AND s.enroll_by <= ${p.to}
               UNION ALL
               SELECT e.policy_key, e.group_id, e.court_agency_id, lower(e.language), 'completed', e.ended_on, CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END::float8
                 FROM ended e WHERE e.ended_on >= ${p.windowFrom} AND e.ended_on <= ${p.to}

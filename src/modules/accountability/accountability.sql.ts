@@ -77,12 +77,13 @@ export function calendarSql(p: PeriodParams): string {
 }
 
 /**
- * "N business days after `start`" in the program's zone, read from the calendar CTE `cal`. The
- * arrays are scalar subqueries (computed once, passed as parameters): joined in, they would ride
- * along in every row through every sort (kilobytes a row; a summary took 20 s that way).
+ * "N business days after `start`" in the program's zone, read from the calendar CTE `cal`, with
+ * the statement's conversions (PeriodParams). The arrays are scalar subqueries (computed once,
+ * passed as parameters): joined in, they would ride along in every row through every sort
+ * (kilobytes a row; a summary took 20 s that way).
  */
-export function businessDeadline(start: string, days: string, zone: string): string {
-  return businessDeadlineFromLocal(start, `(${start} AT TIME ZONE ${zone})`, days, (local) => `((${local}) AT TIME ZONE ${zone})`);
+export function businessDeadline(start: string, days: string, p: Pick<PeriodParams, 'local' | 'instant'>): string {
+  return businessDeadlineFromLocal(start, p.local(start), days, p.instant);
 }
 
 /**
